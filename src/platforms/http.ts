@@ -1,0 +1,137 @@
+// Shared HTTP helper for the platform clients: a timeout per request, bounded retries with backoff
+// for 5xx and network errors (never for 4xx: a rejected key does not get better by asking again),
+// Retry-After honoured, and typed errors whose text never contains a query string (IBKR's token
+// travels in the URL).
+import { PLATFORM_NAMES, PlatformError, type ClientDeps, type PlatformId } from "./types.ts";
+
+export interface HttpRequestOptions {
+  readonly method?: "GET" | "POST";
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+  readonly signal: AbortSignal;
+  /** Attempts for 5xx and network errors, first one included. */
+  readonly maxAttempts?: number;
+  /** Extra CA certificates (PEM) trusted for this request, on top of the default roots. */
+  readonly ca?: readonly string[];
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  readonly bytes: Uint8Array;
+}
+
+const DEFAULT_ATTEMPTS = 3;
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 4_000;
+/** A Retry-After longer than this is not waited for: the platform is reported as rate-limited instead. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+/** Sends one request; returns any response below 500 (the caller maps 4xx bodies), retries 5xx and network errors. */
+export async function httpRequest(
+  deps: ClientDeps,
+  platform: PlatformId,
+  url: string,
+  options: HttpRequestOptions,
+): Promise<HttpResponse> {
+  const name = PLATFORM_NAMES[platform];
+  const where = describeUrl(url);
+  const attempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
+  let lastProblem = "";
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    throwIfAborted(options.signal, platform, deps.timeoutMs);
+    const timeout = AbortSignal.timeout(deps.timeoutMs);
+    const signal = AbortSignal.any([options.signal, timeout]);
+    let response: Response;
+    try {
+      const init: RequestInit & { tls?: { ca: string[] } } = {
+        method: options.method ?? "GET",
+        headers: options.headers,
+        body: options.body,
+        signal,
+        redirect: "follow",
+      };
+      if (options.ca && options.ca.length > 0) init.tls = { ca: [...options.ca] };
+      response = await deps.fetch(url, init);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (response.status < 500) {
+        return { status: response.status, headers: response.headers, bytes, text: new TextDecoder().decode(bytes) };
+      }
+      lastProblem = `HTTP ${response.status}`;
+      const wait = retryAfterMs(response.headers, deps.now());
+      if (attempt === attempts || (wait !== null && wait > MAX_RETRY_AFTER_MS)) break;
+      await pause(deps, options.signal, platform, wait ?? backoffMs(attempt));
+    } catch (error) {
+      if (error instanceof PlatformError) throw error;
+      if (timeout.aborted || options.signal.aborted) {
+        throw new PlatformError(platform, "timeout", `${name} did not answer within ${seconds(deps.timeoutMs)} (${where}); try again later`);
+      }
+      lastProblem = `network error: ${errorText(error)}`;
+      if (attempt === attempts) break;
+      await pause(deps, options.signal, platform, backoffMs(attempt));
+    }
+  }
+  throw new PlatformError(
+    platform,
+    "unavailable",
+    `${name} is unavailable (${lastProblem} from ${where} after ${attempts} attempt${attempts === 1 ? "" : "s"}); try again later`,
+  );
+}
+
+/** Parses a JSON body or throws a bad-response error that quotes only the start of the body. */
+export function parseJson(platform: PlatformId, response: HttpResponse, where: string): unknown {
+  try {
+    return JSON.parse(response.text);
+  } catch {
+    throw new PlatformError(
+      platform,
+      "bad-response",
+      `${PLATFORM_NAMES[platform]} sent a response that is not JSON (HTTP ${response.status} from ${where}, starts ${JSON.stringify(response.text.slice(0, 40))})`,
+    );
+  }
+}
+
+/** Milliseconds to wait per Retry-After (seconds or HTTP date), or null when absent or unreadable. */
+export function retryAfterMs(headers: Headers, nowMs: number): number | null {
+  const value = headers.get("retry-after");
+  if (value === null || value.trim() === "") return null;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}
+
+/** Origin and path of a URL, without the query string (which may carry a token). */
+export function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return parsed.origin + parsed.pathname;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
+function backoffMs(attempt: number): number {
+  return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+}
+
+async function pause(deps: ClientDeps, signal: AbortSignal, platform: PlatformId, ms: number): Promise<void> {
+  await deps.sleep(ms);
+  throwIfAborted(signal, platform, deps.timeoutMs);
+}
+
+function throwIfAborted(signal: AbortSignal, platform: PlatformId, timeoutMs: number): void {
+  if (signal.aborted) {
+    throw new PlatformError(platform, "timeout", `${PLATFORM_NAMES[platform]} did not answer in time (limit ${seconds(timeoutMs)}); try again later`);
+  }
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // fetch errors may quote the URL; keep only what precedes it.
+  return text.replace(/https?:\/\/\S+/g, (u) => describeUrl(u.replace(/[)"'.,]+$/, "")));
+}

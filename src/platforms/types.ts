@@ -1,0 +1,100 @@
+// The one interface every platform client implements, and the shapes it returns.
+// Nothing here knows about Telegram, history or the other platforms.
+import type { Decimal, Money } from "../money.ts";
+
+export type PlatformId = "bybit" | "okx" | "tbank" | "ibkr";
+
+/** Fixed display order of the report. */
+export const PLATFORM_ORDER: readonly PlatformId[] = ["bybit", "okx", "tbank", "ibkr"];
+
+export const PLATFORM_NAMES: Readonly<Record<PlatformId, string>> = {
+  bybit: "Bybit",
+  okx: "OKX",
+  tbank: "T-Bank",
+  ibkr: "IBKR",
+};
+
+/** One slice of a platform's value in the currency the platform reports it in. */
+export interface Holding {
+  /** e.g. "account", "IIS 2001234567", "U1234567". */
+  readonly label: string;
+  readonly money: Money;
+  /** YYYY-MM-DD when the figure is not live (a broker's report date); null when live. */
+  readonly asOf: string | null;
+}
+
+/** A crypto asset's USD value, for the breakdown. */
+export interface AssetValue {
+  readonly asset: string;
+  readonly usd: Decimal;
+}
+
+export interface PlatformBalance {
+  readonly platform: PlatformId;
+  /** The platform's whole value = Σ holdings, each converted to USD once by the snapshot. */
+  readonly holdings: readonly Holding[];
+  /** Per-asset USD parts for the breakdown (crypto); never added to the total. */
+  readonly assets: readonly AssetValue[];
+  /** The oldest as-of date among the holdings, or null when live. */
+  readonly asOf: string | null;
+  /** How the value was obtained, e.g. "asset-overview" or "wallet-balance + funding"; for logs and --check. */
+  readonly source: string;
+  /** Things the user should know that did not fail the platform ("account X not counted: no access"). */
+  readonly warnings: readonly string[];
+}
+
+export type PlatformErrorKind =
+  | "auth" // key/token invalid, expired, wrong passphrase, wrong signature
+  | "permission" // key lacks a permission, IP not whitelisted
+  | "rate-limit"
+  | "clock-skew"
+  | "timeout"
+  | "unavailable" // network error, 5xx, maintenance
+  | "bad-response" // a body we cannot understand
+  | "config"; // the platform answered that its setup is wrong (e.g. Flex query missing a section)
+
+/** A failure of one platform, with a one-line message saying what the user should do. Never holds a secret. */
+export class PlatformError extends Error {
+  override readonly name = "PlatformError";
+  constructor(
+    readonly platform: PlatformId,
+    readonly kind: PlatformErrorKind,
+    message: string,
+    readonly code?: string | number,
+    /** When the platform said how long to wait (Retry-After, a reset header, IBKR's penalty box). */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** What `--check` reports about a key: whether it can only read. */
+export interface KeyAudit {
+  readonly readOnly: boolean;
+  /** Permissions as the platform names them, e.g. ["read_only", "trade"]. */
+  readonly permissions: readonly string[];
+  /** Extra lines worth showing (IP binding, expiry, per-account access levels). */
+  readonly notes: readonly string[];
+}
+
+export interface PlatformClient {
+  readonly id: PlatformId;
+  fetchBalance(signal: AbortSignal): Promise<PlatformBalance>;
+  /** One authenticated read that tells whether the credentials work and can only read. */
+  auditKey(signal: AbortSignal): Promise<KeyAudit>;
+}
+
+export type FetchFn = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** What every client gets injected, so tests need no network, clock or real sleeps. */
+export interface ClientDeps {
+  readonly baseUrl: string;
+  readonly fetch: FetchFn;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Bound for one HTTP request. */
+  readonly timeoutMs: number;
+}
+
+export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
