@@ -1,0 +1,61 @@
+// Loads the configuration a mode needs and runs that mode. Exit codes: 0 ok, 1 the mode's work
+// failed, 2 usage or configuration error.
+import type { CliArgs, Mode } from "./cli.ts";
+import { type Config, type ConfigNeeds, loadConfig, readEnvSource } from "./config.ts";
+import { createLogger, makeRedactor, type Logger } from "./log.ts";
+
+export interface AppContext {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly version: string;
+  readonly out: (text: string) => void;
+}
+
+export async function runApp(args: CliArgs, version: string): Promise<number> {
+  const source = readEnvSource(process.env, process.cwd(), args.envFile);
+  if ("error" in source) {
+    process.stderr.write(`pfbot: ${source.error}\n`);
+    return 2;
+  }
+  const loaded = loadConfig(source, needsOf(args.mode));
+  if (!loaded.ok) {
+    const redact = makeRedactor(loaded.secrets);
+    process.stderr.write(`pfbot: configuration problems:\n${loaded.errors.map((e) => `  - ${redact(e)}`).join("\n")}\n`);
+    return 2;
+  }
+  const config = loaded.config;
+  const log = createLogger({ level: config.logLevel, secrets: config.secrets });
+  for (const warning of config.warnings) log.warn(warning);
+  const context: AppContext = { config, log, version, out: (text) => process.stdout.write(text.endsWith("\n") ? text : text + "\n") };
+  try {
+    return await runMode(args.mode, context);
+  } catch (error) {
+    log.error(`pfbot stopped on an unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  }
+}
+
+/** Which variables a mode requires: history modes need neither platforms nor Telegram. */
+export function needsOf(mode: Mode): ConfigNeeds {
+  switch (mode.kind) {
+    case "bot":
+      return { platforms: true, telegram: true };
+    case "snapshot":
+      return { platforms: true, telegram: mode.send };
+    case "check":
+      return { platforms: true, telegram: false };
+    default:
+      return { platforms: false, telegram: false };
+  }
+}
+
+async function runMode(mode: Mode, context: AppContext): Promise<number> {
+  switch (mode.kind) {
+    case "help":
+    case "version":
+      return 0;
+    default:
+      context.log.error(`mode ${mode.kind} is not available in this build`);
+      return 2;
+  }
+}

@@ -1,0 +1,129 @@
+// Command-line arguments → a mode. Kept free of heavy imports: main.ts answers --help and
+// --version from here without loading the rest of pfbot.
+
+export type Mode =
+  | { readonly kind: "help" }
+  | { readonly kind: "version" }
+  | { readonly kind: "bot" }
+  | { readonly kind: "snapshot"; readonly send: boolean; readonly json: boolean }
+  | { readonly kind: "check" }
+  | { readonly kind: "history" }
+  | { readonly kind: "import"; readonly file: string; readonly overwrite: boolean }
+  | { readonly kind: "export"; readonly file: string | null };
+
+export interface CliArgs {
+  readonly mode: Mode;
+  readonly envFile: string | null;
+}
+
+export type ParseResult = { readonly ok: true; readonly args: CliArgs } | { readonly ok: false; readonly error: string };
+
+export const USAGE = `Usage: pfbot [mode] [--env-file PATH]
+
+Reports what you own on Bybit, OKX, T-Bank Invest and Interactive Brokers, in USD and RUB,
+to your Telegram chat.
+
+Modes (none: run the Telegram bot with its schedule):
+  --once               take one snapshot, send it to TELEGRAM_CHAT_ID, record it in the history
+  --dry-run            take one snapshot and print it; send and record nothing
+  --json               take one snapshot and print it as one JSON object (implies --dry-run)
+  --check              check the configuration, each platform's key (and that it is read-only) and Telegram
+  --history            print the last 30 days of the history
+  --export [FILE]      write the history as portfolio_history.json (to FILE, or stdout)
+  --import FILE        add a portfolio_history.json file to the history
+      --overwrite      with --import: let imported days replace days recorded by the bot
+
+Options:
+  --env-file PATH      read settings from PATH instead of ./.env (the process environment wins)
+  -h, --help           show this help
+  -V, --version        print the version
+
+Exit status: 0 ok, 1 nothing could be done (no platform answered, a check failed, a message was
+not delivered), 2 usage or configuration error.`;
+
+/** Parses argv (without the executable and script). */
+export function parseArgs(argv: readonly string[]): ParseResult {
+  let envFile: string | null = null;
+  const flags = new Set<string>();
+  let importFile: string | null = null;
+  let exportFile: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [name, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, null];
+    const takeValue = (): string | null => {
+      if (inline !== null) return inline;
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith("-")) return null;
+      i += 1;
+      return next;
+    };
+    switch (name) {
+      case "-h":
+      case "--help":
+        return { ok: true, args: { mode: { kind: "help" }, envFile } };
+      case "-V":
+      case "--version":
+        flags.add("version");
+        break;
+      case "--env-file": {
+        const value = takeValue();
+        if (!value) return { ok: false, error: "--env-file needs a path" };
+        envFile = value;
+        break;
+      }
+      case "--import": {
+        const value = takeValue();
+        if (!value) return { ok: false, error: "--import needs a file" };
+        importFile = value;
+        flags.add("import");
+        break;
+      }
+      case "--export": {
+        const next = inline ?? argv[i + 1];
+        if (next !== undefined && !next.startsWith("-")) {
+          exportFile = next;
+          if (inline === null) i += 1;
+        }
+        flags.add("export");
+        break;
+      }
+      case "--once":
+      case "--dry-run":
+      case "--json":
+      case "--check":
+      case "--history":
+      case "--overwrite":
+        if (inline !== null) return { ok: false, error: `${name} takes no value` };
+        flags.add(name.slice(2));
+        break;
+      default:
+        return { ok: false, error: `unknown argument: ${arg}` };
+    }
+  }
+  return pickMode(flags, importFile, exportFile, envFile);
+}
+
+function pickMode(flags: Set<string>, importFile: string | null, exportFile: string | null, envFile: string | null): ParseResult {
+  if (flags.has("version")) return { ok: true, args: { mode: { kind: "version" }, envFile } };
+  if (flags.has("overwrite") && !flags.has("import")) return { ok: false, error: "--overwrite goes with --import" };
+  const groups = [
+    flags.has("once") || flags.has("dry-run") || flags.has("json") ? "snapshot" : null,
+    flags.has("check") ? "--check" : null,
+    flags.has("history") ? "--history" : null,
+    flags.has("import") ? "--import" : null,
+    flags.has("export") ? "--export" : null,
+  ].filter((g): g is string => g !== null);
+  if (groups.length > 1) return { ok: false, error: `choose one mode, not ${groups.join(" and ")}` };
+  const mode: Mode = flags.has("check")
+    ? { kind: "check" }
+    : flags.has("history")
+      ? { kind: "history" }
+      : importFile !== null
+        ? { kind: "import", file: importFile, overwrite: flags.has("overwrite") }
+        : flags.has("export")
+          ? { kind: "export", file: exportFile }
+          : groups.length === 1
+            ? { kind: "snapshot", send: !flags.has("dry-run") && !flags.has("json"), json: flags.has("json") }
+            : { kind: "bot" };
+  return { ok: true, args: { mode, envFile } };
+}

@@ -1,0 +1,87 @@
+import { afterEach, expect, test } from "bun:test";
+import { httpRequest, retryAfterMs } from "../src/platforms/http.ts";
+import { PlatformError, type ClientDeps } from "../src/platforms/types.ts";
+import { type FakeServer, startFake } from "./fakes/server.ts";
+
+let fake: FakeServer | null = null;
+afterEach(async () => {
+  await fake?.stop();
+  fake = null;
+});
+
+function deps(baseUrl: string, timeoutMs = 2_000, sleeps: number[] = []): ClientDeps {
+  return { baseUrl, fetch, now: () => Date.parse("2026-11-24T10:00:00Z"), timeoutMs, sleep: async (ms) => void sleeps.push(ms) };
+}
+const signal = () => new AbortController().signal;
+
+async function failure(promise: Promise<unknown>): Promise<PlatformError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof PlatformError) return error;
+    throw error;
+  }
+  throw new Error("expected a PlatformError");
+}
+
+test("5xx is retried with backoff and then succeeds", async () => {
+  let calls = 0;
+  fake = await startFake({ "/x": () => (++calls < 3 ? new Response("busy", { status: 502 }) : Response.json({ ok: 1 })) });
+  const sleeps: number[] = [];
+  const res = await httpRequest(deps(fake.url, 2_000, sleeps), "bybit", `${fake.url}/x`, { signal: signal() });
+  expect(res.status).toBe(200);
+  expect(JSON.parse(res.text)).toEqual({ ok: 1 });
+  expect(calls).toBe(3);
+  expect(sleeps).toEqual([500, 1000]);
+});
+
+test("5xx every time is reported as unavailable after the attempts, without the query string", async () => {
+  fake = await startFake({ "/x": () => new Response("down", { status: 503 }) });
+  const error = await failure(httpRequest(deps(fake.url), "ibkr", `${fake.url}/x?t=SECRETTOKEN123&v=3`, { signal: signal(), maxAttempts: 2 }));
+  expect(error.kind).toBe("unavailable");
+  expect(error.message).toBe(`IBKR is unavailable (HTTP 503 from ${fake.url}/x after 2 attempts); try again later`);
+  expect(error.message).not.toContain("SECRETTOKEN123");
+  expect(fake.requests).toHaveLength(2);
+});
+
+test("4xx is returned to the caller at once, never retried", async () => {
+  fake = await startFake({ "/x": () => Response.json({ code: "50111" }, { status: 401 }) });
+  const res = await httpRequest(deps(fake.url), "okx", `${fake.url}/x`, { signal: signal() });
+  expect(res.status).toBe(401);
+  expect(fake.requests).toHaveLength(1);
+});
+
+test("Retry-After on a 503 is honoured", async () => {
+  let calls = 0;
+  fake = await startFake({ "/x": () => (++calls === 1 ? new Response("", { status: 503, headers: { "Retry-After": "3" } }) : new Response("ok")) });
+  const sleeps: number[] = [];
+  await httpRequest(deps(fake.url, 2_000, sleeps), "tbank", `${fake.url}/x`, { signal: signal() });
+  expect(sleeps).toEqual([3000]);
+});
+
+test("a slow answer is a timeout within the limit, not retried", async () => {
+  fake = await startFake({ "/slow": async () => { await Bun.sleep(1_500); return new Response("late"); } });
+  const started = performance.now();
+  const error = await failure(httpRequest(deps(fake.url, 200), "okx", `${fake.url}/slow`, { signal: signal() }));
+  expect(error.kind).toBe("timeout");
+  expect(error.message).toContain("OKX did not answer within 0.2 s");
+  expect(performance.now() - started).toBeLessThan(1_000);
+  expect(fake.requests).toHaveLength(1);
+});
+
+test("a refused connection is retried and reported as unavailable", async () => {
+  const sleeps: number[] = [];
+  const error = await failure(httpRequest(deps("http://127.0.0.1:1", 1_000, sleeps), "bybit", "http://127.0.0.1:1/v5/x?api_key=abc", { signal: signal() }));
+  expect(error.kind).toBe("unavailable");
+  expect(error.message).toStartWith("Bybit is unavailable (network error");
+  expect(error.message).not.toContain("api_key");
+  expect(sleeps).toHaveLength(2);
+});
+
+test("retryAfterMs reads seconds and HTTP dates", () => {
+  const now = Date.parse("2026-11-24T10:00:00Z");
+  expect(retryAfterMs(new Headers({ "retry-after": "120" }), now)).toBe(120_000);
+  expect(retryAfterMs(new Headers({ "retry-after": "Tue, 24 Nov 2026 10:00:30 GMT" }), now)).toBe(30_000);
+  expect(retryAfterMs(new Headers(), now)).toBeNull();
+  expect(retryAfterMs(new Headers({ "retry-after": "soon" }), now)).toBeNull();
+});
