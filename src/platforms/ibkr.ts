@@ -1,0 +1,169 @@
+// Interactive Brokers through the Flex Web Service (brokers.md §2): one holding per account, in the
+// account's base currency, as of the statement's report date (the data changes once a day, at the close).
+// IBKR punishes eager clients (10-minute penalty box, then blocks), so this client reuses the last good
+// statement for `cacheMinutes` and, after a 1018, refuses to call IBKR until the penalty is surely over,
+// even across restarts. The snapshot converts each holding to USD; this module never does.
+import { silentLogger, type Logger } from "../log.ts";
+import { THROTTLE_COOLDOWN_MS, throttledError } from "./ibkr-codes.ts";
+import { createFlexSession } from "./ibkr-flex.ts";
+import { createIbkrState, type CachedStatement } from "./ibkr-state.ts";
+import { readStatementNav, type AccountNav } from "./ibkr-xml.ts";
+import { PlatformError, type ClientDeps, type KeyAudit, type PlatformBalance, type PlatformClient } from "./types.ts";
+
+export interface IbkrClientOptions extends ClientDeps {
+  /** IBKR_FLEX_TOKEN: travels in the query string, so it is never logged or quoted. */
+  readonly token: string;
+  /** IBKR_QUERY_ID. */
+  readonly queryId: string;
+  /** Directory for ibkr-throttle.json and ibkr-cache.json (DATA_DIR). */
+  readonly stateDir: string;
+  /** How long a good statement is reused without asking IBKR (IBKR_CACHE_MINUTES); 0 disables the cache. */
+  readonly cacheMinutes: number;
+  /** Flex asks for "Technology/Version", e.g. "Bun/1.4.5" (brokers.md §2.1). */
+  readonly userAgent: string;
+  readonly log?: Logger;
+}
+
+/** A statement older than this is not shown even when IBKR is throttled or down: a week-old NAV misleads. */
+export const STALE_CACHE_LIMIT_MS = 7 * 24 * 60 * 60_000;
+
+export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
+  const log = options.log ?? silentLogger;
+  const state = createIbkrState(options.stateDir, (problem) => log.warn(`IBKR state: ${problem}`));
+  const session = createFlexSession({
+    ...options,
+    userAgent: options.userAgent.trim() || `Bun/${Bun.version}`,
+    log,
+    paceKey: `${options.baseUrl}\n${options.token}`,
+  });
+  const cacheEnabled = options.cacheMinutes > 0;
+  // Kept in memory too, so a failed write of the throttle file still keeps this process away from IBKR.
+  let throttledUntilInMemory = 0;
+  // One fetch or audit at a time: a second caller then finds the fresh cache instead of asking IBKR again.
+  const exclusive = serialized();
+
+  async function throttledUntil(): Promise<number> {
+    return Math.max(throttledUntilInMemory, (await state.readThrottle()) ?? 0);
+  }
+
+  async function cachedStatement(): Promise<CachedStatement | null> {
+    if (!cacheEnabled) return null;
+    const cache = await state.readCache();
+    if (cache === null || cache.queryId !== options.queryId) return null;
+    const age = options.now() - cache.savedAt;
+    return age >= 0 && age <= STALE_CACHE_LIMIT_MS ? cache : null;
+  }
+
+  /** Persists "throttled until" after a 1018, and returns the error to report. */
+  async function recordThrottle(error: PlatformError): Promise<PlatformError> {
+    const now = options.now();
+    const until = now + Math.max(THROTTLE_COOLDOWN_MS, error.retryAfterMs ?? 0);
+    throttledUntilInMemory = until;
+    try {
+      await state.writeThrottle(until, now);
+    } catch (writeError) {
+      log.error("IBKR: could not save the throttle time; a restart before it ends may ask IBKR too early", { error: writeError });
+    }
+    log.warn("IBKR Flex rate limit hit (1018): no request until the penalty is over", { until: new Date(until).toISOString() });
+    return throttledError(until, now);
+  }
+
+  async function fetchBalance(signal: AbortSignal): Promise<PlatformBalance> {
+    const cache = await cachedStatement();
+    const now = options.now();
+    if (cache !== null && now - cache.savedAt < options.cacheMinutes * 60_000) {
+      log.debug("IBKR: using the cached statement", { fetchedAt: new Date(cache.savedAt).toISOString() });
+      return balanceFrom(cache, true, []);
+    }
+    const until = await throttledUntil();
+    if (until > now) {
+      const error = throttledError(until, now);
+      if (cache !== null) return balanceFrom(cache, true, [staleWarning(error, cache)]);
+      throw error;
+    }
+    try {
+      const nav = readStatementNav(await session.fetchStatement(signal));
+      const fetched: CachedStatement = { queryId: options.queryId, savedAt: options.now(), accounts: nav.accounts, warnings: nav.warnings };
+      if (cacheEnabled) {
+        await state.writeCache(fetched).catch((error: unknown) => log.warn("IBKR: could not save the statement cache", { error }));
+      }
+      log.info("IBKR: statement read", { accounts: nav.accounts.length, reportDate: oldestDate(nav.accounts) });
+      return balanceFrom(fetched, false, []);
+    } catch (thrown) {
+      let error = thrown;
+      if (error instanceof PlatformError && error.kind === "rate-limit") error = await recordThrottle(error);
+      // A passing outage or the penalty box should not blank the report when yesterday's close is at hand.
+      const passing = error instanceof PlatformError && (error.kind === "rate-limit" || error.kind === "unavailable" || error.kind === "timeout");
+      if (cache !== null && passing) {
+        log.warn("IBKR: showing the cached statement", { reason: error instanceof Error ? error.message : String(error) });
+        return balanceFrom(cache, true, [staleWarning(error, cache)]);
+      }
+      throw error;
+    }
+  }
+
+  async function auditKey(signal: AbortSignal): Promise<KeyAudit> {
+    const notes = ["Flex Web Service tokens can only download statements: they cannot trade or move money"];
+    const now = options.now();
+    const until = await throttledUntil();
+    if (until > now) {
+      // Asking now would extend the penalty; report what is known instead.
+      const cache = await cachedStatement();
+      notes.push(`not checked now: ${throttledError(until, now).message}`);
+      notes.push(cache ? `the token last worked at ${new Date(cache.savedAt).toISOString()} (statement of ${oldestDate(cache.accounts)})` : "no statement cached yet");
+      return { readOnly: true, permissions: ["flex-read"], notes };
+    }
+    try {
+      await session.sendRequest(signal);
+    } catch (error) {
+      if (error instanceof PlatformError && error.kind === "rate-limit") throw await recordThrottle(error);
+      throw error;
+    }
+    notes.push("token and query IBKR_QUERY_ID accepted (SendRequest returned a reference code)");
+    return { readOnly: true, permissions: ["flex-read"], notes };
+  }
+
+  return {
+    id: "ibkr",
+    fetchBalance: (signal) => exclusive(() => fetchBalance(signal)),
+    auditKey: (signal) => exclusive(() => auditKey(signal)),
+  };
+}
+
+function balanceFrom(statement: CachedStatement, fromCache: boolean, extraWarnings: readonly string[]): PlatformBalance {
+  const fetchedAt = new Date(statement.savedAt).toISOString();
+  const source = statement.accounts.some((a) => a.source === "ChangeInNAV") ? "ChangeInNAV" : "EquitySummaryByReportDateInBase";
+  return {
+    platform: "ibkr",
+    holdings: statement.accounts.map((account) => ({
+      label: account.accountId,
+      money: { currency: account.currency, amount: account.amount },
+      asOf: account.reportDate,
+    })),
+    assets: [],
+    asOf: oldestDate(statement.accounts),
+    source: fromCache ? `flex cache of ${fetchedAt} (${source})` : `flex statement (${source})`,
+    warnings: [...statement.warnings, ...extraWarnings],
+  };
+}
+
+function staleWarning(error: unknown, cache: CachedStatement): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  return `IBKR shows the statement fetched ${new Date(cache.savedAt).toISOString().slice(0, 16).replace("T", " ")} UTC: ${reason}`;
+}
+
+function oldestDate(accounts: readonly AccountNav[]): string | null {
+  return accounts.reduce<string | null>((oldest, a) => (oldest === null || a.reportDate < oldest ? a.reportDate : oldest), null);
+}
+
+function serialized(): <T>(job: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (job) => {
+    const run = tail.then(job, job);
+    tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+}
