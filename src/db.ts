@@ -1,0 +1,84 @@
+// The one SQLite database of pfbot: DATA_DIR/pfbot.sqlite, created on first use. Holds the day history
+// (history.ts) and the small settings table (settings.ts). The schema version lives in
+// PRAGMA user_version; MIGRATIONS only ever grows at the end, each step run once in its own transaction.
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+export const DATABASE_FILE = "pfbot.sqlite";
+
+/**
+ * Forward migrations: MIGRATIONS[i] takes the schema from version i to i + 1. Never edit a step
+ * that has shipped (users' databases already ran it); add a new one instead.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: one row per local day. Amounts are exact decimal strings (money.ts), never REAL: a float
+  // turns 42500.10 into 42500.099999…; STRICT makes SQLite refuse a number in a TEXT column.
+  `CREATE TABLE days (
+     day       TEXT PRIMARY KEY CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+     usd       TEXT NOT NULL,
+     rub       TEXT,
+     usd_rub   TEXT,
+     complete  INTEGER NOT NULL CHECK (complete IN (0, 1)),
+     bybit_usd TEXT,
+     okx_usd   TEXT,
+     tbank_usd TEXT,
+     ibkr_usd  TEXT,
+     taken_at  TEXT,
+     origin    TEXT NOT NULL CHECK (origin IN ('bot', 'import'))
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE settings (
+     key   TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   ) STRICT, WITHOUT ROWID;`,
+];
+
+/** Opens (creating it and DATA_DIR when missing) DATA_DIR/pfbot.sqlite and brings its schema up to date. */
+export function openDataDirDatabase(dataDir: string): Database {
+  mkdirSync(dataDir, { recursive: true });
+  return openDatabase(join(dataDir, DATABASE_FILE));
+}
+
+/** Opens a database file (or ":memory:") and applies the pending migrations. */
+export function openDatabase(path: string): Database {
+  const db = new Database(path, { create: true, strict: true });
+  try {
+    // Another pfbot process (a `--export` while the bot runs) may hold the write lock for a moment:
+    // wait for it rather than fail with SQLITE_BUSY.
+    db.run("PRAGMA busy_timeout = 5000");
+    // WAL: readers never block the writer, and a killed process leaves committed rows in the -wal file,
+    // replayed on the next open. synchronous=FULL also keeps them through a power cut; we write a few
+    // rows a day, so the extra fsync costs nothing that matters.
+    db.query("PRAGMA journal_mode = WAL").get();
+    db.run("PRAGMA synchronous = FULL");
+    db.run("PRAGMA foreign_keys = ON");
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** The schema version of an open database. */
+export function schemaVersion(db: Database): number {
+  const row = db.query<{ user_version: number }, []>("PRAGMA user_version").get();
+  return row?.user_version ?? 0;
+}
+
+function migrate(db: Database): void {
+  const current = schemaVersion(db);
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `${db.filename} has schema version ${current}, newer than this pfbot knows (${MIGRATIONS.length}): upgrade pfbot, or point DATA_DIR elsewhere`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    // user_version is written in the database header inside the same transaction, so a crash
+    // leaves either the old schema and version or the new ones, never a mix.
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
+    })();
+  }
+}
