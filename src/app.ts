@@ -54,6 +54,12 @@ async function runMode(mode: Mode, context: AppContext): Promise<number> {
     case "help":
     case "version":
       return 0;
+    case "snapshot":
+      return (await import("./run-snapshot.ts")).runSnapshotMode(context, mode);
+    case "history":
+    case "import":
+    case "export":
+      return (await import("./run-history.ts")).runHistoryMode(context, mode);
     default:
       context.log.error(`mode ${mode.kind} is not available in this build`);
       return 2;

@@ -140,12 +140,12 @@ function breakdownLines(snapshot: Snapshot, top: number): string[] {
     .map((row) => `${PLATFORM_NAMES[row.id]}: ${foldAssets(row.assets, top).map((a) => `${escapeHtml(clip(a.asset, 40))} ${usd(a.usd)}`).join(", ")}`);
 }
 
-/** The `top` largest assets by USD, the rest summed into "other". */
+/** The `top` largest assets by USD, the rest summed into "other coins". */
 export function foldAssets(assets: readonly AssetValue[], top: number): AssetValue[] {
   const sorted = [...assets].sort((a, b) => cmp(b.usd, a.usd));
   if (sorted.length <= top) return sorted;
   const rest = sorted.slice(top);
-  return [...sorted.slice(0, top), { asset: "other", usd: sum(rest.map((a) => a.usd)) }];
+  return [...sorted.slice(0, top), { asset: "other coins", usd: sum(rest.map((a) => a.usd)) }];
 }
 
 /** Escaped and at most `max` characters once escaped; cut between characters, so an entity is never split. */

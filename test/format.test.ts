@@ -74,7 +74,7 @@ describe("golden message", () => {
         "ℹ️ T-Bank: account Инвесткопилка 2003 not counted: no access (40002)",
         "",
         "<b>Crypto breakdown</b>",
-        "Bybit: BTC $15,000.10, ETH $4,000.20, USDT $2,500.00, SOL $1,200.50, XRP $500.00, other $255.98",
+        "Bybit: BTC $15,000.10, ETH $4,000.20, USDT $2,500.00, SOL $1,200.50, XRP $500.00, other coins $255.98",
         "OKX: BTC $6,000.00, other (Earn, …) $2,000.00",
       ].join("\n"),
     );
@@ -137,5 +137,5 @@ test("money formats", () => {
 
 test("assets beyond the top five fold into other", () => {
   const folded = foldAssets([1, 7, 3, 9, 5, 2, 8].map((n) => ({ asset: `C${n}`, usd: dec(n) })), 5);
-  expect(folded.map((a) => `${a.asset}=${a.usd.coef}`)).toEqual(["C9=9", "C8=8", "C7=7", "C5=5", "C3=3", "other=3"]);
+  expect(folded.map((a) => `${a.asset}=${a.usd.coef}`)).toEqual(["C9=9", "C8=8", "C7=7", "C5=5", "C3=3", "other coins=3"]);
 });

@@ -1,0 +1,52 @@
+// Wires configuration to the pieces that take a snapshot: platform clients, the FX source, deadlines.
+// Built once per process, so that the IBKR client's request spacing and the FX cache are shared by
+// every snapshot the bot takes.
+import { join } from "node:path";
+import type { Config } from "./config.ts";
+import { createFxSource } from "./fx.ts";
+import type { Logger } from "./log.ts";
+import { createClients, platformDeadlineMs } from "./platforms/index.ts";
+import { type FetchFn, type PlatformClient, realSleep } from "./platforms/types.ts";
+import { type Snapshot, takeSnapshot } from "./snapshot.ts";
+
+export interface SnapshotTaker {
+  readonly clients: readonly PlatformClient[];
+  take(): Promise<Snapshot>;
+}
+
+export function createSnapshotTaker(config: Config, log: Logger, version: string, fetchFn: FetchFn = fetch): SnapshotTaker {
+  const now = () => Date.now();
+  const clients = createClients(config, { fetch: fetchFn, now, sleep: realSleep, log, version });
+  const fx = createFxSource({
+    provider: config.fx.provider,
+    cbrBaseUrl: config.fx.cbrBaseUrl,
+    mirrorBaseUrl: config.fx.mirrorBaseUrl,
+    fetch: fetchFn,
+    now,
+    timeoutMs: config.platformTimeoutSeconds * 1000,
+    ttlMinutes: config.fx.ttlMinutes,
+    cacheFile: join(config.dataDir, "fx-cache.json"),
+    log,
+  });
+  const deps = {
+    clients,
+    fx,
+    now,
+    timeoutMs: (id: Parameters<typeof platformDeadlineMs>[1]) => platformDeadlineMs(config, id),
+    // Two sources tried in turn, each bounded by the platform timeout.
+    fxTimeoutMs: 2 * config.platformTimeoutSeconds * 1000 + 1000,
+    timeZone: config.timeZone,
+  };
+  return {
+    clients,
+    async take() {
+      const snapshot = await takeSnapshot(deps);
+      for (const row of snapshot.rows) {
+        if (row.ok) log.debug("platform answered", { platform: row.id, ms: row.durationMs, source: row.source });
+        else log.warn("platform failed", { platform: row.id, ms: row.durationMs, kind: row.errorKind, error: row.error });
+      }
+      if (snapshot.fxProblem) log.warn("no USD/RUB rate", { reason: snapshot.fxProblem });
+      return snapshot;
+    },
+  };
+}
