@@ -26,7 +26,9 @@ export async function runApp(args: CliArgs, version: string): Promise<number> {
   const config = loaded.config;
   const log = createLogger({ level: config.logLevel, secrets: config.secrets });
   for (const warning of config.warnings) log.warn(warning);
-  const context: AppContext = { config, log, version, out: (text) => process.stdout.write(text.endsWith("\n") ? text : text + "\n") };
+  // Output is redacted like the log: an error text shown by --check or --dry-run never carries a secret.
+  const out = (text: string) => void process.stdout.write(log.redact(text.endsWith("\n") ? text : text + "\n"));
+  const context: AppContext = { config, log, version, out };
   try {
     return await runMode(args.mode, context);
   } catch (error) {
@@ -56,12 +58,13 @@ async function runMode(mode: Mode, context: AppContext): Promise<number> {
       return 0;
     case "snapshot":
       return (await import("./run-snapshot.ts")).runSnapshotMode(context, mode);
+    case "bot":
+      return (await import("./run-bot.ts")).runBotMode(context);
+    case "check":
+      return (await import("./run-check.ts")).runCheckMode(context);
     case "history":
     case "import":
     case "export":
       return (await import("./run-history.ts")).runHistoryMode(context, mode);
-    default:
-      context.log.error(`mode ${mode.kind} is not available in this build`);
-      return 2;
   }
 }

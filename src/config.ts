@@ -210,7 +210,8 @@ const Settings = type({
   "WEBHOOK_URL?": httpUrl,
   HEALTH_SERVER: boolean.default("false"),
   LISTEN_HOST: type("string").default("127.0.0.1"),
-  LISTEN_PORT: intIn(1, 65535).default("8080"),
+  // 0 picks any free port (tests).
+  LISTEN_PORT: intIn(0, 65535).default("8080"),
 }).onUndeclaredKey("delete");
 
 function describeProblem(key: PropertyKey | undefined, expected: string, actual: string): string {

@@ -7,6 +7,10 @@ import type { Database } from "bun:sqlite";
 export const SETTING_KEYS = {
   /** UTC ISO time of the first-start import of DATA_DIR/portfolio_history.json (done once, ever). */
   legacyJsonImported: "history.legacy_json_imported_at",
+  /** Minutes between scheduled reports, set with /frequency; overrides POLL_INTERVAL_MINUTES. */
+  frequencyMinutes: "schedule.frequency_minutes",
+  /** "1" while scheduled reports are paused with /pause. */
+  paused: "schedule.paused",
 } as const;
 
 /** The stored value, or null when the key was never set (or was deleted). */
