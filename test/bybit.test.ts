@@ -3,6 +3,7 @@ import { toFixed } from "../src/money.ts";
 import { BYBIT_SOURCE_FALLBACK, BYBIT_SOURCE_OVERVIEW, bybitPrehash, createBybitClient, signBybit, type BybitClientOptions } from "../src/platforms/bybit.ts";
 import { PlatformError, type PlatformBalance } from "../src/platforms/types.ts";
 import { emptyBybitAccount, FAKE_BYBIT_KEY, FAKE_BYBIT_SECRET, realisticBybitAccount, startBybitFake, type BybitFake, type BybitFakeState } from "./fakes/bybit.ts";
+import { expectPlatformError } from "./support.ts";
 
 const OVERVIEW = "/v5/asset/asset-overview";
 const WALLET = "/v5/account/wallet-balance";
@@ -33,15 +34,6 @@ async function setup(state: BybitFakeState = realisticBybitAccount(), overrides:
   return { fake, client, sleeps, signal: new AbortController().signal };
 }
 
-async function failure(promise: Promise<unknown>): Promise<PlatformError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PlatformError) return error;
-    throw error;
-  }
-  throw new Error("expected a PlatformError, got a result");
-}
 
 const total = (balance: PlatformBalance): string => {
   expect(balance.holdings).toHaveLength(1);
@@ -179,7 +171,7 @@ describe("fetchBalance", () => {
     const state = realisticBybitAccount();
     state.faults.push({ path: OVERVIEW, retCode });
     const { fake, client, signal } = await setup(state);
-    const error = await failure(client.fetchBalance(signal));
+    const error = await expectPlatformError(client.fetchBalance(signal));
     expect(error.code).toBe(retCode);
     expect(fake.calls(WALLET)).toHaveLength(0);
   });
@@ -228,7 +220,7 @@ describe("fetchBalance", () => {
     const fallback = realisticBybitAccount();
     fallback.faults.push({ path: OVERVIEW, retCode: 10001 }, { path: WALLET, body: renamed });
     const second = await setup(fallback);
-    const error = await failure(second.client.fetchBalance(second.signal));
+    const error = await expectPlatformError(second.client.fetchBalance(second.signal));
     expect(error.kind).toBe("bad-response");
     expect(error.message).toContain("/v5/account/wallet-balance");
   });
@@ -243,7 +235,7 @@ describe("errors", () => {
 
   test("wrong key → auth naming BYBIT_API_KEY (10003)", async () => {
     const { client, signal } = await setup(realisticBybitAccount(), { apiKey: "SOMEOTHERKEY123456" });
-    const error = await failure(client.fetchBalance(signal));
+    const error = await expectPlatformError(client.fetchBalance(signal));
     expect([error.kind, error.code]).toEqual(["auth", 10003]);
     expect(error.message).toContain("BYBIT_API_KEY");
     expect(error.message).not.toContain("SOMEOTHERKEY123456");
@@ -251,7 +243,7 @@ describe("errors", () => {
 
   test("wrong secret → bad signature naming BYBIT_API_SECRET, retMsg's origin_string never quoted (10004)", async () => {
     const { client, signal } = await setup(realisticBybitAccount(), { apiSecret: "WRONGsecretWRONGsecretWRONGsecret123" });
-    const error = await failure(client.fetchBalance(signal));
+    const error = await expectPlatformError(client.fetchBalance(signal));
     expect([error.kind, error.code]).toEqual(["auth", 10004]);
     expect(error.message).toContain("BYBIT_API_SECRET");
     secretsAbsent(error);
@@ -261,7 +253,7 @@ describe("errors", () => {
     const state = realisticBybitAccount();
     state.key.ips = ["203.0.113.7"];
     const { client, signal } = await setup(state);
-    const error = await failure(client.fetchBalance(signal));
+    const error = await expectPlatformError(client.fetchBalance(signal));
     expect([error.kind, error.code]).toEqual(["permission", 10010]);
     expect(error.message).toContain("IP");
     expect(error.message).toContain("BYBIT_API_KEY");
@@ -283,7 +275,7 @@ describe("errors", () => {
     const state = realisticBybitAccount();
     state.faults.push({ path: QUERY_API, ...fault });
     const { client, signal } = await setup(state);
-    const error = await failure(client.auditKey(signal));
+    const error = await expectPlatformError(client.auditKey(signal));
     expect(error.platform).toBe("bybit");
     expect(error.kind).toBe(kind as PlatformError["kind"]);
     if (code !== "") expect(error.code).toBe(code);
@@ -297,10 +289,10 @@ describe("errors", () => {
     state.faults.push({ path: QUERY_API, times: 1, retCode: 10006, retMsg: "Too many visits!", headers: { "X-Bapi-Limit-Reset-Timestamp": String(Date.now() + 5_000) } });
     state.faults.push({ path: QUERY_API, times: 1, status: 403, body: "<html>403 Forbidden</html>" });
     const { client, signal } = await setup(state);
-    const limited = await failure(client.auditKey(signal));
+    const limited = await expectPlatformError(client.auditKey(signal));
     expect(limited.retryAfterMs).toBeGreaterThan(3_000);
     expect(limited.retryAfterMs).toBeLessThanOrEqual(5_000);
-    expect((await failure(client.auditKey(signal))).retryAfterMs).toBe(600_000);
+    expect((await expectPlatformError(client.auditKey(signal))).retryAfterMs).toBe(600_000);
   });
 
   test("clock 30 s behind Bybit: one server-time read, one retry, success, offset kept for later calls", async () => {
@@ -329,7 +321,7 @@ describe("errors", () => {
     state.clockOffsetMs = 30_000;
     state.marketTimeErrorMs = -30_000; // the time endpoint disagrees with the clock the server checks against
     const { fake, client, signal } = await setup(state);
-    const error = await failure(client.fetchBalance(signal));
+    const error = await expectPlatformError(client.fetchBalance(signal));
     expect([error.kind, error.code]).toEqual(["clock-skew", 10002]);
     expect(error.message).toContain("NTP");
     expect(fake.calls(TIME)).toHaveLength(1);
@@ -341,7 +333,7 @@ describe("errors", () => {
     const state = realisticBybitAccount();
     state.faults.push({ path: OVERVIEW, status: 502 });
     const { fake, client, sleeps, signal } = await setup(state);
-    const error = await failure(client.fetchBalance(signal));
+    const error = await expectPlatformError(client.fetchBalance(signal));
     expect(error.kind).toBe("unavailable");
     expect(error.message).toContain("HTTP 502");
     expect(fake.calls(OVERVIEW)).toHaveLength(3);
@@ -362,7 +354,7 @@ describe("errors", () => {
     state.faults.push({ path: OVERVIEW, delayMs: 3_000, status: 200, body: "{}" });
     const { client, signal } = await setup(state, { timeoutMs: 150 });
     const started = performance.now();
-    const error = await failure(client.fetchBalance(signal));
+    const error = await expectPlatformError(client.fetchBalance(signal));
     expect(error.kind).toBe("timeout");
     expect(error.message).toContain("0.2 s");
     expect(performance.now() - started).toBeLessThan(1_000);

@@ -1,7 +1,8 @@
 import { afterEach, expect, test } from "bun:test";
 import { httpRequest, retryAfterMs } from "../src/platforms/http.ts";
-import { PlatformError, type ClientDeps } from "../src/platforms/types.ts";
+import type { ClientDeps } from "../src/platforms/types.ts";
 import { type FakeServer, startFake } from "./fakes/server.ts";
+import { expectPlatformError } from "./support.ts";
 
 let fake: FakeServer | null = null;
 afterEach(async () => {
@@ -14,15 +15,6 @@ function deps(baseUrl: string, timeoutMs = 2_000, sleeps: number[] = []): Client
 }
 const signal = () => new AbortController().signal;
 
-async function failure(promise: Promise<unknown>): Promise<PlatformError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PlatformError) return error;
-    throw error;
-  }
-  throw new Error("expected a PlatformError");
-}
 
 test("5xx is retried with backoff and then succeeds", async () => {
   let calls = 0;
@@ -37,7 +29,7 @@ test("5xx is retried with backoff and then succeeds", async () => {
 
 test("5xx every time is reported as unavailable after the attempts, without the query string", async () => {
   fake = await startFake({ "/x": () => new Response("down", { status: 503 }) });
-  const error = await failure(httpRequest(deps(fake.url), "ibkr", `${fake.url}/x?t=SECRETTOKEN123&v=3`, { signal: signal(), maxAttempts: 2 }));
+  const error = await expectPlatformError(httpRequest(deps(fake.url), "ibkr", `${fake.url}/x?t=SECRETTOKEN123&v=3`, { signal: signal(), maxAttempts: 2 }));
   expect(error.kind).toBe("unavailable");
   expect(error.message).toBe(`IBKR is unavailable (HTTP 503 from ${fake.url}/x after 2 attempts); try again later`);
   expect(error.message).not.toContain("SECRETTOKEN123");
@@ -62,7 +54,7 @@ test("Retry-After on a 503 is honoured", async () => {
 test("a slow answer is a timeout within the limit, not retried", async () => {
   fake = await startFake({ "/slow": async () => { await Bun.sleep(1_500); return new Response("late"); } });
   const started = performance.now();
-  const error = await failure(httpRequest(deps(fake.url, 200), "okx", `${fake.url}/slow`, { signal: signal() }));
+  const error = await expectPlatformError(httpRequest(deps(fake.url, 200), "okx", `${fake.url}/slow`, { signal: signal() }));
   expect(error.kind).toBe("timeout");
   expect(error.message).toContain("OKX did not answer within 0.2 s");
   expect(performance.now() - started).toBeLessThan(1_000);
@@ -71,7 +63,7 @@ test("a slow answer is a timeout within the limit, not retried", async () => {
 
 test("a refused connection is retried and reported as unavailable", async () => {
   const sleeps: number[] = [];
-  const error = await failure(httpRequest(deps("http://127.0.0.1:1", 1_000, sleeps), "bybit", "http://127.0.0.1:1/v5/x?api_key=abc", { signal: signal() }));
+  const error = await expectPlatformError(httpRequest(deps("http://127.0.0.1:1", 1_000, sleeps), "bybit", "http://127.0.0.1:1/v5/x?api_key=abc", { signal: signal() }));
   expect(error.kind).toBe("unavailable");
   expect(error.message).toStartWith("Bybit is unavailable (network error");
   expect(error.message).not.toContain("api_key");

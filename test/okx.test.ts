@@ -1,8 +1,9 @@
 import { afterEach, expect, test } from "bun:test";
 import { toFixed } from "../src/money.ts";
 import { createOkxClient, OKX_OTHER_LABEL, OKX_SOURCE_FALLBACK, OKX_SOURCE_VALUATION, okxPrehash, signOkx, type OkxClient } from "../src/platforms/okx.ts";
-import { PlatformError, type PlatformBalance } from "../src/platforms/types.ts";
+import type { PlatformBalance } from "../src/platforms/types.ts";
 import { OKX_FAKE_NOW, okxErrorFault, okxFakeState, realisticOkxAccount, REALISTIC_OKX_TOTAL_USD, startOkxFake, type OkxFake, type OkxFakeState } from "./fakes/okx.ts";
+import { expectPlatformError } from "./support.ts";
 
 const VALUATION = "/api/v5/asset/asset-valuation";
 const TRADING = "/api/v5/account/balance";
@@ -41,15 +42,6 @@ async function setup(state: OkxFakeState, credentials: Partial<{ apiKey: string;
 
 const signal = () => new AbortController().signal;
 
-async function failure(promise: Promise<unknown>): Promise<PlatformError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PlatformError) return error;
-    throw error;
-  }
-  throw new Error("expected a PlatformError");
-}
 
 /** The breakdown as "asset=usd" to the cent, in order. */
 function breakdown(balance: PlatformBalance): string[] {
@@ -237,7 +229,7 @@ test("each OKX error code is mapped to a typed error naming what to fix, without
     const state = okxFakeState();
     state.faults.push(okxErrorFault(code, msg, status));
     const { client, fake: server } = await setup(state);
-    const error = await failure(client.auditKey(signal()));
+    const error = await expectPlatformError(client.auditKey(signal()));
     expect([code, error.kind]).toEqual([code, kind]);
     expect(error.code).toBe(code);
     expect(error.message).toContain(hint);
@@ -258,7 +250,7 @@ test("wrong credentials are caught by the fake's own checks and named", async ()
   ];
   for (const [credentials, code, variable] of expectations) {
     const { client, fake: server } = await setup(realisticOkxAccount(), credentials);
-    const error = await failure(client.fetchBalance(signal()));
+    const error = await expectPlatformError(client.fetchBalance(signal()));
     expect([error.kind, error.code]).toEqual(["auth", code]);
     expect(error.message).toContain(variable);
     for (const secret of Object.values(credentials)) expect(error.message).not.toContain(secret);
@@ -271,7 +263,7 @@ test("a non-JSON 403 page is a permission error that points at the host", async 
   const state = okxFakeState();
   state.faults.push({ status: 403, body: "<html><body>Access denied</body></html>" });
   const { client } = await setup(state);
-  const error = await failure(client.auditKey(signal()));
+  const error = await expectPlatformError(client.auditKey(signal()));
   expect([error.kind, error.code]).toEqual(["permission", "HTTP 403"]);
   expect(error.message).toContain("OKX_BASE_URL");
 });
@@ -296,12 +288,12 @@ test("clock skew that the resync cannot fix is reported after one retry, never l
   state.serverTimeMs = OKX_FAKE_NOW + 45_000;
   state.publicTimeMs = OKX_FAKE_NOW - 60_000;
   const { client, fake } = await setup(state);
-  const error = await failure(client.fetchBalance(signal()));
+  const error = await expectPlatformError(client.fetchBalance(signal()));
   expect([error.kind, error.code]).toEqual(["clock-skew", "50102"]);
   expect(error.message).toContain("NTP");
   expect(fake.requestsTo(TIME)).toHaveLength(1);
   expect(fake.requestsTo(VALUATION)).toHaveLength(2);
-  const again = await failure(client.auditKey(signal()));
+  const again = await expectPlatformError(client.auditKey(signal()));
   expect(again.kind).toBe("clock-skew");
   expect(fake.requestsTo(CONFIG)).toHaveLength(2);
   expect(fake.requestsTo(TIME)).toHaveLength(2);
@@ -322,7 +314,7 @@ test("a 5xx that persists is retried a bounded number of times and reported as u
   const state = realisticOkxAccount();
   state.faults.push({ status: 503, body: JSON.stringify({ code: "50001", msg: "Service temporarily unavailable", data: [] }) });
   const { client, fake } = await setup(state);
-  const error = await failure(client.fetchBalance(signal()));
+  const error = await expectPlatformError(client.fetchBalance(signal()));
   expect(error.kind).toBe("unavailable");
   expect(error.message).toContain("HTTP 503");
   expect(error.message).toContain("after 3 attempts");
@@ -335,7 +327,7 @@ test("a slow answer is reported as a timeout within the platform timeout", async
   state.faults.push({ path: VALUATION, delayMs: 3_000 });
   const { client } = await setup(state, {}, 150);
   const started = performance.now();
-  const error = await failure(client.fetchBalance(signal()));
+  const error = await expectPlatformError(client.fetchBalance(signal()));
   expect(error.kind).toBe("timeout");
   expect(error.message).toContain("did not answer within 0.2 s");
   expect(performance.now() - started).toBeLessThan(1_000);
@@ -358,7 +350,7 @@ test("auditKey: a config without perm is a bad response, not a guess", async () 
   const state = okxFakeState();
   state.faults.push({ path: CONFIG, status: 200, body: JSON.stringify({ code: "0", msg: "", data: [{ uid: "1", label: "x", ip: "" }] }) });
   const { client } = await setup(state);
-  const error = await failure(client.auditKey(signal()));
+  const error = await expectPlatformError(client.auditKey(signal()));
   expect(error.kind).toBe("bad-response");
   expect(error.message).toContain("no perm");
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { createLogger } from "../src/log.ts";
 import { sum, toPlainString } from "../src/money.ts";
 import { createTbankClient, type TbankClientOptions } from "../src/platforms/tbank.ts";
-import { PlatformError, type FetchFn } from "../src/platforms/types.ts";
+import type { FetchFn } from "../src/platforms/types.ts";
 import {
   REALISTIC_TBANK_TOTAL_RUB,
   TBANK_FAKE_TOKEN,
@@ -12,6 +12,7 @@ import {
   type TbankFake,
   type TbankFakeState,
 } from "./fakes/tbank.ts";
+import { expectPlatformError } from "./support.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -40,14 +41,6 @@ function clientFor(server: TbankFake, extra: Partial<TbankClientOptions> = {}) {
 
 const signal = () => new AbortController().signal;
 
-async function failure(promise: Promise<unknown>): Promise<PlatformError> {
-  const error = await promise.then(
-    () => null,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof PlatformError)) throw new Error(`expected a PlatformError, got ${String(error)}`);
-  return error;
-}
 
 function account(id: string, total: FakeTbankAccount["total"], extra: Partial<FakeTbankAccount> = {}): FakeTbankAccount {
   return { id, type: "ACCOUNT_TYPE_TINKOFF", name: "", status: "ACCOUNT_STATUS_OPEN", accessLevel: "ACCOUNT_ACCESS_LEVEL_READ_ONLY", total, ...extra };
@@ -118,7 +111,7 @@ describe("T-Bank balance", () => {
 
   test("fails rather than report 0 ₽ when no open account can be read", async () => {
     const server = await fake({ accounts: [account("1", "100", { portfolioError: "40002" })] });
-    const error = await failure(clientFor(server).client.fetchBalance(signal()));
+    const error = await expectPlatformError(clientFor(server).client.fetchBalance(signal()));
     expect(error.kind).toBe("permission");
     expect(error.message).toContain("TBANK_API_TOKEN");
   });
@@ -133,7 +126,7 @@ describe("T-Bank balance", () => {
 
   test("a total in another currency than RUB is an error saying so", async () => {
     const server = await fake({ accounts: [account("1", { currency: "usd", units: "10", nano: 0 })] });
-    const error = await failure(clientFor(server).client.fetchBalance(signal()));
+    const error = await expectPlatformError(clientFor(server).client.fetchBalance(signal()));
     expect(error.kind).toBe("bad-response");
     expect(error.message).toContain("in USD although RUB was asked for");
   });
@@ -145,7 +138,7 @@ describe("T-Bank balance", () => {
     ["nano out of range", { currency: "rub", units: "5", nano: 1_000_000_000 }],
   ])("a MoneyValue with %s is a bad-response error, never NaN", async (_name, total) => {
     const server = await fake({ accounts: [account("1", total)] });
-    const error = await failure(clientFor(server).client.fetchBalance(signal()));
+    const error = await expectPlatformError(clientFor(server).client.fetchBalance(signal()));
     expect(error.kind).toBe("bad-response");
     expect(error.message).toContain("totalAmountPortfolio");
   });
@@ -155,7 +148,7 @@ describe("T-Bank errors", () => {
   test("40003 is an auth error asking for a new token, not retried, token never shown", async () => {
     const server = await fake({ token: "t.some-other-token" });
     const { client, sleeps } = clientFor(server);
-    const error = await failure(client.fetchBalance(signal()));
+    const error = await expectPlatformError(client.fetchBalance(signal()));
     expect(error).toMatchObject({ kind: "auth", code: "40003" });
     expect(error.message).toContain("issue a new token");
     expect(error.message).toContain("TBANK_API_TOKEN");
@@ -167,14 +160,14 @@ describe("T-Bank errors", () => {
   test("40003 is recognised when the gateway puts the code in message, whatever the HTTP status", async () => {
     const body = { code: 16, message: "40003", description: "authentication token is missing or invalid" };
     const server = await fake({ failures: [{ method: "GetAccounts", code: "40003", status: 400, body }] });
-    const error = await failure(clientFor(server).client.fetchBalance(signal()));
+    const error = await expectPlatformError(clientFor(server).client.fetchBalance(signal()));
     expect(error).toMatchObject({ kind: "auth", code: "40003" });
   });
 
   test("429 with x-ratelimit-reset is a rate-limit error carrying the wait, without retrying", async () => {
     const server = await fake({ failures: [{ method: "GetPortfolio", code: "80002", headers: { "x-ratelimit-reset": "17" } }] });
     const { client, sleeps } = clientFor(server);
-    const error = await failure(client.fetchBalance(signal()));
+    const error = await expectPlatformError(client.fetchBalance(signal()));
     expect(error).toMatchObject({ kind: "rate-limit", code: "80002", retryAfterMs: 17_000 });
     expect(error.message).toContain("resets in 17 s");
     // One GetPortfolio per open account (they run concurrently), none repeated, GetAccounts once.
@@ -189,7 +182,7 @@ describe("T-Bank errors", () => {
     const server = await fake({ accounts: [account("1", "1")] });
     const { client } = clientFor(server);
     for (let i = 0; i < 100; i++) await client.accountAccess(signal());
-    const error = await failure(client.accountAccess(signal()));
+    const error = await expectPlatformError(client.accountAccess(signal()));
     expect(error).toMatchObject({ kind: "rate-limit", code: "80002" });
     expect(error.retryAfterMs).toBeGreaterThan(0);
     expect(error.retryAfterMs).toBeLessThanOrEqual(60_000);
@@ -209,7 +202,7 @@ describe("T-Bank errors", () => {
     const failures = Array.from({ length: 5 }, () => ({ method: "GetAccounts", code: "70001" }));
     const server = await fake({ failures });
     const { client, sleeps } = clientFor(server);
-    const error = await failure(client.fetchBalance(signal()));
+    const error = await expectPlatformError(client.fetchBalance(signal()));
     expect(error.kind).toBe("unavailable");
     expect(server.calls("GetAccounts")).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
@@ -223,7 +216,7 @@ describe("T-Bank errors", () => {
 
     const always = await fake({ failures: Array.from({ length: 5 }, () => ({ method: "GetAccounts", code: "70001", status: 400 })) });
     const second = clientFor(always);
-    const error = await failure(second.client.accountAccess(signal()));
+    const error = await expectPlatformError(second.client.accountAccess(signal()));
     expect(error).toMatchObject({ kind: "unavailable", code: "70001" });
     expect(always.calls("GetAccounts")).toHaveLength(3);
     expect(second.sleeps).toEqual([1_000, 2_000]);
@@ -232,7 +225,7 @@ describe("T-Bank errors", () => {
   test("other 4xx are never retried", async () => {
     const server = await fake({ failures: [{ method: "GetAccounts", code: "30021" }] });
     const { client, sleeps } = clientFor(server);
-    const error = await failure(client.accountAccess(signal()));
+    const error = await expectPlatformError(client.accountAccess(signal()));
     expect(error).toMatchObject({ kind: "bad-response", code: "30021" });
     expect(server.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
@@ -240,20 +233,20 @@ describe("T-Bank errors", () => {
 
   test("a base URL without /rest gets a config error naming TBANK_BASE_URL", async () => {
     const server = await fake();
-    const error = await failure(clientFor(server, { baseUrl: server.url }).client.accountAccess(signal()));
+    const error = await expectPlatformError(clientFor(server, { baseUrl: server.url }).client.accountAccess(signal()));
     expect(error.kind).toBe("config");
     expect(error.message).toContain("TBANK_BASE_URL");
   });
 
   test("a slow answer is a timeout error", async () => {
     const server = await fake({ delayMs: 300 });
-    const error = await failure(clientFor(server, { timeoutMs: 50 }).client.accountAccess(signal()));
+    const error = await expectPlatformError(clientFor(server, { timeoutMs: 50 }).client.accountAccess(signal()));
     expect(error.kind).toBe("timeout");
   });
 
   test("a GetAccounts body without an accounts list is a bad response", async () => {
     const server = await fake({ failures: [{ method: "GetAccounts", code: "0", status: 200, body: { acounts: [] } }] });
-    const error = await failure(clientFor(server).client.accountAccess(signal()));
+    const error = await expectPlatformError(clientFor(server).client.accountAccess(signal()));
     expect(error.kind).toBe("bad-response");
   });
 });
