@@ -1,7 +1,7 @@
 // Snapshot → one Telegram HTML message (parse_mode HTML). Pure: no clock, no I/O. Every dynamic
 // string is escaped, and the message always fits Telegram's 4096-character limit.
 import { formatInTimeZone } from "date-fns-tz";
-import { abs, cmp, type Decimal, formatGrouped, isNegative, type Money, sum } from "./money.ts";
+import { abs, cmp, type Decimal, dec, formatGrouped, isNegative, type Money, sub, sum } from "./money.ts";
 import { PLATFORM_NAMES, type AssetValue } from "./platforms/types.ts";
 import type { PlatformRow, Snapshot } from "./snapshot.ts";
 
@@ -137,8 +137,16 @@ function noteLines(snapshot: Snapshot): string[] {
 function breakdownLines(snapshot: Snapshot, top: number): string[] {
   return snapshot.rows
     .filter((row) => row.ok && row.assets.length > 0)
-    .map((row) => `${PLATFORM_NAMES[row.id]}: ${foldAssets(row.assets, top).map((a) => `${escapeHtml(clip(a.asset, 40))} ${usd(a.usd)}`).join(", ")}`);
+    .map((row) => {
+      const parts = foldAssets(row.assets, top);
+      // What the platform's total holds beyond the listed coins (Earn, bots, dust), so the line adds up.
+      const rest = row.usd !== null ? sub(row.usd, sum(row.assets.map((a) => a.usd))) : null;
+      if (rest !== null && cmp(rest, ONE_DOLLAR) >= 0) parts.push({ asset: "not itemised", usd: rest });
+      return `${PLATFORM_NAMES[row.id]}: ${parts.map((a) => `${clip(a.asset, 40)} ${usd(a.usd)}`).join(", ")}`;
+    });
 }
+
+const ONE_DOLLAR = dec("1");
 
 /** The `top` largest assets by USD, the rest summed into "other coins". */
 export function foldAssets(assets: readonly AssetValue[], top: number): AssetValue[] {

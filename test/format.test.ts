@@ -139,3 +139,14 @@ test("assets beyond the top five fold into other", () => {
   const folded = foldAssets([1, 7, 3, 9, 5, 2, 8].map((n) => ({ asset: `C${n}`, usd: dec(n) })), 5);
   expect(folded.map((a) => `${a.asset}=${a.usd.coef}`)).toEqual(["C9=9", "C8=8", "C7=7", "C5=5", "C3=3", "other coins=3"]);
 });
+
+test("the breakdown adds up: what the total holds beyond the listed coins is shown once, escaped names too", () => {
+  const row = rowOf(
+    balance("bybit", { holdings: [{ label: "a", money: { currency: "USD", amount: dec("1000") }, asOf: null }], assets: [{ asset: "A&B", usd: dec("600") }, { asset: "ETH", usd: dec("100") }] }),
+    null,
+    1,
+  );
+  const html = formatSnapshotHtml(combine([row], FX, TAKEN, "Europe/Paris"), { includeBreakdown: true });
+  expect(html).toContain("Bybit: A&amp;B $600.00, ETH $100.00, not itemised $300.00");
+});
+
