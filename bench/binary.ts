@@ -1,0 +1,120 @@
+// Figures 2 and 5: the compiled binary's size and cold start (`./pfbot --version`: wall time and peak
+// RSS), plus the build of variant binaries (same flags as `bun run build`, one option added) that the
+// memory and start-up figures are compared against.
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { GNU_TIME, MiB, type Summary, peakRssKiB, round, runProcess, summarize } from "./measure.ts";
+
+export interface ColdStartResult {
+  readonly wallMs: Summary;
+  /** Peak RSS in MiB (GNU time %M), or null when /usr/bin/time is missing. */
+  readonly peakRssMiB: Summary | null;
+  readonly output: string;
+}
+
+export interface BinarySize {
+  readonly bytes: number;
+  readonly mib: number;
+}
+
+/** A binary built like the product but with one option changed, for comparison only. */
+export interface Variant {
+  readonly name: string;
+  /** What differs from `bun run build`. */
+  readonly change: string;
+  /** Extra flags for `bun build`, or a wrapper entry, or only environment at run time. */
+  readonly buildFlags?: readonly string[];
+  /** Source of a wrapper entry, given the product entry's absolute path (a literal, so the bundler follows it). */
+  readonly wrapperEntry?: (mainPath: string) => string;
+  readonly env?: Record<string, string>;
+}
+
+export const VARIANTS: readonly Variant[] = [
+  { name: "jit-off", change: "BUN_JSC_useJIT=0 at run time (as the systemd unit sets it)", env: { BUN_JSC_useJIT: "0" } },
+  { name: "smol-env", change: "BUN_OPTIONS=--smol at run time", env: { BUN_OPTIONS: "--smol" } },
+  { name: "smol-build", change: "built with --compile-exec-argv=--smol", buildFlags: ["--compile-exec-argv=--smol"] },
+  { name: "smol-build+jit-off", change: "built with --compile-exec-argv=--smol, run with BUN_JSC_useJIT=0", buildFlags: ["--compile-exec-argv=--smol"], env: { BUN_JSC_useJIT: "0" } },
+  {
+    name: "gc-after-start",
+    change: "Bun.gc(true) 10 s after start (a wrapper entry around src/main.ts)",
+    // A dynamic import, so the timer is armed before main.ts starts its top-level await.
+    wrapperEntry: (main) => `setTimeout(() => Bun.gc(true), 10_000).unref();\nawait import(${JSON.stringify(main)});\n`,
+  },
+  { name: "bytecode", change: "built with --bytecode --format=esm", buildFlags: ["--bytecode", "--format=esm"] },
+];
+
+export function binarySize(path: string): BinarySize {
+  const bytes = statSync(path).size;
+  return { bytes, mib: round(bytes / MiB, 1) };
+}
+
+/** Builds ./pfbot with `bun run build` when it is missing (or when asked to). Returns whether it built. */
+export async function ensureBinary(root: string, binary: string, rebuild: boolean): Promise<boolean> {
+  if (existsSync(binary) && !rebuild) return false;
+  const result = await runProcess(["bun", "run", "build"], { cwd: root, env: { ...stringEnv(), NO_COLOR: "1" } });
+  if (result.exitCode !== 0 || !existsSync(binary)) throw new Error(`bun run build failed (${result.exitCode}): ${result.stderr.trim()}`);
+  return true;
+}
+
+/** A file under src/ modified after the binary was built, or null when the binary is current. */
+export function newerSource(root: string, binary: string): string | null {
+  const builtAt = statSync(binary).mtimeMs;
+  const files = readdirSync(join(root, "src"), { recursive: true, encoding: "utf8" }).map((f) => join(root, "src", f));
+  return files.find((file) => statSync(file).isFile() && statSync(file).mtimeMs > builtAt) ?? null;
+}
+
+/** `binary --version`, `runs` times for the wall time and `runs` more under GNU time for the peak RSS. */
+export async function measureColdStart(binary: string, cwd: string, runs: number): Promise<ColdStartResult> {
+  const env = { PATH: process.env.PATH ?? "" };
+  const walls: number[] = [];
+  let output = "";
+  for (let i = 0; i < runs; i++) {
+    const result = await runProcess([binary, "--version"], { cwd, env });
+    if (result.exitCode !== 0) throw new Error(`${binary} --version exited ${result.exitCode}: ${result.stderr.trim()}`);
+    output = result.stdout.trim();
+    walls.push(result.wallMs);
+  }
+  const rss: number[] = [];
+  if (existsSync(GNU_TIME)) {
+    for (let i = 0; i < runs; i++) rss.push(((await peakRssKiB([binary, "--version"], { cwd, env })) ?? 0) / 1024);
+  }
+  return { wallMs: summarize(walls), peakRssMiB: rss.length > 0 ? summarize(rss) : null, output };
+}
+
+/**
+ * Builds each variant that needs its own binary into `dir`, with the flags of package.json's "build"
+ * script plus the variant's. Variants that differ only by environment reuse `productBinary`.
+ */
+export async function buildVariants(root: string, productBinary: string, dir: string, variants: readonly Variant[]): Promise<Map<string, string>> {
+  const script = ((await Bun.file(join(root, "package.json")).json()) as { scripts: Record<string, string> }).scripts.build ?? "";
+  const words = script.split(/\s+/).filter(Boolean);
+  const outIndex = words.indexOf("--outfile");
+  const entryIndex = words.findIndex((w) => w.endsWith(".ts"));
+  if (words[0] !== "bun" || words[1] !== "build" || outIndex < 0 || entryIndex < 0) throw new Error(`cannot read the build flags from package.json: ${script}`);
+  mkdirSync(dir, { recursive: true });
+  const paths = new Map<string, string>();
+  for (const variant of variants) {
+    if (!variant.buildFlags && !variant.wrapperEntry) {
+      paths.set(variant.name, productBinary);
+      continue;
+    }
+    const out = join(dir, `pfbot-${variant.name}`);
+    const cmd = [...words];
+    cmd[outIndex + 1] = out;
+    if (variant.wrapperEntry) {
+      const entry = join(dir, `entry-${variant.name}.ts`);
+      const main = join(root, words[entryIndex]!);
+      writeFileSync(entry, variant.wrapperEntry(main));
+      cmd[entryIndex] = entry;
+    }
+    cmd.splice(2, 0, ...(variant.buildFlags ?? []));
+    const result = await runProcess(cmd, { cwd: root, env: { ...stringEnv(), NO_COLOR: "1" } });
+    if (result.exitCode !== 0) throw new Error(`building variant ${variant.name} failed: ${result.stderr.trim()}`);
+    paths.set(variant.name, out);
+  }
+  return paths;
+}
+
+export function stringEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+}

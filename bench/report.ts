@@ -1,0 +1,121 @@
+// Prints the benchmark's figures as Markdown tables (so they can be quoted as they are), with the
+// goals next to the figures they apply to.
+import type { BinarySize, ColdStartResult } from "./binary.ts";
+import type { HistoryResult } from "./history.ts";
+import type { IdleResult } from "./idle.ts";
+import type { LatencyResult, PathId } from "./latency.ts";
+import type { Machine, Summary } from "./measure.ts";
+import type { ProbeResult } from "./probes.ts";
+import type { VariantResult } from "./variants.ts";
+
+export interface BenchResults {
+  readonly machine: Machine;
+  readonly settings: { readonly runs: number; readonly idleSeconds: number };
+  readonly binary: BinarySize & { readonly version: string };
+  readonly goals: { readonly snapshotOverSlowest: number; readonly idleRssMB: number };
+  readonly coldStart: ColdStartResult;
+  readonly idle: IdleResult;
+  readonly history: HistoryResult;
+  readonly latency: LatencyResult;
+  readonly variants: readonly VariantResult[];
+  readonly variantBaseline: { readonly coldStartMs: Summary; readonly historyMs: Summary } | null;
+  readonly probes: readonly ProbeResult[];
+}
+
+const NAMES: Record<PathId, string> = { bybit: "Bybit", okx: "OKX", tbank: "T-Bank", ibkr: "IBKR", fx: "FX (CBR)" };
+
+export function printReport(r: BenchResults): void {
+  const m = r.machine;
+  const l = r.latency;
+  const out: string[] = [];
+  out.push(`pfbot ${r.binary.version.replace(/^pfbot /, "")} on ${m.cpu}, ${m.cores} cores, ${gib(m.memoryMiB)} RAM, ${m.os}, Bun ${m.bun}, ${m.date.slice(0, 10)}`);
+  out.push("");
+  out.push("| figure | value | goal |");
+  out.push("| --- | --- | --- |");
+  const row = (figure: string, value: string, goal = "") => out.push(`| ${figure} | ${value} | ${goal} |`);
+  const slow = l.slowestPath;
+  const slowNoIbkr = l.slowestWithoutIbkr;
+  row(`Snapshot, 4 platforms + FX, ${l.latencyMs} ms per request`, `${ms(l.snapshot)} (median of ${l.snapshot.runs}, ${range(l.snapshot)})`);
+  row(`Slowest path alone: ${NAMES[slow]} (${trips(l, slow)})`, `${ms(l.alone[slow])} (floor ${int(l.floorMs[slow])} ms)`);
+  row("**Snapshot ÷ slowest path**", `**${l.ratio.toFixed(3)}**`, `≤ ${r.goals.snapshotOverSlowest.toFixed(2)}`);
+  row("Snapshot without IBKR (Bybit, OKX, T-Bank, FX)", ms(l.snapshotWithoutIbkr));
+  row(`÷ slowest of those: ${NAMES[slowNoIbkr]} alone (${trips(l, slowNoIbkr)})`, `**${l.ratioWithoutIbkr.toFixed(3)}** (${ms(l.alone[slowNoIbkr])})`, `≤ ${r.goals.snapshotOverSlowest.toFixed(2)}`);
+  const others = (["bybit", "okx", "tbank", "fx"] as const).map((id) => `${NAMES[id]} ${int(l.alone[id].median)} (floor ${int(l.floorMs[id])})`);
+  row("Each path alone, ms", others.join(", "));
+  row("Sum of all paths (a bot asking one after another)", `${int(l.sequentialSumMs)} ms`);
+  if (l.binaryJson) row("`./pfbot --json` end to end, same fakes", `${ms(l.binaryJson)} (median of ${l.binaryJson.runs})`);
+  if (l.rateLimitViolations.length > 0) row("IBKR fake: rate-limit violations", l.rateLimitViolations.join("; "));
+  const rss = r.coldStart.peakRssMiB ? `, peak RSS ${r.coldStart.peakRssMiB.median.toFixed(1)} MiB` : ", peak RSS n/a (/usr/bin/time missing)";
+  row("Cold start `./pfbot --version`", `${ms(r.coldStart.wallMs)} (median of ${r.coldStart.wallMs.runs}, min ${r.coldStart.wallMs.min.toFixed(1)})${rss}`);
+  const i = r.idle;
+  row(
+    `**Idle RSS** after ${i.idleSeconds} s of long polling`,
+    `**${i.rssMiB.toFixed(1)} MiB = ${mb(i.rssMiB)} MB** (anon ${i.rssAnonMiB ?? "?"}, file ${i.rssFileMiB ?? "?"}; VmHWM ${i.hwmMiB.toFixed(1)} MiB; ${i.idleCpuSeconds ?? "?"} s CPU; ${i.threads ?? "?"} threads)`,
+    `≤ ${r.goals.idleRssMB} MB`,
+  );
+  row("Bot start to first getUpdates; SIGTERM to exit", `${int(i.readyMs)} ms; ${int(i.stopMs)} ms (exit ${i.exitCode ?? "killed"})`);
+  const h = r.history;
+  const hr = (s: Summary | null) => (s ? `, peak RSS ${s.median.toFixed(1)} MiB` : "");
+  row(`\`--history\`, ${h.days} days`, `${ms(h.historyMs)}${hr(h.historyPeakRssMiB)}`);
+  row(`\`--export FILE\`, ${h.days} days`, `${ms(h.exportMs)}${hr(h.exportPeakRssMiB)} (${kb(h.exportFileBytes)})`);
+  row(`\`--import FILE\`, ${h.days} days into an empty history`, ms(h.importMs));
+  row("In process: /history view (HTML), export text (read all + format)", `${h.viewHtmlMs.median.toFixed(2)} ms, ${h.exportTextMs.median.toFixed(2)} ms (${h.readAllMs.median.toFixed(2)} + ${h.formatJsonMs.median.toFixed(2)})`);
+  row("Binary size", `${r.binary.bytes.toLocaleString("en-US")} B (${r.binary.mib} MiB)`);
+
+  if (r.variants.length > 0 && r.variantBaseline) {
+    out.push("");
+    out.push("Product-side options (not applied; measured side by side, idle at the same time):");
+    out.push("");
+    out.push("| variant | idle RSS MiB | VmHWM MiB | idle CPU s | `--version` ms | `--history` ms |");
+    out.push("| --- | --- | --- | --- | --- | --- |");
+    const b = r.variantBaseline;
+    out.push(`| product (\`bun run build\`) | ${i.rssMiB.toFixed(1)} | ${i.hwmMiB.toFixed(1)} | ${i.idleCpuSeconds ?? "?"} | ${b.coldStartMs.median.toFixed(1)} | ${int(b.historyMs.median)} |`);
+    for (const v of r.variants) {
+      const vi = v.idle;
+      out.push(`| ${v.change} | ${vi ? vi.rssMiB.toFixed(1) : "—"} | ${vi ? vi.hwmMiB.toFixed(1) : "—"} | ${vi?.idleCpuSeconds ?? "—"} | ${v.coldStartMs.median.toFixed(1)} | ${int(v.historyMs.median)} |`);
+    }
+  }
+  if (r.probes.length > 0) {
+    out.push("");
+    out.push("What each dependency costs at rest (a binary that imports only it, then waits):");
+    out.push("");
+    out.push("| imports | RSS MiB, JIT on | RSS MiB, BUN_JSC_useJIT=0 |");
+    out.push("| --- | --- | --- |");
+    for (const name of [...new Set(r.probes.map((p) => p.name))]) {
+      const on = r.probes.find((p) => p.name === name && p.jit);
+      const off = r.probes.find((p) => p.name === name && !p.jit);
+      out.push(`| ${on?.imports ?? name} | ${on?.rssMiB.toFixed(1) ?? "—"} | ${off?.rssMiB.toFixed(1) ?? "—"} |`);
+    }
+  }
+  console.log(out.join("\n"));
+}
+
+function trips(l: LatencyResult, id: PathId): string {
+  const { count, roundTrips } = l.requests[id];
+  const waits = id === "ibkr" ? ` + ${((l.floorMs.ibkr - roundTrips * l.latencyMs) / 1000).toFixed(0)} s of scheduled waits` : "";
+  return `${count} requests, ${roundTrips} round trips${waits}`;
+}
+
+function ms(s: Summary): string {
+  return `${int(s.median)} ms`;
+}
+
+function range(s: Summary): string {
+  return `${int(s.min)}–${int(s.max)}`;
+}
+
+function int(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}
+
+function mb(mib: number): string {
+  return ((mib * 2 ** 20) / 1e6).toFixed(1);
+}
+
+function kb(bytes: number): string {
+  return `${Math.round(bytes / 1024)} KiB`;
+}
+
+function gib(mib: number): string {
+  return `${(mib / 1024).toFixed(1)} GiB`;
+}
