@@ -125,7 +125,9 @@ describe("the compiled binary", () => {
   const binary = join(binDir, "pfbot");
 
   beforeAll(async () => {
-    const build = Bun.spawn(["bun", "build", "--compile", "--no-compile-autoload-bunfig", "--no-compile-autoload-dotenv", "src/main.ts", "--outfile", binary], { stdout: "pipe", stderr: "pipe" });
+    // The same flags as `bun run build` (package.json), into a scratch directory.
+    const flags = ["--compile", "--minify", "--bytecode", "--format=esm", "--no-compile-autoload-bunfig", "--no-compile-autoload-dotenv"];
+    const build = Bun.spawn(["bun", "build", ...flags, "src/main.ts", "--outfile", binary], { stdout: "pipe", stderr: "pipe" });
     expect(await build.exited).toBe(0);
   }, 60_000);
 
