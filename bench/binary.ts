@@ -40,7 +40,6 @@ export const VARIANTS: readonly Variant[] = [
     // A dynamic import, so the timer is armed before main.ts starts its top-level await.
     wrapperEntry: (main) => `setTimeout(() => Bun.gc(true), 10_000).unref();\nawait import(${JSON.stringify(main)});\n`,
   },
-  { name: "bytecode", change: "built with --bytecode --format=esm", buildFlags: ["--bytecode", "--format=esm"] },
 ];
 
 export function binarySize(path: string): BinarySize {
