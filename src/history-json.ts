@@ -9,7 +9,6 @@
 // which Python's json.load reads back as the same floats. A day without an RUB total (no USD/RUB
 // rate that day) is written `"RUB": null`; the original never wrote null, but a missing key stays
 // an error so that a truncated file is caught.
-import { type } from "arktype";
 import { type Decimal, cmp, dec, isNegative, parseDecimal, toFixed } from "./money.ts";
 import type { DayRecord, ImportEntry } from "./history.ts";
 
@@ -79,8 +78,23 @@ class JsonNumber {
 
 const DAY_KEY_RE = /^(\d{2})-(\d{2})-(\d{4})$/;
 
-const Amount = type.instanceOf(JsonNumber);
-const Day = type({ USD: Amount, RUB: Amount.or("null") });
+/**
+ * The entry shape, built on first use: importing arktype costs ~20–35 MB resident, and the bot needs
+ * this parser only when a file is imported, so it is required lazily instead of at start.
+ */
+function dayShape(): DayShape {
+  if (!shape) {
+    const { type } = require("arktype") as typeof import("arktype");
+    const Amount = type.instanceOf(JsonNumber);
+    shape = { Day: type({ USD: Amount, RUB: Amount.or("null") }), errors: type.errors };
+  }
+  return shape;
+}
+interface DayShape {
+  readonly Day: (value: unknown) => unknown;
+  readonly errors: (typeof import("arktype"))["type"]["errors"];
+}
+let shape: DayShape | null = null;
 /** 10^15: beyond any portfolio, and where a float (the original's values) stops holding cents. */
 const TOO_LARGE = dec("1e15");
 
@@ -105,9 +119,10 @@ function dayProblems(key: string, value: unknown): string[] {
     problems.push(`${key}: must be an object like {"USD": 42500.00, "RUB": 3932500.00} (found ${describe(value)})`);
     return problems;
   }
+  const { Day, errors } = dayShape();
   const shaped = Day(value);
   // arktype checks the shape; the amounts' own checks follow for every field that is a number.
-  if (shaped instanceof type.errors) {
+  if (shaped instanceof errors) {
     for (const error of shaped) {
       const field = String(error.path[0] ?? "");
       problems.push(
