@@ -1,7 +1,8 @@
 // Loads the configuration a mode needs and runs that mode. Exit codes: 0 ok, 1 the mode's work
 // failed, 2 usage or configuration error.
 import type { CliArgs, Mode } from "./cli.ts";
-import { type Config, type ConfigNeeds, loadConfig, readEnvSource } from "./config.ts";
+import type { Config, ConfigNeeds, ConfigResult } from "./config.ts";
+import { type EnvSource, readEnvSource } from "./env-file.ts";
 import { createLogger, makeRedactor, type Logger } from "./log.ts";
 
 export interface AppContext {
@@ -17,7 +18,7 @@ export async function runApp(args: CliArgs, version: string): Promise<number> {
     process.stderr.write(`pfbot: ${source.error}\n`);
     return 2;
   }
-  const loaded = loadConfig(source, needsOf(args.mode));
+  const loaded = await validateConfig(source, needsOf(args.mode), args.mode.kind === "bot");
   if (!loaded.ok) {
     const redact = makeRedactor(loaded.secrets);
     process.stderr.write(`pfbot: configuration problems:\n${loaded.errors.map((e) => `  - ${redact(e)}`).join("\n")}\n`);
@@ -66,5 +67,23 @@ async function runMode(mode: Mode, context: AppContext): Promise<number> {
     case "import":
     case "export":
       return (await import("./run-history.ts")).runHistoryMode(context, mode);
+  }
+}
+
+/**
+ * Validates in-process, or for the long-running bot in a worker that exits afterwards, so the
+ * validation library's memory is given back instead of staying resident for the bot's lifetime.
+ */
+async function validateConfig(source: EnvSource, needs: ConfigNeeds, isolate: boolean): Promise<ConfigResult> {
+  if (!isolate) return (await import("./config.ts")).loadConfig(source, needs);
+  const worker = new Worker(new URL("./config-worker.ts", import.meta.url).href);
+  try {
+    return await new Promise<ConfigResult>((resolve, reject) => {
+      worker.onmessage = (event: MessageEvent<ConfigResult>) => resolve(event.data);
+      worker.onerror = (event) => reject(new Error(`configuration check failed: ${event.message}`));
+      worker.postMessage({ source, needs });
+    });
+  } finally {
+    worker.terminate();
   }
 }

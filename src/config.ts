@@ -1,11 +1,9 @@
-// Environment → typed, validated Config. Nothing else in pfbot reads process.env.
-// Values come from the process environment merged over an env file (`.env` in the working directory,
-// or the file named by --env-file); the process environment wins. Every problem is reported at once,
-// one line each, and a secret's value is never echoed.
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+// Environment → typed, validated Config (arktype). Values come from the process environment merged
+// over an env file (env-file.ts). Every problem is reported at once, one line each, and a secret's
+// value is never echoed.
+import { existsSync } from "node:fs";
 import { type } from "arktype";
-import { parse as parseDotenv } from "dotenv";
+import type { EnvSource } from "./env-file.ts";
 import type { LogLevel } from "./log.ts";
 
 export type FxProvider = "CBR" | "CBR_MIRROR";
@@ -53,11 +51,6 @@ export type ConfigResult =
   | { readonly ok: true; readonly config: Config }
   | { readonly ok: false; readonly errors: readonly string[]; readonly secrets: readonly string[] };
 
-export interface EnvSource {
-  readonly vars: Readonly<Record<string, string | undefined>>;
-  readonly file: string | null;
-}
-
 /** Names of variables that hold secrets: never printed, always redacted. */
 export const SECRET_VARIABLES = [
   "TELEGRAM_BOT_TOKEN",
@@ -78,24 +71,6 @@ const PLATFORM_VARIABLES = {
   "T-Bank": ["TBANK_API_TOKEN"],
   IBKR: ["IBKR_FLEX_TOKEN", "IBKR_QUERY_ID"],
 } as const;
-
-/**
- * Reads the env file (explicit path, which must exist, or `.env` in `cwd` when present) and merges
- * the process environment over it. Returns an error line when an explicit file is missing or unreadable.
- */
-export function readEnvSource(processEnv: Readonly<Record<string, string | undefined>>, cwd: string, explicitFile: string | null): EnvSource | { error: string } {
-  const path = explicitFile !== null ? resolve(cwd, explicitFile) : resolve(cwd, ".env");
-  if (explicitFile === null && !existsSync(path)) return { vars: { ...processEnv }, file: null };
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
-    return { error: `--env-file ${explicitFile ?? path}: cannot read it (${reason})` };
-  }
-  const fromFile = parseDotenv(text);
-  return { vars: { ...fromFile, ...definedOnly(processEnv) }, file: path };
-}
 
 /** Validates the merged environment for a mode. */
 export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult {
@@ -253,11 +228,6 @@ function nonEmpty(vars: Readonly<Record<string, string | undefined>>): Record<st
   return out;
 }
 
-function definedOnly(vars: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(vars)) if (value !== undefined && value.trim() !== "") out[key] = value;
-  return out;
-}
 
 function isHttpUrl(text: string): boolean {
   try {

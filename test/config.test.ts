@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ConfigNeeds, loadConfig, readEnvSource } from "../src/config.ts";
+import { type ConfigNeeds, loadConfig } from "../src/config.ts";
+import { readEnvSource } from "../src/env-file.ts";
 
 const BALANCES: ConfigNeeds = { platforms: true, telegram: false };
 const SENDING: ConfigNeeds = { platforms: true, telegram: true };

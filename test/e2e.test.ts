@@ -12,6 +12,7 @@ import { historyViewText } from "../src/history-io.ts";
 import { HistoryStore } from "../src/history.ts";
 import { createSnapshotTaker } from "../src/wiring.ts";
 import { type AllFakes, startAllFakes } from "./fakes/all.ts";
+import { startTelegramFake } from "./fakes/telegram.ts";
 
 let fakes: AllFakes;
 const sharedDataDir = mkdtempSync(join(tmpdir(), "pfbot-e2e-"));
@@ -127,7 +128,7 @@ describe("the compiled binary", () => {
   beforeAll(async () => {
     // The same flags as `bun run build` (package.json), into a scratch directory.
     const flags = ["--compile", "--minify", "--bytecode", "--format=esm", "--no-compile-autoload-bunfig", "--no-compile-autoload-dotenv"];
-    const build = Bun.spawn(["bun", "build", ...flags, "src/main.ts", "--outfile", binary], { stdout: "pipe", stderr: "pipe" });
+    const build = Bun.spawn(["bun", "build", ...flags, "src/main.ts", "src/config-worker.ts", "--outfile", binary], { stdout: "pipe", stderr: "pipe" });
     expect(await build.exited).toBe(0);
   }, 60_000);
 
@@ -183,5 +184,27 @@ describe("the compiled binary", () => {
     }
     expect(result.stdout).toContain("Mon 23.11.2026  $42,731.18");
     expect(result.stderr).toContain("5 days added");
+  }, 60_000);
+
+  test("bot mode starts (configuration checked in its worker), long-polls and stops on SIGTERM", async () => {
+    const token = "123456789:AAe2eTOKENabcdefghijklmnopqrstuvwx";
+    const telegram = await startTelegramFake({ token });
+    try {
+      const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env;
+      const env = { PATH: process.env.PATH ?? "", ...platforms, TELEGRAM_BOT_TOKEN: token, TELEGRAM_CHAT_ID: "31337", TELEGRAM_API_ROOT: telegram.url, DATA_DIR: freshDir() };
+      const child = Bun.spawn([binary], { env, cwd: binDir, stdout: "pipe", stderr: "pipe" });
+      await telegram.waitForCalls("getUpdates", 1, 15_000);
+      telegram.pushMessage({ chatId: 31337, text: "/help" });
+      expect((await telegram.waitForSent(1, 10_000))[0]!.plainText).toContain("/status");
+      child.kill("SIGTERM");
+      const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
+      expect(code).toBe(0);
+      expect(stderr).toContain("stopped");
+      const bad = await run([], { TELEGRAM_BOT_TOKEN: token, TELEGRAM_CHAT_ID: "31337", OKX_API_KEY: "only-the-key" });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("OKX is partly configured");
+    } finally {
+      await telegram.stop();
+    }
   }, 60_000);
 });

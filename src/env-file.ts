@@ -1,0 +1,35 @@
+// The raw environment pfbot is configured from: the process environment merged over an env file
+// (`.env` in the working directory, or the file named by --env-file, which must exist); the process
+// environment wins. Nothing else in pfbot reads process.env. Validation is config.ts's job.
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse as parseDotenv } from "dotenv";
+
+export interface EnvSource {
+  readonly vars: Readonly<Record<string, string | undefined>>;
+  readonly file: string | null;
+}
+
+/**
+ * Reads the env file (explicit path, which must exist, or `.env` in `cwd` when present) and merges
+ * the process environment over it. Returns an error line when an explicit file is missing or unreadable.
+ */
+export function readEnvSource(processEnv: Readonly<Record<string, string | undefined>>, cwd: string, explicitFile: string | null): EnvSource | { error: string } {
+  const path = explicitFile !== null ? resolve(cwd, explicitFile) : resolve(cwd, ".env");
+  if (explicitFile === null && !existsSync(path)) return { vars: { ...processEnv }, file: null };
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    return { error: `--env-file ${explicitFile ?? path}: cannot read it (${reason})` };
+  }
+  const fromFile = parseDotenv(text);
+  return { vars: { ...fromFile, ...definedOnly(processEnv) }, file: path };
+}
+
+function definedOnly(vars: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(vars)) if (value !== undefined && value.trim() !== "") out[key] = value;
+  return out;
+}
