@@ -1,7 +1,7 @@
 // Figures 2 and 5: the compiled binary's size and cold start (`./pfbot --version`: wall time and peak
 // RSS), plus the build of variant binaries (same flags as `bun run build`, one option added) that the
 // memory and start-up figures are compared against.
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { GNU_TIME, MiB, type Summary, peakRssKiB, round, runProcess, summarize } from "./measure.ts";
 
@@ -22,10 +22,8 @@ export interface Variant {
   readonly name: string;
   /** What differs from `bun run build`. */
   readonly change: string;
-  /** Extra flags for `bun build`, or a wrapper entry, or only environment at run time. */
+  /** Extra flags for `bun build`, or only environment at run time. */
   readonly buildFlags?: readonly string[];
-  /** Source of a wrapper entry, given the product entry's absolute path (a literal, so the bundler follows it). */
-  readonly wrapperEntry?: (mainPath: string) => string;
   readonly env?: Record<string, string>;
 }
 
@@ -34,12 +32,6 @@ export const VARIANTS: readonly Variant[] = [
   { name: "smol-env", change: "BUN_OPTIONS=--smol at run time", env: { BUN_OPTIONS: "--smol" } },
   { name: "smol-build", change: "built with --compile-exec-argv=--smol", buildFlags: ["--compile-exec-argv=--smol"] },
   { name: "smol-build+jit-off", change: "built with --compile-exec-argv=--smol, run with BUN_JSC_useJIT=0", buildFlags: ["--compile-exec-argv=--smol"], env: { BUN_JSC_useJIT: "0" } },
-  {
-    name: "gc-after-start",
-    change: "Bun.gc(true) 10 s after start (a wrapper entry around src/main.ts)",
-    // A dynamic import, so the timer is armed before main.ts starts its top-level await.
-    wrapperEntry: (main) => `setTimeout(() => Bun.gc(true), 10_000).unref();\nawait import(${JSON.stringify(main)});\n`,
-  },
 ];
 
 export function binarySize(path: string): BinarySize {
@@ -93,19 +85,13 @@ export async function buildVariants(root: string, productBinary: string, dir: st
   mkdirSync(dir, { recursive: true });
   const paths = new Map<string, string>();
   for (const variant of variants) {
-    if (!variant.buildFlags && !variant.wrapperEntry) {
+    if (!variant.buildFlags) {
       paths.set(variant.name, productBinary);
       continue;
     }
     const out = join(dir, `pfbot-${variant.name}`);
     const cmd = [...words];
     cmd[outIndex + 1] = out;
-    if (variant.wrapperEntry) {
-      const entry = join(dir, `entry-${variant.name}.ts`);
-      const main = join(root, words[entryIndex]!);
-      writeFileSync(entry, variant.wrapperEntry(main));
-      cmd[entryIndex] = entry;
-    }
     cmd.splice(2, 0, ...(variant.buildFlags ?? []));
     const result = await runProcess(cmd, { cwd: root, env: { ...stringEnv(), NO_COLOR: "1" } });
     if (result.exitCode !== 0) throw new Error(`building variant ${variant.name} failed: ${result.stderr.trim()}`);
