@@ -18,7 +18,13 @@ export async function runApp(args: CliArgs, version: string): Promise<number> {
     process.stderr.write(`pfbot: ${source.error}\n`);
     return 2;
   }
-  const loaded = await validateConfig(source, needsOf(args.mode), args.mode.kind === "bot");
+  let loaded: ConfigResult;
+  try {
+    loaded = await validateConfig(source, needsOf(args.mode), args.mode.kind === "bot");
+  } catch (error) {
+    process.stderr.write(`pfbot: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
   if (!loaded.ok) {
     const redact = makeRedactor(loaded.secrets);
     process.stderr.write(`pfbot: configuration problems:\n${loaded.errors.map((e) => `  - ${redact(e)}`).join("\n")}\n`);
