@@ -2,6 +2,7 @@
 // Every rate comes out as RUB per ONE unit, exact, keyed by the ISO code; RUB itself is not listed by the CBR.
 import { XMLParser } from "fast-xml-parser";
 import { cmp, div, dec, parseDecimal, toPlainString, ZERO, type Decimal } from "./money.ts";
+import { isRecord } from "./guards.ts";
 
 /** What a feed says: the date the rates are in force (YYYY-MM-DD) and RUB per unit of each currency. */
 export interface ParsedRates {
@@ -158,10 +159,6 @@ function isRealDate(iso: string): boolean {
   if (!match) return false;
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   return date.toISOString().slice(0, 10) === iso;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function quote(text: string): string {

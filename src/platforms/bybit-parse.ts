@@ -4,6 +4,7 @@
 import { dec, mul, parseDecimal, sum, type Decimal } from "../money.ts";
 import { badResponse } from "./bybit-http.ts";
 import type { KeyAudit } from "./types.ts";
+import { isRecord } from "../guards.ts";
 
 export interface UnifiedCoin {
   readonly coin: string;
@@ -115,10 +116,6 @@ export function parseKeyAudit(result: Record<string, unknown>): KeyAudit {
   if (result["type"] === 2) notes.push("the key belongs to a third-party app connection");
   if (result["isMaster"] === false) notes.push("sub-account key: only that sub-account is counted");
   return { readOnly: readOnly === 1, permissions, notes };
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** A decimal string field; "", missing, garbage and non-finite numbers are null. */

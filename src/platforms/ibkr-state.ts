@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseDecimal, toPlainString } from "../money.ts";
 import type { AccountNav } from "./ibkr-xml.ts";
+import { isRecord } from "../guards.ts";
 
 export const IBKR_THROTTLE_FILE = "ibkr-throttle.json";
 export const IBKR_CACHE_FILE = "ibkr-cache.json";
@@ -121,6 +122,3 @@ function decodeAccount(item: unknown): AccountNav | null {
   return { accountId, currency, amount: value, reportDate, source };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}

@@ -4,6 +4,7 @@ import type { Logger } from "../log.ts";
 import { describeUrl, httpRequest, parseJson, retryAfterMs } from "./http.ts";
 import { isCertificateProblem } from "./tbank-tls.ts";
 import { PlatformError, type ClientDeps, type PlatformErrorKind } from "./types.ts";
+import { isRecord } from "../guards.ts";
 
 /** Production REST root (§1.1: the gateway serves `<host>/rest/<package>.<Service>/<Method>`). */
 export const TBANK_DEFAULT_BASE_URL = "https://invest-public-api.tbank.ru/rest";
@@ -95,10 +96,6 @@ export function parseAccounts(body: unknown): TbankAccount[] {
       accessLevel: enumName(entry.accessLevel, "ACCOUNT_ACCESS_LEVEL_UNSPECIFIED"),
     };
   });
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function badResponse(detail: string): PlatformError {
