@@ -3,6 +3,7 @@
 // same text goes to Telegram (HTML, in a <pre> block so the columns line up; Telegram scrolls wide
 // blocks sideways) and to a terminal for `pfbot --history`.
 import { type Decimal, cmp, dec, div, formatGrouped, isZero, mul, sub, toNumber } from "./money.ts";
+import { escapeHtml } from "./format.ts";
 import type { DayRecord } from "./history.ts";
 
 export const HISTORY_VIEW_DAYS = 30;
@@ -55,11 +56,6 @@ export function sparkline(values: readonly Decimal[]): string {
       return BARS[level];
     })
     .join("");
-}
-
-/** Escapes text for Telegram's HTML parse mode (which knows only &lt; &gt; &amp; &quot;). */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 const BARS = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] as const;

@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { type DayRecord, addDays } from "../src/history.ts";
-import { HISTORY_VIEW_DAYS, escapeHtml, renderHistory, sparkline } from "../src/history-view.ts";
+import { escapeHtml } from "../src/format.ts";
+import { HISTORY_VIEW_DAYS, renderHistory, sparkline } from "../src/history-view.ts";
 import { dec } from "../src/money.ts";
 
 function day(date: string, usd: string, rub: string | null = null, complete = true): DayRecord {
