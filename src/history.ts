@@ -2,9 +2,9 @@
 // the original bot: the last run of a day overwrites the earlier one, except that a partial snapshot
 // never overwrites a complete one. Every write is one transaction.
 import type { Database } from "bun:sqlite";
-import { formatInTimeZone } from "date-fns-tz";
 import { type Decimal, parseDecimal, toPlainString } from "./money.ts";
 import { openDataDirDatabase } from "./db.ts";
+import { addDays, zonedDay } from "./zoned-time.ts";
 
 export const PLATFORMS = ["bybit", "okx", "tbank", "ibkr"] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -53,16 +53,10 @@ export interface ImportCounts {
   readonly replaced: number;
 }
 
-/** The local calendar day (YYYY-MM-DD) of a UTC instant in an IANA time zone. */
-export function localDay(instant: Date, timeZone: string): string {
-  return formatInTimeZone(instant, timeZone, "yyyy-MM-dd");
-}
+/** The local calendar day (YYYY-MM-DD) of a UTC instant in an IANA time zone (through Intl: the process TZ does not matter). */
+export const localDay = zonedDay;
 
-/** Adds (or subtracts) whole calendar days to a YYYY-MM-DD day. */
-export function addDays(day: string, days: number): string {
-  const [y, m, d] = day.split("-").map(Number);
-  return new Date(Date.UTC(y!, m! - 1, d! + days)).toISOString().slice(0, 10);
-}
+export { addDays };
 
 export class HistoryStore {
   /** Opens DATA_DIR/pfbot.sqlite (created on first use). */
