@@ -19,7 +19,8 @@ let fakes: AllFakes;
 let telegram: TelegramFake;
 
 beforeAll(async () => {
-  fakes = await startAllFakes({ fxDate: "2026-11-24" });
+  // The rate's date is today's (the default): --once records the day only when the clock agrees with it.
+  fakes = await startAllFakes();
   telegram = await startTelegramFake({ token: TOKEN, chatId: OWNER });
 });
 afterAll(async () => {
