@@ -18,7 +18,7 @@ export type ParseResult =
   | { readonly ok: false; readonly problems: readonly string[] };
 
 /** The first day a history may hold: anything earlier is a typo or a broken clock, not a portfolio record. */
-export const FIRST_HISTORY_DAY = "2000-01-01";
+const FIRST_HISTORY_DAY = "2000-01-01";
 
 /**
  * Why `day` (YYYY-MM-DD) cannot be in the history, or null: days run from FIRST_HISTORY_DAY to tomorrow (a file

@@ -65,7 +65,9 @@ export interface RecordResult {
  * How far the recorded day may run ahead of the Bank of Russia rate date. The CBR dates a set the calendar day after
  * it is set and keeps it in force over weekends (Saturday's set through Monday: 2 days) [brokers.md §3.1].
  */
-export const MAX_DAYS_AFTER_RATE_DATE = 2;
+const MAX_DAYS_AFTER_RATE_DATE = 2;
+/** How far the rate date may run ahead of the recorded day: next day's set + a zone far west of Moscow + 1 spare. */
+const MAX_DAYS_BEFORE_RATE_DATE = 3;
 
 /**
  * The latest day a run may record with a rate of `rateDate`: the rate date + 2 days, except over the New Year break,
@@ -80,8 +82,6 @@ export function latestDayForRate(rateDate: string): string {
   const breakEnd = `${String(month === 12 ? year + 1 : year).padStart(4, "0")}-01-14`;
   return breakEnd > ordinary ? breakEnd : ordinary;
 }
-/** How far the rate date may run ahead of the recorded day: next day's set + a zone far west of Moscow + 1 spare. */
-export const MAX_DAYS_BEFORE_RATE_DATE = 3;
 
 export interface ImportCounts {
   readonly added: number;
@@ -269,7 +269,8 @@ export class HistoryStore {
 /** One log line for a recording: info when written or kept by the rules, a warning with the reason when refused. */
 export function logRecordResult(log: Logger, result: RecordResult): void {
   if (result.outcome === "refused") log.warn(`history not recorded: ${result.reason}`, { day: result.day });
-  else log.info("history recorded", { day: result.day, outcome: result.outcome, ...(result.reason ? { reason: result.reason } : {}) });
+  else if (result.outcome === "kept") log.info("history kept", { day: result.day, reason: result.reason });
+  else log.info("history recorded", { day: result.day, outcome: result.outcome });
 }
 
 // A type alias, not an interface: bun:sqlite's binding type needs an implicit index signature.
