@@ -5,7 +5,7 @@ import type { Database } from "bun:sqlite";
 import { formatInTimeZone } from "date-fns-tz";
 import { formatSnapshotHtml } from "./format.ts";
 import { historyViewHtml } from "./history-io.ts";
-import { type HistoryStore, localDay } from "./history.ts";
+import { type HistoryStore, localDay, logRecordResult } from "./history.ts";
 import type { Logger } from "./log.ts";
 import { changeSince, snapshotRecord } from "./report.ts";
 import { MAX_FREQUENCY_MINUTES, MIN_FREQUENCY_MINUTES, type RunOutcome, type Scheduler } from "./schedule.ts";
@@ -59,11 +59,12 @@ export class BotService {
     const started = this.now();
     const snapshot = await this.snapshot();
     const record = snapshotRecord(snapshot);
-    const recorded = record ? this.deps.history.recordSnapshot(record) : "nothing to record";
+    const recorded = record ? this.deps.history.recordSnapshot(record) : null;
+    if (recorded) logRecordResult(this.deps.log, recorded);
     const html = this.render(snapshot);
     await this.deps.send(html, { silent: snapshot.complete });
     const outcomes = Object.fromEntries(snapshot.rows.map((row) => [row.id, row.ok ? (row.usd !== null ? "ok" : "no-usd") : (row.errorKind ?? "failed")]));
-    this.deps.log.info("scheduled run done", { ms: this.now() - started, complete: snapshot.complete, history: recorded, ...outcomes });
+    this.deps.log.info("scheduled run done", { ms: this.now() - started, complete: snapshot.complete, history: recorded?.outcome ?? "nothing to record", ...outcomes });
     return snapshot.complete ? "ok" : snapshot.rows.some((row) => row.ok) ? "partial" : "failed";
   }
 

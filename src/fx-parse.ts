@@ -1,7 +1,7 @@
 // Pure parsers for the two Bank of Russia rate feeds (brokers.md §3.1, §3.2) and for pfbot's own FX cache file.
 // Every rate comes out as RUB per ONE unit, exact, keyed by the ISO code; RUB itself is not listed by the CBR.
 import { XMLParser } from "fast-xml-parser";
-import { cmp, div, dec, parseDecimal, toPlainString, ZERO, type Decimal } from "./money.ts";
+import { cmp, div, dec, isPlausibleAmount, parseDecimal, toPlainString, ZERO, type Decimal } from "./money.ts";
 import { isRecord } from "./guards.ts";
 
 /** What a feed says: the date the rates are in force (YYYY-MM-DD) and RUB per unit of each currency. */
@@ -101,7 +101,7 @@ export function parseRatesCache(text: string): { source: string; date: string; f
   const rubPerUnit = new Map<string, Decimal>();
   for (const [code, raw] of Object.entries(doc["rubPerUnit"])) {
     const rate = typeof raw === "string" ? parseDecimal(raw) : null;
-    if (!CODE_RE.test(code) || rate === null || cmp(rate, ZERO) <= 0) return null;
+    if (!CODE_RE.test(code) || rate === null || cmp(rate, ZERO) <= 0 || !isPlausibleAmount(rate)) return null;
     rubPerUnit.set(code, rate);
   }
   return rubPerUnit.has("USD") ? { source, date, fetchedAt, rubPerUnit } : null;
@@ -133,7 +133,8 @@ function collect<T>(date: string, rows: readonly T[], read: (row: T) => RawRow |
   rows.forEach((row, index) => {
     const raw = read(row);
     const code = raw && typeof raw.code === "string" && CODE_RE.test(raw.code) ? raw.code : null;
-    if (!raw || code === null || raw.nominal === null || raw.value === null || cmp(raw.value, ZERO) <= 0) {
+    // A rate of 10^15 RUB or more is a corrupt row, not a currency: it would make every holding in it worthless in USD.
+    if (!raw || code === null || raw.nominal === null || raw.value === null || cmp(raw.value, ZERO) <= 0 || !isPlausibleAmount(raw.value)) {
       skipped.push(code ?? `#${index + 1}`);
       return;
     }

@@ -64,6 +64,12 @@ export function createFxSource(options: FxSourceOptions): FxSource {
         cached = (await readCacheFile(options.cacheFile, log)) ?? cached;
       }
       const now = options.now();
+      if (cached && cached.fetchedAt > now) {
+        // Downloaded "in the future": the clock has moved back since. Its age is unknown, so it is neither fresh nor
+        // a stale fallback; drop it rather than let it look fresh once the clock catches up.
+        log.warn("FX cache dropped: it was saved at a time later than now (the clock moved back?)", { fetchedAt: new Date(cached.fetchedAt).toISOString() });
+        cached = null;
+      }
       const age = cached ? now - cached.fetchedAt : -1;
       if (cached && age >= 0 && age < options.ttlMinutes * 60_000) return { ok: true, rates: cached, stale: false, warnings: [] };
 

@@ -27,7 +27,7 @@ export function runImport(store: HistoryStore, filePath: string, options: { read
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, error: `${filePath}: cannot read it (${code === "ENOENT" ? "no such file" : (error as Error).message})` };
   }
-  const parsed = parseHistoryJson(text);
+  const parsed = parseHistoryJson(text, store.today());
   if (!parsed.ok) {
     const shown = parsed.problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `  - ${p}`);
     const more = parsed.problems.length > MAX_PROBLEMS_SHOWN ? [`  … and ${parsed.problems.length - MAX_PROBLEMS_SHOWN} more`] : [];
@@ -62,10 +62,10 @@ export function historyViewHtml(store: HistoryStore): string {
 
 /**
  * Opens the history in DATA_DIR and, on the very first start, takes in the original bot's file
- * (importLegacyFileOnce). Every mode that touches the history opens it this way.
+ * (importLegacyFileOnce). Every mode that touches the history opens it this way. `now` is the store's clock.
  */
-export function openHistory(dataDir: string, timeZone: string, log: Logger): HistoryStore {
-  const store = HistoryStore.open(dataDir, timeZone);
+export function openHistory(dataDir: string, timeZone: string, log: Logger, now: () => number = Date.now): HistoryStore {
+  const store = HistoryStore.open(dataDir, timeZone, now);
   try {
     importLegacyFileOnce(store, dataDir, log);
     return store;

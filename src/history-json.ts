@@ -9,18 +9,44 @@
 // which Python's json.load reads back as the same floats. A day without an RUB total (no USD/RUB
 // rate that day) is written `"RUB": null`; the original never wrote null, but a missing key stays
 // an error so that a truncated file is caught.
-import { type Decimal, cmp, dec, isNegative, parseDecimal, toFixed } from "./money.ts";
+import { type Decimal, cmp, isNegative, IMPLAUSIBLE_AMOUNT, parseDecimal, round, toFixed } from "./money.ts";
 import type { DayRecord, ImportEntry } from "./history.ts";
+import { addDays } from "./zoned-time.ts";
 
 export type ParseResult =
   | { readonly ok: true; readonly entries: readonly ImportEntry[] }
   | { readonly ok: false; readonly problems: readonly string[] };
 
+/** The first day a history may hold: anything earlier is a typo or a broken clock, not a portfolio record. */
+const FIRST_HISTORY_DAY = "2000-01-01";
+
+/**
+ * Why `day` (YYYY-MM-DD) cannot be in the history, or null: days run from FIRST_HISTORY_DAY to tomorrow (a file
+ * written in a zone ahead of TIMEZONE may already hold tomorrow). `today` is the local day in TIMEZONE.
+ */
+export function historyDayProblem(day: string, today: string): string | null {
+  if (day < FIRST_HISTORY_DAY) return `is before ${FIRST_HISTORY_DAY}`;
+  const tomorrow = addDays(today, 1);
+  return day > tomorrow ? `is after tomorrow (${tomorrow})` : null;
+}
+
+/**
+ * Why a day's USD or RUB total cannot be in the history, or null: it must be non-negative and, written with two
+ * decimals as the export writes it, below 10^15 (beyond any portfolio, and where the original's floats lose cents).
+ * The import refuses these, so the bot never records them either: every stored day can be exported and imported back.
+ */
+export function historyAmountProblem(amount: Decimal): string | null {
+  if (isNegative(amount)) return "is negative";
+  return cmp(round(amount, 2), IMPLAUSIBLE_AMOUNT) >= 0 ? "is implausibly large" : null;
+}
+
 /**
  * Validates a whole file and returns its days (oldest first), or every problem found, one line
  * each naming the key. Amounts are read from the JSON text itself, so 42500.10 stays exact.
+ * `today` is the local day in TIMEZONE: days after tomorrow are refused. A key given twice is
+ * refused too (JSON.parse would silently keep the last one).
  */
-export function parseHistoryJson(text: string): ParseResult {
+export function parseHistoryJson(text: string, today: string): ParseResult {
   let raw: unknown;
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ""), keepNumberSource);
@@ -31,7 +57,8 @@ export function parseHistoryJson(text: string): ParseResult {
     return { ok: false, problems: [`the file must hold one JSON object of "DD-MM-YYYY" keys (found ${describe(raw)})`] };
   }
   const problems: string[] = [];
-  for (const [key, value] of Object.entries(raw)) problems.push(...dayProblems(key, value));
+  problems.push(...duplicateKeyProblems(text));
+  for (const [key, value] of Object.entries(raw)) problems.push(...dayProblems(key, value, today));
   if (problems.length > 0) return { ok: false, problems };
 
   const entries = Object.entries(raw as Record<string, { USD: JsonNumber; RUB: JsonNumber | null }>).map(
@@ -95,8 +122,6 @@ interface DayShape {
   readonly errors: (typeof import("arktype"))["type"]["errors"];
 }
 let shape: DayShape | null = null;
-/** 10^15: beyond any portfolio, and where a float (the original's values) stops holding cents. */
-const TOO_LARGE = dec("1e15");
 
 // JSON.parse source text access (TC39 "JSON.parse source text access", in Bun's JavaScriptCore):
 // the reviver's third argument holds the number's exact text.
@@ -111,10 +136,15 @@ function jsonAmount(value: Decimal | null): string {
 }
 
 /** Every problem of one "DD-MM-YYYY": {"USD": …, "RUB": …} entry, each line naming the key. */
-function dayProblems(key: string, value: unknown): string[] {
+function dayProblems(key: string, value: unknown, today: string): string[] {
   const problems: string[] = [];
+  const day = isoDay(key);
   if (!DAY_KEY_RE.test(key)) problems.push(`${JSON.stringify(key)}: not a date in the DD-MM-YYYY form`);
-  else if (isoDay(key) === null) problems.push(`${key}: no such date`);
+  else if (day === null) problems.push(`${key}: no such date`);
+  else {
+    const problem = historyDayProblem(day, today);
+    if (problem !== null) problems.push(`${key}: ${problem}; the history holds days from ${dayKey(FIRST_HISTORY_DAY)} to tomorrow`);
+  }
   if (value === null || typeof value !== "object" || Array.isArray(value) || value instanceof JsonNumber) {
     problems.push(`${key}: must be an object like {"USD": 42500.00, "RUB": 3932500.00} (found ${describe(value)})`);
     return problems;
@@ -136,9 +166,48 @@ function dayProblems(key: string, value: unknown): string[] {
     const amount: unknown = (value as Record<string, unknown>)[field];
     if (!(amount instanceof JsonNumber)) continue;
     const parsed = parseDecimal(amount.source);
-    if (parsed === null) problems.push(`${key}: ${field} is not a finite number (${amount.source})`);
-    else if (isNegative(parsed)) problems.push(`${key}: ${field} is negative (${amount.source})`);
-    else if (cmp(parsed, TOO_LARGE) >= 0) problems.push(`${key}: ${field} is implausibly large (${amount.source})`);
+    const problem = parsed === null ? "is not a finite number" : historyAmountProblem(parsed);
+    if (problem !== null) problems.push(`${key}: ${field} ${problem} (${amount.source})`);
+  }
+  return problems;
+}
+
+/**
+ * A line for every key given twice in one object (JSON.parse would silently keep the last one): a day key, or USD/RUB
+ * inside a day. `text` has already been parsed, so it is valid JSON: a scan that tracks strings and nesting is enough.
+ */
+function duplicateKeyProblems(text: string): string[] {
+  const problems: string[] = [];
+  // One frame per open object or array: the keys seen so far (objects only) and the day key it sits under.
+  const stack: { readonly keys: Map<string, number> | null; readonly day: string | null }[] = [];
+  let expectKey = false;
+  let lastKey: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
+      const keys = stack.at(-1)?.keys;
+      if (expectKey && keys) {
+        lastKey = JSON.parse(text.slice(i, end + 1)) as string;
+        keys.set(lastKey, (keys.get(lastKey) ?? 0) + 1);
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === "{" || c === "[") {
+      const day = stack.length === 0 ? null : stack.length === 1 ? lastKey : (stack.at(-1)?.day ?? null);
+      stack.push({ keys: c === "{" ? new Map() : null, day });
+      expectKey = c === "{";
+    } else if (c === "}" || c === "]") {
+      const frame = stack.pop();
+      for (const [key, count] of frame?.keys ?? []) {
+        if (count < 2) continue;
+        problems.push(frame?.day == null ? `${key}: appears ${count} times; keep one entry for this day` : `${frame.day}: ${key} appears ${count} times`);
+      }
+      expectKey = false;
+    } else if (c === ",") {
+      expectKey = stack.at(-1)?.keys != null;
+    }
   }
   return problems;
 }

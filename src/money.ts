@@ -33,6 +33,30 @@ export function parseDecimal(text: string): Decimal | null {
   return normalize(sign === "-" ? -coef : coef, scale);
 }
 
+/**
+ * An amount field of an upstream answer, read strictly: null when absent (missing, null, or "", which
+ * exchanges send for "not applicable"); a Decimal when it is a decimal string or a finite JSON number;
+ * anything else ("NaN", "Infinity", "abc", true, {}) throws `unreadable(shown)`, because a corrupt figure
+ * must fail its platform rather than count as 0 or be left out of a total.
+ */
+export function readAmount(value: unknown, unreadable: (shown: string) => Error): Decimal | null {
+  if (value === undefined || value === null || value === "") return null;
+  const parsed = typeof value === "string" ? parseDecimal(value) : typeof value === "number" && Number.isFinite(value) ? parseDecimal(String(value)) : null;
+  if (parsed === null) throw unreadable(clipForMessage(value));
+  return parsed;
+}
+
+/**
+ * 10^15 in any unit: beyond any plausible portfolio (the largest funds hold ~10^13 USD) and where a float, as the
+ * original bot's history file holds, stops keeping cents. An amount this large is a corrupt answer, not money.
+ */
+export const IMPLAUSIBLE_AMOUNT: Decimal = Object.freeze({ coef: 10n ** 15n, scale: 0 });
+
+/** |a| < 10^15: see IMPLAUSIBLE_AMOUNT. */
+export function isPlausibleAmount(a: Decimal): boolean {
+  return cmp(abs(a), IMPLAUSIBLE_AMOUNT) < 0;
+}
+
 /** Like parseDecimal but throws; for literals and values already validated. */
 export function dec(text: string | number | bigint): Decimal {
   if (typeof text === "bigint") return normalize(text, 0);
@@ -133,6 +157,12 @@ export function formatGrouped(a: Decimal, places: number): string {
   const [intPart = "0", frac] = unsigned.split(".");
   const grouped = intPart.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return (negative ? "-" : "") + grouped + (frac !== undefined ? "." + frac : "");
+}
+
+/** A short, quoted form of an unreadable value for an error message. */
+function clipForMessage(value: unknown): string {
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? typeof value);
+  return JSON.stringify(text.length > 24 ? `${text.slice(0, 24)}…` : text);
 }
 
 function rescale(a: Decimal, scale: number): bigint {

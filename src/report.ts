@@ -16,6 +16,7 @@ export function snapshotRecord(snapshot: Snapshot): SnapshotRecord | null {
     usdRub: snapshot.usdRub?.rate ?? null,
     complete: snapshot.complete,
     platforms: { bybit: value("bybit"), okx: value("okx"), tbank: value("tbank"), ibkr: value("ibkr") },
+    rateDate: snapshot.usdRub?.date ?? null,
   };
 }
 

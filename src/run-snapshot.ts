@@ -7,7 +7,7 @@ import type { AppContext } from "./app.ts";
 import { DATABASE_FILE } from "./db.ts";
 import { formatSnapshotHtml, htmlToText } from "./format.ts";
 import { openHistory } from "./history-io.ts";
-import { HistoryStore, localDay } from "./history.ts";
+import { HistoryStore, localDay, logRecordResult } from "./history.ts";
 import { changeSince, snapshotJson, snapshotRecord } from "./report.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { createTelegramApi, sendHtml } from "./telegram.ts";
@@ -35,7 +35,7 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
       return answered(snapshot) ? 0 : 1;
     }
     const record = snapshotRecord(snapshot);
-    if (record && history) log.info("history recorded", { day: today, outcome: history.recordSnapshot(record) });
+    if (record && history) logRecordResult(log, history.recordSnapshot(record));
     const telegram = config.telegram!;
     try {
       await sendHtml(createTelegramApi(telegram), telegram.chatId, html, { silent: false });

@@ -2,7 +2,7 @@
 // deadline, then combined. A failed platform never sinks the snapshot: its row carries the reason and
 // the totals say what they exclude. Amounts stay exact decimals until display.
 import { type FxRates, type FxResult, type FxSource, toUsd, usdRub } from "./fx.ts";
-import { type Decimal, type Money, mul, sum } from "./money.ts";
+import { type Decimal, isPlausibleAmount, type Money, mul, sum, toPlainString } from "./money.ts";
 import {
   type AssetValue,
   type Holding,
@@ -111,9 +111,14 @@ export function combine(rows: readonly PlatformRow[], fx: FxResult, takenAt: Dat
   };
 }
 
-/** A platform's balance → its row: each holding converted to USD once, then summed. */
+/**
+ * A platform's balance → its row: each holding converted to USD once, then summed. An amount of 10^15 or more, in
+ * the platform's currency or in USD, is a corrupt answer (money.ts IMPLAUSIBLE_AMOUNT), so the row fails.
+ */
 export function rowOf(balance: PlatformBalance, rates: FxRates | null, durationMs: number): PlatformRow {
   const converted = balance.holdings.map((h) => convert(h.money, rates));
+  const implausible = implausibleAmount(balance, converted);
+  if (implausible !== null) return failedRow(balance.platform, implausible, durationMs);
   const unconverted = balance.holdings.filter((_, i) => converted[i] === null);
   const currencies = new Set(balance.holdings.map((h) => h.money.currency.toUpperCase()));
   const only = currencies.size === 1 ? [...currencies][0]! : null;
@@ -134,6 +139,24 @@ export function rowOf(balance: PlatformBalance, rates: FxRates | null, durationM
     source: balance.source,
     durationMs,
   };
+}
+
+/** The bad-response error for the first amount of `balance` that no portfolio can hold, or null. */
+function implausibleAmount(balance: PlatformBalance, converted: readonly (Decimal | null)[]): PlatformError | null {
+  const amounts: [string, Decimal | null][] = [
+    ...balance.holdings.map((h): [string, Decimal] => [`${h.label}: ${h.money.currency}`, h.money.amount]),
+    ...balance.holdings.map((h, i): [string, Decimal | null] => [`${h.label}: in USD`, converted[i] ?? null]),
+    ...balance.assets.map((a): [string, Decimal] => [`${a.asset}: in USD`, a.usd]),
+    ["total in USD", converted.every((v) => v !== null) ? sum(converted.map((v) => v!)) : null],
+  ];
+  const found = amounts.find(([, amount]) => amount !== null && !isPlausibleAmount(amount));
+  if (!found) return null;
+  const digits = toPlainString(found[1]!).split(".")[0]!.replace("-", "").length;
+  return new PlatformError(
+    balance.platform,
+    "bad-response",
+    `${PLATFORM_NAMES[balance.platform]} reported an implausible amount (${found[0]}, a ${digits}-digit number; no portfolio reaches 10^15), so it is left out: try again later and report it if it persists`,
+  );
 }
 
 function failedRow(id: PlatformId, error: unknown, durationMs: number): PlatformRow {

@@ -16,7 +16,7 @@ const okRow = (usd: string): PlatformRow =>
 const failedRow: PlatformRow = { ...okRow("0"), id: "okx", ok: false, usd: null, error: "OKX is unavailable", errorKind: "unavailable" };
 
 function setup(snapshots: Snapshot[]) {
-  const history = HistoryStore.open(mkdtempSync(join(tmpdir(), "pfbot-svc-")), "Europe/Paris");
+  const history = HistoryStore.open(mkdtempSync(join(tmpdir(), "pfbot-svc-")), "Europe/Paris", () => Date.parse("2026-11-24T12:00:00Z"));
   const sent: { html: string; silent: boolean }[] = [];
   let calls = 0;
   const service = new BotService({

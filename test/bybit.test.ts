@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { toFixed } from "../src/money.ts";
 import { BYBIT_SOURCE_FALLBACK, BYBIT_SOURCE_OVERVIEW, bybitPrehash, createBybitClient, signBybit, type BybitClientOptions } from "../src/platforms/bybit.ts";
-import { PlatformError, type PlatformBalance } from "../src/platforms/types.ts";
+import { PlatformError, UNREADABLE_AMOUNT, type PlatformBalance } from "../src/platforms/types.ts";
 import { emptyBybitAccount, FAKE_BYBIT_KEY, FAKE_BYBIT_SECRET, realisticBybitAccount, startBybitFake, type BybitFake, type BybitFakeState } from "./fakes/bybit.ts";
 import { expectPlatformError } from "./support.ts";
 
@@ -194,7 +194,7 @@ describe("fetchBalance", () => {
     expect(balance.source).toBe(BYBIT_SOURCE_FALLBACK);
   });
 
-  test("\"\" and missing numeric fields never become NaN", async () => {
+  test("\"\" and missing numeric fields never become NaN, and an overview bucket without a figure is never counted as 0", async () => {
     const state = realisticBybitAccount();
     state.faults.push(
       { path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: "", list: [{ accountType: "Earn", totalEquity: "10.5" }, { accountType: "FundingAccount", totalEquity: "" }, { accountType: "TradFi" }] }, retExtInfo: {}, time: 1 }) },
@@ -203,9 +203,60 @@ describe("fetchBalance", () => {
     );
     const { client, signal } = await setup(state);
     const balance = await client.fetchBalance(signal);
-    expect(total(balance)).toBe("10.50");
-    expect(balance.assets).toEqual([]);
+    // The overview's 10.5 leaves FundingAccount and TradFi out, so the wallets stand in, and say what they miss.
+    expect(balance.source).toBe(BYBIT_SOURCE_FALLBACK);
+    expect(balance.warnings[0]).toContain("asset-overview failed (unreadable answer)");
+    expect(total(balance)).toBe("0.00");
+    const warnings = balance.warnings.join("\n");
+    for (const coin of ["BTC (unified, amount missing)", "ETH (unified, amount missing)", "XRP 100 (unified)", "SOL (funding, amount missing)", "USDT (funding, amount missing)"]) {
+      expect(warnings).toContain(coin);
+    }
     expect(JSON.stringify(balance, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).not.toContain("NaN");
+  });
+
+  test.each(["NaN", "Infinity", "-Infinity", "1e", "12,5", "abc"])("asset-overview totalEquity %p fails Bybit as a bad response, with no fallback", async (garbage) => {
+    const state = realisticBybitAccount();
+    state.faults.push({ path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: garbage, list: [] }, retExtInfo: {}, time: 1 }) });
+    const { fake, client, signal } = await setup(state);
+    const error = await expectPlatformError(client.fetchBalance(signal));
+    expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
+    expect(error.message).toContain(`totalEquity = ${JSON.stringify(garbage)}`);
+    expect(fake.calls(WALLET)).toHaveLength(0);
+  });
+
+  test("asset-overview with totalEquity \"\" and an empty list is no figure: the wallets stand in, never $0 from the overview", async () => {
+    const state = realisticBybitAccount();
+    state.faults.push({ path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: "", list: [] }, retExtInfo: {}, time: 1 }) });
+    const { client, signal } = await setup(state);
+    const balance = await client.fetchBalance(signal);
+    expect(balance.source).toBe(BYBIT_SOURCE_FALLBACK);
+    expect(balance.warnings[0]).toContain("asset-overview failed (unreadable answer)");
+    expect(total(balance)).toBe("25714.56");
+  });
+
+  test("one readable bucket plus one unreadable bucket fails Bybit instead of counting the readable one alone", async () => {
+    const state = realisticBybitAccount();
+    const list = [{ accountType: "FundingAccount", totalEquity: "100" }, { accountType: "Earn", totalEquity: "NaN" }];
+    state.faults.push({ path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: "", list }, retExtInfo: {}, time: 1 }) });
+    const { client, signal } = await setup(state);
+    const error = await expectPlatformError(client.fetchBalance(signal));
+    expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
+  });
+
+  test.each([
+    ["wallet totalEquity", { totalEquity: "Infinity", coin: [] }],
+    ["coin usdValue", { totalEquity: "10", coin: [{ coin: "BTC", equity: "1", usdValue: "NaN" }] }],
+    ["coin equity", { totalEquity: "10", coin: [{ coin: "BTC", equity: true, usdValue: "10" }] }],
+  ])("an unreadable %s fails Bybit even under a good overview, and in the fallback", async (_what, account) => {
+    const body = JSON.stringify({ retCode: 0, retMsg: "OK", result: { list: [account] }, retExtInfo: {}, time: 1 });
+    for (const overviewFails of [false, true]) {
+      const state = realisticBybitAccount();
+      state.faults.push({ path: WALLET, body });
+      if (overviewFails) state.faults.push({ path: OVERVIEW, retCode: 10001 });
+      const { client, signal } = await setup(state);
+      const error = await expectPlatformError(client.fetchBalance(signal));
+      expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
+    }
   });
 
   test("a renamed list is a bad-response in the fallback, and only a breakdown note under a good overview", async () => {

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFxSource, parseCbrMirrorJson, parseCbrXml, toRub, toUsd, usdRub, type FxProvider, type FxRates, type FxSourceOptions } from "../src/fx.ts";
+import { silentLogger } from "../src/log.ts";
 import { dec, toPlainString, type Decimal } from "../src/money.ts";
 import { cbrDailyXml, encodeWindows1251, mirrorDailyJson, presetFxState, startFxFake, type FxFake, type FxFakeState } from "./fakes/fx.ts";
 
@@ -83,6 +84,14 @@ describe("parsers", () => {
     expect(parsed.rates.rubPerUnit.has("EUR")).toBe(false);
     const noUsd = parseCbrXml(xml(broken));
     expect(noUsd.ok).toBe(false);
+  });
+
+  test("a rate of 10^15 RUB or more is a corrupt row, left out like an unreadable one", () => {
+    const json = (usd: string) => `{"Date":"2025-06-11T11:30:00+03:00","Valute":{"USD":{"CharCode":"USD","Nominal":1,"Value":${usd}},"EUR":{"CharCode":"EUR","Nominal":1,"Value":1e15}}}`;
+    const parsed = parseCbrMirrorJson(json("80.45"));
+    if (!parsed.ok) throw new Error(parsed.problem);
+    expect(parsed.rates.skipped).toEqual(["EUR"]);
+    expect(parseCbrMirrorJson(json("1e20")).ok).toBe(false);
   });
 
   test("an HTML challenge page or a bad date is a problem, not a crash", () => {
@@ -265,6 +274,24 @@ describe("createFxSource", () => {
     const result = await source(server, clock().now, { cacheFile }).getRates(signal());
     expect(result.ok && result.rates.source).toBe("CBR");
     expect(server.cbrRequests.length).toBe(1);
+  });
+
+  test("a cache saved at a time later than now (the clock moved back) is dropped with a warning, never used as fresh or stale", async () => {
+    const server = await fake();
+    const cacheFile = join(await tempDir(), "fx.json");
+    const ahead = clock(T0 + 365 * DAY);
+    await source(server, ahead.now, { cacheFile }).getRates(signal());
+    server.state.cbr = "down";
+    server.state.mirror = "down";
+    const warnings: string[] = [];
+    const log = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
+    const back = clock(T0);
+    const fx = source(server, back.now, { cacheFile, log });
+    expect((await fx.getRates(signal())).ok).toBe(false);
+    expect(warnings).toContain("FX cache dropped: it was saved at a time later than now (the clock moved back?)");
+    // Once the clock has caught up, the dropped set does not come back as a fresh one.
+    back.advance(365 * DAY + MINUTE);
+    expect((await fx.getRates(signal())).ok).toBe(false);
   });
 
   test("CBR_MIRROR never calls cbr.ru", async () => {

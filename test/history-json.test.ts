@@ -22,8 +22,12 @@ function tempDir(): string {
   return dir;
 }
 
+/** "Today" for every store and parse here: 2026-11-24 in Europe/Paris, whatever the machine's clock says. */
+const TODAY = "2026-11-24";
+const NOW = () => Date.parse(`${TODAY}T12:00:00Z`);
+
 function openStore(dataDir = tempDir()): HistoryStore {
-  const store = HistoryStore.open(dataDir, "Europe/Paris");
+  const store = HistoryStore.open(dataDir, "Europe/Paris", NOW);
   stores.push(store);
   return store;
 }
@@ -57,7 +61,7 @@ describe("round trip", () => {
   });
 
   test("amounts are read from the JSON text, not through floats", () => {
-    const parsed = parseHistoryJson(`{"23-02-2026": {"USD": 42500.10, "RUB": 12345678901234.99}, "22-02-2026": {"USD": 1E+2, "RUB": 0.1}}`);
+    const parsed = parseHistoryJson(`{"23-02-2026": {"USD": 42500.10, "RUB": 12345678901234.99}, "22-02-2026": {"USD": 1E+2, "RUB": 0.1}}`, TODAY);
     if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
     expect(parsed.entries.map((e) => [e.day, toPlainString(e.usd), e.rub && toPlainString(e.rub)])).toEqual([
       ["2026-02-22", "100", "0.1"],
@@ -91,7 +95,7 @@ describe("round trip", () => {
     store.importDays([{ day: "2026-11-23", usd: dec("10.005"), rub: null }], { overwrite: false });
     const text = runExport(store, null);
     expect(text).toBe(pythonStyle([["23-11-2026", "10.01", "null"]]));
-    const again = parseHistoryJson(text);
+    const again = parseHistoryJson(text, TODAY);
     expect(again.ok && again.entries[0]!.rub).toBeNull();
   });
 
@@ -121,7 +125,7 @@ describe("round trip", () => {
   test("formatHistoryJson sorts newest first whatever the input order", () => {
     const day = (d: string) => ({
       day: d, usd: dec("1"), rub: dec("1"), usdRub: null, complete: true, takenAt: null, origin: "import" as const,
-      platforms: { bybit: null, okx: null, tbank: null, ibkr: null },
+      platforms: { bybit: null, okx: null, tbank: null, ibkr: null }, rateDate: "2026-02-23",
     });
     const text = formatHistoryJson([day("2025-12-31"), day("2026-01-02"), day("2026-01-01")]);
     expect([...text.matchAll(/"(\d\d-\d\d-\d{4})"/g)].map((m) => m[1])).toEqual(["02-01-2026", "01-01-2026", "31-12-2025"]);
@@ -163,7 +167,7 @@ describe("bad input leaves the database unchanged", () => {
   }
 
   test("every problem of the file is listed, not only the first", () => {
-    const parsed = parseHistoryJson(`{"31-02-2026": {"USD": -1, "RUB": "x"}, "1-1-2026": {"USD": 1, "RUB": 1}}`);
+    const parsed = parseHistoryJson(`{"31-02-2026": {"USD": -1, "RUB": "x"}, "1-1-2026": {"USD": 1, "RUB": 1}}`, TODAY);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok)
       expect(parsed.problems).toEqual([
@@ -172,6 +176,37 @@ describe("bad input leaves the database unchanged", () => {
         "31-02-2026: USD is negative (-1)",
         `"1-1-2026": not a date in the DD-MM-YYYY form`,
       ]);
+  });
+
+  test("days run from 01-01-2000 to tomorrow: years 9999 and 0000 are refused, naming the day", () => {
+    const file = (keys: readonly string[]) => `{${keys.map((key) => `"${key}": {"USD": 1, "RUB": 2}`).join(", ")}}`;
+    const bad = parseHistoryJson(file(["01-01-9999", "01-01-0000", "31-12-1999", "26-11-2026"]), TODAY);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.problems).toEqual([
+        "01-01-9999: is after tomorrow (2026-11-25); the history holds days from 01-01-2000 to tomorrow",
+        "01-01-0000: is before 2000-01-01; the history holds days from 01-01-2000 to tomorrow",
+        "31-12-1999: is before 2000-01-01; the history holds days from 01-01-2000 to tomorrow",
+        "26-11-2026: is after tomorrow (2026-11-25); the history holds days from 01-01-2000 to tomorrow",
+      ]);
+    const edges = parseHistoryJson(file(["01-01-2000", "25-11-2026"]), TODAY);
+    expect(edges.ok && edges.entries.map((e) => e.day)).toEqual(["2000-01-01", "2026-11-25"]);
+  });
+
+  test("a day given twice is an error naming the day (JSON.parse would keep the last silently), and so is USD twice", () => {
+    const text = `{"23-11-2026": {"USD": 1, "RUB": 2}, "22-11-2026": {"USD": 5, "USD": 6, "RUB": 7}, "23-11-2026": {"USD": 3, "RUB": 4}, "x\\\"": {}}`;
+    const parsed = parseHistoryJson(text, TODAY);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) {
+      expect(parsed.problems.slice(0, 2)).toEqual(["22-11-2026: USD appears 2 times", "23-11-2026: appears 2 times; keep one entry for this day"]);
+    }
+    const store = openStore();
+    const path = join(tempDir(), "twice.json");
+    writeFileSync(path, `{"23-11-2026": {"USD": 1, "RUB": 2}, "23-11-2026": {"USD": 3, "RUB": 4}}`);
+    const result = runImport(store, path, { overwrite: false });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toContain("23-11-2026: appears 2 times");
+    expect(store.count()).toBe(0);
   });
 
   test("a missing file is a clear error", () => {
@@ -185,7 +220,7 @@ describe("import counts", () => {
     const store = openStore();
     store.recordSnapshot({
       takenAt: new Date("2026-02-23T12:00:00Z"), usd: dec("999"), rub: null, usdRub: null, complete: true,
-      platforms: { bybit: null, okx: null, tbank: null, ibkr: null },
+      platforms: { bybit: null, okx: null, tbank: null, ibkr: null }, rateDate: "2026-02-23",
     });
     const path = join(tempDir(), "in.json");
     writeFileSync(path, NEWEST_FIRST_TWO_DECIMALS);
@@ -220,7 +255,7 @@ describe("first start", () => {
     copyFileSync("data/portfolio_history.json", join(dataDir, LEGACY_HISTORY_FILE));
     const lines: string[] = [];
     const log = createLogger({ level: "info", secrets: [], write: (line) => lines.push(line), colour: false });
-    const store = openHistory(dataDir, "Europe/Paris", log);
+    const store = openHistory(dataDir, "Europe/Paris", log, NOW);
     stores.push(store);
     expect(store.count()).toBe(5);
     expect(lines.join("\n")).toMatch(/imported the original bot's history: .*portfolio_history\.json: 5 days added/);
@@ -230,7 +265,7 @@ describe("first start", () => {
     expect(importLegacyFileOnce(store, dataDir, log)).toBeNull();
     store.close();
     stores.pop();
-    const reopened = openHistory(dataDir, "Europe/Paris", log);
+    const reopened = openHistory(dataDir, "Europe/Paris", log, NOW);
     stores.push(reopened);
     expect(reopened.count()).toBe(0);
     expect(lines.filter((line) => line.includes("imported")).length).toBe(1);
@@ -250,7 +285,7 @@ describe("first start", () => {
     const dataDir = tempDir();
     writeFileSync(join(dataDir, LEGACY_HISTORY_FILE), `{"31-02-2026": {"USD": 1, "RUB": 2}}`);
     const lines: string[] = [];
-    const store = openHistory(dataDir, "Europe/Paris", createLogger({ level: "info", secrets: [], write: (l) => lines.push(l), colour: false }));
+    const store = openHistory(dataDir, "Europe/Paris", createLogger({ level: "info", secrets: [], write: (l) => lines.push(l), colour: false }), NOW);
     stores.push(store);
     expect(store.count()).toBe(0);
     expect(lines).toHaveLength(1);
@@ -259,7 +294,7 @@ describe("first start", () => {
 
   test("the repository's sample file is valid, newest first, the 5 days before 2026-11-24, as export writes it", () => {
     const text = readFileSync("data/portfolio_history.json", "utf8");
-    const parsed = parseHistoryJson(text);
+    const parsed = parseHistoryJson(text, TODAY);
     if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
     expect(parsed.entries.map((e) => e.day)).toEqual(["2026-11-19", "2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]);
     const store = openStore();

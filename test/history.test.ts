@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Database } from "bun:sqlite";
 import { DATABASE_FILE, MIGRATIONS, openDatabase, schemaVersion } from "../src/db.ts";
-import { HistoryStore, type ImportEntry, type SnapshotRecord, addDays, localDay } from "../src/history.ts";
-import { dec, toPlainString } from "../src/money.ts";
+import { HistoryStore, type ImportEntry, type SnapshotRecord, addDays, latestDayForRate, localDay, logRecordResult } from "../src/history.ts";
+import { formatHistoryJson, parseHistoryJson } from "../src/history-json.ts";
+import { createLogger } from "../src/log.ts";
+import { dec, toFixed, toPlainString } from "../src/money.ts";
 
 const dirs: string[] = [];
 const stores: HistoryStore[] = [];
@@ -20,8 +22,11 @@ function tempDir(): string {
   return dir;
 }
 
-function openStore(dataDir = tempDir(), timeZone = "Europe/Paris"): HistoryStore {
-  const store = HistoryStore.open(dataDir, timeZone);
+/** The store's clock in tests: "today" is 2026-11-24 in Europe/Paris unless a test moves it. */
+const NOW = Date.parse("2026-11-24T12:00:00Z");
+
+function openStore(dataDir = tempDir(), timeZone = "Europe/Paris", now: () => number = () => NOW): HistoryStore {
+  const store = HistoryStore.open(dataDir, timeZone, now);
   stores.push(store);
   return store;
 }
@@ -29,7 +34,8 @@ function openStore(dataDir = tempDir(), timeZone = "Europe/Paris"): HistoryStore
 const NO_PLATFORMS = { bybit: null, okx: null, tbank: null, ibkr: null };
 
 function snapshot(at: string, usd: string, complete = true, extra: Partial<SnapshotRecord> = {}): SnapshotRecord {
-  return { takenAt: new Date(at), usd: dec(usd), rub: dec(usd), usdRub: dec("1"), complete, platforms: NO_PLATFORMS, ...extra };
+  // The Bank of Russia set in force that day, as on a weekday afternoon.
+  return { takenAt: new Date(at), usd: dec(usd), rub: dec(usd), usdRub: dec("1"), complete, platforms: NO_PLATFORMS, rateDate: at.slice(0, 10), ...extra };
 }
 
 const usdOf = (store: HistoryStore, day: string) => {
@@ -61,8 +67,8 @@ describe("localDay", () => {
 describe("recording rules", () => {
   test("the last run of a day overwrites the earlier one", () => {
     const store = openStore();
-    expect(store.recordSnapshot(snapshot("2026-11-23T08:00:00Z", "100.10"))).toBe("added");
-    expect(store.recordSnapshot(snapshot("2026-11-23T18:00:00Z", "200.20"))).toBe("replaced");
+    expect(store.recordSnapshot(snapshot("2026-11-23T08:00:00Z", "100.10")).outcome).toBe("added");
+    expect(store.recordSnapshot(snapshot("2026-11-23T18:00:00Z", "200.20")).outcome).toBe("replaced");
     const day = store.get("2026-11-23")!;
     expect(toPlainString(day.usd)).toBe("200.2");
     expect(day.takenAt).toBe("2026-11-23T18:00:00.000Z");
@@ -73,7 +79,7 @@ describe("recording rules", () => {
   test("partial snapshot never overwrites a complete day", () => {
     const store = openStore();
     store.recordSnapshot(snapshot("2026-11-23T08:00:00Z", "100"));
-    expect(store.recordSnapshot(snapshot("2026-11-23T18:00:00Z", "40", false))).toBe("kept");
+    expect(store.recordSnapshot(snapshot("2026-11-23T18:00:00Z", "40", false)).outcome).toBe("kept");
     expect(usdOf(store, "2026-11-23")).toBe("100");
     expect(store.get("2026-11-23")!.complete).toBe(true);
   });
@@ -81,9 +87,9 @@ describe("recording rules", () => {
   test("a partial day is replaced by a later partial or complete run", () => {
     const store = openStore();
     store.recordSnapshot(snapshot("2026-11-23T08:00:00Z", "40", false));
-    expect(store.recordSnapshot(snapshot("2026-11-23T10:00:00Z", "45", false))).toBe("replaced");
+    expect(store.recordSnapshot(snapshot("2026-11-23T10:00:00Z", "45", false)).outcome).toBe("replaced");
     expect(usdOf(store, "2026-11-23")).toBe("45");
-    expect(store.recordSnapshot(snapshot("2026-11-23T12:00:00Z", "100"))).toBe("replaced");
+    expect(store.recordSnapshot(snapshot("2026-11-23T12:00:00Z", "100")).outcome).toBe("replaced");
     expect(store.get("2026-11-23")!.complete).toBe(true);
   });
 
@@ -109,7 +115,8 @@ describe("recording rules", () => {
       rub: null,
       usdRub: null,
       complete: false,
-      platforms: { bybit: dec("0.000000012345"), okx: null, tbank: dec("12345678901234567.89"), ibkr: dec("0") },
+      platforms: { bybit: dec("0.000000012345"), okx: null, tbank: dec("123456789012345.67"), ibkr: dec("0") },
+      rateDate: "2026-11-23",
     });
     const day = store.get("2026-11-23")!;
     expect(toPlainString(day.usd)).toBe("42500.1");
@@ -117,15 +124,141 @@ describe("recording rules", () => {
     expect(day.usdRub).toBeNull();
     expect(toPlainString(day.platforms.bybit!)).toBe("0.000000012345");
     expect(day.platforms.okx).toBeNull();
-    expect(toPlainString(day.platforms.tbank!)).toBe("12345678901234567.89");
+    expect(toPlainString(day.platforms.tbank!)).toBe("123456789012345.67");
     expect(toPlainString(day.platforms.ibkr!)).toBe("0");
   });
 
   test("recent() is newest first and limited; all() holds every day", () => {
     const store = openStore();
-    for (const day of ["2026-11-20", "2026-11-22", "2026-11-21"]) store.recordSnapshot(snapshot(`${day}T12:00:00Z`, "1"));
+    for (const day of ["2026-11-20", "2026-11-21", "2026-11-22"]) store.recordSnapshot(snapshot(`${day}T12:00:00Z`, "1"));
     expect(store.recent(2).map((d) => d.day)).toEqual(["2026-11-22", "2026-11-21"]);
     expect(store.all().map((d) => d.day)).toEqual(["2026-11-22", "2026-11-21", "2026-11-20"]);
+  });
+});
+
+describe("clock checks", () => {
+  const clockAt = (iso: string) => () => Date.parse(iso);
+
+  test("with the clock five years ahead nothing is recorded, and real days go on being recorded after it is fixed", () => {
+    const dataDir = tempDir();
+    const ahead = openStore(dataDir, "Europe/Paris", clockAt("2031-11-24T12:00:00Z"));
+    // The CBR still answers with today's real set.
+    const result = ahead.recordSnapshot(snapshot("2031-11-24T12:00:00Z", "100", true, { rateDate: "2026-11-24" }));
+    expect(result).toEqual({
+      outcome: "refused",
+      day: "2031-11-24",
+      reason: "day 2031-11-24 is more than 2 days after the Bank of Russia rate date 2026-11-24: the clock looks ahead; check the system clock",
+    });
+    expect(ahead.count()).toBe(0);
+    const fixed = openStore(dataDir, "Europe/Paris", clockAt("2026-11-24T12:00:00Z"));
+    expect(fixed.recordSnapshot(snapshot("2026-11-24T12:00:00Z", "100")).outcome).toBe("added");
+    expect(fixed.recent(30).map((d) => d.day)).toEqual(["2026-11-24"]);
+  });
+
+  test("Saturday's rate on Monday (rate date + 2) is recorded; rate date + 3 is not", () => {
+    const store = openStore(tempDir(), "Europe/Paris", clockAt("2026-11-24T12:00:00Z"));
+    expect(store.recordSnapshot(snapshot("2026-11-23T12:00:00Z", "1", true, { rateDate: "2026-11-21" })).outcome).toBe("added");
+    expect(store.recordSnapshot(snapshot("2026-11-24T12:00:00Z", "1", true, { rateDate: "2026-11-21" })).outcome).toBe("refused");
+    // The evening publication dates the set tomorrow: the day before the rate date is today.
+    expect(store.recordSnapshot(snapshot("2026-11-24T12:00:00Z", "2", true, { rateDate: "2026-11-25" })).outcome).toBe("added");
+  });
+
+  test("over the New Year break one set covers up to 14 January; a year ahead is still refused", () => {
+    expect(latestDayForRate("2025-12-31")).toBe("2026-01-14");
+    expect(latestDayForRate("2026-01-10")).toBe("2026-01-14");
+    expect(latestDayForRate("2026-01-13")).toBe("2026-01-15");
+    expect(latestDayForRate("2026-12-24")).toBe("2026-12-26");
+    const store = openStore(tempDir(), "Europe/Moscow", clockAt("2026-01-09T09:00:00Z"));
+    expect(store.recordSnapshot(snapshot("2026-01-09T09:00:00Z", "1", true, { rateDate: "2025-12-31" })).outcome).toBe("added");
+    const ahead = openStore(tempDir(), "Europe/Moscow", clockAt("2027-01-09T09:00:00Z"));
+    expect(ahead.recordSnapshot(snapshot("2027-01-09T09:00:00Z", "1", true, { rateDate: "2025-12-31" })).outcome).toBe("refused");
+  });
+
+  test("with the clock a year back, a run does not replace the imported day it lands on", () => {
+    const dataDir = tempDir();
+    const store = openStore(dataDir, "Europe/Paris", clockAt("2025-11-24T12:00:00Z"));
+    store.importDays([{ day: "2025-11-23", usd: dec("10"), rub: null }, { day: "2025-11-24", usd: dec("20"), rub: null }], { overwrite: false });
+    const result = store.recordSnapshot(snapshot("2025-11-24T12:00:00Z", "999", true, { rateDate: "2026-11-24" }));
+    expect(result.outcome).toBe("refused");
+    expect(result.reason).toContain("more than 3 days before the Bank of Russia rate date 2026-11-24: the clock looks behind");
+    expect(store.get("2025-11-24")).toMatchObject({ origin: "import", usd: dec("20") });
+  });
+
+  test("a day earlier than the newest day stored is never recorded", () => {
+    const store = openStore();
+    store.recordSnapshot(snapshot("2026-11-24T08:00:00Z", "100"));
+    const result = store.recordSnapshot(snapshot("2026-11-23T08:00:00Z", "5"));
+    expect(result).toEqual({
+      outcome: "refused",
+      day: "2026-11-23",
+      reason: "day 2026-11-23 is earlier than the newest day already stored (2026-11-24): the clock looks behind; check the system clock",
+    });
+    expect(store.get("2026-11-23")).toBeNull();
+  });
+
+  test("an imported day is replaced by a run only when it is today", () => {
+    // The run started at 23:59 on the 23rd (Paris) and is recorded after midnight: the 23rd is no longer today.
+    const store = openStore(tempDir(), "Europe/Paris", clockAt("2026-11-23T23:05:00Z"));
+    store.importDays([{ day: "2026-11-23", usd: dec("10"), rub: null }], { overwrite: false });
+    const late = store.recordSnapshot(snapshot("2026-11-23T22:59:00Z", "11"));
+    expect(late).toEqual({ outcome: "kept", day: "2026-11-23", reason: "day 2026-11-23 was imported and is not today (2026-11-24): a run never rewrites imported history" });
+    expect(store.get("2026-11-23")?.origin).toBe("import");
+
+    const sameDay = openStore(tempDir(), "Europe/Paris", clockAt("2026-11-23T12:00:00Z"));
+    sameDay.importDays([{ day: "2026-11-23", usd: dec("10"), rub: null }], { overwrite: false });
+    expect(sameDay.recordSnapshot(snapshot("2026-11-23T11:00:00Z", "11")).outcome).toBe("replaced");
+    expect(sameDay.get("2026-11-23")).toMatchObject({ origin: "bot", usd: dec("11") });
+  });
+
+  test("without a Bank of Russia rate the day cannot be checked against the clock and is not recorded", () => {
+    const store = openStore();
+    const result = store.recordSnapshot(snapshot("2026-11-24T08:00:00Z", "100", true, { rub: null, usdRub: null, rateDate: null }));
+    expect(result).toEqual({ outcome: "refused", day: "2026-11-24", reason: "no Bank of Russia rate, so day 2026-11-24 cannot be checked against the clock" });
+    expect(store.count()).toBe(0);
+  });
+
+  test("logRecordResult warns with the reason when refused, and says the outcome otherwise", () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: "info", secrets: [], write: (line) => lines.push(line), colour: false });
+    logRecordResult(log, { outcome: "refused", day: "2031-11-24", reason: "the clock looks ahead" });
+    logRecordResult(log, { outcome: "added", day: "2026-11-24", reason: null });
+    expect(lines[0]).toContain("WARN");
+    expect(lines[0]).toContain("history not recorded: the clock looks ahead");
+    expect(lines[1]).toContain("history recorded");
+    expect(lines[1]).toContain("added");
+  });
+});
+
+describe("only what the import would take back", () => {
+  test.each([
+    ["a negative USD total", { usd: dec("-0.01") }, "the USD total is negative"],
+    ["a USD total that is 10^15 once written with cents", { usd: dec("999999999999999.996") }, "the USD total is implausibly large"],
+    ["an RUB total of 10^15", { rub: dec("1e15") }, "the RUB total is implausibly large"],
+    ["a platform value of 10^15", { platforms: { ...NO_PLATFORMS, tbank: dec("1e15") } }, "a platform value or the rate is 10^15 or more"],
+  ] as const)("%s is refused", (_what, extra, reason) => {
+    const store = openStore();
+    const result = store.recordSnapshot(snapshot("2026-11-24T08:00:00Z", "100", true, extra));
+    expect(result.outcome).toBe("refused");
+    expect(result.reason).toStartWith(reason);
+    expect(store.count()).toBe(0);
+  });
+
+  test("a day before 2000-01-01 (a clock reset to 1999) is refused", () => {
+    const store = openStore(tempDir(), "UTC", () => Date.parse("1999-12-31T12:00:00Z"));
+    const result = store.recordSnapshot(snapshot("1999-12-31T12:00:00Z", "1"));
+    expect(result).toMatchObject({ outcome: "refused", reason: "day 1999-12-31 is before 2000-01-01: the history could not export and import it back" });
+  });
+
+  test("every day the bot records exports and imports back as the same figures", () => {
+    const store = openStore();
+    const values = ["0", "0.004", "42500.10", "999999999999999.99"];
+    values.forEach((usd, i) => {
+      const at = `2026-11-${String(20 + i).padStart(2, "0")}T12:00:00Z`;
+      expect(store.recordSnapshot(snapshot(at, usd, true, { rub: dec(usd) })).outcome).toBe("added");
+    });
+    const parsed = parseHistoryJson(formatHistoryJson(store.all()), store.today());
+    if (!parsed.ok) throw new Error(parsed.problems.join("; "));
+    expect(parsed.entries.map((e) => toFixed(e.usd, 2))).toEqual(["0.00", "0.00", "42500.10", "999999999999999.99"]);
   });
 });
 
@@ -238,11 +371,11 @@ describe("crash safety", () => {
       `import { writeSync } from "node:fs";
        import { HistoryStore, addDays } from ${JSON.stringify(resolve("src/history.ts"))};
        import { dec } from ${JSON.stringify(resolve("src/money.ts"))};
-       const store = HistoryStore.open(${JSON.stringify(dataDir)}, "UTC");
+       const store = HistoryStore.open(${JSON.stringify(dataDir)}, "UTC", () => Date.parse("2026-07-20T12:00:00Z"));
        const none = { bybit: null, okx: null, tbank: null, ibkr: null };
        for (let i = 0; i < 200; i++) {
          const day = addDays("2026-01-01", i);
-         store.recordSnapshot({ takenAt: new Date(day + "T12:00:00Z"), usd: dec(String(1000 + i) + ".10"), rub: null, usdRub: null, complete: true, platforms: none });
+         store.recordSnapshot({ takenAt: new Date(day + "T12:00:00Z"), usd: dec(String(1000 + i) + ".10"), rub: null, usdRub: null, complete: true, platforms: none, rateDate: day });
          writeSync(1, "committed " + day + "\\n");
        }
        store.db.transaction(() => {

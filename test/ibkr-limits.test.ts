@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { IBKR_CACHE_FILE, IBKR_THROTTLE_FILE } from "../src/platforms/ibkr-state.ts";
+import { IBKR_CACHE_FILE, IBKR_LAST_ANSWER_FILE, IBKR_THROTTLE_FILE } from "../src/platforms/ibkr-state.ts";
 import { freshSignal, QUERY_ID, START, TOKEN, USER_AGENT, useIbkrHarness } from "./fakes/ibkr-harness.ts";
 
 // The client's defences against IBKR's strict limits: spacing, the persisted 1018 penalty, the statement cache.
@@ -23,14 +23,45 @@ describe("rate limits, throttling and the cache", () => {
     const again = await h.failure(restarted.fetchBalance(freshSignal()));
     expect(again.kind).toBe("rate-limit");
     expect(again.retryAfterMs).toBeGreaterThan(0);
-    const audit = await restarted.auditKey(freshSignal());
-    expect(audit.readOnly).toBe(true);
-    expect(audit.notes.join(" ")).toContain("not checked now");
+    // Nothing but the 1018 was ever heard: --check cannot vouch for the token, and says so.
+    const unverified = await h.failure(restarted.auditKey(freshSignal()));
+    expect(unverified.message).toStartWith("not checked: IBKR asked us to wait until 2026-03-14 06:15 UTC");
+    expect(unverified.message).toContain("no earlier answer is remembered");
     expect(h.fake.calls).toHaveLength(1);
 
     h.clock.t = Date.parse(saved.throttledUntil) + 1_000;
     expect((await h.client().fetchBalance(freshSignal())).holdings).toHaveLength(2);
     expect(h.fake.calls).toHaveLength(3);
+  });
+
+  test("a 1018 received with the clock a year ahead does not keep IBKR away once the clock is back", async () => {
+    // The fake shares the test's clock, so it would see the jump back as requests a year apart in the wrong order;
+    // IBKR's own clock does not move with ours.
+    h.fake.state.enforceRateLimit = false;
+    h.clock.t = START + 365 * 24 * 60 * 60_000;
+    h.fake.state.sendError = 1018;
+    const ibkr = h.client();
+    expect((await h.failure(ibkr.fetchBalance(freshSignal()))).kind).toBe("rate-limit");
+    h.fake.state.sendError = null;
+    h.clock.t = START;
+    // Neither this process's memory nor a restarted one's file keeps the year-long wait.
+    expect(h.summary(await ibkr.fetchBalance(freshSignal()))).toHaveLength(2);
+    expect(h.summary(await h.client({ cacheMinutes: 0 }).fetchBalance(freshSignal()))).toHaveLength(2);
+    expect(h.logLines.join("\n")).toContain(`${IBKR_THROTTLE_FILE} was recorded at 2027-03-14T06:00:00.000Z, later than now (the clock moved back?); ignoring it`);
+  });
+
+  test("a stored throttle never lasts longer than IBKR can ask for (15 minutes)", async () => {
+    const yearLater = new Date(START + 365 * 24 * 60 * 60_000).toISOString();
+    writeFileSync(join(h.stateDir, IBKR_THROTTLE_FILE), JSON.stringify({ throttledUntil: yearLater, recordedAt: new Date(START).toISOString(), code: 1018 }));
+    const first = await h.failure(h.client().fetchBalance(freshSignal()));
+    expect(first.retryAfterMs).toBe(15 * 60_000);
+    expect(h.fake.calls).toHaveLength(0);
+    h.clock.t = START + 15 * 60_000 + 1;
+    expect(h.summary(await h.client().fetchBalance(freshSignal()))).toHaveLength(2);
+
+    // Without recordedAt (an older file), the wait still ends 15 minutes after it is first read.
+    writeFileSync(join(h.stateDir, IBKR_THROTTLE_FILE), JSON.stringify({ throttledUntil: yearLater }));
+    expect((await h.failure(h.client({ cacheMinutes: 0 }).fetchBalance(freshSignal()))).retryAfterMs).toBe(15 * 60_000);
   });
 
   test("1018 while polling is persisted too", async () => {
@@ -113,7 +144,7 @@ describe("rate limits, throttling and the cache", () => {
 
   test("state files are written atomically and unreadable ones are ignored with a log line", async () => {
     await h.client({ cacheMinutes: 60 }).fetchBalance(freshSignal());
-    expect(readdirSync(h.stateDir).sort()).toEqual([IBKR_CACHE_FILE]);
+    expect(readdirSync(h.stateDir).sort()).toEqual([IBKR_CACHE_FILE, IBKR_LAST_ANSWER_FILE]);
     const saved = JSON.parse(readFileSync(join(h.stateDir, IBKR_CACHE_FILE), "utf8")) as { queryId: string; accounts: { amount: string }[] };
     expect(saved.queryId).toBe(QUERY_ID);
     expect(saved.accounts.map((a) => a.amount)).toEqual(["251002.480000912", "61940.066"]);

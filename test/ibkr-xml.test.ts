@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { toPlainString } from "../src/money.ts";
 import { parseFlexDate, readFlexBody, readStatementNav, type FlexBody } from "../src/platforms/ibkr-xml.ts";
-import { PlatformError } from "../src/platforms/types.ts";
+import { PlatformError, UNREADABLE_AMOUNT } from "../src/platforms/types.ts";
 import { buildFlexStatement, flexCsvStatement, flexStatusXml, flexTicketXml, proxyHtmlPage, realisticIbkrStatement, type StatementOptions } from "./fakes/ibkr.ts";
 
 function nav(options: StatementOptions | string): { rows: string[]; warnings: string[] } {
@@ -145,6 +145,18 @@ describe("readStatementNav", () => {
       `<EquitySummaryByReportDateInBase accountId="U1000001" currency="USD" reportDate="MULTI" total="999" />\n</EquitySummaryInBase>`,
     );
     expect(nav(xml).rows).toEqual(["U1000001 USD 41.5 2026-03-12 EquitySummaryByReportDateInBase"]);
+  });
+
+  test.each(["-", "--", "N/A"])("a %p total means no value: the row is skipped, never read as zero", (none) => {
+    expect(nav({ accounts: [usd([{ date: "2026-03-12", total: "41.5" }, { date: "2026-03-13", total: none }])] }).rows).toEqual([
+      "U1000001 USD 41.5 2026-03-12 EquitySummaryByReportDateInBase",
+    ]);
+  });
+
+  test.each(["NaN", "Infinity", "1,234.5", "abc"])("an unreadable total %p fails IBKR, never skipped in favour of an older day", (garbage) => {
+    const error = navError({ accounts: [usd([{ date: "2026-03-12", total: "41.5" }, { date: "2026-03-13", total: garbage }])] });
+    expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
+    expect(error.message).toContain(JSON.stringify(garbage));
   });
 
   test("negative values and long fractions stay exact", () => {

@@ -1,4 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { IBKR_LAST_ANSWER_FILE } from "../src/platforms/ibkr-state.ts";
 import { ALTERNATE_STATEMENT_PATH, buildFlexStatement, flexCsvStatement, flexStatusXml, proxyHtmlPage, realisticIbkrStatement } from "./fakes/ibkr.ts";
 import { freshSignal, QUERY_ID, START, TOKEN, USER_AGENT, useIbkrHarness } from "./fakes/ibkr-harness.ts";
 
@@ -173,6 +176,37 @@ describe("auditKey", () => {
     expect(audit).toMatchObject({ readOnly: true, permissions: ["flex-read"] });
     expect(audit.notes.join(" ")).toContain("accepted");
     expect(h.steps()).toEqual(["SendRequest:ticket"]);
+  });
+
+  test("during a 1018 penalty --check reports IBKR's last answer: an expired token (1012) fails, unasked", async () => {
+    h.fake.state.sendError = 1012;
+    expect((await h.failure(h.client().fetchBalance(freshSignal()))).code).toBe(1012);
+    h.fake.state.sendError = 1018;
+    h.clock.t += 60_000;
+    expect((await h.failure(h.client().fetchBalance(freshSignal()))).code).toBe(1018);
+    const callsBefore = h.fake.calls.length;
+    for (const ibkr of [h.client(), h.client()]) {
+      const error = await h.failure(ibkr.auditKey(freshSignal()));
+      expect(error).toMatchObject({ kind: "auth", code: 1012 });
+      expect(error.message).toStartWith("not checked: IBKR asked us to wait until 2026-03-14 06:16 UTC");
+      expect(error.message).toContain("the last answer, at 2026-03-14 06:00 UTC, was an error: The IBKR Flex token has expired (1012)");
+    }
+    expect(h.fake.calls).toHaveLength(callsBefore);
+    const saved = readFileSync(join(h.stateDir, IBKR_LAST_ANSWER_FILE), "utf8");
+    expect(JSON.parse(saved)).toMatchObject({ ok: false, kind: "auth", code: 1012 });
+    expect(saved).not.toContain(TOKEN);
+  });
+
+  test("during a 1018 penalty a token whose last answer was good passes, saying it was not checked now", async () => {
+    await h.client().fetchBalance(freshSignal());
+    h.fake.state.sendError = 1018;
+    h.clock.t += 60 * 60_000;
+    await h.failure(h.client({ cacheMinutes: 0 }).fetchBalance(freshSignal()));
+    const audit = await h.client().auditKey(freshSignal());
+    expect(audit.readOnly).toBe(true);
+    expect(audit.notes.at(-1)).toBe(
+      "not checked: IBKR asked us to wait until 2026-03-14 07:15 UTC (rate limit 1018; asking now would extend it); the last answer, at 2026-03-14 06:00 UTC, was good: statement of 2026-03-13 read",
+    );
   });
 
   test("an expired token fails the audit with what to do", async () => {

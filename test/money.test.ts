@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { add, cmp, dec, div, formatGrouped, fromUnits, mul, parseDecimal, round, sub, sum, toFixed, toNumber, toPlainString } from "../src/money.ts";
+import { add, cmp, dec, div, formatGrouped, fromUnits, isPlausibleAmount, mul, parseDecimal, readAmount, round, sub, sum, toFixed, toNumber, toPlainString } from "../src/money.ts";
 
 describe("parseDecimal", () => {
   test.each([
@@ -52,5 +52,31 @@ describe("display", () => {
     expect(formatGrouped(dec("-1000"), 2)).toBe("-1,000.00");
     expect(formatGrouped(dec("-0.001"), 2)).toBe("0.00");
     expect(formatGrouped(dec("999.999"), 2)).toBe("1,000.00");
+  });
+});
+
+describe("readAmount", () => {
+  const fail = (shown: string) => new Error(`unreadable ${shown}`);
+  test.each([undefined, null, ""])("%p is absent (null), never 0", (value) => {
+    expect(readAmount(value, fail)).toBeNull();
+  });
+  test.each([["12.5", "12.5"], [" -3 ", "-3"], ["1E-8", "0.00000001"], [42.25, "42.25"]])("%p reads exactly", (value, expected) => {
+    expect(toPlainString(readAmount(value, fail)!)).toBe(expected);
+  });
+  test.each(["NaN", "Infinity", "-Infinity", " ", "1,5", "0x10", "abc", true, {}, Number.NaN, Number.POSITIVE_INFINITY])("%p is unreadable and throws", (value) => {
+    expect(() => readAmount(value, fail)).toThrow(/^unreadable /);
+  });
+  test("the value shown in the error is clipped", () => {
+    expect(() => readAmount("x".repeat(100), fail)).toThrow(`unreadable "${"x".repeat(24)}…"`);
+  });
+});
+
+describe("isPlausibleAmount", () => {
+  test("below 10^15 in magnitude only", () => {
+    expect(isPlausibleAmount(dec("999999999999999.999999"))).toBe(true);
+    expect(isPlausibleAmount(dec("-999999999999999.99"))).toBe(true);
+    expect(isPlausibleAmount(dec("1e15"))).toBe(false);
+    expect(isPlausibleAmount(dec("-1e15"))).toBe(false);
+    expect(isPlausibleAmount(dec("1e999"))).toBe(false);
   });
 });

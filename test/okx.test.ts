@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { toFixed } from "../src/money.ts";
 import { createOkxClient, OKX_OTHER_LABEL, OKX_SOURCE_FALLBACK, OKX_SOURCE_VALUATION, okxPrehash, signOkx, type OkxClient } from "../src/platforms/okx.ts";
-import type { PlatformBalance } from "../src/platforms/types.ts";
+import { type PlatformBalance, UNREADABLE_AMOUNT } from "../src/platforms/types.ts";
 import { OKX_FAKE_NOW, okxErrorFault, okxFakeState, realisticOkxAccount, REALISTIC_OKX_TOTAL_USD, startOkxFake, type OkxFake, type OkxFakeState } from "./fakes/okx.ts";
 import { expectPlatformError } from "./support.ts";
 
@@ -186,6 +186,36 @@ test("a missing totalBal is a bad response that falls back to trading + funding,
   const balance = await client.fetchBalance(signal());
   expect(balance.source).toBe(OKX_SOURCE_FALLBACK);
   expect(balance.warnings[0]).toBe("OKX asset-valuation failed (bad-response), so the total is the trading and funding accounts only: Earn is not included");
+});
+
+test.each(["NaN", "Infinity", "1e", "abc"])("an unreadable totalBal %p fails OKX as a bad response, never a fallback or 0", async (garbage) => {
+  const state = realisticOkxAccount();
+  state.valuationTotal = garbage;
+  const { client } = await setup(state);
+  const error = await expectPlatformError(client.fetchBalance(signal()));
+  expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
+  expect(error.message).toContain(`totalBal = ${JSON.stringify(garbage)}`);
+});
+
+test("an unreadable eqUsd, eq, totalEq or bal fails OKX under a good valuation and in the fallback alike", async () => {
+  const corrupt: ((state: OkxFakeState) => void)[] = [
+    (state) => void (state.trading = [{ ccy: "BTC", eq: "1", eqUsd: "NaN" }]),
+    (state) => void (state.trading = [{ ccy: "USDT", eq: "Infinity", eqUsd: "" }]),
+    (state) => void (state.tradingTotalEq = "NaN"),
+    (state) => void (state.funding = [{ ccy: "USDT", bal: "-Infinity" }]),
+  ];
+  for (const spoil of corrupt) {
+    for (const valuationFails of [false, true]) {
+      const state = realisticOkxAccount();
+      spoil(state);
+      if (valuationFails) state.faults.push(okxErrorFault("50011", "Too Many Requests", 429, { path: VALUATION }));
+      const { client } = await setup(state);
+      const error = await expectPlatformError(client.fetchBalance(signal()));
+      expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
+      await fake?.stop();
+      fake = null;
+    }
+  }
 });
 
 test("a rate-limited valuation falls back to totalEq + funding valued, without double counting", async () => {

@@ -22,6 +22,9 @@ test("the history record carries totals, the rate, completeness and per-platform
   expect(record.complete).toBe(true);
   expect(toPlainString(record.platforms.tbank!)).toBe("100");
   expect(record.platforms.okx).toBeNull();
+  // The Bank of Russia rate's date goes with it: the history checks the clock against it.
+  expect(record.rateDate).toBe("2026-11-24");
+  expect(snapshotRecord(combine([row("bybit", "USD", "1")], { ok: false, reason: "down" }, TAKEN, "UTC"))!.rateDate).toBeNull();
 });
 
 test("nothing to record when no platform has a value", () => {

@@ -8,6 +8,7 @@ import { loadConfig } from "../src/config.ts";
 import { readEnvSource } from "../src/env-file.ts";
 import { HistoryStore } from "../src/history.ts";
 import { createLogger } from "../src/log.ts";
+import { IBKR_LAST_ANSWER_FILE, IBKR_THROTTLE_FILE } from "../src/platforms/ibkr-state.ts";
 import { runCheckMode } from "../src/run-check.ts";
 import { runSnapshotMode } from "../src/run-snapshot.ts";
 import { type AllFakes, startAllFakes } from "./fakes/all.ts";
@@ -19,7 +20,8 @@ let fakes: AllFakes;
 let telegram: TelegramFake;
 
 beforeAll(async () => {
-  fakes = await startAllFakes({ fxDate: "2026-11-24" });
+  // The rate's date is today's (the default): --once records the day only when the clock agrees with it.
+  fakes = await startAllFakes();
   telegram = await startTelegramFake({ token: TOKEN, chatId: OWNER });
 });
 afterAll(async () => {
@@ -113,6 +115,23 @@ describe("--check", () => {
     const again = context({ ...withoutIbkr(), DATA_DIR: dir }, envFile);
     await runCheckMode(again.ctx);
     expect(again.out).toContain(`[ok  ] env file ${envFile}: permissions 600`);
+  }, 30_000);
+
+  test("during an IBKR penalty the last answer decides: an expired token fails with exit 1, without asking IBKR", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-check-"));
+    const now = Date.now();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    // What an earlier run left: IBKR answered 1012, then a 1018 put the token in the penalty box.
+    writeFileSync(join(dataDir, IBKR_LAST_ANSWER_FILE), JSON.stringify({ at: iso(now - 120_000), ok: false, kind: "auth", code: 1012, message: "The IBKR Flex token has expired (1012): generate a new one and set IBKR_FLEX_TOKEN" }));
+    writeFileSync(join(dataDir, IBKR_THROTTLE_FILE), JSON.stringify({ throttledUntil: iso(now + 10 * 60_000), recordedAt: iso(now - 60_000), code: 1018 }));
+    const callsBefore = fakes.ibkr.calls.length;
+    const { ctx, out } = context({ DATA_DIR: dataDir });
+    expect(await runCheckMode(ctx)).toBe(1);
+    const line = out.find((l) => l.includes("IBKR:"))!;
+    expect(line).toStartWith("[FAIL] IBKR: not checked: IBKR asked us to wait until ");
+    expect(line).toContain("was an error: The IBKR Flex token has expired (1012)");
+    expect(out.at(-1)).toBe("1 problem found.");
+    expect(fakes.ibkr.calls.length).toBe(callsBefore);
   }, 30_000);
 
   test("a wrong Telegram token fails the Telegram line", async () => {

@@ -103,6 +103,32 @@ describe("totals", () => {
   });
 });
 
+describe("plausibility", () => {
+  test.each([
+    ["bybit", "USD", "1000000000000000"],
+    ["okx", "USD", "-1e15"],
+    ["tbank", "RUB", "80000000000000000"],
+    // 10^15 EUR: the native amount alone is beyond any portfolio.
+    ["ibkr", "EUR", "1e15"],
+  ] as const)("%s holding %s %s is a bad response, never part of a total", async (id, currency, amount) => {
+    const snapshot = await takeSnapshot(deps([client(id, [[currency, amount]]), client(id === "bybit" ? "okx" : "bybit", [["USD", "100"]])]));
+    const row = snapshot.rows.find((r) => r.id === id)!;
+    expect(row).toMatchObject({ ok: false, usd: null, errorKind: "bad-response" });
+    expect(row.error).toContain("implausible amount");
+    expect(snapshot.complete).toBe(false);
+    expect(plain(snapshot.totalUsd)).toBe("100");
+  });
+
+  test("an amount just below 10^15 USD is kept, and one whose USD value reaches it is not", async () => {
+    const below = await takeSnapshot(deps([client("bybit", [["USD", "999999999999999.99"]])]));
+    expect(below.rows[0]).toMatchObject({ ok: true, errorKind: null });
+    // 9 × 10^14 EUR is below the bound, but × 92 / 80 it is 1.035 × 10^15 USD.
+    const converted = await takeSnapshot(deps([client("ibkr", [["EUR", "900000000000000"]])]));
+    expect(converted.rows[0]).toMatchObject({ ok: false, errorKind: "bad-response" });
+    expect(converted.rows[0]!.error).toContain("in USD");
+  });
+});
+
 describe("concurrency and deadlines", () => {
   test("four platforms each taking 300 ms finish together, not one after another", async () => {
     const started = performance.now();

@@ -1,9 +1,10 @@
 // Validation of the Bybit V5 `result` objects pfbot reads, at the edge: amounts are decimal strings and ""
 // means absent [exchanges.md §1.2], so every number becomes a Decimal or null, never NaN or a silent 0.
+// An amount that is present but not a number ("NaN", "Infinity") fails the platform (UNREADABLE_AMOUNT).
 // A missing structural field (a list, a coin name) is a bad-response error naming the endpoint.
-import { dec, mul, parseDecimal, sum, type Decimal } from "../money.ts";
+import { dec, mul, parseDecimal, readAmount, sum, type Decimal } from "../money.ts";
 import { badResponse } from "./bybit-http.ts";
-import type { KeyAudit } from "./types.ts";
+import { type KeyAudit, unreadableAmount } from "./types.ts";
 import { isRecord } from "../guards.ts";
 
 export interface UnifiedCoin {
@@ -35,13 +36,23 @@ export type PriceBook = ReadonlyMap<string, SpotTicker>;
 /** USD-pegged coins (and USD itself) valued at 1 without a ticker. */
 export const USD_STABLECOINS: ReadonlySet<string> = new Set(["USD", "USDT", "USDC", "USDE", "DAI", "FDUSD", "PYUSD", "TUSD", "USDD", "USD1", "RLUSD", "BUSD", "USDP"]);
 
-/** asset-overview `result.totalEquity` (USD); Σ list[].totalEquity only when the total is absent [exchanges.md §1.5a]. */
+/**
+ * asset-overview `result.totalEquity` (USD); Σ list[].totalEquity only when the total is absent [exchanges.md §1.5a],
+ * and only when every bucket has a figure: an empty list, or a bucket without one, would show part of the
+ * account (or $0) as all of it, so that is a bad response (and the wallets fallback takes over).
+ */
 export function parseOverviewTotal(result: Record<string, unknown>): Decimal {
-  const total = decimalField(result, "totalEquity");
-  if (total !== null) return total;
   const where = "/v5/asset/asset-overview";
+  const total = decimalField(result, "totalEquity", where);
+  if (total !== null) return total;
+  const list = result["list"];
   const accounts = records(result, "list", where);
-  return sum(accounts.map((account) => decimalField(account, "totalEquity")).filter((value) => value !== null));
+  if (accounts.length === 0) throw badResponse(where, "no totalEquity and no account in the list");
+  if (Array.isArray(list) && list.length !== accounts.length) throw badResponse(where, "no totalEquity, and a list entry that is not an account");
+  const values = accounts.map((account) => decimalField(account, "totalEquity", where));
+  const unvalued = accounts.filter((_, i) => values[i] === null).map((account) => (typeof account["accountType"] === "string" ? account["accountType"] : "an account"));
+  if (unvalued.length > 0) throw badResponse(where, `no totalEquity, and none for ${unvalued.join(", ")} either`);
+  return sum(values.filter((value) => value !== null));
 }
 
 /** wallet-balance?accountType=UNIFIED → list[0]; an empty list is an empty account. */
@@ -51,16 +62,16 @@ export function parseUnifiedWallet(result: Record<string, unknown>): UnifiedWall
   if (!account) return { totalEquity: null, coins: [] };
   const coins = records(account, "coin", where).map((entry) => ({
     coin: coinName(entry, where),
-    equity: decimalField(entry, "equity"),
-    usdValue: decimalField(entry, "usdValue"),
+    equity: decimalField(entry, "equity", where),
+    usdValue: decimalField(entry, "usdValue", where),
   }));
-  return { totalEquity: decimalField(account, "totalEquity"), coins };
+  return { totalEquity: decimalField(account, "totalEquity", where), coins };
 }
 
 /** query-account-coins-balance?accountType=FUND → result.balance[] (amounts only, no USD) [all-balance.mdx]. */
 export function parseFundingCoins(result: Record<string, unknown>): FundingCoin[] {
   const where = "/v5/asset/transfer/query-account-coins-balance";
-  return records(result, "balance", where).map((entry) => ({ coin: coinName(entry, where), amount: decimalField(entry, "walletBalance") }));
+  return records(result, "balance", where).map((entry) => ({ coin: coinName(entry, where), amount: decimalField(entry, "walletBalance", where) }));
 }
 
 export function parsePriceBook(result: Record<string, unknown>): PriceBook {
@@ -68,7 +79,7 @@ export function parsePriceBook(result: Record<string, unknown>): PriceBook {
   for (const ticker of records(result, "list", "/v5/market/tickers")) {
     const symbol = ticker["symbol"];
     if (typeof symbol !== "string") continue;
-    book.set(symbol.toUpperCase(), { usdIndexPrice: positive(decimalField(ticker, "usdIndexPrice")), lastPrice: positive(decimalField(ticker, "lastPrice")) });
+    book.set(symbol.toUpperCase(), { usdIndexPrice: tickerPrice(ticker, "usdIndexPrice"), lastPrice: tickerPrice(ticker, "lastPrice") });
   }
   return book;
 }
@@ -118,12 +129,9 @@ export function parseKeyAudit(result: Record<string, unknown>): KeyAudit {
   return { readOnly: readOnly === 1, permissions, notes };
 }
 
-/** A decimal string field; "", missing, garbage and non-finite numbers are null. */
-export function decimalField(record: Record<string, unknown>, key: string): Decimal | null {
-  const value = record[key];
-  if (typeof value === "string") return parseDecimal(value);
-  if (typeof value === "number" && Number.isFinite(value)) return parseDecimal(String(value));
-  return null;
+/** A decimal string field of `where`'s answer; "" and missing are null; anything else that is not a number fails Bybit. */
+export function decimalField(record: Record<string, unknown>, key: string, where: string): Decimal | null {
+  return readAmount(record[key], unreadableAmount("bybit", where, key));
 }
 
 const ONE = dec("1");
@@ -140,6 +148,12 @@ function coinName(entry: Record<string, unknown>, where: string): string {
   return coin.trim().toUpperCase();
 }
 
-function positive(value: Decimal | null): Decimal | null {
-  return value !== null && value.coef > 0n ? value : null;
+/**
+ * A public ticker price, positive or null. An unreadable one counts as no price, so its coin is reported unvalued
+ * (never 0): one odd pair among the hundreds of public tickers must not fail the account.
+ */
+function tickerPrice(ticker: Record<string, unknown>, key: string): Decimal | null {
+  const value = ticker[key];
+  const price = typeof value === "string" ? parseDecimal(value) : typeof value === "number" && Number.isFinite(value) ? parseDecimal(String(value)) : null;
+  return price !== null && price.coef > 0n ? price : null;
 }

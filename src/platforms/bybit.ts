@@ -17,7 +17,7 @@ import {
   type PriceBook,
   type UnifiedWallet,
 } from "./bybit-parse.ts";
-import { PlatformError, type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient } from "./types.ts";
+import { PlatformError, UNREADABLE_AMOUNT, type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient } from "./types.ts";
 
 export { bybitPrehash, signBybit, DEFAULT_RECV_WINDOW_MS, type BybitSignInput } from "./bybit-http.ts";
 
@@ -79,7 +79,8 @@ async function fetchBalance(http: BybitTransport, signal: AbortSignal): Promise<
   // The total is known; the wallets only feed the breakdown, so a failure there is a note, not a failed platform.
   const warnings: string[] = [];
   const wallets = await readWallets(http, signal, (part, error) => {
-    if (!(error instanceof PlatformError)) throw error;
+    // A wallet that sends "NaN" for an amount is corrupt: the overview's figure from the same account is not trusted either.
+    if (!(error instanceof PlatformError) || error.code === UNREADABLE_AMOUNT) throw error;
     warnings.push(`Bybit breakdown lacks the ${part} (${errorCode(error)}, ${error.kind}); the total is complete`);
   });
   return balance(total, valueWallets(wallets).perCoin, BYBIT_SOURCE_OVERVIEW, warnings);
@@ -91,7 +92,8 @@ async function fetchBalance(http: BybitTransport, signal: AbortSignal): Promise<
  * fallback too, and a 5xx/timeout means Bybit itself is down: those are reported as they are.
  */
 function canFallBack(error: unknown): error is PlatformError {
-  if (!(error instanceof PlatformError)) return false;
+  // An unreadable amount is a corrupt answer, not an unsupported account: the wallets would hide it behind a smaller figure.
+  if (!(error instanceof PlatformError) || error.code === UNREADABLE_AMOUNT) return false;
   if (error.kind === "bad-response") return true;
   return error.kind === "unavailable" && (typeof error.code === "number" || error.code === "HTTP 404");
 }
@@ -151,7 +153,8 @@ function valueWallets(wallets: Wallets): ValuedWallets {
   for (const entry of wallets.unified?.coins ?? []) {
     const usd = entry.usdValue ?? valueOf(entry.equity, usdPrice(wallets.prices, entry.coin));
     if (usd === null) {
-      if (entry.equity !== null && !isZero(entry.equity)) unvaluedUnified.push(`${entry.coin} ${toPlainString(entry.equity)} (unified)`);
+      if (entry.equity === null) unvaluedUnified.push(`${entry.coin} (unified, amount missing)`);
+      else if (!isZero(entry.equity)) unvaluedUnified.push(`${entry.coin} ${toPlainString(entry.equity)} (unified)`);
       continue;
     }
     unifiedValues.push(usd);

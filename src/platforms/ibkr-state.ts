@@ -1,16 +1,43 @@
 // What the IBKR client remembers across restarts, as small JSON files in the data directory:
 // a "throttled until" time after a 1018 (IBKR's 10-minute penalty box, and repeat offenders get blocked,
-// brokers.md §2.3), and the last good statement's values (the data changes once a day, so it is reused
-// for IBKR_CACHE_MINUTES). Files are written atomically (temp file + rename) so a crash never leaves half a file.
-// Names start with "ibkr-" (git-ignored as data/ibkr-*.json).
+// brokers.md §2.3), the last good statement's values (the data changes once a day, so it is reused
+// for IBKR_CACHE_MINUTES), and IBKR's last answer about the token and query (what --check reports while
+// the penalty forbids asking). Files are written atomically (temp file + rename) so a crash never leaves
+// half a file. Names start with "ibkr-" (git-ignored as data/ibkr-*.json).
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseDecimal, toPlainString } from "../money.ts";
+import { MAX_THROTTLE_MS } from "./ibkr-codes.ts";
 import type { AccountNav } from "./ibkr-xml.ts";
+import type { PlatformErrorKind } from "./types.ts";
 import { isRecord } from "../guards.ts";
 
 export const IBKR_THROTTLE_FILE = "ibkr-throttle.json";
 export const IBKR_CACHE_FILE = "ibkr-cache.json";
+export const IBKR_LAST_ANSWER_FILE = "ibkr-last-answer.json";
+
+/** IBKR's last answer about the token and query (a 1018 is not one: it says nothing about them). */
+export interface LastAnswer {
+  /** When it came (ms since the epoch). */
+  readonly at: number;
+  readonly ok: boolean;
+  /** The PlatformError's kind and code when it was an error. */
+  readonly kind: PlatformErrorKind | null;
+  readonly code: number | string | null;
+  /** What it meant, for the user ("The IBKR Flex token has expired (1012): …"); never holds the token. */
+  readonly message: string;
+}
+
+/**
+ * Until when IBKR must be left alone, from a stored throttle, or null. A throttle recorded later than `nowMs`
+ * (the clock moved back) is dropped, and none lasts longer than IBKR can ask for (MAX_THROTTLE_MS) from when it
+ * was recorded or from now: a 1018 received with the clock a year ahead must not keep IBKR away for a year.
+ */
+export function effectiveThrottle(untilMs: number, recordedAtMs: number | null, nowMs: number): number | null {
+  if (recordedAtMs !== null && recordedAtMs > nowMs) return null;
+  const cap = Math.min(nowMs, recordedAtMs ?? nowMs) + MAX_THROTTLE_MS;
+  return Math.min(untilMs, cap);
+}
 
 /** The last good statement, as read back from disk. */
 export interface CachedStatement {
@@ -23,19 +50,22 @@ export interface CachedStatement {
 }
 
 export interface IbkrState {
-  /** Until when IBKR must not be asked (ms since the epoch), or null. */
-  readThrottle(): Promise<number | null>;
+  /** Until when IBKR must not be asked (ms since the epoch), or null; see effectiveThrottle. */
+  readThrottle(nowMs: number): Promise<number | null>;
   writeThrottle(untilMs: number, nowMs: number): Promise<void>;
   readCache(): Promise<CachedStatement | null>;
   writeCache(cache: CachedStatement): Promise<void>;
+  readLastAnswer(): Promise<LastAnswer | null>;
+  writeLastAnswer(answer: LastAnswer): Promise<void>;
 }
 
 /** State kept in `stateDir`; an unreadable file counts as absent and is reported through `onProblem`. */
 export function createIbkrState(stateDir: string, onProblem: (message: string) => void): IbkrState {
   const throttlePath = join(stateDir, IBKR_THROTTLE_FILE);
   const cachePath = join(stateDir, IBKR_CACHE_FILE);
+  const lastAnswerPath = join(stateDir, IBKR_LAST_ANSWER_FILE);
   return {
-    async readThrottle() {
+    async readThrottle(nowMs) {
       const data = await readJson(throttlePath, onProblem);
       if (data === null) return null;
       const until = isRecord(data) && typeof data.throttledUntil === "string" ? Date.parse(data.throttledUntil) : Number.NaN;
@@ -43,7 +73,11 @@ export function createIbkrState(stateDir: string, onProblem: (message: string) =
         onProblem(`${IBKR_THROTTLE_FILE} has no readable throttledUntil; ignoring it`);
         return null;
       }
-      return until;
+      const recordedText = isRecord(data) && typeof data.recordedAt === "string" ? data.recordedAt : "";
+      const recordedAt = Date.parse(recordedText);
+      const effective = effectiveThrottle(until, Number.isNaN(recordedAt) ? null : recordedAt, nowMs);
+      if (effective === null) onProblem(`${IBKR_THROTTLE_FILE} was recorded at ${recordedText}, later than now (the clock moved back?); ignoring it`);
+      return effective;
     },
     async writeThrottle(untilMs, nowMs) {
       const record = { throttledUntil: new Date(untilMs).toISOString(), recordedAt: new Date(nowMs).toISOString(), code: 1018 };
@@ -66,7 +100,29 @@ export function createIbkrState(stateDir: string, onProblem: (message: string) =
       };
       await writeAtomically(stateDir, cachePath, record);
     },
+    async readLastAnswer() {
+      const data = await readJson(lastAnswerPath, onProblem);
+      if (data === null) return null;
+      const answer = decodeLastAnswer(data);
+      if (answer === null) onProblem(`${IBKR_LAST_ANSWER_FILE} is not readable; ignoring it`);
+      return answer;
+    },
+    async writeLastAnswer(answer) {
+      const record = { at: new Date(answer.at).toISOString(), ok: answer.ok, kind: answer.kind, code: answer.code, message: answer.message };
+      await writeAtomically(stateDir, lastAnswerPath, record);
+    },
   };
+}
+
+const KINDS: ReadonlySet<string> = new Set<PlatformErrorKind>(["auth", "permission", "rate-limit", "clock-skew", "timeout", "unavailable", "bad-response", "config"]);
+
+function decodeLastAnswer(data: unknown): LastAnswer | null {
+  if (!isRecord(data) || typeof data.at !== "string" || typeof data.ok !== "boolean" || typeof data.message !== "string") return null;
+  const at = Date.parse(data.at);
+  const kind = typeof data.kind === "string" && KINDS.has(data.kind) ? (data.kind as PlatformErrorKind) : null;
+  const code = typeof data.code === "number" || typeof data.code === "string" ? data.code : null;
+  if (Number.isNaN(at) || (!data.ok && kind === null)) return null;
+  return { at, ok: data.ok, kind, code, message: data.message };
 }
 
 async function readJson(path: string, onProblem: (message: string) => void): Promise<unknown> {

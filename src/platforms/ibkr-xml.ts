@@ -3,7 +3,7 @@
 // No I/O here; the client in ibkr.ts decides what to do with each kind of answer.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { parseDecimal, type Decimal } from "../money.ts";
-import { PlatformError } from "./types.ts";
+import { PlatformError, UNREADABLE_AMOUNT } from "./types.ts";
 
 /** What one Flex answer is, decided by its root element (never by `<Status>`, whose Warn/Fail varies per code). */
 export type FlexBody =
@@ -183,11 +183,20 @@ function collect(into: Candidate[], row: XmlNode, dateField: string, valueField:
   const valueText = attr(row, valueField);
   if (dateText === null || valueText === null) return;
   const date = parseFlexDate(dateText);
-  // Empty, "-", "N/A" mean null (brokers.md §2.4); such a row, like a "MULTI" date, is skipped.
+  if (date === null) return;
+  // Empty, "-", "--", "N/A" mean null (brokers.md §2.4); such a row, like a "MULTI" date, is skipped. Any other
+  // value that is not a number ("NaN", "Infinity") is a corrupt statement: never skipped in favour of an older row.
+  if (FLEX_NULLS.has(valueText.toUpperCase())) return;
   const amount = parseDecimal(valueText);
-  if (date === null || amount === null) return;
+  if (amount === null) {
+    const shown = JSON.stringify(valueText.length > 24 ? `${valueText.slice(0, 24)}…` : valueText);
+    throw new PlatformError("ibkr", "bad-response", `The IBKR Flex statement holds an unreadable ${valueField} (${shown}) for ${date}; try again later and report it if it persists`, UNREADABLE_AMOUNT);
+  }
   into.push({ date, amount, currency: attr(row, "currency") });
 }
+
+/** Flex's ways of writing "no value" (attr() already turned "" into null). */
+const FLEX_NULLS: ReadonlySet<string> = new Set(["-", "--", "N/A"]);
 
 /** The candidate with the greatest date; on a tie the later one in the document (a re-run of the same day). */
 function latest(candidates: readonly Candidate[]): Candidate | null {

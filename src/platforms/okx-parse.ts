@@ -1,9 +1,10 @@
 // Validation of the OKX V5 answers pfbot reads: every field used is checked here, so a renamed field is a
-// "bad-response" PlatformError and an empty-string amount is null ("absent"), never 0 and never NaN.
+// "bad-response" PlatformError and an empty-string amount is null ("absent"), never 0 and never NaN. An amount
+// that is present but not a number ("NaN", "Infinity") fails the platform (UNREADABLE_AMOUNT).
 // [OKX V5 docs: funding-account, trading-account, market-data; reference/exchanges.md §2.5, §2.6]
-import { parseDecimal, type Decimal } from "../money.ts";
+import { parseDecimal, readAmount, type Decimal } from "../money.ts";
 import { okxBadResponse } from "./okx-http.ts";
-import type { KeyAudit } from "./types.ts";
+import { type KeyAudit, unreadableAmount } from "./types.ts";
 
 export const VALUATION_PATH = "/api/v5/asset/asset-valuation";
 export const TRADING_PATH = "/api/v5/account/balance";
@@ -42,9 +43,9 @@ export type SpotPrices = ReadonlyMap<string, Decimal>;
 
 export function parseValuation(data: readonly unknown[]): OkxValuation {
   const first = record(data[0], VALUATION_PATH, "no data[0]");
-  const totalUsd = parseDecimal(text(first, "totalBal", VALUATION_PATH));
+  const totalUsd = presentAmount(first, "totalBal", VALUATION_PATH);
   // "" would mean OKX could not value the account: not a zero balance.
-  if (totalUsd === null) throw okxBadResponse(VALUATION_PATH, "totalBal is not a number");
+  if (totalUsd === null) throw okxBadResponse(VALUATION_PATH, "totalBal is empty");
   return { totalUsd };
 }
 
@@ -53,13 +54,13 @@ export function parseTradingAccount(data: readonly unknown[]): TradingAccount {
   const details = first["details"];
   if (!Array.isArray(details)) throw okxBadResponse(TRADING_PATH, "no details list");
   return {
-    totalEq: parseDecimal(text(first, "totalEq", TRADING_PATH)),
+    totalEq: presentAmount(first, "totalEq", TRADING_PATH),
     coins: details.map((entry) => {
       const coin = record(entry, TRADING_PATH, "a details entry is not an object");
       return {
         ccy: coinName(coin, TRADING_PATH),
-        equity: parseDecimal(optionalText(coin, "eq")),
-        usd: parseDecimal(optionalText(coin, "eqUsd")),
+        equity: amount(coin, "eq", TRADING_PATH),
+        usd: amount(coin, "eqUsd", TRADING_PATH),
       };
     }),
   };
@@ -68,11 +69,14 @@ export function parseTradingAccount(data: readonly unknown[]): TradingAccount {
 export function parseFundingCoins(data: readonly unknown[]): FundingCoin[] {
   return data.map((entry) => {
     const coin = record(entry, FUNDING_PATH, "an entry is not an object");
-    return { ccy: coinName(coin, FUNDING_PATH), amount: parseDecimal(optionalText(coin, "bal")) };
+    return { ccy: coinName(coin, FUNDING_PATH), amount: amount(coin, "bal", FUNDING_PATH) };
   });
 }
 
-/** Spot tickers; instruments without a usable positive `last` are left out (and so count as unpriced). */
+/**
+ * Spot tickers; instruments without a usable positive `last` are left out (and so count as unpriced, reported, never
+ * 0): one odd pair among the hundreds of public tickers must not fail the account.
+ */
 export function parseSpotPrices(data: readonly unknown[]): SpotPrices {
   const prices = new Map<string, Decimal>();
   for (const entry of data) {
@@ -116,6 +120,17 @@ function text(source: Record<string, unknown>, field: string, path: string): str
   const value = source[field];
   if (typeof value !== "string") throw okxBadResponse(path, `no ${field}`);
   return value;
+}
+
+/** An amount that may be "" or missing depending on the account mode ("" stands for absent [exchanges.md §2.2]); garbage throws. */
+function amount(source: Record<string, unknown>, field: string, path: string): Decimal | null {
+  return readAmount(source[field], unreadableAmount("okx", path, field));
+}
+
+/** An amount field that must be there (a renamed field is a bad response); "" is still null. */
+function presentAmount(source: Record<string, unknown>, field: string, path: string): Decimal | null {
+  if (source[field] === undefined || source[field] === null) throw okxBadResponse(path, `no ${field}`);
+  return amount(source, field, path);
 }
 
 /** A field that may be "" or missing depending on the account mode: "" stands for absent [exchanges.md §2.2]. */

@@ -19,7 +19,7 @@ import {
   type SpotPrices,
   type TradingAccount,
 } from "./okx-parse.ts";
-import { PlatformError, type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient } from "./types.ts";
+import { PlatformError, UNREADABLE_AMOUNT, type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient } from "./types.ts";
 
 export { okxPrehash, okxTimestamp, signOkx, type OkxSignInput } from "./okx-http.ts";
 
@@ -77,7 +77,8 @@ async function fetchBalance(http: OkxTransport, signal: AbortSignal): Promise<Pl
   const part = <T>(outcome: Outcome<T>, name: string): T | null => {
     if (outcome.ok) return outcome.value;
     // The total is known; a wallet only feeds the breakdown, so its failure is a note, not a failed platform.
-    if (!(outcome.error instanceof PlatformError) || signal.aborted) throw outcome.error;
+    // An account that sends "NaN" for an amount is corrupt: the valuation's figure from the same account is not trusted either.
+    if (!(outcome.error instanceof PlatformError) || signal.aborted || outcome.error.code === UNREADABLE_AMOUNT) throw outcome.error;
     warnings.push(`OKX breakdown lacks the ${name} account (${describe(outcome.error)}); the total is complete`);
     missing.push(name);
     return null;
@@ -101,6 +102,8 @@ async function fetchBalance(http: OkxTransport, signal: AbortSignal): Promise<Pl
  * timeout means the platform's time is spent: those are reported as they are.
  */
 function canFallBack(error: unknown): error is PlatformError {
+  // An unreadable amount is a corrupt answer, not an outage: the accounts would hide it behind a smaller figure.
+  if (error instanceof PlatformError && error.code === UNREADABLE_AMOUNT) return false;
   return error instanceof PlatformError && (error.kind === "unavailable" || error.kind === "rate-limit" || error.kind === "bad-response");
 }
 

@@ -68,6 +68,23 @@ export class PlatformError extends Error {
   }
 }
 
+/**
+ * PlatformError.code of an amount that is present but not a finite decimal ("NaN", "Infinity", "abc"): the answer is
+ * corrupt, so it fails the platform and no fallback may stand in for it.
+ */
+export const UNREADABLE_AMOUNT = "unreadable-amount";
+
+/** The error factory for readAmount (money.ts): "<Platform> sent an unreadable amount in <where> (<field> = "NaN")". */
+export function unreadableAmount(platform: PlatformId, where: string, field: string): (shown: string) => PlatformError {
+  return (shown) =>
+    new PlatformError(
+      platform,
+      "bad-response",
+      `${PLATFORM_NAMES[platform]} sent an unreadable amount in ${where} (${field} = ${shown}); it is not counted as 0, so the platform is left out: try again later and report it if it persists`,
+      UNREADABLE_AMOUNT,
+    );
+}
+
 /** What `--check` reports about a key: whether it can only read. */
 export interface KeyAudit {
   readonly readOnly: boolean;
