@@ -1,11 +1,10 @@
-// grammY wiring: the owner guard, the commands and their menu, HTML replies, auto-retry on the API,
+// grammY wiring: the owner guard, the commands and their menu, HTML replies, bounded retries on the API,
 // and an error boundary so one bad update never stops the bot. The work itself is BotService's.
-import { autoRetry } from "@grammyjs/auto-retry";
 import { Bot, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { BotService } from "./bot-service.ts";
 import type { Logger } from "./log.ts";
-import { RETRY_LIMITS } from "./telegram.ts";
+import { type CallBounds, installApiTransformers } from "./telegram.ts";
 
 export const COMMANDS = [
   { command: "status", description: "Portfolio snapshot now" },
@@ -22,6 +21,8 @@ export interface BotOptions {
   readonly ownerChatId: number;
   readonly service: BotService;
   readonly log: Logger;
+  /** Each Bot API call's deadline, and the stop that cancels them. */
+  readonly callBounds: CallBounds;
   /** Skips getMe on start (tests, webhook mode after the first call). */
   readonly botInfo?: UserFromGetMe;
 }
@@ -38,7 +39,7 @@ export interface PfBot {
 export function createBot(options: BotOptions): PfBot {
   const { service, log } = options;
   const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot }, botInfo: options.botInfo });
-  bot.api.config.use(autoRetry(RETRY_LIMITS));
+  installApiTransformers(bot.api, options.callBounds);
 
   // Anyone can find a bot and write to it: answer only the owner's chat, and log only the chat id.
   bot.use(async (ctx, next) => {

@@ -38,8 +38,9 @@ Options:
   -h, --help           show this help
   -V, --version        print the version
 
-Exit status: 0 ok, 1 nothing could be done (no platform answered, a check failed, a message was
-not delivered), 2 usage or configuration error.`;
+Exit status: 0 ok, 1 the work failed in whole or in part (no platform answered, a check failed,
+a message was not delivered, or it was delivered but the history could not record it), 2 usage or
+configuration error.`;
 
 /** Parses argv (without the executable and script). */
 export function parseArgs(argv: readonly string[]): ParseResult {

@@ -29,6 +29,8 @@ export interface Config {
   readonly includeCryptoBreakdown: boolean;
   readonly dataDir: string;
   readonly platformTimeoutSeconds: number;
+  /** The most one Telegram call may take, its retries included. */
+  readonly telegramTimeoutSeconds: number;
   readonly webhook: { readonly url: string; readonly secret: string | null } | null;
   readonly healthServer: boolean;
   readonly listenHost: string;
@@ -130,6 +132,7 @@ export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult 
     includeCryptoBreakdown: settings.INCLUDE_CRYPTO_BREAKDOWN,
     dataDir: settings.DATA_DIR,
     platformTimeoutSeconds: settings.PLATFORM_TIMEOUT_SECONDS,
+    telegramTimeoutSeconds: settings.TELEGRAM_TIMEOUT_SECONDS,
     webhook: settings.WEBHOOK_URL !== undefined ? { url: settings.WEBHOOK_URL, secret: env.WEBHOOK_SECRET ?? null } : null,
     healthServer: settings.HEALTH_SERVER,
     listenHost: settings.LISTEN_HOST,
@@ -173,6 +176,7 @@ const Settings = type({
   FX_TTL_MINUTES: intIn(1, 1440).default("60"),
   DATA_DIR: type("string").default("./data"),
   PLATFORM_TIMEOUT_SECONDS: intIn(1, 300).default("20"),
+  TELEGRAM_TIMEOUT_SECONDS: intIn(1, 300).default("60"),
   IBKR_TIMEOUT_SECONDS: intIn(10, 600).default("150"),
   IBKR_CACHE_MINUTES: intIn(0, 10080).default("240"),
   "TBANK_CA_FILE?": existingFile,

@@ -2,6 +2,7 @@
 // only DATA_DIR and TIMEZONE: no platform, no Telegram, no network.
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { DATABASE_FILE } from "./db.ts";
 import type { Logger } from "./log.ts";
 import { SETTING_KEYS, getSetting, setSetting } from "./settings.ts";
 import { HistoryStore, type ImportCounts } from "./history.ts";
@@ -73,6 +74,48 @@ export function openHistory(dataDir: string, timeZone: string, log: Logger, now:
     store.close();
     throw error;
   }
+}
+
+/** The history, or why it could not be opened (`problem` says what to do; the report still goes out). */
+export interface HistoryOpening {
+  readonly store: HistoryStore | null;
+  readonly problem: string | null;
+}
+
+/**
+ * openHistory for the modes that must deliver a report whatever the disk does (--once, the bot): a
+ * read-only or full DATA_DIR, or a damaged database, gives `problem` instead of an exception.
+ */
+export function tryOpenHistory(dataDir: string, timeZone: string, log: Logger): HistoryOpening {
+  try {
+    return { store: openHistory(dataDir, timeZone, log), problem: null };
+  } catch (error) {
+    return { store: null, problem: describeHistoryError(error, dataDir) };
+  }
+}
+
+/** What a history failure (opening, or writing a day or a setting) means, and what the owner should do. */
+export function describeHistoryError(error: unknown, dataDir: string): string {
+  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
+  const detail = error instanceof Error ? error.message : String(error);
+  const database = join(dataDir, DATABASE_FILE);
+  if (/^SQLITE_(READONLY|CANTOPEN|PERM|AUTH)/.test(code) || ["EROFS", "EACCES", "EPERM"].includes(code)) {
+    return `DATA_DIR ${dataDir} is read-only or not writable by pfbot's user (${detail}): make it writable, or set DATA_DIR to a writable directory`;
+  }
+  // SQLite cannot grow its shared-memory file (WAL mode) on a full disk: SQLITE_IOERR_SHMSIZE.
+  if (code.startsWith("SQLITE_FULL") || code === "SQLITE_IOERR_SHMSIZE" || code === "ENOSPC" || code === "EDQUOT") {
+    return `the disk holding DATA_DIR ${dataDir} is full (${detail}): free some space there`;
+  }
+  if (code.startsWith("SQLITE_IOERR") || code === "EIO") {
+    return `the disk holding DATA_DIR ${dataDir} failed a read or write (${detail}): check that it is neither full nor failing (dmesg)`;
+  }
+  if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") {
+    return `${database} is damaged (${detail}): stop pfbot, move the file aside, then restore a backup or --import your last --export`;
+  }
+  if (code === "ENOTDIR" || code === "EEXIST") {
+    return `DATA_DIR ${dataDir} is not a directory (${detail}): point DATA_DIR at a directory`;
+  }
+  return `the history in DATA_DIR ${dataDir} could not be used (${detail})`;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Config } from "./config.ts";
 import { platformDeadlineMs } from "./platforms/index.ts";
 import { type KeyAudit, PLATFORM_NAMES, type PlatformClient, PlatformError, type PlatformId } from "./platforms/types.ts";
 import { withDeadline } from "./snapshot.ts";
-import { createTelegramApi } from "./telegram.ts";
+import { createTelegramApi, TelegramUnreachableError } from "./telegram.ts";
 import { createSnapshotTaker } from "./wiring.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail";
@@ -73,11 +73,12 @@ async function checkTelegram(config: Config): Promise<CheckLine> {
   if (!config.telegram) {
     return { status: "fail", text: "Telegram: not configured: set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID (the bot and --once need them)" };
   }
-  const api = createTelegramApi(config.telegram);
+  const api = createTelegramApi(config.telegram, { totalMs: config.telegramTimeoutSeconds * 1000 });
   let botName: string;
   try {
     botName = (await api.getMe()).username;
   } catch (error) {
+    if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${describe(error)}` };
     return { status: "fail", text: `Telegram: the bot token was rejected or Telegram is unreachable (${describe(error)}): check TELEGRAM_BOT_TOKEN` };
   }
   try {
@@ -85,6 +86,7 @@ async function checkTelegram(config: Config): Promise<CheckLine> {
     await api.sendChatAction(config.telegram.chatId, "typing");
     return { status: "ok", text: `Telegram: bot @${botName} can post to chat ${config.telegram.chatId}` };
   } catch (error) {
+    if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${describe(error)}` };
     return {
       status: "fail",
       text: `Telegram: bot @${botName} cannot post to chat ${config.telegram.chatId} (${describe(error)}): send /start to the bot from that chat, and check TELEGRAM_CHAT_ID`,

@@ -101,6 +101,11 @@ export interface LastRun {
   readonly error?: string;
 }
 
+export interface CurrentRun {
+  readonly slot: Date;
+  readonly startedAt: Date;
+}
+
 export interface SchedulerOptions {
   readonly settings: ScheduleSettings;
   readonly run: (slot: Date) => Promise<RunOutcome | void>;
@@ -130,6 +135,7 @@ export class Scheduler {
   /** Slots at or before this instant are done (run, skipped, or before a change of plan). */
   private doneThrough: Date | null = null;
   private last: LastRun | null = null;
+  private current: CurrentRun | null = null;
   private readonly log: Logger;
   private readonly now: () => Date;
 
@@ -220,6 +226,11 @@ export class Scheduler {
     return this.last;
   }
 
+  /** The run in progress, if any (health reports one that overruns). */
+  currentRun(): CurrentRun | null {
+    return this.current;
+  }
+
   frequencyMinutes(): number {
     return this.settings.frequencyMinutes;
   }
@@ -230,6 +241,7 @@ export class Scheduler {
 
   private async execute(slot: Date): Promise<void> {
     const startedAt = this.now();
+    this.current = { slot, startedAt };
     this.log.info("scheduled run started", { slot: slot.toISOString() });
     let outcome: RunOutcome;
     let error: string | undefined;
@@ -241,6 +253,7 @@ export class Scheduler {
       this.log.error("scheduled run failed", { slot: slot.toISOString(), error });
     }
     const at = this.now();
+    this.current = null;
     this.last = error === undefined ? { slot, startedAt, at, outcome } : { slot, startedAt, at, outcome, error };
     this.log.info("scheduled run finished", { slot: slot.toISOString(), outcome, seconds: Math.round((at.getTime() - startedAt.getTime()) / 1000) });
   }

@@ -6,7 +6,8 @@ export interface ServerOptions {
   readonly port: number;
   /** POST path and handler of the Telegram webhook (the handler checks the secret token). */
   readonly webhook: { readonly path: string; readonly handle: (request: Request) => Promise<Response> } | null;
-  readonly health: () => Record<string, unknown>;
+  /** The /healthz body; answered with 503 when not ok, so a check that reads only the status sees it too. */
+  readonly health: () => { readonly ok: boolean };
   readonly onError: (error: Error) => void;
 }
 
@@ -24,7 +25,10 @@ export function startServer(options: ServerOptions): RunningServer {
     idleTimeout: 60,
     fetch(request) {
       const path = new URL(request.url).pathname;
-      if (request.method === "GET" && path === "/healthz") return Response.json(options.health());
+      if (request.method === "GET" && path === "/healthz") {
+        const health = options.health();
+        return Response.json(health, { status: health.ok ? 200 : 503 });
+      }
       if (options.webhook && path === options.webhook.path) {
         return request.method === "POST" ? options.webhook.handle(request) : new Response("method not allowed", { status: 405 });
       }

@@ -67,6 +67,8 @@ export interface SnapshotDeps {
   readonly timeoutMs: (id: PlatformId) => number;
   readonly fxTimeoutMs: number;
   readonly timeZone: string;
+  /** Aborted when pfbot stops: every platform still running fails at once. */
+  readonly signal?: AbortSignal;
 }
 
 const CRYPTO: ReadonlySet<PlatformId> = new Set(["bybit", "okx"]);
@@ -74,12 +76,12 @@ const CRYPTO: ReadonlySet<PlatformId> = new Set(["bybit", "okx"]);
 export async function takeSnapshot(deps: SnapshotDeps): Promise<Snapshot> {
   const started = deps.now();
   const clients = [...deps.clients].sort((a, b) => PLATFORM_ORDER.indexOf(a.id) - PLATFORM_ORDER.indexOf(b.id));
-  const fxPromise = withDeadline(deps.fxTimeoutMs, (signal) => deps.fx.getRates(signal)).catch(
+  const fxPromise = withDeadline(deps.fxTimeoutMs, (signal) => deps.fx.getRates(signal), undefined, deps.signal).catch(
     (error): FxResult => ({ ok: false, reason: `USD/RUB rate unavailable: ${messageOf(error)}` }),
   );
   const balances = clients.map((client) => {
     const t0 = deps.now();
-    return withDeadline(deps.timeoutMs(client.id), (signal) => client.fetchBalance(signal), client.id).then(
+    return withDeadline(deps.timeoutMs(client.id), (signal) => client.fetchBalance(signal), client.id, deps.signal).then(
       (balance) => ({ client, balance, error: null as unknown, durationMs: deps.now() - t0 }),
       (error: unknown) => ({ client, balance: null, error, durationMs: deps.now() - t0 }),
     );
@@ -186,21 +188,29 @@ function convert(money: Money, rates: FxRates | null): Decimal | null {
  * Runs `work` with an AbortSignal that fires after `ms`, and gives up at the deadline even if the
  * work ignores the signal, so one stuck platform cannot hold the snapshot.
  */
-export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>, platform?: PlatformId): Promise<T> {
+export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>, platform?: PlatformId, stop?: AbortSignal): Promise<T> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let onStop: (() => void) | undefined;
+  const what = platform ? PLATFORM_NAMES[platform] : "The request";
+  const fail = (text: string) => (platform ? new PlatformError(platform, "timeout", text) : new Error(text));
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      const what = platform ? PLATFORM_NAMES[platform] : "The request";
-      const text = `${what} did not answer within ${Number((ms / 1000).toFixed(1))} s; try again later`;
-      reject(platform ? new PlatformError(platform, "timeout", text) : new Error(text));
+      reject(fail(`${what} did not answer within ${Number((ms / 1000).toFixed(1))} s; try again later`));
     }, ms);
+    onStop = () => {
+      controller.abort();
+      reject(fail(`${what} was not waited for: pfbot is stopping`));
+    };
+    if (stop?.aborted) onStop();
+    else stop?.addEventListener("abort", onStop);
   });
   try {
     return await Promise.race([work(controller.signal), deadline]);
   } finally {
     clearTimeout(timer);
+    if (onStop) stop?.removeEventListener("abort", onStop);
   }
 }
 

@@ -6,12 +6,18 @@ import type { Config } from "./config.ts";
 import { createFxSource } from "./fx.ts";
 import type { Logger } from "./log.ts";
 import { createClients, platformDeadlineMs } from "./platforms/index.ts";
-import { type FetchFn, type PlatformClient, realSleep } from "./platforms/types.ts";
+import { type FetchFn, PLATFORM_ORDER, type PlatformClient, realSleep } from "./platforms/types.ts";
 import { type Snapshot, takeSnapshot } from "./snapshot.ts";
 
 export interface SnapshotTaker {
   readonly clients: readonly PlatformClient[];
-  take(): Promise<Snapshot>;
+  /** `signal` aborts it when pfbot stops. */
+  take(signal?: AbortSignal): Promise<Snapshot>;
+}
+
+/** The longest a snapshot can take: the platforms and the FX rate run at once, each under its own deadline. */
+export function snapshotDeadlineMs(config: Config): number {
+  return Math.max(fxDeadlineMs(config), ...PLATFORM_ORDER.map((id) => platformDeadlineMs(config, id)));
 }
 
 export function createSnapshotTaker(config: Config, log: Logger, version: string, fetchFn: FetchFn = fetch): SnapshotTaker {
@@ -33,14 +39,13 @@ export function createSnapshotTaker(config: Config, log: Logger, version: string
     fx,
     now,
     timeoutMs: (id: Parameters<typeof platformDeadlineMs>[1]) => platformDeadlineMs(config, id),
-    // Two sources tried in turn, each bounded by the platform timeout.
-    fxTimeoutMs: 2 * config.platformTimeoutSeconds * 1000 + 1000,
+    fxTimeoutMs: fxDeadlineMs(config),
     timeZone: config.timeZone,
   };
   return {
     clients,
-    async take() {
-      const snapshot = await takeSnapshot(deps);
+    async take(signal) {
+      const snapshot = await takeSnapshot(signal ? { ...deps, signal } : deps);
       for (const row of snapshot.rows) {
         if (row.ok) log.debug("platform answered", { platform: row.id, ms: row.durationMs, source: row.source });
         else log.warn("platform failed", { platform: row.id, ms: row.durationMs, kind: row.errorKind, error: row.error });
@@ -49,4 +54,9 @@ export function createSnapshotTaker(config: Config, log: Logger, version: string
       return snapshot;
     },
   };
+}
+
+/** Two FX sources tried in turn, each bounded by the platform timeout. */
+function fxDeadlineMs(config: Config): number {
+  return 2 * config.platformTimeoutSeconds * 1000 + 1000;
 }

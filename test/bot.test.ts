@@ -1,7 +1,7 @@
 // The real bot (grammY, scheduler, history, settings) against the fake Telegram Bot API and the
 // platform fakes.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AppContext } from "../src/app.ts";
@@ -9,7 +9,7 @@ import { FREQUENCY_USAGE } from "../src/bot-service.ts";
 import { COMMANDS } from "../src/bot.ts";
 import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/log.ts";
-import { type BotRuntime, startBot } from "../src/run-bot.ts";
+import { type BotHooks, type BotRuntime, startBot } from "../src/run-bot.ts";
 import { type AllFakes, startAllFakes } from "./fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "./fakes/telegram.ts";
 
@@ -45,9 +45,9 @@ function contextFor(dataDir: string, extra: Record<string, string> = {}): AppCon
   return { config: loaded.config, log, version: "test", out: () => {} };
 }
 
-async function start(dataDir = mkdtempSync(join(tmpdir(), "pfbot-bot-")), extra: Record<string, string> = {}) {
+async function start(dataDir = mkdtempSync(join(tmpdir(), "pfbot-bot-")), extra: Record<string, string> = {}, hooks: BotHooks = {}) {
   telegram = await startTelegramFake({ token: TOKEN });
-  runtime = await startBot(contextFor(dataDir, extra));
+  runtime = await startBot(contextFor(dataDir, extra), hooks);
   return dataDir;
 }
 const say = (text: string, chatId = OWNER) => telegram.pushMessage({ chatId, text });
@@ -164,6 +164,78 @@ describe("robustness", () => {
     await lastReply(1);
     const text = logLines.join("\n");
     for (const secret of [TOKEN, fakes.env.OKX_API_SECRET!, fakes.env.BYBIT_API_SECRET!, fakes.env.TBANK_API_TOKEN!]) expect(text).not.toContain(secret);
+  });
+});
+
+describe("when Telegram or the disk fails", () => {
+  /** A clock the scheduler reads; the interval is never armed: the test ticks by hand. */
+  function manualClock(iso: string) {
+    let now = new Date(iso);
+    const hooks: BotHooks = { now: () => now, setInterval: () => 0, clearInterval: () => {} };
+    return { hooks, set: (next: string) => void (now = new Date(next)) };
+  }
+  const healthz = async () => {
+    const response = await fetch(`http://127.0.0.1:${runtime!.server!.port}/healthz`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const withHealth = { HEALTH_SERVER: "true", LISTEN_PORT: "0", POLL_INTERVAL_MINUTES: "60" };
+
+  test("a scheduled report Telegram never takes gives up at the bound, /healthz says not ok, and the next slot runs and delivers", async () => {
+    const clock = manualClock("2026-11-24T08:59:00Z");
+    await start(undefined, { ...withHealth, TELEGRAM_TIMEOUT_SECONDS: "1" }, clock.hooks);
+    telegram.stall("sendMessage");
+    logLines.length = 0;
+    clock.set("2026-11-24T09:00:01Z");
+    await runtime!.scheduler.tick();
+    const failed = logLines.find((line) => line.includes("scheduled run failed"));
+    expect(failed).toMatch(/the report could not be delivered to Telegram: Telegram did not answer sendMessage: gave up after 1(\.\d)? s and 1 attempt/);
+    const down = await healthz();
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({ ok: false, lastRun: { slot: "2026-11-24T09:00:00.000Z", outcome: "failed", delivered: false }, running: null });
+    expect(down.body.nextRun).toBe("2026-11-24T10:00:00.000Z");
+
+    telegram.stall("sendMessage", false);
+    clock.set("2026-11-24T10:00:01Z");
+    await runtime!.scheduler.tick();
+    expect(telegram.sent.at(-1)!.plainText).toContain("Total: $69,035.77");
+    const up = await healthz();
+    expect(up.status).toBe(200);
+    expect(up.body).toMatchObject({ ok: true, problems: [], lastRun: { slot: "2026-11-24T10:00:00.000Z", delivered: true } });
+  });
+
+  test("a stop while a scheduled send hangs cancels it after the grace instead of waiting for Telegram", async () => {
+    const clock = manualClock("2026-11-24T08:59:00Z");
+    await start(undefined, { TELEGRAM_TIMEOUT_SECONDS: "120" }, { ...clock.hooks, stopGraceMs: 300 });
+    telegram.stall("sendMessage");
+    clock.set("2026-11-24T09:00:01Z");
+    const run = runtime!.scheduler.tick();
+    await telegram.waitForCalls("sendMessage", 1);
+    const started = performance.now();
+    await runtime!.stop();
+    const stoppedMs = performance.now() - started;
+    await run;
+    const scheduler = runtime!.scheduler;
+    runtime = null;
+    expect(stoppedMs).toBeLessThan(2_000);
+    expect(logLines.some((line) => line.includes("still busy 0.3 s after the stop began: cancelling"))).toBe(true);
+    expect(scheduler.lastRun()?.error).toBe("the report could not be delivered to Telegram: the call to Telegram (sendMessage) was cancelled: pfbot is stopping");
+  });
+
+  test("a DATA_DIR that cannot hold the history: the bot still starts and answers, and /status and /healthz say the history is not saved", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pfbot-bot-"));
+    writeFileSync(join(dir, "not-a-dir"), "");
+    const dataDir = join(dir, "not-a-dir", "data");
+    await start(dataDir, withHealth);
+    expect(logLines.find((line) => line.includes("history not available"))).toContain(`DATA_DIR ${dataDir} is not a directory`);
+    say("/status");
+    const reply = await lastReply(1);
+    expect(reply.plainText).toContain("Total: $69,035.77");
+    expect(reply.plainText).toContain(`⚠️ The history is not being saved: DATA_DIR ${dataDir} is not a directory`);
+    say("/pause");
+    expect((await lastReply(2)).plainText).toContain("(Not remembered after a restart: DATA_DIR");
+    const health = await healthz();
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ ok: false, historyWritable: false, problems: [expect.stringContaining(`history not recorded: DATA_DIR ${dataDir} is not a directory`)] });
   });
 });
 

@@ -66,6 +66,35 @@ describe("--once", () => {
   }, 30_000);
 });
 
+describe("a damaged history never costs the report", () => {
+  // An empty value is unset: no IBKR (its statement polling takes seconds and is covered elsewhere).
+  const noIbkr = { IBKR_FLEX_TOKEN: "", IBKR_QUERY_ID: "" };
+  const damaged = () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    writeFileSync(join(dataDir, "pfbot.sqlite"), "not a database ".repeat(400));
+    return dataDir;
+  };
+
+  test("--once delivers, then exits 1 saying the day was not recorded, which file is damaged and what to do", async () => {
+    const dataDir = damaged();
+    const { ctx, logs } = context({ ...noIbkr, DATA_DIR: dataDir });
+    const before = telegram.sent.length;
+    expect(await runSnapshotMode(ctx, { send: true, json: false })).toBe(1);
+    expect(telegram.sent).toHaveLength(before + 1);
+    expect(telegram.sent.at(-1)!.plainText).toContain("Total: $69,035.77");
+    expect(logs.at(-1)).toBe(
+      `ERROR the report was delivered, but today's totals were not recorded in the history: ${join(dataDir, "pfbot.sqlite")} is damaged (file is not a database): stop pfbot, move the file aside, then restore a backup or --import your last --export`,
+    );
+  }, 30_000);
+
+  test("--dry-run prints the report without a change line, and warns", async () => {
+    const { ctx, out, logs } = context({ ...noIbkr, DATA_DIR: damaged() });
+    expect(await runSnapshotMode(ctx, { send: false, json: false })).toBe(0);
+    expect(out.join("\n")).toContain("Total: $69,035.77");
+    expect(logs.some((line) => line.startsWith("WARN  no change line:") && line.includes("is damaged"))).toBe(true);
+  }, 30_000);
+});
+
 describe("--check", () => {
   test("read-only keys and a working Telegram pass with exit 0", async () => {
     const { ctx, out } = context({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")) });

@@ -88,3 +88,11 @@ function findPrefix(table: Map<string, FakeHandler>, method: string, path: strin
   }
   return undefined;
 }
+
+/** A base URL on 127.0.0.1 where nothing listens: a port opened, then closed (connection refused). */
+export async function refusingUrl(): Promise<string> {
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("") });
+  const url = `http://127.0.0.1:${server.port}`;
+  await server.stop(true);
+  return url;
+}

@@ -66,6 +66,11 @@ export interface TelegramFake {
   pushMessage(message: { chatId: number; text: string; fromId?: number }): Update;
   /** The next `times` calls of `method` answer with this error instead. */
   failNext(method: string, failure: TelegramFailure, times?: number): void;
+  /**
+   * While stalled, calls of `method` are recorded but never answered, like a Bot API whose connection
+   * hangs (they get a 502 when the stall is lifted or the fake stops, if the client still waits).
+   */
+  stall(method: string, stalled?: boolean): void;
   /** Resolves once `method` has been called `count` times in all (rejects after timeoutMs). */
   waitForCalls(method: string, count?: number, timeoutMs?: number): Promise<TelegramCall[]>;
   /** Resolves once `count` messages have been sent in all. */
@@ -89,6 +94,12 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
   const commandSets = new Map<string, BotCommand[]>();
   const knownChats = new Set<number>(options.chatId === undefined ? [] : [options.chatId]);
   const listeners = new Set<() => void>();
+  const stalled = new Set<string>();
+  const held = new Map<string, ((response: Response) => void)[]>();
+  const release = (method: string) => {
+    for (const answer of held.get(method) ?? []) answer(fail(502, "Bad Gateway"));
+    held.delete(method);
+  };
   let queue: Update[] = [];
   let allowedUpdates: string[] | null = null;
   let webhook: WebhookState | null = null;
@@ -227,6 +238,11 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     if ("error" in read) return fail(400, `Bad Request: ${read.error}`);
     const { params } = read;
     calls.push({ method, params, contentType: request.headers.get("content-type") ?? "" });
+    const key = method.toLowerCase();
+    if (stalled.has(key)) {
+      notify();
+      return new Promise<Response>((resolve) => held.set(key, [...(held.get(key) ?? []), resolve]));
+    }
     const failure = failures.get(method.toLowerCase())?.shift();
     const handler = methods[method.toLowerCase()];
     const response = failure ? failureResponse(failure) : handler ? handler(params) : fail(404, "Not Found");
@@ -284,6 +300,14 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       const message = { message_id: nextMessageId++, from, chat, date: unixNow(), text, ...(entities.length > 0 ? { entities } : {}) } satisfies Message.TextMessage;
       return pushUpdate({ message });
     },
+    stall: (method, on = true) => {
+      const key = method.toLowerCase();
+      if (on) stalled.add(key);
+      else {
+        stalled.delete(key);
+        release(key);
+      }
+    },
     failNext: (method, failure, times = 1) => {
       const key = method.toLowerCase();
       failures.set(key, [...(failures.get(key) ?? []), ...Array.from({ length: times }, () => failure)]);
@@ -299,6 +323,8 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       return fetch(target, { method: "POST", headers, body: JSON.stringify(update) });
     },
     stop: async () => {
+      stalled.clear();
+      for (const method of [...held.keys()]) release(method);
       endPoll(ok([]));
       await server.stop();
     },
