@@ -5,6 +5,7 @@ import { Bot, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { BotService } from "./bot-service.ts";
 import type { Logger } from "./log.ts";
+import { redactOutgoing } from "./telegram-redact.ts";
 import { RETRY_LIMITS } from "./telegram.ts";
 
 export const COMMANDS = [
@@ -39,6 +40,7 @@ export function createBot(options: BotOptions): PfBot {
   const { service, log } = options;
   const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot }, botInfo: options.botInfo });
   bot.api.config.use(autoRetry(RETRY_LIMITS));
+  bot.api.config.use(redactOutgoing(log.redact));
 
   // Anyone can find a bot and write to it: answer only the owner's chat, and log only the chat id.
   bot.use(async (ctx, next) => {

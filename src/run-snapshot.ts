@@ -38,7 +38,7 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
     if (record && history) log.info("history recorded", { day: today, outcome: history.recordSnapshot(record) });
     const telegram = config.telegram!;
     try {
-      await sendHtml(createTelegramApi(telegram), telegram.chatId, html, { silent: false });
+      await sendHtml(createTelegramApi(telegram, log.redact), telegram.chatId, html, { silent: false });
       log.info("report sent", { complete: snapshot.complete, ms: snapshot.durationMs });
     } catch (error) {
       log.error(`the report could not be delivered to Telegram: ${error instanceof Error ? error.message : String(error)}`);

@@ -3,6 +3,8 @@
 // unbounded: reference/stack.md §3).
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api } from "grammy";
+import type { Redact } from "./redact.ts";
+import { redactOutgoing } from "./telegram-redact.ts";
 
 export const RETRY_LIMITS = { maxRetryAttempts: 3, maxDelaySeconds: 30 } as const;
 
@@ -12,9 +14,11 @@ export interface TelegramSettings {
   readonly apiRoot: string;
 }
 
-export function createTelegramApi(settings: TelegramSettings): Api {
+/** An Api for the owner's chat; `redact` (the logger's) cleans every text and caption it sends. */
+export function createTelegramApi(settings: TelegramSettings, redact: Redact): Api {
   const api = new Api(settings.token, { apiRoot: settings.apiRoot });
   api.config.use(autoRetry(RETRY_LIMITS));
+  api.config.use(redactOutgoing(redact));
   return api;
 }
 
