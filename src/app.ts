@@ -2,8 +2,9 @@
 // failed, 2 usage or configuration error.
 import type { CliArgs, Mode } from "./cli.ts";
 import type { Config, ConfigNeeds, ConfigResult } from "./config.ts";
-import { type EnvSource, readEnvSource } from "./env-file.ts";
-import { createLogger, makeRedactor, type Logger } from "./log.ts";
+import { type EnvSource, readEnvSource, secretValues } from "./env-file.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { makeRedactor } from "./redact.ts";
 
 export interface AppContext {
   readonly config: Config;
@@ -18,16 +19,17 @@ export async function runApp(args: CliArgs, version: string): Promise<number> {
     process.stderr.write(`pfbot: ${source.error}\n`);
     return 2;
   }
+  // Until the logger exists, stderr is redacted with the secrets as set, valid or not.
+  const fail = (text: string) => void process.stderr.write(makeRedactor(secretValues(source.vars))(`pfbot: ${text}\n`));
   let loaded: ConfigResult;
   try {
     loaded = await validateConfig(source, needsOf(args.mode), args.mode.kind === "bot");
   } catch (error) {
-    process.stderr.write(`pfbot: ${error instanceof Error ? error.message : String(error)}\n`);
+    fail(error instanceof Error ? error.message : String(error));
     return 1;
   }
   if (!loaded.ok) {
-    const redact = makeRedactor(loaded.secrets);
-    process.stderr.write(`pfbot: configuration problems:\n${loaded.errors.map((e) => `  - ${redact(e)}`).join("\n")}\n`);
+    fail(`configuration problems:\n${loaded.errors.map((e) => `  - ${e}`).join("\n")}`);
     return 2;
   }
   const config = loaded.config;

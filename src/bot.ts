@@ -39,7 +39,7 @@ export interface PfBot {
 export function createBot(options: BotOptions): PfBot {
   const { service, log } = options;
   const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot }, botInfo: options.botInfo });
-  installApiTransformers(bot.api, options.callBounds);
+  installApiTransformers(bot.api, options.callBounds, log.redact);
 
   // Anyone can find a bot and write to it: answer only the owner's chat, and log only the chat id.
   bot.use(async (ctx, next) => {

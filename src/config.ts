@@ -3,7 +3,7 @@
 // value is never echoed.
 import { existsSync } from "node:fs";
 import { type } from "arktype";
-import type { EnvSource } from "./env-file.ts";
+import { type EnvSource, SECRET_VARIABLES, secretValues } from "./env-file.ts";
 import type { LogLevel } from "./log.ts";
 
 export type FxProvider = "CBR" | "CBR_MIRROR";
@@ -53,19 +53,6 @@ export type ConfigResult =
   | { readonly ok: true; readonly config: Config }
   | { readonly ok: false; readonly errors: readonly string[]; readonly secrets: readonly string[] };
 
-/** Names of variables that hold secrets: never printed, always redacted. */
-export const SECRET_VARIABLES = [
-  "TELEGRAM_BOT_TOKEN",
-  "BYBIT_API_KEY",
-  "BYBIT_API_SECRET",
-  "OKX_API_KEY",
-  "OKX_API_SECRET",
-  "OKX_API_PASSPHRASE",
-  "TBANK_API_TOKEN",
-  "IBKR_FLEX_TOKEN",
-  "WEBHOOK_SECRET",
-] as const;
-
 /** A platform is enabled exactly when all of its variables are set. */
 const PLATFORM_VARIABLES = {
   Bybit: ["BYBIT_API_KEY", "BYBIT_API_SECRET"],
@@ -78,7 +65,7 @@ const PLATFORM_VARIABLES = {
 export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult {
   const env = nonEmpty(source.vars);
   const errors: string[] = [];
-  const secrets = SECRET_VARIABLES.map((name) => env[name]).filter((v): v is string => v !== undefined);
+  const secrets = secretValues(env);
   const parsed = Settings(env);
   if (parsed instanceof type.errors) {
     for (const problem of parsed) errors.push(describeProblem(problem.path[0], problem.expected, problem.actual));

@@ -5,6 +5,19 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 
+/** Names of variables that hold secrets: never printed, always redacted. */
+export const SECRET_VARIABLES = [
+  "TELEGRAM_BOT_TOKEN",
+  "BYBIT_API_KEY",
+  "BYBIT_API_SECRET",
+  "OKX_API_KEY",
+  "OKX_API_SECRET",
+  "OKX_API_PASSPHRASE",
+  "TBANK_API_TOKEN",
+  "IBKR_FLEX_TOKEN",
+  "WEBHOOK_SECRET",
+] as const;
+
 export interface EnvSource {
   readonly vars: Readonly<Record<string, string | undefined>>;
   readonly file: string | null;
@@ -26,6 +39,11 @@ export function readEnvSource(processEnv: Readonly<Record<string, string | undef
   }
   const fromFile = parseDotenv(text);
   return { vars: { ...fromFile, ...definedOnly(processEnv) }, file: path };
+}
+
+/** The secret values set in `vars`, as config.ts reads them (trimmed, empty meaning unset). */
+export function secretValues(vars: Readonly<Record<string, string | undefined>>): string[] {
+  return SECRET_VARIABLES.map((name) => vars[name]?.trim() ?? "").filter((value) => value !== "");
 }
 
 function definedOnly(vars: Readonly<Record<string, string | undefined>>): Record<string, string> {

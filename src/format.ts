@@ -3,6 +3,7 @@
 import { formatInTimeZone } from "date-fns-tz";
 import { abs, cmp, type Decimal, dec, formatGrouped, isNegative, type Money, sub, sum } from "./money.ts";
 import { PLATFORM_NAMES, type AssetValue } from "./platforms/types.ts";
+import { CLIP_MARK } from "./redact.ts";
 import type { PlatformRow, Snapshot } from "./snapshot.ts";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -156,7 +157,10 @@ export function foldAssets(assets: readonly AssetValue[], top: number): AssetVal
   return [...sorted.slice(0, top), { asset: "other coins", usd: sum(rest.map((a) => a.usd)) }];
 }
 
-/** Escaped and at most `max` characters once escaped; cut between characters, so an entity is never split. */
+/**
+ * Escaped and at most `max` characters once escaped; cut between characters, so an entity is never split, and
+ * marked with CLIP_MARK, where the Telegram sink's redactor looks for a secret the cut went through.
+ */
 function clip(text: string, max = MAX_LINE): string {
   const escaped = escapeHtml(text);
   if (escaped.length <= max) return escaped;
@@ -166,6 +170,6 @@ function clip(text: string, max = MAX_LINE): string {
     if (out.length + piece.length > max - 1) break;
     out += piece;
   }
-  return `${out}…`;
+  return out + CLIP_MARK;
 }
 

@@ -3,6 +3,7 @@
 import { XMLParser } from "fast-xml-parser";
 import { cmp, div, dec, isPlausibleAmount, parseDecimal, toPlainString, ZERO, type Decimal } from "./money.ts";
 import { isRecord } from "./guards.ts";
+import { clip } from "./redact.ts";
 
 /** What a feed says: the date the rates are in force (YYYY-MM-DD) and RUB per unit of each currency. */
 export interface ParsedRates {
@@ -163,5 +164,5 @@ function isRealDate(iso: string): boolean {
 }
 
 function quote(text: string): string {
-  return JSON.stringify(text.trim().slice(0, 40));
+  return JSON.stringify(clip(text.trim(), 40));
 }

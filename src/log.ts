@@ -1,5 +1,7 @@
 // Leveled log lines to stderr for journald: one line per event, no colour codes unless on a TTY,
 // and every configured secret replaced by *** wherever it appears (URLs and error messages included).
+// Redaction (redact.ts) runs on the finished line, after the fields are JSON-escaped.
+import { makeRedactor } from "./redact.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -42,23 +44,6 @@ export function createLogger(options: LoggerOptions): Logger {
     warn: (m, f) => emit("warn", m, f),
     error: (m, f) => emit("error", m, f),
     redact: redactText,
-  };
-}
-
-/** A function replacing every secret, raw or URL-encoded, by ***. Secrets shorter than 4 chars are ignored (they would mangle text). */
-export function makeRedactor(secrets: readonly string[]): (text: string) => string {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (secret.length < 4) continue;
-    forms.add(secret);
-    forms.add(encodeURIComponent(secret));
-    forms.add(new URLSearchParams({ s: secret }).toString().slice(2));
-  }
-  const ordered = [...forms].sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = text;
-    for (const form of ordered) out = out.split(form).join("***");
-    return out;
   };
 }
 

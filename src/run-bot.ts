@@ -192,7 +192,7 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
 
 function serve(context: AppContext, service: BotService, webhook: { path: string; handle: (request: Request) => Promise<Response> } | null): RunningServer {
   const { config, log } = context;
-  const server = startServer({ host: config.listenHost, port: config.listenPort, webhook, health: () => service.health(), onError: (error) => log.error(`HTTP server error: ${error.message}`) });
+  const server = startServer({ host: config.listenHost, port: config.listenPort, webhook, health: () => service.health(), redact: log.redact, onError: (error) => log.error(`HTTP server error: ${error.message}`) });
   log.info("HTTP server listening", { host: config.listenHost, port: server.port, webhook: webhook !== null });
   return server;
 }

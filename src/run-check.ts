@@ -6,6 +6,7 @@ import { statSync } from "node:fs";
 import type { AppContext } from "./app.ts";
 import type { Config } from "./config.ts";
 import { platformDeadlineMs } from "./platforms/index.ts";
+import type { Redact } from "./redact.ts";
 import { type KeyAudit, PLATFORM_NAMES, type PlatformClient, PlatformError, type PlatformId } from "./platforms/types.ts";
 import { withDeadline } from "./snapshot.ts";
 import { createTelegramApi, TelegramUnreachableError } from "./telegram.ts";
@@ -22,7 +23,7 @@ export async function runCheckMode(context: AppContext): Promise<number> {
   const { clients } = createSnapshotTaker(config, log, context.version);
   const [audits, telegram] = await Promise.all([
     Promise.all(clients.map((client) => auditOne(client, platformDeadlineMs(config, client.id)))),
-    checkTelegram(config),
+    checkTelegram(config, log.redact),
   ]);
   const lines = [...envFileLines(config), ...audits, telegram];
   for (const line of lines) context.out(renderLine(line));
@@ -69,11 +70,11 @@ function envFileLines(config: Config): CheckLine[] {
   return [envFileModeLine(config.envFile, statSync(config.envFile).mode)];
 }
 
-async function checkTelegram(config: Config): Promise<CheckLine> {
+async function checkTelegram(config: Config, redact: Redact): Promise<CheckLine> {
   if (!config.telegram) {
     return { status: "fail", text: "Telegram: not configured: set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID (the bot and --once need them)" };
   }
-  const api = createTelegramApi(config.telegram, { totalMs: config.telegramTimeoutSeconds * 1000 });
+  const api = createTelegramApi(config.telegram, { totalMs: config.telegramTimeoutSeconds * 1000 }, redact);
   let botName: string;
   try {
     botName = (await api.getMe()).username;

@@ -42,7 +42,7 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
     const telegram = config.telegram!;
     let delivered = false;
     try {
-      await sendHtml(createTelegramApi(telegram, { totalMs: config.telegramTimeoutSeconds * 1000 }), telegram.chatId, html, { silent: false });
+      await sendHtml(createTelegramApi(telegram, { totalMs: config.telegramTimeoutSeconds * 1000 }, log.redact), telegram.chatId, html, { silent: false });
       log.info("report sent", { complete: snapshot.complete, ms: snapshot.durationMs });
       delivered = true;
     } catch (error) {

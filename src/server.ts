@@ -8,6 +8,8 @@ export interface ServerOptions {
   readonly webhook: { readonly path: string; readonly handle: (request: Request) => Promise<Response> } | null;
   /** The /healthz body; answered with 503 when not ok, so a check that reads only the status sees it too. */
   readonly health: () => { readonly ok: boolean };
+  /** Applied to the /healthz body: its problems quote upstream errors, which may echo a secret. */
+  readonly redact: (text: string) => string;
   readonly onError: (error: Error) => void;
 }
 
@@ -27,7 +29,10 @@ export function startServer(options: ServerOptions): RunningServer {
       const path = new URL(request.url).pathname;
       if (request.method === "GET" && path === "/healthz") {
         const health = options.health();
-        return Response.json(health, { status: health.ok ? 200 : 503 });
+        return new Response(options.redact(JSON.stringify(health)), {
+          status: health.ok ? 200 : 503,
+          headers: { "Content-Type": "application/json;charset=utf-8" },
+        });
       }
       if (options.webhook && path === options.webhook.path) {
         return request.method === "POST" ? options.webhook.handle(request) : new Response("method not allowed", { status: 405 });

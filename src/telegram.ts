@@ -6,6 +6,8 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, HttpError, type Transformer } from "grammy";
 import type { Shutdown } from "./shutdown.ts";
+import type { Redact } from "./redact.ts";
+import { redactOutgoing } from "./telegram-redact.ts";
 
 export const RETRY_LIMITS = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true } as const;
 
@@ -32,17 +34,19 @@ export class TelegramUnreachableError extends HttpError {
   }
 }
 
-export function createTelegramApi(settings: TelegramSettings, bounds: CallBounds): Api {
+/** An Api for the owner's chat; `redact` (the logger's) cleans every text and caption it sends. */
+export function createTelegramApi(settings: TelegramSettings, bounds: CallBounds, redact: Redact): Api {
   const api = new Api(settings.token, { apiRoot: settings.apiRoot });
-  installApiTransformers(api, bounds);
+  installApiTransformers(api, bounds, redact);
   return api;
 }
 
 /** The one place where pfbot's Bot API transformers are installed (createTelegramApi's Api and the bot's). */
-export function installApiTransformers(api: Api, bounds: CallBounds): void {
+export function installApiTransformers(api: Api, bounds: CallBounds, redact: Redact): void {
   // grammY runs the last transformer installed first: boundedCalls wraps auto-retry, so its deadline
   // covers auto-retry's waits too (auto-retry's pauses end when the signal it is given aborts).
-  api.config.use(autoRetry(RETRY_LIMITS), boundedCalls(bounds));
+  // redactOutgoing runs first of all, so no retry or error path ever sees an unredacted text.
+  api.config.use(autoRetry(RETRY_LIMITS), boundedCalls(bounds), redactOutgoing(redact));
 }
 
 /** Sends one HTML message; `silent` for routine reports (no notification sound). */

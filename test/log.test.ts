@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { createLogger, makeRedactor } from "../src/log.ts";
+import { createLogger } from "../src/log.ts";
 
 function capture(level: "debug" | "info" | "warn" | "error", secrets: string[]) {
   const lines: string[] = [];
@@ -34,7 +34,15 @@ test("lines below the level are dropped and each event is one line without colou
   expect(lines.join("")).not.toContain("\x1b[");
 });
 
-test("short values are not treated as secrets (they would mangle every line)", () => {
-  expect(makeRedactor(["ab"])("abc cab")).toBe("abc cab");
-  expect(makeRedactor(["abcd", "abcdef"])("xabcdefx abcd")).toBe("x***x ***");
+test("a secret with a quote or backslash is redacted after the field is JSON-escaped", () => {
+  const passphrase = 'pa"ss\\phrase 42';
+  const { log, lines } = capture("info", [passphrase]);
+  log.error("request failed", { error: new Error(`Invalid passphrase ${passphrase} for key K`), quoted: JSON.stringify(`said ${passphrase}`) });
+  expect(lines).toEqual(['ERROR request failed error="Invalid passphrase *** for key K" quoted="\\"said ***\\""']);
+});
+
+test("a secret cut by a clip is redacted down to its first 6 characters in a log line", () => {
+  const { log, lines } = capture("info", ["BYBKEYsecret0123456789"]);
+  log.warn("platform failed", { error: new Error("api key BYBKEYsec… invalid") });
+  expect(lines).toEqual(['WARN  platform failed error="api key ***… invalid"']);
 });

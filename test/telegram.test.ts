@@ -27,7 +27,7 @@ async function failure(call: () => Promise<unknown>): Promise<{ error: unknown; 
 }
 
 test("Telegram refusing connections: the send is retried, then gives up at the bound with a line naming the call", async () => {
-  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: await refusingUrl() }, { totalMs: 2_500 });
+  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: await refusingUrl() }, { totalMs: 2_500 }, (text) => text);
   const { error, ms } = await failure(() => sendHtml(api, CHAT, "<b>hi</b>"));
   expect(error).toBeInstanceOf(TelegramUnreachableError);
   const message = (error as Error).message;
@@ -41,7 +41,7 @@ test("Telegram refusing connections: the send is retried, then gives up at the b
 test("a Bot API that never answers is cut at the bound", async () => {
   fake = await startTelegramFake({ token: TOKEN, chatId: CHAT });
   fake.stall("sendMessage");
-  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 400 });
+  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 400 }, (text) => text);
   const { error, ms } = await failure(() => sendHtml(api, CHAT, "hi"));
   expect(error).toBeInstanceOf(TelegramUnreachableError);
   expect((error as Error).message).toMatch(/^Telegram did not answer sendMessage: gave up after 0\.[45] s and 1 attempt /);
@@ -53,7 +53,7 @@ test("a Bot API that never answers is cut at the bound", async () => {
 test("5xx answers are retried by auto-retry only within the bound", async () => {
   fake = await startTelegramFake({ token: TOKEN, chatId: CHAT });
   fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" }, 10);
-  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 400 });
+  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 400 }, (text) => text);
   // auto-retry would wait 3 s before its second attempt: the bound ends that wait.
   const { error, ms } = await failure(() => sendHtml(api, CHAT, "hi"));
   expect(error).toBeInstanceOf(TelegramUnreachableError);
@@ -66,7 +66,7 @@ test("the stop cancels a call in flight at once; once stopping, a refused call i
   fake = await startTelegramFake({ token: TOKEN, chatId: CHAT });
   fake.stall("sendMessage");
   const shutdown = createShutdown();
-  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 60_000, shutdown });
+  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 60_000, shutdown }, (text) => text);
   const pending = failure(() => sendHtml(api, CHAT, "hi"));
   await fake.waitForCalls("sendMessage", 1);
   shutdown.abort();
@@ -77,7 +77,7 @@ test("the stop cancels a call in flight at once; once stopping, a refused call i
 
   const stopping = createShutdown();
   stopping.begin();
-  const refused = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: await refusingUrl() }, { totalMs: 60_000, shutdown: stopping });
+  const refused = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: await refusingUrl() }, { totalMs: 60_000, shutdown: stopping }, (text) => text);
   const once = await failure(() => refused.getUpdates({ offset: 1, limit: 1 }));
   expect((once.error as Error).message).toContain("Network request for 'getUpdates' failed!");
   expect(once.ms).toBeLessThan(900);
@@ -85,7 +85,7 @@ test("the stop cancels a call in flight at once; once stopping, a refused call i
 
 test("a long poll gets its own timeout on top of the bound", async () => {
   fake = await startTelegramFake({ token: TOKEN });
-  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 500 });
+  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 500 }, (text) => text);
   // Telegram holds getUpdates for `timeout` seconds when nothing is pending: that is not a failure.
   expect(await api.getUpdates({ timeout: 1 })).toEqual([]);
 }, 10_000);

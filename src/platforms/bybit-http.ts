@@ -1,6 +1,7 @@
 // Bybit V5 transport: request signing, the retCode envelope, clock-offset correction and the mapping of
 // Bybit's error codes and HTTP statuses to PlatformErrors that tell the user what to fix.
 // [Bybit V5 docs: guide.mdx "Authentication", error.mdx, rate-limit.mdx; see reference/exchanges.md §1.3, §1.7]
+import { clip, makeRedactor, type Redact } from "../redact.ts";
 import { httpRequest, parseJson, retryAfterMs, type HttpResponse } from "./http.ts";
 import { PlatformError, type ClientDeps, type PlatformErrorKind } from "./types.ts";
 
@@ -43,6 +44,8 @@ export interface BybitTransport {
 
 export function createBybitTransport(deps: ClientDeps, credentials: BybitCredentials): BybitTransport {
   const base = deps.baseUrl.replace(/\/+$/, "");
+  // retMsg can echo the key (apiKey[…], origin_string[…]); it is taken out, in any escaping, before anything quotes or cuts it.
+  const scrub = makeRedactor([credentials.apiKey, credentials.apiSecret]);
   let offsetMs = 0;
   let resyncing: Promise<void> | null = null;
 
@@ -50,7 +53,7 @@ export function createBybitTransport(deps: ClientDeps, credentials: BybitCredent
     const url = `${base}${path}${query === "" ? "" : "?" + query}`;
     // Never a body on GET: Bybit answers HTTP 403 to "GET request with an empty json body" [guide.mdx].
     const response = await httpRequest(deps, "bybit", url, { method: "GET", headers, signal });
-    return readEnvelope(response, path, deps.now());
+    return readEnvelope(response, path, deps.now(), scrub);
   };
 
   const signedOnce = (path: string, query: string, signal: AbortSignal): Promise<Envelope> => {
@@ -120,7 +123,7 @@ interface Envelope {
 }
 
 /** Parses Bybit's `{retCode, retMsg, result, retExtInfo, time}`; non-JSON or non-envelope answers are mapped by HTTP status. */
-function readEnvelope(response: HttpResponse, path: string, nowMs: number): Envelope {
+function readEnvelope(response: HttpResponse, path: string, nowMs: number, scrub: Redact): Envelope {
   const body = looksLikeJson(response.text) ? parseJson("bybit", response, path) : null;
   const retCode = body !== null && typeof body === "object" ? (body as Record<string, unknown>)["retCode"] : undefined;
   // retCode is a JSON number; ccxt dumps show it as a string, so accept both [exchanges.md §1.2].
@@ -131,7 +134,7 @@ function readEnvelope(response: HttpResponse, path: string, nowMs: number): Enve
   const retMsg = record["retMsg"];
   return {
     retCode: code,
-    retMsg: typeof retMsg === "string" ? retMsg : "",
+    retMsg: typeof retMsg === "string" ? scrub(retMsg) : "",
     result: record["result"],
     time: typeof time === "number" && Number.isFinite(time) ? time : null,
     headers: response.headers,
@@ -213,10 +216,13 @@ function resetAfterMs(headers: Headers, nowMs: number): number | undefined {
   return Number.isFinite(reset) && reset > 0 ? Math.max(0, reset - nowMs) : undefined;
 }
 
-/** retMsg without bracketed echoes (origin_string[…], req_timestamp[…]), which can hold the key, cut short. */
+/**
+ * retMsg (the key already taken out) without bracketed echoes (origin_string[…], req_timestamp[…]), on one line,
+ * clipped. The key goes first because a bracket inside it would leave a piece here that nothing could recognise.
+ */
 function safeRetMsg(retMsg: string): string {
   const text = retMsg.replace(/\w*\[[^\]]*\]/g, "[…]").replace(/\s+/g, " ").trim();
-  return text === "" ? "no message" : text.length > 100 ? text.slice(0, 100) + "…" : text;
+  return text === "" ? "no message" : clip(text, 100);
 }
 
 function looksLikeJson(text: string): boolean {

@@ -2,6 +2,7 @@
 // for 5xx and network errors (never for 4xx: a rejected key does not get better by asking again),
 // Retry-After honoured, and typed errors whose text never contains a query string (IBKR's token
 // travels in the URL).
+import { clip } from "../redact.ts";
 import { PLATFORM_NAMES, PlatformError, type ClientDeps, type PlatformId } from "./types.ts";
 
 export interface HttpRequestOptions {
@@ -87,7 +88,7 @@ export function parseJson(platform: PlatformId, response: HttpResponse, where: s
     throw new PlatformError(
       platform,
       "bad-response",
-      `${PLATFORM_NAMES[platform]} sent a response that is not JSON (HTTP ${response.status} from ${where}, starts ${JSON.stringify(response.text.slice(0, 40))})`,
+      `${PLATFORM_NAMES[platform]} sent a response that is not JSON (HTTP ${response.status} from ${where}, starts ${JSON.stringify(clip(response.text, 40))})`,
     );
   }
 }

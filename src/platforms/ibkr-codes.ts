@@ -1,6 +1,7 @@
 // IBKR Flex Web Service error codes (brokers.md §2.3, from ibflex client.py and IBKR's messages) and what
 // the client does with each: wait and ask again, stop because of the rate limit, restart from SendRequest,
 // or fail with a message telling the user what to fix.
+import { clip } from "../redact.ts";
 import { PlatformError, type PlatformErrorKind } from "./types.ts";
 
 export type FlexCodeAction =
@@ -42,7 +43,7 @@ export function flexCodeAction(code: number, message: string): FlexCodeAction {
   if (code === 1017) return { action: "restart" };
   const known = TERMINAL[code];
   if (known) return { action: "fail", error: new PlatformError("ibkr", known[0], known[1], code) };
-  const said = message === "" ? "" : `: ${JSON.stringify(message.slice(0, 160))}`;
+  const said = message === "" ? "" : `: ${JSON.stringify(clip(message, 160))}`;
   return {
     action: "fail",
     error: new PlatformError("ibkr", "unavailable", `IBKR Flex answered error ${code}${said}; try again later, and check IBKR_FLEX_TOKEN and IBKR_QUERY_ID if it persists`, code),

@@ -2,6 +2,7 @@
 // returned <Url> until the statement is ready, paced to IBKR's limits (1 request/s, 10/min per token).
 // The token travels in the query string, so no URL logged or quoted here ever carries its query.
 import type { Logger } from "../log.ts";
+import { clip, makeRedactor } from "../redact.ts";
 import { describeUrl, httpRequest } from "./http.ts";
 import { flexCodeAction, THROTTLE_COOLDOWN_MS, throttledError } from "./ibkr-codes.ts";
 import { readFlexBody, type FlexBody, type XmlNode } from "./ibkr-xml.ts";
@@ -47,8 +48,8 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
   const { token, queryId, log } = options;
   const base = options.baseUrl.replace(/\/+$/, "");
   const pace = createPacer(options, options.paceKey);
-  // Anything IBKR echoes back is quoted only after removing the token, should it ever appear there.
-  const scrub = (text: string): string => (token.length >= 4 ? text.split(token).join("***") : text);
+  // Anything IBKR echoes back is quoted only after removing the token (raw or URL-encoded, should it ever appear there).
+  const scrub = makeRedactor([token]);
 
   async function ask(step: "SendRequest" | "GetStatement", endpoint: string, q: string, signal: AbortSignal): Promise<FlexAnswer> {
     await pace(signal);
@@ -80,7 +81,7 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
       throw new FlexRetryableError("unavailable", `IBKR Flex answered with ${what} instead of XML at ${where}; try again later, and if it persists check IBKR_FLEX_BASE_URL and that the Flex query's Format is XML`, `${body.format} page`);
     }
     if (body.kind === "unexpected-root") {
-      throw new PlatformError("ibkr", "bad-response", `IBKR Flex answered with an unexpected <${scrub(body.root).slice(0, 40)}> document at ${where}: check IBKR_FLEX_BASE_URL`);
+      throw new PlatformError("ibkr", "bad-response", `IBKR Flex answered with an unexpected <${clip(scrub(body.root), 40)}> document at ${where}: check IBKR_FLEX_BASE_URL`);
     }
     if (body.kind === "status" && body.code !== null) log.info("IBKR Flex status", { step, code: body.code, message: scrub(body.message) });
     return body;

@@ -3,6 +3,7 @@
 // No I/O here; the client in ibkr.ts decides what to do with each kind of answer.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { parseDecimal, type Decimal } from "../money.ts";
+import { clip } from "../redact.ts";
 import { PlatformError, UNREADABLE_AMOUNT } from "./types.ts";
 
 /** What one Flex answer is, decided by its root element (never by `<Status>`, whose Warn/Fail varies per code). */
@@ -129,7 +130,7 @@ export function readStatementNav(response: XmlNode): { accounts: AccountNav[]; w
       throw new PlatformError("ibkr", "config", `The IBKR Flex statement does not say the base currency of ${accountId}: ${NAV_SECTION_HINT}`);
     }
     if (!/^[A-Z]{3}$/.test(currency)) {
-      throw new PlatformError("ibkr", "bad-response", `The IBKR Flex statement gives ${accountId} an unreadable base currency ${JSON.stringify(currency.slice(0, 12))}`);
+      throw new PlatformError("ibkr", "bad-response", `The IBKR Flex statement gives ${accountId} an unreadable base currency ${JSON.stringify(clip(currency, 12))}`);
     }
     const source = fromSummary ? "EquitySummaryByReportDateInBase" : "ChangeInNAV";
     if (source === "ChangeInNAV") warnings.push(`IBKR ${accountId}: valued from Change in NAV; ${NAV_SECTION_HINT} for the daily NAV`);
@@ -154,7 +155,7 @@ export function parseFlexDate(text: string): string | null {
     const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
     if (date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day)) return `${year}-${month}-${day}`;
   }
-  throw new PlatformError("ibkr", "config", `IBKR Flex sent the date ${JSON.stringify(value.slice(0, 24))} in an unsupported format: ${DATE_FORMAT_HINT}`);
+  throw new PlatformError("ibkr", "config", `IBKR Flex sent the date ${JSON.stringify(clip(value, 24))} in an unsupported format: ${DATE_FORMAT_HINT}`);
 }
 
 /** Decodes the five XML entities (entity processing is off in the parser). */

@@ -112,7 +112,8 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
     try {
       const nav = readStatementNav(await session.fetchStatement(signal));
       await remember({ ok: true, message: `statement of ${oldestDate(nav.accounts)} read` });
-      const fetched: CachedStatement = { queryId: options.queryId, savedAt: options.now(), accounts: nav.accounts, warnings: nav.warnings };
+      // The warnings quote the statement's account ids, and the cache is on disk: stored redacted like any sink.
+      const fetched: CachedStatement = { queryId: options.queryId, savedAt: options.now(), accounts: nav.accounts, warnings: nav.warnings.map((w) => log.redact(w)) };
       if (cacheEnabled) {
         await state.writeCache(fetched).catch((error: unknown) => log.warn("IBKR: could not save the statement cache", { error }));
       }

@@ -1,6 +1,7 @@
 // OKX V5 transport: request signing, the {code, msg, data} envelope, clock-offset correction and the mapping of
 // OKX's error codes and HTTP statuses to PlatformErrors that name the variable to fix.
 // [OKX V5 docs: overview "REST authentication", error-code; reference/exchanges.md §2.1–§2.3, §2.7]
+import { clip, makeRedactor, type Redact } from "../redact.ts";
 import { httpRequest, parseJson, retryAfterMs, type HttpResponse } from "./http.ts";
 import { PlatformError, type ClientDeps, type PlatformErrorKind } from "./types.ts";
 
@@ -50,6 +51,8 @@ const CLOCK_SKEW_CODE = "50102";
 
 export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials): OkxTransport {
   const base = deps.baseUrl.replace(/\/+$/, "");
+  // An error naming the key or passphrase loses them, in any escaping, before anything quotes or cuts it.
+  const scrub = makeRedactor([credentials.apiKey, credentials.apiSecret, credentials.passphrase]);
   let offsetMs = 0;
   let resyncCount = 0;
   let resyncing: Promise<void> | null = null;
@@ -58,7 +61,7 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
     // One string for the URL and the signature, so what is signed is exactly what is sent [exchanges.md §3.8].
     const requestPath = query === "" ? path : `${path}?${query}`;
     const response = await httpRequest(deps, "okx", base + requestPath, { method: "GET", headers, signal });
-    return dataOf(response, path, deps.now());
+    return dataOf(response, path, deps.now(), scrub);
   };
 
   const signedOnce = (path: string, query: string, signal: AbortSignal): Promise<readonly unknown[]> => {
@@ -161,14 +164,14 @@ const RULES: Readonly<Record<string, Rule>> = {
 };
 
 /** OKX answers `{code, msg, data}` with code "0" for success, whatever the HTTP status [exchanges.md §2.2]. */
-function dataOf(response: HttpResponse, path: string, nowMs: number): readonly unknown[] {
+function dataOf(response: HttpResponse, path: string, nowMs: number, scrub: Redact): readonly unknown[] {
   const body = looksLikeJson(response.text) ? parseJson("okx", response, path) : null;
   const record = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
   const rawCode = record?.["code"];
   // code is a JSON string; accept a number too rather than fail on a formatting change.
   const code = typeof rawCode === "string" ? rawCode : typeof rawCode === "number" ? String(rawCode) : null;
   if (record === null || code === null) throw httpStatusError(response, path);
-  if (code !== "0") throw codeError(code, record["msg"], response, path, nowMs);
+  if (code !== "0") throw codeError(code, typeof record["msg"] === "string" ? scrub(record["msg"]) : undefined, response, path, nowMs);
   const data = record["data"];
   if (!Array.isArray(data)) throw okxBadResponse(path, "no data list");
   return data;
@@ -195,10 +198,10 @@ function httpStatusError(response: HttpResponse, path: string): PlatformError {
   return okxBadResponse(path, "no code field");
 }
 
-/** OKX's msg, single-line and short; it never echoes credentials, but a proxy page might hold anything. */
+/** OKX's msg (credentials already taken out), single-line and clipped: it never echoes them, but a proxy might. */
 function safeMessage(msg: unknown): string {
   const text = typeof msg === "string" ? msg.replace(/\s+/g, " ").trim() : "";
-  return text === "" ? "no message" : text.length > 100 ? text.slice(0, 100) + "…" : text;
+  return text === "" ? "no message" : clip(text, 100);
 }
 
 function looksLikeJson(text: string): boolean {

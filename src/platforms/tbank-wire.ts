@@ -5,6 +5,7 @@ import { describeUrl, httpRequest, parseJson, retryAfterMs } from "./http.ts";
 import { isCertificateProblem } from "./tbank-tls.ts";
 import { PlatformError, type ClientDeps, type PlatformErrorKind } from "./types.ts";
 import { isRecord } from "../guards.ts";
+import { clip, makeRedactor } from "../redact.ts";
 
 /** Production REST root (§1.1: the gateway serves `<host>/rest/<package>.<Service>/<Method>`). */
 export const TBANK_DEFAULT_BASE_URL = "https://invest-public-api.tbank.ru/rest";
@@ -183,9 +184,9 @@ function toPlatformError(failure: Failure, headers: Headers, nowMs: number, what
 }
 
 function describeFailure(failure: Failure, trackingId: string, token: string): string {
-  // The server's text is not secret, but it is untrusted: one line, bounded, never echoing the token.
-  const text = failure.text.replace(/\s+/g, " ").slice(0, 120);
-  const safe = token.length >= 4 ? text.split(token).join("***") : text;
+  // The server's text is untrusted: one line, the token taken out before the clip could cut it, then bounded.
+  const text = failure.text.replace(/\s+/g, " ");
+  const safe = clip(makeRedactor([token])(text), 120);
   const parts = [`HTTP ${failure.status}`, failure.code ? `code ${failure.code}` : "", safe, trackingId ? `tracking id ${trackingId}` : ""];
   return parts.filter((part) => part !== "").join(", ");
 }

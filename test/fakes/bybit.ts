@@ -3,7 +3,7 @@
 // Bybit's wire format: the retCode envelope, amounts as strings, "" for absent values, real error bodies.
 // State is plain data that tests change between calls (balances, prices, key, clock, forced faults).
 import { add, dec, mul, sum, toFixed, type Decimal } from "../../src/money.ts";
-import { startFake, type RecordedRequest } from "./server.ts";
+import { fillEchoes, jsonEscape, startFake, type RecordedRequest } from "./server.ts";
 
 export interface FakeUnifiedCoin {
   readonly coin: string;
@@ -35,7 +35,11 @@ export interface FakeBybitKey {
   expiredAt: string;
 }
 
-/** A forced answer for one path: an HTTP status/body (gateway level, before auth) or a retCode (after auth). */
+/**
+ * A forced answer for one path: an HTTP status/body (gateway level, before auth) or a retCode (after auth).
+ * `body` and `retMsg` may quote the request's credentials, as Bybit's apiKey[…] and origin_string[…] echoes do:
+ * {{apiKey}} is the X-BAPI-API-KEY received, {{apiSecret}} the key's secret.
+ */
 export interface FakeFault {
   readonly path: string;
   /** How many requests it applies to; forever when absent. */
@@ -150,8 +154,10 @@ export async function startBybitFake(state: BybitFakeState = realisticBybitAccou
     "/v5/*": async (request) => {
       const fault = takeFault(state, request.path);
       if (fault?.delayMs) await Bun.sleep(fault.delayMs);
+      const echoes = { apiKey: request.headers.get("x-bapi-api-key") ?? "", apiSecret: state.key.apiSecret };
       if (fault?.status !== undefined || fault?.body !== undefined) {
-        return new Response(fault.body ?? `<html><body><h1>${fault.status} Bad Gateway</h1></body></html>`, {
+        const body = fault.body === undefined ? undefined : fillEchoes(fault.body, echoes, fault.body.startsWith("{") ? jsonEscape : undefined);
+        return new Response(body ?? `<html><body><h1>${fault.status} Bad Gateway</h1></body></html>`, {
           status: fault.status ?? 200,
           headers: { "content-type": fault.body?.startsWith("{") ? "application/json" : "text/html", ...fault.headers },
         });
@@ -170,7 +176,7 @@ export async function startBybitFake(state: BybitFakeState = realisticBybitAccou
       if (!route) return new Response("404 page not found", { status: 404 });
       const rejection = authenticate(state, request, now());
       if (rejection) return envelope(rejection.retCode, rejection.retMsg);
-      if (fault?.retCode !== undefined) return envelope(fault.retCode, fault.retMsg ?? "forced error", {}, fault.headers);
+      if (fault?.retCode !== undefined) return envelope(fault.retCode, fillEchoes(fault.retMsg ?? "forced error", echoes), {}, fault.headers);
       if (request.path.startsWith("/v5/asset/transfer/") && (state.key.permissions["Wallet"] ?? []).length === 0) {
         return envelope(10005, "Permission denied, please check your API key permissions.");
       }

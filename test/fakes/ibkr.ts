@@ -3,7 +3,7 @@
 // query id, reference code, v=3, User-Agent) and its rate limit (1 request/s and 10/min per token, then a
 // 10-minute penalty box answering 1018), measured on the test's injected clock.
 import { realisticIbkrStatement } from "./ibkr-statements.ts";
-import { startFake, type FakeServer, type RecordedRequest } from "./server.ts";
+import { fillEchoes, startFake, type FakeServer, type RecordedRequest } from "./server.ts";
 
 export const FLEX_PATH = "/AccountManagement/FlexWebService";
 /** Where the fake's <Url> points when `statementUrl` is "alternate-path" (IBKR answers with another host). */
@@ -48,6 +48,11 @@ export interface IbkrFakeState {
   serverErrors: number;
   /** GetStatement answers this code after the in-progress polls; null = the statement. */
   getError: number | null;
+  /**
+   * The <ErrorMessage> of the sendError/getError answers instead of IBKR's own text; null = IBKR's. {{token}} and
+   * {{query}} quote the token and the raw query string the request carried (XML-escaped, as IBKR would).
+   */
+  errorMessage: string | null;
   /** Where <Url> points: this fake's GetStatement, another path of this fake, nowhere (omitted), or a foreign host. */
   statementUrl: "same" | "alternate-path" | "omit" | "foreign";
   enforceRateLimit: boolean;
@@ -85,6 +90,7 @@ export async function startIbkrFake(initial: Partial<IbkrFakeState> & Pick<IbkrF
     sendErrorTimes: null,
     serverErrors: 0,
     getError: null,
+    errorMessage: null,
     statementUrl: "same",
     enforceRateLimit: true,
     ...initial,
@@ -135,8 +141,9 @@ export async function startIbkrFake(initial: Partial<IbkrFakeState> & Pick<IbkrF
     [`GET ${FLEX_PATH}/SendRequest`]: (request) => {
       const refused = gate(request) ?? (request.query.get("q") === state.queryId ? state.sendError : 1014);
       if (refused !== null) {
+        const message = errorMessage(request, refused === state.sendError);
         if (refused === state.sendError && state.sendErrorTimes !== null && --state.sendErrorTimes <= 0) state.sendError = null;
-        return answer(request, "SendRequest", refused, flexStatusXml(refused));
+        return answer(request, "SendRequest", refused, flexStatusXml(refused, message));
       }
       const reference = String(nextReference++);
       pollsLeft.set(reference, state.inProgressPolls);
@@ -161,8 +168,14 @@ export async function startIbkrFake(initial: Partial<IbkrFakeState> & Pick<IbkrF
       pollsLeft.set(reference, left - 1);
       return answer(request, "GetStatement", 1019, flexStatusXml(1019));
     }
-    if (state.getError !== null) return answer(request, "GetStatement", state.getError, flexStatusXml(state.getError));
+    if (state.getError !== null) return answer(request, "GetStatement", state.getError, flexStatusXml(state.getError, errorMessage(request, true)));
     return answer(request, "GetStatement", "statement", state.statement, state.statementContentType);
+  }
+
+  /** The forced ErrorMessage for an answer with a forced code, or undefined for IBKR's own text. */
+  function errorMessage(request: RecordedRequest, forced: boolean): string | undefined {
+    if (!forced || state.errorMessage === null) return undefined;
+    return fillEchoes(state.errorMessage, { token: request.query.get("t") ?? "", query: request.rawQuery }, xmlEscape);
   }
 
   return { baseUrl: `${server.url}${FLEX_PATH}`, state, calls, violations, server, stop: () => server.stop() };
@@ -172,6 +185,10 @@ export async function startIbkrFake(initial: Partial<IbkrFakeState> & Pick<IbkrF
 export function flexStatusXml(code: number, message = FLEX_MESSAGES[code] ?? "Unknown error."): string {
   const status = code === 1019 || code === 1001 ? "Warn" : "Fail";
   return `<FlexStatementResponse timestamp='14 March, 2026 06:02 AM EDT'>\n<Status>${status}</Status>\n<ErrorCode>${code}</ErrorCode>\n<ErrorMessage>${message}</ErrorMessage>\n</FlexStatementResponse>\n`;
+}
+
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** SendRequest's success answer; the real one wraps <Url> in newlines. */

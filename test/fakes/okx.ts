@@ -4,7 +4,7 @@
 // [OKX V5 docs: overview "REST authentication", error-code; reference/exchanges.md §2]
 import { createHmac } from "node:crypto";
 import { add, dec, div, mul, parseDecimal, round, sum, toFixed, toPlainString, type Decimal } from "../../src/money.ts";
-import { startFake, type FakeServer, type RecordedRequest } from "./server.ts";
+import { fillEchoes, jsonEscape, startFake, type FakeServer, type RecordedRequest } from "./server.ts";
 
 export interface OkxFakeTradingCoin {
   readonly ccy: string;
@@ -19,7 +19,11 @@ export interface OkxFakeFundingCoin {
   readonly bal: string;
 }
 
-/** A forced answer: an error body, a 5xx, or a delay before the normal answer. */
+/**
+ * A forced answer: an error body, a 5xx, or a delay before the normal answer. `body` may quote the request's
+ * credentials, as an error naming the key or passphrase would: {{apiKey}} and {{passphrase}} are the
+ * OK-ACCESS-KEY and OK-ACCESS-PASSPHRASE received, {{apiSecret}} the key's secret (JSON-escaped in a JSON body).
+ */
 export interface OkxFakeFault {
   /** Only requests to this path; undefined: every signed endpoint. */
   readonly path?: string;
@@ -132,7 +136,11 @@ export async function startOkxFake(state: OkxFakeState = okxFakeState()): Promis
   const signed = (answer: (state: OkxFakeState, request: RecordedRequest) => Response) => async (request: RecordedRequest) => {
     const fault = takeFault(state, request.path);
     if (fault?.delayMs) await Bun.sleep(fault.delayMs);
-    if (fault?.status !== undefined) return new Response(fault.body ?? "", { status: fault.status, headers: fault.headers });
+    if (fault?.status !== undefined) {
+      const echoes = { apiKey: request.headers.get("OK-ACCESS-KEY") ?? "", passphrase: request.headers.get("OK-ACCESS-PASSPHRASE") ?? "", apiSecret: state.apiSecret };
+      const body = fillEchoes(fault.body ?? "", echoes, fault.body?.startsWith("{") ? jsonEscape : undefined);
+      return new Response(body, { status: fault.status, headers: fault.headers });
+    }
     return authError(state, request) ?? answer(state, request);
   };
   const server: FakeServer = await startFake({

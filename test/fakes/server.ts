@@ -78,6 +78,21 @@ export async function startFake(routes: Record<string, FakeHandler>, options: Fa
   };
 }
 
+/**
+ * A fault's text with `{{name}}` placeholders filled from what the request carried ({{apiKey}}, {{token}} …):
+ * how a test makes an upstream error quote the caller's credentials, as some APIs and proxies do. `escape`
+ * encodes each value for where it lands (JSON, XML), as a server building its answer would.
+ */
+export function fillEchoes(text: string, values: Readonly<Record<string, string>>, escape: (value: string) => string = (value) => value): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
+    const value = values[name];
+    return value === undefined ? whole : escape(value);
+  });
+}
+
+/** A value as it appears inside a JSON string literal. */
+export const jsonEscape = (value: string): string => JSON.stringify(value).slice(1, -1);
+
 /** Routes ending in "/*" match any path below them. */
 function findPrefix(table: Map<string, FakeHandler>, method: string, path: string): FakeHandler | undefined {
   for (const [key, handler] of table) {

@@ -2,7 +2,7 @@
 // Bearer token checked, JSON bodies validated like the gateway does (unknown fields, missing accountId), answers in
 // the production wire format (int64 as strings, signed nano, lowercase currency, enum strings, x-tracking-id and
 // x-ratelimit-* headers) and errors as `{code: <gRPC>, message, description: "<T-Invest code>"}` (§1.7).
-import { startFake, type FakeServer, type RecordedRequest } from "./server.ts";
+import { fillEchoes, startFake, type FakeServer, type RecordedRequest } from "./server.ts";
 
 export interface FakeMoneyValue {
   readonly currency: string;
@@ -32,6 +32,8 @@ export interface FakeTbankFailure {
   readonly headers?: Readonly<Record<string, string>>;
   /** Replaces the whole body (e.g. the code in `message` instead of `description`). */
   readonly body?: unknown;
+  /** Replaces the table's message; {{token}} quotes the token the request carried (a gateway echoing it). */
+  readonly message?: string;
 }
 
 export interface TbankFakeState {
@@ -149,7 +151,11 @@ function answer(state: TbankFakeState, windows: Map<string, { start: number; cou
   const forced = state.failures.findIndex((failure) => failure.method === undefined || failure.method === method);
   if (forced >= 0) {
     const [failure] = state.failures.splice(forced, 1);
-    if (failure) return tinvestError(failure.code, { ...rateHeaders, ...failure.headers }, failure.status, failure.body);
+    if (failure) {
+      const token = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
+      const message = failure.message === undefined ? undefined : fillEchoes(failure.message, { token });
+      return tinvestError(failure.code, { ...rateHeaders, ...failure.headers }, failure.status, failure.body, message);
+    }
   }
   if (window.count > limit) return tinvestError("80002", rateHeaders);
   if (!(request.headers.get("content-type") ?? "").startsWith("application/json")) {
@@ -218,9 +224,9 @@ function getPortfolio(state: TbankFakeState, body: Record<string, unknown>, head
   );
 }
 
-function tinvestError(code: string, headers: Record<string, string>, status?: number, body?: unknown): Response {
-  const [tableStatus, grpcCode, message] = TBANK_ERRORS[code] ?? [400, 3, "fake: unlisted error"];
-  return json(status ?? tableStatus, body ?? { code: grpcCode, message, description: code }, headers);
+function tinvestError(code: string, headers: Record<string, string>, status?: number, body?: unknown, message?: string): Response {
+  const [tableStatus, grpcCode, tableMessage] = TBANK_ERRORS[code] ?? [400, 3, "fake: unlisted error"];
+  return json(status ?? tableStatus, body ?? { code: grpcCode, message: message ?? tableMessage, description: code }, headers);
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {

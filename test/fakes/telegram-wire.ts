@@ -3,7 +3,7 @@
 // arrays and objects are JSON-serialized), the {ok, result} / {ok, error_code, description} answers,
 // setMyCommands' validation, and bot_command entities for the messages tests push.
 import type { BotCommand, MessageEntity, UserFromGetMe } from "grammy/types";
-import type { RecordedRequest } from "./server.ts";
+import { fillEchoes, type RecordedRequest } from "./server.ts";
 
 export type Params = Record<string, unknown>;
 
@@ -46,9 +46,10 @@ export function fail(errorCode: number, description: string, parameters?: Telegr
   return Response.json(body, { status: errorCode });
 }
 
-/** An injected failure with Telegram's usual description for its code. */
-export function failureResponse(failure: TelegramFailure): Response {
-  return fail(failure.error_code, failure.description ?? defaultDescription(failure), failure.parameters);
+/** An injected failure with Telegram's usual description for its code; {{token}} in a description quotes the request's token. */
+export function failureResponse(failure: TelegramFailure, token: string): Response {
+  const description = failure.description === undefined ? defaultDescription(failure) : fillEchoes(failure.description, { token });
+  return fail(failure.error_code, description, failure.parameters);
 }
 
 /** A string parameter (numbers and booleans from JSON count, as Telegram converts them). */

@@ -245,7 +245,7 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     }
     const failure = failures.get(method.toLowerCase())?.shift();
     const handler = methods[method.toLowerCase()];
-    const response = failure ? failureResponse(failure) : handler ? handler(params) : fail(404, "Not Found");
+    const response = failure ? failureResponse(failure, token) : handler ? handler(params) : fail(404, "Not Found");
     notify();
     return response;
   };
