@@ -3,9 +3,12 @@
 //   query (IBKR's token) to whatever host a 3xx names, up to 20 times. Here a redirect is followed only when the
 //   caller allows it (requests without credentials), only within the origin the request started at, and at most
 //   `maxRedirects` times; anything else is returned as an outcome of its own, and the target is never asked.
-// - Size. The body is read as a stream and dropped as soon as its size passes `maxBodyBytes`. fetch inflates
-//   gzip/deflate/br/zstd while the body is read, so the count is of decoded bytes, what would land in memory:
-//   a 1 GB gzip bomb costs no more than the cap.
+// - Size. The body is read as a stream and dropped as soon as its decoded size passes `maxBodyBytes`: a 1 GB
+//   gzip bomb costs no more than the cap. The decoding is done here, not by fetch: Bun 1.4.5's fetch inflates
+//   whatever compressed bytes it holds when the connection ends, and cancelling the body ends it, so a bomb
+//   refused at 4 MiB still took pfbot past 250 MB (bench/bomb.ts). With `decompress: false` fetch hands over
+//   the bytes as sent; DecompressionStream inflates them only as fast as they are read. Only gzip and deflate
+//   are asked for, so anything else (br, zstd) is a server answering in an encoding nobody accepted.
 import type { FetchFn } from "./platforms/types.ts";
 
 export interface BoundedFetchLimits {
@@ -27,7 +30,9 @@ export type BoundedOutcome =
       /** "not-allowed": the caller follows none; "other-origin": it leaves the origin; "too-many": past maxRedirects. */
       readonly reason: "not-allowed" | "other-origin" | "too-many";
     }
-  | { readonly kind: "too-large"; readonly status: number; readonly where: string };
+  | { readonly kind: "too-large"; readonly status: number; readonly where: string }
+  /** A Content-Encoding other than the gzip and deflate asked for. */
+  | { readonly kind: "unknown-encoding"; readonly status: number; readonly where: string; readonly encoding: string };
 
 /** Same-origin redirects a request without credentials follows (platform market data, the Bank of Russia feeds). */
 export const PUBLIC_MAX_REDIRECTS = 3;
@@ -40,11 +45,22 @@ export async function boundedFetch(fetchFn: FetchFn, url: string, init: RequestI
     // Our own abort, so a refused body also closes its connection rather than leaving it to drain.
     const stop = new AbortController();
     const signal = init.signal ? AbortSignal.any([init.signal, stop.signal]) : stop.signal;
-    const response = await fetchFn(current.href, { ...init, signal, redirect: "manual" });
+    const headers = new Headers(init.headers);
+    headers.set("Accept-Encoding", ACCEPTED_ENCODINGS);
+    const rawInit: RequestInit & { decompress: boolean } = { ...init, headers, signal, redirect: "manual", decompress: false };
+    const response = await fetchFn(current.href, rawInit);
     const where = current.origin + current.pathname;
     const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
     if (location === null) {
-      const bytes = await readWithin(response, limits.maxBodyBytes);
+      const encoding = (response.headers.get("content-encoding") ?? "identity").trim().toLowerCase() || "identity";
+      const format = DECODERS.get(encoding);
+      if (format === undefined) {
+        await response.body?.cancel().catch(() => undefined);
+        stop.abort();
+        return { kind: "unknown-encoding", status: response.status, where, encoding: encoding.slice(0, 40) };
+      }
+      const body = format === null || response.body === null ? response.body : response.body.pipeThrough(new DecompressionStream(format));
+      const bytes = await readWithin(body, limits.maxBodyBytes);
       if (bytes !== null) return { kind: "response", status: response.status, headers: response.headers, bytes };
       stop.abort();
       return { kind: "too-large", status: response.status, where };
@@ -66,13 +82,21 @@ export function describeBytes(bytes: number): string {
 }
 
 const MiB = 1024 * 1024;
+const ACCEPTED_ENCODINGS = "gzip, deflate";
+/** Content-Encoding → DecompressionStream format; null for a body sent as is. */
+const DECODERS = new Map<string, "gzip" | "deflate" | null>([
+  ["identity", null],
+  ["gzip", "gzip"],
+  ["x-gzip", "gzip"],
+  ["deflate", "deflate"],
+]);
 /** 3xx answers that carry a Location to go to (300 and 304 do not). */
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** The whole body, or null (and the stream cancelled) once it passes `limit` bytes. */
-async function readWithin(response: Response, limit: number): Promise<Uint8Array | null> {
-  if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
+async function readWithin(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array | null> {
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

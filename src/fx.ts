@@ -160,6 +160,7 @@ async function fetchFeed(options: FxSourceOptions, feed: Feed, signal: AbortSign
     const init = { method: "GET", headers: { Accept: feed.accept, "User-Agent": USER_AGENT }, signal: AbortSignal.any([signal, timeout]) };
     const response = await boundedFetch(options.fetch, feed.url, init, { maxRedirects: PUBLIC_MAX_REDIRECTS, maxBodyBytes: FEED_MAX_BYTES });
     if (response.kind === "too-large") return { ok: false, problem: `a response larger than ${describeBytes(FEED_MAX_BYTES)} from ${feed.url}, not read` };
+    if (response.kind === "unknown-encoding") return { ok: false, problem: `a response in an encoding not asked for (${response.encoding}) from ${feed.url}` };
     if (response.kind === "redirect") {
       const what = response.reason === "too-many" ? `more than ${PUBLIC_MAX_REDIRECTS} redirects` : `a redirect to another host (${response.target ?? "not a URL"}), not followed`;
       return { ok: false, problem: `${what} from ${feed.url}: check ${feed.variable}` };

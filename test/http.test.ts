@@ -1,4 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
+import { brotliCompressSync, deflateSync as zlibDeflate } from "node:zlib";
 import { httpRequest, retryAfterMs } from "../src/platforms/http.ts";
 import type { ClientDeps } from "../src/platforms/types.ts";
 import { hugeBody, MiB } from "./fakes/hostile.ts";
@@ -101,4 +102,18 @@ test("a redirect is never retried like a 5xx, and never followed without maxRedi
   expect(sleeps).toEqual([]);
   const followed = await httpRequest(deps(fake.url), "bybit", `${fake.url}/x`, { signal: signal(), maxRedirects: 1 });
   expect(followed.text).toBe("ok");
+});
+
+test("gzip and deflate answers are decoded; an encoding not asked for (br) is a bad response", async () => {
+  const json = JSON.stringify({ retCode: 0, result: { list: ["BTCUSDT"] } });
+  fake = await startFake({
+    "/gzip": () => new Response(Bun.gzipSync(json), { headers: { "Content-Encoding": "gzip" } }),
+    "/deflate": () => new Response(zlibDeflate(json), { headers: { "Content-Encoding": "deflate" } }),
+    "/br": () => new Response(brotliCompressSync(json), { headers: { "Content-Encoding": "br" } }),
+  });
+  for (const path of ["/gzip", "/deflate"]) expect((await httpRequest(deps(fake.url), "bybit", `${fake.url}${path}`, { signal: signal() })).text).toBe(json);
+  expect(fake.requests[0]!.headers.get("accept-encoding")).toBe("gzip, deflate");
+  const error = await expectPlatformError(httpRequest(deps(fake.url), "tbank", `${fake.url}/br`, { signal: signal() }));
+  expect(error.kind).toBe("bad-response");
+  expect(error.message).toBe(`T-Bank sent a response in an encoding pfbot did not ask for (br, HTTP 200 from ${fake.url}/br): check TBANK_BASE_URL`);
 });

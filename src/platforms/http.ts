@@ -140,7 +140,7 @@ export function describeUrl(url: string): string {
   }
 }
 
-/** A redirect not followed or a body over the cap, as the error that says what to check. */
+/** A redirect not followed, a body over the cap or in an encoding not asked for, as the error that says what to check. */
 function refusal(platform: PlatformId, outcome: Exclude<BoundedOutcome, { kind: "response" }>, limits: { maxRedirects: number; maxBodyBytes: number }): PlatformError {
   const name = PLATFORM_NAMES[platform];
   const variable = BASE_URL_VARIABLES[platform];
@@ -151,6 +151,14 @@ function refusal(platform: PlatformId, outcome: Exclude<BoundedOutcome, { kind: 
       "bad-response",
       `${name} sent a response larger than ${describeBytes(limits.maxBodyBytes)} (HTTP ${outcome.status} from ${outcome.where}); pfbot stopped reading it: check ${variable}${query}`,
       "too-large",
+    );
+  }
+  if (outcome.kind === "unknown-encoding") {
+    return new PlatformError(
+      platform,
+      "bad-response",
+      `${name} sent a response in an encoding pfbot did not ask for (${outcome.encoding}, HTTP ${outcome.status} from ${outcome.where}): check ${variable}`,
+      "encoding",
     );
   }
   const to = outcome.target ?? "an address that is not a URL";
