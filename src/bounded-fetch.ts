@@ -6,7 +6,7 @@
 // - Size. The body is read as a stream and dropped as soon as its decoded size passes `maxBodyBytes`: a 1 GB
 //   gzip bomb costs no more than the cap. The decoding is done here, not by fetch: Bun 1.4.5's fetch inflates
 //   whatever compressed bytes it holds when the connection ends, and cancelling the body ends it, so a bomb
-//   refused at 4 MiB still took pfbot past 250 MB (bench/bomb.ts). With `decompress: false` fetch hands over
+//   refused at 4 MiB still took pfbot to 190-430 MiB (bench/bomb.ts). With `decompress: false` fetch hands over
 //   the bytes as sent; DecompressionStream inflates them only as fast as they are read. Only gzip and deflate
 //   are asked for, so anything else (br, zstd) is a server answering in an encoding nobody accepted.
 import type { FetchFn } from "./platforms/types.ts";
