@@ -13,8 +13,9 @@ export interface AppContext {
   readonly out: (text: string) => void;
 }
 
-export async function runApp(args: CliArgs, version: string): Promise<number> {
-  const source = readEnvSource(process.env, process.cwd(), args.envFile);
+/** `env`: the process environment as it was at start (main.ts blanks one variable before anything runs). */
+export async function runApp(args: CliArgs, version: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+  const source = readEnvSource(env, process.cwd(), args.envFile);
   if ("error" in source) {
     process.stderr.write(`pfbot: ${source.error}\n`);
     return 2;

@@ -37,8 +37,10 @@ export interface Config {
   readonly listenPort: number;
   /** Every configured secret value, for log redaction. */
   readonly secrets: readonly string[];
-  /** Accepted but worth saying (e.g. FX_PROVIDER=ECB). */
+  /** Accepted but worth saying (e.g. FX_PROVIDER=ECB); logged at start-up. Includes `leakySettings`. */
   readonly warnings: readonly string[];
+  /** Settings that make Bun print secrets (BUN_CONFIG_VERBOSE_FETCH): a problem for --check. */
+  readonly leakySettings: readonly string[];
   /** The env file that was read, if any (for --check's permission audit). */
   readonly envFile: string | null;
 }
@@ -81,7 +83,8 @@ export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult 
   }
   if (errors.length > 0 || !settings) return { ok: false, errors, secrets };
 
-  const warnings: string[] = [];
+  const leakySettings = leakySettingsIn(env);
+  const warnings: string[] = [...leakySettings];
   let provider: FxProvider = "CBR";
   if (settings.FX_PROVIDER === "ECB") {
     warnings.push("FX_PROVIDER=ECB: the ECB has published no RUB rate since March 2022; using the Bank of Russia (CBR) instead");
@@ -126,6 +129,7 @@ export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult 
     listenPort: settings.LISTEN_PORT,
     secrets,
     warnings,
+    leakySettings,
     envFile: source.file,
   };
   return { ok: true, config };
@@ -210,6 +214,19 @@ function telegramProblems(env: Record<string, string>, needs: ConfigNeeds): stri
   return ["TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID"]
     .filter((name) => env[name] === undefined)
     .map((name) => `${name} is required to send messages (or use --dry-run to print instead)`);
+}
+
+/**
+ * Bun prints every fetch's request headers (API keys, signatures, bearer tokens) to stderr, and so to the journal,
+ * when BUN_CONFIG_VERBOSE_FETCH is "curl", "true" or "1". main.ts turns it off for pfbot's own requests; it is still
+ * reported, from the environment or the env file, since it has no place in either.
+ */
+function leakySettingsIn(env: Record<string, string>): string[] {
+  const verbose = env.BUN_CONFIG_VERBOSE_FETCH;
+  if (verbose === undefined) return [];
+  return [
+    `BUN_CONFIG_VERBOSE_FETCH=${verbose.slice(0, 20)} is set: Bun would print every request's headers, API keys and signatures included; pfbot turns it off for its own requests, but remove it from the environment and the env file`,
+  ];
 }
 
 /** An empty value counts as unset, as in the original bot's .env template. */

@@ -3,6 +3,7 @@
 // up to 4 days old (long holidays) when both fail. Never a guessed or built-in rate: no answer means unavailable.
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { boundedFetch, describeBytes, PUBLIC_MAX_REDIRECTS } from "./bounded-fetch.ts";
 import { div, mul, type Decimal, type Money } from "./money.ts";
 import { parseCbrMirrorJson, parseCbrXml, parseRatesCache, serializeRatesCache, type ParseOutcome } from "./fx-parse.ts";
 import { silentLogger, type Logger } from "./log.ts";
@@ -129,9 +130,13 @@ export function toRub(money: Money, rates: FxRates): Decimal | null {
 
 const ONE: Decimal = Object.freeze({ coef: 1n, scale: 0 });
 const USER_AGENT = "pfbot (self-hosted portfolio bot)";
+/** Both feeds answer under 10 KB (the DDoS-Guard page too); anything past this is not a rate list. */
+const FEED_MAX_BYTES = 1024 * 1024;
 
 interface Feed {
   readonly name: FxSourceName;
+  /** The variable holding the feed's address, named when its answer points elsewhere. */
+  readonly variable: "CBR_BASE_URL" | "CBR_MIRROR_BASE_URL";
   readonly url: string;
   readonly accept: string;
   readonly parse: (bytes: Uint8Array) => ParseOutcome;
@@ -140,31 +145,36 @@ interface Feed {
 function feedsFor(options: FxSourceOptions): Feed[] {
   const mirror: Feed = {
     name: "CBR mirror",
+    variable: "CBR_MIRROR_BASE_URL",
     url: `${trimSlash(options.mirrorBaseUrl)}/daily_json.js`,
     accept: "application/json",
     parse: (bytes) => parseCbrMirrorJson(new TextDecoder().decode(bytes)),
   };
   if (options.provider === "CBR_MIRROR") return [mirror];
-  const cbr: Feed = { name: "CBR", url: `${trimSlash(options.cbrBaseUrl)}/scripts/XML_daily.asp`, accept: "application/xml", parse: parseCbrXml };
+  const cbr: Feed = { name: "CBR", variable: "CBR_BASE_URL", url: `${trimSlash(options.cbrBaseUrl)}/scripts/XML_daily.asp`, accept: "application/xml", parse: parseCbrXml };
   return [cbr, mirror];
 }
 
-/** One GET, no retry: the other feed (or the cache) is the fallback, and a report should not wait on retries. */
+/**
+ * One GET, no retry: the other feed (or the cache) is the fallback, and a report should not wait on retries.
+ * A public request, so it follows a few redirects within the feed's host, never to another one.
+ */
 async function fetchFeed(options: FxSourceOptions, feed: Feed, signal: AbortSignal): Promise<ParseOutcome> {
   if (signal.aborted) return { ok: false, problem: "cancelled" };
   const timeout = AbortSignal.timeout(options.timeoutMs);
   try {
-    const response = await options.fetch(feed.url, {
-      method: "GET",
-      headers: { Accept: feed.accept, "User-Agent": USER_AGENT },
-      signal: AbortSignal.any([signal, timeout]),
-      redirect: "follow",
-    });
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const init = { method: "GET", headers: { Accept: feed.accept, "User-Agent": USER_AGENT }, signal: AbortSignal.any([signal, timeout]) };
+    const response = await boundedFetch(options.fetch, feed.url, init, { maxRedirects: PUBLIC_MAX_REDIRECTS, maxBodyBytes: FEED_MAX_BYTES });
+    if (response.kind === "too-large") return { ok: false, problem: `a response larger than ${describeBytes(FEED_MAX_BYTES)} from ${feed.url}, not read` };
+    if (response.kind === "unknown-encoding") return { ok: false, problem: `a response in an encoding not asked for (${response.encoding}) from ${feed.url}` };
+    if (response.kind === "redirect") {
+      const what = response.reason === "too-many" ? `more than ${PUBLIC_MAX_REDIRECTS} redirects` : `a redirect to another host (${response.target ?? "not a URL"}), not followed`;
+      return { ok: false, problem: `${what} from ${feed.url}: check ${feed.variable}` };
+    }
     // cbr.ru behind DDoS-Guard answers 403, or 200 with an HTML challenge that the parsers recognise by its body
     // (brokers.md §3.1); the body decides rather than Content-Type, which proxies rewrite.
     if (response.status !== 200) return { ok: false, problem: `HTTP ${response.status} from ${feed.url}` };
-    const outcome = feed.parse(bytes);
+    const outcome = feed.parse(response.bytes);
     return outcome.ok ? outcome : { ok: false, problem: `${outcome.problem} from ${feed.url}` };
   } catch (error) {
     if (timeout.aborted) return { ok: false, problem: `no answer within ${options.timeoutMs / 1000} s from ${feed.url}` };

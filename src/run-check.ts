@@ -25,7 +25,8 @@ export async function runCheckMode(context: AppContext): Promise<number> {
     Promise.all(clients.map((client) => auditOne(client, platformDeadlineMs(config, client.id)))),
     checkTelegram(config, log.redact),
   ]);
-  const lines = [...envFileLines(config), ...audits, telegram];
+  const leaks = config.leakySettings.map((text): CheckLine => ({ status: "warn", text }));
+  const lines = [...leaks, ...envFileLines(config), ...audits, telegram];
   for (const line of lines) context.out(renderLine(line));
   const problems = lines.filter((line) => line.status !== "ok").length;
   context.out(problems === 0 ? "All good." : `${problems} problem${problems === 1 ? "" : "s"} found.`);

@@ -1,6 +1,8 @@
 import { afterEach, expect, test } from "bun:test";
+import { brotliCompressSync, deflateSync as zlibDeflate } from "node:zlib";
 import { httpRequest, retryAfterMs } from "../src/platforms/http.ts";
 import type { ClientDeps } from "../src/platforms/types.ts";
+import { hugeBody, MiB } from "./fakes/hostile.ts";
 import { type FakeServer, startFake } from "./fakes/server.ts";
 import { expectPlatformError } from "./support.ts";
 
@@ -14,7 +16,6 @@ function deps(baseUrl: string, timeoutMs = 2_000, sleeps: number[] = []): Client
   return { baseUrl, fetch, now: () => Date.parse("2026-11-24T10:00:00Z"), timeoutMs, sleep: async (ms) => void sleeps.push(ms) };
 }
 const signal = () => new AbortController().signal;
-
 
 test("5xx is retried with backoff and then succeeds", async () => {
   let calls = 0;
@@ -76,4 +77,43 @@ test("retryAfterMs reads seconds and HTTP dates", () => {
   expect(retryAfterMs(new Headers({ "retry-after": "Tue, 24 Nov 2026 10:00:30 GMT" }), now)).toBe(30_000);
   expect(retryAfterMs(new Headers(), now)).toBeNull();
   expect(retryAfterMs(new Headers({ "retry-after": "soon" }), now)).toBeNull();
+});
+
+test("the body cap is per platform and exact: 8 MiB passes for IBKR but not for OKX; the cap itself passes", async () => {
+  fake = await startFake({ "/8": () => hugeBody(8 * MiB), "/4": () => hugeBody(4 * MiB) });
+  expect((await httpRequest(deps(fake.url), "ibkr", `${fake.url}/8`, { signal: signal() })).bytes.byteLength).toBe(8 * MiB);
+  expect((await httpRequest(deps(fake.url), "okx", `${fake.url}/4`, { signal: signal() })).bytes.byteLength).toBe(4 * MiB);
+  const error = await expectPlatformError(httpRequest(deps(fake.url), "okx", `${fake.url}/8`, { signal: signal() }));
+  expect(error.kind).toBe("bad-response");
+  expect(error.message).toBe(`OKX sent a response larger than 4 MiB (HTTP 200 from ${fake.url}/8); pfbot stopped reading it: check OKX_BASE_URL`);
+  const small = await expectPlatformError(httpRequest(deps(fake.url), "okx", `${fake.url}/4`, { signal: signal(), maxBodyBytes: MiB }));
+  expect(small.message).toContain("larger than 1 MiB");
+});
+
+test("a redirect is never retried like a 5xx, and never followed without maxRedirects", async () => {
+  fake = await startFake({ "/x": () => new Response(null, { status: 308, headers: { Location: "/y?t=SECRETTOKEN123" } }), "/y": () => new Response("ok") });
+  const sleeps: number[] = [];
+  const error = await expectPlatformError(httpRequest(deps(fake.url, 2_000, sleeps), "ibkr", `${fake.url}/x?t=SECRETTOKEN123`, { signal: signal() }));
+  expect(error.kind).toBe("config");
+  expect(error.message).toBe(
+    `IBKR answered ${fake.url}/x with a redirect (HTTP 308 to ${fake.url}); pfbot never follows a redirect with credentials: set IBKR_FLEX_BASE_URL to the address the API answers at`,
+  );
+  expect(fake.requests.map((r) => r.path)).toEqual(["/x"]);
+  expect(sleeps).toEqual([]);
+  const followed = await httpRequest(deps(fake.url), "bybit", `${fake.url}/x`, { signal: signal(), maxRedirects: 1 });
+  expect(followed.text).toBe("ok");
+});
+
+test("gzip and deflate answers are decoded; an encoding not asked for (br) is a bad response", async () => {
+  const json = JSON.stringify({ retCode: 0, result: { list: ["BTCUSDT"] } });
+  fake = await startFake({
+    "/gzip": () => new Response(Bun.gzipSync(json), { headers: { "Content-Encoding": "gzip" } }),
+    "/deflate": () => new Response(zlibDeflate(json), { headers: { "Content-Encoding": "deflate" } }),
+    "/br": () => new Response(brotliCompressSync(json), { headers: { "Content-Encoding": "br" } }),
+  });
+  for (const path of ["/gzip", "/deflate"]) expect((await httpRequest(deps(fake.url), "bybit", `${fake.url}${path}`, { signal: signal() })).text).toBe(json);
+  expect(fake.requests[0]!.headers.get("accept-encoding")).toBe("gzip, deflate");
+  const error = await expectPlatformError(httpRequest(deps(fake.url), "tbank", `${fake.url}/br`, { signal: signal() }));
+  expect(error.kind).toBe("bad-response");
+  expect(error.message).toBe(`T-Bank sent a response in an encoding pfbot did not ask for (br, HTTP 200 from ${fake.url}/br): check TBANK_BASE_URL`);
 });

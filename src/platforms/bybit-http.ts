@@ -2,7 +2,7 @@
 // Bybit's error codes and HTTP statuses to PlatformErrors that tell the user what to fix.
 // [Bybit V5 docs: guide.mdx "Authentication", error.mdx, rate-limit.mdx; see reference/exchanges.md §1.3, §1.7]
 import { clip, makeRedactor, type Redact } from "../redact.ts";
-import { httpRequest, parseJson, retryAfterMs, type HttpResponse } from "./http.ts";
+import { httpRequest, parseJson, PUBLIC_MAX_REDIRECTS, retryAfterMs, type HttpResponse } from "./http.ts";
 import { PlatformError, type ClientDeps, type PlatformErrorKind } from "./types.ts";
 
 export interface BybitCredentials {
@@ -49,10 +49,11 @@ export function createBybitTransport(deps: ClientDeps, credentials: BybitCredent
   let offsetMs = 0;
   let resyncing: Promise<void> | null = null;
 
-  const get = async (path: string, query: string, signal: AbortSignal, headers: Record<string, string>): Promise<Envelope> => {
+  /** `headers` null: a public request, which may follow a few same-host redirects; signed ones follow none. */
+  const get = async (path: string, query: string, signal: AbortSignal, headers: Record<string, string> | null): Promise<Envelope> => {
     const url = `${base}${path}${query === "" ? "" : "?" + query}`;
     // Never a body on GET: Bybit answers HTTP 403 to "GET request with an empty json body" [guide.mdx].
-    const response = await httpRequest(deps, "bybit", url, { method: "GET", headers, signal });
+    const response = await httpRequest(deps, "bybit", url, { method: "GET", headers: headers ?? {}, signal, maxRedirects: headers === null ? PUBLIC_MAX_REDIRECTS : 0 });
     return readEnvelope(response, path, deps.now(), scrub);
   };
 
@@ -70,11 +71,11 @@ export function createBybitTransport(deps: ClientDeps, credentials: BybitCredent
   };
 
   const publicGet = async (path: string, query: string, signal: AbortSignal): Promise<Record<string, unknown>> =>
-    resultOf(await get(path, query, signal, {}), path, deps.now());
+    resultOf(await get(path, query, signal, null), path, deps.now());
 
   const resync = async (signal: AbortSignal): Promise<void> => {
     const sentAt = deps.now();
-    const envelope = await get("/v5/market/time", "", signal, {});
+    const envelope = await get("/v5/market/time", "", signal, null);
     const receivedAt = deps.now();
     const serverMs = serverTimeMs(resultOf(envelope, "/v5/market/time", receivedAt), envelope.time);
     // The server read its clock somewhere between send and receive: assume the midpoint (as NTP does).

@@ -1,9 +1,12 @@
 // Shared HTTP helper for the platform clients: a timeout per request, bounded retries with backoff
 // for 5xx and network errors (never for 4xx: a rejected key does not get better by asking again),
-// Retry-After honoured, and typed errors whose text never contains a query string (IBKR's token
-// travels in the URL).
+// Retry-After honoured, no redirect followed with credentials, a cap on the decoded body, and typed
+// errors whose text never contains a query string (IBKR's token travels in the URL).
+import { boundedFetch, describeBytes, type BoundedOutcome } from "../bounded-fetch.ts";
 import { clip } from "../redact.ts";
 import { PLATFORM_NAMES, PlatformError, type ClientDeps, type PlatformId } from "./types.ts";
+
+export { PUBLIC_MAX_REDIRECTS } from "../bounded-fetch.ts";
 
 export interface HttpRequestOptions {
   readonly method?: "GET" | "POST";
@@ -14,7 +17,35 @@ export interface HttpRequestOptions {
   readonly maxAttempts?: number;
   /** Extra CA certificates (PEM) trusted for this request, on top of the default roots. */
   readonly ca?: readonly string[];
+  /**
+   * Redirects to follow, each within the origin of `url`: only for a request that carries no credential
+   * (PUBLIC_MAX_REDIRECTS for market data). The default, 0, makes any redirect a "config" error naming the
+   * platform's base-URL variable, so a 3xx never takes a key, a signature or a token anywhere.
+   */
+  readonly maxRedirects?: number;
+  /** Largest decoded body accepted (default MAX_BODY_BYTES of the platform); a larger one is a "bad-response" error. */
+  readonly maxBodyBytes?: number;
 }
+
+/**
+ * The decoded body cap per platform, well above any real answer and far below the unit's MemoryMax=256M.
+ * JSON answers are kilobytes (every Bybit or OKX spot ticker at once is under 0.5 MB). A Flex statement with the
+ * sections pfbot reads is tens of kilobytes, but a query that also holds a year of trades can reach megabytes.
+ */
+export const MAX_BODY_BYTES: Readonly<Record<PlatformId, number>> = {
+  bybit: 4 * 1024 * 1024,
+  okx: 4 * 1024 * 1024,
+  tbank: 4 * 1024 * 1024,
+  ibkr: 16 * 1024 * 1024,
+};
+
+/** The variable that sets each platform's address: what a user fixes when the address redirects. */
+const BASE_URL_VARIABLES: Readonly<Record<PlatformId, string>> = {
+  bybit: "BYBIT_BASE_URL",
+  okx: "OKX_BASE_URL",
+  tbank: "TBANK_BASE_URL",
+  ibkr: "IBKR_FLEX_BASE_URL",
+};
 
 export interface HttpResponse {
   readonly status: number;
@@ -44,23 +75,21 @@ export async function httpRequest(
     throwIfAborted(options.signal, platform, deps.timeoutMs);
     const timeout = AbortSignal.timeout(deps.timeoutMs);
     const signal = AbortSignal.any([options.signal, timeout]);
-    let response: Response;
     try {
       const init: RequestInit & { tls?: { ca: string[] } } = {
         method: options.method ?? "GET",
         headers: options.headers,
         body: options.body,
         signal,
-        redirect: "follow",
       };
       if (options.ca && options.ca.length > 0) init.tls = { ca: [...options.ca] };
-      response = await deps.fetch(url, init);
-      const bytes = new Uint8Array(await response.arrayBuffer());
-      if (response.status < 500) {
-        return { status: response.status, headers: response.headers, bytes, text: new TextDecoder().decode(bytes) };
-      }
-      lastProblem = `HTTP ${response.status}`;
-      const wait = retryAfterMs(response.headers, deps.now());
+      const limits = { maxRedirects: options.maxRedirects ?? 0, maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES[platform] };
+      const outcome = await boundedFetch(deps.fetch, url, init, limits);
+      if (outcome.kind !== "response") throw refusal(platform, outcome, limits);
+      const { status, headers, bytes } = outcome;
+      if (status < 500) return { status, headers, bytes, text: new TextDecoder().decode(bytes) };
+      lastProblem = `HTTP ${status}`;
+      const wait = retryAfterMs(headers, deps.now());
       if (attempt === attempts || (wait !== null && wait > MAX_RETRY_AFTER_MS)) break;
       await pause(deps, options.signal, platform, wait ?? backoffMs(attempt));
     } catch (error) {
@@ -109,6 +138,44 @@ export function describeUrl(url: string): string {
     return parsed.origin + parsed.pathname;
   } catch {
     return "(invalid URL)";
+  }
+}
+
+/** A redirect not followed, a body over the cap or in an encoding not asked for, as the error that says what to check. */
+function refusal(platform: PlatformId, outcome: Exclude<BoundedOutcome, { kind: "response" }>, limits: { maxRedirects: number; maxBodyBytes: number }): PlatformError {
+  const name = PLATFORM_NAMES[platform];
+  const variable = BASE_URL_VARIABLES[platform];
+  if (outcome.kind === "too-large") {
+    const query = platform === "ibkr" ? ", and keep the Flex query (IBKR_QUERY_ID) to the sections pfbot reads: Account Information, NAV in Base, Change in NAV" : "";
+    return new PlatformError(
+      platform,
+      "bad-response",
+      `${name} sent a response larger than ${describeBytes(limits.maxBodyBytes)} (HTTP ${outcome.status} from ${outcome.where}); pfbot stopped reading it: check ${variable}${query}`,
+      "too-large",
+    );
+  }
+  if (outcome.kind === "unknown-encoding") {
+    return new PlatformError(
+      platform,
+      "bad-response",
+      `${name} sent a response in an encoding pfbot did not ask for (${outcome.encoding}, HTTP ${outcome.status} from ${outcome.where}): check ${variable}`,
+      "encoding",
+    );
+  }
+  const to = outcome.target ?? "an address that is not a URL";
+  const code = `HTTP ${outcome.status}`;
+  switch (outcome.reason) {
+    case "not-allowed":
+      return new PlatformError(
+        platform,
+        "config",
+        `${name} answered ${outcome.where} with a redirect (${code} to ${to}); pfbot never follows a redirect with credentials: set ${variable} to the address the API answers at`,
+        code,
+      );
+    case "other-origin":
+      return new PlatformError(platform, "config", `${name} redirected ${outcome.where} to another host (${to}); pfbot follows redirects only within the same host: check ${variable}`, code);
+    case "too-many":
+      return new PlatformError(platform, "config", `${name} redirected ${outcome.where} more than ${limits.maxRedirects} times: check ${variable}`, code);
   }
 }
 

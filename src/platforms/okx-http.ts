@@ -2,7 +2,7 @@
 // OKX's error codes and HTTP statuses to PlatformErrors that name the variable to fix.
 // [OKX V5 docs: overview "REST authentication", error-code; reference/exchanges.md §2.1–§2.3, §2.7]
 import { clip, makeRedactor, type Redact } from "../redact.ts";
-import { httpRequest, parseJson, retryAfterMs, type HttpResponse } from "./http.ts";
+import { httpRequest, parseJson, PUBLIC_MAX_REDIRECTS, retryAfterMs, type HttpResponse } from "./http.ts";
 import { PlatformError, type ClientDeps, type PlatformErrorKind } from "./types.ts";
 
 export interface OkxCredentials {
@@ -57,10 +57,12 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
   let resyncCount = 0;
   let resyncing: Promise<void> | null = null;
 
-  const get = async (path: string, query: string, signal: AbortSignal, headers: Record<string, string>): Promise<readonly unknown[]> => {
+  /** `headers` null: a public request, which may follow a few same-host redirects; signed ones follow none. */
+  const get = async (path: string, query: string, signal: AbortSignal, headers: Record<string, string> | null): Promise<readonly unknown[]> => {
     // One string for the URL and the signature, so what is signed is exactly what is sent [exchanges.md §3.8].
     const requestPath = query === "" ? path : `${path}?${query}`;
-    const response = await httpRequest(deps, "okx", base + requestPath, { method: "GET", headers, signal });
+    const maxRedirects = headers === null ? PUBLIC_MAX_REDIRECTS : 0;
+    const response = await httpRequest(deps, "okx", base + requestPath, { method: "GET", headers: headers ?? {}, signal, maxRedirects });
     return dataOf(response, path, deps.now(), scrub);
   };
 
@@ -78,7 +80,7 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
 
   const resync = async (signal: AbortSignal): Promise<void> => {
     const sentAt = deps.now();
-    const data = await get(OKX_TIME_PATH, "", signal, {});
+    const data = await get(OKX_TIME_PATH, "", signal, null);
     const receivedAt = deps.now();
     // OKX read its clock somewhere between send and receive: assume the midpoint, as NTP does.
     offsetMs = parseServerTimeMs(data) - Math.round((sentAt + receivedAt) / 2);
@@ -107,7 +109,7 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
       }
       return signedOnce(path, query, signal);
     },
-    publicGet: (path, query, signal) => get(path, query, signal, {}),
+    publicGet: (path, query, signal) => get(path, query, signal, null),
     clockOffsetMs: () => offsetMs,
   };
 }
