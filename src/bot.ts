@@ -4,7 +4,7 @@ import { Bot, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { BotService } from "./bot-service.ts";
 import type { Logger } from "./log.ts";
-import { type CallBounds, installApiTransformers } from "./telegram.ts";
+import { type CallBounds, CLIENT_OPTIONS, installApiTransformers } from "./telegram.ts";
 
 export const COMMANDS = [
   { command: "status", description: "Portfolio snapshot now" },
@@ -38,7 +38,7 @@ export interface PfBot {
 
 export function createBot(options: BotOptions): PfBot {
   const { service, log } = options;
-  const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot }, botInfo: options.botInfo });
+  const bot = new Bot(options.token, { client: { ...CLIENT_OPTIONS, apiRoot: options.apiRoot }, botInfo: options.botInfo });
   installApiTransformers(bot.api, options.callBounds, log.redact);
 
   // Anyone can find a bot and write to it: answer only the owner's chat, and log only the chat id.

@@ -35,8 +35,14 @@ export class TelegramUnreachableError extends HttpError {
 }
 
 /** An Api for the owner's chat; `redact` (the logger's) cleans every text and caption it sends. */
+/**
+ * grammY's client options for every Api pfbot builds. The bot token travels in the URL's path, so a
+ * redirect, which would carry it to another host, is refused rather than followed.
+ */
+export const CLIENT_OPTIONS = { baseFetchConfig: { redirect: "error" } } as const;
+
 export function createTelegramApi(settings: TelegramSettings, bounds: CallBounds, redact: Redact): Api {
-  const api = new Api(settings.token, { apiRoot: settings.apiRoot });
+  const api = new Api(settings.token, { ...CLIENT_OPTIONS, apiRoot: settings.apiRoot });
   installApiTransformers(api, bounds, redact);
   return api;
 }

@@ -1,7 +1,7 @@
 // Every Bot API call has a bounded total time, retries included, and the bot's stop cancels it:
 // against a port that refuses connections and the fake Bot API made to hang or fail.
 import { afterEach, expect, test } from "bun:test";
-import { refusingUrl } from "./fakes/server.ts";
+import { refusingUrl, startFake } from "./fakes/server.ts";
 import { startTelegramFake, type TelegramFake } from "./fakes/telegram.ts";
 import { createShutdown } from "../src/shutdown.ts";
 import { createTelegramApi, sendHtml, TelegramUnreachableError } from "../src/telegram.ts";
@@ -88,4 +88,19 @@ test("a long poll gets its own timeout on top of the bound", async () => {
   const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 500 }, (text) => text);
   // Telegram holds getUpdates for `timeout` seconds when nothing is pending: that is not a failure.
   expect(await api.getUpdates({ timeout: 1 })).toEqual([]);
+}, 10_000);
+
+test("a redirect from the Bot API is never followed: the token in the path never reaches another host", async () => {
+  const elsewhere = await startFake({ "/*": () => Response.json({ ok: true, result: true }) });
+  const redirecting = await startFake({ "/*": (request) => new Response(null, { status: 307, headers: { location: `${elsewhere.url}${request.path}` } }) });
+  try {
+    const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: redirecting.url }, { totalMs: 1_500 }, (text) => text);
+    const { error } = await failure(() => sendHtml(api, CHAT, "<b>hi</b>"));
+    expect(error).toBeInstanceOf(TelegramUnreachableError);
+    expect((error as Error).message).not.toContain(TOKEN);
+    expect(redirecting.requests.length).toBeGreaterThan(0);
+    expect(elsewhere.requests).toHaveLength(0);
+  } finally {
+    await Promise.all([elsewhere.stop(), redirecting.stop()]);
+  }
 }, 10_000);
