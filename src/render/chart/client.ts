@@ -21,11 +21,12 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** SVG → PNG in a worker started for this job. Rejects with ChartError "render-failed" or "render-timeout". */
 export async function renderChartPng(svg: string, options: RenderChartOptions = {}): Promise<Uint8Array> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const worker = new Worker(options.workerUrl ?? chartWorkerUrl());
+  let worker: Worker | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await new Promise<Uint8Array>((resolve, reject) => {
       timer = setTimeout(() => reject(new ChartError("render-timeout", `the chart took longer than ${timeoutMs} ms to render: try again, or send the text report`)), timeoutMs);
+      worker = new Worker(options.workerUrl ?? chartWorkerUrl());
       worker.onmessage = (event: MessageEvent<ChartJobResult>) => {
         if (event.data.ok) resolve(event.data.png);
         else reject(new ChartError("render-failed", event.data.message));
@@ -33,9 +34,12 @@ export async function renderChartPng(svg: string, options: RenderChartOptions = 
       worker.onerror = (event) => reject(new ChartError("render-failed", `the chart worker failed: ${event.message}`));
       worker.postMessage({ svg } satisfies ChartJob);
     });
+  } catch (error) {
+    if (error instanceof ChartError) throw error;
+    throw new ChartError("render-failed", `could not start the chart worker: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
-    worker.terminate();
+    worker?.terminate();
   }
 }
 

@@ -54,6 +54,12 @@ test("the worker client returns the same PNG as rendering in process, and report
   expect((failed as ChartError).kind).toBe("render-failed");
 });
 
+test("a worker entry that cannot be loaded is a typed render error", async () => {
+  const error = await renderChartPng(line(2), { workerUrl: new URL("./no-such-worker.ts", import.meta.url).href }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(ChartError);
+  expect((error as ChartError).kind).toBe("render-failed");
+});
+
 test("a worker that does not answer in time is ended with a typed timeout", async () => {
   const error = await renderChartPng(line(30), { timeoutMs: 1 }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ChartError);
