@@ -17,12 +17,14 @@ export interface DonutSlice {
 export interface DonutChartInput {
   readonly slices: readonly DonutSlice[];
   readonly currency: ChartCurrency;
+  /** Shares only, no amount anywhere the chart draws; the title, labels and subtitle are drawn as given. */
   readonly privacy: boolean;
   readonly title: string;
   /** Shown above the total in the centre, e.g. "Total". */
   readonly centreLabel: string;
   /** Pre-formatted, e.g. the snapshot's time: "Snapshot 24 Nov 2026, 09:00 (Europe/Moscow)". */
   readonly subtitle?: string;
+  /** Default 1280 × 720. */
   readonly size?: ChartSize;
 }
 

@@ -24,9 +24,11 @@ export interface LineChartInput {
   /** Oldest first, days strictly increasing. A day absent from the list also breaks the line. */
   readonly points: readonly LinePoint[];
   readonly currency: ChartCurrency;
+  /** No amount anywhere the chart draws; the title and subtitle are drawn as given. */
   readonly privacy: boolean;
   readonly title: string;
   readonly subtitle?: string;
+  /** Default 1280 × 720. */
   readonly size?: ChartSize;
 }
 
