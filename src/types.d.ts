@@ -4,3 +4,13 @@ declare module "*.pem" {
   const text: string;
   export default text;
 }
+// Files imported `with { type: "file" }` arrive as a path, inside the compiled binary a path in its
+// embedded file system (render/chart/rasterize.ts: the resvg wasm and the Inter fonts).
+declare module "*.wasm" {
+  const path: string;
+  export default path;
+}
+declare module "*.ttf" {
+  const path: string;
+  export default path;
+}

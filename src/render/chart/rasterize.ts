@@ -1,0 +1,62 @@
+/**
+ * @module SVG → PNG with resvg compiled to WebAssembly: no native addon, so the x64 and arm64
+ * cross-builds keep working. The wasm and the Inter fonts are imported `with { type: "file" }`, which
+ * embeds them in the compiled binary; nothing is read from beside it (reference/charts.md, "Embedding
+ * files"). resvg sees no system fonts: without the font buffers every text element silently vanishes.
+ */
+import { Resvg, initWasm } from "@resvg/resvg-wasm";
+import wasmPath from "@resvg/resvg-wasm/index_bg.wasm" with { type: "file" };
+import interRegularPath from "@expo-google-fonts/inter/400Regular/Inter_400Regular.ttf" with { type: "file" };
+import interSemiBoldPath from "@expo-google-fonts/inter/600SemiBold/Inter_600SemiBold.ttf" with { type: "file" };
+import { ChartError } from "./errors.ts";
+import { encodePng } from "./png.ts";
+import { FONT_FAMILY } from "./svg.ts";
+
+interface Engine {
+  readonly fonts: Uint8Array[];
+}
+
+// The one piece of module state: resvg's wasm instance is per process (or worker) and initWasm
+// throws "Already initialized" the second time, so the first call's promise is shared.
+let engine: Promise<Engine> | undefined;
+
+/**
+ * Rasterises an SVG document at its own width × height on a white background. The PNG is encoded
+ * natively (png.ts), not by resvg. Rejects with ChartError "render-failed".
+ */
+export async function renderPng(svg: string): Promise<Uint8Array> {
+  const { fonts } = await loadEngine();
+  let resvg: InstanceType<typeof Resvg> | undefined;
+  try {
+    resvg = new Resvg(svg, {
+      font: { fontBuffers: fonts, defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY },
+      fitTo: { mode: "original" },
+      // Opaque, so resvg's premultiplied pixels are also the straight RGBA that encodePng needs.
+      background: "#FFFFFF",
+      shapeRendering: 2,
+      textRendering: 1,
+    });
+    const image = resvg.render();
+    try {
+      return encodePng(image.width, image.height, image.pixels);
+    } finally {
+      image.free();
+    }
+  } catch (error) {
+    throw new ChartError("render-failed", `could not render the chart image: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  } finally {
+    resvg?.free();
+  }
+}
+
+function loadEngine(): Promise<Engine> {
+  engine ??= (async () => {
+    const [wasm, regular, semiBold] = await Promise.all([wasmPath, interRegularPath, interSemiBoldPath].map((path) => Bun.file(path).arrayBuffer()));
+    await initWasm(wasm as ArrayBuffer);
+    return { fonts: [new Uint8Array(regular as ArrayBuffer), new Uint8Array(semiBold as ArrayBuffer)] };
+  })();
+  engine.catch(() => {
+    engine = undefined;
+  });
+  return engine;
+}
