@@ -1,9 +1,10 @@
 // Figures 2 and 5: the compiled binary's size and cold start (`./pfbot --version`: wall time and peak
-// RSS), plus the build of variant binaries (same flags as `bun run build`, one option added) that the
+// RSS), plus the build of variant binaries (scripts/build.ts, one option added) that the
 // memory and start-up figures are compared against.
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { GNU_TIME, MiB, type Summary, peakRssKiB, round, runProcess, summarize } from "./measure.ts";
+import { buildBinary } from "../scripts/build.ts";
 
 export interface ColdStartResult {
   readonly wallMs: Summary;
@@ -22,16 +23,16 @@ export interface Variant {
   readonly name: string;
   /** What differs from `bun run build`. */
   readonly change: string;
-  /** Extra flags for `bun build`, or only environment at run time. */
-  readonly buildFlags?: readonly string[];
+  /** Runtime flags baked into the build (scripts/build.ts execArgv), or only environment at run time. */
+  readonly execArgv?: readonly string[];
   readonly env?: Record<string, string>;
 }
 
 export const VARIANTS: readonly Variant[] = [
   { name: "jit-off", change: "BUN_JSC_useJIT=0 at run time (as the systemd unit sets it)", env: { BUN_JSC_useJIT: "0" } },
   { name: "smol-env", change: "BUN_OPTIONS=--smol at run time", env: { BUN_OPTIONS: "--smol" } },
-  { name: "smol-build", change: "built with --compile-exec-argv=--smol", buildFlags: ["--compile-exec-argv=--smol"] },
-  { name: "smol-build+jit-off", change: "built with --compile-exec-argv=--smol, run with BUN_JSC_useJIT=0", buildFlags: ["--compile-exec-argv=--smol"], env: { BUN_JSC_useJIT: "0" } },
+  { name: "smol-build", change: "built with --compile-exec-argv=--smol", execArgv: ["--smol"] },
+  { name: "smol-build+jit-off", change: "built with --compile-exec-argv=--smol, run with BUN_JSC_useJIT=0", execArgv: ["--smol"], env: { BUN_JSC_useJIT: "0" } },
 ];
 
 export function binarySize(path: string): BinarySize {
@@ -39,11 +40,10 @@ export function binarySize(path: string): BinarySize {
   return { bytes, mib: round(bytes / MiB, 1) };
 }
 
-/** Builds ./pfbot with `bun run build` when it is missing (or when asked to). Returns whether it built. */
-export async function ensureBinary(root: string, binary: string, rebuild: boolean): Promise<boolean> {
+/** Builds ./pfbot (scripts/build.ts) when it is missing (or when asked to). Returns whether it built. */
+export async function ensureBinary(binary: string, rebuild: boolean): Promise<boolean> {
   if (existsSync(binary) && !rebuild) return false;
-  const result = await runProcess(["bun", "run", "build"], { cwd: root, env: { ...stringEnv(), NO_COLOR: "1" } });
-  if (result.exitCode !== 0 || !existsSync(binary)) throw new Error(`bun run build failed (${result.exitCode}): ${result.stderr.trim()}`);
+  await buildBinary({ outfile: binary });
   return true;
 }
 
@@ -73,29 +73,18 @@ export async function measureColdStart(binary: string, cwd: string, runs: number
 }
 
 /**
- * Builds each variant that needs its own binary into `dir`, with the flags of package.json's "build"
- * script plus the variant's. Variants that differ only by environment reuse `productBinary`.
+ * Builds each variant that needs its own binary into `dir` through scripts/build.ts, with the variant's
+ * runtime flags. Variants that differ only by environment reuse `productBinary`.
  */
-export async function buildVariants(root: string, productBinary: string, dir: string, variants: readonly Variant[]): Promise<Map<string, string>> {
-  const script = ((await Bun.file(join(root, "package.json")).json()) as { scripts: Record<string, string> }).scripts.build ?? "";
-  const words = script.split(/\s+/).filter(Boolean);
-  const outIndex = words.indexOf("--outfile");
-  const entryIndex = words.findIndex((w) => w.endsWith(".ts"));
-  if (words[0] !== "bun" || words[1] !== "build" || outIndex < 0 || entryIndex < 0) throw new Error(`cannot read the build flags from package.json: ${script}`);
+export async function buildVariants(productBinary: string, dir: string, variants: readonly Variant[]): Promise<Map<string, string>> {
   mkdirSync(dir, { recursive: true });
   const paths = new Map<string, string>();
   for (const variant of variants) {
-    if (!variant.buildFlags) {
+    if (!variant.execArgv) {
       paths.set(variant.name, productBinary);
       continue;
     }
-    const out = join(dir, `pfbot-${variant.name}`);
-    const cmd = [...words];
-    cmd[outIndex + 1] = out;
-    cmd.splice(2, 0, ...(variant.buildFlags ?? []));
-    const result = await runProcess(cmd, { cwd: root, env: { ...stringEnv(), NO_COLOR: "1" } });
-    if (result.exitCode !== 0) throw new Error(`building variant ${variant.name} failed: ${result.stderr.trim()}`);
-    paths.set(variant.name, out);
+    paths.set(variant.name, await buildBinary({ outfile: join(dir, `pfbot-${variant.name}`), execArgv: variant.execArgv }));
   }
   return paths;
 }

@@ -36,7 +36,7 @@ const TARGETS: Record<string, (bomb: string) => Record<string, string>> = {
   "FX feeds": (bomb) => ({ CBR_BASE_URL: bomb, CBR_MIRROR_BASE_URL: bomb }),
 };
 
-if (await ensureBinary(ROOT, BINARY, flags.rebuild === true)) log("built ./pfbot");
+if (await ensureBinary(BINARY, flags.rebuild === true)) log("built ./pfbot");
 const stale = newerSource(ROOT, BINARY);
 if (stale) log(`warning: ${stale.slice(ROOT.length + 1)} is newer than ./pfbot; the figures are for the older build (--rebuild rebuilds it)`);
 log(`pfbot --json with one platform serving a ${BOMB_BYTES / MiB} MiB gzip bomb; ${runs} runs each; peak RSS from ${existsSync(GNU_TIME) ? "GNU time %M" : "/proc VmHWM"}`);

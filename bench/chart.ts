@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { dec } from "../src/money.ts";
+import { dec } from "../src/lib/money.ts";
 import { renderChartPng } from "../src/render/chart/client.ts";
 import { type LinePoint, lineChartSvg } from "../src/render/chart/line.ts";
 import { renderPng } from "../src/render/chart/rasterize.ts";

@@ -4,9 +4,9 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { historyViewHtml, historyViewText, runExport } from "../src/history-io.ts";
-import { formatHistoryJson } from "../src/history-json.ts";
-import { HistoryStore } from "../src/history.ts";
+import { historyViewHtml, historyViewText, runExport } from "../src/history/io.ts";
+import { formatHistoryJson } from "../src/history/json.ts";
+import { HistoryStore } from "../src/history/store.ts";
 import { type Summary, peakRssKiB, round, runProcess, summarize } from "./measure.ts";
 
 export interface HistoryOptions {

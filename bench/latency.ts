@@ -7,13 +7,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Config, loadConfig } from "../src/config.ts";
-import { createFxSource } from "../src/fx.ts";
-import { silentLogger } from "../src/log.ts";
-import { POLL_DELAYS_MS } from "../src/platforms/ibkr-flex.ts";
-import { createClients } from "../src/platforms/index.ts";
+import { type Config, loadConfig } from "../src/config/config.ts";
+import { createFxSource } from "../src/fx/source.ts";
+import { silentLogger } from "../src/lib/log.ts";
+import { POLL_DELAYS_MS } from "../src/platforms/ibkr/flex.ts";
+import { createClients } from "../src/platforms/registry.ts";
 import { type PlatformId, realSleep } from "../src/platforms/types.ts";
-import { createSnapshotTaker } from "../src/wiring.ts";
+import { createSnapshotTaker } from "../src/app/wiring.ts";
 import { type AllFakes, startAllFakes } from "../test/fakes/all.ts";
 import { type Summary, round, runProcess, summarize, timed } from "./measure.ts";
 

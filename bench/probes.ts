@@ -3,7 +3,8 @@
 // runtime's is what importing that dependency costs a resting process.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { procStatus, round, runProcess } from "./measure.ts";
+import { procStatus, round } from "./measure.ts";
+import { buildBinary } from "../scripts/build.ts";
 
 export interface ProbeResult {
   readonly name: string;
@@ -37,9 +38,7 @@ export async function measureProbes(root: string, seconds: number): Promise<Prob
       const entry = join(dir, `${probe.name}.ts`);
       writeFileSync(entry, `${probe.source}setInterval(() => {}, 60_000);\n`);
       const out = join(dir, probe.name);
-      const built = await runProcess(["bun", "build", "--compile", "--minify", "--no-compile-autoload-bunfig", "--no-compile-autoload-dotenv", entry, "--outfile", out], { cwd: root, env: { PATH: process.env.PATH ?? "" } });
-      if (built.exitCode !== 0) throw new Error(`probe ${probe.name} did not build: ${built.stderr.trim()}`);
-      binaries.set(probe.name, out);
+      binaries.set(probe.name, await buildBinary({ outfile: out, entryPoints: [entry] }));
     }
     const runs = PROBES.flatMap((probe) => [true, false].map((jit) => ({ probe, jit })));
     return await Promise.all(

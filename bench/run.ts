@@ -41,7 +41,7 @@ const log = (line: string) => console.error(line);
 const started = performance.now();
 
 log(`pfbot bench: ${runs} runs, ${idleSeconds} s idle${withVariants ? ", with variants" : ""}`);
-const built = await ensureBinary(ROOT, BINARY, flags.rebuild === true);
+const built = await ensureBinary(BINARY, flags.rebuild === true);
 if (built) log("built ./pfbot");
 const stale = newerSource(ROOT, BINARY);
 if (stale) log(`warning: ${stale.slice(ROOT.length + 1)} is newer than ./pfbot; the figures are for the older build (--rebuild rebuilds it)`);
@@ -65,7 +65,7 @@ const latency = await measureLatency({
 });
 
 const variants = withVariants ? VARIANTS : [];
-const prepared = withVariants ? await prepareVariants(ROOT, BINARY, variants) : null;
+const prepared = withVariants ? await prepareVariants(BINARY, variants) : null;
 try {
   log(`idle: the bot${withVariants ? ` and ${variants.length} variants` : ""} long-polling for ${idleSeconds} s`);
   const paths = prepared?.paths ?? new Map<string, string>();

@@ -25,10 +25,10 @@ export interface IdleRound {
 }
 
 /** Builds the variants into a temporary directory; returns the binary of each and a cleanup. */
-export async function prepareVariants(root: string, productBinary: string, variants: readonly Variant[]): Promise<{ paths: Map<string, string>; cleanup: () => void }> {
+export async function prepareVariants(productBinary: string, variants: readonly Variant[]): Promise<{ paths: Map<string, string>; cleanup: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), "pfbot-bench-variants-"));
   try {
-    return { paths: await buildVariants(root, productBinary, dir, variants), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    return { paths: await buildVariants(productBinary, dir, variants), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;

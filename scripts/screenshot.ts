@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { isRecord } from "../src/guards.ts";
+import { isRecord } from "../src/lib/guards.ts";
 import { type ChromiumOptions, dumpDom, screenshot } from "./chromium.ts";
 import { parseTelegramHtml } from "./telegram-html.ts";
 import { buildPage, codeFontPx, LAYOUT_ELEMENT_ID, type PageMessage } from "./telegram-page.ts";

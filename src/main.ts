@@ -1,7 +1,7 @@
 // Entry point. Answers --help and --version without loading the rest of pfbot (arktype alone costs
 // ~120 ms and ~35 MB at import), then hands over to app.ts.
 import { version } from "../package.json" with { type: "json" };
-import { USAGE, parseArgs } from "./cli.ts";
+import { USAGE, parseArgs } from "./app/cli.ts";
 
 // Schedule and day arithmetic must not depend on the host's TZ (date-fns-tz resolves ambiguous
 // wall times through the process zone).
@@ -26,5 +26,5 @@ if (parsed.args.mode.kind === "version") {
   process.stdout.write(`pfbot ${version}\n`);
   process.exit(0);
 }
-const { runApp } = await import("./app.ts");
+const { runApp } = await import("./app/run.ts");
 process.exitCode = await runApp(parsed.args, version, startEnv);

@@ -2,11 +2,11 @@
 // for 5xx and network errors (never for 4xx: a rejected key does not get better by asking again),
 // Retry-After honoured, no redirect followed with credentials, a cap on the decoded body, and typed
 // errors whose text never contains a query string (IBKR's token travels in the URL).
-import { boundedFetch, describeBytes, type BoundedOutcome } from "../bounded-fetch.ts";
-import { clip } from "../redact.ts";
+import { boundedFetch, describeBytes, type BoundedOutcome } from "../lib/bounded-fetch.ts";
+import { clip } from "../lib/redact.ts";
 import { PLATFORM_NAMES, PlatformError, type ClientDeps, type PlatformId } from "./types.ts";
 
-export { PUBLIC_MAX_REDIRECTS } from "../bounded-fetch.ts";
+export { PUBLIC_MAX_REDIRECTS } from "../lib/bounded-fetch.ts";
 
 export interface HttpRequestOptions {
   readonly method?: "GET" | "POST";

@@ -1,6 +1,6 @@
 // The one interface every platform client implements, and the shapes it returns.
 // Nothing here knows about Telegram, history or the other platforms.
-import type { Decimal, Money } from "../money.ts";
+import type { Decimal, Money } from "../lib/money.ts";
 
 export type PlatformId = "bybit" | "okx" | "tbank" | "ibkr";
 

@@ -2,7 +2,7 @@
 // the HMAC signature recomputed from the raw query string, bound IPs, key areas, parameters) and answers with
 // Bybit's wire format: the retCode envelope, amounts as strings, "" for absent values, real error bodies.
 // State is plain data that tests change between calls (balances, prices, key, clock, forced faults).
-import { add, dec, mul, sum, toFixed, type Decimal } from "../../src/money.ts";
+import { add, dec, mul, sum, toFixed, type Decimal } from "../../src/lib/money.ts";
 import { fillEchoes, jsonEscape, startFake, type RecordedRequest } from "./server.ts";
 
 export interface FakeUnifiedCoin {

@@ -1,6 +1,6 @@
 // Fake Bank of Russia feeds on 127.0.0.1: cbr.ru's XML_daily.asp as real windows-1251 bytes with comma decimals,
 // and cbr-xml-daily.ru's daily_json.js (brokers.md §3.1, §3.2). Two servers, so a test can see which host was asked.
-import { div, dec, toFixed, toPlainString } from "../../src/money.ts";
+import { div, dec, toFixed, toPlainString } from "../../src/lib/money.ts";
 import { startFake, type FakeServer, type RecordedRequest } from "./server.ts";
 
 export interface FakeCurrency {

@@ -5,9 +5,9 @@ import { afterEach, beforeEach, expect } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLogger } from "../../src/log.ts";
-import { toPlainString } from "../../src/money.ts";
-import { createIbkrClient } from "../../src/platforms/ibkr.ts";
+import { createLogger } from "../../src/lib/log.ts";
+import { toPlainString } from "../../src/lib/money.ts";
+import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
 import { PlatformError, type PlatformBalance, type PlatformClient } from "../../src/platforms/types.ts";
 import { startIbkrFake, type IbkrFake } from "./ibkr.ts";
 

@@ -3,7 +3,7 @@
 // OKX's wire format: string codes, numbers as strings, "" for absent values, OKX's error bodies and HTTP statuses.
 // [OKX V5 docs: overview "REST authentication", error-code; reference/exchanges.md §2]
 import { createHmac } from "node:crypto";
-import { add, dec, div, mul, parseDecimal, round, sum, toFixed, toPlainString, type Decimal } from "../../src/money.ts";
+import { add, dec, div, mul, parseDecimal, round, sum, toFixed, toPlainString, type Decimal } from "../../src/lib/money.ts";
 import { fillEchoes, jsonEscape, startFake, type FakeServer, type RecordedRequest } from "./server.ts";
 
 export interface OkxFakeTradingCoin {

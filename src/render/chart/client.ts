@@ -5,6 +5,7 @@
  */
 import { ChartError } from "./errors.ts";
 import type { ChartJob, ChartJobResult } from "./worker.ts";
+import { workerUrl } from "../../lib/worker-url.ts";
 
 export interface RenderChartOptions {
   /**
@@ -12,7 +13,7 @@ export interface RenderChartOptions {
    * runs) a chart takes 1–2 s, the worker's first wasm instantiation some more.
    */
   readonly timeoutMs?: number;
-  /** The worker entry; defaults to chartWorkerUrl(). */
+  /** The worker entry; defaults to render/chart/worker.ts. */
   readonly workerUrl?: string;
 }
 
@@ -26,7 +27,7 @@ export async function renderChartPng(svg: string, options: RenderChartOptions = 
   try {
     return await new Promise<Uint8Array>((resolve, reject) => {
       timer = setTimeout(() => reject(new ChartError("render-timeout", `the chart took longer than ${timeoutMs} ms to render: try again, or send the text report`)), timeoutMs);
-      worker = new Worker(options.workerUrl ?? chartWorkerUrl());
+      worker = new Worker(options.workerUrl ?? workerUrl("render/chart/worker.ts"));
       worker.onmessage = (event: MessageEvent<ChartJobResult>) => {
         if (event.data.ok) resolve(event.data.png);
         else reject(new ChartError("render-failed", event.data.message));
@@ -43,13 +44,3 @@ export async function renderChartPng(svg: string, options: RenderChartOptions = 
   }
 }
 
-/**
- * Where the worker entry is. From source (bun run, bun test) worker.ts sits beside this file. In the
- * compiled binary this module is bundled into the main entry at the root of the embedded file
- * system, while worker.ts, an entry point of its own, keeps its path relative to src/ (the common
- * folder of the build's entry points, package.json "build").
- */
-export function chartWorkerUrl(moduleUrl: string = import.meta.url): string {
-  const fromSource = moduleUrl.endsWith("/render/chart/client.ts");
-  return new URL(fromSource ? "./worker.ts" : "./render/chart/worker.ts", moduleUrl).href;
-}

@@ -3,7 +3,7 @@
  * the total in the centre, and a legend beside the ring with each slice's value and share (labels
  * around a ring collide on a phone). With privacy on, shares only. Pure: no I/O, no clock.
  */
-import { type Decimal, ZERO, add, cmp, dec, isNegative, isZero, mul } from "../../money.ts";
+import { type Decimal, ZERO, add, cmp, dec, isNegative, isZero, mul } from "../../lib/money.ts";
 import { ChartError } from "./errors.ts";
 import { type ChartCurrency, compactMoney, groupedMoney, toChartNumber } from "./labels.ts";
 import { type ChartSize, DEFAULT_SIZE, THEME, fitText, num, svgDocument, text, textWidth } from "./svg.ts";

@@ -3,7 +3,7 @@
  * legends, and signed percentages. Values arrive as numbers here: they only place pixels and label
  * round ticks; exact amounts stay Decimals upstream (money.ts) and are converted once, at the edge.
  */
-import { type Decimal, formatGrouped, toPlainString } from "../../money.ts";
+import { type Decimal, formatGrouped, toPlainString } from "../../lib/money.ts";
 import type { TickStep } from "./ticks.ts";
 
 export type ChartCurrency = "USD" | "RUB";

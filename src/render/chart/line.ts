@@ -4,7 +4,7 @@
  * out) is dashed, and partial days get hollow markers where there is room; a missing day breaks the
  * line. With privacy on, the value axis shows the % change from the first day and no amount at all.
  */
-import type { Decimal } from "../../money.ts";
+import type { Decimal } from "../../lib/money.ts";
 import { ChartError } from "./errors.ts";
 import { type ChartCurrency, compactMoney, percent, percentDecimals, tickMoney, toChartNumber } from "./labels.ts";
 import { type ChartSize, DEFAULT_SIZE, THEME, fitText, num, svgDocument, text, textWidth } from "./svg.ts";

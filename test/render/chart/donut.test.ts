@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { dec } from "../../../src/money.ts";
+import { dec } from "../../../src/lib/money.ts";
 import { type DonutChartInput, type DonutSlice, donutChartSvg } from "../../../src/render/chart/donut.ts";
 import { count, digitWindows, expectChartError, texts } from "./support.ts";
 

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { dec } from "../../../src/money.ts";
+import { dec } from "../../../src/lib/money.ts";
 import { type LineChartInput, type LinePoint, lineChartSvg } from "../../../src/render/chart/line.ts";
 import { dayKey, dayNumber } from "../../../src/render/chart/ticks.ts";
 import { count, digitWindows, expectChartError, pathData, texts } from "./support.ts";
@@ -178,7 +178,7 @@ test("text is XML-escaped and stripped of emoji (Inter has no glyphs for them)",
 test("the SVG does not depend on the process time zone", () => {
   const script = `
     const { lineChartSvg } = await import(${JSON.stringify(new URL("../../../src/render/chart/line.ts", import.meta.url).pathname)});
-    const { dec } = await import(${JSON.stringify(new URL("../../../src/money.ts", import.meta.url).pathname)});
+    const { dec } = await import(${JSON.stringify(new URL("../../../src/lib/money.ts", import.meta.url).pathname)});
     const points = ["2026-03-28", "2026-03-29", "2026-03-30", "2026-10-25", "2026-10-26"].map((day, i) => ({ day, value: dec(String(100 + i)), partial: false }));
     process.stdout.write(lineChartSvg({ points, currency: "USD", privacy: false, title: "t" }).svg);
   `;

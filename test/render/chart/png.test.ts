@@ -1,7 +1,8 @@
 import { expect, test } from "bun:test";
 import { inflateSync } from "node:zlib";
-import { dec } from "../../../src/money.ts";
-import { chartWorkerUrl, renderChartPng } from "../../../src/render/chart/client.ts";
+import { dec } from "../../../src/lib/money.ts";
+import { renderChartPng } from "../../../src/render/chart/client.ts";
+import { workerUrl } from "../../../src/lib/worker-url.ts";
 import { donutChartSvg } from "../../../src/render/chart/donut.ts";
 import { ChartError } from "../../../src/render/chart/errors.ts";
 import { lineChartSvg } from "../../../src/render/chart/line.ts";
@@ -67,8 +68,8 @@ test("a worker that does not answer in time is ended with a typed timeout", asyn
 });
 
 test("the worker entry is found beside the client from source, and under the embedded root in the binary", () => {
-  expect(chartWorkerUrl()).toBe(new URL("../../../src/render/chart/worker.ts", import.meta.url).href);
-  expect(chartWorkerUrl("file:///$bunfs/root/pfbot")).toBe("file:///$bunfs/root/render/chart/worker.ts");
+  expect(workerUrl("render/chart/worker.ts")).toBe(new URL("../../../src/render/chart/worker.ts", import.meta.url).href);
+  expect(workerUrl("render/chart/worker.ts", "file:///$bunfs/root/pfbot")).toBe("file:///$bunfs/root/render/chart/worker.ts");
 });
 
 /** An independent CRC-32 (PNG's polynomial), to check the encoder's chunks without its own helper. */

@@ -1,0 +1,203 @@
+// The long-running bot: history and settings opened, the scheduler ticking, updates by long polling
+// (default) or webhook, /healthz when a server runs, and a stop on SIGTERM/SIGINT within the unit's
+// TimeoutStopSec (30 s): the running report or reply gets STOP_GRACE_MS to finish, then whatever still
+// waits on the network is cancelled, and the database closes. A history that cannot be opened does not
+// stop the bot: it runs on with one in memory, and says so (health, /status, the log).
+import { webhookCallback } from "grammy";
+import type { AppContext } from "../run.ts";
+import { BotService } from "../../bot/service.ts";
+import { COMMANDS, createBot } from "../../bot/bot.ts";
+import type { Config } from "../../config/config.ts";
+import { openDatabase } from "../../history/db.ts";
+import { tryOpenHistory } from "../../history/io.ts";
+import { HistoryStore } from "../../history/store.ts";
+import { Scheduler, type SchedulerOptions } from "../../bot/schedule.ts";
+import { type RunningServer, startServer } from "../../bot/server.ts";
+import { createShutdown } from "../../lib/shutdown.ts";
+import { type CallBounds, sendHtml, TelegramUnreachableError } from "../../bot/telegram.ts";
+import { createSnapshotTaker, snapshotDeadlineMs } from "../wiring.ts";
+
+/** How long a stop waits for a report or reply in progress before cancelling it. */
+const STOP_GRACE_MS = 15_000;
+/** Between attempts to reach Telegram at start. */
+const START_RETRY_MS = 30_000;
+/** The last resort: exit anyway this long after the signal, before systemd's SIGKILL at 30 s. */
+const STOP_WATCHDOG_MS = 25_000;
+
+export interface BotRuntime {
+  readonly service: BotService;
+  readonly scheduler: Scheduler;
+  readonly server: RunningServer | null;
+  /** Settles when polling ends on its own (a fatal error): the mode's exit status. */
+  readonly ended: Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Clock and stop timing, injectable so tests run scheduled slots and stops without waiting. */
+export interface BotHooks {
+  readonly now?: () => Date;
+  readonly setInterval?: SchedulerOptions["setInterval"];
+  readonly clearInterval?: SchedulerOptions["clearInterval"];
+  readonly stopGraceMs?: number;
+}
+
+export async function runBotMode(context: AppContext): Promise<number> {
+  let runtime: BotRuntime;
+  try {
+    runtime = await startBot(context);
+  } catch (error) {
+    context.log.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  }
+  const signal = new Promise<string>((resolve) => {
+    for (const name of ["SIGTERM", "SIGINT"] as const) process.once(name, () => resolve(name));
+  });
+  const reason = await Promise.race([signal, runtime.ended.then((code) => `polling ended (${code})`)]);
+  context.log.info(`stopping: ${reason}`);
+  // Everything below is bounded; this only guards against what nobody foresaw.
+  const watchdog = setTimeout(() => {
+    context.log.error(`not stopped ${STOP_WATCHDOG_MS / 1000} s after ${reason}: exiting anyway`);
+    process.exit(1);
+  }, STOP_WATCHDOG_MS);
+  try {
+    await runtime.stop();
+  } finally {
+    clearTimeout(watchdog);
+  }
+  context.log.info("stopped");
+  return reason.startsWith("SIG") ? 0 : await runtime.ended;
+}
+
+export async function startBot(context: AppContext, hooks: BotHooks = {}): Promise<BotRuntime> {
+  const { config, log } = context;
+  const telegram = config.telegram!;
+  const shutdown = createShutdown();
+  const callBounds: CallBounds = { totalMs: config.telegramTimeoutSeconds * 1000, shutdown };
+  const opened = tryOpenHistory(config.dataDir, config.timeZone, log);
+  if (opened.problem !== null) log.error(`history not available: ${opened.problem}. The bot runs on and keeps days in memory until pfbot restarts with a usable history`);
+  const history = opened.store ?? new HistoryStore(openDatabase(":memory:"), config.timeZone);
+  const now = hooks.now ?? (() => new Date());
+  const taker = createSnapshotTaker(config, log, context.version);
+  const service = new BotService({
+    takeSnapshot: (signal) => taker.take(signal),
+    history,
+    dataDir: config.dataDir,
+    historyProblem: opened.problem,
+    send: (html, { silent }) => sendHtml(bot.api, telegram.chatId, html, { silent }),
+    timeZone: config.timeZone,
+    includeBreakdown: config.includeCryptoBreakdown,
+    log,
+    version: context.version,
+    now: () => now().getTime(),
+    runBudgetMs: runBudgetMs(config),
+    shutdown: shutdown.signal,
+  });
+  const stored = BotService.storedSchedule(history.db, config.pollIntervalMinutes);
+  const scheduler = new Scheduler({
+    settings: { timeZone: config.timeZone, windowStartHour: config.windowStartHour, windowEndHour: config.windowEndHour, frequencyMinutes: stored.frequencyMinutes },
+    paused: stored.paused,
+    run: () => service.scheduledRun(),
+    log,
+    now,
+    ...(hooks.setInterval ? { setInterval: hooks.setInterval } : {}),
+    ...(hooks.clearInterval ? { clearInterval: hooks.clearInterval } : {}),
+  });
+  service.attach(scheduler);
+  const { bot, drain } = createBot({ token: telegram.token, apiRoot: telegram.apiRoot, ownerChatId: telegram.chatId, service, log, callBounds });
+  // At boot the network may come up after pfbot: while Telegram cannot be reached, try again every
+  // START_RETRY_MS (each attempt bounded, each failure logged) rather than exit and use up systemd's
+  // start limit. A refused token ends the start at once.
+  for (;;) {
+    try {
+      await bot.init();
+      await bot.api.setMyCommands([...COMMANDS]);
+      break;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!(error instanceof TelegramUnreachableError)) {
+        history.close();
+        throw new Error(`Telegram did not accept the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ${message}`);
+      }
+      log.warn(`cannot reach Telegram to start the bot (${message}); trying again in ${START_RETRY_MS / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
+    }
+  }
+  log.info("bot ready", { bot: bot.botInfo.username, transport: config.webhook ? "webhook" : "long polling" });
+
+  let server: RunningServer | null = null;
+  let ended: Promise<number>;
+  if (config.webhook) {
+    const secret = config.webhook.secret ?? randomSecret();
+    await bot.api.setWebhook(config.webhook.url, { secret_token: secret, allowed_updates: ["message"] });
+    const handle = webhookCallback(bot, "bun", { secretToken: secret, onTimeout: "return", timeoutMilliseconds: 9_000 });
+    server = serve(context, service, { path: new URL(config.webhook.url).pathname, handle });
+    ended = new Promise<number>(() => {});
+  } else {
+    if (config.healthServer) server = serve(context, service, null);
+    // bot.start() deletes any webhook first, then long-polls until bot.stop().
+    ended = bot.start({ allowed_updates: ["message"] }).then(
+      () => 0,
+      (error: unknown) => {
+        log.error(`long polling stopped: ${error instanceof Error ? error.message : String(error)}`);
+        return 1;
+      },
+    );
+  }
+  scheduler.start();
+
+  return {
+    service,
+    scheduler,
+    server,
+    ended,
+    stop: async () => {
+      // From here on nothing is retried; what is in flight gets the grace period, then is cancelled.
+      shutdown.begin();
+      const settled = (async () => {
+        await Promise.all([
+          scheduler.stop(),
+          bot.isRunning() ? bot.stop().catch((error: unknown) => log.warn(`could not confirm the last updates to Telegram: ${error instanceof Error ? error.message : String(error)}`)) : undefined,
+        ]);
+        await drain();
+      })();
+      const graceMs = hooks.stopGraceMs ?? STOP_GRACE_MS;
+      if (!(await settlesWithin(settled, graceMs))) log.warn(`still busy ${graceMs / 1000} s after the stop began: cancelling the report or reply in progress`);
+      shutdown.abort();
+      await settled;
+      await server?.stop();
+      history.close();
+    },
+  };
+}
+
+/**
+ * The longest a scheduled run may take: the slowest platform (platforms and the FX rate run at once),
+ * then the message's delivery, plus a minute of slack. health() calls a longer run overrun.
+ */
+export function runBudgetMs(config: Config): number {
+  return snapshotDeadlineMs(config) + config.telegramTimeoutSeconds * 1000 + 60_000;
+}
+
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function serve(context: AppContext, service: BotService, webhook: { path: string; handle: (request: Request) => Promise<Response> } | null): RunningServer {
+  const { config, log } = context;
+  const server = startServer({ host: config.listenHost, port: config.listenPort, webhook, health: () => service.health(), redact: log.redact, onError: (error) => log.error(`HTTP server error: ${error.message}`) });
+  log.info("HTTP server listening", { host: config.listenHost, port: server.port, webhook: webhook !== null });
+  return server;
+}
+
+/** Telegram's secret_token alphabet is A-Z a-z 0-9 _ -: base64url of 32 random bytes fits. */
+function randomSecret(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+}

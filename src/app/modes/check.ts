@@ -1,0 +1,101 @@
+// --check: the configuration is valid (app.ts already made sure), then for each enabled platform one
+// authenticated read saying whether it is reachable, the credentials work and the key can only read;
+// the env file's permissions; and Telegram (the token, and that the bot can post to the owner's chat).
+// Exit 0 all good, 1 a problem found.
+import { statSync } from "node:fs";
+import type { AppContext } from "../run.ts";
+import type { Config } from "../../config/config.ts";
+import { platformDeadlineMs } from "../../platforms/registry.ts";
+import type { Redact } from "../../lib/redact.ts";
+import { type KeyAudit, PLATFORM_NAMES, type PlatformClient, PlatformError, type PlatformId } from "../../platforms/types.ts";
+import { withDeadline } from "../../snapshot/snapshot.ts";
+import { createTelegramApi, TelegramUnreachableError } from "../../bot/telegram.ts";
+import { createSnapshotTaker } from "../wiring.ts";
+
+export type CheckStatus = "ok" | "warn" | "fail";
+export interface CheckLine {
+  readonly status: CheckStatus;
+  readonly text: string;
+}
+
+export async function runCheckMode(context: AppContext): Promise<number> {
+  const { config, log } = context;
+  const { clients } = createSnapshotTaker(config, log, context.version);
+  const [audits, telegram] = await Promise.all([
+    Promise.all(clients.map((client) => auditOne(client, platformDeadlineMs(config, client.id)))),
+    checkTelegram(config, log.redact),
+  ]);
+  const leaks = config.leakySettings.map((text): CheckLine => ({ status: "warn", text }));
+  const lines = [...leaks, ...envFileLines(config), ...audits, telegram];
+  for (const line of lines) context.out(renderLine(line));
+  const problems = lines.filter((line) => line.status !== "ok").length;
+  context.out(problems === 0 ? "All good." : `${problems} problem${problems === 1 ? "" : "s"} found.`);
+  return problems === 0 ? 0 : 1;
+}
+
+/** Pure: what one platform's key audit means for the user. */
+export function auditLine(id: PlatformId, audit: KeyAudit): CheckLine {
+  const name = PLATFORM_NAMES[id];
+  const notes = audit.notes.length > 0 ? ` (${audit.notes.join("; ")})` : "";
+  if (audit.readOnly) return { status: "ok", text: `${name}: reachable, credentials accepted, read-only${notes}` };
+  const perms = audit.permissions.length > 0 ? audit.permissions.join(", ") : "unknown";
+  return {
+    status: "warn",
+    text: `${name}: credentials accepted but the key is NOT read-only (permissions: ${perms}). A leaked key could trade or withdraw: create a read-only key and replace the old one${notes}`,
+  };
+}
+
+/** Pure: an env file readable by group or others leaks every key on the machine. */
+export function envFileModeLine(path: string, mode: number): CheckLine {
+  const octal = (mode & 0o777).toString(8).padStart(3, "0");
+  if ((mode & 0o077) === 0) return { status: "ok", text: `env file ${path}: permissions ${octal}` };
+  return { status: "warn", text: `env file ${path} is readable by group or others (permissions ${octal}): run chmod 600 ${path}` };
+}
+
+export function renderLine(line: CheckLine): string {
+  const mark = line.status === "ok" ? "ok  " : line.status === "warn" ? "WARN" : "FAIL";
+  return `[${mark}] ${line.text}`;
+}
+
+async function auditOne(client: PlatformClient, deadlineMs: number): Promise<CheckLine> {
+  try {
+    return auditLine(client.id, await withDeadline(deadlineMs, (signal) => client.auditKey(signal), client.id));
+  } catch (error) {
+    const text = error instanceof PlatformError ? error.message : `${PLATFORM_NAMES[client.id]} check failed unexpectedly: ${String(error)}`;
+    return { status: "fail", text: `${PLATFORM_NAMES[client.id]}: ${text}` };
+  }
+}
+
+function envFileLines(config: Config): CheckLine[] {
+  if (!config.envFile) return [];
+  return [envFileModeLine(config.envFile, statSync(config.envFile).mode)];
+}
+
+async function checkTelegram(config: Config, redact: Redact): Promise<CheckLine> {
+  if (!config.telegram) {
+    return { status: "fail", text: "Telegram: not configured: set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID (the bot and --once need them)" };
+  }
+  const api = createTelegramApi(config.telegram, { totalMs: config.telegramTimeoutSeconds * 1000 }, redact);
+  let botName: string;
+  try {
+    botName = (await api.getMe()).username;
+  } catch (error) {
+    if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${describe(error)}` };
+    return { status: "fail", text: `Telegram: the bot token was rejected or Telegram is unreachable (${describe(error)}): check TELEGRAM_BOT_TOKEN` };
+  }
+  try {
+    // A chat action proves the bot may post there without leaving a message behind.
+    await api.sendChatAction(config.telegram.chatId, "typing");
+    return { status: "ok", text: `Telegram: bot @${botName} can post to chat ${config.telegram.chatId}` };
+  } catch (error) {
+    if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${describe(error)}` };
+    return {
+      status: "fail",
+      text: `Telegram: bot @${botName} cannot post to chat ${config.telegram.chatId} (${describe(error)}): send /start to the bot from that chat, and check TELEGRAM_CHAT_ID`,
+    };
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,44 @@
+// The history-only modes: --history, --import FILE [--overwrite], --export [FILE]. They need only
+// DATA_DIR and TIMEZONE (no platform, no Telegram) and never touch the network.
+// Exit codes: 0 ok; 1 the export could not be written; 2 the import file is unreadable or invalid
+// (nothing was written).
+import type { AppContext } from "../run.ts";
+import { historyViewText, openHistory, runExport, runImport } from "../../history/io.ts";
+
+export type HistoryMode =
+  | { readonly kind: "history" }
+  | { readonly kind: "import"; readonly file: string; readonly overwrite: boolean }
+  | { readonly kind: "export"; readonly file: string | null };
+
+export function runHistoryMode(context: AppContext, mode: HistoryMode): number {
+  const { config, log } = context;
+  const store = openHistory(config.dataDir, config.timeZone, log);
+  try {
+    switch (mode.kind) {
+      case "history":
+        context.out(historyViewText(store));
+        return 0;
+      case "import": {
+        const result = runImport(store, mode.file, { overwrite: mode.overwrite });
+        if (!result.ok) {
+          log.error(result.error);
+          return 2;
+        }
+        context.out(result.summary);
+        return 0;
+      }
+      case "export":
+        try {
+          // To stdout the JSON gets a final newline from out(); a FILE is written exactly as the
+          // original bot wrote it (no final newline).
+          context.out(runExport(store, mode.file));
+          return 0;
+        } catch (error) {
+          log.error(`--export ${mode.file}: cannot write it (${error instanceof Error ? error.message : String(error)}); check the directory exists and is writable`);
+          return 1;
+        }
+    }
+  } finally {
+    store.close();
+  }
+}

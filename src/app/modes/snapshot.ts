@@ -1,0 +1,88 @@
+// The one-shot snapshot modes: --once (send to Telegram, then record the day), --dry-run (print the
+// message) and --json (print the snapshot as JSON). Exit 0 when at least one platform answered and
+// (with --once) the message was delivered and the day recorded; 1 otherwise, with a line saying which.
+// The report is delivered before the history is touched for writing: a read-only DATA_DIR, a full disk
+// or a damaged database costs the record, never the message.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { AppContext } from "../run.ts";
+import { DATABASE_FILE } from "../../history/db.ts";
+import { formatSnapshotHtml, htmlToText } from "../../render/message.ts";
+import { describeHistoryError, type HistoryOpening, tryOpenHistory } from "../../history/io.ts";
+import { HistoryStore, localDay, logRecordResult } from "../../history/store.ts";
+import { changeSince, snapshotJson, snapshotRecord } from "../../snapshot/report.ts";
+import type { Snapshot } from "../../snapshot/snapshot.ts";
+import { createTelegramApi, sendHtml } from "../../bot/telegram.ts";
+import { createSnapshotTaker } from "../wiring.ts";
+
+export async function runSnapshotMode(context: AppContext, options: { send: boolean; json: boolean }): Promise<number> {
+  const { config, log } = context;
+  const snapshot = await createSnapshotTaker(config, log, context.version).take();
+  // Printing modes only read the history, and only if it exists: a dry run creates nothing.
+  const opened = options.send ? tryOpenHistory(config.dataDir, config.timeZone, log) : openForReading(config.dataDir, config.timeZone);
+  const history = opened.store;
+  try {
+    const today = localDay(snapshot.takenAt, config.timeZone);
+    let change = null;
+    try {
+      change = history ? changeSince(snapshot, history.previousComparableDay(today), history.count() === 0) : null;
+    } catch (error) {
+      log.warn(`no change line: the history could not be read: ${describeHistoryError(error, config.dataDir)}`);
+    }
+    if (opened.problem !== null && !options.send) log.warn(`no change line: ${opened.problem}`);
+    if (options.json) {
+      context.out(JSON.stringify(snapshotJson(snapshot, change)));
+      return answered(snapshot) ? 0 : 1;
+    }
+    const html = formatSnapshotHtml(snapshot, { includeBreakdown: config.includeCryptoBreakdown, change });
+    if (!options.send) {
+      context.out(htmlToText(html));
+      return answered(snapshot) ? 0 : 1;
+    }
+    const telegram = config.telegram!;
+    let delivered = false;
+    try {
+      await sendHtml(createTelegramApi(telegram, { totalMs: config.telegramTimeoutSeconds * 1000 }, log.redact), telegram.chatId, html, { silent: false });
+      log.info("report sent", { complete: snapshot.complete, ms: snapshot.durationMs });
+      delivered = true;
+    } catch (error) {
+      log.error(`the report could not be delivered to Telegram: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    // Recorded even when not delivered: the figures are real either way.
+    const unrecorded = record(snapshot, opened, context);
+    if (!delivered) return 1;
+    if (unrecorded !== null) {
+      log.error(`the report was delivered, but today's totals were not recorded in the history: ${unrecorded}`);
+      return 1;
+    }
+    return answered(snapshot) ? 0 : 1;
+  } finally {
+    history?.close();
+  }
+}
+
+/** Records the day; returns why it could not be, or null (recorded, or nothing to record). */
+function record(snapshot: Snapshot, opened: HistoryOpening, context: AppContext): string | null {
+  const entry = snapshotRecord(snapshot);
+  if (!entry) return null;
+  if (opened.store === null) return opened.problem;
+  try {
+    logRecordResult(context.log, opened.store.recordSnapshot(entry));
+    return null;
+  } catch (error) {
+    return describeHistoryError(error, context.config.dataDir);
+  }
+}
+
+function openForReading(dataDir: string, timeZone: string): HistoryOpening {
+  if (!existsSync(join(dataDir, DATABASE_FILE))) return { store: null, problem: null };
+  try {
+    return { store: HistoryStore.open(dataDir, timeZone), problem: null };
+  } catch (error) {
+    return { store: null, problem: describeHistoryError(error, dataDir) };
+  }
+}
+
+function answered(snapshot: Snapshot): boolean {
+  return snapshot.rows.some((row) => row.ok);
+}

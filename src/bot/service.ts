@@ -1,0 +1,246 @@
+// What the bot does, free of Telegram: scheduled runs (snapshot → message → history), /status
+// (one snapshot at a time: a second request waits for the running one), /frequency, /pause and
+// /resume persisted in the settings table, and the health summary. bot.ts maps commands onto it.
+// The report is delivered before the day is recorded, and a history that cannot be written (read-only
+// DATA_DIR, full disk, damaged database) never stops a report: it is logged, said in every message and
+// in health(), and the bot keeps answering.
+import type { Database } from "bun:sqlite";
+import { formatInTimeZone } from "date-fns-tz";
+import { escapeHtml, formatSnapshotHtml } from "../render/message.ts";
+import { describeHistoryError, historyViewHtml } from "../history/io.ts";
+import { type HistoryStore, localDay, logRecordResult } from "../history/store.ts";
+import type { Logger } from "../lib/log.ts";
+import { changeSince, snapshotRecord } from "../snapshot/report.ts";
+import { MAX_FREQUENCY_MINUTES, MIN_FREQUENCY_MINUTES, type RunOutcome, type Scheduler } from "./schedule.ts";
+import { getSetting, setSetting, SETTING_KEYS } from "../history/settings.ts";
+import type { Snapshot } from "../snapshot/snapshot.ts";
+
+export interface BotServiceDeps {
+  /** Takes a snapshot; `signal` aborts it when pfbot stops. */
+  readonly takeSnapshot: (signal?: AbortSignal) => Promise<Snapshot>;
+  readonly history: HistoryStore;
+  /** DATA_DIR, for saying what to do when the history cannot be written. */
+  readonly dataDir: string;
+  /**
+   * Why DATA_DIR's history could not be opened; `history` is then a stand-in in memory, and this
+   * stays reported until a restart finds the history usable again.
+   */
+  readonly historyProblem?: string | null;
+  /** Sends HTML to the owner; `silent` for routine reports. */
+  readonly send: (html: string, options: { silent: boolean }) => Promise<void>;
+  readonly timeZone: string;
+  readonly includeBreakdown: boolean;
+  readonly log: Logger;
+  readonly version: string;
+  readonly now?: () => number;
+  /** The longest a scheduled run may take (snapshot deadlines plus delivery); health() reports one that runs longer. */
+  readonly runBudgetMs?: number;
+  /** Aborted when pfbot stops: the snapshot in progress ends, and its report is abandoned. */
+  readonly shutdown?: AbortSignal;
+}
+
+/** GET /healthz: liveness, schedule and problems; no balances, no secrets. */
+export interface Health {
+  /** False when the last scheduled run failed to deliver, a run overruns, or the history cannot be written. */
+  readonly ok: boolean;
+  /** One line per problem, saying what to do; empty when ok. */
+  readonly problems: readonly string[];
+  readonly version: string;
+  readonly uptimeSeconds: number;
+  readonly lastRun: { readonly slot: string; readonly at: string; readonly outcome: RunOutcome; readonly delivered: boolean } | null;
+  readonly running: { readonly slot: string; readonly since: string; readonly overrun: boolean } | null;
+  readonly nextRun: string | null;
+  readonly paused: boolean;
+  readonly historyWritable: boolean;
+}
+
+/** Without a budget from the configuration: more than any run with the default deadlines takes. */
+const DEFAULT_RUN_BUDGET_MS = 10 * 60_000;
+
+export const FREQUENCY_USAGE = `Usage: /frequency <minutes>, a whole number from ${MIN_FREQUENCY_MINUTES} to ${MAX_FREQUENCY_MINUTES} (e.g. /frequency 120).`;
+
+export class BotService {
+  private scheduler: Scheduler | null = null;
+  private inflight: Promise<Snapshot> | null = null;
+  private readonly startedAt: number;
+  private readonly now: () => number;
+  /** Why the history cannot be written now; null when the last write worked. */
+  private historyProblem: string | null;
+
+  constructor(private readonly deps: BotServiceDeps) {
+    this.now = deps.now ?? Date.now;
+    this.startedAt = this.now();
+    this.historyProblem = deps.historyProblem ?? null;
+  }
+
+  /** The scheduler is built after the service (its run calls back into it). */
+  attach(scheduler: Scheduler): void {
+    this.scheduler = scheduler;
+  }
+
+  /** The persisted frequency and paused flag, or the configured default. */
+  static storedSchedule(db: Database, defaultMinutes: number): { frequencyMinutes: number; paused: boolean } {
+    const stored = Number(getSetting(db, SETTING_KEYS.frequencyMinutes));
+    const valid = Number.isInteger(stored) && stored >= MIN_FREQUENCY_MINUTES && stored <= MAX_FREQUENCY_MINUTES;
+    return { frequencyMinutes: valid ? stored : defaultMinutes, paused: getSetting(db, SETTING_KEYS.paused) === "1" };
+  }
+
+  /** /status: a snapshot now, as the message (not recorded in the history). */
+  async statusHtml(): Promise<string> {
+    return this.render(await this.snapshot());
+  }
+
+  /**
+   * One scheduled run: snapshot, send (silently when complete, with sound when not), then record the
+   * day, delivered or not. Throws when the report was not delivered (the scheduler logs it as failed);
+   * a day that could not be recorded is logged and reported by health(), the run still counts.
+   */
+  async scheduledRun(): Promise<RunOutcome> {
+    const started = this.now();
+    const snapshot = await this.snapshot();
+    if (this.deps.shutdown?.aborted) throw new Error("pfbot is stopping: the report in progress was abandoned");
+    let undelivered: string | null = null;
+    try {
+      await this.deps.send(this.render(snapshot), { silent: snapshot.complete });
+    } catch (error) {
+      undelivered = error instanceof Error ? error.message : String(error);
+    }
+    const recorded = this.record(snapshot);
+    const outcomes = Object.fromEntries(snapshot.rows.map((row) => [row.id, row.ok ? (row.usd !== null ? "ok" : "no-usd") : (row.errorKind ?? "failed")]));
+    this.deps.log.info("scheduled run done", { ms: this.now() - started, complete: snapshot.complete, delivered: undelivered === null, history: recorded, ...outcomes });
+    if (undelivered !== null) throw new Error(`the report could not be delivered to Telegram: ${undelivered}`);
+    return snapshot.complete ? "ok" : snapshot.rows.some((row) => row.ok) ? "partial" : "failed";
+  }
+
+  historyHtml(): string {
+    try {
+      return historyViewHtml(this.deps.history) + this.historyNote();
+    } catch (error) {
+      this.historyFailed(error, "history not readable");
+      return `The history cannot be read: ${escapeHtml(this.historyProblem ?? "")}`;
+    }
+  }
+
+  /** /frequency [minutes]: shows or changes (and persists) the schedule. */
+  frequency(argument: string): string {
+    const scheduler = this.requireScheduler();
+    const text = argument.trim();
+    if (text === "") return `Reports every ${scheduler.frequencyMinutes()} minutes. ${this.nextRunText()}`;
+    if (!/^\d+$/.test(text)) return FREQUENCY_USAGE;
+    const minutes = Number(text);
+    if (minutes < MIN_FREQUENCY_MINUTES || minutes > MAX_FREQUENCY_MINUTES) return FREQUENCY_USAGE;
+    const kept = this.persist(SETTING_KEYS.frequencyMinutes, String(minutes));
+    scheduler.setFrequency(minutes);
+    return `Frequency set to ${minutes} minutes. ${this.nextRunText()}${kept}`;
+  }
+
+  pause(): string {
+    const kept = this.persist(SETTING_KEYS.paused, "1");
+    this.requireScheduler().pause();
+    return `Scheduled reports paused. /status still works; /resume starts them again.${kept}`;
+  }
+
+  resume(): string {
+    const kept = this.persist(SETTING_KEYS.paused, "0");
+    this.requireScheduler().resume();
+    return `Scheduled reports resumed. ${this.nextRunText()}${kept}`;
+  }
+
+  health(): Health {
+    const now = this.now();
+    const last = this.scheduler?.lastRun() ?? null;
+    const current = this.scheduler?.currentRun() ?? null;
+    const budgetMs = this.deps.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
+    const overrun = current !== null && now - current.startedAt.getTime() > budgetMs;
+    const problems: string[] = [];
+    if (last?.error !== undefined) problems.push(`the scheduled run of ${last.slot.toISOString()} failed: ${last.error}`);
+    if (current && overrun) {
+      const minutes = Math.floor((now - current.startedAt.getTime()) / 60_000);
+      problems.push(`the scheduled run of ${current.slot.toISOString()} has been running for ${minutes} min, longer than the ${Math.ceil(budgetMs / 60_000)} min it may take`);
+    }
+    if (this.historyProblem !== null) problems.push(`history not recorded: ${this.historyProblem}`);
+    return {
+      ok: problems.length === 0,
+      problems: problems.map((text) => this.deps.log.redact(text)),
+      version: this.deps.version,
+      uptimeSeconds: Math.round((now - this.startedAt) / 1000),
+      lastRun: last ? { slot: last.slot.toISOString(), at: last.at.toISOString(), outcome: last.outcome, delivered: last.error === undefined } : null,
+      running: current ? { slot: current.slot.toISOString(), since: current.startedAt.toISOString(), overrun } : null,
+      nextRun: this.scheduler?.nextRun()?.toISOString() ?? null,
+      paused: this.scheduler?.isPaused() ?? false,
+      historyWritable: this.historyProblem === null,
+    };
+  }
+
+  /** A running snapshot is shared: /status during a scheduled run (or another /status) waits for it. */
+  private snapshot(): Promise<Snapshot> {
+    this.inflight ??= this.deps.takeSnapshot(this.deps.shutdown).finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  private render(snapshot: Snapshot): string {
+    const history = this.deps.history;
+    let change = null;
+    try {
+      change = changeSince(snapshot, history.previousComparableDay(localDay(snapshot.takenAt, this.deps.timeZone)), history.count() === 0);
+    } catch (error) {
+      // The change line is a nicety: a history that cannot be read must not cost the report.
+      this.historyFailed(error, "history not readable");
+    }
+    return formatSnapshotHtml(snapshot, { includeBreakdown: this.deps.includeBreakdown, change }) + this.historyNote();
+  }
+
+  /** Records the day; never throws (a failure is logged and kept for health() and the next messages). */
+  private record(snapshot: Snapshot): string {
+    const record = snapshotRecord(snapshot);
+    if (!record) return "nothing to record";
+    try {
+      const result = this.deps.history.recordSnapshot(record);
+      logRecordResult(this.deps.log, result);
+      if (this.deps.historyProblem) return `${result.outcome} in memory only`;
+      this.historyProblem = null;
+      return result.outcome;
+    } catch (error) {
+      this.historyFailed(error, "history not recorded");
+      return "not recorded";
+    }
+  }
+
+  /** Saves a setting; returns "" or a sentence saying that it will not outlive a restart. */
+  private persist(key: string, value: string): string {
+    if (!this.deps.historyProblem) {
+      try {
+        setSetting(this.deps.history.db, key, value);
+        this.historyProblem = null;
+        return "";
+      } catch (error) {
+        this.historyFailed(error, "setting not saved");
+      }
+    }
+    return ` (Not remembered after a restart: ${this.historyProblem}.)`;
+  }
+
+  private historyFailed(error: unknown, what: string): void {
+    this.historyProblem = describeHistoryError(error, this.deps.dataDir);
+    this.deps.log.error(`${what}: ${this.historyProblem}`);
+  }
+
+  /** Said under every message while the history cannot be written, so the owner does not miss it. */
+  private historyNote(): string {
+    return this.historyProblem === null ? "" : `\n\n⚠️ The history is not being saved: ${escapeHtml(this.historyProblem)}`;
+  }
+
+  private nextRunText(): string {
+    const scheduler = this.requireScheduler();
+    if (scheduler.isPaused()) return "The schedule is paused: /resume to start it again.";
+    const next = scheduler.nextRun();
+    return next ? `Next report: ${formatInTimeZone(next, this.deps.timeZone, "EEE d MMM, HH:mm")} (${this.deps.timeZone}).` : "No report is scheduled.";
+  }
+
+  private requireScheduler(): Scheduler {
+    if (!this.scheduler) throw new Error("the scheduler is not attached");
+    return this.scheduler;
+  }
+}

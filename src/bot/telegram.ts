@@ -1,0 +1,138 @@
+// Sending to the owner's chat through the Bot API (grammY), shared by --once, --check and the bot.
+// Every call has a bounded total time, retries and waits included. auto-retry waits out Telegram's 429
+// retry_after and retries 5xx with finite caps, but it retries network errors (connection refused, DNS,
+// TLS) on a path those caps do not bound, for ever (reference/stack.md §3): so it rethrows them here, and
+// boundedCalls retries them itself until the call's deadline, which also cuts a request that hangs.
+import { autoRetry } from "@grammyjs/auto-retry";
+import { Api, HttpError, type Transformer } from "grammy";
+import type { Shutdown } from "../lib/shutdown.ts";
+import type { Redact } from "../lib/redact.ts";
+import { redactOutgoing } from "./redact-outgoing.ts";
+
+export const RETRY_LIMITS = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true } as const;
+
+export interface TelegramSettings {
+  readonly token: string;
+  readonly chatId: number;
+  readonly apiRoot: string;
+}
+
+export interface CallBounds {
+  /** The most one call may take, retries and waits included (a long poll adds its own timeout). */
+  readonly totalMs: number;
+  /** The bot's stop: no retry once it has begun, and every call still running fails when it aborts. */
+  readonly shutdown?: Shutdown;
+}
+
+/** A Telegram call that gave up: unreachable, too slow, or cancelled by the stop. */
+// An HttpError, so that grammY's own loops (long polling, deleteWebhook at start) treat it as the
+// network problem it is and try again later, instead of stopping the bot.
+export class TelegramUnreachableError extends HttpError {
+  constructor(message: string, cause: unknown) {
+    super(message, cause);
+    this.name = "TelegramUnreachableError";
+  }
+}
+
+/** An Api for the owner's chat; `redact` (the logger's) cleans every text and caption it sends. */
+/**
+ * grammY's client options for every Api pfbot builds. The bot token travels in the URL's path, so a
+ * redirect, which would carry it to another host, is refused rather than followed.
+ */
+export const CLIENT_OPTIONS = { baseFetchConfig: { redirect: "error" } } as const;
+
+export function createTelegramApi(settings: TelegramSettings, bounds: CallBounds, redact: Redact): Api {
+  const api = new Api(settings.token, { ...CLIENT_OPTIONS, apiRoot: settings.apiRoot });
+  installApiTransformers(api, bounds, redact);
+  return api;
+}
+
+/** The one place where pfbot's Bot API transformers are installed (createTelegramApi's Api and the bot's). */
+export function installApiTransformers(api: Api, bounds: CallBounds, redact: Redact): void {
+  // grammY runs the last transformer installed first: boundedCalls wraps auto-retry, so its deadline
+  // covers auto-retry's waits too (auto-retry's pauses end when the signal it is given aborts).
+  // redactOutgoing runs first of all, so no retry or error path ever sees an unredacted text.
+  api.config.use(autoRetry(RETRY_LIMITS), boundedCalls(bounds), redactOutgoing(redact));
+}
+
+/** Sends one HTML message; `silent` for routine reports (no notification sound). */
+export async function sendHtml(api: Api, chatId: number, html: string, options: { silent?: boolean } = {}): Promise<void> {
+  await api.sendMessage(chatId, html, {
+    parse_mode: "HTML",
+    link_preview_options: { is_disabled: true },
+    disable_notification: options.silent ?? false,
+  });
+}
+
+/** Gives every call a deadline and retries network errors within it (doubling waits from 1 s, at most 8 s apart). */
+export function boundedCalls(bounds: CallBounds): Transformer {
+  return async (prev, method, payload, signal) => {
+    const started = Date.now();
+    // A long poll is held open by Telegram for `timeout` seconds when there is nothing new.
+    const pollMs = method === "getUpdates" ? Math.max(0, Number((payload as { timeout?: unknown }).timeout) || 0) * 1000 : 0;
+    const limitMs = bounds.totalMs + pollMs;
+    const shutdown = bounds.shutdown;
+    const controller = new AbortController();
+    const cancel = () => controller.abort();
+    const timer = setTimeout(cancel, limitMs);
+    signal?.addEventListener("abort", cancel);
+    shutdown?.signal.addEventListener("abort", cancel);
+    if (signal?.aborted || shutdown?.signal.aborted) cancel();
+    // grammY types its signals with the abort-controller package's declarations; at run time (Bun) it is this one.
+    const attemptSignal = controller.signal as unknown as Parameters<typeof prev>[2];
+    let delayMs = FIRST_RETRY_MS;
+    let attempts = 0;
+    try {
+      for (;;) {
+        attempts += 1;
+        try {
+          return await prev(method, payload, attemptSignal);
+        } catch (error) {
+          // The caller cancelled (grammY stopping its long poll): its own error is what it expects.
+          if (signal?.aborted) throw error;
+          const seconds = secondsSince(started);
+          if (shutdown?.signal.aborted) throw new TelegramUnreachableError(`the call to Telegram (${method}) was cancelled: pfbot is stopping`, error);
+          if (controller.signal.aborted) throw gaveUp(method, seconds, attempts, error);
+          if (!(error instanceof HttpError) || shutdown?.stopping) throw error;
+          // Give up now when the next attempt could not start before the deadline.
+          if (Date.now() + delayMs >= started + limitMs) throw gaveUp(method, seconds, attempts, error);
+          await pause(delayMs, controller.signal);
+          delayMs = Math.min(delayMs * 2, MAX_RETRY_MS);
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", cancel);
+      shutdown?.signal.removeEventListener("abort", cancel);
+    }
+  };
+}
+
+const FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 8_000;
+
+function gaveUp(method: string, seconds: number, attempts: number, cause: unknown): TelegramUnreachableError {
+  // HttpError's message names the method and the HTTP status, never the URL (which holds the token).
+  const last = cause instanceof HttpError ? ` (last error: ${cause.message})` : "";
+  return new TelegramUnreachableError(
+    `Telegram did not answer ${method}: gave up after ${seconds} s and ${attempts} attempt${attempts === 1 ? "" : "s"}${last}; check this machine's network, and TELEGRAM_API_ROOT if you set it`,
+    cause,
+  );
+}
+
+function secondsSince(started: number): number {
+  return Math.round((Date.now() - started) / 100) / 10;
+}
+
+/** Waits `ms`, or less when `signal` aborts (the next attempt then fails at once and ends the loop). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
+}

@@ -1,0 +1,256 @@
+// Environment → typed, validated Config (arktype). Values come from the process environment merged
+// over an env file (env-file.ts). Every problem is reported at once, one line each, and a secret's
+// value is never echoed.
+import { existsSync } from "node:fs";
+import { type } from "arktype";
+import { type EnvSource, SECRET_VARIABLES, secretValues } from "./env-source.ts";
+import type { LogLevel } from "../lib/log.ts";
+
+export type FxProvider = "CBR" | "CBR_MIRROR";
+
+export interface Config {
+  readonly telegram: { readonly token: string; readonly chatId: number; readonly apiRoot: string } | null;
+  readonly bybit: { readonly apiKey: string; readonly apiSecret: string; readonly baseUrl: string } | null;
+  readonly okx: { readonly apiKey: string; readonly apiSecret: string; readonly passphrase: string; readonly baseUrl: string } | null;
+  readonly tbank: { readonly token: string; readonly baseUrl: string; readonly caFile: string | null } | null;
+  readonly ibkr: {
+    readonly token: string;
+    readonly queryId: string;
+    readonly baseUrl: string;
+    readonly cacheMinutes: number;
+    readonly timeoutSeconds: number;
+  } | null;
+  readonly fx: { readonly provider: FxProvider; readonly cbrBaseUrl: string; readonly mirrorBaseUrl: string; readonly ttlMinutes: number };
+  readonly timeZone: string;
+  readonly pollIntervalMinutes: number;
+  readonly windowStartHour: number;
+  readonly windowEndHour: number;
+  readonly logLevel: LogLevel;
+  readonly includeCryptoBreakdown: boolean;
+  readonly dataDir: string;
+  readonly platformTimeoutSeconds: number;
+  /** The most one Telegram call may take, its retries included. */
+  readonly telegramTimeoutSeconds: number;
+  readonly webhook: { readonly url: string; readonly secret: string | null } | null;
+  readonly healthServer: boolean;
+  readonly listenHost: string;
+  readonly listenPort: number;
+  /** Every configured secret value, for log redaction. */
+  readonly secrets: readonly string[];
+  /** Accepted but worth saying (e.g. FX_PROVIDER=ECB); logged at start-up. Includes `leakySettings`. */
+  readonly warnings: readonly string[];
+  /** Settings that make Bun print secrets (BUN_CONFIG_VERBOSE_FETCH): a problem for --check. */
+  readonly leakySettings: readonly string[];
+  /** The env file that was read, if any (for --check's permission audit). */
+  readonly envFile: string | null;
+}
+
+/** What a mode needs: balance modes need at least one platform; sending modes need Telegram. */
+export interface ConfigNeeds {
+  readonly platforms: boolean;
+  readonly telegram: boolean;
+}
+
+export type ConfigResult =
+  | { readonly ok: true; readonly config: Config }
+  | { readonly ok: false; readonly errors: readonly string[]; readonly secrets: readonly string[] };
+
+/** A platform is enabled exactly when all of its variables are set. */
+const PLATFORM_VARIABLES = {
+  Bybit: ["BYBIT_API_KEY", "BYBIT_API_SECRET"],
+  OKX: ["OKX_API_KEY", "OKX_API_SECRET", "OKX_API_PASSPHRASE"],
+  "T-Bank": ["TBANK_API_TOKEN"],
+  IBKR: ["IBKR_FLEX_TOKEN", "IBKR_QUERY_ID"],
+} as const;
+
+/** Validates the merged environment for a mode. */
+export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult {
+  const env = nonEmpty(source.vars);
+  const errors: string[] = [];
+  const secrets = secretValues(env);
+  const parsed = Settings(env);
+  if (parsed instanceof type.errors) {
+    for (const problem of parsed) errors.push(describeProblem(problem.path[0], problem.expected, problem.actual));
+  }
+  const settings = parsed instanceof type.errors ? null : parsed;
+  if (settings && settings.WINDOW_START_HOUR >= settings.WINDOW_END_HOUR) {
+    errors.push(`WINDOW_START_HOUR must be before WINDOW_END_HOUR (was ${settings.WINDOW_START_HOUR} and ${settings.WINDOW_END_HOUR})`);
+  }
+  errors.push(...platformProblems(env, needs));
+  errors.push(...telegramProblems(env, needs));
+  if (env.WEBHOOK_SECRET !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(env.WEBHOOK_SECRET)) {
+    errors.push("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule; value not shown)");
+  }
+  if (errors.length > 0 || !settings) return { ok: false, errors, secrets };
+
+  const leakySettings = leakySettingsIn(env);
+  const warnings: string[] = [...leakySettings];
+  let provider: FxProvider = "CBR";
+  if (settings.FX_PROVIDER === "ECB") {
+    warnings.push("FX_PROVIDER=ECB: the ECB has published no RUB rate since March 2022; using the Bank of Russia (CBR) instead");
+  } else provider = settings.FX_PROVIDER;
+  const has = (...names: string[]) => names.every((name) => env[name] !== undefined);
+  const config: Config = {
+    telegram:
+      has("TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID") && settings.TELEGRAM_CHAT_ID !== undefined
+        ? { token: env.TELEGRAM_BOT_TOKEN!, chatId: settings.TELEGRAM_CHAT_ID, apiRoot: settings.TELEGRAM_API_ROOT }
+        : null,
+    bybit: has(...PLATFORM_VARIABLES.Bybit)
+      ? { apiKey: env.BYBIT_API_KEY!, apiSecret: env.BYBIT_API_SECRET!, baseUrl: settings.BYBIT_BASE_URL }
+      : null,
+    okx: has(...PLATFORM_VARIABLES.OKX)
+      ? { apiKey: env.OKX_API_KEY!, apiSecret: env.OKX_API_SECRET!, passphrase: env.OKX_API_PASSPHRASE!, baseUrl: settings.OKX_BASE_URL }
+      : null,
+    tbank: has(...PLATFORM_VARIABLES["T-Bank"])
+      ? { token: env.TBANK_API_TOKEN!, baseUrl: settings.TBANK_BASE_URL, caFile: settings.TBANK_CA_FILE ?? null }
+      : null,
+    ibkr: has(...PLATFORM_VARIABLES.IBKR)
+      ? {
+          token: env.IBKR_FLEX_TOKEN!,
+          queryId: env.IBKR_QUERY_ID!,
+          baseUrl: settings.IBKR_FLEX_BASE_URL,
+          cacheMinutes: settings.IBKR_CACHE_MINUTES,
+          timeoutSeconds: settings.IBKR_TIMEOUT_SECONDS,
+        }
+      : null,
+    fx: { provider, cbrBaseUrl: settings.CBR_BASE_URL, mirrorBaseUrl: settings.CBR_MIRROR_BASE_URL, ttlMinutes: settings.FX_TTL_MINUTES },
+    timeZone: settings.TIMEZONE,
+    pollIntervalMinutes: settings.POLL_INTERVAL_MINUTES,
+    windowStartHour: settings.WINDOW_START_HOUR,
+    windowEndHour: settings.WINDOW_END_HOUR,
+    logLevel: settings.LOG_LEVEL,
+    includeCryptoBreakdown: settings.INCLUDE_CRYPTO_BREAKDOWN,
+    dataDir: settings.DATA_DIR,
+    platformTimeoutSeconds: settings.PLATFORM_TIMEOUT_SECONDS,
+    telegramTimeoutSeconds: settings.TELEGRAM_TIMEOUT_SECONDS,
+    webhook: settings.WEBHOOK_URL !== undefined ? { url: settings.WEBHOOK_URL, secret: env.WEBHOOK_SECRET ?? null } : null,
+    healthServer: settings.HEALTH_SERVER,
+    listenHost: settings.LISTEN_HOST,
+    listenPort: settings.LISTEN_PORT,
+    secrets,
+    warnings,
+    leakySettings,
+    envFile: source.file,
+  };
+  return { ok: true, config };
+}
+
+const TRUE_WORDS = new Set(["true", "1", "yes"]);
+const FALSE_WORDS = new Set(["false", "0", "no"]);
+
+const httpUrl = type("string")
+  .narrow((text, ctx) => isHttpUrl(text) || ctx.mustBe("an http(s) URL"))
+  .pipe((text) => text.replace(/\/+$/, ""));
+const intIn = (min: number, max: number) => type("string.integer.parse").to(`${min} <= number.integer <= ${max}`);
+const boolean = type("string")
+  .narrow((text, ctx) => TRUE_WORDS.has(text.toLowerCase()) || FALSE_WORDS.has(text.toLowerCase()) || ctx.mustBe("true, false, 1, 0, yes or no"))
+  .pipe((text) => TRUE_WORDS.has(text.toLowerCase()));
+const timeZone = type("string").narrow((text, ctx) => isTimeZone(text) || ctx.mustBe("a valid IANA time zone such as Europe/Paris"));
+const logLevel = type("string")
+  .pipe((text) => text.toLowerCase())
+  .to("'debug' | 'info' | 'warn' | 'error'");
+const fxProvider = type("string")
+  .pipe((text) => text.toUpperCase())
+  .to("'CBR' | 'CBR_MIRROR' | 'ECB'");
+const existingFile = type("string").narrow((path, ctx) => existsSync(path) || ctx.mustBe("the path of an existing PEM file"));
+
+const Settings = type({
+  "TELEGRAM_CHAT_ID?": "string.integer.parse",
+  TELEGRAM_API_ROOT: httpUrl.default("https://api.telegram.org"),
+  TIMEZONE: timeZone.default("Europe/Paris"),
+  POLL_INTERVAL_MINUTES: intIn(1, 1440).default("120"),
+  WINDOW_START_HOUR: intIn(0, 24).default("8"),
+  WINDOW_END_HOUR: intIn(0, 24).default("20"),
+  LOG_LEVEL: logLevel.default("info"),
+  INCLUDE_CRYPTO_BREAKDOWN: boolean.default("true"),
+  FX_PROVIDER: fxProvider.default("CBR"),
+  FX_TTL_MINUTES: intIn(1, 1440).default("60"),
+  DATA_DIR: type("string").default("./data"),
+  PLATFORM_TIMEOUT_SECONDS: intIn(1, 300).default("20"),
+  TELEGRAM_TIMEOUT_SECONDS: intIn(1, 300).default("60"),
+  IBKR_TIMEOUT_SECONDS: intIn(10, 600).default("150"),
+  IBKR_CACHE_MINUTES: intIn(0, 10080).default("240"),
+  "TBANK_CA_FILE?": existingFile,
+  BYBIT_BASE_URL: httpUrl.default("https://api.bybit.com"),
+  OKX_BASE_URL: httpUrl.default("https://www.okx.com"),
+  TBANK_BASE_URL: httpUrl.default("https://invest-public-api.tbank.ru/rest"),
+  IBKR_FLEX_BASE_URL: httpUrl.default("https://ndcdyn.interactivebrokers.com/AccountManagement/FlexWebService"),
+  CBR_BASE_URL: httpUrl.default("https://www.cbr.ru"),
+  CBR_MIRROR_BASE_URL: httpUrl.default("https://www.cbr-xml-daily.ru"),
+  "WEBHOOK_URL?": httpUrl,
+  HEALTH_SERVER: boolean.default("false"),
+  LISTEN_HOST: type("string").default("127.0.0.1"),
+  // 0 picks any free port (tests).
+  LISTEN_PORT: intIn(0, 65535).default("8080"),
+}).onUndeclaredKey("delete");
+
+function describeProblem(key: PropertyKey | undefined, expected: string, actual: string): string {
+  const name = String(key ?? "configuration");
+  const secret = (SECRET_VARIABLES as readonly string[]).includes(name);
+  return `${name} must be ${expected}${secret ? " (value not shown)" : ` (was ${actual})`}`;
+}
+
+function platformProblems(env: Record<string, string>, needs: ConfigNeeds): string[] {
+  const problems: string[] = [];
+  let enabled = 0;
+  for (const [platform, names] of Object.entries(PLATFORM_VARIABLES)) {
+    const missing = names.filter((name) => env[name] === undefined);
+    if (missing.length === 0) enabled += 1;
+    else if (missing.length < names.length) problems.push(`${platform} is partly configured: set ${missing.join(" and ")} too, or unset the rest`);
+  }
+  if (env.TELEGRAM_BOT_TOKEN !== undefined && !/^\d+:[\w-]{20,}$/.test(env.TELEGRAM_BOT_TOKEN)) {
+    problems.push("TELEGRAM_BOT_TOKEN must look like 123456789:AA… as BotFather gives it (value not shown)");
+  }
+  if (needs.platforms && enabled === 0 && problems.length === 0) {
+    problems.push(
+      "no platform is configured: set the variables of at least one of Bybit (BYBIT_API_KEY, BYBIT_API_SECRET), OKX (OKX_API_KEY, OKX_API_SECRET, OKX_API_PASSPHRASE), T-Bank (TBANK_API_TOKEN) or IBKR (IBKR_FLEX_TOKEN, IBKR_QUERY_ID)",
+    );
+  }
+  return problems;
+}
+
+function telegramProblems(env: Record<string, string>, needs: ConfigNeeds): string[] {
+  if (!needs.telegram) return [];
+  return ["TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID"]
+    .filter((name) => env[name] === undefined)
+    .map((name) => `${name} is required to send messages (or use --dry-run to print instead)`);
+}
+
+/**
+ * Bun prints every fetch's request headers (API keys, signatures, bearer tokens) to stderr, and so to the journal,
+ * when BUN_CONFIG_VERBOSE_FETCH is "curl", "true" or "1". main.ts turns it off for pfbot's own requests; it is still
+ * reported, from the environment or the env file, since it has no place in either.
+ */
+function leakySettingsIn(env: Record<string, string>): string[] {
+  const verbose = env.BUN_CONFIG_VERBOSE_FETCH;
+  if (verbose === undefined) return [];
+  return [
+    `BUN_CONFIG_VERBOSE_FETCH=${verbose.slice(0, 20)} is set: Bun would print every request's headers, API keys and signatures included; pfbot turns it off for its own requests, but remove it from the environment and the env file`,
+  ];
+}
+
+/** An empty value counts as unset, as in the original bot's .env template. */
+function nonEmpty(vars: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(vars)) if (value !== undefined && value.trim() !== "") out[key] = value.trim();
+  return out;
+}
+
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+function isTimeZone(text: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: text });
+    return text.includes("/") || text === "UTC";
+  } catch {
+    return false;
+  }
+}

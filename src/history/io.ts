@@ -1,0 +1,171 @@
+// What `pfbot --import/--export/--history` and the first start do with history files. These need
+// only DATA_DIR and TIMEZONE: no platform, no Telegram, no network.
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { DATABASE_FILE } from "./db.ts";
+import type { Logger } from "../lib/log.ts";
+import { SETTING_KEYS, getSetting, setSetting } from "./settings.ts";
+import { HistoryStore, type ImportCounts } from "./store.ts";
+import { formatHistoryJson, parseHistoryJson } from "./json.ts";
+import { renderHistory } from "../render/history-view.ts";
+
+/** The original bot's file name, looked for in DATA_DIR on first start. */
+export const LEGACY_HISTORY_FILE = "portfolio_history.json";
+
+export type ImportResult =
+  | { readonly ok: true; readonly counts: ImportCounts; readonly summary: string }
+  | { readonly ok: false; readonly error: string };
+
+/**
+ * Validates the whole file, then imports it in one transaction. On any problem nothing is written
+ * and `error` lists the problems (the CLI exits 2).
+ */
+export function runImport(store: HistoryStore, filePath: string, options: { readonly overwrite: boolean }): ImportResult {
+  let text: string;
+  try {
+    text = readFileSync(filePath, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, error: `${filePath}: cannot read it (${code === "ENOENT" ? "no such file" : (error as Error).message})` };
+  }
+  const parsed = parseHistoryJson(text, store.today());
+  if (!parsed.ok) {
+    const shown = parsed.problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `  - ${p}`);
+    const more = parsed.problems.length > MAX_PROBLEMS_SHOWN ? [`  … and ${parsed.problems.length - MAX_PROBLEMS_SHOWN} more`] : [];
+    return { ok: false, error: [`${filePath}: nothing imported, the file has problems:`, ...shown, ...more].join("\n") };
+  }
+  const counts = store.importDays(parsed.entries, options);
+  return { ok: true, counts, summary: `${filePath}: ${describeCounts(counts, options.overwrite)}` };
+}
+
+/**
+ * Exports the whole history in the original format. With a path, writes it atomically (temp file
+ * in the same directory, fsync, rename: a reader sees the old file or the new one, never half) and
+ * returns a one-line summary; without, returns the JSON text itself for stdout.
+ */
+export function runExport(store: HistoryStore, filePath: string | null): string {
+  const days = store.all();
+  const text = formatHistoryJson(days);
+  if (filePath === null) return text;
+  writeFileAtomic(filePath, text);
+  return `exported ${plural(days.length, "day")} to ${filePath}`;
+}
+
+/** The /history view as plain text for a terminal (`pfbot --history`). */
+export function historyViewText(store: HistoryStore): string {
+  return renderHistory(store.recent(HISTORY_VIEW_FETCH)).text;
+}
+
+/** The /history view as Telegram HTML. */
+export function historyViewHtml(store: HistoryStore): string {
+  return renderHistory(store.recent(HISTORY_VIEW_FETCH)).html;
+}
+
+/**
+ * Opens the history in DATA_DIR and, on the very first start, takes in the original bot's file
+ * (importLegacyFileOnce). Every mode that touches the history opens it this way. `now` is the store's clock.
+ */
+export function openHistory(dataDir: string, timeZone: string, log: Logger, now: () => number = Date.now): HistoryStore {
+  const store = HistoryStore.open(dataDir, timeZone, now);
+  try {
+    importLegacyFileOnce(store, dataDir, log);
+    return store;
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}
+
+/** The history, or why it could not be opened (`problem` says what to do; the report still goes out). */
+export interface HistoryOpening {
+  readonly store: HistoryStore | null;
+  readonly problem: string | null;
+}
+
+/**
+ * openHistory for the modes that must deliver a report whatever the disk does (--once, the bot): a
+ * read-only or full DATA_DIR, or a damaged database, gives `problem` instead of an exception.
+ */
+export function tryOpenHistory(dataDir: string, timeZone: string, log: Logger): HistoryOpening {
+  try {
+    return { store: openHistory(dataDir, timeZone, log), problem: null };
+  } catch (error) {
+    return { store: null, problem: describeHistoryError(error, dataDir) };
+  }
+}
+
+/** What a history failure (opening, or writing a day or a setting) means, and what the owner should do. */
+export function describeHistoryError(error: unknown, dataDir: string): string {
+  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
+  const detail = error instanceof Error ? error.message : String(error);
+  const database = join(dataDir, DATABASE_FILE);
+  if (/^SQLITE_(READONLY|CANTOPEN|PERM|AUTH)/.test(code) || ["EROFS", "EACCES", "EPERM"].includes(code)) {
+    return `DATA_DIR ${dataDir} is read-only or not writable by pfbot's user (${detail}): make it writable, or set DATA_DIR to a writable directory`;
+  }
+  // SQLite cannot grow its shared-memory file (WAL mode) on a full disk: SQLITE_IOERR_SHMSIZE.
+  if (code.startsWith("SQLITE_FULL") || code === "SQLITE_IOERR_SHMSIZE" || code === "ENOSPC" || code === "EDQUOT") {
+    return `the disk holding DATA_DIR ${dataDir} is full (${detail}): free some space there`;
+  }
+  if (code.startsWith("SQLITE_IOERR") || code === "EIO") {
+    return `the disk holding DATA_DIR ${dataDir} failed a read or write (${detail}): check that it is neither full nor failing (dmesg)`;
+  }
+  if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") {
+    return `${database} is damaged (${detail}): stop pfbot, move the file aside, then restore a backup or --import your last --export`;
+  }
+  if (code === "ENOTDIR" || code === "EEXIST") {
+    return `DATA_DIR ${dataDir} is not a directory (${detail}): point DATA_DIR at a directory`;
+  }
+  return `the history in DATA_DIR ${dataDir} could not be used (${detail})`;
+}
+
+/**
+ * First start of an upgraded install: when the history is empty and DATA_DIR holds the original
+ * bot's portfolio_history.json, import it, once. A settings row remembers it, so deleting every
+ * day later does not bring the old file back. A bad file is logged and skipped (the bot still starts;
+ * the owner can fix it and run --import).
+ */
+export function importLegacyFileOnce(store: HistoryStore, dataDir: string, log: Logger): ImportCounts | null {
+  if (getSetting(store.db, SETTING_KEYS.legacyJsonImported) !== null) return null;
+  const path = join(dataDir, LEGACY_HISTORY_FILE);
+  if (store.count() > 0 || !existsSync(path)) return null;
+  const result = runImport(store, path, { overwrite: false });
+  if (!result.ok) {
+    log.warn(`${result.error.replace(/\n/g, " ")}; fix it and run pfbot --import ${path}`);
+    return null;
+  }
+  setSetting(store.db, SETTING_KEYS.legacyJsonImported, new Date().toISOString());
+  log.info(`imported the original bot's history: ${result.summary}`);
+  return result.counts;
+}
+
+/** Writes `text` to `path` so that a crash leaves either the old content or the new one. */
+export function writeFileAtomic(path: string, text: string): void {
+  const target = resolve(path);
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temp, text, { encoding: "utf8", mode: 0o600 });
+    const fd = openSync(temp, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, target);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** One more day than shown, so the oldest shown day still gets its change line. */
+const HISTORY_VIEW_FETCH = 31;
+const MAX_PROBLEMS_SHOWN = 20;
+
+function describeCounts(counts: ImportCounts, overwrite: boolean): string {
+  const keptWhy = overwrite ? "" : " (already in the history; --overwrite replaces them)";
+  return `${plural(counts.added, "day")} added, ${counts.kept} kept${counts.kept > 0 ? keptWhy : ""}, ${counts.replaced} replaced`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}

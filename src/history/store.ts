@@ -1,0 +1,319 @@
+// The day history: one row per local day (in TIMEZONE) in pfbot.sqlite, with the rules kept from
+// the original bot: the last run of a day overwrites the earlier one, except that a partial snapshot
+// never overwrites a complete one. A run whose clock disagrees with the Bank of Russia's rate date, or
+// with the days already stored, is not recorded (see recordSnapshot). Every write is one transaction.
+import type { Database } from "bun:sqlite";
+import { type Decimal, isPlausibleAmount, parseDecimal, toPlainString } from "../lib/money.ts";
+import { openDataDirDatabase } from "./db.ts";
+import { historyAmountProblem, historyDayProblem } from "./json.ts";
+import type { Logger } from "../lib/log.ts";
+import { addDays, zonedDay } from "../lib/zoned-time.ts";
+
+export const PLATFORMS = ["bybit", "okx", "tbank", "ibkr"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Per-platform USD value; null when the platform failed or is not configured. */
+export type PlatformValues = Readonly<Record<Platform, Decimal | null>>;
+
+export interface DayRecord {
+  /** Local day in TIMEZONE, YYYY-MM-DD. */
+  readonly day: string;
+  readonly usd: Decimal;
+  /** Null when there was no USD/RUB rate (and for nothing else). */
+  readonly rub: Decimal | null;
+  /** RUB per USD used for `rub`; null for imported days and when no rate was available. */
+  readonly usdRub: Decimal | null;
+  /** False when a configured platform did not answer. Imported days count as complete. */
+  readonly complete: boolean;
+  readonly platforms: PlatformValues;
+  /** UTC ISO instant of the snapshot; null for imported days (the old file did not say). */
+  readonly takenAt: string | null;
+  readonly origin: "bot" | "import";
+}
+
+/** What a scheduled run (or --once) hands to the store. */
+export interface SnapshotRecord {
+  readonly takenAt: Date;
+  readonly usd: Decimal;
+  readonly rub: Decimal | null;
+  readonly usdRub: Decimal | null;
+  readonly complete: boolean;
+  readonly platforms: PlatformValues;
+  /** The Bank of Russia rate's in-force date (YYYY-MM-DD), the outside check on the clock; null without a rate. */
+  readonly rateDate: string | null;
+}
+
+/** One day from an imported file (the original bot's format has totals only). */
+export interface ImportEntry {
+  readonly day: string;
+  readonly usd: Decimal;
+  readonly rub: Decimal | null;
+}
+
+/** "kept": the day stays as it was, by the recording rules; "refused": the run itself cannot be recorded. */
+export type RecordOutcome = "added" | "replaced" | "kept" | "refused";
+
+export interface RecordResult {
+  readonly outcome: RecordOutcome;
+  /** The local day the snapshot belongs to. */
+  readonly day: string;
+  /** Why the day was kept or the run refused, for the log; null when written. */
+  readonly reason: string | null;
+}
+
+/**
+ * How far the recorded day may run ahead of the Bank of Russia rate date. The CBR dates a set the calendar day after
+ * it is set and keeps it in force over weekends (Saturday's set through Monday: 2 days) [brokers.md §3.1].
+ */
+const MAX_DAYS_AFTER_RATE_DATE = 2;
+/** How far the rate date may run ahead of the recorded day: next day's set + a zone far west of Moscow + 1 spare. */
+const MAX_DAYS_BEFORE_RATE_DATE = 3;
+
+/**
+ * The latest day a run may record with a rate of `rateDate`: the rate date + 2 days, except over the New Year break,
+ * when one set stays in force for up to two weeks (set on 30 December 2025 for 31 December – 12 January 2026), so a
+ * set dated 25 December – 10 January covers days up to 14 January (+ the same 2 days). Otherwise every January would
+ * lose its first ten days.
+ */
+export function latestDayForRate(rateDate: string): string {
+  const ordinary = addDays(rateDate, MAX_DAYS_AFTER_RATE_DATE);
+  const [year, month, day] = rateDate.split("-").map(Number) as [number, number, number];
+  if (!((month === 12 && day >= 25) || (month === 1 && day <= 10))) return ordinary;
+  const breakEnd = `${String(month === 12 ? year + 1 : year).padStart(4, "0")}-01-14`;
+  return breakEnd > ordinary ? breakEnd : ordinary;
+}
+
+export interface ImportCounts {
+  readonly added: number;
+  readonly kept: number;
+  readonly replaced: number;
+}
+
+/** The local calendar day (YYYY-MM-DD) of a UTC instant in an IANA time zone (through Intl: the process TZ does not matter). */
+export const localDay = zonedDay;
+
+export { addDays };
+
+export class HistoryStore {
+  /** Opens DATA_DIR/pfbot.sqlite (created on first use). `now` is the clock for "today" (default: the system's). */
+  static open(dataDir: string, timeZone: string, now: () => number = Date.now): HistoryStore {
+    return new HistoryStore(openDataDirDatabase(dataDir), timeZone, now);
+  }
+
+  /** `db` must already be migrated (db.ts); the store closes it in close(). */
+  constructor(
+    readonly db: Database,
+    readonly timeZone: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Today's local day (YYYY-MM-DD) in TIMEZONE by the store's clock. */
+  today(): string {
+    return localDay(new Date(this.now()), this.timeZone);
+  }
+
+  /**
+   * Records a snapshot under its local day, unless a rule says otherwise (the result says which, and why):
+   * - refused: a total the import would refuse (negative, 10^15 or more; every stored day must export and import
+   *   back); no Bank of Russia rate date to check the clock against; a day more than 2 days after that rate date
+   *   or more than 3 before it (the clock is off); a day earlier than the newest day already stored.
+   * - kept: the day was imported and is not today (a run never rewrites imported history); or the day holds a
+   *   complete snapshot and this one is partial (a partial run never erases a good day).
+   */
+  recordSnapshot(snapshot: SnapshotRecord): RecordResult {
+    const day = localDay(snapshot.takenAt, this.timeZone);
+    const refused = this.refusal(snapshot, day);
+    if (refused !== null) return { outcome: "refused", day, reason: refused };
+    const row: DayRow = {
+      day,
+      usd: toPlainString(snapshot.usd),
+      rub: text(snapshot.rub),
+      usd_rub: text(snapshot.usdRub),
+      complete: snapshot.complete ? 1 : 0,
+      bybit_usd: text(snapshot.platforms.bybit),
+      okx_usd: text(snapshot.platforms.okx),
+      tbank_usd: text(snapshot.platforms.tbank),
+      ibkr_usd: text(snapshot.platforms.ibkr),
+      taken_at: snapshot.takenAt.toISOString(),
+      origin: "bot",
+    };
+    const today = this.today();
+    return this.db.transaction((): RecordResult => {
+      const newest = this.db.query<{ day: string | null }, []>("SELECT max(day) AS day FROM days").get()?.day ?? null;
+      if (newest !== null && day < newest) {
+        return { outcome: "refused", day, reason: `day ${day} is earlier than the newest day already stored (${newest}): the clock looks behind; check the system clock` };
+      }
+      const existing = this.selectDay.get({ day });
+      if (existing?.origin === "import" && day !== today) {
+        return { outcome: "kept", day, reason: `day ${day} was imported and is not today (${today}): a run never rewrites imported history` };
+      }
+      if (existing && existing.complete === 1 && row.complete === 0) {
+        return { outcome: "kept", day, reason: `day ${day} already holds a complete snapshot; a partial one never replaces it` };
+      }
+      this.upsert.run(row);
+      return { outcome: existing ? "replaced" : "added", day, reason: null };
+    }).immediate();
+  }
+
+  /**
+   * Imports days in one transaction (all or nothing). A day already in the history, whether the
+   * bot recorded it or an earlier import did, is kept unless `overwrite`; then it is replaced.
+   */
+  importDays(entries: readonly ImportEntry[], options: { readonly overwrite: boolean }): ImportCounts {
+    return this.db.transaction((): ImportCounts => {
+      let added = 0;
+      let kept = 0;
+      let replaced = 0;
+      for (const entry of entries) {
+        const existing = this.selectDay.get({ day: entry.day });
+        if (existing && !options.overwrite) {
+          kept += 1;
+          continue;
+        }
+        this.upsert.run({
+          day: entry.day,
+          usd: toPlainString(entry.usd),
+          rub: text(entry.rub),
+          usd_rub: null,
+          complete: 1,
+          bybit_usd: null,
+          okx_usd: null,
+          tbank_usd: null,
+          ibkr_usd: null,
+          taken_at: null,
+          origin: "import",
+        });
+        if (existing) replaced += 1;
+        else added += 1;
+      }
+      return { added, kept, replaced };
+    }).immediate();
+  }
+
+  /** Why this snapshot cannot be recorded at all, or null. The rules that need no database. */
+  private refusal(snapshot: SnapshotRecord, day: string): string | null {
+    const dayProblem = historyDayProblem(day, this.today());
+    if (dayProblem !== null) return `day ${day} ${dayProblem}: the history could not export and import it back`;
+    for (const [what, amount] of [["USD total", snapshot.usd], ["RUB total", snapshot.rub]] as const) {
+      const problem = amount === null ? null : historyAmountProblem(amount);
+      if (problem !== null) return `the ${what} ${problem}: the history could not export and import it back`;
+    }
+    const others = [snapshot.usdRub, ...Object.values(snapshot.platforms)];
+    if (others.some((amount) => amount !== null && !isPlausibleAmount(amount))) return "a platform value or the rate is 10^15 or more: not a real figure";
+    const rateDate = snapshot.rateDate;
+    // Without the rate's date there is nothing outside this machine to check its clock against, and one day
+    // recorded years ahead would block every real day after it (see the newest-day rule). Such a run has no RUB
+    // total either; the report is still sent.
+    if (rateDate === null) return `no Bank of Russia rate, so day ${day} cannot be checked against the clock`;
+    if (day > latestDayForRate(rateDate)) {
+      return `day ${day} is more than ${MAX_DAYS_AFTER_RATE_DATE} days after the Bank of Russia rate date ${rateDate}: the clock looks ahead; check the system clock`;
+    }
+    if (day < addDays(rateDate, -MAX_DAYS_BEFORE_RATE_DATE)) {
+      return `day ${day} is more than ${MAX_DAYS_BEFORE_RATE_DATE} days before the Bank of Russia rate date ${rateDate}: the clock looks behind; check the system clock`;
+    }
+    return null;
+  }
+
+  /** Up to `limit` days, newest first. */
+  recent(limit: number): DayRecord[] {
+    return this.db.query<DayRow, { limit: number }>(`SELECT * FROM days ORDER BY day DESC LIMIT $limit`).all({ limit }).map(toRecord);
+  }
+
+  /** Every day, newest first. */
+  all(): DayRecord[] {
+    return this.db.query<DayRow, []>(`SELECT * FROM days ORDER BY day DESC`).all().map(toRecord);
+  }
+
+  get(day: string): DayRecord | null {
+    const row = this.selectDay.get({ day });
+    return row ? toRecord(row) : null;
+  }
+
+  count(): number {
+    return this.db.query<{ n: number }, []>("SELECT count(*) AS n FROM days").get()?.n ?? 0;
+  }
+
+  /**
+   * The latest complete day strictly before `beforeDay` and at most `maxAgeDays` older, else null:
+   * the only baseline a change line may use (a partial day or a stale one would show a fake move).
+   */
+  previousComparableDay(beforeDay: string, maxAgeDays = 7): DayRecord | null {
+    const row = this.db
+      .query<DayRow, { before: string; oldest: string }>(
+        `SELECT * FROM days WHERE complete = 1 AND day < $before AND day >= $oldest ORDER BY day DESC LIMIT 1`,
+      )
+      .get({ before: beforeDay, oldest: addDays(beforeDay, -maxAgeDays) });
+    return row ? toRecord(row) : null;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private get selectDay() {
+    return this.db.query<DayRow, { day: string }>("SELECT * FROM days WHERE day = $day");
+  }
+
+  private get upsert() {
+    return this.db.query<void, DayRow>(
+      `INSERT INTO days (day, usd, rub, usd_rub, complete, bybit_usd, okx_usd, tbank_usd, ibkr_usd, taken_at, origin)
+       VALUES ($day, $usd, $rub, $usd_rub, $complete, $bybit_usd, $okx_usd, $tbank_usd, $ibkr_usd, $taken_at, $origin)
+       ON CONFLICT(day) DO UPDATE SET usd = excluded.usd, rub = excluded.rub, usd_rub = excluded.usd_rub,
+         complete = excluded.complete, bybit_usd = excluded.bybit_usd, okx_usd = excluded.okx_usd,
+         tbank_usd = excluded.tbank_usd, ibkr_usd = excluded.ibkr_usd, taken_at = excluded.taken_at,
+         origin = excluded.origin`,
+    );
+  }
+}
+
+/** One log line for a recording: info when written or kept by the rules, a warning with the reason when refused. */
+export function logRecordResult(log: Logger, result: RecordResult): void {
+  if (result.outcome === "refused") log.warn(`history not recorded: ${result.reason}`, { day: result.day });
+  else if (result.outcome === "kept") log.info("history kept", { day: result.day, reason: result.reason });
+  else log.info("history recorded", { day: result.day, outcome: result.outcome });
+}
+
+// A type alias, not an interface: bun:sqlite's binding type needs an implicit index signature.
+type DayRow = {
+  day: string;
+  usd: string;
+  rub: string | null;
+  usd_rub: string | null;
+  complete: number;
+  bybit_usd: string | null;
+  okx_usd: string | null;
+  tbank_usd: string | null;
+  ibkr_usd: string | null;
+  taken_at: string | null;
+  origin: "bot" | "import";
+};
+
+function text(value: Decimal | null): string | null {
+  return value === null ? null : toPlainString(value);
+}
+
+function amount(value: string | null, column: string, day: string): Decimal | null {
+  if (value === null) return null;
+  const parsed = parseDecimal(value);
+  // Only this module writes the table, so a bad value means the file was edited by hand.
+  if (!parsed) throw new Error(`pfbot.sqlite: day ${day} has a non-numeric ${column} (${JSON.stringify(value)})`);
+  return parsed;
+}
+
+function toRecord(row: DayRow): DayRecord {
+  return {
+    day: row.day,
+    usd: amount(row.usd, "usd", row.day)!,
+    rub: amount(row.rub, "rub", row.day),
+    usdRub: amount(row.usd_rub, "usd_rub", row.day),
+    complete: row.complete === 1,
+    platforms: {
+      bybit: amount(row.bybit_usd, "bybit_usd", row.day),
+      okx: amount(row.okx_usd, "okx_usd", row.day),
+      tbank: amount(row.tbank_usd, "tbank_usd", row.day),
+      ibkr: amount(row.ibkr_usd, "ibkr_usd", row.day),
+    },
+    takenAt: row.taken_at,
+    origin: row.origin,
+  };
+}

@@ -1,0 +1,243 @@
+// OKX V5 client: the account's whole USD value, counted once. The total is asset-valuation's totalBal (trading +
+// funding + Earn + classic); the per-coin breakdown comes from the trading and funding accounts, and what they do
+// not explain is shown as "other (Earn, …)", never added on top. Only when asset-valuation fails with a non-auth
+// error is the total rebuilt from the two accounts, marked partial. [exchanges.md §0, §2.5 "Recommended OKX algorithm"]
+import { abs, add, cmp, dec, div, isZero, mul, round, sub, sum, toFixed, toPlainString, type Decimal } from "../../lib/money.ts";
+import { createOkxTransport, type OkxTransport } from "./transport.ts";
+import {
+  CONFIG_PATH,
+  FUNDING_PATH,
+  parseFundingCoins,
+  parseKeyAudit,
+  parseSpotPrices,
+  parseTradingAccount,
+  parseValuation,
+  TICKERS_PATH,
+  TRADING_PATH,
+  VALUATION_PATH,
+  type FundingCoin,
+  type SpotPrices,
+  type TradingAccount,
+} from "./parse.ts";
+import { PlatformError, UNREADABLE_AMOUNT, type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient } from "../types.ts";
+
+export { okxPrehash, okxTimestamp, signOkx, type OkxSignInput } from "./transport.ts";
+
+export interface OkxClientOptions extends ClientDeps {
+  readonly apiKey: string;
+  readonly apiSecret: string;
+  readonly passphrase: string;
+}
+
+export interface OkxClient extends PlatformClient {
+  readonly id: "okx";
+  /** OKX's clock minus ours (ms), learnt from /api/v5/public/time after a 50102; 0 until then. For --check. */
+  clockOffsetMs(): number;
+}
+
+export const OKX_SOURCE_VALUATION = "asset-valuation";
+export const OKX_SOURCE_FALLBACK = "account/balance + funding";
+/** The breakdown entry for what the trading and funding accounts do not explain. */
+export const OKX_OTHER_LABEL = "other (Earn, …)";
+
+export function createOkxClient(options: OkxClientOptions): OkxClient {
+  const http = createOkxTransport(options, { apiKey: options.apiKey, apiSecret: options.apiSecret, passphrase: options.passphrase });
+  return {
+    id: "okx",
+    fetchBalance: (signal) => fetchBalance(http, signal),
+    auditKey: async (signal) => parseKeyAudit(await http.signedGet(CONFIG_PATH, "", signal)),
+    clockOffsetMs: () => http.clockOffsetMs(),
+  };
+}
+
+/** Coins worth less than this are left out of the breakdown (they stay in the total). */
+const DUST_USD = dec("1");
+/** "other" is shown only when the gap is at least $1 and 0.5 % of the total: smaller gaps are price drift. */
+const MATERIAL_USD = dec("1");
+const MATERIAL_SHARE = dec("0.005");
+/** Valued at 1 USD when the trading account does not tell their price. */
+const USD_STABLECOINS: ReadonlySet<string> = new Set(["USD", "USDT", "USDC", "USDG", "DAI", "FDUSD", "PYUSD"]);
+
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+async function fetchBalance(http: OkxTransport, signal: AbortSignal): Promise<PlatformBalance> {
+  // The three reads are independent; asking at once keeps a snapshot to one round trip. The default valuation
+  // unit is BTC, so ccy=USD is always sent [funding-account "Get account asset valuation"].
+  const [valuation, trading, funding] = await Promise.all([
+    settle(async () => parseValuation(await http.signedGet(VALUATION_PATH, "ccy=USD", signal))),
+    settle(async () => parseTradingAccount(await http.signedGet(TRADING_PATH, "", signal))),
+    settle(async () => parseFundingCoins(await http.signedGet(FUNDING_PATH, "", signal))),
+  ]);
+  if (!valuation.ok) {
+    if (!canFallBack(valuation.error)) throw valuation.error;
+    return fallbackBalance(http, signal, valuation.error, valueOrThrow(trading), valueOrThrow(funding));
+  }
+  const warnings: string[] = [];
+  const missing: string[] = [];
+  const part = <T>(outcome: Outcome<T>, name: string): T | null => {
+    if (outcome.ok) return outcome.value;
+    // The total is known; a wallet only feeds the breakdown, so its failure is a note, not a failed platform.
+    // An account that sends "NaN" for an amount is corrupt: the valuation's figure from the same account is not trusted either.
+    if (!(outcome.error instanceof PlatformError) || signal.aborted || outcome.error.code === UNREADABLE_AMOUNT) throw outcome.error;
+    warnings.push(`OKX breakdown lacks the ${name} account (${describe(outcome.error)}); the total is complete`);
+    missing.push(name);
+    return null;
+  };
+  const wallets = await priceWallets(http, signal, part(trading, "trading"), part(funding, "funding"), warnings);
+  const valued = valueWallets(wallets);
+  if (valued.unpriced.length > 0) warnings.push(`OKX coins without a USD price, in the total but not listed: ${valued.unpriced.join(", ")}`);
+  const total = valuation.value.totalUsd;
+  const gap = sub(total, add(valued.tradingSum, valued.fundingSum));
+  const extra: AssetValue[] = [];
+  if (isMaterial(gap, total)) {
+    if (gap.coef > 0n) extra.push({ asset: missing.length > 0 ? `other (${missing.join(", ")}, Earn, …)` : OKX_OTHER_LABEL, usd: gap });
+    else warnings.push(`OKX accounts add up to ${toFixed(abs(gap), 2)} USD more than asset-valuation's total (prices moved between the calls); the total is asset-valuation's`);
+  }
+  return balance(total, valued.perCoin, extra, OKX_SOURCE_VALUATION, warnings);
+}
+
+/**
+ * Rate limits (asset-valuation allows 1 request/s per UID), outages and unreadable answers of the valuation call
+ * fall back to trading + funding. Auth, permission, IP and clock errors would fail the fallback as well, and a
+ * timeout means the platform's time is spent: those are reported as they are.
+ */
+function canFallBack(error: unknown): error is PlatformError {
+  // An unreadable amount is a corrupt answer, not an outage: the accounts would hide it behind a smaller figure.
+  if (error instanceof PlatformError && error.code === UNREADABLE_AMOUNT) return false;
+  return error instanceof PlatformError && (error.kind === "unavailable" || error.kind === "rate-limit" || error.kind === "bad-response");
+}
+
+async function fallbackBalance(
+  http: OkxTransport,
+  signal: AbortSignal,
+  valuationError: PlatformError,
+  trading: TradingAccount,
+  funding: readonly FundingCoin[],
+): Promise<PlatformBalance> {
+  const warnings = [
+    `OKX asset-valuation failed (${describe(valuationError)}), so the total is the trading and funding accounts only: Earn is not included`,
+  ];
+  const valued = valueWallets(await priceWallets(http, signal, trading, funding, warnings));
+  if (valued.unpriced.length > 0) warnings.push(`OKX coins without a USD price, not counted in the total: ${valued.unpriced.join(", ")}`);
+  // totalEq is the trading account's USD equity; adding funding is no double count, adding asset-valuation would be.
+  const total = add(trading.totalEq ?? valued.tradingSum, valued.fundingSum);
+  return balance(total, valued.perCoin, [], OKX_SOURCE_FALLBACK, warnings);
+}
+
+interface PricedWallets {
+  readonly trading: TradingAccount | null;
+  readonly funding: readonly FundingCoin[] | null;
+  /** USD per coin implied by the trading account (eqUsd / eq): the same index price OKX values with. */
+  readonly implied: ReadonlyMap<string, Decimal>;
+  readonly spot: SpotPrices | null;
+}
+
+/** Reads the public spot tickers only when a coin has no price from the trading account and is not a stablecoin. */
+async function priceWallets(
+  http: OkxTransport,
+  signal: AbortSignal,
+  trading: TradingAccount | null,
+  funding: readonly FundingCoin[] | null,
+  warnings: string[],
+): Promise<PricedWallets> {
+  const implied = new Map<string, Decimal>();
+  for (const coin of trading?.coins ?? []) {
+    if (coin.usd !== null && coin.equity !== null && !isZero(coin.equity)) implied.set(coin.ccy, div(coin.usd, coin.equity));
+  }
+  const unknown = (ccy: string): boolean => !implied.has(ccy) && !USD_STABLECOINS.has(ccy);
+  const needsSpot =
+    (funding ?? []).some((coin) => coin.amount !== null && !isZero(coin.amount) && unknown(coin.ccy)) ||
+    (trading?.coins ?? []).some((coin) => coin.usd === null && coin.equity !== null && !isZero(coin.equity) && unknown(coin.ccy));
+  let spot: SpotPrices | null = null;
+  if (needsSpot) {
+    try {
+      // One public call for every spot pair instead of one per coin (market data: 20 requests/2 s per IP).
+      spot = parseSpotPrices(await http.publicGet(TICKERS_PATH, "instType=SPOT", signal));
+    } catch (error) {
+      if (!(error instanceof PlatformError) || signal.aborted) throw error;
+      warnings.push(`OKX spot prices could not be read (${describe(error)})`);
+    }
+  }
+  return { trading, funding, implied, spot };
+}
+
+interface ValuedWallets {
+  /** USD per coin across both accounts: a coin held in both is one entry with the summed value. */
+  readonly perCoin: ReadonlyMap<string, Decimal>;
+  readonly tradingSum: Decimal;
+  readonly fundingSum: Decimal;
+  readonly unpriced: readonly string[];
+}
+
+function valueWallets(wallets: PricedWallets): ValuedWallets {
+  const perCoin = new Map<string, Decimal>();
+  const tradingValues: Decimal[] = [];
+  const fundingValues: Decimal[] = [];
+  const unpriced: string[] = [];
+  const credit = (ccy: string, usd: Decimal, into: Decimal[]): void => {
+    into.push(usd);
+    perCoin.set(ccy, add(perCoin.get(ccy) ?? dec("0"), usd));
+  };
+  for (const coin of wallets.trading?.coins ?? []) {
+    const usd = coin.usd ?? valueOf(coin.equity, usdPrice(wallets, coin.ccy));
+    if (usd !== null) credit(coin.ccy, usd, tradingValues);
+    else if (coin.equity === null) unpriced.push(`${coin.ccy} (trading, no amount)`);
+    else if (!isZero(coin.equity)) unpriced.push(`${coin.ccy} ${toPlainString(coin.equity)} (trading)`);
+  }
+  for (const coin of wallets.funding ?? []) {
+    const usd = valueOf(coin.amount, usdPrice(wallets, coin.ccy));
+    if (usd !== null) credit(coin.ccy, usd, fundingValues);
+    else if (coin.amount === null) unpriced.push(`${coin.ccy} (funding, no amount)`);
+    else if (!isZero(coin.amount)) unpriced.push(`${coin.ccy} ${toPlainString(coin.amount)} (funding)`);
+  }
+  return { perCoin, tradingSum: sum(tradingValues), fundingSum: sum(fundingValues), unpriced };
+}
+
+/** USD per unit: the trading account's implied price, else 1 for a stablecoin, else a spot pair (USDT/USDC quotes converted). */
+function usdPrice(wallets: PricedWallets, ccy: string): Decimal | null {
+  const implied = wallets.implied.get(ccy);
+  if (implied) return implied;
+  if (USD_STABLECOINS.has(ccy)) return dec("1");
+  const spot = wallets.spot;
+  if (!spot) return null;
+  const direct = spot.get(`${ccy}-USD`);
+  if (direct) return direct;
+  for (const quote of ["USDT", "USDC"]) {
+    const last = spot.get(`${ccy}-${quote}`);
+    if (last) return mul(last, wallets.implied.get(quote) ?? dec("1"));
+  }
+  return null;
+}
+
+function valueOf(amount: Decimal | null, price: Decimal | null): Decimal | null {
+  if (amount === null || price === null) return null;
+  return isZero(amount) ? dec("0") : round(mul(amount, price), 8);
+}
+
+function isMaterial(gap: Decimal, total: Decimal): boolean {
+  const size = abs(gap);
+  return cmp(size, MATERIAL_USD) >= 0 && cmp(size, mul(abs(total), MATERIAL_SHARE)) >= 0;
+}
+
+function balance(total: Decimal, perCoin: ReadonlyMap<string, Decimal>, extra: readonly AssetValue[], source: string, warnings: readonly string[]): PlatformBalance {
+  const listed: AssetValue[] = [...perCoin].filter(([, usd]) => cmp(abs(usd), DUST_USD) >= 0).map(([asset, usd]) => ({ asset, usd }));
+  const assets = [...listed, ...extra].sort((a, b) => cmp(b.usd, a.usd) || a.asset.localeCompare(b.asset));
+  return { platform: "okx", holdings: [{ label: "account", money: { currency: "USD", amount: total }, asOf: null }], assets, asOf: null, source, warnings };
+}
+
+async function settle<T>(run: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function valueOrThrow<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  throw outcome.error;
+}
+
+function describe(error: PlatformError): string {
+  return error.code === undefined ? error.kind : `code ${error.code}, ${error.kind}`;
+}

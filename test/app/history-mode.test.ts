@@ -1,0 +1,68 @@
+import { afterEach, expect, test } from "bun:test";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AppContext } from "../../src/app/run.ts";
+import { loadConfig } from "../../src/config/config.ts";
+import { createLogger } from "../../src/lib/log.ts";
+import { type HistoryMode, runHistoryMode } from "../../src/app/modes/history.ts";
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "pfbot-run-history-"));
+  dirs.push(dir);
+  return dir;
+}
+
+/** A context built from DATA_DIR and TIMEZONE alone: no platform or Telegram variable is set. */
+function context(dataDir: string) {
+  const loaded = loadConfig({ vars: { DATA_DIR: dataDir, TIMEZONE: "Europe/Paris" }, file: null }, { platforms: false, telegram: false });
+  if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
+  const out: string[] = [];
+  const logs: string[] = [];
+  const ctx: AppContext = {
+    config: loaded.config,
+    log: createLogger({ level: "info", secrets: [], write: (line) => logs.push(line), colour: false }),
+    version: "test",
+    out: (text) => out.push(text),
+  };
+  return { ctx, out, logs, run: (mode: HistoryMode) => runHistoryMode(ctx, mode) };
+}
+
+test("--history on a fresh data dir with the old file shows its days (first-start import)", () => {
+  const dataDir = tempDir();
+  copyFileSync("data/portfolio_history.json", join(dataDir, "portfolio_history.json"));
+  const { out, logs, run } = context(dataDir);
+  expect(run({ kind: "history" })).toBe(0);
+  expect(out[0]).toStartWith("Portfolio history: last 5 days\nMon 23.11.2026  $42,731.18");
+  expect(logs.join("\n")).toContain("5 days added");
+});
+
+test("--history on an empty data dir says there is no history", () => {
+  const { out, run } = context(join(tempDir(), "new"));
+  expect(run({ kind: "history" })).toBe(0);
+  expect(out[0]).toStartWith("No history yet.");
+});
+
+test("--import prints the counts; a bad file exits 2 and writes nothing; --export FILE writes the file", () => {
+  const dataDir = tempDir();
+  const { out, logs, run } = context(dataDir);
+  const bad = join(dataDir, "bad.json");
+  writeFileSync(bad, `{"24-11-2026": {"USD": 1, "RUB": 1}, "31-02-2026": {"USD": 1, "RUB": 1}}`);
+  expect(run({ kind: "import", file: bad, overwrite: false })).toBe(2);
+  expect(logs.join("\n")).toContain("31-02-2026: no such date");
+  expect(run({ kind: "export", file: null })).toBe(0);
+  expect(out.pop()).toBe("{}");
+
+  expect(run({ kind: "import", file: "data/portfolio_history.json", overwrite: false })).toBe(0);
+  expect(out.pop()).toBe("data/portfolio_history.json: 5 days added, 0 kept, 0 replaced");
+  const exported = join(dataDir, "out.json");
+  expect(run({ kind: "export", file: exported })).toBe(0);
+  expect(readFileSync(exported, "utf8")).toBe(readFileSync("data/portfolio_history.json", "utf8"));
+  expect(run({ kind: "export", file: join(dataDir, "no", "such", "dir.json") })).toBe(1);
+  expect(logs.at(-1)).toMatch(/^ERROR --export .*cannot write it/);
+});

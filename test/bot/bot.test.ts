@@ -1,0 +1,286 @@
+// The real bot (grammY, scheduler, history, settings) against the fake Telegram Bot API and the
+// platform fakes.
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AppContext } from "../../src/app/run.ts";
+import { FREQUENCY_USAGE } from "../../src/bot/service.ts";
+import { COMMANDS } from "../../src/bot/bot.ts";
+import { loadConfig } from "../../src/config/config.ts";
+import { createLogger } from "../../src/lib/log.ts";
+import { type BotHooks, type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
+import { type AllFakes, startAllFakes } from "../fakes/all.ts";
+import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
+
+const TOKEN = "123456789:AAtestTOKENabcdefghijklmnopqrstuvw";
+const OWNER = 4242;
+const STRANGER = 9001;
+
+let fakes: AllFakes;
+let telegram: TelegramFake;
+let runtime: BotRuntime | null = null;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  fakes = await startAllFakes();
+});
+afterAll(async () => {
+  await fakes.stop();
+});
+afterEach(async () => {
+  await runtime?.stop();
+  runtime = null;
+  await telegram?.stop();
+});
+
+function contextFor(dataDir: string, extra: Record<string, string> = {}): AppContext {
+  const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env; // IBKR's 5 s polling is covered elsewhere
+  const loaded = loadConfig(
+    { vars: { ...platforms, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: String(OWNER), TELEGRAM_API_ROOT: telegram.url, DATA_DIR: dataDir, ...extra }, file: null },
+    { platforms: true, telegram: true },
+  );
+  if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
+  const log = createLogger({ level: "debug", secrets: loaded.config.secrets, write: (line) => logLines.push(line), colour: false });
+  return { config: loaded.config, log, version: "test", out: () => {} };
+}
+
+async function start(dataDir = mkdtempSync(join(tmpdir(), "pfbot-bot-")), extra: Record<string, string> = {}, hooks: BotHooks = {}) {
+  telegram = await startTelegramFake({ token: TOKEN });
+  runtime = await startBot(contextFor(dataDir, extra), hooks);
+  return dataDir;
+}
+const say = (text: string, chatId = OWNER) => telegram.pushMessage({ chatId, text });
+const lastReply = async (count: number) => (await telegram.waitForSent(count, 10_000)).at(-1)!;
+
+describe("commands from the owner", () => {
+  test("the command menu is registered on start and /help lists it", async () => {
+    await start();
+    expect(telegram.commands().map((c) => c.command)).toEqual(COMMANDS.map((c) => c.command));
+    say("/help");
+    const reply = await lastReply(1);
+    for (const c of COMMANDS) expect(reply.plainText).toContain(`/${c.command} — ${c.description}`);
+  });
+
+  test("/status replies with the snapshot after a typing action", async () => {
+    await start();
+    say("/status");
+    const reply = await lastReply(1);
+    expect(reply.chatId).toBe(OWNER);
+    expect(reply.parseMode).toBe("HTML");
+    expect(reply.plainText).toContain("Bybit: $28,545.22");
+    expect(reply.plainText).toContain("Total: $69,035.77");
+    expect(telegram.chatActions).toContainEqual({ chatId: OWNER, action: "typing" });
+  });
+
+  test("two /status at once take one snapshot", async () => {
+    await start();
+    const before = fakes.bybit.requests.length;
+    say("/status");
+    say("/status");
+    await lastReply(2);
+    const overviewCalls = fakes.bybit.requests.slice(before).filter((r) => r.path === "/v5/asset/asset-overview");
+    expect(overviewCalls).toHaveLength(1);
+  });
+
+  test("/history shows the imported sample days", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pfbot-bot-"));
+    await Bun.write(join(dir, "portfolio_history.json"), await Bun.file("data/portfolio_history.json").text());
+    await start(dir);
+    say("/history");
+    const reply = await lastReply(1);
+    expect(reply.plainText).toContain("23.11.2026");
+    expect(reply.plainText).toContain("$42,731.18");
+  });
+
+  test("/frequency shows, changes and validates", async () => {
+    await start();
+    say("/frequency");
+    expect((await lastReply(1)).plainText).toMatch(/^Reports every 120 minutes\. Next report: /);
+    say("/frequency 45");
+    expect((await lastReply(2)).plainText).toMatch(/^Frequency set to 45 minutes\. Next report: \w{3} \d+ \w{3}, \d\d:\d\d \(Europe\/Paris\)\.$/);
+    const bad = ["abc", "0", "-5", "99999", "1.5", "12 minutes"];
+    for (const [i, arg] of bad.entries()) {
+      say(`/frequency ${arg}`);
+      expect((await lastReply(3 + i)).plainText).toBe(FREQUENCY_USAGE);
+    }
+    say("/frequency");
+    expect((await lastReply(3 + bad.length)).plainText).toStartWith("Reports every 45 minutes.");
+  });
+
+  test("/pause and /resume; /frequency says the schedule is paused; /status still works", async () => {
+    await start();
+    say("/pause");
+    expect((await lastReply(1)).plainText).toStartWith("Scheduled reports paused.");
+    say("/frequency");
+    expect((await lastReply(2)).plainText).toContain("The schedule is paused");
+    say("/status");
+    expect((await lastReply(3)).plainText).toContain("Bybit: $28,545.22");
+    say("/resume");
+    expect((await lastReply(4)).plainText).toMatch(/^Scheduled reports resumed\. Next report: /);
+  });
+
+  test("the frequency and the pause survive a restart", async () => {
+    const dir = await start();
+    say("/frequency 30");
+    await lastReply(1);
+    say("/pause");
+    await lastReply(2);
+    await runtime!.stop();
+    await telegram.stop();
+    runtime = null;
+    await start(dir);
+    say("/frequency");
+    expect((await lastReply(1)).plainText).toBe("Reports every 30 minutes. The schedule is paused: /resume to start it again.");
+  });
+});
+
+describe("robustness", () => {
+  test("a stranger gets no answer and nothing leaks; the log has the chat id, not the text", async () => {
+    await start();
+    logLines.length = 0;
+    say("/status secret-question", STRANGER);
+    say("/help");
+    await lastReply(1);
+    expect(telegram.sent.every((m) => m.chatId === OWNER)).toBe(true);
+    expect(telegram.chatActions.every((a) => a.chatId === OWNER)).toBe(true);
+    const warning = logLines.find((line) => line.includes("not TELEGRAM_CHAT_ID"));
+    expect(warning).toContain(`chatId=${STRANGER}`);
+    expect(logLines.join("\n")).not.toContain("secret-question");
+  });
+
+  test("a 429 from Telegram is waited out and the reply still arrives", async () => {
+    await start();
+    telegram.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
+    say("/help");
+    const reply = await lastReply(1);
+    expect(reply.plainText).toContain("/status");
+    expect(telegram.callsTo("sendMessage").length).toBe(2);
+  });
+
+  test("no secret appears in any log line", async () => {
+    await start();
+    say("/status");
+    await lastReply(1);
+    const text = logLines.join("\n");
+    for (const secret of [TOKEN, fakes.env.OKX_API_SECRET!, fakes.env.BYBIT_API_SECRET!, fakes.env.TBANK_API_TOKEN!]) expect(text).not.toContain(secret);
+  });
+});
+
+describe("when Telegram or the disk fails", () => {
+  /** A clock the scheduler reads; the interval is never armed: the test ticks by hand. */
+  function manualClock(iso: string) {
+    let now = new Date(iso);
+    const hooks: BotHooks = { now: () => now, setInterval: () => 0, clearInterval: () => {} };
+    return { hooks, set: (next: string) => void (now = new Date(next)) };
+  }
+  const healthz = async () => {
+    const response = await fetch(`http://127.0.0.1:${runtime!.server!.port}/healthz`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const withHealth = { HEALTH_SERVER: "true", LISTEN_PORT: "0", POLL_INTERVAL_MINUTES: "60" };
+
+  test("a scheduled report Telegram never takes gives up at the bound, /healthz says not ok, and the next slot runs and delivers", async () => {
+    const clock = manualClock("2026-11-24T08:59:00Z");
+    await start(undefined, { ...withHealth, TELEGRAM_TIMEOUT_SECONDS: "1" }, clock.hooks);
+    telegram.stall("sendMessage");
+    logLines.length = 0;
+    clock.set("2026-11-24T09:00:01Z");
+    await runtime!.scheduler.tick();
+    const failed = logLines.find((line) => line.includes("scheduled run failed"));
+    expect(failed).toMatch(/the report could not be delivered to Telegram: Telegram did not answer sendMessage: gave up after 1(\.\d)? s and 1 attempt/);
+    const down = await healthz();
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({ ok: false, lastRun: { slot: "2026-11-24T09:00:00.000Z", outcome: "failed", delivered: false }, running: null });
+    expect(down.body.nextRun).toBe("2026-11-24T10:00:00.000Z");
+
+    telegram.stall("sendMessage", false);
+    clock.set("2026-11-24T10:00:01Z");
+    await runtime!.scheduler.tick();
+    expect(telegram.sent.at(-1)!.plainText).toContain("Total: $69,035.77");
+    const up = await healthz();
+    expect(up.status).toBe(200);
+    expect(up.body).toMatchObject({ ok: true, problems: [], lastRun: { slot: "2026-11-24T10:00:00.000Z", delivered: true } });
+  });
+
+  test("a stop while a scheduled send hangs cancels it after the grace instead of waiting for Telegram", async () => {
+    const clock = manualClock("2026-11-24T08:59:00Z");
+    await start(undefined, { TELEGRAM_TIMEOUT_SECONDS: "120" }, { ...clock.hooks, stopGraceMs: 300 });
+    telegram.stall("sendMessage");
+    clock.set("2026-11-24T09:00:01Z");
+    const run = runtime!.scheduler.tick();
+    await telegram.waitForCalls("sendMessage", 1);
+    const started = performance.now();
+    await runtime!.stop();
+    const stoppedMs = performance.now() - started;
+    await run;
+    const scheduler = runtime!.scheduler;
+    runtime = null;
+    expect(stoppedMs).toBeLessThan(2_000);
+    expect(logLines.some((line) => line.includes("still busy 0.3 s after the stop began: cancelling"))).toBe(true);
+    expect(scheduler.lastRun()?.error).toBe("the report could not be delivered to Telegram: the call to Telegram (sendMessage) was cancelled: pfbot is stopping");
+  });
+
+  test("a DATA_DIR that cannot hold the history: the bot still starts and answers, and /status and /healthz say the history is not saved", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pfbot-bot-"));
+    writeFileSync(join(dir, "not-a-dir"), "");
+    const dataDir = join(dir, "not-a-dir", "data");
+    await start(dataDir, withHealth);
+    expect(logLines.find((line) => line.includes("history not available"))).toContain(`DATA_DIR ${dataDir} is not a directory`);
+    say("/status");
+    const reply = await lastReply(1);
+    expect(reply.plainText).toContain("Total: $69,035.77");
+    expect(reply.plainText).toContain(`⚠️ The history is not being saved: DATA_DIR ${dataDir} is not a directory`);
+    say("/pause");
+    expect((await lastReply(2)).plainText).toContain("(Not remembered after a restart: DATA_DIR");
+    const health = await healthz();
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ ok: false, historyWritable: false, problems: [expect.stringContaining(`history not recorded: DATA_DIR ${dataDir} is not a directory`)] });
+  });
+});
+
+describe("webhook", () => {
+  test("registers the webhook with a secret; right secret is processed, wrong or missing gets 401; /healthz answers", async () => {
+    await start(undefined, { WEBHOOK_URL: "https://bot.example.org/tg/hook", WEBHOOK_SECRET: "s3cr3t-token_value", LISTEN_PORT: "0" });
+    const registered = telegram.webhook();
+    expect(registered).toMatchObject({ url: "https://bot.example.org/tg/hook", secretToken: "s3cr3t-token_value" });
+    const local = `http://127.0.0.1:${runtime!.server!.port}/tg/hook`;
+    const update = { message: { message_id: 1, date: 0, chat: { id: OWNER, type: "private" as const, first_name: "O" }, from: { id: OWNER, is_bot: false, first_name: "O" }, text: "/help", entities: [{ type: "bot_command" as const, offset: 0, length: 5 }] } };
+    const wrong = await fetch(local, { method: "POST", headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "nope" }, body: JSON.stringify({ update_id: 1, ...update }) });
+    expect(wrong.status).toBe(401);
+    const missing = await fetch(local, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ update_id: 2, ...update }) });
+    expect(missing.status).toBe(401);
+    expect(telegram.sent).toHaveLength(0);
+    const right = await telegram.postToWebhook({ update_id: 3, ...update }, local);
+    expect(right.status).toBe(200);
+    expect((await lastReply(1)).plainText).toContain("/frequency");
+    const health = (await (await fetch(`http://127.0.0.1:${runtime!.server!.port}/healthz`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ ok: true, version: "test", lastRun: null, paused: false });
+    expect(typeof health.nextRun).toBe("string");
+    expect(JSON.stringify(health)).not.toMatch(/\$|USD|secret/i);
+  });
+});
+
+describe("the bot process", () => {
+  test("SIGTERM stops it cleanly: exit 0, the database closed", async () => {
+    telegram = await startTelegramFake({ token: TOKEN });
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-bot-"));
+    const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env;
+    const child = Bun.spawn(["bun", "src/main.ts"], {
+      env: { PATH: process.env.PATH ?? "", ...platforms, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: String(OWNER), TELEGRAM_API_ROOT: telegram.url, DATA_DIR: dataDir },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    await telegram.waitForCalls("getUpdates", 1, 15_000);
+    say("/help");
+    await lastReply(1);
+    child.kill("SIGTERM");
+    const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
+    expect(code).toBe(0);
+    expect(stderr).toContain("stopping: SIGTERM");
+    expect(stderr).toContain("stopped");
+    expect(stderr).not.toContain(TOKEN);
+    // WAL mode: a clean close folds the -wal file back into the database.
+    expect(await Bun.file(join(dataDir, "pfbot.sqlite-wal")).exists()).toBe(false);
+  }, 30_000);
+});

@@ -1,0 +1,180 @@
+import { Database } from "bun:sqlite";
+import { expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BotService } from "../../src/bot/service.ts";
+import { DATABASE_FILE } from "../../src/history/db.ts";
+import type { FxResult } from "../../src/fx/source.ts";
+import { HistoryStore } from "../../src/history/store.ts";
+import { createLogger, type Logger, silentLogger } from "../../src/lib/log.ts";
+import { dec, toPlainString } from "../../src/lib/money.ts";
+import { Scheduler } from "../../src/bot/schedule.ts";
+import { combine, type PlatformRow, rowOf, type Snapshot } from "../../src/snapshot/snapshot.ts";
+
+const FX: FxResult = { ok: true, stale: false, warnings: [], rates: { source: "CBR", date: "2026-11-24", fetchedAt: 0, rubPerUnit: new Map([["USD", dec("80")]]) } };
+const okRow = (usd: string): PlatformRow =>
+  rowOf({ platform: "bybit", holdings: [{ label: "a", money: { currency: "USD", amount: dec(usd) }, asOf: null }], assets: [], asOf: null, source: "t", warnings: [] }, null, 1);
+const failedRow: PlatformRow = { ...okRow("0"), id: "okx", ok: false, usd: null, error: "OKX is unavailable", errorKind: "unavailable" };
+
+interface SetupOptions {
+  readonly dataDir?: string;
+  readonly history?: HistoryStore;
+  readonly takeSnapshot?: () => Promise<Snapshot>;
+  /** Throws to refuse a message (Telegram unreachable). */
+  readonly send?: (html: string) => Promise<void>;
+  readonly log?: Logger;
+  readonly runBudgetMs?: number;
+}
+
+function setup(snapshots: Snapshot[], options: SetupOptions = {}) {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+  const history = options.history ?? HistoryStore.open(dataDir, "Europe/Paris", () => Date.parse("2026-11-24T12:00:00Z"));
+  const sent: { html: string; silent: boolean }[] = [];
+  let calls = 0;
+  let clock = new Date("2026-11-24T08:59:00Z");
+  const service = new BotService({
+    takeSnapshot: options.takeSnapshot ?? (async () => snapshots[Math.min(calls++, snapshots.length - 1)]!),
+    history,
+    dataDir,
+    send: async (html, { silent }) => {
+      await options.send?.(html);
+      sent.push({ html, silent });
+    },
+    timeZone: "Europe/Paris",
+    includeBreakdown: false,
+    log: options.log ?? silentLogger,
+    version: "test",
+    now: () => clock.getTime(),
+    ...(options.runBudgetMs ? { runBudgetMs: options.runBudgetMs } : {}),
+  });
+  const scheduler = new Scheduler({
+    settings: { timeZone: "Europe/Paris", windowStartHour: 8, windowEndHour: 20, frequencyMinutes: 120 },
+    run: () => service.scheduledRun(),
+    now: () => clock,
+    setInterval: () => 0,
+    clearInterval: () => {},
+  });
+  service.attach(scheduler);
+  return {
+    service,
+    history,
+    sent,
+    scheduler,
+    calls: () => calls,
+    /** Sets the clock (scheduler and service). */
+    setClock: (iso: string) => void (clock = new Date(iso)),
+  };
+}
+
+function capturingLogger(): { log: Logger; lines: string[] } {
+  const lines: string[] = [];
+  return { log: createLogger({ level: "debug", secrets: [], write: (line) => lines.push(line), colour: false }), lines };
+}
+
+const at = (iso: string, rows: PlatformRow[]) => combine(rows, FX, new Date(iso), "Europe/Paris");
+
+test("a complete scheduled report is sent silently and recorded; a partial one rings and never overwrites it", async () => {
+  const { service, history, sent } = setup([at("2026-11-24T09:00:00Z", [okRow("1000")]), at("2026-11-24T11:00:00Z", [okRow("900"), failedRow])]);
+  expect(await service.scheduledRun()).toBe("ok");
+  expect(await service.scheduledRun()).toBe("partial");
+  expect(sent.map((s) => s.silent)).toEqual([true, false]);
+  expect(sent[1]!.html).toContain("❌ OKX: unavailable");
+  const day = history.get("2026-11-24")!;
+  expect(toPlainString(day.usd)).toBe("1000");
+  expect(day.complete).toBe(true);
+});
+
+test("/status does not write history", async () => {
+  const { service, history } = setup([at("2026-11-24T09:00:00Z", [okRow("1000")])]);
+  expect(await service.statusHtml()).toContain("Bybit: <b>$1,000.00</b>");
+  expect(history.count()).toBe(0);
+});
+
+test("concurrent requests share one snapshot", async () => {
+  const { service, calls } = setup([at("2026-11-24T09:00:00Z", [okRow("1")])]);
+  await Promise.all([service.statusHtml(), service.statusHtml(), service.scheduledRun()]);
+  expect(calls()).toBe(1);
+});
+
+test("the change line compares with the previous complete day", async () => {
+  const { service } = setup([at("2026-11-23T09:00:00Z", [okRow("1000")]), at("2026-11-24T09:00:00Z", [okRow("1100")])]);
+  await service.scheduledRun();
+  expect(await service.statusHtml()).toContain("Change since 23 Nov 2026: +$100.00 (+10.00%)");
+});
+
+test("a stored frequency outside 1..1440 falls back to the configured one", () => {
+  const { history } = setup([]);
+  history.db.run("INSERT INTO settings (key, value) VALUES ('schedule.frequency_minutes', '99999')");
+  expect(BotService.storedSchedule(history.db, 120)).toEqual({ frequencyMinutes: 120, paused: false });
+});
+
+test("a history that cannot be written: the report is still delivered, the failure logged with what to do, and /status, /healthz and /pause say so", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+  HistoryStore.open(dataDir, "Europe/Paris").close();
+  // SQLite's read-only mode refuses every write, even to root (a chmod would not).
+  const history = new HistoryStore(new Database(join(dataDir, DATABASE_FILE), { readonly: true }), "Europe/Paris");
+  const { log, lines } = capturingLogger();
+  const { service, sent } = setup([at("2026-11-24T09:00:00Z", [okRow("1000")])], { dataDir, history, log });
+  expect(service.health()).toMatchObject({ ok: true, historyWritable: true });
+
+  expect(await service.scheduledRun()).toBe("ok");
+  expect(sent).toHaveLength(1);
+  expect(sent[0]!.html).toContain("Bybit: <b>$1,000.00</b>");
+  const logged = lines.find((line) => line.includes("history not recorded"));
+  expect(logged).toStartWith("ERROR");
+  expect(logged).toContain(`DATA_DIR ${dataDir} is read-only or not writable by pfbot's user`);
+  expect(logged).toContain("make it writable, or set DATA_DIR to a writable directory");
+  expect(lines.find((line) => line.startsWith("INFO  scheduled run done"))).toContain("history=\"not recorded\"");
+
+  const health = service.health();
+  expect(health.ok).toBe(false);
+  expect(health.historyWritable).toBe(false);
+  expect(health.problems).toEqual([expect.stringContaining(`history not recorded: DATA_DIR ${dataDir} is read-only`)]);
+  expect(await service.statusHtml()).toContain(`⚠️ The history is not being saved: DATA_DIR ${dataDir} is read-only`);
+  expect(service.pause()).toContain("(Not remembered after a restart: DATA_DIR");
+  expect(history.count()).toBe(0);
+  history.close();
+});
+
+test("a report that cannot be delivered fails its run (the day is still recorded) and /healthz is not ok until a run delivers", async () => {
+  let refuse = true;
+  const send = async () => {
+    if (refuse) throw new Error("Telegram did not answer sendMessage within 60 s");
+  };
+  const { service, scheduler, sent, history, setClock } = setup([at("2026-11-24T09:00:00Z", [okRow("1000")]), at("2026-11-24T11:00:00Z", [okRow("1100")])], { send });
+  scheduler.start();
+  setClock("2026-11-24T09:00:01Z");
+  await scheduler.tick();
+  expect(sent).toHaveLength(0);
+  expect(scheduler.lastRun()).toMatchObject({ outcome: "failed", error: "the report could not be delivered to Telegram: Telegram did not answer sendMessage within 60 s" });
+  expect(toPlainString(history.get("2026-11-24")!.usd)).toBe("1000");
+  const failed = service.health();
+  expect(failed.ok).toBe(false);
+  expect(failed.lastRun).toEqual({ slot: "2026-11-24T09:00:00.000Z", at: "2026-11-24T09:00:01.000Z", outcome: "failed", delivered: false });
+  expect(failed.problems).toEqual(["the scheduled run of 2026-11-24T09:00:00.000Z failed: the report could not be delivered to Telegram: Telegram did not answer sendMessage within 60 s"]);
+
+  refuse = false;
+  setClock("2026-11-24T11:00:01Z");
+  await scheduler.tick();
+  expect(sent).toHaveLength(1);
+  expect(service.health()).toMatchObject({ ok: true, problems: [], lastRun: { slot: "2026-11-24T11:00:00.000Z", outcome: "ok", delivered: true } });
+});
+
+test("a scheduled run that outlives its budget makes /healthz not ok", async () => {
+  let finish: (snapshot: Snapshot) => void = () => {};
+  const takeSnapshot = () => new Promise<Snapshot>((resolve) => (finish = resolve));
+  const { service, scheduler, setClock } = setup([], { takeSnapshot, runBudgetMs: 5 * 60_000 });
+  scheduler.start();
+  setClock("2026-11-24T09:00:01Z");
+  const run = scheduler.tick();
+  setClock("2026-11-24T09:04:00Z");
+  expect(service.health()).toMatchObject({ ok: true, running: { slot: "2026-11-24T09:00:00.000Z", since: "2026-11-24T09:00:01.000Z", overrun: false } });
+  setClock("2026-11-24T09:07:30Z");
+  const health = service.health();
+  expect(health).toMatchObject({ ok: false, running: { overrun: true } });
+  expect(health.problems).toEqual(["the scheduled run of 2026-11-24T09:00:00.000Z has been running for 7 min, longer than the 5 min it may take"]);
+  finish(at("2026-11-24T09:00:00Z", [okRow("1")]));
+  await run;
+  expect(service.health()).toMatchObject({ ok: true, running: null });
+});

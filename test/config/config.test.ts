@@ -1,0 +1,218 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type ConfigNeeds, loadConfig } from "../../src/config/config.ts";
+import { readEnvSource } from "../../src/config/env-source.ts";
+
+const BALANCES: ConfigNeeds = { platforms: true, telegram: false };
+const SENDING: ConfigNeeds = { platforms: true, telegram: true };
+const HISTORY_ONLY: ConfigNeeds = { platforms: false, telegram: false };
+const BYBIT = { BYBIT_API_KEY: "bybit-key-1234", BYBIT_API_SECRET: "bybit-secret-5678" };
+const TELEGRAM = { TELEGRAM_BOT_TOKEN: "123456789:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ", TELEGRAM_CHAT_ID: "-1001234567890" };
+
+function load(vars: Record<string, string>, needs: ConfigNeeds = BALANCES) {
+  return loadConfig({ vars, file: null }, needs);
+}
+function errorsOf(vars: Record<string, string>, needs: ConfigNeeds = BALANCES): string[] {
+  const result = load(vars, needs);
+  if (result.ok) throw new Error("expected configuration errors");
+  return [...result.errors];
+}
+function configOf(vars: Record<string, string>, needs: ConfigNeeds = BALANCES) {
+  const result = load(vars, needs);
+  if (!result.ok) throw new Error(result.errors.join("\n"));
+  return result.config;
+}
+
+describe("defaults and valid values", () => {
+  test("applies the original bot's defaults", () => {
+    const config = configOf(BYBIT);
+    expect(config.timeZone).toBe("Europe/Paris");
+    expect(config.pollIntervalMinutes).toBe(120);
+    expect([config.windowStartHour, config.windowEndHour]).toEqual([8, 20]);
+    expect(config.logLevel).toBe("info");
+    expect(config.includeCryptoBreakdown).toBe(true);
+    expect(config.fx).toEqual({ provider: "CBR", cbrBaseUrl: "https://www.cbr.ru", mirrorBaseUrl: "https://www.cbr-xml-daily.ru", ttlMinutes: 60 });
+    expect(config.dataDir).toBe("./data");
+    expect(config.platformTimeoutSeconds).toBe(20);
+    expect(config.bybit).toEqual({ apiKey: "bybit-key-1234", apiSecret: "bybit-secret-5678", baseUrl: "https://api.bybit.com" });
+    expect(config.okx).toBeNull();
+    expect(config.tbank).toBeNull();
+    expect(config.ibkr).toBeNull();
+    expect(config.telegram).toBeNull();
+    expect(config.webhook).toBeNull();
+    expect([config.listenHost, config.listenPort]).toEqual(["127.0.0.1", 8080]);
+  });
+
+  test("parses every setting and drops a trailing slash from base URLs", () => {
+    const config = configOf({
+      ...BYBIT,
+      ...TELEGRAM,
+      OKX_API_KEY: "okx-key",
+      OKX_API_SECRET: "okx-secret",
+      OKX_API_PASSPHRASE: "okx-pass",
+      TBANK_API_TOKEN: "t.tbank-token",
+      IBKR_FLEX_TOKEN: "123456789012345678901234",
+      IBKR_QUERY_ID: "987654",
+      TIMEZONE: "Asia/Yekaterinburg",
+      POLL_INTERVAL_MINUTES: "1440",
+      WINDOW_START_HOUR: "0",
+      WINDOW_END_HOUR: "24",
+      LOG_LEVEL: "DEBUG",
+      INCLUDE_CRYPTO_BREAKDOWN: "No",
+      FX_PROVIDER: "cbr_mirror",
+      FX_TTL_MINUTES: "30",
+      DATA_DIR: "/var/lib/pfbot",
+      BYBIT_BASE_URL: "https://api.bybit.nl/",
+      OKX_BASE_URL: "https://eea.okx.com",
+      TELEGRAM_API_ROOT: "http://127.0.0.1:9000//",
+      IBKR_CACHE_MINUTES: "0",
+    }, SENDING);
+    expect(config.telegram).toEqual({ token: TELEGRAM.TELEGRAM_BOT_TOKEN, chatId: -1001234567890, apiRoot: "http://127.0.0.1:9000" });
+    expect(config.okx?.baseUrl).toBe("https://eea.okx.com");
+    expect(config.bybit?.baseUrl).toBe("https://api.bybit.nl");
+    expect(config.tbank?.token).toBe("t.tbank-token");
+    expect(config.ibkr).toMatchObject({ token: "123456789012345678901234", queryId: "987654", cacheMinutes: 0 });
+    expect(config.timeZone).toBe("Asia/Yekaterinburg");
+    expect([config.pollIntervalMinutes, config.windowStartHour, config.windowEndHour]).toEqual([1440, 0, 24]);
+    expect(config.logLevel).toBe("debug");
+    expect(config.includeCryptoBreakdown).toBe(false);
+    expect(config.fx.provider).toBe("CBR_MIRROR");
+    expect(config.fx.ttlMinutes).toBe(30);
+    expect(config.dataDir).toBe("/var/lib/pfbot");
+    expect(config.secrets).toContain("okx-pass");
+    expect(config.secrets).toContain(TELEGRAM.TELEGRAM_BOT_TOKEN);
+  });
+
+  test.each([
+    ["true", true], ["1", true], ["yes", true], ["YES", true], ["false", false], ["0", false], ["no", false],
+  ])("INCLUDE_CRYPTO_BREAKDOWN=%s is %p", (text, expected) => {
+    expect(configOf({ ...BYBIT, INCLUDE_CRYPTO_BREAKDOWN: text }).includeCryptoBreakdown).toBe(expected);
+  });
+
+  test("any non-empty subset of platforms works, Bybit and OKX not required", () => {
+    const config = configOf({ IBKR_FLEX_TOKEN: "tok-abcdef", IBKR_QUERY_ID: "1" });
+    expect(config.ibkr).not.toBeNull();
+    expect(config.bybit).toBeNull();
+  });
+
+  test("an empty value counts as unset", () => {
+    const config = configOf({ ...BYBIT, OKX_API_KEY: "", OKX_API_SECRET: " ", TIMEZONE: "" });
+    expect(config.okx).toBeNull();
+    expect(config.timeZone).toBe("Europe/Paris");
+  });
+
+  test("FX_PROVIDER=ECB from the original template is accepted with a warning and uses CBR", () => {
+    const config = configOf({ ...BYBIT, FX_PROVIDER: "ECB" });
+    expect(config.fx.provider).toBe("CBR");
+    expect(config.warnings.join()).toContain("no RUB rate since March 2022");
+  });
+
+  test("history modes need neither platforms nor Telegram", () => {
+    expect(configOf({}, HISTORY_ONLY).dataDir).toBe("./data");
+  });
+});
+
+describe("errors", () => {
+  test.each([
+    ["TIMEZONE", "Mars/Olympus", "TIMEZONE must be a valid IANA time zone"],
+    ["POLL_INTERVAL_MINUTES", "0", "POLL_INTERVAL_MINUTES must be at least 1"],
+    ["POLL_INTERVAL_MINUTES", "1441", "POLL_INTERVAL_MINUTES must be at most 1440"],
+    ["POLL_INTERVAL_MINUTES", "1.5", "POLL_INTERVAL_MINUTES must be a well-formed integer"],
+    ["WINDOW_START_HOUR", "-1", "WINDOW_START_HOUR must be"],
+    ["WINDOW_END_HOUR", "25", "WINDOW_END_HOUR must be at most 24"],
+    ["LOG_LEVEL", "trace", "LOG_LEVEL must be"],
+    ["INCLUDE_CRYPTO_BREAKDOWN", "maybe", "INCLUDE_CRYPTO_BREAKDOWN must be true, false, 1, 0, yes or no"],
+    ["FX_PROVIDER", "OANDA", "FX_PROVIDER must be"],
+    ["FX_TTL_MINUTES", "abc", "FX_TTL_MINUTES must be"],
+    ["OKX_BASE_URL", "ftp://okx.com", "OKX_BASE_URL must be an http(s) URL"],
+    ["CBR_BASE_URL", "www.cbr.ru", "CBR_BASE_URL must be an http(s) URL"],
+    ["TELEGRAM_CHAT_ID", "@mychannel", "TELEGRAM_CHAT_ID must be a well-formed integer"],
+    ["TBANK_CA_FILE", "/nonexistent/ca.pem", "TBANK_CA_FILE must be the path of an existing PEM file"],
+  ])("%s=%s is rejected naming the variable", (name, value, message) => {
+    const errors = errorsOf({ ...BYBIT, [name]: value });
+    expect(errors.some((e) => e.startsWith(message))).toBe(true);
+  });
+
+  test("the window must start before it ends", () => {
+    expect(errorsOf({ ...BYBIT, WINDOW_START_HOUR: "20", WINDOW_END_HOUR: "8" })).toEqual([
+      "WINDOW_START_HOUR must be before WINDOW_END_HOUR (was 20 and 8)",
+    ]);
+  });
+
+  test("a partly configured platform names the missing variables", () => {
+    const errors = errorsOf({ OKX_API_KEY: "k-123", OKX_API_SECRET: "s-123" });
+    expect(errors).toEqual(["OKX is partly configured: set OKX_API_PASSPHRASE too, or unset the rest"]);
+    expect(errorsOf({ IBKR_QUERY_ID: "1" })[0]).toContain("set IBKR_FLEX_TOKEN too");
+  });
+
+  test("no platform at all is an error in balance modes", () => {
+    expect(errorsOf({})[0]).toStartWith("no platform is configured");
+  });
+
+  test("Telegram variables are required only when sending", () => {
+    expect(errorsOf(BYBIT, SENDING)).toEqual([
+      "TELEGRAM_BOT_TOKEN is required to send messages (or use --dry-run to print instead)",
+      "TELEGRAM_CHAT_ID is required to send messages (or use --dry-run to print instead)",
+    ]);
+    expect(configOf({ ...BYBIT, ...TELEGRAM }, SENDING).telegram?.chatId).toBe(-1001234567890);
+  });
+
+  test("all problems are reported at once and no secret value is printed", () => {
+    const errors = errorsOf({
+      OKX_API_KEY: "okx-secret-key-value",
+      TELEGRAM_BOT_TOKEN: "not-a-token-secret",
+      WEBHOOK_SECRET: "bad secret with spaces",
+      TIMEZONE: "Nowhere",
+      LOG_LEVEL: "loud",
+    }, SENDING);
+    expect(errors.length).toBeGreaterThanOrEqual(5);
+    const text = errors.join("\n");
+    for (const secret of ["okx-secret-key-value", "not-a-token-secret", "bad secret with spaces"]) expect(text).not.toContain(secret);
+    expect(text).toContain("TELEGRAM_BOT_TOKEN must look like");
+    expect(text).toContain("WEBHOOK_SECRET must be");
+  });
+});
+
+describe("env file and process environment", () => {
+  const dir = mkdtempSync(join(tmpdir(), "pfbot-config-"));
+  writeFileSync(
+    join(dir, ".env"),
+    ["# the original bot's template", "export BYBIT_API_KEY=file-key", 'BYBIT_API_SECRET="file secret # kept"', "TIMEZONE='Europe/Moscow' # comment", "LOG_LEVEL=warn"].join("\n"),
+  );
+  writeFileSync(join(dir, "other.env"), "OKX_API_KEY=other-key\nOKX_API_SECRET=other-secret\nOKX_API_PASSPHRASE=other-pass\n");
+
+  test(".env in the working directory is read: quotes, comments and export handled", () => {
+    const source = readEnvSource({}, dir, null);
+    if ("error" in source) throw new Error(source.error);
+    expect(source.file).toBe(join(dir, ".env"));
+    const config = configOf(source.vars as Record<string, string>);
+    expect(config.bybit).toMatchObject({ apiKey: "file-key", apiSecret: "file secret # kept" });
+    expect(config.timeZone).toBe("Europe/Moscow");
+  });
+
+  test("the process environment wins over the file", () => {
+    const source = readEnvSource({ LOG_LEVEL: "error", BYBIT_API_KEY: "process-key" }, dir, null);
+    if ("error" in source) throw new Error(source.error);
+    expect(source.vars.LOG_LEVEL).toBe("error");
+    expect(source.vars.BYBIT_API_KEY).toBe("process-key");
+    expect(source.vars.TIMEZONE).toBe("Europe/Moscow");
+  });
+
+  test("--env-file replaces .env", () => {
+    const source = readEnvSource({}, dir, "other.env");
+    if ("error" in source) throw new Error(source.error);
+    expect(source.vars.OKX_API_KEY).toBe("other-key");
+    expect(source.vars.BYBIT_API_KEY).toBeUndefined();
+  });
+
+  test("--env-file must exist", () => {
+    expect(readEnvSource({}, dir, "missing.env")).toEqual({ error: "--env-file missing.env: cannot read it (no such file)" });
+  });
+
+  test("no .env is fine", () => {
+    const empty = mkdtempSync(join(tmpdir(), "pfbot-noenv-"));
+    expect(readEnvSource({ A: "1" }, empty, null)).toEqual({ vars: { A: "1" }, file: null });
+  });
+});

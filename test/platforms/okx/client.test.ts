@@ -1,0 +1,386 @@
+import { afterEach, expect, test } from "bun:test";
+import { toFixed } from "../../../src/lib/money.ts";
+import { createOkxClient, OKX_OTHER_LABEL, OKX_SOURCE_FALLBACK, OKX_SOURCE_VALUATION, okxPrehash, signOkx, type OkxClient } from "../../../src/platforms/okx/client.ts";
+import { type PlatformBalance, UNREADABLE_AMOUNT } from "../../../src/platforms/types.ts";
+import { OKX_FAKE_NOW, okxErrorFault, okxFakeState, realisticOkxAccount, REALISTIC_OKX_TOTAL_USD, startOkxFake, type OkxFake, type OkxFakeState } from "../../fakes/okx.ts";
+import { expectPlatformError } from "../../support/platform-error.ts";
+
+const VALUATION = "/api/v5/asset/asset-valuation";
+const TRADING = "/api/v5/account/balance";
+const FUNDING = "/api/v5/asset/balances";
+const CONFIG = "/api/v5/account/config";
+const TIME = "/api/v5/public/time";
+const TICKERS = "/api/v5/market/tickers";
+
+let fake: OkxFake | null = null;
+afterEach(async () => {
+  await fake?.stop();
+  fake = null;
+});
+
+interface Setup {
+  readonly fake: OkxFake;
+  readonly client: OkxClient;
+  readonly sleeps: number[];
+}
+
+async function setup(state: OkxFakeState, credentials: Partial<{ apiKey: string; apiSecret: string; passphrase: string }> = {}, timeoutMs = 2_000): Promise<Setup> {
+  fake = await startOkxFake(state);
+  const sleeps: number[] = [];
+  const client = createOkxClient({
+    baseUrl: fake.url + "/",
+    fetch,
+    now: () => OKX_FAKE_NOW,
+    sleep: async (ms) => void sleeps.push(ms),
+    timeoutMs,
+    apiKey: credentials.apiKey ?? state.apiKey,
+    apiSecret: credentials.apiSecret ?? state.apiSecret,
+    passphrase: credentials.passphrase ?? state.passphrase,
+  });
+  return { fake, client, sleeps };
+}
+
+const signal = () => new AbortController().signal;
+
+
+/** The breakdown as "asset=usd" to the cent, in order. */
+function breakdown(balance: PlatformBalance): string[] {
+  return balance.assets.map((a) => `${a.asset}=${toFixed(a.usd, 2)}`);
+}
+
+function totalUsd(balance: PlatformBalance): string {
+  expect(balance.holdings).toHaveLength(1);
+  expect(balance.holdings[0]?.money.currency).toBe("USD");
+  expect(balance.holdings[0]?.label).toBe("account");
+  expect(balance.holdings[0]?.asOf).toBeNull();
+  return toFixed(balance.holdings[0]!.money.amount, 2);
+}
+
+test("signing reproduces the reference test vectors byte for byte", () => {
+  const secret = "9A8B7C6D5E4F3A2B1C0D9E8F7A6B5C4D";
+  const timestamp = "2025-11-24T16:00:00.000Z";
+  expect(okxPrehash({ timestamp, method: "GET", requestPath: "/api/v5/asset/asset-valuation?ccy=USD", body: "" })).toBe(
+    "2025-11-24T16:00:00.000ZGET/api/v5/asset/asset-valuation?ccy=USD",
+  );
+  const vectors: Array<[string, string]> = [
+    ["/api/v5/asset/asset-valuation?ccy=USD", "uK5mY5+ozWtK4/KGyh/I1qScaEAgqp5OChRX3WCujmo="],
+    ["/api/v5/account/balance", "EA0s3UbgTOk2e0ka5cG1Hh7DndOPwpCQNwkiRbzJlSc="],
+    ["/api/v5/asset/balances", "jzpW9nc7gEseAXQraCMh7xnzsmcax/WIrqElCjAHO7c="],
+    ["/api/v5/account/config", "y9n2m4kHq9mH2qFEXq8Xtyd1OuakOquLGdyhCi7Cano="],
+  ];
+  for (const [requestPath, expected] of vectors) {
+    expect(signOkx({ timestamp, method: "GET", requestPath, body: "", secret })).toBe(expected);
+  }
+});
+
+test("requests carry the four OK-ACCESS headers, an ISO millisecond timestamp and ccy=USD", async () => {
+  const { client, fake } = await setup(realisticOkxAccount());
+  await client.fetchBalance(signal());
+  const [request] = fake.requestsTo(VALUATION);
+  expect(request?.rawQuery).toBe("ccy=USD");
+  expect(request?.headers.get("OK-ACCESS-TIMESTAMP")).toBe("2026-11-24T10:00:00.000Z");
+  expect(request?.headers.get("OK-ACCESS-PASSPHRASE")).toBe(fake.state.passphrase);
+  expect(request?.headers.get("OK-ACCESS-KEY")).toBe(fake.state.apiKey);
+  expect(request?.headers.get("OK-ACCESS-SIGN")).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+  expect(request?.headers.get("x-simulated-trading")).toBeNull();
+  expect(request?.body).toBe("");
+});
+
+test("the fake rejects a signature over another request path with OKX's own 401 body", async () => {
+  const state = okxFakeState();
+  fake = await startOkxFake(state);
+  const timestamp = "2026-11-24T10:00:00.000Z";
+  const response = await fetch(`${fake.url}${VALUATION}?ccy=USD`, {
+    headers: {
+      "OK-ACCESS-KEY": state.apiKey,
+      "OK-ACCESS-PASSPHRASE": state.passphrase,
+      "OK-ACCESS-TIMESTAMP": timestamp,
+      // Signed without the query string: the classic mistake.
+      "OK-ACCESS-SIGN": signOkx({ timestamp, method: "GET", requestPath: VALUATION, body: "", secret: state.apiSecret }),
+    },
+  });
+  expect(response.status).toBe(401);
+  expect(await response.text()).toBe('{"msg":"Invalid Sign","code":"50113"}');
+});
+
+test("a realistic account with trading, funding and Earn totals to the cent, each coin once, Earn as other", async () => {
+  const { client, fake } = await setup(realisticOkxAccount());
+  const balance = await client.fetchBalance(signal());
+  expect(balance.platform).toBe("okx");
+  expect(balance.source).toBe(OKX_SOURCE_VALUATION);
+  expect(totalUsd(balance)).toBe(REALISTIC_OKX_TOTAL_USD);
+  // ETH and USDT sit in both accounts and appear once each; SOL is priced from the spot ticker, USDC as a
+  // stablecoin, PEPE ($0.09) is dust; Earn ($1834.27) is what the two accounts do not explain.
+  expect(breakdown(balance)).toEqual(["ETH=5271.70", "BTC=3845.54", "USDT=3702.22", `${OKX_OTHER_LABEL}=1834.29`, "SOL=1441.01", "USDC=350.00"]);
+  expect(balance.warnings).toEqual([]);
+  expect(balance.asOf).toBeNull();
+  expect(fake.requestsTo(TICKERS)).toHaveLength(1);
+  expect(fake.requestsTo(TICKERS)[0]?.rawQuery).toBe("instType=SPOT");
+});
+
+test("a coin in both accounts is summed once and the total is never valuation plus parts", async () => {
+  const { client } = await setup(
+    okxFakeState({
+      usdPrices: { USDT: "1", ETH: "3000" },
+      trading: [{ ccy: "ETH", eq: "2" }],
+      funding: [{ ccy: "ETH", bal: "1" }],
+    }),
+  );
+  const balance = await client.fetchBalance(signal());
+  expect(totalUsd(balance)).toBe("9000.00");
+  expect(breakdown(balance)).toEqual(["ETH=9000.00"]);
+});
+
+test("a small gap between the total and the parts is not shown as other", async () => {
+  // $3 on a $9003 total is 0.03 %: price drift between calls, not a missing wallet.
+  const { client } = await setup(okxFakeState({ usdPrices: { USDT: "1", ETH: "3000" }, trading: [{ ccy: "ETH", eq: "3" }], earnUsd: "3" }));
+  const balance = await client.fetchBalance(signal());
+  expect(totalUsd(balance)).toBe("9003.00");
+  expect(breakdown(balance)).toEqual(["ETH=9000.00"]);
+});
+
+test("parts above the valuation total are a warning, never a negative other", async () => {
+  const { client } = await setup(okxFakeState({ usdPrices: { USDT: "1", ETH: "3000" }, trading: [{ ccy: "ETH", eq: "3" }], valuationTotal: "8500" }));
+  const balance = await client.fetchBalance(signal());
+  expect(totalUsd(balance)).toBe("8500.00");
+  expect(breakdown(balance)).toEqual(["ETH=9000.00"]);
+  expect(balance.warnings).toEqual(["OKX accounts add up to 500.00 USD more than asset-valuation's total (prices moved between the calls); the total is asset-valuation's"]);
+});
+
+test("an empty account is zero, not an error, and needs no prices", async () => {
+  const { client, fake } = await setup(okxFakeState());
+  const balance = await client.fetchBalance(signal());
+  expect(totalUsd(balance)).toBe("0.00");
+  expect(balance.assets).toEqual([]);
+  expect(balance.warnings).toEqual([]);
+  expect(fake.requestsTo(TICKERS)).toHaveLength(0);
+});
+
+test("empty-string and missing amounts and unknown coins never crash and never become NaN", async () => {
+  const { client } = await setup(
+    okxFakeState({
+      usdPrices: { USDT: "1", ETH: "3000", ARB: "0.5" },
+      trading: [
+        { ccy: "ARB", eq: "100", eqUsd: "" },
+        { ccy: "XYZ", eq: "", eqUsd: "" },
+      ],
+      funding: [
+        { ccy: "ETH", bal: "" },
+        { ccy: "NEWCOIN", bal: "42" },
+      ],
+      valuationTotal: "77.5",
+    }),
+  );
+  const balance = await client.fetchBalance(signal());
+  expect(totalUsd(balance)).toBe("77.50");
+  // ARB is valued from its spot ticker; the $27.50 left is shown as other.
+  expect(breakdown(balance)).toEqual(["ARB=50.00", `${OKX_OTHER_LABEL}=27.50`]);
+  expect(balance.warnings).toEqual(["OKX coins without a USD price, in the total but not listed: XYZ (trading, no amount), ETH (funding, no amount), NEWCOIN 42 (funding)"]);
+  expect(JSON.stringify(balance, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).not.toContain("NaN");
+});
+
+test("a missing totalBal is a bad response that falls back to trading + funding, marked partial", async () => {
+  const state = realisticOkxAccount();
+  state.faults.push({ path: VALUATION, status: 200, body: JSON.stringify({ code: "0", msg: "", data: [{ ts: "1", details: {} }] }) });
+  const { client } = await setup(state);
+  const balance = await client.fetchBalance(signal());
+  expect(balance.source).toBe(OKX_SOURCE_FALLBACK);
+  expect(balance.warnings[0]).toBe("OKX asset-valuation failed (bad-response), so the total is the trading and funding accounts only: Earn is not included");
+});
+
+test.each(["NaN", "Infinity", "1e", "abc"])("an unreadable totalBal %p fails OKX as a bad response, never a fallback or 0", async (garbage) => {
+  const state = realisticOkxAccount();
+  state.valuationTotal = garbage;
+  const { client } = await setup(state);
+  const error = await expectPlatformError(client.fetchBalance(signal()));
+  expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
+  expect(error.message).toContain(`totalBal = ${JSON.stringify(garbage)}`);
+});
+
+test("an unreadable eqUsd, eq, totalEq or bal fails OKX under a good valuation and in the fallback alike", async () => {
+  const corrupt: ((state: OkxFakeState) => void)[] = [
+    (state) => void (state.trading = [{ ccy: "BTC", eq: "1", eqUsd: "NaN" }]),
+    (state) => void (state.trading = [{ ccy: "USDT", eq: "Infinity", eqUsd: "" }]),
+    (state) => void (state.tradingTotalEq = "NaN"),
+    (state) => void (state.funding = [{ ccy: "USDT", bal: "-Infinity" }]),
+  ];
+  for (const spoil of corrupt) {
+    for (const valuationFails of [false, true]) {
+      const state = realisticOkxAccount();
+      spoil(state);
+      if (valuationFails) state.faults.push(okxErrorFault("50011", "Too Many Requests", 429, { path: VALUATION }));
+      const { client } = await setup(state);
+      const error = await expectPlatformError(client.fetchBalance(signal()));
+      expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
+      await fake?.stop();
+      fake = null;
+    }
+  }
+});
+
+test("a rate-limited valuation falls back to totalEq + funding valued, without double counting", async () => {
+  const state = realisticOkxAccount();
+  state.faults.push(okxErrorFault("50011", "Too Many Requests", 429, { path: VALUATION }));
+  const { client } = await setup(state);
+  const balance = await client.fetchBalance(signal());
+  expect(balance.source).toBe(OKX_SOURCE_FALLBACK);
+  // totalEq 10866.39 + funding 3744.15; Earn is missing and said so.
+  expect(totalUsd(balance)).toBe("14610.55");
+  expect(breakdown(balance)).toEqual(["ETH=5271.70", "BTC=3845.54", "USDT=3702.22", "SOL=1441.01", "USDC=350.00"]);
+  expect(balance.warnings).toEqual(["OKX asset-valuation failed (code 50011, rate-limit), so the total is the trading and funding accounts only: Earn is not included"]);
+});
+
+test("a failed funding read leaves the total whole and names what other holds", async () => {
+  const state = realisticOkxAccount();
+  state.faults.push(okxErrorFault("50120", "API key permission insufficient", 200, { path: FUNDING }));
+  const { client } = await setup(state);
+  const balance = await client.fetchBalance(signal());
+  expect(totalUsd(balance)).toBe(REALISTIC_OKX_TOTAL_USD);
+  expect(breakdown(balance)).toEqual(["other (funding, Earn, …)=5578.44", "ETH=4518.60", "BTC=3845.54", "USDT=2502.17"]);
+  expect(balance.warnings).toEqual(["OKX breakdown lacks the funding account (code 50120, permission); the total is complete"]);
+});
+
+test("each OKX error code is mapped to a typed error naming what to fix, without secrets", async () => {
+  const cases: Array<[string, string, number, string, string]> = [
+    ["50111", "Invalid OK-ACCESS-KEY", 401, "auth", "OKX_API_KEY"],
+    ["50119", "API key doesn't exist", 401, "auth", "OKX_BASE_URL to https://eea.okx.com or https://us.okx.com"],
+    ["50113", "Invalid Sign", 401, "auth", "OKX_API_SECRET"],
+    ["50105", "Request header OK-ACCESS-PASSPHRASE incorrect.", 401, "auth", "OKX_API_PASSPHRASE"],
+    ["50110", "Your IP is not in linking trusted IP addresses.", 401, "permission", "IP"],
+    ["50120", "API key permission insufficient", 200, "permission", "Read permission"],
+    ["50101", "APIKey does not match current environment.", 401, "auth", "demo-trading"],
+    ["50011", "Too Many Requests", 429, "rate-limit", "wait"],
+    ["50011", "Requests too frequent.", 200, "rate-limit", "wait"],
+    ["50001", "Service temporarily unavailable, please try again later.", 200, "unavailable", "try again later"],
+    ["59999", "Something new", 200, "unavailable", "code 59999: Something new"],
+    ["59998", "Unknown auth problem", 401, "auth", "OKX_API_PASSPHRASE"],
+  ];
+  for (const [code, msg, status, kind, hint] of cases) {
+    const state = okxFakeState();
+    state.faults.push(okxErrorFault(code, msg, status));
+    const { client, fake: server } = await setup(state);
+    const error = await expectPlatformError(client.auditKey(signal()));
+    expect([code, error.kind]).toEqual([code, kind]);
+    expect(error.code).toBe(code);
+    expect(error.message).toContain(hint);
+    for (const secret of [state.apiKey, state.apiSecret, state.passphrase]) expect(error.message).not.toContain(secret);
+    expect(server.requestsTo(CONFIG)).toHaveLength(1);
+    await server.stop();
+    fake = null;
+  }
+});
+
+test("wrong credentials are caught by the fake's own checks and named", async () => {
+  const expectations: Array<[Partial<{ apiKey: string; apiSecret: string; passphrase: string }>, string, string]> = [
+    [{ apiKey: "someone-elses-key" }, "50111", "OKX_API_KEY"],
+    [{ apiSecret: "0000000000000000000000000000000A" }, "50113", "OKX_API_SECRET"],
+    // The passphrase pasted as the secret, a known mix-up.
+    [{ apiSecret: "Correct-Horse-7" }, "50113", "OKX_API_SECRET"],
+    [{ passphrase: "wrong-passphrase" }, "50105", "OKX_API_PASSPHRASE"],
+  ];
+  for (const [credentials, code, variable] of expectations) {
+    const { client, fake: server } = await setup(realisticOkxAccount(), credentials);
+    const error = await expectPlatformError(client.fetchBalance(signal()));
+    expect([error.kind, error.code]).toEqual(["auth", code]);
+    expect(error.message).toContain(variable);
+    for (const secret of Object.values(credentials)) expect(error.message).not.toContain(secret);
+    await server.stop();
+    fake = null;
+  }
+});
+
+test("a non-JSON 403 page is a permission error that points at the host", async () => {
+  const state = okxFakeState();
+  state.faults.push({ status: 403, body: "<html><body>Access denied</body></html>" });
+  const { client } = await setup(state);
+  const error = await expectPlatformError(client.auditKey(signal()));
+  expect([error.kind, error.code]).toEqual(["permission", "HTTP 403"]);
+  expect(error.message).toContain("OKX_BASE_URL");
+});
+
+test("clock skew (50102) is corrected once from public/time and the requests retried once", async () => {
+  const state = realisticOkxAccount();
+  state.serverTimeMs = OKX_FAKE_NOW + 45_000;
+  const { client, fake } = await setup(state);
+  const balance = await client.fetchBalance(signal());
+  expect(totalUsd(balance)).toBe(REALISTIC_OKX_TOTAL_USD);
+  expect(client.clockOffsetMs()).toBe(45_000);
+  // Three concurrent calls failed; one shared resync served them all.
+  expect(fake.requestsTo(TIME)).toHaveLength(1);
+  expect(fake.requestsTo(VALUATION)).toHaveLength(2);
+  expect(fake.requestsTo(TRADING)).toHaveLength(2);
+  expect(fake.requestsTo(FUNDING)).toHaveLength(2);
+  expect(fake.requestsTo(VALUATION)[1]?.headers.get("OK-ACCESS-TIMESTAMP")).toBe("2026-11-24T10:00:45.000Z");
+});
+
+test("clock skew that the resync cannot fix is reported after one retry, never looped", async () => {
+  const state = realisticOkxAccount();
+  state.serverTimeMs = OKX_FAKE_NOW + 45_000;
+  state.publicTimeMs = OKX_FAKE_NOW - 60_000;
+  const { client, fake } = await setup(state);
+  const error = await expectPlatformError(client.fetchBalance(signal()));
+  expect([error.kind, error.code]).toEqual(["clock-skew", "50102"]);
+  expect(error.message).toContain("NTP");
+  expect(fake.requestsTo(TIME)).toHaveLength(1);
+  expect(fake.requestsTo(VALUATION)).toHaveLength(2);
+  const again = await expectPlatformError(client.auditKey(signal()));
+  expect(again.kind).toBe("clock-skew");
+  expect(fake.requestsTo(CONFIG)).toHaveLength(2);
+  expect(fake.requestsTo(TIME)).toHaveLength(2);
+});
+
+test("a 5xx is retried with backoff and then succeeds", async () => {
+  const state = realisticOkxAccount();
+  state.faults.push({ path: VALUATION, remaining: 2, status: 503, body: JSON.stringify({ code: "50001", msg: "Service temporarily unavailable", data: [] }) });
+  const { client, fake, sleeps } = await setup(state);
+  const balance = await client.fetchBalance(signal());
+  expect(balance.source).toBe(OKX_SOURCE_VALUATION);
+  expect(totalUsd(balance)).toBe(REALISTIC_OKX_TOTAL_USD);
+  expect(fake.requestsTo(VALUATION)).toHaveLength(3);
+  expect(sleeps).toEqual([500, 1000]);
+});
+
+test("a 5xx that persists is retried a bounded number of times and reported as unavailable", async () => {
+  const state = realisticOkxAccount();
+  state.faults.push({ status: 503, body: JSON.stringify({ code: "50001", msg: "Service temporarily unavailable", data: [] }) });
+  const { client, fake } = await setup(state);
+  const error = await expectPlatformError(client.fetchBalance(signal()));
+  expect(error.kind).toBe("unavailable");
+  expect(error.message).toContain("HTTP 503");
+  expect(error.message).toContain("after 3 attempts");
+  expect(fake.requestsTo(VALUATION)).toHaveLength(3);
+  expect(fake.requestsTo(TRADING)).toHaveLength(3);
+});
+
+test("a slow answer is reported as a timeout within the platform timeout", async () => {
+  const state = realisticOkxAccount();
+  state.faults.push({ path: VALUATION, delayMs: 3_000 });
+  const { client } = await setup(state, {}, 150);
+  const started = performance.now();
+  const error = await expectPlatformError(client.fetchBalance(signal()));
+  expect(error.kind).toBe("timeout");
+  expect(error.message).toContain("did not answer within 0.2 s");
+  expect(performance.now() - started).toBeLessThan(1_000);
+});
+
+test("auditKey: read_only alone is read-only, read_only plus trade is not", async () => {
+  const readOnly = await setup(okxFakeState({ perm: "read_only", ip: "203.0.113.7", label: "pfbot" }));
+  expect(await readOnly.client.auditKey(signal())).toEqual({ readOnly: true, permissions: ["read_only"], notes: ["key label: pfbot", "bound to IP: 203.0.113.7"] });
+  await readOnly.fake.stop();
+  fake = null;
+  const trading = await setup(okxFakeState({ perm: "trade, read_only", ip: "", label: "" }));
+  expect(await trading.client.auditKey(signal())).toEqual({
+    readOnly: false,
+    permissions: ["trade", "read_only"],
+    notes: ["not bound to an IP", "OKX deletes trade/withdraw keys without a bound IP after 14 days unused"],
+  });
+});
+
+test("auditKey: a config without perm is a bad response, not a guess", async () => {
+  const state = okxFakeState();
+  state.faults.push({ path: CONFIG, status: 200, body: JSON.stringify({ code: "0", msg: "", data: [{ uid: "1", label: "x", ip: "" }] }) });
+  const { client } = await setup(state);
+  const error = await expectPlatformError(client.auditKey(signal()));
+  expect(error.kind).toBe("bad-response");
+  expect(error.message).toContain("no perm");
+});

@@ -1,0 +1,303 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { createLogger } from "../../../src/lib/log.ts";
+import { sum, toPlainString } from "../../../src/lib/money.ts";
+import { createTbankClient, type TbankClientOptions } from "../../../src/platforms/tbank/client.ts";
+import type { FetchFn } from "../../../src/platforms/types.ts";
+import {
+  REALISTIC_TBANK_TOTAL_RUB,
+  TBANK_FAKE_TOKEN,
+  realisticTbankAccounts,
+  startTbankFake,
+  type FakeTbankAccount,
+  type TbankFake,
+  type TbankFakeState,
+} from "../../fakes/tbank.ts";
+import { expectPlatformError } from "../../support/platform-error.ts";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function fake(state: Partial<TbankFakeState> = {}): Promise<TbankFake> {
+  const server = await startTbankFake({ token: TBANK_FAKE_TOKEN, accounts: realisticTbankAccounts(), failures: [], ...state });
+  cleanups.push(server.stop);
+  return server;
+}
+
+function clientFor(server: TbankFake, extra: Partial<TbankClientOptions> = {}) {
+  const sleeps: number[] = [];
+  const client = createTbankClient({
+    baseUrl: server.baseUrl,
+    fetch: ((input, init) => fetch(input, init)) satisfies FetchFn,
+    now: () => Date.now(),
+    sleep: async (ms) => void sleeps.push(ms),
+    timeoutMs: 5_000,
+    token: TBANK_FAKE_TOKEN,
+    ...extra,
+  });
+  return { client, sleeps };
+}
+
+const signal = () => new AbortController().signal;
+
+
+function account(id: string, total: FakeTbankAccount["total"], extra: Partial<FakeTbankAccount> = {}): FakeTbankAccount {
+  return { id, type: "ACCOUNT_TYPE_TINKOFF", name: "", status: "ACCOUNT_STATUS_OPEN", accessLevel: "ACCOUNT_ACCESS_LEVEL_READ_ONLY", total, ...extra };
+}
+
+describe("T-Bank balance", () => {
+  test("sums open brokerage accounts and the IIS exactly; closed and bank accounts are skipped, the Invest Box is a warning", async () => {
+    const server = await fake();
+    const { client } = clientFor(server);
+    const balance = await client.fetchBalance(signal());
+
+    expect(balance.holdings.map((h) => [h.label, h.money.currency, toPlainString(h.money.amount), h.asOf])).toEqual([
+      ["Брокерский счёт 2000000101", "RUB", "1523456.78", null],
+      ["ИИС 2000000102", "RUB", "412300.05", null],
+      ["Маржинальный 2000000103", "RUB", "-1250.5", null],
+    ]);
+    expect(toPlainString(sum(balance.holdings.map((h) => h.money.amount)))).toBe(REALISTIC_TBANK_TOTAL_RUB);
+    expect(balance.warnings).toHaveLength(1);
+    expect(balance.warnings[0]).toMatch(/^account Инвесткопилка 2000000104 not counted: .*40002/);
+    expect(balance).toMatchObject({ platform: "tbank", assets: [], asOf: null, source: "GetPortfolio" });
+
+    // Never asked for the closed account (…105) or the debit card (…106).
+    const portfolioCalls = server.calls("GetPortfolio");
+    expect(portfolioCalls.map((call) => JSON.parse(call.body)).sort((a, b) => a.accountId.localeCompare(b.accountId))).toEqual(
+      ["2000000101", "2000000102", "2000000103", "2000000104"].map((accountId) => ({ accountId, currency: "RUB" })),
+    );
+    const [accountsCall] = server.calls("GetAccounts");
+    expect(accountsCall?.method).toBe("POST");
+    expect(accountsCall?.path).toBe("/rest/tinkoff.public.invest.api.contract.v1.UsersService/GetAccounts");
+    expect(accountsCall?.body).toBe("{}");
+    expect(accountsCall?.headers.get("authorization")).toBe(`Bearer ${TBANK_FAKE_TOKEN}`);
+    expect(accountsCall?.headers.get("accept")).toBe("application/json");
+    expect(accountsCall?.headers.get("x-app-name")).toBe("pfbot");
+  });
+
+  test("adds signed units and nano as exact billionths, beyond float precision", async () => {
+    const server = await fake({
+      accounts: [
+        account("1", "0.1"),
+        account("2", "0.2"),
+        account("3", { currency: "rub", units: "0", nano: -500000000 }),
+        account("4", "9007199254740993.000000001"),
+        account("5", { currency: "RUB", units: "-2", nano: -2 }),
+        account("6", { currency: "rub", units: "10" }), // nano left out: the proto3 default 0
+      ],
+    });
+    const balance = await clientFor(server).client.fetchBalance(signal());
+    expect(balance.holdings.map((h) => toPlainString(h.money.amount))).toEqual(["0.1", "0.2", "-0.5", "9007199254740993.000000001", "-2.000000002", "10"]);
+    expect(toPlainString(sum(balance.holdings.map((h) => h.money.amount)))).toBe("9007199254741000.799999999");
+  });
+
+  test("an account named by type when it has no name; NO_ACCESS accounts are warned about without a request", async () => {
+    const server = await fake({
+      accounts: [account("7", "5", { type: "ACCOUNT_TYPE_TINKOFF_IIS" }), account("8", "6", { accessLevel: "ACCOUNT_ACCESS_LEVEL_NO_ACCESS" })],
+    });
+    const balance = await clientFor(server).client.fetchBalance(signal());
+    expect(balance.holdings.map((h) => h.label)).toEqual(["IIS 7"]);
+    expect(balance.warnings).toEqual([expect.stringMatching(/^account Brokerage 8 not counted: the token has no access/)]);
+    expect(server.calls("GetPortfolio").map((call) => JSON.parse(call.body).accountId)).toEqual(["7"]);
+  });
+
+  test("a brokerage account answering 40002 is not counted while the others are", async () => {
+    const server = await fake({ accounts: [account("1", "100"), account("2", "50", { portfolioError: "40002", name: "Чужой" })] });
+    const balance = await clientFor(server).client.fetchBalance(signal());
+    expect(balance.holdings.map((h) => toPlainString(h.money.amount))).toEqual(["100"]);
+    expect(balance.warnings[0]).toMatch(/^account Чужой 2 not counted: T-Bank denied .*code 40002.*tracking id [0-9a-f-]{36}/);
+  });
+
+  test("fails rather than report 0 ₽ when no open account can be read", async () => {
+    const server = await fake({ accounts: [account("1", "100", { portfolioError: "40002" })] });
+    const error = await expectPlatformError(clientFor(server).client.fetchBalance(signal()));
+    expect(error.kind).toBe("permission");
+    expect(error.message).toContain("TBANK_API_TOKEN");
+  });
+
+  test("no open brokerage account at all is an empty, warned result", async () => {
+    const server = await fake({ accounts: [account("1", "3", { status: "ACCOUNT_STATUS_CLOSED" }), account("2", "4", { type: "ACCOUNT_TYPE_SAVING" })] });
+    const balance = await clientFor(server).client.fetchBalance(signal());
+    expect(balance.holdings).toEqual([]);
+    expect(balance.warnings).toEqual(["no open brokerage account is visible to the token; nothing counted"]);
+    expect(server.calls("GetPortfolio")).toHaveLength(0);
+  });
+
+  test("a total in another currency than RUB is an error saying so", async () => {
+    const server = await fake({ accounts: [account("1", { currency: "usd", units: "10", nano: 0 })] });
+    const error = await expectPlatformError(clientFor(server).client.fetchBalance(signal()));
+    expect(error.kind).toBe("bad-response");
+    expect(error.message).toContain("in USD although RUB was asked for");
+  });
+
+  test.each([
+    ["garbage units", { currency: "rub", units: "12.5", nano: 0 }],
+    ["empty-string units", { currency: "rub", units: "", nano: 0 }],
+    ["opposite signs", { currency: "rub", units: "5", nano: -1 }],
+    ["nano out of range", { currency: "rub", units: "5", nano: 1_000_000_000 }],
+  ])("a MoneyValue with %s is a bad-response error, never NaN", async (_name, total) => {
+    const server = await fake({ accounts: [account("1", total)] });
+    const error = await expectPlatformError(clientFor(server).client.fetchBalance(signal()));
+    expect(error.kind).toBe("bad-response");
+    expect(error.message).toContain("totalAmountPortfolio");
+  });
+});
+
+describe("T-Bank errors", () => {
+  test("40003 is an auth error asking for a new token, not retried, token never shown", async () => {
+    const server = await fake({ token: "t.some-other-token" });
+    const { client, sleeps } = clientFor(server);
+    const error = await expectPlatformError(client.fetchBalance(signal()));
+    expect(error).toMatchObject({ kind: "auth", code: "40003" });
+    expect(error.message).toContain("issue a new token");
+    expect(error.message).toContain("TBANK_API_TOKEN");
+    expect(error.message).not.toContain(TBANK_FAKE_TOKEN);
+    expect(server.requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  test("40003 is recognised when the gateway puts the code in message, whatever the HTTP status", async () => {
+    const body = { code: 16, message: "40003", description: "authentication token is missing or invalid" };
+    const server = await fake({ failures: [{ method: "GetAccounts", code: "40003", status: 400, body }] });
+    const error = await expectPlatformError(clientFor(server).client.fetchBalance(signal()));
+    expect(error).toMatchObject({ kind: "auth", code: "40003" });
+  });
+
+  test("429 with x-ratelimit-reset is a rate-limit error carrying the wait, without retrying", async () => {
+    const server = await fake({ failures: [{ method: "GetPortfolio", code: "80002", headers: { "x-ratelimit-reset": "17" } }] });
+    const { client, sleeps } = clientFor(server);
+    const error = await expectPlatformError(client.fetchBalance(signal()));
+    expect(error).toMatchObject({ kind: "rate-limit", code: "80002", retryAfterMs: 17_000 });
+    expect(error.message).toContain("resets in 17 s");
+    // One GetPortfolio per open account (they run concurrently), none repeated, GetAccounts once.
+    const asked = server.calls("GetPortfolio").map((call) => JSON.parse(call.body).accountId);
+    expect(asked).toHaveLength(4);
+    expect(new Set(asked).size).toBe(4);
+    expect(server.calls("GetAccounts")).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  test("the fake's own per-minute limit answers 80002 and the client stops", async () => {
+    const server = await fake({ accounts: [account("1", "1")] });
+    const { client } = clientFor(server);
+    for (let i = 0; i < 100; i++) await client.accountAccess(signal());
+    const error = await expectPlatformError(client.accountAccess(signal()));
+    expect(error).toMatchObject({ kind: "rate-limit", code: "80002" });
+    expect(error.retryAfterMs).toBeGreaterThan(0);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(60_000);
+    expect(server.requests).toHaveLength(101);
+  });
+
+  test("5xx is retried with backoff, then succeeds", async () => {
+    const server = await fake({ failures: [{ method: "GetAccounts", code: "70001" }, { method: "GetAccounts", code: "70002" }] });
+    const { client, sleeps } = clientFor(server);
+    const balance = await client.fetchBalance(signal());
+    expect(toPlainString(sum(balance.holdings.map((h) => h.money.amount)))).toBe(REALISTIC_TBANK_TOTAL_RUB);
+    expect(server.calls("GetAccounts")).toHaveLength(3);
+    expect(sleeps).toHaveLength(2);
+  });
+
+  test("5xx that persists is reported as unavailable after a few attempts", async () => {
+    const failures = Array.from({ length: 5 }, () => ({ method: "GetAccounts", code: "70001" }));
+    const server = await fake({ failures });
+    const { client, sleeps } = clientFor(server);
+    const error = await expectPlatformError(client.fetchBalance(signal()));
+    expect(error.kind).toBe("unavailable");
+    expect(server.calls("GetAccounts")).toHaveLength(3);
+    expect(sleeps).toHaveLength(2);
+  });
+
+  test("700xx carried by a 4xx is retried with the injected sleep, bounded", async () => {
+    const once = await fake({ failures: [{ method: "GetAccounts", code: "70002", status: 400 }] });
+    const first = clientFor(once);
+    expect((await first.client.accountAccess(signal())).length).toBe(6);
+    expect(first.sleeps).toEqual([1_000]);
+
+    const always = await fake({ failures: Array.from({ length: 5 }, () => ({ method: "GetAccounts", code: "70001", status: 400 })) });
+    const second = clientFor(always);
+    const error = await expectPlatformError(second.client.accountAccess(signal()));
+    expect(error).toMatchObject({ kind: "unavailable", code: "70001" });
+    expect(always.calls("GetAccounts")).toHaveLength(3);
+    expect(second.sleeps).toEqual([1_000, 2_000]);
+  });
+
+  test("other 4xx are never retried", async () => {
+    const server = await fake({ failures: [{ method: "GetAccounts", code: "30021" }] });
+    const { client, sleeps } = clientFor(server);
+    const error = await expectPlatformError(client.accountAccess(signal()));
+    expect(error).toMatchObject({ kind: "bad-response", code: "30021" });
+    expect(server.requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  test("a base URL without /rest gets a config error naming TBANK_BASE_URL", async () => {
+    const server = await fake();
+    const error = await expectPlatformError(clientFor(server, { baseUrl: server.url }).client.accountAccess(signal()));
+    expect(error.kind).toBe("config");
+    expect(error.message).toContain("TBANK_BASE_URL");
+  });
+
+  test("a slow answer is a timeout error", async () => {
+    const server = await fake({ delayMs: 300 });
+    const error = await expectPlatformError(clientFor(server, { timeoutMs: 50 }).client.accountAccess(signal()));
+    expect(error.kind).toBe("timeout");
+  });
+
+  test("a GetAccounts body without an accounts list is a bad response", async () => {
+    const server = await fake({ failures: [{ method: "GetAccounts", code: "0", status: 200, body: { acounts: [] } }] });
+    const error = await expectPlatformError(clientFor(server).client.accountAccess(signal()));
+    expect(error.kind).toBe("bad-response");
+  });
+});
+
+describe("T-Bank logging", () => {
+  test("each answer's x-tracking-id is logged at debug (support asks for it), never the token", async () => {
+    const server = await fake({ accounts: [account("1", "1")] });
+    const lines: string[] = [];
+    const log = createLogger({ level: "debug", secrets: [], write: (line) => void lines.push(line), colour: false });
+    await clientFor(server, { log }).client.fetchBalance(signal());
+    expect(lines.filter((line) => /T-Bank answered .*trackingId.*[0-9a-f]{8}-[0-9a-f]{4}-/.test(line))).toHaveLength(2);
+    expect(lines.join("\n")).not.toContain(TBANK_FAKE_TOKEN);
+  });
+});
+
+describe("T-Bank key audit", () => {
+  test("read-only on every account means read-only, with a note per account", async () => {
+    const server = await fake();
+    const audit = await clientFor(server).client.auditKey(signal());
+    expect(audit.readOnly).toBe(true);
+    expect(audit.permissions).toEqual(["read_only"]);
+    expect(audit.notes).toContain("ИИС 2000000102 (open): read_only");
+    expect(audit.notes).toContain("Старый счёт 2000000105 (closed): read_only");
+  });
+
+  test("full access on any account means the token can trade, and the note says what to do", async () => {
+    const accounts = [account("1", "1"), account("2", "2", { accessLevel: "ACCOUNT_ACCESS_LEVEL_FULL_ACCESS", name: "Торговый" })];
+    const server = await fake({ accounts });
+    const audit = await clientFor(server).client.auditKey(signal());
+    expect(audit.readOnly).toBe(false);
+    expect(audit.permissions).toEqual(["full_access", "read_only"]);
+    expect(audit.notes).toContain("the token can trade on Торговый 2: issue a read-only token and put it in TBANK_API_TOKEN");
+  });
+
+  test("unspecified access or no account at all is not read-only", async () => {
+    const unspecified = await fake({ accounts: [account("1", "1", { accessLevel: "ACCOUNT_ACCESS_LEVEL_UNSPECIFIED" })] });
+    expect((await clientFor(unspecified).client.auditKey(signal())).readOnly).toBe(false);
+    const empty = await fake({ accounts: [] });
+    const audit = await clientFor(empty).client.auditKey(signal());
+    expect(audit.readOnly).toBe(false);
+    expect(audit.notes).toContain("the token sees no account: check TBANK_API_TOKEN");
+  });
+
+  test("accountAccess lists every account with its access level", async () => {
+    const server = await fake();
+    const accounts = await clientFor(server).client.accountAccess(signal());
+    expect(accounts.map((a) => [a.id, a.type, a.status, a.accessLevel])[3]).toEqual([
+      "2000000104",
+      "ACCOUNT_TYPE_INVEST_BOX",
+      "ACCOUNT_STATUS_OPEN",
+      "ACCOUNT_ACCESS_LEVEL_READ_ONLY",
+    ]);
+  });
+});
