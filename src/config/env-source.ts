@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
+import { errorCode, errorMessage } from "../lib/errors.ts";
 
 /** Names of variables that hold secrets: never printed, always redacted. */
 export const SECRET_VARIABLES = [
@@ -34,7 +35,7 @@ export function readEnvSource(processEnv: Readonly<Record<string, string | undef
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    const reason = errorCode(error) === "ENOENT" ? "no such file" : errorMessage(error);
     return { error: `--env-file ${explicitFile ?? path}: cannot read it (${reason})` };
   }
   const fromFile = parseDotenv(text);

@@ -8,6 +8,8 @@ import { div, mul, type Decimal, type Money } from "../lib/money.ts";
 import { parseCbrMirrorJson, parseCbrXml, parseRatesCache, serializeRatesCache, type ParseOutcome } from "./parse.ts";
 import { silentLogger, type Logger } from "../lib/log.ts";
 import type { FetchFn } from "../platforms/types.ts";
+import { errorMessage } from "../lib/errors.ts";
+import { FxError } from "./errors.ts";
 
 export { parseCbrMirrorJson, parseCbrXml } from "./parse.ts";
 
@@ -111,7 +113,7 @@ export function rubPerUnit(currency: string, rates: FxRates): Decimal | null {
 export function usdRub(rates: FxRates): Decimal {
   const rate = rates.rubPerUnit.get("USD");
   // Both parsers and the cache reader refuse a set without USD, so this only fires on a hand-built FxRates.
-  if (!rate) throw new Error("FX rates without USD");
+  if (!rate) throw new FxError(`the ${rates.source} rates of ${rates.date} have no USD rate: this is a pfbot bug, please report it`);
   return rate;
 }
 
@@ -179,7 +181,7 @@ async function fetchFeed(options: FxSourceOptions, feed: Feed, signal: AbortSign
   } catch (error) {
     if (timeout.aborted) return { ok: false, problem: `no answer within ${options.timeoutMs / 1000} s from ${feed.url}` };
     if (signal.aborted) return { ok: false, problem: "cancelled" };
-    return { ok: false, problem: `network error from ${feed.url}: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, problem: `network error from ${feed.url}: ${errorMessage(error)}` };
   }
 }
 

@@ -8,6 +8,7 @@ import { SETTING_KEYS, getSetting, setSetting } from "./settings.ts";
 import { HistoryStore, type ImportCounts } from "./store.ts";
 import { formatHistoryJson, parseHistoryJson } from "./json.ts";
 import { renderHistory } from "../render/history-view.ts";
+import { errorCode, errorMessage } from "../lib/errors.ts";
 
 /** The original bot's file name, looked for in DATA_DIR on first start. */
 export const LEGACY_HISTORY_FILE = "portfolio_history.json";
@@ -25,8 +26,7 @@ export function runImport(store: HistoryStore, filePath: string, options: { read
   try {
     text = readFileSync(filePath, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, error: `${filePath}: cannot read it (${code === "ENOENT" ? "no such file" : (error as Error).message})` };
+    return { ok: false, error: `${filePath}: cannot read it (${errorCode(error) === "ENOENT" ? "no such file" : errorMessage(error)})` };
   }
   const parsed = parseHistoryJson(text, store.today());
   if (!parsed.ok) {
@@ -96,8 +96,8 @@ export function tryOpenHistory(dataDir: string, timeZone: string, log: Logger): 
 
 /** What a history failure (opening, or writing a day or a setting) means, and what the owner should do. */
 export function describeHistoryError(error: unknown, dataDir: string): string {
-  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
-  const detail = error instanceof Error ? error.message : String(error);
+  const code = errorCode(error) ?? "";
+  const detail = errorMessage(error);
   const database = join(dataDir, DATABASE_FILE);
   if (/^SQLITE_(READONLY|CANTOPEN|PERM|AUTH)/.test(code) || ["EROFS", "EACCES", "EPERM"].includes(code)) {
     return `DATA_DIR ${dataDir} is read-only or not writable by pfbot's user (${detail}): make it writable, or set DATA_DIR to a writable directory`;

@@ -12,6 +12,7 @@
 import { type Decimal, cmp, isNegative, IMPLAUSIBLE_AMOUNT, parseDecimal, round, toFixed } from "../lib/money.ts";
 import type { DayRecord, ImportEntry } from "./store.ts";
 import { addDays } from "../lib/zoned-time.ts";
+import { errorMessage } from "../lib/errors.ts";
 
 export type ParseResult =
   | { readonly ok: true; readonly entries: readonly ImportEntry[] }
@@ -51,7 +52,7 @@ export function parseHistoryJson(text: string, today: string): ParseResult {
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ""), keepNumberSource);
   } catch (error) {
-    return { ok: false, problems: [`not JSON: ${(error as Error).message}`] };
+    return { ok: false, problems: [`not JSON: ${errorMessage(error)}`] };
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     return { ok: false, problems: [`the file must hold one JSON object of "DD-MM-YYYY" keys (found ${describe(raw)})`] };

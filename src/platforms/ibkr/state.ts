@@ -11,6 +11,7 @@ import { MAX_THROTTLE_MS } from "./codes.ts";
 import type { AccountNav } from "./xml.ts";
 import type { PlatformErrorKind } from "../types.ts";
 import { isRecord } from "../../lib/guards.ts";
+import { errorCode, errorMessage } from "../../lib/errors.ts";
 
 export const IBKR_THROTTLE_FILE = "ibkr-throttle.json";
 export const IBKR_CACHE_FILE = "ibkr-cache.json";
@@ -130,8 +131,8 @@ async function readJson(path: string, onProblem: (message: string) => void): Pro
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if (isRecord(error) && error.code === "ENOENT") return null;
-    onProblem(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    if (errorCode(error) === "ENOENT") return null;
+    onProblem(`cannot read ${path}: ${errorMessage(error)}`);
     return null;
   }
   try {

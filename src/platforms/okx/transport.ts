@@ -104,7 +104,7 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
           await resyncing;
         } catch (error) {
           const why = error instanceof PlatformError ? error.message : "unexpected error";
-          throw new PlatformError("okx", "clock-skew", `OKX rejected the request time (code 50102) and its clock could not be read (${why}): enable NTP on this server`, CLOCK_SKEW_CODE);
+          throw new PlatformError("okx", "clock-skew", `OKX rejected the request time (code 50102) and its clock could not be read (${why}): enable NTP on this server`, CLOCK_SKEW_CODE, undefined, { cause: error });
         }
       }
       return signedOnce(path, query, signal);
