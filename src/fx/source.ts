@@ -1,8 +1,6 @@
 // USD/RUB and cross rates from the Bank of Russia (brokers.md §3.4): the official XML first, the cbr-xml-daily.ru
 // mirror when cbr.ru fails or answers with a DDoS-Guard page, a TTL cache in memory and on disk, and a cached rate
 // up to 4 days old (long holidays) when both fail. Never a guessed or built-in rate: no answer means unavailable.
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import { boundedFetch, describeBytes, PUBLIC_MAX_REDIRECTS } from "../lib/bounded-fetch.ts";
 import { div, mul, type Decimal, type Money } from "../lib/money.ts";
 import { parseCbrMirrorJson, parseCbrXml, parseRatesCache, serializeRatesCache, type ParseOutcome } from "./parse.ts";
@@ -10,6 +8,7 @@ import { silentLogger, type Logger } from "../lib/log.ts";
 import type { FetchFn } from "../platforms/types.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { FxError } from "./errors.ts";
+import { writeFileAtomic } from "../lib/atomic-file.ts";
 
 export { parseCbrMirrorJson, parseCbrXml } from "./parse.ts";
 
@@ -87,7 +86,7 @@ export function createFxSource(options: FxSourceOptions): FxSource {
         if (outcome.rates.skipped.length > 0) log.warn("FX rows left out", { source: feed.name, rows: outcome.rates.skipped.join(",") });
         const rates: FxRates = { source: feed.name, date: outcome.rates.date, rubPerUnit: outcome.rates.rubPerUnit, fetchedAt: now };
         cached = rates;
-        await writeCacheFile(options.cacheFile, rates, log);
+        writeCacheFile(options.cacheFile, rates, log);
         return { ok: true, rates, stale: false, warnings: [] };
       }
 
@@ -204,14 +203,11 @@ async function readCacheFile(path: string | undefined, log: Logger): Promise<FxR
   return { ...parsed, source: parsed.source };
 }
 
-/** Temp file + rename, so a crash mid-write leaves the previous cache intact rather than half a JSON file. */
-async function writeCacheFile(path: string | undefined, rates: FxRates, log: Logger): Promise<void> {
+/** Atomic, so a crash mid-write leaves the previous cache intact rather than half a JSON file. */
+function writeCacheFile(path: string | undefined, rates: FxRates, log: Logger): void {
   if (!path) return;
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(temp, serializeRatesCache(rates), "utf8");
-    await rename(temp, path);
+    writeFileAtomic(path, serializeRatesCache(rates), { createDirectory: true });
   } catch (error) {
     log.warn("could not save the FX cache", { path, error });
   }
