@@ -133,6 +133,12 @@ export function parseJson(platform: PlatformId, response: HttpResponse, where: s
   }
 }
 
+/** True when a body starts like JSON (an object or an array): an error page from a proxy does not. */
+export function looksLikeJson(text: string): boolean {
+  const start = text.trimStart()[0];
+  return start === "{" || start === "[";
+}
+
 /** Milliseconds to wait per Retry-After (seconds or HTTP date), or null when absent or unreadable. */
 export function retryAfterMs(headers: Headers, nowMs: number): number | null {
   const value = headers.get("retry-after");

@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from "bun:test";
 import { brotliCompressSync, deflateSync as zlibDeflate } from "node:zlib";
-import { httpRequest, networkErrorText, retryAfterMs } from "../../src/platforms/http.ts";
+import { httpRequest, looksLikeJson, networkErrorText, retryAfterMs } from "../../src/platforms/http.ts";
 import type { ClientDeps } from "../../src/platforms/types.ts";
 import { hugeBody, MiB } from "../fakes/hostile.ts";
 import { type FakeServer, startFake } from "../fakes/server.ts";
@@ -95,6 +95,13 @@ test("networkErrorText cuts any URL in the error to origin and path", () => {
   expect(networkErrorText(error)).toBe("fetch failed for https://ndcdyn.example/Flex/SendRequest.");
   expect(networkErrorText("unable to connect (https://h.example/x?token=SECRET123), giving up")).toBe("unable to connect (https://h.example/x), giving up");
   expect(networkErrorText("ECONNRESET")).toBe("ECONNRESET");
+});
+
+test("looksLikeJson tells a JSON body from a proxy's page", () => {
+  expect(looksLikeJson('  {"retCode":0}')).toBe(true);
+  expect(looksLikeJson("[1]")).toBe(true);
+  expect(looksLikeJson("<html>502 Bad Gateway</html>")).toBe(false);
+  expect(looksLikeJson("")).toBe(false);
 });
 
 test("retryAfterMs reads seconds and HTTP dates", () => {
