@@ -39,7 +39,8 @@ export function readEnvSource(processEnv: Readonly<Record<string, string | undef
     return { error: `--env-file ${explicitFile ?? path}: cannot read it (${reason})` };
   }
   const fromFile = parseDotenv(text);
-  return { vars: { ...fromFile, ...definedOnly(processEnv) }, file: path };
+  // A variable set but empty in the process environment does not hide the file's value.
+  return { vars: { ...fromFile, ...nonEmptyVariables(processEnv) }, file: path };
 }
 
 /** The secret values set in `vars`, as config.ts reads them (trimmed, empty meaning unset). */
@@ -47,8 +48,9 @@ export function secretValues(vars: Readonly<Record<string, string | undefined>>)
   return SECRET_VARIABLES.map((name) => vars[name]?.trim() ?? "").filter((value) => value !== "");
 }
 
-function definedOnly(vars: Readonly<Record<string, string | undefined>>): Record<string, string> {
+/** The variables that are set, trimmed; an empty or blank value counts as unset, as in the original bot's .env template. */
+export function nonEmptyVariables(vars: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(vars)) if (value !== undefined && value.trim() !== "") out[key] = value;
+  for (const [key, value] of Object.entries(vars)) if (value !== undefined && value.trim() !== "") out[key] = value.trim();
   return out;
 }
