@@ -6,6 +6,8 @@ import { type EnvSource, readEnvSource, secretValues } from "../config/env-sourc
 import { createLogger, type Logger } from "../lib/log.ts";
 import { makeRedactor } from "../lib/redact.ts";
 import { workerUrl } from "../lib/worker-url.ts";
+import { errorMessage } from "../lib/errors.ts";
+import { ConfigError } from "../config/errors.ts";
 
 export interface AppContext {
   readonly config: Config;
@@ -27,7 +29,7 @@ export async function runApp(args: CliArgs, version: string, env: Readonly<Recor
   try {
     loaded = await validateConfig(source, needsOf(args.mode), args.mode.kind === "bot");
   } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
+    fail(errorMessage(error));
     return 1;
   }
   if (!loaded.ok) {
@@ -43,7 +45,8 @@ export async function runApp(args: CliArgs, version: string, env: Readonly<Recor
   try {
     return await runMode(args.mode, context);
   } catch (error) {
-    log.error(`pfbot stopped on an unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // Unexpected means a bug: the stack is what a report of it needs.
+    log.error(`pfbot stopped on an unexpected error: ${error instanceof Error && error.stack ? error.stack : errorMessage(error)}`);
     return 1;
   }
 }
@@ -90,7 +93,9 @@ async function validateConfig(source: EnvSource, needs: ConfigNeeds, isolate: bo
   try {
     return await new Promise<ConfigResult>((resolve, reject) => {
       worker.onmessage = (event: MessageEvent<ConfigResult>) => resolve(event.data);
-      worker.onerror = (event) => reject(new Error(`configuration check failed: ${event.message}`));
+      // loadConfig reports a bad configuration as a result, so a worker error means the worker itself could not run.
+      worker.onerror = (event) =>
+        reject(new ConfigError(`the configuration check could not run (${event.message}): the binary may be incomplete; rebuild it with bun run build`, { cause: event }));
       worker.postMessage({ source, needs });
     });
   } finally {

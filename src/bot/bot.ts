@@ -5,6 +5,7 @@ import type { UserFromGetMe } from "grammy/types";
 import type { BotService } from "./service.ts";
 import type { Logger } from "../lib/log.ts";
 import { type CallBounds, CLIENT_OPTIONS, installApiTransformers } from "./telegram.ts";
+import { errorMessage } from "../lib/errors.ts";
 
 export const COMMANDS = [
   { command: "status", description: "Portfolio snapshot now" },
@@ -48,7 +49,7 @@ export function createBot(options: BotOptions): PfBot {
   });
 
   const safe = bot.errorBoundary((error) => {
-    log.error(`a command failed: ${error.error instanceof Error ? error.error.message : String(error.error)}`, { updateId: error.ctx.update.update_id });
+    log.error(`a command failed: ${errorMessage(error.error)}`, { updateId: error.ctx.update.update_id });
     return error.ctx.reply("Sorry, that failed; see the log for details.").catch(() => undefined);
   });
   const reply = (ctx: Context, html: string) => ctx.reply(html, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
@@ -66,7 +67,7 @@ export function createBot(options: BotOptions): PfBot {
       .then(
         () => undefined,
         (error: unknown) => {
-          log.error(`/status failed: ${error instanceof Error ? error.message : String(error)}`);
+          log.error(`/status failed: ${errorMessage(error)}`);
           return ctx.reply("Sorry, the snapshot failed; see the log for details.").then(() => undefined, () => undefined);
         },
       )

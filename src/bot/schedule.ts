@@ -11,6 +11,7 @@
 // after it, a repeated one to its first occurrence (see zoned-time.ts).
 import { silentLogger, type Logger } from "../lib/log.ts";
 import { addDays, zonedDay, zonedWallTime } from "../lib/zoned-time.ts";
+import { errorMessage } from "../lib/errors.ts";
 
 export interface ScheduleSettings {
   readonly timeZone: string;
@@ -249,7 +250,7 @@ export class Scheduler {
       outcome = (await this.options.run(slot)) ?? "ok";
     } catch (thrown) {
       outcome = "failed";
-      error = thrown instanceof Error ? thrown.message : String(thrown);
+      error = errorMessage(thrown);
       this.log.error("scheduled run failed", { slot: slot.toISOString(), error });
     }
     const at = this.now();

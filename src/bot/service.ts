@@ -14,6 +14,7 @@ import { changeSince, snapshotRecord } from "../snapshot/report.ts";
 import { MAX_FREQUENCY_MINUTES, MIN_FREQUENCY_MINUTES, type RunOutcome, type Scheduler } from "./schedule.ts";
 import { getSetting, setSetting, SETTING_KEYS } from "../history/settings.ts";
 import type { Snapshot } from "../snapshot/snapshot.ts";
+import { errorMessage, PfbotError } from "../lib/errors.ts";
 
 export interface BotServiceDeps {
   /** Takes a snapshot; `signal` aborts it when pfbot stops. */
@@ -98,17 +99,17 @@ export class BotService {
   async scheduledRun(): Promise<RunOutcome> {
     const started = this.now();
     const snapshot = await this.snapshot();
-    if (this.deps.shutdown?.aborted) throw new Error("pfbot is stopping: the report in progress was abandoned");
+    if (this.deps.shutdown?.aborted) throw new PfbotError("pfbot is stopping: the report in progress was abandoned");
     let undelivered: string | null = null;
     try {
       await this.deps.send(this.render(snapshot), { silent: snapshot.complete });
     } catch (error) {
-      undelivered = error instanceof Error ? error.message : String(error);
+      undelivered = errorMessage(error);
     }
     const recorded = this.record(snapshot);
     const outcomes = Object.fromEntries(snapshot.rows.map((row) => [row.id, row.ok ? (row.usd !== null ? "ok" : "no-usd") : (row.errorKind ?? "failed")]));
     this.deps.log.info("scheduled run done", { ms: this.now() - started, complete: snapshot.complete, delivered: undelivered === null, history: recorded, ...outcomes });
-    if (undelivered !== null) throw new Error(`the report could not be delivered to Telegram: ${undelivered}`);
+    if (undelivered !== null) throw new PfbotError(`the report could not be delivered to Telegram: ${undelivered}`);
     return snapshot.complete ? "ok" : snapshot.rows.some((row) => row.ok) ? "partial" : "failed";
   }
 

@@ -3,10 +3,10 @@
 // value is never echoed.
 import { existsSync } from "node:fs";
 import { type } from "arktype";
-import { type EnvSource, SECRET_VARIABLES, secretValues } from "./env-source.ts";
+import { type EnvSource, nonEmptyVariables, SECRET_VARIABLES, secretValues } from "./env-source.ts";
 import type { LogLevel } from "../lib/log.ts";
+import type { FxProvider } from "../fx/source.ts";
 
-export type FxProvider = "CBR" | "CBR_MIRROR";
 
 export interface Config {
   readonly telegram: { readonly token: string; readonly chatId: number; readonly apiRoot: string } | null;
@@ -65,7 +65,7 @@ const PLATFORM_VARIABLES = {
 
 /** Validates the merged environment for a mode. */
 export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult {
-  const env = nonEmpty(source.vars);
+  const env = nonEmptyVariables(source.vars);
   const errors: string[] = [];
   const secrets = secretValues(env);
   const parsed = Settings(env);
@@ -227,13 +227,6 @@ function leakySettingsIn(env: Record<string, string>): string[] {
   return [
     `BUN_CONFIG_VERBOSE_FETCH=${verbose.slice(0, 20)} is set: Bun would print every request's headers, API keys and signatures included; pfbot turns it off for its own requests, but remove it from the environment and the env file`,
   ];
-}
-
-/** An empty value counts as unset, as in the original bot's .env template. */
-function nonEmpty(vars: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(vars)) if (value !== undefined && value.trim() !== "") out[key] = value.trim();
-  return out;
 }
 
 

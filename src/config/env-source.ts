@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
+import { errorCode, errorMessage } from "../lib/errors.ts";
 
 /** Names of variables that hold secrets: never printed, always redacted. */
 export const SECRET_VARIABLES = [
@@ -34,11 +35,12 @@ export function readEnvSource(processEnv: Readonly<Record<string, string | undef
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    const reason = errorCode(error) === "ENOENT" ? "no such file" : errorMessage(error);
     return { error: `--env-file ${explicitFile ?? path}: cannot read it (${reason})` };
   }
   const fromFile = parseDotenv(text);
-  return { vars: { ...fromFile, ...definedOnly(processEnv) }, file: path };
+  // A variable set but empty in the process environment does not hide the file's value.
+  return { vars: { ...fromFile, ...nonEmptyVariables(processEnv) }, file: path };
 }
 
 /** The secret values set in `vars`, as config.ts reads them (trimmed, empty meaning unset). */
@@ -46,8 +48,9 @@ export function secretValues(vars: Readonly<Record<string, string | undefined>>)
   return SECRET_VARIABLES.map((name) => vars[name]?.trim() ?? "").filter((value) => value !== "");
 }
 
-function definedOnly(vars: Readonly<Record<string, string | undefined>>): Record<string, string> {
+/** The variables that are set, trimmed; an empty or blank value counts as unset, as in the original bot's .env template. */
+export function nonEmptyVariables(vars: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(vars)) if (value !== undefined && value.trim() !== "") out[key] = value;
+  for (const [key, value] of Object.entries(vars)) if (value !== undefined && value.trim() !== "") out[key] = value.trim();
   return out;
 }

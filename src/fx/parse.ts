@@ -4,6 +4,7 @@ import { XMLParser } from "fast-xml-parser";
 import { cmp, div, dec, isPlausibleAmount, parseDecimal, toPlainString, ZERO, type Decimal } from "../lib/money.ts";
 import { isRecord } from "../lib/guards.ts";
 import { clip } from "../lib/redact.ts";
+import { errorMessage } from "../lib/errors.ts";
 
 /** What a feed says: the date the rates are in force (YYYY-MM-DD) and RUB per unit of each currency. */
 export interface ParsedRates {
@@ -28,7 +29,7 @@ export function parseCbrXml(bytes: Uint8Array): ParseOutcome {
   try {
     doc = XML.parse(text);
   } catch (error) {
-    return { ok: false, problem: `unreadable XML (${error instanceof Error ? error.message : String(error)})` };
+    return { ok: false, problem: `unreadable XML (${errorMessage(error)})` };
   }
   const root = isRecord(doc) ? doc["ValCurs"] : undefined;
   if (!isRecord(root)) return { ok: false, problem: `no <ValCurs> root element (starts ${quote(text)})` };

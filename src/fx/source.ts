@@ -1,13 +1,14 @@
 // USD/RUB and cross rates from the Bank of Russia (brokers.md §3.4): the official XML first, the cbr-xml-daily.ru
 // mirror when cbr.ru fails or answers with a DDoS-Guard page, a TTL cache in memory and on disk, and a cached rate
 // up to 4 days old (long holidays) when both fail. Never a guessed or built-in rate: no answer means unavailable.
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import { boundedFetch, describeBytes, PUBLIC_MAX_REDIRECTS } from "../lib/bounded-fetch.ts";
 import { div, mul, type Decimal, type Money } from "../lib/money.ts";
 import { parseCbrMirrorJson, parseCbrXml, parseRatesCache, serializeRatesCache, type ParseOutcome } from "./parse.ts";
 import { silentLogger, type Logger } from "../lib/log.ts";
 import type { FetchFn } from "../platforms/types.ts";
+import { errorMessage } from "../lib/errors.ts";
+import { FxError } from "./errors.ts";
+import { writeFileAtomic } from "../lib/atomic-file.ts";
 
 export { parseCbrMirrorJson, parseCbrXml } from "./parse.ts";
 
@@ -85,7 +86,7 @@ export function createFxSource(options: FxSourceOptions): FxSource {
         if (outcome.rates.skipped.length > 0) log.warn("FX rows left out", { source: feed.name, rows: outcome.rates.skipped.join(",") });
         const rates: FxRates = { source: feed.name, date: outcome.rates.date, rubPerUnit: outcome.rates.rubPerUnit, fetchedAt: now };
         cached = rates;
-        await writeCacheFile(options.cacheFile, rates, log);
+        writeCacheFile(options.cacheFile, rates, log);
         return { ok: true, rates, stale: false, warnings: [] };
       }
 
@@ -111,7 +112,7 @@ export function rubPerUnit(currency: string, rates: FxRates): Decimal | null {
 export function usdRub(rates: FxRates): Decimal {
   const rate = rates.rubPerUnit.get("USD");
   // Both parsers and the cache reader refuse a set without USD, so this only fires on a hand-built FxRates.
-  if (!rate) throw new Error("FX rates without USD");
+  if (!rate) throw new FxError(`the ${rates.source} rates of ${rates.date} have no USD rate: this is a pfbot bug, please report it`);
   return rate;
 }
 
@@ -179,7 +180,7 @@ async function fetchFeed(options: FxSourceOptions, feed: Feed, signal: AbortSign
   } catch (error) {
     if (timeout.aborted) return { ok: false, problem: `no answer within ${options.timeoutMs / 1000} s from ${feed.url}` };
     if (signal.aborted) return { ok: false, problem: "cancelled" };
-    return { ok: false, problem: `network error from ${feed.url}: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, problem: `network error from ${feed.url}: ${errorMessage(error)}` };
   }
 }
 
@@ -202,14 +203,11 @@ async function readCacheFile(path: string | undefined, log: Logger): Promise<FxR
   return { ...parsed, source: parsed.source };
 }
 
-/** Temp file + rename, so a crash mid-write leaves the previous cache intact rather than half a JSON file. */
-async function writeCacheFile(path: string | undefined, rates: FxRates, log: Logger): Promise<void> {
+/** Atomic, so a crash mid-write leaves the previous cache intact rather than half a JSON file. */
+function writeCacheFile(path: string | undefined, rates: FxRates, log: Logger): void {
   if (!path) return;
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(temp, serializeRatesCache(rates), "utf8");
-    await rename(temp, path);
+    writeFileAtomic(path, serializeRatesCache(rates), { createDirectory: true });
   } catch (error) {
     log.warn("could not save the FX cache", { path, error });
   }

@@ -4,6 +4,7 @@
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { HistoryError } from "./errors.ts";
 
 export const DATABASE_FILE = "pfbot.sqlite";
 
@@ -69,7 +70,7 @@ export function schemaVersion(db: Database): number {
 function migrate(db: Database): void {
   const current = schemaVersion(db);
   if (current > MIGRATIONS.length) {
-    throw new Error(
+    throw new HistoryError(
       `${db.filename} has schema version ${current}, newer than this pfbot knows (${MIGRATIONS.length}): upgrade pfbot, or point DATA_DIR elsewhere`,
     );
   }

@@ -1,13 +1,15 @@
 // What `pfbot --import/--export/--history` and the first start do with history files. These need
 // only DATA_DIR and TIMEZONE: no platform, no Telegram, no network.
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { DATABASE_FILE } from "./db.ts";
 import type { Logger } from "../lib/log.ts";
 import { SETTING_KEYS, getSetting, setSetting } from "./settings.ts";
 import { HistoryStore, type ImportCounts } from "./store.ts";
 import { formatHistoryJson, parseHistoryJson } from "./json.ts";
 import { renderHistory } from "../render/history-view.ts";
+import { errorCode, errorMessage } from "../lib/errors.ts";
+import { writeFileAtomic } from "../lib/atomic-file.ts";
 
 /** The original bot's file name, looked for in DATA_DIR on first start. */
 export const LEGACY_HISTORY_FILE = "portfolio_history.json";
@@ -25,8 +27,7 @@ export function runImport(store: HistoryStore, filePath: string, options: { read
   try {
     text = readFileSync(filePath, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, error: `${filePath}: cannot read it (${code === "ENOENT" ? "no such file" : (error as Error).message})` };
+    return { ok: false, error: `${filePath}: cannot read it (${errorCode(error) === "ENOENT" ? "no such file" : errorMessage(error)})` };
   }
   const parsed = parseHistoryJson(text, store.today());
   if (!parsed.ok) {
@@ -39,9 +40,9 @@ export function runImport(store: HistoryStore, filePath: string, options: { read
 }
 
 /**
- * Exports the whole history in the original format. With a path, writes it atomically (temp file
- * in the same directory, fsync, rename: a reader sees the old file or the new one, never half) and
- * returns a one-line summary; without, returns the JSON text itself for stdout.
+ * Exports the whole history in the original format. With a path, writes it atomically (lib/atomic-file.ts:
+ * a reader sees the old file or the new one, never half) and returns a one-line summary; without, returns
+ * the JSON text itself for stdout.
  */
 export function runExport(store: HistoryStore, filePath: string | null): string {
   const days = store.all();
@@ -96,8 +97,8 @@ export function tryOpenHistory(dataDir: string, timeZone: string, log: Logger): 
 
 /** What a history failure (opening, or writing a day or a setting) means, and what the owner should do. */
 export function describeHistoryError(error: unknown, dataDir: string): string {
-  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
-  const detail = error instanceof Error ? error.message : String(error);
+  const code = errorCode(error) ?? "";
+  const detail = errorMessage(error);
   const database = join(dataDir, DATABASE_FILE);
   if (/^SQLITE_(READONLY|CANTOPEN|PERM|AUTH)/.test(code) || ["EROFS", "EACCES", "EPERM"].includes(code)) {
     return `DATA_DIR ${dataDir} is read-only or not writable by pfbot's user (${detail}): make it writable, or set DATA_DIR to a writable directory`;
@@ -136,25 +137,6 @@ export function importLegacyFileOnce(store: HistoryStore, dataDir: string, log: 
   setSetting(store.db, SETTING_KEYS.legacyJsonImported, new Date().toISOString());
   log.info(`imported the original bot's history: ${result.summary}`);
   return result.counts;
-}
-
-/** Writes `text` to `path` so that a crash leaves either the old content or the new one. */
-export function writeFileAtomic(path: string, text: string): void {
-  const target = resolve(path);
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temp, text, { encoding: "utf8", mode: 0o600 });
-    const fd = openSync(temp, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, target);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
 }
 
 /** One more day than shown, so the oldest shown day still gets its change line. */

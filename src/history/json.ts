@@ -12,6 +12,8 @@
 import { type Decimal, cmp, isNegative, IMPLAUSIBLE_AMOUNT, parseDecimal, round, toFixed } from "../lib/money.ts";
 import type { DayRecord, ImportEntry } from "./store.ts";
 import { addDays } from "../lib/zoned-time.ts";
+import { errorMessage } from "../lib/errors.ts";
+import { isRecord } from "../lib/guards.ts";
 
 export type ParseResult =
   | { readonly ok: true; readonly entries: readonly ImportEntry[] }
@@ -51,9 +53,9 @@ export function parseHistoryJson(text: string, today: string): ParseResult {
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ""), keepNumberSource);
   } catch (error) {
-    return { ok: false, problems: [`not JSON: ${(error as Error).message}`] };
+    return { ok: false, problems: [`not JSON: ${errorMessage(error)}`] };
   }
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+  if (!isRecord(raw)) {
     return { ok: false, problems: [`the file must hold one JSON object of "DD-MM-YYYY" keys (found ${describe(raw)})`] };
   }
   const problems: string[] = [];
@@ -145,7 +147,7 @@ function dayProblems(key: string, value: unknown, today: string): string[] {
     const problem = historyDayProblem(day, today);
     if (problem !== null) problems.push(`${key}: ${problem}; the history holds days from ${dayKey(FIRST_HISTORY_DAY)} to tomorrow`);
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value) || value instanceof JsonNumber) {
+  if (!isRecord(value) || value instanceof JsonNumber) {
     problems.push(`${key}: must be an object like {"USD": 42500.00, "RUB": 3932500.00} (found ${describe(value)})`);
     return problems;
   }

@@ -5,6 +5,7 @@
 import type { Database } from "bun:sqlite";
 import { type Decimal, isPlausibleAmount, parseDecimal, toPlainString } from "../lib/money.ts";
 import { openDataDirDatabase } from "./db.ts";
+import { HistoryError } from "./errors.ts";
 import { historyAmountProblem, historyDayProblem } from "./json.ts";
 import type { Logger } from "../lib/log.ts";
 import { addDays, zonedDay } from "../lib/zoned-time.ts";
@@ -296,7 +297,11 @@ function amount(value: string | null, column: string, day: string): Decimal | nu
   if (value === null) return null;
   const parsed = parseDecimal(value);
   // Only this module writes the table, so a bad value means the file was edited by hand.
-  if (!parsed) throw new Error(`pfbot.sqlite: day ${day} has a non-numeric ${column} (${JSON.stringify(value)})`);
+  if (!parsed) {
+    throw new HistoryError(
+      `pfbot.sqlite: day ${day} has a non-numeric ${column} (${JSON.stringify(value)}), so the history cannot be read: correct or delete that day with sqlite3, or restore a backup`,
+    );
+  }
   return parsed;
 }
 

@@ -3,6 +3,7 @@
 // Retry-After honoured, no redirect followed with credentials, a cap on the decoded body, and typed
 // errors whose text never contains a query string (IBKR's token travels in the URL).
 import { boundedFetch, describeBytes, type BoundedOutcome } from "../lib/bounded-fetch.ts";
+import { errorMessage } from "../lib/errors.ts";
 import { clip } from "../lib/redact.ts";
 import { PLATFORM_NAMES, PlatformError, type ClientDeps, type PlatformId } from "./types.ts";
 
@@ -60,7 +61,11 @@ const BACKOFF_CAP_MS = 4_000;
 /** A Retry-After longer than this is not waited for: the platform is reported as rate-limited instead. */
 const MAX_RETRY_AFTER_MS = 30_000;
 
-/** Sends one request; returns any response below 500 (the caller maps 4xx bodies), retries 5xx and network errors. */
+/**
+ * Sends one request; returns any response below 500 (the caller maps 4xx bodies), retries 5xx and network errors.
+ * When the last attempt failed on the network, the "unavailable" error carries that error as `cause`
+ * (networkErrorText tells what it said, without a URL's query).
+ */
 export async function httpRequest(
   deps: ClientDeps,
   platform: PlatformId,
@@ -71,6 +76,7 @@ export async function httpRequest(
   const where = describeUrl(url);
   const attempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
   let lastProblem = "";
+  let lastNetworkError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     throwIfAborted(options.signal, platform, deps.timeoutMs);
     const timeout = AbortSignal.timeout(deps.timeoutMs);
@@ -89,6 +95,7 @@ export async function httpRequest(
       const { status, headers, bytes } = outcome;
       if (status < 500) return { status, headers, bytes, text: new TextDecoder().decode(bytes) };
       lastProblem = `HTTP ${status}`;
+      lastNetworkError = undefined;
       const wait = retryAfterMs(headers, deps.now());
       if (attempt === attempts || (wait !== null && wait > MAX_RETRY_AFTER_MS)) break;
       await pause(deps, options.signal, platform, wait ?? backoffMs(attempt));
@@ -97,7 +104,8 @@ export async function httpRequest(
       if (timeout.aborted || options.signal.aborted) {
         throw new PlatformError(platform, "timeout", `${name} did not answer within ${seconds(deps.timeoutMs)} (${where}); try again later`);
       }
-      lastProblem = `network error: ${errorText(error)}`;
+      lastProblem = `network error: ${networkErrorText(error)}`;
+      lastNetworkError = error;
       if (attempt === attempts) break;
       await pause(deps, options.signal, platform, backoffMs(attempt));
     }
@@ -106,6 +114,9 @@ export async function httpRequest(
     platform,
     "unavailable",
     `${name} is unavailable (${lastProblem} from ${where} after ${attempts} attempt${attempts === 1 ? "" : "s"}); try again later`,
+    undefined,
+    undefined,
+    lastNetworkError === undefined ? undefined : { cause: lastNetworkError },
   );
 }
 
@@ -120,6 +131,12 @@ export function parseJson(platform: PlatformId, response: HttpResponse, where: s
       `${PLATFORM_NAMES[platform]} sent a response that is not JSON (HTTP ${response.status} from ${where}, starts ${JSON.stringify(clip(response.text, 40))})`,
     );
   }
+}
+
+/** True when a body starts like JSON (an object or an array): an error page from a proxy does not. */
+export function looksLikeJson(text: string): boolean {
+  const start = text.trimStart()[0];
+  return start === "{" || start === "[";
 }
 
 /** Milliseconds to wait per Retry-After (seconds or HTTP date), or null when absent or unreadable. */
@@ -198,8 +215,9 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 
-function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  // fetch errors may quote the URL; keep only what precedes it.
-  return text.replace(/https?:\/\/\S+/g, (u) => describeUrl(u.replace(/[)"'.,]+$/, "")));
+/** What a network error (a fetch rejection) said, with any URL in it cut to origin and path (a query may hold a token). */
+export function networkErrorText(error: unknown): string {
+  const text = errorMessage(error);
+  // The punctuation closing the sentence around the URL is kept after it.
+  return text.replace(/https?:\/\/\S+?([)"'.,]*)(?=\s|$)/g, (u, tail: string) => describeUrl(u.slice(0, u.length - tail.length)) + tail);
 }

@@ -1,5 +1,6 @@
 // The one interface every platform client implements, and the shapes it returns.
 // Nothing here knows about Telegram, history or the other platforms.
+import { PfbotError } from "../lib/errors.ts";
 import type { Decimal, Money } from "../lib/money.ts";
 
 export type PlatformId = "bybit" | "okx" | "tbank" | "ibkr";
@@ -53,8 +54,11 @@ export type PlatformErrorKind =
   | "bad-response" // a body we cannot understand
   | "config"; // the platform answered that its setup is wrong (e.g. Flex query missing a section)
 
-/** A failure of one platform, with a one-line message saying what the user should do. Never holds a secret. */
-export class PlatformError extends Error {
+/**
+ * A failure of one platform, with a one-line message saying what the user should do. Never holds a secret.
+ * `cause` is the lower error it wraps (a fetch's network error, another PlatformError), for code to inspect.
+ */
+export class PlatformError extends PfbotError {
   override readonly name = "PlatformError";
   constructor(
     readonly platform: PlatformId,
@@ -63,8 +67,9 @@ export class PlatformError extends Error {
     readonly code?: string | number,
     /** When the platform said how long to wait (Retry-After, a reset header, IBKR's penalty box). */
     readonly retryAfterMs?: number,
+    options?: { readonly cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

@@ -4,6 +4,7 @@
 // blocks sideways) and to a terminal for `pfbot --history`.
 import { type Decimal, cmp, dec, div, formatGrouped, isZero, mul, sub, toNumber } from "../lib/money.ts";
 import { escapeHtml } from "./message.ts";
+import { dayWithWeekday } from "./dates.ts";
 import type { DayRecord } from "../history/store.ts";
 
 export const HISTORY_VIEW_DAYS = 30;
@@ -72,7 +73,7 @@ function rowCells(day: DayRecord, previous: DayRecord | null): string[] {
     change = signed(delta, 2);
     pct = isZero(previous.usd) ? "" : `${signed(mul(div(delta, previous.usd, 8), dec(100)), 2)}%`;
   }
-  return [displayDay(day.day), usd, rub, change, pct, day.complete ? "" : "partial"];
+  return [dayWithWeekday(day.day), usd, rub, change, pct, day.complete ? "" : "partial"];
 }
 
 function signed(value: Decimal, places: number): string {
@@ -80,14 +81,6 @@ function signed(value: Decimal, places: number): string {
   // formatGrouped drops the sign of a value that rounds to zero: show it as ±0.00.
   if (!/[1-9]/.test(text)) return `±${text}`;
   return text.startsWith("-") ? text : `+${text}`;
-}
-
-/** "2026-11-23" → "Mon 23.11.2026": the weekday makes weekend gaps in the list obvious. */
-function displayDay(day: string): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  const weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][date.getUTCDay()]!;
-  const [y, m, d] = day.split("-");
-  return `${weekday} ${d}.${m}.${y}`;
 }
 
 function sparklineLines(oldestFirst: readonly DayRecord[]): string[] {

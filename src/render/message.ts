@@ -4,6 +4,7 @@ import { formatInTimeZone } from "date-fns-tz";
 import { abs, cmp, type Decimal, dec, formatGrouped, isNegative, type Money, sub, sum } from "../lib/money.ts";
 import { PLATFORM_NAMES, type AssetValue } from "../platforms/types.ts";
 import { CLIP_MARK } from "../lib/redact.ts";
+import { dayWithMonthName } from "./dates.ts";
 import type { PlatformRow, Snapshot } from "../snapshot/snapshot.ts";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -75,13 +76,6 @@ export function formatMoney(money: Money): string {
 export const usd = (amount: Decimal): string => formatMoney({ currency: "USD", amount });
 export const rub = (amount: Decimal): string => formatMoney({ currency: "RUB", amount });
 
-/** "24 Nov 2026" for a YYYY-MM-DD day. */
-export function displayDay(day: string): string {
-  const [y, m, d] = day.split("-").map(Number);
-  if (!y || !m || !d) return day;
-  return formatInTimeZone(new Date(Date.UTC(y, m - 1, d, 12)), "UTC", "d MMM yyyy");
-}
-
 const MAX_LINE = 300;
 const MAX_NOTES = 12;
 const MORE_NOTES_RESERVE = 60;
@@ -97,7 +91,7 @@ function platformLine(row: PlatformRow, snapshot: Snapshot): string {
   const parts = [row.usd !== null ? `<b>${usd(row.usd)}</b>` : `USD value unknown (${clip(row.error ?? "no rate")})`];
   if (row.native) parts.push(escapeHtml(formatMoney(row.native)));
   const today = formatInTimeZone(snapshot.takenAt, snapshot.timeZone, "yyyy-MM-dd");
-  if (row.asOf !== null && row.asOf < today) parts.push(`as of ${displayDay(row.asOf)}`);
+  if (row.asOf !== null && row.asOf < today) parts.push(`as of ${dayWithMonthName(row.asOf)}`);
   return `${name}: ${parts.join(" · ")}`;
 }
 
@@ -114,7 +108,7 @@ function totals(snapshot: Snapshot, change: Change | null): string[] {
   if (change && snapshot.totalUsd !== null) lines.push(changeLine(change));
   if (snapshot.usdRub) {
     const rate = snapshot.usdRub;
-    lines.push(`USD/RUB ${formatGrouped(rate.rate, 4)} · ${escapeHtml(rate.source)}, ${displayDay(rate.date)}${rate.stale ? " (saved rate: sources did not answer)" : ""}`);
+    lines.push(`USD/RUB ${formatGrouped(rate.rate, 4)} · ${escapeHtml(rate.source)}, ${dayWithMonthName(rate.date)}${rate.stale ? " (saved rate: sources did not answer)" : ""}`);
   } else if (snapshot.fxProblem) {
     lines.push(`USD/RUB: unavailable — ${clip(snapshot.fxProblem)}`);
   }
@@ -125,7 +119,7 @@ function changeLine(change: Change): string {
   if (change.kind === "none") return "Change: no comparable day";
   const sign = isNegative(change.usd) ? "−" : "+";
   const pct = change.pct !== null ? ` (${isNegative(change.pct) ? "−" : "+"}${formatGrouped(abs(change.pct), 2)}%)` : "";
-  return `Change since ${displayDay(change.since)}: ${sign}${usd(abs(change.usd))}${pct}`;
+  return `Change since ${dayWithMonthName(change.since)}: ${sign}${usd(abs(change.usd))}${pct}`;
 }
 
 function noteLines(snapshot: Snapshot): string[] {

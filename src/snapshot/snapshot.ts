@@ -14,6 +14,7 @@ import {
   type PlatformErrorKind,
   type PlatformId,
 } from "../platforms/types.ts";
+import { errorMessage, PfbotError } from "../lib/errors.ts";
 
 export interface PlatformRow {
   readonly id: PlatformId;
@@ -77,7 +78,7 @@ export async function takeSnapshot(deps: SnapshotDeps): Promise<Snapshot> {
   const started = deps.now();
   const clients = [...deps.clients].sort((a, b) => PLATFORM_ORDER.indexOf(a.id) - PLATFORM_ORDER.indexOf(b.id));
   const fxPromise = withDeadline(deps.fxTimeoutMs, (signal) => deps.fx.getRates(signal), undefined, deps.signal).catch(
-    (error): FxResult => ({ ok: false, reason: `USD/RUB rate unavailable: ${messageOf(error)}` }),
+    (error): FxResult => ({ ok: false, reason: `USD/RUB rate unavailable: ${errorMessage(error)}` }),
   );
   const balances = clients.map((client) => {
     const t0 = deps.now();
@@ -171,7 +172,7 @@ function failedRow(id: PlatformId, error: unknown, durationMs: number): Platform
     asOf: null,
     assets: [],
     holdings: [],
-    error: known ? error.message : `${PLATFORM_NAMES[id]} failed unexpectedly: ${messageOf(error)}`,
+    error: known ? error.message : `${PLATFORM_NAMES[id]} failed unexpectedly: ${errorMessage(error)}`,
     errorKind: known ? error.kind : "internal",
     warnings: [],
     source: null,
@@ -193,7 +194,7 @@ export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) =>
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onStop: (() => void) | undefined;
   const what = platform ? PLATFORM_NAMES[platform] : "The request";
-  const fail = (text: string) => (platform ? new PlatformError(platform, "timeout", text) : new Error(text));
+  const fail = (text: string) => (platform ? new PlatformError(platform, "timeout", text) : new PfbotError(text));
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
@@ -212,8 +213,4 @@ export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) =>
     clearTimeout(timer);
     if (onStop) stop?.removeEventListener("abort", onStop);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

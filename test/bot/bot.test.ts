@@ -8,6 +8,7 @@ import type { AppContext } from "../../src/app/run.ts";
 import { FREQUENCY_USAGE } from "../../src/bot/service.ts";
 import { COMMANDS } from "../../src/bot/bot.ts";
 import { loadConfig } from "../../src/config/config.ts";
+import { ConfigError } from "../../src/config/errors.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { type BotHooks, type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
@@ -283,4 +284,16 @@ describe("the bot process", () => {
     // WAL mode: a clean close folds the -wal file back into the database.
     expect(await Bun.file(join(dataDir, "pfbot.sqlite-wal")).exists()).toBe(false);
   }, 30_000);
+});
+
+describe("start-up", () => {
+  test("a token Telegram refuses ends the start with a ConfigError naming TELEGRAM_BOT_TOKEN, keeping Telegram's answer as cause", async () => {
+    telegram = await startTelegramFake({ token: "987654321:AAanotherTOKENabcdefghijklmnopqrstu" });
+    const error = await startBot(contextFor(mkdtempSync(join(tmpdir(), "pfbot-bot-")))).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toStartWith("Telegram did not accept the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ");
+    expect((error as ConfigError).message).toContain("Unauthorized");
+    expect((error as ConfigError).message).not.toContain(TOKEN);
+    expect((error as ConfigError).cause).toBeInstanceOf(Error);
+  });
 });

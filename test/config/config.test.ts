@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ConfigNeeds, loadConfig } from "../../src/config/config.ts";
-import { readEnvSource } from "../../src/config/env-source.ts";
+import { nonEmptyVariables, readEnvSource } from "../../src/config/env-source.ts";
 
 const BALANCES: ConfigNeeds = { platforms: true, telegram: false };
 const SENDING: ConfigNeeds = { platforms: true, telegram: true };
@@ -211,8 +211,19 @@ describe("env file and process environment", () => {
     expect(readEnvSource({}, dir, "missing.env")).toEqual({ error: "--env-file missing.env: cannot read it (no such file)" });
   });
 
+  test("a variable set empty or blank in the process environment does not hide the file's value", () => {
+    const source = readEnvSource({ LOG_LEVEL: "  ", TIMEZONE: "" }, dir, null);
+    if ("error" in source) throw new Error(source.error);
+    expect(source.vars.LOG_LEVEL).toBe("warn");
+    expect(source.vars.TIMEZONE).toBe("Europe/Moscow");
+  });
+
   test("no .env is fine", () => {
     const empty = mkdtempSync(join(tmpdir(), "pfbot-noenv-"));
     expect(readEnvSource({ A: "1" }, empty, null)).toEqual({ vars: { A: "1" }, file: null });
   });
+});
+
+test("nonEmptyVariables trims values and drops unset, empty and blank ones", () => {
+  expect(nonEmptyVariables({ A: " x ", B: "", C: "   ", D: undefined, E: "a b" })).toEqual({ A: "x", E: "a b" });
 });

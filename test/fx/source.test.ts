@@ -3,6 +3,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFxSource, parseCbrMirrorJson, parseCbrXml, toRub, toUsd, usdRub, type FxProvider, type FxRates, type FxSourceOptions } from "../../src/fx/source.ts";
+import { FxError } from "../../src/fx/errors.ts";
 import { silentLogger } from "../../src/lib/log.ts";
 import { dec, toPlainString, type Decimal } from "../../src/lib/money.ts";
 import { cbrDailyXml, encodeWindows1251, mirrorDailyJson, presetFxState, startFxFake, type FxFake, type FxFakeState } from "../fakes/fx.ts";
@@ -136,6 +137,12 @@ describe("conversion", () => {
     expect(toUsd({ currency: "XAU", amount: dec("1") }, rates)).toBeNull();
     expect(plain(toRub({ currency: "EUR", amount: dec("2") }, rates))).toBe("199.1");
     expect(plain(usdRub(rates))).toBe("90.5");
+  });
+
+  test("rates without USD are an FxError naming the set, never a rate made up", () => {
+    const noUsd: FxRates = { ...rates, rubPerUnit: new Map([["EUR", dec("99.55")]]) };
+    expect(() => usdRub(noUsd)).toThrow(FxError);
+    expect(() => toUsd({ currency: "EUR", amount: dec("1") }, noUsd)).toThrow("the CBR rates of 2025-06-11 have no USD rate");
   });
 });
 

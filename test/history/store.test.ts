@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Database } from "bun:sqlite";
 import { DATABASE_FILE, MIGRATIONS, openDatabase, schemaVersion } from "../../src/history/db.ts";
+import { HistoryError } from "../../src/history/errors.ts";
 import { HistoryStore, type ImportEntry, type SnapshotRecord, addDays, latestDayForRate, localDay, logRecordResult } from "../../src/history/store.ts";
 import { formatHistoryJson, parseHistoryJson } from "../../src/history/json.ts";
 import { createLogger } from "../../src/lib/log.ts";
@@ -357,6 +358,16 @@ describe("database file", () => {
     db.run(`PRAGMA user_version = ${MIGRATIONS.length + 1}`);
     db.close();
     expect(() => openDatabase(path)).toThrow(/newer than this pfbot knows.*upgrade pfbot/);
+    expect(() => openDatabase(path)).toThrow(HistoryError);
+  });
+
+  test("a value edited by hand into something that is not a number is a HistoryError saying what to do", () => {
+    const dir = tempDir();
+    const store = openStore(dir);
+    store.importDays([{ day: "2026-11-23", usd: dec("42500.10"), rub: null }], { overwrite: false });
+    store.db.run("UPDATE days SET usd = 'lots' WHERE day = '2026-11-23'");
+    expect(() => store.all()).toThrow(HistoryError);
+    expect(() => store.all()).toThrow(`pfbot.sqlite: day 2026-11-23 has a non-numeric usd ("lots"), so the history cannot be read: correct or delete that day with sqlite3, or restore a backup`);
   });
 });
 

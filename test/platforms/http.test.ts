@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from "bun:test";
 import { brotliCompressSync, deflateSync as zlibDeflate } from "node:zlib";
-import { httpRequest, retryAfterMs } from "../../src/platforms/http.ts";
+import { httpRequest, looksLikeJson, networkErrorText, retryAfterMs } from "../../src/platforms/http.ts";
 import type { ClientDeps } from "../../src/platforms/types.ts";
 import { hugeBody, MiB } from "../fakes/hostile.ts";
 import { type FakeServer, startFake } from "../fakes/server.ts";
@@ -69,6 +69,39 @@ test("a refused connection is retried and reported as unavailable", async () => 
   expect(error.message).toStartWith("Bybit is unavailable (network error");
   expect(error.message).not.toContain("api_key");
   expect(sleeps).toHaveLength(2);
+});
+
+test("a network failure is kept as the error's cause, so callers need not read the message", async () => {
+  const error = await expectPlatformError(httpRequest(deps("http://127.0.0.1:1"), "tbank", "http://127.0.0.1:1/rest", { signal: signal(), maxAttempts: 1 }));
+  expect(error.kind).toBe("unavailable");
+  expect(error.cause).toBeInstanceOf(Error);
+  expect(error.message).toContain(`network error: ${networkErrorText(error.cause)} from`);
+});
+
+test("a 5xx after a network failure leaves no network cause behind", async () => {
+  let calls = 0;
+  const flaky: typeof fetch = Object.assign(async (input: string | URL | Request, init?: RequestInit) => {
+    if (++calls === 1) throw new TypeError("socket hang up");
+    return fetch(input, init);
+  }, { preconnect: fetch.preconnect });
+  fake = await startFake({ "/x": () => new Response("down", { status: 503 }) });
+  const error = await expectPlatformError(httpRequest({ ...deps(fake.url), fetch: flaky }, "okx", `${fake.url}/x`, { signal: signal(), maxAttempts: 2 }));
+  expect(error.message).toContain("HTTP 503");
+  expect(error.cause).toBeUndefined();
+});
+
+test("networkErrorText cuts any URL in the error to origin and path", () => {
+  const error = new TypeError("fetch failed for https://ndcdyn.example/Flex/SendRequest?t=SECRET123&q=1.");
+  expect(networkErrorText(error)).toBe("fetch failed for https://ndcdyn.example/Flex/SendRequest.");
+  expect(networkErrorText("unable to connect (https://h.example/x?token=SECRET123), giving up")).toBe("unable to connect (https://h.example/x), giving up");
+  expect(networkErrorText("ECONNRESET")).toBe("ECONNRESET");
+});
+
+test("looksLikeJson tells a JSON body from a proxy's page", () => {
+  expect(looksLikeJson('  {"retCode":0}')).toBe(true);
+  expect(looksLikeJson("[1]")).toBe(true);
+  expect(looksLikeJson("<html>502 Bad Gateway</html>")).toBe(false);
+  expect(looksLikeJson("")).toBe(false);
 });
 
 test("retryAfterMs reads seconds and HTTP dates", () => {

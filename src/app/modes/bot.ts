@@ -16,6 +16,8 @@ import { type RunningServer, startServer } from "../../bot/server.ts";
 import { createShutdown } from "../../lib/shutdown.ts";
 import { type CallBounds, sendHtml, TelegramUnreachableError } from "../../bot/telegram.ts";
 import { createSnapshotTaker, snapshotDeadlineMs } from "../wiring.ts";
+import { errorMessage } from "../../lib/errors.ts";
+import { ConfigError } from "../../config/errors.ts";
 
 /** How long a stop waits for a report or reply in progress before cancelling it. */
 const STOP_GRACE_MS = 15_000;
@@ -46,7 +48,7 @@ export async function runBotMode(context: AppContext): Promise<number> {
   try {
     runtime = await startBot(context);
   } catch (error) {
-    context.log.error(error instanceof Error ? error.message : String(error));
+    context.log.error(errorMessage(error));
     return 1;
   }
   const signal = new Promise<string>((resolve) => {
@@ -113,10 +115,10 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
       await bot.api.setMyCommands([...COMMANDS]);
       break;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       if (!(error instanceof TelegramUnreachableError)) {
         history.close();
-        throw new Error(`Telegram did not accept the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ${message}`);
+        throw new ConfigError(`Telegram did not accept the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ${message}`, { cause: error });
       }
       log.warn(`cannot reach Telegram to start the bot (${message}); trying again in ${START_RETRY_MS / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
@@ -138,7 +140,7 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
     ended = bot.start({ allowed_updates: ["message"] }).then(
       () => 0,
       (error: unknown) => {
-        log.error(`long polling stopped: ${error instanceof Error ? error.message : String(error)}`);
+        log.error(`long polling stopped: ${errorMessage(error)}`);
         return 1;
       },
     );
@@ -156,7 +158,7 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
       const settled = (async () => {
         await Promise.all([
           scheduler.stop(),
-          bot.isRunning() ? bot.stop().catch((error: unknown) => log.warn(`could not confirm the last updates to Telegram: ${error instanceof Error ? error.message : String(error)}`)) : undefined,
+          bot.isRunning() ? bot.stop().catch((error: unknown) => log.warn(`could not confirm the last updates to Telegram: ${errorMessage(error)}`)) : undefined,
         ]);
         await drain();
       })();

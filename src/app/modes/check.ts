@@ -11,6 +11,7 @@ import { type KeyAudit, PLATFORM_NAMES, type PlatformClient, PlatformError, type
 import { withDeadline } from "../../snapshot/snapshot.ts";
 import { createTelegramApi, TelegramUnreachableError } from "../../bot/telegram.ts";
 import { createSnapshotTaker } from "../wiring.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 export interface CheckLine {
@@ -61,7 +62,7 @@ async function auditOne(client: PlatformClient, deadlineMs: number): Promise<Che
   try {
     return auditLine(client.id, await withDeadline(deadlineMs, (signal) => client.auditKey(signal), client.id));
   } catch (error) {
-    const text = error instanceof PlatformError ? error.message : `${PLATFORM_NAMES[client.id]} check failed unexpectedly: ${String(error)}`;
+    const text = error instanceof PlatformError ? error.message : `${PLATFORM_NAMES[client.id]} check failed unexpectedly: ${errorMessage(error)}`;
     return { status: "fail", text: `${PLATFORM_NAMES[client.id]}: ${text}` };
   }
 }
@@ -80,22 +81,18 @@ async function checkTelegram(config: Config, redact: Redact): Promise<CheckLine>
   try {
     botName = (await api.getMe()).username;
   } catch (error) {
-    if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${describe(error)}` };
-    return { status: "fail", text: `Telegram: the bot token was rejected or Telegram is unreachable (${describe(error)}): check TELEGRAM_BOT_TOKEN` };
+    if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${errorMessage(error)}` };
+    return { status: "fail", text: `Telegram: the bot token was rejected or Telegram is unreachable (${errorMessage(error)}): check TELEGRAM_BOT_TOKEN` };
   }
   try {
     // A chat action proves the bot may post there without leaving a message behind.
     await api.sendChatAction(config.telegram.chatId, "typing");
     return { status: "ok", text: `Telegram: bot @${botName} can post to chat ${config.telegram.chatId}` };
   } catch (error) {
-    if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${describe(error)}` };
+    if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${errorMessage(error)}` };
     return {
       status: "fail",
-      text: `Telegram: bot @${botName} cannot post to chat ${config.telegram.chatId} (${describe(error)}): send /start to the bot from that chat, and check TELEGRAM_CHAT_ID`,
+      text: `Telegram: bot @${botName} cannot post to chat ${config.telegram.chatId} (${errorMessage(error)}): send /start to the bot from that chat, and check TELEGRAM_CHAT_ID`,
     };
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

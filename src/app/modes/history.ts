@@ -4,6 +4,7 @@
 // (nothing was written).
 import type { AppContext } from "../run.ts";
 import { historyViewText, openHistory, runExport, runImport } from "../../history/io.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 export type HistoryMode =
   | { readonly kind: "history" }
@@ -34,7 +35,7 @@ export function runHistoryMode(context: AppContext, mode: HistoryMode): number {
           context.out(runExport(store, mode.file));
           return 0;
         } catch (error) {
-          log.error(`--export ${mode.file}: cannot write it (${error instanceof Error ? error.message : String(error)}); check the directory exists and is writable`);
+          log.error(`--export ${mode.file}: cannot write it (${errorMessage(error)}); check the directory exists and is writable`);
           return 1;
         }
     }

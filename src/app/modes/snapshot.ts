@@ -14,6 +14,7 @@ import { changeSince, snapshotJson, snapshotRecord } from "../../snapshot/report
 import type { Snapshot } from "../../snapshot/snapshot.ts";
 import { createTelegramApi, sendHtml } from "../../bot/telegram.ts";
 import { createSnapshotTaker } from "../wiring.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 export async function runSnapshotMode(context: AppContext, options: { send: boolean; json: boolean }): Promise<number> {
   const { config, log } = context;
@@ -46,7 +47,7 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
       log.info("report sent", { complete: snapshot.complete, ms: snapshot.durationMs });
       delivered = true;
     } catch (error) {
-      log.error(`the report could not be delivered to Telegram: ${error instanceof Error ? error.message : String(error)}`);
+      log.error(`the report could not be delivered to Telegram: ${errorMessage(error)}`);
     }
     // Recorded even when not delivered: the figures are real either way.
     const unrecorded = record(snapshot, opened, context);

@@ -11,13 +11,13 @@ import {
   parsePriceBook,
   parseUnifiedWallet,
   usdPrice,
-  USD_STABLECOINS,
   valueOf,
   type FundingCoin,
   type PriceBook,
   type UnifiedWallet,
 } from "./parse.ts";
 import { PlatformError, UNREADABLE_AMOUNT, type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient } from "../types.ts";
+import { USD_STABLECOINS } from "../stablecoins.ts";
 
 export { bybitPrehash, signBybit, DEFAULT_RECV_WINDOW_MS, type BybitSignInput } from "./transport.ts";
 

@@ -6,6 +6,7 @@ import { dec, mul, parseDecimal, readAmount, sum, type Decimal } from "../../lib
 import { badResponse } from "./transport.ts";
 import { type KeyAudit, unreadableAmount } from "../types.ts";
 import { isRecord } from "../../lib/guards.ts";
+import { USD_STABLECOINS } from "../stablecoins.ts";
 
 export interface UnifiedCoin {
   readonly coin: string;
@@ -32,9 +33,6 @@ export interface SpotTicker {
 
 /** Spot tickers by symbol ("BTCUSDT"). */
 export type PriceBook = ReadonlyMap<string, SpotTicker>;
-
-/** USD-pegged coins (and USD itself) valued at 1 without a ticker. */
-export const USD_STABLECOINS: ReadonlySet<string> = new Set(["USD", "USDT", "USDC", "USDE", "DAI", "FDUSD", "PYUSD", "TUSD", "USDD", "USD1", "RLUSD", "BUSD", "USDP"]);
 
 /**
  * asset-overview `result.totalEquity` (USD); Σ list[].totalEquity only when the total is absent [exchanges.md §1.5a],

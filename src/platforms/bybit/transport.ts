@@ -1,8 +1,9 @@
 // Bybit V5 transport: request signing, the retCode envelope, clock-offset correction and the mapping of
 // Bybit's error codes and HTTP statuses to PlatformErrors that tell the user what to fix.
 // [Bybit V5 docs: guide.mdx "Authentication", error.mdx, rate-limit.mdx; see reference/exchanges.md §1.3, §1.7]
+import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
-import { httpRequest, parseJson, PUBLIC_MAX_REDIRECTS, retryAfterMs, type HttpResponse } from "../http.ts";
+import { httpRequest, looksLikeJson, parseJson, PUBLIC_MAX_REDIRECTS, retryAfterMs, type HttpResponse } from "../http.ts";
 import { PlatformError, type ClientDeps, type PlatformErrorKind } from "../types.ts";
 
 export interface BybitCredentials {
@@ -126,11 +127,11 @@ interface Envelope {
 /** Parses Bybit's `{retCode, retMsg, result, retExtInfo, time}`; non-JSON or non-envelope answers are mapped by HTTP status. */
 function readEnvelope(response: HttpResponse, path: string, nowMs: number, scrub: Redact): Envelope {
   const body = looksLikeJson(response.text) ? parseJson("bybit", response, path) : null;
-  const retCode = body !== null && typeof body === "object" ? (body as Record<string, unknown>)["retCode"] : undefined;
+  const record = isRecord(body) ? body : {};
+  const retCode = record["retCode"];
   // retCode is a JSON number; ccxt dumps show it as a string, so accept both [exchanges.md §1.2].
   const code = typeof retCode === "number" ? retCode : typeof retCode === "string" && /^\d+$/.test(retCode) ? Number(retCode) : null;
   if (code === null) throw httpStatusError(response, path, nowMs);
-  const record = body as Record<string, unknown>;
   const time = record["time"];
   const retMsg = record["retMsg"];
   return {
@@ -145,8 +146,8 @@ function readEnvelope(response: HttpResponse, path: string, nowMs: number, scrub
 function resultOf(envelope: Envelope, path: string, nowMs: number): Record<string, unknown> {
   if (envelope.retCode !== 0) throw retCodeError(envelope, path, nowMs);
   const result = envelope.result;
-  if (result === null || typeof result !== "object" || Array.isArray(result)) throw badResponse(path, "no result object");
-  return result as Record<string, unknown>;
+  if (!isRecord(result)) throw badResponse(path, "no result object");
+  return result;
 }
 
 /** Bybit business errors arrive with HTTP 200 and a non-zero retCode [error.mdx]. */
@@ -224,9 +225,4 @@ function resetAfterMs(headers: Headers, nowMs: number): number | undefined {
 function safeRetMsg(retMsg: string): string {
   const text = retMsg.replace(/\w*\[[^\]]*\]/g, "[…]").replace(/\s+/g, " ").trim();
   return text === "" ? "no message" : clip(text, 100);
-}
-
-function looksLikeJson(text: string): boolean {
-  const start = text.trimStart()[0];
-  return start === "{" || start === "[";
 }

@@ -10,6 +10,7 @@ import { createFlexSession } from "./flex.ts";
 import { createIbkrState, effectiveThrottle, type CachedStatement, type LastAnswer } from "./state.ts";
 import { readStatementNav, type AccountNav } from "./xml.ts";
 import { PlatformError, type ClientDeps, type KeyAudit, type PlatformBalance, type PlatformClient } from "../types.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 export interface IbkrClientOptions extends ClientDeps {
   /** IBKR_FLEX_TOKEN: travels in the query string, so it is never logged or quoted. */
@@ -126,7 +127,7 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
       // A passing outage or the penalty box should not blank the report when yesterday's close is at hand.
       const passing = error instanceof PlatformError && (error.kind === "rate-limit" || error.kind === "unavailable" || error.kind === "timeout");
       if (cache !== null && passing) {
-        log.warn("IBKR: showing the cached statement", { reason: error instanceof Error ? error.message : String(error) });
+        log.warn("IBKR: showing the cached statement", { reason: errorMessage(error) });
         return balanceFrom(cache, true, [staleWarning(error, cache)]);
       }
       throw error;
@@ -194,7 +195,7 @@ function balanceFrom(statement: CachedStatement, fromCache: boolean, extraWarnin
 }
 
 function staleWarning(error: unknown, cache: CachedStatement): string {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   return `IBKR shows the statement fetched ${new Date(cache.savedAt).toISOString().slice(0, 16).replace("T", " ")} UTC: ${reason}`;
 }
 

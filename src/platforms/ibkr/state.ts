@@ -2,15 +2,17 @@
 // a "throttled until" time after a 1018 (IBKR's 10-minute penalty box, and repeat offenders get blocked,
 // brokers.md §2.3), the last good statement's values (the data changes once a day, so it is reused
 // for IBKR_CACHE_MINUTES), and IBKR's last answer about the token and query (what --check reports while
-// the penalty forbids asking). Files are written atomically (temp file + rename) so a crash never leaves
+// the penalty forbids asking). Files are written atomically (lib/atomic-file.ts) so a crash never leaves
 // half a file. Names start with "ibkr-" (git-ignored as data/ibkr-*.json).
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseDecimal, toPlainString } from "../../lib/money.ts";
 import { MAX_THROTTLE_MS } from "./codes.ts";
 import type { AccountNav } from "./xml.ts";
 import type { PlatformErrorKind } from "../types.ts";
 import { isRecord } from "../../lib/guards.ts";
+import { errorCode, errorMessage } from "../../lib/errors.ts";
+import { writeFileAtomic } from "../../lib/atomic-file.ts";
 
 export const IBKR_THROTTLE_FILE = "ibkr-throttle.json";
 export const IBKR_CACHE_FILE = "ibkr-cache.json";
@@ -81,7 +83,7 @@ export function createIbkrState(stateDir: string, onProblem: (message: string) =
     },
     async writeThrottle(untilMs, nowMs) {
       const record = { throttledUntil: new Date(untilMs).toISOString(), recordedAt: new Date(nowMs).toISOString(), code: 1018 };
-      await writeAtomically(stateDir, throttlePath, record);
+      writeJson(throttlePath, record);
     },
     async readCache() {
       const data = await readJson(cachePath, onProblem);
@@ -98,7 +100,7 @@ export function createIbkrState(stateDir: string, onProblem: (message: string) =
         accounts: cache.accounts.map((a) => ({ ...a, amount: toPlainString(a.amount) })),
         warnings: cache.warnings,
       };
-      await writeAtomically(stateDir, cachePath, record);
+      writeJson(cachePath, record);
     },
     async readLastAnswer() {
       const data = await readJson(lastAnswerPath, onProblem);
@@ -109,7 +111,7 @@ export function createIbkrState(stateDir: string, onProblem: (message: string) =
     },
     async writeLastAnswer(answer) {
       const record = { at: new Date(answer.at).toISOString(), ok: answer.ok, kind: answer.kind, code: answer.code, message: answer.message };
-      await writeAtomically(stateDir, lastAnswerPath, record);
+      writeJson(lastAnswerPath, record);
     },
   };
 }
@@ -130,8 +132,8 @@ async function readJson(path: string, onProblem: (message: string) => void): Pro
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if (isRecord(error) && error.code === "ENOENT") return null;
-    onProblem(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    if (errorCode(error) === "ENOENT") return null;
+    onProblem(`cannot read ${path}: ${errorMessage(error)}`);
     return null;
   }
   try {
@@ -142,16 +144,8 @@ async function readJson(path: string, onProblem: (message: string) => void): Pro
   }
 }
 
-async function writeAtomically(dir: string, path: string, value: unknown): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const temp = `${path}.${process.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await writeFile(temp, JSON.stringify(value, null, 2) + "\n", { mode: 0o600 });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+function writeJson(path: string, value: unknown): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n", { createDirectory: true });
 }
 
 function decodeCache(data: unknown): CachedStatement | null {

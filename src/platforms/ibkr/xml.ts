@@ -3,6 +3,7 @@
 // No I/O here; the client in ibkr.ts decides what to do with each kind of answer.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { parseDecimal, type Decimal } from "../../lib/money.ts";
+import { isRecord } from "../../lib/guards.ts";
 import { clip } from "../../lib/redact.ts";
 import { PlatformError, UNREADABLE_AMOUNT } from "../types.ts";
 
@@ -212,7 +213,7 @@ function looksLikeCsv(body: string): boolean {
 }
 
 function isNode(value: unknown): value is XmlNode {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return isRecord(value);
 }
 
 function child(node: XmlNode | undefined, name: string): XmlNode | undefined {

@@ -20,6 +20,7 @@ import {
   type TradingAccount,
 } from "./parse.ts";
 import { PlatformError, UNREADABLE_AMOUNT, type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient } from "../types.ts";
+import { USD_STABLECOINS } from "../stablecoins.ts";
 
 export { okxPrehash, okxTimestamp, signOkx, type OkxSignInput } from "./transport.ts";
 
@@ -55,8 +56,6 @@ const DUST_USD = dec("1");
 /** "other" is shown only when the gap is at least $1 and 0.5 % of the total: smaller gaps are price drift. */
 const MATERIAL_USD = dec("1");
 const MATERIAL_SHARE = dec("0.005");
-/** Valued at 1 USD when the trading account does not tell their price. */
-const USD_STABLECOINS: ReadonlySet<string> = new Set(["USD", "USDT", "USDC", "USDG", "DAI", "FDUSD", "PYUSD"]);
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 

@@ -4,6 +4,7 @@
 // [OKX V5 docs: funding-account, trading-account, market-data; reference/exchanges.md §2.5, §2.6]
 import { parseDecimal, readAmount, type Decimal } from "../../lib/money.ts";
 import { okxBadResponse } from "./transport.ts";
+import { isRecord } from "../../lib/guards.ts";
 import { type KeyAudit, unreadableAmount } from "../types.ts";
 
 export const VALUATION_PATH = "/api/v5/asset/asset-valuation";
@@ -111,8 +112,8 @@ export function parseKeyAudit(data: readonly unknown[]): KeyAudit {
 }
 
 function record(value: unknown, path: string, what: string): Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw okxBadResponse(path, what);
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) throw okxBadResponse(path, what);
+  return value;
 }
 
 /** A required string field. */

@@ -1,8 +1,9 @@
 // OKX V5 transport: request signing, the {code, msg, data} envelope, clock-offset correction and the mapping of
 // OKX's error codes and HTTP statuses to PlatformErrors that name the variable to fix.
 // [OKX V5 docs: overview "REST authentication", error-code; reference/exchanges.md §2.1–§2.3, §2.7]
+import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
-import { httpRequest, parseJson, PUBLIC_MAX_REDIRECTS, retryAfterMs, type HttpResponse } from "../http.ts";
+import { httpRequest, looksLikeJson, parseJson, PUBLIC_MAX_REDIRECTS, retryAfterMs, type HttpResponse } from "../http.ts";
 import { PlatformError, type ClientDeps, type PlatformErrorKind } from "../types.ts";
 
 export interface OkxCredentials {
@@ -104,7 +105,7 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
           await resyncing;
         } catch (error) {
           const why = error instanceof PlatformError ? error.message : "unexpected error";
-          throw new PlatformError("okx", "clock-skew", `OKX rejected the request time (code 50102) and its clock could not be read (${why}): enable NTP on this server`, CLOCK_SKEW_CODE);
+          throw new PlatformError("okx", "clock-skew", `OKX rejected the request time (code 50102) and its clock could not be read (${why}): enable NTP on this server`, CLOCK_SKEW_CODE, undefined, { cause: error });
         }
       }
       return signedOnce(path, query, signal);
@@ -117,7 +118,7 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
 /** Ms since the epoch from /api/v5/public/time: `data[0].ts`, a millisecond string. */
 export function parseServerTimeMs(data: readonly unknown[]): number {
   const first = data[0];
-  const ts = first !== null && typeof first === "object" ? (first as Record<string, unknown>)["ts"] : undefined;
+  const ts = isRecord(first) ? first["ts"] : undefined;
   if (typeof ts !== "string" || !/^\d{12,}$/.test(ts)) throw okxBadResponse(OKX_TIME_PATH, "no server time");
   return Number(ts);
 }
@@ -168,7 +169,7 @@ const RULES: Readonly<Record<string, Rule>> = {
 /** OKX answers `{code, msg, data}` with code "0" for success, whatever the HTTP status [exchanges.md §2.2]. */
 function dataOf(response: HttpResponse, path: string, nowMs: number, scrub: Redact): readonly unknown[] {
   const body = looksLikeJson(response.text) ? parseJson("okx", response, path) : null;
-  const record = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+  const record = isRecord(body) ? body : null;
   const rawCode = record?.["code"];
   // code is a JSON string; accept a number too rather than fail on a formatting change.
   const code = typeof rawCode === "string" ? rawCode : typeof rawCode === "number" ? String(rawCode) : null;
@@ -204,9 +205,4 @@ function httpStatusError(response: HttpResponse, path: string): PlatformError {
 function safeMessage(msg: unknown): string {
   const text = typeof msg === "string" ? msg.replace(/\s+/g, " ").trim() : "";
   return text === "" ? "no message" : clip(text, 100);
-}
-
-function looksLikeJson(text: string): boolean {
-  const start = text.trimStart()[0];
-  return start === "{" || start === "[";
 }

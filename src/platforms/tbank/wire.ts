@@ -1,7 +1,7 @@
 // T-Invest REST transport and wire format (reference/brokers.md §1.1, §1.2, §1.7): one POST per
 // unary method, errors mapped to what the user should do, MoneyValue read exactly as BigInt nanos.
 import type { Logger } from "../../lib/log.ts";
-import { describeUrl, httpRequest, parseJson, retryAfterMs } from "../http.ts";
+import { describeUrl, httpRequest, networkErrorText, parseJson, retryAfterMs } from "../http.ts";
 import { isCertificateProblem } from "./tls.ts";
 import { PlatformError, type ClientDeps, type PlatformErrorKind } from "../types.ts";
 import { isRecord } from "../../lib/guards.ts";
@@ -135,12 +135,16 @@ async function send(transport: TbankTransport, url: string, body: Record<string,
       ca: transport.ca(),
     });
   } catch (error) {
-    if (error instanceof PlatformError && error.kind === "unavailable" && isCertificateProblem(error.message)) {
-      const reason = /network error: (.+?) from /.exec(error.message)?.[1] ?? "verification failed";
+    // httpRequest keeps the network error it gave up on as `cause`: a failed certificate check is told from that.
+    const reason = error instanceof PlatformError && error.kind === "unavailable" && error.cause !== undefined ? networkErrorText(error.cause) : "";
+    if (isCertificateProblem(reason)) {
       throw new PlatformError(
         "tbank",
         "unavailable",
         `T-Bank's TLS certificate could not be verified (${reason}): if T-Bank changed its certificate chain, save its CA as PEM and set TBANK_CA_FILE`,
+        undefined,
+        undefined,
+        { cause: error },
       );
     }
     throw error;

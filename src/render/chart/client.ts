@@ -6,6 +6,7 @@
 import { ChartError } from "./errors.ts";
 import type { ChartJob, ChartJobResult } from "./worker.ts";
 import { workerUrl } from "../../lib/worker-url.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 export interface RenderChartOptions {
   /**
@@ -37,7 +38,7 @@ export async function renderChartPng(svg: string, options: RenderChartOptions = 
     });
   } catch (error) {
     if (error instanceof ChartError) throw error;
-    throw new ChartError("render-failed", `could not start the chart worker: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ChartError("render-failed", `could not start the chart worker: ${errorMessage(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
     worker?.terminate();

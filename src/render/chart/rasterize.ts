@@ -11,6 +11,7 @@ import interSemiBoldPath from "@expo-google-fonts/inter/600SemiBold/Inter_600Sem
 import { ChartError } from "./errors.ts";
 import { encodePng } from "./png.ts";
 import { FONT_FAMILY } from "./svg.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 interface Engine {
   readonly fonts: Uint8Array[];
@@ -43,7 +44,7 @@ export async function renderPng(svg: string): Promise<Uint8Array> {
       image.free();
     }
   } catch (error) {
-    throw new ChartError("render-failed", `could not render the chart image: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ChartError("render-failed", `could not render the chart image: ${errorMessage(error)}`, { cause: error });
   } finally {
     resvg?.free();
   }

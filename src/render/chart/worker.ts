@@ -5,6 +5,7 @@
  * as an entry point of its own (package.json "build").
  */
 import { renderPng } from "./rasterize.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 declare const self: Worker;
 
@@ -19,7 +20,7 @@ self.onmessage = async (event: MessageEvent<ChartJob>) => {
   try {
     result = { ok: true, png: await renderPng(event.data.svg) };
   } catch (error) {
-    result = { ok: false, message: error instanceof Error ? error.message : String(error) };
+    result = { ok: false, message: errorMessage(error) };
   }
   self.postMessage(result, result.ok ? [result.png.buffer as ArrayBuffer] : []);
 };

@@ -131,6 +131,24 @@ test("a coin in both accounts is summed once and the total is never valuation pl
   expect(breakdown(balance)).toEqual(["ETH=9000.00"]);
 });
 
+test("a funding stablecoin on the shared list is $1 without a ticker; another dollar coin is priced from the market", async () => {
+  const { client } = await setup(
+    okxFakeState({
+      usdPrices: { USDT: "1", DAI: "0.998", RLUSD: "1" },
+      funding: [
+        { ccy: "DAI", bal: "1000" },
+        { ccy: "RLUSD", bal: "500" },
+      ],
+      // OKX lists no RLUSD pair here: only the shared list can price it.
+      spotTickers: { "DAI-USDT": "0.998" },
+    }),
+  );
+  const balance = await client.fetchBalance(signal());
+  expect(totalUsd(balance)).toBe("1498.00");
+  expect(breakdown(balance)).toEqual(["DAI=998.00", "RLUSD=500.00"]);
+  expect(balance.warnings).toEqual([]);
+});
+
 test("a small gap between the total and the parts is not shown as other", async () => {
   // $3 on a $9003 total is 0.03 %: price drift between calls, not a missing wallet.
   const { client } = await setup(okxFakeState({ usdPrices: { USDT: "1", ETH: "3000" }, trading: [{ ccy: "ETH", eq: "3" }], earnUsd: "3" }));

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { createLogger } from "../../../src/lib/log.ts";
 import { sum, toPlainString } from "../../../src/lib/money.ts";
 import { createTbankClient, type TbankClientOptions } from "../../../src/platforms/tbank/client.ts";
-import type { FetchFn } from "../../../src/platforms/types.ts";
+import { type FetchFn, PlatformError } from "../../../src/platforms/types.ts";
 import {
   REALISTIC_TBANK_TOTAL_RUB,
   TBANK_FAKE_TOKEN,
@@ -248,6 +248,32 @@ describe("T-Bank errors", () => {
     const server = await fake({ failures: [{ method: "GetAccounts", code: "0", status: 200, body: { acounts: [] } }] });
     const error = await expectPlatformError(clientFor(server).client.accountAccess(signal()));
     expect(error.kind).toBe("bad-response");
+  });
+
+  test("a failed certificate check is told from the network error itself, and says to set TBANK_CA_FILE", async () => {
+    const server = await fake();
+    const tlsFailure = Object.assign(new Error("unable to get local issuer certificate"), { code: "UNABLE_TO_GET_ISSUER_CERT_LOCALLY" });
+    const failing: FetchFn = async () => {
+      throw tlsFailure;
+    };
+    const error = await expectPlatformError(clientFor(server, { fetch: failing }).client.accountAccess(signal()));
+    expect(error.kind).toBe("unavailable");
+    expect(error.message).toBe(
+      "T-Bank's TLS certificate could not be verified (unable to get local issuer certificate): if T-Bank changed its certificate chain, save its CA as PEM and set TBANK_CA_FILE",
+    );
+    // The chain down to what fetch threw stays inspectable.
+    expect(error.cause).toBeInstanceOf(PlatformError);
+    expect((error.cause as PlatformError).cause).toBe(tlsFailure);
+  });
+
+  test("another network error stays a plain outage, however its URL reads", async () => {
+    const server = await fake();
+    const failing: FetchFn = async () => {
+      throw new TypeError("connection refused");
+    };
+    const error = await expectPlatformError(clientFor(server, { fetch: failing, baseUrl: "http://127.0.0.1:9/ssl-certificate/rest" }).client.accountAccess(signal()));
+    expect(error.kind).toBe("unavailable");
+    expect(error.message).toStartWith("T-Bank is unavailable (network error: connection refused from http://127.0.0.1:9/ssl-certificate/rest/");
   });
 });
 
