@@ -1,21 +1,23 @@
 // What a snapshot becomes besides the message: the day record for the history, the change vs the
 // previous comparable day, and the --json object. Pure functions.
 import type { Change } from "../render/message.ts";
-import type { DayRecord, PlatformValues, SnapshotRecord } from "../history/store.ts";
+import type { DayRecord, SnapshotRecord } from "../history/store.ts";
 import { div, isZero, mul, sub, toNumber, dec, type Decimal } from "../lib/money.ts";
 import type { Snapshot } from "./snapshot.ts";
 
-/** The history row of a snapshot, or null when no platform has a USD value (nothing to record). */
+/**
+ * The history row of a snapshot, or null when no platform has a USD value (nothing to record). Every enabled
+ * platform gets its figures, a failed one with no USD value.
+ */
 export function snapshotRecord(snapshot: Snapshot): SnapshotRecord | null {
   if (snapshot.totalUsd === null) return null;
-  const value = (id: keyof PlatformValues) => snapshot.rows.find((row) => row.id === id)?.usd ?? null;
   return {
     takenAt: snapshot.takenAt,
     usd: snapshot.totalUsd,
     rub: snapshot.totalRub,
     usdRub: snapshot.usdRub?.rate ?? null,
     complete: snapshot.complete,
-    platforms: { bybit: value("bybit"), okx: value("okx"), tbank: value("tbank"), ibkr: value("ibkr") },
+    platforms: new Map(snapshot.rows.map((row) => [row.id, { usd: row.usd, native: row.native }])),
     rateDate: snapshot.usdRub?.date ?? null,
   };
 }
