@@ -79,7 +79,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
       if (id === "ibkr") options.progress(`  run ${run}/${options.runs}: IBKR alone ${Math.round(ms)} ms`);
     }
     await scoped(async (fakes, dir) => {
-      const taker = createSnapshotTaker(configFor(fakes, dir, true), silentLogger, options.version);
+      const taker = await createSnapshotTaker(configFor(fakes, dir, true), silentLogger, options.version);
       const { ms, value } = await timed(() => taker.take());
       if (!value.complete || value.usdRub === null) throw new Error(`snapshot incomplete: ${value.rows.map((r) => r.error).filter(Boolean).join("; ") || value.fxProblem}`);
       snapshot.push(ms);
@@ -87,7 +87,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
       options.progress(`  run ${run}/${options.runs}: full snapshot ${Math.round(ms)} ms`);
     });
     await scoped(async (fakes, dir) => {
-      const taker = createSnapshotTaker(configFor(fakes, dir, false), silentLogger, options.version);
+      const taker = await createSnapshotTaker(configFor(fakes, dir, false), silentLogger, options.version);
       const { ms, value } = await timed(() => taker.take());
       if (!value.complete || value.usdRub === null) throw new Error("snapshot without IBKR incomplete");
       withoutIbkr.push(ms);
@@ -189,7 +189,7 @@ async function timePath(id: PathId, fakes: AllFakes, dataDir: string, version: s
     if (!result.value.ok) throw new Error(`FX alone failed: ${result.value.reason}`);
     ms = result.ms;
   } else {
-    const client = createClients(config, { fetch, now: () => Date.now(), sleep: realSleep, log: silentLogger, version }).find((c) => c.id === id);
+    const client = (await createClients(config, { fetch, now: () => Date.now(), sleep: realSleep, log: silentLogger, version })).find((c) => c.id === id);
     if (!client) throw new Error(`no ${id} client in the bench configuration`);
     ms = (await timed(() => client.fetchBalance(signal))).ms;
   }

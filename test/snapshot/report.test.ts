@@ -2,7 +2,8 @@ import { expect, test } from "bun:test";
 import type { FxResult } from "../../src/fx/source.ts";
 import type { DayRecord } from "../../src/history/store.ts";
 import { dec, toPlainString } from "../../src/lib/money.ts";
-import { changeSince, snapshotJson, snapshotRecord } from "../../src/snapshot/report.ts";
+import { snapshotJson } from "../../src/render/json.ts";
+import { changeSince, snapshotRecord } from "../../src/snapshot/report.ts";
 import { combine, type PlatformRow, rowOf } from "../../src/snapshot/snapshot.ts";
 
 const FX: FxResult = { ok: true, stale: false, warnings: [], rates: { source: "CBR", date: "2026-11-24", fetchedAt: 0, rubPerUnit: new Map([["USD", dec("80")]]) } };
