@@ -17,7 +17,8 @@ import { createSnapshotTaker } from "../src/app/wiring.ts";
 import { type AllFakes, startAllFakes } from "../test/fakes/all.ts";
 import { type Summary, round, runProcess, summarize, timed } from "./measure.ts";
 
-export type PathId = PlatformId | "fx";
+/** The paths timed: the platforms the fakes serve, and the FX rate. */
+export type PathId = "bybit" | "okx" | "tbank" | "ibkr" | "fx";
 
 export interface LatencyOptions {
   readonly runs: number;
@@ -61,7 +62,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   const alone: Record<PathId, number[]> = { bybit: [], okx: [], tbank: [], ibkr: [], fx: [] };
   const requests = {} as Record<PathId, { count: number; roundTrips: number }>;
   const snapshot: number[] = [];
-  const inside: Record<PlatformId, number[]> = { bybit: [], okx: [], tbank: [], ibkr: [] };
+  const inside: Partial<Record<PlatformId, number[]>> = {};
   const withoutIbkr: number[] = [];
   const binaryJson: number[] = [];
   const violations: string[] = [];
@@ -79,15 +80,15 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
       if (id === "ibkr") options.progress(`  run ${run}/${options.runs}: IBKR alone ${Math.round(ms)} ms`);
     }
     await scoped(async (fakes, dir) => {
-      const taker = createSnapshotTaker(configFor(fakes, dir, true), silentLogger, options.version);
+      const taker = await createSnapshotTaker(configFor(fakes, dir, true), silentLogger, options.version);
       const { ms, value } = await timed(() => taker.take());
       if (!value.complete || value.usdRub === null) throw new Error(`snapshot incomplete: ${value.rows.map((r) => r.error).filter(Boolean).join("; ") || value.fxProblem}`);
       snapshot.push(ms);
-      for (const row of value.rows) inside[row.id].push(row.durationMs);
+      for (const row of value.rows) (inside[row.id] ??= []).push(row.durationMs);
       options.progress(`  run ${run}/${options.runs}: full snapshot ${Math.round(ms)} ms`);
     });
     await scoped(async (fakes, dir) => {
-      const taker = createSnapshotTaker(configFor(fakes, dir, false), silentLogger, options.version);
+      const taker = await createSnapshotTaker(configFor(fakes, dir, false), silentLogger, options.version);
       const { ms, value } = await timed(() => taker.take());
       if (!value.complete || value.usdRub === null) throw new Error("snapshot without IBKR incomplete");
       withoutIbkr.push(ms);
@@ -189,7 +190,7 @@ async function timePath(id: PathId, fakes: AllFakes, dataDir: string, version: s
     if (!result.value.ok) throw new Error(`FX alone failed: ${result.value.reason}`);
     ms = result.ms;
   } else {
-    const client = createClients(config, { fetch, now: () => Date.now(), sleep: realSleep, log: silentLogger, version }).find((c) => c.id === id);
+    const client = (await createClients(config, { fetch, now: () => Date.now(), sleep: realSleep, log: silentLogger, version })).find((c) => c.id === id);
     if (!client) throw new Error(`no ${id} client in the bench configuration`);
     ms = (await timed(() => client.fetchBalance(signal))).ms;
   }

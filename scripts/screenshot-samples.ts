@@ -110,7 +110,7 @@ function history(days: number): DayRecord[] {
     if (i === 6 || i === 7) continue;
     const day = new Date(Date.UTC(2026, 10, 26 - i)).toISOString().slice(0, 10);
     const usd = (391014 - i * 420 + Math.round(Math.sin(i * 1.7) * 1800 + Math.cos(i * 0.45) * 2600) - (i === 3 ? 38000 : 0)).toFixed(2);
-    out.push({ day, usd: dec(usd), rub: dec((Number(usd) * 80.45).toFixed(2)), usdRub: dec("80.45"), complete: i !== 3, platforms: { bybit: null, okx: null, tbank: null, ibkr: null }, takenAt: null, origin: "bot" });
+    out.push({ day, usd: dec(usd), rub: dec((Number(usd) * 80.45).toFixed(2)), usdRub: dec("80.45"), complete: i !== 3, platforms: new Map(), takenAt: null, origin: "bot" });
   }
   return out.slice(0, days);
 }

@@ -6,7 +6,7 @@ import type { Config } from "../config/config.ts";
 import { createFxSource } from "../fx/source.ts";
 import type { Logger } from "../lib/log.ts";
 import { createClients, platformDeadlineMs } from "../platforms/registry.ts";
-import { type FetchFn, PLATFORM_ORDER, type PlatformClient, realSleep } from "../platforms/types.ts";
+import { type FetchFn, type PlatformClient, realSleep } from "../platforms/types.ts";
 import { type Snapshot, takeSnapshot } from "../snapshot/snapshot.ts";
 
 export interface SnapshotTaker {
@@ -17,12 +17,12 @@ export interface SnapshotTaker {
 
 /** The longest a snapshot can take: the platforms and the FX rate run at once, each under its own deadline. */
 export function snapshotDeadlineMs(config: Config): number {
-  return Math.max(fxDeadlineMs(config), ...PLATFORM_ORDER.map((id) => platformDeadlineMs(config, id)));
+  return Math.max(fxDeadlineMs(config), ...config.platforms.map(({ id }) => platformDeadlineMs(config, id)));
 }
 
-export function createSnapshotTaker(config: Config, log: Logger, version: string, fetchFn: FetchFn = fetch): SnapshotTaker {
+export async function createSnapshotTaker(config: Config, log: Logger, version: string, fetchFn: FetchFn = fetch): Promise<SnapshotTaker> {
   const now = () => Date.now();
-  const clients = createClients(config, { fetch: fetchFn, now, sleep: realSleep, log, version });
+  const clients = await createClients(config, { fetch: fetchFn, now, sleep: realSleep, log, version });
   const fx = createFxSource({
     provider: config.fx.provider,
     cbrBaseUrl: config.fx.cbrBaseUrl,

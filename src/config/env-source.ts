@@ -5,19 +5,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { errorCode, errorMessage } from "../lib/errors.ts";
+import { platformSecretVariables } from "../platforms/registry.ts";
 
-/** Names of variables that hold secrets: never printed, always redacted. */
-export const SECRET_VARIABLES = [
-  "TELEGRAM_BOT_TOKEN",
-  "BYBIT_API_KEY",
-  "BYBIT_API_SECRET",
-  "OKX_API_KEY",
-  "OKX_API_SECRET",
-  "OKX_API_PASSPHRASE",
-  "TBANK_API_TOKEN",
-  "IBKR_FLEX_TOKEN",
-  "WEBHOOK_SECRET",
-] as const;
+/** Names of variables that hold secrets: never printed, always redacted. The platforms' come from the registry. */
+export const SECRET_VARIABLES: readonly string[] = ["TELEGRAM_BOT_TOKEN", ...platformSecretVariables(), "WEBHOOK_SECRET"];
 
 export interface EnvSource {
   readonly vars: Readonly<Record<string, string | undefined>>;

@@ -1,20 +1,30 @@
-// The day history: one row per local day (in TIMEZONE) in pfbot.sqlite, with the rules kept from
+// The day history: one row per local day (in TIMEZONE) in pfbot.sqlite, and under it one row per platform
+// the day's snapshot covered (day_platforms, keyed by registry id), with the rules kept from
 // the original bot: the last run of a day overwrites the earlier one, except that a partial snapshot
 // never overwrites a complete one. A run whose clock disagrees with the Bank of Russia's rate date, or
 // with the days already stored, is not recorded (see recordSnapshot). Every write is one transaction.
 import type { Database } from "bun:sqlite";
-import { type Decimal, isPlausibleAmount, parseDecimal, toPlainString } from "../lib/money.ts";
+import { type Decimal, isPlausibleAmount, type Money, parseDecimal, toPlainString } from "../lib/money.ts";
 import { openDataDirDatabase } from "./db.ts";
 import { HistoryError } from "./errors.ts";
 import { historyAmountProblem, historyDayProblem } from "./json.ts";
 import type { Logger } from "../lib/log.ts";
 import { addDays, zonedDay } from "../lib/zoned-time.ts";
 
-export const PLATFORMS = ["bybit", "okx", "tbank", "ibkr"] as const;
-export type Platform = (typeof PLATFORMS)[number];
+/** One platform's figures on a day. */
+export interface DayPlatform {
+  /** USD value; null when the platform was in the snapshot but gave no USD value (it failed, or had no rate). */
+  readonly usd: Decimal | null;
+  /** The value in the platform's own currency when that is not USD (T-Bank in RUB); null when USD or unknown. */
+  readonly native: Money | null;
+}
 
-/** Per-platform USD value; null when the platform failed or is not configured. */
-export type PlatformValues = Readonly<Record<Platform, Decimal | null>>;
+/**
+ * Platform id (registry.ts) → its figures, for the platforms a snapshot covered. A platform absent was not
+ * enabled that day, or is not known: imported days carry totals only, and schema 1 kept no trace of a platform
+ * without a value. Look a platform up by id; iterate the registry for display order.
+ */
+export type PlatformValues = ReadonlyMap<string, DayPlatform>;
 
 export interface DayRecord {
   /** Local day in TIMEZONE, YYYY-MM-DD. */
@@ -131,10 +141,6 @@ export class HistoryStore {
       rub: text(snapshot.rub),
       usd_rub: text(snapshot.usdRub),
       complete: snapshot.complete ? 1 : 0,
-      bybit_usd: text(snapshot.platforms.bybit),
-      okx_usd: text(snapshot.platforms.okx),
-      tbank_usd: text(snapshot.platforms.tbank),
-      ibkr_usd: text(snapshot.platforms.ibkr),
       taken_at: snapshot.takenAt.toISOString(),
       origin: "bot",
     };
@@ -151,7 +157,7 @@ export class HistoryStore {
       if (existing && existing.complete === 1 && row.complete === 0) {
         return { outcome: "kept", day, reason: `day ${day} already holds a complete snapshot; a partial one never replaces it` };
       }
-      this.upsert.run(row);
+      this.writeDay(row, snapshot.platforms);
       return { outcome: existing ? "replaced" : "added", day, reason: null };
     }).immediate();
   }
@@ -171,19 +177,7 @@ export class HistoryStore {
           kept += 1;
           continue;
         }
-        this.upsert.run({
-          day: entry.day,
-          usd: toPlainString(entry.usd),
-          rub: text(entry.rub),
-          usd_rub: null,
-          complete: 1,
-          bybit_usd: null,
-          okx_usd: null,
-          tbank_usd: null,
-          ibkr_usd: null,
-          taken_at: null,
-          origin: "import",
-        });
+        this.writeDay({ day: entry.day, usd: toPlainString(entry.usd), rub: text(entry.rub), usd_rub: null, complete: 1, taken_at: null, origin: "import" }, NO_PLATFORMS);
         if (existing) replaced += 1;
         else added += 1;
       }
@@ -199,7 +193,7 @@ export class HistoryStore {
       const problem = amount === null ? null : historyAmountProblem(amount);
       if (problem !== null) return `the ${what} ${problem}: the history could not export and import it back`;
     }
-    const others = [snapshot.usdRub, ...Object.values(snapshot.platforms)];
+    const others = [snapshot.usdRub, ...[...snapshot.platforms.values()].flatMap((p) => [p.usd, p.native?.amount ?? null])];
     if (others.some((amount) => amount !== null && !isPlausibleAmount(amount))) return "a platform value or the rate is 10^15 or more: not a real figure";
     const rateDate = snapshot.rateDate;
     // Without the rate's date there is nothing outside this machine to check its clock against, and one day
@@ -217,17 +211,17 @@ export class HistoryStore {
 
   /** Up to `limit` days, newest first. */
   recent(limit: number): DayRecord[] {
-    return this.db.query<DayRow, { limit: number }>(`SELECT * FROM days ORDER BY day DESC LIMIT $limit`).all({ limit }).map(toRecord);
+    return this.records(this.db.query<DayRow, { limit: number }>(`SELECT * FROM days ORDER BY day DESC LIMIT $limit`).all({ limit }));
   }
 
   /** Every day, newest first. */
   all(): DayRecord[] {
-    return this.db.query<DayRow, []>(`SELECT * FROM days ORDER BY day DESC`).all().map(toRecord);
+    return this.records(this.db.query<DayRow, []>(`SELECT * FROM days ORDER BY day DESC`).all());
   }
 
   get(day: string): DayRecord | null {
     const row = this.selectDay.get({ day });
-    return row ? toRecord(row) : null;
+    return row ? this.records([row])[0]! : null;
   }
 
   count(): number {
@@ -244,7 +238,7 @@ export class HistoryStore {
         `SELECT * FROM days WHERE complete = 1 AND day < $before AND day >= $oldest ORDER BY day DESC LIMIT 1`,
       )
       .get({ before: beforeDay, oldest: addDays(beforeDay, -maxAgeDays) });
-    return row ? toRecord(row) : null;
+    return row ? this.records([row])[0]! : null;
   }
 
   close(): void {
@@ -255,17 +249,48 @@ export class HistoryStore {
     return this.db.query<DayRow, { day: string }>("SELECT * FROM days WHERE day = $day");
   }
 
-  private get upsert() {
-    return this.db.query<void, DayRow>(
-      `INSERT INTO days (day, usd, rub, usd_rub, complete, bybit_usd, okx_usd, tbank_usd, ibkr_usd, taken_at, origin)
-       VALUES ($day, $usd, $rub, $usd_rub, $complete, $bybit_usd, $okx_usd, $tbank_usd, $ibkr_usd, $taken_at, $origin)
-       ON CONFLICT(day) DO UPDATE SET usd = excluded.usd, rub = excluded.rub, usd_rub = excluded.usd_rub,
-         complete = excluded.complete, bybit_usd = excluded.bybit_usd, okx_usd = excluded.okx_usd,
-         tbank_usd = excluded.tbank_usd, ibkr_usd = excluded.ibkr_usd, taken_at = excluded.taken_at,
-         origin = excluded.origin`,
+  /** Writes a day and replaces its platform rows; the caller holds the transaction. */
+  private writeDay(row: DayRow, platforms: PlatformValues): void {
+    this.db
+      .query<void, DayRow>(
+        `INSERT INTO days (day, usd, rub, usd_rub, complete, taken_at, origin)
+         VALUES ($day, $usd, $rub, $usd_rub, $complete, $taken_at, $origin)
+         ON CONFLICT(day) DO UPDATE SET usd = excluded.usd, rub = excluded.rub, usd_rub = excluded.usd_rub,
+           complete = excluded.complete, taken_at = excluded.taken_at, origin = excluded.origin`,
+      )
+      .run(row);
+    this.db.query<void, { day: string }>("DELETE FROM day_platforms WHERE day = $day").run({ day: row.day });
+    const insert = this.db.query<void, DayPlatformRow>(
+      `INSERT INTO day_platforms (day, platform, usd, native_amount, native_currency)
+       VALUES ($day, $platform, $usd, $native_amount, $native_currency)`,
     );
+    for (const [platform, value] of platforms) {
+      insert.run({
+        day: row.day,
+        platform,
+        usd: text(value.usd),
+        native_amount: value.native ? toPlainString(value.native.amount) : null,
+        native_currency: value.native?.currency ?? null,
+      });
+    }
+  }
+
+  /** The records of `rows` (days, any order), each with its platforms, read in one query over their range. */
+  private records(rows: readonly DayRow[]): DayRecord[] {
+    if (rows.length === 0) return [];
+    const days = rows.map((row) => row.day);
+    const byDay = new Map<string, Map<string, DayPlatform>>(days.map((day) => [day, new Map()]));
+    const platformRows = this.db
+      .query<DayPlatformRow, { oldest: string; newest: string }>(
+        "SELECT * FROM day_platforms WHERE day BETWEEN $oldest AND $newest ORDER BY day, platform",
+      )
+      .all({ oldest: days.reduce((a, b) => (a < b ? a : b)), newest: days.reduce((a, b) => (a > b ? a : b)) });
+    for (const platformRow of platformRows) byDay.get(platformRow.day)?.set(platformRow.platform, toDayPlatform(platformRow));
+    return rows.map((row) => toRecord(row, byDay.get(row.day)!));
   }
 }
+
+const NO_PLATFORMS: PlatformValues = new Map();
 
 /** One log line for a recording: info when written or kept by the rules, a warning with the reason when refused. */
 export function logRecordResult(log: Logger, result: RecordResult): void {
@@ -281,12 +306,16 @@ type DayRow = {
   rub: string | null;
   usd_rub: string | null;
   complete: number;
-  bybit_usd: string | null;
-  okx_usd: string | null;
-  tbank_usd: string | null;
-  ibkr_usd: string | null;
   taken_at: string | null;
   origin: "bot" | "import";
+};
+
+type DayPlatformRow = {
+  day: string;
+  platform: string;
+  usd: string | null;
+  native_amount: string | null;
+  native_currency: string | null;
 };
 
 function text(value: Decimal | null): string | null {
@@ -305,19 +334,23 @@ function amount(value: string | null, column: string, day: string): Decimal | nu
   return parsed;
 }
 
-function toRecord(row: DayRow): DayRecord {
+function toDayPlatform(row: DayPlatformRow): DayPlatform {
+  const where = `${row.platform}'s`;
+  const native = amount(row.native_amount, `${where} native_amount`, row.day);
+  return {
+    usd: amount(row.usd, `${where} usd`, row.day),
+    native: native !== null && row.native_currency !== null ? { currency: row.native_currency, amount: native } : null,
+  };
+}
+
+function toRecord(row: DayRow, platforms: PlatformValues): DayRecord {
   return {
     day: row.day,
     usd: amount(row.usd, "usd", row.day)!,
     rub: amount(row.rub, "rub", row.day),
     usdRub: amount(row.usd_rub, "usd_rub", row.day),
     complete: row.complete === 1,
-    platforms: {
-      bybit: amount(row.bybit_usd, "bybit_usd", row.day),
-      okx: amount(row.okx_usd, "okx_usd", row.day),
-      tbank: amount(row.tbank_usd, "tbank_usd", row.day),
-      ibkr: amount(row.ibkr_usd, "ibkr_usd", row.day),
-    },
+    platforms,
     takenAt: row.taken_at,
     origin: row.origin,
   };

@@ -5,7 +5,8 @@
 import { boundedFetch, describeBytes, type BoundedOutcome } from "../lib/bounded-fetch.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { clip } from "../lib/redact.ts";
-import { PLATFORM_NAMES, PlatformError, type ClientDeps, type PlatformId } from "./types.ts";
+import { DEFAULT_MAX_BODY_BYTES, descriptorOf, platformName } from "./registry.ts";
+import { PlatformError, type ClientDeps, type PlatformId } from "./types.ts";
 
 export { PUBLIC_MAX_REDIRECTS } from "../lib/bounded-fetch.ts";
 
@@ -24,29 +25,9 @@ export interface HttpRequestOptions {
    * platform's base-URL variable, so a 3xx never takes a key, a signature or a token anywhere.
    */
   readonly maxRedirects?: number;
-  /** Largest decoded body accepted (default MAX_BODY_BYTES of the platform); a larger one is a "bad-response" error. */
+  /** Largest decoded body accepted (default: the platform's maxBodyBytes in the registry); a larger one is a "bad-response" error. */
   readonly maxBodyBytes?: number;
 }
-
-/**
- * The decoded body cap per platform, well above any real answer and far below the unit's MemoryMax=256M.
- * JSON answers are kilobytes (every Bybit or OKX spot ticker at once is under 0.5 MB). A Flex statement with the
- * sections pfbot reads is tens of kilobytes, but a query that also holds a year of trades can reach megabytes.
- */
-export const MAX_BODY_BYTES: Readonly<Record<PlatformId, number>> = {
-  bybit: 4 * 1024 * 1024,
-  okx: 4 * 1024 * 1024,
-  tbank: 4 * 1024 * 1024,
-  ibkr: 16 * 1024 * 1024,
-};
-
-/** The variable that sets each platform's address: what a user fixes when the address redirects. */
-const BASE_URL_VARIABLES: Readonly<Record<PlatformId, string>> = {
-  bybit: "BYBIT_BASE_URL",
-  okx: "OKX_BASE_URL",
-  tbank: "TBANK_BASE_URL",
-  ibkr: "IBKR_FLEX_BASE_URL",
-};
 
 export interface HttpResponse {
   readonly status: number;
@@ -72,7 +53,7 @@ export async function httpRequest(
   url: string,
   options: HttpRequestOptions,
 ): Promise<HttpResponse> {
-  const name = PLATFORM_NAMES[platform];
+  const name = platformName(platform);
   const where = describeUrl(url);
   const attempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
   let lastProblem = "";
@@ -89,7 +70,7 @@ export async function httpRequest(
         signal,
       };
       if (options.ca && options.ca.length > 0) init.tls = { ca: [...options.ca] };
-      const limits = { maxRedirects: options.maxRedirects ?? 0, maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES[platform] };
+      const limits = { maxRedirects: options.maxRedirects ?? 0, maxBodyBytes: options.maxBodyBytes ?? descriptorOf(platform).maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
       const outcome = await boundedFetch(deps.fetch, url, init, limits);
       if (outcome.kind !== "response") throw refusal(platform, outcome, limits);
       const { status, headers, bytes } = outcome;
@@ -128,7 +109,7 @@ export function parseJson(platform: PlatformId, response: HttpResponse, where: s
     throw new PlatformError(
       platform,
       "bad-response",
-      `${PLATFORM_NAMES[platform]} sent a response that is not JSON (HTTP ${response.status} from ${where}, starts ${JSON.stringify(clip(response.text, 40))})`,
+      `${platformName(platform)} sent a response that is not JSON (HTTP ${response.status} from ${where}, starts ${JSON.stringify(clip(response.text, 40))})`,
     );
   }
 }
@@ -160,10 +141,12 @@ export function describeUrl(url: string): string {
 
 /** A redirect not followed, a body over the cap or in an encoding not asked for, as the error that says what to check. */
 function refusal(platform: PlatformId, outcome: Exclude<BoundedOutcome, { kind: "response" }>, limits: { maxRedirects: number; maxBodyBytes: number }): PlatformError {
-  const name = PLATFORM_NAMES[platform];
-  const variable = BASE_URL_VARIABLES[platform];
+  const name = platformName(platform);
+  // The variable that sets the platform's address: what a user fixes when the address redirects.
+  const variable = descriptorOf(platform).variables.baseUrl.env;
   if (outcome.kind === "too-large") {
-    const query = platform === "ibkr" ? ", and keep the Flex query (IBKR_QUERY_ID) to the sections pfbot reads: Account Information, NAV in Base, Change in NAV" : "";
+    const advice = descriptorOf(platform).tooLargeAdvice;
+    const query = advice !== undefined ? `, and ${advice}` : "";
     return new PlatformError(
       platform,
       "bad-response",
@@ -207,7 +190,7 @@ async function pause(deps: ClientDeps, signal: AbortSignal, platform: PlatformId
 
 function throwIfAborted(signal: AbortSignal, platform: PlatformId, timeoutMs: number): void {
   if (signal.aborted) {
-    throw new PlatformError(platform, "timeout", `${PLATFORM_NAMES[platform]} did not answer in time (limit ${seconds(timeoutMs)}); try again later`);
+    throw new PlatformError(platform, "timeout", `${platformName(platform)} did not answer in time (limit ${seconds(timeoutMs)}); try again later`);
   }
 }
 

@@ -2,18 +2,9 @@
 // Nothing here knows about Telegram, history or the other platforms.
 import { PfbotError } from "../lib/errors.ts";
 import type { Decimal, Money } from "../lib/money.ts";
+import { type PlatformId, platformName } from "./registry.ts";
 
-export type PlatformId = "bybit" | "okx" | "tbank" | "ibkr";
-
-/** Fixed display order of the report. */
-export const PLATFORM_ORDER: readonly PlatformId[] = ["bybit", "okx", "tbank", "ibkr"];
-
-export const PLATFORM_NAMES: Readonly<Record<PlatformId, string>> = {
-  bybit: "Bybit",
-  okx: "OKX",
-  tbank: "T-Bank",
-  ibkr: "IBKR",
-};
+export type { PlatformId } from "./registry.ts";
 
 /** One slice of a platform's value in the currency the platform reports it in. */
 export interface Holding {
@@ -85,7 +76,7 @@ export function unreadableAmount(platform: PlatformId, where: string, field: str
     new PlatformError(
       platform,
       "bad-response",
-      `${PLATFORM_NAMES[platform]} sent an unreadable amount in ${where} (${field} = ${shown}); it is not counted as 0, so the platform is left out: try again later and report it if it persists`,
+      `${platformName(platform)} sent an unreadable amount in ${where} (${field} = ${shown}); it is not counted as 0, so the platform is left out: try again later and report it if it persists`,
       UNREADABLE_AMOUNT,
     );
 }

@@ -2,7 +2,8 @@
 // string is escaped, and the message always fits Telegram's 4096-character limit.
 import { formatInTimeZone } from "date-fns-tz";
 import { abs, cmp, type Decimal, dec, formatGrouped, isNegative, type Money, sub, sum } from "../lib/money.ts";
-import { PLATFORM_NAMES, type AssetValue } from "../platforms/types.ts";
+import { descriptorOf, platformName } from "../platforms/registry.ts";
+import type { AssetValue } from "../platforms/types.ts";
 import { CLIP_MARK } from "../lib/redact.ts";
 import { dayWithMonthName } from "./dates.ts";
 import type { PlatformRow, Snapshot } from "../snapshot/snapshot.ts";
@@ -86,7 +87,7 @@ function header(snapshot: Snapshot): string {
 }
 
 function platformLine(row: PlatformRow, snapshot: Snapshot): string {
-  const name = PLATFORM_NAMES[row.id];
+  const name = platformName(row.id);
   if (!row.ok) return `❌ ${name}: unavailable — ${clip(row.error ?? "unknown error")}`;
   const parts = [row.usd !== null ? `<b>${usd(row.usd)}</b>` : `USD value unknown (${clip(row.error ?? "no rate")})`];
   if (row.native) parts.push(escapeHtml(formatMoney(row.native)));
@@ -97,10 +98,10 @@ function platformLine(row: PlatformRow, snapshot: Snapshot): string {
 
 function totals(snapshot: Snapshot, change: Change | null): string[] {
   const lines: string[] = [];
-  if (snapshot.rows.some((row) => row.id === "bybit" || row.id === "okx")) {
+  if (snapshot.rows.some((row) => descriptorOf(row.id).kind === "crypto")) {
     lines.push(`Crypto: ${snapshot.cryptoUsd !== null ? usd(snapshot.cryptoUsd) : "unavailable"}`);
   }
-  const excluded = snapshot.rows.filter((row) => row.usd === null).map((row) => PLATFORM_NAMES[row.id]);
+  const excluded = snapshot.rows.filter((row) => row.usd === null).map((row) => platformName(row.id));
   const partial = excluded.length > 0 ? ` (partial: without ${excluded.join(", ")})` : "";
   lines.push(snapshot.totalUsd !== null ? `Total: <b>${usd(snapshot.totalUsd)}</b>${partial}` : "Total: unavailable — no platform answered");
   if (snapshot.totalRub !== null) lines.push(`Total: <b>${rub(snapshot.totalRub)}</b>${partial}`);
@@ -125,7 +126,7 @@ function changeLine(change: Change): string {
 function noteLines(snapshot: Snapshot): string[] {
   return [
     ...snapshot.warnings.map((w) => `ℹ️ ${clip(w)}`),
-    ...snapshot.rows.flatMap((row) => row.warnings.map((w) => `ℹ️ ${PLATFORM_NAMES[row.id]}: ${clip(w)}`)),
+    ...snapshot.rows.flatMap((row) => row.warnings.map((w) => `ℹ️ ${platformName(row.id)}: ${clip(w)}`)),
   ];
 }
 
@@ -137,7 +138,7 @@ function breakdownLines(snapshot: Snapshot, top: number): string[] {
       // What the platform's total holds beyond the listed coins (Earn, bots, dust), so the line adds up.
       const rest = row.usd !== null ? sub(row.usd, sum(row.assets.map((a) => a.usd))) : null;
       if (rest !== null && cmp(rest, ONE_DOLLAR) >= 0) parts.push({ asset: "not itemised", usd: rest });
-      return `${PLATFORM_NAMES[row.id]}: ${parts.map((a) => `${clip(a.asset, 40)} ${usd(a.usd)}`).join(", ")}`;
+      return `${platformName(row.id)}: ${parts.map((a) => `${clip(a.asset, 40)} ${usd(a.usd)}`).join(", ")}`;
     });
 }
 

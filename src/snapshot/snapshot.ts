@@ -3,11 +3,10 @@
 // the totals say what they exclude. Amounts stay exact decimals until display.
 import { type FxRates, type FxResult, type FxSource, toUsd, usdRub } from "../fx/source.ts";
 import { type Decimal, isPlausibleAmount, type Money, mul, sum, toPlainString } from "../lib/money.ts";
+import { byPlatformOrder, descriptorOf, platformName } from "../platforms/registry.ts";
 import {
   type AssetValue,
   type Holding,
-  PLATFORM_NAMES,
-  PLATFORM_ORDER,
   type PlatformBalance,
   type PlatformClient,
   PlatformError,
@@ -44,7 +43,7 @@ export interface UsdRubRate {
 export interface Snapshot {
   readonly takenAt: Date;
   readonly timeZone: string;
-  /** Enabled platforms in the fixed report order. */
+  /** Enabled platforms in report order (the registry's). */
   readonly rows: readonly PlatformRow[];
   /** Every enabled platform answered and has a USD value. */
   readonly complete: boolean;
@@ -72,11 +71,9 @@ export interface SnapshotDeps {
   readonly signal?: AbortSignal;
 }
 
-const CRYPTO: ReadonlySet<PlatformId> = new Set(["bybit", "okx"]);
-
 export async function takeSnapshot(deps: SnapshotDeps): Promise<Snapshot> {
   const started = deps.now();
-  const clients = [...deps.clients].sort((a, b) => PLATFORM_ORDER.indexOf(a.id) - PLATFORM_ORDER.indexOf(b.id));
+  const clients = [...deps.clients].sort((a, b) => byPlatformOrder(a.id, b.id));
   const fxPromise = withDeadline(deps.fxTimeoutMs, (signal) => deps.fx.getRates(signal), undefined, deps.signal).catch(
     (error): FxResult => ({ ok: false, reason: `USD/RUB rate unavailable: ${errorMessage(error)}` }),
   );
@@ -96,7 +93,7 @@ export async function takeSnapshot(deps: SnapshotDeps): Promise<Snapshot> {
 /** Pure: rows + FX → totals. Exported for tests and for rebuilding a snapshot from parts. */
 export function combine(rows: readonly PlatformRow[], fx: FxResult, takenAt: Date, timeZone: string, durationMs = 0): Snapshot {
   const valued = rows.filter((row) => row.usd !== null);
-  const crypto = valued.filter((row) => CRYPTO.has(row.id));
+  const crypto = valued.filter((row) => descriptorOf(row.id).kind === "crypto");
   const totalUsd = valued.length > 0 ? sum(valued.map((row) => row.usd!)) : null;
   const rate = fx.ok ? usdRub(fx.rates) : null;
   return {
@@ -158,7 +155,7 @@ function implausibleAmount(balance: PlatformBalance, converted: readonly (Decima
   return new PlatformError(
     balance.platform,
     "bad-response",
-    `${PLATFORM_NAMES[balance.platform]} reported an implausible amount (${found[0]}, a ${digits}-digit number; no portfolio reaches 10^15), so it is left out: try again later and report it if it persists`,
+    `${platformName(balance.platform)} reported an implausible amount (${found[0]}, a ${digits}-digit number; no portfolio reaches 10^15), so it is left out: try again later and report it if it persists`,
   );
 }
 
@@ -172,7 +169,7 @@ function failedRow(id: PlatformId, error: unknown, durationMs: number): Platform
     asOf: null,
     assets: [],
     holdings: [],
-    error: known ? error.message : `${PLATFORM_NAMES[id]} failed unexpectedly: ${errorMessage(error)}`,
+    error: known ? error.message : `${platformName(id)} failed unexpectedly: ${errorMessage(error)}`,
     errorKind: known ? error.kind : "internal",
     warnings: [],
     source: null,
@@ -193,7 +190,7 @@ export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) =>
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onStop: (() => void) | undefined;
-  const what = platform ? PLATFORM_NAMES[platform] : "The request";
+  const what = platform ? platformName(platform) : "The request";
   const fail = (text: string) => (platform ? new PlatformError(platform, "timeout", text) : new PfbotError(text));
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

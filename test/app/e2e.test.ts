@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { loadConfig } from "../../src/config/config.ts";
 import { formatSnapshotHtml, htmlToText } from "../../src/render/message.ts";
 import { silentLogger } from "../../src/lib/log.ts";
-import { snapshotJson } from "../../src/snapshot/report.ts";
+import { snapshotJson } from "../../src/render/json.ts";
 import { historyViewText } from "../../src/history/io.ts";
 import { HistoryStore } from "../../src/history/store.ts";
 import { createSnapshotTaker } from "../../src/app/wiring.ts";
@@ -28,7 +28,7 @@ afterAll(async () => {
 async function snapshotWith(overrides: Record<string, string> = {}, dataDir = sharedDataDir) {
   const loaded = loadConfig({ vars: { ...fakes.env, DATA_DIR: dataDir, PLATFORM_TIMEOUT_SECONDS: "3", ...overrides }, file: null }, { platforms: true, telegram: false });
   if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
-  const snapshot = await createSnapshotTaker(loaded.config, silentLogger, "test").take();
+  const snapshot = await (await createSnapshotTaker(loaded.config, silentLogger, "test")).take();
   return { snapshot, json: snapshotJson(snapshot, null) };
 }
 const freshDir = () => mkdtempSync(join(tmpdir(), "pfbot-e2e-"));

@@ -125,7 +125,7 @@ describe("round trip", () => {
   test("formatHistoryJson sorts newest first whatever the input order", () => {
     const day = (d: string) => ({
       day: d, usd: dec("1"), rub: dec("1"), usdRub: null, complete: true, takenAt: null, origin: "import" as const,
-      platforms: { bybit: null, okx: null, tbank: null, ibkr: null }, rateDate: "2026-02-23",
+      platforms: new Map(), rateDate: "2026-02-23",
     });
     const text = formatHistoryJson([day("2025-12-31"), day("2026-01-02"), day("2026-01-01")]);
     expect([...text.matchAll(/"(\d\d-\d\d-\d{4})"/g)].map((m) => m[1])).toEqual(["02-01-2026", "01-01-2026", "31-12-2025"]);
@@ -220,7 +220,7 @@ describe("import counts", () => {
     const store = openStore();
     store.recordSnapshot({
       takenAt: new Date("2026-02-23T12:00:00Z"), usd: dec("999"), rub: null, usdRub: null, complete: true,
-      platforms: { bybit: null, okx: null, tbank: null, ibkr: null }, rateDate: "2026-02-23",
+      platforms: new Map(), rateDate: "2026-02-23",
     });
     const path = join(tempDir(), "in.json");
     writeFileSync(path, NEWEST_FIRST_TWO_DECIMALS);

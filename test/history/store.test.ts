@@ -32,7 +32,7 @@ function openStore(dataDir = tempDir(), timeZone = "Europe/Paris", now: () => nu
   return store;
 }
 
-const NO_PLATFORMS = { bybit: null, okx: null, tbank: null, ibkr: null };
+const NO_PLATFORMS = new Map();
 
 function snapshot(at: string, usd: string, complete = true, extra: Partial<SnapshotRecord> = {}): SnapshotRecord {
   // The Bank of Russia set in force that day, as on a weekday afternoon.
@@ -116,17 +116,28 @@ describe("recording rules", () => {
       rub: null,
       usdRub: null,
       complete: false,
-      platforms: { bybit: dec("0.000000012345"), okx: null, tbank: dec("123456789012345.67"), ibkr: dec("0") },
+      platforms: new Map([
+        ["bybit", { usd: dec("0.000000012345"), native: null }],
+        ["okx", { usd: null, native: null }],
+        ["tbank", { usd: dec("123456789012345.67"), native: { currency: "RUB", amount: dec("9876543210.123456") } }],
+        ["ibkr", { usd: dec("0"), native: { currency: "EUR", amount: dec("0.00") } }],
+      ]),
       rateDate: "2026-11-23",
     });
     const day = store.get("2026-11-23")!;
     expect(toPlainString(day.usd)).toBe("42500.1");
     expect(day.rub).toBeNull();
     expect(day.usdRub).toBeNull();
-    expect(toPlainString(day.platforms.bybit!)).toBe("0.000000012345");
-    expect(day.platforms.okx).toBeNull();
-    expect(toPlainString(day.platforms.tbank!)).toBe("123456789012345.67");
-    expect(toPlainString(day.platforms.ibkr!)).toBe("0");
+    expect(toPlainString(day.platforms.get("bybit")!.usd!)).toBe("0.000000012345");
+    expect(day.platforms.get("bybit")!.native).toBeNull();
+    // In the snapshot without a USD value (it failed): kept as such, unlike a platform not configured.
+    expect(day.platforms.get("okx")).toEqual({ usd: null, native: null });
+    expect(toPlainString(day.platforms.get("tbank")!.usd!)).toBe("123456789012345.67");
+    expect(day.platforms.get("tbank")!.native!.currency).toBe("RUB");
+    expect(toPlainString(day.platforms.get("tbank")!.native!.amount)).toBe("9876543210.123456");
+    expect(toPlainString(day.platforms.get("ibkr")!.usd!)).toBe("0");
+    expect(toPlainString(day.platforms.get("ibkr")!.native!.amount)).toBe("0");
+    expect(day.platforms.size).toBe(4);
   });
 
   test("recent() is newest first and limited; all() holds every day", () => {
@@ -235,7 +246,8 @@ describe("only what the import would take back", () => {
     ["a negative USD total", { usd: dec("-0.01") }, "the USD total is negative"],
     ["a USD total that is 10^15 once written with cents", { usd: dec("999999999999999.996") }, "the USD total is implausibly large"],
     ["an RUB total of 10^15", { rub: dec("1e15") }, "the RUB total is implausibly large"],
-    ["a platform value of 10^15", { platforms: { ...NO_PLATFORMS, tbank: dec("1e15") } }, "a platform value or the rate is 10^15 or more"],
+    ["a platform value of 10^15", { platforms: new Map([["tbank", { usd: dec("1e15"), native: null }]]) }, "a platform value or the rate is 10^15 or more"],
+    ["a native amount of 10^15", { platforms: new Map([["tbank", { usd: dec("1"), native: { currency: "RUB", amount: dec("1e15") } }]]) }, "a platform value or the rate is 10^15 or more"],
   ] as const)("%s is refused", (_what, extra, reason) => {
     const store = openStore();
     const result = store.recordSnapshot(snapshot("2026-11-24T08:00:00Z", "100", true, extra));
@@ -383,7 +395,7 @@ describe("crash safety", () => {
        import { HistoryStore, addDays } from ${JSON.stringify(resolve("src/history/store.ts"))};
        import { dec } from ${JSON.stringify(resolve("src/lib/money.ts"))};
        const store = HistoryStore.open(${JSON.stringify(dataDir)}, "UTC", () => Date.parse("2026-07-20T12:00:00Z"));
-       const none = { bybit: null, okx: null, tbank: null, ibkr: null };
+       const none = new Map();
        for (let i = 0; i < 200; i++) {
          const day = addDays("2026-01-01", i);
          store.recordSnapshot({ takenAt: new Date(day + "T12:00:00Z"), usd: dec(String(1000 + i) + ".10"), rub: null, usdRub: null, complete: true, platforms: none, rateDate: day });

@@ -11,7 +11,7 @@ function day(date: string, usd: string, rub: string | null = null, complete = tr
     rub: rub === null ? null : dec(rub),
     usdRub: null,
     complete,
-    platforms: { bybit: null, okx: null, tbank: null, ibkr: null },
+    platforms: new Map(),
     takenAt: null,
     origin: "bot",
   };

@@ -79,7 +79,7 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
   if (opened.problem !== null) log.error(`history not available: ${opened.problem}. The bot runs on and keeps days in memory until pfbot restarts with a usable history`);
   const history = opened.store ?? new HistoryStore(openDatabase(":memory:"), config.timeZone);
   const now = hooks.now ?? (() => new Date());
-  const taker = createSnapshotTaker(config, log, context.version);
+  const taker = await createSnapshotTaker(config, log, context.version);
   const service = new BotService({
     takeSnapshot: (signal) => taker.take(signal),
     history,

@@ -5,9 +5,9 @@
 import { statSync } from "node:fs";
 import type { AppContext } from "../run.ts";
 import type { Config } from "../../config/config.ts";
-import { platformDeadlineMs } from "../../platforms/registry.ts";
+import { platformDeadlineMs, platformName } from "../../platforms/registry.ts";
 import type { Redact } from "../../lib/redact.ts";
-import { type KeyAudit, PLATFORM_NAMES, type PlatformClient, PlatformError, type PlatformId } from "../../platforms/types.ts";
+import { type KeyAudit, type PlatformClient, PlatformError, type PlatformId } from "../../platforms/types.ts";
 import { withDeadline } from "../../snapshot/snapshot.ts";
 import { createTelegramApi, TelegramUnreachableError } from "../../bot/telegram.ts";
 import { createSnapshotTaker } from "../wiring.ts";
@@ -21,7 +21,7 @@ export interface CheckLine {
 
 export async function runCheckMode(context: AppContext): Promise<number> {
   const { config, log } = context;
-  const { clients } = createSnapshotTaker(config, log, context.version);
+  const { clients } = await createSnapshotTaker(config, log, context.version);
   const [audits, telegram] = await Promise.all([
     Promise.all(clients.map((client) => auditOne(client, platformDeadlineMs(config, client.id)))),
     checkTelegram(config, log.redact),
@@ -36,7 +36,7 @@ export async function runCheckMode(context: AppContext): Promise<number> {
 
 /** Pure: what one platform's key audit means for the user. */
 export function auditLine(id: PlatformId, audit: KeyAudit): CheckLine {
-  const name = PLATFORM_NAMES[id];
+  const name = platformName(id);
   const notes = audit.notes.length > 0 ? ` (${audit.notes.join("; ")})` : "";
   if (audit.readOnly) return { status: "ok", text: `${name}: reachable, credentials accepted, read-only${notes}` };
   const perms = audit.permissions.length > 0 ? audit.permissions.join(", ") : "unknown";
@@ -62,8 +62,8 @@ async function auditOne(client: PlatformClient, deadlineMs: number): Promise<Che
   try {
     return auditLine(client.id, await withDeadline(deadlineMs, (signal) => client.auditKey(signal), client.id));
   } catch (error) {
-    const text = error instanceof PlatformError ? error.message : `${PLATFORM_NAMES[client.id]} check failed unexpectedly: ${errorMessage(error)}`;
-    return { status: "fail", text: `${PLATFORM_NAMES[client.id]}: ${text}` };
+    const text = error instanceof PlatformError ? error.message : `${platformName(client.id)} check failed unexpectedly: ${errorMessage(error)}`;
+    return { status: "fail", text: `${platformName(client.id)}: ${text}` };
   }
 }
 

@@ -10,7 +10,8 @@ import { DATABASE_FILE } from "../../history/db.ts";
 import { formatSnapshotHtml, htmlToText } from "../../render/message.ts";
 import { describeHistoryError, type HistoryOpening, tryOpenHistory } from "../../history/io.ts";
 import { HistoryStore, localDay, logRecordResult } from "../../history/store.ts";
-import { changeSince, snapshotJson, snapshotRecord } from "../../snapshot/report.ts";
+import { snapshotJson } from "../../render/json.ts";
+import { changeSince, snapshotRecord } from "../../snapshot/report.ts";
 import type { Snapshot } from "../../snapshot/snapshot.ts";
 import { createTelegramApi, sendHtml } from "../../bot/telegram.ts";
 import { createSnapshotTaker } from "../wiring.ts";
@@ -18,7 +19,7 @@ import { errorMessage } from "../../lib/errors.ts";
 
 export async function runSnapshotMode(context: AppContext, options: { send: boolean; json: boolean }): Promise<number> {
   const { config, log } = context;
-  const snapshot = await createSnapshotTaker(config, log, context.version).take();
+  const snapshot = await (await createSnapshotTaker(config, log, context.version)).take();
   // Printing modes only read the history, and only if it exists: a dry run creates nothing.
   const opened = options.send ? tryOpenHistory(config.dataDir, config.timeZone, log) : openForReading(config.dataDir, config.timeZone);
   const history = opened.store;
