@@ -1,12 +1,14 @@
 // Wires configuration to the pieces that take a snapshot: platform clients, the FX source, deadlines.
-// Built once per process, so that the IBKR client's request spacing and the FX cache are shared by
-// every snapshot the bot takes.
+// Built once per process, so that its one IBKR request pacer and the FX cache are shared by every
+// snapshot the bot takes. Time and waits come from the one clock the mode was given.
 import { join } from "node:path";
 import type { Config } from "../config/config.ts";
 import { createFxSource } from "../fx/source.ts";
+import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../lib/log.ts";
+import { createFlexPacer } from "../platforms/ibkr/pacer.ts";
 import { createClients, platformDeadlineMs } from "../platforms/registry.ts";
-import { type FetchFn, PLATFORM_ORDER, type PlatformClient, realSleep } from "../platforms/types.ts";
+import { type FetchFn, PLATFORM_ORDER, type PlatformClient } from "../platforms/types.ts";
 import { type Snapshot, takeSnapshot } from "../snapshot/snapshot.ts";
 
 export interface SnapshotTaker {
@@ -20,9 +22,9 @@ export function snapshotDeadlineMs(config: Config): number {
   return Math.max(fxDeadlineMs(config), ...PLATFORM_ORDER.map((id) => platformDeadlineMs(config, id)));
 }
 
-export function createSnapshotTaker(config: Config, log: Logger, version: string, fetchFn: FetchFn = fetch): SnapshotTaker {
-  const now = () => Date.now();
-  const clients = createClients(config, { fetch: fetchFn, now, sleep: realSleep, log, version });
+export function createSnapshotTaker(config: Config, log: Logger, version: string, clock: Clock, fetchFn: FetchFn = fetch): SnapshotTaker {
+  const now = () => clock.now();
+  const clients = createClients(config, { fetch: fetchFn, now, sleep: (ms, signal) => clock.sleep(ms, signal), flexPacer: createFlexPacer(clock), log, version });
   const fx = createFxSource({
     provider: config.fx.provider,
     cbrBaseUrl: config.fx.cbrBaseUrl,

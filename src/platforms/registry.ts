@@ -5,6 +5,7 @@ import type { Config } from "../config/config.ts";
 import type { Logger } from "../lib/log.ts";
 import { createBybitClient } from "./bybit/client.ts";
 import { createIbkrClient } from "./ibkr/client.ts";
+import type { FlexPacer } from "./ibkr/pacer.ts";
 import { createOkxClient } from "./okx/client.ts";
 import { createTbankClient } from "./tbank/client.ts";
 import type { FetchFn, PlatformClient, PlatformId } from "./types.ts";
@@ -12,7 +13,9 @@ import type { FetchFn, PlatformClient, PlatformId } from "./types.ts";
 export interface ClientEnvironment {
   readonly fetch: FetchFn;
   readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The process's one IBKR request pacer. */
+  readonly flexPacer: FlexPacer;
   readonly log: Logger;
   readonly version: string;
 }
@@ -46,6 +49,7 @@ export function createClients(config: Config, env: ClientEnvironment): PlatformC
         cacheMinutes: config.ibkr.cacheMinutes,
         userAgent: `pfbot/${env.version}`,
         log: env.log,
+        pacer: env.flexPacer,
       }),
     );
   }

@@ -72,12 +72,12 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
   const { config, log } = context;
   const telegram = config.telegram!;
   const shutdown = createShutdown();
-  const callBounds: CallBounds = { totalMs: config.telegramTimeoutSeconds * 1000, shutdown };
-  const opened = tryOpenHistory(config.dataDir, config.timeZone, log);
+  const callBounds: CallBounds = { totalMs: config.telegramTimeoutSeconds * 1000, shutdown, clock: context.clock };
+  const now = hooks.now ?? (() => new Date(context.clock.now()));
+  const opened = tryOpenHistory(config.dataDir, config.timeZone, log, () => now().getTime());
   if (opened.problem !== null) log.error(`history not available: ${opened.problem}. The bot runs on and keeps days in memory until pfbot restarts with a usable history`);
-  const history = opened.store ?? new HistoryStore(openDatabase(":memory:"), config.timeZone);
-  const now = hooks.now ?? (() => new Date());
-  const taker = createSnapshotTaker(config, log, context.version);
+  const history = opened.store ?? new HistoryStore(openDatabase(":memory:"), config.timeZone, () => now().getTime());
+  const taker = createSnapshotTaker(config, log, context.version, context.clock);
   const service = new BotService({
     takeSnapshot: (signal) => taker.take(signal),
     history,
@@ -119,7 +119,7 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
         throw new Error(`Telegram did not accept the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ${message}`);
       }
       log.warn(`cannot reach Telegram to start the bot (${message}); trying again in ${START_RETRY_MS / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
+      await context.clock.sleep(START_RETRY_MS);
     }
   }
   log.info("bot ready", { bot: bot.botInfo.username, transport: config.webhook ? "webhook" : "long polling" });
