@@ -1,9 +1,10 @@
 // Snapshot → one Telegram HTML message (parse_mode HTML). Pure: no clock, no I/O. Every dynamic
 // string is escaped, and the message always fits Telegram's 4096-character limit.
-import { formatInTimeZone } from "date-fns-tz";
 import { abs, cmp, type Decimal, dec, formatGrouped, isNegative, type Money, sub, sum } from "../lib/money.ts";
 import { PLATFORM_NAMES, type AssetValue } from "../platforms/types.ts";
 import { CLIP_MARK } from "../lib/redact.ts";
+import { formatZoned } from "../lib/zoned-format.ts";
+import { zonedDay } from "../lib/zoned-time.ts";
 import type { PlatformRow, Snapshot } from "../snapshot/snapshot.ts";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -79,7 +80,7 @@ export const rub = (amount: Decimal): string => formatMoney({ currency: "RUB", a
 export function displayDay(day: string): string {
   const [y, m, d] = day.split("-").map(Number);
   if (!y || !m || !d) return day;
-  return formatInTimeZone(new Date(Date.UTC(y, m - 1, d, 12)), "UTC", "d MMM yyyy");
+  return formatZoned(new Date(Date.UTC(y, m - 1, d, 12)), "UTC", "d MMM yyyy");
 }
 
 const MAX_LINE = 300;
@@ -87,7 +88,7 @@ const MAX_NOTES = 12;
 const MORE_NOTES_RESERVE = 60;
 
 function header(snapshot: Snapshot): string {
-  const when = formatInTimeZone(snapshot.takenAt, snapshot.timeZone, "d MMM yyyy, HH:mm");
+  const when = formatZoned(snapshot.takenAt, snapshot.timeZone, "d MMM yyyy, HH:mm");
   return `<b>Portfolio</b> · ${escapeHtml(when)} (${escapeHtml(snapshot.timeZone)})`;
 }
 
@@ -96,7 +97,7 @@ function platformLine(row: PlatformRow, snapshot: Snapshot): string {
   if (!row.ok) return `❌ ${name}: unavailable — ${clip(row.error ?? "unknown error")}`;
   const parts = [row.usd !== null ? `<b>${usd(row.usd)}</b>` : `USD value unknown (${clip(row.error ?? "no rate")})`];
   if (row.native) parts.push(escapeHtml(formatMoney(row.native)));
-  const today = formatInTimeZone(snapshot.takenAt, snapshot.timeZone, "yyyy-MM-dd");
+  const today = zonedDay(snapshot.takenAt, snapshot.timeZone);
   if (row.asOf !== null && row.asOf < today) parts.push(`as of ${displayDay(row.asOf)}`);
   return `${name}: ${parts.join(" · ")}`;
 }
