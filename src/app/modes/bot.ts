@@ -33,9 +33,8 @@ export interface BotRuntime {
   stop(): Promise<void>;
 }
 
-/** Clock and stop timing, injectable so tests run scheduled slots and stops without waiting. */
+/** The scheduler's timer and the stop's grace, injectable so tests run scheduled slots and stops without waiting (the time is the context's clock). */
 export interface BotHooks {
-  readonly now?: () => Date;
   readonly setInterval?: SchedulerOptions["setInterval"];
   readonly clearInterval?: SchedulerOptions["clearInterval"];
   readonly stopGraceMs?: number;
@@ -73,7 +72,7 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
   const telegram = config.telegram!;
   const shutdown = createShutdown();
   const callBounds: CallBounds = { totalMs: config.telegramTimeoutSeconds * 1000, shutdown, clock: context.clock };
-  const now = hooks.now ?? (() => new Date(context.clock.now()));
+  const now = () => new Date(context.clock.now());
   const opened = tryOpenHistory(config.dataDir, config.timeZone, log, () => now().getTime());
   if (opened.problem !== null) log.error(`history not available: ${opened.problem}. The bot runs on and keeps days in memory until pfbot restarts with a usable history`);
   const history = opened.store ?? new HistoryStore(openDatabase(":memory:"), config.timeZone, () => now().getTime());
