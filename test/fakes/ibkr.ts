@@ -49,9 +49,10 @@ export interface IbkrFakeState {
 /**
  * IBKR's faults (faults.ts), matched by step ("SendRequest", "GetStatement"): `code` is a Flex ErrorCode in
  * IBKR's status XML (HTTP 200), answered after the checks IBKR makes (rate limit, v=3, User-Agent, token; on
- * GetStatement after the reference code check and the in-progress polls), with `message` as its ErrorMessage
- * instead of IBKR's own text. `status` alone is a load balancer's HTML error page. {{token}} and {{query}} quote
- * the token and the raw query string the request carried (XML-escaped, as IBKR would).
+ * GetStatement after the reference code check and the in-progress polls, which do not use it up), with
+ * `message` as its ErrorMessage instead of IBKR's own text. `status` alone is a load balancer's HTML error
+ * page. {{token}} and {{query}} quote the token and the raw query string the request carried (XML-escaped,
+ * as IBKR would).
  */
 export type IbkrFault = Fault;
 
@@ -166,7 +167,7 @@ export async function startIbkrFake(initial: Partial<IbkrFakeState> & Pick<IbkrF
     const left = pollsLeft.get(reference) ?? 0;
     if (left > 0) {
       // The in-progress polls come first; a code fault waits for them (it was not used up).
-      if (fault?.times !== undefined) fault.times += 1;
+      if (fault?.code !== undefined && fault.times !== undefined) fault.times += 1;
       pollsLeft.set(reference, left - 1);
       return answer(request, "GetStatement", 1019, flexStatusXml(1019));
     }
