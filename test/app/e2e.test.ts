@@ -24,6 +24,38 @@ import { seedIbkrCache } from "../support/ibkr-cache.ts";
 
 const freshDir = () => mkdtempSync(join(tmpdir(), "pfbot-e2e-"));
 
+// The compiled binary runs on the real clock: its fakes do too, and IBKR is read from a cached statement.
+// Every process starts at once, as the file starts (a start is most of a run's cost), and runs while the
+// in-process tests do; each test of "the compiled binary" then reads its own.
+const TOKEN = "123456789:AAe2eTOKENabcdefghijklmnopqrstuvwx";
+let binFakes: AllFakes;
+let telegram: TelegramFake;
+let runs: { dry: Promise<RunResult>; json: Promise<RunResult>; history: Promise<RunResult>; botWithoutConfig: Promise<RunResult> };
+let bot: { child: Bun.Subprocess<"ignore", "pipe", "pipe">; dataDir: string };
+const historyDir = freshDir();
+
+beforeAll(async () => {
+  [binFakes, telegram] = await Promise.all([startAllFakes({ fxDate: "2026-11-24" }), startTelegramFake({ token: TOKEN })]);
+  const cached = freshDir();
+  await seedIbkrCache(cached, Date.now() - 60 * 60_000);
+  copyFileSync("data/portfolio_history.json", join(historyDir, "portfolio_history.json"));
+  const env = { ...binFakes.env, DATA_DIR: cached, TIMEZONE: "Europe/Paris" };
+  const botDir = freshDir();
+  const botEnv = { PATH: process.env.PATH ?? "", ...binFakes.env, IBKR_FLEX_TOKEN: "", IBKR_QUERY_ID: "", TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: "31337", TELEGRAM_API_ROOT: telegram.url, DATA_DIR: botDir };
+  bot = { child: Bun.spawn([await pfbotBinary()], { env: botEnv, cwd: tmpdir(), stdout: "pipe", stderr: "pipe" }), dataDir: botDir };
+  runs = {
+    dry: runPfbot(["--once", "--dry-run"], env),
+    json: runPfbot(["--json"], env),
+    history: runPfbot(["--history"], { DATA_DIR: historyDir, TIMEZONE: "Europe/Paris" }),
+    botWithoutConfig: runPfbot([], { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: "31337", OKX_API_KEY: "only-the-key" }),
+  };
+});
+afterAll(async () => {
+  bot.child.kill("SIGKILL");
+  await Promise.all([...Object.values(runs), bot.child.exited]);
+  await Promise.all([binFakes.stop(), telegram.stop()]);
+});
+
 describe("all four platforms and the FX rate", () => {
   let clock: FakeClock;
   let fakes: AllFakes;
@@ -38,8 +70,9 @@ describe("all four platforms and the FX rate", () => {
   function configWith(overrides: Record<string, string>, dataDir: string): Config {
     const loaded = loadConfig({ vars: { ...fakes.env, DATA_DIR: dataDir, ...overrides }, file: null }, { platforms: true, telegram: false });
     if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
-    // Every fake is local: a short bound makes the test about a platform that does not answer quick.
-    return { ...loaded.config, platformTimeoutSeconds: 0.2 };
+    // Every fake is local: a short bound keeps the test about a platform that never answers short, with room
+    // for a machine busy with this file's binary runs.
+    return { ...loaded.config, platformTimeoutSeconds: 0.5 };
   }
   /** A snapshot with IBKR read from a statement cached an hour ago. */
   async function snapshotWith(overrides: Record<string, string> = {}, dataDir = freshDir()) {
@@ -158,37 +191,6 @@ describe("IBKR's Flex round trip through the wiring", () => {
 });
 
 describe("the compiled binary", () => {
-  // The binary runs on the real clock: the fakes do too, and IBKR is read from a cached statement. Every
-  // process starts at once (a start is most of a run's cost); each test then reads its own.
-  const TOKEN = "123456789:AAe2eTOKENabcdefghijklmnopqrstuvwx";
-  let fakes: AllFakes;
-  let telegram: TelegramFake;
-  let runs: { dry: Promise<RunResult>; json: Promise<RunResult>; history: Promise<RunResult>; botWithoutConfig: Promise<RunResult> };
-  let bot: { child: Bun.Subprocess<"ignore", "pipe", "pipe">; dataDir: string };
-  const historyDir = freshDir();
-
-  beforeAll(async () => {
-    [fakes, telegram] = await Promise.all([startAllFakes({ fxDate: "2026-11-24" }), startTelegramFake({ token: TOKEN })]);
-    const cached = freshDir();
-    await seedIbkrCache(cached, Date.now() - 60 * 60_000);
-    copyFileSync("data/portfolio_history.json", join(historyDir, "portfolio_history.json"));
-    const env = { ...fakes.env, DATA_DIR: cached, TIMEZONE: "Europe/Paris" };
-    const botDir = freshDir();
-    const botEnv = { PATH: process.env.PATH ?? "", ...fakes.env, IBKR_FLEX_TOKEN: "", IBKR_QUERY_ID: "", TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: "31337", TELEGRAM_API_ROOT: telegram.url, DATA_DIR: botDir };
-    bot = { child: Bun.spawn([await pfbotBinary()], { env: botEnv, cwd: tmpdir(), stdout: "pipe", stderr: "pipe" }), dataDir: botDir };
-    runs = {
-      dry: runPfbot(["--once", "--dry-run"], env),
-      json: runPfbot(["--json"], env),
-      history: runPfbot(["--history"], { DATA_DIR: historyDir, TIMEZONE: "Europe/Paris" }),
-      botWithoutConfig: runPfbot([], { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: "31337", OKX_API_KEY: "only-the-key" }),
-    };
-  });
-  afterAll(async () => {
-    bot.child.kill("SIGKILL");
-    await Promise.all([...Object.values(runs), bot.child.exited]);
-    await Promise.all([fakes.stop(), telegram.stop()]);
-  });
-
   test("--once --dry-run prints the message and --json the snapshot, exit 0", async () => {
     const [dry, json] = await Promise.all([runs.dry, runs.json]);
     expect(dry.code).toBe(0);
@@ -198,10 +200,10 @@ describe("the compiled binary", () => {
     const parsed = JSON.parse(json.stdout);
     expect(parsed.totalUsd).toBe(391014.19);
     expect(parsed.complete).toBe(true);
-    for (const secret of [fakes.env.OKX_API_SECRET!, fakes.env.IBKR_FLEX_TOKEN!, fakes.env.TBANK_API_TOKEN!]) {
+    for (const secret of [binFakes.env.OKX_API_SECRET!, binFakes.env.IBKR_FLEX_TOKEN!, binFakes.env.TBANK_API_TOKEN!]) {
       expect(dry.stderr + json.stderr + dry.stdout + json.stdout).not.toContain(secret);
     }
-    expect(fakes.ibkr.calls).toEqual([]);
+    expect(binFakes.ibkr.calls).toEqual([]);
   });
 
   test("--history prints the history view after importing the original bot's file on first start", async () => {
