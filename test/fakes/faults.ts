@@ -106,7 +106,7 @@ export function frontAnswer(fault: Fault | null, fill: (text: string) => string 
 }
 
 /** A JSON body is served as JSON, anything else as an HTML page (what proxies and gateways send). */
-export function contentTypeOf(body: string): string {
+function contentTypeOf(body: string): string {
   return /^\s*[{[]/.test(body) ? "application/json" : "text/html; charset=utf-8";
 }
 

@@ -3,7 +3,7 @@
 import type { Clock } from "../../src/lib/clock.ts";
 
 /** A Tuesday morning in Paris, inside the default report window: 2026-11-24 10:00 CET. */
-export const TEST_START = Date.parse("2026-11-24T09:00:00Z");
+const TEST_START = Date.parse("2026-11-24T09:00:00Z");
 
 export interface FakeClock extends Clock {
   /** Every sleep asked for, in ms, in order (those cut short by an aborted signal included). */

@@ -8,7 +8,7 @@ import type { Clock } from "../../lib/clock.ts";
 /** IBKR asks for 1 s between requests; the margin covers the difference between our clock and theirs. */
 export const MIN_REQUEST_SPACING_MS = 1_100;
 /** IBKR allows 10 per minute per token; one is left for the user clicking "Run" in the portal. */
-export const MAX_REQUESTS_PER_MINUTE = 9;
+const MAX_REQUESTS_PER_MINUTE = 9;
 
 export interface FlexPacer {
   /**
