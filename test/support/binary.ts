@@ -4,7 +4,7 @@
 // sources did not change reuses it. test/support/preload.ts starts the build as the suite starts: Bun.build
 // runs off the JavaScript thread, so it overlaps with the in-process tests instead of holding up the first
 // test that needs the binary.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildBinary } from "../../scripts/build.ts";
@@ -13,13 +13,25 @@ const ROOT = resolve(import.meta.dir, "../..");
 const CACHE = join(ROOT, "node_modules", ".cache", "pfbot-test");
 /** Binaries of earlier source states kept besides the current one (another test run may still be using one). */
 const KEEP_OLDER = 2;
+/** A build directory left this long is from a run that ended before its build did. */
+const STALE_BUILD_MS = 10 * 60_000;
 
 let built: Promise<string> | null = null;
+let scratch: string | null = null;
 
 /** The path of the pfbot binary for the current sources (built on the first call of the process, unless cached). */
 export function pfbotBinary(): Promise<string> {
   built ??= ensureBuilt();
   return built;
+}
+
+/**
+ * Removes the directory of a build still under way (bun test fires no "exit" event; the preload calls this
+ * after the last test): a run too short to need the binary leaves nothing behind.
+ */
+export function abandonUnfinishedBuild(): void {
+  if (scratch !== null) rmSync(scratch, { recursive: true, force: true });
+  scratch = null;
 }
 
 export interface RunResult {
@@ -41,17 +53,24 @@ async function ensureBuilt(): Promise<string> {
   const hash = inputsHash();
   const home = join(CACHE, hash);
   const binary = join(home, "pfbot");
-  if (existsSync(binary)) return binary;
+  if (existsSync(binary)) {
+    // Marked as used, so that pruning keeps the builds used last.
+    utimesSync(home, new Date(), new Date());
+    return binary;
+  }
   mkdirSync(CACHE, { recursive: true });
   // Built aside, then moved into place in one rename: a binary under `home` is always whole.
-  const scratch = mkdtempSync(join(CACHE, `${hash}.building-`));
-  process.once("exit", () => rmSync(scratch, { recursive: true, force: true }));
-  await buildBinary({ outfile: join(scratch, "pfbot") });
+  const dir = mkdtempSync(join(CACHE, `${hash}.building-`));
+  scratch = dir;
+  await buildBinary({ outfile: join(dir, "pfbot") });
   try {
-    renameSync(scratch, home);
+    renameSync(dir, home);
   } catch (error) {
     // Another test run published the same build first: use theirs.
     if (!existsSync(binary)) throw error;
+    rmSync(dir, { recursive: true, force: true });
+  } finally {
+    scratch = null;
   }
   pruneOlder(hash);
   return binary;
@@ -72,6 +91,10 @@ function inputsHash(): string {
 }
 
 function pruneOlder(current: string): void {
+  for (const name of readdirSync(CACHE).filter((entry) => entry.includes(".building-"))) {
+    const path = join(CACHE, name);
+    if (Date.now() - statSync(path).mtimeMs > STALE_BUILD_MS) rmSync(path, { recursive: true, force: true });
+  }
   const older = readdirSync(CACHE)
     .filter((name) => name !== current && /^[0-9a-f]{16}$/.test(name))
     .map((name) => ({ name, at: statSync(join(CACHE, name)).mtimeMs }))
