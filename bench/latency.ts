@@ -2,17 +2,19 @@
 // latency to each request; each platform's critical path is timed alone (its client's fetchBalance, and
 // the FX fetch), then the whole snapshot. A snapshot that really runs everything at once takes about as
 // long as its slowest part; a sequential one would take the sum. Fresh fakes (new ports) for every
-// measurement keep runs independent: the IBKR client's in-process pacer is keyed by base URL + token,
-// and the IBKR fake keeps its own request log, so no run inherits another's rate-limit budget.
+// measurement keep runs independent: every snapshot taker and client set gets a pacer of its own, and
+// the IBKR fake keeps its own request log, so no run inherits another's rate-limit budget. Real time:
+// the bench measures the waits the tests skip.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Config, loadConfig } from "../src/config/config.ts";
 import { createFxSource } from "../src/fx/source.ts";
+import { systemClock } from "../src/lib/clock.ts";
 import { silentLogger } from "../src/lib/log.ts";
 import { POLL_DELAYS_MS } from "../src/platforms/ibkr/flex.ts";
 import { createClients } from "../src/platforms/registry.ts";
-import { type PlatformId, realSleep } from "../src/platforms/types.ts";
+import type { PlatformId } from "../src/platforms/types.ts";
 import { createSnapshotTaker } from "../src/app/wiring.ts";
 import { type AllFakes, startAllFakes } from "../test/fakes/all.ts";
 import { type Summary, round, runProcess, summarize, timed } from "./measure.ts";
@@ -80,7 +82,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
       if (id === "ibkr") options.progress(`  run ${run}/${options.runs}: IBKR alone ${Math.round(ms)} ms`);
     }
     await scoped(async (fakes, dir) => {
-      const taker = await createSnapshotTaker(configFor(fakes, dir, true), silentLogger, options.version);
+      const taker = await createSnapshotTaker(configFor(fakes, dir, true), silentLogger, options.version, systemClock);
       const { ms, value } = await timed(() => taker.take());
       if (!value.complete || value.usdRub === null) throw new Error(`snapshot incomplete: ${value.rows.map((r) => r.error).filter(Boolean).join("; ") || value.fxProblem}`);
       snapshot.push(ms);
@@ -88,7 +90,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
       options.progress(`  run ${run}/${options.runs}: full snapshot ${Math.round(ms)} ms`);
     });
     await scoped(async (fakes, dir) => {
-      const taker = await createSnapshotTaker(configFor(fakes, dir, false), silentLogger, options.version);
+      const taker = await createSnapshotTaker(configFor(fakes, dir, false), silentLogger, options.version, systemClock);
       const { ms, value } = await timed(() => taker.take());
       if (!value.complete || value.usdRub === null) throw new Error("snapshot without IBKR incomplete");
       withoutIbkr.push(ms);
@@ -180,7 +182,7 @@ async function timePath(id: PathId, fakes: AllFakes, dataDir: string, version: s
       cbrBaseUrl: config.fx.cbrBaseUrl,
       mirrorBaseUrl: config.fx.mirrorBaseUrl,
       fetch,
-      now: () => Date.now(),
+      now: systemClock.now,
       timeoutMs: config.platformTimeoutSeconds * 1000,
       ttlMinutes: config.fx.ttlMinutes,
       cacheFile: join(dataDir, "fx-cache.json"),
@@ -190,7 +192,7 @@ async function timePath(id: PathId, fakes: AllFakes, dataDir: string, version: s
     if (!result.value.ok) throw new Error(`FX alone failed: ${result.value.reason}`);
     ms = result.ms;
   } else {
-    const client = (await createClients(config, { fetch, now: () => Date.now(), sleep: realSleep, log: silentLogger, version })).find((c) => c.id === id);
+    const client = (await createClients(config, { fetch, now: systemClock.now, sleep: systemClock.sleep, log: silentLogger, version })).find((c) => c.id === id);
     if (!client) throw new Error(`no ${id} client in the bench configuration`);
     ms = (await timed(() => client.fetchBalance(signal))).ms;
   }

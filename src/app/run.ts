@@ -3,6 +3,7 @@
 import type { CliArgs, Mode } from "./cli.ts";
 import type { Config, ConfigNeeds, ConfigResult } from "../config/config.ts";
 import { type EnvSource, readEnvSource, secretValues } from "../config/env-source.ts";
+import { type Clock, systemClock } from "../lib/clock.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import { makeRedactor } from "../lib/redact.ts";
 import { workerUrl } from "../lib/worker-url.ts";
@@ -14,6 +15,8 @@ export interface AppContext {
   readonly log: Logger;
   readonly version: string;
   readonly out: (text: string) => void;
+  /** The process's one clock: every "now" and every wait of a mode comes from it. */
+  readonly clock: Clock;
 }
 
 /** `env`: the process environment as it was at start (main.ts blanks one variable before anything runs). */
@@ -37,11 +40,12 @@ export async function runApp(args: CliArgs, version: string, env: Readonly<Recor
     return 2;
   }
   const config = loaded.config;
-  const log = createLogger({ level: config.logLevel, secrets: config.secrets });
+  const clock = systemClock;
+  const log = createLogger({ level: config.logLevel, secrets: config.secrets, now: () => new Date(clock.now()) });
   for (const warning of config.warnings) log.warn(warning);
   // Output is redacted like the log: an error text shown by --check or --dry-run never carries a secret.
   const out = (text: string) => void process.stdout.write(log.redact(text.endsWith("\n") ? text : text + "\n"));
-  const context: AppContext = { config, log, version, out };
+  const context: AppContext = { config, log, version, out, clock };
   try {
     return await runMode(args.mode, context);
   } catch (error) {

@@ -1,12 +1,13 @@
 // Wires configuration to the pieces that take a snapshot: platform clients, the FX source, deadlines.
-// Built once per process, so that the IBKR client's request spacing and the FX cache are shared by
-// every snapshot the bot takes.
+// Built once per process, so that its one IBKR request pacer and the FX cache are shared by every
+// snapshot the bot takes. Time and waits come from the one clock the mode was given.
 import { join } from "node:path";
 import type { Config } from "../config/config.ts";
 import { createFxSource } from "../fx/source.ts";
+import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../lib/log.ts";
 import { createClients, platformDeadlineMs } from "../platforms/registry.ts";
-import { type FetchFn, type PlatformClient, realSleep } from "../platforms/types.ts";
+import type { FetchFn, PlatformClient } from "../platforms/types.ts";
 import { type Snapshot, takeSnapshot } from "../snapshot/snapshot.ts";
 
 export interface SnapshotTaker {
@@ -20,9 +21,9 @@ export function snapshotDeadlineMs(config: Config): number {
   return Math.max(fxDeadlineMs(config), ...config.platforms.map(({ id }) => platformDeadlineMs(config, id)));
 }
 
-export async function createSnapshotTaker(config: Config, log: Logger, version: string, fetchFn: FetchFn = fetch): Promise<SnapshotTaker> {
-  const now = () => Date.now();
-  const clients = await createClients(config, { fetch: fetchFn, now, sleep: realSleep, log, version });
+export async function createSnapshotTaker(config: Config, log: Logger, version: string, clock: Clock, fetchFn: FetchFn = fetch): Promise<SnapshotTaker> {
+  const now = () => clock.now();
+  const clients = await createClients(config, { fetch: fetchFn, now, sleep: (ms, signal) => clock.sleep(ms, signal), log, version });
   const fx = createFxSource({
     provider: config.fx.provider,
     cbrBaseUrl: config.fx.cbrBaseUrl,

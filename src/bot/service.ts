@@ -5,11 +5,11 @@
 // DATA_DIR, full disk, damaged database) never stops a report: it is logged, said in every message and
 // in health(), and the bot keeps answering.
 import type { Database } from "bun:sqlite";
-import { formatInTimeZone } from "date-fns-tz";
 import { escapeHtml, formatSnapshotHtml } from "../render/message.ts";
 import { describeHistoryError, historyViewHtml } from "../history/io.ts";
 import { type HistoryStore, localDay, logRecordResult } from "../history/store.ts";
 import type { Logger } from "../lib/log.ts";
+import { formatZoned } from "../lib/zoned-format.ts";
 import { changeSince, snapshotRecord } from "../snapshot/report.ts";
 import { MAX_FREQUENCY_MINUTES, MIN_FREQUENCY_MINUTES, type RunOutcome, type Scheduler } from "./schedule.ts";
 import { getSetting, setSetting, SETTING_KEYS } from "../history/settings.ts";
@@ -237,7 +237,7 @@ export class BotService {
     const scheduler = this.requireScheduler();
     if (scheduler.isPaused()) return "The schedule is paused: /resume to start it again.";
     const next = scheduler.nextRun();
-    return next ? `Next report: ${formatInTimeZone(next, this.deps.timeZone, "EEE d MMM, HH:mm")} (${this.deps.timeZone}).` : "No report is scheduled.";
+    return next ? `Next report: ${formatZoned(next, this.deps.timeZone, "EEE d MMM, HH:mm")} (${this.deps.timeZone}).` : "No report is scheduled.";
   }
 
   private requireScheduler(): Scheduler {

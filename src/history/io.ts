@@ -87,9 +87,9 @@ export interface HistoryOpening {
  * openHistory for the modes that must deliver a report whatever the disk does (--once, the bot): a
  * read-only or full DATA_DIR, or a damaged database, gives `problem` instead of an exception.
  */
-export function tryOpenHistory(dataDir: string, timeZone: string, log: Logger): HistoryOpening {
+export function tryOpenHistory(dataDir: string, timeZone: string, log: Logger, now: () => number = Date.now): HistoryOpening {
   try {
-    return { store: openHistory(dataDir, timeZone, log), problem: null };
+    return { store: openHistory(dataDir, timeZone, log, now), problem: null };
   } catch (error) {
     return { store: null, problem: describeHistoryError(error, dataDir) };
   }

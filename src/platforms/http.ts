@@ -184,7 +184,7 @@ function backoffMs(attempt: number): number {
 }
 
 async function pause(deps: ClientDeps, signal: AbortSignal, platform: PlatformId, ms: number): Promise<void> {
-  await deps.sleep(ms);
+  await deps.sleep(ms, signal);
   throwIfAborted(signal, platform, deps.timeoutMs);
 }
 

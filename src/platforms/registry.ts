@@ -46,7 +46,7 @@ export type SettingsOf<V extends VariableSpecs> = {
 export interface ClientEnvironment {
   readonly fetch: FetchFn;
   readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly log: Logger;
   readonly version: string;
 }
@@ -137,7 +137,14 @@ export const PLATFORMS = [
     maxBodyBytes: 16 * 1024 * 1024,
     tooLargeAdvice: "keep the Flex query (IBKR_QUERY_ID) to the sections pfbot reads: Account Information, NAV in Base, Change in NAV",
     createClient: async (settings, context): Promise<PlatformClient> =>
-      (await import("./ibkr/client.ts")).createIbkrClient({ ...context, ...settings, stateDir: context.dataDir, userAgent: `pfbot/${context.version}` }),
+      (await import("./ibkr/client.ts")).createIbkrClient({
+        ...context,
+        ...settings,
+        stateDir: context.dataDir,
+        userAgent: `pfbot/${context.version}`,
+        // One pacer per wiring (the factory runs once per snapshot taker): every request of the process goes through it.
+        pacer: (await import("./ibkr/pacer.ts")).createFlexPacer(context),
+      }),
   }),
 ];
 

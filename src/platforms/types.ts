@@ -105,9 +105,8 @@ export interface ClientDeps {
   readonly fetch: FetchFn;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  /** Waits `ms`, or less when `signal` aborts (lib/clock.ts). */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Bound for one HTTP request. */
   readonly timeoutMs: number;
 }
-
-export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,10 +1,11 @@
 // Snapshot → one Telegram HTML message (parse_mode HTML). Pure: no clock, no I/O. Every dynamic
 // string is escaped, and the message always fits Telegram's 4096-character limit.
-import { formatInTimeZone } from "date-fns-tz";
 import { abs, cmp, type Decimal, dec, formatGrouped, isNegative, type Money, sub, sum } from "../lib/money.ts";
 import { descriptorOf, platformName } from "../platforms/registry.ts";
 import type { AssetValue } from "../platforms/types.ts";
 import { CLIP_MARK } from "../lib/redact.ts";
+import { formatZoned } from "../lib/zoned-format.ts";
+import { zonedDay } from "../lib/zoned-time.ts";
 import { dayWithMonthName } from "./dates.ts";
 import type { PlatformRow, Snapshot } from "../snapshot/snapshot.ts";
 
@@ -82,7 +83,7 @@ const MAX_NOTES = 12;
 const MORE_NOTES_RESERVE = 60;
 
 function header(snapshot: Snapshot): string {
-  const when = formatInTimeZone(snapshot.takenAt, snapshot.timeZone, "d MMM yyyy, HH:mm");
+  const when = formatZoned(snapshot.takenAt, snapshot.timeZone, "d MMM yyyy, HH:mm");
   return `<b>Portfolio</b> · ${escapeHtml(when)} (${escapeHtml(snapshot.timeZone)})`;
 }
 
@@ -91,7 +92,7 @@ function platformLine(row: PlatformRow, snapshot: Snapshot): string {
   if (!row.ok) return `❌ ${name}: unavailable — ${clip(row.error ?? "unknown error")}`;
   const parts = [row.usd !== null ? `<b>${usd(row.usd)}</b>` : `USD value unknown (${clip(row.error ?? "no rate")})`];
   if (row.native) parts.push(escapeHtml(formatMoney(row.native)));
-  const today = formatInTimeZone(snapshot.takenAt, snapshot.timeZone, "yyyy-MM-dd");
+  const today = zonedDay(snapshot.takenAt, snapshot.timeZone);
   if (row.asOf !== null && row.asOf < today) parts.push(`as of ${dayWithMonthName(row.asOf)}`);
   return `${name}: ${parts.join(" · ")}`;
 }

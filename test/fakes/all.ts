@@ -27,22 +27,27 @@ export interface AllFakesOptions {
   readonly latencyMs?: number;
   /** How many times IBKR answers "generation in progress" (1019) before the statement. */
   readonly ibkrInProgressPolls?: number;
-  /** The FX rate's in-force date (defaults to today, UTC). */
+  /** The FX rate's in-force date (defaults to the clock's today, UTC). */
   readonly fxDate?: string;
+  /** The clock the fakes check timestamps and rate limits against: the test's injected clock (the real one by default). */
+  readonly now?: () => number;
 }
 
 export async function startAllFakes(options: AllFakesOptions = {}): Promise<AllFakes> {
+  const now = options.now ?? (() => Date.now());
   const okxState = realisticOkxAccount();
-  // The fake's clock follows the real one, so a long-running bot stays inside OKX's 30 s window.
-  Object.defineProperty(okxState, "serverTimeMs", { get: () => Date.now(), enumerable: true });
+  // The fake's clock follows pfbot's, so a long-running bot stays inside OKX's 30 s window.
+  Object.defineProperty(okxState, "serverTimeMs", { get: now, enumerable: true });
+  const bybitState = realisticBybitAccount();
+  bybitState.now = now;
   const fxState = presetFxState();
-  fxState.date = options.fxDate ?? new Date().toISOString().slice(0, 10);
+  fxState.date = options.fxDate ?? new Date(now()).toISOString().slice(0, 10);
   const [bybit, okx, tbank, ibkr, fx] = await Promise.all([
-    startBybitFake(realisticBybitAccount()),
+    startBybitFake(bybitState),
     startOkxFake(okxState),
-    startTbankFake({ token: TBANK_FAKE_TOKEN, accounts: realisticTbankAccounts(), failures: [] }),
+    startTbankFake({ token: TBANK_FAKE_TOKEN, accounts: realisticTbankAccounts() }),
     // "omit": no <Url> in the ticket, so the client uses {base}/GetStatement (through the proxy, when there is one).
-    startIbkrFake({ token: FAKE_IBKR_TOKEN, queryId: FAKE_IBKR_QUERY, now: () => Date.now(), inProgressPolls: options.ibkrInProgressPolls ?? 0, statementUrl: "omit" }),
+    startIbkrFake({ token: FAKE_IBKR_TOKEN, queryId: FAKE_IBKR_QUERY, now, inProgressPolls: options.ibkrInProgressPolls ?? 0, statementUrl: "omit" }),
     startFxFake(fxState),
   ]);
   const proxies: FakeServer[] = [];

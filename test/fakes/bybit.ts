@@ -1,8 +1,9 @@
 // A fake Bybit V5 server for tests. It checks what Bybit checks (API key, timestamp window against its own clock,
 // the HMAC signature recomputed from the raw query string, bound IPs, key areas, parameters) and answers with
 // Bybit's wire format: the retCode envelope, amounts as strings, "" for absent values, real error bodies.
-// State is plain data that tests change between calls (balances, prices, key, clock, forced faults).
+// State is plain data that tests change between calls (balances, prices, key, clock); faults go through `faults`.
 import { add, dec, mul, sum, toFixed, type Decimal } from "../../src/lib/money.ts";
+import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
 import { fillEchoes, jsonEscape, startFake, type RecordedRequest } from "./server.ts";
 
 export interface FakeUnifiedCoin {
@@ -36,25 +37,18 @@ export interface FakeBybitKey {
 }
 
 /**
- * A forced answer for one path: an HTTP status/body (gateway level, before auth) or a retCode (after auth).
- * `body` and `retMsg` may quote the request's credentials, as Bybit's apiKey[…] and origin_string[…] echoes do:
- * {{apiKey}} is the X-BAPI-API-KEY received, {{apiSecret}} the key's secret.
+ * Bybit's faults (faults.ts): `code`/`message` are a retCode and retMsg answered after authentication (the
+ * gateway's `status`/`body` come before it). `body` and `message` may quote the request's credentials, as
+ * Bybit's apiKey[…] and origin_string[…] echoes do: {{apiKey}} is the X-BAPI-API-KEY received, {{apiSecret}}
+ * the key's secret.
  */
-export interface FakeFault {
-  readonly path: string;
-  /** How many requests it applies to; forever when absent. */
-  times?: number;
-  readonly delayMs?: number;
-  readonly status?: number;
-  readonly body?: string;
-  readonly headers?: Record<string, string>;
-  readonly retCode?: number;
-  readonly retMsg?: string;
-}
+export type BybitFault = Fault;
 
 export interface BybitFakeState {
   key: FakeBybitKey;
-  /** The fake's clock is Date.now() + this. */
+  /** The fake's clock, as the test's injected one: now() + clockOffsetMs. */
+  now: () => number;
+  /** Shifts the fake's clock away from the client's. */
   clockOffsetMs: number;
   /** /v5/market/time reports its clock + this: a server time that does not match the one it checks against. */
   marketTimeErrorMs: number;
@@ -65,15 +59,14 @@ export interface BybitFakeState {
   /** Overrides asset-overview result.totalEquity (default: Σ bucket totals). */
   overviewTotalEquity?: string;
   tickers: FakeTicker[];
-  faults: FakeFault[];
 }
 
 export interface BybitFake {
   readonly url: string;
   readonly requests: RecordedRequest[];
   readonly state: BybitFakeState;
-  /** Requests to one path. */
-  calls(path: string): RecordedRequest[];
+  readonly faults: FaultList<BybitFault>;
+  requestsTo(path: string): RecordedRequest[];
   stop(): Promise<void>;
 }
 
@@ -91,13 +84,13 @@ export function emptyBybitAccount(): BybitFakeState {
       deadlineDay: 83,
       expiredAt: "2026-03-01T09:00:00Z",
     },
+    now: () => Date.now(),
     clockOffsetMs: 0,
     marketTimeErrorMs: 0,
     unified: { coins: [] },
     funding: [],
     otherBuckets: [],
     tickers: [],
-    faults: [],
   };
 }
 
@@ -134,7 +127,8 @@ export function realisticBybitAccount(): BybitFakeState {
 }
 
 export async function startBybitFake(state: BybitFakeState = realisticBybitAccount()): Promise<BybitFake> {
-  const now = (): number => Date.now() + state.clockOffsetMs;
+  const faults = createFaultList<BybitFault>();
+  const now = (): number => state.now() + state.clockOffsetMs;
   const envelope = (retCode: number, retMsg: string, result: unknown = {}, headers?: Record<string, string>): Response =>
     Response.json({ retCode, retMsg, result, retExtInfo: {}, time: now() }, { headers });
   const privateRoutes: Record<string, (query: URLSearchParams) => Response> = {
@@ -152,16 +146,12 @@ export async function startBybitFake(state: BybitFakeState = realisticBybitAccou
   };
   const server = await startFake({
     "/v5/*": async (request) => {
-      const fault = takeFault(state, request.path);
-      if (fault?.delayMs) await Bun.sleep(fault.delayMs);
+      const fault = faults.take(request.path);
+      const held = await delayOrHold(faults, fault);
+      if (held) return held;
       const echoes = { apiKey: request.headers.get("x-bapi-api-key") ?? "", apiSecret: state.key.apiSecret };
-      if (fault?.status !== undefined || fault?.body !== undefined) {
-        const body = fault.body === undefined ? undefined : fillEchoes(fault.body, echoes, fault.body.startsWith("{") ? jsonEscape : undefined);
-        return new Response(body ?? `<html><body><h1>${fault.status} Bad Gateway</h1></body></html>`, {
-          status: fault.status ?? 200,
-          headers: { "content-type": fault.body?.startsWith("{") ? "application/json" : "text/html", ...fault.headers },
-        });
-      }
+      const front = frontAnswer(fault, (text) => fillEchoes(text, echoes, text.startsWith("{") ? jsonEscape : undefined));
+      if (front) return front;
       // Bybit's gateway refuses a GET carrying a body with HTTP 403 [guide.mdx].
       if (request.method !== "GET" || request.body !== "") return new Response("<html>403 Forbidden</html>", { status: 403 });
       if (request.path === "/v5/market/time") {
@@ -176,7 +166,7 @@ export async function startBybitFake(state: BybitFakeState = realisticBybitAccou
       if (!route) return new Response("404 page not found", { status: 404 });
       const rejection = authenticate(state, request, now());
       if (rejection) return envelope(rejection.retCode, rejection.retMsg);
-      if (fault?.retCode !== undefined) return envelope(fault.retCode, fillEchoes(fault.retMsg ?? "forced error", echoes), {}, fault.headers);
+      if (fault?.code !== undefined) return envelope(Number(fault.code), fillEchoes(fault.message ?? "forced error", echoes), {}, fault.headers);
       if (request.path.startsWith("/v5/asset/transfer/") && (state.key.permissions["Wallet"] ?? []).length === 0) {
         return envelope(10005, "Permission denied, please check your API key permissions.");
       }
@@ -187,8 +177,12 @@ export async function startBybitFake(state: BybitFakeState = realisticBybitAccou
     url: server.url,
     requests: server.requests,
     state,
-    calls: (path) => server.requests.filter((r) => r.path === path),
-    stop: () => server.stop(),
+    faults,
+    requestsTo: (path) => requestsTo(server.requests, path),
+    stop: async () => {
+      faults.clear();
+      await server.stop();
+    },
   };
 }
 
@@ -222,12 +216,6 @@ function authenticate(state: BybitFakeState, request: RecordedRequest, serverMs:
   return null;
 }
 
-function takeFault(state: BybitFakeState, path: string): FakeFault | undefined {
-  const fault = state.faults.find((f) => f.path === path && (f.times === undefined || f.times > 0));
-  if (fault && fault.times !== undefined) fault.times -= 1;
-  return fault;
-}
-
 function unifiedTotal(state: BybitFakeState): string {
   return state.unified.totalEquity ?? toFixed(sum(state.unified.coins.map((c) => dec(c.usdValue || "0"))), 8);
 }
@@ -253,7 +241,7 @@ function overview(state: BybitFakeState): unknown {
     const ticker = state.tickers.find((t) => t.symbol === `${coin}USDT`);
     return dec(ticker?.usdIndexPrice || ticker?.lastPrice || "0");
   };
-  const snapshotTime = String(Date.now() + state.clockOffsetMs - 60_000);
+  const snapshotTime = String(state.now() + state.clockOffsetMs - 60_000);
   const buckets: Record<string, unknown>[] = [];
   if (state.unified.coins.length > 0) {
     const coinDetail = state.unified.coins.map((c) => ({ coin: c.coin, equity: c.equity }));

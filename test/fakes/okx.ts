@@ -4,6 +4,7 @@
 // [OKX V5 docs: overview "REST authentication", error-code; reference/exchanges.md §2]
 import { createHmac } from "node:crypto";
 import { add, dec, div, mul, parseDecimal, round, sum, toFixed, toPlainString, type Decimal } from "../../src/lib/money.ts";
+import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
 import { fillEchoes, jsonEscape, startFake, type FakeServer, type RecordedRequest } from "./server.ts";
 
 export interface OkxFakeTradingCoin {
@@ -20,21 +21,12 @@ export interface OkxFakeFundingCoin {
 }
 
 /**
- * A forced answer: an error body, a 5xx, or a delay before the normal answer. `body` may quote the request's
- * credentials, as an error naming the key or passphrase would: {{apiKey}} and {{passphrase}} are the
- * OK-ACCESS-KEY and OK-ACCESS-PASSPHRASE received, {{apiSecret}} the key's secret (JSON-escaped in a JSON body).
+ * OKX's faults (faults.ts), on the signed endpoints: `code`/`message` are OKX's error body `{"msg","code"}` with
+ * `status` (default 400), answered before authentication as OKX's gateway does. `body` and `message` may quote
+ * the request's credentials, as an error naming the key or passphrase would: {{apiKey}} and {{passphrase}} are
+ * the OK-ACCESS-KEY and OK-ACCESS-PASSPHRASE received, {{apiSecret}} the key's secret (JSON-escaped in JSON).
  */
-export interface OkxFakeFault {
-  /** Only requests to this path; undefined: every signed endpoint. */
-  readonly path?: string;
-  /** How many requests it hits before it is used up; undefined: all of them. */
-  remaining?: number;
-  readonly status?: number;
-  readonly body?: string;
-  readonly headers?: Record<string, string>;
-  /** Wait this long (real ms) before answering. */
-  readonly delayMs?: number;
-}
+export type OkxFault = Fault;
 
 export interface OkxFakeState {
   apiKey: string;
@@ -61,14 +53,13 @@ export interface OkxFakeState {
   label: string;
   uid: string;
   mainUid: string;
-  faults: OkxFakeFault[];
 }
 
 export interface OkxFake {
   readonly url: string;
   readonly requests: RecordedRequest[];
   readonly state: OkxFakeState;
-  /** Requests received for one path. */
+  readonly faults: FaultList<OkxFault>;
   requestsTo(path: string): RecordedRequest[];
   stop(): Promise<void>;
 }
@@ -95,7 +86,6 @@ export function okxFakeState(overrides: Partial<OkxFakeState> = {}): OkxFakeStat
     label: "pfbot",
     uid: "512340987612345678",
     mainUid: "512340987612345678",
-    faults: [],
     ...overrides,
   };
 }
@@ -127,19 +117,19 @@ export function realisticOkxAccount(): OkxFakeState {
   });
 }
 
-/** OKX's error body `{"msg":…,"code":…}` with its HTTP status, as a fault. */
-export function okxErrorFault(code: string, msg: string, status: number, options: Omit<OkxFakeFault, "status" | "body"> = {}): OkxFakeFault {
-  return { ...options, status, body: JSON.stringify({ msg, code }) };
-}
-
 export async function startOkxFake(state: OkxFakeState = okxFakeState()): Promise<OkxFake> {
+  const faults = createFaultList<OkxFault>();
   const signed = (answer: (state: OkxFakeState, request: RecordedRequest) => Response) => async (request: RecordedRequest) => {
-    const fault = takeFault(state, request.path);
-    if (fault?.delayMs) await Bun.sleep(fault.delayMs);
-    if (fault?.status !== undefined) {
-      const echoes = { apiKey: request.headers.get("OK-ACCESS-KEY") ?? "", passphrase: request.headers.get("OK-ACCESS-PASSPHRASE") ?? "", apiSecret: state.apiSecret };
-      const body = fillEchoes(fault.body ?? "", echoes, fault.body?.startsWith("{") ? jsonEscape : undefined);
-      return new Response(body, { status: fault.status, headers: fault.headers });
+    const fault = faults.take(request.path);
+    const held = await delayOrHold(faults, fault);
+    if (held) return held;
+    const echoes = { apiKey: request.headers.get("OK-ACCESS-KEY") ?? "", passphrase: request.headers.get("OK-ACCESS-PASSPHRASE") ?? "", apiSecret: state.apiSecret };
+    const fill = (text: string) => fillEchoes(text, echoes, text.startsWith("{") ? jsonEscape : undefined);
+    const front = frontAnswer(fault, fill);
+    if (front) return front;
+    if (fault?.code !== undefined) {
+      const body = fault.body !== undefined ? fill(fault.body) : JSON.stringify({ msg: fillEchoes(fault.message ?? "forced error", echoes), code: String(fault.code) });
+      return new Response(body, { status: fault.status ?? 400, headers: { "content-type": "application/json", ...fault.headers } });
     }
     return authError(state, request) ?? answer(state, request);
   };
@@ -155,8 +145,12 @@ export async function startOkxFake(state: OkxFakeState = okxFakeState()): Promis
     url: server.url,
     requests: server.requests,
     state,
-    requestsTo: (path) => server.requests.filter((r) => r.path === path),
-    stop: () => server.stop(),
+    faults,
+    requestsTo: (path) => requestsTo(server.requests, path),
+    stop: async () => {
+      faults.clear();
+      await server.stop();
+    },
   };
 }
 
@@ -283,13 +277,6 @@ function derivedTickers(state: OkxFakeState): Record<string, string> {
     if (ccy !== "USDT" && usdt.coef !== 0n) table[`${ccy}-USDT`] = toFixed(div(amount(price), usdt), 8);
   }
   return table;
-}
-
-function takeFault(state: OkxFakeState, path: string): OkxFakeFault | null {
-  const fault = state.faults.find((f) => (f.path === undefined || f.path === path) && (f.remaining === undefined || f.remaining > 0));
-  if (!fault) return null;
-  if (fault.remaining !== undefined) fault.remaining -= 1;
-  return fault;
 }
 
 function tradingTotal(state: OkxFakeState): Decimal {

@@ -2,6 +2,7 @@
 // Bearer token checked, JSON bodies validated like the gateway does (unknown fields, missing accountId), answers in
 // the production wire format (int64 as strings, signed nano, lowercase currency, enum strings, x-tracking-id and
 // x-ratelimit-* headers) and errors as `{code: <gRPC>, message, description: "<T-Invest code>"}` (§1.7).
+import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
 import { fillEchoes, startFake, type FakeServer, type RecordedRequest } from "./server.ts";
 
 export interface FakeMoneyValue {
@@ -22,51 +23,53 @@ export interface FakeTbankAccount {
   readonly portfolioError?: string;
 }
 
-/** A forced failure, consumed by the first request to `method` (any method when absent). */
-export interface FakeTbankFailure {
-  readonly method?: string;
-  /** T-Invest code; sets the HTTP status, gRPC code and message from the error table. */
-  readonly code: string;
-  /** Overrides the status from the table (e.g. a 700xx carried by a 400). */
-  readonly status?: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Replaces the whole body (e.g. the code in `message` instead of `description`). */
-  readonly body?: unknown;
-  /** Replaces the table's message; {{token}} quotes the token the request carried (a gateway echoing it). */
-  readonly message?: string;
-}
+/**
+ * T-Bank's faults (faults.ts), matched by method ("GetPortfolio"): `code` is a T-Invest code, answered after
+ * the token check with the status, gRPC code and message of the error table; `status` overrides the table's
+ * (a 700xx carried by a 400), `body` replaces the whole body (the code in `message` instead of `description`),
+ * `headers` add to the answer. {{token}} in `message` or `body` quotes the token the request carried (a gateway
+ * echoing it).
+ */
+export type TbankFault = Fault;
 
 export interface TbankFakeState {
   token: string;
   accounts: FakeTbankAccount[];
-  failures: FakeTbankFailure[];
-  /** Delay before every answer, in ms. */
-  delayMs?: number;
 }
 
 export interface TbankFake extends FakeServer {
   /** The client's base URL: the fake's origin + "/rest", like TBANK_BASE_URL. */
   readonly baseUrl: string;
   readonly state: TbankFakeState;
-  /** The recorded calls of one method, e.g. "GetPortfolio". */
-  calls(method: string): RecordedRequest[];
+  readonly faults: FaultList<TbankFault>;
+  /** The requests of one method, e.g. "GetPortfolio". */
+  requestsTo(method: string): RecordedRequest[];
 }
 
 export const TBANK_FAKE_TOKEN = "t.fake-readonly-token-0123456789abcdef";
 
 export async function startTbankFake(state: TbankFakeState): Promise<TbankFake> {
   const windows = new Map<string, { start: number; count: number }>();
+  const faults = createFaultList<TbankFault>();
   const server = await startFake({
     "/rest/*": async (request) => {
-      if (state.delayMs) await Bun.sleep(state.delayMs);
-      return answer(state, windows, request);
+      const fault = faults.take(request.path);
+      const held = await delayOrHold(faults, fault);
+      if (held) return held;
+      const token = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
+      return frontAnswer(fault, (text) => fillEchoes(text, { token })) ?? answer(state, windows, request, fault);
     },
   });
   return {
     ...server,
     baseUrl: `${server.url}/rest`,
     state,
-    calls: (method) => server.requests.filter((request) => request.path.endsWith(`/${method}`)),
+    faults,
+    requestsTo: (method) => requestsTo(server.requests, method),
+    stop: async () => {
+      faults.clear();
+      await server.stop();
+    },
   };
 }
 
@@ -134,7 +137,7 @@ const ALLOWED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   "OperationsService/GetPortfolio": ["accountId", "currency"],
 };
 
-function answer(state: TbankFakeState, windows: Map<string, { start: number; count: number }>, request: RecordedRequest): Response {
+function answer(state: TbankFakeState, windows: Map<string, { start: number; count: number }>, request: RecordedRequest, fault: TbankFault | null): Response {
   if (!request.path.startsWith(PREFIX)) return json(404, { code: 5, message: "Not Found", details: [] });
   const [service = "", method = ""] = request.path.slice(PREFIX.length).split("/");
   const allowed = ALLOWED_FIELDS[`${service}/${method}`];
@@ -148,14 +151,11 @@ function answer(state: TbankFakeState, windows: Map<string, { start: number; cou
     "x-ratelimit-reset": String(Math.max(1, Math.ceil((window.start + 60_000 - Date.now()) / 1000))),
   };
   if (request.headers.get("authorization") !== `Bearer ${state.token}`) return tinvestError("40003", rateHeaders);
-  const forced = state.failures.findIndex((failure) => failure.method === undefined || failure.method === method);
-  if (forced >= 0) {
-    const [failure] = state.failures.splice(forced, 1);
-    if (failure) {
-      const token = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
-      const message = failure.message === undefined ? undefined : fillEchoes(failure.message, { token });
-      return tinvestError(failure.code, { ...rateHeaders, ...failure.headers }, failure.status, failure.body, message);
-    }
+  if (fault?.code !== undefined) {
+    const token = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
+    const fill = (text: string) => fillEchoes(text, { token });
+    const body = fault.body === undefined ? undefined : (JSON.parse(fill(fault.body)) as unknown);
+    return tinvestError(String(fault.code), { ...rateHeaders, ...fault.headers }, fault.status, body, fault.message === undefined ? undefined : fill(fault.message));
   }
   if (window.count > limit) return tinvestError("80002", rateHeaders);
   if (!(request.headers.get("content-type") ?? "").startsWith("application/json")) {

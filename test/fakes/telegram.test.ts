@@ -119,9 +119,9 @@ describe("fake Telegram: requests and errors like the Bot API", () => {
     expect(fake.calls[0]!.contentType).toContain("application/x-www-form-urlencoded");
   });
 
-  test("failNext answers the next calls with the given error, then behaves again", async () => {
+  test("a fault answers the next calls with the given error, then the fake behaves again", async () => {
     const fake = await start();
-    fake.failNext("sendMessage", { error_code: 429, parameters: { retry_after: 3 } }, 2);
+    fake.faults.add({ path: "sendMessage", code: 429, parameters: { retry_after: 3 }, times: 2 });
     const first = await call(fake, "sendMessage", { chat_id: OWNER, text: "a" });
     expect(first).toEqual({ status: 429, body: { ok: false, error_code: 429, description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } } });
     expect((await call(fake, "sendMessage", { chat_id: OWNER, text: "a" })).status).toBe(429);
@@ -159,7 +159,7 @@ describe("fake Telegram: getUpdates long poll", () => {
   test("a held poll returns as soon as an update is pushed, and an offset confirms it", async () => {
     const fake = await start();
     const poll = call(fake, "getUpdates", { timeout: 30, allowed_updates: [] });
-    await fake.waitForCalls("getUpdates");
+    await fake.waitForRequests("getUpdates");
     const pushed = fake.pushMessage({ chatId: OWNER, text: "/status now" });
     const answer = await poll; // with a 30 s timeout, only the push can end this in time
     expect(answer.body.result).toEqual([pushed]);
@@ -174,7 +174,7 @@ describe("fake Telegram: getUpdates long poll", () => {
   test("a newer poll ends the older one with Telegram's 409", async () => {
     const fake = await start();
     const older = call(fake, "getUpdates", { timeout: 30 });
-    await fake.waitForCalls("getUpdates");
+    await fake.waitForRequests("getUpdates");
     const newer = await call(fake, "getUpdates", { timeout: 0 });
     expect(newer.body.result).toEqual([]);
     expect((await older).body.description).toBe("Conflict: terminated by other getUpdates request; make sure that only one bot instance is running");
@@ -198,8 +198,8 @@ describe("fake Telegram driven by a real grammY Bot", () => {
     expect(reply).toMatchObject({ chatId: OWNER, plainText: "pong 123" });
     await bot.stop();
     await polling;
-    expect(fake.callsTo("deleteWebhook")).toHaveLength(1);
-    expect(fake.callsTo("getMe")).toHaveLength(1);
+    expect(fake.requestsTo("deleteWebhook")).toHaveLength(1);
+    expect(fake.requestsTo("getMe")).toHaveLength(1);
     expect(fake.pendingUpdates()).toEqual([]); // bot.stop() confirmed the update with its last offset
   });
 });

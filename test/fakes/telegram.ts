@@ -2,8 +2,11 @@
 // with the real answers and error texts. It checks the token (401), chat ids, message length (4096 UTF-16
 // units after entity parsing) and parse_mode HTML like Telegram (telegram-html.ts), validates
 // setMyCommands and setWebhook, and long-polls getUpdates (held until an update is pushed or the timeout
-// passes; confirmed by offset; 409 while a webhook is set or when a newer poll replaces it).
+// passes; confirmed by offset; 409 while a webhook is set or when a newer poll replaces it). Faults by
+// method name (faults.ts): `code` and `message` are the error_code and description of a Bot API error,
+// `hang` holds the calls unanswered.
 import type { BotCommand, Message, MessageEntity, Update, UserFromGetMe } from "grammy/types";
+import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer } from "./faults.ts";
 import { startFake, type RecordedRequest } from "./server.ts";
 import { parseTelegramHtml } from "./telegram-html.ts";
 import {
@@ -18,6 +21,14 @@ export interface TelegramFakeOptions {
   /** When set, only this chat and chats seen in pushed updates exist ("chat not found" otherwise). */
   readonly chatId?: number;
   readonly botUsername?: string;
+  /** How long a getUpdates is held per second of its `timeout` when nothing is pending: 1000 as Telegram, shorter in tests. */
+  readonly pollSecondMs?: number;
+}
+
+/** A Bot API error: `code` is its error_code, `message` its description ({{token}} quotes the request's token). */
+export interface TelegramFault extends Fault {
+  /** retry_after (429) or migrate_to_chat_id, as Telegram adds them. */
+  readonly parameters?: TelegramFailure["parameters"];
 }
 
 export interface TelegramCall {
@@ -55,7 +66,9 @@ export interface TelegramFake {
   readonly calls: TelegramCall[];
   readonly sent: SentMessage[];
   readonly chatActions: { readonly chatId: number; readonly action: string }[];
-  callsTo(method: string): TelegramCall[];
+  readonly faults: FaultList<TelegramFault>;
+  /** The calls of one method (any case), failed ones included. */
+  requestsTo(method: string): TelegramCall[];
   /** The command list set for the default scope and no language. */
   commands(): BotCommand[];
   webhook(): WebhookState | null;
@@ -64,15 +77,8 @@ export interface TelegramFake {
   pushUpdate(update: NewUpdate): Update;
   /** A text message update; "/commands" get bot_command entities. fromId defaults to chatId (a private chat). */
   pushMessage(message: { chatId: number; text: string; fromId?: number }): Update;
-  /** The next `times` calls of `method` answer with this error instead. */
-  failNext(method: string, failure: TelegramFailure, times?: number): void;
-  /**
-   * While stalled, calls of `method` are recorded but never answered, like a Bot API whose connection
-   * hangs (they get a 502 when the stall is lifted or the fake stops, if the client still waits).
-   */
-  stall(method: string, stalled?: boolean): void;
   /** Resolves once `method` has been called `count` times in all (rejects after timeoutMs). */
-  waitForCalls(method: string, count?: number, timeoutMs?: number): Promise<TelegramCall[]>;
+  waitForRequests(method: string, count?: number, timeoutMs?: number): Promise<TelegramCall[]>;
   /** Resolves once `count` messages have been sent in all. */
   waitForSent(count?: number, timeoutMs?: number): Promise<SentMessage[]>;
   /** POSTs an update to a webhook as Telegram does, with the registered secret header; `url` overrides the registered URL. */
@@ -90,16 +96,10 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
   const calls: TelegramCall[] = [];
   const sent: SentMessage[] = [];
   const chatActions: { chatId: number; action: string }[] = [];
-  const failures = new Map<string, TelegramFailure[]>();
+  const faults = createFaultList<TelegramFault>();
   const commandSets = new Map<string, BotCommand[]>();
   const knownChats = new Set<number>(options.chatId === undefined ? [] : [options.chatId]);
   const listeners = new Set<() => void>();
-  const stalled = new Set<string>();
-  const held = new Map<string, ((response: Response) => void)[]>();
-  const release = (method: string) => {
-    for (const answer of held.get(method) ?? []) answer(fail(502, "Bad Gateway"));
-    held.delete(method);
-  };
   let queue: Update[] = [];
   let allowedUpdates: string[] | null = null;
   let webhook: WebhookState | null = null;
@@ -148,7 +148,7 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       const ready = deliverable(limit);
       if (ready.length > 0 || timeoutSeconds === 0) return ok(ready);
       return new Promise<Response>((resolve) => {
-        poll = { limit, resolve, timer: setTimeout(() => endPoll(ok([])), timeoutSeconds * 1000) };
+        poll = { limit, resolve, timer: setTimeout(() => endPoll(ok([])), timeoutSeconds * (options.pollSecondMs ?? 1000)) };
       });
     },
     sendmessage: (params) => {
@@ -238,14 +238,18 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     if ("error" in read) return fail(400, `Bad Request: ${read.error}`);
     const { params } = read;
     calls.push({ method, params, contentType: request.headers.get("content-type") ?? "" });
-    const key = method.toLowerCase();
-    if (stalled.has(key)) {
+    const fault = faults.take(request.path);
+    if (fault) {
       notify();
-      return new Promise<Response>((resolve) => held.set(key, [...(held.get(key) ?? []), resolve]));
+      const faulty = (await delayOrHold(faults, fault)) ?? frontAnswer(fault);
+      if (faulty) return faulty;
+      if (fault.code !== undefined) {
+        const failure: TelegramFailure = { error_code: Number(fault.code), ...(fault.message === undefined ? {} : { description: fault.message }), ...(fault.parameters ? { parameters: fault.parameters } : {}) };
+        return failureResponse(failure, token);
+      }
     }
-    const failure = failures.get(method.toLowerCase())?.shift();
     const handler = methods[method.toLowerCase()];
-    const response = failure ? failureResponse(failure, token) : handler ? handler(params) : fail(404, "Not Found");
+    const response = handler ? handler(params) : fail(404, "Not Found");
     notify();
     return response;
   };
@@ -268,7 +272,7 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       listeners.add(check);
       check();
     });
-  const callsTo = (method: string) => calls.filter((call) => call.method.toLowerCase() === method.toLowerCase());
+  const requestsTo = (method: string) => calls.filter((call) => call.method.toLowerCase() === method.toLowerCase());
 
   const pushUpdate = (input: NewUpdate): Update => {
     const update: Update = { ...input, update_id: input.update_id ?? nextUpdateId++ };
@@ -288,7 +292,8 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     calls,
     sent,
     chatActions,
-    callsTo,
+    faults,
+    requestsTo,
     commands: () => commandSets.get(scopeKey({})) ?? [],
     webhook: () => webhook,
     pendingUpdates: () => [...queue],
@@ -300,19 +305,7 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       const message = { message_id: nextMessageId++, from, chat, date: unixNow(), text, ...(entities.length > 0 ? { entities } : {}) } satisfies Message.TextMessage;
       return pushUpdate({ message });
     },
-    stall: (method, on = true) => {
-      const key = method.toLowerCase();
-      if (on) stalled.add(key);
-      else {
-        stalled.delete(key);
-        release(key);
-      }
-    },
-    failNext: (method, failure, times = 1) => {
-      const key = method.toLowerCase();
-      failures.set(key, [...(failures.get(key) ?? []), ...Array.from({ length: times }, () => failure)]);
-    },
-    waitForCalls: (method, count = 1, timeoutMs = 5000) => waitFor(() => (callsTo(method).length >= count ? callsTo(method) : null), timeoutMs, `${count} ${method} call(s)`),
+    waitForRequests: (method, count = 1, timeoutMs = 5000) => waitFor(() => (requestsTo(method).length >= count ? requestsTo(method) : null), timeoutMs, `${count} ${method} call(s)`),
     waitForSent: (count = 1, timeoutMs = 5000) => waitFor(() => (sent.length >= count ? [...sent] : null), timeoutMs, `${count} sent message(s)`),
     postToWebhook: async (input, url) => {
       const target = url ?? webhook?.url;
@@ -323,8 +316,7 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       return fetch(target, { method: "POST", headers, body: JSON.stringify(update) });
     },
     stop: async () => {
-      stalled.clear();
-      for (const method of [...held.keys()]) release(method);
+      faults.clear();
       endPoll(ok([]));
       await server.stop();
     },

@@ -6,7 +6,8 @@ import { createFxSource, parseCbrMirrorJson, parseCbrXml, toRub, toUsd, usdRub, 
 import { FxError } from "../../src/fx/errors.ts";
 import { silentLogger } from "../../src/lib/log.ts";
 import { dec, toPlainString, type Decimal } from "../../src/lib/money.ts";
-import { cbrDailyXml, encodeWindows1251, mirrorDailyJson, presetFxState, startFxFake, type FxFake, type FxFakeState } from "../fakes/fx.ts";
+import type { Fault } from "../fakes/faults.ts";
+import { CBR_PATH, cbrDailyXml, DDOS_GUARD_PAGE, encodeWindows1251, MIRROR_PATH, mirrorDailyJson, presetFxState, startFxFake, type FxFake, type FxFakeState } from "../fakes/fx.ts";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -17,8 +18,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function fake(state: FxFakeState = presetFxState()): Promise<FxFake> {
+async function fake(state: FxFakeState = presetFxState(), faults: Fault[] = []): Promise<FxFake> {
   const server = await startFxFake(state);
+  server.faults.add(...faults);
   cleanups.push(server.stop);
   return server;
 }
@@ -158,11 +160,14 @@ describe("createFxSource", () => {
     expect(server.mirrorRequests.length).toBe(0);
   });
 
-  for (const mode of ["down", "html", "forbidden"] as const) {
+  const outages: [string, Fault][] = [
+    ["down", { path: CBR_PATH, status: 500 }],
+    ["behind a captcha page", { path: CBR_PATH, body: DDOS_GUARD_PAGE }],
+    ["forbidden", { path: CBR_PATH, status: 403, body: DDOS_GUARD_PAGE }],
+  ];
+  for (const [mode, outage] of outages) {
     test(`CBR ${mode} → the mirror is used and the source says so`, async () => {
-      const state = presetFxState();
-      state.cbr = mode;
-      const server = await fake(state);
+      const server = await fake(presetFxState(), [outage]);
       const result = await source(server, clock().now).getRates(signal());
       if (!result.ok) throw new Error(result.reason);
       expect(result.rates.source).toBe("CBR mirror");
@@ -173,30 +178,22 @@ describe("createFxSource", () => {
   }
 
   test("CBR slower than the timeout → the mirror is used", async () => {
-    const state = presetFxState();
-    state.cbrDelayMs = 1_000;
-    const server = await fake(state);
+    const server = await fake(presetFxState(), [{ path: CBR_PATH, hang: true }]);
     const started = Date.now();
-    const result = await source(server, clock().now, { timeoutMs: 100 }).getRates(signal());
+    const result = await source(server, clock().now, { timeoutMs: 50 }).getRates(signal());
     expect(Date.now() - started).toBeLessThan(800);
     if (!result.ok) throw new Error(result.reason);
     expect(result.rates.source).toBe("CBR mirror");
   });
 
   test("both sources too slow → unavailable, saying neither answered in time", async () => {
-    const state = presetFxState();
-    state.cbrDelayMs = 1_000;
-    state.mirrorDelayMs = 1_000;
-    const server = await fake(state);
+    const server = await fake(presetFxState(), [{ path: CBR_PATH, hang: true }, { path: MIRROR_PATH, hang: true }]);
     const result = await source(server, clock().now, { timeoutMs: 50 }).getRates(signal());
     expect(result).toEqual({ ok: false, reason: expect.stringContaining("no answer within 0.05 s") });
   });
 
   test("both sources down and no cache → unavailable, with no number", async () => {
-    const state = presetFxState();
-    state.cbr = "forbidden";
-    state.mirror = "down";
-    const server = await fake(state);
+    const server = await fake(presetFxState(), [{ path: CBR_PATH, status: 403, body: DDOS_GUARD_PAGE }, { path: MIRROR_PATH, status: 500 }]);
     const result = await source(server, clock().now).getRates(signal());
     expect(result.ok).toBe(false);
     expect("rates" in result).toBe(false);
@@ -225,8 +222,7 @@ describe("createFxSource", () => {
     const time = clock();
     const fx = source(server, time.now);
     expect((await fx.getRates(signal())).ok).toBe(true);
-    server.state.cbr = "down";
-    server.state.mirror = "html";
+    server.faults.add({ path: CBR_PATH, status: 500 }, { path: MIRROR_PATH, body: DDOS_GUARD_PAGE });
     time.advance(2 * DAY);
     const result = await fx.getRates(signal());
     if (!result.ok) throw new Error(result.reason);
@@ -242,8 +238,7 @@ describe("createFxSource", () => {
     const time = clock();
     const fx = source(server, time.now);
     expect((await fx.getRates(signal())).ok).toBe(true);
-    server.state.cbr = "down";
-    server.state.mirror = "down";
+    server.faults.add({ path: CBR_PATH, status: 500 }, { path: MIRROR_PATH, status: 500 });
     time.advance(5 * DAY);
     const result = await fx.getRates(signal());
     expect(result.ok).toBe(false);
@@ -267,8 +262,7 @@ describe("createFxSource", () => {
     expect(restarted.ok && plain(restarted.rates.rubPerUnit.get("GBP"))).toBe("108.7093");
     expect(server.cbrRequests.length + server.mirrorRequests.length).toBe(1);
 
-    server.state.cbr = "down";
-    server.state.mirror = "down";
+    server.faults.add({ path: CBR_PATH, status: 500 }, { path: MIRROR_PATH, status: 500 });
     time.advance(2 * DAY);
     const oneShot = await source(server, time.now, { cacheFile }).getRates(signal());
     expect(oneShot.ok && oneShot.stale).toBe(true);
@@ -288,8 +282,7 @@ describe("createFxSource", () => {
     const cacheFile = join(await tempDir(), "fx.json");
     const ahead = clock(T0 + 365 * DAY);
     await source(server, ahead.now, { cacheFile }).getRates(signal());
-    server.state.cbr = "down";
-    server.state.mirror = "down";
+    server.faults.add({ path: CBR_PATH, status: 500 }, { path: MIRROR_PATH, status: 500 });
     const warnings: string[] = [];
     const log = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
     const back = clock(T0);

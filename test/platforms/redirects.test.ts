@@ -10,6 +10,9 @@ import { createFxSource } from "../../src/fx/source.ts";
 import { createBybitTransport } from "../../src/platforms/bybit/transport.ts";
 import { createBybitClient } from "../../src/platforms/bybit/client.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
+import { createFlexPacer } from "../../src/platforms/ibkr/pacer.ts";
+import type { Clock } from "../../src/lib/clock.ts";
+import { fakeClock } from "../support/clock.ts";
 import { createOkxTransport } from "../../src/platforms/okx/transport.ts";
 import { createOkxClient } from "../../src/platforms/okx/client.ts";
 import { createTbankClient } from "../../src/platforms/tbank/client.ts";
@@ -30,10 +33,9 @@ async function serve(routes: Parameters<typeof startFake>[0]): Promise<FakeServe
 }
 
 const NOW = Date.parse("2026-11-24T10:00:00Z");
-/** An injected clock that sleeps advance (IBKR's pacer waits 1.1 s between requests). */
-function deps(baseUrl: string): ClientDeps {
-  let t = NOW;
-  return { baseUrl, fetch, now: () => t, sleep: async (ms) => void (t += ms), timeoutMs: 3_000 };
+/** The injected clock: sleeps advance it (IBKR's pacer waits 1.1 s between requests). */
+function deps(baseUrl: string, clock: Clock = fakeClock(NOW)): ClientDeps {
+  return { baseUrl, fetch, now: clock.now, sleep: clock.sleep, timeoutMs: 3_000 };
 }
 const signal = () => new AbortController().signal;
 
@@ -72,15 +74,18 @@ const clients: Record<string, { variable: string; make: (base: string) => Platfo
   "T-Bank": { variable: "TBANK_BASE_URL", make: (base) => createTbankClient({ ...deps(`${base}/rest`), token: SECRETS.tbankToken }) },
   IBKR: {
     variable: "IBKR_FLEX_BASE_URL",
-    make: (base) =>
-      createIbkrClient({
-        ...deps(`${base}/AccountManagement/FlexWebService`),
+    make: (base) => {
+      const clock = fakeClock(NOW);
+      return createIbkrClient({
+        ...deps(`${base}/AccountManagement/FlexWebService`, clock),
+        pacer: createFlexPacer(clock),
         token: SECRETS.ibkrToken,
         queryId: "1048576",
         stateDir: mkdtempSync(join(tmpdir(), "pfbot-redirect-")),
         cacheMinutes: 0,
         userAgent: "pfbot-test/0.1",
-      }),
+      });
+    },
   },
 };
 

@@ -8,6 +8,9 @@ import { join } from "node:path";
 import { createFxSource } from "../../src/fx/source.ts";
 import { createBybitClient } from "../../src/platforms/bybit/client.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
+import { createFlexPacer } from "../../src/platforms/ibkr/pacer.ts";
+import type { Clock } from "../../src/lib/clock.ts";
+import { fakeClock } from "../support/clock.ts";
 import { createOkxClient } from "../../src/platforms/okx/client.ts";
 import { createTbankClient } from "../../src/platforms/tbank/client.ts";
 import type { ClientDeps, PlatformClient, PlatformId } from "../../src/platforms/types.ts";
@@ -27,9 +30,8 @@ async function serve(routes: Parameters<typeof startFake>[0]): Promise<FakeServe
 }
 
 const NOW = Date.parse("2026-11-24T10:00:00Z");
-function deps(baseUrl: string): ClientDeps {
-  let t = NOW;
-  return { baseUrl, fetch, now: () => t, sleep: async (ms) => void (t += ms), timeoutMs: 10_000 };
+function deps(baseUrl: string, clock: Clock = fakeClock(NOW)): ClientDeps {
+  return { baseUrl, fetch, now: clock.now, sleep: clock.sleep, timeoutMs: 10_000 };
 }
 const signal = () => new AbortController().signal;
 
@@ -40,15 +42,18 @@ const clients: Record<PlatformId, { name: string; capMiB: number; make: (base: s
   ibkr: {
     name: "IBKR",
     capMiB: 16,
-    make: (base) =>
-      createIbkrClient({
-        ...deps(`${base}/AccountManagement/FlexWebService`),
+    make: (base) => {
+      const clock = fakeClock(NOW);
+      return createIbkrClient({
+        ...deps(`${base}/AccountManagement/FlexWebService`, clock),
+        pacer: createFlexPacer(clock),
         token: "918273645091827364509182",
         queryId: "1048576",
         stateDir: mkdtempSync(join(tmpdir(), "pfbot-size-")),
         cacheMinutes: 0,
         userAgent: "pfbot-test/0.1",
-      }),
+      });
+    },
   },
 };
 

@@ -104,6 +104,14 @@ describe("golden message", () => {
   });
 });
 
+describe("the time in the header", () => {
+  test("is the wall clock of TIMEZONE, whatever the process's zone: Paris 02:30 on New York's DST night", () => {
+    // The suite also runs under TZ=America/New_York, where 02:30 on 8 March 2026 does not exist locally.
+    const text = htmlToText(formatSnapshotHtml(combine(realisticRows(), FX, new Date("2026-03-08T01:30:00Z"), "Europe/Paris"), { includeBreakdown: false }));
+    expect(text.split("\n")[0]).toBe("Portfolio · 8 Mar 2026, 02:30 (Europe/Paris)");
+  });
+});
+
 describe("escaping and limits", () => {
   test("hostile strings are escaped", () => {
     const rows = [failed("bybit", "Bybit said <b>boom</b> & <script>alert(1)</script>")];

@@ -35,9 +35,8 @@ export interface BotRuntime {
   stop(): Promise<void>;
 }
 
-/** Clock and stop timing, injectable so tests run scheduled slots and stops without waiting. */
+/** The scheduler's timer and the stop's grace, injectable so tests run scheduled slots and stops without waiting (the time is the context's clock). */
 export interface BotHooks {
-  readonly now?: () => Date;
   readonly setInterval?: SchedulerOptions["setInterval"];
   readonly clearInterval?: SchedulerOptions["clearInterval"];
   readonly stopGraceMs?: number;
@@ -74,12 +73,12 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
   const { config, log } = context;
   const telegram = config.telegram!;
   const shutdown = createShutdown();
-  const callBounds: CallBounds = { totalMs: config.telegramTimeoutSeconds * 1000, shutdown };
-  const opened = tryOpenHistory(config.dataDir, config.timeZone, log);
+  const callBounds: CallBounds = { totalMs: config.telegramTimeoutSeconds * 1000, shutdown, clock: context.clock };
+  const now = () => new Date(context.clock.now());
+  const opened = tryOpenHistory(config.dataDir, config.timeZone, log, () => now().getTime());
   if (opened.problem !== null) log.error(`history not available: ${opened.problem}. The bot runs on and keeps days in memory until pfbot restarts with a usable history`);
-  const history = opened.store ?? new HistoryStore(openDatabase(":memory:"), config.timeZone);
-  const now = hooks.now ?? (() => new Date());
-  const taker = await createSnapshotTaker(config, log, context.version);
+  const history = opened.store ?? new HistoryStore(openDatabase(":memory:"), config.timeZone, () => now().getTime());
+  const taker = await createSnapshotTaker(config, log, context.version, context.clock);
   const service = new BotService({
     takeSnapshot: (signal) => taker.take(signal),
     history,
@@ -121,7 +120,7 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
         throw new ConfigError(`Telegram did not accept the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ${message}`, { cause: error });
       }
       log.warn(`cannot reach Telegram to start the bot (${message}); trying again in ${START_RETRY_MS / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
+      await context.clock.sleep(START_RETRY_MS);
     }
   }
   log.info("bot ready", { bot: bot.botInfo.username, transport: config.webhook ? "webhook" : "long polling" });

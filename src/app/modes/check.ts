@@ -9,7 +9,7 @@ import { platformDeadlineMs, platformName } from "../../platforms/registry.ts";
 import type { Redact } from "../../lib/redact.ts";
 import { type KeyAudit, type PlatformClient, PlatformError, type PlatformId } from "../../platforms/types.ts";
 import { withDeadline } from "../../snapshot/snapshot.ts";
-import { createTelegramApi, TelegramUnreachableError } from "../../bot/telegram.ts";
+import { type CallBounds, createTelegramApi, TelegramUnreachableError } from "../../bot/telegram.ts";
 import { createSnapshotTaker } from "../wiring.ts";
 import { errorMessage } from "../../lib/errors.ts";
 
@@ -21,10 +21,10 @@ export interface CheckLine {
 
 export async function runCheckMode(context: AppContext): Promise<number> {
   const { config, log } = context;
-  const { clients } = await createSnapshotTaker(config, log, context.version);
+  const { clients } = await createSnapshotTaker(config, log, context.version, context.clock);
   const [audits, telegram] = await Promise.all([
     Promise.all(clients.map((client) => auditOne(client, platformDeadlineMs(config, client.id)))),
-    checkTelegram(config, log.redact),
+    checkTelegram(config, { totalMs: config.telegramTimeoutSeconds * 1000, clock: context.clock }, log.redact),
   ]);
   const leaks = config.leakySettings.map((text): CheckLine => ({ status: "warn", text }));
   const lines = [...leaks, ...envFileLines(config), ...audits, telegram];
@@ -72,11 +72,11 @@ function envFileLines(config: Config): CheckLine[] {
   return [envFileModeLine(config.envFile, statSync(config.envFile).mode)];
 }
 
-async function checkTelegram(config: Config, redact: Redact): Promise<CheckLine> {
+async function checkTelegram(config: Config, bounds: CallBounds, redact: Redact): Promise<CheckLine> {
   if (!config.telegram) {
     return { status: "fail", text: "Telegram: not configured: set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID (the bot and --once need them)" };
   }
-  const api = createTelegramApi(config.telegram, { totalMs: config.telegramTimeoutSeconds * 1000 }, redact);
+  const api = createTelegramApi(config.telegram, bounds, redact);
   let botName: string;
   try {
     botName = (await api.getMe()).username;

@@ -13,7 +13,7 @@ export type HistoryMode =
 
 export function runHistoryMode(context: AppContext, mode: HistoryMode): number {
   const { config, log } = context;
-  const store = openHistory(config.dataDir, config.timeZone, log);
+  const store = openHistory(config.dataDir, config.timeZone, log, () => context.clock.now());
   try {
     switch (mode.kind) {
       case "history":

@@ -18,10 +18,11 @@ import { createSnapshotTaker } from "../wiring.ts";
 import { errorMessage } from "../../lib/errors.ts";
 
 export async function runSnapshotMode(context: AppContext, options: { send: boolean; json: boolean }): Promise<number> {
-  const { config, log } = context;
-  const snapshot = await (await createSnapshotTaker(config, log, context.version)).take();
+  const { config, log, clock } = context;
+  const snapshot = await (await createSnapshotTaker(config, log, context.version, clock)).take();
   // Printing modes only read the history, and only if it exists: a dry run creates nothing.
-  const opened = options.send ? tryOpenHistory(config.dataDir, config.timeZone, log) : openForReading(config.dataDir, config.timeZone);
+  const now = () => clock.now();
+  const opened = options.send ? tryOpenHistory(config.dataDir, config.timeZone, log, now) : openForReading(config.dataDir, config.timeZone, now);
   const history = opened.store;
   try {
     const today = localDay(snapshot.takenAt, config.timeZone);
@@ -44,7 +45,7 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
     const telegram = config.telegram!;
     let delivered = false;
     try {
-      await sendHtml(createTelegramApi(telegram, { totalMs: config.telegramTimeoutSeconds * 1000 }, log.redact), telegram.chatId, html, { silent: false });
+      await sendHtml(createTelegramApi(telegram, { totalMs: config.telegramTimeoutSeconds * 1000, clock }, log.redact), telegram.chatId, html, { silent: false });
       log.info("report sent", { complete: snapshot.complete, ms: snapshot.durationMs });
       delivered = true;
     } catch (error) {
@@ -76,10 +77,10 @@ function record(snapshot: Snapshot, opened: HistoryOpening, context: AppContext)
   }
 }
 
-function openForReading(dataDir: string, timeZone: string): HistoryOpening {
+function openForReading(dataDir: string, timeZone: string, now: () => number): HistoryOpening {
   if (!existsSync(join(dataDir, DATABASE_FILE))) return { store: null, problem: null };
   try {
-    return { store: HistoryStore.open(dataDir, timeZone), problem: null };
+    return { store: HistoryStore.open(dataDir, timeZone, now), problem: null };
   } catch (error) {
     return { store: null, problem: describeHistoryError(error, dataDir) };
   }

@@ -7,6 +7,7 @@
 import { silentLogger, type Logger } from "../../lib/log.ts";
 import { MAX_THROTTLE_MS, THROTTLE_COOLDOWN_MS, throttledError } from "./codes.ts";
 import { createFlexSession } from "./flex.ts";
+import type { FlexPacer } from "./pacer.ts";
 import { createIbkrState, effectiveThrottle, type CachedStatement, type LastAnswer } from "./state.ts";
 import { readStatementNav, type AccountNav } from "./xml.ts";
 import { PlatformError, type ClientDeps, type KeyAudit, type PlatformBalance, type PlatformClient } from "../types.ts";
@@ -23,6 +24,8 @@ export interface IbkrClientOptions extends ClientDeps {
   readonly cacheMinutes: number;
   /** Flex asks for "Technology/Version", e.g. "Bun/1.4.5" (brokers.md §2.1). */
   readonly userAgent: string;
+  /** The process's one pacer for IBKR's rate limit (created by the wiring). */
+  readonly pacer: FlexPacer;
   readonly log?: Logger;
 }
 

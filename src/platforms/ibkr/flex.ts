@@ -5,6 +5,7 @@ import type { Logger } from "../../lib/log.ts";
 import { clip, makeRedactor } from "../../lib/redact.ts";
 import { describeUrl, httpRequest } from "../http.ts";
 import { flexCodeAction, THROTTLE_COOLDOWN_MS, throttledError } from "./codes.ts";
+import type { FlexPacer } from "./pacer.ts";
 import { readFlexBody, type FlexBody, type XmlNode } from "./xml.ts";
 import { PlatformError, type ClientDeps, type PlatformErrorKind } from "../types.ts";
 
@@ -13,6 +14,8 @@ export interface FlexSessionOptions extends ClientDeps {
   readonly queryId: string;
   readonly userAgent: string;
   readonly log: Logger;
+  /** The process's one pacer for IBKR's rate limit. */
+  readonly pacer: FlexPacer;
   /** Identifies the rate-limit budget: clients with the same key (service URL + token) share one request log. */
   readonly paceKey: string;
 }
@@ -24,10 +27,6 @@ export interface FlexSession {
   sendRequest(signal: AbortSignal): Promise<void>;
 }
 
-/** IBKR asks for 1 s between requests; the margin covers the difference between our clock and theirs. */
-export const MIN_REQUEST_SPACING_MS = 1_100;
-/** IBKR allows 10 per minute per token; one is left for the user clicking "Run" in the portal. */
-export const MAX_REQUESTS_PER_MINUTE = 9;
 /** brokers.md §2.3: wait 3–5 s after SendRequest, then poll every 5–10 s, and give up after about 90 s. */
 export const POLL_DELAYS_MS: readonly number[] = [5_000, 5_000, 10_000];
 export const GIVE_UP_AFTER_MS = 90_000;
@@ -47,12 +46,12 @@ class FlexRetryableError extends PlatformError {
 export function createFlexSession(options: FlexSessionOptions): FlexSession {
   const { token, queryId, log } = options;
   const base = options.baseUrl.replace(/\/+$/, "");
-  const pace = createPacer(options, options.paceKey);
   // Anything IBKR echoes back is quoted only after removing the token (raw or URL-encoded, should it ever appear there).
   const scrub = makeRedactor([token]);
 
   async function ask(step: "SendRequest" | "GetStatement", endpoint: string, q: string, signal: AbortSignal): Promise<FlexAnswer> {
-    await pace(signal);
+    await options.pacer.turn(options.paceKey, signal);
+    abortCheck(signal);
     const url = new URL(endpoint);
     url.search = new URLSearchParams({ t: token, q, v: "3" }).toString();
     const where = describeUrl(endpoint);
@@ -132,7 +131,7 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
       if (options.now() + delayMs > giveUpAt) {
         throw new PlatformError("ibkr", "unavailable", `IBKR Flex had no statement ready after ${GIVE_UP_AFTER_MS / 1000} s (last answer ${problem}); try again later`, code);
       }
-      await options.sleep(delayMs);
+      await options.sleep(delayMs, signal);
       abortCheck(signal);
     };
     const retryLater = async (error: unknown, delayMs: number): Promise<void> => {
@@ -171,31 +170,6 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
     async sendRequest(signal) {
       await requestTicket(signal);
     },
-  };
-}
-
-// IBKR counts requests per token, not per client object: every client of one token (and service URL) in
-// this process shares one request log, so a client created per run cannot undo the spacing.
-const requestLogs = new Map<string, number[]>();
-
-/** Waits until a request may go out under IBKR's limits, then counts it. */
-function createPacer(deps: Pick<ClientDeps, "now" | "sleep">, key: string): (signal: AbortSignal) => Promise<void> {
-  return async (signal) => {
-    for (;;) {
-      const now = deps.now();
-      // A clock set back must not make us wait for hours: times "in the future" count as now.
-      const sent = (requestLogs.get(key) ?? []).filter((at) => at > now - 60_000).map((at) => Math.min(at, now));
-      requestLogs.set(key, sent);
-      const last = sent.at(-1);
-      const oldestInWindow = sent.length >= MAX_REQUESTS_PER_MINUTE ? sent[sent.length - MAX_REQUESTS_PER_MINUTE] : undefined;
-      const wait = Math.max(0, last === undefined ? 0 : last + MIN_REQUEST_SPACING_MS - now, oldestInWindow === undefined ? 0 : oldestInWindow + 60_000 - now);
-      if (wait === 0) {
-        sent.push(now);
-        return;
-      }
-      await deps.sleep(wait);
-      abortCheck(signal);
-    }
   };
 }
 

@@ -41,7 +41,7 @@ export async function callTbank(
     // 700xx is T-Invest's "internal, try later" (§1.7) even when it arrives with a 4xx or 200 status,
     // which the HTTP helper does not retry: retry it here, a bounded number of times.
     if (failure.code?.startsWith("700") && attempt < INTERNAL_ERROR_ATTEMPTS) {
-      await deps.sleep(BACKOFF_MS * 2 ** (attempt - 1));
+      await deps.sleep(BACKOFF_MS * 2 ** (attempt - 1), signal);
       if (signal.aborted) throw new PlatformError("tbank", "timeout", `T-Bank did not answer ${what} in time; try again later`);
       continue;
     }

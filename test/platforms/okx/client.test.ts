@@ -2,7 +2,7 @@ import { afterEach, expect, test } from "bun:test";
 import { toFixed } from "../../../src/lib/money.ts";
 import { createOkxClient, OKX_OTHER_LABEL, OKX_SOURCE_FALLBACK, OKX_SOURCE_VALUATION, okxPrehash, signOkx, type OkxClient } from "../../../src/platforms/okx/client.ts";
 import { type PlatformBalance, UNREADABLE_AMOUNT } from "../../../src/platforms/types.ts";
-import { OKX_FAKE_NOW, okxErrorFault, okxFakeState, realisticOkxAccount, REALISTIC_OKX_TOTAL_USD, startOkxFake, type OkxFake, type OkxFakeState } from "../../fakes/okx.ts";
+import { OKX_FAKE_NOW, okxFakeState, realisticOkxAccount, REALISTIC_OKX_TOTAL_USD, startOkxFake, type OkxFake, type OkxFakeState, type OkxFault } from "../../fakes/okx.ts";
 import { expectPlatformError } from "../../support/platform-error.ts";
 
 const VALUATION = "/api/v5/asset/asset-valuation";
@@ -24,8 +24,9 @@ interface Setup {
   readonly sleeps: number[];
 }
 
-async function setup(state: OkxFakeState, credentials: Partial<{ apiKey: string; apiSecret: string; passphrase: string }> = {}, timeoutMs = 2_000): Promise<Setup> {
+async function setup(state: OkxFakeState, credentials: Partial<{ apiKey: string; apiSecret: string; passphrase: string }> = {}, timeoutMs = 2_000, faults: OkxFault[] = []): Promise<Setup> {
   fake = await startOkxFake(state);
+  fake.faults.add(...faults);
   const sleeps: number[] = [];
   const client = createOkxClient({
     baseUrl: fake.url + "/",
@@ -199,8 +200,7 @@ test("empty-string and missing amounts and unknown coins never crash and never b
 
 test("a missing totalBal is a bad response that falls back to trading + funding, marked partial", async () => {
   const state = realisticOkxAccount();
-  state.faults.push({ path: VALUATION, status: 200, body: JSON.stringify({ code: "0", msg: "", data: [{ ts: "1", details: {} }] }) });
-  const { client } = await setup(state);
+  const { client } = await setup(state, {}, 2_000, [{ path: VALUATION, status: 200, body: JSON.stringify({ code: "0", msg: "", data: [{ ts: "1", details: {} }] }) }]);
   const balance = await client.fetchBalance(signal());
   expect(balance.source).toBe(OKX_SOURCE_FALLBACK);
   expect(balance.warnings[0]).toBe("OKX asset-valuation failed (bad-response), so the total is the trading and funding accounts only: Earn is not included");
@@ -226,8 +226,7 @@ test("an unreadable eqUsd, eq, totalEq or bal fails OKX under a good valuation a
     for (const valuationFails of [false, true]) {
       const state = realisticOkxAccount();
       spoil(state);
-      if (valuationFails) state.faults.push(okxErrorFault("50011", "Too Many Requests", 429, { path: VALUATION }));
-      const { client } = await setup(state);
+      const { client } = await setup(state, {}, 2_000, valuationFails ? [{ path: VALUATION, code: "50011", message: "Too Many Requests", status: 429 }] : []);
       const error = await expectPlatformError(client.fetchBalance(signal()));
       expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
       await fake?.stop();
@@ -238,8 +237,7 @@ test("an unreadable eqUsd, eq, totalEq or bal fails OKX under a good valuation a
 
 test("a rate-limited valuation falls back to totalEq + funding valued, without double counting", async () => {
   const state = realisticOkxAccount();
-  state.faults.push(okxErrorFault("50011", "Too Many Requests", 429, { path: VALUATION }));
-  const { client } = await setup(state);
+  const { client } = await setup(state, {}, 2_000, [{ path: VALUATION, code: "50011", message: "Too Many Requests", status: 429 }]);
   const balance = await client.fetchBalance(signal());
   expect(balance.source).toBe(OKX_SOURCE_FALLBACK);
   // totalEq 10866.39 + funding 3744.15; Earn is missing and said so.
@@ -250,8 +248,7 @@ test("a rate-limited valuation falls back to totalEq + funding valued, without d
 
 test("a failed funding read leaves the total whole and names what other holds", async () => {
   const state = realisticOkxAccount();
-  state.faults.push(okxErrorFault("50120", "API key permission insufficient", 200, { path: FUNDING }));
-  const { client } = await setup(state);
+  const { client } = await setup(state, {}, 2_000, [{ path: FUNDING, code: "50120", message: "API key permission insufficient", status: 200 }]);
   const balance = await client.fetchBalance(signal());
   expect(totalUsd(balance)).toBe(REALISTIC_OKX_TOTAL_USD);
   expect(breakdown(balance)).toEqual(["other (funding, Earn, …)=5578.44", "ETH=4518.60", "BTC=3845.54", "USDT=2502.17"]);
@@ -275,8 +272,7 @@ test("each OKX error code is mapped to a typed error naming what to fix, without
   ];
   for (const [code, msg, status, kind, hint] of cases) {
     const state = okxFakeState();
-    state.faults.push(okxErrorFault(code, msg, status));
-    const { client, fake: server } = await setup(state);
+    const { client, fake: server } = await setup(state, {}, 2_000, [{ code, message: msg, status }]);
     const error = await expectPlatformError(client.auditKey(signal()));
     expect([code, error.kind]).toEqual([code, kind]);
     expect(error.code).toBe(code);
@@ -309,8 +305,7 @@ test("wrong credentials are caught by the fake's own checks and named", async ()
 
 test("a non-JSON 403 page is a permission error that points at the host", async () => {
   const state = okxFakeState();
-  state.faults.push({ status: 403, body: "<html><body>Access denied</body></html>" });
-  const { client } = await setup(state);
+  const { client } = await setup(state, {}, 2_000, [{ status: 403, body: "<html><body>Access denied</body></html>" }]);
   const error = await expectPlatformError(client.auditKey(signal()));
   expect([error.kind, error.code]).toEqual(["permission", "HTTP 403"]);
   expect(error.message).toContain("OKX_BASE_URL");
@@ -349,8 +344,7 @@ test("clock skew that the resync cannot fix is reported after one retry, never l
 
 test("a 5xx is retried with backoff and then succeeds", async () => {
   const state = realisticOkxAccount();
-  state.faults.push({ path: VALUATION, remaining: 2, status: 503, body: JSON.stringify({ code: "50001", msg: "Service temporarily unavailable", data: [] }) });
-  const { client, fake, sleeps } = await setup(state);
+  const { client, fake, sleeps } = await setup(state, {}, 2_000, [{ path: VALUATION, times: 2, status: 503, body: JSON.stringify({ code: "50001", msg: "Service temporarily unavailable", data: [] }) }]);
   const balance = await client.fetchBalance(signal());
   expect(balance.source).toBe(OKX_SOURCE_VALUATION);
   expect(totalUsd(balance)).toBe(REALISTIC_OKX_TOTAL_USD);
@@ -360,8 +354,7 @@ test("a 5xx is retried with backoff and then succeeds", async () => {
 
 test("a 5xx that persists is retried a bounded number of times and reported as unavailable", async () => {
   const state = realisticOkxAccount();
-  state.faults.push({ status: 503, body: JSON.stringify({ code: "50001", msg: "Service temporarily unavailable", data: [] }) });
-  const { client, fake } = await setup(state);
+  const { client, fake } = await setup(state, {}, 2_000, [{ status: 503, body: JSON.stringify({ code: "50001", msg: "Service temporarily unavailable", data: [] }) }]);
   const error = await expectPlatformError(client.fetchBalance(signal()));
   expect(error.kind).toBe("unavailable");
   expect(error.message).toContain("HTTP 503");
@@ -372,12 +365,11 @@ test("a 5xx that persists is retried a bounded number of times and reported as u
 
 test("a slow answer is reported as a timeout within the platform timeout", async () => {
   const state = realisticOkxAccount();
-  state.faults.push({ path: VALUATION, delayMs: 3_000 });
-  const { client } = await setup(state, {}, 150);
+  const { client } = await setup(state, {}, 100, [{ path: VALUATION, hang: true }]);
   const started = performance.now();
   const error = await expectPlatformError(client.fetchBalance(signal()));
   expect(error.kind).toBe("timeout");
-  expect(error.message).toContain("did not answer within 0.2 s");
+  expect(error.message).toContain("did not answer within 0.1 s");
   expect(performance.now() - started).toBeLessThan(1_000);
 });
 
@@ -396,8 +388,7 @@ test("auditKey: read_only alone is read-only, read_only plus trade is not", asyn
 
 test("auditKey: a config without perm is a bad response, not a guess", async () => {
   const state = okxFakeState();
-  state.faults.push({ path: CONFIG, status: 200, body: JSON.stringify({ code: "0", msg: "", data: [{ uid: "1", label: "x", ip: "" }] }) });
-  const { client } = await setup(state);
+  const { client } = await setup(state, {}, 2_000, [{ path: CONFIG, status: 200, body: JSON.stringify({ code: "0", msg: "", data: [{ uid: "1", label: "x", ip: "" }] }) }]);
   const error = await expectPlatformError(client.auditKey(signal()));
   expect(error.kind).toBe("bad-response");
   expect(error.message).toContain("no perm");

@@ -55,7 +55,7 @@ beforeAll(async () => {
   makeChain(dir);
   const read = (name: string) => readFile(join(dir, name), "utf8");
   chain = { rootPem: await read("root.pem"), subPem: await read("sub.pem"), leafPem: await read("leaf.pem"), leafKey: await read("leaf.key") };
-  fake = await startTbankFake({ token: TBANK_FAKE_TOKEN, accounts: realisticTbankAccounts(), failures: [] });
+  fake = await startTbankFake({ token: TBANK_FAKE_TOKEN, accounts: realisticTbankAccounts() });
   front = await startTlsFront(fake.url, { key: chain.leafKey, cert: chain.leafPem });
 });
 
