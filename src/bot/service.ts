@@ -6,7 +6,8 @@
 // DATA_DIR, full disk, damaged database) never stops a report: it is logged, said in every message and
 // in health(), and the bot keeps answering.
 import { formatInTimeZone } from "date-fns-tz";
-import { escapeHtml, formatSnapshotHtml } from "../render/message.ts";
+import { escapeHtml } from "../render/html.ts";
+import { formatSnapshotHtml } from "../render/message.ts";
 import { describeHistoryError, historyViewHtml } from "../history/io.ts";
 import { type HistoryStore, localDay, logRecordResult } from "../history/store.ts";
 import type { Logger } from "../lib/log.ts";

@@ -4,6 +4,7 @@ import { formatInTimeZone } from "date-fns-tz";
 import { abs, cmp, type Decimal, dec, formatGrouped, isNegative, type Money, sub, sum } from "../lib/money.ts";
 import { PLATFORM_NAMES, type AssetValue } from "../platforms/types.ts";
 import { CLIP_MARK } from "../lib/redact.ts";
+import { escapeHtml } from "./html.ts";
 import type { PlatformRow, Snapshot } from "../snapshot/snapshot.ts";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -54,10 +55,6 @@ export function htmlToText(html: string): string {
     .replace(/&gt;/g, ">")
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, "&");
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 const SYMBOLS: Readonly<Record<string, string>> = { USD: "$", EUR: "€", GBP: "£", RUB: "₽ ", JPY: "¥", CNY: "CN¥" };
