@@ -1,6 +1,7 @@
 // Figure 4: the history modes with ten years of daily rows. A portfolio_history.json of 3653 days (the
 // original bot's format) is imported with the binary's own --import, then `--history` and `--export FILE`
-// are timed as whole processes, and the in-process work (the /history view, the export text) alone.
+// are timed as whole processes, each against `--version` run alternately with them (the same moment,
+// the same machine load), and the in-process work (the /history view, the export text) alone.
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,8 @@ export interface HistoryOptions {
   readonly binary: string;
   readonly days: number;
   readonly runs: number;
+  /** Rounds of `--version`, `--history`, `--export FILE`, one after the other. */
+  readonly processRuns: number;
   readonly inProcessRuns: number;
   /** Extra environment for the binary (a variant), e.g. BUN_JSC_useJIT=0. */
   readonly env?: Record<string, string>;
@@ -24,10 +27,16 @@ export interface HistoryResult {
   readonly exportFileBytes: number;
   /** `pfbot --import FILE` into an empty DATA_DIR (process wall, ms). */
   readonly importMs: Summary;
+  /** `pfbot --version`, run alternately with the two below (process wall, ms). */
+  readonly versionMs: Summary;
   /** `pfbot --history` (process wall, ms). */
   readonly historyMs: Summary;
   /** `pfbot --export FILE` (process wall, ms). */
   readonly exportMs: Summary;
+  /** Median ÷ median: `--history` and `--export` in units of `--version` (goal for --history: ≤ 4). */
+  readonly historyOverVersion: number;
+  readonly exportOverVersion: number;
+  readonly versionPeakRssMiB: Summary | null;
   readonly historyPeakRssMiB: Summary | null;
   readonly exportPeakRssMiB: Summary | null;
   /** In process, store already open (ms). */
@@ -60,10 +69,12 @@ export async function measureHistory(options: HistoryOptions): Promise<HistoryRe
       imports.push(result.wallMs);
     }
     const dataDir = join(scratch, "import-0");
+    const versions: number[] = [];
     const history: number[] = [];
     const exports: number[] = [];
     const exportFile = join(scratch, "export.json");
-    for (let i = 0; i < options.runs; i++) {
+    for (let i = 0; i < options.processRuns; i++) {
+      versions.push((await run(["--version"], dataDir)).wallMs);
       history.push((await run(["--history"], dataDir)).wallMs);
       exports.push((await run(["--export", exportFile], dataDir)).wallMs);
     }
@@ -76,6 +87,7 @@ export async function measureHistory(options: HistoryOptions): Promise<HistoryRe
       }
       return summarize(values);
     };
+    const versionPeakRssMiB = await rss(["--version"]);
     const historyPeakRssMiB = await rss(["--history"]);
     const exportPeakRssMiB = await rss(["--export", exportFile]);
 
@@ -88,8 +100,12 @@ export async function measureHistory(options: HistoryOptions): Promise<HistoryRe
         importFileBytes: statSync(file).size,
         exportFileBytes: statSync(exportFile).size,
         importMs: summarize(imports),
+        versionMs: summarize(versions),
         historyMs: summarize(history),
         exportMs: summarize(exports),
+        historyOverVersion: ratio(history, versions),
+        exportOverVersion: ratio(exports, versions),
+        versionPeakRssMiB,
         historyPeakRssMiB,
         exportPeakRssMiB,
         viewHtmlMs: repeat(n, () => historyViewHtml(store)),
@@ -119,6 +135,17 @@ export function generateHistoryJson(days: number, today: Date): string {
     blocks.push(`  "${key}": {\n    "USD": ${usd.toFixed(2)},\n    "RUB": ${(usd * rate).toFixed(2)}\n  }`);
   }
   return `{\n${blocks.join(",\n")}\n}`;
+}
+
+/** Median over median, from the raw timings (the summaries are rounded). */
+function ratio(numerator: readonly number[], denominator: readonly number[]): number {
+  return round(median(numerator) / median(denominator));
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function pad(n: number): string {

@@ -12,7 +12,9 @@ export interface BenchResults {
   readonly machine: Machine;
   readonly settings: { readonly runs: number; readonly idleSeconds: number };
   readonly binary: BinarySize & { readonly version: string };
-  readonly goals: { readonly snapshotOverSlowest: number; readonly idleRssMB: number };
+  readonly goals: { readonly snapshotOverSlowest: number; readonly idleRssMB: number; readonly historyOverVersion: number };
+  /** bench/results.json as it was before this run (the last full run), for what must not grow. */
+  readonly previous: { readonly date: string; readonly cpu: string; readonly idleRssMiB: number; readonly idleRssAnonMiB: number | null } | null;
   readonly coldStart: ColdStartResult;
   readonly idle: IdleResult;
   readonly history: HistoryResult;
@@ -51,13 +53,23 @@ export function printReport(r: BenchResults): void {
   row(
     `**Idle RSS** after ${i.idleSeconds} s of long polling`,
     `**${i.rssMiB.toFixed(1)} MiB = ${mb(i.rssMiB)} MB** (anon ${i.rssAnonMiB ?? "?"}, file ${i.rssFileMiB ?? "?"}; VmHWM ${i.hwmMiB.toFixed(1)} MiB; ${i.idleCpuSeconds ?? "?"} s CPU; ${i.threads ?? "?"} threads)`,
-    `≤ ${r.goals.idleRssMB} MB`,
+    `≤ ${r.goals.idleRssMB} MB, and no more than the last recorded run`,
   );
+  if (r.previous) {
+    const p = r.previous;
+    const elsewhere = p.cpu === m.cpu ? "" : ` on another machine (${p.cpu}): not comparable`;
+    row(
+      "Idle RSS of the last recorded run (bench/results.json)",
+      `${p.idleRssMiB.toFixed(1)} MiB (anon ${p.idleRssAnonMiB ?? "?"}) on ${p.date.slice(0, 10)}${elsewhere}; now **${signed(i.rssMiB - p.idleRssMiB)} MiB** (anon ${p.idleRssAnonMiB === null || i.rssAnonMiB === null ? "?" : signed(i.rssAnonMiB - p.idleRssAnonMiB)})`,
+    );
+  }
   row("Bot start to first getUpdates; SIGTERM to exit", `${int(i.readyMs)} ms; ${int(i.stopMs)} ms (exit ${i.exitCode ?? "killed"})`);
   const h = r.history;
   const hr = (s: Summary | null) => (s ? `, peak RSS ${s.median.toFixed(1)} MiB` : "");
-  row(`\`--history\`, ${h.days} days`, `${ms(h.historyMs)}${hr(h.historyPeakRssMiB)}`);
-  row(`\`--export FILE\`, ${h.days} days`, `${ms(h.exportMs)}${hr(h.exportPeakRssMiB)} (${kb(h.exportFileBytes)})`);
+  const runs = `median of ${h.versionMs.runs}, run alternately`;
+  row("`--version`, for the two below", `${msTenths(h.versionMs)} (${runs})${hr(h.versionPeakRssMiB)}`);
+  row(`**\`--history\` ÷ \`--version\`**, ${h.days} days`, `**${h.historyOverVersion.toFixed(2)}×** (${msTenths(h.historyMs)}${hr(h.historyPeakRssMiB)})`, `≤ ${r.goals.historyOverVersion}×`);
+  row(`**\`--export FILE\` ÷ \`--version\`**, ${h.days} days`, `**${h.exportOverVersion.toFixed(2)}×** (${msTenths(h.exportMs)}${hr(h.exportPeakRssMiB)}; ${kb(h.exportFileBytes)})`);
   row(`\`--import FILE\`, ${h.days} days into an empty history`, ms(h.importMs));
   row("In process: /history view (HTML), export text (read all + format)", `${h.viewHtmlMs.median.toFixed(2)} ms, ${h.exportTextMs.median.toFixed(2)} ms (${h.readAllMs.median.toFixed(2)} + ${h.formatJsonMs.median.toFixed(2)})`);
   row("Binary size", `${r.binary.bytes.toLocaleString("en-US")} B (${r.binary.mib} MiB)`);
@@ -98,6 +110,14 @@ function trips(l: LatencyResult, id: PathId): string {
 
 function ms(s: Summary): string {
   return `${int(s.median)} ms`;
+}
+
+function signed(n: number): string {
+  return `${n >= 0 ? "+" : ""}${n.toFixed(1)}`;
+}
+
+function msTenths(s: Summary): string {
+  return `${s.median.toFixed(1)} ms`;
 }
 
 function range(s: Summary): string {

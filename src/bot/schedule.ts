@@ -38,6 +38,12 @@ export function isFrequency(minutes: number): boolean {
   return Number.isInteger(minutes) && minutes >= MIN_FREQUENCY_MINUTES && minutes <= MAX_FREQUENCY_MINUTES;
 }
 
+/** A frequency written as text (/frequency's argument, the stored setting): whole minutes, 1..1440, else null. */
+export function parseFrequency(text: string): number | null {
+  const minutes = /^\d+$/.test(text) ? Number(text) : NaN;
+  return isFrequency(minutes) ? minutes : null;
+}
+
 /** Every run slot of `day` ("YYYY-MM-DD" in s.timeZone), in order. */
 export function daySlots(day: string, s: ScheduleSettings): Date[] {
   const { start, end } = dayWindow(day, s);

@@ -7,6 +7,7 @@ import { type EnvSource, nonEmptyVariables, SECRET_VARIABLES, secretValues } fro
 import type { LogLevel } from "../lib/log.ts";
 import type { FxProvider } from "../fx/source.ts";
 import { PLATFORMS, type PlatformDescriptor, type PlatformId, type PlatformSettings, requiredVariables, type VariableSpec } from "../platforms/registry.ts";
+import { type BasicVariable, DATA_DIR, LOG_LEVEL, TIMEZONE } from "./history-config.ts";
 
 
 export interface Config {
@@ -123,10 +124,11 @@ const intIn = (min: number, max: number) => type("string.integer.parse").to(`${m
 const boolean = type("string")
   .narrow((text, ctx) => TRUE_WORDS.has(text.toLowerCase()) || FALSE_WORDS.has(text.toLowerCase()) || ctx.mustBe("true, false, 1, 0, yes or no"))
   .pipe((text) => TRUE_WORDS.has(text.toLowerCase()));
-const timeZone = type("string").narrow((text, ctx) => isTimeZone(text) || ctx.mustBe("a valid IANA time zone such as Europe/Paris"));
-const logLevel = type("string")
-  .pipe((text) => text.toLowerCase())
-  .to("'debug' | 'info' | 'warn' | 'error'");
+/** A variable the history modes also read, declared once in history-config.ts (default, check, wording). */
+const basic = <T>(variable: BasicVariable<T>) =>
+  type("string")
+    .narrow((text, ctx) => variable.parse(text) !== null || ctx.mustBe(variable.expected))
+    .pipe((text) => variable.parse(text) as T);
 const fxProvider = type("string")
   .pipe((text) => text.toUpperCase())
   .to("'CBR' | 'CBR_MIRROR' | 'ECB'");
@@ -135,15 +137,15 @@ const existingFile = (what: string) => type("string").narrow((path, ctx) => exis
 const Settings = type({
   "TELEGRAM_CHAT_ID?": "string.integer.parse",
   TELEGRAM_API_ROOT: httpUrl.default("https://api.telegram.org"),
-  TIMEZONE: timeZone.default("Europe/Paris"),
+  TIMEZONE: basic(TIMEZONE).default(TIMEZONE.fallback),
   POLL_INTERVAL_MINUTES: intIn(1, 1440).default("120"),
   WINDOW_START_HOUR: intIn(0, 24).default("8"),
   WINDOW_END_HOUR: intIn(0, 24).default("20"),
-  LOG_LEVEL: logLevel.default("info"),
+  LOG_LEVEL: basic(LOG_LEVEL).default(LOG_LEVEL.fallback),
   INCLUDE_CRYPTO_BREAKDOWN: boolean.default("true"),
   FX_PROVIDER: fxProvider.default("CBR"),
   FX_TTL_MINUTES: intIn(1, 1440).default("60"),
-  DATA_DIR: type("string").default("./data"),
+  DATA_DIR: basic(DATA_DIR).default(DATA_DIR.fallback),
   PLATFORM_TIMEOUT_SECONDS: intIn(1, 300).default("20"),
   TELEGRAM_TIMEOUT_SECONDS: intIn(1, 300).default("60"),
   CBR_BASE_URL: httpUrl.default("https://www.cbr.ru"),
@@ -252,15 +254,6 @@ function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}
-
-function isTimeZone(text: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: text });
-    return text.includes("/") || text === "UTC";
   } catch {
     return false;
   }

@@ -2,9 +2,9 @@
 // only DATA_DIR and TIMEZONE: no platform, no Telegram, no network.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DATABASE_FILE } from "./db.ts";
+import { DATABASE_FILE, openDatabase, openDataDirDatabase } from "./db.ts";
 import type { Logger } from "../lib/log.ts";
-import { SETTING_KEYS, getSetting, setSetting } from "./settings.ts";
+import { LEGACY_JSON_IMPORTED, SettingsStore } from "./settings.ts";
 import { HistoryStore, type ImportCounts } from "./store.ts";
 import { formatHistoryJson, parseHistoryJson } from "./json.ts";
 import { renderHistory } from "../render/history-view.ts";
@@ -67,13 +67,38 @@ export function historyViewHtml(store: HistoryStore): string {
  * (importLegacyFileOnce). Every mode that touches the history opens it this way. `now` is the store's clock.
  */
 export function openHistory(dataDir: string, timeZone: string, log: Logger, now: () => number = Date.now): HistoryStore {
-  const store = HistoryStore.open(dataDir, timeZone, now);
+  return openStores(dataDir, timeZone, log, now).history;
+}
+
+/** The history and the settings: two stores over one database. `history.close()` closes it for both. */
+export interface Stores {
+  readonly history: HistoryStore;
+  readonly settings: SettingsStore;
+}
+
+/** openHistory, with the settings store over the same database. */
+export function openStores(dataDir: string, timeZone: string, log: Logger, now: () => number = Date.now): Stores {
+  const db = openDataDirDatabase(dataDir);
+  const stores = { history: new HistoryStore(db, timeZone, now), settings: new SettingsStore(db) };
   try {
-    importLegacyFileOnce(store, dataDir, log);
-    return store;
+    importLegacyFileOnce(stores.history, stores.settings, dataDir, log);
+    return stores;
   } catch (error) {
-    store.close();
+    db.close();
     throw error;
+  }
+}
+
+/**
+ * The bot's stores: DATA_DIR's, or when they cannot be opened, stand-ins in memory (kept until pfbot
+ * restarts) and why, in `problem`, which says what to do.
+ */
+export function openStoresOrMemory(dataDir: string, timeZone: string, log: Logger, now: () => number = Date.now): Stores & { readonly problem: string | null } {
+  try {
+    return { ...openStores(dataDir, timeZone, log, now), problem: null };
+  } catch (error) {
+    const memory = openDatabase(":memory:");
+    return { history: new HistoryStore(memory, timeZone, now), settings: new SettingsStore(memory), problem: describeHistoryError(error, dataDir) };
   }
 }
 
@@ -125,8 +150,8 @@ export function describeHistoryError(error: unknown, dataDir: string): string {
  * day later does not bring the old file back. A bad file is logged and skipped (the bot still starts;
  * the owner can fix it and run --import).
  */
-export function importLegacyFileOnce(store: HistoryStore, dataDir: string, log: Logger): ImportCounts | null {
-  if (getSetting(store.db, SETTING_KEYS.legacyJsonImported) !== null) return null;
+export function importLegacyFileOnce(store: HistoryStore, settings: SettingsStore, dataDir: string, log: Logger): ImportCounts | null {
+  if (settings.get(LEGACY_JSON_IMPORTED) !== null) return null;
   const path = join(dataDir, LEGACY_HISTORY_FILE);
   if (store.count() > 0 || !existsSync(path)) return null;
   const result = runImport(store, path, { overwrite: false });
@@ -134,7 +159,7 @@ export function importLegacyFileOnce(store: HistoryStore, dataDir: string, log: 
     log.warn(`${result.error.replace(/\n/g, " ")}; fix it and run pfbot --import ${path}`);
     return null;
   }
-  setSetting(store.db, SETTING_KEYS.legacyJsonImported, new Date().toISOString());
+  settings.set(LEGACY_JSON_IMPORTED, new Date().toISOString());
   log.info(`imported the original bot's history: ${result.summary}`);
   return result.counts;
 }

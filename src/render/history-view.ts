@@ -3,7 +3,7 @@
 // same text goes to Telegram (HTML, in a <pre> block so the columns line up; Telegram scrolls wide
 // blocks sideways) and to a terminal for `pfbot --history`.
 import { type Decimal, cmp, dec, div, formatGrouped, isZero, mul, sub, toNumber } from "../lib/money.ts";
-import { escapeHtml } from "./message.ts";
+import { escapeHtml } from "./html.ts";
 import { dayWithWeekday } from "./dates.ts";
 import type { DayRecord } from "../history/store.ts";
 

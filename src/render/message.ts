@@ -7,6 +7,7 @@ import { CLIP_MARK } from "../lib/redact.ts";
 import { formatZoned } from "../lib/zoned-format.ts";
 import { zonedDay } from "../lib/zoned-time.ts";
 import { dayWithMonthName } from "./dates.ts";
+import { escapeHtml } from "./html.ts";
 import type { PlatformRow, Snapshot } from "../snapshot/snapshot.ts";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -57,10 +58,6 @@ export function htmlToText(html: string): string {
     .replace(/&gt;/g, ">")
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, "&");
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 const SYMBOLS: Readonly<Record<string, string>> = { USD: "$", EUR: "€", GBP: "£", RUB: "₽ ", JPY: "¥", CNY: "CN¥" };

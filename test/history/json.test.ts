@@ -7,7 +7,7 @@ import { dayKey, formatHistoryJson, isoDay, parseHistoryJson } from "../../src/h
 import { LEGACY_HISTORY_FILE, importLegacyFileOnce, openHistory, runExport, runImport } from "../../src/history/io.ts";
 import { createLogger, silentLogger } from "../../src/lib/log.ts";
 import { dec, toPlainString } from "../../src/lib/money.ts";
-import { SETTING_KEYS, getSetting } from "../../src/history/settings.ts";
+import { LEGACY_JSON_IMPORTED, SettingsStore } from "../../src/history/settings.ts";
 
 const dirs: string[] = [];
 const stores: HistoryStore[] = [];
@@ -259,10 +259,11 @@ describe("first start", () => {
     stores.push(store);
     expect(store.count()).toBe(5);
     expect(lines.join("\n")).toMatch(/imported the original bot's history: .*portfolio_history\.json: 5 days added/);
-    expect(getSetting(store.db, SETTING_KEYS.legacyJsonImported)).not.toBeNull();
+    const settings = new SettingsStore(store.db);
+    expect(settings.get(LEGACY_JSON_IMPORTED)).not.toBeNull();
 
     store.db.run("DELETE FROM days");
-    expect(importLegacyFileOnce(store, dataDir, log)).toBeNull();
+    expect(importLegacyFileOnce(store, settings, dataDir, log)).toBeNull();
     store.close();
     stores.pop();
     const reopened = openHistory(dataDir, "Europe/Paris", log, NOW);
@@ -274,10 +275,10 @@ describe("first start", () => {
   test("does nothing when the history already has days or there is no file", () => {
     const dataDir = tempDir();
     const store = openStore(dataDir);
-    expect(importLegacyFileOnce(store, dataDir, silentLogger)).toBeNull();
+    expect(importLegacyFileOnce(store, new SettingsStore(store.db), dataDir, silentLogger)).toBeNull();
     store.importDays([{ day: "2026-01-01", usd: dec("1"), rub: null }], { overwrite: false });
     copyFileSync("data/portfolio_history.json", join(dataDir, LEGACY_HISTORY_FILE));
-    expect(importLegacyFileOnce(store, dataDir, silentLogger)).toBeNull();
+    expect(importLegacyFileOnce(store, new SettingsStore(store.db), dataDir, silentLogger)).toBeNull();
     expect(store.count()).toBe(1);
   });
 

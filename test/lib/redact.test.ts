@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { escapeHtml } from "../../src/render/message.ts";
+import { escapeHtml } from "../../src/render/html.ts";
 import { clip, makeRedactor } from "../../src/lib/redact.ts";
 
 const SECRET = 'Kq7"Zx\\9<Rt&%2F+Mn pXü3vKd\'8sY';

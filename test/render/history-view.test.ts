@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { type DayRecord, addDays } from "../../src/history/store.ts";
-import { escapeHtml } from "../../src/render/message.ts";
+import { escapeHtml } from "../../src/render/html.ts";
 import { HISTORY_VIEW_DAYS, renderHistory, sparkline } from "../../src/render/history-view.ts";
 import { dec } from "../../src/lib/money.ts";
 

@@ -5,16 +5,14 @@
 // stop the bot: it runs on with one in memory, and says so (health, /status, the log).
 import { webhookCallback } from "grammy";
 import type { AppContext } from "../run.ts";
-import { BotService } from "../../bot/service.ts";
+import { type BotService, createBotService } from "../../bot/service.ts";
 import { COMMANDS, createBot } from "../../bot/bot.ts";
 import type { Config } from "../../config/config.ts";
-import { openDatabase } from "../../history/db.ts";
-import { tryOpenHistory } from "../../history/io.ts";
-import { HistoryStore } from "../../history/store.ts";
-import { Scheduler, type SchedulerOptions } from "../../bot/schedule.ts";
+import { openStoresOrMemory } from "../../history/io.ts";
+import type { Scheduler, SchedulerOptions } from "../../bot/schedule.ts";
 import { type RunningServer, startServer } from "../../bot/server.ts";
 import { createShutdown } from "../../lib/shutdown.ts";
-import { type CallBounds, sendHtml, TelegramUnreachableError } from "../../bot/telegram.ts";
+import { type CallBounds, createTelegramApi, sendHtml, TelegramUnreachableError } from "../../bot/telegram.ts";
 import { createSnapshotTaker, snapshotDeadlineMs } from "../wiring.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { ConfigError } from "../../config/errors.ts";
@@ -75,17 +73,23 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
   const shutdown = createShutdown();
   const callBounds: CallBounds = { totalMs: config.telegramTimeoutSeconds * 1000, shutdown, clock: context.clock };
   const now = () => new Date(context.clock.now());
-  const opened = tryOpenHistory(config.dataDir, config.timeZone, log, () => now().getTime());
+  const opened = openStoresOrMemory(config.dataDir, config.timeZone, log, () => now().getTime());
   if (opened.problem !== null) log.error(`history not available: ${opened.problem}. The bot runs on and keeps days in memory until pfbot restarts with a usable history`);
-  const history = opened.store ?? new HistoryStore(openDatabase(":memory:"), config.timeZone, () => now().getTime());
+  const { history, settings } = opened;
   const taker = await createSnapshotTaker(config, log, context.version, context.clock);
-  const service = new BotService({
+  // Reports go out through an Api of their own (same bounds and redaction as the bot's), so the
+  // service is complete before the bot that calls it is built.
+  const reports = createTelegramApi(telegram, callBounds, log.redact);
+  const service = createBotService({
     takeSnapshot: (signal) => taker.take(signal),
     history,
+    settings,
     dataDir: config.dataDir,
     historyProblem: opened.problem,
-    send: (html, { silent }) => sendHtml(bot.api, telegram.chatId, html, { silent }),
+    send: (html, { silent }) => sendHtml(reports, telegram.chatId, html, { silent }),
     timeZone: config.timeZone,
+    schedule: { windowStartHour: config.windowStartHour, windowEndHour: config.windowEndHour, frequencyMinutes: config.pollIntervalMinutes },
+    timers: { setInterval: hooks.setInterval, clearInterval: hooks.clearInterval },
     includeBreakdown: config.includeCryptoBreakdown,
     log,
     version: context.version,
@@ -93,17 +97,7 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
     runBudgetMs: runBudgetMs(config),
     shutdown: shutdown.signal,
   });
-  const stored = BotService.storedSchedule(history.db, config.pollIntervalMinutes);
-  const scheduler = new Scheduler({
-    settings: { timeZone: config.timeZone, windowStartHour: config.windowStartHour, windowEndHour: config.windowEndHour, frequencyMinutes: stored.frequencyMinutes },
-    paused: stored.paused,
-    run: () => service.scheduledRun(),
-    log,
-    now,
-    ...(hooks.setInterval ? { setInterval: hooks.setInterval } : {}),
-    ...(hooks.clearInterval ? { clearInterval: hooks.clearInterval } : {}),
-  });
-  service.attach(scheduler);
+  const scheduler = service.scheduler;
   const { bot, drain } = createBot({ token: telegram.token, apiRoot: telegram.apiRoot, ownerChatId: telegram.chatId, service, log, callBounds });
   // At boot the network may come up after pfbot: while Telegram cannot be reached, try again every
   // START_RETRY_MS (each attempt bounded, each failure logged) rather than exit and use up systemd's
