@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { historyViewHtml, historyViewText, runExport } from "../src/history/io.ts";
 import { formatHistoryJson } from "../src/history/json.ts";
 import { HistoryStore } from "../src/history/store.ts";
-import { type Summary, peakRssKiB, round, runProcess, summarize } from "./measure.ts";
+import { peakRssKiB, round, runProcess, type Summary, summarize } from "./measure.ts";
 
 export interface HistoryOptions {
   readonly binary: string;
@@ -111,7 +111,11 @@ export async function measureHistory(options: HistoryOptions): Promise<HistoryRe
         viewHtmlMs: repeat(n, () => historyViewHtml(store)),
         viewTextMs: repeat(n, () => historyViewText(store)),
         readAllMs: repeat(n, () => store.all()),
-        formatJsonMs: repeatWith(n, () => store.all(), (days) => formatHistoryJson(days)),
+        formatJsonMs: repeatWith(
+          n,
+          () => store.all(),
+          (days) => formatHistoryJson(days),
+        ),
         exportTextMs: repeat(n, () => runExport(store, null)),
       };
     } finally {
@@ -154,7 +158,11 @@ function pad(n: number): string {
 
 /** Median of `runs` timings of a synchronous call, after as many unrecorded warm-up calls. */
 function repeat(runs: number, work: () => unknown): Summary {
-  return repeatWith(runs, () => undefined, () => work());
+  return repeatWith(
+    runs,
+    () => undefined,
+    () => work(),
+  );
 }
 
 function repeatWith<T>(runs: number, prepare: () => T, work: (input: T) => unknown): Summary {

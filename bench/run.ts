@@ -12,7 +12,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { version } from "../package.json" with { type: "json" };
-import { VARIANTS, binarySize, ensureBinary, measureColdStart, newerSource } from "./binary.ts";
+import { binarySize, ensureBinary, measureColdStart, newerSource, VARIANTS } from "./binary.ts";
 import { measureHistory } from "./history.ts";
 import { measureLatency } from "./latency.ts";
 import { GNU_TIME, machine } from "./measure.ts";
@@ -48,7 +48,8 @@ log(`pfbot bench: ${runs} runs, ${idleSeconds} s idle${withVariants ? ", with va
 const built = await ensureBinary(BINARY, flags.rebuild === true);
 if (built) log("built ./pfbot");
 const stale = newerSource(ROOT, BINARY);
-if (stale) log(`warning: ${stale.slice(ROOT.length + 1)} is newer than ./pfbot; the figures are for the older build (--rebuild rebuilds it)`);
+if (stale)
+  log(`warning: ${stale.slice(ROOT.length + 1)} is newer than ./pfbot; the figures are for the older build (--rebuild rebuilds it)`);
 const size = binarySize(BINARY);
 
 log("cold start: ./pfbot --version ×20");
@@ -82,7 +83,14 @@ try {
   const results = {
     machine: machine(),
     settings: { runs, idleSeconds, quick, gnuTime: existsSync(GNU_TIME) ? GNU_TIME : null },
-    binary: { path: "./pfbot", ...size, builtNow: built, modified: statSync(BINARY).mtime.toISOString(), newerSource: stale?.slice(ROOT.length + 1) ?? null, version: coldStart.output },
+    binary: {
+      path: "./pfbot",
+      ...size,
+      builtNow: built,
+      modified: statSync(BINARY).mtime.toISOString(),
+      newerSource: stale?.slice(ROOT.length + 1) ?? null,
+      version: coldStart.output,
+    },
     goals: { snapshotOverSlowest: 1.1, idleRssMB: 60, historyOverVersion: 4 },
     previous,
     coldStart,
@@ -104,8 +112,16 @@ try {
 /** The recorded run's date, machine and idle RSS, or null when there is none (or it is unreadable). */
 function recordedRun(path: string): BenchResults["previous"] {
   try {
-    const recorded = JSON.parse(readFileSync(path, "utf8")) as { machine: { date: string; cpu: string }; idle: { rssMiB: number; rssAnonMiB: number | null } };
-    return { date: recorded.machine.date, cpu: recorded.machine.cpu, idleRssMiB: recorded.idle.rssMiB, idleRssAnonMiB: recorded.idle.rssAnonMiB };
+    const recorded = JSON.parse(readFileSync(path, "utf8")) as {
+      machine: { date: string; cpu: string };
+      idle: { rssMiB: number; rssAnonMiB: number | null };
+    };
+    return {
+      date: recorded.machine.date,
+      cpu: recorded.machine.cpu,
+      idleRssMiB: recorded.idle.rssMiB,
+      idleRssAnonMiB: recorded.idle.rssAnonMiB,
+    };
   } catch {
     return null;
   }

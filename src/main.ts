@@ -1,7 +1,7 @@
 // Entry point. Answers --help and --version without loading the rest of pfbot (arktype alone costs
 // ~120 ms and ~35 MB at import), then hands over to app.ts.
 import { version } from "../package.json" with { type: "json" };
-import { USAGE, parseArgs } from "./app/cli.ts";
+import { parseArgs, USAGE } from "./app/cli.ts";
 
 // The one write to process.env (time zones go through lib/zoned-time.ts, never the process's TZ). Bun
 // prints every fetch's request headers (API keys, signatures, tokens) to stderr when BUN_CONFIG_VERBOSE_FETCH

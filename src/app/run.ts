@@ -1,17 +1,18 @@
 // Loads the configuration a mode needs and runs that mode. Exit codes: 0 ok, 1 the mode's work
 // failed, 2 usage or configuration error. The history modes read only their three variables
 // (config/history-config.ts): they never load config.ts, arktype, a platform or grammY.
-import type { CliArgs, Mode } from "./cli.ts";
+
 import type { Config, ConfigNeeds, ConfigResult } from "../config/config.ts";
 import { type EnvSource, readEnvSource, secretValues } from "../config/env-source.ts";
-import { type Clock, systemClock } from "../lib/clock.ts";
+import { ConfigError } from "../config/errors.ts";
 import { loadHistoryConfig } from "../config/history-config.ts";
-import type { HistoryMode } from "./modes/history.ts";
+import { type Clock, systemClock } from "../lib/clock.ts";
+import { errorMessage } from "../lib/errors.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import { makeRedactor } from "../lib/redact.ts";
 import { workerUrl } from "../lib/worker-url.ts";
-import { errorMessage } from "../lib/errors.ts";
-import { ConfigError } from "../config/errors.ts";
+import type { CliArgs, Mode } from "./cli.ts";
+import type { HistoryMode } from "./modes/history.ts";
 
 export interface AppContext {
   readonly config: Config;
@@ -23,7 +24,11 @@ export interface AppContext {
 }
 
 /** `env`: the process environment as it was at start (main.ts blanks one variable before anything runs). */
-export async function runApp(args: CliArgs, version: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+export async function runApp(
+  args: CliArgs,
+  version: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
   const clock = systemClock;
   const source = readEnvSource(env, process.cwd(), args.envFile);
   if ("error" in source) {
@@ -58,7 +63,10 @@ export async function runApp(args: CliArgs, version: string, env: Readonly<Recor
 }
 
 /** The log, and stdout redacted like it: an error text shown by --check or --dry-run never carries a secret. */
-function outputs(config: { readonly logLevel: Config["logLevel"]; readonly secrets: readonly string[] }, clock: Clock): Pick<AppContext, "log" | "out"> {
+function outputs(
+  config: { readonly logLevel: Config["logLevel"]; readonly secrets: readonly string[] },
+  clock: Clock,
+): Pick<AppContext, "log" | "out"> {
   const log = createLogger({ level: config.logLevel, secrets: config.secrets, now: () => new Date(clock.now()) });
   const out = (text: string) => void process.stdout.write(log.redact(text.endsWith("\n") ? text : text + "\n"));
   return { log, out };
@@ -116,7 +124,12 @@ async function validateConfig(source: EnvSource, needs: ConfigNeeds, isolate: bo
       worker.onmessage = (event: MessageEvent<ConfigResult>) => resolve(event.data);
       // loadConfig reports a bad configuration as a result, so a worker error means the worker itself could not run.
       worker.onerror = (event) =>
-        reject(new ConfigError(`the configuration check could not run (${event.message}): the binary may be incomplete; rebuild it with bun run build`, { cause: event }));
+        reject(
+          new ConfigError(
+            `the configuration check could not run (${event.message}): the binary may be incomplete; rebuild it with bun run build`,
+            { cause: event },
+          ),
+        );
       worker.postMessage({ source, needs });
     });
   } finally {

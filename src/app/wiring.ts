@@ -21,7 +21,13 @@ export function snapshotDeadlineMs(config: Config): number {
   return Math.max(fxDeadlineMs(config), ...config.platforms.map(({ id }) => platformDeadlineMs(config, id)));
 }
 
-export async function createSnapshotTaker(config: Config, log: Logger, version: string, clock: Clock, fetchFn: FetchFn = fetch): Promise<SnapshotTaker> {
+export async function createSnapshotTaker(
+  config: Config,
+  log: Logger,
+  version: string,
+  clock: Clock,
+  fetchFn: FetchFn = fetch,
+): Promise<SnapshotTaker> {
   const now = () => clock.now();
   const clients = await createClients(config, { fetch: fetchFn, now, sleep: (ms, signal) => clock.sleep(ms, signal), log, version });
   const fx = createFxSource({

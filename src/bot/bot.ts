@@ -2,10 +2,10 @@
 // and an error boundary so one bad update never stops the bot. The work itself is BotService's.
 import { Bot, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import type { BotService } from "./service.ts";
-import type { Logger } from "../lib/log.ts";
-import { type CallBounds, CLIENT_OPTIONS, installApiTransformers } from "./telegram.ts";
 import { errorMessage } from "../lib/errors.ts";
+import type { Logger } from "../lib/log.ts";
+import type { BotService } from "./service.ts";
+import { type CallBounds, CLIENT_OPTIONS, installApiTransformers } from "./telegram.ts";
 
 export const COMMANDS = [
   { command: "status", description: "Portfolio snapshot now" },
@@ -45,7 +45,10 @@ export function createBot(options: BotOptions): PfBot {
   // Anyone can find a bot and write to it: answer only the owner's chat, and log only the chat id.
   bot.use(async (ctx, next) => {
     if (ctx.chat?.id === options.ownerChatId) return next();
-    log.warn("ignored an update from a chat that is not TELEGRAM_CHAT_ID", { chatId: ctx.chat?.id ?? null, updateId: ctx.update.update_id });
+    log.warn("ignored an update from a chat that is not TELEGRAM_CHAT_ID", {
+      chatId: ctx.chat?.id ?? null,
+      updateId: ctx.update.update_id,
+    });
   });
 
   const safe = bot.errorBoundary((error) => {
@@ -68,7 +71,10 @@ export function createBot(options: BotOptions): PfBot {
         () => undefined,
         (error: unknown) => {
           log.error(`/status failed: ${errorMessage(error)}`);
-          return ctx.reply("Sorry, the snapshot failed; see the log for details.").then(() => undefined, () => undefined);
+          return ctx.reply("Sorry, the snapshot failed; see the log for details.").then(
+            () => undefined,
+            () => undefined,
+          );
         },
       )
       .finally(() => {

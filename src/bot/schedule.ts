@@ -9,9 +9,10 @@
 // 25 October 2026 (02:00 twice), and after the change the wall times shift with it (0–24 every 120 min
 // on 29 March: 00:00, 03:00, 05:00, …). A wall time skipped by the change maps to the first instant
 // after it, a repeated one to its first occurrence (see zoned-time.ts).
-import { silentLogger, type Logger } from "../lib/log.ts";
-import { addDays, zonedDay, zonedWallTime } from "../lib/zoned-time.ts";
+
 import { errorMessage } from "../lib/errors.ts";
+import { type Logger, silentLogger } from "../lib/log.ts";
+import { addDays, zonedDay, zonedWallTime } from "../lib/zoned-time.ts";
 
 export interface ScheduleSettings {
   readonly timeZone: string;
@@ -30,7 +31,8 @@ export const MAX_FREQUENCY_MINUTES = 1440;
 export function assertScheduleSettings(s: ScheduleSettings): void {
   const { windowStartHour: start, windowEndHour: end, frequencyMinutes: frequency } = s;
   if (!Number.isInteger(start) || start < 0 || start > 23) throw new RangeError(`window start hour must be 0..23 (was ${start})`);
-  if (!Number.isInteger(end) || end < 1 || end > 24 || end <= start) throw new RangeError(`window end hour must be ${start + 1}..24 (was ${end})`);
+  if (!Number.isInteger(end) || end < 1 || end > 24 || end <= start)
+    throw new RangeError(`window end hour must be ${start + 1}..24 (was ${end})`);
   if (!isFrequency(frequency)) throw new RangeError(`frequency must be a whole number of minutes, 1..1440 (was ${frequency})`);
 }
 
@@ -162,7 +164,11 @@ export class Scheduler {
     if (this.doneThrough === null) this.doneThrough = new Date(this.now().getTime() - this.graceMs() - 1);
     const every = this.options.setInterval ?? ((tick: () => void, ms: number) => setInterval(tick, ms));
     this.handle = every(() => void this.tick(), this.options.tickMs ?? 15_000);
-    this.log.info("scheduler started", { paused: this.paused, frequencyMinutes: this.settings.frequencyMinutes, nextRun: iso(this.nextRun()) });
+    this.log.info("scheduler started", {
+      paused: this.paused,
+      frequencyMinutes: this.settings.frequencyMinutes,
+      nextRun: iso(this.nextRun()),
+    });
   }
 
   /** Stops ticking and waits for a run in progress to finish. */
@@ -184,7 +190,10 @@ export class Scheduler {
     if (!slot) {
       const missed = previousSlot(now, this.settings);
       if (missed && !this.isDone(missed)) {
-        this.log.warn("skipped a scheduled run missed while the machine was busy or asleep", { slot: missed.toISOString(), lateMinutes: Math.round((now.getTime() - missed.getTime()) / 60_000) });
+        this.log.warn("skipped a scheduled run missed while the machine was busy or asleep", {
+          slot: missed.toISOString(),
+          lateMinutes: Math.round((now.getTime() - missed.getTime()) / 60_000),
+        });
         this.doneThrough = missed;
       }
       return Promise.resolve();
@@ -262,7 +271,11 @@ export class Scheduler {
     const at = this.now();
     this.current = null;
     this.last = error === undefined ? { slot, startedAt, at, outcome } : { slot, startedAt, at, outcome, error };
-    this.log.info("scheduled run finished", { slot: slot.toISOString(), outcome, seconds: Math.round((at.getTime() - startedAt.getTime()) / 1000) });
+    this.log.info("scheduled run finished", {
+      slot: slot.toISOString(),
+      outcome,
+      seconds: Math.round((at.getTime() - startedAt.getTime()) / 1000),
+    });
   }
 
   private markPastDone(): void {

@@ -5,18 +5,27 @@
 // The report is delivered before the day is recorded, and a history that cannot be written (read-only
 // DATA_DIR, full disk, damaged database) never stops a report: it is logged, said in every message and
 // in health(), and the bot keeps answering.
-import { escapeHtml } from "../render/html.ts";
-import { formatSnapshotHtml } from "../render/message.ts";
+
 import { describeHistoryError, historyViewHtml } from "../history/io.ts";
+import type { Setting, SettingsStore } from "../history/settings.ts";
 import { type HistoryStore, localDay, logRecordResult } from "../history/store.ts";
+import { errorMessage, PfbotError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 import { formatZoned } from "../lib/zoned-format.ts";
+import { escapeHtml } from "../render/html.ts";
+import { formatSnapshotHtml } from "../render/message.ts";
 import { changeSince, snapshotRecord } from "../snapshot/report.ts";
-import { MAX_FREQUENCY_MINUTES, MIN_FREQUENCY_MINUTES, parseFrequency, type RunOutcome, Scheduler, type ScheduleSettings, type SchedulerOptions } from "./schedule.ts";
-import type { Setting, SettingsStore } from "../history/settings.ts";
-import { BOT_SETTINGS, type StoredSchedule, storedSchedule } from "./settings.ts";
 import type { Snapshot } from "../snapshot/snapshot.ts";
-import { errorMessage, PfbotError } from "../lib/errors.ts";
+import {
+  MAX_FREQUENCY_MINUTES,
+  MIN_FREQUENCY_MINUTES,
+  parseFrequency,
+  type RunOutcome,
+  Scheduler,
+  type SchedulerOptions,
+  type ScheduleSettings,
+} from "./schedule.ts";
+import { BOT_SETTINGS, type StoredSchedule, storedSchedule } from "./settings.ts";
 
 export interface BotServiceDeps {
   /** Takes a snapshot; `signal` aborts it when pfbot stops. */
@@ -125,8 +134,16 @@ export class BotService {
       undelivered = errorMessage(error);
     }
     const recorded = this.record(snapshot);
-    const outcomes = Object.fromEntries(snapshot.rows.map((row) => [row.id, row.ok ? (row.usd !== null ? "ok" : "no-usd") : (row.errorKind ?? "failed")]));
-    this.deps.log.info("scheduled run done", { ms: this.now() - started, complete: snapshot.complete, delivered: undelivered === null, history: recorded, ...outcomes });
+    const outcomes = Object.fromEntries(
+      snapshot.rows.map((row) => [row.id, row.ok ? (row.usd !== null ? "ok" : "no-usd") : (row.errorKind ?? "failed")]),
+    );
+    this.deps.log.info("scheduled run done", {
+      ms: this.now() - started,
+      complete: snapshot.complete,
+      delivered: undelivered === null,
+      history: recorded,
+      ...outcomes,
+    });
     if (undelivered !== null) throw new PfbotError(`the report could not be delivered to Telegram: ${undelivered}`);
     return snapshot.complete ? "ok" : snapshot.rows.some((row) => row.ok) ? "partial" : "failed";
   }
@@ -173,7 +190,9 @@ export class BotService {
     if (last?.error !== undefined) problems.push(`the scheduled run of ${last.slot.toISOString()} failed: ${last.error}`);
     if (current && overrun) {
       const minutes = Math.floor((now - current.startedAt.getTime()) / 60_000);
-      problems.push(`the scheduled run of ${current.slot.toISOString()} has been running for ${minutes} min, longer than the ${Math.ceil(budgetMs / 60_000)} min it may take`);
+      problems.push(
+        `the scheduled run of ${current.slot.toISOString()} has been running for ${minutes} min, longer than the ${Math.ceil(budgetMs / 60_000)} min it may take`,
+      );
     }
     if (this.historyProblem !== null) problems.push(`history not recorded: ${this.historyProblem}`);
     return {
@@ -181,7 +200,9 @@ export class BotService {
       problems: problems.map((text) => this.deps.log.redact(text)),
       version: this.deps.version,
       uptimeSeconds: Math.round((now - this.startedAt) / 1000),
-      lastRun: last ? { slot: last.slot.toISOString(), at: last.at.toISOString(), outcome: last.outcome, delivered: last.error === undefined } : null,
+      lastRun: last
+        ? { slot: last.slot.toISOString(), at: last.at.toISOString(), outcome: last.outcome, delivered: last.error === undefined }
+        : null,
       running: current ? { slot: current.slot.toISOString(), since: current.startedAt.toISOString(), overrun } : null,
       nextRun: this.scheduler.nextRun()?.toISOString() ?? null,
       paused: this.scheduler.isPaused(),
@@ -252,6 +273,8 @@ export class BotService {
   private nextRunText(): string {
     if (this.scheduler.isPaused()) return "The schedule is paused: /resume to start it again.";
     const next = this.scheduler.nextRun();
-    return next ? `Next report: ${formatZoned(next, this.deps.timeZone, "EEE d MMM, HH:mm")} (${this.deps.timeZone}).` : "No report is scheduled.";
+    return next
+      ? `Next report: ${formatZoned(next, this.deps.timeZone, "EEE d MMM, HH:mm")} (${this.deps.timeZone}).`
+      : "No report is scheduled.";
   }
 }

@@ -6,8 +6,8 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, HttpError, type Transformer } from "grammy";
 import type { Clock } from "../lib/clock.ts";
-import type { Shutdown } from "../lib/shutdown.ts";
 import type { Redact } from "../lib/redact.ts";
+import type { Shutdown } from "../lib/shutdown.ts";
 import { redactOutgoing } from "./redact-outgoing.ts";
 
 export const RETRY_LIMITS = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true } as const;
@@ -95,7 +95,8 @@ export function boundedCalls(bounds: CallBounds): Transformer {
           // The caller cancelled (grammY stopping its long poll): its own error is what it expects.
           if (signal?.aborted) throw error;
           const seconds = secondsSince(started, clock);
-          if (shutdown?.signal.aborted) throw new TelegramUnreachableError(`the call to Telegram (${method}) was cancelled: pfbot is stopping`, error);
+          if (shutdown?.signal.aborted)
+            throw new TelegramUnreachableError(`the call to Telegram (${method}) was cancelled: pfbot is stopping`, error);
           if (controller.signal.aborted) throw gaveUp(method, seconds, attempts, error);
           if (!(error instanceof HttpError) || shutdown?.stopping) throw error;
           // Give up now when the next attempt could not start before the deadline.

@@ -3,12 +3,18 @@
 // value is never echoed.
 import { existsSync } from "node:fs";
 import { type } from "arktype";
-import { type EnvSource, nonEmptyVariables, SECRET_VARIABLES, secretValues } from "./env-source.ts";
-import type { LogLevel } from "../lib/log.ts";
 import type { FxProvider } from "../fx/source.ts";
-import { PLATFORMS, type PlatformDescriptor, type PlatformId, type PlatformSettings, requiredVariables, type VariableSpec } from "../platforms/registry.ts";
+import type { LogLevel } from "../lib/log.ts";
+import {
+  PLATFORMS,
+  type PlatformDescriptor,
+  type PlatformId,
+  type PlatformSettings,
+  requiredVariables,
+  type VariableSpec,
+} from "../platforms/registry.ts";
+import { type EnvSource, nonEmptyVariables, SECRET_VARIABLES, secretValues } from "./env-source.ts";
 import { type BasicVariable, DATA_DIR, LOG_LEVEL, TIMEZONE } from "./history-config.ts";
-
 
 export interface Config {
   readonly telegram: { readonly token: string; readonly chatId: number; readonly apiRoot: string } | null;
@@ -122,7 +128,9 @@ const httpUrl = type("string")
   .pipe((text) => text.replace(/\/+$/, ""));
 const intIn = (min: number, max: number) => type("string.integer.parse").to(`${min} <= number.integer <= ${max}`);
 const boolean = type("string")
-  .narrow((text, ctx) => TRUE_WORDS.has(text.toLowerCase()) || FALSE_WORDS.has(text.toLowerCase()) || ctx.mustBe("true, false, 1, 0, yes or no"))
+  .narrow(
+    (text, ctx) => TRUE_WORDS.has(text.toLowerCase()) || FALSE_WORDS.has(text.toLowerCase()) || ctx.mustBe("true, false, 1, 0, yes or no"),
+  )
   .pipe((text) => TRUE_WORDS.has(text.toLowerCase()));
 /** A variable the history modes also read, declared once in history-config.ts (default, check, wording). */
 const basic = <T>(variable: BasicVariable<T>) =>
@@ -132,7 +140,8 @@ const basic = <T>(variable: BasicVariable<T>) =>
 const fxProvider = type("string")
   .pipe((text) => text.toUpperCase())
   .to("'CBR' | 'CBR_MIRROR' | 'ECB'");
-const existingFile = (what: string) => type("string").narrow((path, ctx) => existsSync(path) || ctx.mustBe(`the path of an existing ${what}`));
+const existingFile = (what: string) =>
+  type("string").narrow((path, ctx) => existsSync(path) || ctx.mustBe(`the path of an existing ${what}`));
 
 const Settings = type({
   "TELEGRAM_CHAT_ID?": "string.integer.parse",
@@ -198,9 +207,16 @@ function platformVariableValues(env: Record<string, string>, errors: string[]): 
 }
 
 /** A platform's settings by name: required variables as set, optional ones validated (platformVariableValues). */
-function settingsOf(descriptor: PlatformDescriptor, env: Record<string, string>, values: ReadonlyMap<string, string | number | null>): PlatformSettings {
+function settingsOf(
+  descriptor: PlatformDescriptor,
+  env: Record<string, string>,
+  values: ReadonlyMap<string, string | number | null>,
+): PlatformSettings {
   return Object.fromEntries(
-    Object.entries(descriptor.variables).map(([name, spec]) => [name, spec.kind === "secret" || spec.kind === "text" ? env[spec.env]! : (values.get(spec.env) ?? null)]),
+    Object.entries(descriptor.variables).map(([name, spec]) => [
+      name,
+      spec.kind === "secret" || spec.kind === "text" ? env[spec.env]! : (values.get(spec.env) ?? null),
+    ]),
   );
 }
 
@@ -217,14 +233,17 @@ function platformProblems(env: Record<string, string>, needs: ConfigNeeds): stri
     const names = requiredVariables(descriptor);
     const missing = names.filter((name) => env[name] === undefined);
     if (missing.length === 0) enabled += 1;
-    else if (missing.length < names.length) problems.push(`${descriptor.name} is partly configured: set ${missing.join(" and ")} too, or unset the rest`);
+    else if (missing.length < names.length)
+      problems.push(`${descriptor.name} is partly configured: set ${missing.join(" and ")} too, or unset the rest`);
   }
   if (env.TELEGRAM_BOT_TOKEN !== undefined && !/^\d+:[\w-]{20,}$/.test(env.TELEGRAM_BOT_TOKEN)) {
     problems.push("TELEGRAM_BOT_TOKEN must look like 123456789:AA… as BotFather gives it (value not shown)");
   }
   if (needs.platforms && enabled === 0 && problems.length === 0) {
     const choices = PLATFORMS.map((descriptor) => `${descriptor.name} (${requiredVariables(descriptor).join(", ")})`);
-    problems.push(`no platform is configured: set the variables of at least one of ${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`);
+    problems.push(
+      `no platform is configured: set the variables of at least one of ${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`,
+    );
   }
   return problems;
 }
@@ -248,7 +267,6 @@ function leakySettingsIn(env: Record<string, string>): string[] {
     `BUN_CONFIG_VERBOSE_FETCH=${verbose.slice(0, 20)} is set: Bun would print every request's headers, API keys and signatures included; pfbot turns it off for its own requests, but remove it from the environment and the env file`,
   ];
 }
-
 
 function isHttpUrl(text: string): boolean {
   try {

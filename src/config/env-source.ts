@@ -19,7 +19,11 @@ export interface EnvSource {
  * Reads the env file (explicit path, which must exist, or `.env` in `cwd` when present) and merges
  * the process environment over it. Returns an error line when an explicit file is missing or unreadable.
  */
-export function readEnvSource(processEnv: Readonly<Record<string, string | undefined>>, cwd: string, explicitFile: string | null): EnvSource | { error: string } {
+export function readEnvSource(
+  processEnv: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+  explicitFile: string | null,
+): EnvSource | { error: string } {
   const path = explicitFile !== null ? resolve(cwd, explicitFile) : resolve(cwd, ".env");
   if (explicitFile === null && !existsSync(path)) return { vars: { ...processEnv }, file: null };
   let text: string;

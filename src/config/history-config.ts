@@ -2,9 +2,10 @@
 // LOG_LEVEL of their log lines, checked by hand. Loading config.ts means loading arktype, which made
 // `pfbot --history` take ~160 ms instead of ~20 ms (bench/history.ts). config.ts declares these three
 // variables from the entries below, so both agree on their defaults, checks and error lines.
-import { type EnvSource, secretValues } from "./env-source.ts";
+
 import type { LogLevel } from "../lib/log.ts";
 import { isTimeZone } from "../lib/zoned-time.ts";
+import { type EnvSource, secretValues } from "./env-source.ts";
 
 /** One variable: the default for when it is unset or blank, the check, and what the error says it must be. */
 export interface BasicVariable<T> {
@@ -15,7 +16,12 @@ export interface BasicVariable<T> {
   readonly expected: string;
 }
 
-export const DATA_DIR: BasicVariable<string> = { name: "DATA_DIR", fallback: "./data", parse: (text) => text, expected: "a directory path" };
+export const DATA_DIR: BasicVariable<string> = {
+  name: "DATA_DIR",
+  fallback: "./data",
+  parse: (text) => text,
+  expected: "a directory path",
+};
 
 export const TIMEZONE: BasicVariable<string> = {
   name: "TIMEZONE",

@@ -1,10 +1,10 @@
 // Pure parsers for the two Bank of Russia rate feeds (brokers.md §3.1, §3.2) and for pfbot's own FX cache file.
 // Every rate comes out as RUB per ONE unit, exact, keyed by the ISO code; RUB itself is not listed by the CBR.
 import { XMLParser } from "fast-xml-parser";
-import { cmp, div, dec, isPlausibleAmount, parseDecimal, toPlainString, ZERO, type Decimal } from "../lib/money.ts";
-import { isRecord } from "../lib/guards.ts";
-import { clip } from "../lib/redact.ts";
 import { errorMessage } from "../lib/errors.ts";
+import { isRecord } from "../lib/guards.ts";
+import { cmp, type Decimal, dec, div, isPlausibleAmount, parseDecimal, toPlainString, ZERO } from "../lib/money.ts";
+import { clip } from "../lib/redact.ts";
 
 /** What a feed says: the date the rates are in force (YYYY-MM-DD) and RUB per unit of each currency. */
 export interface ParsedRates {
@@ -24,7 +24,8 @@ export type ParseOutcome = { readonly ok: true; readonly rates: ParsedRates } | 
 export function parseCbrXml(bytes: Uint8Array): ParseOutcome {
   const text = decodeWindows1251(bytes);
   // DDoS-Guard answers with an HTML challenge page (brokers.md §3.1): say so instead of a parser error.
-  if (/^\s*(<!doctype html|<html)/i.test(text)) return { ok: false, problem: `an HTML page instead of the rates XML (starts ${quote(text)})` };
+  if (/^\s*(<!doctype html|<html)/i.test(text))
+    return { ok: false, problem: `an HTML page instead of the rates XML (starts ${quote(text)})` };
   let doc: unknown;
   try {
     doc = XML.parse(text);
@@ -56,7 +57,8 @@ export function parseCbrMirrorJson(text: string): ParseOutcome {
   }
   if (!isRecord(doc) || !isRecord(doc["Valute"])) return { ok: false, problem: "no Valute object in the JSON" };
   const rawDate = doc["Date"];
-  const date = typeof rawDate === "string" && /^\d{4}-\d{2}-\d{2}T/.test(rawDate) && isRealDate(rawDate.slice(0, 10)) ? rawDate.slice(0, 10) : null;
+  const date =
+    typeof rawDate === "string" && /^\d{4}-\d{2}-\d{2}T/.test(rawDate) && isRealDate(rawDate.slice(0, 10)) ? rawDate.slice(0, 10) : null;
   if (date === null) return { ok: false, problem: `Date is missing or not ISO (${quote(String(rawDate ?? ""))})` };
   return collect(date, Object.entries(doc["Valute"]), ([key, row]) => {
     if (!isRecord(row)) return null;
@@ -82,14 +84,25 @@ export function dottedToIso(text: string): string | null {
 }
 
 /** The cache file body: decimals as strings so nothing passes through a float. */
-export function serializeRatesCache(rates: { source: string; date: string; fetchedAt: number; rubPerUnit: ReadonlyMap<string, Decimal> }): string {
+export function serializeRatesCache(rates: {
+  source: string;
+  date: string;
+  fetchedAt: number;
+  rubPerUnit: ReadonlyMap<string, Decimal>;
+}): string {
   const table: Record<string, string> = {};
   for (const [code, rate] of rates.rubPerUnit) table[code] = toPlainString(rate);
-  return JSON.stringify({ format: CACHE_FORMAT, source: rates.source, date: rates.date, fetchedAt: rates.fetchedAt, rubPerUnit: table }, null, 1);
+  return JSON.stringify(
+    { format: CACHE_FORMAT, source: rates.source, date: rates.date, fetchedAt: rates.fetchedAt, rubPerUnit: table },
+    null,
+    1,
+  );
 }
 
 /** Reads a cache file body back; null when it is not one this version wrote (then it is ignored and refetched). */
-export function parseRatesCache(text: string): { source: string; date: string; fetchedAt: number; rubPerUnit: Map<string, Decimal> } | null {
+export function parseRatesCache(
+  text: string,
+): { source: string; date: string; fetchedAt: number; rubPerUnit: Map<string, Decimal> } | null {
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -1,14 +1,15 @@
 // USD/RUB and cross rates from the Bank of Russia (brokers.md §3.4): the official XML first, the cbr-xml-daily.ru
 // mirror when cbr.ru fails or answers with a DDoS-Guard page, a TTL cache in memory and on disk, and a cached rate
 // up to 4 days old (long holidays) when both fail. Never a guessed or built-in rate: no answer means unavailable.
-import { boundedFetch, describeBytes, PUBLIC_MAX_REDIRECTS } from "../lib/bounded-fetch.ts";
-import { div, mul, type Decimal, type Money } from "../lib/money.ts";
-import { parseCbrMirrorJson, parseCbrXml, parseRatesCache, serializeRatesCache, type ParseOutcome } from "./parse.ts";
-import { silentLogger, type Logger } from "../lib/log.ts";
-import type { FetchFn } from "../platforms/types.ts";
-import { errorMessage } from "../lib/errors.ts";
-import { FxError } from "./errors.ts";
+
 import { writeFileAtomic } from "../lib/atomic-file.ts";
+import { boundedFetch, describeBytes, PUBLIC_MAX_REDIRECTS } from "../lib/bounded-fetch.ts";
+import { errorMessage } from "../lib/errors.ts";
+import { type Logger, silentLogger } from "../lib/log.ts";
+import { type Decimal, div, type Money, mul } from "../lib/money.ts";
+import type { FetchFn } from "../platforms/types.ts";
+import { FxError } from "./errors.ts";
+import { type ParseOutcome, parseCbrMirrorJson, parseCbrXml, parseRatesCache, serializeRatesCache } from "./parse.ts";
 
 export { parseCbrMirrorJson, parseCbrXml } from "./parse.ts";
 
@@ -69,7 +70,9 @@ export function createFxSource(options: FxSourceOptions): FxSource {
       if (cached && cached.fetchedAt > now) {
         // Downloaded "in the future": the clock has moved back since. Its age is unknown, so it is neither fresh nor
         // a stale fallback; drop it rather than let it look fresh once the clock catches up.
-        log.warn("FX cache dropped: it was saved at a time later than now (the clock moved back?)", { fetchedAt: new Date(cached.fetchedAt).toISOString() });
+        log.warn("FX cache dropped: it was saved at a time later than now (the clock moved back?)", {
+          fetchedAt: new Date(cached.fetchedAt).toISOString(),
+        });
         cached = null;
       }
       const age = cached ? now - cached.fetchedAt : -1;
@@ -152,7 +155,13 @@ function feedsFor(options: FxSourceOptions): Feed[] {
     parse: (bytes) => parseCbrMirrorJson(new TextDecoder().decode(bytes)),
   };
   if (options.provider === "CBR_MIRROR") return [mirror];
-  const cbr: Feed = { name: "CBR", variable: "CBR_BASE_URL", url: `${trimSlash(options.cbrBaseUrl)}/scripts/XML_daily.asp`, accept: "application/xml", parse: parseCbrXml };
+  const cbr: Feed = {
+    name: "CBR",
+    variable: "CBR_BASE_URL",
+    url: `${trimSlash(options.cbrBaseUrl)}/scripts/XML_daily.asp`,
+    accept: "application/xml",
+    parse: parseCbrXml,
+  };
   return [cbr, mirror];
 }
 
@@ -165,11 +174,19 @@ async function fetchFeed(options: FxSourceOptions, feed: Feed, signal: AbortSign
   const timeout = AbortSignal.timeout(options.timeoutMs);
   try {
     const init = { method: "GET", headers: { Accept: feed.accept, "User-Agent": USER_AGENT }, signal: AbortSignal.any([signal, timeout]) };
-    const response = await boundedFetch(options.fetch, feed.url, init, { maxRedirects: PUBLIC_MAX_REDIRECTS, maxBodyBytes: FEED_MAX_BYTES });
-    if (response.kind === "too-large") return { ok: false, problem: `a response larger than ${describeBytes(FEED_MAX_BYTES)} from ${feed.url}, not read` };
-    if (response.kind === "unknown-encoding") return { ok: false, problem: `a response in an encoding not asked for (${response.encoding}) from ${feed.url}` };
+    const response = await boundedFetch(options.fetch, feed.url, init, {
+      maxRedirects: PUBLIC_MAX_REDIRECTS,
+      maxBodyBytes: FEED_MAX_BYTES,
+    });
+    if (response.kind === "too-large")
+      return { ok: false, problem: `a response larger than ${describeBytes(FEED_MAX_BYTES)} from ${feed.url}, not read` };
+    if (response.kind === "unknown-encoding")
+      return { ok: false, problem: `a response in an encoding not asked for (${response.encoding}) from ${feed.url}` };
     if (response.kind === "redirect") {
-      const what = response.reason === "too-many" ? `more than ${PUBLIC_MAX_REDIRECTS} redirects` : `a redirect to another host (${response.target ?? "not a URL"}), not followed`;
+      const what =
+        response.reason === "too-many"
+          ? `more than ${PUBLIC_MAX_REDIRECTS} redirects`
+          : `a redirect to another host (${response.target ?? "not a URL"}), not followed`;
       return { ok: false, problem: `${what} from ${feed.url}: check ${feed.variable}` };
     }
     // cbr.ru behind DDoS-Guard answers 403, or 200 with an HTML challenge that the parsers recognise by its body

@@ -53,7 +53,9 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (day, platform)
    ) STRICT, WITHOUT ROWID;
    ${SCHEMA_1_PLATFORM_COLUMNS.map(
-     (column) => `INSERT INTO day_platforms (day, platform, usd) SELECT day, '${column.slice(0, -"_usd".length)}', ${column} FROM days WHERE ${column} IS NOT NULL;
+     (
+       column,
+     ) => `INSERT INTO day_platforms (day, platform, usd) SELECT day, '${column.slice(0, -"_usd".length)}', ${column} FROM days WHERE ${column} IS NOT NULL;
    ALTER TABLE days DROP COLUMN ${column};`,
    ).join("\n   ")}`,
 ];

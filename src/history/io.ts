@@ -2,14 +2,14 @@
 // only DATA_DIR and TIMEZONE: no platform, no Telegram, no network.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DATABASE_FILE, openDatabase, openDataDirDatabase } from "./db.ts";
+import { writeFileAtomic } from "../lib/atomic-file.ts";
+import { errorCode, errorMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
+import { renderHistory } from "../render/history-view.ts";
+import { DATABASE_FILE, openDatabase, openDataDirDatabase } from "./db.ts";
+import { formatHistoryJson, parseHistoryJson } from "./json.ts";
 import { LEGACY_JSON_IMPORTED, SettingsStore } from "./settings.ts";
 import { HistoryStore, type ImportCounts } from "./store.ts";
-import { formatHistoryJson, parseHistoryJson } from "./json.ts";
-import { renderHistory } from "../render/history-view.ts";
-import { errorCode, errorMessage } from "../lib/errors.ts";
-import { writeFileAtomic } from "../lib/atomic-file.ts";
 
 /** The original bot's file name, looked for in DATA_DIR on first start. */
 export const LEGACY_HISTORY_FILE = "portfolio_history.json";
@@ -93,12 +93,21 @@ export function openStores(dataDir: string, timeZone: string, log: Logger, now: 
  * The bot's stores: DATA_DIR's, or when they cannot be opened, stand-ins in memory (kept until pfbot
  * restarts) and why, in `problem`, which says what to do.
  */
-export function openStoresOrMemory(dataDir: string, timeZone: string, log: Logger, now: () => number = Date.now): Stores & { readonly problem: string | null } {
+export function openStoresOrMemory(
+  dataDir: string,
+  timeZone: string,
+  log: Logger,
+  now: () => number = Date.now,
+): Stores & { readonly problem: string | null } {
   try {
     return { ...openStores(dataDir, timeZone, log, now), problem: null };
   } catch (error) {
     const memory = openDatabase(":memory:");
-    return { history: new HistoryStore(memory, timeZone, now), settings: new SettingsStore(memory), problem: describeHistoryError(error, dataDir) };
+    return {
+      history: new HistoryStore(memory, timeZone, now),
+      settings: new SettingsStore(memory),
+      problem: describeHistoryError(error, dataDir),
+    };
   }
 }
 

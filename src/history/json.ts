@@ -9,11 +9,12 @@
 // which Python's json.load reads back as the same floats. A day without an RUB total (no USD/RUB
 // rate that day) is written `"RUB": null`; the original never wrote null, but a missing key stays
 // an error so that a truncated file is caught.
-import { type Decimal, cmp, isNegative, IMPLAUSIBLE_AMOUNT, parseDecimal, round, toFixed } from "../lib/money.ts";
-import type { DayRecord, ImportEntry } from "./store.ts";
-import { addDays } from "../lib/zoned-time.ts";
+
 import { errorMessage } from "../lib/errors.ts";
 import { isRecord } from "../lib/guards.ts";
+import { cmp, type Decimal, IMPLAUSIBLE_AMOUNT, isNegative, parseDecimal, round, toFixed } from "../lib/money.ts";
+import { addDays } from "../lib/zoned-time.ts";
+import type { DayRecord, ImportEntry } from "./store.ts";
 
 export type ParseResult =
   | { readonly ok: true; readonly entries: readonly ImportEntry[] }
@@ -121,7 +122,7 @@ function dayShape(): DayShape {
 }
 interface DayShape {
   readonly Day: (value: unknown) => unknown;
-  readonly errors: (typeof import("arktype"))["type"]["errors"];
+  readonly errors: typeof import("arktype")["type"]["errors"];
 }
 let shape: DayShape | null = null;
 
@@ -204,7 +205,11 @@ function duplicateKeyProblems(text: string): string[] {
       const frame = stack.pop();
       for (const [key, count] of frame?.keys ?? []) {
         if (count < 2) continue;
-        problems.push(frame?.day == null ? `${key}: appears ${count} times; keep one entry for this day` : `${frame.day}: ${key} appears ${count} times`);
+        problems.push(
+          frame?.day == null
+            ? `${key}: appears ${count} times; keep one entry for this day`
+            : `${frame.day}: ${key} appears ${count} times`,
+        );
       }
       expectKey = false;
     } else if (c === ",") {

@@ -48,7 +48,9 @@ export class SettingsStore {
   set<T>(setting: Setting<T>, value: T): void {
     const text = setting.format(value);
     if (setting.parse(text) === null) throw new RangeError(`${setting.key}: ${JSON.stringify(text)} is not a valid value`);
-    this.db.query("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(setting.key, text);
+    this.db
+      .query("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+      .run(setting.key, text);
   }
 
   /** Forgets the value: get() returns null until it is set again. */

@@ -4,12 +4,12 @@
 // never overwrites a complete one. A run whose clock disagrees with the Bank of Russia's rate date, or
 // with the days already stored, is not recorded (see recordSnapshot). Every write is one transaction.
 import type { Database } from "bun:sqlite";
+import type { Logger } from "../lib/log.ts";
 import { type Decimal, isPlausibleAmount, type Money, parseDecimal, toPlainString } from "../lib/money.ts";
+import { addDays, zonedDay } from "../lib/zoned-time.ts";
 import { openDataDirDatabase } from "./db.ts";
 import { HistoryError } from "./errors.ts";
 import { historyAmountProblem, historyDayProblem } from "./json.ts";
-import type { Logger } from "../lib/log.ts";
-import { addDays, zonedDay } from "../lib/zoned-time.ts";
 
 /** One platform's figures on a day. */
 export interface DayPlatform {
@@ -145,21 +145,31 @@ export class HistoryStore {
       origin: "bot",
     };
     const today = this.today();
-    return this.db.transaction((): RecordResult => {
-      const newest = this.db.query<{ day: string | null }, []>("SELECT max(day) AS day FROM days").get()?.day ?? null;
-      if (newest !== null && day < newest) {
-        return { outcome: "refused", day, reason: `day ${day} is earlier than the newest day already stored (${newest}): the clock looks behind; check the system clock` };
-      }
-      const existing = this.selectDay.get({ day });
-      if (existing?.origin === "import" && day !== today) {
-        return { outcome: "kept", day, reason: `day ${day} was imported and is not today (${today}): a run never rewrites imported history` };
-      }
-      if (existing && existing.complete === 1 && row.complete === 0) {
-        return { outcome: "kept", day, reason: `day ${day} already holds a complete snapshot; a partial one never replaces it` };
-      }
-      this.writeDay(row, snapshot.platforms);
-      return { outcome: existing ? "replaced" : "added", day, reason: null };
-    }).immediate();
+    return this.db
+      .transaction((): RecordResult => {
+        const newest = this.db.query<{ day: string | null }, []>("SELECT max(day) AS day FROM days").get()?.day ?? null;
+        if (newest !== null && day < newest) {
+          return {
+            outcome: "refused",
+            day,
+            reason: `day ${day} is earlier than the newest day already stored (${newest}): the clock looks behind; check the system clock`,
+          };
+        }
+        const existing = this.selectDay.get({ day });
+        if (existing?.origin === "import" && day !== today) {
+          return {
+            outcome: "kept",
+            day,
+            reason: `day ${day} was imported and is not today (${today}): a run never rewrites imported history`,
+          };
+        }
+        if (existing && existing.complete === 1 && row.complete === 0) {
+          return { outcome: "kept", day, reason: `day ${day} already holds a complete snapshot; a partial one never replaces it` };
+        }
+        this.writeDay(row, snapshot.platforms);
+        return { outcome: existing ? "replaced" : "added", day, reason: null };
+      })
+      .immediate();
   }
 
   /**
@@ -167,34 +177,51 @@ export class HistoryStore {
    * bot recorded it or an earlier import did, is kept unless `overwrite`; then it is replaced.
    */
   importDays(entries: readonly ImportEntry[], options: { readonly overwrite: boolean }): ImportCounts {
-    return this.db.transaction((): ImportCounts => {
-      let added = 0;
-      let kept = 0;
-      let replaced = 0;
-      for (const entry of entries) {
-        const existing = this.selectDay.get({ day: entry.day });
-        if (existing && !options.overwrite) {
-          kept += 1;
-          continue;
+    return this.db
+      .transaction((): ImportCounts => {
+        let added = 0;
+        let kept = 0;
+        let replaced = 0;
+        for (const entry of entries) {
+          const existing = this.selectDay.get({ day: entry.day });
+          if (existing && !options.overwrite) {
+            kept += 1;
+            continue;
+          }
+          this.writeDay(
+            {
+              day: entry.day,
+              usd: toPlainString(entry.usd),
+              rub: text(entry.rub),
+              usd_rub: null,
+              complete: 1,
+              taken_at: null,
+              origin: "import",
+            },
+            NO_PLATFORMS,
+          );
+          if (existing) replaced += 1;
+          else added += 1;
         }
-        this.writeDay({ day: entry.day, usd: toPlainString(entry.usd), rub: text(entry.rub), usd_rub: null, complete: 1, taken_at: null, origin: "import" }, NO_PLATFORMS);
-        if (existing) replaced += 1;
-        else added += 1;
-      }
-      return { added, kept, replaced };
-    }).immediate();
+        return { added, kept, replaced };
+      })
+      .immediate();
   }
 
   /** Why this snapshot cannot be recorded at all, or null. The rules that need no database. */
   private refusal(snapshot: SnapshotRecord, day: string): string | null {
     const dayProblem = historyDayProblem(day, this.today());
     if (dayProblem !== null) return `day ${day} ${dayProblem}: the history could not export and import it back`;
-    for (const [what, amount] of [["USD total", snapshot.usd], ["RUB total", snapshot.rub]] as const) {
+    for (const [what, amount] of [
+      ["USD total", snapshot.usd],
+      ["RUB total", snapshot.rub],
+    ] as const) {
       const problem = amount === null ? null : historyAmountProblem(amount);
       if (problem !== null) return `the ${what} ${problem}: the history could not export and import it back`;
     }
     const others = [snapshot.usdRub, ...[...snapshot.platforms.values()].flatMap((p) => [p.usd, p.native?.amount ?? null])];
-    if (others.some((amount) => amount !== null && !isPlausibleAmount(amount))) return "a platform value or the rate is 10^15 or more: not a real figure";
+    if (others.some((amount) => amount !== null && !isPlausibleAmount(amount)))
+      return "a platform value or the rate is 10^15 or more: not a real figure";
     const rateDate = snapshot.rateDate;
     // Without the rate's date there is nothing outside this machine to check its clock against, and one day
     // recorded years ahead would block every real day after it (see the newest-day rule). Such a run has no RUB

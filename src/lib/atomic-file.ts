@@ -23,7 +23,10 @@ export interface AtomicWriteOptions {
   readonly fs?: AtomicFileSystem;
 }
 
-export type AtomicFileSystem = Pick<typeof nodeFs, "mkdirSync" | "openSync" | "writeSync" | "fsyncSync" | "closeSync" | "renameSync" | "rmSync">;
+export type AtomicFileSystem = Pick<
+  typeof nodeFs,
+  "mkdirSync" | "openSync" | "writeSync" | "fsyncSync" | "closeSync" | "renameSync" | "rmSync"
+>;
 
 /** Writes `data` (text as UTF-8) to `path` atomically and durably; see the module comment. */
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {

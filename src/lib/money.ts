@@ -41,7 +41,12 @@ export function parseDecimal(text: string): Decimal | null {
  */
 export function readAmount(value: unknown, unreadable: (shown: string) => Error): Decimal | null {
   if (value === undefined || value === null || value === "") return null;
-  const parsed = typeof value === "string" ? parseDecimal(value) : typeof value === "number" && Number.isFinite(value) ? parseDecimal(String(value)) : null;
+  const parsed =
+    typeof value === "string"
+      ? parseDecimal(value)
+      : typeof value === "number" && Number.isFinite(value)
+        ? parseDecimal(String(value))
+        : null;
   if (parsed === null) throw unreadable(clipForMessage(value));
   return parsed;
 }

@@ -64,7 +64,10 @@ export function clip(text: string, max: number): string {
 const identity = (text: string): string => text;
 const json = (text: string): string => JSON.stringify(text).slice(1, -1);
 /** JSON as serializers that keep to ASCII write it (\u00e9, \/). */
-const jsonAscii = (text: string): string => json(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).replace(/\//g, "\\/");
+const jsonAscii = (text: string): string =>
+  json(text)
+    .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    .replace(/\//g, "\\/");
 const html = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const lowerHex = (text: string): string => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
 const formEncoded = (text: string): string => new URLSearchParams({ s: text }).toString().slice(2);
@@ -84,7 +87,14 @@ const UPSTREAM_ENCODINGS: readonly ((text: string) => string)[] = [
   (text) => html(text).replace(/'/g, "&#x27;"),
 ];
 /** How a sink escapes the text holding it (log fields, --json, Telegram HTML). */
-const SINK_ENCODINGS: readonly ((text: string) => string)[] = [identity, json, jsonAscii, html, (text) => html(text).replace(/'/g, "&#39;"), (text) => html(text).replace(/'/g, "&#x27;")];
+const SINK_ENCODINGS: readonly ((text: string) => string)[] = [
+  identity,
+  json,
+  jsonAscii,
+  html,
+  (text) => html(text).replace(/'/g, "&#39;"),
+  (text) => html(text).replace(/'/g, "&#x27;"),
+];
 
 const BOUNDARIES = new Set([CLIP_MARK, "\n", "\r"]);
 

@@ -2,11 +2,11 @@
 // for 5xx and network errors (never for 4xx: a rejected key does not get better by asking again),
 // Retry-After honoured, no redirect followed with credentials, a cap on the decoded body, and typed
 // errors whose text never contains a query string (IBKR's token travels in the URL).
-import { boundedFetch, describeBytes, type BoundedOutcome } from "../lib/bounded-fetch.ts";
+import { type BoundedOutcome, boundedFetch, describeBytes } from "../lib/bounded-fetch.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { clip } from "../lib/redact.ts";
 import { DEFAULT_MAX_BODY_BYTES, descriptorOf, platformName } from "./registry.ts";
-import { PlatformError, type ClientDeps, type PlatformId } from "./types.ts";
+import { type ClientDeps, PlatformError, type PlatformId } from "./types.ts";
 
 export { PUBLIC_MAX_REDIRECTS } from "../lib/bounded-fetch.ts";
 
@@ -47,12 +47,7 @@ const MAX_RETRY_AFTER_MS = 30_000;
  * When the last attempt failed on the network, the "unavailable" error carries that error as `cause`
  * (networkErrorText tells what it said, without a URL's query).
  */
-export async function httpRequest(
-  deps: ClientDeps,
-  platform: PlatformId,
-  url: string,
-  options: HttpRequestOptions,
-): Promise<HttpResponse> {
+export async function httpRequest(deps: ClientDeps, platform: PlatformId, url: string, options: HttpRequestOptions): Promise<HttpResponse> {
   const name = platformName(platform);
   const where = describeUrl(url);
   const attempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
@@ -70,7 +65,10 @@ export async function httpRequest(
         signal,
       };
       if (options.ca && options.ca.length > 0) init.tls = { ca: [...options.ca] };
-      const limits = { maxRedirects: options.maxRedirects ?? 0, maxBodyBytes: options.maxBodyBytes ?? descriptorOf(platform).maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
+      const limits = {
+        maxRedirects: options.maxRedirects ?? 0,
+        maxBodyBytes: options.maxBodyBytes ?? descriptorOf(platform).maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      };
       const outcome = await boundedFetch(deps.fetch, url, init, limits);
       if (outcome.kind !== "response") throw refusal(platform, outcome, limits);
       const { status, headers, bytes } = outcome;
@@ -83,7 +81,11 @@ export async function httpRequest(
     } catch (error) {
       if (error instanceof PlatformError) throw error;
       if (timeout.aborted || options.signal.aborted) {
-        throw new PlatformError(platform, "timeout", `${name} did not answer within ${seconds(deps.timeoutMs)} (${where}); try again later`);
+        throw new PlatformError(
+          platform,
+          "timeout",
+          `${name} did not answer within ${seconds(deps.timeoutMs)} (${where}); try again later`,
+        );
       }
       lastProblem = `network error: ${networkErrorText(error)}`;
       lastNetworkError = error;
@@ -140,7 +142,11 @@ export function describeUrl(url: string): string {
 }
 
 /** A redirect not followed, a body over the cap or in an encoding not asked for, as the error that says what to check. */
-function refusal(platform: PlatformId, outcome: Exclude<BoundedOutcome, { kind: "response" }>, limits: { maxRedirects: number; maxBodyBytes: number }): PlatformError {
+function refusal(
+  platform: PlatformId,
+  outcome: Exclude<BoundedOutcome, { kind: "response" }>,
+  limits: { maxRedirects: number; maxBodyBytes: number },
+): PlatformError {
   const name = platformName(platform);
   // The variable that sets the platform's address: what a user fixes when the address redirects.
   const variable = descriptorOf(platform).variables.baseUrl.env;
@@ -173,9 +179,19 @@ function refusal(platform: PlatformId, outcome: Exclude<BoundedOutcome, { kind: 
         code,
       );
     case "other-origin":
-      return new PlatformError(platform, "config", `${name} redirected ${outcome.where} to another host (${to}); pfbot follows redirects only within the same host: check ${variable}`, code);
+      return new PlatformError(
+        platform,
+        "config",
+        `${name} redirected ${outcome.where} to another host (${to}); pfbot follows redirects only within the same host: check ${variable}`,
+        code,
+      );
     case "too-many":
-      return new PlatformError(platform, "config", `${name} redirected ${outcome.where} more than ${limits.maxRedirects} times: check ${variable}`, code);
+      return new PlatformError(
+        platform,
+        "config",
+        `${name} redirected ${outcome.where} more than ${limits.maxRedirects} times: check ${variable}`,
+        code,
+      );
   }
 }
 
@@ -190,7 +206,11 @@ async function pause(deps: ClientDeps, signal: AbortSignal, platform: PlatformId
 
 function throwIfAborted(signal: AbortSignal, platform: PlatformId, timeoutMs: number): void {
   if (signal.aborted) {
-    throw new PlatformError(platform, "timeout", `${platformName(platform)} did not answer in time (limit ${seconds(timeoutMs)}); try again later`);
+    throw new PlatformError(
+      platform,
+      "timeout",
+      `${platformName(platform)} did not answer in time (limit ${seconds(timeoutMs)}); try again later`,
+    );
   }
 }
 

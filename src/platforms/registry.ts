@@ -93,7 +93,8 @@ export const PLATFORMS = [
       apiSecret: { env: "BYBIT_API_SECRET", kind: "secret" },
       baseUrl: { env: "BYBIT_BASE_URL", kind: "url", default: "https://api.bybit.com" },
     },
-    createClient: async (settings, context): Promise<PlatformClient> => (await import("./bybit/client.ts")).createBybitClient({ ...context, ...settings }),
+    createClient: async (settings, context): Promise<PlatformClient> =>
+      (await import("./bybit/client.ts")).createBybitClient({ ...context, ...settings }),
   }),
   platform({
     id: "okx",
@@ -105,7 +106,8 @@ export const PLATFORMS = [
       passphrase: { env: "OKX_API_PASSPHRASE", kind: "secret" },
       baseUrl: { env: "OKX_BASE_URL", kind: "url", default: "https://www.okx.com" },
     },
-    createClient: async (settings, context): Promise<PlatformClient> => (await import("./okx/client.ts")).createOkxClient({ ...context, ...settings }),
+    createClient: async (settings, context): Promise<PlatformClient> =>
+      (await import("./okx/client.ts")).createOkxClient({ ...context, ...settings }),
   }),
   platform({
     id: "tbank",
@@ -117,7 +119,11 @@ export const PLATFORMS = [
       caFile: { env: "TBANK_CA_FILE", kind: "file", what: "PEM file" },
     },
     createClient: async ({ caFile, ...settings }, context): Promise<PlatformClient> =>
-      (await import("./tbank/client.ts")).createTbankClient({ ...context, ...settings, extraCaPem: caFile !== null ? [readFileSync(caFile, "utf8")] : [] }),
+      (await import("./tbank/client.ts")).createTbankClient({
+        ...context,
+        ...settings,
+        extraCaPem: caFile !== null ? [readFileSync(caFile, "utf8")] : [],
+      }),
   }),
   platform({
     id: "ibkr",
@@ -126,7 +132,11 @@ export const PLATFORMS = [
     variables: {
       token: { env: "IBKR_FLEX_TOKEN", kind: "secret" },
       queryId: { env: "IBKR_QUERY_ID", kind: "text" },
-      baseUrl: { env: "IBKR_FLEX_BASE_URL", kind: "url", default: "https://ndcdyn.interactivebrokers.com/AccountManagement/FlexWebService" },
+      baseUrl: {
+        env: "IBKR_FLEX_BASE_URL",
+        kind: "url",
+        default: "https://ndcdyn.interactivebrokers.com/AccountManagement/FlexWebService",
+      },
       cacheMinutes: { env: "IBKR_CACHE_MINUTES", kind: "int", min: 0, max: 10080, default: 240 },
       // Flex polls its statement generation for up to ~90 s.
       timeoutSeconds: { env: "IBKR_TIMEOUT_SECONDS", kind: "int", min: 10, max: 600, default: 150 },
@@ -175,7 +185,11 @@ export function requiredVariables(descriptor: PlatformDescriptor): string[] {
 
 /** Every platform variable whose value is a secret, in registry order. */
 export function platformSecretVariables(): string[] {
-  return PLATFORMS.flatMap((descriptor) => Object.values(descriptor.variables).filter((spec) => spec.kind === "secret").map((spec) => spec.env));
+  return PLATFORMS.flatMap((descriptor) =>
+    Object.values(descriptor.variables)
+      .filter((spec) => spec.kind === "secret")
+      .map((spec) => spec.env),
+  );
 }
 
 /** Builds the client of every enabled platform (Config.platforms), loading only their code. */

@@ -2,10 +2,11 @@
 // RUB totals and the change vs the previous recorded day, then a sparkline of the USD totals. The
 // same text goes to Telegram (HTML, in a <pre> block so the columns line up; Telegram scrolls wide
 // blocks sideways) and to a terminal for `pfbot --history`.
-import { type Decimal, cmp, dec, div, formatGrouped, isZero, mul, sub, toNumber } from "../lib/money.ts";
-import { escapeHtml } from "./html.ts";
-import { dayWithWeekday } from "./dates.ts";
+
 import type { DayRecord } from "../history/store.ts";
+import { cmp, type Decimal, dec, div, formatGrouped, isZero, mul, sub, toNumber } from "../lib/money.ts";
+import { dayWithWeekday } from "./dates.ts";
+import { escapeHtml } from "./html.ts";
 
 export const HISTORY_VIEW_DAYS = 30;
 
@@ -20,7 +21,8 @@ export interface HistoryView {
  */
 export function renderHistory(newestFirst: readonly DayRecord[]): HistoryView {
   if (newestFirst.length === 0) {
-    const text = "No history yet. pfbot records one line per day after each scheduled run (or pfbot --once); an old portfolio_history.json can be added with pfbot --import FILE.";
+    const text =
+      "No history yet. pfbot records one line per day after each scheduled run (or pfbot --once); an old portfolio_history.json can be added with pfbot --import FILE.";
     return { html: escapeHtml(text), text };
   }
   const shown = newestFirst.slice(0, HISTORY_VIEW_DAYS);

@@ -42,8 +42,13 @@ export function snapshotJson(snapshot: Snapshot, change: Change | null): Snapsho
     cryptoUsd: cents(snapshot.cryptoUsd),
     totalUsd: cents(snapshot.totalUsd),
     totalRub: cents(snapshot.totalRub),
-    usdRub: snapshot.usdRub ? { rate: toNumber(snapshot.usdRub.rate, 4), source: snapshot.usdRub.source, date: snapshot.usdRub.date } : null,
-    change: change?.kind === "change" ? { usd: toNumber(change.usd, 2), pct: change.pct ? toNumber(change.pct, 2) : null, since: change.since } : null,
+    usdRub: snapshot.usdRub
+      ? { rate: toNumber(snapshot.usdRub.rate, 4), source: snapshot.usdRub.source, date: snapshot.usdRub.date }
+      : null,
+    change:
+      change?.kind === "change"
+        ? { usd: toNumber(change.usd, 2), pct: change.pct ? toNumber(change.pct, 2) : null, since: change.since }
+        : null,
   };
 }
 

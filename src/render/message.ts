@@ -1,14 +1,14 @@
 // Snapshot → one Telegram HTML message (parse_mode HTML). Pure: no clock, no I/O. Every dynamic
 // string is escaped, and the message always fits Telegram's 4096-character limit.
 import { abs, cmp, type Decimal, dec, formatGrouped, isNegative, type Money, sub, sum } from "../lib/money.ts";
-import { descriptorOf, platformName } from "../platforms/registry.ts";
-import type { AssetValue } from "../platforms/types.ts";
 import { CLIP_MARK } from "../lib/redact.ts";
 import { formatZoned } from "../lib/zoned-format.ts";
 import { zonedDay } from "../lib/zoned-time.ts";
+import { descriptorOf, platformName } from "../platforms/registry.ts";
+import type { AssetValue } from "../platforms/types.ts";
+import type { PlatformRow, Snapshot } from "../snapshot/snapshot.ts";
 import { dayWithMonthName } from "./dates.ts";
 import { escapeHtml } from "./html.ts";
-import type { PlatformRow, Snapshot } from "../snapshot/snapshot.ts";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
 
@@ -25,7 +25,13 @@ export interface FormatOptions {
 }
 
 export function formatSnapshotHtml(snapshot: Snapshot, options: FormatOptions): string {
-  const core = [header(snapshot), "", ...snapshot.rows.map((row) => platformLine(row, snapshot)), "", ...totals(snapshot, options.change ?? null)];
+  const core = [
+    header(snapshot),
+    "",
+    ...snapshot.rows.map((row) => platformLine(row, snapshot)),
+    "",
+    ...totals(snapshot, options.change ?? null),
+  ];
   const notes = noteLines(snapshot);
   const breakdown = options.includeBreakdown ? breakdownLines(snapshot, options.topAssets ?? 5) : [];
   let message = core.join("\n");
@@ -101,13 +107,17 @@ function totals(snapshot: Snapshot, change: Change | null): string[] {
   }
   const excluded = snapshot.rows.filter((row) => row.usd === null).map((row) => platformName(row.id));
   const partial = excluded.length > 0 ? ` (partial: without ${excluded.join(", ")})` : "";
-  lines.push(snapshot.totalUsd !== null ? `Total: <b>${usd(snapshot.totalUsd)}</b>${partial}` : "Total: unavailable — no platform answered");
+  lines.push(
+    snapshot.totalUsd !== null ? `Total: <b>${usd(snapshot.totalUsd)}</b>${partial}` : "Total: unavailable — no platform answered",
+  );
   if (snapshot.totalRub !== null) lines.push(`Total: <b>${rub(snapshot.totalRub)}</b>${partial}`);
   else if (snapshot.totalUsd !== null) lines.push("Total in RUB: unavailable — no USD/RUB rate");
   if (change && snapshot.totalUsd !== null) lines.push(changeLine(change));
   if (snapshot.usdRub) {
     const rate = snapshot.usdRub;
-    lines.push(`USD/RUB ${formatGrouped(rate.rate, 4)} · ${escapeHtml(rate.source)}, ${dayWithMonthName(rate.date)}${rate.stale ? " (saved rate: sources did not answer)" : ""}`);
+    lines.push(
+      `USD/RUB ${formatGrouped(rate.rate, 4)} · ${escapeHtml(rate.source)}, ${dayWithMonthName(rate.date)}${rate.stale ? " (saved rate: sources did not answer)" : ""}`,
+    );
   } else if (snapshot.fxProblem) {
     lines.push(`USD/RUB: unavailable — ${clip(snapshot.fxProblem)}`);
   }
@@ -165,4 +175,3 @@ function clip(text: string, max = MAX_LINE): string {
   }
   return out + CLIP_MARK;
 }
-

@@ -1,8 +1,9 @@
 // What a snapshot becomes besides the message: the day record for the history and the change vs the
 // previous comparable day (the --json object is render/json.ts). Pure functions.
-import type { Change } from "../render/message.ts";
+
 import type { DayRecord, SnapshotRecord } from "../history/store.ts";
-import { div, isZero, mul, sub, dec } from "../lib/money.ts";
+import { dec, div, isZero, mul, sub } from "../lib/money.ts";
+import type { Change } from "../render/message.ts";
 import type { Snapshot } from "./snapshot.ts";
 
 /**

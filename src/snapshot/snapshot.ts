@@ -2,6 +2,7 @@
 // deadline, then combined. A failed platform never sinks the snapshot: its row carries the reason and
 // the totals say what they exclude. Amounts stay exact decimals until display.
 import { type FxRates, type FxResult, type FxSource, toUsd, usdRub } from "../fx/source.ts";
+import { errorMessage, PfbotError } from "../lib/errors.ts";
 import { type Decimal, isPlausibleAmount, type Money, mul, sum, toPlainString } from "../lib/money.ts";
 import { byPlatformOrder, descriptorOf, platformName } from "../platforms/registry.ts";
 import {
@@ -13,7 +14,6 @@ import {
   type PlatformErrorKind,
   type PlatformId,
 } from "../platforms/types.ts";
-import { errorMessage, PfbotError } from "../lib/errors.ts";
 
 export interface PlatformRow {
   readonly id: PlatformId;
@@ -133,7 +133,12 @@ export function rowOf(balance: PlatformBalance, rates: FxRates | null, durationM
     asOf: balance.asOf,
     assets: balance.assets,
     holdings: balance.holdings,
-    error: unconverted.length === 0 ? null : rates ? `no ${missing.join("/")} rate from the Bank of Russia: USD value unknown` : "no USD/RUB rate: USD value unknown",
+    error:
+      unconverted.length === 0
+        ? null
+        : rates
+          ? `no ${missing.join("/")} rate from the Bank of Russia: USD value unknown`
+          : "no USD/RUB rate: USD value unknown",
     errorKind: unconverted.length === 0 ? null : "fx",
     warnings: balance.warnings,
     source: balance.source,
@@ -186,7 +191,12 @@ function convert(money: Money, rates: FxRates | null): Decimal | null {
  * Runs `work` with an AbortSignal that fires after `ms`, and gives up at the deadline even if the
  * work ignores the signal, so one stuck platform cannot hold the snapshot.
  */
-export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>, platform?: PlatformId, stop?: AbortSignal): Promise<T> {
+export async function withDeadline<T>(
+  ms: number,
+  work: (signal: AbortSignal) => Promise<T>,
+  platform?: PlatformId,
+  stop?: AbortSignal,
+): Promise<T> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onStop: (() => void) | undefined;

@@ -35,7 +35,14 @@ describe.skipIf(process.platform !== "linux" || process.arch !== "x64")(`the ${T
     const telegram = await startTelegramFake({ token: TOKEN });
     // IBKR's Flex flow waits 5 s between its requests; the other platforms and the rate cover the snapshot.
     const { IBKR_FLEX_TOKEN: _token, IBKR_QUERY_ID: _query, ...platforms } = fakes.env;
-    const env = { PATH: process.env.PATH ?? "", ...platforms, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: String(OWNER), TELEGRAM_API_ROOT: telegram.url, DATA_DIR: join(scratch, "data") };
+    const env = {
+      PATH: process.env.PATH ?? "",
+      ...platforms,
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_CHAT_ID: String(OWNER),
+      TELEGRAM_API_ROOT: telegram.url,
+      DATA_DIR: join(scratch, "data"),
+    };
     const child = Bun.spawn([binary], { env, cwd: scratch, stdout: "pipe", stderr: "pipe" });
     const stderr = new Response(child.stderr).text();
     try {

@@ -6,15 +6,15 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createSnapshotTaker } from "../../src/app/wiring.ts";
 import { type Config, loadConfig } from "../../src/config/config.ts";
-import { formatSnapshotHtml, htmlToText } from "../../src/render/message.ts";
-import { silentLogger } from "../../src/lib/log.ts";
-import { snapshotJson } from "../../src/render/json.ts";
 import { historyViewText } from "../../src/history/io.ts";
 import { HistoryStore } from "../../src/history/store.ts";
-import { createSnapshotTaker } from "../../src/app/wiring.ts";
+import { silentLogger } from "../../src/lib/log.ts";
 import { POLL_DELAYS_MS } from "../../src/platforms/ibkr/flex.ts";
 import { MIN_REQUEST_SPACING_MS } from "../../src/platforms/ibkr/pacer.ts";
+import { snapshotJson } from "../../src/render/json.ts";
+import { formatSnapshotHtml, htmlToText } from "../../src/render/message.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { CBR_PATH, DDOS_GUARD_PAGE, MIRROR_PATH } from "../fakes/fx.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
@@ -41,7 +41,16 @@ beforeAll(async () => {
   copyFileSync("data/portfolio_history.json", join(historyDir, "portfolio_history.json"));
   const env = { ...binFakes.env, DATA_DIR: cached, TIMEZONE: "Europe/Paris" };
   const botDir = freshDir();
-  const botEnv = { PATH: process.env.PATH ?? "", ...binFakes.env, IBKR_FLEX_TOKEN: "", IBKR_QUERY_ID: "", TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: "31337", TELEGRAM_API_ROOT: telegram.url, DATA_DIR: botDir };
+  const botEnv = {
+    PATH: process.env.PATH ?? "",
+    ...binFakes.env,
+    IBKR_FLEX_TOKEN: "",
+    IBKR_QUERY_ID: "",
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_CHAT_ID: "31337",
+    TELEGRAM_API_ROOT: telegram.url,
+    DATA_DIR: botDir,
+  };
   bot = { child: Bun.spawn([await pfbotBinary()], { env: botEnv, cwd: tmpdir(), stdout: "pipe", stderr: "pipe" }), dataDir: botDir };
   runs = {
     dry: runPfbot(["--once", "--dry-run"], env),
@@ -68,7 +77,10 @@ describe("all four platforms and the FX rate", () => {
   });
 
   function configWith(overrides: Record<string, string>, dataDir: string): Config {
-    const loaded = loadConfig({ vars: { ...fakes.env, DATA_DIR: dataDir, ...overrides }, file: null }, { platforms: true, telegram: false });
+    const loaded = loadConfig(
+      { vars: { ...fakes.env, DATA_DIR: dataDir, ...overrides }, file: null },
+      { platforms: true, telegram: false },
+    );
     if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
     // Every fake is local: a short bound keeps the test about a platform that never answers short, with room
     // for a machine busy with this file's binary runs.
@@ -123,7 +135,8 @@ describe("all four platforms and the FX rate", () => {
 
   test("a malformed body from one platform is reported, the rest are counted", async () => {
     // An unreadable overview sends Bybit to its fallback, so the wallet answers garbage too.
-    for (const path of ["/v5/asset/asset-overview", "/v5/account/wallet-balance"]) fakes.bybit.faults.add({ path, status: 200, body: '{"retCode":0,"result":' });
+    for (const path of ["/v5/asset/asset-overview", "/v5/account/wallet-balance"])
+      fakes.bybit.faults.add({ path, status: 200, body: '{"retCode":0,"result":' });
     const { json } = await snapshotWith();
     const bybit = json.platforms.find((p) => p.id === "bybit")!;
     expect(bybit.ok).toBe(false);
@@ -163,7 +176,15 @@ describe("IBKR's Flex round trip through the wiring", () => {
 
   /** Only IBKR configured (the others' timestamp windows do not see the clock jump over IBKR's polls), no cache. */
   function ibkrOnly(dataDir = freshDir()): Config {
-    const vars = { IBKR_FLEX_TOKEN: fakes.env.IBKR_FLEX_TOKEN!, IBKR_QUERY_ID: fakes.env.IBKR_QUERY_ID!, IBKR_FLEX_BASE_URL: fakes.env.IBKR_FLEX_BASE_URL!, CBR_BASE_URL: fakes.env.CBR_BASE_URL!, CBR_MIRROR_BASE_URL: fakes.env.CBR_MIRROR_BASE_URL!, DATA_DIR: dataDir, IBKR_CACHE_MINUTES: "0" };
+    const vars = {
+      IBKR_FLEX_TOKEN: fakes.env.IBKR_FLEX_TOKEN!,
+      IBKR_QUERY_ID: fakes.env.IBKR_QUERY_ID!,
+      IBKR_FLEX_BASE_URL: fakes.env.IBKR_FLEX_BASE_URL!,
+      CBR_BASE_URL: fakes.env.CBR_BASE_URL!,
+      CBR_MIRROR_BASE_URL: fakes.env.CBR_MIRROR_BASE_URL!,
+      DATA_DIR: dataDir,
+      IBKR_CACHE_MINUTES: "0",
+    };
     const loaded = loadConfig({ vars, file: null }, { platforms: true, telegram: false });
     if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
     return loaded.config;
@@ -173,7 +194,11 @@ describe("IBKR's Flex round trip through the wiring", () => {
     const started = performance.now();
     const snapshot = await (await createSnapshotTaker(ibkrOnly(), silentLogger, "test", clock)).take();
     expect(snapshotJson(snapshot, null).platforms).toEqual([expect.objectContaining({ id: "ibkr", ok: true, usd: 321978.42 })]);
-    expect(fakes.ibkr.calls.map((call) => `${call.step}:${call.answer}`)).toEqual(["SendRequest:ticket", "GetStatement:1019", "GetStatement:statement"]);
+    expect(fakes.ibkr.calls.map((call) => `${call.step}:${call.answer}`)).toEqual([
+      "SendRequest:ticket",
+      "GetStatement:1019",
+      "GetStatement:statement",
+    ]);
     // 5 s before the first poll, 5 s before the next: waited on the fake clock, not in real time.
     expect(clock.sleeps.slice(0, 2)).toEqual(POLL_DELAYS_MS.slice(0, 2));
     expect(performance.now() - started).toBeLessThan(POLL_DELAYS_MS[0]!);

@@ -4,14 +4,14 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runCheckMode } from "../../src/app/modes/check.ts";
+import { runSnapshotMode } from "../../src/app/modes/snapshot.ts";
 import type { AppContext } from "../../src/app/run.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { readEnvSource } from "../../src/config/env-source.ts";
 import { HistoryStore } from "../../src/history/store.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { IBKR_LAST_ANSWER_FILE, IBKR_THROTTLE_FILE } from "../../src/platforms/ibkr/state.ts";
-import { runCheckMode } from "../../src/app/modes/check.ts";
-import { runSnapshotMode } from "../../src/app/modes/snapshot.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
@@ -35,7 +35,13 @@ afterEach(async () => {
 function context(vars: Record<string, string>, envFile: string | null = null) {
   const out: string[] = [];
   const logs: string[] = [];
-  const loaded = loadConfig({ vars: { ...fakes.env, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: String(OWNER), TELEGRAM_API_ROOT: telegram.url, ...vars }, file: envFile }, { platforms: true, telegram: false });
+  const loaded = loadConfig(
+    {
+      vars: { ...fakes.env, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: String(OWNER), TELEGRAM_API_ROOT: telegram.url, ...vars },
+      file: envFile,
+    },
+    { platforms: true, telegram: false },
+  );
   if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
   const log = createLogger({ level: "info", secrets: loaded.config.secrets, write: (line) => logs.push(line), colour: false });
   const ctx: AppContext = { config: loaded.config, log, version: "test", out: (text) => void out.push(log.redact(text)), clock };
@@ -75,7 +81,12 @@ describe("--once", () => {
 describe("--json", () => {
   test("with every platform failing prints each failure, no total, and returns 1", async () => {
     // The IBKR fake answers a wrong token 1015 at SendRequest: a failure with no poll to wait for.
-    const wrong = { BYBIT_API_KEY: "x-wrong", OKX_API_KEY: "x-wrong", TBANK_API_TOKEN: "t.wrong-token", IBKR_FLEX_TOKEN: "000000000000000000000000" };
+    const wrong = {
+      BYBIT_API_KEY: "x-wrong",
+      OKX_API_KEY: "x-wrong",
+      TBANK_API_TOKEN: "t.wrong-token",
+      IBKR_FLEX_TOKEN: "000000000000000000000000",
+    };
     const { ctx, out } = context({ ...wrong, DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-json-")) });
     expect(await runSnapshotMode(ctx, { send: false, json: true })).toBe(1);
     const json = JSON.parse(out.join("")) as { platforms: { id: string; ok: boolean }[]; totalUsd: number | null };
@@ -120,7 +131,8 @@ describe("--check", () => {
   test("read-only keys and a working Telegram pass with exit 0", async () => {
     const { ctx, out } = context({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")) });
     expect(await runCheckMode(ctx)).toBe(0);
-    for (const name of ["Bybit", "OKX", "T-Bank", "IBKR"]) expect(out.some((l) => l.startsWith(`[ok  ] ${name}: reachable, credentials accepted, read-only`))).toBe(true);
+    for (const name of ["Bybit", "OKX", "T-Bank", "IBKR"])
+      expect(out.some((l) => l.startsWith(`[ok  ] ${name}: reachable, credentials accepted, read-only`))).toBe(true);
     expect(out).toContain("[ok  ] Telegram: bot @pfbot_test_bot can post to chat 777");
     expect(out.at(-1)).toBe("All good.");
   });
@@ -165,8 +177,20 @@ describe("--check", () => {
     const now = clock.now();
     const iso = (ms: number) => new Date(ms).toISOString();
     // What an earlier run left: IBKR answered 1012, then a 1018 put the token in the penalty box.
-    writeFileSync(join(dataDir, IBKR_LAST_ANSWER_FILE), JSON.stringify({ at: iso(now - 120_000), ok: false, kind: "auth", code: 1012, message: "The IBKR Flex token has expired (1012): generate a new one and set IBKR_FLEX_TOKEN" }));
-    writeFileSync(join(dataDir, IBKR_THROTTLE_FILE), JSON.stringify({ throttledUntil: iso(now + 10 * 60_000), recordedAt: iso(now - 60_000), code: 1018 }));
+    writeFileSync(
+      join(dataDir, IBKR_LAST_ANSWER_FILE),
+      JSON.stringify({
+        at: iso(now - 120_000),
+        ok: false,
+        kind: "auth",
+        code: 1012,
+        message: "The IBKR Flex token has expired (1012): generate a new one and set IBKR_FLEX_TOKEN",
+      }),
+    );
+    writeFileSync(
+      join(dataDir, IBKR_THROTTLE_FILE),
+      JSON.stringify({ throttledUntil: iso(now + 10 * 60_000), recordedAt: iso(now - 60_000), code: 1018 }),
+    );
     const { ctx, out } = context({ DATA_DIR: dataDir });
     expect(await runCheckMode(ctx)).toBe(1);
     const line = out.find((l) => l.includes("IBKR:"))!;
@@ -177,7 +201,11 @@ describe("--check", () => {
   });
 
   test("a wrong Telegram token fails the Telegram line", async () => {
-    const { ctx, out } = context({ ...withoutIbkr, DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")), TELEGRAM_BOT_TOKEN: "111111111:AAwrongTOKENabcdefghijklmnopqrstu" });
+    const { ctx, out } = context({
+      ...withoutIbkr,
+      DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")),
+      TELEGRAM_BOT_TOKEN: "111111111:AAwrongTOKENabcdefghijklmnopqrstu",
+    });
     expect(await runCheckMode(ctx)).toBe(1);
     const line = out.find((l) => l.includes("Telegram:"))!;
     expect(line).toStartWith("[FAIL] Telegram: the bot token was rejected");

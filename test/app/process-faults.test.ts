@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Server } from "bun";
 import { HistoryStore } from "../../src/history/store.ts";
 import { dec } from "../../src/lib/money.ts";
-import { pfbotBinary, type RunResult, runPfbot } from "../support/binary.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { refusingUrl } from "../fakes/server.ts";
 import { type SentMessage, startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
-import type { Server } from "bun";
+import { pfbotBinary, type RunResult, runPfbot } from "../support/binary.ts";
 
 const TOKEN = "246813579:AAfaultsTOKENabcdefghijklmnopqrst";
 const OWNER = 8080;
@@ -34,15 +34,30 @@ const faultyRuns = new Map<string, Promise<{ sent: SentMessage[]; result: RunRes
 for (const { kind, dataDir } of faultyDirs) if ("skip" in dataDir) console.warn(`skipping the ${kind} DATA_DIR test: ${dataDir.skip}`);
 
 beforeAll(async () => {
-  const [all, , first, second] = await Promise.all([startAllFakes(), pfbotBinary(), startTelegramFake({ token: TOKEN }), startTelegramFake({ token: TOKEN })]);
+  const [all, , first, second] = await Promise.all([
+    startAllFakes(),
+    pfbotBinary(),
+    startTelegramFake({ token: TOKEN }),
+    startTelegramFake({ token: TOKEN }),
+  ]);
   fakes = all;
   const onceEnv = envFor(await refusingUrl(), { TELEGRAM_TIMEOUT_SECONDS: "1" });
-  refusing = { once: runPfbot(["--once"], onceEnv), check: runPfbot(["--check"], envFor(await refusingUrl(), { TELEGRAM_TIMEOUT_SECONDS: "1" })), onceDataDir: onceEnv.DATA_DIR! };
+  refusing = {
+    once: runPfbot(["--once"], onceEnv),
+    check: runPfbot(["--check"], envFor(await refusingUrl(), { TELEGRAM_TIMEOUT_SECONDS: "1" })),
+    onceDataDir: onceEnv.DATA_DIR!,
+  };
   for (const { kind, dataDir } of faultyDirs) {
     if ("dir" in dataDir) faultyRuns.set(kind, onceWithTelegram(dataDir.dir));
   }
   // This bot reaches Telegram through a relay; the relay then goes away, so every call is refused.
-  const relay = Bun.serve({ hostname: "127.0.0.1", port: 0, idleTimeout: 60, fetch: (request) => fetch(second.url + new URL(request.url).pathname, { method: request.method, headers: request.headers, body: request.body }) });
+  const relay = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    idleTimeout: 60,
+    fetch: (request) =>
+      fetch(second.url + new URL(request.url).pathname, { method: request.method, headers: request.headers, body: request.body }),
+  });
   const [stuckChild, cutOffChild] = await Promise.all([
     startBotProcess(first, { TELEGRAM_TIMEOUT_SECONDS: "120" }),
     startBotProcess(second, { TELEGRAM_API_ROOT: `http://127.0.0.1:${relay.port}`, TELEGRAM_TIMEOUT_SECONDS: "120" }),
@@ -60,14 +75,25 @@ afterAll(async () => {
 /** The platform fakes without IBKR (its statement polling is covered elsewhere), Telegram at `apiRoot`. */
 function envFor(apiRoot: string, extra: Record<string, string> = {}): Record<string, string> {
   const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env;
-  return { ...platforms, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: String(OWNER), TELEGRAM_API_ROOT: apiRoot, DATA_DIR: freshDir(), ...extra };
+  return {
+    ...platforms,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_CHAT_ID: String(OWNER),
+    TELEGRAM_API_ROOT: apiRoot,
+    DATA_DIR: freshDir(),
+    ...extra,
+  };
 }
 function freshDir(): string {
   return mkdtempSync(join(tmpdir(), "pfbot-faults-"));
 }
 
 async function startBotProcess(telegram: TelegramFake, extra: Record<string, string>): Promise<BotProcess> {
-  const child = Bun.spawn([await pfbotBinary()], { env: { PATH: process.env.PATH ?? "", ...envFor(telegram.url, extra) }, stdout: "pipe", stderr: "pipe" });
+  const child = Bun.spawn([await pfbotBinary()], {
+    env: { PATH: process.env.PATH ?? "", ...envFor(telegram.url, extra) },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   await telegram.waitForRequests("getUpdates", 1);
   return child;
 }
@@ -94,7 +120,9 @@ describe("Telegram refusing connections", () => {
   test("--once and --check give up within the bound and exit 1 with a clear line; --once still records the day", async () => {
     const [once, check] = await Promise.all([refusing.once, refusing.check]);
     expect(once.code).toBe(1);
-    expect(once.stderr).toContain("ERROR the report could not be delivered to Telegram: Telegram did not answer sendMessage: gave up after");
+    expect(once.stderr).toContain(
+      "ERROR the report could not be delivered to Telegram: Telegram did not answer sendMessage: gave up after",
+    );
     expect(once.stderr).toContain("; check this machine's network, and TELEGRAM_API_ROOT if you set it");
     expect(once.stderr).not.toMatch(STACK_LINE);
     expect(once.stderr).not.toContain(TOKEN);
@@ -137,17 +165,20 @@ describe("SIGTERM ends the bot promptly", () => {
 describe("a DATA_DIR that refuses writes", () => {
   for (const [kind, what, todo] of DATA_DIR_FAULTS) {
     const { dataDir } = faultyDirs.find((made) => made.kind === kind)!;
-    test.skipIf("skip" in dataDir)(`${kind}: --once still delivers the report, then exits 1 saying the day was not recorded and what to do`, async () => {
-      const { sent, result } = await faultyRuns.get(kind)!;
-      expect(sent).toHaveLength(1);
-      expect(sent[0]!.plainText).toContain("Total: $69,035.77");
-      expect(result.code).toBe(1);
-      const line = result.stderr.split("\n").find((l) => l.startsWith("ERROR"));
-      expect(line).toStartWith("ERROR the report was delivered, but today's totals were not recorded in the history: ");
-      expect(line).toContain(what);
-      expect(line).toContain(todo);
-      expect(result.stderr).not.toMatch(STACK_LINE);
-    });
+    test.skipIf("skip" in dataDir)(
+      `${kind}: --once still delivers the report, then exits 1 saying the day was not recorded and what to do`,
+      async () => {
+        const { sent, result } = await faultyRuns.get(kind)!;
+        expect(sent).toHaveLength(1);
+        expect(sent[0]!.plainText).toContain("Total: $69,035.77");
+        expect(result.code).toBe(1);
+        const line = result.stderr.split("\n").find((l) => l.startsWith("ERROR"));
+        expect(line).toStartWith("ERROR the report was delivered, but today's totals were not recorded in the history: ");
+        expect(line).toContain(what);
+        expect(line).toContain(todo);
+        expect(result.stderr).not.toMatch(STACK_LINE);
+      },
+    );
   }
 });
 
@@ -165,7 +196,10 @@ function faultyDirectory(kind: "read-only" | "full", seed: (dir: string) => void
     release = () => void Bun.spawnSync(["chmod", "755", dir]);
   } else {
     const mount = Bun.spawnSync(["mount", "-t", "tmpfs", "-o", "size=512k,mode=0755", "tmpfs", dir], { stderr: "pipe" });
-    if (mount.exitCode !== 0) return { skip: `a ${kind} DATA_DIR needs a tmpfs${kind === "read-only" ? " when running as root (chmod does not stop root)" : ""}, and none can be mounted here: ${mount.stderr.toString().trim()}` };
+    if (mount.exitCode !== 0)
+      return {
+        skip: `a ${kind} DATA_DIR needs a tmpfs${kind === "read-only" ? " when running as root (chmod does not stop root)" : ""}, and none can be mounted here: ${mount.stderr.toString().trim()}`,
+      };
     release = () => void Bun.spawnSync(["umount", dir]);
     seed(dir);
     if (kind === "read-only") {

@@ -31,7 +31,12 @@ const SECRETS = {
   WEBHOOK_SECRET: "WHk7Zq9-Xw8_Cv7-Bn6Tg",
 } as const;
 
-const BYBIT_PRIVATE_PATHS = ["/v5/asset/asset-overview", "/v5/account/wallet-balance", "/v5/asset/transfer/query-account-coins-balance", "/v5/user/query-api"];
+const BYBIT_PRIVATE_PATHS = [
+  "/v5/asset/asset-overview",
+  "/v5/account/wallet-balance",
+  "/v5/asset/transfer/query-account-coins-balance",
+  "/v5/user/query-api",
+];
 
 type Run = { code: number; stdout: string; emitted: Emitted[] };
 
@@ -64,7 +69,10 @@ beforeAll(async () => {
   const [oneShotDir, botDir] = await Promise.all([dataDir(), dataDir()]);
   // None of the one-shot modes writes what another reads (only --once writes, to the history).
   const vars = env(oneShotDir, telegram);
-  oneShot = { dir: oneShotDir, runs: Promise.all([run(["--check"], vars), run(["--dry-run"], vars), run(["--json"], vars), run(["--once"], vars)]) };
+  oneShot = {
+    dir: oneShotDir,
+    runs: Promise.all([run(["--check"], vars), run(["--dry-run"], vars), run(["--json"], vars), run(["--once"], vars)]),
+  };
   bot = { dir: botDir, child: Bun.spawn([binary], { env: env(botDir, botTelegram), cwd: binDir, stdout: "pipe", stderr: "pipe" }) };
 });
 
@@ -86,14 +94,19 @@ function echoEverywhere(): void {
     ),
   );
   // OKX: "Invalid passphrase … for key …" on every signed endpoint (a code with no rule, so msg is quoted).
-  fakes.okx.faults.add({ code: "50199", status: 401, message: "Invalid OK-ACCESS-PASSPHRASE {{passphrase}} for key {{apiKey}} (secret {{apiSecret}})" });
+  fakes.okx.faults.add({
+    code: "50199",
+    status: 401,
+    message: "Invalid OK-ACCESS-PASSPHRASE {{passphrase}} for key {{apiKey}} (secret {{apiSecret}})",
+  });
   // T-Bank: the gateway quotes the bearer token, far enough in for a 120-character excerpt to cut it.
   fakes.tbank.faults.add({ code: "40003", message: "authentication token from the Authorization header is not valid: {{token}}" });
   // IBKR: an unknown code whose message quotes the token raw and URL-encoded, where a 160-character excerpt cuts it.
   fakes.ibkr.faults.add({
     path: "SendRequest",
     code: 1099,
-    message: "Request rejected: the token is not valid for Flex query 1234567 of this account, or it has expired (token {{token}}); query string received: {{query}}",
+    message:
+      "Request rejected: the token is not valid for Flex query 1234567 of this account, or it has expired (token {{token}}); query string received: {{query}}",
   });
 }
 
@@ -104,7 +117,15 @@ async function dataDir(): Promise<string> {
   await createIbkrState(dir, () => {}).writeCache({
     queryId: FAKE_IBKR_QUERY,
     savedAt: yesterday.getTime(),
-    accounts: [{ accountId: "U7654321", currency: "USD", amount: dec("12345.67"), reportDate: yesterday.toISOString().slice(0, 10), source: "EquitySummaryByReportDateInBase" }],
+    accounts: [
+      {
+        accountId: "U7654321",
+        currency: "USD",
+        amount: dec("12345.67"),
+        reportDate: yesterday.toISOString().slice(0, 10),
+        source: "EquitySummaryByReportDateInBase",
+      },
+    ],
     warnings: [],
   });
   return dir;
@@ -132,7 +153,14 @@ async function run(args: string[], vars: Record<string, string>): Promise<Run> {
   const child = Bun.spawn([binary, ...args], { env: vars, cwd: binDir, stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   const name = args.join(" ") || "bot";
-  return { code, stdout, emitted: [{ where: `stdout of ${name}`, text: stdout }, { where: `stderr of ${name}`, text: stderr }] };
+  return {
+    code,
+    stdout,
+    emitted: [
+      { where: `stdout of ${name}`, text: stdout },
+      { where: `stderr of ${name}`, text: stderr },
+    ],
+  };
 }
 
 describe("a run where every platform quotes its credentials in errors", () => {
@@ -171,7 +199,12 @@ describe("a run where every platform quotes its credentials in errors", () => {
     }
     expect(await child.exited).toBe(0);
     const [stdout, stderr] = await output;
-    const emitted = [{ where: "stdout of the bot", text: stdout }, { where: "stderr of the bot", text: stderr }, ...telegramTexts(botTelegram.calls), ...filesIn(dir)];
+    const emitted = [
+      { where: "stdout of the bot", text: stdout },
+      { where: "stderr of the bot", text: stderr },
+      ...telegramTexts(botTelegram.calls),
+      ...filesIn(dir),
+    ];
     expect(leaks(emitted)).toEqual([]);
     expect(stderr).toContain("Invalid OK-ACCESS-PASSPHRASE");
   });
@@ -226,8 +259,17 @@ function leaks(emitted: readonly Emitted[]): string[] {
 }
 
 const DECODERS: readonly ((text: string) => string)[] = [
-  (text) => text.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_whole, name: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" })[name] ?? ""),
-  (text) => text.replace(/\\(["\\/bfnrt]|u[0-9a-fA-F]{4})/g, (_whole, code: string) => (code.length === 5 ? String.fromCharCode(parseInt(code.slice(1), 16)) : ({ b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" } as Record<string, string>)[code] ?? code)),
+  (text) =>
+    text.replace(
+      /&(amp|lt|gt|quot|#39|#x27);/g,
+      (_whole, name: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" })[name] ?? "",
+    ),
+  (text) =>
+    text.replace(/\\(["\\/bfnrt]|u[0-9a-fA-F]{4})/g, (_whole, code: string) =>
+      code.length === 5
+        ? String.fromCharCode(parseInt(code.slice(1), 16))
+        : (({ b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" } as Record<string, string>)[code] ?? code),
+    ),
   (text) => percentDecode(text),
   (text) => percentDecode(text.replace(/\+/g, " ")),
 ];

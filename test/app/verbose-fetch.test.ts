@@ -35,7 +35,9 @@ describe("BUN_CONFIG_VERBOSE_FETCH in the configuration", () => {
       if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
       const value = processEnv.BUN_CONFIG_VERBOSE_FETCH ?? "curl";
       expect(loaded.config.leakySettings).toHaveLength(1);
-      expect(loaded.config.leakySettings[0]).toStartWith(`BUN_CONFIG_VERBOSE_FETCH=${value} is set: Bun would print every request's headers`);
+      expect(loaded.config.leakySettings[0]).toStartWith(
+        `BUN_CONFIG_VERBOSE_FETCH=${value} is set: Bun would print every request's headers`,
+      );
       expect(loaded.config.warnings).toContain(loaded.config.leakySettings[0]!);
     }
     const clean = loadConfig({ vars: { BYBIT_API_KEY: "k", BYBIT_API_SECRET: "s" }, file: null }, { platforms: true, telegram: false });
@@ -52,7 +54,10 @@ describe("the compiled binary with BUN_CONFIG_VERBOSE_FETCH=curl", () => {
   let checks: Promise<[Run, Run]>;
 
   beforeAll(async () => {
-    [fakes, telegram] = await Promise.all([startAllFakes({ fxDate: "2026-11-24" }), startTelegramFake({ token: TELEGRAM_TOKEN, chatId: CHAT })]);
+    [fakes, telegram] = await Promise.all([
+      startAllFakes({ fxDate: "2026-11-24" }),
+      startTelegramFake({ token: TELEGRAM_TOKEN, chatId: CHAT }),
+    ]);
     // Two processes ask IBKR within the same second here; its pacing is tested elsewhere.
     fakes.ibkr.state.enforceRateLimit = false;
     // --json reads IBKR from a cached statement (no 5 s Flex poll in real time); --check sends IBKR a request.
@@ -73,11 +78,21 @@ describe("the compiled binary with BUN_CONFIG_VERBOSE_FETCH=curl", () => {
   });
 
   async function run(args: string[], env: Record<string, string>): Promise<Run> {
-    const child = Bun.spawn([await pfbotBinary(), ...args], { env: { PATH: process.env.PATH ?? "", ...env }, cwd: dir, stdout: "pipe", stderr: "pipe" });
+    const child = Bun.spawn([await pfbotBinary(), ...args], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      cwd: dir,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
     return { stdout, stderr, code, all: stdout + stderr };
   }
-  const secrets = () => [...Object.entries(fakes.env).filter(([name]) => /KEY|SECRET|PASSPHRASE|TOKEN/.test(name)).map(([, value]) => value), TELEGRAM_TOKEN];
+  const secrets = () => [
+    ...Object.entries(fakes.env)
+      .filter(([name]) => /KEY|SECRET|PASSPHRASE|TOKEN/.test(name))
+      .map(([, value]) => value),
+    TELEGRAM_TOKEN,
+  ];
 
   test("--json prints no request, header or secret, and warns on stderr", async () => {
     const result = await json;
@@ -90,7 +105,10 @@ describe("the compiled binary with BUN_CONFIG_VERBOSE_FETCH=curl", () => {
 
   test("--check with it in the env file or the environment: a WARN line, counted as a problem (exit 1)", async () => {
     const [fromFile, fromEnv] = await checks;
-    for (const [result, value] of [[fromFile, "curl"], [fromEnv, "1"]] as const) {
+    for (const [result, value] of [
+      [fromFile, "curl"],
+      [fromEnv, "1"],
+    ] as const) {
       expect(result.stdout).toContain(`[WARN] BUN_CONFIG_VERBOSE_FETCH=${value} is set`);
       expect(result.stdout).toContain("[ok  ] IBKR: reachable");
       expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("1 problem found.");

@@ -4,13 +4,13 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type BotHooks, type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
 import type { AppContext } from "../../src/app/run.ts";
-import { FREQUENCY_USAGE } from "../../src/bot/service.ts";
 import { COMMANDS } from "../../src/bot/bot.ts";
+import { FREQUENCY_USAGE } from "../../src/bot/service.ts";
 import { type Config, loadConfig } from "../../src/config/config.ts";
 import { ConfigError } from "../../src/config/errors.ts";
 import { createLogger } from "../../src/lib/log.ts";
-import { type BotHooks, type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
@@ -39,7 +39,17 @@ afterEach(async () => {
 function contextFor(dataDir: string, extra: Record<string, string> = {}, overrides: Partial<Config> = {}): AppContext {
   const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env; // IBKR's 5 s polling is covered elsewhere
   const loaded = loadConfig(
-    { vars: { ...platforms, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: String(OWNER), TELEGRAM_API_ROOT: telegram.url, DATA_DIR: dataDir, ...extra }, file: null },
+    {
+      vars: {
+        ...platforms,
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_CHAT_ID: String(OWNER),
+        TELEGRAM_API_ROOT: telegram.url,
+        DATA_DIR: dataDir,
+        ...extra,
+      },
+      file: null,
+    },
     { platforms: true, telegram: true },
   );
   if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
@@ -47,7 +57,12 @@ function contextFor(dataDir: string, extra: Record<string, string> = {}, overrid
   return { config: { ...loaded.config, ...overrides }, log, version: "test", out: () => {}, clock };
 }
 
-async function start(dataDir = mkdtempSync(join(tmpdir(), "pfbot-bot-")), extra: Record<string, string> = {}, hooks: BotHooks = {}, overrides: Partial<Config> = {}) {
+async function start(
+  dataDir = mkdtempSync(join(tmpdir(), "pfbot-bot-")),
+  extra: Record<string, string> = {},
+  hooks: BotHooks = {},
+  overrides: Partial<Config> = {},
+) {
   telegram = await startTelegramFake({ token: TOKEN });
   runtime = await startBot(contextFor(dataDir, extra, overrides), hooks);
   return dataDir;
@@ -100,7 +115,9 @@ describe("commands from the owner", () => {
     say("/frequency");
     expect((await lastReply(1)).plainText).toMatch(/^Reports every 120 minutes\. Next report: /);
     say("/frequency 45");
-    expect((await lastReply(2)).plainText).toMatch(/^Frequency set to 45 minutes\. Next report: \w{3} \d+ \w{3}, \d\d:\d\d \(Europe\/Paris\)\.$/);
+    expect((await lastReply(2)).plainText).toMatch(
+      /^Frequency set to 45 minutes\. Next report: \w{3} \d+ \w{3}, \d\d:\d\d \(Europe\/Paris\)\.$/,
+    );
     const bad = ["abc", "0", "-5", "99999", "1.5", "12 minutes"];
     for (const [i, arg] of bad.entries()) {
       say(`/frequency ${arg}`);
@@ -154,7 +171,13 @@ describe("robustness", () => {
   test("a 429 from Telegram is waited out and the reply still arrives", async () => {
     await start();
     // retry_after 0: auto-retry waits it out on a timer of its own, which no injected clock reaches.
-    telegram.faults.add({ path: "sendMessage", code: 429, message: "Too Many Requests: retry after 0", parameters: { retry_after: 0 }, times: 1 });
+    telegram.faults.add({
+      path: "sendMessage",
+      code: 429,
+      message: "Too Many Requests: retry after 0",
+      parameters: { retry_after: 0 },
+      times: 1,
+    });
     say("/help");
     const reply = await lastReply(1);
     expect(reply.plainText).toContain("/status");
@@ -166,7 +189,8 @@ describe("robustness", () => {
     say("/status");
     await lastReply(1);
     const text = logLines.join("\n");
-    for (const secret of [TOKEN, fakes.env.OKX_API_SECRET!, fakes.env.BYBIT_API_SECRET!, fakes.env.TBANK_API_TOKEN!]) expect(text).not.toContain(secret);
+    for (const secret of [TOKEN, fakes.env.OKX_API_SECRET!, fakes.env.BYBIT_API_SECRET!, fakes.env.TBANK_API_TOKEN!])
+      expect(text).not.toContain(secret);
   });
 });
 
@@ -189,10 +213,16 @@ describe("when Telegram or the disk fails", () => {
     await runtime!.scheduler.tick();
     const failed = logLines.find((line) => line.includes("scheduled run failed"));
     // The time it says is the injected clock's, which stands still while the request hangs.
-    expect(failed).toMatch(/the report could not be delivered to Telegram: Telegram did not answer sendMessage: gave up after 0 s and 1 attempt/);
+    expect(failed).toMatch(
+      /the report could not be delivered to Telegram: Telegram did not answer sendMessage: gave up after 0 s and 1 attempt/,
+    );
     const down = await healthz();
     expect(down.status).toBe(503);
-    expect(down.body).toMatchObject({ ok: false, lastRun: { slot: "2026-11-24T09:00:00.000Z", outcome: "failed", delivered: false }, running: null });
+    expect(down.body).toMatchObject({
+      ok: false,
+      lastRun: { slot: "2026-11-24T09:00:00.000Z", outcome: "failed", delivered: false },
+      running: null,
+    });
     expect(down.body.nextRun).toBe("2026-11-24T10:00:00.000Z");
 
     telegram.faults.clear();
@@ -219,7 +249,9 @@ describe("when Telegram or the disk fails", () => {
     runtime = null;
     expect(stoppedMs).toBeLessThan(2_000);
     expect(logLines.some((line) => line.includes("still busy 0.05 s after the stop began: cancelling"))).toBe(true);
-    expect(scheduler.lastRun()?.error).toBe("the report could not be delivered to Telegram: the call to Telegram (sendMessage) was cancelled: pfbot is stopping");
+    expect(scheduler.lastRun()?.error).toBe(
+      "the report could not be delivered to Telegram: the call to Telegram (sendMessage) was cancelled: pfbot is stopping",
+    );
   });
 
   test("a DATA_DIR that cannot hold the history: the bot still starts and answers, and /status and /healthz say the history is not saved", async () => {
@@ -236,7 +268,11 @@ describe("when Telegram or the disk fails", () => {
     expect((await lastReply(2)).plainText).toContain("(Not remembered after a restart: DATA_DIR");
     const health = await healthz();
     expect(health.status).toBe(503);
-    expect(health.body).toMatchObject({ ok: false, historyWritable: false, problems: [expect.stringContaining(`history not recorded: DATA_DIR ${dataDir} is not a directory`)] });
+    expect(health.body).toMatchObject({
+      ok: false,
+      historyWritable: false,
+      problems: [expect.stringContaining(`history not recorded: DATA_DIR ${dataDir} is not a directory`)],
+    });
   });
 });
 
@@ -246,10 +282,27 @@ describe("webhook", () => {
     const registered = telegram.webhook();
     expect(registered).toMatchObject({ url: "https://bot.example.org/tg/hook", secretToken: "s3cr3t-token_value" });
     const local = `http://127.0.0.1:${runtime!.server!.port}/tg/hook`;
-    const update = { message: { message_id: 1, date: 0, chat: { id: OWNER, type: "private" as const, first_name: "O" }, from: { id: OWNER, is_bot: false, first_name: "O" }, text: "/help", entities: [{ type: "bot_command" as const, offset: 0, length: 5 }] } };
-    const wrong = await fetch(local, { method: "POST", headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "nope" }, body: JSON.stringify({ update_id: 1, ...update }) });
+    const update = {
+      message: {
+        message_id: 1,
+        date: 0,
+        chat: { id: OWNER, type: "private" as const, first_name: "O" },
+        from: { id: OWNER, is_bot: false, first_name: "O" },
+        text: "/help",
+        entities: [{ type: "bot_command" as const, offset: 0, length: 5 }],
+      },
+    };
+    const wrong = await fetch(local, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "nope" },
+      body: JSON.stringify({ update_id: 1, ...update }),
+    });
     expect(wrong.status).toBe(401);
-    const missing = await fetch(local, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ update_id: 2, ...update }) });
+    const missing = await fetch(local, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ update_id: 2, ...update }),
+    });
     expect(missing.status).toBe(401);
     expect(telegram.sent).toHaveLength(0);
     const right = await telegram.postToWebhook({ update_id: 3, ...update }, local);
@@ -267,7 +320,9 @@ describe("start-up", () => {
     telegram = await startTelegramFake({ token: "987654321:AAanotherTOKENabcdefghijklmnopqrstu" });
     const error = await startBot(contextFor(mkdtempSync(join(tmpdir(), "pfbot-bot-")))).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toStartWith("Telegram did not accept the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ");
+    expect((error as ConfigError).message).toStartWith(
+      "Telegram did not accept the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ",
+    );
     expect((error as ConfigError).message).toContain("Unauthorized");
     expect((error as ConfigError).message).not.toContain(TOKEN);
     expect((error as ConfigError).cause).toBeInstanceOf(Error);

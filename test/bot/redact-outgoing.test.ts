@@ -1,6 +1,6 @@
 import { afterEach, expect, test } from "bun:test";
-import { makeRedactor } from "../../src/lib/redact.ts";
 import { createTelegramApi } from "../../src/bot/telegram.ts";
+import { makeRedactor } from "../../src/lib/redact.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { fakeClock } from "../support/clock.ts";
 
@@ -17,7 +17,11 @@ afterEach(async () => {
 
 test("the Telegram Api redacts the text and caption of every call, and only those", async () => {
   fake = await startTelegramFake({ token: TOKEN, chatId: OWNER });
-  const api = createTelegramApi({ token: TOKEN, chatId: OWNER, apiRoot: fake.url }, { totalMs: 10_000, clock: fakeClock() }, makeRedactor([KEY, "WEBHOOKsecret_123"]));
+  const api = createTelegramApi(
+    { token: TOKEN, chatId: OWNER, apiRoot: fake.url },
+    { totalMs: 10_000, clock: fakeClock() },
+    makeRedactor([KEY, "WEBHOOKsecret_123"]),
+  );
   await api.sendMessage(OWNER, `<b>OKX</b>: Invalid passphrase for key ${HTML_KEY} and OKX&quot;key&lt;&amp;…`, { parse_mode: "HTML" });
   // The fake has no sendPhoto; the call is recorded all the same.
   await api.sendPhoto(OWNER, "https://example.com/chart.png", { caption: `key ${KEY}` }).catch(() => undefined);

@@ -2,11 +2,11 @@
 // against a port that refuses connections and the fake Bot API made to hang or fail. Waits between
 // retries go through the injected clock; only the bound that cuts a hanging request is a real timer.
 import { afterEach, expect, test } from "bun:test";
-import { refusingUrl, startFake } from "../fakes/server.ts";
-import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
+import { createTelegramApi, sendHtml, TelegramUnreachableError } from "../../src/bot/telegram.ts";
 import { systemClock } from "../../src/lib/clock.ts";
 import { createShutdown } from "../../src/lib/shutdown.ts";
-import { createTelegramApi, sendHtml, TelegramUnreachableError } from "../../src/bot/telegram.ts";
+import { refusingUrl, startFake } from "../fakes/server.ts";
+import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { fakeClock } from "../support/clock.ts";
 
 const TOKEN = "555000111:AAboundedTOKENabcdefghijklmnopqrs";
@@ -35,7 +35,9 @@ test("Telegram refusing connections: the send is retried, then gives up at the b
   const { error } = await failure(() => sendHtml(api, CHAT, "<b>hi</b>"));
   expect(error).toBeInstanceOf(TelegramUnreachableError);
   const message = (error as Error).message;
-  expect(message).toBe("Telegram did not answer sendMessage: gave up after 1 s and 2 attempts (last error: Network request for 'sendMessage' failed!); check this machine's network, and TELEGRAM_API_ROOT if you set it");
+  expect(message).toBe(
+    "Telegram did not answer sendMessage: gave up after 1 s and 2 attempts (last error: Network request for 'sendMessage' failed!); check this machine's network, and TELEGRAM_API_ROOT if you set it",
+  );
   expect(message).not.toContain(TOKEN);
   // One retry after 1 s fits; the next would start 2 s later, past the bound, so it gives up then.
   expect(clock.sleeps).toEqual([1_000]);
@@ -69,7 +71,11 @@ test("the stop cancels a call in flight at once; once stopping, a refused call i
   fake = await startTelegramFake({ token: TOKEN, chatId: CHAT });
   fake.faults.add({ path: "sendMessage", hang: true });
   const shutdown = createShutdown();
-  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 60_000, shutdown, clock: fakeClock() }, (text) => text);
+  const api = createTelegramApi(
+    { token: TOKEN, chatId: CHAT, apiRoot: fake.url },
+    { totalMs: 60_000, shutdown, clock: fakeClock() },
+    (text) => text,
+  );
   const pending = failure(() => sendHtml(api, CHAT, "hi"));
   await fake.waitForRequests("sendMessage", 1);
   shutdown.abort();
@@ -81,7 +87,11 @@ test("the stop cancels a call in flight at once; once stopping, a refused call i
   const stopping = createShutdown();
   stopping.begin();
   const clock = fakeClock();
-  const refused = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: await refusingUrl() }, { totalMs: 60_000, shutdown: stopping, clock }, (text) => text);
+  const refused = createTelegramApi(
+    { token: TOKEN, chatId: CHAT, apiRoot: await refusingUrl() },
+    { totalMs: 60_000, shutdown: stopping, clock },
+    (text) => text,
+  );
   const once = await failure(() => refused.getUpdates({ offset: 1, limit: 1 }));
   expect((once.error as Error).message).toContain("Network request for 'getUpdates' failed!");
   expect(clock.sleeps).toEqual([]);
@@ -98,9 +108,15 @@ test("a long poll gets its own timeout on top of the bound", async () => {
 
 test("a redirect from the Bot API is never followed: the token in the path never reaches another host", async () => {
   const elsewhere = await startFake({ "/*": () => Response.json({ ok: true, result: true }) });
-  const redirecting = await startFake({ "/*": (request) => new Response(null, { status: 307, headers: { location: `${elsewhere.url}${request.path}` } }) });
+  const redirecting = await startFake({
+    "/*": (request) => new Response(null, { status: 307, headers: { location: `${elsewhere.url}${request.path}` } }),
+  });
   try {
-    const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: redirecting.url }, { totalMs: 1_500, clock: fakeClock() }, (text) => text);
+    const api = createTelegramApi(
+      { token: TOKEN, chatId: CHAT, apiRoot: redirecting.url },
+      { totalMs: 1_500, clock: fakeClock() },
+      (text) => text,
+    );
     const { error } = await failure(() => sendHtml(api, CHAT, "<b>hi</b>"));
     expect(error).toBeInstanceOf(TelegramUnreachableError);
     expect((error as Error).message).not.toContain(TOKEN);

@@ -37,45 +37,64 @@ describe("defaults and valid values", () => {
     expect([config.windowStartHour, config.windowEndHour]).toEqual([8, 20]);
     expect(config.logLevel).toBe("info");
     expect(config.includeCryptoBreakdown).toBe(true);
-    expect(config.fx).toEqual({ provider: "CBR", cbrBaseUrl: "https://www.cbr.ru", mirrorBaseUrl: "https://www.cbr-xml-daily.ru", ttlMinutes: 60 });
+    expect(config.fx).toEqual({
+      provider: "CBR",
+      cbrBaseUrl: "https://www.cbr.ru",
+      mirrorBaseUrl: "https://www.cbr-xml-daily.ru",
+      ttlMinutes: 60,
+    });
     expect(config.dataDir).toBe("./data");
     expect(config.platformTimeoutSeconds).toBe(20);
-    expect(config.platforms).toEqual([{ id: "bybit", settings: { apiKey: "bybit-key-1234", apiSecret: "bybit-secret-5678", baseUrl: "https://api.bybit.com" } }]);
+    expect(config.platforms).toEqual([
+      { id: "bybit", settings: { apiKey: "bybit-key-1234", apiSecret: "bybit-secret-5678", baseUrl: "https://api.bybit.com" } },
+    ]);
     expect(config.telegram).toBeNull();
     expect(config.webhook).toBeNull();
     expect([config.listenHost, config.listenPort]).toEqual(["127.0.0.1", 8080]);
   });
 
   test("parses every setting and drops a trailing slash from base URLs", () => {
-    const config = configOf({
-      ...BYBIT,
-      ...TELEGRAM,
-      OKX_API_KEY: "okx-key",
-      OKX_API_SECRET: "okx-secret",
-      OKX_API_PASSPHRASE: "okx-pass",
-      TBANK_API_TOKEN: "t.tbank-token",
-      IBKR_FLEX_TOKEN: "123456789012345678901234",
-      IBKR_QUERY_ID: "987654",
-      TIMEZONE: "Asia/Yekaterinburg",
-      POLL_INTERVAL_MINUTES: "1440",
-      WINDOW_START_HOUR: "0",
-      WINDOW_END_HOUR: "24",
-      LOG_LEVEL: "DEBUG",
-      INCLUDE_CRYPTO_BREAKDOWN: "No",
-      FX_PROVIDER: "cbr_mirror",
-      FX_TTL_MINUTES: "30",
-      DATA_DIR: "/var/lib/pfbot",
-      BYBIT_BASE_URL: "https://api.bybit.nl/",
-      OKX_BASE_URL: "https://eea.okx.com",
-      TELEGRAM_API_ROOT: "http://127.0.0.1:9000//",
-      IBKR_CACHE_MINUTES: "0",
-    }, SENDING);
+    const config = configOf(
+      {
+        ...BYBIT,
+        ...TELEGRAM,
+        OKX_API_KEY: "okx-key",
+        OKX_API_SECRET: "okx-secret",
+        OKX_API_PASSPHRASE: "okx-pass",
+        TBANK_API_TOKEN: "t.tbank-token",
+        IBKR_FLEX_TOKEN: "123456789012345678901234",
+        IBKR_QUERY_ID: "987654",
+        TIMEZONE: "Asia/Yekaterinburg",
+        POLL_INTERVAL_MINUTES: "1440",
+        WINDOW_START_HOUR: "0",
+        WINDOW_END_HOUR: "24",
+        LOG_LEVEL: "DEBUG",
+        INCLUDE_CRYPTO_BREAKDOWN: "No",
+        FX_PROVIDER: "cbr_mirror",
+        FX_TTL_MINUTES: "30",
+        DATA_DIR: "/var/lib/pfbot",
+        BYBIT_BASE_URL: "https://api.bybit.nl/",
+        OKX_BASE_URL: "https://eea.okx.com",
+        TELEGRAM_API_ROOT: "http://127.0.0.1:9000//",
+        IBKR_CACHE_MINUTES: "0",
+      },
+      SENDING,
+    );
     expect(config.telegram).toEqual({ token: TELEGRAM.TELEGRAM_BOT_TOKEN, chatId: -1001234567890, apiRoot: "http://127.0.0.1:9000" });
     expect(config.platforms.map((platform) => platform.id)).toEqual(["bybit", "okx", "tbank", "ibkr"]);
     expect(platformOf(config, "okx")?.baseUrl).toBe("https://eea.okx.com");
     expect(platformOf(config, "bybit")?.baseUrl).toBe("https://api.bybit.nl");
-    expect(platformOf(config, "tbank")).toEqual({ token: "t.tbank-token", baseUrl: "https://invest-public-api.tbank.ru/rest", caFile: null });
-    expect(platformOf(config, "ibkr")).toMatchObject({ token: "123456789012345678901234", queryId: "987654", cacheMinutes: 0, timeoutSeconds: 150 });
+    expect(platformOf(config, "tbank")).toEqual({
+      token: "t.tbank-token",
+      baseUrl: "https://invest-public-api.tbank.ru/rest",
+      caFile: null,
+    });
+    expect(platformOf(config, "ibkr")).toMatchObject({
+      token: "123456789012345678901234",
+      queryId: "987654",
+      cacheMinutes: 0,
+      timeoutSeconds: 150,
+    });
     expect(config.timeZone).toBe("Asia/Yekaterinburg");
     expect([config.pollIntervalMinutes, config.windowStartHour, config.windowEndHour]).toEqual([1440, 0, 24]);
     expect(config.logLevel).toBe("debug");
@@ -88,7 +107,13 @@ describe("defaults and valid values", () => {
   });
 
   test.each([
-    ["true", true], ["1", true], ["yes", true], ["YES", true], ["false", false], ["0", false], ["no", false],
+    ["true", true],
+    ["1", true],
+    ["yes", true],
+    ["YES", true],
+    ["false", false],
+    ["0", false],
+    ["no", false],
   ])("INCLUDE_CRYPTO_BREAKDOWN=%s is %p", (text, expected) => {
     expect(configOf({ ...BYBIT, INCLUDE_CRYPTO_BREAKDOWN: text }).includeCryptoBreakdown).toBe(expected);
   });
@@ -168,13 +193,16 @@ describe("errors", () => {
   });
 
   test("all problems are reported at once and no secret value is printed", () => {
-    const errors = errorsOf({
-      OKX_API_KEY: "okx-secret-key-value",
-      TELEGRAM_BOT_TOKEN: "not-a-token-secret",
-      WEBHOOK_SECRET: "bad secret with spaces",
-      TIMEZONE: "Nowhere",
-      LOG_LEVEL: "loud",
-    }, SENDING);
+    const errors = errorsOf(
+      {
+        OKX_API_KEY: "okx-secret-key-value",
+        TELEGRAM_BOT_TOKEN: "not-a-token-secret",
+        WEBHOOK_SECRET: "bad secret with spaces",
+        TIMEZONE: "Nowhere",
+        LOG_LEVEL: "loud",
+      },
+      SENDING,
+    );
     expect(errors.length).toBeGreaterThanOrEqual(5);
     const text = errors.join("\n");
     for (const secret of ["okx-secret-key-value", "not-a-token-secret", "bad secret with spaces"]) expect(text).not.toContain(secret);
@@ -187,7 +215,13 @@ describe("env file and process environment", () => {
   const dir = mkdtempSync(join(tmpdir(), "pfbot-config-"));
   writeFileSync(
     join(dir, ".env"),
-    ["# the original bot's template", "export BYBIT_API_KEY=file-key", 'BYBIT_API_SECRET="file secret # kept"', "TIMEZONE='Europe/Moscow' # comment", "LOG_LEVEL=warn"].join("\n"),
+    [
+      "# the original bot's template",
+      "export BYBIT_API_KEY=file-key",
+      'BYBIT_API_SECRET="file secret # kept"',
+      "TIMEZONE='Europe/Moscow' # comment",
+      "LOG_LEVEL=warn",
+    ].join("\n"),
   );
   writeFileSync(join(dir, "other.env"), "OKX_API_KEY=other-key\nOKX_API_SECRET=other-secret\nOKX_API_PASSPHRASE=other-pass\n");
 

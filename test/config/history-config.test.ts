@@ -12,11 +12,21 @@ function both(vars: Record<string, string>) {
 }
 
 test("the history modes read DATA_DIR, TIMEZONE and LOG_LEVEL as config.ts does: same defaults, trimming and blanks", () => {
-  const cases: Record<string, string>[] = [{}, { DATA_DIR: " /var/lib/pfbot ", TIMEZONE: "\tAsia/Tokyo ", LOG_LEVEL: "WARN" }, { DATA_DIR: "", TIMEZONE: "  ", LOG_LEVEL: "" }, { TIMEZONE: "UTC" }];
+  const cases: Record<string, string>[] = [
+    {},
+    { DATA_DIR: " /var/lib/pfbot ", TIMEZONE: "\tAsia/Tokyo ", LOG_LEVEL: "WARN" },
+    { DATA_DIR: "", TIMEZONE: "  ", LOG_LEVEL: "" },
+    { TIMEZONE: "UTC" },
+  ];
   for (const vars of cases) {
     const { light, full } = both(vars);
     if (!light.ok || !full.ok) throw new Error(`expected ${JSON.stringify(vars)} to be valid`);
-    expect(light.config).toEqual({ dataDir: full.config.dataDir, timeZone: full.config.timeZone, logLevel: full.config.logLevel, secrets: full.config.secrets });
+    expect(light.config).toEqual({
+      dataDir: full.config.dataDir,
+      timeZone: full.config.timeZone,
+      logLevel: full.config.logLevel,
+      secrets: full.config.secrets,
+    });
   }
 });
 
@@ -35,8 +45,14 @@ test("a bad TIMEZONE or LOG_LEVEL gives config.ts's own lines, all at once", () 
 });
 
 test("the history modes ignore the settings they do not use, and still know the secrets to redact", () => {
-  const light = loadHistoryConfig({ vars: { POLL_INTERVAL_MINUTES: "often", OKX_API_KEY: "half-configured-okx-key", DATA_DIR: "/data" }, file: null });
-  expect(light).toEqual({ ok: true, config: { dataDir: "/data", timeZone: "Europe/Paris", logLevel: "info", secrets: ["half-configured-okx-key"] } });
+  const light = loadHistoryConfig({
+    vars: { POLL_INTERVAL_MINUTES: "often", OKX_API_KEY: "half-configured-okx-key", DATA_DIR: "/data" },
+    file: null,
+  });
+  expect(light).toEqual({
+    ok: true,
+    config: { dataDir: "/data", timeZone: "Europe/Paris", logLevel: "info", secrets: ["half-configured-okx-key"] },
+  });
 });
 
 test("--history, --export and --import load neither config.ts, arktype, grammY, date-fns nor platform code", () => {
@@ -47,7 +63,11 @@ test("--history, --export and --import load neither config.ts, arktype, grammY, 
   const sources = files.map((file) => relative(ROOT, file));
   // The registry is data (its client factories import lazily): it names the secrets to redact.
   const platformCode = (file: string) => file.startsWith("src/platforms/") && file !== "src/platforms/registry.ts";
-  expect(sources.filter((file) => file === "src/config/config.ts" || platformCode(file) || file.startsWith("src/bot/") || file === "src/render/message.ts")).toEqual([]);
+  expect(
+    sources.filter(
+      (file) => file === "src/config/config.ts" || platformCode(file) || file.startsWith("src/bot/") || file === "src/render/message.ts",
+    ),
+  ).toEqual([]);
   expect(packages).toEqual(["bun:sqlite", "dotenv", "node:fs", "node:path"]);
 });
 

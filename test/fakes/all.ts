@@ -1,11 +1,11 @@
 // Every platform fake, the FX fake and (optionally) Telegram started together with plausible balances,
 // plus the environment that points pfbot at them. Used by the end-to-end tests, `bun run demo` and the
 // benchmark. With `latencyMs`, each fake sits behind a loopback proxy that delays every request.
-import { startBybitFake, realisticBybitAccount, type BybitFake } from "./bybit.ts";
-import { startFxFake, presetFxState, type FxFake } from "./fx.ts";
-import { startIbkrFake, type IbkrFake } from "./ibkr.ts";
-import { realisticOkxAccount, startOkxFake, type OkxFake } from "./okx.ts";
-import { startFake, type FakeServer } from "./server.ts";
+import { type BybitFake, realisticBybitAccount, startBybitFake } from "./bybit.ts";
+import { type FxFake, presetFxState, startFxFake } from "./fx.ts";
+import { type IbkrFake, startIbkrFake } from "./ibkr.ts";
+import { type OkxFake, realisticOkxAccount, startOkxFake } from "./okx.ts";
+import { type FakeServer, startFake } from "./server.ts";
 import { realisticTbankAccounts, startTbankFake, TBANK_FAKE_TOKEN, type TbankFake } from "./tbank.ts";
 
 export const FAKE_IBKR_TOKEN = "481516234248151623424815";
@@ -47,7 +47,13 @@ export async function startAllFakes(options: AllFakesOptions = {}): Promise<AllF
     startOkxFake(okxState),
     startTbankFake({ token: TBANK_FAKE_TOKEN, accounts: realisticTbankAccounts() }),
     // "omit": no <Url> in the ticket, so the client uses {base}/GetStatement (through the proxy, when there is one).
-    startIbkrFake({ token: FAKE_IBKR_TOKEN, queryId: FAKE_IBKR_QUERY, now, inProgressPolls: options.ibkrInProgressPolls ?? 0, statementUrl: "omit" }),
+    startIbkrFake({
+      token: FAKE_IBKR_TOKEN,
+      queryId: FAKE_IBKR_QUERY,
+      now,
+      inProgressPolls: options.ibkrInProgressPolls ?? 0,
+      statementUrl: "omit",
+    }),
     startFxFake(fxState),
   ]);
   const proxies: FakeServer[] = [];

@@ -2,9 +2,9 @@
 // the HMAC signature recomputed from the raw query string, bound IPs, key areas, parameters) and answers with
 // Bybit's wire format: the retCode envelope, amounts as strings, "" for absent values, real error bodies.
 // State is plain data that tests change between calls (balances, prices, key, clock); faults go through `faults`.
-import { add, dec, mul, sum, toFixed, type Decimal } from "../../src/lib/money.ts";
+import { add, type Decimal, dec, mul, sum, toFixed } from "../../src/lib/money.ts";
 import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
-import { fillEchoes, jsonEscape, startFake, type RecordedRequest } from "./server.ts";
+import { fillEchoes, jsonEscape, type RecordedRequest, startFake } from "./server.ts";
 
 export interface FakeUnifiedCoin {
   readonly coin: string;
@@ -79,7 +79,16 @@ export function emptyBybitAccount(): BybitFakeState {
       apiKey: FAKE_BYBIT_KEY,
       apiSecret: FAKE_BYBIT_SECRET,
       readOnly: 1,
-      permissions: { ContractTrade: [], Spot: [], Wallet: ["AccountTransfer"], Options: [], Derivatives: [], Exchange: [], Earn: ["Earn"], NFT: [] },
+      permissions: {
+        ContractTrade: [],
+        Spot: [],
+        Wallet: ["AccountTransfer"],
+        Options: [],
+        Derivatives: [],
+        Exchange: [],
+        Earn: ["Earn"],
+        NFT: [],
+      },
       ips: ["*"],
       deadlineDay: 83,
       expiredAt: "2026-03-01T09:00:00Z",
@@ -113,8 +122,29 @@ export function realisticBybitAccount(): BybitFakeState {
     { coin: "USDC", walletBalance: "0" },
   ];
   state.otherBuckets = [
-    { totalEquity: "2520.40", valuationCurrency: "USD", accountType: "Earn", snapshotTime: "1764000000000", categories: [{ category: "Easy Earn", equity: "2520.4", coinDetail: [{ coin: "USDT", equity: "2000" }, { coin: "ETH", equity: "0.1556" }] }] },
-    { totalEquity: "310.25", valuationCurrency: "USD", accountType: "TradingBot", snapshotTime: "1764000000000", categories: [{ category: "Futures Grid Bot", equity: "310.25", coinDetail: [{ coin: "USDT", equity: "310.2511" }] }] },
+    {
+      totalEquity: "2520.40",
+      valuationCurrency: "USD",
+      accountType: "Earn",
+      snapshotTime: "1764000000000",
+      categories: [
+        {
+          category: "Easy Earn",
+          equity: "2520.4",
+          coinDetail: [
+            { coin: "USDT", equity: "2000" },
+            { coin: "ETH", equity: "0.1556" },
+          ],
+        },
+      ],
+    },
+    {
+      totalEquity: "310.25",
+      valuationCurrency: "USD",
+      accountType: "TradingBot",
+      snapshotTime: "1764000000000",
+      categories: [{ category: "Futures Grid Bot", equity: "310.25", coinDetail: [{ coin: "USDT", equity: "310.2511" }] }],
+    },
   ];
   state.tickers = [
     { symbol: "BTCUSDT", lastPrice: "95010", usdIndexPrice: "95000.5" },
@@ -133,13 +163,22 @@ export async function startBybitFake(state: BybitFakeState = realisticBybitAccou
     Response.json({ retCode, retMsg, result, retExtInfo: {}, time: now() }, { headers });
   const privateRoutes: Record<string, (query: URLSearchParams) => Response> = {
     "/v5/asset/asset-overview": (query) =>
-      (query.get("valuationCurrency") ?? "USD") !== "USD" ? envelope(10001, "valuationCurrency only supports USD in this fake") : envelope(0, "Success", overview(state)),
+      (query.get("valuationCurrency") ?? "USD") !== "USD"
+        ? envelope(10001, "valuationCurrency only supports USD in this fake")
+        : envelope(0, "Success", overview(state)),
     "/v5/account/wallet-balance": (query) =>
-      query.get("accountType") !== "UNIFIED" ? envelope(10001, "accountType only support UNIFIED.") : envelope(0, "OK", walletBalance(state)),
+      query.get("accountType") !== "UNIFIED"
+        ? envelope(10001, "accountType only support UNIFIED.")
+        : envelope(0, "OK", walletBalance(state)),
     "/v5/asset/transfer/query-account-coins-balance": (query) => {
       if (!query.get("accountType")) return envelope(10001, "params error: accountType is required");
       if (query.get("accountType") !== "FUND") return envelope(131203, "coin is required for this account type");
-      const balance = state.funding.map((c) => ({ coin: c.coin, transferBalance: c.walletBalance, walletBalance: c.walletBalance, bonus: "" }));
+      const balance = state.funding.map((c) => ({
+        coin: c.coin,
+        transferBalance: c.walletBalance,
+        walletBalance: c.walletBalance,
+        bonus: "",
+      }));
       return envelope(0, "success", { memberId: "58124730", accountType: "FUND", balance });
     },
     "/v5/user/query-api": () => envelope(0, "", queryApi(state.key)),
@@ -166,7 +205,8 @@ export async function startBybitFake(state: BybitFakeState = realisticBybitAccou
       if (!route) return new Response("404 page not found", { status: 404 });
       const rejection = authenticate(state, request, now());
       if (rejection) return envelope(rejection.retCode, rejection.retMsg);
-      if (fault?.code !== undefined) return envelope(Number(fault.code), fillEchoes(fault.message ?? "forced error", echoes), {}, fault.headers);
+      if (fault?.code !== undefined)
+        return envelope(Number(fault.code), fillEchoes(fault.message ?? "forced error", echoes), {}, fault.headers);
       if (request.path.startsWith("/v5/asset/transfer/") && (state.key.permissions["Wallet"] ?? []).length === 0) {
         return envelope(10005, "Permission denied, please check your API key permissions.");
       }
@@ -223,13 +263,39 @@ function unifiedTotal(state: BybitFakeState): string {
 function walletBalance(state: BybitFakeState): unknown {
   const total = unifiedTotal(state);
   const coin = state.unified.coins.map((c) => ({
-    availableToBorrow: "", bonus: "0", accruedInterest: "0", availableToWithdraw: "", totalOrderIM: "0", equity: c.equity,
-    totalPositionMM: "0", usdValue: c.usdValue, spotHedgingQty: "0", unrealisedPnl: "0", collateralSwitch: true, borrowAmount: "0",
-    totalPositionIM: "0", walletBalance: c.walletBalance ?? c.equity, cumRealisedPnl: "0", locked: "0", marginCollateral: true, coin: c.coin, spotBorrow: "0",
+    availableToBorrow: "",
+    bonus: "0",
+    accruedInterest: "0",
+    availableToWithdraw: "",
+    totalOrderIM: "0",
+    equity: c.equity,
+    totalPositionMM: "0",
+    usdValue: c.usdValue,
+    spotHedgingQty: "0",
+    unrealisedPnl: "0",
+    collateralSwitch: true,
+    borrowAmount: "0",
+    totalPositionIM: "0",
+    walletBalance: c.walletBalance ?? c.equity,
+    cumRealisedPnl: "0",
+    locked: "0",
+    marginCollateral: true,
+    coin: c.coin,
+    spotBorrow: "0",
   }));
   const account = {
-    totalEquity: total, accountIMRate: "0", totalMarginBalance: total, totalInitialMargin: "0", accountType: "UNIFIED",
-    totalAvailableBalance: total, accountMMRate: "0", totalPerpUPL: "0", totalWalletBalance: total, accountLTV: "0", totalMaintenanceMargin: "0", coin,
+    totalEquity: total,
+    accountIMRate: "0",
+    totalMarginBalance: total,
+    totalInitialMargin: "0",
+    accountType: "UNIFIED",
+    totalAvailableBalance: total,
+    accountMMRate: "0",
+    totalPerpUPL: "0",
+    totalWalletBalance: total,
+    accountLTV: "0",
+    totalMaintenanceMargin: "0",
+    coin,
   };
   return { list: [account] };
 }
@@ -245,7 +311,13 @@ function overview(state: BybitFakeState): unknown {
   const buckets: Record<string, unknown>[] = [];
   if (state.unified.coins.length > 0) {
     const coinDetail = state.unified.coins.map((c) => ({ coin: c.coin, equity: c.equity }));
-    buckets.push({ totalEquity: toFixed(dec(unifiedTotal(state) || "0"), 2), valuationCurrency: "USD", accountType: "UnifiedTradingAccount", coinDetail, snapshotTime });
+    buckets.push({
+      totalEquity: toFixed(dec(unifiedTotal(state) || "0"), 2),
+      valuationCurrency: "USD",
+      accountType: "UnifiedTradingAccount",
+      coinDetail,
+      snapshotTime,
+    });
   }
   const held = state.funding.filter((c) => dec(c.walletBalance).coef !== 0n);
   if (held.length > 0) {
@@ -260,15 +332,46 @@ function overview(state: BybitFakeState): unknown {
 
 function tickerShape(t: FakeTicker): Record<string, string> {
   return {
-    symbol: t.symbol, bid1Price: t.lastPrice, bid1Size: "1.5", ask1Price: t.lastPrice, ask1Size: "2.1", lastPrice: t.lastPrice, prevPrice24h: t.lastPrice,
-    price24hPcnt: "0.0012", highPrice24h: t.lastPrice, lowPrice24h: t.lastPrice, turnover24h: "1234567.89", volume24h: "4321.5", usdIndexPrice: t.usdIndexPrice,
+    symbol: t.symbol,
+    bid1Price: t.lastPrice,
+    bid1Size: "1.5",
+    ask1Price: t.lastPrice,
+    ask1Size: "2.1",
+    lastPrice: t.lastPrice,
+    prevPrice24h: t.lastPrice,
+    price24hPcnt: "0.0012",
+    highPrice24h: t.lastPrice,
+    lowPrice24h: t.lastPrice,
+    turnover24h: "1234567.89",
+    volume24h: "4321.5",
+    usdIndexPrice: t.usdIndexPrice,
   };
 }
 
 function queryApi(key: FakeBybitKey): unknown {
   return {
-    id: "3318207", note: "pfbot", apiKey: key.apiKey, readOnly: key.readOnly, secret: "", permissions: key.permissions, ips: key.ips, type: 1,
-    deadlineDay: key.deadlineDay, expiredAt: key.expiredAt, createdAt: "2025-12-01T09:00:00Z", unified: 0, uta: 1, userID: 58124730, inviterID: 0,
-    vipLevel: "No VIP", mktMakerLevel: "0", affiliateID: 0, rsaPublicKey: "", isMaster: true, parentUid: "0", kycLevel: "LEVEL_1", kycRegion: "ARE",
+    id: "3318207",
+    note: "pfbot",
+    apiKey: key.apiKey,
+    readOnly: key.readOnly,
+    secret: "",
+    permissions: key.permissions,
+    ips: key.ips,
+    type: 1,
+    deadlineDay: key.deadlineDay,
+    expiredAt: key.expiredAt,
+    createdAt: "2025-12-01T09:00:00Z",
+    unified: 0,
+    uta: 1,
+    userID: 58124730,
+    inviterID: 0,
+    vipLevel: "No VIP",
+    mktMakerLevel: "0",
+    affiliateID: 0,
+    rsaPublicKey: "",
+    isMaster: true,
+    parentUid: "0",
+    kycLevel: "LEVEL_1",
+    kycRegion: "ARE",
   };
 }

@@ -70,7 +70,9 @@ export function createFaultList<F extends Fault = Fault>(): FaultList<F> {
       return fault;
     },
     released: (fault) =>
-      faults.includes(fault) ? new Promise<void>((resolve) => waiting.set(fault, [...(waiting.get(fault) ?? []), resolve])) : Promise.resolve(),
+      faults.includes(fault)
+        ? new Promise<void>((resolve) => waiting.set(fault, [...(waiting.get(fault) ?? []), resolve]))
+        : Promise.resolve(),
   };
 }
 
@@ -101,7 +103,8 @@ export async function delayOrHold<F extends Fault>(list: FaultList<F>, fault: F 
 export function frontAnswer(fault: Fault | null, fill: (text: string) => string = (text) => text): Response | null {
   if (!fault || fault.code !== undefined || (fault.status === undefined && fault.body === undefined)) return null;
   const status = fault.status ?? 200;
-  const body = fault.body === undefined ? `<html><body><h1>${status} ${STATUS_TEXT[status] ?? "Error"}</h1></body></html>` : fill(fault.body);
+  const body =
+    fault.body === undefined ? `<html><body><h1>${status} ${STATUS_TEXT[status] ?? "Error"}</h1></body></html>` : fill(fault.body);
   return new Response(body, { status, headers: { "content-type": contentTypeOf(body), ...fault.headers } });
 }
 

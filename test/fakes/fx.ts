@@ -1,8 +1,8 @@
 // Fake Bank of Russia feeds on 127.0.0.1: cbr.ru's XML_daily.asp as real windows-1251 bytes with comma decimals,
 // and cbr-xml-daily.ru's daily_json.js (brokers.md §3.1, §3.2). Two servers, so a test can see which host was asked.
-import { div, dec, toFixed, toPlainString } from "../../src/lib/money.ts";
+import { dec, div, toFixed, toPlainString } from "../../src/lib/money.ts";
 import { createFaultList, delayOrHold, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
-import { startFake, type FakeServer, type RecordedRequest } from "./server.ts";
+import { type FakeServer, type RecordedRequest, startFake } from "./server.ts";
 
 export interface FakeCurrency {
   /** CBR internal id, e.g. "R01235" for USD. */
@@ -70,11 +70,13 @@ export async function startFxFake(state: FxFakeState = presetFxState()): Promise
   };
   const cbr = await startFake({
     [`GET ${CBR_PATH}`]: async () =>
-      (await faulty(CBR_PATH)) ?? new Response(encodeWindows1251(cbrDailyXml(state)), { headers: { "Content-Type": "application/xml; charset=windows-1251" } }),
+      (await faulty(CBR_PATH)) ??
+      new Response(encodeWindows1251(cbrDailyXml(state)), { headers: { "Content-Type": "application/xml; charset=windows-1251" } }),
   });
   const mirror: FakeServer = await startFake({
     [`GET ${MIRROR_PATH}`]: async () =>
-      (await faulty(MIRROR_PATH)) ?? new Response(mirrorDailyJson(state), { headers: { "Content-Type": "application/javascript; charset=utf-8" } }),
+      (await faulty(MIRROR_PATH)) ??
+      new Response(mirrorDailyJson(state), { headers: { "Content-Type": "application/javascript; charset=utf-8" } }),
   });
   return {
     cbrUrl: cbr.url,
@@ -110,7 +112,15 @@ export function mirrorDailyJson(state: Pick<FxFakeState, "date" | "currencies">)
   const valute: Record<string, unknown> = {};
   for (const c of state.currencies) {
     const value = Number(c.value);
-    valute[c.charCode] = { ID: c.id, NumCode: c.numCode, CharCode: c.charCode, Nominal: c.nominal, Name: c.name, Value: value, Previous: value };
+    valute[c.charCode] = {
+      ID: c.id,
+      NumCode: c.numCode,
+      CharCode: c.charCode,
+      Nominal: c.nominal,
+      Name: c.name,
+      Value: value,
+      Previous: value,
+    };
   }
   return JSON.stringify(
     {

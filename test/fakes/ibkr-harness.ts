@@ -9,9 +9,9 @@ import { createLogger } from "../../src/lib/log.ts";
 import { toPlainString } from "../../src/lib/money.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
 import { createFlexPacer, type FlexPacer } from "../../src/platforms/ibkr/pacer.ts";
-import { PlatformError, type PlatformBalance, type PlatformClient } from "../../src/platforms/types.ts";
+import { type PlatformBalance, type PlatformClient, PlatformError } from "../../src/platforms/types.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
-import { startIbkrFake, type IbkrFake } from "./ibkr.ts";
+import { type IbkrFake, startIbkrFake } from "./ibkr.ts";
 
 // Flex tokens are long digit strings; this one must never show up in an error or a log line.
 export const TOKEN = "493817265509182736450918";

@@ -2,9 +2,10 @@
 // XML shapes (status answers always HTTP 200, <Url> wrapped in newlines), the checks IBKR makes (token,
 // query id, reference code, v=3, User-Agent) and its rate limit (1 request/s and 10/min per token, then a
 // 10-minute penalty box answering 1018), measured on the test's injected clock.
-import { realisticIbkrStatement } from "./ibkr-statements.ts";
+
 import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
-import { fillEchoes, startFake, type FakeServer, type RecordedRequest } from "./server.ts";
+import { realisticIbkrStatement } from "./ibkr-statements.ts";
+import { type FakeServer, fillEchoes, type RecordedRequest, startFake } from "./server.ts";
 
 export const FLEX_PATH = "/AccountManagement/FlexWebService";
 /** Where the fake's <Url> points when `statementUrl` is "alternate-path" (IBKR answers with another host). */
@@ -99,8 +100,21 @@ export async function startIbkrFake(initial: Partial<IbkrFakeState> & Pick<IbkrF
   let penaltyUntil = 0;
   let nextReference = 4_815_162_342;
 
-  const answer = (request: RecordedRequest, step: FlexCall["step"], code: number | "ticket" | "statement", body: string, type = "text/xml;charset=UTF-8"): Response => {
-    calls.push({ step, path: request.path, at: state.now(), query: request.query, userAgent: request.headers.get("user-agent"), answer: code });
+  const answer = (
+    request: RecordedRequest,
+    step: FlexCall["step"],
+    code: number | "ticket" | "statement",
+    body: string,
+    type = "text/xml;charset=UTF-8",
+  ): Response => {
+    calls.push({
+      step,
+      path: request.path,
+      at: state.now(),
+      query: request.query,
+      userAgent: request.headers.get("user-agent"),
+      answer: code,
+    });
     return new Response(body, { status: 200, headers: { "content-type": type } });
   };
 
@@ -148,10 +162,16 @@ export async function startIbkrFake(initial: Partial<IbkrFakeState> & Pick<IbkrF
     if (refused !== null) return answer(request, "SendRequest", refused, flexStatusXml(refused));
     const front = frontAnswer(fault);
     if (front) return recordFront(request, "SendRequest", front);
-    if (fault?.code !== undefined) return answer(request, "SendRequest", Number(fault.code), flexStatusXml(Number(fault.code), faultMessage(request, fault)));
+    if (fault?.code !== undefined)
+      return answer(request, "SendRequest", Number(fault.code), flexStatusXml(Number(fault.code), faultMessage(request, fault)));
     const reference = String(nextReference++);
     pollsLeft.set(reference, state.inProgressPolls);
-    const url = { same: `${server.url}${FLEX_PATH}/GetStatement`, "alternate-path": `${server.url}${ALTERNATE_STATEMENT_PATH}`, omit: null, foreign: "https://flex.example.net/GetStatement" }[state.statementUrl];
+    const url = {
+      same: `${server.url}${FLEX_PATH}/GetStatement`,
+      "alternate-path": `${server.url}${ALTERNATE_STATEMENT_PATH}`,
+      omit: null,
+      foreign: "https://flex.example.net/GetStatement",
+    }[state.statementUrl];
     return answer(request, "SendRequest", "ticket", flexTicketXml(reference, url));
   }
 
@@ -171,13 +191,21 @@ export async function startIbkrFake(initial: Partial<IbkrFakeState> & Pick<IbkrF
       pollsLeft.set(reference, left - 1);
       return answer(request, "GetStatement", 1019, flexStatusXml(1019));
     }
-    if (fault?.code !== undefined) return answer(request, "GetStatement", Number(fault.code), flexStatusXml(Number(fault.code), faultMessage(request, fault)));
+    if (fault?.code !== undefined)
+      return answer(request, "GetStatement", Number(fault.code), flexStatusXml(Number(fault.code), faultMessage(request, fault)));
     return answer(request, "GetStatement", "statement", state.statement, state.statementContentType);
   }
 
   /** A front answer (a load balancer's page) recorded with its HTTP status. */
   function recordFront(request: RecordedRequest, step: FlexCall["step"], response: Response): Response {
-    calls.push({ step, path: request.path, at: state.now(), query: request.query, userAgent: request.headers.get("user-agent"), answer: response.status });
+    calls.push({
+      step,
+      path: request.path,
+      at: state.now(),
+      query: request.query,
+      userAgent: request.headers.get("user-agent"),
+      answer: response.status,
+    });
     return response;
   }
 
@@ -218,4 +246,12 @@ export function flexTicketXml(referenceCode: string, url: string | null): string
   return `<FlexStatementResponse timestamp="14 March, 2026 06:02 AM EDT">\n<Status>Success</Status>\n<ReferenceCode>${referenceCode}</ReferenceCode>\n${urlElement}</FlexStatementResponse>\n`;
 }
 
-export { buildFlexStatement, flexCsvStatement, proxyHtmlPage, realisticIbkrStatement, type FakeAccount, type FakeDay, type StatementOptions } from "./ibkr-statements.ts";
+export {
+  buildFlexStatement,
+  type FakeAccount,
+  type FakeDay,
+  flexCsvStatement,
+  proxyHtmlPage,
+  realisticIbkrStatement,
+  type StatementOptions,
+} from "./ibkr-statements.ts";

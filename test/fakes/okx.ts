@@ -3,9 +3,9 @@
 // OKX's wire format: string codes, numbers as strings, "" for absent values, OKX's error bodies and HTTP statuses.
 // [OKX V5 docs: overview "REST authentication", error-code; reference/exchanges.md §2]
 import { createHmac } from "node:crypto";
-import { add, dec, div, mul, parseDecimal, round, sum, toFixed, toPlainString, type Decimal } from "../../src/lib/money.ts";
+import { add, type Decimal, dec, div, mul, parseDecimal, round, sum, toFixed, toPlainString } from "../../src/lib/money.ts";
 import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
-import { fillEchoes, jsonEscape, startFake, type FakeServer, type RecordedRequest } from "./server.ts";
+import { type FakeServer, fillEchoes, jsonEscape, type RecordedRequest, startFake } from "./server.ts";
 
 export interface OkxFakeTradingCoin {
   readonly ccy: string;
@@ -123,12 +123,19 @@ export async function startOkxFake(state: OkxFakeState = okxFakeState()): Promis
     const fault = faults.take(request.path);
     const held = await delayOrHold(faults, fault);
     if (held) return held;
-    const echoes = { apiKey: request.headers.get("OK-ACCESS-KEY") ?? "", passphrase: request.headers.get("OK-ACCESS-PASSPHRASE") ?? "", apiSecret: state.apiSecret };
+    const echoes = {
+      apiKey: request.headers.get("OK-ACCESS-KEY") ?? "",
+      passphrase: request.headers.get("OK-ACCESS-PASSPHRASE") ?? "",
+      apiSecret: state.apiSecret,
+    };
     const fill = (text: string) => fillEchoes(text, echoes, text.startsWith("{") ? jsonEscape : undefined);
     const front = frontAnswer(fault, fill);
     if (front) return front;
     if (fault?.code !== undefined) {
-      const body = fault.body !== undefined ? fill(fault.body) : JSON.stringify({ msg: fillEchoes(fault.message ?? "forced error", echoes), code: String(fault.code) });
+      const body =
+        fault.body !== undefined
+          ? fill(fault.body)
+          : JSON.stringify({ msg: fillEchoes(fault.message ?? "forced error", echoes), code: String(fault.code) });
       return new Response(body, { status: fault.status ?? 400, headers: { "content-type": "application/json", ...fault.headers } });
     }
     return authError(state, request) ?? answer(state, request);
@@ -136,7 +143,9 @@ export async function startOkxFake(state: OkxFakeState = okxFakeState()): Promis
   const server: FakeServer = await startFake({
     "GET /api/v5/asset/asset-valuation": signed(valuation),
     "GET /api/v5/account/balance": signed(tradingAccount),
-    "GET /api/v5/asset/balances": signed((s) => ok(s.funding.map((c) => ({ availBal: c.bal, bal: c.bal, ccy: c.ccy, frozenBal: c.bal === "" ? "" : "0" })))),
+    "GET /api/v5/asset/balances": signed((s) =>
+      ok(s.funding.map((c) => ({ availBal: c.bal, bal: c.bal, ccy: c.ccy, frozenBal: c.bal === "" ? "" : "0" }))),
+    ),
     "GET /api/v5/account/config": signed(accountConfig),
     "GET /api/v5/public/time": () => ok([{ ts: String(state.publicTimeMs ?? state.serverTimeMs) }]),
     "GET /api/v5/market/tickers": (request) => tickers(state, request),
@@ -178,7 +187,9 @@ function authError(state: OkxFakeState, request: RecordedRequest): Response | nu
   // requestPath is the path plus "?query" as received; a GET body must be empty, and the body is signed anyway.
   const requestPath = request.rawQuery === "" ? request.path : `${request.path}?${request.rawQuery}`;
   // Recomputed with node:crypto, not the client's signOkx, so a wrong client signature cannot agree with itself.
-  const expected = createHmac("sha256", state.apiSecret).update(timestamp + request.method + requestPath + request.body).digest("base64");
+  const expected = createHmac("sha256", state.apiSecret)
+    .update(timestamp + request.method + requestPath + request.body)
+    .digest("base64");
   if (sign !== expected) return fail("50113", "Invalid Sign");
   return null;
 }
@@ -264,10 +275,30 @@ function accountConfig(state: OkxFakeState): Response {
 }
 
 function tickers(state: OkxFakeState, request: RecordedRequest): Response {
-  if (request.query.get("instType") !== "SPOT") return Response.json({ code: "51000", data: [], msg: "Parameter instType error" }, { status: 400 });
+  if (request.query.get("instType") !== "SPOT")
+    return Response.json({ code: "51000", data: [], msg: "Parameter instType error" }, { status: 400 });
   const table = state.spotTickers ?? derivedTickers(state);
   const ts = String(state.serverTimeMs);
-  return ok(Object.entries(table).map(([instId, last]) => ({ instType: "SPOT", instId, last, lastSz: "0.1", askPx: last, askSz: "1", bidPx: last, bidSz: "1", open24h: last, high24h: last, low24h: last, volCcy24h: "1000", vol24h: "10", sodUtc0: last, sodUtc8: last, ts })));
+  return ok(
+    Object.entries(table).map(([instId, last]) => ({
+      instType: "SPOT",
+      instId,
+      last,
+      lastSz: "0.1",
+      askPx: last,
+      askSz: "1",
+      bidPx: last,
+      bidSz: "1",
+      open24h: last,
+      high24h: last,
+      low24h: last,
+      volCcy24h: "1000",
+      vol24h: "10",
+      sodUtc0: last,
+      sodUtc8: last,
+      ts,
+    })),
+  );
 }
 
 function derivedTickers(state: OkxFakeState): Record<string, string> {
@@ -304,4 +335,3 @@ function ok(data: unknown[]): Response {
 function fail(code: string, msg: string): Response {
   return Response.json({ msg, code }, { status: 401 });
 }
-

@@ -3,7 +3,7 @@
 // the production wire format (int64 as strings, signed nano, lowercase currency, enum strings, x-tracking-id and
 // x-ratelimit-* headers) and errors as `{code: <gRPC>, message, description: "<T-Invest code>"}` (§1.7).
 import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
-import { fillEchoes, startFake, type FakeServer, type RecordedRequest } from "./server.ts";
+import { type FakeServer, fillEchoes, type RecordedRequest, startFake } from "./server.ts";
 
 export interface FakeMoneyValue {
   readonly currency: string;
@@ -98,8 +98,22 @@ export function realisticTbankAccounts(): FakeTbankAccount[] {
     { id: "2000000101", type: "ACCOUNT_TYPE_TINKOFF", name: "Брокерский счёт", status: OPEN, accessLevel: READ_ONLY, total: "1523456.78" },
     { id: "2000000102", type: "ACCOUNT_TYPE_TINKOFF_IIS", name: "ИИС", status: OPEN, accessLevel: READ_ONLY, total: "412300.05" },
     { id: "2000000103", type: "ACCOUNT_TYPE_TINKOFF", name: "Маржинальный", status: OPEN, accessLevel: READ_ONLY, total: "-1250.5" },
-    { id: "2000000104", type: "ACCOUNT_TYPE_INVEST_BOX", name: "Инвесткопилка", status: OPEN, accessLevel: READ_ONLY, portfolioError: "40002" },
-    { id: "2000000105", type: "ACCOUNT_TYPE_TINKOFF", name: "Старый счёт", status: "ACCOUNT_STATUS_CLOSED", accessLevel: READ_ONLY, total: "777.77" },
+    {
+      id: "2000000104",
+      type: "ACCOUNT_TYPE_INVEST_BOX",
+      name: "Инвесткопилка",
+      status: OPEN,
+      accessLevel: READ_ONLY,
+      portfolioError: "40002",
+    },
+    {
+      id: "2000000105",
+      type: "ACCOUNT_TYPE_TINKOFF",
+      name: "Старый счёт",
+      status: "ACCOUNT_STATUS_CLOSED",
+      accessLevel: READ_ONLY,
+      total: "777.77",
+    },
     { id: "5000000106", type: "ACCOUNT_TYPE_DEBIT", name: "Дебетовая карта", status: OPEN, accessLevel: READ_ONLY, total: "99999.99" },
   ];
 }
@@ -137,7 +151,12 @@ const ALLOWED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   "OperationsService/GetPortfolio": ["accountId", "currency"],
 };
 
-function answer(state: TbankFakeState, windows: Map<string, { start: number; count: number }>, request: RecordedRequest, fault: TbankFault | null): Response {
+function answer(
+  state: TbankFakeState,
+  windows: Map<string, { start: number; count: number }>,
+  request: RecordedRequest,
+  fault: TbankFault | null,
+): Response {
   if (!request.path.startsWith(PREFIX)) return json(404, { code: 5, message: "Not Found", details: [] });
   const [service = "", method = ""] = request.path.slice(PREFIX.length).split("/");
   const allowed = ALLOWED_FIELDS[`${service}/${method}`];
@@ -155,7 +174,13 @@ function answer(state: TbankFakeState, windows: Map<string, { start: number; cou
     const token = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
     const fill = (text: string) => fillEchoes(text, { token });
     const body = fault.body === undefined ? undefined : (JSON.parse(fill(fault.body)) as unknown);
-    return tinvestError(String(fault.code), { ...rateHeaders, ...fault.headers }, fault.status, body, fault.message === undefined ? undefined : fill(fault.message));
+    return tinvestError(
+      String(fault.code),
+      { ...rateHeaders, ...fault.headers },
+      fault.status,
+      body,
+      fault.message === undefined ? undefined : fill(fault.message),
+    );
   }
   if (window.count > limit) return tinvestError("80002", rateHeaders);
   if (!(request.headers.get("content-type") ?? "").startsWith("application/json")) {
@@ -167,7 +192,8 @@ function answer(state: TbankFakeState, windows: Map<string, { start: number; cou
   } catch {
     return json(400, { code: 3, message: "invalid character in request body", details: [] }, rateHeaders);
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return json(400, { code: 3, message: "body is not an object", details: [] }, rateHeaders);
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    return json(400, { code: 3, message: "body is not an object", details: [] }, rateHeaders);
   const fields = body as Record<string, unknown>;
   const unknown = Object.keys(fields).find((key) => !allowed.includes(key));
   if (unknown) return json(400, { code: 3, message: `proto: (line 1:2): unknown field "${unknown}"`, details: [] }, rateHeaders);
@@ -175,7 +201,8 @@ function answer(state: TbankFakeState, windows: Map<string, { start: number; cou
 }
 
 function getAccounts(state: TbankFakeState, body: Record<string, unknown>, headers: Record<string, string>): Response {
-  const filter = typeof body.status === "string" && !["ACCOUNT_STATUS_UNSPECIFIED", "ACCOUNT_STATUS_ALL"].includes(body.status) ? body.status : null;
+  const filter =
+    typeof body.status === "string" && !["ACCOUNT_STATUS_UNSPECIFIED", "ACCOUNT_STATUS_ALL"].includes(body.status) ? body.status : null;
   const accounts = state.accounts
     .filter((account) => filter === null || account.status === filter)
     .map((account) => ({
@@ -197,7 +224,7 @@ function getPortfolio(state: TbankFakeState, body: Record<string, unknown>, head
     return json(400, { code: 3, message: `fake: only RUB totals are modelled, got ${String(body.currency)}`, details: [] }, headers);
   }
   const account = state.accounts.find((candidate) => candidate.id === body.accountId);
-  if (!account || account.total === undefined && account.portfolioError === undefined) return tinvestError("50004", headers);
+  if (!account || (account.total === undefined && account.portfolioError === undefined)) return tinvestError("50004", headers);
   if (account.accessLevel === "ACCOUNT_ACCESS_LEVEL_NO_ACCESS") return tinvestError("40002", headers);
   if (account.portfolioError) return tinvestError(account.portfolioError, headers);
   const total = typeof account.total === "string" ? rubMoneyValue(account.total) : (account.total ?? rubMoneyValue("0"));

@@ -7,11 +7,23 @@
 // `hang` holds the calls unanswered.
 import type { BotCommand, Message, MessageEntity, Update, UserFromGetMe } from "grammy/types";
 import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer } from "./faults.ts";
-import { startFake, type RecordedRequest } from "./server.ts";
+import { type RecordedRequest, startFake } from "./server.ts";
 import { parseTelegramHtml } from "./telegram-html.ts";
 import {
-  type Params, type TelegramFailure, booleanParam, botCommandEntities, botUser, fail, failureResponse, integerParam,
-  ok, readParams, scopeKey, stringParam, structuredParam, validateCommands,
+  booleanParam,
+  botCommandEntities,
+  botUser,
+  fail,
+  failureResponse,
+  integerParam,
+  ok,
+  type Params,
+  readParams,
+  scopeKey,
+  stringParam,
+  structuredParam,
+  type TelegramFailure,
+  validateCommands,
 } from "./telegram-wire.ts";
 
 export type { TelegramFailure } from "./telegram-wire.ts";
@@ -89,7 +101,19 @@ export interface TelegramFake {
 const MAX_MESSAGE_LENGTH = 4096;
 /** Left out of getUpdates unless asked for by allowed_updates ("getUpdates"). */
 const OPT_IN_UPDATES = ["chat_member", "message_reaction", "message_reaction_count"];
-const CHAT_ACTIONS = ["typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice", "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"];
+const CHAT_ACTIONS = [
+  "typing",
+  "upload_photo",
+  "record_video",
+  "upload_video",
+  "record_voice",
+  "upload_voice",
+  "upload_document",
+  "choose_sticker",
+  "find_location",
+  "record_video_note",
+  "upload_video_note",
+];
 
 export async function startTelegramFake(options: TelegramFakeOptions): Promise<TelegramFake> {
   const bot = botUser(options.token, options.botUsername ?? "pfbot_test_bot");
@@ -134,7 +158,8 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
   const methods: Record<string, (params: Params) => Response | Promise<Response>> = {
     getme: () => ok(bot),
     getupdates: (params) => {
-      if (webhook) return fail(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      if (webhook)
+        return fail(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
       const offset = integerParam(params.offset);
       // An offset confirms every update before it; a negative one keeps only the last -offset updates.
       if (offset !== undefined) queue = offset < 0 ? queue.slice(offset) : queue.filter((update) => update.update_id >= offset);
@@ -178,7 +203,16 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
         text: plainText,
         ...(entities.length > 0 ? { entities } : {}),
       };
-      sent.push({ messageId: message.message_id, chatId, text, parseMode: parseMode || null, plainText, entities, disableNotification: booleanParam(params.disable_notification), params });
+      sent.push({
+        messageId: message.message_id,
+        chatId,
+        text,
+        parseMode: parseMode || null,
+        plainText,
+        entities,
+        disableNotification: booleanParam(params.disable_notification),
+        params,
+      });
       return ok(message);
     },
     sendchataction: (params) => {
@@ -208,10 +242,12 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       if (!URL.canParse(url)) return fail(400, "Bad Request: bad webhook: Wrong HTTP URL");
       const parsed = new URL(url);
       if (parsed.protocol !== "https:") return fail(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook");
-      if (!["", "80", "88", "443", "8443"].includes(parsed.port)) return fail(400, "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443");
+      if (!["", "80", "88", "443", "8443"].includes(parsed.port))
+        return fail(400, "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443");
       const secretToken = stringParam(params.secret_token) || null;
       if (secretToken !== null && secretToken.length > 256) return fail(400, "Bad Request: secret token is too long");
-      if (secretToken !== null && !/^[A-Za-z0-9_-]+$/.test(secretToken)) return fail(400, "Bad Request: secret token contains unallowed characters");
+      if (secretToken !== null && !/^[A-Za-z0-9_-]+$/.test(secretToken))
+        return fail(400, "Bad Request: secret token contains unallowed characters");
       if (booleanParam(params.drop_pending_updates)) queue = [];
       const list = structuredParam(params.allowed_updates);
       if (Array.isArray(list)) allowedUpdates = list.length > 0 ? list.map(String) : null;
@@ -244,7 +280,11 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       const faulty = (await delayOrHold(faults, fault)) ?? frontAnswer(fault);
       if (faulty) return faulty;
       if (fault.code !== undefined) {
-        const failure: TelegramFailure = { error_code: Number(fault.code), ...(fault.message === undefined ? {} : { description: fault.message }), ...(fault.parameters ? { parameters: fault.parameters } : {}) };
+        const failure: TelegramFailure = {
+          error_code: Number(fault.code),
+          ...(fault.message === undefined ? {} : { description: fault.message }),
+          ...(fault.parameters ? { parameters: fault.parameters } : {}),
+        };
         return failureResponse(failure, token);
       }
     }
@@ -267,7 +307,9 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       };
       const timer = setTimeout(() => {
         listeners.delete(check);
-        reject(new Error(`fake Telegram: timed out waiting for ${what}; calls so far: ${calls.map((call) => call.method).join(", ") || "none"}`));
+        reject(
+          new Error(`fake Telegram: timed out waiting for ${what}; calls so far: ${calls.map((call) => call.method).join(", ") || "none"}`),
+        );
       }, timeoutMs);
       listeners.add(check);
       check();
@@ -301,12 +343,24 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     pushMessage: ({ chatId, text, fromId = chatId }) => {
       const entities = botCommandEntities(text);
       const from = { id: fromId, is_bot: false, first_name: fromId === options.chatId ? "Owner" : "Someone", language_code: "en" } as const;
-      const chat = chatId > 0 ? ({ id: chatId, type: "private", first_name: from.first_name } as const) : ({ id: chatId, type: "supergroup", title: "Group" } as const);
-      const message = { message_id: nextMessageId++, from, chat, date: unixNow(), text, ...(entities.length > 0 ? { entities } : {}) } satisfies Message.TextMessage;
+      const chat =
+        chatId > 0
+          ? ({ id: chatId, type: "private", first_name: from.first_name } as const)
+          : ({ id: chatId, type: "supergroup", title: "Group" } as const);
+      const message = {
+        message_id: nextMessageId++,
+        from,
+        chat,
+        date: unixNow(),
+        text,
+        ...(entities.length > 0 ? { entities } : {}),
+      } satisfies Message.TextMessage;
       return pushUpdate({ message });
     },
-    waitForRequests: (method, count = 1, timeoutMs = 5000) => waitFor(() => (requestsTo(method).length >= count ? requestsTo(method) : null), timeoutMs, `${count} ${method} call(s)`),
-    waitForSent: (count = 1, timeoutMs = 5000) => waitFor(() => (sent.length >= count ? [...sent] : null), timeoutMs, `${count} sent message(s)`),
+    waitForRequests: (method, count = 1, timeoutMs = 5000) =>
+      waitFor(() => (requestsTo(method).length >= count ? requestsTo(method) : null), timeoutMs, `${count} ${method} call(s)`),
+    waitForSent: (count = 1, timeoutMs = 5000) =>
+      waitFor(() => (sent.length >= count ? [...sent] : null), timeoutMs, `${count} sent message(s)`),
     postToWebhook: async (input, url) => {
       const target = url ?? webhook?.url;
       if (!target) throw new Error("fake Telegram: no webhook is set and no URL was given");

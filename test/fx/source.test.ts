@@ -1,13 +1,34 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createFxSource, parseCbrMirrorJson, parseCbrXml, toRub, toUsd, usdRub, type FxProvider, type FxRates, type FxSourceOptions } from "../../src/fx/source.ts";
 import { FxError } from "../../src/fx/errors.ts";
+import {
+  createFxSource,
+  type FxProvider,
+  type FxRates,
+  type FxSourceOptions,
+  parseCbrMirrorJson,
+  parseCbrXml,
+  toRub,
+  toUsd,
+  usdRub,
+} from "../../src/fx/source.ts";
 import { silentLogger } from "../../src/lib/log.ts";
-import { dec, toPlainString, type Decimal } from "../../src/lib/money.ts";
+import { type Decimal, dec, toPlainString } from "../../src/lib/money.ts";
 import type { Fault } from "../fakes/faults.ts";
-import { CBR_PATH, cbrDailyXml, DDOS_GUARD_PAGE, encodeWindows1251, MIRROR_PATH, mirrorDailyJson, presetFxState, startFxFake, type FxFake, type FxFakeState } from "../fakes/fx.ts";
+import {
+  CBR_PATH,
+  cbrDailyXml,
+  DDOS_GUARD_PAGE,
+  encodeWindows1251,
+  type FxFake,
+  type FxFakeState,
+  MIRROR_PATH,
+  mirrorDailyJson,
+  presetFxState,
+  startFxFake,
+} from "../fakes/fx.ts";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -74,13 +95,18 @@ describe("parsers", () => {
     const without = parseCbrXml(encodeWindows1251(cbrDailyXml({ ...state, vunitRate: false })));
     expect(cbrDailyXml({ ...state, vunitRate: false })).not.toContain("VunitRate");
     if (!withUnit.ok || !without.ok) throw new Error("parse failed");
-    expect([...without.rates.rubPerUnit].map(([k, v]) => [k, plain(v)])).toEqual([...withUnit.rates.rubPerUnit].map(([k, v]) => [k, plain(v)]));
+    expect([...without.rates.rubPerUnit].map(([k, v]) => [k, plain(v)])).toEqual(
+      [...withUnit.rates.rubPerUnit].map(([k, v]) => [k, plain(v)]),
+    );
   });
 
   test("an unreadable row is left out and named, never NaN; a set without USD is refused", () => {
-    const xml = (rows: string) => encodeWindows1251(`<?xml version="1.0" encoding="windows-1251"?><ValCurs Date="02.01.2025" name="Foreign Currency Market">${rows}</ValCurs>`);
-    const usd = "<Valute ID=\"R01235\"><CharCode>USD</CharCode><Nominal>1</Nominal><Value>99,5</Value></Valute>";
-    const broken = "<Valute ID=\"R01239\"><CharCode>EUR</CharCode><Nominal>1</Nominal><Value></Value></Valute>";
+    const xml = (rows: string) =>
+      encodeWindows1251(
+        `<?xml version="1.0" encoding="windows-1251"?><ValCurs Date="02.01.2025" name="Foreign Currency Market">${rows}</ValCurs>`,
+      );
+    const usd = '<Valute ID="R01235"><CharCode>USD</CharCode><Nominal>1</Nominal><Value>99,5</Value></Valute>';
+    const broken = '<Valute ID="R01239"><CharCode>EUR</CharCode><Nominal>1</Nominal><Value></Value></Valute>';
     const parsed = parseCbrXml(xml(usd + broken));
     if (!parsed.ok) throw new Error(parsed.problem);
     expect(parsed.rates.skipped).toEqual(["EUR"]);
@@ -90,7 +116,8 @@ describe("parsers", () => {
   });
 
   test("a rate of 10^15 RUB or more is a corrupt row, left out like an unreadable one", () => {
-    const json = (usd: string) => `{"Date":"2025-06-11T11:30:00+03:00","Valute":{"USD":{"CharCode":"USD","Nominal":1,"Value":${usd}},"EUR":{"CharCode":"EUR","Nominal":1,"Value":1e15}}}`;
+    const json = (usd: string) =>
+      `{"Date":"2025-06-11T11:30:00+03:00","Valute":{"USD":{"CharCode":"USD","Nominal":1,"Value":${usd}},"EUR":{"CharCode":"EUR","Nominal":1,"Value":1e15}}}`;
     const parsed = parseCbrMirrorJson(json("80.45"));
     if (!parsed.ok) throw new Error(parsed.problem);
     expect(parsed.rates.skipped).toEqual(["EUR"]);
@@ -100,7 +127,11 @@ describe("parsers", () => {
   test("an HTML challenge page or a bad date is a problem, not a crash", () => {
     const html = parseCbrXml(new TextEncoder().encode("<!DOCTYPE html><html><body>DDoS-Guard</body></html>"));
     expect(html).toEqual({ ok: false, problem: expect.stringContaining("HTML page") });
-    const badDate = parseCbrXml(encodeWindows1251('<ValCurs Date="31.02.2025"><Valute><CharCode>USD</CharCode><Nominal>1</Nominal><Value>90,1</Value></Valute></ValCurs>'));
+    const badDate = parseCbrXml(
+      encodeWindows1251(
+        '<ValCurs Date="31.02.2025"><Valute><CharCode>USD</CharCode><Nominal>1</Nominal><Value>90,1</Value></Valute></ValCurs>',
+      ),
+    );
     expect(badDate).toEqual({ ok: false, problem: expect.stringContaining("dd.mm.yyyy") });
   });
 
@@ -187,13 +218,19 @@ describe("createFxSource", () => {
   });
 
   test("both sources too slow → unavailable, saying neither answered in time", async () => {
-    const server = await fake(presetFxState(), [{ path: CBR_PATH, hang: true }, { path: MIRROR_PATH, hang: true }]);
+    const server = await fake(presetFxState(), [
+      { path: CBR_PATH, hang: true },
+      { path: MIRROR_PATH, hang: true },
+    ]);
     const result = await source(server, clock().now, { timeoutMs: 50 }).getRates(signal());
     expect(result).toEqual({ ok: false, reason: expect.stringContaining("no answer within 0.05 s") });
   });
 
   test("both sources down and no cache → unavailable, with no number", async () => {
-    const server = await fake(presetFxState(), [{ path: CBR_PATH, status: 403, body: DDOS_GUARD_PAGE }, { path: MIRROR_PATH, status: 500 }]);
+    const server = await fake(presetFxState(), [
+      { path: CBR_PATH, status: 403, body: DDOS_GUARD_PAGE },
+      { path: MIRROR_PATH, status: 500 },
+    ]);
     const result = await source(server, clock().now).getRates(signal());
     expect(result.ok).toBe(false);
     expect("rates" in result).toBe(false);

@@ -1,7 +1,8 @@
 // A history written by the release at commit 40e5fa5 (schema 1: one column per platform) opens with the
 // current code, and migration 2 keeps every day, every per-platform value and every setting exactly.
-import { afterEach, describe, expect, test } from "bun:test";
+
 import { Database } from "bun:sqlite";
+import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,7 +39,10 @@ function readRelease(dir: string): { days: V1Day[]; settings: unknown[] } {
   const db = new Database(join(dir, DATABASE_FILE), { readonly: true, strict: true });
   try {
     expect(schemaVersion(db)).toBe(1);
-    return { days: db.query<V1Day, []>("SELECT * FROM days ORDER BY day").all(), settings: db.query("SELECT * FROM settings ORDER BY key").all() };
+    return {
+      days: db.query<V1Day, []>("SELECT * FROM days ORDER BY day").all(),
+      settings: db.query("SELECT * FROM settings ORDER BY key").all(),
+    };
   } finally {
     db.close();
   }
@@ -64,13 +68,29 @@ describe("a history written by the release at 40e5fa5", () => {
       // The stored text, column by column: nothing rewritten, nothing lost, nothing added.
       const days = store.db.query("SELECT * FROM days ORDER BY day").all();
       expect(days).toEqual(
-        release.days.map(({ day, usd, rub, usd_rub, complete, taken_at, origin }) => ({ day, usd, rub, usd_rub, complete, taken_at, origin })),
+        release.days.map(({ day, usd, rub, usd_rub, complete, taken_at, origin }) => ({
+          day,
+          usd,
+          rub,
+          usd_rub,
+          complete,
+          taken_at,
+          origin,
+        })),
       );
-      const platformRows = store.db.query("SELECT day, platform, usd, native_amount, native_currency FROM day_platforms ORDER BY day, platform").all();
+      const platformRows = store.db
+        .query("SELECT day, platform, usd, native_amount, native_currency FROM day_platforms ORDER BY day, platform")
+        .all();
       const expected = release.days.flatMap((d) =>
         Object.entries(V1_COLUMNS)
           .filter(([column]) => d[column as keyof typeof V1_COLUMNS] !== null)
-          .map(([column, platform]) => ({ day: d.day, platform, usd: d[column as keyof typeof V1_COLUMNS], native_amount: null, native_currency: null })),
+          .map(([column, platform]) => ({
+            day: d.day,
+            platform,
+            usd: d[column as keyof typeof V1_COLUMNS],
+            native_amount: null,
+            native_currency: null,
+          })),
       );
       expect(platformRows).toEqual(expected.sort((a, b) => (a.day + a.platform < b.day + b.platform ? -1 : 1)));
       expect(store.db.query("SELECT * FROM settings ORDER BY key").all()).toEqual(release.settings);
@@ -82,7 +102,9 @@ describe("a history written by the release at 40e5fa5", () => {
         const record = store.get(v1.day)!;
         expect(toPlainString(record.usd)).toBe(toPlainString(dec(v1.usd)));
         expect(record.rub === null ? null : toPlainString(record.rub)).toBe(v1.rub === null ? null : toPlainString(dec(v1.rub)));
-        expect(record.usdRub === null ? null : toPlainString(record.usdRub)).toBe(v1.usd_rub === null ? null : toPlainString(dec(v1.usd_rub)));
+        expect(record.usdRub === null ? null : toPlainString(record.usdRub)).toBe(
+          v1.usd_rub === null ? null : toPlainString(dec(v1.usd_rub)),
+        );
         expect(record.complete).toBe(v1.complete === 1);
         expect(record.takenAt).toBe(v1.taken_at);
         expect(record.origin).toBe(v1.origin as "bot" | "import");

@@ -20,7 +20,11 @@ function tempDir(): string {
 const note = textSetting("test.note");
 const enabled = flagSetting("test.enabled");
 /** A setting of the shape a new one takes: a key, a parse that refuses, a format. */
-const hours: Setting<number> = { key: "test.hours", parse: (text) => (/^\d{1,2}$/.test(text) && Number(text) <= 24 ? Number(text) : null), format: String };
+const hours: Setting<number> = {
+  key: "test.hours",
+  parse: (text) => (/^\d{1,2}$/.test(text) && Number(text) <= 24 ? Number(text) : null),
+  format: String,
+};
 
 test("an unset setting reads as null; set, replace and delete work", () => {
   const db = openDataDirDatabase(tempDir());

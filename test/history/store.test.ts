@@ -1,12 +1,20 @@
+import { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Database } from "bun:sqlite";
 import { DATABASE_FILE, MIGRATIONS, openDatabase, schemaVersion } from "../../src/history/db.ts";
 import { HistoryError } from "../../src/history/errors.ts";
-import { HistoryStore, type ImportEntry, type SnapshotRecord, addDays, latestDayForRate, localDay, logRecordResult } from "../../src/history/store.ts";
 import { formatHistoryJson, parseHistoryJson } from "../../src/history/json.ts";
+import {
+  addDays,
+  HistoryStore,
+  type ImportEntry,
+  latestDayForRate,
+  localDay,
+  logRecordResult,
+  type SnapshotRecord,
+} from "../../src/history/store.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { dec, toFixed, toPlainString } from "../../src/lib/money.ts";
 
@@ -36,7 +44,16 @@ const NO_PLATFORMS = new Map();
 
 function snapshot(at: string, usd: string, complete = true, extra: Partial<SnapshotRecord> = {}): SnapshotRecord {
   // The Bank of Russia set in force that day, as on a weekday afternoon.
-  return { takenAt: new Date(at), usd: dec(usd), rub: dec(usd), usdRub: dec("1"), complete, platforms: NO_PLATFORMS, rateDate: at.slice(0, 10), ...extra };
+  return {
+    takenAt: new Date(at),
+    usd: dec(usd),
+    rub: dec(usd),
+    usdRub: dec("1"),
+    complete,
+    platforms: NO_PLATFORMS,
+    rateDate: at.slice(0, 10),
+    ...extra,
+  };
 }
 
 const usdOf = (store: HistoryStore, day: string) => {
@@ -98,7 +115,10 @@ describe("recording rules", () => {
     const store = openStore(tempDir(), "Europe/Paris");
     store.recordSnapshot(snapshot("2026-11-23T22:59:59Z", "1"));
     store.recordSnapshot(snapshot("2026-11-23T23:00:00Z", "2"));
-    expect(store.all().map((d) => [d.day, toPlainString(d.usd)])).toEqual([["2026-11-24", "2"], ["2026-11-23", "1"]]);
+    expect(store.all().map((d) => [d.day, toPlainString(d.usd)])).toEqual([
+      ["2026-11-24", "2"],
+      ["2026-11-23", "1"],
+    ]);
   });
 
   test("in a zone west of UTC, runs on two UTC days before local midnight share one day", () => {
@@ -159,7 +179,8 @@ describe("clock checks", () => {
     expect(result).toEqual({
       outcome: "refused",
       day: "2031-11-24",
-      reason: "day 2031-11-24 is more than 2 days after the Bank of Russia rate date 2026-11-24: the clock looks ahead; check the system clock",
+      reason:
+        "day 2031-11-24 is more than 2 days after the Bank of Russia rate date 2026-11-24: the clock looks ahead; check the system clock",
     });
     expect(ahead.count()).toBe(0);
     const fixed = openStore(dataDir, "Europe/Paris", clockAt("2026-11-24T12:00:00Z"));
@@ -189,7 +210,13 @@ describe("clock checks", () => {
   test("with the clock a year back, a run does not replace the imported day it lands on", () => {
     const dataDir = tempDir();
     const store = openStore(dataDir, "Europe/Paris", clockAt("2025-11-24T12:00:00Z"));
-    store.importDays([{ day: "2025-11-23", usd: dec("10"), rub: null }, { day: "2025-11-24", usd: dec("20"), rub: null }], { overwrite: false });
+    store.importDays(
+      [
+        { day: "2025-11-23", usd: dec("10"), rub: null },
+        { day: "2025-11-24", usd: dec("20"), rub: null },
+      ],
+      { overwrite: false },
+    );
     const result = store.recordSnapshot(snapshot("2025-11-24T12:00:00Z", "999", true, { rateDate: "2026-11-24" }));
     expect(result.outcome).toBe("refused");
     expect(result.reason).toContain("more than 3 days before the Bank of Russia rate date 2026-11-24: the clock looks behind");
@@ -213,7 +240,11 @@ describe("clock checks", () => {
     const store = openStore(tempDir(), "Europe/Paris", clockAt("2026-11-23T23:05:00Z"));
     store.importDays([{ day: "2026-11-23", usd: dec("10"), rub: null }], { overwrite: false });
     const late = store.recordSnapshot(snapshot("2026-11-23T22:59:00Z", "11"));
-    expect(late).toEqual({ outcome: "kept", day: "2026-11-23", reason: "day 2026-11-23 was imported and is not today (2026-11-24): a run never rewrites imported history" });
+    expect(late).toEqual({
+      outcome: "kept",
+      day: "2026-11-23",
+      reason: "day 2026-11-23 was imported and is not today (2026-11-24): a run never rewrites imported history",
+    });
     expect(store.get("2026-11-23")?.origin).toBe("import");
 
     const sameDay = openStore(tempDir(), "Europe/Paris", clockAt("2026-11-23T12:00:00Z"));
@@ -225,7 +256,11 @@ describe("clock checks", () => {
   test("without a Bank of Russia rate the day cannot be checked against the clock and is not recorded", () => {
     const store = openStore();
     const result = store.recordSnapshot(snapshot("2026-11-24T08:00:00Z", "100", true, { rub: null, usdRub: null, rateDate: null }));
-    expect(result).toEqual({ outcome: "refused", day: "2026-11-24", reason: "no Bank of Russia rate, so day 2026-11-24 cannot be checked against the clock" });
+    expect(result).toEqual({
+      outcome: "refused",
+      day: "2026-11-24",
+      reason: "no Bank of Russia rate, so day 2026-11-24 cannot be checked against the clock",
+    });
     expect(store.count()).toBe(0);
   });
 
@@ -246,8 +281,16 @@ describe("only what the import would take back", () => {
     ["a negative USD total", { usd: dec("-0.01") }, "the USD total is negative"],
     ["a USD total that is 10^15 once written with cents", { usd: dec("999999999999999.996") }, "the USD total is implausibly large"],
     ["an RUB total of 10^15", { rub: dec("1e15") }, "the RUB total is implausibly large"],
-    ["a platform value of 10^15", { platforms: new Map([["tbank", { usd: dec("1e15"), native: null }]]) }, "a platform value or the rate is 10^15 or more"],
-    ["a native amount of 10^15", { platforms: new Map([["tbank", { usd: dec("1"), native: { currency: "RUB", amount: dec("1e15") } }]]) }, "a platform value or the rate is 10^15 or more"],
+    [
+      "a platform value of 10^15",
+      { platforms: new Map([["tbank", { usd: dec("1e15"), native: null }]]) },
+      "a platform value or the rate is 10^15 or more",
+    ],
+    [
+      "a native amount of 10^15",
+      { platforms: new Map([["tbank", { usd: dec("1"), native: { currency: "RUB", amount: dec("1e15") } }]]) },
+      "a platform value or the rate is 10^15 or more",
+    ],
   ] as const)("%s is refused", (_what, extra, reason) => {
     const store = openStore();
     const result = store.recordSnapshot(snapshot("2026-11-24T08:00:00Z", "100", true, extra));
@@ -259,7 +302,10 @@ describe("only what the import would take back", () => {
   test("a day before 2000-01-01 (a clock reset to 1999) is refused", () => {
     const store = openStore(tempDir(), "UTC", () => Date.parse("1999-12-31T12:00:00Z"));
     const result = store.recordSnapshot(snapshot("1999-12-31T12:00:00Z", "1"));
-    expect(result).toMatchObject({ outcome: "refused", reason: "day 1999-12-31 is before 2000-01-01: the history could not export and import it back" });
+    expect(result).toMatchObject({
+      outcome: "refused",
+      reason: "day 1999-12-31 is before 2000-01-01: the history could not export and import it back",
+    });
   });
 
   test("every day the bot records exports and imports back as the same figures", () => {
@@ -296,23 +342,47 @@ describe("previousComparableDay", () => {
 });
 
 describe("importDays", () => {
-  const entry = (day: string, usd: string, rub: string | null = "1"): ImportEntry => ({ day, usd: dec(usd), rub: rub === null ? null : dec(rub) });
+  const entry = (day: string, usd: string, rub: string | null = "1"): ImportEntry => ({
+    day,
+    usd: dec(usd),
+    rub: rub === null ? null : dec(rub),
+  });
 
   test("adds new days and keeps existing ones (bot or imported) unless overwrite", () => {
     const store = openStore();
     store.recordSnapshot(snapshot("2026-11-23T12:00:00Z", "500"));
-    expect(store.importDays([entry("2026-11-22", "10"), entry("2026-11-23", "20")], { overwrite: false })).toEqual({ added: 1, kept: 1, replaced: 0 });
+    expect(store.importDays([entry("2026-11-22", "10"), entry("2026-11-23", "20")], { overwrite: false })).toEqual({
+      added: 1,
+      kept: 1,
+      replaced: 0,
+    });
     expect(usdOf(store, "2026-11-23")).toBe("500");
-    expect(store.importDays([entry("2026-11-22", "11"), entry("2026-11-21", "9")], { overwrite: false })).toEqual({ added: 1, kept: 1, replaced: 0 });
+    expect(store.importDays([entry("2026-11-22", "11"), entry("2026-11-21", "9")], { overwrite: false })).toEqual({
+      added: 1,
+      kept: 1,
+      replaced: 0,
+    });
     expect(usdOf(store, "2026-11-22")).toBe("10");
-    expect(store.importDays([entry("2026-11-22", "12"), entry("2026-11-23", "21", null)], { overwrite: true })).toEqual({ added: 0, kept: 0, replaced: 2 });
+    expect(store.importDays([entry("2026-11-22", "12"), entry("2026-11-23", "21", null)], { overwrite: true })).toEqual({
+      added: 0,
+      kept: 0,
+      replaced: 2,
+    });
     const replaced = store.get("2026-11-23")!;
-    expect([toPlainString(replaced.usd), replaced.rub, replaced.origin, replaced.takenAt, replaced.complete]).toEqual(["21", null, "import", null, true]);
+    expect([toPlainString(replaced.usd), replaced.rub, replaced.origin, replaced.takenAt, replaced.complete]).toEqual([
+      "21",
+      null,
+      "import",
+      null,
+      true,
+    ]);
   });
 
   test("imports 10 years of days (3653) in one transaction", () => {
     const store = openStore();
-    const entries = Array.from({ length: 3653 }, (_, i) => entry(addDays("2016-11-23", i), `${40000 + i}.${String(i % 100).padStart(2, "0")}`));
+    const entries = Array.from({ length: 3653 }, (_, i) =>
+      entry(addDays("2016-11-23", i), `${40000 + i}.${String(i % 100).padStart(2, "0")}`),
+    );
     const started = performance.now();
     expect(store.importDays(entries, { overwrite: false })).toEqual({ added: 3653, kept: 0, replaced: 0 });
     expect(performance.now() - started).toBeLessThan(5000);
@@ -379,7 +449,9 @@ describe("database file", () => {
     store.importDays([{ day: "2026-11-23", usd: dec("42500.10"), rub: null }], { overwrite: false });
     store.db.run("UPDATE days SET usd = 'lots' WHERE day = '2026-11-23'");
     expect(() => store.all()).toThrow(HistoryError);
-    expect(() => store.all()).toThrow(`pfbot.sqlite: day 2026-11-23 has a non-numeric usd ("lots"), so the history cannot be read: correct or delete that day with sqlite3, or restore a backup`);
+    expect(() => store.all()).toThrow(
+      `pfbot.sqlite: day 2026-11-23 has a non-numeric usd ("lots"), so the history cannot be read: correct or delete that day with sqlite3, or restore a backup`,
+    );
   });
 });
 

@@ -63,7 +63,11 @@ describe("descriptors", () => {
   });
 
   test("a descriptor's factory builds the client of that platform, in registry order, with its own deadline", async () => {
-    const vars: Record<string, string> = { DATA_DIR: "/nonexistent/pfbot-registry-test", PLATFORM_TIMEOUT_SECONDS: "7", IBKR_TIMEOUT_SECONDS: "99" };
+    const vars: Record<string, string> = {
+      DATA_DIR: "/nonexistent/pfbot-registry-test",
+      PLATFORM_TIMEOUT_SECONDS: "7",
+      IBKR_TIMEOUT_SECONDS: "99",
+    };
     for (const descriptor of PLATFORMS) for (const name of requiredVariables(descriptor)) vars[name] = `${name.toLowerCase()}-value-123456`;
     const loaded = loadConfig({ vars, file: null }, { platforms: true, telegram: false });
     if (!loaded.ok) throw new Error(loaded.errors.join("\n"));

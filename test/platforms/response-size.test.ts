@@ -6,17 +6,17 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFxSource } from "../../src/fx/source.ts";
+import type { Clock } from "../../src/lib/clock.ts";
 import { createBybitClient } from "../../src/platforms/bybit/client.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
 import { createFlexPacer } from "../../src/platforms/ibkr/pacer.ts";
-import type { Clock } from "../../src/lib/clock.ts";
-import { fakeClock } from "../support/clock.ts";
 import { createOkxClient } from "../../src/platforms/okx/client.ts";
 import { createTbankClient } from "../../src/platforms/tbank/client.ts";
 import type { ClientDeps, PlatformClient, PlatformId } from "../../src/platforms/types.ts";
 import { presetFxState, startFxFake } from "../fakes/fx.ts";
 import { gzipBomb, hugeBody, MiB, type SentCounter } from "../fakes/hostile.ts";
 import { type FakeServer, startFake } from "../fakes/server.ts";
+import { fakeClock } from "../support/clock.ts";
 import { expectPlatformError } from "../support/platform-error.ts";
 
 const servers: FakeServer[] = [];
@@ -36,8 +36,17 @@ function deps(baseUrl: string, clock: Clock = fakeClock(NOW)): ClientDeps {
 const signal = () => new AbortController().signal;
 
 const clients: Record<PlatformId, { name: string; capMiB: number; make: (base: string) => PlatformClient }> = {
-  bybit: { name: "Bybit", capMiB: 4, make: (base) => createBybitClient({ ...deps(base), apiKey: "BYBITKEYsize0001", apiSecret: "BYBITSECRETsize000000000001" }) },
-  okx: { name: "OKX", capMiB: 4, make: (base) => createOkxClient({ ...deps(base), apiKey: "okx-key-size", apiSecret: "OKXSECRETsize0000001", passphrase: "okx-pass-size" }) },
+  bybit: {
+    name: "Bybit",
+    capMiB: 4,
+    make: (base) => createBybitClient({ ...deps(base), apiKey: "BYBITKEYsize0001", apiSecret: "BYBITSECRETsize000000000001" }),
+  },
+  okx: {
+    name: "OKX",
+    capMiB: 4,
+    make: (base) =>
+      createOkxClient({ ...deps(base), apiKey: "okx-key-size", apiSecret: "OKXSECRETsize0000001", passphrase: "okx-pass-size" }),
+  },
   tbank: { name: "T-Bank", capMiB: 4, make: (base) => createTbankClient({ ...deps(`${base}/rest`), token: "t.TBANKTOKENsize000000001" }) },
   ibkr: {
     name: "IBKR",
@@ -103,7 +112,15 @@ describe("a rate feed answering more than 1 MiB is a failed feed", () => {
     const bomb = await serve({ "/*": () => gzipBomb(64 * MiB, "application/xml") });
     const huge = await serve({ "/*": () => hugeBody(100 * MiB) });
     try {
-      const options = { provider: "CBR" as const, cbrBaseUrl: bomb.url, mirrorBaseUrl: fx.mirrorUrl, fetch, now: () => NOW, timeoutMs: 10_000, ttlMinutes: 60 };
+      const options = {
+        provider: "CBR" as const,
+        cbrBaseUrl: bomb.url,
+        mirrorBaseUrl: fx.mirrorUrl,
+        fetch,
+        now: () => NOW,
+        timeoutMs: 10_000,
+        ttlMinutes: 60,
+      };
       const viaMirror = await createFxSource(options).getRates(signal());
       expect(viaMirror.ok && viaMirror.rates.source).toBe("CBR mirror");
       const neither = await createFxSource({ ...options, mirrorBaseUrl: huge.url }).getRates(signal());

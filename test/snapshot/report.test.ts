@@ -6,13 +6,45 @@ import { snapshotJson } from "../../src/render/json.ts";
 import { changeSince, snapshotRecord } from "../../src/snapshot/report.ts";
 import { combine, type PlatformRow, rowOf } from "../../src/snapshot/snapshot.ts";
 
-const FX: FxResult = { ok: true, stale: false, warnings: [], rates: { source: "CBR", date: "2026-11-24", fetchedAt: 0, rubPerUnit: new Map([["USD", dec("80")]]) } };
+const FX: FxResult = {
+  ok: true,
+  stale: false,
+  warnings: [],
+  rates: { source: "CBR", date: "2026-11-24", fetchedAt: 0, rubPerUnit: new Map([["USD", dec("80")]]) },
+};
 const TAKEN = new Date("2026-11-24T09:00:00Z");
 const row = (id: "bybit" | "tbank", currency: string, amount: string): PlatformRow =>
-  rowOf({ platform: id, holdings: [{ label: "a", money: { currency, amount: dec(amount) }, asOf: null }], assets: [{ asset: "BTC", usd: dec("12.345") }], asOf: null, source: "t", warnings: [] }, FX.ok ? FX.rates : null, 1);
-const failed: PlatformRow = { ...row("tbank", "RUB", "0"), ok: false, usd: null, native: null, assets: [], holdings: [], error: "T-Bank rejected the token", errorKind: "auth" };
+  rowOf(
+    {
+      platform: id,
+      holdings: [{ label: "a", money: { currency, amount: dec(amount) }, asOf: null }],
+      assets: [{ asset: "BTC", usd: dec("12.345") }],
+      asOf: null,
+      source: "t",
+      warnings: [],
+    },
+    FX.ok ? FX.rates : null,
+    1,
+  );
+const failed: PlatformRow = {
+  ...row("tbank", "RUB", "0"),
+  ok: false,
+  usd: null,
+  native: null,
+  assets: [],
+  holdings: [],
+  error: "T-Bank rejected the token",
+  errorKind: "auth",
+};
 const day = (d: string, usd: string, complete = true): DayRecord => ({
-  day: d, usd: dec(usd), rub: null, usdRub: null, complete, platforms: new Map(), takenAt: null, origin: "bot",
+  day: d,
+  usd: dec(usd),
+  rub: null,
+  usdRub: null,
+  complete,
+  platforms: new Map(),
+  takenAt: null,
+  origin: "bot",
 });
 
 test("the history record carries totals, the rate, completeness and per-platform values", () => {

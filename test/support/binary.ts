@@ -44,7 +44,12 @@ export interface RunResult {
 /** Runs the binary to its end with only `env` (and PATH) in its environment. */
 export async function runPfbot(args: readonly string[], env: Record<string, string>, cwd = tmpdir()): Promise<RunResult> {
   const started = performance.now();
-  const child = Bun.spawn([await pfbotBinary(), ...args], { env: { PATH: process.env.PATH ?? "", ...env }, cwd, stdout: "pipe", stderr: "pipe" });
+  const child = Bun.spawn([await pfbotBinary(), ...args], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    cwd,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   return { code, stdout, stderr, ms: performance.now() - started };
 }

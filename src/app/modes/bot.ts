@@ -4,18 +4,18 @@
 // waits on the network is cancelled, and the database closes. A history that cannot be opened does not
 // stop the bot: it runs on with one in memory, and says so (health, /status, the log).
 import { webhookCallback } from "grammy";
-import type { AppContext } from "../run.ts";
-import { type BotService, createBotService } from "../../bot/service.ts";
 import { COMMANDS, createBot } from "../../bot/bot.ts";
-import type { Config } from "../../config/config.ts";
-import { openStoresOrMemory } from "../../history/io.ts";
 import type { Scheduler, SchedulerOptions } from "../../bot/schedule.ts";
 import { type RunningServer, startServer } from "../../bot/server.ts";
-import { createShutdown } from "../../lib/shutdown.ts";
+import { type BotService, createBotService } from "../../bot/service.ts";
 import { type CallBounds, createTelegramApi, sendHtml, TelegramUnreachableError } from "../../bot/telegram.ts";
-import { createSnapshotTaker, snapshotDeadlineMs } from "../wiring.ts";
-import { errorMessage } from "../../lib/errors.ts";
+import type { Config } from "../../config/config.ts";
 import { ConfigError } from "../../config/errors.ts";
+import { openStoresOrMemory } from "../../history/io.ts";
+import { errorMessage } from "../../lib/errors.ts";
+import { createShutdown } from "../../lib/shutdown.ts";
+import type { AppContext } from "../run.ts";
+import { createSnapshotTaker, snapshotDeadlineMs } from "../wiring.ts";
 
 /** How long a stop waits for a report or reply in progress before cancelling it. */
 const STOP_GRACE_MS = 15_000;
@@ -74,7 +74,10 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
   const callBounds: CallBounds = { totalMs: config.telegramTimeoutSeconds * 1000, shutdown, clock: context.clock };
   const now = () => new Date(context.clock.now());
   const opened = openStoresOrMemory(config.dataDir, config.timeZone, log, () => now().getTime());
-  if (opened.problem !== null) log.error(`history not available: ${opened.problem}. The bot runs on and keeps days in memory until pfbot restarts with a usable history`);
+  if (opened.problem !== null)
+    log.error(
+      `history not available: ${opened.problem}. The bot runs on and keeps days in memory until pfbot restarts with a usable history`,
+    );
   const { history, settings } = opened;
   const taker = await createSnapshotTaker(config, log, context.version, context.clock);
   // Reports go out through an Api of their own (same bounds and redaction as the bot's), so the
@@ -88,7 +91,11 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
     historyProblem: opened.problem,
     send: (html, { silent }) => sendHtml(reports, telegram.chatId, html, { silent }),
     timeZone: config.timeZone,
-    schedule: { windowStartHour: config.windowStartHour, windowEndHour: config.windowEndHour, frequencyMinutes: config.pollIntervalMinutes },
+    schedule: {
+      windowStartHour: config.windowStartHour,
+      windowEndHour: config.windowEndHour,
+      frequencyMinutes: config.pollIntervalMinutes,
+    },
     timers: { setInterval: hooks.setInterval, clearInterval: hooks.clearInterval },
     includeBreakdown: config.includeCryptoBreakdown,
     log,
@@ -98,7 +105,14 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
     shutdown: shutdown.signal,
   });
   const scheduler = service.scheduler;
-  const { bot, drain } = createBot({ token: telegram.token, apiRoot: telegram.apiRoot, ownerChatId: telegram.chatId, service, log, callBounds });
+  const { bot, drain } = createBot({
+    token: telegram.token,
+    apiRoot: telegram.apiRoot,
+    ownerChatId: telegram.chatId,
+    service,
+    log,
+    callBounds,
+  });
   // At boot the network may come up after pfbot: while Telegram cannot be reached, try again every
   // START_RETRY_MS (each attempt bounded, each failure logged) rather than exit and use up systemd's
   // start limit. A refused token ends the start at once.
@@ -111,7 +125,9 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
       const message = errorMessage(error);
       if (!(error instanceof TelegramUnreachableError)) {
         history.close();
-        throw new ConfigError(`Telegram did not accept the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ${message}`, { cause: error });
+        throw new ConfigError(`Telegram did not accept the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ${message}`, {
+          cause: error,
+        });
       }
       log.warn(`cannot reach Telegram to start the bot (${message}); trying again in ${START_RETRY_MS / 1000} s`);
       await context.clock.sleep(START_RETRY_MS);
@@ -151,12 +167,15 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
       const settled = (async () => {
         await Promise.all([
           scheduler.stop(),
-          bot.isRunning() ? bot.stop().catch((error: unknown) => log.warn(`could not confirm the last updates to Telegram: ${errorMessage(error)}`)) : undefined,
+          bot.isRunning()
+            ? bot.stop().catch((error: unknown) => log.warn(`could not confirm the last updates to Telegram: ${errorMessage(error)}`))
+            : undefined,
         ]);
         await drain();
       })();
       const graceMs = hooks.stopGraceMs ?? STOP_GRACE_MS;
-      if (!(await settlesWithin(settled, graceMs))) log.warn(`still busy ${graceMs / 1000} s after the stop began: cancelling the report or reply in progress`);
+      if (!(await settlesWithin(settled, graceMs)))
+        log.warn(`still busy ${graceMs / 1000} s after the stop began: cancelling the report or reply in progress`);
       shutdown.abort();
       await settled;
       await server?.stop();
@@ -185,9 +204,20 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
   }
 }
 
-function serve(context: AppContext, service: BotService, webhook: { path: string; handle: (request: Request) => Promise<Response> } | null): RunningServer {
+function serve(
+  context: AppContext,
+  service: BotService,
+  webhook: { path: string; handle: (request: Request) => Promise<Response> } | null,
+): RunningServer {
   const { config, log } = context;
-  const server = startServer({ host: config.listenHost, port: config.listenPort, webhook, health: () => service.health(), redact: log.redact, onError: (error) => log.error(`HTTP server error: ${error.message}`) });
+  const server = startServer({
+    host: config.listenHost,
+    port: config.listenPort,
+    webhook,
+    health: () => service.health(),
+    redact: log.redact,
+    onError: (error) => log.error(`HTTP server error: ${error.message}`),
+  });
   log.info("HTTP server listening", { host: config.listenHost, port: server.port, webhook: webhook !== null });
   return server;
 }

@@ -3,15 +3,15 @@
 // the env file's permissions; and Telegram (the token, and that the bot can post to the owner's chat).
 // Exit 0 all good, 1 a problem found.
 import { statSync } from "node:fs";
-import type { AppContext } from "../run.ts";
+import { type CallBounds, createTelegramApi, TelegramUnreachableError } from "../../bot/telegram.ts";
 import type { Config } from "../../config/config.ts";
-import { platformDeadlineMs, platformName } from "../../platforms/registry.ts";
+import { errorMessage } from "../../lib/errors.ts";
 import type { Redact } from "../../lib/redact.ts";
+import { platformDeadlineMs, platformName } from "../../platforms/registry.ts";
 import { type KeyAudit, type PlatformClient, PlatformError, type PlatformId } from "../../platforms/types.ts";
 import { withDeadline } from "../../snapshot/snapshot.ts";
-import { type CallBounds, createTelegramApi, TelegramUnreachableError } from "../../bot/telegram.ts";
+import type { AppContext } from "../run.ts";
 import { createSnapshotTaker } from "../wiring.ts";
-import { errorMessage } from "../../lib/errors.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 export interface CheckLine {
@@ -62,7 +62,8 @@ async function auditOne(client: PlatformClient, deadlineMs: number): Promise<Che
   try {
     return auditLine(client.id, await withDeadline(deadlineMs, (signal) => client.auditKey(signal), client.id));
   } catch (error) {
-    const text = error instanceof PlatformError ? error.message : `${platformName(client.id)} check failed unexpectedly: ${errorMessage(error)}`;
+    const text =
+      error instanceof PlatformError ? error.message : `${platformName(client.id)} check failed unexpectedly: ${errorMessage(error)}`;
     return { status: "fail", text: `${platformName(client.id)}: ${text}` };
   }
 }
@@ -82,7 +83,10 @@ async function checkTelegram(config: Config, bounds: CallBounds, redact: Redact)
     botName = (await api.getMe()).username;
   } catch (error) {
     if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${errorMessage(error)}` };
-    return { status: "fail", text: `Telegram: the bot token was rejected or Telegram is unreachable (${errorMessage(error)}): check TELEGRAM_BOT_TOKEN` };
+    return {
+      status: "fail",
+      text: `Telegram: the bot token was rejected or Telegram is unreachable (${errorMessage(error)}): check TELEGRAM_BOT_TOKEN`,
+    };
   }
   try {
     // A chat action proves the bot may post there without leaving a message behind.

@@ -4,9 +4,9 @@
 // (nothing was written).
 import type { HistoryConfig } from "../../config/history-config.ts";
 import { historyViewText, openHistory, runExport, runImport } from "../../history/io.ts";
+import type { Clock } from "../../lib/clock.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import type { Logger } from "../../lib/log.ts";
-import type { Clock } from "../../lib/clock.ts";
 
 export type HistoryMode =
   | { readonly kind: "history" }

@@ -5,24 +5,26 @@
 // or a damaged database costs the record, never the message.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { AppContext } from "../run.ts";
+import { createTelegramApi, sendHtml } from "../../bot/telegram.ts";
 import { DATABASE_FILE } from "../../history/db.ts";
-import { formatSnapshotHtml, htmlToText } from "../../render/message.ts";
 import { describeHistoryError, type HistoryOpening, tryOpenHistory } from "../../history/io.ts";
 import { HistoryStore, localDay, logRecordResult } from "../../history/store.ts";
+import { errorMessage } from "../../lib/errors.ts";
 import { snapshotJson } from "../../render/json.ts";
+import { formatSnapshotHtml, htmlToText } from "../../render/message.ts";
 import { changeSince, snapshotRecord } from "../../snapshot/report.ts";
 import type { Snapshot } from "../../snapshot/snapshot.ts";
-import { createTelegramApi, sendHtml } from "../../bot/telegram.ts";
+import type { AppContext } from "../run.ts";
 import { createSnapshotTaker } from "../wiring.ts";
-import { errorMessage } from "../../lib/errors.ts";
 
 export async function runSnapshotMode(context: AppContext, options: { send: boolean; json: boolean }): Promise<number> {
   const { config, log, clock } = context;
   const snapshot = await (await createSnapshotTaker(config, log, context.version, clock)).take();
   // Printing modes only read the history, and only if it exists: a dry run creates nothing.
   const now = () => clock.now();
-  const opened = options.send ? tryOpenHistory(config.dataDir, config.timeZone, log, now) : openForReading(config.dataDir, config.timeZone, now);
+  const opened = options.send
+    ? tryOpenHistory(config.dataDir, config.timeZone, log, now)
+    : openForReading(config.dataDir, config.timeZone, now);
   const history = opened.store;
   try {
     const today = localDay(snapshot.takenAt, config.timeZone);
@@ -45,7 +47,12 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
     const telegram = config.telegram!;
     let delivered = false;
     try {
-      await sendHtml(createTelegramApi(telegram, { totalMs: config.telegramTimeoutSeconds * 1000, clock }, log.redact), telegram.chatId, html, { silent: false });
+      await sendHtml(
+        createTelegramApi(telegram, { totalMs: config.telegramTimeoutSeconds * 1000, clock }, log.redact),
+        telegram.chatId,
+        html,
+        { silent: false },
+      );
       log.info("report sent", { complete: snapshot.complete, ms: snapshot.durationMs });
       delivered = true;
     } catch (error) {

@@ -2,24 +2,24 @@
 // unified, funding, Earn, bots, …); the per-coin breakdown from the unified and funding wallets. Only when
 // asset-overview fails with a non-auth error is the total rebuilt from those two wallets, marked partial.
 // [exchanges.md §0, §1.5 "Recommended Bybit algorithm"]
-import { abs, add, cmp, dec, isZero, sum, toPlainString, type Decimal } from "../../lib/money.ts";
-import { createBybitTransport, DEFAULT_RECV_WINDOW_MS, type BybitTransport } from "./transport.ts";
+import { abs, add, cmp, type Decimal, dec, isZero, sum, toPlainString } from "../../lib/money.ts";
+import { USD_STABLECOINS } from "../stablecoins.ts";
+import { type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient, PlatformError, UNREADABLE_AMOUNT } from "../types.ts";
 import {
+  type FundingCoin,
+  type PriceBook,
   parseFundingCoins,
   parseKeyAudit,
   parseOverviewTotal,
   parsePriceBook,
   parseUnifiedWallet,
+  type UnifiedWallet,
   usdPrice,
   valueOf,
-  type FundingCoin,
-  type PriceBook,
-  type UnifiedWallet,
 } from "./parse.ts";
-import { PlatformError, UNREADABLE_AMOUNT, type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient } from "../types.ts";
-import { USD_STABLECOINS } from "../stablecoins.ts";
+import { type BybitTransport, createBybitTransport, DEFAULT_RECV_WINDOW_MS } from "./transport.ts";
 
-export { bybitPrehash, signBybit, DEFAULT_RECV_WINDOW_MS, type BybitSignInput } from "./transport.ts";
+export { type BybitSignInput, bybitPrehash, DEFAULT_RECV_WINDOW_MS, signBybit } from "./transport.ts";
 
 export interface BybitClientOptions extends ClientDeps {
   readonly apiKey: string;

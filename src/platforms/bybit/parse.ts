@@ -2,11 +2,12 @@
 // means absent [exchanges.md §1.2], so every number becomes a Decimal or null, never NaN or a silent 0.
 // An amount that is present but not a number ("NaN", "Infinity") fails the platform (UNREADABLE_AMOUNT).
 // A missing structural field (a list, a coin name) is a bad-response error naming the endpoint.
-import { dec, mul, parseDecimal, readAmount, sum, type Decimal } from "../../lib/money.ts";
-import { badResponse } from "./transport.ts";
-import { type KeyAudit, unreadableAmount } from "../types.ts";
+
 import { isRecord } from "../../lib/guards.ts";
+import { type Decimal, dec, mul, parseDecimal, readAmount, sum } from "../../lib/money.ts";
 import { USD_STABLECOINS } from "../stablecoins.ts";
+import { type KeyAudit, unreadableAmount } from "../types.ts";
+import { badResponse } from "./transport.ts";
 
 export interface UnifiedCoin {
   readonly coin: string;
@@ -46,9 +47,12 @@ export function parseOverviewTotal(result: Record<string, unknown>): Decimal {
   const list = result["list"];
   const accounts = records(result, "list", where);
   if (accounts.length === 0) throw badResponse(where, "no totalEquity and no account in the list");
-  if (Array.isArray(list) && list.length !== accounts.length) throw badResponse(where, "no totalEquity, and a list entry that is not an account");
+  if (Array.isArray(list) && list.length !== accounts.length)
+    throw badResponse(where, "no totalEquity, and a list entry that is not an account");
   const values = accounts.map((account) => decimalField(account, "totalEquity", where));
-  const unvalued = accounts.filter((_, i) => values[i] === null).map((account) => (typeof account["accountType"] === "string" ? account["accountType"] : "an account"));
+  const unvalued = accounts
+    .filter((_, i) => values[i] === null)
+    .map((account) => (typeof account["accountType"] === "string" ? account["accountType"] : "an account"));
   if (unvalued.length > 0) throw badResponse(where, `no totalEquity, and none for ${unvalued.join(", ")} either`);
   return sum(values.filter((value) => value !== null));
 }
@@ -69,7 +73,10 @@ export function parseUnifiedWallet(result: Record<string, unknown>): UnifiedWall
 /** query-account-coins-balance?accountType=FUND → result.balance[] (amounts only, no USD) [all-balance.mdx]. */
 export function parseFundingCoins(result: Record<string, unknown>): FundingCoin[] {
   const where = "/v5/asset/transfer/query-account-coins-balance";
-  return records(result, "balance", where).map((entry) => ({ coin: coinName(entry, where), amount: decimalField(entry, "walletBalance", where) }));
+  return records(result, "balance", where).map((entry) => ({
+    coin: coinName(entry, where),
+    amount: decimalField(entry, "walletBalance", where),
+  }));
 }
 
 export function parsePriceBook(result: Record<string, unknown>): PriceBook {
@@ -152,6 +159,11 @@ function coinName(entry: Record<string, unknown>, where: string): string {
  */
 function tickerPrice(ticker: Record<string, unknown>, key: string): Decimal | null {
   const value = ticker[key];
-  const price = typeof value === "string" ? parseDecimal(value) : typeof value === "number" && Number.isFinite(value) ? parseDecimal(String(value)) : null;
+  const price =
+    typeof value === "string"
+      ? parseDecimal(value)
+      : typeof value === "number" && Number.isFinite(value)
+        ? parseDecimal(String(value))
+        : null;
   return price !== null && price.coef > 0n ? price : null;
 }

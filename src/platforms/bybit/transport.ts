@@ -3,8 +3,8 @@
 // [Bybit V5 docs: guide.mdx "Authentication", error.mdx, rate-limit.mdx; see reference/exchanges.md §1.3, §1.7]
 import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
-import { httpRequest, looksLikeJson, parseJson, PUBLIC_MAX_REDIRECTS, retryAfterMs, type HttpResponse } from "../http.ts";
-import { PlatformError, type ClientDeps, type PlatformErrorKind } from "../types.ts";
+import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
 
 export interface BybitCredentials {
   readonly apiKey: string;
@@ -54,13 +54,24 @@ export function createBybitTransport(deps: ClientDeps, credentials: BybitCredent
   const get = async (path: string, query: string, signal: AbortSignal, headers: Record<string, string> | null): Promise<Envelope> => {
     const url = `${base}${path}${query === "" ? "" : "?" + query}`;
     // Never a body on GET: Bybit answers HTTP 403 to "GET request with an empty json body" [guide.mdx].
-    const response = await httpRequest(deps, "bybit", url, { method: "GET", headers: headers ?? {}, signal, maxRedirects: headers === null ? PUBLIC_MAX_REDIRECTS : 0 });
+    const response = await httpRequest(deps, "bybit", url, {
+      method: "GET",
+      headers: headers ?? {},
+      signal,
+      maxRedirects: headers === null ? PUBLIC_MAX_REDIRECTS : 0,
+    });
     return readEnvelope(response, path, deps.now(), scrub);
   };
 
   const signedOnce = (path: string, query: string, signal: AbortSignal): Promise<Envelope> => {
     const timestamp = deps.now() + offsetMs;
-    const sign = signBybit({ timestamp, apiKey: credentials.apiKey, recvWindow: credentials.recvWindowMs, payload: query, secret: credentials.apiSecret });
+    const sign = signBybit({
+      timestamp,
+      apiKey: credentials.apiKey,
+      recvWindow: credentials.recvWindowMs,
+      payload: query,
+      secret: credentials.apiSecret,
+    });
     return get(path, query, signal, {
       "X-BAPI-API-KEY": credentials.apiKey,
       "X-BAPI-TIMESTAMP": String(timestamp),
@@ -109,7 +120,11 @@ export function serverTimeMs(result: Record<string, unknown>, envelopeTime: numb
 }
 
 export function badResponse(path: string, what: string): PlatformError {
-  return new PlatformError("bybit", "bad-response", `Bybit sent an unexpected response from ${path} (${what}); try again later and report it if it persists`);
+  return new PlatformError(
+    "bybit",
+    "bad-response",
+    `Bybit sent an unexpected response from ${path} (${what}); try again later and report it if it persists`,
+  );
 }
 
 const CLOCK_SKEW_CODE = 10002;
@@ -157,25 +172,46 @@ function retCodeError(envelope: Envelope, path: string, nowMs: number): Platform
     new PlatformError("bybit", kind, message.replace("{code}", `code ${code}`), code, retryAfter);
   switch (code) {
     case 10003:
-      return error("auth", "Bybit rejected the API key ({code}): check BYBIT_API_KEY (mainnet, testnet and demo keys only work on their own host)");
+      return error(
+        "auth",
+        "Bybit rejected the API key ({code}): check BYBIT_API_KEY (mainnet, testnet and demo keys only work on their own host)",
+      );
     case 33004:
-      return error("auth", "Bybit says the API key has expired ({code}): create a new read-only key and set BYBIT_API_KEY and BYBIT_API_SECRET");
+      return error(
+        "auth",
+        "Bybit says the API key has expired ({code}): create a new read-only key and set BYBIT_API_KEY and BYBIT_API_SECRET",
+      );
     case 10004:
     case 10007:
       // retMsg echoes origin_string[…] (key, timestamp, query): never quoted.
-      return error("auth", "Bybit rejected the request signature ({code}): check BYBIT_API_SECRET (only system-generated HMAC keys are supported)");
+      return error(
+        "auth",
+        "Bybit rejected the request signature ({code}): check BYBIT_API_SECRET (only system-generated HMAC keys are supported)",
+      );
     case 10005:
-      return error("permission", `Bybit denied the API key access to ${path} ({code}): edit the key behind BYBIT_API_KEY and tick the ${areaFor(path)} area (read-only is enough)`);
+      return error(
+        "permission",
+        `Bybit denied the API key access to ${path} ({code}): edit the key behind BYBIT_API_KEY and tick the ${areaFor(path)} area (read-only is enough)`,
+      );
     case 10010:
-      return error("permission", "Bybit refused this server's IP ({code}): add this server's IP to the IP list of the key in BYBIT_API_KEY");
+      return error(
+        "permission",
+        "Bybit refused this server's IP ({code}): add this server's IP to the IP list of the key in BYBIT_API_KEY",
+      );
     case 10006:
     case 10018:
       return error("rate-limit", "Bybit rate limit reached ({code}): wait and try again later", resetAfterMs(envelope.headers, nowMs));
     case CLOCK_SKEW_CODE:
-      return error("clock-skew", "Bybit rejected the request time even after syncing with its clock ({code}): enable NTP on this server (timedatectl set-ntp true)");
+      return error(
+        "clock-skew",
+        "Bybit rejected the request time even after syncing with its clock ({code}): enable NTP on this server (timedatectl set-ntp true)",
+      );
     case 10009:
     case 10024:
-      return error("unavailable", "Bybit refuses this request for regulatory reasons ({code}): check the account's region and KYC status on bybit.com");
+      return error(
+        "unavailable",
+        "Bybit refuses this request for regulatory reasons ({code}): check the account's region and KYC status on bybit.com",
+      );
     case 10000:
     case 10016:
       return error("unavailable", "Bybit had an internal error ({code}); try again later");
@@ -187,20 +223,47 @@ function retCodeError(envelope: Envelope, path: string, nowMs: number): Platform
 function httpStatusError(response: HttpResponse, path: string, nowMs: number): PlatformError {
   const status = response.status;
   if (status === 401) {
-    return new PlatformError("bybit", "auth", "Bybit rejected the API key (HTTP 401): check BYBIT_API_KEY (mainnet, testnet and demo keys only work on their own host)", `HTTP ${status}`);
+    return new PlatformError(
+      "bybit",
+      "auth",
+      "Bybit rejected the API key (HTTP 401): check BYBIT_API_KEY (mainnet, testnet and demo keys only work on their own host)",
+      `HTTP ${status}`,
+    );
   }
   if (status === 403) {
     // US and mainland-China IPs get a CloudFront HTML page; otherwise a 403 is Bybit's IP rate-limit ban [exchanges.md §1.1, §1.7].
     if (/cloudfront|country|region/i.test(response.text)) {
-      return new PlatformError("bybit", "unavailable", "Bybit is unavailable from this server's region (HTTP 403; US and mainland-China IPs are blocked): run pfbot from another region", `HTTP ${status}`);
+      return new PlatformError(
+        "bybit",
+        "unavailable",
+        "Bybit is unavailable from this server's region (HTTP 403; US and mainland-China IPs are blocked): run pfbot from another region",
+        `HTTP ${status}`,
+      );
     }
-    return new PlatformError("bybit", "rate-limit", "Bybit banned this IP for too many requests (HTTP 403): pause Bybit requests for at least 10 minutes", `HTTP ${status}`, IP_BAN_MS);
+    return new PlatformError(
+      "bybit",
+      "rate-limit",
+      "Bybit banned this IP for too many requests (HTTP 403): pause Bybit requests for at least 10 minutes",
+      `HTTP ${status}`,
+      IP_BAN_MS,
+    );
   }
   if (status === 429) {
-    return new PlatformError("bybit", "rate-limit", "Bybit rate limit reached (HTTP 429): wait and try again later", `HTTP ${status}`, retryAfterMs(response.headers, nowMs) ?? undefined);
+    return new PlatformError(
+      "bybit",
+      "rate-limit",
+      "Bybit rate limit reached (HTTP 429): wait and try again later",
+      `HTTP ${status}`,
+      retryAfterMs(response.headers, nowMs) ?? undefined,
+    );
   }
   if (status !== 200) {
-    return new PlatformError("bybit", "unavailable", `Bybit answered HTTP ${status} for ${path}; check the Bybit host and try again later`, `HTTP ${status}`);
+    return new PlatformError(
+      "bybit",
+      "unavailable",
+      `Bybit answered HTTP ${status} for ${path}; check the Bybit host and try again later`,
+      `HTTP ${status}`,
+    );
   }
   return badResponse(path, "no retCode");
 }
@@ -223,6 +286,9 @@ function resetAfterMs(headers: Headers, nowMs: number): number | undefined {
  * clipped. The key goes first because a bracket inside it would leave a piece here that nothing could recognise.
  */
 function safeRetMsg(retMsg: string): string {
-  const text = retMsg.replace(/\w*\[[^\]]*\]/g, "[…]").replace(/\s+/g, " ").trim();
+  const text = retMsg
+    .replace(/\w*\[[^\]]*\]/g, "[…]")
+    .replace(/\s+/g, " ")
+    .trim();
   return text === "" ? "no message" : clip(text, 100);
 }

@@ -4,10 +4,10 @@
 import type { Logger } from "../../lib/log.ts";
 import { clip, makeRedactor } from "../../lib/redact.ts";
 import { describeUrl, httpRequest } from "../http.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
 import { flexCodeAction, THROTTLE_COOLDOWN_MS, throttledError } from "./codes.ts";
 import type { FlexPacer } from "./pacer.ts";
-import { readFlexBody, type FlexBody, type XmlNode } from "./xml.ts";
-import { PlatformError, type ClientDeps, type PlatformErrorKind } from "../types.ts";
+import { type FlexBody, readFlexBody, type XmlNode } from "./xml.ts";
 
 export interface FlexSessionOptions extends ClientDeps {
   readonly token: string;
@@ -38,7 +38,12 @@ type FlexAnswer = Extract<FlexBody, { kind: "status" | "statement" }>;
 
 /** A failure worth asking again for shortly: a "try again" code, a 5xx, a proxy page. */
 class FlexRetryableError extends PlatformError {
-  constructor(kind: PlatformErrorKind, message: string, readonly detail: string, code?: string | number) {
+  constructor(
+    kind: PlatformErrorKind,
+    message: string,
+    readonly detail: string,
+    code?: string | number,
+  ) {
     super("ibkr", kind, message, code);
   }
 }
@@ -59,28 +64,65 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
     let response;
     try {
       // One attempt: the helper's own quick retries would break the 1 request/s limit; retries go through the pacer.
-      response = await httpRequest(options, "ibkr", url.toString(), { signal, maxAttempts: 1, headers: { "User-Agent": options.userAgent, Accept: "application/xml, text/xml" } });
+      response = await httpRequest(options, "ibkr", url.toString(), {
+        signal,
+        maxAttempts: 1,
+        headers: { "User-Agent": options.userAgent, Accept: "application/xml, text/xml" },
+      });
     } catch (error) {
       if (error instanceof PlatformError && (error.kind === "unavailable" || error.kind === "timeout") && !signal.aborted) {
-        throw new FlexRetryableError(error.kind, scrub(error.message), error.kind === "timeout" ? "no answer in time" : "unreachable", error.code);
+        throw new FlexRetryableError(
+          error.kind,
+          scrub(error.message),
+          error.kind === "timeout" ? "no answer in time" : "unreachable",
+          error.code,
+        );
       }
       throw error;
     }
     if (response.status === 429) throw throttledError(options.now() + THROTTLE_COOLDOWN_MS, options.now());
     if (response.status === 404) {
-      throw new PlatformError("ibkr", "config", `IBKR Flex answered HTTP 404 at ${where}: check IBKR_FLEX_BASE_URL (normally https://ndcdyn.interactivebrokers.com/AccountManagement/FlexWebService)`, 404);
+      throw new PlatformError(
+        "ibkr",
+        "config",
+        `IBKR Flex answered HTTP 404 at ${where}: check IBKR_FLEX_BASE_URL (normally https://ndcdyn.interactivebrokers.com/AccountManagement/FlexWebService)`,
+        404,
+      );
     }
-    if (response.status !== 200) throw new PlatformError("ibkr", "unavailable", `IBKR Flex answered HTTP ${response.status} at ${where}; try again later`, response.status);
+    if (response.status !== 200)
+      throw new PlatformError(
+        "ibkr",
+        "unavailable",
+        `IBKR Flex answered HTTP ${response.status} at ${where}; try again later`,
+        response.status,
+      );
     const body = readFlexBody(response.text);
     if (body.kind === "not-xml") {
       if (body.format === "csv") {
-        throw new PlatformError("ibkr", "config", "IBKR sent the Flex statement as CSV: set Format to XML in the Flex query's Delivery Configuration (IBKR_QUERY_ID)");
+        throw new PlatformError(
+          "ibkr",
+          "config",
+          "IBKR sent the Flex statement as CSV: set Format to XML in the Flex query's Delivery Configuration (IBKR_QUERY_ID)",
+        );
       }
-      const what = body.format === "html" ? "an HTML page (a proxy, login or maintenance page)" : body.format === "empty" ? "an empty body" : "unreadable text";
-      throw new FlexRetryableError("unavailable", `IBKR Flex answered with ${what} instead of XML at ${where}; try again later, and if it persists check IBKR_FLEX_BASE_URL and that the Flex query's Format is XML`, `${body.format} page`);
+      const what =
+        body.format === "html"
+          ? "an HTML page (a proxy, login or maintenance page)"
+          : body.format === "empty"
+            ? "an empty body"
+            : "unreadable text";
+      throw new FlexRetryableError(
+        "unavailable",
+        `IBKR Flex answered with ${what} instead of XML at ${where}; try again later, and if it persists check IBKR_FLEX_BASE_URL and that the Flex query's Format is XML`,
+        `${body.format} page`,
+      );
     }
     if (body.kind === "unexpected-root") {
-      throw new PlatformError("ibkr", "bad-response", `IBKR Flex answered with an unexpected <${clip(scrub(body.root), 40)}> document at ${where}: check IBKR_FLEX_BASE_URL`);
+      throw new PlatformError(
+        "ibkr",
+        "bad-response",
+        `IBKR Flex answered with an unexpected <${clip(scrub(body.root), 40)}> document at ${where}: check IBKR_FLEX_BASE_URL`,
+      );
     }
     if (body.kind === "status" && body.code !== null) log.info("IBKR Flex status", { step, code: body.code, message: scrub(body.message) });
     return body;
@@ -100,11 +142,26 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
 
   async function requestTicket(signal: AbortSignal): Promise<{ referenceCode: string; statementUrl: string }> {
     const body = await ask("SendRequest", `${base}/SendRequest`, queryId, signal);
-    if (body.kind === "statement") throw new PlatformError("ibkr", "bad-response", "IBKR Flex answered SendRequest with a statement instead of a reference code: check IBKR_FLEX_BASE_URL");
+    if (body.kind === "statement")
+      throw new PlatformError(
+        "ibkr",
+        "bad-response",
+        "IBKR Flex answered SendRequest with a statement instead of a reference code: check IBKR_FLEX_BASE_URL",
+      );
     if (body.code !== null && onCode(body.code, body.message) === "restart") {
-      throw new PlatformError("ibkr", "unavailable", `IBKR Flex answered SendRequest with 1017 (reference code invalid); try again later`, 1017);
+      throw new PlatformError(
+        "ibkr",
+        "unavailable",
+        `IBKR Flex answered SendRequest with 1017 (reference code invalid); try again later`,
+        1017,
+      );
     }
-    if (body.referenceCode === null) throw new PlatformError("ibkr", "bad-response", "IBKR Flex answered SendRequest without an ErrorCode or a ReferenceCode; try again later");
+    if (body.referenceCode === null)
+      throw new PlatformError(
+        "ibkr",
+        "bad-response",
+        "IBKR Flex answered SendRequest without an ErrorCode or a ReferenceCode; try again later",
+      );
     return { referenceCode: body.referenceCode, statementUrl: statementUrl(body.url) };
   }
 
@@ -129,7 +186,12 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
     let restarted = false;
     const pause = async (delayMs: number, problem: string, code?: number): Promise<void> => {
       if (options.now() + delayMs > giveUpAt) {
-        throw new PlatformError("ibkr", "unavailable", `IBKR Flex had no statement ready after ${GIVE_UP_AFTER_MS / 1000} s (last answer ${problem}); try again later`, code);
+        throw new PlatformError(
+          "ibkr",
+          "unavailable",
+          `IBKR Flex had no statement ready after ${GIVE_UP_AFTER_MS / 1000} s (last answer ${problem}); try again later`,
+          code,
+        );
       }
       await options.sleep(delayMs, signal);
       abortCheck(signal);
@@ -153,9 +215,15 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
         try {
           const body = await ask("GetStatement", ticket.statementUrl, ticket.referenceCode, signal);
           if (body.kind === "statement") return body.response;
-          if (body.code === null) throw new PlatformError("ibkr", "bad-response", "IBKR Flex answered GetStatement with a status that has no ErrorCode; try again later");
+          if (body.code === null)
+            throw new PlatformError(
+              "ibkr",
+              "bad-response",
+              "IBKR Flex answered GetStatement with a status that has no ErrorCode; try again later",
+            );
           onCode(body.code, body.message); // returns only for 1017: start again from SendRequest, once
-          if (restarted) throw new PlatformError("ibkr", "unavailable", "IBKR Flex rejected its own reference code twice (1017); try again later", 1017);
+          if (restarted)
+            throw new PlatformError("ibkr", "unavailable", "IBKR Flex rejected its own reference code twice (1017); try again later", 1017);
           restarted = true;
           break;
         } catch (error) {

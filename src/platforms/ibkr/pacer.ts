@@ -42,5 +42,9 @@ export function createFlexPacer(clock: Clock): FlexPacer {
 function waitMs(sent: readonly number[], now: number): number {
   const last = sent.at(-1);
   const oldestInWindow = sent.length >= MAX_REQUESTS_PER_MINUTE ? sent[sent.length - MAX_REQUESTS_PER_MINUTE] : undefined;
-  return Math.max(0, last === undefined ? 0 : last + MIN_REQUEST_SPACING_MS - now, oldestInWindow === undefined ? 0 : oldestInWindow + 60_000 - now);
+  return Math.max(
+    0,
+    last === undefined ? 0 : last + MIN_REQUEST_SPACING_MS - now,
+    oldestInWindow === undefined ? 0 : oldestInWindow + 60_000 - now,
+  );
 }

@@ -6,13 +6,13 @@
 // half a file. Names start with "ibkr-" (git-ignored as data/ibkr-*.json).
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "../../lib/atomic-file.ts";
+import { errorCode, errorMessage } from "../../lib/errors.ts";
+import { isRecord } from "../../lib/guards.ts";
 import { parseDecimal, toPlainString } from "../../lib/money.ts";
+import type { PlatformErrorKind } from "../types.ts";
 import { MAX_THROTTLE_MS } from "./codes.ts";
 import type { AccountNav } from "./xml.ts";
-import type { PlatformErrorKind } from "../types.ts";
-import { isRecord } from "../../lib/guards.ts";
-import { errorCode, errorMessage } from "../../lib/errors.ts";
-import { writeFileAtomic } from "../../lib/atomic-file.ts";
 
 export const IBKR_THROTTLE_FILE = "ibkr-throttle.json";
 export const IBKR_CACHE_FILE = "ibkr-cache.json";
@@ -78,7 +78,8 @@ export function createIbkrState(stateDir: string, onProblem: (message: string) =
       const recordedText = isRecord(data) && typeof data.recordedAt === "string" ? data.recordedAt : "";
       const recordedAt = Date.parse(recordedText);
       const effective = effectiveThrottle(until, Number.isNaN(recordedAt) ? null : recordedAt, nowMs);
-      if (effective === null) onProblem(`${IBKR_THROTTLE_FILE} was recorded at ${recordedText}, later than now (the clock moved back?); ignoring it`);
+      if (effective === null)
+        onProblem(`${IBKR_THROTTLE_FILE} was recorded at ${recordedText}, later than now (the clock moved back?); ignoring it`);
       return effective;
     },
     async writeThrottle(untilMs, nowMs) {
@@ -110,13 +111,28 @@ export function createIbkrState(stateDir: string, onProblem: (message: string) =
       return answer;
     },
     async writeLastAnswer(answer) {
-      const record = { at: new Date(answer.at).toISOString(), ok: answer.ok, kind: answer.kind, code: answer.code, message: answer.message };
+      const record = {
+        at: new Date(answer.at).toISOString(),
+        ok: answer.ok,
+        kind: answer.kind,
+        code: answer.code,
+        message: answer.message,
+      };
       writeJson(lastAnswerPath, record);
     },
   };
 }
 
-const KINDS: ReadonlySet<string> = new Set<PlatformErrorKind>(["auth", "permission", "rate-limit", "clock-skew", "timeout", "unavailable", "bad-response", "config"]);
+const KINDS: ReadonlySet<string> = new Set<PlatformErrorKind>([
+  "auth",
+  "permission",
+  "rate-limit",
+  "clock-skew",
+  "timeout",
+  "unavailable",
+  "bad-response",
+  "config",
+]);
 
 function decodeLastAnswer(data: unknown): LastAnswer | null {
   if (!isRecord(data) || typeof data.at !== "string" || typeof data.ok !== "boolean" || typeof data.message !== "string") return null;
@@ -165,10 +181,10 @@ function decodeCache(data: unknown): CachedStatement | null {
 function decodeAccount(item: unknown): AccountNav | null {
   if (!isRecord(item)) return null;
   const { accountId, currency, amount, reportDate, source } = item;
-  if (typeof accountId !== "string" || typeof currency !== "string" || typeof amount !== "string" || typeof reportDate !== "string") return null;
+  if (typeof accountId !== "string" || typeof currency !== "string" || typeof amount !== "string" || typeof reportDate !== "string")
+    return null;
   if (source !== "EquitySummaryByReportDateInBase" && source !== "ChangeInNAV") return null;
   const value = parseDecimal(amount);
   if (value === null || !/^\d{4}-\d{2}-\d{2}$/.test(reportDate) || !/^[A-Z]{3}$/.test(currency)) return null;
   return { accountId, currency, amount: value, reportDate, source };
 }
-

@@ -2,27 +2,27 @@
 // funding + Earn + classic); the per-coin breakdown comes from the trading and funding accounts, and what they do
 // not explain is shown as "other (Earn, …)", never added on top. Only when asset-valuation fails with a non-auth
 // error is the total rebuilt from the two accounts, marked partial. [exchanges.md §0, §2.5 "Recommended OKX algorithm"]
-import { abs, add, cmp, dec, div, isZero, mul, round, sub, sum, toFixed, toPlainString, type Decimal } from "../../lib/money.ts";
-import { createOkxTransport, type OkxTransport } from "./transport.ts";
+import { abs, add, cmp, type Decimal, dec, div, isZero, mul, round, sub, sum, toFixed, toPlainString } from "../../lib/money.ts";
+import { USD_STABLECOINS } from "../stablecoins.ts";
+import { type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient, PlatformError, UNREADABLE_AMOUNT } from "../types.ts";
 import {
   CONFIG_PATH,
   FUNDING_PATH,
+  type FundingCoin,
   parseFundingCoins,
   parseKeyAudit,
   parseSpotPrices,
   parseTradingAccount,
   parseValuation,
+  type SpotPrices,
   TICKERS_PATH,
   TRADING_PATH,
-  VALUATION_PATH,
-  type FundingCoin,
-  type SpotPrices,
   type TradingAccount,
+  VALUATION_PATH,
 } from "./parse.ts";
-import { PlatformError, UNREADABLE_AMOUNT, type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient } from "../types.ts";
-import { USD_STABLECOINS } from "../stablecoins.ts";
+import { createOkxTransport, type OkxTransport } from "./transport.ts";
 
-export { okxPrehash, okxTimestamp, signOkx, type OkxSignInput } from "./transport.ts";
+export { type OkxSignInput, okxPrehash, okxTimestamp, signOkx } from "./transport.ts";
 
 export interface OkxClientOptions extends ClientDeps {
   readonly apiKey: string;
@@ -84,13 +84,17 @@ async function fetchBalance(http: OkxTransport, signal: AbortSignal): Promise<Pl
   };
   const wallets = await priceWallets(http, signal, part(trading, "trading"), part(funding, "funding"), warnings);
   const valued = valueWallets(wallets);
-  if (valued.unpriced.length > 0) warnings.push(`OKX coins without a USD price, in the total but not listed: ${valued.unpriced.join(", ")}`);
+  if (valued.unpriced.length > 0)
+    warnings.push(`OKX coins without a USD price, in the total but not listed: ${valued.unpriced.join(", ")}`);
   const total = valuation.value.totalUsd;
   const gap = sub(total, add(valued.tradingSum, valued.fundingSum));
   const extra: AssetValue[] = [];
   if (isMaterial(gap, total)) {
     if (gap.coef > 0n) extra.push({ asset: missing.length > 0 ? `other (${missing.join(", ")}, Earn, …)` : OKX_OTHER_LABEL, usd: gap });
-    else warnings.push(`OKX accounts add up to ${toFixed(abs(gap), 2)} USD more than asset-valuation's total (prices moved between the calls); the total is asset-valuation's`);
+    else
+      warnings.push(
+        `OKX accounts add up to ${toFixed(abs(gap), 2)} USD more than asset-valuation's total (prices moved between the calls); the total is asset-valuation's`,
+      );
   }
   return balance(total, valued.perCoin, extra, OKX_SOURCE_VALUATION, warnings);
 }
@@ -218,10 +222,23 @@ function isMaterial(gap: Decimal, total: Decimal): boolean {
   return cmp(size, MATERIAL_USD) >= 0 && cmp(size, mul(abs(total), MATERIAL_SHARE)) >= 0;
 }
 
-function balance(total: Decimal, perCoin: ReadonlyMap<string, Decimal>, extra: readonly AssetValue[], source: string, warnings: readonly string[]): PlatformBalance {
+function balance(
+  total: Decimal,
+  perCoin: ReadonlyMap<string, Decimal>,
+  extra: readonly AssetValue[],
+  source: string,
+  warnings: readonly string[],
+): PlatformBalance {
   const listed: AssetValue[] = [...perCoin].filter(([, usd]) => cmp(abs(usd), DUST_USD) >= 0).map(([asset, usd]) => ({ asset, usd }));
   const assets = [...listed, ...extra].sort((a, b) => cmp(b.usd, a.usd) || a.asset.localeCompare(b.asset));
-  return { platform: "okx", holdings: [{ label: "account", money: { currency: "USD", amount: total }, asOf: null }], assets, asOf: null, source, warnings };
+  return {
+    platform: "okx",
+    holdings: [{ label: "account", money: { currency: "USD", amount: total }, asOf: null }],
+    assets,
+    asOf: null,
+    source,
+    warnings,
+  };
 }
 
 async function settle<T>(run: () => Promise<T>): Promise<Outcome<T>> {

@@ -2,10 +2,11 @@
 // "bad-response" PlatformError and an empty-string amount is null ("absent"), never 0 and never NaN. An amount
 // that is present but not a number ("NaN", "Infinity") fails the platform (UNREADABLE_AMOUNT).
 // [OKX V5 docs: funding-account, trading-account, market-data; reference/exchanges.md §2.5, §2.6]
-import { parseDecimal, readAmount, type Decimal } from "../../lib/money.ts";
-import { okxBadResponse } from "./transport.ts";
+
 import { isRecord } from "../../lib/guards.ts";
+import { type Decimal, parseDecimal, readAmount } from "../../lib/money.ts";
 import { type KeyAudit, unreadableAmount } from "../types.ts";
+import { okxBadResponse } from "./transport.ts";
 
 export const VALUATION_PATH = "/api/v5/asset/asset-valuation";
 export const TRADING_PATH = "/api/v5/account/balance";
@@ -96,12 +97,22 @@ export function parseSpotPrices(data: readonly unknown[]): SpotPrices {
  */
 export function parseKeyAudit(data: readonly unknown[]): KeyAudit {
   const config = record(data[0], CONFIG_PATH, "no data[0]");
-  const permissions = [...new Set(text(config, "perm", CONFIG_PATH).split(",").map((p) => p.trim()).filter((p) => p !== ""))];
+  const permissions = [
+    ...new Set(
+      text(config, "perm", CONFIG_PATH)
+        .split(",")
+        .map((p) => p.trim())
+        .filter((p) => p !== ""),
+    ),
+  ];
   const readOnly = permissions.length === 1 && permissions[0] === "read_only";
   const notes: string[] = [];
   const label = optionalText(config, "label").trim();
   if (label !== "") notes.push(`key label: ${label}`);
-  const ips = optionalText(config, "ip").split(",").map((ip) => ip.trim()).filter((ip) => ip !== "");
+  const ips = optionalText(config, "ip")
+    .split(",")
+    .map((ip) => ip.trim())
+    .filter((ip) => ip !== "");
   notes.push(ips.length > 0 ? `bound to IP: ${ips.join(", ")}` : "not bound to an IP");
   // OKX deletes trade/withdraw keys without an IP after 14 days unused; read-only keys are exempt [overview].
   if (!readOnly && ips.length === 0) notes.push("OKX deletes trade/withdraw keys without a bound IP after 14 days unused");

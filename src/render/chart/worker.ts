@@ -4,8 +4,9 @@
  * (reference/charts.md, "Memory"): the bot's own heap stays at its idle size. Built into the binary
  * as an entry point of its own (package.json "build").
  */
-import { renderPng } from "./rasterize.ts";
+
 import { errorMessage } from "../../lib/errors.ts";
+import { renderPng } from "./rasterize.ts";
 
 declare const self: Worker;
 

@@ -1,8 +1,24 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { toFixed } from "../../../src/lib/money.ts";
-import { BYBIT_SOURCE_FALLBACK, BYBIT_SOURCE_OVERVIEW, bybitPrehash, createBybitClient, signBybit, type BybitClientOptions } from "../../../src/platforms/bybit/client.ts";
-import { PlatformError, UNREADABLE_AMOUNT, type PlatformBalance } from "../../../src/platforms/types.ts";
-import { type BybitFake, type BybitFakeState, type BybitFault, emptyBybitAccount, FAKE_BYBIT_KEY, FAKE_BYBIT_SECRET, realisticBybitAccount, startBybitFake } from "../../fakes/bybit.ts";
+import {
+  BYBIT_SOURCE_FALLBACK,
+  BYBIT_SOURCE_OVERVIEW,
+  type BybitClientOptions,
+  bybitPrehash,
+  createBybitClient,
+  signBybit,
+} from "../../../src/platforms/bybit/client.ts";
+import { type PlatformBalance, type PlatformError, UNREADABLE_AMOUNT } from "../../../src/platforms/types.ts";
+import {
+  type BybitFake,
+  type BybitFakeState,
+  type BybitFault,
+  emptyBybitAccount,
+  FAKE_BYBIT_KEY,
+  FAKE_BYBIT_SECRET,
+  realisticBybitAccount,
+  startBybitFake,
+} from "../../fakes/bybit.ts";
 import { expectPlatformError } from "../../support/platform-error.ts";
 
 const OVERVIEW = "/v5/asset/asset-overview";
@@ -17,7 +33,11 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.stop()));
 });
 
-async function setup(state: BybitFakeState = realisticBybitAccount(), overrides: Partial<BybitClientOptions> = {}, faults: BybitFault[] = []) {
+async function setup(
+  state: BybitFakeState = realisticBybitAccount(),
+  overrides: Partial<BybitClientOptions> = {},
+  faults: BybitFault[] = [],
+) {
   const fake = await startBybitFake(state);
   fakes.push(fake);
   fake.faults.add(...faults);
@@ -34,7 +54,6 @@ async function setup(state: BybitFakeState = realisticBybitAccount(), overrides:
   });
   return { fake, client, sleeps, signal: new AbortController().signal };
 }
-
 
 const total = (balance: PlatformBalance): string => {
   expect(balance.holdings).toHaveLength(1);
@@ -121,7 +140,9 @@ describe("fetchBalance", () => {
 
   test("fallback: asset-overview fails with a non-auth code → unified totalEquity + funding × spot prices, marked partial", async () => {
     const state = realisticBybitAccount();
-    const { fake, client, signal } = await setup(state, {}, [{ path: OVERVIEW, code: 10001, message: "This endpoint does not support regional accounts" }]);
+    const { fake, client, signal } = await setup(state, {}, [
+      { path: OVERVIEW, code: 10001, message: "This endpoint does not support regional accounts" },
+    ]);
     const balance = await client.fetchBalance(signal);
     // 21461.935 + (1500 + 950.005 + 1802.5 + 0.121): BTC in both wallets is two holdings, both counted.
     expect(total(balance)).toBe("25714.56");
@@ -134,7 +155,7 @@ describe("fetchBalance", () => {
     expect(fake.requestsTo(TICKERS)[0]?.rawQuery).toBe("category=spot");
   });
 
-  test("fallback sums coin usdValue when totalEquity is \"\" and reports an unpriceable coin instead of counting 0", async () => {
+  test('fallback sums coin usdValue when totalEquity is "" and reports an unpriceable coin instead of counting 0', async () => {
     const state = realisticBybitAccount();
     state.unified.totalEquity = "";
     state.funding.push({ coin: "NEWCOIN", walletBalance: "42" });
@@ -190,12 +211,55 @@ describe("fetchBalance", () => {
     expect(balance.source).toBe(BYBIT_SOURCE_FALLBACK);
   });
 
-  test("\"\" and missing numeric fields never become NaN, and an overview bucket without a figure is never counted as 0", async () => {
+  test('"" and missing numeric fields never become NaN, and an overview bucket without a figure is never counted as 0', async () => {
     const state = realisticBybitAccount();
     const { client, signal } = await setup(state, {}, [
-      { path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: "", list: [{ accountType: "Earn", totalEquity: "10.5" }, { accountType: "FundingAccount", totalEquity: "" }, { accountType: "TradFi" }] }, retExtInfo: {}, time: 1 }) },
-      { path: WALLET, body: JSON.stringify({ retCode: 0, retMsg: "OK", result: { list: [{ totalEquity: "", coin: [{ coin: "BTC", equity: "", usdValue: "" }, { coin: "ETH" }, { coin: "XRP", equity: "100", usdValue: "" }] }] }, retExtInfo: {}, time: 1 }) },
-      { path: FUNDING, body: JSON.stringify({ retCode: 0, retMsg: "success", result: { memberId: "1", accountType: "FUND", balance: [{ coin: "SOL", walletBalance: "", transferBalance: "", bonus: "" }, { coin: "USDT" }] } }) },
+      {
+        path: OVERVIEW,
+        body: JSON.stringify({
+          retCode: 0,
+          retMsg: "",
+          result: {
+            totalEquity: "",
+            list: [
+              { accountType: "Earn", totalEquity: "10.5" },
+              { accountType: "FundingAccount", totalEquity: "" },
+              { accountType: "TradFi" },
+            ],
+          },
+          retExtInfo: {},
+          time: 1,
+        }),
+      },
+      {
+        path: WALLET,
+        body: JSON.stringify({
+          retCode: 0,
+          retMsg: "OK",
+          result: {
+            list: [
+              {
+                totalEquity: "",
+                coin: [{ coin: "BTC", equity: "", usdValue: "" }, { coin: "ETH" }, { coin: "XRP", equity: "100", usdValue: "" }],
+              },
+            ],
+          },
+          retExtInfo: {},
+          time: 1,
+        }),
+      },
+      {
+        path: FUNDING,
+        body: JSON.stringify({
+          retCode: 0,
+          retMsg: "success",
+          result: {
+            memberId: "1",
+            accountType: "FUND",
+            balance: [{ coin: "SOL", walletBalance: "", transferBalance: "", bonus: "" }, { coin: "USDT" }],
+          },
+        }),
+      },
     ]);
     const balance = await client.fetchBalance(signal);
     // The overview's 10.5 leaves FundingAccount and TradFi out, so the wallets stand in, and say what they miss.
@@ -203,24 +267,40 @@ describe("fetchBalance", () => {
     expect(balance.warnings[0]).toContain("asset-overview failed (unreadable answer)");
     expect(total(balance)).toBe("0.00");
     const warnings = balance.warnings.join("\n");
-    for (const coin of ["BTC (unified, amount missing)", "ETH (unified, amount missing)", "XRP 100 (unified)", "SOL (funding, amount missing)", "USDT (funding, amount missing)"]) {
+    for (const coin of [
+      "BTC (unified, amount missing)",
+      "ETH (unified, amount missing)",
+      "XRP 100 (unified)",
+      "SOL (funding, amount missing)",
+      "USDT (funding, amount missing)",
+    ]) {
       expect(warnings).toContain(coin);
     }
     expect(JSON.stringify(balance, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).not.toContain("NaN");
   });
 
-  test.each(["NaN", "Infinity", "-Infinity", "1e", "12,5", "abc"])("asset-overview totalEquity %p fails Bybit as a bad response, with no fallback", async (garbage) => {
-    const state = realisticBybitAccount();
-    const { fake, client, signal } = await setup(state, {}, [{ path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: garbage, list: [] }, retExtInfo: {}, time: 1 }) }]);
-    const error = await expectPlatformError(client.fetchBalance(signal));
-    expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
-    expect(error.message).toContain(`totalEquity = ${JSON.stringify(garbage)}`);
-    expect(fake.requestsTo(WALLET)).toHaveLength(0);
-  });
+  test.each(["NaN", "Infinity", "-Infinity", "1e", "12,5", "abc"])(
+    "asset-overview totalEquity %p fails Bybit as a bad response, with no fallback",
+    async (garbage) => {
+      const state = realisticBybitAccount();
+      const { fake, client, signal } = await setup(state, {}, [
+        {
+          path: OVERVIEW,
+          body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: garbage, list: [] }, retExtInfo: {}, time: 1 }),
+        },
+      ]);
+      const error = await expectPlatformError(client.fetchBalance(signal));
+      expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
+      expect(error.message).toContain(`totalEquity = ${JSON.stringify(garbage)}`);
+      expect(fake.requestsTo(WALLET)).toHaveLength(0);
+    },
+  );
 
-  test("asset-overview with totalEquity \"\" and an empty list is no figure: the wallets stand in, never $0 from the overview", async () => {
+  test('asset-overview with totalEquity "" and an empty list is no figure: the wallets stand in, never $0 from the overview', async () => {
     const state = realisticBybitAccount();
-    const { client, signal } = await setup(state, {}, [{ path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: "", list: [] }, retExtInfo: {}, time: 1 }) }]);
+    const { client, signal } = await setup(state, {}, [
+      { path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: "", list: [] }, retExtInfo: {}, time: 1 }) },
+    ]);
     const balance = await client.fetchBalance(signal);
     expect(balance.source).toBe(BYBIT_SOURCE_FALLBACK);
     expect(balance.warnings[0]).toContain("asset-overview failed (unreadable answer)");
@@ -229,8 +309,13 @@ describe("fetchBalance", () => {
 
   test("one readable bucket plus one unreadable bucket fails Bybit instead of counting the readable one alone", async () => {
     const state = realisticBybitAccount();
-    const list = [{ accountType: "FundingAccount", totalEquity: "100" }, { accountType: "Earn", totalEquity: "NaN" }];
-    const { client, signal } = await setup(state, {}, [{ path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: "", list }, retExtInfo: {}, time: 1 }) }]);
+    const list = [
+      { accountType: "FundingAccount", totalEquity: "100" },
+      { accountType: "Earn", totalEquity: "NaN" },
+    ];
+    const { client, signal } = await setup(state, {}, [
+      { path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: "", list }, retExtInfo: {}, time: 1 }) },
+    ]);
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
   });
@@ -259,7 +344,10 @@ describe("fetchBalance", () => {
     expect(balance.warnings.join("\n")).toContain("unified wallet (unreadable answer, bad-response)");
 
     const fallback = realisticBybitAccount();
-    const second = await setup(fallback, {}, [{ path: OVERVIEW, code: 10001 }, { path: WALLET, body: renamed }]);
+    const second = await setup(fallback, {}, [
+      { path: OVERVIEW, code: 10001 },
+      { path: WALLET, body: renamed },
+    ]);
     const error = await expectPlatformError(second.client.fetchBalance(second.signal));
     expect(error.kind).toBe("bad-response");
     expect(error.message).toContain("/v5/account/wallet-balance");
@@ -300,15 +388,36 @@ describe("errors", () => {
   });
 
   const cases: [string, BybitFault, string, string | number, string][] = [
-    ["permission denied", { code: 10005, message: "Permission denied, please check your API key permissions." }, "permission", 10005, "BYBIT_API_KEY"],
+    [
+      "permission denied",
+      { code: 10005, message: "Permission denied, please check your API key permissions." },
+      "permission",
+      10005,
+      "BYBIT_API_KEY",
+    ],
     ["expired key", { code: 33004, message: "api key has expired" }, "auth", 33004, "BYBIT_API_SECRET"],
     ["UID rate limit", { code: 10006, message: "Too many visits!" }, "rate-limit", 10006, "try again later"],
     ["regulatory block", { code: 10024, message: "Compliance rules triggered" }, "unavailable", 10024, "region"],
     ["unknown code", { code: 170999, message: "something origin_string[secret-ish] happened" }, "unavailable", 170999, "170999"],
     ["HTTP 401", { status: 401, body: "" }, "auth", "HTTP 401", "BYBIT_API_KEY"],
-    ["CloudFront region block", { status: 403, body: "<HTML><BODY><H1>403 ERROR</H1>The Amazon CloudFront distribution is configured to block access from your country.</BODY></HTML>" }, "unavailable", "HTTP 403", "region"],
+    [
+      "CloudFront region block",
+      {
+        status: 403,
+        body: "<HTML><BODY><H1>403 ERROR</H1>The Amazon CloudFront distribution is configured to block access from your country.</BODY></HTML>",
+      },
+      "unavailable",
+      "HTTP 403",
+      "region",
+    ],
     ["IP rate-limit ban", { status: 403, body: "<html>403 Forbidden</html>" }, "rate-limit", "HTTP 403", "10 minutes"],
-    ["HTTP 429", { status: 429, body: "<html>Too Many Requests</html>", headers: { "retry-after": "7" } }, "rate-limit", "HTTP 429", "wait"],
+    [
+      "HTTP 429",
+      { status: 429, body: "<html>Too Many Requests</html>", headers: { "retry-after": "7" } },
+      "rate-limit",
+      "HTTP 429",
+      "wait",
+    ],
     ["HTML with HTTP 200", { status: 200, body: "<html>maintenance</html>" }, "bad-response", "", "/v5/user/query-api"],
   ];
   test.each(cases)("%s is mapped", async (_name, fault, kind, code, mentions) => {
@@ -325,7 +434,16 @@ describe("errors", () => {
 
   test("10006 carries the wait until X-Bapi-Limit-Reset-Timestamp; a 403 ban asks for 10 minutes", async () => {
     const state = realisticBybitAccount();
-    const { client, signal } = await setup(state, {}, [{ path: QUERY_API, times: 1, code: 10006, message: "Too many visits!", headers: { "X-Bapi-Limit-Reset-Timestamp": String(Date.now() + 5_000) } }, { path: QUERY_API, times: 1, status: 403, body: "<html>403 Forbidden</html>" }]);
+    const { client, signal } = await setup(state, {}, [
+      {
+        path: QUERY_API,
+        times: 1,
+        code: 10006,
+        message: "Too many visits!",
+        headers: { "X-Bapi-Limit-Reset-Timestamp": String(Date.now() + 5_000) },
+      },
+      { path: QUERY_API, times: 1, status: 403, body: "<html>403 Forbidden</html>" },
+    ]);
     const limited = await expectPlatformError(client.auditKey(signal));
     expect(limited.retryAfterMs).toBeGreaterThan(3_000);
     expect(limited.retryAfterMs).toBeLessThanOrEqual(5_000);

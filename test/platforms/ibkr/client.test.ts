@@ -2,7 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IBKR_LAST_ANSWER_FILE } from "../../../src/platforms/ibkr/state.ts";
-import { ALTERNATE_STATEMENT_PATH, buildFlexStatement, flexCsvStatement, flexStatusXml, proxyHtmlPage, realisticIbkrStatement } from "../../fakes/ibkr.ts";
+import {
+  ALTERNATE_STATEMENT_PATH,
+  buildFlexStatement,
+  flexCsvStatement,
+  flexStatusXml,
+  proxyHtmlPage,
+  realisticIbkrStatement,
+} from "../../fakes/ibkr.ts";
 import { freshSignal, QUERY_ID, START, TOKEN, USER_AGENT, useIbkrHarness } from "../../fakes/ibkr-harness.ts";
 
 const h = useIbkrHarness();
@@ -33,12 +40,19 @@ describe("fetching a statement", () => {
   });
 
   test("ISO dates are accepted", async () => {
-    h.fake.state.statement = buildFlexStatement({ accounts: [{ accountId: "U2000002", currency: "EUR", days: [{ date: "2026-03-13", total: "77.7" }] }], dateFormat: "yyyy-MM-dd" });
+    h.fake.state.statement = buildFlexStatement({
+      accounts: [{ accountId: "U2000002", currency: "EUR", days: [{ date: "2026-03-13", total: "77.7" }] }],
+      dateFormat: "yyyy-MM-dd",
+    });
     expect(h.summary(await h.client().fetchBalance(freshSignal()))).toEqual(["U2000002 EUR 77.7 2026-03-13"]);
   });
 
   test("a statement without the NAV section fails with the section and fields to tick", async () => {
-    h.fake.state.statement = buildFlexStatement({ accounts: [{ accountId: "U2000002", currency: "EUR", days: [{ date: "2026-03-13", total: "1" }] }], navSection: false, changeInNav: false });
+    h.fake.state.statement = buildFlexStatement({
+      accounts: [{ accountId: "U2000002", currency: "EUR", days: [{ date: "2026-03-13", total: "1" }] }],
+      navSection: false,
+      changeInNav: false,
+    });
     const error = await h.failure(h.client().fetchBalance(freshSignal()));
     expect(error.kind).toBe("config");
     expect(error.message).toContain("Net Asset Value (NAV) in Base");
@@ -49,7 +63,13 @@ describe("fetching a statement", () => {
     h.fake.state.inProgressPolls = 3;
     const balance = await h.client().fetchBalance(freshSignal());
     expect(balance.holdings).toHaveLength(2);
-    expect(h.steps()).toEqual(["SendRequest:ticket", "GetStatement:1019", "GetStatement:1019", "GetStatement:1019", "GetStatement:statement"]);
+    expect(h.steps()).toEqual([
+      "SendRequest:ticket",
+      "GetStatement:1019",
+      "GetStatement:1019",
+      "GetStatement:1019",
+      "GetStatement:statement",
+    ]);
     const gaps = h.fake.calls.slice(1).map((c, i) => c.at - (h.fake.calls[i]?.at ?? 0));
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(5_000);
     for (const gap of gaps) expect(gap).toBeLessThanOrEqual(10_000);
@@ -138,7 +158,9 @@ describe("fetching a statement", () => {
       await h.client({ cacheMinutes: 0 }).fetchBalance(freshSignal());
       expect(h.fake.calls[1]?.path).toBe("/AccountManagement/FlexWebService/GetStatement");
     }
-    expect(h.logLines.some((line) => line.includes("unexpected statement Url") && line.includes("flex.example.net/GetStatement"))).toBe(true);
+    expect(h.logLines.some((line) => line.includes("unexpected statement Url") && line.includes("flex.example.net/GetStatement"))).toBe(
+      true,
+    );
   });
 
   test("a CSV statement asks for XML output, without retrying", async () => {

@@ -47,12 +47,17 @@ describe("rate limits, throttling and the cache", () => {
     // Neither this process's memory nor a restarted one's file keeps the year-long wait.
     expect(h.summary(await ibkr.fetchBalance(freshSignal()))).toHaveLength(2);
     expect(h.summary(await h.client({ cacheMinutes: 0 }).fetchBalance(freshSignal()))).toHaveLength(2);
-    expect(h.logLines.join("\n")).toContain(`${IBKR_THROTTLE_FILE} was recorded at 2027-03-14T06:00:00.000Z, later than now (the clock moved back?); ignoring it`);
+    expect(h.logLines.join("\n")).toContain(
+      `${IBKR_THROTTLE_FILE} was recorded at 2027-03-14T06:00:00.000Z, later than now (the clock moved back?); ignoring it`,
+    );
   });
 
   test("a stored throttle never lasts longer than IBKR can ask for (15 minutes)", async () => {
     const yearLater = new Date(START + 365 * 24 * 60 * 60_000).toISOString();
-    writeFileSync(join(h.stateDir, IBKR_THROTTLE_FILE), JSON.stringify({ throttledUntil: yearLater, recordedAt: new Date(START).toISOString(), code: 1018 }));
+    writeFileSync(
+      join(h.stateDir, IBKR_THROTTLE_FILE),
+      JSON.stringify({ throttledUntil: yearLater, recordedAt: new Date(START).toISOString(), code: 1018 }),
+    );
     const first = await h.failure(h.client().fetchBalance(freshSignal()));
     expect(first.retryAfterMs).toBe(15 * 60_000);
     expect(h.fake.calls).toHaveLength(0);
@@ -145,7 +150,10 @@ describe("rate limits, throttling and the cache", () => {
   test("state files are written atomically and unreadable ones are ignored with a log line", async () => {
     await h.client({ cacheMinutes: 60 }).fetchBalance(freshSignal());
     expect(readdirSync(h.stateDir).sort()).toEqual([IBKR_CACHE_FILE, IBKR_LAST_ANSWER_FILE]);
-    const saved = JSON.parse(readFileSync(join(h.stateDir, IBKR_CACHE_FILE), "utf8")) as { queryId: string; accounts: { amount: string }[] };
+    const saved = JSON.parse(readFileSync(join(h.stateDir, IBKR_CACHE_FILE), "utf8")) as {
+      queryId: string;
+      accounts: { amount: string }[];
+    };
     expect(saved.queryId).toBe(QUERY_ID);
     expect(saved.accounts.map((a) => a.amount)).toEqual(["251002.480000912", "61940.066"]);
 
@@ -172,7 +180,8 @@ describe("rate limits, throttling and the cache", () => {
   });
 
   test("the fake answers 1018 when hammered, and keeps its penalty box", async () => {
-    const ask = () => fetch(`${h.fake.baseUrl}/SendRequest?t=${TOKEN}&q=${QUERY_ID}&v=3`, { headers: { "User-Agent": USER_AGENT } }).then((r) => r.text());
+    const ask = () =>
+      fetch(`${h.fake.baseUrl}/SendRequest?t=${TOKEN}&q=${QUERY_ID}&v=3`, { headers: { "User-Agent": USER_AGENT } }).then((r) => r.text());
     expect(await ask()).toContain("<ReferenceCode>");
     expect(await ask()).toContain("<ErrorCode>1018</ErrorCode>");
     h.clock.advance(5 * 60_000);
@@ -181,4 +190,3 @@ describe("rate limits, throttling and the cache", () => {
     h.fake.violations.length = 0;
   });
 });
-

@@ -4,11 +4,11 @@ import { sum, toPlainString } from "../../../src/lib/money.ts";
 import { createTbankClient, type TbankClientOptions } from "../../../src/platforms/tbank/client.ts";
 import { type FetchFn, PlatformError } from "../../../src/platforms/types.ts";
 import {
+  type FakeTbankAccount,
   REALISTIC_TBANK_TOTAL_RUB,
-  TBANK_FAKE_TOKEN,
   realisticTbankAccounts,
   startTbankFake,
-  type FakeTbankAccount,
+  TBANK_FAKE_TOKEN,
   type TbankFake,
   type TbankFakeState,
   type TbankFault,
@@ -43,9 +43,16 @@ function clientFor(server: TbankFake, extra: Partial<TbankClientOptions> = {}) {
 
 const signal = () => new AbortController().signal;
 
-
 function account(id: string, total: FakeTbankAccount["total"], extra: Partial<FakeTbankAccount> = {}): FakeTbankAccount {
-  return { id, type: "ACCOUNT_TYPE_TINKOFF", name: "", status: "ACCOUNT_STATUS_OPEN", accessLevel: "ACCOUNT_ACCESS_LEVEL_READ_ONLY", total, ...extra };
+  return {
+    id,
+    type: "ACCOUNT_TYPE_TINKOFF",
+    name: "",
+    status: "ACCOUNT_STATUS_OPEN",
+    accessLevel: "ACCOUNT_ACCESS_LEVEL_READ_ONLY",
+    total,
+    ...extra,
+  };
 }
 
 describe("T-Bank balance", () => {
@@ -90,13 +97,23 @@ describe("T-Bank balance", () => {
       ],
     });
     const balance = await clientFor(server).client.fetchBalance(signal());
-    expect(balance.holdings.map((h) => toPlainString(h.money.amount))).toEqual(["0.1", "0.2", "-0.5", "9007199254740993.000000001", "-2.000000002", "10"]);
+    expect(balance.holdings.map((h) => toPlainString(h.money.amount))).toEqual([
+      "0.1",
+      "0.2",
+      "-0.5",
+      "9007199254740993.000000001",
+      "-2.000000002",
+      "10",
+    ]);
     expect(toPlainString(sum(balance.holdings.map((h) => h.money.amount)))).toBe("9007199254741000.799999999");
   });
 
   test("an account named by type when it has no name; NO_ACCESS accounts are warned about without a request", async () => {
     const server = await fake({
-      accounts: [account("7", "5", { type: "ACCOUNT_TYPE_TINKOFF_IIS" }), account("8", "6", { accessLevel: "ACCOUNT_ACCESS_LEVEL_NO_ACCESS" })],
+      accounts: [
+        account("7", "5", { type: "ACCOUNT_TYPE_TINKOFF_IIS" }),
+        account("8", "6", { accessLevel: "ACCOUNT_ACCESS_LEVEL_NO_ACCESS" }),
+      ],
     });
     const balance = await clientFor(server).client.fetchBalance(signal());
     expect(balance.holdings.map((h) => h.label)).toEqual(["IIS 7"]);
@@ -119,7 +136,9 @@ describe("T-Bank balance", () => {
   });
 
   test("no open brokerage account at all is an empty, warned result", async () => {
-    const server = await fake({ accounts: [account("1", "3", { status: "ACCOUNT_STATUS_CLOSED" }), account("2", "4", { type: "ACCOUNT_TYPE_SAVING" })] });
+    const server = await fake({
+      accounts: [account("1", "3", { status: "ACCOUNT_STATUS_CLOSED" }), account("2", "4", { type: "ACCOUNT_TYPE_SAVING" })],
+    });
     const balance = await clientFor(server).client.fetchBalance(signal());
     expect(balance.holdings).toEqual([]);
     expect(balance.warnings).toEqual(["no open brokerage account is visible to the token; nothing counted"]);
@@ -192,7 +211,10 @@ describe("T-Bank errors", () => {
   });
 
   test("5xx is retried with backoff, then succeeds", async () => {
-    const server = await fake({}, [{ path: "GetAccounts", code: "70001", times: 1 }, { path: "GetAccounts", code: "70002", times: 1 }]);
+    const server = await fake({}, [
+      { path: "GetAccounts", code: "70001", times: 1 },
+      { path: "GetAccounts", code: "70002", times: 1 },
+    ]);
     const { client, sleeps } = clientFor(server);
     const balance = await client.fetchBalance(signal());
     expect(toPlainString(sum(balance.holdings.map((h) => h.money.amount)))).toBe(REALISTIC_TBANK_TOTAL_RUB);
@@ -272,9 +294,13 @@ describe("T-Bank errors", () => {
     const failing: FetchFn = async () => {
       throw new TypeError("connection refused");
     };
-    const error = await expectPlatformError(clientFor(server, { fetch: failing, baseUrl: "http://127.0.0.1:9/ssl-certificate/rest" }).client.accountAccess(signal()));
+    const error = await expectPlatformError(
+      clientFor(server, { fetch: failing, baseUrl: "http://127.0.0.1:9/ssl-certificate/rest" }).client.accountAccess(signal()),
+    );
     expect(error.kind).toBe("unavailable");
-    expect(error.message).toStartWith("T-Bank is unavailable (network error: connection refused from http://127.0.0.1:9/ssl-certificate/rest/");
+    expect(error.message).toStartWith(
+      "T-Bank is unavailable (network error: connection refused from http://127.0.0.1:9/ssl-certificate/rest/",
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
+import { dec } from "../../../src/lib/money.ts";
 import { compactMoney, groupedMoney, percent, tickMoney } from "../../../src/render/chart/labels.ts";
 import { dateTicks, dayKey, dayLabel, dayNumber, valueScale } from "../../../src/render/chart/ticks.ts";
-import { dec } from "../../../src/lib/money.ts";
 import { expectChartError } from "./support.ts";
 
 const moneyTicks = (lo: number, hi: number, currency: "USD" | "RUB") => {
