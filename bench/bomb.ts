@@ -141,7 +141,11 @@ async function peakRss(cmd: string[], env: Record<string, string>, scratch: stri
     stdin: "ignore",
   });
   let hwm = 0;
-  const sampler = useTime ? null : setInterval(() => void (hwm = Math.max(hwm, procStatus(child.pid)?.VmHWM ?? 0)), 5);
+  const sampler = useTime
+    ? null
+    : setInterval(() => {
+        hwm = Math.max(hwm, procStatus(child.pid)?.VmHWM ?? 0);
+      }, 5);
   const [stdout] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   if (sampler) clearInterval(sampler);
   const peakKiB = useTime ? Number.parseInt(readFileSync(timeFile, "utf8").trim().split("\n").at(-1) ?? "", 10) : hwm;

@@ -95,7 +95,10 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
           }`,
         );
       snapshot.push(ms);
-      for (const row of value.rows) (inside[row.id] ??= []).push(row.durationMs);
+      for (const row of value.rows) {
+        inside[row.id] ??= [];
+        inside[row.id]?.push(row.durationMs);
+      }
       options.progress(`  run ${run}/${options.runs}: full snapshot ${Math.round(ms)} ms`);
     });
     await scoped(async (fakes, dir) => {

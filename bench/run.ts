@@ -102,7 +102,7 @@ try {
     probes,
     benchSeconds: Math.round((performance.now() - started) / 1000),
   };
-  writeFileSync(output, JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(output, `${JSON.stringify(results, null, 2)}\n`);
   printReport(results);
   log(`\nwrote ${output.slice(ROOT.length + 1)} in ${results.benchSeconds} s`);
 } finally {

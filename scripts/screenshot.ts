@@ -116,7 +116,7 @@ export async function screenshotWithLayout(messages: readonly TelegramMessage[],
   try {
     const page = join(scratch, "page.html");
     writeFileSync(page, html);
-    if (options.keepHtml) writeFileSync(out.replace(/\.png$/i, "") + ".html", html);
+    if (options.keepHtml) writeFileSync(`${out.replace(/\.png$/i, "")}.html`, html);
     const url = pathToFileURL(page).href;
     // First pass: the page measures its own height; the second captures that much.
     const measured = readLayout(await dumpDom(url, width, 2000, options));

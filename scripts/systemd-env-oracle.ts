@@ -129,6 +129,7 @@ function randomFiles(count: number, seed: number): Uint8Array[] {
     "'",
     "`",
     "$",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax the fuzzer feeds systemd, not a template.
     "${A}",
     "export ",
     "é",

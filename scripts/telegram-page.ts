@@ -206,7 +206,10 @@ body{width:${width}px;font-family:Roboto,"Noto Sans",sans-serif,"Noto Color Emoj
 /** Telegram draws a spoiler as a cloud of particles; a tile of pseudo-random dots (fixed seed) stands in for it. */
 const SPOILER_TILE = (() => {
   let seed = 7;
-  const next = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+  const next = () => {
+    seed = (seed * 16807) % 2147483647;
+    return (seed - 1) / 2147483646;
+  };
   const dots = Array.from(
     { length: 110 },
     () =>

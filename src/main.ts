@@ -17,7 +17,7 @@ if (!parsed.ok) {
   process.exit(2);
 }
 if (parsed.args.mode.kind === "help") {
-  process.stdout.write(USAGE + "\n");
+  process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
 if (parsed.args.mode.kind === "version") {

@@ -68,7 +68,7 @@ function outputs(
   clock: Clock,
 ): Pick<AppContext, "log" | "out"> {
   const log = createLogger({ level: config.logLevel, secrets: config.secrets, now: () => new Date(clock.now()) });
-  const out = (text: string) => void process.stdout.write(log.redact(text.endsWith("\n") ? text : text + "\n"));
+  const out = (text: string) => void process.stdout.write(log.redact(text.endsWith("\n") ? text : `${text}\n`));
   return { log, out };
 }
 
@@ -84,7 +84,7 @@ async function guarded(log: Logger, run: () => Promise<number> | number): Promis
 }
 
 /** Which variables a mode requires: history modes need neither platforms nor Telegram. */
-export function needsOf(mode: Mode): ConfigNeeds {
+function needsOf(mode: Mode): ConfigNeeds {
   switch (mode.kind) {
     case "bot":
       return { platforms: true, telegram: true };

@@ -93,6 +93,6 @@ export function createBot(options: BotOptions): PfBot {
   return { bot, drain: async () => void (await Promise.all([...pending])) };
 }
 
-export function helpText(): string {
+function helpText(): string {
   return ["pfbot commands:", ...COMMANDS.map((c) => `/${c.command} — ${c.description}`)].join("\n");
 }

@@ -28,7 +28,7 @@ export const MIN_FREQUENCY_MINUTES = 1;
 export const MAX_FREQUENCY_MINUTES = 1440;
 
 /** Throws a RangeError naming the bad field; the pure functions below call it. */
-export function assertScheduleSettings(s: ScheduleSettings): void {
+function assertScheduleSettings(s: ScheduleSettings): void {
   const { windowStartHour: start, windowEndHour: end, frequencyMinutes: frequency } = s;
   if (!Number.isInteger(start) || start < 0 || start > 23) throw new RangeError(`window start hour must be 0..23 (was ${start})`);
   if (!Number.isInteger(end) || end < 1 || end > 24 || end <= start)
@@ -36,7 +36,7 @@ export function assertScheduleSettings(s: ScheduleSettings): void {
   if (!isFrequency(frequency)) throw new RangeError(`frequency must be a whole number of minutes, 1..1440 (was ${frequency})`);
 }
 
-export function isFrequency(minutes: number): boolean {
+function isFrequency(minutes: number): boolean {
   return Number.isInteger(minutes) && minutes >= MIN_FREQUENCY_MINUTES && minutes <= MAX_FREQUENCY_MINUTES;
 }
 
@@ -117,7 +117,7 @@ export interface CurrentRun {
 
 export interface SchedulerOptions {
   readonly settings: ScheduleSettings;
-  readonly run: (slot: Date) => Promise<RunOutcome | void>;
+  readonly run: (slot: Date) => Promise<RunOutcome | undefined>;
   readonly log?: Logger;
   readonly now?: () => Date;
   readonly setInterval?: (tick: () => void, ms: number) => unknown;

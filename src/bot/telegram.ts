@@ -10,7 +10,7 @@ import type { Redact } from "../lib/redact.ts";
 import type { Shutdown } from "../lib/shutdown.ts";
 import { redactOutgoing } from "./redact-outgoing.ts";
 
-export const RETRY_LIMITS = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true } as const;
+const RETRY_LIMITS = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true } as const;
 
 export interface TelegramSettings {
   readonly token: string;
@@ -68,7 +68,7 @@ export async function sendHtml(api: Api, chatId: number, html: string, options: 
 }
 
 /** Gives every call a deadline and retries network errors within it (doubling waits from 1 s, at most 8 s apart). */
-export function boundedCalls(bounds: CallBounds): Transformer {
+function boundedCalls(bounds: CallBounds): Transformer {
   return async (prev, method, payload, signal) => {
     const { clock } = bounds;
     const started = clock.now();

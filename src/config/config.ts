@@ -15,9 +15,10 @@ import {
 } from "../platforms/registry.ts";
 import { type EnvSource, nonEmptyVariables, SECRET_VARIABLES, secretValues } from "./env-source.ts";
 import { type BasicVariable, DATA_DIR, LOG_LEVEL, TIMEZONE } from "./history-config.ts";
+import type { TelegramConfig } from "./telegram.ts";
 
 export interface Config {
-  readonly telegram: { readonly token: string; readonly chatId: number; readonly apiRoot: string } | null;
+  readonly telegram: TelegramConfig | null;
   /** The enabled platforms (every required variable set), in registry order. */
   readonly platforms: readonly PlatformConfig[];
   readonly fx: { readonly provider: FxProvider; readonly cbrBaseUrl: string; readonly mirrorBaseUrl: string; readonly ttlMinutes: number };
@@ -92,10 +93,11 @@ export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult 
   const platforms = PLATFORMS.filter((descriptor) => has(...requiredVariables(descriptor))).map(
     (descriptor): PlatformConfig => ({ id: descriptor.id, settings: settingsOf(descriptor, env, platformValues) }),
   );
+  const token = env.TELEGRAM_BOT_TOKEN;
   const config: Config = {
     telegram:
-      has("TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID") && settings.TELEGRAM_CHAT_ID !== undefined
-        ? { token: env.TELEGRAM_BOT_TOKEN!, chatId: settings.TELEGRAM_CHAT_ID, apiRoot: settings.TELEGRAM_API_ROOT }
+      token !== undefined && settings.TELEGRAM_CHAT_ID !== undefined
+        ? { token, chatId: settings.TELEGRAM_CHAT_ID, apiRoot: settings.TELEGRAM_API_ROOT }
         : null,
     platforms,
     fx: { provider, cbrBaseUrl: settings.CBR_BASE_URL, mirrorBaseUrl: settings.CBR_MIRROR_BASE_URL, ttlMinutes: settings.FX_TTL_MINUTES },
@@ -215,7 +217,7 @@ function settingsOf(
   return Object.fromEntries(
     Object.entries(descriptor.variables).map(([name, spec]) => [
       name,
-      spec.kind === "secret" || spec.kind === "text" ? env[spec.env]! : (values.get(spec.env) ?? null),
+      spec.kind === "secret" || spec.kind === "text" ? (env[spec.env] ?? null) : (values.get(spec.env) ?? null),
     ]),
   );
 }

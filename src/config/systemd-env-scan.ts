@@ -20,7 +20,7 @@
  */
 import { systemdAcceptsUtf8 } from "./systemd-utf8.ts";
 
-export type EnvFileProblemKind =
+type EnvFileProblemKind =
   | "bom"
   | "nul-byte"
   | "invalid-utf8"
@@ -409,6 +409,7 @@ const QUOTED_NEWLINE_ESCAPE =
 const LINE_CONTINUATION =
   "the line ends with a backslash, which systemd reads as a line continuation (other .env readers keep the backslash); remove it and put the whole value on one line";
 const EXPANSION =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the text names the shell syntax ${NAME}; it is not a template.
   "systemd does not expand $NAME or ${NAME}: the value keeps the '$' text as written; write the value itself, or single-quote it if the '$' is meant literally";
 const STRAY_CR =
   "a carriage return (CR) that is not part of a Windows line ending: systemd ends the line there and reads the rest as a new line; remove it";

@@ -26,8 +26,6 @@
  */
 import { type Assignment, type EnvFileProblem, scanEnvFile, VALID_NAME } from "./systemd-env-scan.ts";
 
-export type { EnvFileProblem, EnvFileProblemKind } from "./systemd-env-scan.ts";
-
 export interface EnvFileReading {
   readonly file: string;
   /** Exactly what systemd puts in the service's environment from this file; {} when it refuses the file. */

@@ -7,7 +7,7 @@ import { cmp, type Decimal, dec, div, isPlausibleAmount, parseDecimal, toPlainSt
 import { clip } from "../lib/redact.ts";
 
 /** What a feed says: the date the rates are in force (YYYY-MM-DD) and RUB per unit of each currency. */
-export interface ParsedRates {
+interface ParsedRates {
   readonly date: string;
   readonly rubPerUnit: ReadonlyMap<string, Decimal>;
   /** Entries that could not be read (code or position), left out instead of failing the whole feed. */
@@ -32,15 +32,15 @@ export function parseCbrXml(bytes: Uint8Array): ParseOutcome {
   } catch (error) {
     return { ok: false, problem: `unreadable XML (${errorMessage(error)})` };
   }
-  const root = isRecord(doc) ? doc["ValCurs"] : undefined;
+  const root = isRecord(doc) ? doc.ValCurs : undefined;
   if (!isRecord(root)) return { ok: false, problem: `no <ValCurs> root element (starts ${quote(text)})` };
-  const date = typeof root["Date"] === "string" ? dottedToIso(root["Date"]) : null;
-  if (date === null) return { ok: false, problem: `<ValCurs Date> is missing or not dd.mm.yyyy (${quote(String(root["Date"] ?? ""))})` };
-  const rows = Array.isArray(root["Valute"]) ? root["Valute"] : [];
+  const date = typeof root.Date === "string" ? dottedToIso(root.Date) : null;
+  if (date === null) return { ok: false, problem: `<ValCurs Date> is missing or not dd.mm.yyyy (${quote(String(root.Date ?? ""))})` };
+  const rows = Array.isArray(root.Valute) ? root.Valute : [];
   return collect(date, rows, (row) => {
     if (!isRecord(row)) return null;
-    const value = typeof row["Value"] === "string" ? parseDecimal(row["Value"].replace(",", ".")) : null;
-    return { code: row["CharCode"], nominal: parseNominal(row["Nominal"]), value };
+    const value = typeof row.Value === "string" ? parseDecimal(row.Value.replace(",", ".")) : null;
+    return { code: row.CharCode, nominal: parseNominal(row.Nominal), value };
   });
 }
 
@@ -55,19 +55,19 @@ export function parseCbrMirrorJson(text: string): ParseOutcome {
   } catch {
     return { ok: false, problem: `not JSON (starts ${quote(text)})` };
   }
-  if (!isRecord(doc) || !isRecord(doc["Valute"])) return { ok: false, problem: "no Valute object in the JSON" };
-  const rawDate = doc["Date"];
+  if (!isRecord(doc) || !isRecord(doc.Valute)) return { ok: false, problem: "no Valute object in the JSON" };
+  const rawDate = doc.Date;
   const date =
     typeof rawDate === "string" && /^\d{4}-\d{2}-\d{2}T/.test(rawDate) && isRealDate(rawDate.slice(0, 10)) ? rawDate.slice(0, 10) : null;
   if (date === null) return { ok: false, problem: `Date is missing or not ISO (${quote(String(rawDate ?? ""))})` };
-  return collect(date, Object.entries(doc["Valute"]), ([key, row]) => {
+  return collect(date, Object.entries(doc.Valute), ([key, row]) => {
     if (!isRecord(row)) return null;
-    return { code: row["CharCode"] ?? key, nominal: parseNominal(row["Nominal"]), value: jsonNumberToDecimal(row["Value"]) };
+    return { code: row.CharCode ?? key, nominal: parseNominal(row.Nominal), value: jsonNumberToDecimal(row.Value) };
   });
 }
 
 /** Decodes CBR bytes; the ASCII fields read the same through latin1 if this runtime lacks windows-1251 (Bun < 1.4). */
-export function decodeWindows1251(bytes: Uint8Array): string {
+function decodeWindows1251(bytes: Uint8Array): string {
   try {
     return new TextDecoder("windows-1251").decode(bytes);
   } catch {
@@ -76,7 +76,7 @@ export function decodeWindows1251(bytes: Uint8Array): string {
 }
 
 /** "02.11.2023" → "2023-11-02"; null unless it is a real calendar date. */
-export function dottedToIso(text: string): string | null {
+function dottedToIso(text: string): string | null {
   const match = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(text.trim());
   if (!match) return null;
   const iso = `${match[3]}-${match[2]}-${match[1]}`;
@@ -109,12 +109,12 @@ export function parseRatesCache(
   } catch {
     return null;
   }
-  if (!isRecord(doc) || doc["format"] !== CACHE_FORMAT || !isRecord(doc["rubPerUnit"])) return null;
+  if (!isRecord(doc) || doc.format !== CACHE_FORMAT || !isRecord(doc.rubPerUnit)) return null;
   const { source, date, fetchedAt } = doc;
   if (typeof source !== "string" || typeof date !== "string" || !isRealDate(date)) return null;
   if (typeof fetchedAt !== "number" || !Number.isSafeInteger(fetchedAt)) return null;
   const rubPerUnit = new Map<string, Decimal>();
-  for (const [code, raw] of Object.entries(doc["rubPerUnit"])) {
+  for (const [code, raw] of Object.entries(doc.rubPerUnit)) {
     const rate = typeof raw === "string" ? parseDecimal(raw) : null;
     if (!CODE_RE.test(code) || rate === null || cmp(rate, ZERO) <= 0 || !isPlausibleAmount(rate)) return null;
     rubPerUnit.set(code, rate);

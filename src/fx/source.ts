@@ -14,7 +14,7 @@ import { type ParseOutcome, parseCbrMirrorJson, parseCbrXml, parseRatesCache, se
 export { parseCbrMirrorJson, parseCbrXml } from "./parse.ts";
 
 export type FxProvider = "CBR" | "CBR_MIRROR";
-export type FxSourceName = "CBR" | "CBR mirror";
+type FxSourceName = "CBR" | "CBR mirror";
 
 export interface FxRates {
   readonly source: FxSourceName;
@@ -53,7 +53,7 @@ export interface FxSource {
 }
 
 /** A cached set older than this (by download time) is never used: after 4 days it may predate a real move. */
-export const MAX_STALE_MS = 4 * 24 * 60 * 60 * 1000;
+const MAX_STALE_MS = 4 * 24 * 60 * 60 * 1000;
 
 export function createFxSource(options: FxSourceOptions): FxSource {
   const log = options.log ?? silentLogger;
@@ -106,7 +106,7 @@ export function createFxSource(options: FxSourceOptions): FxSource {
 }
 
 /** RUB per one unit of `currency` (any case: T-Bank sends "rub"), 1 for RUB, null when the CBR does not list it. */
-export function rubPerUnit(currency: string, rates: FxRates): Decimal | null {
+function rubPerUnit(currency: string, rates: FxRates): Decimal | null {
   const code = currency.toUpperCase();
   return code === "RUB" ? ONE : (rates.rubPerUnit.get(code) ?? null);
 }

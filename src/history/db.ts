@@ -100,12 +100,13 @@ function migrate(db: Database): void {
       `${db.filename} has schema version ${current}, newer than this pfbot knows (${MIGRATIONS.length}): upgrade pfbot, or point DATA_DIR elsewhere`,
     );
   }
-  for (let version = current; version < MIGRATIONS.length; version++) {
+  for (const [index, step] of MIGRATIONS.entries()) {
+    if (index < current) continue;
     // user_version is written in the database header inside the same transaction, so a crash
     // leaves either the old schema and version or the new ones, never a mix.
     db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.exec(`PRAGMA user_version = ${version + 1}`);
+      db.exec(step);
+      db.exec(`PRAGMA user_version = ${index + 1}`);
     })();
   }
 }

@@ -77,7 +77,7 @@ export interface Stores {
 }
 
 /** openHistory, with the settings store over the same database. */
-export function openStores(dataDir: string, timeZone: string, log: Logger, now: () => number = Date.now): Stores {
+function openStores(dataDir: string, timeZone: string, log: Logger, now: () => number = Date.now): Stores {
   const db = openDataDirDatabase(dataDir);
   const stores = { history: new HistoryStore(db, timeZone, now), settings: new SettingsStore(db) };
   try {

@@ -64,13 +64,15 @@ export function parseHistoryJson(text: string, today: string): ParseResult {
   for (const [key, value] of Object.entries(raw)) problems.push(...dayProblems(key, value, today));
   if (problems.length > 0) return { ok: false, problems };
 
-  const entries = Object.entries(raw as Record<string, { USD: JsonNumber; RUB: JsonNumber | null }>).map(
-    ([key, day]): ImportEntry => ({
-      day: isoDay(key)!,
-      usd: parseDecimal(day.USD.source)!,
-      rub: day.RUB === null ? null : parseDecimal(day.RUB.source)!,
-    }),
-  );
+  const entries: ImportEntry[] = [];
+  for (const [key, day] of Object.entries(raw as Record<string, { USD: JsonNumber; RUB: JsonNumber | null }>)) {
+    // dayProblems has vouched for each of these; a null here would be a bug in it, reported rather than imported.
+    const iso = isoDay(key);
+    const usd = parseDecimal(day.USD.source);
+    const rub = day.RUB === null ? null : parseDecimal(day.RUB.source);
+    if (iso === null || usd === null || (day.RUB !== null && rub === null)) return { ok: false, problems: [`${key}: could not be read`] };
+    entries.push({ day: iso, usd, rub });
+  }
   entries.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   return { ok: true, entries };
 }
@@ -223,6 +225,6 @@ function describe(value: unknown): string {
   if (value instanceof JsonNumber) return `the number ${value.source}`;
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
-  if (typeof value === "string") return `the text ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "…" : value)}`;
+  if (typeof value === "string") return `the text ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

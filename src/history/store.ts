@@ -12,7 +12,7 @@ import { HistoryError } from "./errors.ts";
 import { historyAmountProblem, historyDayProblem } from "./json.ts";
 
 /** One platform's figures on a day. */
-export interface DayPlatform {
+interface DayPlatform {
   /** USD value; null when the platform was in the snapshot but gave no USD value (it failed, or had no rate). */
   readonly usd: Decimal | null;
   /** The value in the platform's own currency when that is not USD (T-Bank in RUB); null when USD or unknown. */
@@ -62,7 +62,7 @@ export interface ImportEntry {
 }
 
 /** "kept": the day stays as it was, by the recording rules; "refused": the run itself cannot be recorded. */
-export type RecordOutcome = "added" | "replaced" | "kept" | "refused";
+type RecordOutcome = "added" | "replaced" | "kept" | "refused";
 
 export interface RecordResult {
   readonly outcome: RecordOutcome;
@@ -248,7 +248,7 @@ export class HistoryStore {
 
   get(day: string): DayRecord | null {
     const row = this.selectDay.get({ day });
-    return row ? this.records([row])[0]! : null;
+    return row ? this.record(row) : null;
   }
 
   count(): number {
@@ -265,7 +265,7 @@ export class HistoryStore {
         `SELECT * FROM days WHERE complete = 1 AND day < $before AND day >= $oldest ORDER BY day DESC LIMIT 1`,
       )
       .get({ before: beforeDay, oldest: addDays(beforeDay, -maxAgeDays) });
-    return row ? this.records([row])[0]! : null;
+    return row ? this.record(row) : null;
   }
 
   close(): void {
@@ -311,9 +311,17 @@ export class HistoryStore {
       .query<DayPlatformRow, { oldest: string; newest: string }>(
         "SELECT * FROM day_platforms WHERE day BETWEEN $oldest AND $newest ORDER BY day, platform",
       )
-      .all({ oldest: days.reduce((a, b) => (a < b ? a : b)), newest: days.reduce((a, b) => (a > b ? a : b)) });
+      .all({ oldest: days.toSorted()[0] ?? "", newest: days.toSorted().at(-1) ?? "" });
     for (const platformRow of platformRows) byDay.get(platformRow.day)?.set(platformRow.platform, toDayPlatform(platformRow));
-    return rows.map((row) => toRecord(row, byDay.get(row.day)!));
+    return rows.map((row) => toRecord(row, byDay.get(row.day) ?? NO_PLATFORMS));
+  }
+
+  /** One day's record with its platforms. */
+  private record(row: DayRow): DayRecord {
+    const platformRows = this.db
+      .query<DayPlatformRow, { day: string }>("SELECT * FROM day_platforms WHERE day = $day ORDER BY platform")
+      .all({ day: row.day });
+    return toRecord(row, new Map(platformRows.map((platformRow) => [platformRow.platform, toDayPlatform(platformRow)])));
   }
 }
 
@@ -350,7 +358,10 @@ function text(value: Decimal | null): string | null {
 }
 
 function amount(value: string | null, column: string, day: string): Decimal | null {
-  if (value === null) return null;
+  return value === null ? null : requiredAmount(value, column, day);
+}
+
+function requiredAmount(value: string, column: string, day: string): Decimal {
   const parsed = parseDecimal(value);
   // Only this module writes the table, so a bad value means the file was edited by hand.
   if (!parsed) {
@@ -373,7 +384,7 @@ function toDayPlatform(row: DayPlatformRow): DayPlatform {
 function toRecord(row: DayRow, platforms: PlatformValues): DayRecord {
   return {
     day: row.day,
-    usd: amount(row.usd, "usd", row.day)!,
+    usd: requiredAmount(row.usd, "usd", row.day),
     rub: amount(row.rub, "rub", row.day),
     usdRub: amount(row.usd_rub, "usd_rub", row.day),
     complete: row.complete === 1,

@@ -115,7 +115,8 @@ async function readWithin(body: ReadableStream<Uint8Array> | null, limit: number
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
+  const [only] = chunks;
+  if (chunks.length === 1 && only !== undefined) return only;
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -69,7 +69,7 @@ const jsonAscii = (text: string): string =>
     .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
     .replace(/\//g, "\\/");
 const html = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-const lowerHex = (text: string): string => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+const lowerHex = (text: string): string => text.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase());
 const formEncoded = (text: string): string => new URLSearchParams({ s: text }).toString().slice(2);
 
 /** How an upstream answer may hold a secret it echoes. */
@@ -104,7 +104,7 @@ function redactCutPieces(text: string, byStart: ReadonlyMap<string, readonly str
   // Right to left; a boundary inside a piece already replaced is skipped.
   let limit = text.length;
   for (let end = text.length; end >= MIN_PIECE_LENGTH; end--) {
-    if (end > limit || (end < text.length && !BOUNDARIES.has(text[end]!))) continue;
+    if (end > limit || (end < text.length && !BOUNDARIES.has(text.charAt(end)))) continue;
     for (let start = Math.max(0, end - longest); start <= end - MIN_PIECE_LENGTH; start++) {
       const candidates = byStart.get(text.slice(start, start + MIN_PIECE_LENGTH));
       if (candidates === undefined) continue;

@@ -11,7 +11,7 @@ import type { Config } from "../config/config.ts";
 import type { Logger } from "../lib/log.ts";
 import type { ClientDeps, FetchFn, PlatformClient } from "./types.ts";
 
-export type PlatformKind = "crypto" | "broker";
+type PlatformKind = "crypto" | "broker";
 
 /**
  * One environment variable a platform reads, described as data: config.ts builds its validation from this
@@ -38,7 +38,7 @@ export type VariableSpecs = { readonly baseUrl: VariableSpec & { readonly kind: 
 export type PlatformSettings = Readonly<Record<string, string | number | null>>;
 
 /** The typed settings of one platform's specs: int → number, file → string | null, the rest → string. */
-export type SettingsOf<V extends VariableSpecs> = {
+type SettingsOf<V extends VariableSpecs> = {
   readonly [K in keyof V]: V[K] extends { readonly kind: "int" } ? number : V[K] extends { readonly kind: "file" } ? string | null : string;
 };
 
@@ -52,7 +52,7 @@ export interface ClientEnvironment {
 }
 
 /** What a factory receives besides its settings: the environment, the bound of one request, and DATA_DIR. */
-export interface ClientContext extends ClientEnvironment, Omit<ClientDeps, "baseUrl"> {
+interface ClientContext extends ClientEnvironment, Omit<ClientDeps, "baseUrl"> {
   /** DATA_DIR: where a platform keeps its state files. */
   readonly dataDir: string;
 }
@@ -163,7 +163,10 @@ export type PlatformId = (typeof PLATFORMS)[number]["id"];
 
 /** The descriptor of a known platform. */
 export function descriptorOf(id: PlatformId): PlatformDescriptor<PlatformId> {
-  return PLATFORMS.find((descriptor) => descriptor.id === id)!;
+  const descriptor = PLATFORMS.find((candidate) => candidate.id === id);
+  // PlatformId is derived from PLATFORMS, so only a cast from untrusted text gets here.
+  if (!descriptor) throw new RangeError(`unknown platform id ${JSON.stringify(id)}`);
+  return descriptor;
 }
 
 /** The display name of a platform: "T-Bank". */

@@ -27,10 +27,10 @@ export function renderHistory(newestFirst: readonly DayRecord[]): HistoryView {
   }
   const shown = newestFirst.slice(0, HISTORY_VIEW_DAYS);
   const rows = shown.map((day, i) => rowCells(day, newestFirst[i + 1] ?? null));
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((cells) => cells[col]!.length)));
+  const widths = (rows[0] ?? []).map((_, col) => Math.max(...rows.map((cells) => cells[col]?.length ?? 0)));
   const lines = rows.map((cells) =>
     cells
-      .map((cell, col) => (col === 0 || col === cells.length - 1 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!)))
+      .map((cell, col) => (col === 0 || col === cells.length - 1 ? cell.padEnd(widths[col] ?? 0) : cell.padStart(widths[col] ?? 0)))
       .join("  ")
       .trimEnd(),
   );

@@ -78,8 +78,8 @@ export function formatMoney(money: Money): string {
   return symbol ? `${sign}${symbol}${digits}` : `${sign}${currency} ${digits}`;
 }
 
-export const usd = (amount: Decimal): string => formatMoney({ currency: "USD", amount });
-export const rub = (amount: Decimal): string => formatMoney({ currency: "RUB", amount });
+const usd = (amount: Decimal): string => formatMoney({ currency: "USD", amount });
+const rub = (amount: Decimal): string => formatMoney({ currency: "RUB", amount });
 
 const MAX_LINE = 300;
 const MAX_NOTES = 12;

@@ -3,7 +3,7 @@
 // the totals say what they exclude. Amounts stay exact decimals until display.
 import { type FxRates, type FxResult, type FxSource, toUsd, usdRub } from "../fx/source.ts";
 import { errorMessage, PfbotError } from "../lib/errors.ts";
-import { type Decimal, isPlausibleAmount, type Money, mul, sum, toPlainString } from "../lib/money.ts";
+import { type Decimal, isPlausibleAmount, type Money, mul, sum, sumIfKnown, toPlainString } from "../lib/money.ts";
 import { byPlatformOrder, descriptorOf, platformName } from "../platforms/registry.ts";
 import {
   type AssetValue,
@@ -33,7 +33,7 @@ export interface PlatformRow {
   readonly durationMs: number;
 }
 
-export interface UsdRubRate {
+interface UsdRubRate {
   readonly rate: Decimal;
   readonly source: string;
   readonly date: string;
@@ -92,16 +92,16 @@ export async function takeSnapshot(deps: SnapshotDeps): Promise<Snapshot> {
 
 /** Pure: rows + FX → totals. Exported for tests and for rebuilding a snapshot from parts. */
 export function combine(rows: readonly PlatformRow[], fx: FxResult, takenAt: Date, timeZone: string, durationMs = 0): Snapshot {
-  const valued = rows.filter((row) => row.usd !== null);
+  const valued = rows.flatMap((row) => (row.usd === null ? [] : [{ id: row.id, usd: row.usd }]));
   const crypto = valued.filter((row) => descriptorOf(row.id).kind === "crypto");
-  const totalUsd = valued.length > 0 ? sum(valued.map((row) => row.usd!)) : null;
+  const totalUsd = valued.length > 0 ? sum(valued.map((row) => row.usd)) : null;
   const rate = fx.ok ? usdRub(fx.rates) : null;
   return {
     takenAt,
     timeZone,
     rows,
     complete: rows.length > 0 && valued.length === rows.length,
-    cryptoUsd: crypto.length > 0 ? sum(crypto.map((row) => row.usd!)) : null,
+    cryptoUsd: crypto.length > 0 ? sum(crypto.map((row) => row.usd)) : null,
     totalUsd,
     totalRub: totalUsd !== null && rate !== null ? mul(totalUsd, rate) : null,
     usdRub: fx.ok && rate !== null ? { rate, source: fx.rates.source, date: fx.rates.date, stale: fx.stale } : null,
@@ -121,14 +121,14 @@ export function rowOf(balance: PlatformBalance, rates: FxRates | null, durationM
   if (implausible !== null) return failedRow(balance.platform, implausible, durationMs);
   const unconverted = balance.holdings.filter((_, i) => converted[i] === null);
   const currencies = new Set(balance.holdings.map((h) => h.money.currency.toUpperCase()));
-  const only = currencies.size === 1 ? [...currencies][0]! : null;
+  const only = currencies.size === 1 ? ([...currencies][0] ?? null) : null;
   const native: Money | null =
     only !== null && only !== "USD" ? { currency: only, amount: sum(balance.holdings.map((h) => h.money.amount)) } : null;
   const missing = [...new Set(unconverted.map((h) => h.money.currency.toUpperCase()))];
   return {
     id: balance.platform,
     ok: true,
-    usd: unconverted.length === 0 ? sum(converted.map((v) => v!)) : null,
+    usd: sumIfKnown(converted),
     native,
     asOf: balance.asOf,
     assets: balance.assets,
@@ -152,15 +152,15 @@ function implausibleAmount(balance: PlatformBalance, converted: readonly (Decima
     ...balance.holdings.map((h): [string, Decimal] => [`${h.label}: ${h.money.currency}`, h.money.amount]),
     ...balance.holdings.map((h, i): [string, Decimal | null] => [`${h.label}: in USD`, converted[i] ?? null]),
     ...balance.assets.map((a): [string, Decimal] => [`${a.asset}: in USD`, a.usd]),
-    ["total in USD", converted.every((v) => v !== null) ? sum(converted.map((v) => v!)) : null],
+    ["total in USD", sumIfKnown(converted)],
   ];
-  const found = amounts.find(([, amount]) => amount !== null && !isPlausibleAmount(amount));
+  const found = amounts.flatMap(([what, amount]) => (amount !== null && !isPlausibleAmount(amount) ? [{ what, amount }] : []))[0];
   if (!found) return null;
-  const digits = toPlainString(found[1]!).split(".")[0]!.replace("-", "").length;
+  const digits = toPlainString(found.amount).replace(/\..*$/, "").replace("-", "").length;
   return new PlatformError(
     balance.platform,
     "bad-response",
-    `${platformName(balance.platform)} reported an implausible amount (${found[0]}, a ${digits}-digit number; no portfolio reaches 10^15), so it is left out: try again later and report it if it persists`,
+    `${platformName(balance.platform)} reported an implausible amount (${found.what}, a ${digits}-digit number; no portfolio reaches 10^15), so it is left out: try again later and report it if it persists`,
   );
 }
 

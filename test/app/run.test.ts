@@ -11,7 +11,10 @@ test("a partly configured platform is a configuration error: exit 2, the problem
   const envFile = join(mkdtempSync(join(tmpdir(), "pfbot-run-")), "pfbot.env");
   writeFileSync(envFile, "", { mode: 0o600 });
   const written: string[] = [];
-  const stderr = spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+  const stderr = spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    written.push(String(chunk));
+    return true;
+  });
   let code: number;
   try {
     code = await runApp({ mode: { kind: "snapshot", send: false, json: false }, envFile }, "test", { OKX_API_KEY: "only-the-key" });

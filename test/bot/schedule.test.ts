@@ -231,8 +231,12 @@ describe("Scheduler", () => {
       runs,
       intervals,
       warnings,
-      setTime: (text: string) => void (now = new Date(text).getTime()),
-      advance: (ms: number) => void (now += ms),
+      setTime: (text: string) => {
+        now = new Date(text).getTime();
+      },
+      advance: (ms: number) => {
+        now += ms;
+      },
       release: () => release?.(),
       /** Ticks every `stepMs` until `untilText`, awaiting each tick like the interval would not. */
       async tickUntil(untilText: string, stepMs = MINUTE) {

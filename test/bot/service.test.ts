@@ -75,7 +75,9 @@ function setup(snapshots: Snapshot[], options: SetupOptions = {}) {
     scheduler: service.scheduler,
     calls: () => calls,
     /** Sets the clock (scheduler and service). */
-    setClock: (iso: string) => void (clock = new Date(iso)),
+    setClock: (iso: string) => {
+      clock = new Date(iso);
+    },
   };
 }
 

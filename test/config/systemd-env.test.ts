@@ -23,7 +23,7 @@ describe("reads an env file as systemd's EnvironmentFile= does", () => {
   test("a variable named __proto__ is an ordinary variable", () => {
     const { vars } = parseEnvFile("__proto__=x\nconstructor=y\n", "pfbot.env");
     expect(Object.keys(vars)).toEqual(["__proto__", "constructor"]);
-    expect(vars.__proto__).toBe("x");
+    expect(Object.getOwnPropertyDescriptor(vars, "__proto__")?.value).toBe("x");
     expect(Object.getPrototypeOf(vars)).toBeNull();
   });
 

@@ -8,7 +8,7 @@ import { type OkxFake, realisticOkxAccount, startOkxFake } from "./okx.ts";
 import { type FakeServer, startFake } from "./server.ts";
 import { realisticTbankAccounts, startTbankFake, TBANK_FAKE_TOKEN, type TbankFake } from "./tbank.ts";
 
-export const FAKE_IBKR_TOKEN = "481516234248151623424815";
+const FAKE_IBKR_TOKEN = "481516234248151623424815";
 export const FAKE_IBKR_QUERY = "1234567";
 
 export interface AllFakes {
@@ -94,7 +94,7 @@ export async function startAllFakes(options: AllFakesOptions = {}): Promise<AllF
 }
 
 /** A loopback proxy that waits `latencyMs` before forwarding each request unchanged (path, query, headers, body). */
-export async function startLatencyProxy(target: string, latencyMs: number): Promise<FakeServer> {
+async function startLatencyProxy(target: string, latencyMs: number): Promise<FakeServer> {
   return startFake({
     "/*": async (request) => {
       await Bun.sleep(latencyMs);

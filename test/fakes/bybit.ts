@@ -6,25 +6,25 @@ import { add, type Decimal, dec, mul, sum, toFixed } from "../../src/lib/money.t
 import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
 import { fillEchoes, jsonEscape, type RecordedRequest, startFake } from "./server.ts";
 
-export interface FakeUnifiedCoin {
+interface FakeUnifiedCoin {
   readonly coin: string;
   readonly equity: string;
   readonly usdValue: string;
   readonly walletBalance?: string;
 }
 
-export interface FakeFundingCoin {
+interface FakeFundingCoin {
   readonly coin: string;
   readonly walletBalance: string;
 }
 
-export interface FakeTicker {
+interface FakeTicker {
   readonly symbol: string;
   readonly lastPrice: string;
   readonly usdIndexPrice: string;
 }
 
-export interface FakeBybitKey {
+interface FakeBybitKey {
   apiKey: string;
   apiSecret: string;
   readOnly: 0 | 1;
@@ -207,7 +207,7 @@ export async function startBybitFake(state: BybitFakeState = realisticBybitAccou
       if (rejection) return envelope(rejection.retCode, rejection.retMsg);
       if (fault?.code !== undefined)
         return envelope(Number(fault.code), fillEchoes(fault.message ?? "forced error", echoes), {}, fault.headers);
-      if (request.path.startsWith("/v5/asset/transfer/") && (state.key.permissions["Wallet"] ?? []).length === 0) {
+      if (request.path.startsWith("/v5/asset/transfer/") && (state.key.permissions.Wallet ?? []).length === 0) {
         return envelope(10005, "Permission denied, please check your API key permissions.");
       }
       return route(request.query);
@@ -326,7 +326,7 @@ function overview(state: BybitFakeState): unknown {
     buckets.push({ totalEquity: toFixed(value, 2), valuationCurrency: "USD", accountType: "FundingAccount", coinDetail, snapshotTime });
   }
   buckets.push(...state.otherBuckets);
-  const total = sum(buckets.map((b) => dec(typeof b["totalEquity"] === "string" ? b["totalEquity"] : "0")));
+  const total = sum(buckets.map((b) => dec(typeof b.totalEquity === "string" ? b.totalEquity : "0")));
   return { totalEquity: state.overviewTotalEquity ?? toFixed(total, 2), list: buckets };
 }
 

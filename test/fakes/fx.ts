@@ -4,7 +4,7 @@ import { dec, div, toFixed, toPlainString } from "../../src/lib/money.ts";
 import { createFaultList, delayOrHold, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
 import { type FakeServer, type RecordedRequest, startFake } from "./server.ts";
 
-export interface FakeCurrency {
+interface FakeCurrency {
   /** CBR internal id, e.g. "R01235" for USD. */
   readonly id: string;
   readonly numCode: string;

@@ -3,7 +3,7 @@
 // base currency, "Net Asset Value (NAV) in Base" rows per report date, ChangeInNAV, and unrelated sections
 // the reader must ignore. The numbers are this project's own.
 
-export interface FakeDay {
+interface FakeDay {
   /** YYYY-MM-DD; written in the statement's date format. */
   readonly date: string;
   readonly total: string;

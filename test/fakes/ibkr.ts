@@ -7,12 +7,12 @@ import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, 
 import { realisticIbkrStatement } from "./ibkr-statements.ts";
 import { type FakeServer, fillEchoes, type RecordedRequest, startFake } from "./server.ts";
 
-export const FLEX_PATH = "/AccountManagement/FlexWebService";
+const FLEX_PATH = "/AccountManagement/FlexWebService";
 /** Where the fake's <Url> points when `statementUrl` is "alternate-path" (IBKR answers with another host). */
 export const ALTERNATE_STATEMENT_PATH = "/gdcdyn/AccountManagement/FlexWebService/GetStatement";
 
 /** IBKR's own messages (ibflex client.py), so errors look like the real ones. */
-export const FLEX_MESSAGES: Readonly<Record<number, string>> = {
+const FLEX_MESSAGES: Readonly<Record<number, string>> = {
   1001: "Statement could not be generated at this time. Please try again shortly.",
   1003: "Statement is not available.",
   1009: "The server is under heavy load. Statement could not be generated at this time. Please try again shortly.",
@@ -55,9 +55,9 @@ export interface IbkrFakeState {
  * page. {{token}} and {{query}} quote the token and the raw query string the request carried (XML-escaped,
  * as IBKR would).
  */
-export type IbkrFault = Fault;
+type IbkrFault = Fault;
 
-export interface FlexCall {
+interface FlexCall {
   readonly step: "SendRequest" | "GetStatement";
   readonly path: string;
   /** Injected-clock time of the request. */
@@ -248,8 +248,6 @@ export function flexTicketXml(referenceCode: string, url: string | null): string
 
 export {
   buildFlexStatement,
-  type FakeAccount,
-  type FakeDay,
   flexCsvStatement,
   proxyHtmlPage,
   realisticIbkrStatement,

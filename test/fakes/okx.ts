@@ -7,14 +7,14 @@ import { add, type Decimal, dec, div, mul, parseDecimal, round, sum, toFixed, to
 import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
 import { type FakeServer, fillEchoes, jsonEscape, type RecordedRequest, startFake } from "./server.ts";
 
-export interface OkxFakeTradingCoin {
+interface OkxFakeTradingCoin {
   readonly ccy: string;
   readonly eq: string;
   /** Default: eq × usdPrices[ccy], as OKX values with its index price. "" to send an empty field. */
   readonly eqUsd?: string;
 }
 
-export interface OkxFakeFundingCoin {
+interface OkxFakeFundingCoin {
   readonly ccy: string;
   /** availBal + frozenBal; "" to send an empty field. */
   readonly bal: string;

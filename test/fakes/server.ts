@@ -86,11 +86,11 @@ export async function startFake(routes: Record<string, FakeHandler>, options: Fa
 export function fillEchoes(
   text: string,
   values: Readonly<Record<string, string>>,
-  escape: (value: string) => string = (value) => value,
+  encode: (value: string) => string = (value) => value,
 ): string {
   return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
     const value = values[name];
-    return value === undefined ? whole : escape(value);
+    return value === undefined ? whole : encode(value);
   });
 }
 

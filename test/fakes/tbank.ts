@@ -5,7 +5,7 @@
 import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
 import { type FakeServer, fillEchoes, type RecordedRequest, startFake } from "./server.ts";
 
-export interface FakeMoneyValue {
+interface FakeMoneyValue {
   readonly currency: string;
   readonly units: string;
   readonly nano: number;
@@ -122,7 +122,7 @@ export function realisticTbankAccounts(): FakeTbankAccount[] {
 export const REALISTIC_TBANK_TOTAL_RUB = "1934506.33";
 
 /** T-Invest code → HTTP status, gRPC code, message (errors.md, http_errors.md). */
-export const TBANK_ERRORS: Readonly<Record<string, readonly [number, number, string]>> = {
+const TBANK_ERRORS: Readonly<Record<string, readonly [number, number, string]>> = {
   "30021": [400, 3, "missing parameter: 'account_id'"],
   "40002": [403, 7, "insufficient privileges"],
   "40003": [401, 16, "authentication token is missing or invalid"],
@@ -133,7 +133,7 @@ export const TBANK_ERRORS: Readonly<Record<string, readonly [number, number, str
 };
 
 /** "-1250.5" → {currency: "rub", units: "-1250", nano: -500000000}: both parts carry the sign (§1.2). */
-export function rubMoneyValue(decimal: string): FakeMoneyValue {
+function rubMoneyValue(decimal: string): FakeMoneyValue {
   const match = /^(-?)(\d+)(?:\.(\d{1,9}))?$/.exec(decimal);
   if (!match) throw new Error(`fake: not a decimal: ${decimal}`);
   const [, minus = "", whole = "0", frac = ""] = match;

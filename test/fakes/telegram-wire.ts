@@ -135,7 +135,7 @@ export function scopeKey(params: Params): string {
   return `${JSON.stringify(scope)}|${stringParam(params.language_code) ?? ""}`;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
+function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -26,8 +26,6 @@ import {
   validateCommands,
 } from "./telegram-wire.ts";
 
-export type { TelegramFailure } from "./telegram-wire.ts";
-
 export interface TelegramFakeOptions {
   readonly token: string;
   /** When set, only this chat and chats seen in pushed updates exist ("chat not found" otherwise). */
@@ -38,12 +36,12 @@ export interface TelegramFakeOptions {
 }
 
 /** A Bot API error: `code` is its error_code, `message` its description ({{token}} quotes the request's token). */
-export interface TelegramFault extends Fault {
+interface TelegramFault extends Fault {
   /** retry_after (429) or migrate_to_chat_id, as Telegram adds them. */
   readonly parameters?: TelegramFailure["parameters"];
 }
 
-export interface TelegramCall {
+interface TelegramCall {
   readonly method: string;
   readonly params: Params;
   readonly contentType: string;
@@ -62,13 +60,13 @@ export interface SentMessage {
   readonly params: Params;
 }
 
-export interface WebhookState {
+interface WebhookState {
   readonly url: string;
   readonly secretToken: string | null;
   readonly maxConnections: number;
 }
 
-export type NewUpdate = Omit<Update, "update_id"> & { update_id?: number };
+type NewUpdate = Omit<Update, "update_id"> & { update_id?: number };
 
 export interface TelegramFake {
   /** The apiRoot for grammY (no trailing slash). */
@@ -132,7 +130,9 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
   let nextMessageId = 1;
 
   const unixNow = () => Math.floor(Date.now() / 1000);
-  const notify = () => listeners.forEach((listener) => listener());
+  const notify = () => {
+    for (const listener of listeners) listener();
+  };
   const endPoll = (response: Response) => {
     if (!poll) return;
     clearTimeout(poll.timer);

@@ -54,7 +54,12 @@ async function tempDir(): Promise<string> {
 
 function clock(start = T0): { now: () => number; advance: (ms: number) => void } {
   let t = start;
-  return { now: () => t, advance: (ms) => void (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 function source(server: FxFake, now: () => number, extra: Partial<FxSourceOptions> = {}) {

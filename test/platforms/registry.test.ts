@@ -24,7 +24,7 @@ describe("the registry is the only place that names a platform", () => {
   test("no src file outside a platform's own folder contains a quoted platform id, except the registry", () => {
     const ids = PLATFORMS.map((descriptor) => descriptor.id);
     const quoted = new RegExp(`(["'\`])(${ids.join("|")})\\1`);
-    const ownFolders = ids.map((id) => join(SRC, "platforms", id) + "/");
+    const ownFolders = ids.map((id) => `${join(SRC, "platforms", id)}/`);
     const offenders = filesUnder(SRC)
       .filter((file) => file !== REGISTRY && !ownFolders.some((folder) => file.startsWith(folder)))
       .flatMap((file) =>

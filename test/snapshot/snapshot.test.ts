@@ -19,7 +19,12 @@ const FX_OK: FxResult = {
     ]),
   },
 };
-const fxOf = (result: FxResult, delayMs = 0): FxSource => ({ getRates: async () => (await Bun.sleep(delayMs), result) });
+const fxOf = (result: FxResult, delayMs = 0): FxSource => ({
+  getRates: async () => {
+    await Bun.sleep(delayMs);
+    return result;
+  },
+});
 
 function client(id: PlatformId, holdings: [string, string][], delayMs = 0, fail?: PlatformError): PlatformClient {
   return {
@@ -165,9 +170,17 @@ describe("concurrency and deadlines", () => {
     };
     const gated = (c: PlatformClient): PlatformClient => ({
       ...c,
-      fetchBalance: async (signal) => (await arrive(), c.fetchBalance(signal)),
+      fetchBalance: async (signal) => {
+        await arrive();
+        return c.fetchBalance(signal);
+      },
     });
-    const fx: FxSource = { getRates: async () => (await arrive(), FX_OK) };
+    const fx: FxSource = {
+      getRates: async () => {
+        await arrive();
+        return FX_OK;
+      },
+    };
     const clients = [
       client("bybit", [["USD", "1"]]),
       client("okx", [["USD", "1"]]),

@@ -25,7 +25,11 @@ export function fakeClock(start: number | string = TEST_START): FakeClock {
       // Yield to the event loop as a real wait would, so that a loop of sleeps never starves I/O and timers.
       await new Promise<void>((resolve) => setImmediate(resolve));
     },
-    advance: (ms) => void (t += ms),
-    set: (instant) => void (t = typeof instant === "string" ? Date.parse(instant) : instant),
+    advance: (ms) => {
+      t += ms;
+    },
+    set: (instant) => {
+      t = typeof instant === "string" ? Date.parse(instant) : instant;
+    },
   };
 }

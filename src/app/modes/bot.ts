@@ -11,6 +11,7 @@ import { type BotService, createBotService } from "../../bot/service.ts";
 import { type CallBounds, createTelegramApi, sendHtml, TelegramUnreachableError } from "../../bot/telegram.ts";
 import type { Config } from "../../config/config.ts";
 import { ConfigError } from "../../config/errors.ts";
+import { telegramOf } from "../../config/telegram.ts";
 import { openStoresOrMemory } from "../../history/io.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { createShutdown } from "../../lib/shutdown.ts";
@@ -69,7 +70,7 @@ export async function runBotMode(context: AppContext): Promise<number> {
 
 export async function startBot(context: AppContext, hooks: BotHooks = {}): Promise<BotRuntime> {
   const { config, log } = context;
-  const telegram = config.telegram!;
+  const telegram = telegramOf(config);
   const shutdown = createShutdown();
   const callBounds: CallBounds = { totalMs: config.telegramTimeoutSeconds * 1000, shutdown, clock: context.clock };
   const now = () => new Date(context.clock.now());

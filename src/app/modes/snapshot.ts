@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createTelegramApi, sendHtml } from "../../bot/telegram.ts";
+import { telegramOf } from "../../config/telegram.ts";
 import { DATABASE_FILE } from "../../history/db.ts";
 import { describeHistoryError, type HistoryOpening, tryOpenHistory } from "../../history/io.ts";
 import { HistoryStore, localDay, logRecordResult } from "../../history/store.ts";
@@ -44,7 +45,7 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
       context.out(htmlToText(html));
       return answered(snapshot) ? 0 : 1;
     }
-    const telegram = config.telegram!;
+    const telegram = telegramOf(config);
     let delivered = false;
     try {
       await sendHtml(

@@ -15,7 +15,7 @@ import {
   parseUnifiedWallet,
   type UnifiedWallet,
   usdPrice,
-  valueOf,
+  usdValueOf,
 } from "./parse.ts";
 import { type BybitTransport, createBybitTransport, DEFAULT_RECV_WINDOW_MS } from "./transport.ts";
 
@@ -151,7 +151,7 @@ function valueWallets(wallets: Wallets): ValuedWallets {
   const unvaluedUnified: string[] = [];
   const unvaluedFunding: string[] = [];
   for (const entry of wallets.unified?.coins ?? []) {
-    const usd = entry.usdValue ?? valueOf(entry.equity, usdPrice(wallets.prices, entry.coin));
+    const usd = entry.usdValue ?? usdValueOf(entry.equity, usdPrice(wallets.prices, entry.coin));
     if (usd === null) {
       if (entry.equity === null) unvaluedUnified.push(`${entry.coin} (unified, amount missing)`);
       else if (!isZero(entry.equity)) unvaluedUnified.push(`${entry.coin} ${toPlainString(entry.equity)} (unified)`);
@@ -166,7 +166,7 @@ function valueWallets(wallets: Wallets): ValuedWallets {
       continue;
     }
     if (isZero(entry.amount)) continue;
-    const usd = valueOf(entry.amount, usdPrice(wallets.prices, entry.coin));
+    const usd = usdValueOf(entry.amount, usdPrice(wallets.prices, entry.coin));
     if (usd === null) {
       unvaluedFunding.push(`${entry.coin} ${toPlainString(entry.amount)} (funding)`);
       continue;

@@ -52,7 +52,7 @@ export function createBybitTransport(deps: ClientDeps, credentials: BybitCredent
 
   /** `headers` null: a public request, which may follow a few same-host redirects; signed ones follow none. */
   const get = async (path: string, query: string, signal: AbortSignal, headers: Record<string, string> | null): Promise<Envelope> => {
-    const url = `${base}${path}${query === "" ? "" : "?" + query}`;
+    const url = `${base}${path}${query === "" ? "" : `?${query}`}`;
     // Never a body on GET: Bybit answers HTTP 403 to "GET request with an empty json body" [guide.mdx].
     const response = await httpRequest(deps, "bybit", url, {
       method: "GET",
@@ -110,10 +110,10 @@ export function createBybitTransport(deps: ClientDeps, credentials: BybitCredent
 }
 
 /** Ms since the epoch from /v5/market/time: timeNano, else timeSecond, else the envelope's `time`. */
-export function serverTimeMs(result: Record<string, unknown>, envelopeTime: number | null): number {
-  const nano = result["timeNano"];
+function serverTimeMs(result: Record<string, unknown>, envelopeTime: number | null): number {
+  const nano = result.timeNano;
   if (typeof nano === "string" && /^\d{13,}$/.test(nano)) return Number(BigInt(nano) / 1_000_000n);
-  const second = result["timeSecond"];
+  const second = result.timeSecond;
   if (typeof second === "string" && /^\d{9,}$/.test(second)) return Number(second) * 1000;
   if (envelopeTime !== null) return envelopeTime;
   throw badResponse("/v5/market/time", "no server time");
@@ -143,16 +143,16 @@ interface Envelope {
 function readEnvelope(response: HttpResponse, path: string, nowMs: number, scrub: Redact): Envelope {
   const body = looksLikeJson(response.text) ? parseJson("bybit", response, path) : null;
   const record = isRecord(body) ? body : {};
-  const retCode = record["retCode"];
+  const retCode = record.retCode;
   // retCode is a JSON number; ccxt dumps show it as a string, so accept both [exchanges.md §1.2].
   const code = typeof retCode === "number" ? retCode : typeof retCode === "string" && /^\d+$/.test(retCode) ? Number(retCode) : null;
   if (code === null) throw httpStatusError(response, path, nowMs);
-  const time = record["time"];
-  const retMsg = record["retMsg"];
+  const time = record.time;
+  const retMsg = record.retMsg;
   return {
     retCode: code,
     retMsg: typeof retMsg === "string" ? scrub(retMsg) : "",
-    result: record["result"],
+    result: record.result,
     time: typeof time === "number" && Number.isFinite(time) ? time : null,
     headers: response.headers,
   };

@@ -8,7 +8,7 @@
 import { errorMessage } from "../../lib/errors.ts";
 import { type Logger, silentLogger } from "../../lib/log.ts";
 import { type ClientDeps, type KeyAudit, type PlatformBalance, type PlatformClient, PlatformError } from "../types.ts";
-import { MAX_THROTTLE_MS, THROTTLE_COOLDOWN_MS, throttledError } from "./codes.ts";
+import { THROTTLE_COOLDOWN_MS, throttledError } from "./codes.ts";
 import { createFlexSession } from "./flex.ts";
 import type { FlexPacer } from "./pacer.ts";
 import { type CachedStatement, createIbkrState, effectiveThrottle, type LastAnswer } from "./state.ts";
@@ -93,10 +93,11 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
     return age >= 0 && age <= STALE_CACHE_LIMIT_MS ? cache : null;
   }
 
-  /** Persists "throttled until" after a 1018, and returns the error to report. */
-  async function recordThrottle(error: PlatformError): Promise<PlatformError> {
+  /** Persists "throttled until" after a 1018 (or an HTTP 429), and returns the error to report. */
+  async function recordThrottle(): Promise<PlatformError> {
     const now = options.now();
-    const until = now + Math.min(MAX_THROTTLE_MS, Math.max(THROTTLE_COOLDOWN_MS, error.retryAfterMs ?? 0));
+    // Whatever IBKR said, the penalty box is the wait: it is also the longest IBKR can ask for.
+    const until = now + THROTTLE_COOLDOWN_MS;
     throttleInMemory = { until, recordedAt: now };
     try {
       await state.writeThrottle(until, now);
@@ -137,7 +138,7 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
       return balanceFrom(fetched, false, []);
     } catch (thrown) {
       let error = thrown;
-      if (error instanceof PlatformError && error.kind === "rate-limit") error = await recordThrottle(error);
+      if (error instanceof PlatformError && error.kind === "rate-limit") error = await recordThrottle();
       else await remember({ ok: false, error });
       // A passing outage or the penalty box should not blank the report when yesterday's close is at hand.
       const passing =
@@ -158,7 +159,7 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
     try {
       await session.sendRequest(signal);
     } catch (error) {
-      if (error instanceof PlatformError && error.kind === "rate-limit") throw await recordThrottle(error);
+      if (error instanceof PlatformError && error.kind === "rate-limit") throw await recordThrottle();
       await remember({ ok: false, error });
       throw error;
     }

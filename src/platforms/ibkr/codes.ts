@@ -10,10 +10,11 @@ export type FlexCodeAction =
   | { readonly action: "restart" }
   | { readonly action: "fail"; readonly error: PlatformError };
 
-/** How long to stay away after a 1018: IBKR's penalty box is 10 minutes; the margin covers clock differences. */
+/**
+ * How long to stay away after a 1018: IBKR's penalty box is 10 minutes; the margin covers clock differences.
+ * It is also the longest wait IBKR can ask for, so no stored throttle lasts longer.
+ */
 export const THROTTLE_COOLDOWN_MS = 15 * 60_000;
-/** The longest wait IBKR can ask for (its penalty box, with the same margin): no stored throttle lasts longer. */
-export const MAX_THROTTLE_MS = THROTTLE_COOLDOWN_MS;
 
 const TOKEN_PLACE = "Performance & Reports → Flex Queries → Flex Web Service Configuration";
 

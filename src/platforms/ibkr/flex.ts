@@ -3,7 +3,7 @@
 // The token travels in the query string, so no URL logged or quoted here ever carries its query.
 import type { Logger } from "../../lib/log.ts";
 import { clip, makeRedactor } from "../../lib/redact.ts";
-import { describeUrl, httpRequest } from "../http.ts";
+import { describeUrl, type HttpResponse, httpRequest } from "../http.ts";
 import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
 import { flexCodeAction, THROTTLE_COOLDOWN_MS, throttledError } from "./codes.ts";
 import type { FlexPacer } from "./pacer.ts";
@@ -29,7 +29,7 @@ export interface FlexSession {
 
 /** brokers.md §2.3: wait 3–5 s after SendRequest, then poll every 5–10 s, and give up after about 90 s. */
 export const POLL_DELAYS_MS: readonly number[] = [5_000, 5_000, 10_000];
-export const GIVE_UP_AFTER_MS = 90_000;
+const GIVE_UP_AFTER_MS = 90_000;
 /** 5xx, network errors and non-XML pages are retried this many times per fetch, within the same schedule. */
 const MAX_TRANSPORT_RETRIES = 2;
 
@@ -61,7 +61,7 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
     url.search = new URLSearchParams({ t: token, q, v: "3" }).toString();
     const where = describeUrl(endpoint);
     log.debug("IBKR Flex request", { step, url: where });
-    let response;
+    let response: HttpResponse;
     try {
       // One attempt: the helper's own quick retries would break the 1 request/s limit; retries go through the pacer.
       response = await httpRequest(options, "ibkr", url.toString(), {
@@ -203,7 +203,7 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
       await pause(delayMs, error.detail, typeof error.code === "number" ? error.code : undefined);
     };
     for (;;) {
-      let ticket;
+      let ticket: { referenceCode: string; statementUrl: string };
       try {
         ticket = await requestTicket(signal);
       } catch (error) {

@@ -11,7 +11,7 @@ import { errorCode, errorMessage } from "../../lib/errors.ts";
 import { isRecord } from "../../lib/guards.ts";
 import { parseDecimal, toPlainString } from "../../lib/money.ts";
 import type { PlatformErrorKind } from "../types.ts";
-import { MAX_THROTTLE_MS } from "./codes.ts";
+import { THROTTLE_COOLDOWN_MS } from "./codes.ts";
 import type { AccountNav } from "./xml.ts";
 
 export const IBKR_THROTTLE_FILE = "ibkr-throttle.json";
@@ -32,12 +32,12 @@ export interface LastAnswer {
 
 /**
  * Until when IBKR must be left alone, from a stored throttle, or null. A throttle recorded later than `nowMs`
- * (the clock moved back) is dropped, and none lasts longer than IBKR can ask for (MAX_THROTTLE_MS) from when it
+ * (the clock moved back) is dropped, and none lasts longer than IBKR can ask for (THROTTLE_COOLDOWN_MS) from when it
  * was recorded or from now: a 1018 received with the clock a year ahead must not keep IBKR away for a year.
  */
 export function effectiveThrottle(untilMs: number, recordedAtMs: number | null, nowMs: number): number | null {
   if (recordedAtMs !== null && recordedAtMs > nowMs) return null;
-  const cap = Math.min(nowMs, recordedAtMs ?? nowMs) + MAX_THROTTLE_MS;
+  const cap = Math.min(nowMs, recordedAtMs ?? nowMs) + THROTTLE_COOLDOWN_MS;
   return Math.min(untilMs, cap);
 }
 
@@ -161,7 +161,7 @@ async function readJson(path: string, onProblem: (message: string) => void): Pro
 }
 
 function writeJson(path: string, value: unknown): void {
-  writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n", { createDirectory: true });
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { createDirectory: true });
 }
 
 function decodeCache(data: unknown): CachedStatement | null {

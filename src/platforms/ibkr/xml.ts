@@ -36,7 +36,7 @@ export interface AccountNav {
 export type XmlNode = { readonly [key: string]: unknown };
 
 /** Where the user fixes the NAV section; named in every "tick this field" error. */
-export const NAV_SECTION_HINT =
+const NAV_SECTION_HINT =
   'tick the section "Net Asset Value (NAV) in Base" (EquitySummaryByReportDateInBase) with the fields ReportDate, Total and Currency in the Flex query (IBKR_QUERY_ID), and Currency in "Account Information"';
 
 const DATE_FORMAT_HINT = "set Date Format to yyyyMMdd or yyyy-MM-dd in the Flex query's General Configuration (IBKR_QUERY_ID)";
@@ -181,7 +181,7 @@ export function parseFlexDate(text: string): string | null {
 }
 
 /** Decodes the five XML entities (entity processing is off in the parser). */
-export function decodeEntities(text: string): string {
+function decodeEntities(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|apos);/g, (_m, name: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" })[name] ?? "");
 }
 

@@ -182,13 +182,13 @@ function valueWallets(wallets: PricedWallets): ValuedWallets {
     perCoin.set(ccy, add(perCoin.get(ccy) ?? dec("0"), usd));
   };
   for (const coin of wallets.trading?.coins ?? []) {
-    const usd = coin.usd ?? valueOf(coin.equity, usdPrice(wallets, coin.ccy));
+    const usd = coin.usd ?? usdValueOf(coin.equity, usdPrice(wallets, coin.ccy));
     if (usd !== null) credit(coin.ccy, usd, tradingValues);
     else if (coin.equity === null) unpriced.push(`${coin.ccy} (trading, no amount)`);
     else if (!isZero(coin.equity)) unpriced.push(`${coin.ccy} ${toPlainString(coin.equity)} (trading)`);
   }
   for (const coin of wallets.funding ?? []) {
-    const usd = valueOf(coin.amount, usdPrice(wallets, coin.ccy));
+    const usd = usdValueOf(coin.amount, usdPrice(wallets, coin.ccy));
     if (usd !== null) credit(coin.ccy, usd, fundingValues);
     else if (coin.amount === null) unpriced.push(`${coin.ccy} (funding, no amount)`);
     else if (!isZero(coin.amount)) unpriced.push(`${coin.ccy} ${toPlainString(coin.amount)} (funding)`);
@@ -212,7 +212,7 @@ function usdPrice(wallets: PricedWallets, ccy: string): Decimal | null {
   return null;
 }
 
-function valueOf(amount: Decimal | null, price: Decimal | null): Decimal | null {
+function usdValueOf(amount: Decimal | null, price: Decimal | null): Decimal | null {
   if (amount === null || price === null) return null;
   return isZero(amount) ? dec("0") : round(mul(amount, price), 8);
 }

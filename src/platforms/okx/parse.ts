@@ -25,7 +25,7 @@ export interface TradingAccount {
   readonly coins: readonly TradingCoin[];
 }
 
-export interface TradingCoin {
+interface TradingCoin {
   readonly ccy: string;
   /** `eq`: the coin's equity, strategy/bot equity included [trading-account]. */
   readonly equity: Decimal | null;
@@ -53,7 +53,7 @@ export function parseValuation(data: readonly unknown[]): OkxValuation {
 
 export function parseTradingAccount(data: readonly unknown[]): TradingAccount {
   const first = record(data[0], TRADING_PATH, "no data[0]");
-  const details = first["details"];
+  const details = first.details;
   if (!Array.isArray(details)) throw okxBadResponse(TRADING_PATH, "no details list");
   return {
     totalEq: presentAmount(first, "totalEq", TRADING_PATH),
@@ -84,7 +84,7 @@ export function parseSpotPrices(data: readonly unknown[]): SpotPrices {
   for (const entry of data) {
     if (entry === null || typeof entry !== "object") continue;
     const ticker = entry as Record<string, unknown>;
-    const instId = ticker["instId"];
+    const instId = ticker.instId;
     const last = parseDecimal(optionalText(ticker, "last"));
     if (typeof instId === "string" && last !== null && last.coef > 0n) prices.set(instId, last);
   }

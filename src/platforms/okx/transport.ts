@@ -47,7 +47,7 @@ export interface OkxTransport {
   clockOffsetMs(): number;
 }
 
-export const OKX_TIME_PATH = "/api/v5/public/time";
+const OKX_TIME_PATH = "/api/v5/public/time";
 const CLOCK_SKEW_CODE = "50102";
 
 export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials): OkxTransport {
@@ -128,9 +128,9 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
 }
 
 /** Ms since the epoch from /api/v5/public/time: `data[0].ts`, a millisecond string. */
-export function parseServerTimeMs(data: readonly unknown[]): number {
+function parseServerTimeMs(data: readonly unknown[]): number {
   const first = data[0];
-  const ts = isRecord(first) ? first["ts"] : undefined;
+  const ts = isRecord(first) ? first.ts : undefined;
   if (typeof ts !== "string" || !/^\d{12,}$/.test(ts)) throw okxBadResponse(OKX_TIME_PATH, "no server time");
   return Number(ts);
 }
@@ -207,12 +207,12 @@ const RULES: Readonly<Record<string, Rule>> = {
 function dataOf(response: HttpResponse, path: string, nowMs: number, scrub: Redact): readonly unknown[] {
   const body = looksLikeJson(response.text) ? parseJson("okx", response, path) : null;
   const record = isRecord(body) ? body : null;
-  const rawCode = record?.["code"];
+  const rawCode = record?.code;
   // code is a JSON string; accept a number too rather than fail on a formatting change.
   const code = typeof rawCode === "string" ? rawCode : typeof rawCode === "number" ? String(rawCode) : null;
   if (record === null || code === null) throw httpStatusError(response, path);
-  if (code !== "0") throw codeError(code, typeof record["msg"] === "string" ? scrub(record["msg"]) : undefined, response, path, nowMs);
-  const data = record["data"];
+  if (code !== "0") throw codeError(code, typeof record.msg === "string" ? scrub(record.msg) : undefined, response, path, nowMs);
+  const data = record.data;
   if (!Array.isArray(data)) throw okxBadResponse(path, "no data list");
   return data;
 }

@@ -28,7 +28,7 @@ export interface DonutChartInput {
   readonly size?: ChartSize;
 }
 
-export interface DonutChartSlice {
+interface DonutChartSlice {
   readonly label: string;
   readonly value: Decimal;
   /** Share in tenths of a percent; the shares add up to exactly 1000. */
@@ -41,7 +41,7 @@ export interface DonutChartSlice {
   readonly folded: readonly string[];
 }
 
-export interface DonutChartMeta {
+interface DonutChartMeta {
   /** Largest first, "Other" last. */
   readonly slices: readonly DonutChartSlice[];
   /** Labels left out for a zero or negative value. */
@@ -57,7 +57,7 @@ export interface DonutChart {
 }
 
 /** Slices under this share of the total are folded into "Other" (when there are two or more of them). */
-export const FOLD_BELOW_PERCENT = 3;
+const FOLD_BELOW_PERCENT = 3;
 /** Beyond this many slices the legend stops fitting: the smallest go into "Other" too. */
 const MAX_SLICES = 8;
 const OTHER = "Other";

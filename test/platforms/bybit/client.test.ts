@@ -43,7 +43,7 @@ async function setup(
   fake.faults.add(...faults);
   const sleeps: number[] = [];
   const client = createBybitClient({
-    baseUrl: fake.url + "/",
+    baseUrl: `${fake.url}/`,
     fetch: (input, init) => fetch(input, init),
     now: () => Date.now(),
     sleep: async (ms) => void sleeps.push(ms),
@@ -168,7 +168,7 @@ describe("fetchBalance", () => {
 
   test("a key without the Wallet area: overview total kept, breakdown notes the missing funding wallet", async () => {
     const state = realisticBybitAccount();
-    state.key.permissions["Wallet"] = [];
+    state.key.permissions.Wallet = [];
     const { client, signal } = await setup(state);
     const balance = await client.fetchBalance(signal);
     expect(total(balance)).toBe("28545.22");
@@ -178,7 +178,7 @@ describe("fetchBalance", () => {
 
   test("fallback without the Wallet area counts unified only and says the funding wallet is missing", async () => {
     const state = realisticBybitAccount();
-    state.key.permissions["Wallet"] = [];
+    state.key.permissions.Wallet = [];
     const { client, signal } = await setup(state, {}, [{ path: OVERVIEW, code: 10016, message: "server error" }]);
     const balance = await client.fetchBalance(signal);
     expect(total(balance)).toBe("21461.94");

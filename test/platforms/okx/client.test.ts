@@ -51,7 +51,7 @@ async function setup(
   fake.faults.add(...faults);
   const sleeps: number[] = [];
   const client = createOkxClient({
-    baseUrl: fake.url + "/",
+    baseUrl: `${fake.url}/`,
     fetch,
     now: () => OKX_FAKE_NOW,
     sleep: async (ms) => void sleeps.push(ms),
@@ -258,10 +258,18 @@ test.each(["NaN", "Infinity", "1e", "abc"])(
 
 test("an unreadable eqUsd, eq, totalEq or bal fails OKX under a good valuation and in the fallback alike", async () => {
   const corrupt: ((state: OkxFakeState) => void)[] = [
-    (state) => void (state.trading = [{ ccy: "BTC", eq: "1", eqUsd: "NaN" }]),
-    (state) => void (state.trading = [{ ccy: "USDT", eq: "Infinity", eqUsd: "" }]),
-    (state) => void (state.tradingTotalEq = "NaN"),
-    (state) => void (state.funding = [{ ccy: "USDT", bal: "-Infinity" }]),
+    (state) => {
+      state.trading = [{ ccy: "BTC", eq: "1", eqUsd: "NaN" }];
+    },
+    (state) => {
+      state.trading = [{ ccy: "USDT", eq: "Infinity", eqUsd: "" }];
+    },
+    (state) => {
+      state.tradingTotalEq = "NaN";
+    },
+    (state) => {
+      state.funding = [{ ccy: "USDT", bal: "-Infinity" }];
+    },
   ];
   for (const spoil of corrupt) {
     for (const valuationFails of [false, true]) {

@@ -4,11 +4,11 @@ import { type LineChartInput, type LinePoint, lineChartSvg } from "../../../src/
 import { dayKey, dayNumber } from "../../../src/render/chart/ticks.ts";
 import { count, digitWindows, expectChartError, pathData, texts } from "./support.ts";
 
-/** `n` consecutive days starting `first`, valued by `valueOf(i)` (null for a gap). */
-function days(first: string, n: number, valueOf: (i: number) => string | null, partial: (i: number) => boolean = () => false): LinePoint[] {
+/** `n` consecutive days starting `first`, valued by `valueAt(i)` (null for a gap). */
+function days(first: string, n: number, valueAt: (i: number) => string | null, partial: (i: number) => boolean = () => false): LinePoint[] {
   const start = dayNumber(first);
   return Array.from({ length: n }, (_, i) => {
-    const value = valueOf(i);
+    const value = valueAt(i);
     return { day: dayKey(start + i), value: value === null ? null : dec(value), partial: partial(i) };
   });
 }
