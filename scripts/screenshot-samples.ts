@@ -103,6 +103,7 @@ function rows(broken: boolean): PlatformRow[] {
     asOf: null,
     source: "sample",
     warnings: [],
+    leftOut: [],
     ...partial,
   });
   const usd = (amount: string) => ({ label: "account", money: { currency: "USD", amount: dec(amount) }, asOf: null });

@@ -33,6 +33,11 @@ export interface PlatformBalance {
   readonly source: string;
   /** Things the user should know that did not fail the platform ("account X not counted: no access"). */
   readonly warnings: readonly string[];
+  /**
+   * What the figure leaves out, each in words the user understands ("Earn on OKX", "T-Bank Инвесткопилка").
+   * Empty: the figure is complete, everything the key can see is valued. Non-empty: it is partial.
+   */
+  readonly leftOut: readonly string[];
 }
 
 export type PlatformErrorKind =

@@ -27,6 +27,7 @@ const okRow = (usd: string): PlatformRow =>
       asOf: null,
       source: "t",
       warnings: [],
+      leftOut: [],
     },
     null,
     1,

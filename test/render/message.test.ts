@@ -23,7 +23,7 @@ const FX: FxResult = {
 };
 
 function balance(platform: PlatformId, partial: Partial<PlatformBalance>): PlatformBalance {
-  return { platform, holdings: [], assets: [], asOf: null, source: "test", warnings: [], ...partial };
+  return { platform, holdings: [], assets: [], asOf: null, source: "test", warnings: [], leftOut: [], ...partial };
 }
 function failed(id: PlatformId, message: string): PlatformRow {
   return {

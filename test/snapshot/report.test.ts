@@ -22,6 +22,7 @@ const row = (id: "bybit" | "tbank", currency: string, amount: string): PlatformR
       asOf: null,
       source: "t",
       warnings: [],
+      leftOut: [],
     },
     FX.ok ? FX.rates : null,
     1,

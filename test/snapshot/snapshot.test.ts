@@ -40,6 +40,7 @@ function client(id: PlatformId, holdings: [string, string][], delayMs = 0, fail?
         asOf: null,
         source: "memory",
         warnings: [],
+        leftOut: [],
       };
       return balance;
     },

@@ -189,6 +189,7 @@ function balance(totalUsd: Decimal, perCoin: ReadonlyMap<string, Decimal>, sourc
     asOf: null,
     source,
     warnings,
+    leftOut: [],
   };
 }
 

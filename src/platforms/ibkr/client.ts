@@ -220,6 +220,7 @@ function balanceFrom(statement: CachedStatement, fromCache: boolean, extraWarnin
     asOf: oldestDate(statement.accounts),
     source: fromCache ? `flex cache of ${fetchedAt} (${source})` : `flex statement (${source})`,
     warnings: [...statement.warnings, ...extraWarnings],
+    leftOut: [],
   };
 }
 

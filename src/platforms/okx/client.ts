@@ -238,6 +238,7 @@ function balance(
     asOf: null,
     source,
     warnings,
+    leftOut: [],
   };
 }
 

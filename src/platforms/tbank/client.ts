@@ -91,7 +91,7 @@ async function fetchBalance(transport: TbankTransport, accounts: readonly TbankA
     throw new PlatformError("tbank", "permission", `T-Bank: no open account could be read (${warnings.join("; ")}); check TBANK_API_TOKEN`);
   }
   if (readable.length === 0 && warnings.length === 0) warnings.push("no open brokerage account is visible to the token; nothing counted");
-  return { platform: "tbank", holdings, assets: [], asOf: null, source: "GetPortfolio", warnings };
+  return { platform: "tbank", holdings, assets: [], asOf: null, source: "GetPortfolio", warnings, leftOut: [] };
 }
 
 async function readAccount(transport: TbankTransport, account: TbankAccount, signal: AbortSignal): Promise<Outcome> {
