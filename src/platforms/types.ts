@@ -93,6 +93,8 @@ export interface KeyAudit {
   readonly permissions: readonly string[];
   /** Extra lines worth showing (IP binding, expiry, per-account access levels). */
   readonly notes: readonly string[];
+  /** What a report with this key leaves out, as PlatformBalance.leftOut names it; absent or empty: nothing. */
+  readonly leftOut?: readonly string[];
 }
 
 export interface PlatformClient {
