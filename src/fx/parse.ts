@@ -12,6 +12,8 @@ interface ParsedRates {
   readonly rubPerUnit: ReadonlyMap<string, Decimal>;
   /** Entries that could not be read (code or position), left out instead of failing the whole feed. */
   readonly skipped: readonly string[];
+  /** The mirror's PreviousDate: the in-force date of the set before this one (YYYY-MM-DD), when it says. */
+  readonly previousDate?: string;
 }
 
 export type ParseOutcome = { readonly ok: true; readonly rates: ParsedRates } | { readonly ok: false; readonly problem: string };
@@ -60,10 +62,13 @@ export function parseCbrMirrorJson(text: string): ParseOutcome {
   const date =
     typeof rawDate === "string" && /^\d{4}-\d{2}-\d{2}T/.test(rawDate) && isRealDate(rawDate.slice(0, 10)) ? rawDate.slice(0, 10) : null;
   if (date === null) return { ok: false, problem: `Date is missing or not ISO (${quote(String(rawDate ?? ""))})` };
-  return collect(date, Object.entries(doc.Valute), ([key, row]) => {
+  const outcome = collect(date, Object.entries(doc.Valute), ([key, row]) => {
     if (!isRecord(row)) return null;
     return { code: row.CharCode ?? key, nominal: parseNominal(row.Nominal), value: jsonNumberToDecimal(row.Value) };
   });
+  const previous = doc.PreviousDate;
+  const previousDate = typeof previous === "string" && isRealDate(previous.slice(0, 10)) ? previous.slice(0, 10) : null;
+  return outcome.ok && previousDate !== null ? { ok: true, rates: { ...outcome.rates, previousDate } } : outcome;
 }
 
 /** Decodes CBR bytes; the ASCII fields read the same through latin1 if this runtime lacks windows-1251 (Bun < 1.4). */
@@ -89,20 +94,18 @@ export function serializeRatesCache(rates: {
   date: string;
   fetchedAt: number;
   rubPerUnit: ReadonlyMap<string, Decimal>;
+  requestedFor: string;
 }): string {
   const table: Record<string, string> = {};
   for (const [code, rate] of rates.rubPerUnit) table[code] = toPlainString(rate);
-  return JSON.stringify(
-    { format: CACHE_FORMAT, source: rates.source, date: rates.date, fetchedAt: rates.fetchedAt, rubPerUnit: table },
-    null,
-    1,
-  );
+  const { source, date, fetchedAt, requestedFor } = rates;
+  return JSON.stringify({ format: CACHE_FORMAT, source, date, requestedFor, fetchedAt, rubPerUnit: table }, null, 1);
 }
 
 /** Reads a cache file body back; null when it is not one this version wrote (then it is ignored and refetched). */
 export function parseRatesCache(
   text: string,
-): { source: string; date: string; fetchedAt: number; rubPerUnit: Map<string, Decimal> } | null {
+): { source: string; date: string; fetchedAt: number; rubPerUnit: Map<string, Decimal>; requestedFor: string | null } | null {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -119,7 +122,9 @@ export function parseRatesCache(
     if (!CODE_RE.test(code) || rate === null || cmp(rate, ZERO) <= 0 || !isPlausibleAmount(rate)) return null;
     rubPerUnit.set(code, rate);
   }
-  return rubPerUnit.has("USD") ? { source, date, fetchedAt, rubPerUnit } : null;
+  // Files written before the rate was asked for a given day have no requestedFor: good as a stale fallback only.
+  const requestedFor = typeof doc.requestedFor === "string" && isRealDate(doc.requestedFor) ? doc.requestedFor : null;
+  return rubPerUnit.has("USD") ? { source, date, fetchedAt, rubPerUnit, requestedFor } : null;
 }
 
 const CACHE_FORMAT = 1;

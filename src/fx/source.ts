@@ -1,12 +1,15 @@
 // USD/RUB and cross rates from the Bank of Russia (brokers.md §3.4): the official XML first, the cbr-xml-daily.ru
 // mirror when cbr.ru fails or answers with a DDoS-Guard page, a TTL cache in memory and on disk, and a cached rate
 // up to 4 days old (long holidays) when both fail. Never a guessed or built-in rate: no answer means unavailable.
+// The set asked for is the one in force on today's date in Moscow: without a date, XML_daily.asp answers with
+// tomorrow's set once the CBR has published it in the evening (§3.1), and a report would be valued a day early.
 
 import { writeFileAtomic } from "../lib/atomic-file.ts";
 import { boundedFetch, describeBytes, PUBLIC_MAX_REDIRECTS } from "../lib/bounded-fetch.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { type Logger, silentLogger } from "../lib/log.ts";
 import { type Decimal, div, type Money, mul } from "../lib/money.ts";
+import { zonedDay } from "../lib/zoned-time.ts";
 import type { FetchFn } from "../platforms/types.ts";
 import { FxError } from "./errors.ts";
 import { type ParseOutcome, parseCbrMirrorJson, parseCbrXml, parseRatesCache, serializeRatesCache } from "./parse.ts";
@@ -54,19 +57,25 @@ export interface FxSource {
 
 /** A cached set older than this (by download time) is never used: after 4 days it may predate a real move. */
 const MAX_STALE_MS = 4 * 24 * 60 * 60 * 1000;
+/** The CBR's rates are in force per calendar day in Moscow. */
+const CBR_TIME_ZONE = "Europe/Moscow";
 
 export function createFxSource(options: FxSourceOptions): FxSource {
   const log = options.log ?? silentLogger;
   let cached: FxRates | null = null;
+  /** The Moscow day `cached` was asked for (null: a cache file from before pfbot asked for a day). */
+  let cachedFor: string | null = null;
   let cacheFileRead = false;
 
   return {
     async getRates(signal) {
       if (!cacheFileRead) {
         cacheFileRead = true;
-        cached = (await readCacheFile(options.cacheFile, log)) ?? cached;
+        const saved = await readCacheFile(options.cacheFile, log);
+        if (saved) ({ rates: cached, requestedFor: cachedFor } = saved);
       }
       const now = options.now();
+      const day = zonedDay(new Date(now), CBR_TIME_ZONE);
       if (cached && cached.fetchedAt > now) {
         // Downloaded "in the future": the clock has moved back since. Its age is unknown, so it is neither fresh nor
         // a stale fallback; drop it rather than let it look fresh once the clock catches up.
@@ -76,11 +85,12 @@ export function createFxSource(options: FxSourceOptions): FxSource {
         cached = null;
       }
       const age = cached ? now - cached.fetchedAt : -1;
-      if (cached && age >= 0 && age < options.ttlMinutes * 60_000) return { ok: true, rates: cached, stale: false, warnings: [] };
+      if (cached && cachedFor === day && age >= 0 && age < options.ttlMinutes * 60_000)
+        return { ok: true, rates: cached, stale: false, warnings: [] };
 
       const problems: string[] = [];
       for (const feed of feedsFor(options)) {
-        const outcome = await fetchFeed(options, feed, signal);
+        const outcome = inForceOn(day, await feed.read(day, signal));
         if (!outcome.ok) {
           problems.push(`${feed.name}: ${outcome.problem}`);
           log.warn("FX source failed", { source: feed.name, problem: outcome.problem });
@@ -88,13 +98,16 @@ export function createFxSource(options: FxSourceOptions): FxSource {
         }
         if (outcome.rates.skipped.length > 0) log.warn("FX rows left out", { source: feed.name, rows: outcome.rates.skipped.join(",") });
         const rates: FxRates = { source: feed.name, date: outcome.rates.date, rubPerUnit: outcome.rates.rubPerUnit, fetchedAt: now };
+        log.debug("FX rates read", { source: feed.name, inForceFrom: rates.date, requestedFor: day });
         cached = rates;
-        writeCacheFile(options.cacheFile, rates, log);
+        cachedFor = day;
+        writeCacheFile(options.cacheFile, rates, day, log);
         return { ok: true, rates, stale: false, warnings: [] };
       }
 
       const failed = problems.join("; ");
-      if (cached && age >= 0 && age < MAX_STALE_MS) {
+      // Never a set that comes into force after today (an evening download of tomorrow's, kept before this check).
+      if (cached && age >= 0 && age < MAX_STALE_MS && cached.date <= day) {
         const hours = Math.floor(age / 3_600_000);
         const warning = `USD/RUB rate sources did not answer (${failed}); using the ${cached.source} rate in force on ${cached.date}, downloaded ${hours} h ago`;
         log.warn("using a stale FX rate", { date: cached.date, ageHours: hours });
@@ -139,37 +152,78 @@ const FEED_MAX_BYTES = 1024 * 1024;
 
 interface Feed {
   readonly name: FxSourceName;
+  /** The set in force on `day` (YYYY-MM-DD, Moscow), or why not. */
+  read(day: string, signal: AbortSignal): Promise<ParseOutcome>;
+}
+
+/** One document of a feed: where it is, what to accept, how to read it. */
+interface FeedRequest {
   /** The variable holding the feed's address, named when its answer points elsewhere. */
   readonly variable: "CBR_BASE_URL" | "CBR_MIRROR_BASE_URL";
+  /** Shown in problems: the address without its query. */
+  readonly where: string;
   readonly url: string;
   readonly accept: string;
   readonly parse: (bytes: Uint8Array) => ParseOutcome;
 }
 
 function feedsFor(options: FxSourceOptions): Feed[] {
-  const mirror: Feed = {
-    name: "CBR mirror",
+  const mirrorBase = trimSlash(options.mirrorBaseUrl);
+  const mirrorDocument = (path: string): FeedRequest => ({
     variable: "CBR_MIRROR_BASE_URL",
-    url: `${trimSlash(options.mirrorBaseUrl)}/daily_json.js`,
+    where: `${mirrorBase}${path}`,
+    url: `${mirrorBase}${path}`,
     accept: "application/json",
     parse: (bytes) => parseCbrMirrorJson(new TextDecoder().decode(bytes)),
+  });
+  const mirror: Feed = {
+    name: "CBR mirror",
+    // The mirror has no date_req: its latest set, and once that is tomorrow's (the evening publication), the set
+    // before it from its per-date archive (§3.2: /archive/YYYY/MM/DD/daily_json.js; 404 for a day with no set).
+    async read(day, signal) {
+      const latest = await fetchFeed(options, mirrorDocument("/daily_json.js"), signal);
+      if (!latest.ok || latest.rates.date <= day || latest.rates.previousDate === undefined) return latest;
+      return fetchFeed(options, mirrorDocument(`/archive/${latest.rates.previousDate.replaceAll("-", "/")}/daily_json.js`), signal);
+    },
   };
   if (options.provider === "CBR_MIRROR") return [mirror];
+  const cbrUrl = `${trimSlash(options.cbrBaseUrl)}/scripts/XML_daily.asp`;
   const cbr: Feed = {
     name: "CBR",
-    variable: "CBR_BASE_URL",
-    url: `${trimSlash(options.cbrBaseUrl)}/scripts/XML_daily.asp`,
-    accept: "application/xml",
-    parse: parseCbrXml,
+    // §3.1: date_req=dd/mm/yyyy answers with the set in force on that date, a weekend's or holiday's included.
+    read: (day, signal) =>
+      fetchFeed(
+        options,
+        {
+          variable: "CBR_BASE_URL",
+          where: cbrUrl,
+          url: `${cbrUrl}?date_req=${cbrDate(day)}`,
+          accept: "application/xml",
+          parse: parseCbrXml,
+        },
+        signal,
+      ),
   };
   return [cbr, mirror];
+}
+
+/** A set that comes into force after `day` is not the one in force on it: a feed answering with one has failed. */
+function inForceOn(day: string, outcome: ParseOutcome): ParseOutcome {
+  if (!outcome.ok || outcome.rates.date <= day) return outcome;
+  return { ok: false, problem: `it answered with the rates in force from ${outcome.rates.date}, not those in force on ${day}` };
+}
+
+/** "2025-06-11" → "11/06/2025", the form date_req takes. */
+function cbrDate(day: string): string {
+  const [year, month, date] = day.split("-");
+  return `${date}/${month}/${year}`;
 }
 
 /**
  * One GET, no retry: the other feed (or the cache) is the fallback, and a report should not wait on retries.
  * A public request, so it follows a few redirects within the feed's host, never to another one.
  */
-async function fetchFeed(options: FxSourceOptions, feed: Feed, signal: AbortSignal): Promise<ParseOutcome> {
+async function fetchFeed(options: FxSourceOptions, feed: FeedRequest, signal: AbortSignal): Promise<ParseOutcome> {
   if (signal.aborted) return { ok: false, problem: "cancelled" };
   const timeout = AbortSignal.timeout(options.timeoutMs);
   try {
@@ -179,29 +233,29 @@ async function fetchFeed(options: FxSourceOptions, feed: Feed, signal: AbortSign
       maxBodyBytes: FEED_MAX_BYTES,
     });
     if (response.kind === "too-large")
-      return { ok: false, problem: `a response larger than ${describeBytes(FEED_MAX_BYTES)} from ${feed.url}, not read` };
+      return { ok: false, problem: `a response larger than ${describeBytes(FEED_MAX_BYTES)} from ${feed.where}, not read` };
     if (response.kind === "unknown-encoding")
-      return { ok: false, problem: `a response in an encoding not asked for (${response.encoding}) from ${feed.url}` };
+      return { ok: false, problem: `a response in an encoding not asked for (${response.encoding}) from ${feed.where}` };
     if (response.kind === "redirect") {
       const what =
         response.reason === "too-many"
           ? `more than ${PUBLIC_MAX_REDIRECTS} redirects`
           : `a redirect to another host (${response.target ?? "not a URL"}), not followed`;
-      return { ok: false, problem: `${what} from ${feed.url}: check ${feed.variable}` };
+      return { ok: false, problem: `${what} from ${feed.where}: check ${feed.variable}` };
     }
     // cbr.ru behind DDoS-Guard answers 403, or 200 with an HTML challenge that the parsers recognise by its body
     // (brokers.md §3.1); the body decides rather than Content-Type, which proxies rewrite.
-    if (response.status !== 200) return { ok: false, problem: `HTTP ${response.status} from ${feed.url}` };
+    if (response.status !== 200) return { ok: false, problem: `HTTP ${response.status} from ${feed.where}` };
     const outcome = feed.parse(response.bytes);
-    return outcome.ok ? outcome : { ok: false, problem: `${outcome.problem} from ${feed.url}` };
+    return outcome.ok ? outcome : { ok: false, problem: `${outcome.problem} from ${feed.where}` };
   } catch (error) {
-    if (timeout.aborted) return { ok: false, problem: `no answer within ${options.timeoutMs / 1000} s from ${feed.url}` };
+    if (timeout.aborted) return { ok: false, problem: `no answer within ${options.timeoutMs / 1000} s from ${feed.where}` };
     if (signal.aborted) return { ok: false, problem: "cancelled" };
-    return { ok: false, problem: `network error from ${feed.url}: ${errorMessage(error)}` };
+    return { ok: false, problem: `network error from ${feed.where}: ${errorMessage(error)}` };
   }
 }
 
-async function readCacheFile(path: string | undefined, log: Logger): Promise<FxRates | null> {
+async function readCacheFile(path: string | undefined, log: Logger): Promise<{ rates: FxRates; requestedFor: string | null } | null> {
   if (!path) return null;
   const file = Bun.file(path);
   let text: string;
@@ -217,14 +271,15 @@ async function readCacheFile(path: string | undefined, log: Logger): Promise<FxR
     log.warn("FX cache file unreadable; ignoring it", { path });
     return null;
   }
-  return { ...parsed, source: parsed.source };
+  const { requestedFor, ...rates } = parsed;
+  return { rates: { ...rates, source: parsed.source }, requestedFor };
 }
 
 /** Atomic, so a crash mid-write leaves the previous cache intact rather than half a JSON file. */
-function writeCacheFile(path: string | undefined, rates: FxRates, log: Logger): void {
+function writeCacheFile(path: string | undefined, rates: FxRates, requestedFor: string, log: Logger): void {
   if (!path) return;
   try {
-    writeFileAtomic(path, serializeRatesCache(rates), { createDirectory: true });
+    writeFileAtomic(path, serializeRatesCache({ ...rates, requestedFor }), { createDirectory: true });
   } catch (error) {
     log.warn("could not save the FX cache", { path, error });
   }

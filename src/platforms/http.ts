@@ -27,6 +27,11 @@ export interface HttpRequestOptions {
   readonly maxRedirects?: number;
   /** Largest decoded body accepted (default: the platform's maxBodyBytes in the registry); a larger one is a "bad-response" error. */
   readonly maxBodyBytes?: number;
+  /**
+   * When true, a 5xx that lasts through the retries is returned like a 4xx, so the caller can read the platform's own
+   * error code and headers from it (a request id its support asks for). Default: it becomes an "unavailable" error.
+   */
+  readonly returnServerErrors?: boolean;
 }
 
 export interface HttpResponse {
@@ -43,7 +48,8 @@ const BACKOFF_CAP_MS = 4_000;
 const MAX_RETRY_AFTER_MS = 30_000;
 
 /**
- * Sends one request; returns any response below 500 (the caller maps 4xx bodies), retries 5xx and network errors.
+ * Sends one request; returns any response below 500 (the caller maps 4xx bodies), retries 5xx and network errors;
+ * with `returnServerErrors`, the last 5xx is returned too once the retries are spent.
  * When the last attempt failed on the network, the "unavailable" error carries that error as `cause`
  * (networkErrorText tells what it said, without a URL's query).
  */
@@ -53,6 +59,7 @@ export async function httpRequest(deps: ClientDeps, platform: PlatformId, url: s
   const attempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
   let lastProblem = "";
   let lastNetworkError: unknown;
+  let lastServerError: HttpResponse | null = null;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     throwIfAborted(options.signal, platform, deps.timeoutMs);
     const timeout = AbortSignal.timeout(deps.timeoutMs);
@@ -72,9 +79,11 @@ export async function httpRequest(deps: ClientDeps, platform: PlatformId, url: s
       const outcome = await boundedFetch(deps.fetch, url, init, limits);
       if (outcome.kind !== "response") throw refusal(platform, outcome, limits);
       const { status, headers, bytes } = outcome;
-      if (status < 500) return { status, headers, bytes, text: new TextDecoder().decode(bytes) };
+      const response: HttpResponse = { status, headers, bytes, text: new TextDecoder().decode(bytes) };
+      if (status < 500) return response;
       lastProblem = `HTTP ${status}`;
       lastNetworkError = undefined;
+      lastServerError = response;
       const wait = retryAfterMs(headers, deps.now());
       if (attempt === attempts || (wait !== null && wait > MAX_RETRY_AFTER_MS)) break;
       await pause(deps, options.signal, platform, wait ?? backoffMs(attempt));
@@ -89,10 +98,12 @@ export async function httpRequest(deps: ClientDeps, platform: PlatformId, url: s
       }
       lastProblem = `network error: ${networkErrorText(error)}`;
       lastNetworkError = error;
+      lastServerError = null;
       if (attempt === attempts) break;
       await pause(deps, options.signal, platform, backoffMs(attempt));
     }
   }
+  if (options.returnServerErrors && lastServerError !== null) return lastServerError;
   throw new PlatformError(
     platform,
     "unavailable",

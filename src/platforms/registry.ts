@@ -55,6 +55,8 @@ export interface ClientEnvironment {
 interface ClientContext extends ClientEnvironment, Omit<ClientDeps, "baseUrl"> {
   /** DATA_DIR: where a platform keeps its state files. */
   readonly dataDir: string;
+  /** TIMEZONE: the user's calendar day, e.g. for how old a broker's statement is. */
+  readonly timeZone: string;
 }
 
 export interface PlatformDescriptor<Id extends string = string> {
@@ -197,7 +199,12 @@ export function platformSecretVariables(): string[] {
 
 /** Builds the client of every enabled platform (Config.platforms), loading only their code. */
 export async function createClients(config: Config, env: ClientEnvironment): Promise<PlatformClient[]> {
-  const context: ClientContext = { ...env, timeoutMs: config.platformTimeoutSeconds * 1000, dataDir: config.dataDir };
+  const context: ClientContext = {
+    ...env,
+    timeoutMs: config.platformTimeoutSeconds * 1000,
+    dataDir: config.dataDir,
+    timeZone: config.timeZone,
+  };
   return Promise.all(config.platforms.map(({ id, settings }) => descriptorOf(id).createClient(settings, context)));
 }
 

@@ -13,6 +13,23 @@ export interface Holding {
   readonly money: Money;
   /** YYYY-MM-DD when the figure is not live (a broker's report date); null when live. */
   readonly asOf: string | null;
+  /**
+   * Set when the platform converted the holding to USD itself (`money` is then USD), because the report's rate source
+   * lists no rate for its currency: an IBKR account in CNH valued with the statement's own ConversionRates.
+   */
+  readonly rate?: HoldingRate;
+}
+
+/** The platform's own rate that turned a holding into USD: what --json and the log show as "the rate used". */
+export interface HoldingRate {
+  /** The holding as the platform reported it, before the conversion. */
+  readonly original: Money;
+  /** USD per one unit of original.currency. */
+  readonly usdPerUnit: Decimal;
+  /** Where the rate comes from, e.g. "IBKR ConversionRates". */
+  readonly source: string;
+  /** YYYY-MM-DD the rate is for. */
+  readonly date: string;
 }
 
 /** A crypto asset's USD value, for the breakdown. */
@@ -93,6 +110,8 @@ export interface KeyAudit {
   readonly permissions: readonly string[];
   /** Extra lines worth showing (IP binding, expiry, per-account access levels). */
   readonly notes: readonly string[];
+  /** What a report with this key leaves out, as PlatformBalance.leftOut names it; absent or empty: nothing. */
+  readonly leftOut?: readonly string[];
 }
 
 export interface PlatformClient {

@@ -1,6 +1,7 @@
 // Snapshot → the --json object (pure). Platforms appear as the snapshot lists them, in report order, each
 // under its registry id. Numbers are rounded only here.
 import { type Decimal, toNumber } from "../lib/money.ts";
+import type { Holding, HoldingRate } from "../platforms/types.ts";
 import type { Snapshot } from "../snapshot/snapshot.ts";
 import type { Change } from "./message.ts";
 
@@ -16,6 +17,8 @@ export interface SnapshotJson {
     asOf: string | null;
     assets: { asset: string; usd: number }[];
     error: string | null;
+    /** Present when the platform converted holdings to USD with its own rate (an IBKR account in CNH): which rate. */
+    rates?: { label: string; currency: string; amount: number; usdPerUnit: number; source: string; date: string }[];
   }[];
   cryptoUsd: number | null;
   totalUsd: number | null;
@@ -38,6 +41,7 @@ export function snapshotJson(snapshot: Snapshot, change: Change | null): Snapsho
       asOf: row.asOf,
       assets: row.assets.map((a) => ({ asset: a.asset, usd: toNumber(a.usd, 2) })),
       error: row.error,
+      ...ownRates(row.holdings),
     })),
     cryptoUsd: cents(snapshot.cryptoUsd),
     totalUsd: cents(snapshot.totalUsd),
@@ -50,6 +54,17 @@ export function snapshotJson(snapshot: Snapshot, change: Change | null): Snapsho
         ? { usd: toNumber(change.usd, 2), pct: change.pct ? toNumber(change.pct, 2) : null, since: change.since }
         : null,
   };
+}
+
+/** The platform's own rates behind its USD figure, only when there are any (the --json shape is otherwise unchanged). */
+function ownRates(holdings: readonly Holding[]): Pick<SnapshotJson["platforms"][number], "rates"> {
+  const rates = holdings.flatMap(({ label, rate }) => (rate ? [{ label, ...rateJson(rate) }] : []));
+  return rates.length > 0 ? { rates } : {};
+}
+
+function rateJson(rate: HoldingRate) {
+  const { original, usdPerUnit, source, date } = rate;
+  return { currency: original.currency, amount: toNumber(original.amount, 2), usdPerUnit: toNumber(usdPerUnit, 8), source, date };
 }
 
 function cents(value: Decimal | null): number | null {

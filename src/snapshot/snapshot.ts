@@ -29,6 +29,8 @@ export interface PlatformRow {
   readonly error: string | null;
   readonly errorKind: PlatformErrorKind | "fx" | "internal" | null;
   readonly warnings: readonly string[];
+  /** What the platform's figure leaves out (PlatformBalance.leftOut); absent or empty: nothing. */
+  readonly leftOut?: readonly string[];
   readonly source: string | null;
   readonly durationMs: number;
 }
@@ -45,7 +47,7 @@ export interface Snapshot {
   readonly timeZone: string;
   /** Enabled platforms in report order (the registry's). */
   readonly rows: readonly PlatformRow[];
-  /** Every enabled platform answered and has a USD value. */
+  /** Every enabled platform answered with a figure that leaves nothing out, and has a USD value. */
   readonly complete: boolean;
   readonly cryptoUsd: Decimal | null;
   /** Σ USD over the platforms with a USD value; null when none has one. */
@@ -100,7 +102,7 @@ export function combine(rows: readonly PlatformRow[], fx: FxResult, takenAt: Dat
     takenAt,
     timeZone,
     rows,
-    complete: rows.length > 0 && valued.length === rows.length,
+    complete: rows.length > 0 && valued.length === rows.length && rows.every((row) => (row.leftOut ?? []).length === 0),
     cryptoUsd: crypto.length > 0 ? sum(crypto.map((row) => row.usd)) : null,
     totalUsd,
     totalRub: totalUsd !== null && rate !== null ? mul(totalUsd, rate) : null,
@@ -141,6 +143,7 @@ export function rowOf(balance: PlatformBalance, rates: FxRates | null, durationM
           : "no USD/RUB rate: USD value unknown",
     errorKind: unconverted.length === 0 ? null : "fx",
     warnings: balance.warnings,
+    leftOut: balance.leftOut,
     source: balance.source,
     durationMs,
   };

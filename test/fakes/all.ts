@@ -4,6 +4,7 @@
 import { type BybitFake, realisticBybitAccount, startBybitFake } from "./bybit.ts";
 import { type FxFake, presetFxState, startFxFake } from "./fx.ts";
 import { type IbkrFake, startIbkrFake } from "./ibkr.ts";
+import { lastBusinessDayBefore, realisticIbkrStatement } from "./ibkr-statements.ts";
 import { type OkxFake, realisticOkxAccount, startOkxFake } from "./okx.ts";
 import { type FakeServer, startFake } from "./server.ts";
 import { realisticTbankAccounts, startTbankFake, TBANK_FAKE_TOKEN, type TbankFake } from "./tbank.ts";
@@ -53,6 +54,8 @@ export async function startAllFakes(options: AllFakesOptions = {}): Promise<AllF
       now,
       inProgressPolls: options.ibkrInProgressPolls ?? 0,
       statementUrl: "omit",
+      // Yesterday's close, as a query set to "Last Business Day" gives: an older statement would make IBKR partial.
+      statement: realisticIbkrStatement(lastBusinessDayBefore(now())).xml,
     }),
     startFxFake(fxState),
   ]);

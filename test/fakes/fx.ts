@@ -1,5 +1,8 @@
 // Fake Bank of Russia feeds on 127.0.0.1: cbr.ru's XML_daily.asp as real windows-1251 bytes with comma decimals,
 // and cbr-xml-daily.ru's daily_json.js (brokers.md §3.1, §3.2). Two servers, so a test can see which host was asked.
+// Like the real ones, they know more than one day's set: XML_daily.asp?date_req=dd/mm/yyyy answers with the set in
+// force on that date (a weekend's is the set dated before it, with its own Date), and the mirror serves each set
+// under /archive/YYYY/MM/DD/daily_json.js (404 for a day without one) and names the one before in PreviousDate.
 import { dec, div, toFixed, toPlainString } from "../../src/lib/money.ts";
 import { createFaultList, delayOrHold, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
 import { type FakeServer, type RecordedRequest, startFake } from "./server.ts";
@@ -25,12 +28,24 @@ export const DDOS_GUARD_PAGE =
   '<!DOCTYPE html><html><head><title>DDoS-Guard</title></head><body><div id="ddg-captcha">Checking your browser before accessing cbr.ru</div></body></html>';
 
 export interface FxFakeState {
-  /** YYYY-MM-DD from which the rates are in force. */
+  /** YYYY-MM-DD from which the rates are in force: the latest set, what a request without a date gets. */
   date: string;
   currencies: FakeCurrency[];
   /** The older CBR format had no VunitRate element (brokers.md §3.1). */
   vunitRate: boolean;
+  /** Earlier sets, each in force from its date until the next set's; absent: only the latest is known. */
+  earlier?: FakeRateSet[];
 }
+
+/** One day's set of rates. */
+interface FakeRateSet {
+  /** YYYY-MM-DD from which it is in force. */
+  readonly date: string;
+  readonly currencies: FakeCurrency[];
+}
+
+/** The archive of the mirror: `/archive/YYYY/MM/DD/daily_json.js` (a fault's `path` "daily_json.js" matches it too). */
+const MIRROR_ARCHIVE_PREFIX = "/archive/";
 
 export interface FxFake {
   readonly cbrUrl: string;
@@ -69,14 +84,32 @@ export async function startFxFake(state: FxFakeState = presetFxState()): Promise
     return (await delayOrHold(faults, fault)) ?? frontAnswer(fault);
   };
   const cbr = await startFake({
-    [`GET ${CBR_PATH}`]: async () =>
-      (await faulty(CBR_PATH)) ??
-      new Response(encodeWindows1251(cbrDailyXml(state)), { headers: { "Content-Type": "application/xml; charset=windows-1251" } }),
+    [`GET ${CBR_PATH}`]: async (request) => {
+      const fault = await faulty(CBR_PATH);
+      if (fault) return fault;
+      const requested = request.query.get("date_req");
+      let set: FakeRateSet | null = latestSet(state);
+      if (requested !== null) {
+        // The CBR's own answer to a malformed date is not modelled: the fake refuses it so a test notices.
+        const match = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(requested);
+        if (!match) return new Response(`fake: date_req must be dd/mm/yyyy, got ${requested}`, { status: 400 });
+        set = setInForceOn(state, `${match[3]}-${match[2]}-${match[1]}`);
+        if (!set) return new Response(`fake: no set is modelled on or before ${requested}`, { status: 500 });
+      }
+      const xml = cbrDailyXml({ ...state, ...set });
+      return new Response(encodeWindows1251(xml), { headers: { "Content-Type": "application/xml; charset=windows-1251" } });
+    },
   });
   const mirror: FakeServer = await startFake({
-    [`GET ${MIRROR_PATH}`]: async () =>
-      (await faulty(MIRROR_PATH)) ??
-      new Response(mirrorDailyJson(state), { headers: { "Content-Type": "application/javascript; charset=utf-8" } }),
+    [`GET ${MIRROR_PATH}`]: async () => (await faulty(MIRROR_PATH)) ?? mirrorAnswer(state, latestSet(state)),
+    [`GET ${MIRROR_ARCHIVE_PREFIX}*`]: async (request) => {
+      const fault = await faulty(request.path);
+      if (fault) return fault;
+      const match = /^\/archive\/(\d{4})\/(\d{2})\/(\d{2})\/daily_json\.js$/.exec(request.path);
+      const set = match ? allSets(state).find((candidate) => candidate.date === `${match[1]}-${match[2]}-${match[3]}`) : undefined;
+      // Only the days a set is dated: a weekend or a holiday has no archive entry (brokers.md §3.2).
+      return set ? mirrorAnswer(state, set) : new Response("<html><body><h1>404 Not Found</h1></body></html>", { status: 404 });
+    },
   });
   return {
     cbrUrl: cbr.url,
@@ -93,6 +126,25 @@ export async function startFxFake(state: FxFakeState = presetFxState()): Promise
   };
 }
 
+/** Every set the fake knows, newest first. */
+function allSets(state: FxFakeState): FakeRateSet[] {
+  return [latestSet(state), ...(state.earlier ?? [])].sort((a, b) => b.date.localeCompare(a.date));
+}
+
+function latestSet(state: FxFakeState): FakeRateSet {
+  return { date: state.date, currencies: state.currencies };
+}
+
+/** The set in force on `day`: the newest dated on or before it. */
+function setInForceOn(state: FxFakeState, day: string): FakeRateSet | null {
+  return allSets(state).find((set) => set.date <= day) ?? null;
+}
+
+function mirrorAnswer(state: FxFakeState, set: FakeRateSet): Response {
+  const previous = allSets(state).find((candidate) => candidate.date < set.date);
+  return new Response(mirrorDailyJson(set, previous?.date), { headers: { "Content-Type": "application/javascript; charset=utf-8" } });
+}
+
 /** The XML_daily.asp text, one long line as the CBR sends it: comma decimals, dd.mm.yyyy date. */
 export function cbrDailyXml(state: Pick<FxFakeState, "date" | "currencies" | "vunitRate">): string {
   const [year, month, day] = state.date.split("-");
@@ -106,9 +158,9 @@ export function cbrDailyXml(state: Pick<FxFakeState, "date" | "currencies" | "vu
   return `<?xml version="1.0" encoding="windows-1251"?><ValCurs Date="${day}.${month}.${year}" name="Foreign Currency Market">${rows.join("")}</ValCurs>`;
 }
 
-/** The daily_json.js body: numbers as JSON numbers, Date with the Moscow offset. */
-export function mirrorDailyJson(state: Pick<FxFakeState, "date" | "currencies">): string {
-  const [year, month, day] = state.date.split("-");
+/** The daily_json.js body: numbers as JSON numbers, Date with the Moscow offset; PreviousDate the set before (itself when unknown). */
+export function mirrorDailyJson(state: Pick<FxFakeState, "date" | "currencies">, previousDate = state.date): string {
+  const [year, month, day] = previousDate.split("-");
   const valute: Record<string, unknown> = {};
   for (const c of state.currencies) {
     const value = Number(c.value);
@@ -125,7 +177,7 @@ export function mirrorDailyJson(state: Pick<FxFakeState, "date" | "currencies">)
   return JSON.stringify(
     {
       Date: `${state.date}T11:30:00+03:00`,
-      PreviousDate: `${state.date}T11:30:00+03:00`,
+      PreviousDate: `${previousDate}T11:30:00+03:00`,
       PreviousURL: `//www.cbr-xml-daily.ru/archive/${year}/${month}/${day}/daily_json.js`,
       Timestamp: `${state.date}T00:00:00+03:00`,
       Valute: valute,

@@ -9,7 +9,7 @@ import { createLogger } from "../../src/lib/log.ts";
 import { toPlainString } from "../../src/lib/money.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
 import { createFlexPacer, type FlexPacer } from "../../src/platforms/ibkr/pacer.ts";
-import { type PlatformBalance, type PlatformClient, PlatformError } from "../../src/platforms/types.ts";
+import { type FetchFn, type PlatformBalance, type PlatformClient, PlatformError } from "../../src/platforms/types.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
 import { type IbkrFake, startIbkrFake } from "./ibkr.ts";
 
@@ -31,7 +31,12 @@ export interface IbkrHarness {
   readonly now: () => number;
   /** Advances the injected clock instead of waiting. */
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  client(overrides?: { cacheMinutes?: number; sleep?: (ms: number, signal?: AbortSignal) => Promise<void> }): PlatformClient;
+  client(overrides?: {
+    cacheMinutes?: number;
+    sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+    timeZone?: string;
+    fetch?: FetchFn;
+  }): PlatformClient;
   /** Awaits a call that must fail with a PlatformError, and records the error for the token check. */
   failure(promise: Promise<unknown>): Promise<PlatformError>;
   /** "label currency amount asOf" per holding. */
@@ -54,7 +59,7 @@ export function useIbkrHarness(): IbkrHarness {
     client: (overrides = {}) =>
       createIbkrClient({
         baseUrl: h.fake.baseUrl,
-        fetch: (input, init) => fetch(input, init),
+        fetch: overrides.fetch ?? ((input, init) => fetch(input, init)),
         now: h.now,
         sleep: overrides.sleep ?? h.sleep,
         timeoutMs: 5_000,
@@ -64,6 +69,7 @@ export function useIbkrHarness(): IbkrHarness {
         cacheMinutes: overrides.cacheMinutes ?? 240,
         userAgent: USER_AGENT,
         pacer: h.pacer,
+        ...(overrides.timeZone !== undefined ? { timeZone: overrides.timeZone } : {}),
         // No secrets configured: the logger must not be what keeps the token out of the lines.
         log: createLogger({ level: "debug", secrets: [], colour: false, write: (line) => h.logLines.push(line) }),
       }),

@@ -19,6 +19,18 @@ export interface FakeAccount {
   readonly currencyOn?: "account" | "row" | "both";
   /** The statement's fromDate; defaults to the first day (a LastBusinessDay query has rows before it). */
   readonly fromDate?: string;
+  /**
+   * The "Conversion Rates" section: IBKR's own rates into the base (`rate` units of `to` per one `from`) per report
+   * date; [] writes the section empty; absent leaves it out (the section not ticked in the query).
+   */
+  readonly conversionRates?: readonly FakeConversionRate[];
+}
+
+interface FakeConversionRate {
+  readonly date: string;
+  readonly from: string;
+  readonly to: string;
+  readonly rate: string;
 }
 
 export interface StatementOptions {
@@ -49,20 +61,24 @@ export function buildFlexStatement(options: StatementOptions): string {
   );
 }
 
-/** Two accounts, USD and EUR bases, three closes each (the latest to be used), negative cash and a margin loan. */
-export function realisticIbkrStatement(): {
+/**
+ * Two accounts, USD and EUR bases, three closes each (the latest to be used), negative cash and a margin loan. The
+ * latest close is `lastDay` (default 2026-03-13, the Friday before the IBKR tests' clock), the others the two days before.
+ */
+export function realisticIbkrStatement(lastDay = "2026-03-13"): {
   xml: string;
   accounts: readonly FakeAccount[];
   expected: readonly { accountId: string; currency: string; amount: string; reportDate: string }[];
 } {
+  const [first, second] = [shiftDay(lastDay, -2), shiftDay(lastDay, -1)];
   const accounts: FakeAccount[] = [
     {
       accountId: "U7654321",
       currency: "USD",
       days: [
-        { date: "2026-03-11", total: "248113.902518877", cash: "-18250.4471" },
-        { date: "2026-03-12", total: "249870.115000031", cash: "-18250.4471" },
-        { date: "2026-03-13", total: "251002.480000912", cash: "-17904.003311" },
+        { date: first, total: "248113.902518877", cash: "-18250.4471" },
+        { date: second, total: "249870.115000031", cash: "-18250.4471" },
+        { date: lastDay, total: "251002.480000912", cash: "-17904.003311" },
       ],
     },
     {
@@ -70,9 +86,9 @@ export function realisticIbkrStatement(): {
       currency: "EUR",
       currencyOn: "account",
       days: [
-        { date: "2026-03-11", total: "61877.12", cash: "1502.5" },
-        { date: "2026-03-12", total: "62011.37", cash: "1502.5" },
-        { date: "2026-03-13", total: "61940.066", cash: "1502.5" },
+        { date: first, total: "61877.12", cash: "1502.5" },
+        { date: second, total: "62011.37", cash: "1502.5" },
+        { date: lastDay, total: "61940.066", cash: "1502.5" },
       ],
     },
   ];
@@ -80,10 +96,17 @@ export function realisticIbkrStatement(): {
     xml: buildFlexStatement({ accounts }),
     accounts,
     expected: [
-      { accountId: "U7654321", currency: "USD", amount: "251002.480000912", reportDate: "2026-03-13" },
-      { accountId: "U7654322", currency: "EUR", amount: "61940.066", reportDate: "2026-03-13" },
+      { accountId: "U7654321", currency: "USD", amount: "251002.480000912", reportDate: lastDay },
+      { accountId: "U7654322", currency: "EUR", amount: "61940.066", reportDate: lastDay },
     ],
   };
+}
+
+/** The last weekday strictly before the UTC day of `instant`: the close a "Last Business Day" query returns then. */
+export function lastBusinessDayBefore(instant: number): string {
+  let day = shiftDay(new Date(instant).toISOString().slice(0, 10), -1);
+  while ([0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay())) day = shiftDay(day, -1);
+  return day;
 }
 
 /** What IBKR sends when the query's Format is CSV (header row of an Activity Flex CSV). */
@@ -131,11 +154,21 @@ function statementXml(account: FakeAccount, days: readonly FakeDay[], options: S
   if (options.changeInNav ?? true) {
     xml += `<ChangeInNAV accountId="${account.accountId}" acctAlias="" model="" fromDate="${from}" toDate="${format(last.date)}" startingValue="${first.total}" mtm="0" depositsWithdrawals="0" endingValue="${last.total}" twr="0.0123" />\n`;
   }
+  if (account.conversionRates !== undefined) {
+    const rows = account.conversionRates.map(
+      (r) => `<ConversionRate reportDate="${format(r.date)}" fromCurrency="${r.from}" toCurrency="${r.to}" rate="${r.rate}" />\n`,
+    );
+    xml += rows.length === 0 ? "<ConversionRates />\n" : `<ConversionRates>\n${rows.join("")}</ConversionRates>\n`;
+  }
   xml +=
     `<OpenPositions>\n<OpenPosition accountId="${account.accountId}" currency="USD" assetCategory="STK" symbol="JNJ" description="JOHNSON &amp; JOHNSON" reportDate="${format(last.date)}" position="40" markPrice="155.2" positionValue="6208" />\n</OpenPositions>\n` +
     `<CashReport>\n<CashReportCurrency accountId="${account.accountId}" currency="BASE_SUMMARY" levelOfDetail="BaseCurrency" fromDate="${from}" toDate="MULTI" endingCash="${last.cash ?? "0"}" />\n</CashReport>\n` +
     `</FlexStatement>\n`;
   return xml;
+}
+
+function shiftDay(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 function formatDate(iso: string, format: NonNullable<StatementOptions["dateFormat"]>): string {

@@ -10,6 +10,10 @@ import { type FakeServer, fillEchoes, type RecordedRequest, startFake } from "./
 const FLEX_PATH = "/AccountManagement/FlexWebService";
 /** Where the fake's <Url> points when `statementUrl` is "alternate-path" (IBKR answers with another host). */
 export const ALTERNATE_STATEMENT_PATH = "/gdcdyn/AccountManagement/FlexWebService/GetStatement";
+/** The retired GetStatement servlet (brokers.md §2.1): it answers 1001 to every request, for ever. */
+export const RETIRED_STATEMENT_PATH = "/Universal/servlet/FlexStatementService.GetStatement";
+/** The retired servlet on IBKR's own host, as a real SendRequest may still name it. */
+export const RETIRED_STATEMENT_URL = `https://gdcdyn.interactivebrokers.com${RETIRED_STATEMENT_PATH}`;
 
 /** IBKR's own messages (ibflex client.py), so errors look like the real ones. */
 const FLEX_MESSAGES: Readonly<Record<number, string>> = {
@@ -42,8 +46,11 @@ export interface IbkrFakeState {
   statementContentType: string;
   /** GetStatement answers 1019 this many times per reference code before the statement. */
   inProgressPolls: number;
-  /** Where <Url> points: this fake's GetStatement, another path of this fake, nowhere (omitted), or a foreign host. */
-  statementUrl: "same" | "alternate-path" | "omit" | "foreign";
+  /**
+   * Where <Url> points: this fake's GetStatement, another path of this fake, nowhere (omitted), a foreign host, the
+   * retired servlet on this fake ("retired": it answers 1001 for ever, like IBKR's), or on IBKR's host ("retired-ibkr").
+   */
+  statementUrl: "same" | "alternate-path" | "omit" | "foreign" | "retired" | "retired-ibkr";
   enforceRateLimit: boolean;
 }
 
@@ -152,6 +159,7 @@ export async function startIbkrFake(initial: Partial<IbkrFakeState> & Pick<IbkrF
     [`GET ${FLEX_PATH}/SendRequest`]: (request) => sendRequest(request),
     [`GET ${FLEX_PATH}/GetStatement`]: (request) => getStatement(request),
     [`GET ${ALTERNATE_STATEMENT_PATH}`]: (request) => getStatement(request),
+    [`GET ${RETIRED_STATEMENT_PATH}`]: (request) => retiredStatement(request),
   });
 
   async function sendRequest(request: RecordedRequest): Promise<Response> {
@@ -171,6 +179,8 @@ export async function startIbkrFake(initial: Partial<IbkrFakeState> & Pick<IbkrF
       "alternate-path": `${server.url}${ALTERNATE_STATEMENT_PATH}`,
       omit: null,
       foreign: "https://flex.example.net/GetStatement",
+      retired: `${server.url}${RETIRED_STATEMENT_PATH}`,
+      "retired-ibkr": RETIRED_STATEMENT_URL,
     }[state.statementUrl];
     return answer(request, "SendRequest", "ticket", flexTicketXml(reference, url));
   }
@@ -194,6 +204,12 @@ export async function startIbkrFake(initial: Partial<IbkrFakeState> & Pick<IbkrF
     if (fault?.code !== undefined)
       return answer(request, "GetStatement", Number(fault.code), flexStatusXml(Number(fault.code), faultMessage(request, fault)));
     return answer(request, "GetStatement", "statement", state.statement, state.statementContentType);
+  }
+
+  /** The legacy servlet: the request counts towards the rate limit, then 1001 whatever it carries, a good token too. */
+  function retiredStatement(request: RecordedRequest): Response {
+    const code = gate(request) === 1018 ? 1018 : 1001;
+    return answer(request, "GetStatement", code, flexStatusXml(code));
   }
 
   /** A front answer (a load balancer's page) recorded with its HTTP status. */

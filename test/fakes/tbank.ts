@@ -92,20 +92,16 @@ export async function startTlsFront(target: string, tls: { key: string; cert: st
   return { url: `https://127.0.0.1:${server.port}`, stop: () => server.stop(true) };
 }
 
-/** Accounts of a typical user: brokerage, IIS, a margin account below zero, an Invest Box, a closed account, a debit card. */
+/**
+ * Accounts of a typical user whose token reads the whole portfolio: brokerage, IIS, a margin account below zero, a
+ * closed account and a debit card (both outside the portfolio). An Invest Box, which GetPortfolio cannot read, is
+ * investBoxAccount(): a test adds it where the figure is meant to be partial.
+ */
 export function realisticTbankAccounts(): FakeTbankAccount[] {
   return [
     { id: "2000000101", type: "ACCOUNT_TYPE_TINKOFF", name: "Брокерский счёт", status: OPEN, accessLevel: READ_ONLY, total: "1523456.78" },
     { id: "2000000102", type: "ACCOUNT_TYPE_TINKOFF_IIS", name: "ИИС", status: OPEN, accessLevel: READ_ONLY, total: "412300.05" },
     { id: "2000000103", type: "ACCOUNT_TYPE_TINKOFF", name: "Маржинальный", status: OPEN, accessLevel: READ_ONLY, total: "-1250.5" },
-    {
-      id: "2000000104",
-      type: "ACCOUNT_TYPE_INVEST_BOX",
-      name: "Инвесткопилка",
-      status: OPEN,
-      accessLevel: READ_ONLY,
-      portfolioError: "40002",
-    },
     {
       id: "2000000105",
       type: "ACCOUNT_TYPE_TINKOFF",
@@ -116,6 +112,14 @@ export function realisticTbankAccounts(): FakeTbankAccount[] {
     },
     { id: "5000000106", type: "ACCOUNT_TYPE_DEBIT", name: "Дебетовая карта", status: OPEN, accessLevel: READ_ONLY, total: "99999.99" },
   ];
+}
+
+/**
+ * An Invest Box (Инвесткопилка): listed by GetAccounts, open and readable by level, but GetPortfolio refuses it
+ * (§1.4: "Сейчас запросить портфолио по счёту Инвесткопилки нельзя"; the code it answers is not documented).
+ */
+export function investBoxAccount(id = "2000000104"): FakeTbankAccount {
+  return { id, type: "ACCOUNT_TYPE_INVEST_BOX", name: "Инвесткопилка", status: OPEN, accessLevel: READ_ONLY, portfolioError: "40002" };
 }
 
 /** Σ totalAmountPortfolio of the counted accounts of realisticTbankAccounts(): 1523456.78 + 412300.05 − 1250.50. */
@@ -129,6 +133,7 @@ const TBANK_ERRORS: Readonly<Record<string, readonly [number, number, string]>> 
   "50004": [404, 5, "account not found"],
   "70001": [500, 13, "internal error"],
   "70002": [500, 13, "internal network error"],
+  "70003": [500, 13, "internal error, try again later"],
   "80002": [429, 8, "request limit exceeded"],
 };
 
@@ -256,8 +261,9 @@ function tinvestError(code: string, headers: Record<string, string>, status?: nu
   return json(status ?? tableStatus, body ?? { code: grpcCode, message: message ?? tableMessage, description: code }, headers);
 }
 
+/** Every unary answer carries an x-tracking-id (§1.1); a fault's `headers` may pin it, so a test can look for it. */
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return Response.json(body, { status, headers: { ...headers, "x-tracking-id": crypto.randomUUID() } });
+  return Response.json(body, { status, headers: { "x-tracking-id": crypto.randomUUID(), ...headers } });
 }
 
 function countRequest(windows: Map<string, { start: number; count: number }>, service: string): { start: number; count: number } {

@@ -344,3 +344,127 @@ describe("createFxSource", () => {
     expect(server.mirrorRequests.length).toBe(1);
   });
 });
+
+describe("the set in force on the snapshot's day in Moscow", () => {
+  /** USD at 80.4512 from Wednesday 11 June 2025, 81.0205 from Thursday the 12th (published on the 11th in the evening). */
+  function eveningState(): FxFakeState {
+    const state = presetFxState();
+    const today = state.currencies;
+    return {
+      ...state,
+      date: "2025-06-12",
+      currencies: today.map((c) => (c.charCode === "USD" ? { ...c, value: "81.0205" } : c)),
+      earlier: [{ date: "2025-06-11", currencies: today }],
+    };
+  }
+  const evening = Date.UTC(2025, 5, 11, 16, 0); // 19:00 in Moscow
+
+  test("in the evening, after tomorrow's set is out, the rate is today's: asked for by date, and dated today", async () => {
+    const server = await fake(eveningState());
+    const result = await source(server, () => evening).getRates(signal());
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.rates.date).toBe("2025-06-11");
+    expect(plain(usdRub(result.rates))).toBe("80.4512");
+    expect(server.cbrRequests.map((r) => r.query.get("date_req"))).toEqual(["11/06/2025"]);
+  });
+
+  test("the day is Moscow's: 22:30 UTC on the 11th already asks for the 12th", async () => {
+    const server = await fake(eveningState());
+    const result = await source(server, () => Date.UTC(2025, 5, 11, 22, 30)).getRates(signal());
+    expect(result.ok && result.rates.date).toBe("2025-06-12");
+    expect(server.cbrRequests.map((r) => r.query.get("date_req"))).toEqual(["12/06/2025"]);
+  });
+
+  test("on a Sunday the CBR's own answer is Saturday's set, shown with Saturday's date", async () => {
+    const state: FxFakeState = {
+      ...presetFxState(),
+      date: "2025-06-17",
+      earlier: [{ date: "2025-06-14", currencies: presetFxState().currencies }],
+    };
+    const server = await fake(state);
+    const result = await source(server, () => Date.UTC(2025, 5, 15, 9, 0)).getRates(signal());
+    expect(result.ok && result.rates.date).toBe("2025-06-14");
+    expect(server.cbrRequests.map((r) => r.query.get("date_req"))).toEqual(["15/06/2025"]);
+  });
+
+  test("a CBR answer in force from a later day is refused; the mirror's archive gives the set before its latest", async () => {
+    const tomorrow = encodeWindows1251(cbrDailyXml(eveningState()));
+    const server = await fake(eveningState(), [{ path: CBR_PATH, body: new TextDecoder("latin1").decode(tomorrow) }]);
+    const result = await source(server, () => evening).getRates(signal());
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.rates).toMatchObject({ source: "CBR mirror", date: "2025-06-11" });
+    expect(plain(usdRub(result.rates))).toBe("80.4512");
+    expect(server.mirrorRequests.map((r) => r.path)).toEqual([MIRROR_PATH, "/archive/2025/06/11/daily_json.js"]);
+  });
+
+  test("CBR_MIRROR in the evening: the latest set is tomorrow's, so the archived one before it is used", async () => {
+    const server = await fake(eveningState());
+    const result = await source(server, () => evening, { provider: "CBR_MIRROR" }).getRates(signal());
+    expect(result.ok && result.rates.date).toBe("2025-06-11");
+    expect(server.mirrorRequests).toHaveLength(2);
+    // Before the evening publication one request is enough.
+    const morning = await fake(presetFxState());
+    await source(morning, () => T0, { provider: "CBR_MIRROR" }).getRates(signal());
+    expect(morning.mirrorRequests.map((r) => r.path)).toEqual([MIRROR_PATH]);
+  });
+
+  test("with only tomorrow's set anywhere, there is no rate rather than a rate a day early", async () => {
+    const state = { ...eveningState(), earlier: [] };
+    const server = await fake(state, [{ path: CBR_PATH, status: 500 }]);
+    const result = await source(server, () => evening).getRates(signal());
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toContain("in force from 2025-06-12, not those in force on 2025-06-11");
+  });
+
+  test("a set cached for yesterday is not reused after midnight in Moscow, even within the TTL", async () => {
+    const server = await fake(eveningState());
+    const time = clock(Date.UTC(2025, 5, 11, 20, 50)); // 23:50 in Moscow
+    const fx = source(server, time.now, { ttlMinutes: 60 });
+    const before = await fx.getRates(signal());
+    expect(before.ok && before.rates.date).toBe("2025-06-11");
+    time.advance(20 * MINUTE);
+    const after = await fx.getRates(signal());
+    expect(after.ok && after.rates.date).toBe("2025-06-12");
+    expect(server.cbrRequests.map((r) => r.query.get("date_req"))).toEqual(["11/06/2025", "12/06/2025"]);
+  });
+
+  test("a saved set that comes into force after today is never the stale fallback", async () => {
+    const server = await fake(presetFxState(), [
+      { path: CBR_PATH, status: 500 },
+      { path: MIRROR_PATH, status: 500 },
+    ]);
+    const cacheFile = join(await tempDir(), "fx.json");
+    // Written by a version that fetched XML_daily.asp without a date in the evening: tomorrow's set, no requestedFor.
+    await writeFile(
+      cacheFile,
+      JSON.stringify({ format: 1, source: "CBR", date: "2025-06-12", fetchedAt: evening - 60 * MINUTE, rubPerUnit: { USD: "81.0205" } }),
+    );
+    const result = await source(server, () => evening, { cacheFile }).getRates(signal());
+    expect(result.ok).toBe(false);
+  });
+
+  test("the cache file says which Moscow day its set was asked for", async () => {
+    const server = await fake(eveningState());
+    const cacheFile = join(await tempDir(), "fx.json");
+    await source(server, () => evening, { cacheFile }).getRates(signal());
+    expect(JSON.parse(await readFile(cacheFile, "utf8"))).toMatchObject({ date: "2025-06-11", requestedFor: "2025-06-11" });
+  });
+});
+
+describe("the fake's dated answers", () => {
+  test("date_req gives the set in force on that date, a weekend's with the earlier set's own Date; the archive only dated days", async () => {
+    const state: FxFakeState = { ...presetFxState(), date: "2025-06-17", earlier: [{ date: "2025-06-14", currencies: [] }] };
+    const server = await fake(state);
+    const xmlFor = async (query: string) =>
+      new TextDecoder("latin1").decode(await (await fetch(`${server.cbrUrl}${CBR_PATH}${query}`)).arrayBuffer());
+    expect(await xmlFor("?date_req=15/06/2025")).toContain('<ValCurs Date="14.06.2025"');
+    expect(await xmlFor("?date_req=17/06/2025")).toContain('<ValCurs Date="17.06.2025"');
+    expect(await xmlFor("")).toContain('<ValCurs Date="17.06.2025"');
+    expect((await fetch(`${server.cbrUrl}${CBR_PATH}?date_req=2025-06-15`)).status).toBe(400);
+    expect((await fetch(`${server.mirrorUrl}/archive/2025/06/15/daily_json.js`)).status).toBe(404);
+    const archived = (await (await fetch(`${server.mirrorUrl}/archive/2025/06/14/daily_json.js`)).json()) as { Date: string };
+    expect(archived.Date).toStartWith("2025-06-14");
+    const latest = (await (await fetch(`${server.mirrorUrl}${MIRROR_PATH}`)).json()) as { PreviousDate: string };
+    expect(latest.PreviousDate).toStartWith("2025-06-14");
+  });
+});

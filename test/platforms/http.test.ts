@@ -39,6 +39,37 @@ test("5xx every time is reported as unavailable after the attempts, without the 
   expect(fake.requests).toHaveLength(2);
 });
 
+test("returnServerErrors: a 5xx that lasts through the retries is returned with its body and headers, for the platform to map", async () => {
+  let calls = 0;
+  fake = await startFake({
+    "/x": () => Response.json({ attempt: ++calls }, { status: 500, headers: { "x-request-id": `req-${calls}` } }),
+  });
+  const sleeps: number[] = [];
+  const res = await httpRequest(deps(fake.url, 2_000, sleeps), "tbank", `${fake.url}/x`, { signal: signal(), returnServerErrors: true });
+  expect(res.status).toBe(500);
+  expect(JSON.parse(res.text)).toEqual({ attempt: 3 });
+  expect(res.headers.get("x-request-id")).toBe("req-3");
+  expect(sleeps).toEqual([500, 1000]);
+});
+
+test("returnServerErrors: a network failure on the last attempt is still an error, not an earlier 5xx", async () => {
+  let calls = 0;
+  fake = await startFake({ "/x": () => new Response("busy", { status: 503 }) });
+  const flaky: ClientDeps["fetch"] = async (input, init) => {
+    if (++calls === 2) throw new TypeError("connection reset");
+    return fetch(input, init);
+  };
+  const error = await expectPlatformError(
+    httpRequest({ ...deps(fake.url), fetch: flaky }, "tbank", `${fake.url}/x`, {
+      signal: signal(),
+      maxAttempts: 2,
+      returnServerErrors: true,
+    }),
+  );
+  expect(error.kind).toBe("unavailable");
+  expect(error.message).toContain("network error: connection reset");
+});
+
 test("4xx is returned to the caller at once, never retried", async () => {
   fake = await startFake({ "/x": () => Response.json({ code: "50111" }, { status: 401 }) });
   const res = await httpRequest(deps(fake.url), "okx", `${fake.url}/x`, { signal: signal() });

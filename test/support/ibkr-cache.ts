@@ -5,11 +5,11 @@
 import { createIbkrState } from "../../src/platforms/ibkr/state.ts";
 import { readFlexBody, readStatementNav } from "../../src/platforms/ibkr/xml.ts";
 import { FAKE_IBKR_QUERY } from "../fakes/all.ts";
-import { realisticIbkrStatement } from "../fakes/ibkr-statements.ts";
+import { lastBusinessDayBefore, realisticIbkrStatement } from "../fakes/ibkr-statements.ts";
 
-/** Writes the realistic statement's cache into `dataDir`, as fetched at `savedAt` (ms). */
+/** Writes the realistic statement's cache into `dataDir`, as fetched at `savedAt` (ms): the previous business day's close. */
 export async function seedIbkrCache(dataDir: string, savedAt: number): Promise<void> {
-  const body = readFlexBody(realisticIbkrStatement().xml);
+  const body = readFlexBody(realisticIbkrStatement(lastBusinessDayBefore(savedAt)).xml);
   if (body.kind !== "statement") throw new Error(`the fake's statement does not read as one (${body.kind})`);
   const nav = readStatementNav(body.response);
   await createIbkrState(dataDir, (problem) => {

@@ -3,16 +3,20 @@
 // IBKR punishes eager clients (10-minute penalty box, then blocks), so this client reuses the last good
 // statement for `cacheMinutes` and, after a 1018, refuses to call IBKR until the penalty is surely over,
 // even across restarts. It remembers IBKR's last answer, so that --check during the penalty can say whether the
-// token worked. The snapshot converts each holding to USD; this module never does.
+// token worked. The snapshot converts each holding to USD, except an account whose base the Bank of Russia does
+// not list (CNH, ILS, MXN): that one is converted here with the statement's own ConversionRates, and says so.
 
 import { errorMessage } from "../../lib/errors.ts";
 import { type Logger, silentLogger } from "../../lib/log.ts";
+import { toPlainString } from "../../lib/money.ts";
+import { zonedDay } from "../../lib/zoned-time.ts";
 import { type ClientDeps, type KeyAudit, type PlatformBalance, type PlatformClient, PlatformError } from "../types.ts";
+import { balanceFrom, needsOwnRate, oldestDate } from "./balance.ts";
 import { THROTTLE_COOLDOWN_MS, throttledError } from "./codes.ts";
 import { createFlexSession } from "./flex.ts";
 import type { FlexPacer } from "./pacer.ts";
 import { type CachedStatement, createIbkrState, effectiveThrottle, type LastAnswer } from "./state.ts";
-import { type AccountNav, readStatementNav } from "./xml.ts";
+import { readStatementNav } from "./xml.ts";
 
 export interface IbkrClientOptions extends ClientDeps {
   /** IBKR_FLEX_TOKEN: travels in the query string, so it is never logged or quoted. */
@@ -27,6 +31,8 @@ export interface IbkrClientOptions extends ClientDeps {
   readonly userAgent: string;
   /** The process's one pacer for IBKR's rate limit (created by the wiring). */
   readonly pacer: FlexPacer;
+  /** TIMEZONE: the day whose age a statement's report date is measured against (UTC when absent). */
+  readonly timeZone?: string;
   readonly log?: Logger;
 }
 
@@ -89,6 +95,8 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
     if (!cacheEnabled) return null;
     const cache = await state.readCache();
     if (cache === null || cache.queryId !== options.queryId) return null;
+    // Saved before pfbot read IBKR's own rates: an account that needs one is read again rather than failed.
+    if (cache.accounts.some((a) => needsOwnRate(a.currency) && a.usdRate === undefined)) return null;
     const age = options.now() - cache.savedAt;
     return age >= 0 && age <= STALE_CACHE_LIMIT_MS ? cache : null;
   }
@@ -108,21 +116,39 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
     return throttledError(until, now);
   }
 
+  /** The balance of a statement, judged on today's date: a statement older than a few business days is partial. */
+  function balance(statement: CachedStatement, fromCache: boolean, extraWarnings: readonly string[]): PlatformBalance {
+    const today = zonedDay(new Date(options.now()), options.timeZone ?? "UTC");
+    const result = balanceFrom(statement, fromCache, extraWarnings, today);
+    for (const holding of result.holdings) {
+      if (holding.rate) {
+        log.info("IBKR: valued in USD at IBKR's own rate", {
+          account: holding.label,
+          currency: holding.rate.original.currency,
+          usdPerUnit: toPlainString(holding.rate.usdPerUnit),
+          rateDate: holding.rate.date,
+          source: holding.rate.source,
+        });
+      }
+    }
+    return result;
+  }
+
   async function fetchBalance(signal: AbortSignal): Promise<PlatformBalance> {
     const cache = await cachedStatement();
     const now = options.now();
     if (cache !== null && now - cache.savedAt < options.cacheMinutes * 60_000) {
       log.debug("IBKR: using the cached statement", { fetchedAt: new Date(cache.savedAt).toISOString() });
-      return balanceFrom(cache, true, []);
+      return balance(cache, true, []);
     }
     const until = await throttledUntil(now);
     if (until > now) {
       const error = throttledError(until, now);
-      if (cache !== null) return balanceFrom(cache, true, [staleWarning(error, cache)]);
+      if (cache !== null) return balance(cache, true, [staleWarning(error, cache)]);
       throw error;
     }
     try {
-      const nav = readStatementNav(await session.fetchStatement(signal));
+      const nav = readStatementNav(await session.fetchStatement(signal), needsOwnRate);
       await remember({ ok: true, message: `statement of ${oldestDate(nav.accounts)} read` });
       // The warnings quote the statement's account ids, and the cache is on disk: stored redacted like any sink.
       const fetched: CachedStatement = {
@@ -135,7 +161,7 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
         await state.writeCache(fetched).catch((error: unknown) => log.warn("IBKR: could not save the statement cache", { error }));
       }
       log.info("IBKR: statement read", { accounts: nav.accounts.length, reportDate: oldestDate(nav.accounts) });
-      return balanceFrom(fetched, false, []);
+      return balance(fetched, false, []);
     } catch (thrown) {
       let error = thrown;
       if (error instanceof PlatformError && error.kind === "rate-limit") error = await recordThrottle();
@@ -145,7 +171,7 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
         error instanceof PlatformError && (error.kind === "rate-limit" || error.kind === "unavailable" || error.kind === "timeout");
       if (cache !== null && passing) {
         log.warn("IBKR: showing the cached statement", { reason: errorMessage(error) });
-        return balanceFrom(cache, true, [staleWarning(error, cache)]);
+        return balance(cache, true, [staleWarning(error, cache)]);
       }
       throw error;
     }
@@ -206,31 +232,9 @@ function utcMinute(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");
 }
 
-function balanceFrom(statement: CachedStatement, fromCache: boolean, extraWarnings: readonly string[]): PlatformBalance {
-  const fetchedAt = new Date(statement.savedAt).toISOString();
-  const source = statement.accounts.some((a) => a.source === "ChangeInNAV") ? "ChangeInNAV" : "EquitySummaryByReportDateInBase";
-  return {
-    platform: "ibkr",
-    holdings: statement.accounts.map((account) => ({
-      label: account.accountId,
-      money: { currency: account.currency, amount: account.amount },
-      asOf: account.reportDate,
-    })),
-    assets: [],
-    asOf: oldestDate(statement.accounts),
-    source: fromCache ? `flex cache of ${fetchedAt} (${source})` : `flex statement (${source})`,
-    warnings: [...statement.warnings, ...extraWarnings],
-    leftOut: [],
-  };
-}
-
 function staleWarning(error: unknown, cache: CachedStatement): string {
   const reason = errorMessage(error);
   return `IBKR shows the statement fetched ${new Date(cache.savedAt).toISOString().slice(0, 16).replace("T", " ")} UTC: ${reason}`;
-}
-
-function oldestDate(accounts: readonly AccountNav[]): string | null {
-  return accounts.reduce<string | null>((oldest, a) => (oldest === null || a.reportDate < oldest ? a.reportDate : oldest), null);
 }
 
 function serialized(): <T>(job: () => Promise<T>) => Promise<T> {

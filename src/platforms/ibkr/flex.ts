@@ -30,6 +30,8 @@ export interface FlexSession {
 /** brokers.md §2.3: wait 3–5 s after SendRequest, then poll every 5–10 s, and give up after about 90 s. */
 export const POLL_DELAYS_MS: readonly number[] = [5_000, 5_000, 10_000];
 const GIVE_UP_AFTER_MS = 90_000;
+/** The legacy GetStatement (brokers.md §2.1), which SendRequest may still name in its <Url>. */
+const RETIRED_STATEMENT_PATH = /\/Universal\/servlet\/FlexStatementService\.GetStatement$/i;
 /** 5xx, network errors and non-XML pages are retried this many times per fetch, within the same schedule. */
 const MAX_TRANSPORT_RETRIES = 2;
 
@@ -171,6 +173,14 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
     if (returned === null) return fallback;
     try {
       const url = new URL(returned);
+      // §2.1: the retired servlet answers 1001 to everything, so polling it would only run out the deadline.
+      if (RETIRED_STATEMENT_PATH.test(url.pathname)) {
+        log.info("IBKR Flex returned the retired statement Url; using the current GetStatement endpoint", {
+          returned: describeUrl(returned),
+          using: describeUrl(fallback),
+        });
+        return fallback;
+      }
       const ibkrHost = url.protocol === "https:" && /(^|\.)(interactivebrokers\.com|ibkr\.com)$/i.test(url.hostname);
       if (ibkrHost || url.origin === new URL(base).origin) return url.origin + url.pathname;
     } catch {

@@ -12,7 +12,7 @@ import { isRecord } from "../../lib/guards.ts";
 import { parseDecimal, toPlainString } from "../../lib/money.ts";
 import type { PlatformErrorKind } from "../types.ts";
 import { THROTTLE_COOLDOWN_MS } from "./codes.ts";
-import type { AccountNav } from "./xml.ts";
+import type { AccountNav, FlexUsdRate } from "./xml.ts";
 
 export const IBKR_THROTTLE_FILE = "ibkr-throttle.json";
 export const IBKR_CACHE_FILE = "ibkr-cache.json";
@@ -98,7 +98,11 @@ export function createIbkrState(stateDir: string, onProblem: (message: string) =
         version: 1,
         queryId: cache.queryId,
         savedAt: new Date(cache.savedAt).toISOString(),
-        accounts: cache.accounts.map((a) => ({ ...a, amount: toPlainString(a.amount) })),
+        accounts: cache.accounts.map((a) => ({
+          ...a,
+          amount: toPlainString(a.amount),
+          ...(a.usdRate ? { usdRate: { ...a.usdRate, rate: toPlainString(a.usdRate.rate) } } : {}),
+        })),
         warnings: cache.warnings,
       };
       writeJson(cachePath, record);
@@ -186,5 +190,16 @@ function decodeAccount(item: unknown): AccountNav | null {
   if (source !== "EquitySummaryByReportDateInBase" && source !== "ChangeInNAV") return null;
   const value = parseDecimal(amount);
   if (value === null || !/^\d{4}-\d{2}-\d{2}$/.test(reportDate) || !/^[A-Z]{3}$/.test(currency)) return null;
-  return { accountId, currency, amount: value, reportDate, source };
+  if (item.usdRate === undefined) return { accountId, currency, amount: value, reportDate, source };
+  const usdRate = decodeRate(item.usdRate);
+  return usdRate === null ? null : { accountId, currency, amount: value, reportDate, source, usdRate };
+}
+
+function decodeRate(item: unknown): FlexUsdRate | null {
+  if (!isRecord(item)) return null;
+  const { from, to, rate, date } = item;
+  if (typeof from !== "string" || typeof to !== "string" || typeof rate !== "string" || typeof date !== "string") return null;
+  const value = parseDecimal(rate);
+  if (value === null || !/^\d{4}-\d{2}-\d{2}$/.test(date) || !/^[A-Z]{3}$/.test(from) || !/^[A-Z]{3}$/.test(to)) return null;
+  return { from, to, rate: value, date };
 }

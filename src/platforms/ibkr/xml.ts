@@ -3,7 +3,7 @@
 // No I/O here; the client in ibkr.ts decides what to do with each kind of answer.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { isRecord } from "../../lib/guards.ts";
-import { type Decimal, parseDecimal } from "../../lib/money.ts";
+import { cmp, type Decimal, parseDecimal, ZERO } from "../../lib/money.ts";
 import { clip } from "../../lib/redact.ts";
 import { PlatformError, UNREADABLE_AMOUNT } from "../types.ts";
 
@@ -31,6 +31,17 @@ export interface AccountNav {
   /** YYYY-MM-DD. */
   readonly reportDate: string;
   readonly source: "EquitySummaryByReportDateInBase" | "ChangeInNAV";
+  /** IBKR's own rate between the base and USD, read only for a base the caller asked for (see readStatementNav). */
+  readonly usdRate?: FlexUsdRate;
+}
+
+/** One ConversionRate of the statement (brokers.md §2.4): `rate` units of `to` for one unit of `from`, at a close. */
+export interface FlexUsdRate {
+  readonly from: string;
+  readonly to: string;
+  readonly rate: Decimal;
+  /** YYYY-MM-DD. */
+  readonly date: string;
 }
 
 export type XmlNode = { readonly [key: string]: unknown };
@@ -39,10 +50,14 @@ export type XmlNode = { readonly [key: string]: unknown };
 const NAV_SECTION_HINT =
   'tick the section "Net Asset Value (NAV) in Base" (EquitySummaryByReportDateInBase) with the fields ReportDate, Total and Currency in the Flex query (IBKR_QUERY_ID), and Currency in "Account Information"';
 
+/** The section that carries IBKR's own exchange rates, named as the Flex query's editor shows it. */
+const RATES_SECTION_HINT =
+  'tick the section "Conversion Rates" (ConversionRate) with the fields ReportDate, FromCurrency, ToCurrency and Rate in the Flex query (IBKR_QUERY_ID)';
+
 const DATE_FORMAT_HINT = "set Date Format to yyyyMMdd or yyyy-MM-dd in the Flex query's General Configuration (IBKR_QUERY_ID)";
 
 // Repeated elements must always be arrays, or one account gives an object and two give an array (stack.md §9).
-const REPEATED = new Set(["FlexStatement", "EquitySummaryByReportDateInBase", "ChangeInNAV", "AccountInformation"]);
+const REPEATED = new Set(["FlexStatement", "EquitySummaryByReportDateInBase", "ChangeInNAV", "AccountInformation", "ConversionRate"]);
 
 // Numbers stay strings (parseTagValue/parseAttributeValue false): "00123" and "20250101" must not become numbers.
 // Entities are not expanded at all (stack.md §9, CVE-2026-26278): no field we read needs them.
@@ -93,8 +108,13 @@ export function readFlexBody(text: string): FlexBody {
  * Each account's value (brokers.md §2.4): the `total` of the EquitySummaryByReportDateInBase row with the
  * greatest reportDate over all of that account's statements (a query may return one statement per day, and
  * rows may predate fromDate), else ChangeInNAV@endingValue at its toDate. Days are never added up.
+ * For a base currency `needsUsdRate` names, the account also gets IBKR's base↔USD rate from ConversionRates at its
+ * report date (or the latest before it); without one, the statement cannot be valued and that is a config error.
  */
-export function readStatementNav(response: XmlNode): { accounts: AccountNav[]; warnings: string[] } {
+export function readStatementNav(
+  response: XmlNode,
+  needsUsdRate: (currency: string) => boolean = () => false,
+): { accounts: AccountNav[]; warnings: string[] } {
   const statements = nodes(child(response, "FlexStatements"), "FlexStatement");
   if (statements.length === 0) {
     throw new PlatformError(
@@ -117,10 +137,13 @@ export function readStatementNav(response: XmlNode): { accounts: AccountNav[]; w
         "An IBKR Flex statement has no accountId: tick Account ID in the Flex query (IBKR_QUERY_ID)",
       );
     }
-    const entry = byAccount.get(accountId) ?? { summary: [], changes: [], currency: null, sawSummary: false };
+    const entry = byAccount.get(accountId) ?? { summary: [], changes: [], currency: null, sawSummary: false, rates: [], sawRates: false };
     byAccount.set(accountId, entry);
     entry.currency ??= attr(info, "currency");
     entry.sawSummary ||= rows.length > 0;
+    // An empty <ConversionRates/> still shows the section is ticked (a day without foreign-currency activity).
+    entry.sawRates ||= statement.ConversionRates !== undefined;
+    for (const rate of nodes(child(statement, "ConversionRates"), "ConversionRate")) collectRate(entry.rates, rate);
     for (const row of rows) collect(entry.summary, row, "reportDate", "total", missingFields);
     for (const change of changes) collect(entry.changes, change, "toDate", "endingValue", new Set());
   }
@@ -152,7 +175,8 @@ export function readStatementNav(response: XmlNode): { accounts: AccountNav[]; w
     }
     const source = fromSummary ? "EquitySummaryByReportDateInBase" : "ChangeInNAV";
     if (source === "ChangeInNAV") warnings.push(`IBKR ${accountId}: valued from Change in NAV; ${NAV_SECTION_HINT} for the daily NAV`);
-    accounts.push({ accountId, currency, amount: pick.amount, reportDate: pick.date, source });
+    const nav: AccountNav = { accountId, currency, amount: pick.amount, reportDate: pick.date, source };
+    accounts.push(currency !== "USD" && needsUsdRate(currency) ? { ...nav, usdRate: usdRateOf(nav, entry) } : nav);
   }
   return { accounts, warnings };
 }
@@ -196,6 +220,45 @@ interface AccountRows {
   readonly changes: Candidate[];
   currency: string | null;
   sawSummary: boolean;
+  readonly rates: FlexUsdRate[];
+  sawRates: boolean;
+}
+
+/** Keeps a ConversionRate between USD and another currency; other pairs, and rows without a date or rate, are not needed. */
+function collectRate(into: FlexUsdRate[], row: XmlNode): void {
+  const from = attr(row, "fromCurrency")?.toUpperCase() ?? null;
+  const to = attr(row, "toCurrency")?.toUpperCase() ?? null;
+  const dateText = attr(row, "reportDate");
+  const rateText = attr(row, "rate");
+  if (from === null || to === null || dateText === null || rateText === null || from === to || (from !== "USD" && to !== "USD")) return;
+  const date = parseFlexDate(dateText);
+  if (date === null || FLEX_NULLS.has(rateText.toUpperCase())) return;
+  const rate = parseDecimal(rateText);
+  if (rate === null || cmp(rate, ZERO) <= 0) {
+    throw new PlatformError(
+      "ibkr",
+      "bad-response",
+      `The IBKR Flex statement holds an unreadable ${from}→${to} conversion rate (${JSON.stringify(clip(rateText, 24))}) for ${date}; try again later and report it if it persists`,
+      UNREADABLE_AMOUNT,
+    );
+  }
+  into.push({ from, to, rate, date });
+}
+
+/** IBKR's base↔USD rate at the NAV's report date, else the latest before it; a config error naming the section when none. */
+function usdRateOf(nav: AccountNav, rows: AccountRows): FlexUsdRate {
+  const pair = (r: FlexUsdRate) => (r.from === nav.currency && r.to === "USD") || (r.from === "USD" && r.to === nav.currency);
+  let best: FlexUsdRate | null = null;
+  for (const rate of rows.rates) if (pair(rate) && rate.date <= nav.reportDate && (best === null || rate.date >= best.date)) best = rate;
+  if (best !== null) return best;
+  const why = rows.sawRates
+    ? `its Conversion Rates hold no ${nav.currency}/USD rate on or before ${nav.reportDate}`
+    : "the statement has no Conversion Rates section";
+  throw new PlatformError(
+    "ibkr",
+    "config",
+    `IBKR ${nav.accountId} is valued in ${nav.currency}, for which the Bank of Russia publishes no rate, and ${why}: ${RATES_SECTION_HINT}, so pfbot can use IBKR's own rate`,
+  );
 }
 
 function collect(into: Candidate[], row: XmlNode, dateField: string, valueField: string, missing: Set<string>): void {

@@ -39,14 +39,18 @@ export async function callTbank(
     const parsed = ok ? parseJson("tbank", response, describeUrl(url)) : parseJsonOrNull(response.text);
     const failure = readFailure(response.status, parsed);
     if (!failure) return parsed;
-    // 700xx is T-Invest's "internal, try later" (§1.7) even when it arrives with a 4xx or 200 status,
-    // which the HTTP helper does not retry: retry it here, a bounded number of times.
-    if (failure.code?.startsWith("700") && attempt < INTERNAL_ERROR_ATTEMPTS) {
+    // 700xx is T-Invest's "internal, try later" (§1.7). With a 5xx the HTTP helper has already retried it; with a 4xx
+    // or 200 status it has not: retry it here, a bounded number of times.
+    if (failure.code?.startsWith("700") && response.status < 500 && attempt < INTERNAL_ERROR_ATTEMPTS) {
       await deps.sleep(BACKOFF_MS * 2 ** (attempt - 1), signal);
       if (signal.aborted) throw new PlatformError("tbank", "timeout", `T-Bank did not answer ${what} in time; try again later`);
       continue;
     }
-    throw toPlatformError(failure, response.headers, deps.now(), what, trackingId, transport.token);
+    // The tracking id is what T-Bank's support asks for (§1.1): it goes to the log with the T-Invest code, not into the
+    // user's message, which stays one short line.
+    const detail = describeFailure(failure, transport.token);
+    transport.log?.warn("T-Bank refused", { method: what, status: failure.status, code: failure.code ?? null, detail, trackingId });
+    throw toPlatformError(failure, detail, response.headers, deps.now(), what);
   }
 }
 
@@ -139,6 +143,8 @@ async function send(transport: TbankTransport, url: string, body: Record<string,
       body: JSON.stringify(body),
       signal,
       ca: transport.ca(),
+      // A 700xx arrives as HTTP 500 (§1.7): its body holds the T-Invest code, and its headers the tracking id.
+      returnServerErrors: true,
     });
   } catch (error) {
     // httpRequest keeps the network error it gave up on as `cause`: a failed certificate check is told from that.
@@ -170,16 +176,8 @@ function readFailure(status: number, body: unknown): Failure | null {
   return { status, code, text };
 }
 
-function toPlatformError(
-  failure: Failure,
-  headers: Headers,
-  nowMs: number,
-  what: string,
-  trackingId: string,
-  token: string,
-): PlatformError {
+function toPlatformError(failure: Failure, detail: string, headers: Headers, nowMs: number, what: string): PlatformError {
   const { status, code } = failure;
-  const detail = describeFailure(failure, trackingId, token);
   const error = (kind: PlatformErrorKind, message: string, retryMs?: number) =>
     new PlatformError("tbank", kind, message, code ?? status, retryMs);
   if (code === "40003" || status === 401)
@@ -200,6 +198,7 @@ function toPlatformError(
   if (code === "50004") return error("permission", `T-Bank does not know the account (${detail})`);
   if (code === "12002") return error("config", `T-Bank retired ${what} (${detail}): update pfbot`);
   if (code?.startsWith("700")) return error("unavailable", `T-Bank had an internal error on ${what} (${detail}); try again later`);
+  if (status >= 500) return error("unavailable", `T-Bank is unavailable on ${what} (${detail}); try again later`);
   if (status === 404) {
     return error("config", `T-Bank has no ${what} at this address (${detail}): check TBANK_BASE_URL (default ${TBANK_DEFAULT_BASE_URL})`);
   }
@@ -207,11 +206,11 @@ function toPlatformError(
   return error("bad-response", `T-Bank rejected ${what} (${detail}); this looks like a pfbot bug or an API change, please report it`);
 }
 
-function describeFailure(failure: Failure, trackingId: string, token: string): string {
+function describeFailure(failure: Failure, token: string): string {
   // The server's text is untrusted: one line, the token taken out before the clip could cut it, then bounded.
   const text = failure.text.replace(/\s+/g, " ");
   const safe = clip(makeRedactor([token])(text), 120);
-  const parts = [`HTTP ${failure.status}`, failure.code ? `code ${failure.code}` : "", safe, trackingId ? `tracking id ${trackingId}` : ""];
+  const parts = [`HTTP ${failure.status}`, failure.code ? `code ${failure.code}` : "", safe];
   return parts.filter((part) => part !== "").join(", ");
 }
 

@@ -5,6 +5,7 @@ import { createTbankClient, type TbankClientOptions } from "../../../src/platfor
 import { type FetchFn, PlatformError } from "../../../src/platforms/types.ts";
 import {
   type FakeTbankAccount,
+  investBoxAccount,
   REALISTIC_TBANK_TOTAL_RUB,
   realisticTbankAccounts,
   startTbankFake,
@@ -56,7 +57,7 @@ function account(id: string, total: FakeTbankAccount["total"], extra: Partial<Fa
 }
 
 describe("T-Bank balance", () => {
-  test("sums open brokerage accounts and the IIS exactly; closed and bank accounts are skipped, the Invest Box is a warning", async () => {
+  test("sums open brokerage accounts and the IIS exactly; closed and bank accounts are outside the portfolio, so the figure is complete", async () => {
     const server = await fake();
     const { client } = clientFor(server);
     const balance = await client.fetchBalance(signal());
@@ -67,14 +68,12 @@ describe("T-Bank balance", () => {
       ["Маржинальный 2000000103", "RUB", "-1250.5", null],
     ]);
     expect(toPlainString(sum(balance.holdings.map((h) => h.money.amount)))).toBe(REALISTIC_TBANK_TOTAL_RUB);
-    expect(balance.warnings).toHaveLength(1);
-    expect(balance.warnings[0]).toMatch(/^account Инвесткопилка 2000000104 not counted: .*40002/);
-    expect(balance).toMatchObject({ platform: "tbank", assets: [], asOf: null, source: "GetPortfolio" });
+    expect(balance).toMatchObject({ platform: "tbank", assets: [], asOf: null, source: "GetPortfolio", warnings: [], leftOut: [] });
 
     // Never asked for the closed account (…105) or the debit card (…106).
     const portfolioCalls = server.requestsTo("GetPortfolio");
     expect(portfolioCalls.map((call) => JSON.parse(call.body)).sort((a, b) => a.accountId.localeCompare(b.accountId))).toEqual(
-      ["2000000101", "2000000102", "2000000103", "2000000104"].map((accountId) => ({ accountId, currency: "RUB" })),
+      ["2000000101", "2000000102", "2000000103"].map((accountId) => ({ accountId, currency: "RUB" })),
     );
     const [accountsCall] = server.requestsTo("GetAccounts");
     expect(accountsCall?.method).toBe("POST");
@@ -83,6 +82,18 @@ describe("T-Bank balance", () => {
     expect(accountsCall?.headers.get("authorization")).toBe(`Bearer ${TBANK_FAKE_TOKEN}`);
     expect(accountsCall?.headers.get("accept")).toBe("application/json");
     expect(accountsCall?.headers.get("x-app-name")).toBe("pfbot");
+  });
+
+  test("an Invest Box the API cannot read makes the figure partial, named as the user knows it", async () => {
+    const server = await fake({ accounts: [...realisticTbankAccounts(), investBoxAccount()] });
+    const balance = await clientFor(server).client.fetchBalance(signal());
+    expect(toPlainString(sum(balance.holdings.map((h) => h.money.amount)))).toBe(REALISTIC_TBANK_TOTAL_RUB);
+    expect(balance.leftOut).toEqual(["T-Bank Инвесткопилка"]);
+    expect(balance.warnings).toEqual([
+      "account Инвесткопилка 2000000104 not counted: T-Bank's API cannot read an Invest Box (it answered 40002)",
+    ]);
+    // It was tried: should T-Bank start to value Invest Boxes, they are counted.
+    expect(server.requestsTo("GetPortfolio").map((call) => JSON.parse(call.body).accountId)).toContain("2000000104");
   });
 
   test("adds signed units and nano as exact billionths, beyond float precision", async () => {
@@ -118,30 +129,51 @@ describe("T-Bank balance", () => {
     const balance = await clientFor(server).client.fetchBalance(signal());
     expect(balance.holdings.map((h) => h.label)).toEqual(["IIS 7"]);
     expect(balance.warnings).toEqual([expect.stringMatching(/^account Brokerage 8 not counted: the token has no access/)]);
+    expect(balance.leftOut).toEqual(["T-Bank Brokerage 8"]);
     expect(server.requestsTo("GetPortfolio").map((call) => JSON.parse(call.body).accountId)).toEqual(["7"]);
   });
 
-  test("a brokerage account answering 40002 is not counted while the others are", async () => {
+  test("a brokerage account refused with 40002 while another is read makes the figure partial and is named", async () => {
     const server = await fake({ accounts: [account("1", "100"), account("2", "50", { portfolioError: "40002", name: "Чужой" })] });
     const balance = await clientFor(server).client.fetchBalance(signal());
     expect(balance.holdings.map((h) => toPlainString(h.money.amount))).toEqual(["100"]);
-    expect(balance.warnings[0]).toMatch(/^account Чужой 2 not counted: T-Bank denied .*code 40002.*tracking id [0-9a-f-]{36}/);
+    expect(balance.leftOut).toEqual(["T-Bank Чужой"]);
+    expect(balance.warnings[0]).toMatch(/^account Чужой 2 not counted: T-Bank denied .*code 40002/);
+    // The tracking id belongs in the log, not in a line the report shows.
+    expect(balance.warnings[0]).not.toContain("tracking");
+  });
+
+  test("a left-out account is named with its id when its name is not unique, or when it has none", async () => {
+    const server = await fake({
+      accounts: [
+        account("1", "100", { name: "Брокерский счёт" }),
+        account("2", "50", { name: "Брокерский счёт", portfolioError: "40002" }),
+        account("3", "7", { type: "ACCOUNT_TYPE_INVEST_FUND", portfolioError: "50004" }),
+      ],
+    });
+    const balance = await clientFor(server).client.fetchBalance(signal());
+    expect(balance.leftOut).toEqual(["T-Bank Брокерский счёт 2", "T-Bank Invest Fund 3"]);
   });
 
   test("fails rather than report 0 ₽ when no open account can be read", async () => {
-    const server = await fake({ accounts: [account("1", "100", { portfolioError: "40002" })] });
+    const server = await fake({ accounts: [account("1", "100", { portfolioError: "40002" }), investBoxAccount("2")] });
     const error = await expectPlatformError(clientFor(server).client.fetchBalance(signal()));
     expect(error.kind).toBe("permission");
+    expect(error.message).toStartWith("T-Bank: no open account could be read (Brokerage 1: T-Bank denied");
+    expect(error.message).toContain("Инвесткопилка 2: T-Bank's API cannot read an Invest Box");
     expect(error.message).toContain("TBANK_API_TOKEN");
   });
 
-  test("no open brokerage account at all is an empty, warned result", async () => {
-    const server = await fake({
-      accounts: [account("1", "3", { status: "ACCOUNT_STATUS_CLOSED" }), account("2", "4", { type: "ACCOUNT_TYPE_SAVING" })],
-    });
-    const balance = await clientFor(server).client.fetchBalance(signal());
-    expect(balance.holdings).toEqual([]);
-    expect(balance.warnings).toEqual(["no open brokerage account is visible to the token; nothing counted"]);
+  test.each([
+    ["every account closed", [account("1", "3", { status: "ACCOUNT_STATUS_CLOSED" }), account("2", "4", { type: "ACCOUNT_TYPE_SAVING" })]],
+    ["a token for an account since closed", [account("1", "3", { status: "ACCOUNT_STATUS_CLOSED" })]],
+    ["only an account still being opened", [account("1", "0", { status: "ACCOUNT_STATUS_NEW" })]],
+    ["no account at all", []],
+  ])("no open account visible (%s) fails the platform instead of showing 0 ₽", async (_name, accounts) => {
+    const server = await fake({ accounts });
+    const error = await expectPlatformError(clientFor(server).client.fetchBalance(signal()));
+    expect(error.kind).toBe("permission");
+    expect(error.message).toContain("no open account is visible to this token; a brand-new account appears in the API within a few hours");
     expect(server.requestsTo("GetPortfolio")).toHaveLength(0);
   });
 
@@ -193,8 +225,8 @@ describe("T-Bank errors", () => {
     expect(error.message).toContain("resets in 17 s");
     // One GetPortfolio per open account (they run concurrently), none repeated, GetAccounts once.
     const asked = server.requestsTo("GetPortfolio").map((call) => JSON.parse(call.body).accountId);
-    expect(asked).toHaveLength(4);
-    expect(new Set(asked).size).toBe(4);
+    expect(asked).toHaveLength(3);
+    expect(new Set(asked).size).toBe(3);
     expect(server.requestsTo("GetAccounts")).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
@@ -234,7 +266,7 @@ describe("T-Bank errors", () => {
   test("700xx carried by a 4xx is retried with the injected sleep, bounded", async () => {
     const once = await fake({}, [{ path: "GetAccounts", code: "70002", status: 400, times: 1 }]);
     const first = clientFor(once);
-    expect((await first.client.accountAccess(signal())).length).toBe(6);
+    expect((await first.client.accountAccess(signal())).length).toBe(5);
     expect(first.sleeps).toEqual([1_000]);
 
     const always = await fake({}, [{ path: "GetAccounts", code: "70001", status: 400 }]);
@@ -243,6 +275,39 @@ describe("T-Bank errors", () => {
     expect(error).toMatchObject({ kind: "unavailable", code: "70001" });
     expect(always.requestsTo("GetAccounts")).toHaveLength(3);
     expect(second.sleeps).toEqual([1_000, 2_000]);
+  });
+
+  test("an internal error (700xx as HTTP 500) keeps its T-Invest code and tracking id in the log line; the user's line stays short", async () => {
+    const trackingId = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9";
+    const server = await fake({ accounts: [account("1", "1")] }, [
+      { path: "GetPortfolio", code: "70001", headers: { "x-tracking-id": trackingId } },
+    ]);
+    const lines: string[] = [];
+    const log = createLogger({ level: "info", secrets: [], write: (line) => void lines.push(line), colour: false });
+    const { client, sleeps } = clientFor(server, { log });
+    const error = await expectPlatformError(client.fetchBalance(signal()));
+    expect(error).toMatchObject({ kind: "unavailable", code: "70001" });
+    expect(error.message).toBe(
+      "T-Bank had an internal error on OperationsService/GetPortfolio (HTTP 500, code 70001, internal error); try again later",
+    );
+    // The helper's retries of the 5xx only: the 700xx is not retried again on top of them.
+    expect(server.requestsTo("GetPortfolio")).toHaveLength(3);
+    expect(sleeps).toEqual([500, 1_000]);
+    const refused = lines.filter((line) => line.includes("T-Bank refused"));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toContain("code=70001");
+    expect(refused[0]).toContain(`trackingId=${trackingId}`);
+    expect(refused[0]).toContain("method=OperationsService/GetPortfolio");
+  });
+
+  test("a 5xx without a T-Invest body (a proxy's page) is an outage naming the status, after the retries", async () => {
+    const server = await fake({}, [{ path: "GetAccounts", status: 502 }]);
+    const { client, sleeps } = clientFor(server);
+    const error = await expectPlatformError(client.fetchBalance(signal()));
+    expect(error).toMatchObject({ kind: "unavailable", code: 502 });
+    expect(error.message).toBe("T-Bank is unavailable on UsersService/GetAccounts (HTTP 502); try again later");
+    expect(server.requestsTo("GetAccounts")).toHaveLength(3);
+    expect(sleeps).toEqual([500, 1_000]);
   });
 
   test("other 4xx are never retried", async () => {
@@ -334,19 +399,38 @@ describe("T-Bank key audit", () => {
     expect(audit.notes).toContain("the token can trade on Торговый 2: issue a read-only token and put it in TBANK_API_TOKEN");
   });
 
-  test("unspecified access or no account at all is not read-only", async () => {
+  test("unspecified access is not read-only; no open account at all fails the check with the reason", async () => {
     const unspecified = await fake({ accounts: [account("1", "1", { accessLevel: "ACCOUNT_ACCESS_LEVEL_UNSPECIFIED" })] });
     expect((await clientFor(unspecified).client.auditKey(signal())).readOnly).toBe(false);
-    const empty = await fake({ accounts: [] });
-    const audit = await clientFor(empty).client.auditKey(signal());
-    expect(audit.readOnly).toBe(false);
-    expect(audit.notes).toContain("the token sees no account: check TBANK_API_TOKEN");
+    const closed = await fake({ accounts: [account("1", "1", { status: "ACCOUNT_STATUS_CLOSED" })] });
+    const error = await expectPlatformError(clientFor(closed).client.auditKey(signal()));
+    expect(error.message).toContain("no open account is visible to this token");
+  });
+
+  test("accounts a report would leave out are listed as not readable, never as fine", async () => {
+    const accounts = [...realisticTbankAccounts(), investBoxAccount(), account("7", "5", { name: "Чужой", portfolioError: "40002" })];
+    const server = await fake({ accounts });
+    const client = clientFor(server).client;
+    const audit = await client.auditKey(signal());
+    const balance = await client.fetchBalance(signal());
+    expect(audit.leftOut).toEqual(["T-Bank Инвесткопилка", "T-Bank Чужой"]);
+    expect(audit.leftOut).toEqual(balance.leftOut);
+    expect(audit.notes).toContain(
+      "Инвесткопилка 2000000104 (open): read_only, NOT READABLE, left out of the total: T-Bank's API cannot read an Invest Box (it answered 40002)",
+    );
+    expect(audit.notes.find((note) => note.startsWith("Чужой 7 (open)"))).toMatch(
+      /NOT READABLE, left out of the total: T-Bank denied .*40002/,
+    );
+    expect(audit.notes).toContain("Брокерский счёт 2000000101 (open): read_only");
+    // Outside the portfolio: listed with their level, not as unreadable.
+    expect(audit.notes).toContain("Старый счёт 2000000105 (closed): read_only");
+    expect(audit.notes).toContain("Дебетовая карта 5000000106 (open): read_only");
   });
 
   test("accountAccess lists every account with its access level", async () => {
-    const server = await fake();
+    const server = await fake({ accounts: [...realisticTbankAccounts(), investBoxAccount()] });
     const accounts = await clientFor(server).client.accountAccess(signal());
-    expect(accounts.map((a) => [a.id, a.type, a.status, a.accessLevel])[3]).toEqual([
+    expect(accounts.map((a) => [a.id, a.type, a.status, a.accessLevel])[5]).toEqual([
       "2000000104",
       "ACCOUNT_TYPE_INVEST_BOX",
       "ACCOUNT_STATUS_OPEN",
