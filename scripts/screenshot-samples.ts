@@ -17,7 +17,7 @@ import { dec } from "../src/lib/money.ts";
 import { type PlatformBalance, PlatformError, type PlatformId } from "../src/platforms/types.ts";
 import { renderHistory } from "../src/render/history-view.ts";
 import { type Change, formatSnapshotHtml } from "../src/render/message.ts";
-import { combine, type PlatformRow, rowOf } from "../src/snapshot/snapshot.ts";
+import { combine, failedRow, type PlatformRow, rowOf } from "../src/snapshot/snapshot.ts";
 import { screenshot } from "./chromium.ts";
 import { describeLayout, type ScreenshotOptions, screenshotWithLayout, type TelegramMessage } from "./screenshot.ts";
 
@@ -166,20 +166,7 @@ function rows(broken: boolean): PlatformRow[] {
 }
 
 function failed(id: PlatformId, message: string): PlatformRow {
-  return {
-    id,
-    ok: false,
-    usd: null,
-    native: null,
-    asOf: null,
-    assets: [],
-    holdings: [],
-    error: message,
-    errorKind: "auth",
-    warnings: [],
-    source: null,
-    durationMs: 5,
-  };
+  return failedRow(id, new PlatformError(id, "auth", message), 5);
 }
 
 /** Newest first, with a gap and a partial day, as the store hands them to /history. */
