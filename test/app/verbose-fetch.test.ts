@@ -58,8 +58,9 @@ describe("the compiled binary with BUN_CONFIG_VERBOSE_FETCH=curl", () => {
       startAllFakes({ fxDate: "2026-11-24" }),
       startTelegramFake({ token: TELEGRAM_TOKEN, chatId: CHAT }),
     ]);
-    // Two processes ask IBKR within the same second here; its pacing is tested elsewhere.
+    // Three processes ask IBKR and OKX's asset-valuation within the same second here; their limits are tested elsewhere.
     fakes.ibkr.state.enforceRateLimit = false;
+    fakes.okx.state.enforceRateLimit = false;
     // Each run reads IBKR from a cached statement (no 5 s Flex poll in real time); --check still sends IBKR a
     // request, its audit's SendRequest.
     const cached = async (): Promise<string> => {
