@@ -55,7 +55,11 @@ const statusHtml = formatSnapshotHtml(complete, { includeBreakdown: false, chang
 
 const samples: [string, TelegramMessage[], Partial<ScreenshotOptions>][] = [
   ["status", [{ html: statusHtml, keyboard: STATUS_KEYBOARD, silent: true }], {}],
-  ["status-long", [{ html: formatSnapshotHtml(partial, { includeBreakdown: true, change: CHANGE }), keyboard: STATUS_KEYBOARD }], {}],
+  [
+    "status-long",
+    [{ html: formatSnapshotHtml(partial, { includeBreakdown: true, change: { kind: "partial" } }), keyboard: STATUS_KEYBOARD }],
+    {},
+  ],
   ["history", [{ html: renderHistory(history(31)).html, keyboard: [["◀", "USD · RUB", "▶"]] }], {}],
   ["pre-fit", preFit(), {}],
   ["privacy", [{ html: privacyHtml(), keyboard: STATUS_KEYBOARD, silent: true }], {}],
@@ -119,6 +123,8 @@ function rows(broken: boolean): PlatformRow[] {
         { asset: "DOGE", usd: dec("856.42") },
         { asset: "ADA", usd: dec("399.56") },
       ],
+      // A key without the Wallet area: the unified wallet only (issue #14).
+      leftOut: broken ? ["funding and Earn not valued: give the key the Wallet read permission"] : [],
     }),
     rates,
     120,
