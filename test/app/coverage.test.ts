@@ -97,6 +97,13 @@ const CASES: Record<string, Case> = {
     platformLine: "OKX: $14,610.55",
     headline: "Total: $43,155.77 (partial: Earn and other OKX accounts not valued)",
   },
+  "1. OKX asset-valuation answering $0 while the trading and funding accounts hold $14,610.55": {
+    arrange: (f) => {
+      f.okx.state.valuationTotal = "0";
+    },
+    platformLine: "OKX: $14,610.55",
+    headline: "Total: $43,155.77 (partial: Earn and other OKX accounts not valued)",
+  },
   "2. Bybit asset-overview refused with a business code (a regional account): the wallets' figure": {
     arrange: (f) =>
       f.bybit.faults.add({ path: "/v5/asset/asset-overview", code: 10001, message: "This endpoint does not support regional accounts" }),

@@ -92,30 +92,44 @@ async function fetchBalance(deps: ClientDeps, http: OkxTransport, signal: AbortS
     if (!canFallBack(valuation.error)) throw valuation.error;
     return fallbackBalance(http, signal, valuation.error, valueOrThrow(trading), valueOrThrow(funding));
   }
-  const warnings: string[] = [];
-  const missing: string[] = [];
+  const notes: string[] = [];
+  const missing: { readonly name: string; readonly error: PlatformError }[] = [];
   const part = <T>(outcome: Outcome<T>, name: string): T | null => {
     if (outcome.ok) return outcome.value;
     // The total is known; a wallet only feeds the breakdown, so its failure is a note, not a failed platform.
     // An account that sends "NaN" for an amount is corrupt: the valuation's figure from the same account is not trusted either.
     if (!(outcome.error instanceof PlatformError) || signal.aborted || outcome.error.code === UNREADABLE_AMOUNT) throw outcome.error;
-    warnings.push(`OKX breakdown lacks the ${name} account (${describe(outcome.error)}); the total is complete`);
-    missing.push(name);
+    missing.push({ name, error: outcome.error });
     return null;
   };
-  const wallets = await priceWallets(http, signal, part(trading, "trading"), part(funding, "funding"), warnings);
+  const tradingAccount = part(trading, "trading");
+  const wallets = await priceWallets(http, signal, tradingAccount, part(funding, "funding"), notes);
   const valued = valueWallets(wallets);
+  const total = valuation.value.totalUsd;
+  const parts = add(valued.tradingSum, valued.fundingSum);
+  const gap = sub(total, parts);
+  if (isMaterial(gap, total) && gap.coef < 0n) {
+    // asset-valuation's total includes both accounts, so below what they hold it has left money out (prices cannot
+    // explain a material gap: both are read at once): it never wins, the accounts' figure does, and it is partial.
+    const warnings = [
+      `OKX asset-valuation's total (${toFixed(total, 2)} USD) is less than the trading and funding accounts hold (${toFixed(parts, 2)} USD), so the total is the accounts'`,
+      ...notes,
+    ];
+    const leftOut = [OKX_LEFT_OUT_OTHER, ...missing.map(({ name, error }) => `${name} account not valued (${describe(error)})`)];
+    if (valued.unpriced.length > 0) leftOut.push(`coins without a USD price: ${valued.unpriced.join(", ")}`);
+    const accounts = add(tradingAccount?.totalEq ?? valued.tradingSum, valued.fundingSum);
+    return balance(accounts, valued.perCoin, [], OKX_SOURCE_FALLBACK, warnings, leftOut);
+  }
+  const warnings = [
+    ...missing.map(({ name, error }) => `OKX breakdown lacks the ${name} account (${describe(error)}); the total is complete`),
+    ...notes,
+  ];
   if (valued.unpriced.length > 0)
     warnings.push(`OKX coins without a USD price, in the total but not listed: ${valued.unpriced.join(", ")}`);
-  const total = valuation.value.totalUsd;
-  const gap = sub(total, add(valued.tradingSum, valued.fundingSum));
   const extra: AssetValue[] = [];
   if (isMaterial(gap, total)) {
-    if (gap.coef > 0n) extra.push({ asset: missing.length > 0 ? `other (${missing.join(", ")}, Earn, …)` : OKX_OTHER_LABEL, usd: gap });
-    else
-      warnings.push(
-        `OKX accounts add up to ${toFixed(abs(gap), 2)} USD more than asset-valuation's total (prices moved between the calls); the total is asset-valuation's`,
-      );
+    const names = missing.map(({ name }) => name);
+    extra.push({ asset: names.length > 0 ? `other (${names.join(", ")}, Earn, …)` : OKX_OTHER_LABEL, usd: gap });
   }
   return balance(total, valued.perCoin, extra, OKX_SOURCE_VALUATION, warnings);
 }

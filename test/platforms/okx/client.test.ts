@@ -188,16 +188,38 @@ test("a small gap between the total and the parts is not shown as other", async 
   expect(breakdown(balance)).toEqual(["ETH=9000.00"]);
 });
 
-test("parts above the valuation total are a warning, never a negative other", async () => {
+test("a valuation below what the accounts hold never wins: the accounts' figure, partial, never a negative other", async () => {
   const { client } = await setup(
     okxFakeState({ usdPrices: { USDT: "1", ETH: "3000" }, trading: [{ ccy: "ETH", eq: "3" }], valuationTotal: "8500" }),
   );
   const balance = await client.fetchBalance(signal());
-  expect(totalUsd(balance)).toBe("8500.00");
+  expect(totalUsd(balance)).toBe("9000.00");
+  expect(balance.source).toBe(OKX_SOURCE_FALLBACK);
   expect(breakdown(balance)).toEqual(["ETH=9000.00"]);
+  expect(balance.leftOut).toEqual([OKX_LEFT_OUT_OTHER]);
   expect(balance.warnings).toEqual([
-    "OKX accounts add up to 500.00 USD more than asset-valuation's total (prices moved between the calls); the total is asset-valuation's",
+    "OKX asset-valuation's total (8500.00 USD) is less than the trading and funding accounts hold (9000.00 USD), so the total is the accounts'",
   ]);
+});
+
+test("a $0 valuation with a funding account unreadable: the trading account's figure, naming both gaps", async () => {
+  const state = realisticOkxAccount();
+  state.valuationTotal = "0";
+  const { client } = await setup(state, {}, 2_000, [
+    { path: FUNDING, code: "50120", message: "API key permission insufficient", status: 200 },
+  ]);
+  const balance = await client.fetchBalance(signal());
+  // totalEq of the trading account alone.
+  expect(totalUsd(balance)).toBe("10866.39");
+  expect(balance.leftOut).toEqual([OKX_LEFT_OUT_OTHER, "funding account not valued (code 50120, permission)"]);
+});
+
+test("a valuation a hair below the accounts (under 0.5 %) stays the total, complete", async () => {
+  const { client } = await setup(
+    okxFakeState({ usdPrices: { USDT: "1", ETH: "3000" }, trading: [{ ccy: "ETH", eq: "3" }], valuationTotal: "8960" }),
+  );
+  const balance = await client.fetchBalance(signal());
+  expect([totalUsd(balance), balance.source, balance.leftOut, balance.warnings]).toEqual(["8960.00", OKX_SOURCE_VALUATION, [], []]);
 });
 
 test("an empty account is zero, not an error, and needs no prices", async () => {
