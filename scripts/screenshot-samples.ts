@@ -17,7 +17,7 @@ import { dec } from "../src/lib/money.ts";
 import { type PlatformBalance, PlatformError, type PlatformId } from "../src/platforms/types.ts";
 import { renderHistory } from "../src/render/history-view.ts";
 import { type Change, formatSnapshotHtml } from "../src/render/message.ts";
-import { combine, type PlatformRow, rowOf } from "../src/snapshot/snapshot.ts";
+import { combine, failedRow, type PlatformRow, rowOf } from "../src/snapshot/snapshot.ts";
 import { screenshot } from "./chromium.ts";
 import { describeLayout, type ScreenshotOptions, screenshotWithLayout, type TelegramMessage } from "./screenshot.ts";
 
@@ -55,7 +55,11 @@ const statusHtml = formatSnapshotHtml(complete, { includeBreakdown: false, chang
 
 const samples: [string, TelegramMessage[], Partial<ScreenshotOptions>][] = [
   ["status", [{ html: statusHtml, keyboard: STATUS_KEYBOARD, silent: true }], {}],
-  ["status-long", [{ html: formatSnapshotHtml(partial, { includeBreakdown: true, change: CHANGE }), keyboard: STATUS_KEYBOARD }], {}],
+  [
+    "status-long",
+    [{ html: formatSnapshotHtml(partial, { includeBreakdown: true, change: { kind: "partial" } }), keyboard: STATUS_KEYBOARD }],
+    {},
+  ],
   ["history", [{ html: renderHistory(history(31)).html, keyboard: [["◀", "USD · RUB", "▶"]] }], {}],
   ["pre-fit", preFit(), {}],
   ["privacy", [{ html: privacyHtml(), keyboard: STATUS_KEYBOARD, silent: true }], {}],
@@ -119,6 +123,8 @@ function rows(broken: boolean): PlatformRow[] {
         { asset: "DOGE", usd: dec("856.42") },
         { asset: "ADA", usd: dec("399.56") },
       ],
+      // A key without the Wallet area: the unified wallet only (issue #14).
+      leftOut: broken ? ["funding and Earn not valued: give the key the Wallet read permission"] : [],
     }),
     rates,
     120,
@@ -166,20 +172,7 @@ function rows(broken: boolean): PlatformRow[] {
 }
 
 function failed(id: PlatformId, message: string): PlatformRow {
-  return {
-    id,
-    ok: false,
-    usd: null,
-    native: null,
-    asOf: null,
-    assets: [],
-    holdings: [],
-    error: message,
-    errorKind: "auth",
-    warnings: [],
-    source: null,
-    durationMs: 5,
-  };
+  return failedRow(id, new PlatformError(id, "auth", message), 5);
 }
 
 /** Newest first, with a gap and a partial day, as the store hands them to /history. */

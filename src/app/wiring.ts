@@ -54,7 +54,9 @@ export async function createSnapshotTaker(
     async take(signal) {
       const snapshot = await takeSnapshot(signal ? { ...deps, signal } : deps);
       for (const row of snapshot.rows) {
-        if (row.ok) log.debug("platform answered", { platform: row.id, ms: row.durationMs, source: row.source });
+        if (row.coverage === "partial") {
+          log.warn("platform partial", { platform: row.id, ms: row.durationMs, source: row.source, leftOut: row.leftOut.join("; ") });
+        } else if (row.ok) log.debug("platform answered", { platform: row.id, ms: row.durationMs, source: row.source });
         else log.warn("platform failed", { platform: row.id, ms: row.durationMs, kind: row.errorKind, error: row.error });
       }
       if (snapshot.fxProblem) log.warn("no USD/RUB rate", { reason: snapshot.fxProblem });

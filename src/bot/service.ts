@@ -119,7 +119,8 @@ export class BotService {
   }
 
   /**
-   * One scheduled run: snapshot, send (silently when complete, with sound when not), then record the
+   * One scheduled run: snapshot, send (silently only when complete: a failed or partial platform, or no rate, rings),
+   * then record the
    * day, delivered or not. Throws when the report was not delivered (the scheduler logs it as failed);
    * a day that could not be recorded is logged and reported by health(), the run still counts.
    */
@@ -135,7 +136,7 @@ export class BotService {
     }
     const recorded = this.record(snapshot);
     const outcomes = Object.fromEntries(
-      snapshot.rows.map((row) => [row.id, row.ok ? (row.usd !== null ? "ok" : "no-usd") : (row.errorKind ?? "failed")]),
+      snapshot.rows.map((row) => [row.id, row.ok ? (row.usd === null ? "no-usd" : row.coverage) : (row.errorKind ?? "failed")]),
     );
     this.deps.log.info("scheduled run done", {
       ms: this.now() - started,

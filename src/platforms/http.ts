@@ -41,7 +41,8 @@ export interface HttpResponse {
   readonly bytes: Uint8Array;
 }
 
-const DEFAULT_ATTEMPTS = 3;
+/** Attempts for a 5xx or a network error, first one included (and for a platform's own server-error codes). */
+export const DEFAULT_ATTEMPTS = 3;
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 4_000;
 /** A Retry-After longer than this is not waited for: the platform is reported as rate-limited instead. */
@@ -206,7 +207,8 @@ function refusal(
   }
 }
 
-function backoffMs(attempt: number): number {
+/** The wait after failed attempt `attempt` (1-based): 0.5 s, 1 s, 2 s, … up to 4 s. */
+export function backoffMs(attempt: number): number {
   return Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
 }
 

@@ -51,11 +51,19 @@ export interface PlatformBalance {
   /** Things the user should know that did not fail the platform ("account X not counted: no access"). */
   readonly warnings: readonly string[];
   /**
-   * What the figure leaves out, each in words the user understands ("Earn on OKX", "T-Bank Инвесткопилка").
-   * Empty: the figure is complete, everything the key can see is valued. Non-empty: it is partial.
+   * What the figure leaves out, each in words the user understands ("Earn and other OKX accounts not valued",
+   * "account Инвесткопилка 2003"). Empty: the figure is complete, everything the key can see is valued. Non-empty:
+   * it is partial. An item that does not name its platform is shown after the platform's name in the totals
+   * ("Bybit funding and Earn not valued: …"), so write it to read well both ways.
    */
   readonly leftOut: readonly string[];
 }
+
+/**
+ * How much of a platform's account its figure covers: "complete" (everything the key can see is valued),
+ * "partial" (a value, plus what it leaves out), "failed" (no value, and an error).
+ */
+export type Coverage = "complete" | "partial" | "failed";
 
 export type PlatformErrorKind =
   | "auth" // key/token invalid, expired, wrong passphrase, wrong signature
@@ -110,8 +118,6 @@ export interface KeyAudit {
   readonly permissions: readonly string[];
   /** Extra lines worth showing (IP binding, expiry, per-account access levels). */
   readonly notes: readonly string[];
-  /** What a report with this key leaves out, as PlatformBalance.leftOut names it; absent or empty: nothing. */
-  readonly leftOut?: readonly string[];
 }
 
 export interface PlatformClient {

@@ -36,7 +36,8 @@ export function renderHistory(newestFirst: readonly DayRecord[]): HistoryView {
   );
   const title = `Portfolio history: last ${shown.length === 1 ? "day" : `${shown.length} days`}`;
   const notes: string[] = [];
-  if (shown.some((day) => !day.complete)) notes.push("partial = some platforms did not answer; the totals are too low");
+  if (shown.some((day) => !day.complete))
+    notes.push("partial = a platform failed or its figure left something out; the totals are too low");
   if (shown.some((day) => day.rub === null)) notes.push("RUB — = no USD/RUB rate that day");
   const trend = shown.length >= 2 ? sparklineLines([...shown].reverse()) : [];
   const body = [...lines, ...(trend.length > 0 ? ["", ...trend] : []), ...(notes.length > 0 ? ["", ...notes] : [])].join("\n");

@@ -1,17 +1,24 @@
 // Snapshot → the --json object (pure). Platforms appear as the snapshot lists them, in report order, each
 // under its registry id. Numbers are rounded only here.
 import { type Decimal, toNumber } from "../lib/money.ts";
-import type { Holding, HoldingRate } from "../platforms/types.ts";
-import type { Snapshot } from "../snapshot/snapshot.ts";
+import type { Coverage, Holding, HoldingRate } from "../platforms/types.ts";
+import { describeGap, type Snapshot } from "../snapshot/snapshot.ts";
 import type { Change } from "./message.ts";
 
 export interface SnapshotJson {
   takenAt: string;
   timezone: string;
+  /** Every platform complete and valued in USD, and the rate known. */
   complete: boolean;
+  /** What the totals leave out, each naming its platform; a platform's name alone means all of it. */
+  leftOut: string[];
   platforms: {
     id: string;
+    /** The platform gave a value (complete or partial). */
     ok: boolean;
+    coverage: Coverage;
+    /** What a partial figure leaves out, in the platform's words; empty otherwise. */
+    leftOut: string[];
     usd: number | null;
     native: { currency: string; amount: number } | null;
     asOf: string | null;
@@ -33,9 +40,12 @@ export function snapshotJson(snapshot: Snapshot, change: Change | null): Snapsho
     takenAt: snapshot.takenAt.toISOString(),
     timezone: snapshot.timeZone,
     complete: snapshot.complete,
+    leftOut: snapshot.leftOut.map(describeGap),
     platforms: snapshot.rows.map((row) => ({
       id: row.id,
       ok: row.ok,
+      coverage: row.coverage,
+      leftOut: [...row.leftOut],
       usd: cents(row.usd),
       native: row.native ? { currency: row.native.currency, amount: toNumber(row.native.amount, 2) } : null,
       asOf: row.asOf,

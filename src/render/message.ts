@@ -6,16 +6,20 @@ import { formatZoned } from "../lib/zoned-format.ts";
 import { zonedDay } from "../lib/zoned-time.ts";
 import { descriptorOf, platformName } from "../platforms/registry.ts";
 import type { AssetValue } from "../platforms/types.ts";
-import type { PlatformRow, Snapshot } from "../snapshot/snapshot.ts";
+import { describeGap, type PlatformRow, type Snapshot } from "../snapshot/snapshot.ts";
 import { dayWithMonthName } from "./dates.ts";
 import { escapeHtml } from "./html.ts";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
 
-/** The change vs the previous comparable day, or why there is none. Absent when there is no history at all. */
+/**
+ * The change vs the previous comparable day, or why there is none: no comparable day ("none"), or a total that
+ * leaves money out ("partial": never compared). Absent when there is no history at all.
+ */
 export type Change =
   | { readonly kind: "change"; readonly usd: Decimal; readonly pct: Decimal | null; readonly since: string }
-  | { readonly kind: "none" };
+  | { readonly kind: "none" }
+  | { readonly kind: "partial" };
 
 export interface FormatOptions {
   readonly includeBreakdown: boolean;
@@ -105,12 +109,12 @@ function totals(snapshot: Snapshot, change: Change | null): string[] {
   if (snapshot.rows.some((row) => descriptorOf(row.id).kind === "crypto")) {
     lines.push(`Crypto: ${snapshot.cryptoUsd !== null ? usd(snapshot.cryptoUsd) : "unavailable"}`);
   }
-  const excluded = snapshot.rows.filter((row) => row.usd === null).map((row) => platformName(row.id));
-  const partial = excluded.length > 0 ? ` (partial: without ${excluded.join(", ")})` : "";
+  const partial = partialMark(snapshot);
   lines.push(
     snapshot.totalUsd !== null ? `Total: <b>${usd(snapshot.totalUsd)}</b>${partial}` : "Total: unavailable — no platform answered",
   );
-  if (snapshot.totalRub !== null) lines.push(`Total: <b>${rub(snapshot.totalRub)}</b>${partial}`);
+  // The RUB total is the same figure: the list of what it leaves out is said once, on the line above.
+  if (snapshot.totalRub !== null) lines.push(`Total: <b>${rub(snapshot.totalRub)}</b>${partial === "" ? "" : " (partial)"}`);
   else if (snapshot.totalUsd !== null) lines.push("Total in RUB: unavailable — no USD/RUB rate");
   if (change && snapshot.totalUsd !== null) lines.push(changeLine(change));
   if (snapshot.usdRub) {
@@ -124,8 +128,20 @@ function totals(snapshot: Snapshot, change: Change | null): string[] {
   return lines;
 }
 
+/**
+ * " (partial: without T-Bank; Earn and other OKX accounts not valued)": the platforms left out whole, then what the
+ * partial ones lack, each naming its platform; "" when the totals leave nothing out.
+ */
+function partialMark(snapshot: Snapshot): string {
+  const whole = snapshot.leftOut.filter((gap) => gap.part === null).map((gap) => platformName(gap.platform));
+  const parts = snapshot.leftOut.filter((gap) => gap.part !== null).map(describeGap);
+  const named = [...(whole.length > 0 ? [`without ${whole.join(", ")}`] : []), ...parts];
+  return named.length > 0 ? ` (partial: ${clip(named.join("; "))})` : "";
+}
+
 function changeLine(change: Change): string {
   if (change.kind === "none") return "Change: no comparable day";
+  if (change.kind === "partial") return "Change: not compared, the total is partial";
   const sign = isNegative(change.usd) ? "−" : "+";
   const pct = change.pct !== null ? ` (${isNegative(change.pct) ? "−" : "+"}${formatGrouped(abs(change.pct), 2)}%)` : "";
   return `Change since ${dayWithMonthName(change.since)}: ${sign}${usd(abs(change.usd))}${pct}`;

@@ -8,7 +8,8 @@ import type { Snapshot } from "./snapshot.ts";
 
 /**
  * The history row of a snapshot, or null when no platform has a USD value (nothing to record). Every enabled
- * platform gets its figures, a failed one with no USD value.
+ * platform gets its figures, a failed one with no USD value. `complete` is the snapshot's: a partial platform, a
+ * failed one or a missing rate make the day partial, and a partial day never replaces a complete one.
  */
 export function snapshotRecord(snapshot: Snapshot): SnapshotRecord | null {
   if (snapshot.totalUsd === null) return null;
@@ -24,13 +25,16 @@ export function snapshotRecord(snapshot: Snapshot): SnapshotRecord | null {
 }
 
 /**
- * The change vs `previous` (the latest complete day within 7 days, from the history). Null when the
- * history is empty (nothing to say); "none" when a comparison would mislead: no comparable day, or
- * this snapshot is itself partial.
+ * The USD change vs `previous` (the latest complete day within 7 days, from the history). Null when the history is
+ * empty (nothing to say); "partial" when this snapshot's total leaves money out (a failed, partial or unconverted
+ * platform: the gap would show as a loss), so it is never compared; "none" when there is no comparable day. A
+ * missing USD/RUB rate alone leaves the USD total whole, so it is still compared.
  */
 export function changeSince(snapshot: Snapshot, previous: DayRecord | null, historyIsEmpty: boolean): Change | null {
   if (historyIsEmpty || snapshot.totalUsd === null) return null;
-  if (!previous || !snapshot.complete) return { kind: "none" };
+  if (snapshot.leftOut.length > 0) return { kind: "partial" };
+  // The history hands over complete days only; a partial one here would still not be a baseline.
+  if (!previous?.complete) return { kind: "none" };
   const usd = sub(snapshot.totalUsd, previous.usd);
   const pct = isZero(previous.usd) ? null : div(mul(usd, HUNDRED), previous.usd, 6);
   return { kind: "change", usd, pct, since: previous.day };

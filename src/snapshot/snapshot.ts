@@ -1,12 +1,15 @@
 // One portfolio snapshot: every enabled platform and the FX rate queried at once, each under its own
 // deadline, then combined. A failed platform never sinks the snapshot: its row carries the reason and
-// the totals say what they exclude. Amounts stay exact decimals until display.
+// the totals say what they exclude. Each row carries its coverage (complete, partial, failed); the snapshot
+// is complete only when every row is complete and valued in USD, and the rate is known. Amounts stay exact
+// decimals until display.
 import { type FxRates, type FxResult, type FxSource, toUsd, usdRub } from "../fx/source.ts";
 import { errorMessage, PfbotError } from "../lib/errors.ts";
 import { type Decimal, isPlausibleAmount, type Money, mul, sum, sumIfKnown, toPlainString } from "../lib/money.ts";
 import { byPlatformOrder, descriptorOf, platformName } from "../platforms/registry.ts";
 import {
   type AssetValue,
+  type Coverage,
   type Holding,
   type PlatformBalance,
   type PlatformClient,
@@ -17,7 +20,16 @@ import {
 
 export interface PlatformRow {
   readonly id: PlatformId;
+  /** The platform gave a value (complete or partial); false when it failed. */
   readonly ok: boolean;
+  /**
+   * How much of the account the platform's own figure covers: "failed" when `ok` is false, "partial" when `leftOut`
+   * names something, else "complete". It is about the platform's figure alone: a row whose USD value is unknown for
+   * lack of a rate keeps its coverage, and the snapshot counts it among what the totals leave out (Snapshot.leftOut).
+   */
+  readonly coverage: Coverage;
+  /** What a partial figure leaves out, in the platform's words (PlatformBalance.leftOut); empty otherwise. */
+  readonly leftOut: readonly string[];
   /** USD value; null when the platform failed or its currency could not be converted. */
   readonly usd: Decimal | null;
   /** The value in the platform's own currency when that is not USD (T-Bank RUB, an IBKR EUR account). */
@@ -29,8 +41,6 @@ export interface PlatformRow {
   readonly error: string | null;
   readonly errorKind: PlatformErrorKind | "fx" | "internal" | null;
   readonly warnings: readonly string[];
-  /** What the platform's figure leaves out (PlatformBalance.leftOut); absent or empty: nothing. */
-  readonly leftOut?: readonly string[];
   readonly source: string | null;
   readonly durationMs: number;
 }
@@ -42,13 +52,28 @@ interface UsdRubRate {
   readonly stale: boolean;
 }
 
+/** One thing the totals leave out: a whole platform, or a part of a partial platform's figure. */
+export interface TotalsGap {
+  readonly platform: PlatformId;
+  /** What the platform's figure lacks, in its words (one item of its leftOut); null when the whole platform is out. */
+  readonly part: string | null;
+}
+
 export interface Snapshot {
   readonly takenAt: Date;
   readonly timeZone: string;
   /** Enabled platforms in report order (the registry's). */
   readonly rows: readonly PlatformRow[];
-  /** Every enabled platform answered with a figure that leaves nothing out, and has a USD value. */
+  /**
+   * Every row is complete and has a USD value, and the USD/RUB rate is known. Only a complete snapshot is sent
+   * silently, replaces a complete day in the history, or is compared with one.
+   */
   readonly complete: boolean;
+  /**
+   * What the totals leave out, in report order: each failed platform and each one without a USD value (whole), and
+   * each item a partial platform's figure lacks. Empty when every row is complete and valued in USD.
+   */
+  readonly leftOut: readonly TotalsGap[];
   readonly cryptoUsd: Decimal | null;
   /** Σ USD over the platforms with a USD value; null when none has one. */
   readonly totalUsd: Decimal | null;
@@ -98,11 +123,15 @@ export function combine(rows: readonly PlatformRow[], fx: FxResult, takenAt: Dat
   const crypto = valued.filter((row) => descriptorOf(row.id).kind === "crypto");
   const totalUsd = valued.length > 0 ? sum(valued.map((row) => row.usd)) : null;
   const rate = fx.ok ? usdRub(fx.rates) : null;
+  const leftOut = rows.flatMap((row): TotalsGap[] =>
+    row.usd === null ? [{ platform: row.id, part: null }] : row.leftOut.map((part) => ({ platform: row.id, part })),
+  );
   return {
     takenAt,
     timeZone,
     rows,
-    complete: rows.length > 0 && valued.length === rows.length && rows.every((row) => (row.leftOut ?? []).length === 0),
+    complete: rows.length > 0 && leftOut.length === 0 && rows.every((row) => row.coverage === "complete") && rate !== null,
+    leftOut,
     cryptoUsd: crypto.length > 0 ? sum(crypto.map((row) => row.usd)) : null,
     totalUsd,
     totalRub: totalUsd !== null && rate !== null ? mul(totalUsd, rate) : null,
@@ -111,6 +140,17 @@ export function combine(rows: readonly PlatformRow[], fx: FxResult, takenAt: Dat
     warnings: fx.ok ? fx.warnings : [],
     durationMs,
   };
+}
+
+/**
+ * A gap in words, naming its platform: a whole platform is its name ("T-Bank"); a part is shown as the platform
+ * wrote it when it names the platform ("Earn and other OKX accounts not valued"), else after the platform's name
+ * ("Bybit funding and Earn not valued: …").
+ */
+export function describeGap(gap: TotalsGap): string {
+  const name = platformName(gap.platform);
+  if (gap.part === null) return name;
+  return gap.part.toLowerCase().includes(name.toLowerCase()) ? gap.part : `${name} ${gap.part}`;
 }
 
 /**
@@ -130,6 +170,8 @@ export function rowOf(balance: PlatformBalance, rates: FxRates | null, durationM
   return {
     id: balance.platform,
     ok: true,
+    coverage: balance.leftOut.length > 0 ? "partial" : "complete",
+    leftOut: balance.leftOut,
     usd: sumIfKnown(converted),
     native,
     asOf: balance.asOf,
@@ -143,7 +185,6 @@ export function rowOf(balance: PlatformBalance, rates: FxRates | null, durationM
           : "no USD/RUB rate: USD value unknown",
     errorKind: unconverted.length === 0 ? null : "fx",
     warnings: balance.warnings,
-    leftOut: balance.leftOut,
     source: balance.source,
     durationMs,
   };
@@ -167,11 +208,14 @@ function implausibleAmount(balance: PlatformBalance, converted: readonly (Decima
   );
 }
 
-function failedRow(id: PlatformId, error: unknown, durationMs: number): PlatformRow {
+/** The row of a platform that gave no value: `error` (a PlatformError, or anything thrown) says why. */
+export function failedRow(id: PlatformId, error: unknown, durationMs: number): PlatformRow {
   const known = error instanceof PlatformError;
   return {
     id,
     ok: false,
+    coverage: "failed",
+    leftOut: [],
     usd: null,
     native: null,
     asOf: null,

@@ -137,6 +137,36 @@ describe("--check", () => {
     expect(out.at(-1)).toBe("All good.");
   });
 
+  test("each platform's coverage follows its audit; IBKR's statement answers its audit, so IBKR gets one SendRequest", async () => {
+    const { ctx, out } = context({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")), IBKR_CACHE_MINUTES: "0" });
+    expect(await runCheckMode(ctx)).toBe(0);
+    for (const [name, source] of [
+      ["Bybit", "asset-overview"],
+      ["OKX", "asset-valuation"],
+      ["T-Bank", "GetPortfolio"],
+      ["IBKR", "flex statement"],
+    ]) {
+      const at = out.findIndex((l) => l.startsWith(`[ok  ] ${name}: reachable`));
+      expect(out[at + 1]).toStartWith(`[ok  ] ${name}: coverage complete, the whole account is valued (${source}`);
+    }
+    expect(out.find((l) => l.startsWith("[ok  ] IBKR: reachable"))).toContain("token and query IBKR_QUERY_ID accepted (statement of");
+    expect(fakes.ibkr.calls.map((call) => call.step)).toEqual(["SendRequest", "GetStatement"]);
+    // No balance in the output: --check says what is covered, never how much.
+    expect(out.join("\n")).not.toMatch(/\$\d|USD \d/);
+  });
+
+  test("an IBKR token refused while reading the balance fails once, without a second request for the audit", async () => {
+    fakes.ibkr.faults.add({ path: "SendRequest", code: 1012 });
+    const { ctx, out } = context({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")), IBKR_CACHE_MINUTES: "0" });
+    expect(await runCheckMode(ctx)).toBe(1);
+    const ibkr = out.filter((l) => l.includes("IBKR"));
+    expect(ibkr).toHaveLength(1);
+    expect(ibkr[0]).toStartWith("[FAIL] IBKR: ");
+    expect(ibkr[0]).toContain("IBKR_FLEX_TOKEN");
+    expect(fakes.ibkr.calls.map((call) => [call.step, call.answer])).toEqual([["SendRequest", 1012]]);
+    expect(out.at(-1)).toBe("1 problem found.");
+  });
+
   test("a Bybit key that can trade, an OKX key with trade and a T-Bank full-access account each warn, exit 1", async () => {
     fakes.bybit.state.key.readOnly = 0;
     fakes.bybit.state.key.permissions.Spot = ["SpotTrade"];

@@ -58,18 +58,23 @@ describe("the compiled binary with BUN_CONFIG_VERBOSE_FETCH=curl", () => {
       startAllFakes({ fxDate: "2026-11-24" }),
       startTelegramFake({ token: TELEGRAM_TOKEN, chatId: CHAT }),
     ]);
-    // Two processes ask IBKR within the same second here; its pacing is tested elsewhere.
+    // Three processes ask IBKR and OKX's asset-valuation within the same second here; their limits are tested elsewhere.
     fakes.ibkr.state.enforceRateLimit = false;
-    // --json reads IBKR from a cached statement (no 5 s Flex poll in real time); --check sends IBKR a request.
-    const dataDir = mkdtempSync(join(dir, "data-"));
-    await seedIbkrCache(dataDir, Date.now() - 60 * 60_000);
-    json = run(["--json"], { ...fakes.env, BUN_CONFIG_VERBOSE_FETCH: "curl", DATA_DIR: dataDir });
+    fakes.okx.state.enforceRateLimit = false;
+    // Each run reads IBKR from a cached statement (no 5 s Flex poll in real time); --check still sends IBKR a
+    // request, its audit's SendRequest.
+    const cached = async (): Promise<string> => {
+      const dataDir = mkdtempSync(join(dir, "data-"));
+      await seedIbkrCache(dataDir, Date.now() - 60 * 60_000);
+      return dataDir;
+    };
+    json = run(["--json"], { ...fakes.env, BUN_CONFIG_VERBOSE_FETCH: "curl", DATA_DIR: await cached() });
     const base = { ...fakes.env, TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, TELEGRAM_CHAT_ID: String(CHAT), TELEGRAM_API_ROOT: telegram.url };
     const envFile = join(dir, "pfbot.env");
     writeFileSync(envFile, "BUN_CONFIG_VERBOSE_FETCH=curl\n", { mode: 0o600 });
     checks = Promise.all([
-      run(["--check", "--env-file", envFile], { ...base, DATA_DIR: mkdtempSync(join(dir, "data-")) }),
-      run(["--check"], { ...base, BUN_CONFIG_VERBOSE_FETCH: "1", DATA_DIR: mkdtempSync(join(dir, "data-")) }),
+      run(["--check", "--env-file", envFile], { ...base, DATA_DIR: await cached() }),
+      run(["--check"], { ...base, BUN_CONFIG_VERBOSE_FETCH: "1", DATA_DIR: await cached() }),
     ]);
   });
   afterAll(async () => {

@@ -10,7 +10,8 @@ import { SettingsStore } from "../../src/history/settings.ts";
 import { HistoryStore } from "../../src/history/store.ts";
 import { createLogger, type Logger, silentLogger } from "../../src/lib/log.ts";
 import { dec, toPlainString } from "../../src/lib/money.ts";
-import { combine, type PlatformRow, rowOf, type Snapshot } from "../../src/snapshot/snapshot.ts";
+import { PlatformError } from "../../src/platforms/types.ts";
+import { combine, failedRow, type PlatformRow, rowOf, type Snapshot } from "../../src/snapshot/snapshot.ts";
 
 const FX: FxResult = {
   ok: true,
@@ -32,7 +33,7 @@ const okRow = (usd: string): PlatformRow =>
     null,
     1,
   );
-const failedRow: PlatformRow = { ...okRow("0"), id: "okx", ok: false, usd: null, error: "OKX is unavailable", errorKind: "unavailable" };
+const failedOkx: PlatformRow = failedRow("okx", new PlatformError("okx", "unavailable", "OKX is unavailable"), 1);
 
 interface SetupOptions {
   readonly dataDir?: string;
@@ -92,7 +93,7 @@ const at = (iso: string, rows: PlatformRow[]) => combine(rows, FX, new Date(iso)
 test("a complete scheduled report is sent silently and recorded; a partial one rings and never overwrites it", async () => {
   const { service, history, sent } = setup([
     at("2026-11-24T09:00:00Z", [okRow("1000")]),
-    at("2026-11-24T11:00:00Z", [okRow("900"), failedRow]),
+    at("2026-11-24T11:00:00Z", [okRow("900"), failedOkx]),
   ]);
   expect(await service.scheduledRun()).toBe("ok");
   expect(await service.scheduledRun()).toBe("partial");

@@ -58,6 +58,11 @@ export interface BybitFakeState {
   otherBuckets: Record<string, unknown>[];
   /** Overrides asset-overview result.totalEquity (default: Σ bucket totals). */
   overviewTotalEquity?: string;
+  /**
+   * asset-overview answers retCode 0 with `{"totalEquity":"","list":[]}`, as seen live for an account it does not
+   * serve (Bybit documents that it does not serve regional accounts, not what they get back).
+   */
+  emptyOverview?: boolean;
   tickers: FakeTicker[];
 }
 
@@ -162,10 +167,10 @@ export async function startBybitFake(state: BybitFakeState = realisticBybitAccou
   const envelope = (retCode: number, retMsg: string, result: unknown = {}, headers?: Record<string, string>): Response =>
     Response.json({ retCode, retMsg, result, retExtInfo: {}, time: now() }, { headers });
   const privateRoutes: Record<string, (query: URLSearchParams) => Response> = {
-    "/v5/asset/asset-overview": (query) =>
-      (query.get("valuationCurrency") ?? "USD") !== "USD"
-        ? envelope(10001, "valuationCurrency only supports USD in this fake")
-        : envelope(0, "Success", overview(state)),
+    "/v5/asset/asset-overview": (query) => {
+      if ((query.get("valuationCurrency") ?? "USD") !== "USD") return envelope(10001, "valuationCurrency only supports USD in this fake");
+      return envelope(0, "Success", state.emptyOverview ? { totalEquity: "", list: [] } : overview(state));
+    },
     "/v5/account/wallet-balance": (query) =>
       query.get("accountType") !== "UNIFIED"
         ? envelope(10001, "accountType only support UNIFIED.")
@@ -207,7 +212,8 @@ export async function startBybitFake(state: BybitFakeState = realisticBybitAccou
       if (rejection) return envelope(rejection.retCode, rejection.retMsg);
       if (fault?.code !== undefined)
         return envelope(Number(fault.code), fillEchoes(fault.message ?? "forced error", echoes), {}, fault.headers);
-      if (request.path.startsWith("/v5/asset/transfer/") && (state.key.permissions.Wallet ?? []).length === 0) {
+      // Every /v5/asset/* call, asset-overview included, needs the key's Wallet area [JKorf/Bybit.Net#173].
+      if (request.path.startsWith("/v5/asset/") && (state.key.permissions.Wallet ?? []).length === 0) {
         return envelope(10005, "Permission denied, please check your API key permissions.");
       }
       return route(request.query);

@@ -53,6 +53,11 @@ export interface OkxFakeState {
   label: string;
   uid: string;
   mainUid: string;
+  /**
+   * Whether asset-valuation's 1 request per second per user ID is enforced (50011, HTTP 429). Off only where several
+   * processes share the fake at once and the test is about something else.
+   */
+  enforceRateLimit: boolean;
 }
 
 export interface OkxFake {
@@ -86,6 +91,7 @@ export function okxFakeState(overrides: Partial<OkxFakeState> = {}): OkxFakeStat
     label: "pfbot",
     uid: "512340987612345678",
     mainUid: "512340987612345678",
+    enforceRateLimit: true,
     ...overrides,
   };
 }
@@ -119,6 +125,7 @@ export function realisticOkxAccount(): OkxFakeState {
 
 export async function startOkxFake(state: OkxFakeState = okxFakeState()): Promise<OkxFake> {
   const faults = createFaultList<OkxFault>();
+  const valuationLimit = perUserLimit(VALUATION_INTERVAL_MS);
   const signed = (answer: (state: OkxFakeState, request: RecordedRequest) => Response) => async (request: RecordedRequest) => {
     const fault = faults.take(request.path);
     const held = await delayOrHold(faults, fault);
@@ -141,7 +148,7 @@ export async function startOkxFake(state: OkxFakeState = okxFakeState()): Promis
     return authError(state, request) ?? answer(state, request);
   };
   const server: FakeServer = await startFake({
-    "GET /api/v5/asset/asset-valuation": signed(valuation),
+    "GET /api/v5/asset/asset-valuation": signed((s, request) => valuationLimit(s) ?? valuation(s, request)),
     "GET /api/v5/account/balance": signed(tradingAccount),
     "GET /api/v5/asset/balances": signed((s) =>
       ok(s.funding.map((c) => ({ availBal: c.bal, bal: c.bal, ccy: c.ccy, frozenBal: c.bal === "" ? "" : "0" }))),
@@ -192,6 +199,28 @@ function authError(state: OkxFakeState, request: RecordedRequest): Response | nu
     .digest("base64");
   if (sign !== expected) return fail("50113", "Invalid Sign");
   return null;
+}
+
+/** asset-valuation: 1 request per second per user ID, whichever key or app asks [funding-account; exchanges.md §2.8]. */
+const VALUATION_INTERVAL_MS = 1_000;
+
+/**
+ * OKX's per-user rate limit on one endpoint, on the fake's clock (serverTimeMs): a request less than `intervalMs`
+ * after the last one let through gets 50011 with HTTP 429, as OKX answers it [error-code]; a refused one does not
+ * move the window.
+ */
+function perUserLimit(intervalMs: number): (state: OkxFakeState) => Response | null {
+  const lastAllowed = new Map<string, number>();
+  return (state) => {
+    if (!state.enforceRateLimit) return null;
+    const now = state.serverTimeMs;
+    const last = lastAllowed.get(state.uid);
+    if (last !== undefined && now >= last && now - last < intervalMs) {
+      return Response.json({ msg: "Too Many Requests", code: "50011" }, { status: 429 });
+    }
+    lastAllowed.set(state.uid, now);
+    return null;
+  };
 }
 
 function valuation(state: OkxFakeState, request: RecordedRequest): Response {

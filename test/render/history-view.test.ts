@@ -55,7 +55,7 @@ test("a partial day is marked and explained; a missing RUB total shows a dash", 
   const lines = view.text.split("\n");
   expect(lines[1]).toBe("Mon 23.11.2026  $100.00      ₽ —  -100.00  -50.00%  partial");
   expect(lines[2]).toBe("Sun 22.11.2026  $200.00  ₽18,000");
-  expect(view.text).toContain("partial = some platforms did not answer");
+  expect(view.text).toContain("partial = a platform failed or its figure left something out");
   expect(view.text).toContain("RUB — = no USD/RUB rate that day");
   expect(renderHistory([day("2026-11-22", "200", "18000")]).text).not.toContain("partial");
 });

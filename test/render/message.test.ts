@@ -4,7 +4,7 @@ import { dec } from "../../src/lib/money.ts";
 import type { PlatformBalance, PlatformId } from "../../src/platforms/types.ts";
 import { PlatformError } from "../../src/platforms/types.ts";
 import { type Change, foldAssets, formatMoney, formatSnapshotHtml, htmlToText, TELEGRAM_TEXT_LIMIT } from "../../src/render/message.ts";
-import { combine, type PlatformRow, rowOf } from "../../src/snapshot/snapshot.ts";
+import { combine, failedRow, type PlatformRow, rowOf } from "../../src/snapshot/snapshot.ts";
 
 const TAKEN = new Date("2026-11-24T13:05:00Z");
 const FX: FxResult = {
@@ -26,20 +26,7 @@ function balance(platform: PlatformId, partial: Partial<PlatformBalance>): Platf
   return { platform, holdings: [], assets: [], asOf: null, source: "test", warnings: [], leftOut: [], ...partial };
 }
 function failed(id: PlatformId, message: string): PlatformRow {
-  return {
-    id,
-    ok: false,
-    usd: null,
-    native: null,
-    asOf: null,
-    assets: [],
-    holdings: [],
-    error: new PlatformError(id, "auth", message).message,
-    errorKind: "auth",
-    warnings: [],
-    source: null,
-    durationMs: 5,
-  };
+  return failedRow(id, new PlatformError(id, "auth", message), 5);
 }
 
 const realisticRows = (): PlatformRow[] => [
@@ -127,6 +114,53 @@ describe("golden message", () => {
     expect(text).toContain("Total: <b>$68,056.79</b> (partial: without OKX)");
     expect(text).toContain("Change: no comparable day");
     expect(text).not.toContain("breakdown");
+  });
+
+  test("a partial platform: the totals name what it leaves out, after the platforms left out whole", () => {
+    const rows = realisticRows();
+    rows[0] = rowOf(
+      balance("bybit", {
+        holdings: [{ label: "account", money: { currency: "USD", amount: dec("21461.94") }, asOf: null }],
+        leftOut: ["funding and Earn not valued: give the key the Wallet read permission"],
+      }),
+      FX.ok ? FX.rates : null,
+      1,
+    );
+    rows[1] = rowOf(
+      balance("okx", {
+        holdings: [{ label: "account", money: { currency: "USD", amount: dec("4991.54") }, asOf: null }],
+        leftOut: ["Earn and other OKX accounts not valued"],
+      }),
+      FX.ok ? FX.rates : null,
+      1,
+    );
+    rows[3] = failed("ibkr", "The IBKR Flex token has expired (1012): generate a new one and set IBKR_FLEX_TOKEN");
+    const snapshot = combine(rows, FX, TAKEN, "Europe/Paris");
+    const text = htmlToText(formatSnapshotHtml(snapshot, { includeBreakdown: false, change: { kind: "partial" } }));
+    const lines = text.split("\n");
+    // The platform lines stay as they were: the totals carry the mark.
+    expect(lines).toContain("Bybit: $21,461.94");
+    expect(lines).toContain("OKX: $4,991.54");
+    expect(lines).toContain(
+      "Total: $31,453.49 (partial: without IBKR; Bybit funding and Earn not valued: give the key the Wallet read permission; Earn and other OKX accounts not valued)",
+    );
+    expect(lines).toContain("Total: ₽ 2,909,447 (partial)");
+    expect(lines).toContain("Change: not compared, the total is partial");
+  });
+
+  test("what a platform leaves out is escaped and clipped like every other line", () => {
+    const row = rowOf(
+      balance("tbank", {
+        holdings: [{ label: "a", money: { currency: "RUB", amount: dec("1000") }, asOf: null }],
+        leftOut: [`account <b>Копилка</b> & ${"x".repeat(1000)}`],
+      }),
+      FX.ok ? FX.rates : null,
+      1,
+    );
+    const html = formatSnapshotHtml(combine([row], FX, TAKEN, "Europe/Paris"), { includeBreakdown: false });
+    const total = html.split("\n").find((line) => line.startsWith("Total: <b>$"))!;
+    expect(total).toContain("(partial: T-Bank account &lt;b&gt;Копилка&lt;/b&gt; &amp; xxx");
+    expect(total.length).toBeLessThan(400);
   });
 
   test("no FX rate: no RUB total, T-Bank and the EUR account say their USD value is unknown", () => {

@@ -2,9 +2,10 @@ import { expect, test } from "bun:test";
 import type { FxResult } from "../../src/fx/source.ts";
 import type { DayRecord } from "../../src/history/store.ts";
 import { dec, toPlainString } from "../../src/lib/money.ts";
+import { PlatformError } from "../../src/platforms/types.ts";
 import { snapshotJson } from "../../src/render/json.ts";
 import { changeSince, snapshotRecord } from "../../src/snapshot/report.ts";
-import { combine, type PlatformRow, rowOf } from "../../src/snapshot/snapshot.ts";
+import { combine, describeGap, failedRow, type PlatformRow, rowOf } from "../../src/snapshot/snapshot.ts";
 
 const FX: FxResult = {
   ok: true,
@@ -27,16 +28,7 @@ const row = (id: "bybit" | "tbank", currency: string, amount: string): PlatformR
     FX.ok ? FX.rates : null,
     1,
   );
-const failed: PlatformRow = {
-  ...row("tbank", "RUB", "0"),
-  ok: false,
-  usd: null,
-  native: null,
-  assets: [],
-  holdings: [],
-  error: "T-Bank rejected the token",
-  errorKind: "auth",
-};
+const failed: PlatformRow = failedRow("tbank", new PlatformError("tbank", "auth", "T-Bank rejected the token"), 1);
 const day = (d: string, usd: string, complete = true): DayRecord => ({
   day: d,
   usd: dec(usd),
@@ -83,7 +75,7 @@ test("no comparable day, or a partial snapshot, says so instead of a misleading 
   const complete = combine([row("bybit", "USD", "1100")], FX, TAKEN, "UTC");
   const partial = combine([row("bybit", "USD", "1100"), failed], FX, TAKEN, "UTC");
   expect(changeSince(complete, null, false)).toEqual({ kind: "none" });
-  expect(changeSince(partial, day("2026-11-23", "1000"), false)).toEqual({ kind: "none" });
+  expect(changeSince(partial, day("2026-11-23", "1000"), false)).toEqual({ kind: "partial" });
   expect(changeSince(complete, null, true)).toBeNull();
   expect(snapshotJson(partial, { kind: "none" }).change).toBeNull();
 });
@@ -94,9 +86,30 @@ test("the JSON form follows the documented shape", () => {
     takenAt: "2026-11-24T09:00:00.000Z",
     timezone: "Europe/Paris",
     complete: false,
+    leftOut: ["T-Bank"],
     platforms: [
-      { id: "bybit", ok: true, usd: 1.01, native: null, asOf: null, assets: [{ asset: "BTC", usd: 12.35 }], error: null },
-      { id: "tbank", ok: false, usd: null, native: null, asOf: null, assets: [], error: "T-Bank rejected the token" },
+      {
+        id: "bybit",
+        ok: true,
+        coverage: "complete",
+        leftOut: [],
+        usd: 1.01,
+        native: null,
+        asOf: null,
+        assets: [{ asset: "BTC", usd: 12.35 }],
+        error: null,
+      },
+      {
+        id: "tbank",
+        ok: false,
+        coverage: "failed",
+        leftOut: [],
+        usd: null,
+        native: null,
+        asOf: null,
+        assets: [],
+        error: "T-Bank rejected the token",
+      },
     ],
     cryptoUsd: 1.01,
     totalUsd: 1.01,
@@ -104,4 +117,97 @@ test("the JSON form follows the documented shape", () => {
     usdRub: { rate: 80, source: "CBR", date: "2026-11-24" },
     change: null,
   });
+});
+
+const partialRow = (id: "bybit" | "okx", usd: string, leftOut: string[]): PlatformRow =>
+  rowOf(
+    {
+      platform: id,
+      holdings: [{ label: "account", money: { currency: "USD", amount: dec(usd) }, asOf: null }],
+      assets: [],
+      asOf: null,
+      source: "t",
+      warnings: [],
+      leftOut,
+    },
+    FX.ok ? FX.rates : null,
+    1,
+  );
+
+test("a platform that leaves something out is partial, and so is the snapshot, whose totals name it", () => {
+  const snapshot = combine(
+    [
+      partialRow("bybit", "100", ["funding and Earn not valued: give the key the Wallet read permission"]),
+      partialRow("okx", "50", ["Earn and other OKX accounts not valued"]),
+    ],
+    FX,
+    TAKEN,
+    "UTC",
+  );
+  expect(snapshot.rows.map((r) => [r.id, r.ok, r.coverage])).toEqual([
+    ["bybit", true, "partial"],
+    ["okx", true, "partial"],
+  ]);
+  // The value still counts: partial is a figure, not a failure.
+  expect(toPlainString(snapshot.totalUsd!)).toBe("150");
+  expect(snapshot.complete).toBe(false);
+  expect(snapshot.leftOut.map(describeGap)).toEqual([
+    "Bybit funding and Earn not valued: give the key the Wallet read permission",
+    "Earn and other OKX accounts not valued",
+  ]);
+  const json = snapshotJson(snapshot, changeSince(snapshot, day("2026-11-23", "1000"), false));
+  expect(json.complete).toBe(false);
+  expect(json.leftOut).toEqual(snapshot.leftOut.map(describeGap));
+  expect(json.platforms.map((p) => [p.coverage, p.ok, p.usd, p.leftOut])).toEqual([
+    ["partial", true, 100, ["funding and Earn not valued: give the key the Wallet read permission"]],
+    ["partial", true, 50, ["Earn and other OKX accounts not valued"]],
+  ]);
+  expect(json.change).toBeNull();
+});
+
+test("a partial snapshot is recorded as a partial day and never compared: the gap would show as a loss", () => {
+  const partial = combine([partialRow("okx", "4991.54", ["Earn and other OKX accounts not valued"])], FX, TAKEN, "UTC");
+  expect(snapshotRecord(partial)!.complete).toBe(false);
+  expect(changeSince(partial, day("2026-11-23", "54991.54"), false)).toEqual({ kind: "partial" });
+  // A partial day handed over as the baseline is not one either.
+  const complete = combine([row("bybit", "USD", "1100")], FX, TAKEN, "UTC");
+  expect(changeSince(complete, day("2026-11-23", "1000", false), false)).toEqual({ kind: "none" });
+});
+
+test("a row without a USD value keeps its coverage, but the totals leave it out whole and the snapshot is not complete", () => {
+  const noFx: FxResult = { ok: false, reason: "no USD/RUB rate" };
+  const tbank = rowOf(
+    {
+      platform: "tbank",
+      holdings: [{ label: "a", money: { currency: "RUB", amount: dec("8000") }, asOf: null }],
+      assets: [],
+      asOf: null,
+      source: "t",
+      warnings: [],
+      leftOut: [],
+    },
+    null,
+    1,
+  );
+  expect([tbank.ok, tbank.coverage, tbank.usd]).toEqual([true, "complete", null]);
+  const snapshot = combine([row("bybit", "USD", "1100"), tbank], noFx, TAKEN, "UTC");
+  expect(snapshot.complete).toBe(false);
+  expect(snapshot.leftOut).toEqual([{ platform: "tbank", part: null }]);
+  expect(snapshotJson(snapshot, null).leftOut).toEqual(["T-Bank"]);
+  expect(changeSince(snapshot, day("2026-11-23", "1000"), false)).toEqual({ kind: "partial" });
+});
+
+test("without a rate the snapshot is not complete even when every row is, yet its whole USD total is still compared", () => {
+  const snapshot = combine([row("bybit", "USD", "1100")], { ok: false, reason: "down" }, TAKEN, "UTC");
+  expect(snapshot.rows[0]!.coverage).toBe("complete");
+  expect(snapshot.leftOut).toEqual([]);
+  expect(snapshot.complete).toBe(false);
+  expect(snapshotRecord(snapshot)!.complete).toBe(false);
+  expect(changeSince(snapshot, day("2026-11-23", "1000"), false)).toMatchObject({ kind: "change", since: "2026-11-23" });
+});
+
+test("a failed platform's row is failed, with no value and nothing listed as left out of it", () => {
+  expect([failed.ok, failed.coverage, failed.usd, failed.leftOut]).toEqual([false, "failed", null, []]);
+  const snapshot = combine([row("bybit", "USD", "1"), failed], FX, TAKEN, "UTC");
+  expect(snapshot.leftOut).toEqual([{ platform: "tbank", part: null }]);
 });

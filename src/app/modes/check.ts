@@ -1,5 +1,6 @@
-// --check: the configuration is valid (app.ts already made sure), then for each enabled platform one
-// authenticated read saying whether it is reachable, the credentials work and the key can only read;
+// --check: the configuration is valid (app.ts already made sure), then for each enabled platform whether it
+// is reachable, the credentials work and the key can only read, and the platform's coverage: the balance is
+// read as a report reads it, and a key that sees less than the whole account (a partial figure) is a problem;
 // the env file's permissions; and Telegram (the token, and that the bot can post to the owner's chat).
 // Exit 0 all good, 1 a problem found.
 import { statSync } from "node:fs";
@@ -9,7 +10,7 @@ import { errorMessage } from "../../lib/errors.ts";
 import type { Redact } from "../../lib/redact.ts";
 import { platformDeadlineMs, platformName } from "../../platforms/registry.ts";
 import { type KeyAudit, type PlatformClient, PlatformError, type PlatformId } from "../../platforms/types.ts";
-import { withDeadline } from "../../snapshot/snapshot.ts";
+import { failedRow, type PlatformRow, rowOf, withDeadline } from "../../snapshot/snapshot.ts";
 import type { AppContext } from "../run.ts";
 import { createSnapshotTaker } from "../wiring.ts";
 
@@ -22,12 +23,12 @@ export interface CheckLine {
 export async function runCheckMode(context: AppContext): Promise<number> {
   const { config, log } = context;
   const { clients } = await createSnapshotTaker(config, log, context.version, context.clock);
-  const [audits, telegram] = await Promise.all([
-    Promise.all(clients.map((client) => auditOne(client, platformDeadlineMs(config, client.id)))),
+  const [platforms, telegram] = await Promise.all([
+    Promise.all(clients.map((client) => checkPlatform(client, platformDeadlineMs(config, client.id)))),
     checkTelegram(config, { totalMs: config.telegramTimeoutSeconds * 1000, clock: context.clock }, log.redact),
   ]);
   const leaks = config.leakySettings.map((text): CheckLine => ({ status: "warn", text }));
-  const lines = [...leaks, ...envFileLines(config), ...audits, telegram];
+  const lines = [...leaks, ...envFileLines(config), ...platforms.flat(), telegram];
   for (const line of lines) context.out(renderLine(line));
   const problems = lines.filter((line) => line.status !== "ok").length;
   context.out(problems === 0 ? "All good." : `${problems} problem${problems === 1 ? "" : "s"} found.`);
@@ -46,6 +47,22 @@ export function auditLine(id: PlatformId, audit: KeyAudit): CheckLine {
   };
 }
 
+/**
+ * Pure: what one platform's figure covers, as the report would show it. A partial figure names what it leaves out in
+ * the report's words; it is a problem, since the key sees less than the whole account.
+ */
+export function coverageLine(row: PlatformRow): CheckLine {
+  const name = platformName(row.id);
+  switch (row.coverage) {
+    case "complete":
+      return { status: "ok", text: `${name}: coverage complete, the whole account is valued (${row.source ?? "no source"})` };
+    case "partial":
+      return { status: "warn", text: `${name}: coverage partial, ${row.leftOut.join("; ")}` };
+    case "failed":
+      return { status: "fail", text: `${name}: coverage failed, no value: ${row.error ?? "unknown error"}` };
+  }
+}
+
 /** Pure: an env file readable by group or others leaks every key on the machine. */
 export function envFileModeLine(path: string, mode: number): CheckLine {
   const octal = (mode & 0o777).toString(8).padStart(3, "0");
@@ -56,6 +73,22 @@ export function envFileModeLine(path: string, mode: number): CheckLine {
 export function renderLine(line: CheckLine): string {
   const mark = line.status === "ok" ? "ok  " : line.status === "warn" ? "WARN" : "FAIL";
   return `[${mark}] ${line.text}`;
+}
+
+/**
+ * The platform's audit line, then its coverage line (left out when the audit failed and the balance did too: the
+ * audit's line already says why). The balance comes first and each step has the platform's whole deadline: a client
+ * whose audit request is part of reading the balance (IBKR's SendRequest) then answers the audit from what it just
+ * read, rather than spend its rate limit asking again.
+ */
+async function checkPlatform(client: PlatformClient, deadlineMs: number): Promise<CheckLine[]> {
+  // No rate is read here: the coverage is about the platform's own figure.
+  const row = await withDeadline(deadlineMs, (signal) => client.fetchBalance(signal), client.id).then(
+    (balance) => rowOf(balance, null, 0),
+    (error: unknown) => failedRow(client.id, error, 0),
+  );
+  const audit = await auditOne(client, deadlineMs);
+  return audit.status === "fail" && row.coverage === "failed" ? [audit] : [audit, coverageLine(row)];
 }
 
 async function auditOne(client: PlatformClient, deadlineMs: number): Promise<CheckLine> {

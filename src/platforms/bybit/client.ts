@@ -1,11 +1,14 @@
 // Bybit V5 client: the account's whole USD value, counted once. The total comes from asset-overview (every bucket:
-// unified, funding, Earn, bots, …); the per-coin breakdown from the unified and funding wallets. Only when
-// asset-overview fails with a non-auth error is the total rebuilt from those two wallets, marked partial.
+// unified, funding, Earn, bots, …); the per-coin breakdown from the unified and funding wallets, which also check
+// the overview: an overview below what those wallets hold has left money out, so the wallets' figure is used. When
+// asset-overview fails with a business error, an unreadable answer or the key's missing Wallet area, the total is
+// rebuilt from the two wallets. A figure from the wallets is partial: it leaves out Earn, bots and the other buckets.
 // [exchanges.md §0, §1.5 "Recommended Bybit algorithm"]
-import { abs, add, cmp, type Decimal, dec, isZero, sum, toPlainString } from "../../lib/money.ts";
+import { abs, add, cmp, type Decimal, dec, isZero, mul, sub, sum, toFixed, toPlainString } from "../../lib/money.ts";
 import { USD_STABLECOINS } from "../stablecoins.ts";
 import { type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient, PlatformError, UNREADABLE_AMOUNT } from "../types.ts";
 import {
+  EMPTY_OVERVIEW,
   type FundingCoin,
   type PriceBook,
   parseFundingCoins,
@@ -17,7 +20,7 @@ import {
   usdPrice,
   usdValueOf,
 } from "./parse.ts";
-import { type BybitTransport, createBybitTransport, DEFAULT_RECV_WINDOW_MS } from "./transport.ts";
+import { type BybitTransport, createBybitTransport, DEFAULT_RECV_WINDOW_MS, isServerError } from "./transport.ts";
 
 export { type BybitSignInput, bybitPrehash, DEFAULT_RECV_WINDOW_MS, signBybit } from "./transport.ts";
 
@@ -36,6 +39,13 @@ export interface BybitClient extends PlatformClient {
 
 export const BYBIT_SOURCE_OVERVIEW = "asset-overview";
 export const BYBIT_SOURCE_FALLBACK = "wallet-balance + funding";
+/** What a figure from the unified and funding wallets leaves out (PlatformBalance.leftOut). */
+export const BYBIT_LEFT_OUT_OTHER = "Earn, bots and other Bybit accounts not valued";
+/**
+ * What a key without the Wallet area leaves out: every /v5/asset/* call answers it 10005 (asset-overview and the
+ * funding wallet alike), so only the unified wallet is valued [JKorf/Bybit.Net#173; exchanges.md §1.5c].
+ */
+export const BYBIT_LEFT_OUT_NO_WALLET = "funding and Earn not valued: give the key the Wallet read permission";
 
 export function createBybitClient(options: BybitClientOptions): BybitClient {
   const http = createBybitTransport(options, {
@@ -57,6 +67,13 @@ const FUNDING_PATH = "/v5/asset/transfer/query-account-coins-balance";
 const TICKERS_PATH = "/v5/market/tickers";
 /** Coins worth less than this are folded out of the breakdown (they stay in the total). */
 const DUST_USD = dec("1");
+/**
+ * How far the wallets may exceed the overview before the overview counts as short: at least $1 and 1 % of the wallets.
+ * asset-overview is a snapshot (its snapshotTime lags) and the wallets are read after it, so prices may have moved by a
+ * little; an overview missing a wallet, or answering $0, is far below.
+ */
+const SHORT_USD = dec("1");
+const SHORT_SHARE = dec("0.01");
 
 interface Wallets {
   readonly unified: UnifiedWallet | null;
@@ -64,57 +81,128 @@ interface Wallets {
   readonly prices: PriceBook | null;
 }
 
+type WalletPart = "unified wallet" | "funding wallet" | "spot prices";
+
+/** A wallet that could not be read, and why. */
+interface WalletProblem {
+  readonly part: WalletPart;
+  readonly error: PlatformError;
+}
+
 /** Called when reading one wallet fails: rethrow (the figure depends on it) or note it and go on. */
-type OnWalletError = (part: string, error: unknown) => void;
+type OnWalletError = (part: WalletPart, error: unknown) => void;
 
 async function fetchBalance(http: BybitTransport, signal: AbortSignal): Promise<PlatformBalance> {
-  let total: Decimal;
+  let overview: Decimal;
   try {
     // valuationCurrency defaults to USD; sent explicitly so a changed default cannot change the unit [asset-overview.mdx].
-    total = parseOverviewTotal(await http.signedGet(OVERVIEW_PATH, "valuationCurrency=USD", signal));
+    overview = parseOverviewTotal(await http.signedGet(OVERVIEW_PATH, "valuationCurrency=USD", signal));
   } catch (error) {
     if (!canFallBack(error)) throw error;
     return fallbackBalance(http, signal, error);
   }
-  // The total is known; the wallets only feed the breakdown, so a failure there is a note, not a failed platform.
-  const warnings: string[] = [];
+  // The total is known; the wallets feed the breakdown and check the total, so a failure there is a note.
+  const problems: WalletProblem[] = [];
   const wallets = await readWallets(http, signal, (part, error) => {
     // A wallet that sends "NaN" for an amount is corrupt: the overview's figure from the same account is not trusted either.
     if (!(error instanceof PlatformError) || error.code === UNREADABLE_AMOUNT) throw error;
-    warnings.push(`Bybit breakdown lacks the ${part} (${errorCode(error)}, ${error.kind}); the total is complete`);
+    problems.push({ part, error });
   });
-  return balance(total, valueWallets(wallets).perCoin, BYBIT_SOURCE_OVERVIEW, warnings);
+  const figure = walletFigure(wallets);
+  // What the wallets read hold is a floor of the account: an overview below it has left money out. It happened live
+  // ($0 from the overview, $14,358 in the wallets of the same run), so it never wins silently.
+  if (isShortOf(overview, figure.total)) {
+    const why = `Bybit asset-overview's total (${toFixed(overview, 2)} USD) is less than the unified and funding wallets hold (${toFixed(figure.total, 2)} USD), so the total is the wallets'`;
+    return walletBalance(figure, [why, ...problems.map(problemNote)], leftOutOf(figure, problems));
+  }
+  const warnings = problems.map(
+    ({ part, error }) => `Bybit breakdown lacks the ${part} (${errorCode(error)}, ${error.kind}); the total is complete`,
+  );
+  return balance(overview, figure.perCoin, BYBIT_SOURCE_OVERVIEW, warnings, []);
 }
 
 /**
  * asset-overview does not serve regional accounts (EU, KZ, GE, …) and what they get back is undocumented, so any
- * business error or unreadable answer falls back. Auth, permission, IP, clock and rate-limit errors would fail the
- * fallback too, and a 5xx/timeout means Bybit itself is down: those are reported as they are.
+ * business error or unreadable answer falls back, and so does a key without the Wallet area (10005: the unified wallet
+ * is still readable). Auth, IP, clock and rate-limit errors would fail the fallback too, and a 5xx, a server error
+ * (10000, 10016) or a timeout means Bybit itself is down: those are reported as they are.
  */
 function canFallBack(error: unknown): error is PlatformError {
   // An unreadable amount is a corrupt answer, not an unsupported account: the wallets would hide it behind a smaller figure.
-  if (!(error instanceof PlatformError) || error.code === UNREADABLE_AMOUNT) return false;
-  if (error.kind === "bad-response") return true;
+  if (!(error instanceof PlatformError) || error.code === UNREADABLE_AMOUNT || isServerError(error)) return false;
+  if (error.kind === "bad-response" || isNoWallet(error)) return true;
   return error.kind === "unavailable" && (typeof error.code === "number" || error.code === "HTTP 404");
 }
 
 async function fallbackBalance(http: BybitTransport, signal: AbortSignal, overviewError: PlatformError): Promise<PlatformBalance> {
-  const warnings = [
-    `Bybit asset-overview failed (${errorCode(overviewError)}), so the total is the unified and funding wallets only: Earn, bots and other buckets are not included`,
-  ];
+  const problems: WalletProblem[] = [];
   const wallets = await readWallets(http, signal, (part, error) => {
-    // A key without the Wallet area cannot read the funding wallet (10005): count the rest and say so.
-    if (part === "funding wallet" && error instanceof PlatformError && error.kind === "permission") {
-      warnings.push(`Bybit funding wallet not counted: ${error.message}`);
+    // A key without the Wallet area cannot read the funding wallet (10005) either: value the rest and say what to tick.
+    if (part === "funding wallet" && error instanceof PlatformError && isNoWallet(error)) {
+      problems.push({ part, error });
       return;
     }
     throw error;
   });
+  const figure = walletFigure(wallets);
+  // Without the Wallet area, what is left out and what to do is the whole story; otherwise say why the wallets stand in.
+  const noWallet = isNoWallet(overviewError) && problems.length > 0;
+  const warnings = noWallet
+    ? []
+    : [`Bybit asset-overview ${overviewFailure(overviewError)}, so the total is the unified and funding wallets only`];
+  return walletBalance(figure, warnings, leftOutOf(figure, problems));
+}
+
+function isNoWallet(error: unknown): boolean {
+  return error instanceof PlatformError && error.kind === "permission" && error.code === 10005;
+}
+
+function overviewFailure(error: PlatformError): string {
+  return error.code === EMPTY_OVERVIEW
+    ? "gave no total and no account (it does not serve regional accounts such as Bybit EU, KZ or GE)"
+    : `failed (${errorCode(error)})`;
+}
+
+/** The wallets exceed the overview by at least $1 and 1 % of the wallets. */
+function isShortOf(overview: Decimal, wallets: Decimal): boolean {
+  const gap = sub(wallets, overview);
+  return cmp(gap, SHORT_USD) >= 0 && cmp(gap, mul(abs(wallets), SHORT_SHARE)) >= 0;
+}
+
+/** The unified and funding wallets as a figure: what they hold in USD, per coin, and the coins with no price. */
+interface WalletFigure {
+  readonly total: Decimal;
+  readonly perCoin: ReadonlyMap<string, Decimal>;
+  readonly unvalued: readonly string[];
+}
+
+function walletFigure(wallets: Wallets): WalletFigure {
   const valued = valueWallets(wallets);
+  // The unified wallet's totalEquity values every coin in it; Σ usdValue stands in when it is "" (classic accounts).
   const unifiedTotal = wallets.unified?.totalEquity ?? valued.unifiedSum;
   const unvalued = wallets.unified?.totalEquity != null ? valued.unvaluedFunding : [...valued.unvaluedUnified, ...valued.unvaluedFunding];
-  if (unvalued.length > 0) warnings.push(`Bybit coins without a USD price, not counted in the total: ${unvalued.join(", ")}`);
-  return balance(add(unifiedTotal, valued.fundingSum), valued.perCoin, BYBIT_SOURCE_FALLBACK, warnings);
+  return { total: add(unifiedTotal, valued.fundingSum), perCoin: valued.perCoin, unvalued };
+}
+
+function walletBalance(figure: WalletFigure, warnings: readonly string[], leftOut: readonly string[]): PlatformBalance {
+  return balance(figure.total, figure.perCoin, BYBIT_SOURCE_FALLBACK, warnings, leftOut);
+}
+
+/** What a figure from the wallets leaves out, in the report's words. */
+function leftOutOf(figure: WalletFigure, problems: readonly WalletProblem[]): string[] {
+  const leftOut: string[] = [];
+  if (problems.some(({ part, error }) => part === "funding wallet" && isNoWallet(error))) leftOut.push(BYBIT_LEFT_OUT_NO_WALLET);
+  else leftOut.push(BYBIT_LEFT_OUT_OTHER);
+  for (const { part, error } of problems) {
+    // Missing prices show as the coins they leave unvalued, below.
+    if (part !== "spot prices" && !isNoWallet(error)) leftOut.push(`${part} not valued (${errorCode(error)}, ${error.kind})`);
+  }
+  if (figure.unvalued.length > 0) leftOut.push(`coins without a USD price: ${figure.unvalued.join(", ")}`);
+  return leftOut;
+}
+
+function problemNote({ part, error }: WalletProblem): string {
+  return `Bybit ${part} could not be read: ${error.message}`;
 }
 
 async function readWallets(http: BybitTransport, signal: AbortSignal, onError: OnWalletError): Promise<Wallets> {
@@ -177,7 +265,13 @@ function valueWallets(wallets: Wallets): ValuedWallets {
   return { perCoin, unifiedSum: sum(unifiedValues), fundingSum: sum(fundingValues), unvaluedUnified, unvaluedFunding };
 }
 
-function balance(totalUsd: Decimal, perCoin: ReadonlyMap<string, Decimal>, source: string, warnings: readonly string[]): PlatformBalance {
+function balance(
+  totalUsd: Decimal,
+  perCoin: ReadonlyMap<string, Decimal>,
+  source: string,
+  warnings: readonly string[],
+  leftOut: readonly string[],
+): PlatformBalance {
   const assets: AssetValue[] = [...perCoin]
     .filter(([, usd]) => cmp(abs(usd), DUST_USD) >= 0)
     .map(([asset, usd]) => ({ asset, usd }))
@@ -189,11 +283,11 @@ function balance(totalUsd: Decimal, perCoin: ReadonlyMap<string, Decimal>, sourc
     asOf: null,
     source,
     warnings,
-    leftOut: [],
+    leftOut,
   };
 }
 
-async function attempt<T>(part: string, onError: OnWalletError, run: () => Promise<T>): Promise<T | null> {
+async function attempt<T>(part: WalletPart, onError: OnWalletError, run: () => Promise<T>): Promise<T | null> {
   try {
     return await run();
   } catch (error) {

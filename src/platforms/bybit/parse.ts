@@ -6,7 +6,7 @@
 import { isRecord } from "../../lib/guards.ts";
 import { type Decimal, dec, mul, parseDecimal, readAmount, sum } from "../../lib/money.ts";
 import { USD_STABLECOINS } from "../stablecoins.ts";
-import { type KeyAudit, unreadableAmount } from "../types.ts";
+import { type KeyAudit, PlatformError, unreadableAmount } from "../types.ts";
 import { badResponse } from "./transport.ts";
 
 interface UnifiedCoin {
@@ -35,10 +35,14 @@ interface SpotTicker {
 /** Spot tickers by symbol ("BTCUSDT"). */
 export type PriceBook = ReadonlyMap<string, SpotTicker>;
 
+/** PlatformError.code of an asset-overview answering retCode 0 with no total and no account: `{"totalEquity":"","list":[]}`. */
+export const EMPTY_OVERVIEW = "empty-overview";
+
 /**
  * asset-overview `result.totalEquity` (USD); Σ list[].totalEquity only when the total is absent [exchanges.md §1.5a],
  * and only when every bucket has a figure: an empty list, or a bucket without one, would show part of the
- * account (or $0) as all of it, so that is a bad response (and the wallets fallback takes over).
+ * account (or $0) as all of it, so that is a bad response (and the wallets fallback takes over). The empty answer,
+ * seen live, has its own code (EMPTY_OVERVIEW): the endpoint does not serve regional accounts, and says nothing else.
  */
 export function parseOverviewTotal(result: Record<string, unknown>): Decimal {
   const where = "/v5/asset/asset-overview";
@@ -46,7 +50,10 @@ export function parseOverviewTotal(result: Record<string, unknown>): Decimal {
   if (total !== null) return total;
   const list = result.list;
   const accounts = records(result, "list", where);
-  if (accounts.length === 0) throw badResponse(where, "no totalEquity and no account in the list");
+  if (accounts.length === 0) {
+    const empty = badResponse(where, "no totalEquity and no account in the list");
+    throw new PlatformError("bybit", empty.kind, empty.message, EMPTY_OVERVIEW);
+  }
   if (Array.isArray(list) && list.length !== accounts.length)
     throw badResponse(where, "no totalEquity, and a list entry that is not an account");
   const values = accounts.map((account) => decimalField(account, "totalEquity", where));

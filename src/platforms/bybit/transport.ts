@@ -3,7 +3,16 @@
 // [Bybit V5 docs: guide.mdx "Authentication", error.mdx, rate-limit.mdx; see reference/exchanges.md §1.3, §1.7]
 import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
-import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
+import {
+  backoffMs,
+  DEFAULT_ATTEMPTS,
+  type HttpResponse,
+  httpRequest,
+  looksLikeJson,
+  PUBLIC_MAX_REDIRECTS,
+  parseJson,
+  retryAfterMs,
+} from "../http.ts";
 import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
 
 export interface BybitCredentials {
@@ -82,8 +91,31 @@ export function createBybitTransport(deps: ClientDeps, credentials: BybitCredent
     });
   };
 
+  /**
+   * Sends until the answer is not one of Bybit's server errors (10000, 10016), with the attempts and backoff of a 5xx
+   * (http.ts): they mean the same, Bybit itself is down, and end the same way once the attempts are spent.
+   */
+  const untilServed = async (send: () => Promise<Envelope>, signal: AbortSignal): Promise<Envelope> => {
+    for (let attempt = 1; ; attempt++) {
+      const envelope = await send();
+      if (!SERVER_ERROR_CODES.has(envelope.retCode) || attempt >= DEFAULT_ATTEMPTS || signal.aborted) return envelope;
+      await deps.sleep(backoffMs(attempt), signal);
+    }
+  };
+
   const publicGet = async (path: string, query: string, signal: AbortSignal): Promise<Record<string, unknown>> =>
-    resultOf(await get(path, query, signal, null), path, deps.now());
+    resultOf(await untilServed(() => get(path, query, signal, null), signal), path, deps.now());
+
+  /** A signed request; a 10002 (our timestamp outside the window) learns the offset and is sent once more. */
+  const signedWithClockFix = async (path: string, query: string, signal: AbortSignal): Promise<Envelope> => {
+    const first = await signedOnce(path, query, signal);
+    if (first.retCode !== CLOCK_SKEW_CODE) return first;
+    // Learn the offset once (shared by concurrent calls), retry once; a second 10002 is reported, not retried again,
+    // so a broken clock never loops.
+    resyncing ??= resync(signal).finally(() => (resyncing = null));
+    await resyncing;
+    return signedOnce(path, query, signal);
+  };
 
   const resync = async (signal: AbortSignal): Promise<void> => {
     const sentAt = deps.now();
@@ -96,13 +128,7 @@ export function createBybitTransport(deps: ClientDeps, credentials: BybitCredent
 
   return {
     async signedGet(path, query, signal) {
-      const first = await signedOnce(path, query, signal);
-      if (first.retCode !== CLOCK_SKEW_CODE) return resultOf(first, path, deps.now());
-      // 10002: our timestamp is outside the window. Learn the offset once (shared by concurrent calls), retry once;
-      // a second 10002 is reported, not retried again, so a broken clock never loops.
-      resyncing ??= resync(signal).finally(() => (resyncing = null));
-      await resyncing;
-      return resultOf(await signedOnce(path, query, signal), path, deps.now());
+      return resultOf(await untilServed(() => signedWithClockFix(path, query, signal), signal), path, deps.now());
     },
     publicGet,
     clockOffsetMs: () => offsetMs,
@@ -128,6 +154,13 @@ export function badResponse(path: string, what: string): PlatformError {
 }
 
 const CLOCK_SKEW_CODE = 10002;
+/** Bybit's own server errors, "server timeout" and "server error" [error.mdx]: retried like an HTTP 5xx. */
+const SERVER_ERROR_CODES: ReadonlySet<number> = new Set([10000, 10016]);
+
+/** A server error (10000, 10016) still there after every attempt: Bybit is down, like a 5xx; no fallback stands in. */
+export function isServerError(error: unknown): boolean {
+  return error instanceof PlatformError && typeof error.code === "number" && SERVER_ERROR_CODES.has(error.code);
+}
 /** IP ban after too many requests: Bybit asks to stop for at least 10 minutes [rate-limit.mdx]. */
 const IP_BAN_MS = 10 * 60_000;
 

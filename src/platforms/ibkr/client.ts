@@ -36,6 +36,9 @@ export interface IbkrClientOptions extends ClientDeps {
   readonly log?: Logger;
 }
 
+/** An answer from IBKR this recent, to this process, stands for the audit (--check reads the balance just before). */
+const RECENT_ANSWER_MS = 10 * 60_000;
+
 /** A statement older than this is not shown even when IBKR is throttled or down: a week-old NAV misleads. */
 export const STALE_CACHE_LIMIT_MS = 7 * 24 * 60 * 60_000;
 
@@ -180,6 +183,17 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
   async function auditKey(signal: AbortSignal): Promise<KeyAudit> {
     const notes = ["Flex Web Service tokens can only download statements: they cannot trade or move money"];
     const now = options.now();
+    // --check reads the balance first: what IBKR told this process about the token and query moments ago answers
+    // the audit, and a second SendRequest would only spend IBKR's rate limit.
+    const recent = lastAnswerInMemory;
+    if (recent !== null && now - recent.at >= 0 && now - recent.at <= RECENT_ANSWER_MS) {
+      if (!recent.ok) throw new PlatformError("ibkr", recent.kind ?? "unavailable", recent.message, recent.code ?? undefined);
+      return {
+        readOnly: true,
+        permissions: ["flex-read"],
+        notes: [...notes, `token and query IBKR_QUERY_ID accepted (${recent.message})`],
+      };
+    }
     const until = await throttledUntil(now);
     if (until > now) return pendingAudit(notes, until, now, await lastAnswer());
     try {

@@ -1,7 +1,9 @@
 // OKX V5 client: the account's whole USD value, counted once. The total is asset-valuation's totalBal (trading +
 // funding + Earn + classic); the per-coin breakdown comes from the trading and funding accounts, and what they do
-// not explain is shown as "other (Earn, …)", never added on top. Only when asset-valuation fails with a non-auth
-// error is the total rebuilt from the two accounts, marked partial. [exchanges.md §0, §2.5 "Recommended OKX algorithm"]
+// not explain is shown as "other (Earn, …)", never added on top. When asset-valuation is rate-limited, busy or
+// unreadable it is asked once more after the pause it asks for; only when that fails too is the total rebuilt
+// from the two accounts, and that figure is partial: it leaves out Earn and the other accounts.
+// [exchanges.md §0, §2.5 "Recommended OKX algorithm"]
 import { abs, add, cmp, type Decimal, dec, div, isZero, mul, round, sub, sum, toFixed, toPlainString } from "../../lib/money.ts";
 import { USD_STABLECOINS } from "../stablecoins.ts";
 import { type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient, PlatformError, UNREADABLE_AMOUNT } from "../types.ts";
@@ -40,12 +42,14 @@ export const OKX_SOURCE_VALUATION = "asset-valuation";
 export const OKX_SOURCE_FALLBACK = "account/balance + funding";
 /** The breakdown entry for what the trading and funding accounts do not explain. */
 export const OKX_OTHER_LABEL = "other (Earn, …)";
+/** What the trading + funding figure leaves out (PlatformBalance.leftOut). */
+export const OKX_LEFT_OUT_OTHER = "Earn and other OKX accounts not valued";
 
 export function createOkxClient(options: OkxClientOptions): OkxClient {
   const http = createOkxTransport(options, { apiKey: options.apiKey, apiSecret: options.apiSecret, passphrase: options.passphrase });
   return {
     id: "okx",
-    fetchBalance: (signal) => fetchBalance(http, signal),
+    fetchBalance: (signal) => fetchBalance(options, http, signal),
     auditKey: async (signal) => parseKeyAudit(await http.signedGet(CONFIG_PATH, "", signal)),
     clockOffsetMs: () => http.clockOffsetMs(),
   };
@@ -57,46 +61,106 @@ const DUST_USD = dec("1");
 const MATERIAL_USD = dec("1");
 const MATERIAL_SHARE = dec("0.005");
 
+/**
+ * asset-valuation allows 1 request per second per user ID [funding-account "Get account asset valuation"], shared with
+ * every other app using the account: the pause before asking again when OKX names none.
+ */
+const VALUATION_INTERVAL_MS = 1_000;
+/** A longer pause than this is not waited for: the fallback figure is given instead. */
+const MAX_VALUATION_PAUSE_MS = 5_000;
+/** The second asking gets at least this long, or is not made. */
+const MIN_RETRY_MS = 1_000;
+/** The share of the platform's deadline kept for the fallback (pricing the accounts) once the second asking failed. */
+const FALLBACK_RESERVE_SHARE = 0.25;
+/** OKX's busy codes: 50001 service unavailable, 50004 endpoint timeout, 50013 system busy, 50026 system error [error-code]. */
+const BUSY_CODES: ReadonlySet<string> = new Set(["50001", "50004", "50013", "50026"]);
+
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
-async function fetchBalance(http: OkxTransport, signal: AbortSignal): Promise<PlatformBalance> {
-  // The three reads are independent; asking at once keeps a snapshot to one round trip. The default valuation
-  // unit is BTC, so ccy=USD is always sent [funding-account "Get account asset valuation"].
-  const [valuation, trading, funding] = await Promise.all([
-    settle(async () => parseValuation(await http.signedGet(VALUATION_PATH, "ccy=USD", signal))),
+async function fetchBalance(deps: ClientDeps, http: OkxTransport, signal: AbortSignal): Promise<PlatformBalance> {
+  const started = deps.now();
+  // The default valuation unit is BTC, so ccy=USD is always sent [funding-account "Get account asset valuation"].
+  const readValuation = (bound: AbortSignal) => settle(async () => parseValuation(await http.signedGet(VALUATION_PATH, "ccy=USD", bound)));
+  // The three reads are independent; asking at once keeps a snapshot to one round trip.
+  const [first, trading, funding] = await Promise.all([
+    readValuation(signal),
     settle(async () => parseTradingAccount(await http.signedGet(TRADING_PATH, "", signal))),
     settle(async () => parseFundingCoins(await http.signedGet(FUNDING_PATH, "", signal))),
   ]);
+  const valuation = first.ok ? first : await askAgain(deps, signal, started, first.error, readValuation);
   if (!valuation.ok) {
     if (!canFallBack(valuation.error)) throw valuation.error;
     return fallbackBalance(http, signal, valuation.error, valueOrThrow(trading), valueOrThrow(funding));
   }
-  const warnings: string[] = [];
-  const missing: string[] = [];
+  const notes: string[] = [];
+  const missing: { readonly name: string; readonly error: PlatformError }[] = [];
   const part = <T>(outcome: Outcome<T>, name: string): T | null => {
     if (outcome.ok) return outcome.value;
     // The total is known; a wallet only feeds the breakdown, so its failure is a note, not a failed platform.
     // An account that sends "NaN" for an amount is corrupt: the valuation's figure from the same account is not trusted either.
     if (!(outcome.error instanceof PlatformError) || signal.aborted || outcome.error.code === UNREADABLE_AMOUNT) throw outcome.error;
-    warnings.push(`OKX breakdown lacks the ${name} account (${describe(outcome.error)}); the total is complete`);
-    missing.push(name);
+    missing.push({ name, error: outcome.error });
     return null;
   };
-  const wallets = await priceWallets(http, signal, part(trading, "trading"), part(funding, "funding"), warnings);
+  const tradingAccount = part(trading, "trading");
+  const wallets = await priceWallets(http, signal, tradingAccount, part(funding, "funding"), notes);
   const valued = valueWallets(wallets);
+  const total = valuation.value.totalUsd;
+  const parts = add(valued.tradingSum, valued.fundingSum);
+  const gap = sub(total, parts);
+  if (isMaterial(gap, total) && gap.coef < 0n) {
+    // asset-valuation's total includes both accounts, so below what they hold it has left money out (prices cannot
+    // explain a material gap: both are read at once): it never wins, the accounts' figure does, and it is partial.
+    const warnings = [
+      `OKX asset-valuation's total (${toFixed(total, 2)} USD) is less than the trading and funding accounts hold (${toFixed(parts, 2)} USD), so the total is the accounts'`,
+      ...notes,
+    ];
+    const leftOut = [OKX_LEFT_OUT_OTHER, ...missing.map(({ name, error }) => `${name} account not valued (${describe(error)})`)];
+    if (valued.unpriced.length > 0) leftOut.push(`coins without a USD price: ${valued.unpriced.join(", ")}`);
+    const accounts = add(tradingAccount?.totalEq ?? valued.tradingSum, valued.fundingSum);
+    return balance(accounts, valued.perCoin, [], OKX_SOURCE_FALLBACK, warnings, leftOut);
+  }
+  const warnings = [
+    ...missing.map(({ name, error }) => `OKX breakdown lacks the ${name} account (${describe(error)}); the total is complete`),
+    ...notes,
+  ];
   if (valued.unpriced.length > 0)
     warnings.push(`OKX coins without a USD price, in the total but not listed: ${valued.unpriced.join(", ")}`);
-  const total = valuation.value.totalUsd;
-  const gap = sub(total, add(valued.tradingSum, valued.fundingSum));
   const extra: AssetValue[] = [];
   if (isMaterial(gap, total)) {
-    if (gap.coef > 0n) extra.push({ asset: missing.length > 0 ? `other (${missing.join(", ")}, Earn, …)` : OKX_OTHER_LABEL, usd: gap });
-    else
-      warnings.push(
-        `OKX accounts add up to ${toFixed(abs(gap), 2)} USD more than asset-valuation's total (prices moved between the calls); the total is asset-valuation's`,
-      );
+    const names = missing.map(({ name }) => name);
+    extra.push({ asset: names.length > 0 ? `other (${names.join(", ")}, Earn, …)` : OKX_OTHER_LABEL, usd: gap });
   }
   return balance(total, valued.perCoin, extra, OKX_SOURCE_VALUATION, warnings);
+}
+
+/**
+ * asset-valuation once more, after the pause a rate limit, a busy code or an unreadable answer asks for (a Retry-After,
+ * else its 1 s interval), when the platform's deadline leaves room for it and for the fallback after it. OKX names no
+ * deadline of its own in the registry, so its deadline is PLATFORM_TIMEOUT_SECONDS, the bound `deps.timeoutMs`
+ * carries. An outage the HTTP helper has already retried (a 5xx, a network error) is not asked again. When the second
+ * asking runs out of its time, the first failure stands.
+ */
+async function askAgain<T>(
+  deps: ClientDeps,
+  signal: AbortSignal,
+  started: number,
+  error: unknown,
+  read: (bound: AbortSignal) => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
+  const failed: Outcome<T> = { ok: false, error };
+  if (!(error instanceof PlatformError) || !canFallBack(error)) return failed;
+  // An unreadable answer (no code) may be a passing glitch; one too large or in an unasked encoding will not change.
+  const unreadable = error.kind === "bad-response" && error.code === undefined;
+  if (!(error.kind === "rate-limit" || unreadable || BUSY_CODES.has(String(error.code)))) return failed;
+  const pause = error.retryAfterMs ?? VALUATION_INTERVAL_MS;
+  const room = started + deps.timeoutMs * (1 - FALLBACK_RESERVE_SHARE) - deps.now() - pause;
+  if (pause > MAX_VALUATION_PAUSE_MS || room < MIN_RETRY_MS) return failed;
+  await deps.sleep(pause, signal);
+  if (signal.aborted) return failed;
+  const bounded = AbortSignal.any([signal, AbortSignal.timeout(room)]);
+  const second = await read(bounded);
+  return !second.ok && bounded.aborted && !signal.aborted ? failed : second;
 }
 
 /**
@@ -117,14 +181,17 @@ async function fallbackBalance(
   trading: TradingAccount,
   funding: readonly FundingCoin[],
 ): Promise<PlatformBalance> {
+  // Another app on the same account shares asset-valuation's limit: worth saying, the user may know which.
+  const shared = valuationError.kind === "rate-limit" ? "; its limit of 1 request per second is shared by every app using the account" : "";
   const warnings = [
-    `OKX asset-valuation failed (${describe(valuationError)}), so the total is the trading and funding accounts only: Earn is not included`,
+    `OKX asset-valuation failed (${describe(valuationError)}${shared}), so the total is the trading and funding accounts only`,
   ];
   const valued = valueWallets(await priceWallets(http, signal, trading, funding, warnings));
-  if (valued.unpriced.length > 0) warnings.push(`OKX coins without a USD price, not counted in the total: ${valued.unpriced.join(", ")}`);
+  const leftOut = [OKX_LEFT_OUT_OTHER];
+  if (valued.unpriced.length > 0) leftOut.push(`coins without a USD price: ${valued.unpriced.join(", ")}`);
   // totalEq is the trading account's USD equity; adding funding is no double count, adding asset-valuation would be.
   const total = add(trading.totalEq ?? valued.tradingSum, valued.fundingSum);
-  return balance(total, valued.perCoin, [], OKX_SOURCE_FALLBACK, warnings);
+  return balance(total, valued.perCoin, [], OKX_SOURCE_FALLBACK, warnings, leftOut);
 }
 
 interface PricedWallets {
@@ -228,6 +295,7 @@ function balance(
   extra: readonly AssetValue[],
   source: string,
   warnings: readonly string[],
+  leftOut: readonly string[] = [],
 ): PlatformBalance {
   const listed: AssetValue[] = [...perCoin].filter(([, usd]) => cmp(abs(usd), DUST_USD) >= 0).map(([asset, usd]) => ({ asset, usd }));
   const assets = [...listed, ...extra].sort((a, b) => cmp(b.usd, a.usd) || a.asset.localeCompare(b.asset));
@@ -238,7 +306,7 @@ function balance(
     asOf: null,
     source,
     warnings,
-    leftOut: [],
+    leftOut,
   };
 }
 

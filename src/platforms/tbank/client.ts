@@ -193,7 +193,7 @@ function auditAccounts(accounts: readonly TbankAccount[], survey: Survey): KeyAu
     notes.push(`the token can trade on ${trading.map(labelOf).join(", ")}: issue a read-only token and put it in TBANK_API_TOKEN`);
   }
   notes.push("T-Invest tokens expire after 3 months without use");
-  return { readOnly, permissions: levels, notes, leftOut: survey.leftOut };
+  return { readOnly, permissions: levels, notes };
 }
 
 function labelOf(account: TbankAccount): string {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { toFixed } from "../../../src/lib/money.ts";
 import {
+  BYBIT_LEFT_OUT_OTHER,
   BYBIT_SOURCE_FALLBACK,
   BYBIT_SOURCE_OVERVIEW,
   type BybitClientOptions,
@@ -122,6 +123,7 @@ describe("fetchBalance", () => {
     expect(balance.platform).toBe("bybit");
     expect(balance.asOf).toBeNull();
     expect(balance.warnings).toEqual([]);
+    expect(balance.leftOut).toEqual([]);
     expect(fake.requestsTo(OVERVIEW)).toHaveLength(1);
   });
 
@@ -148,9 +150,8 @@ describe("fetchBalance", () => {
     expect(total(balance)).toBe("25714.56");
     expect(toFixed(balance.holdings[0]?.money.amount ?? { coef: 0n, scale: 0 }, 3)).toBe("25714.561");
     expect(balance.source).toBe(BYBIT_SOURCE_FALLBACK);
-    expect(balance.warnings).toHaveLength(1);
-    expect(balance.warnings[0]).toContain("code 10001");
-    expect(balance.warnings[0]).toContain("Earn, bots and other buckets are not included");
+    expect(balance.warnings).toEqual(["Bybit asset-overview failed (code 10001), so the total is the unified and funding wallets only"]);
+    expect(balance.leftOut).toEqual([BYBIT_LEFT_OUT_OTHER]);
     expect(breakdown(balance)[0]).toEqual(["BTC", "15200.08"]);
     expect(fake.requestsTo(TICKERS)[0]?.rawQuery).toBe("category=spot");
   });
@@ -162,31 +163,34 @@ describe("fetchBalance", () => {
     const { client, signal } = await setup(state, {}, [{ path: OVERVIEW, body: '{"retCode":10001,"retMsg":"params error","result":{}}' }]);
     const balance = await client.fetchBalance(signal);
     expect(total(balance)).toBe("25714.56");
-    expect(balance.warnings.join("\n")).toContain("NEWCOIN 42 (funding)");
-    expect(balance.warnings.join("\n")).toContain("not counted");
+    expect(balance.leftOut).toEqual([BYBIT_LEFT_OUT_OTHER, "coins without a USD price: NEWCOIN 42 (funding)"]);
   });
 
-  test("a key without the Wallet area: overview total kept, breakdown notes the missing funding wallet", async () => {
+  test("a key without the Wallet area: every /v5/asset/* call is refused (10005), the unified wallet is valued, partial", async () => {
     const state = realisticBybitAccount();
     state.key.permissions.Wallet = [];
-    const { client, signal } = await setup(state);
-    const balance = await client.fetchBalance(signal);
-    expect(total(balance)).toBe("28545.22");
-    expect(balance.warnings.join("\n")).toContain("funding wallet (code 10005");
-    expect(breakdown(balance)[0]).toEqual(["BTC", "14250.08"]);
-  });
-
-  test("fallback without the Wallet area counts unified only and says the funding wallet is missing", async () => {
-    const state = realisticBybitAccount();
-    state.key.permissions.Wallet = [];
-    const { client, signal } = await setup(state, {}, [{ path: OVERVIEW, code: 10016, message: "server error" }]);
+    const { fake, client, signal } = await setup(state);
     const balance = await client.fetchBalance(signal);
     expect(total(balance)).toBe("21461.94");
-    expect(balance.warnings.join("\n")).toContain("funding wallet not counted");
-    expect(balance.warnings.join("\n")).toContain("tick the Wallet area");
+    expect(balance.source).toBe(BYBIT_SOURCE_FALLBACK);
+    expect(balance.leftOut).toEqual(["funding and Earn not valued: give the key the Wallet read permission"]);
+    // The left-out line says it all: no note repeating it.
+    expect(balance.warnings).toEqual([]);
+    expect(breakdown(balance)[0]).toEqual(["BTC", "14250.08"]);
+    expect(fake.requestsTo(OVERVIEW)).toHaveLength(1);
+    expect(fake.requestsTo(FUNDING)).toHaveLength(1);
   });
 
-  test.each([10003, 10004, 10005, 10010, 10006, 10002])("asset-overview code %p is reported, never a fallback", async (retCode) => {
+  test("a key without the Wallet area whose unified wallet is refused too fails, naming the area to tick", async () => {
+    const state = realisticBybitAccount();
+    state.key.permissions.Wallet = [];
+    const { client, signal } = await setup(state, {}, [{ path: WALLET, code: 10005, message: "Permission denied" }]);
+    const error = await expectPlatformError(client.fetchBalance(signal));
+    expect([error.kind, error.code]).toEqual(["permission", 10005]);
+    expect(error.message).toContain("/v5/account/wallet-balance");
+  });
+
+  test.each([10003, 10004, 10010, 10006, 10002])("asset-overview code %p is reported, never a fallback", async (retCode) => {
     const state = realisticBybitAccount();
     const { fake, client, signal } = await setup(state, {}, [{ path: OVERVIEW, code: retCode }]);
     const error = await expectPlatformError(client.fetchBalance(signal));
@@ -266,7 +270,7 @@ describe("fetchBalance", () => {
     expect(balance.source).toBe(BYBIT_SOURCE_FALLBACK);
     expect(balance.warnings[0]).toContain("asset-overview failed (unreadable answer)");
     expect(total(balance)).toBe("0.00");
-    const warnings = balance.warnings.join("\n");
+    const leftOut = balance.leftOut.join("\n");
     for (const coin of [
       "BTC (unified, amount missing)",
       "ETH (unified, amount missing)",
@@ -274,7 +278,7 @@ describe("fetchBalance", () => {
       "SOL (funding, amount missing)",
       "USDT (funding, amount missing)",
     ]) {
-      expect(warnings).toContain(coin);
+      expect(leftOut).toContain(coin);
     }
     expect(JSON.stringify(balance, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).not.toContain("NaN");
   });
@@ -296,15 +300,57 @@ describe("fetchBalance", () => {
     },
   );
 
-  test('asset-overview with totalEquity "" and an empty list is no figure: the wallets stand in, never $0 from the overview', async () => {
+  test('asset-overview with totalEquity "" and an empty list is no figure: the wallets stand in, partial, never $0', async () => {
     const state = realisticBybitAccount();
-    const { client, signal } = await setup(state, {}, [
-      { path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: "", list: [] }, retExtInfo: {}, time: 1 }) },
-    ]);
+    state.emptyOverview = true;
+    const { client, signal } = await setup(state);
     const balance = await client.fetchBalance(signal);
     expect(balance.source).toBe(BYBIT_SOURCE_FALLBACK);
-    expect(balance.warnings[0]).toContain("asset-overview failed (unreadable answer)");
+    expect(balance.warnings).toEqual([
+      "Bybit asset-overview gave no total and no account (it does not serve regional accounts such as Bybit EU, KZ or GE), so the total is the unified and funding wallets only",
+    ]);
+    expect(balance.leftOut).toEqual([BYBIT_LEFT_OUT_OTHER]);
     expect(total(balance)).toBe("25714.56");
+  });
+
+  test.each([
+    ["$0", "0", "0.00"],
+    ["smaller", "20000", "20000.00"],
+  ])(
+    "an overview total of %s below what the wallets hold never wins: the wallets' figure, partial, saying why",
+    async (_what, overview, shown) => {
+      const state = realisticBybitAccount();
+      state.overviewTotalEquity = overview;
+      const { client, signal } = await setup(state);
+      const balance = await client.fetchBalance(signal);
+      expect(total(balance)).toBe("25714.56");
+      expect(balance.source).toBe(BYBIT_SOURCE_FALLBACK);
+      expect(balance.leftOut).toEqual([BYBIT_LEFT_OUT_OTHER]);
+      expect(balance.warnings).toEqual([
+        `Bybit asset-overview's total (${shown} USD) is less than the unified and funding wallets hold (25714.56 USD), so the total is the wallets'`,
+      ]);
+    },
+  );
+
+  test("an overview a little below the wallets (prices moved since its snapshot) stays the total, complete", async () => {
+    const state = realisticBybitAccount();
+    // 0.9 % below the wallets' 25714.56: within the 1 % a lagging snapshot may differ by.
+    state.overviewTotalEquity = "25483.13";
+    const { client, signal } = await setup(state);
+    const balance = await client.fetchBalance(signal);
+    expect([total(balance), balance.source, balance.leftOut]).toEqual(["25483.13", BYBIT_SOURCE_OVERVIEW, []]);
+  });
+
+  test("a short overview with the funding wallet unreadable: the unified wallet alone, naming the funding wallet too", async () => {
+    const state = realisticBybitAccount();
+    state.overviewTotalEquity = "0";
+    const { client, signal } = await setup(state, {}, [{ path: FUNDING, code: 10006, message: "Too many visits!" }]);
+    const balance = await client.fetchBalance(signal);
+    expect(total(balance)).toBe("21461.94");
+    expect(balance.leftOut).toEqual([BYBIT_LEFT_OUT_OTHER, "funding wallet not valued (code 10006, rate-limit)"]);
+    expect(balance.warnings[1]).toBe(
+      "Bybit funding wallet could not be read: Bybit rate limit reached (code 10006): wait and try again later",
+    );
   });
 
   test("one readable bucket plus one unreadable bucket fails Bybit instead of counting the readable one alone", async () => {
@@ -493,6 +539,25 @@ describe("errors", () => {
     expect(fake.requestsTo(OVERVIEW)).toHaveLength(3);
     expect(sleeps).toEqual([500, 1_000]);
     expect(fake.requestsTo(WALLET)).toHaveLength(0);
+  });
+
+  test.each([10016, 10000])("server error %p is retried like a 5xx and, when it persists, fails Bybit: no fallback", async (code) => {
+    const state = realisticBybitAccount();
+    const { fake, client, sleeps, signal } = await setup(state, {}, [{ path: OVERVIEW, code, message: "server error" }]);
+    const error = await expectPlatformError(client.fetchBalance(signal));
+    expect([error.kind, error.code]).toEqual(["unavailable", code]);
+    expect(fake.requestsTo(OVERVIEW)).toHaveLength(3);
+    expect(sleeps).toEqual([500, 1_000]);
+    expect(fake.requestsTo(WALLET)).toHaveLength(0);
+  });
+
+  test("a passing 10016 is retried and the figure is the overview's, complete", async () => {
+    const state = realisticBybitAccount();
+    const { fake, client, sleeps, signal } = await setup(state, {}, [{ path: OVERVIEW, code: 10016, message: "server error", times: 2 }]);
+    const balance = await client.fetchBalance(signal);
+    expect([total(balance), balance.source, balance.leftOut]).toEqual(["28545.22", BYBIT_SOURCE_OVERVIEW, []]);
+    expect(fake.requestsTo(OVERVIEW)).toHaveLength(3);
+    expect(sleeps).toEqual([500, 1_000]);
   });
 
   test("a single 5xx is retried and the call succeeds", async () => {

@@ -2,6 +2,7 @@ import { afterEach, expect, test } from "bun:test";
 import { toFixed } from "../../../src/lib/money.ts";
 import {
   createOkxClient,
+  OKX_LEFT_OUT_OTHER,
   OKX_OTHER_LABEL,
   OKX_SOURCE_FALLBACK,
   OKX_SOURCE_VALUATION,
@@ -20,6 +21,7 @@ import {
   realisticOkxAccount,
   startOkxFake,
 } from "../../fakes/okx.ts";
+import { fakeClock } from "../../support/clock.ts";
 import { expectPlatformError } from "../../support/platform-error.ts";
 
 const VALUATION = "/api/v5/asset/asset-valuation";
@@ -186,16 +188,38 @@ test("a small gap between the total and the parts is not shown as other", async 
   expect(breakdown(balance)).toEqual(["ETH=9000.00"]);
 });
 
-test("parts above the valuation total are a warning, never a negative other", async () => {
+test("a valuation below what the accounts hold never wins: the accounts' figure, partial, never a negative other", async () => {
   const { client } = await setup(
     okxFakeState({ usdPrices: { USDT: "1", ETH: "3000" }, trading: [{ ccy: "ETH", eq: "3" }], valuationTotal: "8500" }),
   );
   const balance = await client.fetchBalance(signal());
-  expect(totalUsd(balance)).toBe("8500.00");
+  expect(totalUsd(balance)).toBe("9000.00");
+  expect(balance.source).toBe(OKX_SOURCE_FALLBACK);
   expect(breakdown(balance)).toEqual(["ETH=9000.00"]);
+  expect(balance.leftOut).toEqual([OKX_LEFT_OUT_OTHER]);
   expect(balance.warnings).toEqual([
-    "OKX accounts add up to 500.00 USD more than asset-valuation's total (prices moved between the calls); the total is asset-valuation's",
+    "OKX asset-valuation's total (8500.00 USD) is less than the trading and funding accounts hold (9000.00 USD), so the total is the accounts'",
   ]);
+});
+
+test("a $0 valuation with a funding account unreadable: the trading account's figure, naming both gaps", async () => {
+  const state = realisticOkxAccount();
+  state.valuationTotal = "0";
+  const { client } = await setup(state, {}, 2_000, [
+    { path: FUNDING, code: "50120", message: "API key permission insufficient", status: 200 },
+  ]);
+  const balance = await client.fetchBalance(signal());
+  // totalEq of the trading account alone.
+  expect(totalUsd(balance)).toBe("10866.39");
+  expect(balance.leftOut).toEqual([OKX_LEFT_OUT_OTHER, "funding account not valued (code 50120, permission)"]);
+});
+
+test("a valuation a hair below the accounts (under 0.5 %) stays the total, complete", async () => {
+  const { client } = await setup(
+    okxFakeState({ usdPrices: { USDT: "1", ETH: "3000" }, trading: [{ ccy: "ETH", eq: "3" }], valuationTotal: "8960" }),
+  );
+  const balance = await client.fetchBalance(signal());
+  expect([totalUsd(balance), balance.source, balance.leftOut, balance.warnings]).toEqual(["8960.00", OKX_SOURCE_VALUATION, [], []]);
 });
 
 test("an empty account is zero, not an error, and needs no prices", async () => {
@@ -234,14 +258,15 @@ test("empty-string and missing amounts and unknown coins never crash and never b
 
 test("a missing totalBal is a bad response that falls back to trading + funding, marked partial", async () => {
   const state = realisticOkxAccount();
-  const { client } = await setup(state, {}, 2_000, [
+  const { client } = await setup(state, {}, 20_000, [
     { path: VALUATION, status: 200, body: JSON.stringify({ code: "0", msg: "", data: [{ ts: "1", details: {} }] }) },
   ]);
   const balance = await client.fetchBalance(signal());
   expect(balance.source).toBe(OKX_SOURCE_FALLBACK);
-  expect(balance.warnings[0]).toBe(
-    "OKX asset-valuation failed (bad-response), so the total is the trading and funding accounts only: Earn is not included",
-  );
+  expect(balance.warnings[0]).toBe("OKX asset-valuation failed (bad-response), so the total is the trading and funding accounts only");
+  expect(balance.leftOut).toEqual([OKX_LEFT_OUT_OTHER]);
+  // An unreadable answer is asked for once more, after asset-valuation's 1 s interval.
+  expect(fake!.requestsTo(VALUATION)).toHaveLength(2);
 });
 
 test.each(["NaN", "Infinity", "1e", "abc"])(
@@ -289,17 +314,122 @@ test("an unreadable eqUsd, eq, totalEq or bal fails OKX under a good valuation a
   }
 });
 
-test("a rate-limited valuation falls back to totalEq + funding valued, without double counting", async () => {
+test("a valuation still rate-limited when asked again falls back to totalEq + funding, partial, without double counting", async () => {
   const state = realisticOkxAccount();
-  const { client } = await setup(state, {}, 2_000, [{ path: VALUATION, code: "50011", message: "Too Many Requests", status: 429 }]);
+  const { client, fake, sleeps } = await setup(state, {}, 20_000, [
+    { path: VALUATION, code: "50011", message: "Too Many Requests", status: 429 },
+  ]);
   const balance = await client.fetchBalance(signal());
   expect(balance.source).toBe(OKX_SOURCE_FALLBACK);
   // totalEq 10866.39 + funding 3744.15; Earn is missing and said so.
   expect(totalUsd(balance)).toBe("14610.55");
   expect(breakdown(balance)).toEqual(["ETH=5271.70", "BTC=3845.54", "USDT=3702.22", "SOL=1441.01", "USDC=350.00"]);
+  expect(balance.leftOut).toEqual(["Earn and other OKX accounts not valued"]);
   expect(balance.warnings).toEqual([
-    "OKX asset-valuation failed (code 50011, rate-limit), so the total is the trading and funding accounts only: Earn is not included",
+    "OKX asset-valuation failed (code 50011, rate-limit; its limit of 1 request per second is shared by every app using the account), so the total is the trading and funding accounts only",
   ]);
+  expect(fake.requestsTo(VALUATION)).toHaveLength(2);
+  expect(sleeps).toEqual([1_000]);
+});
+
+/** A client and the fake on one test clock: its sleeps advance the time OKX's rate limit is counted on. */
+async function setupOnClock(state: OkxFakeState, faults: OkxFault[] = [], timeoutMs = 20_000) {
+  const clock = fakeClock(OKX_FAKE_NOW);
+  Object.defineProperty(state, "serverTimeMs", { get: clock.now, enumerable: true });
+  fake = await startOkxFake(state);
+  fake.faults.add(...faults);
+  const app = (): OkxClient =>
+    createOkxClient({
+      baseUrl: fake!.url,
+      fetch,
+      now: clock.now,
+      sleep: clock.sleep,
+      timeoutMs,
+      apiKey: state.apiKey,
+      apiSecret: state.apiSecret,
+      passphrase: state.passphrase,
+    });
+  return { fake, clock, client: app(), otherApp: app() };
+}
+
+test("the fake limits asset-valuation to 1 request per second per user ID, as OKX does: 50011 with HTTP 429", async () => {
+  const { fake, clock, otherApp } = await setupOnClock(realisticOkxAccount());
+  await otherApp.fetchBalance(signal());
+  const url = `${fake.url}${VALUATION}?ccy=USD`;
+  const ask = async () => {
+    const timestamp = new Date(clock.now()).toISOString();
+    const state = fake.state;
+    const sign = signOkx({ timestamp, method: "GET", requestPath: `${VALUATION}?ccy=USD`, body: "", secret: state.apiSecret });
+    const headers = {
+      "OK-ACCESS-KEY": state.apiKey,
+      "OK-ACCESS-SIGN": sign,
+      "OK-ACCESS-TIMESTAMP": timestamp,
+      "OK-ACCESS-PASSPHRASE": state.passphrase,
+    };
+    const response = await fetch(url, { headers });
+    return [response.status, ((await response.json()) as { code: string }).code];
+  };
+  clock.advance(999);
+  expect(await ask()).toEqual([429, "50011"]);
+  clock.advance(1);
+  expect(await ask()).toEqual([200, "0"]);
+});
+
+test("asset-valuation taken by another app on the account is asked once more after its 1 s interval: complete", async () => {
+  const { fake, clock, client, otherApp } = await setupOnClock(realisticOkxAccount());
+  await otherApp.fetchBalance(signal());
+  const balance = await client.fetchBalance(signal());
+  expect(balance.source).toBe(OKX_SOURCE_VALUATION);
+  expect(totalUsd(balance)).toBe(REALISTIC_OKX_TOTAL_USD);
+  expect(balance.leftOut).toEqual([]);
+  expect(balance.warnings).toEqual([]);
+  expect(clock.sleeps).toEqual([1_000]);
+  // The other app's request, then ours twice.
+  expect(fake.requestsTo(VALUATION)).toHaveLength(3);
+});
+
+test.each([
+  ["system busy 50013 (HTTP 429)", { code: "50013", message: "System is busy, please try again later", status: 429 }],
+  ["endpoint timeout 50004 (HTTP 400)", { code: "50004", message: "Endpoint request timeout", status: 400 }],
+  ["an unreadable answer", { status: 200, body: '{"code":"0","data":[{"details":{}}]' }],
+])("asset-valuation failing once with %s is asked again and the figure is complete", async (_what, fault) => {
+  const { fake, client, clock } = await setupOnClock(realisticOkxAccount(), [{ path: VALUATION, times: 1, ...fault }]);
+  const balance = await client.fetchBalance(signal());
+  expect([balance.source, totalUsd(balance), balance.leftOut]).toEqual([OKX_SOURCE_VALUATION, REALISTIC_OKX_TOTAL_USD, []]);
+  expect(clock.sleeps).toEqual([1_000]);
+  expect(fake.requestsTo(VALUATION)).toHaveLength(2);
+});
+
+test("a Retry-After longer than 5 s, or a deadline with no room for the pause, gives the partial figure at once", async () => {
+  const rateLimited = { path: VALUATION, code: "50011", message: "Too Many Requests", status: 429 };
+  const long = await setupOnClock(realisticOkxAccount(), [{ ...rateLimited, headers: { "retry-after": "30" } }]);
+  const waited = await long.client.fetchBalance(signal());
+  expect([waited.source, waited.leftOut, long.clock.sleeps]).toEqual([OKX_SOURCE_FALLBACK, [OKX_LEFT_OUT_OTHER], []]);
+  expect(long.fake.requestsTo(VALUATION)).toHaveLength(1);
+  await long.fake.stop();
+  // PLATFORM_TIMEOUT_SECONDS=1: a 1 s pause would leave no time for the second asking.
+  const short = await setupOnClock(realisticOkxAccount(), [rateLimited], 1_000);
+  const quick = await short.client.fetchBalance(signal());
+  expect([quick.source, quick.leftOut, short.clock.sleeps]).toEqual([OKX_SOURCE_FALLBACK, [OKX_LEFT_OUT_OTHER], []]);
+});
+
+test("a 503 the HTTP helper already retried is not asked a fourth time: the partial figure", async () => {
+  const { fake, client, clock } = await setupOnClock(realisticOkxAccount(), [
+    { path: VALUATION, status: 503, body: JSON.stringify({ code: "50001", msg: "Service temporarily unavailable", data: [] }) },
+  ]);
+  const balance = await client.fetchBalance(signal());
+  expect([balance.source, balance.leftOut]).toEqual([OKX_SOURCE_FALLBACK, [OKX_LEFT_OUT_OTHER]]);
+  expect(fake.requestsTo(VALUATION)).toHaveLength(3);
+  expect(clock.sleeps).toEqual([500, 1_000]);
+});
+
+test("a coin the fallback cannot price is named among what the figure leaves out, never counted as 0", async () => {
+  const state = realisticOkxAccount();
+  state.funding.push({ ccy: "NEWCOIN", bal: "42" });
+  const { client } = await setupOnClock(state, [{ path: VALUATION, code: "50011", message: "Too Many Requests", status: 429 }]);
+  const balance = await client.fetchBalance(signal());
+  expect(totalUsd(balance)).toBe("14610.55");
+  expect(balance.leftOut).toEqual([OKX_LEFT_OUT_OTHER, "coins without a USD price: NEWCOIN 42 (funding)"]);
 });
 
 test("a failed funding read leaves the total whole and names what other holds", async () => {
