@@ -2,7 +2,7 @@
 // Nothing here knows about Telegram, history or the other platforms.
 import type { Decimal, Money } from "../lib/money.ts";
 
-export type PlatformId = "bybit" | "okx" | "tbank" | "ibkr";
+export type PlatformId = "bybit" | "okx" | "tbank" | "ibkr" | "binance";
 
 /** Fixed display order of the report. */
 export const PLATFORM_ORDER: readonly PlatformId[] = ["bybit", "okx", "tbank", "ibkr"];
@@ -12,6 +12,7 @@ export const PLATFORM_NAMES: Readonly<Record<PlatformId, string>> = {
   okx: "OKX",
   tbank: "T-Bank",
   ibkr: "IBKR",
+  binance: "Binance",
 };
 
 /** One slice of a platform's value in the currency the platform reports it in. */

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFxSource } from "../../src/fx/source.ts";
 import { createBybitTransport } from "../../src/platforms/bybit/transport.ts";
+import { createBinanceClient } from "../../src/platforms/binance/client.ts";
 import { createBybitClient } from "../../src/platforms/bybit/client.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
 import { createOkxTransport } from "../../src/platforms/okx/transport.ts";
@@ -45,8 +46,10 @@ const SECRETS = {
   okxPassphrase: "okx-Passphrase-redirect-1",
   tbankToken: "t.TBANKTOKENredirect0000000000001",
   ibkrToken: "739182736450918273645091",
+  binanceKey: "BINANCEKEYredirect000000000000000000000000000000000000000000001",
+  binanceSecret: "BINANCESECRETredirect000000000001",
 };
-const CREDENTIAL_HEADERS = ["x-bapi-api-key", "x-bapi-sign", "ok-access-key", "ok-access-sign", "ok-access-passphrase", "authorization"];
+const CREDENTIAL_HEADERS = ["x-bapi-api-key", "x-bapi-sign", "ok-access-key", "ok-access-sign", "ok-access-passphrase", "authorization", "x-mbx-apikey"];
 
 /** Every credential-looking header and query value that reached a server. */
 function credentialsSeen(server: FakeServer): string[] {
@@ -82,6 +85,7 @@ const clients: Record<string, { variable: string; make: (base: string) => Platfo
         userAgent: "pfbot-test/0.1",
       }),
   },
+  Binance: { variable: "BINANCE_BASE_URL", make: (base) => createBinanceClient({ ...deps(base), apiKey: SECRETS.binanceKey, apiSecret: SECRETS.binanceSecret }) },
 };
 
 describe("a request with credentials follows no redirect", () => {
