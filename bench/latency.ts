@@ -17,8 +17,8 @@ import { createSnapshotTaker } from "../src/app/wiring.ts";
 import { type AllFakes, startAllFakes } from "../test/fakes/all.ts";
 import { type Summary, round, runProcess, summarize, timed } from "./measure.ts";
 
-// The platforms the demo world serves (Binance joins when it is wired into the registry), and FX.
-export type PathId = Exclude<PlatformId, "binance"> | "fx";
+// The platforms the demo world serves (Binance and KuCoin join when they are wired into the registry), and FX.
+export type PathId = Exclude<PlatformId, "binance" | "kucoin"> | "fx";
 
 export interface LatencyOptions {
   readonly runs: number;
@@ -62,7 +62,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   const alone: Record<PathId, number[]> = { bybit: [], okx: [], tbank: [], ibkr: [], fx: [] };
   const requests = {} as Record<PathId, { count: number; roundTrips: number }>;
   const snapshot: number[] = [];
-  const inside: Record<PlatformId, number[]> = { bybit: [], okx: [], tbank: [], ibkr: [], binance: [] };
+  const inside: Record<PlatformId, number[]> = { bybit: [], okx: [], tbank: [], ibkr: [], binance: [], kucoin: [] };
   const withoutIbkr: number[] = [];
   const binaryJson: number[] = [];
   const violations: string[] = [];

@@ -39,6 +39,7 @@ export const MAX_BODY_BYTES: Readonly<Record<PlatformId, number>> = {
   ibkr: 16 * 1024 * 1024,
   // Binance's every-symbol price list is the largest answer (~3,000 symbols, a few hundred KB).
   binance: 4 * 1024 * 1024,
+  kucoin: 4 * 1024 * 1024,
 };
 
 /** The variable that sets each platform's address: what a user fixes when the address redirects. */
@@ -48,6 +49,7 @@ const BASE_URL_VARIABLES: Readonly<Record<PlatformId, string>> = {
   tbank: "TBANK_BASE_URL",
   ibkr: "IBKR_FLEX_BASE_URL",
   binance: "BINANCE_BASE_URL",
+  kucoin: "KUCOIN_BASE_URL",
 };
 
 export interface HttpResponse {

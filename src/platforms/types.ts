@@ -2,7 +2,7 @@
 // Nothing here knows about Telegram, history or the other platforms.
 import type { Decimal, Money } from "../lib/money.ts";
 
-export type PlatformId = "bybit" | "okx" | "tbank" | "ibkr" | "binance";
+export type PlatformId = "bybit" | "okx" | "tbank" | "ibkr" | "binance" | "kucoin";
 
 /** Fixed display order of the report. */
 export const PLATFORM_ORDER: readonly PlatformId[] = ["bybit", "okx", "tbank", "ibkr"];
@@ -13,6 +13,7 @@ export const PLATFORM_NAMES: Readonly<Record<PlatformId, string>> = {
   tbank: "T-Bank",
   ibkr: "IBKR",
   binance: "Binance",
+  kucoin: "KuCoin",
 };
 
 /** One slice of a platform's value in the currency the platform reports it in. */

@@ -11,6 +11,7 @@ import { createBybitTransport } from "../../src/platforms/bybit/transport.ts";
 import { createBinanceClient } from "../../src/platforms/binance/client.ts";
 import { createBybitClient } from "../../src/platforms/bybit/client.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
+import { createKucoinClient } from "../../src/platforms/kucoin/client.ts";
 import { createOkxTransport } from "../../src/platforms/okx/transport.ts";
 import { createOkxClient } from "../../src/platforms/okx/client.ts";
 import { createTbankClient } from "../../src/platforms/tbank/client.ts";
@@ -48,8 +49,11 @@ const SECRETS = {
   ibkrToken: "739182736450918273645091",
   binanceKey: "BINANCEKEYredirect000000000000000000000000000000000000000000001",
   binanceSecret: "BINANCESECRETredirect000000000001",
+  kucoinKey: "kucoinkeyredirect00000001",
+  kucoinSecret: "KUCOINSECRETredirect000000001",
+  kucoinPassphrase: "kucoin-Passphrase-redirect-1",
 };
-const CREDENTIAL_HEADERS = ["x-bapi-api-key", "x-bapi-sign", "ok-access-key", "ok-access-sign", "ok-access-passphrase", "authorization", "x-mbx-apikey"];
+const CREDENTIAL_HEADERS = ["x-bapi-api-key", "x-bapi-sign", "ok-access-key", "ok-access-sign", "ok-access-passphrase", "authorization", "x-mbx-apikey", "kc-api-key", "kc-api-sign", "kc-api-passphrase"];
 
 /** Every credential-looking header and query value that reached a server. */
 function credentialsSeen(server: FakeServer): string[] {
@@ -86,6 +90,10 @@ const clients: Record<string, { variable: string; make: (base: string) => Platfo
       }),
   },
   Binance: { variable: "BINANCE_BASE_URL", make: (base) => createBinanceClient({ ...deps(base), apiKey: SECRETS.binanceKey, apiSecret: SECRETS.binanceSecret }) },
+  KuCoin: {
+    variable: "KUCOIN_BASE_URL",
+    make: (base) => createKucoinClient({ ...deps(base), apiKey: SECRETS.kucoinKey, apiSecret: SECRETS.kucoinSecret, passphrase: SECRETS.kucoinPassphrase }),
+  },
 };
 
 describe("a request with credentials follows no redirect", () => {

@@ -9,6 +9,7 @@ import { createFxSource } from "../../src/fx/source.ts";
 import { createBinanceClient } from "../../src/platforms/binance/client.ts";
 import { createBybitClient } from "../../src/platforms/bybit/client.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
+import { createKucoinClient } from "../../src/platforms/kucoin/client.ts";
 import { createOkxClient } from "../../src/platforms/okx/client.ts";
 import { createTbankClient } from "../../src/platforms/tbank/client.ts";
 import type { ClientDeps, PlatformClient, PlatformId } from "../../src/platforms/types.ts";
@@ -52,10 +53,11 @@ const clients: Record<PlatformId, { name: string; capMiB: number; make: (base: s
       }),
   },
   binance: { name: "Binance", capMiB: 4, make: (base) => createBinanceClient({ ...deps(base), apiKey: "BINANCEKEYsize00000000000000000000000000000000000000000000000001", apiSecret: "BINANCESECRETsize0000000001" }) },
+  kucoin: { name: "KuCoin", capMiB: 4, make: (base) => createKucoinClient({ ...deps(base), apiKey: "kucoinkeysize0000000001", apiSecret: "KUCOINSECRETsize0000001", passphrase: "kucoin-pass-size" }) },
 };
 
 /** Requests one fetchBalance sends at once before any answer is judged. */
-const PARALLEL_READS: Partial<Record<PlatformId, number>> = { bybit: 3, okx: 3, binance: 4 };
+const PARALLEL_READS: Partial<Record<PlatformId, number>> = { bybit: 3, okx: 3, binance: 4, kucoin: 7 };
 
 describe("a platform answering more than its cap fails as a bad response", () => {
   for (const [id, { name, capMiB, make }] of Object.entries(clients) as [PlatformId, (typeof clients)[PlatformId]][]) {
@@ -84,7 +86,7 @@ describe("a platform answering more than its cap fails as a bad response", () =>
       const error = await expectPlatformError(make(front.url).fetchBalance(signal()));
       expect(error.kind).toBe("bad-response");
       expect(error.message).toContain(`larger than ${cap}`);
-      // A bad response is not retried: one request per call (Bybit, OKX and Binance also read their wallets, once each).
+      // A bad response is not retried: one request per call (Bybit, OKX, Binance and KuCoin also read their wallets, once each).
       expect(front.requests.length).toBeLessThanOrEqual(PARALLEL_READS[id] ?? 1);
     });
   }
