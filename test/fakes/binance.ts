@@ -341,7 +341,7 @@ function authenticate(state: BinanceFakeState, request: RecordedRequest, serverM
   if (timestamp === null || !/^\d{13,16}$/.test(timestamp)) return error(400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.");
   const recvWindow = Number(params.get("recvWindow") ?? "5000");
   if (!Number.isFinite(recvWindow) || recvWindow <= 0) return error(400, -1102, "Mandatory parameter 'recvWindow' was not sent, was empty/null, or malformed.");
-  if (recvWindow > 60_000) return error(400, -1131, "recvWindow must be less than 60000");
+  if (recvWindow > 60_000) return error(400, -1102, "'recvWindow' contains unexpected value. Cannot be greater than 60000.");
   // µs timestamps are accepted too [§3].
   const ts = timestamp.length > 13 ? Math.floor(Number(timestamp) / 1000) : Number(timestamp);
   if (ts >= serverMs + 1000) return error(400, -1021, "Timestamp for this request was 1000ms ahead of the server's time.");

@@ -52,8 +52,10 @@ export const BINANCE_SOURCE_PARTS = "wallet parts";
 export const BINANCE_OTHER_LABEL = "other (Earn, margin, futures, …)";
 
 export function createBinanceClient(options: BinanceClientOptions): BinanceClient {
-  const problem = setupProblem(options);
-  const http = problem === null ? transportFor(options) : null;
+  const hosts = resolveBinanceHosts(options.baseUrl);
+  const problem = hosts.ok ? setupProblem(options) : hosts.message;
+  const recvWindowMs = options.recvWindowMs ?? DEFAULT_RECV_WINDOW_MS;
+  const http = hosts.ok && problem === null ? createBinanceTransport(options, hosts.hosts, { apiKey: options.apiKey, apiSecret: options.apiSecret, recvWindowMs }) : null;
   const ready = (): BinanceTransport => {
     if (http === null) throw new PlatformError("binance", "config", problem ?? "Binance is not configured", "config");
     return http;
@@ -194,18 +196,10 @@ function isMaterial(gap: Decimal, total: Decimal): boolean {
 
 /** Credentials and settings Binance would refuse anyway, found before anything is sent. */
 function setupProblem(options: BinanceClientOptions): string | null {
-  const hosts = resolveBinanceHosts(options.baseUrl);
-  if (!hosts.ok) return hosts.message;
   if (/-----BEGIN/.test(options.apiSecret)) {
     return "BINANCE_API_SECRET holds a PEM private key: pfbot supports HMAC keys only; create a system-generated (HMAC) read-only key";
   }
   const recvWindow = options.recvWindowMs ?? DEFAULT_RECV_WINDOW_MS;
   if (!Number.isInteger(recvWindow) || recvWindow <= 0 || recvWindow > MAX_RECV_WINDOW_MS) return `Binance's recvWindow must be 1–${MAX_RECV_WINDOW_MS} ms (got ${recvWindow})`;
   return null;
-}
-
-function transportFor(options: BinanceClientOptions): BinanceTransport {
-  const hosts = resolveBinanceHosts(options.baseUrl);
-  if (!hosts.ok) throw new Error(hosts.message);
-  return createBinanceTransport(options, hosts.hosts, { apiKey: options.apiKey, apiSecret: options.apiSecret, recvWindowMs: options.recvWindowMs ?? DEFAULT_RECV_WINDOW_MS });
 }

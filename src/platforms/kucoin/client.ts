@@ -183,6 +183,7 @@ function countFutures(
   }
   const rows: CoinAmount[] = [];
   let refused = false;
+  let missing = false;
   for (const { currency, outcome } of futures.overviews) {
     if (outcome.ok) {
       rows.push(outcome.value);
@@ -191,13 +192,15 @@ function countFutures(
       refused = true;
     } else {
       failed(`Futures (${currency})`, outcome.error);
+      missing = true;
     }
   }
   if (refused) {
     leftOut.push("KuCoin futures not read: give the key the Futures permission");
     warnings.push("KuCoin reads futures balances only for a key with the Futures permission (code 400007), which also allows futures trading: tick it if you accept that, or futures stay out of the total");
   }
-  if (rows.length > 0 || !refused) count("Futures", rows);
+  // A Futures holding only for what was read: a row of 0 beside "not read" would look like an empty account.
+  if (rows.length > 0 || (!refused && !missing)) count("Futures", rows);
 }
 
 /** main/trade/option rows by holding; types pfbot does not know, with what they hold, when they hold something. */

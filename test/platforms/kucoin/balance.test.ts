@@ -163,6 +163,14 @@ describe("KuCoin: every account read and priced", () => {
     expect(partial.leftOut).toHaveLength(1);
     expect(partial.leftOut[0]).toMatch(/^KuCoin Futures \((USDC|USDT|XBT)\) not read$/);
 
+    const allFail = realisticKucoinAccount();
+    allFail.faults.push({ path: OVERVIEW, code: "500000", msg: "busy" });
+    const third = await setup(allFail);
+    const none = await third.client.fetchBalance(third.signal);
+    expect(none.leftOut).toEqual(["KuCoin Futures (USDC) not read", "KuCoin Futures (USDT) not read", "KuCoin Futures (XBT) not read"]);
+    // No "Futures: 0" beside "not read".
+    expect(labels(none)).not.toContain("Futures");
+
     const noContracts = realisticKucoinAccount();
     noContracts.faults.push({ path: CONTRACTS, status: 503 });
     const second = await setup(noContracts);
