@@ -3,8 +3,8 @@
 // memory and start-up figures are compared against.
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { GNU_TIME, MiB, type Summary, peakRssKiB, round, runProcess, summarize } from "./measure.ts";
 import { buildBinary } from "../scripts/build.ts";
+import { GNU_TIME, MiB, peakRssKiB, round, runProcess, type Summary, summarize } from "./measure.ts";
 
 export interface ColdStartResult {
   readonly wallMs: Summary;
@@ -32,7 +32,12 @@ export const VARIANTS: readonly Variant[] = [
   { name: "jit-off", change: "BUN_JSC_useJIT=0 at run time (as the systemd unit sets it)", env: { BUN_JSC_useJIT: "0" } },
   { name: "smol-env", change: "BUN_OPTIONS=--smol at run time", env: { BUN_OPTIONS: "--smol" } },
   { name: "smol-build", change: "built with --compile-exec-argv=--smol", execArgv: ["--smol"] },
-  { name: "smol-build+jit-off", change: "built with --compile-exec-argv=--smol, run with BUN_JSC_useJIT=0", execArgv: ["--smol"], env: { BUN_JSC_useJIT: "0" } },
+  {
+    name: "smol-build+jit-off",
+    change: "built with --compile-exec-argv=--smol, run with BUN_JSC_useJIT=0",
+    execArgv: ["--smol"],
+    env: { BUN_JSC_useJIT: "0" },
+  },
 ];
 
 export function binarySize(path: string): BinarySize {

@@ -22,7 +22,10 @@ const BINARY = join(ROOT, "pfbot");
 const BOMB_BYTES = 1024 * MiB;
 const GOAL_MB = 128;
 
-const { values: flags } = parseArgs({ args: process.argv.slice(2), options: { runs: { type: "string" }, rebuild: { type: "boolean", default: false } } });
+const { values: flags } = parseArgs({
+  args: process.argv.slice(2),
+  options: { runs: { type: "string" }, rebuild: { type: "boolean", default: false } },
+});
 const runs = Math.max(1, Number.parseInt(flags.runs ?? "3", 10) || 3);
 const log = (line: string) => console.error(line);
 
@@ -38,8 +41,11 @@ const TARGETS: Record<string, (bomb: string) => Record<string, string>> = {
 
 if (await ensureBinary(BINARY, flags.rebuild === true)) log("built ./pfbot");
 const stale = newerSource(ROOT, BINARY);
-if (stale) log(`warning: ${stale.slice(ROOT.length + 1)} is newer than ./pfbot; the figures are for the older build (--rebuild rebuilds it)`);
-log(`pfbot --json with one platform serving a ${BOMB_BYTES / MiB} MiB gzip bomb; ${runs} runs each; peak RSS from ${existsSync(GNU_TIME) ? "GNU time %M" : "/proc VmHWM"}`);
+if (stale)
+  log(`warning: ${stale.slice(ROOT.length + 1)} is newer than ./pfbot; the figures are for the older build (--rebuild rebuilds it)`);
+log(
+  `pfbot --json with one platform serving a ${BOMB_BYTES / MiB} MiB gzip bomb; ${runs} runs each; peak RSS from ${existsSync(GNU_TIME) ? "GNU time %M" : "/proc VmHWM"}`,
+);
 
 const wire = { bytes: 0 };
 const bomb = await startFake({
@@ -61,7 +67,14 @@ try {
         const fakes = await startAllFakes();
         const dataDir = mkdtempSync(join(tmpdir(), "pfbot-bench-bomb-"));
         try {
-          const env = { PATH: process.env.PATH ?? "", ...fakes.env, ...urls(bomb.url), DATA_DIR: dataDir, IBKR_CACHE_MINUTES: "0", ...(jit === "off" ? { BUN_JSC_useJIT: "0" } : {}) };
+          const env = {
+            PATH: process.env.PATH ?? "",
+            ...fakes.env,
+            ...urls(bomb.url),
+            DATA_DIR: dataDir,
+            IBKR_CACHE_MINUTES: "0",
+            ...(jit === "off" ? { BUN_JSC_useJIT: "0" } : {}),
+          };
           const result = await peakRss([BINARY, "--json"], env, dataDir);
           check = verdict(target, result.stdout);
           peaks.push(result.peakKiB / 1024);
@@ -80,12 +93,16 @@ try {
 
 const mb = (mib: number) => round((mib * MiB) / 1e6, 1);
 console.log(`\nPeak RSS of ./pfbot --json, one platform serving a ${BOMB_BYTES / MiB} MiB gzip bomb (median of ${runs}; max in brackets)`);
-console.log(`${"bombed".padEnd(10)} ${"JIT".padEnd(4)} ${"peak MiB".padStart(16)} ${"peak MB".padStart(8)} ${"vs none".padStart(8)}  requests  result`);
+console.log(
+  `${"bombed".padEnd(10)} ${"JIT".padEnd(4)} ${"peak MiB".padStart(16)} ${"peak MB".padStart(8)} ${"vs none".padStart(8)}  requests  result`,
+);
 for (const row of rows) {
   const peak = `${row.peak.median} [${row.peak.max}]`;
   const none = rows.find((r) => r.jit === row.jit && r.target === "none")!.peak.median;
   const delta = row.target === "none" ? "" : `+${round(row.peak.median - none, 1)}`;
-  console.log(`${row.target.padEnd(10)} ${row.jit.padEnd(4)} ${peak.padStart(16)} ${String(mb(row.peak.median)).padStart(8)} ${delta.padStart(8)}  ${String(row.requests).padStart(8)}  ${row.check}`);
+  console.log(
+    `${row.target.padEnd(10)} ${row.jit.padEnd(4)} ${peak.padStart(16)} ${String(mb(row.peak.median)).padStart(8)} ${delta.padStart(8)}  ${String(row.requests).padStart(8)}  ${row.check}`,
+  );
 }
 console.log("");
 for (const jit of ["off", "on"]) {
@@ -104,18 +121,31 @@ function verdict(target: string, stdout: string): string {
     return `no JSON on stdout: ${stdout.slice(0, 80)}`;
   }
   const failed = json.platforms.filter((p) => !p.ok);
-  if (target === "none") return failed.length === 0 && json.usdRub !== null ? "all counted" : `unexpected failures: ${failed.map((p) => p.id).join(", ")}`;
+  if (target === "none")
+    return failed.length === 0 && json.usdRub !== null ? "all counted" : `unexpected failures: ${failed.map((p) => p.id).join(", ")}`;
   if (target === "FX feeds") return json.usdRub === null && failed.length === 0 ? "no rate, platforms counted" : "unexpected";
   const bad = failed.map((p) => p.error ?? "");
-  return failed.length === 1 && bad[0]!.includes("larger than") ? `refused: ${bad[0]!.slice(0, 60)}…` : `unexpected: ${bad.join(" | ").slice(0, 120)}`;
+  return failed.length === 1 && bad[0]!.includes("larger than")
+    ? `refused: ${bad[0]!.slice(0, 60)}…`
+    : `unexpected: ${bad.join(" | ").slice(0, 120)}`;
 }
 
 async function peakRss(cmd: string[], env: Record<string, string>, scratch: string): Promise<{ peakKiB: number; stdout: string }> {
   const timeFile = join(scratch, "maxrss");
   const useTime = existsSync(GNU_TIME);
-  const child = Bun.spawn(useTime ? [GNU_TIME, "-f", "%M", "-o", timeFile, ...cmd] : cmd, { cwd: scratch, env, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  const child = Bun.spawn(useTime ? [GNU_TIME, "-f", "%M", "-o", timeFile, ...cmd] : cmd, {
+    cwd: scratch,
+    env,
+    stdout: "pipe",
+    stderr: "pipe",
+    stdin: "ignore",
+  });
   let hwm = 0;
-  const sampler = useTime ? null : setInterval(() => void (hwm = Math.max(hwm, procStatus(child.pid)?.VmHWM ?? 0)), 5);
+  const sampler = useTime
+    ? null
+    : setInterval(() => {
+        hwm = Math.max(hwm, procStatus(child.pid)?.VmHWM ?? 0);
+      }, 5);
   const [stdout] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   if (sampler) clearInterval(sampler);
   const peakKiB = useTime ? Number.parseInt(readFileSync(timeFile, "utf8").trim().split("\n").at(-1) ?? "", 10) : hwm;

@@ -66,7 +66,13 @@ async function child(runs: number): Promise<ChildResult> {
   let svg = "";
   for (let i = 0; i < 50; i++) {
     const t0 = performance.now();
-    svg = lineChartSvg({ points, currency: "USD", privacy: false, title: "Portfolio value · 365 days", subtitle: "25 Nov 2025 – 24 Nov 2026" }).svg;
+    svg = lineChartSvg({
+      points,
+      currency: "USD",
+      privacy: false,
+      title: "Portfolio value · 365 days",
+      subtitle: "25 Nov 2025 – 24 Nov 2026",
+    }).svg;
     svgTimes.push(performance.now() - t0);
   }
   const rssIdleMiB = rssMiB();
@@ -110,22 +116,38 @@ async function child(runs: number): Promise<ChildResult> {
 
 async function parent(): Promise<void> {
   const m = machine();
-  console.log(`machine: ${m.cpu}, ${m.cores} cores, ${m.memoryMiB} MiB, Bun ${m.bun}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryMiB} MiB, Bun ${m.bun}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   const runs = flags.runs;
   const modes: { name: string; env: Record<string, string>; runs: string }[] = [
     { name: "JIT on", env: {}, runs: runs ?? "20" },
     { name: "BUN_JSC_useJIT=0", env: { BUN_JSC_useJIT: "0" }, runs: runs ?? "8" },
   ];
   for (const mode of modes) {
-    const result = await runProcess([process.execPath, join(ROOT, "bench/chart.ts"), "--child", "--runs", mode.runs], { cwd: ROOT, env: { ...stringEnv(), ...mode.env } });
+    const result = await runProcess([process.execPath, join(ROOT, "bench/chart.ts"), "--child", "--runs", mode.runs], {
+      cwd: ROOT,
+      env: { ...stringEnv(), ...mode.env },
+    });
     if (result.exitCode !== 0) throw new Error(`${mode.name}: the measuring child failed: ${result.stderr.trim()}`);
     const r = JSON.parse(result.stdout) as ChildResult;
     console.log(`\n== ${mode.name} (365-day line chart, 1280×720)`);
-    console.log(`SVG build              p50 ${r.svgBuildMs.p50} ms  p95 ${r.svgBuildMs.p95} ms  (${r.svgBuildMs.runs} runs; SVG ${kB(r.svgBytes)}, PNG ${kB(r.pngBytes)})`);
-    console.log(`render in process      first ${r.firstInProcessMs} ms (wasm init + fonts); warm p50 ${r.warmInProcessMs.p50} ms  p95 ${r.warmInProcessMs.p95} ms  (${r.warmInProcessMs.runs} runs)`);
-    console.log(`worker per chart       p50 ${r.workerJobMs.p50} ms  p95 ${r.workerJobMs.p95} ms  (start + init + render + end, ${r.workerJobMs.runs} runs)`);
+    console.log(
+      `SVG build              p50 ${r.svgBuildMs.p50} ms  p95 ${r.svgBuildMs.p95} ms  (${r.svgBuildMs.runs} runs; SVG ${kB(r.svgBytes)}, PNG ${kB(r.pngBytes)})`,
+    );
+    console.log(
+      `render in process      first ${r.firstInProcessMs} ms (wasm init + fonts); warm p50 ${r.warmInProcessMs.p50} ms  p95 ${r.warmInProcessMs.p95} ms  (${r.warmInProcessMs.runs} runs)`,
+    );
+    console.log(
+      `worker per chart       p50 ${r.workerJobMs.p50} ms  p95 ${r.workerJobMs.p95} ms  (start + init + render + end, ${r.workerJobMs.runs} runs)`,
+    );
     console.log(`main-thread RSS        idle ${rssText(r.rssIdleMiB)}`);
-    console.log(`                       after 1 worker chart ${rssText(r.rssAfterOneWorkerChartMiB)}, after ${WORKER_CHARTS} ${rssText(r.rssAfterWorkerChartsMiB)}`);
+    console.log(
+      `                       after 1 worker chart ${rssText(r.rssAfterOneWorkerChartMiB)}, after ${WORKER_CHARTS} ${rssText(r.rssAfterWorkerChartsMiB)}`,
+    );
     console.log(`                       after rendering in process (wasm in the main thread) ${rssText(r.rssAfterInProcessMiB)}`);
   }
   if (flags["no-build"]) return;
@@ -145,7 +167,8 @@ async function build(out: string, withChart: boolean): Promise<number> {
   const script = ((await Bun.file(join(ROOT, "package.json")).json()) as { scripts: Record<string, string> }).scripts.build ?? "";
   const words = script.split(/\s+/).filter((w) => w !== "" && (withChart || w !== WORKER_ENTRY));
   const outIndex = words.indexOf("--outfile");
-  if (words[0] !== "bun" || words[1] !== "build" || outIndex < 0 || !script.includes(WORKER_ENTRY)) throw new Error(`cannot read the build command from package.json: ${script}`);
+  if (words[0] !== "bun" || words[1] !== "build" || outIndex < 0 || !script.includes(WORKER_ENTRY))
+    throw new Error(`cannot read the build command from package.json: ${script}`);
   words[outIndex + 1] = out;
   const result = await runProcess([process.execPath, ...words.slice(1)], { cwd: ROOT, env: { ...stringEnv(), NO_COLOR: "1" } });
   if (result.exitCode !== 0) throw new Error(`build failed: ${result.stderr.trim()}`);
@@ -176,7 +199,11 @@ function rssMiB(): Rss {
   Bun.gc(true);
   const status = readFileSync("/proc/self/status", "utf8");
   const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
-  return { total: round((kib("VmRSS") * 1024) / MiB, 1), anon: round((kib("RssAnon") * 1024) / MiB, 1), file: round((kib("RssFile") * 1024) / MiB, 1) };
+  return {
+    total: round((kib("VmRSS") * 1024) / MiB, 1),
+    anon: round((kib("RssAnon") * 1024) / MiB, 1),
+    file: round((kib("RssFile") * 1024) / MiB, 1),
+  };
 }
 
 function rssText(rss: Rss): string {

@@ -1,18 +1,21 @@
 // Figure 4: the history modes with ten years of daily rows. A portfolio_history.json of 3653 days (the
 // original bot's format) is imported with the binary's own --import, then `--history` and `--export FILE`
-// are timed as whole processes, and the in-process work (the /history view, the export text) alone.
+// are timed as whole processes, each against `--version` run alternately with them (the same moment,
+// the same machine load), and the in-process work (the /history view, the export text) alone.
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { historyViewHtml, historyViewText, runExport } from "../src/history/io.ts";
 import { formatHistoryJson } from "../src/history/json.ts";
 import { HistoryStore } from "../src/history/store.ts";
-import { type Summary, peakRssKiB, round, runProcess, summarize } from "./measure.ts";
+import { peakRssKiB, round, runProcess, type Summary, summarize } from "./measure.ts";
 
 export interface HistoryOptions {
   readonly binary: string;
   readonly days: number;
   readonly runs: number;
+  /** Rounds of `--version`, `--history`, `--export FILE`, one after the other. */
+  readonly processRuns: number;
   readonly inProcessRuns: number;
   /** Extra environment for the binary (a variant), e.g. BUN_JSC_useJIT=0. */
   readonly env?: Record<string, string>;
@@ -24,10 +27,16 @@ export interface HistoryResult {
   readonly exportFileBytes: number;
   /** `pfbot --import FILE` into an empty DATA_DIR (process wall, ms). */
   readonly importMs: Summary;
+  /** `pfbot --version`, run alternately with the two below (process wall, ms). */
+  readonly versionMs: Summary;
   /** `pfbot --history` (process wall, ms). */
   readonly historyMs: Summary;
   /** `pfbot --export FILE` (process wall, ms). */
   readonly exportMs: Summary;
+  /** Median ÷ median: `--history` and `--export` in units of `--version` (goal for --history: ≤ 4). */
+  readonly historyOverVersion: number;
+  readonly exportOverVersion: number;
+  readonly versionPeakRssMiB: Summary | null;
   readonly historyPeakRssMiB: Summary | null;
   readonly exportPeakRssMiB: Summary | null;
   /** In process, store already open (ms). */
@@ -60,10 +69,12 @@ export async function measureHistory(options: HistoryOptions): Promise<HistoryRe
       imports.push(result.wallMs);
     }
     const dataDir = join(scratch, "import-0");
+    const versions: number[] = [];
     const history: number[] = [];
     const exports: number[] = [];
     const exportFile = join(scratch, "export.json");
-    for (let i = 0; i < options.runs; i++) {
+    for (let i = 0; i < options.processRuns; i++) {
+      versions.push((await run(["--version"], dataDir)).wallMs);
       history.push((await run(["--history"], dataDir)).wallMs);
       exports.push((await run(["--export", exportFile], dataDir)).wallMs);
     }
@@ -76,6 +87,7 @@ export async function measureHistory(options: HistoryOptions): Promise<HistoryRe
       }
       return summarize(values);
     };
+    const versionPeakRssMiB = await rss(["--version"]);
     const historyPeakRssMiB = await rss(["--history"]);
     const exportPeakRssMiB = await rss(["--export", exportFile]);
 
@@ -88,14 +100,22 @@ export async function measureHistory(options: HistoryOptions): Promise<HistoryRe
         importFileBytes: statSync(file).size,
         exportFileBytes: statSync(exportFile).size,
         importMs: summarize(imports),
+        versionMs: summarize(versions),
         historyMs: summarize(history),
         exportMs: summarize(exports),
+        historyOverVersion: ratio(history, versions),
+        exportOverVersion: ratio(exports, versions),
+        versionPeakRssMiB,
         historyPeakRssMiB,
         exportPeakRssMiB,
         viewHtmlMs: repeat(n, () => historyViewHtml(store)),
         viewTextMs: repeat(n, () => historyViewText(store)),
         readAllMs: repeat(n, () => store.all()),
-        formatJsonMs: repeatWith(n, () => store.all(), (days) => formatHistoryJson(days)),
+        formatJsonMs: repeatWith(
+          n,
+          () => store.all(),
+          (days) => formatHistoryJson(days),
+        ),
         exportTextMs: repeat(n, () => runExport(store, null)),
       };
     } finally {
@@ -121,13 +141,28 @@ export function generateHistoryJson(days: number, today: Date): string {
   return `{\n${blocks.join(",\n")}\n}`;
 }
 
+/** Median over median, from the raw timings (the summaries are rounded). */
+function ratio(numerator: readonly number[], denominator: readonly number[]): number {
+  return round(median(numerator) / median(denominator));
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
 
 /** Median of `runs` timings of a synchronous call, after as many unrecorded warm-up calls. */
 function repeat(runs: number, work: () => unknown): Summary {
-  return repeatWith(runs, () => undefined, () => work());
+  return repeatWith(
+    runs,
+    () => undefined,
+    () => work(),
+  );
 }
 
 function repeatWith<T>(runs: number, prepare: () => T, work: (input: T) => unknown): Summary {

@@ -67,7 +67,7 @@ export async function measureIdle(options: IdleOptions): Promise<IdleResult> {
   const stdout = new Response(child.stdout).text();
   try {
     await Promise.race([
-      telegram.waitForCalls("getUpdates", 1, 30_000),
+      telegram.waitForRequests("getUpdates", 1, 30_000),
       child.exited.then(async (code) => {
         throw new Error(`the bot exited (${code}) before polling: ${(await stderr).trim()}`);
       }),
@@ -103,7 +103,7 @@ export async function measureIdle(options: IdleOptions): Promise<IdleResult> {
       readyMs: round(readyMs, 0),
       idleSeconds: options.idleSeconds,
       samples,
-      getUpdatesCalls: telegram.callsTo("getUpdates").length,
+      getUpdatesCalls: telegram.requestsTo("getUpdates").length,
       messagesSent: telegram.sent.length,
       stopMs: round(stopMs, 0),
       exitCode,

@@ -2,23 +2,25 @@
 // latency to each request; each platform's critical path is timed alone (its client's fetchBalance, and
 // the FX fetch), then the whole snapshot. A snapshot that really runs everything at once takes about as
 // long as its slowest part; a sequential one would take the sum. Fresh fakes (new ports) for every
-// measurement keep runs independent: the IBKR client's in-process pacer is keyed by base URL + token,
-// and the IBKR fake keeps its own request log, so no run inherits another's rate-limit budget.
+// measurement keep runs independent: every snapshot taker and client set gets a pacer of its own, and
+// the IBKR fake keeps its own request log, so no run inherits another's rate-limit budget. Real time:
+// the bench measures the waits the tests skip.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createSnapshotTaker } from "../src/app/wiring.ts";
 import { type Config, loadConfig } from "../src/config/config.ts";
 import { createFxSource } from "../src/fx/source.ts";
+import { systemClock } from "../src/lib/clock.ts";
 import { silentLogger } from "../src/lib/log.ts";
 import { POLL_DELAYS_MS } from "../src/platforms/ibkr/flex.ts";
 import { createClients } from "../src/platforms/registry.ts";
-import { type PlatformId, realSleep } from "../src/platforms/types.ts";
-import { createSnapshotTaker } from "../src/app/wiring.ts";
+import type { PlatformId } from "../src/platforms/types.ts";
 import { type AllFakes, startAllFakes } from "../test/fakes/all.ts";
-import { type Summary, round, runProcess, summarize, timed } from "./measure.ts";
+import { round, runProcess, type Summary, summarize, timed } from "./measure.ts";
 
-// The platforms the demo world serves (Binance and KuCoin join when they are wired into the registry), and FX.
-export type PathId = Exclude<PlatformId, "binance" | "kucoin"> | "fx";
+/** The paths timed: the platforms the fakes serve, and the FX rate. */
+export type PathId = "bybit" | "okx" | "tbank" | "ibkr" | "fx";
 
 export interface LatencyOptions {
   readonly runs: number;
@@ -62,7 +64,7 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   const alone: Record<PathId, number[]> = { bybit: [], okx: [], tbank: [], ibkr: [], fx: [] };
   const requests = {} as Record<PathId, { count: number; roundTrips: number }>;
   const snapshot: number[] = [];
-  const inside: Record<PlatformId, number[]> = { bybit: [], okx: [], tbank: [], ibkr: [], binance: [], kucoin: [] };
+  const inside: Partial<Record<PlatformId, number[]>> = {};
   const withoutIbkr: number[] = [];
   const binaryJson: number[] = [];
   const violations: string[] = [];
@@ -70,7 +72,8 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
   const scoped = <T>(work: (fakes: AllFakes, dataDir: string) => Promise<T>) => withFreshFakes(fakeOptions, violations, work);
 
   // One unrecorded round of the quick paths first, so the first recorded run does not pay for JIT warm-up.
-  for (const id of PATHS.filter((p) => p !== "ibkr")) await scoped((fakes, dir) => timePath(id, fakes, dir, options.version, options.latencyMs));
+  for (const id of PATHS.filter((p) => p !== "ibkr"))
+    await scoped((fakes, dir) => timePath(id, fakes, dir, options.version, options.latencyMs));
 
   for (let run = 1; run <= options.runs; run++) {
     for (const id of PATHS) {
@@ -80,15 +83,26 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
       if (id === "ibkr") options.progress(`  run ${run}/${options.runs}: IBKR alone ${Math.round(ms)} ms`);
     }
     await scoped(async (fakes, dir) => {
-      const taker = createSnapshotTaker(configFor(fakes, dir, true), silentLogger, options.version);
+      const taker = await createSnapshotTaker(configFor(fakes, dir, true), silentLogger, options.version, systemClock);
       const { ms, value } = await timed(() => taker.take());
-      if (!value.complete || value.usdRub === null) throw new Error(`snapshot incomplete: ${value.rows.map((r) => r.error).filter(Boolean).join("; ") || value.fxProblem}`);
+      if (!value.complete || value.usdRub === null)
+        throw new Error(
+          `snapshot incomplete: ${
+            value.rows
+              .map((r) => r.error)
+              .filter(Boolean)
+              .join("; ") || value.fxProblem
+          }`,
+        );
       snapshot.push(ms);
-      for (const row of value.rows) inside[row.id].push(row.durationMs);
+      for (const row of value.rows) {
+        inside[row.id] ??= [];
+        inside[row.id]?.push(row.durationMs);
+      }
       options.progress(`  run ${run}/${options.runs}: full snapshot ${Math.round(ms)} ms`);
     });
     await scoped(async (fakes, dir) => {
-      const taker = createSnapshotTaker(configFor(fakes, dir, false), silentLogger, options.version);
+      const taker = await createSnapshotTaker(configFor(fakes, dir, false), silentLogger, options.version, systemClock);
       const { ms, value } = await timed(() => taker.take());
       if (!value.complete || value.usdRub === null) throw new Error("snapshot without IBKR incomplete");
       withoutIbkr.push(ms);
@@ -99,7 +113,8 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
         const env = { PATH: process.env.PATH ?? "", ...fakes.env, DATA_DIR: dir, TIMEZONE: "UTC", IBKR_CACHE_MINUTES: "0" };
         const result = await runProcess([binary, "--json"], { cwd: dir, env });
         const parsed = result.exitCode === 0 ? (JSON.parse(result.stdout) as { complete?: unknown }) : null;
-        if (parsed?.complete !== true) throw new Error(`pfbot --json exited ${result.exitCode} (complete: ${String(parsed?.complete)}): ${result.stderr.trim()}`);
+        if (parsed?.complete !== true)
+          throw new Error(`pfbot --json exited ${result.exitCode} (complete: ${String(parsed?.complete)}): ${result.stderr.trim()}`);
         binaryJson.push(result.wallMs);
         options.progress(`  run ${run}/${options.binaryRuns}: ./pfbot --json ${Math.round(result.wallMs)} ms`);
       });
@@ -119,7 +134,11 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyRe
     requests,
     floorMs: Object.fromEntries(PATHS.map((id) => [id, floorOf(id, requests[id].roundTrips, options)])) as Record<PathId, number>,
     snapshot: snapshotSummary,
-    insideSnapshot: Object.fromEntries(Object.entries(inside).filter(([, v]) => v.length > 0).map(([id, v]) => [id, summarize(v)])),
+    insideSnapshot: Object.fromEntries(
+      Object.entries(inside)
+        .filter(([, v]) => v.length > 0)
+        .map(([id, v]) => [id, summarize(v)]),
+    ),
     snapshotWithoutIbkr: withoutIbkrSummary,
     binaryJson: binaryJson.length > 0 ? summarize(binaryJson) : null,
     slowestPath,
@@ -170,7 +189,13 @@ function configFor(fakes: AllFakes, dataDir: string, withIbkr: boolean): Config 
 }
 
 /** Times one path alone and counts the requests it made at its fake. */
-async function timePath(id: PathId, fakes: AllFakes, dataDir: string, version: string, latencyMs: number): Promise<{ ms: number; count: number; roundTrips: number }> {
+async function timePath(
+  id: PathId,
+  fakes: AllFakes,
+  dataDir: string,
+  version: string,
+  latencyMs: number,
+): Promise<{ ms: number; count: number; roundTrips: number }> {
   const config = configFor(fakes, dataDir, true);
   const signal = new AbortController().signal;
   let ms: number;
@@ -180,7 +205,7 @@ async function timePath(id: PathId, fakes: AllFakes, dataDir: string, version: s
       cbrBaseUrl: config.fx.cbrBaseUrl,
       mirrorBaseUrl: config.fx.mirrorBaseUrl,
       fetch,
-      now: () => Date.now(),
+      now: systemClock.now,
       timeoutMs: config.platformTimeoutSeconds * 1000,
       ttlMinutes: config.fx.ttlMinutes,
       cacheFile: join(dataDir, "fx-cache.json"),
@@ -190,7 +215,9 @@ async function timePath(id: PathId, fakes: AllFakes, dataDir: string, version: s
     if (!result.value.ok) throw new Error(`FX alone failed: ${result.value.reason}`);
     ms = result.ms;
   } else {
-    const client = createClients(config, { fetch, now: () => Date.now(), sleep: realSleep, log: silentLogger, version }).find((c) => c.id === id);
+    const client = (
+      await createClients(config, { fetch, now: systemClock.now, sleep: systemClock.sleep, log: silentLogger, version })
+    ).find((c) => c.id === id);
     if (!client) throw new Error(`no ${id} client in the bench configuration`);
     ms = (await timed(() => client.fetchBalance(signal))).ms;
   }

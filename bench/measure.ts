@@ -55,7 +55,11 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; va
 export async function runProcess(cmd: readonly string[], options: { cwd: string; env: Record<string, string> }): Promise<SpawnResult> {
   const t0 = performance.now();
   const child = Bun.spawn([...cmd], { cwd: options.cwd, env: options.env, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
-  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+  const [stdout, stderr, exitCode] = await Promise.all([
+    new Response(child.stdout).text(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
   return { wallMs: performance.now() - t0, exitCode, stdout, stderr };
 }
 

@@ -3,8 +3,8 @@
 // runtime's is what importing that dependency costs a resting process.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { procStatus, round } from "./measure.ts";
 import { buildBinary } from "../scripts/build.ts";
+import { procStatus, round } from "./measure.ts";
 
 export interface ProbeResult {
   readonly name: string;
@@ -50,7 +50,14 @@ export async function measureProbes(root: string, seconds: number): Promise<Prob
           const status = procStatus(child.pid);
           if (!status) throw new Error(`probe ${probe.name} exited early: ${await new Response(child.stderr).text()}`);
           const mib = (kib: number | undefined) => (kib === undefined ? null : round(kib / 1024, 1));
-          return { name: probe.name, imports: probe.imports, jit, rssMiB: mib(status.VmRSS) ?? 0, rssAnonMiB: mib(status.RssAnon), rssFileMiB: mib(status.RssFile) };
+          return {
+            name: probe.name,
+            imports: probe.imports,
+            jit,
+            rssMiB: mib(status.VmRSS) ?? 0,
+            rssAnonMiB: mib(status.RssAnon),
+            rssFileMiB: mib(status.RssFile),
+          };
         } finally {
           child.kill("SIGKILL");
           await child.exited;

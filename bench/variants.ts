@@ -5,10 +5,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Variant, buildVariants } from "./binary.ts";
+import { buildVariants, type Variant } from "./binary.ts";
 import { generateHistoryJson } from "./history.ts";
 import { type IdleResult, measureIdle } from "./idle.ts";
-import { type Summary, runProcess, summarize } from "./measure.ts";
+import { runProcess, type Summary, summarize } from "./measure.ts";
 
 export interface VariantResult {
   readonly name: string;
@@ -25,7 +25,10 @@ export interface IdleRound {
 }
 
 /** Builds the variants into a temporary directory; returns the binary of each and a cleanup. */
-export async function prepareVariants(productBinary: string, variants: readonly Variant[]): Promise<{ paths: Map<string, string>; cleanup: () => void }> {
+export async function prepareVariants(
+  productBinary: string,
+  variants: readonly Variant[],
+): Promise<{ paths: Map<string, string>; cleanup: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), "pfbot-bench-variants-"));
   try {
     return { paths: await buildVariants(productBinary, dir, variants), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
@@ -36,7 +39,13 @@ export async function prepareVariants(productBinary: string, variants: readonly 
 }
 
 /** The product bot and every variant bot idle at the same time, each against its own fakes. */
-export async function idleRound(productBinary: string, variants: readonly Variant[], paths: ReadonlyMap<string, string>, idleSeconds: number, staggerMs: number): Promise<IdleRound> {
+export async function idleRound(
+  productBinary: string,
+  variants: readonly Variant[],
+  paths: ReadonlyMap<string, string>,
+  idleSeconds: number,
+  staggerMs: number,
+): Promise<IdleRound> {
   const runs = [
     measureIdle({ binary: productBinary, idleSeconds }),
     ...variants.map(async (variant, i) => {
@@ -87,7 +96,12 @@ export async function startupRound(
   }
 }
 
-async function measureColdStartWithEnv(binary: string, cwd: string, runs: number, env: Record<string, string> | undefined): Promise<Summary> {
+async function measureColdStartWithEnv(
+  binary: string,
+  cwd: string,
+  runs: number,
+  env: Record<string, string> | undefined,
+): Promise<Summary> {
   const walls: number[] = [];
   for (let i = 0; i < runs; i++) {
     const result = await runProcess([binary, "--version"], { cwd, env: { PATH: process.env.PATH ?? "", ...env } });

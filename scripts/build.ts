@@ -59,7 +59,12 @@ if (import.meta.main) {
   };
   const jobs: BuildOptions[] = args.includes("--all")
     ? RELEASE_TARGETS.map((release) => ({ ...release }))
-    : [{ outfile: value("--outfile") ?? (value("--target") ? `dist/pfbot-${value("--target")!.replace(/^bun-/, "")}` : "pfbot"), target: value("--target") }];
+    : [
+        {
+          outfile: value("--outfile") ?? (value("--target") ? `dist/pfbot-${value("--target")!.replace(/^bun-/, "")}` : "pfbot"),
+          target: value("--target"),
+        },
+      ];
   for (const job of jobs) {
     const started = performance.now();
     const outfile = await buildBinary(job);

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export const CHROMIUM_INSTALL = "apt-get update && apt-get install -y chromium fonts-noto-color-emoji fonts-noto-core fonts-noto-mono fonts-roboto-unhinted";
+export const CHROMIUM_INSTALL =
+  "apt-get update && apt-get install -y chromium fonts-noto-color-emoji fonts-noto-core fonts-noto-mono fonts-roboto-unhinted";
 
 export class ChromiumError extends Error {
   override readonly name = "ChromiumError";
@@ -27,8 +28,18 @@ export async function dumpDom(fileUrl: string, width: number, height: number, op
 }
 
 /** A PNG of the top `width` × `height` CSS px of the page, at `scale` device pixels per CSS px. */
-export async function screenshot(fileUrl: string, out: string, width: number, height: number, scale: number, options: ChromiumOptions = {}): Promise<void> {
-  await run([`--window-size=${width},${height}`, `--force-device-scale-factor=${scale}`, "--hide-scrollbars", `--screenshot=${out}`, fileUrl], options);
+export async function screenshot(
+  fileUrl: string,
+  out: string,
+  width: number,
+  height: number,
+  scale: number,
+  options: ChromiumOptions = {},
+): Promise<void> {
+  await run(
+    [`--window-size=${width},${height}`, `--force-device-scale-factor=${scale}`, "--hide-scrollbars", `--screenshot=${out}`, fileUrl],
+    options,
+  );
 }
 
 const FLAGS = [
@@ -48,7 +59,10 @@ const FLAGS = [
 
 async function run(args: readonly string[], options: ChromiumOptions): Promise<string> {
   const binary = options.binary ?? process.env.CHROMIUM ?? Bun.which("chromium") ?? Bun.which("chromium-browser");
-  if (!binary) throw new ChromiumError(`Chromium not found. Install it (a dev tool; CI does not need it): ${CHROMIUM_INSTALL}\nor set CHROMIUM=/path/to/chromium.`);
+  if (!binary)
+    throw new ChromiumError(
+      `Chromium not found. Install it (a dev tool; CI does not need it): ${CHROMIUM_INSTALL}\nor set CHROMIUM=/path/to/chromium.`,
+    );
   const profile = mkdtempSync(join(tmpdir(), "pfbot-chromium-"));
   const timeoutMs = options.timeoutMs ?? 60_000;
   try {
@@ -56,13 +70,16 @@ async function run(args: readonly string[], options: ChromiumOptions): Promise<s
     try {
       child = Bun.spawn([binary, ...FLAGS, `--user-data-dir=${profile}`, ...args], { stdout: "pipe", stderr: "pipe", stdin: "ignore" });
     } catch (error) {
-      throw new ChromiumError(`Cannot start ${binary} (${error instanceof Error ? error.message : String(error)}). Install Chromium: ${CHROMIUM_INSTALL}`);
+      throw new ChromiumError(
+        `Cannot start ${binary} (${error instanceof Error ? error.message : String(error)}). Install Chromium: ${CHROMIUM_INSTALL}`,
+      );
     }
     const timer = setTimeout(() => child.kill(), timeoutMs);
     const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
     clearTimeout(timer);
     if (child.signalCode) throw new ChromiumError(`Chromium did not finish within ${timeoutMs / 1000} s (${binary} ${args.join(" ")})`);
-    if (code !== 0) throw new ChromiumError(`Chromium exited with status ${code}:\n${stderr.split("\n").filter(useful).slice(-15).join("\n")}`);
+    if (code !== 0)
+      throw new ChromiumError(`Chromium exited with status ${code}:\n${stderr.split("\n").filter(useful).slice(-15).join("\n")}`);
     return stdout;
   } finally {
     rmSync(profile, { recursive: true, force: true });

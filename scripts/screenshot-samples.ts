@@ -11,28 +11,41 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { type Change, formatSnapshotHtml } from "../src/render/message.ts";
 import type { FxResult } from "../src/fx/source.ts";
 import type { DayRecord } from "../src/history/store.ts";
-import { renderHistory } from "../src/render/history-view.ts";
 import { dec } from "../src/lib/money.ts";
 import { type PlatformBalance, PlatformError, type PlatformId } from "../src/platforms/types.ts";
+import { renderHistory } from "../src/render/history-view.ts";
+import { type Change, formatSnapshotHtml } from "../src/render/message.ts";
 import { combine, type PlatformRow, rowOf } from "../src/snapshot/snapshot.ts";
 import { screenshot } from "./chromium.ts";
-import { describeLayout, screenshotWithLayout, type ScreenshotOptions, type TelegramMessage } from "./screenshot.ts";
+import { describeLayout, type ScreenshotOptions, screenshotWithLayout, type TelegramMessage } from "./screenshot.ts";
 
-const { values } = parseArgs({ options: { "out-dir": { type: "string", default: "/tmp/pfbot-screenshots" }, width: { type: "string", default: "380" } } });
+const { values } = parseArgs({
+  options: { "out-dir": { type: "string", default: "/tmp/pfbot-screenshots" }, width: { type: "string", default: "380" } },
+});
 const outDir = resolve(values["out-dir"]);
 const width = Number(values.width);
 mkdirSync(outDir, { recursive: true });
 
-const STATUS_KEYBOARD = [["🔄 Refresh", "📅 History"], ["⚙️ Settings", "ℹ️ Details"]];
+const STATUS_KEYBOARD = [
+  ["🔄 Refresh", "📅 History"],
+  ["⚙️ Settings", "ℹ️ Details"],
+];
 const TAKEN = new Date("2026-11-26T12:05:00Z");
 const FX: FxResult = {
   ok: true,
   stale: false,
   warnings: [],
-  rates: { source: "CBR", date: "2026-11-26", fetchedAt: TAKEN.getTime(), rubPerUnit: new Map([["USD", dec("80.45")], ["EUR", dec("93.10")]]) },
+  rates: {
+    source: "CBR",
+    date: "2026-11-26",
+    fetchedAt: TAKEN.getTime(),
+    rubPerUnit: new Map([
+      ["USD", dec("80.45")],
+      ["EUR", dec("93.10")],
+    ]),
+  },
 };
 const CHANGE: Change = { kind: "change", usd: dec("1534.20"), pct: dec("0.39"), since: "2026-11-25" };
 
@@ -46,8 +59,25 @@ const samples: [string, TelegramMessage[], Partial<ScreenshotOptions>][] = [
   ["history", [{ html: renderHistory(history(31)).html, keyboard: [["◀", "USD · RUB", "▶"]] }], {}],
   ["pre-fit", preFit(), {}],
   ["privacy", [{ html: privacyHtml(), keyboard: STATUS_KEYBOARD, silent: true }], {}],
-  ["formatting", [{ html: formattingHtml() }, { html: "A reply with <b>no</b> keyboard: the bubble keeps its tail.", time: "13:06", edited: true }], {}],
-  ["photo", [{ photo: await chartPng(), caption: "<b>$391,014</b> · 30 days ▲ $12,480 (+3.3%)\nlow $371,200 (3 Nov) · high $392,010 (24 Nov)", keyboard: [["30", "90", "365", "All"], ["USD", "RUB"]] }], {}],
+  [
+    "formatting",
+    [{ html: formattingHtml() }, { html: "A reply with <b>no</b> keyboard: the bubble keeps its tail.", time: "13:06", edited: true }],
+    {},
+  ],
+  [
+    "photo",
+    [
+      {
+        photo: await chartPng(),
+        caption: "<b>$391,014</b> · 30 days ▲ $12,480 (+3.3%)\nlow $371,200 (3 Nov) · high $392,010 (24 Nov)",
+        keyboard: [
+          ["30", "90", "365", "All"],
+          ["USD", "RUB"],
+        ],
+      },
+    ],
+    {},
+  ],
   [
     "notification",
     [
@@ -66,22 +96,49 @@ for (const [name, messages, options] of samples) {
 
 function rows(broken: boolean): PlatformRow[] {
   const rates = FX.ok ? FX.rates : null;
-  const balance = (platform: PlatformId, partial: Partial<PlatformBalance>): PlatformBalance => ({ platform, holdings: [], assets: [], asOf: null, source: "sample", warnings: [], ...partial });
+  const balance = (platform: PlatformId, partial: Partial<PlatformBalance>): PlatformBalance => ({
+    platform,
+    holdings: [],
+    assets: [],
+    asOf: null,
+    source: "sample",
+    warnings: [],
+    leftOut: [],
+    ...partial,
+  });
   const usd = (amount: string) => ({ label: "account", money: { currency: "USD", amount: dec(amount) }, asOf: null });
   const bybit = rowOf(
     balance("bybit", {
       holdings: [usd("123456.78")],
       assets: [
-        { asset: "BTC", usd: dec("80210.10") }, { asset: "ETH", usd: dec("21400.20") }, { asset: "USDT", usd: dec("12500") },
-        { asset: "SOL", usd: dec("5200.5") }, { asset: "XRP", usd: dec("2500") }, { asset: "DOGE", usd: dec("856.42") }, { asset: "ADA", usd: dec("399.56") },
+        { asset: "BTC", usd: dec("80210.10") },
+        { asset: "ETH", usd: dec("21400.20") },
+        { asset: "USDT", usd: dec("12500") },
+        { asset: "SOL", usd: dec("5200.5") },
+        { asset: "XRP", usd: dec("2500") },
+        { asset: "DOGE", usd: dec("856.42") },
+        { asset: "ADA", usd: dec("399.56") },
       ],
     }),
     rates,
     120,
   );
   const okx = broken
-    ? failed("okx", new PlatformError("okx", "auth", "OKX rejected the API key (50111): check OKX_API_KEY, OKX_API_SECRET and OKX_PASSPHRASE").message)
-    : rowOf(balance("okx", { holdings: [usd("38120.40")], assets: [{ asset: "BTC", usd: dec("30000") }, { asset: "other (Earn, …)", usd: dec("8120.40") }] }), rates, 130);
+    ? failed(
+        "okx",
+        new PlatformError("okx", "auth", "OKX rejected the API key (50111): check OKX_API_KEY, OKX_API_SECRET and OKX_PASSPHRASE").message,
+      )
+    : rowOf(
+        balance("okx", {
+          holdings: [usd("38120.40")],
+          assets: [
+            { asset: "BTC", usd: dec("30000") },
+            { asset: "other (Earn, …)", usd: dec("8120.40") },
+          ],
+        }),
+        rates,
+        130,
+      );
   const tbank = rowOf(
     balance("tbank", {
       holdings: [
@@ -89,18 +146,40 @@ function rows(broken: boolean): PlatformRow[] {
         { label: "ИИС 2002", money: { currency: "RUB", amount: dec("2925000") }, asOf: null },
       ],
       warnings: broken
-        ? ["account Инвесткопилка 2003 not counted: PERMISSION_DENIED (40002) from tinkoff.public.invest.api.contract.v1.OperationsService/GetPortfolio, tracking id 6f1b1c2e-9d47-4e0b-a3f4-1f0e2d3c4b5a"]
+        ? [
+            "account Инвесткопилка 2003 not counted: PERMISSION_DENIED (40002) from tinkoff.public.invest.api.contract.v1.OperationsService/GetPortfolio, tracking id 6f1b1c2e-9d47-4e0b-a3f4-1f0e2d3c4b5a",
+          ]
         : [],
     }),
     rates,
     90,
   );
-  const ibkr = rowOf(balance("ibkr", { holdings: [{ label: "U1234567", money: { currency: "EUR", amount: dec("36000") }, asOf: "2026-11-25" }], asOf: "2026-11-25" }), rates, 900);
+  const ibkr = rowOf(
+    balance("ibkr", {
+      holdings: [{ label: "U1234567", money: { currency: "EUR", amount: dec("36000") }, asOf: "2026-11-25" }],
+      asOf: "2026-11-25",
+    }),
+    rates,
+    900,
+  );
   return [bybit, okx, tbank, ibkr];
 }
 
 function failed(id: PlatformId, message: string): PlatformRow {
-  return { id, ok: false, usd: null, native: null, asOf: null, assets: [], holdings: [], error: message, errorKind: "auth", warnings: [], source: null, durationMs: 5 };
+  return {
+    id,
+    ok: false,
+    usd: null,
+    native: null,
+    asOf: null,
+    assets: [],
+    holdings: [],
+    error: message,
+    errorKind: "auth",
+    warnings: [],
+    source: null,
+    durationMs: 5,
+  };
 }
 
 /** Newest first, with a gap and a partial day, as the store hands them to /history. */
@@ -110,7 +189,16 @@ function history(days: number): DayRecord[] {
     if (i === 6 || i === 7) continue;
     const day = new Date(Date.UTC(2026, 10, 26 - i)).toISOString().slice(0, 10);
     const usd = (391014 - i * 420 + Math.round(Math.sin(i * 1.7) * 1800 + Math.cos(i * 0.45) * 2600) - (i === 3 ? 38000 : 0)).toFixed(2);
-    out.push({ day, usd: dec(usd), rub: dec((Number(usd) * 80.45).toFixed(2)), usdRub: dec("80.45"), complete: i !== 3, platforms: { bybit: null, okx: null, tbank: null, ibkr: null }, takenAt: null, origin: "bot" });
+    out.push({
+      day,
+      usd: dec(usd),
+      rub: dec((Number(usd) * 80.45).toFixed(2)),
+      usdRub: dec("80.45"),
+      complete: i !== 3,
+      platforms: new Map(),
+      takenAt: null,
+      origin: "bot",
+    });
   }
   return out.slice(0, days);
 }

@@ -105,14 +105,18 @@ export async function screenshotWithLayout(messages: readonly TelegramMessage[],
   const width = options.width ?? 380;
   const scale = options.scale ?? 2;
   const pageMessages = messages.map(toPageMessage);
-  const html = buildPage(pageMessages, { width, mode: options.notification ? "notification" : "chat", notificationLines: options.notificationLines ?? 2 });
+  const html = buildPage(pageMessages, {
+    width,
+    mode: options.notification ? "notification" : "chat",
+    notificationLines: options.notificationLines ?? 2,
+  });
   const out = resolve(options.out);
   mkdirSync(dirname(out), { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), "pfbot-screenshot-"));
   try {
     const page = join(scratch, "page.html");
     writeFileSync(page, html);
-    if (options.keepHtml) writeFileSync(out.replace(/\.png$/i, "") + ".html", html);
+    if (options.keepHtml) writeFileSync(`${out.replace(/\.png$/i, "")}.html`, html);
     const url = pathToFileURL(page).href;
     // First pass: the page measures its own height; the second captures that much.
     const measured = readLayout(await dumpDom(url, width, 2000, options));
@@ -176,7 +180,10 @@ function toPageMessage(message: TelegramMessage, index: number): PageMessage {
 
 function keyboardRows(keyboard: TelegramMessage["keyboard"]): string[][] {
   if (keyboard === undefined) return [];
-  const rows = "inline_keyboard" in keyboard ? keyboard.inline_keyboard.map((row) => row.map((button) => button.text)) : keyboard.map((row) => [...row]);
+  const rows =
+    "inline_keyboard" in keyboard
+      ? keyboard.inline_keyboard.map((row) => row.map((button) => button.text))
+      : keyboard.map((row) => [...row]);
   return rows.filter((row) => row.length > 0);
 }
 
@@ -272,7 +279,8 @@ function readInput(path: string): TelegramMessage[] {
   return list.map((item: unknown, i): TelegramMessage => {
     const where = `${path}: messages[${i}]`;
     if (!isRecord(item)) throw new Error(`${where} is not an object`);
-    for (const key of Object.keys(item)) if (!known.has(key)) throw new Error(`${where} has an unknown field "${key}" (known: ${[...known].join(", ")})`);
+    for (const key of Object.keys(item))
+      if (!known.has(key)) throw new Error(`${where} has an unknown field "${key}" (known: ${[...known].join(", ")})`);
     for (const key of ["html", "caption", "photo", "time"] as const) {
       if (item[key] !== undefined && typeof item[key] !== "string") throw new Error(`${where}.${key} must be a string`);
     }

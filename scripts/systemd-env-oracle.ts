@@ -48,7 +48,13 @@ int main(int argc, char **argv) {
 }
 `;
 
-const LIBRARY_DIRS = ["/usr/lib/x86_64-linux-gnu/systemd", "/usr/lib/aarch64-linux-gnu/systemd", "/usr/lib/systemd", "/usr/lib64/systemd", "/lib/systemd"];
+const LIBRARY_DIRS = [
+  "/usr/lib/x86_64-linux-gnu/systemd",
+  "/usr/lib/aarch64-linux-gnu/systemd",
+  "/usr/lib/systemd",
+  "/usr/lib64/systemd",
+  "/lib/systemd",
+];
 
 /** The service's environment from one file; null when systemd refuses the file. */
 type Vars = Readonly<Record<string, string>> | null;
@@ -103,7 +109,39 @@ function randomFiles(count: number, seed: number): Uint8Array[] {
     state ^= state << 5;
     return (state >>> 0) / 0x100000000;
   };
-  const pieces: (string | number[])[] = ["A", "B", "_x", "1", "=", "==", " ", "\t", "\n", "\n", "\r\n", "\r", "#", ";", "\\", '"', "'", "`", "$", "${A}", "export ", "é", [0xef, 0xbb, 0xbf], [0xff], [0xef, 0xb7, 0x90], [0], "A=", "B=", "\nA=", "\nB="];
+  const pieces: (string | number[])[] = [
+    "A",
+    "B",
+    "_x",
+    "1",
+    "=",
+    "==",
+    " ",
+    "\t",
+    "\n",
+    "\n",
+    "\r\n",
+    "\r",
+    "#",
+    ";",
+    "\\",
+    '"',
+    "'",
+    "`",
+    "$",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax the fuzzer feeds systemd, not a template.
+    "${A}",
+    "export ",
+    "é",
+    [0xef, 0xbb, 0xbf],
+    [0xff],
+    [0xef, 0xb7, 0x90],
+    [0],
+    "A=",
+    "B=",
+    "\nA=",
+    "\nB=",
+  ];
   const files: Uint8Array[] = [];
   for (let f = 0; f < count; f++) {
     const bytes: number[] = [];
@@ -127,7 +165,11 @@ function main(): number {
   try {
     writeFileSync(join(work, "oracle.c"), C_SOURCE);
     const binary = join(work, "oracle");
-    const cc = spawnSync("cc", ["-O1", "-o", binary, join(work, "oracle.c"), `-L${library.dir}`, `-l:${library.file}`, `-Wl,-rpath,${library.dir}`], { encoding: "utf8" });
+    const cc = spawnSync(
+      "cc",
+      ["-O1", "-o", binary, join(work, "oracle.c"), `-L${library.dir}`, `-l:${library.file}`, `-Wl,-rpath,${library.dir}`],
+      { encoding: "utf8" },
+    );
     if (cc.status !== 0) {
       console.log(`cannot compile the oracle against ${library.file}: ${cc.stderr || cc.error}`);
       return 1;
@@ -137,7 +179,11 @@ function main(): number {
     console.log(`oracle: ${join(library.dir, library.file)} (systemd ${version})`);
     let failures = 0;
 
-    const expected = runOracle(binary, work, ENV_FILE_CASES.map((c) => c.content));
+    const expected = runOracle(
+      binary,
+      work,
+      ENV_FILE_CASES.map((c) => c.content),
+    );
     ENV_FILE_CASES.forEach((c, i) => {
       const real = expected[i] ?? null;
       const ours = mine(c.content);
@@ -169,11 +215,16 @@ function main(): number {
         const theirs = real[i] ?? null;
         if (show(ours.vars) !== show(theirs)) {
           failures++;
-          if (failures <= 20) console.log(`random file ${JSON.stringify(Buffer.from(content).toString("latin1"))}: parseEnvFile says ${show(ours.vars)}, systemd says ${show(theirs)}`);
+          if (failures <= 20)
+            console.log(
+              `random file ${JSON.stringify(Buffer.from(content).toString("latin1"))}: parseEnvFile says ${show(ours.vars)}, systemd says ${show(theirs)}`,
+            );
         }
       });
     }
-    console.log(`${compared} random files compared${compared < count ? ` (${count - compared} skipped: a comment ending in a backslash reads differently before v254)` : ""}`);
+    console.log(
+      `${compared} random files compared${compared < count ? ` (${count - compared} skipped: a comment ending in a backslash reads differently before v254)` : ""}`,
+    );
     console.log(failures === 0 ? "no differences" : `${failures} differences`);
     return failures === 0 ? 0 : 1;
   } finally {

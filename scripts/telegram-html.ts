@@ -44,11 +44,27 @@ export function parseTelegramHtml(html: string): ParsedMessage {
 }
 
 type Tag = "b" | "i" | "u" | "s" | "spoiler" | "a" | "code" | "pre" | "quote" | "emoji";
-type Node = { readonly kind: "text"; text: string } | { readonly kind: "element"; readonly tag: Tag; readonly attrs: Readonly<Record<string, string>>; readonly children: Node[] };
+type Node =
+  | { readonly kind: "text"; text: string }
+  | { readonly kind: "element"; readonly tag: Tag; readonly attrs: Readonly<Record<string, string>>; readonly children: Node[] };
 
 const TAGS: Readonly<Record<string, Tag>> = {
-  b: "b", strong: "b", i: "i", em: "i", u: "u", ins: "u", s: "s", strike: "s", del: "s",
-  "tg-spoiler": "spoiler", span: "spoiler", a: "a", code: "code", pre: "pre", blockquote: "quote", "tg-emoji": "emoji",
+  b: "b",
+  strong: "b",
+  i: "i",
+  em: "i",
+  u: "u",
+  ins: "u",
+  s: "s",
+  strike: "s",
+  del: "s",
+  "tg-spoiler": "spoiler",
+  span: "spoiler",
+  a: "a",
+  code: "code",
+  pre: "pre",
+  blockquote: "quote",
+  "tg-emoji": "emoji",
 };
 
 const INLINE_MARK: Partial<Record<Tag, Mark>> = { b: "b", i: "i", u: "u", s: "s", spoiler: "spoiler", a: "link", code: "code" };
@@ -81,7 +97,8 @@ function parseNodes(html: string): Node[] {
       const name = raw.slice(1).trim().toLowerCase();
       const open = stack.at(-1)!;
       if (stack.length === 1) throw new TelegramHtmlError(`unmatched end tag </${name}> at character ${lt}`);
-      if (open.name !== name) throw new TelegramHtmlError(`end tag </${name}> at character ${lt} does not close <${open.name}> from character ${open.at}`);
+      if (open.name !== name)
+        throw new TelegramHtmlError(`end tag </${name}> at character ${lt} does not close <${open.name}> from character ${open.at}`);
       stack.pop();
       continue;
     }
@@ -91,7 +108,8 @@ function parseNodes(html: string): Node[] {
     const tag = TAGS[name];
     if (!tag) throw new TelegramHtmlError(`unsupported start tag <${name}> at character ${lt}`);
     const attrs = parseAttributes(match[2]!);
-    if (name === "span" && attrs.class !== "tg-spoiler") throw new TelegramHtmlError(`<span> at character ${lt} must have class="tg-spoiler"`);
+    if (name === "span" && attrs.class !== "tg-spoiler")
+      throw new TelegramHtmlError(`<span> at character ${lt} must have class="tg-spoiler"`);
     const element: Node = { kind: "element", tag, attrs, children: [] };
     stack.at(-1)!.children.push(element);
     stack.push({ name, at: lt, children: element.children });
@@ -185,7 +203,8 @@ function toBlocks(nodes: readonly Node[]): Block[] {
     if (node.kind === "element" && node.tag === "pre") {
       flushText();
       const inner = node.children.length === 1 ? node.children[0] : undefined;
-      const language = inner?.kind === "element" && inner.tag === "code" ? (/^language-(.+)$/.exec(inner.attrs.class ?? "")?.[1] ?? null) : null;
+      const language =
+        inner?.kind === "element" && inner.tag === "code" ? (/^language-(.+)$/.exec(inner.attrs.class ?? "")?.[1] ?? null) : null;
       const code = textOf(node.children);
       blocks.push({ kind: "pre", language, lines: code.split("\n"), length: code.length });
     } else if (node.kind === "element" && node.tag === "quote") {
@@ -201,7 +220,8 @@ function toBlocks(nodes: readonly Node[]): Block[] {
 
 function inlineSegments(nodes: readonly Node[], marks: readonly Mark[]): Segment[] {
   return nodes.flatMap((node): Segment[] => {
-    if (node.kind === "text") return marks.includes("code") || marks.includes("link") ? [{ text: node.text, marks }] : autoLinks(node.text, marks);
+    if (node.kind === "text")
+      return marks.includes("code") || marks.includes("link") ? [{ text: node.text, marks }] : autoLinks(node.text, marks);
     const mark = INLINE_MARK[node.tag];
     // A block nested where Telegram allows none (a <pre> in a <b>) keeps its text, as the clients show it.
     if (node.tag === "code" || node.tag === "pre") return [{ text: textOf(node.children), marks: [...marks, "code"] }];
@@ -213,7 +233,8 @@ function inlineSegments(nodes: readonly Node[], marks: readonly Mark[]): Segment
  * Telegram's servers turn URLs, @usernames, #hashtags, $CASHTAGS and /commands into entities, so the
  * clients show them as links although the HTML has no <a>.
  */
-const AUTO_LINK = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)'\]]|(?<![\w@])@[a-zA-Z][a-zA-Z0-9_]{4,31}\b|(?<![\w#])#[\p{L}_][\p{L}\p{N}_]*|(?<![\w$])\$[A-Z]{1,8}\b|(?<![\w/<>])\/[a-zA-Z][a-zA-Z0-9_]{0,31}(?:@[a-zA-Z][a-zA-Z0-9_]*bot)?\b)/gu;
+const AUTO_LINK =
+  /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)'\]]|(?<![\w@])@[a-zA-Z][a-zA-Z0-9_]{4,31}\b|(?<![\w#])#[\p{L}_][\p{L}\p{N}_]*|(?<![\w$])\$[A-Z]{1,8}\b|(?<![\w/<>])\/[a-zA-Z][a-zA-Z0-9_]{0,31}(?:@[a-zA-Z][a-zA-Z0-9_]*bot)?\b)/gu;
 
 function autoLinks(text: string, marks: readonly Mark[]): Segment[] {
   const out: Segment[] = [];

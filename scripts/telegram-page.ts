@@ -63,9 +63,14 @@ function chatMessage(message: PageMessage, index: number, width: number, lastInG
   const photoOnly = message.photo !== null && blocks.length === 0;
   const photoWidth = Math.floor(width * 0.7);
   const shape = hasKeyboard ? "with-keyboard" : lastInGroup ? "tail" : "grouped";
-  const classes = ["bubble", shape, index > 0 ? "follows" : "", message.photo ? "media" : "", photoOnly ? "photo-only" : ""].filter(Boolean).join(" ");
+  const classes = ["bubble", shape, index > 0 ? "follows" : "", message.photo ? "media" : "", photoOnly ? "photo-only" : ""]
+    .filter(Boolean)
+    .join(" ");
   const photo = message.photo ? `<img class="photo" style="width:${photoWidth}px" alt="" src="${escapeHtml(message.photo)}">` : "";
-  const content = blocks.length > 0 ? `<div class="content"${message.photo ? ` style="max-width:${photoWidth - 16}px"` : ""}>${renderBlocks(blocks, time)}</div>` : "";
+  const content =
+    blocks.length > 0
+      ? `<div class="content"${message.photo ? ` style="max-width:${photoWidth - 16}px"` : ""}>${renderBlocks(blocks, time)}</div>`
+      : "";
   const tail = shape === "tail" ? TAIL_SVG : "";
   const keyboard = hasKeyboard
     ? `<div class="keyboard">${message.keyboard.map((row) => `<div class="krow">${row.map((text) => `<div class="btn"><span>${escapeHtml(text)}</span></div>`).join("")}</div>`).join("")}</div>`
@@ -84,8 +89,11 @@ function renderBlocks(blocks: readonly Block[], time: string): string {
         const lines = block.lines.map((line) => `<div class="pl"><span class="t">${escapeHtml(line)}</span></div>`).join("");
         return `<div class="pre" style="font-size:${codeFontPx(block.length)}px">${lang}${lines}</div>${last ? `<div class="time-row">${spacer}</div>` : ""}`;
       }
-      const lines = block.lines.map((line, i) => renderLine(line, last && block.kind === "text" && i === block.lines.length - 1 ? spacer : "")).join("");
-      if (block.kind === "quote") return `<div class="quote${block.expandable ? " expandable" : ""}">${QUOTE_SVG}<div class="qb">${lines}</div>${block.expandable ? CHEVRON_SVG : ""}</div>${last ? `<div class="time-row">${spacer}</div>` : ""}`;
+      const lines = block.lines
+        .map((line, i) => renderLine(line, last && block.kind === "text" && i === block.lines.length - 1 ? spacer : ""))
+        .join("");
+      if (block.kind === "quote")
+        return `<div class="quote${block.expandable ? " expandable" : ""}">${QUOTE_SVG}<div class="qb">${lines}</div>${block.expandable ? CHEVRON_SVG : ""}</div>${last ? `<div class="time-row">${spacer}</div>` : ""}`;
       return lines;
     })
     .join("");
@@ -198,8 +206,15 @@ body{width:${width}px;font-family:Roboto,"Noto Sans",sans-serif,"Noto Color Emoj
 /** Telegram draws a spoiler as a cloud of particles; a tile of pseudo-random dots (fixed seed) stands in for it. */
 const SPOILER_TILE = (() => {
   let seed = 7;
-  const next = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
-  const dots = Array.from({ length: 110 }, () => `<circle cx='${(next() * 48).toFixed(1)}' cy='${(next() * 20).toFixed(1)}' r='${(0.45 + next() * 0.35).toFixed(2)}' fill-opacity='${(0.3 + next() * 0.55).toFixed(2)}'/>`);
+  const next = () => {
+    seed = (seed * 16807) % 2147483647;
+    return (seed - 1) / 2147483646;
+  };
+  const dots = Array.from(
+    { length: 110 },
+    () =>
+      `<circle cx='${(next() * 48).toFixed(1)}' cy='${(next() * 20).toFixed(1)}' r='${(0.45 + next() * 0.35).toFixed(2)}' fill-opacity='${(0.3 + next() * 0.55).toFixed(2)}'/>`,
+  );
   return `data:image/svg+xml,${encodeURIComponent(`<svg xmlns='http://www.w3.org/2000/svg' width='48' height='20'>${dots.join("")}</svg>`)}`;
 })();
 const TAIL_SVG = `<svg class="tail-svg" viewBox="0 0 11 17" aria-hidden="true"><path d="M11 0v17H1.5C.4 17-.2 15.8.5 14.9 3.6 11.2 8.6 6.6 11 0z" fill="#fff"/></svg>`;

@@ -1,15 +1,13 @@
 // Entry point. Answers --help and --version without loading the rest of pfbot (arktype alone costs
 // ~120 ms and ~35 MB at import), then hands over to app.ts.
 import { version } from "../package.json" with { type: "json" };
-import { USAGE, parseArgs } from "./app/cli.ts";
+import { parseArgs, USAGE } from "./app/cli.ts";
 
-// Schedule and day arithmetic must not depend on the host's TZ (date-fns-tz resolves ambiguous
-// wall times through the process zone).
-process.env.TZ = "UTC";
-// The one other write to process.env. Bun prints every fetch's request headers (API keys, signatures, tokens)
-// to stderr when BUN_CONFIG_VERBOSE_FETCH is "curl", "true" or "1", and reads it from process.env at each
-// request (Bun 1.4.5: an empty value turns it off, deleting the key does not). Blank it before anything
-// fetches; the configuration gets the environment as it was, and warns about it (config.ts).
+// The one write to process.env (time zones go through lib/zoned-time.ts, never the process's TZ). Bun
+// prints every fetch's request headers (API keys, signatures, tokens) to stderr when BUN_CONFIG_VERBOSE_FETCH
+// is "curl", "true" or "1", and reads it from process.env at each request (Bun 1.4.5: an empty value turns it
+// off, deleting the key does not). Blank it before anything fetches; the configuration gets the environment
+// as it was, and warns about it (config.ts).
 const startEnv = { ...process.env };
 process.env.BUN_CONFIG_VERBOSE_FETCH = "";
 
@@ -19,7 +17,7 @@ if (!parsed.ok) {
   process.exit(2);
 }
 if (parsed.args.mode.kind === "help") {
-  process.stdout.write(USAGE + "\n");
+  process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
 if (parsed.args.mode.kind === "version") {

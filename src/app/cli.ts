@@ -49,8 +49,9 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   let importFile: string | null = null;
   let exportFile: string | null = null;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [name, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, null];
+    const arg = argv[i] ?? "";
+    const [name, inline] =
+      arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, null];
     const takeValue = (): string | null => {
       if (inline !== null) return inline;
       const next = argv[i + 1];

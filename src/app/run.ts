@@ -1,21 +1,35 @@
 // Loads the configuration a mode needs and runs that mode. Exit codes: 0 ok, 1 the mode's work
-// failed, 2 usage or configuration error.
-import type { CliArgs, Mode } from "./cli.ts";
+// failed, 2 usage or configuration error. The history modes read only their three variables
+// (config/history-config.ts): they never load config.ts, arktype, a platform or grammY.
+
 import type { Config, ConfigNeeds, ConfigResult } from "../config/config.ts";
 import { type EnvSource, readEnvSource, secretValues } from "../config/env-source.ts";
+import { ConfigError } from "../config/errors.ts";
+import { loadHistoryConfig } from "../config/history-config.ts";
+import { type Clock, systemClock } from "../lib/clock.ts";
+import { errorMessage } from "../lib/errors.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import { makeRedactor } from "../lib/redact.ts";
 import { workerUrl } from "../lib/worker-url.ts";
+import type { CliArgs, Mode } from "./cli.ts";
+import type { HistoryMode } from "./modes/history.ts";
 
 export interface AppContext {
   readonly config: Config;
   readonly log: Logger;
   readonly version: string;
   readonly out: (text: string) => void;
+  /** The process's one clock: every "now" and every wait of a mode comes from it. */
+  readonly clock: Clock;
 }
 
 /** `env`: the process environment as it was at start (main.ts blanks one variable before anything runs). */
-export async function runApp(args: CliArgs, version: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+export async function runApp(
+  args: CliArgs,
+  version: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
+  const clock = systemClock;
   const source = readEnvSource(env, process.cwd(), args.envFile);
   if ("error" in source) {
     process.stderr.write(`pfbot: ${source.error}\n`);
@@ -23,33 +37,54 @@ export async function runApp(args: CliArgs, version: string, env: Readonly<Recor
   }
   // Until the logger exists, stderr is redacted with the secrets as set, valid or not.
   const fail = (text: string) => void process.stderr.write(makeRedactor(secretValues(source.vars))(`pfbot: ${text}\n`));
+  const problems = (errors: readonly string[]) => {
+    fail(`configuration problems:\n${errors.map((e) => `  - ${e}`).join("\n")}`);
+    return 2;
+  };
+  const mode = args.mode;
+  if (mode.kind === "history" || mode.kind === "import" || mode.kind === "export") {
+    const loaded = loadHistoryConfig(source);
+    if (!loaded.ok) return problems(loaded.errors);
+    const { log, out } = outputs(loaded.config, clock);
+    return guarded(log, async () => (await import("./modes/history.ts")).runHistoryMode({ config: loaded.config, log, out, clock }, mode));
+  }
   let loaded: ConfigResult;
   try {
-    loaded = await validateConfig(source, needsOf(args.mode), args.mode.kind === "bot");
+    loaded = await validateConfig(source, needsOf(mode), mode.kind === "bot");
   } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
+    fail(errorMessage(error));
     return 1;
   }
-  if (!loaded.ok) {
-    fail(`configuration problems:\n${loaded.errors.map((e) => `  - ${e}`).join("\n")}`);
-    return 2;
-  }
+  if (!loaded.ok) return problems(loaded.errors);
   const config = loaded.config;
-  const log = createLogger({ level: config.logLevel, secrets: config.secrets });
+  const { log, out } = outputs(config, clock);
   for (const warning of config.warnings) log.warn(warning);
-  // Output is redacted like the log: an error text shown by --check or --dry-run never carries a secret.
-  const out = (text: string) => void process.stdout.write(log.redact(text.endsWith("\n") ? text : text + "\n"));
-  const context: AppContext = { config, log, version, out };
+  return guarded(log, () => runMode(mode, { config, log, version, out, clock }));
+}
+
+/** The log, and stdout redacted like it: an error text shown by --check or --dry-run never carries a secret. */
+function outputs(
+  config: { readonly logLevel: Config["logLevel"]; readonly secrets: readonly string[] },
+  clock: Clock,
+): Pick<AppContext, "log" | "out"> {
+  const log = createLogger({ level: config.logLevel, secrets: config.secrets, now: () => new Date(clock.now()) });
+  const out = (text: string) => void process.stdout.write(log.redact(text.endsWith("\n") ? text : `${text}\n`));
+  return { log, out };
+}
+
+/** The mode's exit status; an error nothing caught is logged (stack included) and exits 1. */
+async function guarded(log: Logger, run: () => Promise<number> | number): Promise<number> {
   try {
-    return await runMode(args.mode, context);
+    return await run();
   } catch (error) {
-    log.error(`pfbot stopped on an unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // Unexpected means a bug: the stack is what a report of it needs.
+    log.error(`pfbot stopped on an unexpected error: ${error instanceof Error && error.stack ? error.stack : errorMessage(error)}`);
     return 1;
   }
 }
 
 /** Which variables a mode requires: history modes need neither platforms nor Telegram. */
-export function needsOf(mode: Mode): ConfigNeeds {
+function needsOf(mode: Mode): ConfigNeeds {
   switch (mode.kind) {
     case "bot":
       return { platforms: true, telegram: true };
@@ -62,7 +97,8 @@ export function needsOf(mode: Mode): ConfigNeeds {
   }
 }
 
-async function runMode(mode: Mode, context: AppContext): Promise<number> {
+/** The history modes are answered in runApp, before the full configuration is loaded. */
+async function runMode(mode: Exclude<Mode, HistoryMode>, context: AppContext): Promise<number> {
   switch (mode.kind) {
     case "help":
     case "version":
@@ -73,10 +109,6 @@ async function runMode(mode: Mode, context: AppContext): Promise<number> {
       return (await import("./modes/bot.ts")).runBotMode(context);
     case "check":
       return (await import("./modes/check.ts")).runCheckMode(context);
-    case "history":
-    case "import":
-    case "export":
-      return (await import("./modes/history.ts")).runHistoryMode(context, mode);
   }
 }
 
@@ -90,7 +122,14 @@ async function validateConfig(source: EnvSource, needs: ConfigNeeds, isolate: bo
   try {
     return await new Promise<ConfigResult>((resolve, reject) => {
       worker.onmessage = (event: MessageEvent<ConfigResult>) => resolve(event.data);
-      worker.onerror = (event) => reject(new Error(`configuration check failed: ${event.message}`));
+      // loadConfig reports a bad configuration as a result, so a worker error means the worker itself could not run.
+      worker.onerror = (event) =>
+        reject(
+          new ConfigError(
+            `the configuration check could not run (${event.message}): the binary may be incomplete; rebuild it with bun run build`,
+            { cause: event },
+          ),
+        );
       worker.postMessage({ source, needs });
     });
   } finally {

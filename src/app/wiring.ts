@@ -1,12 +1,13 @@
 // Wires configuration to the pieces that take a snapshot: platform clients, the FX source, deadlines.
-// Built once per process, so that the IBKR client's request spacing and the FX cache are shared by
-// every snapshot the bot takes.
+// Built once per process, so that its one IBKR request pacer and the FX cache are shared by every
+// snapshot the bot takes. Time and waits come from the one clock the mode was given.
 import { join } from "node:path";
 import type { Config } from "../config/config.ts";
 import { createFxSource } from "../fx/source.ts";
+import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../lib/log.ts";
 import { createClients, platformDeadlineMs } from "../platforms/registry.ts";
-import { type FetchFn, PLATFORM_ORDER, type PlatformClient, realSleep } from "../platforms/types.ts";
+import type { FetchFn, PlatformClient } from "../platforms/types.ts";
 import { type Snapshot, takeSnapshot } from "../snapshot/snapshot.ts";
 
 export interface SnapshotTaker {
@@ -17,12 +18,18 @@ export interface SnapshotTaker {
 
 /** The longest a snapshot can take: the platforms and the FX rate run at once, each under its own deadline. */
 export function snapshotDeadlineMs(config: Config): number {
-  return Math.max(fxDeadlineMs(config), ...PLATFORM_ORDER.map((id) => platformDeadlineMs(config, id)));
+  return Math.max(fxDeadlineMs(config), ...config.platforms.map(({ id }) => platformDeadlineMs(config, id)));
 }
 
-export function createSnapshotTaker(config: Config, log: Logger, version: string, fetchFn: FetchFn = fetch): SnapshotTaker {
-  const now = () => Date.now();
-  const clients = createClients(config, { fetch: fetchFn, now, sleep: realSleep, log, version });
+export async function createSnapshotTaker(
+  config: Config,
+  log: Logger,
+  version: string,
+  clock: Clock,
+  fetchFn: FetchFn = fetch,
+): Promise<SnapshotTaker> {
+  const now = () => clock.now();
+  const clients = await createClients(config, { fetch: fetchFn, now, sleep: (ms, signal) => clock.sleep(ms, signal), log, version });
   const fx = createFxSource({
     provider: config.fx.provider,
     cbrBaseUrl: config.fx.cbrBaseUrl,

@@ -2,8 +2,9 @@
 // and an error boundary so one bad update never stops the bot. The work itself is BotService's.
 import { Bot, type Context } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import type { BotService } from "./service.ts";
+import { errorMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
+import type { BotService } from "./service.ts";
 import { type CallBounds, CLIENT_OPTIONS, installApiTransformers } from "./telegram.ts";
 
 export const COMMANDS = [
@@ -44,11 +45,14 @@ export function createBot(options: BotOptions): PfBot {
   // Anyone can find a bot and write to it: answer only the owner's chat, and log only the chat id.
   bot.use(async (ctx, next) => {
     if (ctx.chat?.id === options.ownerChatId) return next();
-    log.warn("ignored an update from a chat that is not TELEGRAM_CHAT_ID", { chatId: ctx.chat?.id ?? null, updateId: ctx.update.update_id });
+    log.warn("ignored an update from a chat that is not TELEGRAM_CHAT_ID", {
+      chatId: ctx.chat?.id ?? null,
+      updateId: ctx.update.update_id,
+    });
   });
 
   const safe = bot.errorBoundary((error) => {
-    log.error(`a command failed: ${error.error instanceof Error ? error.error.message : String(error.error)}`, { updateId: error.ctx.update.update_id });
+    log.error(`a command failed: ${errorMessage(error.error)}`, { updateId: error.ctx.update.update_id });
     return error.ctx.reply("Sorry, that failed; see the log for details.").catch(() => undefined);
   });
   const reply = (ctx: Context, html: string) => ctx.reply(html, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
@@ -66,8 +70,11 @@ export function createBot(options: BotOptions): PfBot {
       .then(
         () => undefined,
         (error: unknown) => {
-          log.error(`/status failed: ${error instanceof Error ? error.message : String(error)}`);
-          return ctx.reply("Sorry, the snapshot failed; see the log for details.").then(() => undefined, () => undefined);
+          log.error(`/status failed: ${errorMessage(error)}`);
+          return ctx.reply("Sorry, the snapshot failed; see the log for details.").then(
+            () => undefined,
+            () => undefined,
+          );
         },
       )
       .finally(() => {
@@ -86,6 +93,6 @@ export function createBot(options: BotOptions): PfBot {
   return { bot, drain: async () => void (await Promise.all([...pending])) };
 }
 
-export function helpText(): string {
+function helpText(): string {
   return ["pfbot commands:", ...COMMANDS.map((c) => `/${c.command} — ${c.description}`)].join("\n");
 }

@@ -9,7 +9,9 @@
 // 25 October 2026 (02:00 twice), and after the change the wall times shift with it (0–24 every 120 min
 // on 29 March: 00:00, 03:00, 05:00, …). A wall time skipped by the change maps to the first instant
 // after it, a repeated one to its first occurrence (see zoned-time.ts).
-import { silentLogger, type Logger } from "../lib/log.ts";
+
+import { errorMessage } from "../lib/errors.ts";
+import { type Logger, silentLogger } from "../lib/log.ts";
 import { addDays, zonedDay, zonedWallTime } from "../lib/zoned-time.ts";
 
 export interface ScheduleSettings {
@@ -26,15 +28,22 @@ export const MIN_FREQUENCY_MINUTES = 1;
 export const MAX_FREQUENCY_MINUTES = 1440;
 
 /** Throws a RangeError naming the bad field; the pure functions below call it. */
-export function assertScheduleSettings(s: ScheduleSettings): void {
+function assertScheduleSettings(s: ScheduleSettings): void {
   const { windowStartHour: start, windowEndHour: end, frequencyMinutes: frequency } = s;
   if (!Number.isInteger(start) || start < 0 || start > 23) throw new RangeError(`window start hour must be 0..23 (was ${start})`);
-  if (!Number.isInteger(end) || end < 1 || end > 24 || end <= start) throw new RangeError(`window end hour must be ${start + 1}..24 (was ${end})`);
+  if (!Number.isInteger(end) || end < 1 || end > 24 || end <= start)
+    throw new RangeError(`window end hour must be ${start + 1}..24 (was ${end})`);
   if (!isFrequency(frequency)) throw new RangeError(`frequency must be a whole number of minutes, 1..1440 (was ${frequency})`);
 }
 
-export function isFrequency(minutes: number): boolean {
+function isFrequency(minutes: number): boolean {
   return Number.isInteger(minutes) && minutes >= MIN_FREQUENCY_MINUTES && minutes <= MAX_FREQUENCY_MINUTES;
+}
+
+/** A frequency written as text (/frequency's argument, the stored setting): whole minutes, 1..1440, else null. */
+export function parseFrequency(text: string): number | null {
+  const minutes = /^\d+$/.test(text) ? Number(text) : NaN;
+  return isFrequency(minutes) ? minutes : null;
 }
 
 /** Every run slot of `day` ("YYYY-MM-DD" in s.timeZone), in order. */
@@ -108,7 +117,7 @@ export interface CurrentRun {
 
 export interface SchedulerOptions {
   readonly settings: ScheduleSettings;
-  readonly run: (slot: Date) => Promise<RunOutcome | void>;
+  readonly run: (slot: Date) => Promise<RunOutcome | undefined>;
   readonly log?: Logger;
   readonly now?: () => Date;
   readonly setInterval?: (tick: () => void, ms: number) => unknown;
@@ -155,7 +164,11 @@ export class Scheduler {
     if (this.doneThrough === null) this.doneThrough = new Date(this.now().getTime() - this.graceMs() - 1);
     const every = this.options.setInterval ?? ((tick: () => void, ms: number) => setInterval(tick, ms));
     this.handle = every(() => void this.tick(), this.options.tickMs ?? 15_000);
-    this.log.info("scheduler started", { paused: this.paused, frequencyMinutes: this.settings.frequencyMinutes, nextRun: iso(this.nextRun()) });
+    this.log.info("scheduler started", {
+      paused: this.paused,
+      frequencyMinutes: this.settings.frequencyMinutes,
+      nextRun: iso(this.nextRun()),
+    });
   }
 
   /** Stops ticking and waits for a run in progress to finish. */
@@ -177,7 +190,10 @@ export class Scheduler {
     if (!slot) {
       const missed = previousSlot(now, this.settings);
       if (missed && !this.isDone(missed)) {
-        this.log.warn("skipped a scheduled run missed while the machine was busy or asleep", { slot: missed.toISOString(), lateMinutes: Math.round((now.getTime() - missed.getTime()) / 60_000) });
+        this.log.warn("skipped a scheduled run missed while the machine was busy or asleep", {
+          slot: missed.toISOString(),
+          lateMinutes: Math.round((now.getTime() - missed.getTime()) / 60_000),
+        });
         this.doneThrough = missed;
       }
       return Promise.resolve();
@@ -249,13 +265,17 @@ export class Scheduler {
       outcome = (await this.options.run(slot)) ?? "ok";
     } catch (thrown) {
       outcome = "failed";
-      error = thrown instanceof Error ? thrown.message : String(thrown);
+      error = errorMessage(thrown);
       this.log.error("scheduled run failed", { slot: slot.toISOString(), error });
     }
     const at = this.now();
     this.current = null;
     this.last = error === undefined ? { slot, startedAt, at, outcome } : { slot, startedAt, at, outcome, error };
-    this.log.info("scheduled run finished", { slot: slot.toISOString(), outcome, seconds: Math.round((at.getTime() - startedAt.getTime()) / 1000) });
+    this.log.info("scheduled run finished", {
+      slot: slot.toISOString(),
+      outcome,
+      seconds: Math.round((at.getTime() - startedAt.getTime()) / 1000),
+    });
   }
 
   private markPastDone(): void {

@@ -1,24 +1,38 @@
 // What the bot does, free of Telegram: scheduled runs (snapshot → message → history), /status
 // (one snapshot at a time: a second request waits for the running one), /frequency, /pause and
-// /resume persisted in the settings table, and the health summary. bot.ts maps commands onto it.
+// /resume persisted in the settings store, and the health summary. bot.ts maps commands onto it.
+// createBotService builds the service and its scheduler together.
 // The report is delivered before the day is recorded, and a history that cannot be written (read-only
 // DATA_DIR, full disk, damaged database) never stops a report: it is logged, said in every message and
 // in health(), and the bot keeps answering.
-import type { Database } from "bun:sqlite";
-import { formatInTimeZone } from "date-fns-tz";
-import { escapeHtml, formatSnapshotHtml } from "../render/message.ts";
+
 import { describeHistoryError, historyViewHtml } from "../history/io.ts";
+import type { Setting, SettingsStore } from "../history/settings.ts";
 import { type HistoryStore, localDay, logRecordResult } from "../history/store.ts";
+import { errorMessage, PfbotError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
+import { formatZoned } from "../lib/zoned-format.ts";
+import { escapeHtml } from "../render/html.ts";
+import { formatSnapshotHtml } from "../render/message.ts";
 import { changeSince, snapshotRecord } from "../snapshot/report.ts";
-import { MAX_FREQUENCY_MINUTES, MIN_FREQUENCY_MINUTES, type RunOutcome, type Scheduler } from "./schedule.ts";
-import { getSetting, setSetting, SETTING_KEYS } from "../history/settings.ts";
 import type { Snapshot } from "../snapshot/snapshot.ts";
+import {
+  MAX_FREQUENCY_MINUTES,
+  MIN_FREQUENCY_MINUTES,
+  parseFrequency,
+  type RunOutcome,
+  Scheduler,
+  type SchedulerOptions,
+  type ScheduleSettings,
+} from "./schedule.ts";
+import { BOT_SETTINGS, type StoredSchedule, storedSchedule } from "./settings.ts";
 
 export interface BotServiceDeps {
   /** Takes a snapshot; `signal` aborts it when pfbot stops. */
   readonly takeSnapshot: (signal?: AbortSignal) => Promise<Snapshot>;
   readonly history: HistoryStore;
+  /** Where /frequency and /pause are kept: the same database as `history`. */
+  readonly settings: SettingsStore;
   /** DATA_DIR, for saying what to do when the history cannot be written. */
   readonly dataDir: string;
   /**
@@ -29,6 +43,10 @@ export interface BotServiceDeps {
   /** Sends HTML to the owner; `silent` for routine reports. */
   readonly send: (html: string, options: { silent: boolean }) => Promise<void>;
   readonly timeZone: string;
+  /** The configured report window and frequency (a frequency set with /frequency wins over this one). */
+  readonly schedule: Omit<ScheduleSettings, "timeZone">;
+  /** The scheduler's periodic tick, replaced by tests that drive it by hand. */
+  readonly timers?: Pick<SchedulerOptions, "setInterval" | "clearInterval">;
   readonly includeBreakdown: boolean;
   readonly log: Logger;
   readonly version: string;
@@ -59,30 +77,40 @@ const DEFAULT_RUN_BUDGET_MS = 10 * 60_000;
 
 export const FREQUENCY_USAGE = `Usage: /frequency <minutes>, a whole number from ${MIN_FREQUENCY_MINUTES} to ${MAX_FREQUENCY_MINUTES} (e.g. /frequency 120).`;
 
+/**
+ * Builds the service and its scheduler together: the schedule as last set from Telegram (the
+ * configured one for what was never set), and a scheduler whose runs are the service's scheduledRun.
+ * The scheduler does not tick until `service.scheduler.start()`.
+ */
+export function createBotService(deps: BotServiceDeps): BotService {
+  return new BotService(deps, storedSchedule(deps.settings, deps.schedule.frequencyMinutes));
+}
+
 export class BotService {
-  private scheduler: Scheduler | null = null;
+  /** Runs scheduledRun at each slot; started and stopped by the bot mode. */
+  readonly scheduler: Scheduler;
   private inflight: Promise<Snapshot> | null = null;
   private readonly startedAt: number;
   private readonly now: () => number;
   /** Why the history cannot be written now; null when the last write worked. */
   private historyProblem: string | null;
 
-  constructor(private readonly deps: BotServiceDeps) {
+  /** Use createBotService, which reads `stored` from the settings. */
+  constructor(
+    private readonly deps: BotServiceDeps,
+    stored: StoredSchedule,
+  ) {
     this.now = deps.now ?? Date.now;
     this.startedAt = this.now();
     this.historyProblem = deps.historyProblem ?? null;
-  }
-
-  /** The scheduler is built after the service (its run calls back into it). */
-  attach(scheduler: Scheduler): void {
-    this.scheduler = scheduler;
-  }
-
-  /** The persisted frequency and paused flag, or the configured default. */
-  static storedSchedule(db: Database, defaultMinutes: number): { frequencyMinutes: number; paused: boolean } {
-    const stored = Number(getSetting(db, SETTING_KEYS.frequencyMinutes));
-    const valid = Number.isInteger(stored) && stored >= MIN_FREQUENCY_MINUTES && stored <= MAX_FREQUENCY_MINUTES;
-    return { frequencyMinutes: valid ? stored : defaultMinutes, paused: getSetting(db, SETTING_KEYS.paused) === "1" };
+    this.scheduler = new Scheduler({
+      settings: { ...deps.schedule, timeZone: deps.timeZone, frequencyMinutes: stored.frequencyMinutes },
+      paused: stored.paused,
+      run: () => this.scheduledRun(),
+      log: deps.log,
+      now: () => new Date(this.now()),
+      ...deps.timers,
+    });
   }
 
   /** /status: a snapshot now, as the message (not recorded in the history). */
@@ -98,17 +126,25 @@ export class BotService {
   async scheduledRun(): Promise<RunOutcome> {
     const started = this.now();
     const snapshot = await this.snapshot();
-    if (this.deps.shutdown?.aborted) throw new Error("pfbot is stopping: the report in progress was abandoned");
+    if (this.deps.shutdown?.aborted) throw new PfbotError("pfbot is stopping: the report in progress was abandoned");
     let undelivered: string | null = null;
     try {
       await this.deps.send(this.render(snapshot), { silent: snapshot.complete });
     } catch (error) {
-      undelivered = error instanceof Error ? error.message : String(error);
+      undelivered = errorMessage(error);
     }
     const recorded = this.record(snapshot);
-    const outcomes = Object.fromEntries(snapshot.rows.map((row) => [row.id, row.ok ? (row.usd !== null ? "ok" : "no-usd") : (row.errorKind ?? "failed")]));
-    this.deps.log.info("scheduled run done", { ms: this.now() - started, complete: snapshot.complete, delivered: undelivered === null, history: recorded, ...outcomes });
-    if (undelivered !== null) throw new Error(`the report could not be delivered to Telegram: ${undelivered}`);
+    const outcomes = Object.fromEntries(
+      snapshot.rows.map((row) => [row.id, row.ok ? (row.usd !== null ? "ok" : "no-usd") : (row.errorKind ?? "failed")]),
+    );
+    this.deps.log.info("scheduled run done", {
+      ms: this.now() - started,
+      complete: snapshot.complete,
+      delivered: undelivered === null,
+      history: recorded,
+      ...outcomes,
+    });
+    if (undelivered !== null) throw new PfbotError(`the report could not be delivered to Telegram: ${undelivered}`);
     return snapshot.complete ? "ok" : snapshot.rows.some((row) => row.ok) ? "partial" : "failed";
   }
 
@@ -123,40 +159,40 @@ export class BotService {
 
   /** /frequency [minutes]: shows or changes (and persists) the schedule. */
   frequency(argument: string): string {
-    const scheduler = this.requireScheduler();
     const text = argument.trim();
-    if (text === "") return `Reports every ${scheduler.frequencyMinutes()} minutes. ${this.nextRunText()}`;
-    if (!/^\d+$/.test(text)) return FREQUENCY_USAGE;
-    const minutes = Number(text);
-    if (minutes < MIN_FREQUENCY_MINUTES || minutes > MAX_FREQUENCY_MINUTES) return FREQUENCY_USAGE;
-    const kept = this.persist(SETTING_KEYS.frequencyMinutes, String(minutes));
-    scheduler.setFrequency(minutes);
+    if (text === "") return `Reports every ${this.scheduler.frequencyMinutes()} minutes. ${this.nextRunText()}`;
+    const minutes = parseFrequency(text);
+    if (minutes === null) return FREQUENCY_USAGE;
+    const kept = this.persist(BOT_SETTINGS.frequencyMinutes, minutes);
+    this.scheduler.setFrequency(minutes);
     return `Frequency set to ${minutes} minutes. ${this.nextRunText()}${kept}`;
   }
 
   pause(): string {
-    const kept = this.persist(SETTING_KEYS.paused, "1");
-    this.requireScheduler().pause();
+    const kept = this.persist(BOT_SETTINGS.paused, true);
+    this.scheduler.pause();
     return `Scheduled reports paused. /status still works; /resume starts them again.${kept}`;
   }
 
   resume(): string {
-    const kept = this.persist(SETTING_KEYS.paused, "0");
-    this.requireScheduler().resume();
+    const kept = this.persist(BOT_SETTINGS.paused, false);
+    this.scheduler.resume();
     return `Scheduled reports resumed. ${this.nextRunText()}${kept}`;
   }
 
   health(): Health {
     const now = this.now();
-    const last = this.scheduler?.lastRun() ?? null;
-    const current = this.scheduler?.currentRun() ?? null;
+    const last = this.scheduler.lastRun();
+    const current = this.scheduler.currentRun();
     const budgetMs = this.deps.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
     const overrun = current !== null && now - current.startedAt.getTime() > budgetMs;
     const problems: string[] = [];
     if (last?.error !== undefined) problems.push(`the scheduled run of ${last.slot.toISOString()} failed: ${last.error}`);
     if (current && overrun) {
       const minutes = Math.floor((now - current.startedAt.getTime()) / 60_000);
-      problems.push(`the scheduled run of ${current.slot.toISOString()} has been running for ${minutes} min, longer than the ${Math.ceil(budgetMs / 60_000)} min it may take`);
+      problems.push(
+        `the scheduled run of ${current.slot.toISOString()} has been running for ${minutes} min, longer than the ${Math.ceil(budgetMs / 60_000)} min it may take`,
+      );
     }
     if (this.historyProblem !== null) problems.push(`history not recorded: ${this.historyProblem}`);
     return {
@@ -164,10 +200,12 @@ export class BotService {
       problems: problems.map((text) => this.deps.log.redact(text)),
       version: this.deps.version,
       uptimeSeconds: Math.round((now - this.startedAt) / 1000),
-      lastRun: last ? { slot: last.slot.toISOString(), at: last.at.toISOString(), outcome: last.outcome, delivered: last.error === undefined } : null,
+      lastRun: last
+        ? { slot: last.slot.toISOString(), at: last.at.toISOString(), outcome: last.outcome, delivered: last.error === undefined }
+        : null,
       running: current ? { slot: current.slot.toISOString(), since: current.startedAt.toISOString(), overrun } : null,
-      nextRun: this.scheduler?.nextRun()?.toISOString() ?? null,
-      paused: this.scheduler?.isPaused() ?? false,
+      nextRun: this.scheduler.nextRun()?.toISOString() ?? null,
+      paused: this.scheduler.isPaused(),
       historyWritable: this.historyProblem === null,
     };
   }
@@ -209,10 +247,10 @@ export class BotService {
   }
 
   /** Saves a setting; returns "" or a sentence saying that it will not outlive a restart. */
-  private persist(key: string, value: string): string {
+  private persist<T>(setting: Setting<T>, value: T): string {
     if (!this.deps.historyProblem) {
       try {
-        setSetting(this.deps.history.db, key, value);
+        this.deps.settings.set(setting, value);
         this.historyProblem = null;
         return "";
       } catch (error) {
@@ -233,14 +271,10 @@ export class BotService {
   }
 
   private nextRunText(): string {
-    const scheduler = this.requireScheduler();
-    if (scheduler.isPaused()) return "The schedule is paused: /resume to start it again.";
-    const next = scheduler.nextRun();
-    return next ? `Next report: ${formatInTimeZone(next, this.deps.timeZone, "EEE d MMM, HH:mm")} (${this.deps.timeZone}).` : "No report is scheduled.";
-  }
-
-  private requireScheduler(): Scheduler {
-    if (!this.scheduler) throw new Error("the scheduler is not attached");
-    return this.scheduler;
+    if (this.scheduler.isPaused()) return "The schedule is paused: /resume to start it again.";
+    const next = this.scheduler.nextRun();
+    return next
+      ? `Next report: ${formatZoned(next, this.deps.timeZone, "EEE d MMM, HH:mm")} (${this.deps.timeZone}).`
+      : "No report is scheduled.";
   }
 }

@@ -5,11 +5,12 @@
 // boundedCalls retries them itself until the call's deadline, which also cuts a request that hangs.
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, HttpError, type Transformer } from "grammy";
-import type { Shutdown } from "../lib/shutdown.ts";
+import type { Clock } from "../lib/clock.ts";
 import type { Redact } from "../lib/redact.ts";
+import type { Shutdown } from "../lib/shutdown.ts";
 import { redactOutgoing } from "./redact-outgoing.ts";
 
-export const RETRY_LIMITS = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true } as const;
+const RETRY_LIMITS = { maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowHttpErrors: true } as const;
 
 export interface TelegramSettings {
   readonly token: string;
@@ -22,6 +23,8 @@ export interface CallBounds {
   readonly totalMs: number;
   /** The bot's stop: no retry once it has begun, and every call still running fails when it aborts. */
   readonly shutdown?: Shutdown;
+  /** Times the call and waits between retries; the bound itself is a real timer (it cuts a request that hangs). */
+  readonly clock: Clock;
 }
 
 /** A Telegram call that gave up: unreachable, too slow, or cancelled by the stop. */
@@ -65,9 +68,10 @@ export async function sendHtml(api: Api, chatId: number, html: string, options: 
 }
 
 /** Gives every call a deadline and retries network errors within it (doubling waits from 1 s, at most 8 s apart). */
-export function boundedCalls(bounds: CallBounds): Transformer {
+function boundedCalls(bounds: CallBounds): Transformer {
   return async (prev, method, payload, signal) => {
-    const started = Date.now();
+    const { clock } = bounds;
+    const started = clock.now();
     // A long poll is held open by Telegram for `timeout` seconds when there is nothing new.
     const pollMs = method === "getUpdates" ? Math.max(0, Number((payload as { timeout?: unknown }).timeout) || 0) * 1000 : 0;
     const limitMs = bounds.totalMs + pollMs;
@@ -90,13 +94,15 @@ export function boundedCalls(bounds: CallBounds): Transformer {
         } catch (error) {
           // The caller cancelled (grammY stopping its long poll): its own error is what it expects.
           if (signal?.aborted) throw error;
-          const seconds = secondsSince(started);
-          if (shutdown?.signal.aborted) throw new TelegramUnreachableError(`the call to Telegram (${method}) was cancelled: pfbot is stopping`, error);
+          const seconds = secondsSince(started, clock);
+          if (shutdown?.signal.aborted)
+            throw new TelegramUnreachableError(`the call to Telegram (${method}) was cancelled: pfbot is stopping`, error);
           if (controller.signal.aborted) throw gaveUp(method, seconds, attempts, error);
           if (!(error instanceof HttpError) || shutdown?.stopping) throw error;
           // Give up now when the next attempt could not start before the deadline.
-          if (Date.now() + delayMs >= started + limitMs) throw gaveUp(method, seconds, attempts, error);
-          await pause(delayMs, controller.signal);
+          if (clock.now() + delayMs >= started + limitMs) throw gaveUp(method, seconds, attempts, error);
+          // Ends early when the bound or the stop aborts; the next attempt then fails at once and ends the loop.
+          await clock.sleep(delayMs, controller.signal);
           delayMs = Math.min(delayMs * 2, MAX_RETRY_MS);
         }
       }
@@ -120,19 +126,6 @@ function gaveUp(method: string, seconds: number, attempts: number, cause: unknow
   );
 }
 
-function secondsSince(started: number): number {
-  return Math.round((Date.now() - started) / 100) / 10;
-}
-
-/** Waits `ms`, or less when `signal` aborts (the next attempt then fails at once and ends the loop). */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done);
-  });
+function secondsSince(started: number, clock: Clock): number {
+  return Math.round((clock.now() - started) / 100) / 10;
 }

@@ -3,23 +3,24 @@
 // value is never echoed.
 import { existsSync } from "node:fs";
 import { type } from "arktype";
-import { type EnvSource, SECRET_VARIABLES, secretValues } from "./env-source.ts";
+import type { FxProvider } from "../fx/source.ts";
 import type { LogLevel } from "../lib/log.ts";
-
-export type FxProvider = "CBR" | "CBR_MIRROR";
+import {
+  PLATFORMS,
+  type PlatformDescriptor,
+  type PlatformId,
+  type PlatformSettings,
+  requiredVariables,
+  type VariableSpec,
+} from "../platforms/registry.ts";
+import { type EnvSource, nonEmptyVariables, SECRET_VARIABLES, secretValues } from "./env-source.ts";
+import { type BasicVariable, DATA_DIR, LOG_LEVEL, TIMEZONE } from "./history-config.ts";
+import type { TelegramConfig } from "./telegram.ts";
 
 export interface Config {
-  readonly telegram: { readonly token: string; readonly chatId: number; readonly apiRoot: string } | null;
-  readonly bybit: { readonly apiKey: string; readonly apiSecret: string; readonly baseUrl: string } | null;
-  readonly okx: { readonly apiKey: string; readonly apiSecret: string; readonly passphrase: string; readonly baseUrl: string } | null;
-  readonly tbank: { readonly token: string; readonly baseUrl: string; readonly caFile: string | null } | null;
-  readonly ibkr: {
-    readonly token: string;
-    readonly queryId: string;
-    readonly baseUrl: string;
-    readonly cacheMinutes: number;
-    readonly timeoutSeconds: number;
-  } | null;
+  readonly telegram: TelegramConfig | null;
+  /** The enabled platforms (every required variable set), in registry order. */
+  readonly platforms: readonly PlatformConfig[];
   readonly fx: { readonly provider: FxProvider; readonly cbrBaseUrl: string; readonly mirrorBaseUrl: string; readonly ttlMinutes: number };
   readonly timeZone: string;
   readonly pollIntervalMinutes: number;
@@ -45,6 +46,12 @@ export interface Config {
   readonly envFile: string | null;
 }
 
+/** An enabled platform: its id and its validated settings by name, as its registry entry describes them. */
+export interface PlatformConfig {
+  readonly id: PlatformId;
+  readonly settings: PlatformSettings;
+}
+
 /** What a mode needs: balance modes need at least one platform; sending modes need Telegram. */
 export interface ConfigNeeds {
   readonly platforms: boolean;
@@ -55,17 +62,9 @@ export type ConfigResult =
   | { readonly ok: true; readonly config: Config }
   | { readonly ok: false; readonly errors: readonly string[]; readonly secrets: readonly string[] };
 
-/** A platform is enabled exactly when all of its variables are set. */
-const PLATFORM_VARIABLES = {
-  Bybit: ["BYBIT_API_KEY", "BYBIT_API_SECRET"],
-  OKX: ["OKX_API_KEY", "OKX_API_SECRET", "OKX_API_PASSPHRASE"],
-  "T-Bank": ["TBANK_API_TOKEN"],
-  IBKR: ["IBKR_FLEX_TOKEN", "IBKR_QUERY_ID"],
-} as const;
-
 /** Validates the merged environment for a mode. */
 export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult {
-  const env = nonEmpty(source.vars);
+  const env = nonEmptyVariables(source.vars);
   const errors: string[] = [];
   const secrets = secretValues(env);
   const parsed = Settings(env);
@@ -73,6 +72,7 @@ export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult 
     for (const problem of parsed) errors.push(describeProblem(problem.path[0], problem.expected, problem.actual));
   }
   const settings = parsed instanceof type.errors ? null : parsed;
+  const platformValues = platformVariableValues(env, errors);
   if (settings && settings.WINDOW_START_HOUR >= settings.WINDOW_END_HOUR) {
     errors.push(`WINDOW_START_HOUR must be before WINDOW_END_HOUR (was ${settings.WINDOW_START_HOUR} and ${settings.WINDOW_END_HOUR})`);
   }
@@ -90,29 +90,16 @@ export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult 
     warnings.push("FX_PROVIDER=ECB: the ECB has published no RUB rate since March 2022; using the Bank of Russia (CBR) instead");
   } else provider = settings.FX_PROVIDER;
   const has = (...names: string[]) => names.every((name) => env[name] !== undefined);
+  const platforms = PLATFORMS.filter((descriptor) => has(...requiredVariables(descriptor))).map(
+    (descriptor): PlatformConfig => ({ id: descriptor.id, settings: settingsOf(descriptor, env, platformValues) }),
+  );
+  const token = env.TELEGRAM_BOT_TOKEN;
   const config: Config = {
     telegram:
-      has("TELEGRAM_BOT_TOKEN", "TELEGRAM_CHAT_ID") && settings.TELEGRAM_CHAT_ID !== undefined
-        ? { token: env.TELEGRAM_BOT_TOKEN!, chatId: settings.TELEGRAM_CHAT_ID, apiRoot: settings.TELEGRAM_API_ROOT }
+      token !== undefined && settings.TELEGRAM_CHAT_ID !== undefined
+        ? { token, chatId: settings.TELEGRAM_CHAT_ID, apiRoot: settings.TELEGRAM_API_ROOT }
         : null,
-    bybit: has(...PLATFORM_VARIABLES.Bybit)
-      ? { apiKey: env.BYBIT_API_KEY!, apiSecret: env.BYBIT_API_SECRET!, baseUrl: settings.BYBIT_BASE_URL }
-      : null,
-    okx: has(...PLATFORM_VARIABLES.OKX)
-      ? { apiKey: env.OKX_API_KEY!, apiSecret: env.OKX_API_SECRET!, passphrase: env.OKX_API_PASSPHRASE!, baseUrl: settings.OKX_BASE_URL }
-      : null,
-    tbank: has(...PLATFORM_VARIABLES["T-Bank"])
-      ? { token: env.TBANK_API_TOKEN!, baseUrl: settings.TBANK_BASE_URL, caFile: settings.TBANK_CA_FILE ?? null }
-      : null,
-    ibkr: has(...PLATFORM_VARIABLES.IBKR)
-      ? {
-          token: env.IBKR_FLEX_TOKEN!,
-          queryId: env.IBKR_QUERY_ID!,
-          baseUrl: settings.IBKR_FLEX_BASE_URL,
-          cacheMinutes: settings.IBKR_CACHE_MINUTES,
-          timeoutSeconds: settings.IBKR_TIMEOUT_SECONDS,
-        }
-      : null,
+    platforms,
     fx: { provider, cbrBaseUrl: settings.CBR_BASE_URL, mirrorBaseUrl: settings.CBR_MIRROR_BASE_URL, ttlMinutes: settings.FX_TTL_MINUTES },
     timeZone: settings.TIMEZONE,
     pollIntervalMinutes: settings.POLL_INTERVAL_MINUTES,
@@ -143,38 +130,35 @@ const httpUrl = type("string")
   .pipe((text) => text.replace(/\/+$/, ""));
 const intIn = (min: number, max: number) => type("string.integer.parse").to(`${min} <= number.integer <= ${max}`);
 const boolean = type("string")
-  .narrow((text, ctx) => TRUE_WORDS.has(text.toLowerCase()) || FALSE_WORDS.has(text.toLowerCase()) || ctx.mustBe("true, false, 1, 0, yes or no"))
+  .narrow(
+    (text, ctx) => TRUE_WORDS.has(text.toLowerCase()) || FALSE_WORDS.has(text.toLowerCase()) || ctx.mustBe("true, false, 1, 0, yes or no"),
+  )
   .pipe((text) => TRUE_WORDS.has(text.toLowerCase()));
-const timeZone = type("string").narrow((text, ctx) => isTimeZone(text) || ctx.mustBe("a valid IANA time zone such as Europe/Paris"));
-const logLevel = type("string")
-  .pipe((text) => text.toLowerCase())
-  .to("'debug' | 'info' | 'warn' | 'error'");
+/** A variable the history modes also read, declared once in history-config.ts (default, check, wording). */
+const basic = <T>(variable: BasicVariable<T>) =>
+  type("string")
+    .narrow((text, ctx) => variable.parse(text) !== null || ctx.mustBe(variable.expected))
+    .pipe((text) => variable.parse(text) as T);
 const fxProvider = type("string")
   .pipe((text) => text.toUpperCase())
   .to("'CBR' | 'CBR_MIRROR' | 'ECB'");
-const existingFile = type("string").narrow((path, ctx) => existsSync(path) || ctx.mustBe("the path of an existing PEM file"));
+const existingFile = (what: string) =>
+  type("string").narrow((path, ctx) => existsSync(path) || ctx.mustBe(`the path of an existing ${what}`));
 
 const Settings = type({
   "TELEGRAM_CHAT_ID?": "string.integer.parse",
   TELEGRAM_API_ROOT: httpUrl.default("https://api.telegram.org"),
-  TIMEZONE: timeZone.default("Europe/Paris"),
+  TIMEZONE: basic(TIMEZONE).default(TIMEZONE.fallback),
   POLL_INTERVAL_MINUTES: intIn(1, 1440).default("120"),
   WINDOW_START_HOUR: intIn(0, 24).default("8"),
   WINDOW_END_HOUR: intIn(0, 24).default("20"),
-  LOG_LEVEL: logLevel.default("info"),
+  LOG_LEVEL: basic(LOG_LEVEL).default(LOG_LEVEL.fallback),
   INCLUDE_CRYPTO_BREAKDOWN: boolean.default("true"),
   FX_PROVIDER: fxProvider.default("CBR"),
   FX_TTL_MINUTES: intIn(1, 1440).default("60"),
-  DATA_DIR: type("string").default("./data"),
+  DATA_DIR: basic(DATA_DIR).default(DATA_DIR.fallback),
   PLATFORM_TIMEOUT_SECONDS: intIn(1, 300).default("20"),
   TELEGRAM_TIMEOUT_SECONDS: intIn(1, 300).default("60"),
-  IBKR_TIMEOUT_SECONDS: intIn(10, 600).default("150"),
-  IBKR_CACHE_MINUTES: intIn(0, 10080).default("240"),
-  "TBANK_CA_FILE?": existingFile,
-  BYBIT_BASE_URL: httpUrl.default("https://api.bybit.com"),
-  OKX_BASE_URL: httpUrl.default("https://www.okx.com"),
-  TBANK_BASE_URL: httpUrl.default("https://invest-public-api.tbank.ru/rest"),
-  IBKR_FLEX_BASE_URL: httpUrl.default("https://ndcdyn.interactivebrokers.com/AccountManagement/FlexWebService"),
   CBR_BASE_URL: httpUrl.default("https://www.cbr.ru"),
   CBR_MIRROR_BASE_URL: httpUrl.default("https://www.cbr-xml-daily.ru"),
   "WEBHOOK_URL?": httpUrl,
@@ -184,26 +168,83 @@ const Settings = type({
   LISTEN_PORT: intIn(0, 65535).default("8080"),
 }).onUndeclaredKey("delete");
 
+interface PlatformValidator {
+  readonly spec: VariableSpec;
+  readonly validate: (text: string) => unknown;
+}
+
+/** The validator of each optional platform variable (url, int, file), built from its registry spec. */
+const PLATFORM_VALIDATORS: readonly PlatformValidator[] = PLATFORMS.flatMap((descriptor) =>
+  Object.values(descriptor.variables).flatMap((spec): PlatformValidator[] => {
+    switch (spec.kind) {
+      case "url":
+        return [{ spec, validate: httpUrl }];
+      case "int":
+        return [{ spec, validate: intIn(spec.min, spec.max) }];
+      case "file":
+        return [{ spec, validate: existingFile(spec.what) }];
+      default:
+        return [];
+    }
+  }),
+);
+
+/**
+ * The value of every optional platform variable (its default when unset; null for an unset file), by variable
+ * name. Like the other settings, each is checked whether or not its platform is enabled; problems go to `errors`.
+ */
+function platformVariableValues(env: Record<string, string>, errors: string[]): Map<string, string | number | null> {
+  const values = new Map<string, string | number | null>();
+  for (const { spec, validate } of PLATFORM_VALIDATORS) {
+    const text = env[spec.env] ?? ("default" in spec ? String(spec.default) : undefined);
+    if (text === undefined) {
+      values.set(spec.env, null);
+      continue;
+    }
+    const out = validate(text);
+    if (out instanceof type.errors) for (const problem of out) errors.push(describeProblem(spec.env, problem.expected, problem.actual));
+    else values.set(spec.env, out as string | number);
+  }
+  return values;
+}
+
+/** A platform's settings by name: required variables as set, optional ones validated (platformVariableValues). */
+function settingsOf(
+  descriptor: PlatformDescriptor,
+  env: Record<string, string>,
+  values: ReadonlyMap<string, string | number | null>,
+): PlatformSettings {
+  return Object.fromEntries(
+    Object.entries(descriptor.variables).map(([name, spec]) => [
+      name,
+      spec.kind === "secret" || spec.kind === "text" ? (env[spec.env] ?? null) : (values.get(spec.env) ?? null),
+    ]),
+  );
+}
+
 function describeProblem(key: PropertyKey | undefined, expected: string, actual: string): string {
   const name = String(key ?? "configuration");
-  const secret = (SECRET_VARIABLES as readonly string[]).includes(name);
+  const secret = SECRET_VARIABLES.includes(name);
   return `${name} must be ${expected}${secret ? " (value not shown)" : ` (was ${actual})`}`;
 }
 
 function platformProblems(env: Record<string, string>, needs: ConfigNeeds): string[] {
   const problems: string[] = [];
   let enabled = 0;
-  for (const [platform, names] of Object.entries(PLATFORM_VARIABLES)) {
+  for (const descriptor of PLATFORMS) {
+    const names = requiredVariables(descriptor);
     const missing = names.filter((name) => env[name] === undefined);
     if (missing.length === 0) enabled += 1;
-    else if (missing.length < names.length) problems.push(`${platform} is partly configured: set ${missing.join(" and ")} too, or unset the rest`);
+    else if (missing.length < names.length)
+      problems.push(`${descriptor.name} is partly configured: set ${missing.join(" and ")} too, or unset the rest`);
   }
   if (env.TELEGRAM_BOT_TOKEN !== undefined && !/^\d+:[\w-]{20,}$/.test(env.TELEGRAM_BOT_TOKEN)) {
     problems.push("TELEGRAM_BOT_TOKEN must look like 123456789:AA… as BotFather gives it (value not shown)");
   }
   if (needs.platforms && enabled === 0 && problems.length === 0) {
+    const choices = PLATFORMS.map((descriptor) => `${descriptor.name} (${requiredVariables(descriptor).join(", ")})`);
     problems.push(
-      "no platform is configured: set the variables of at least one of Bybit (BYBIT_API_KEY, BYBIT_API_SECRET), OKX (OKX_API_KEY, OKX_API_SECRET, OKX_API_PASSPHRASE), T-Bank (TBANK_API_TOKEN) or IBKR (IBKR_FLEX_TOKEN, IBKR_QUERY_ID)",
+      `no platform is configured: set the variables of at least one of ${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`,
     );
   }
   return problems;
@@ -229,27 +270,10 @@ function leakySettingsIn(env: Record<string, string>): string[] {
   ];
 }
 
-/** An empty value counts as unset, as in the original bot's .env template. */
-function nonEmpty(vars: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(vars)) if (value !== undefined && value.trim() !== "") out[key] = value.trim();
-  return out;
-}
-
-
 function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}
-
-function isTimeZone(text: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: text });
-    return text.includes("/") || text === "UTC";
   } catch {
     return false;
   }

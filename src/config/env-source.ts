@@ -4,19 +4,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
+import { errorCode, errorMessage } from "../lib/errors.ts";
+import { platformSecretVariables } from "../platforms/registry.ts";
 
-/** Names of variables that hold secrets: never printed, always redacted. */
-export const SECRET_VARIABLES = [
-  "TELEGRAM_BOT_TOKEN",
-  "BYBIT_API_KEY",
-  "BYBIT_API_SECRET",
-  "OKX_API_KEY",
-  "OKX_API_SECRET",
-  "OKX_API_PASSPHRASE",
-  "TBANK_API_TOKEN",
-  "IBKR_FLEX_TOKEN",
-  "WEBHOOK_SECRET",
-] as const;
+/** Names of variables that hold secrets: never printed, always redacted. The platforms' come from the registry. */
+export const SECRET_VARIABLES: readonly string[] = ["TELEGRAM_BOT_TOKEN", ...platformSecretVariables(), "WEBHOOK_SECRET"];
 
 export interface EnvSource {
   readonly vars: Readonly<Record<string, string | undefined>>;
@@ -27,18 +19,23 @@ export interface EnvSource {
  * Reads the env file (explicit path, which must exist, or `.env` in `cwd` when present) and merges
  * the process environment over it. Returns an error line when an explicit file is missing or unreadable.
  */
-export function readEnvSource(processEnv: Readonly<Record<string, string | undefined>>, cwd: string, explicitFile: string | null): EnvSource | { error: string } {
+export function readEnvSource(
+  processEnv: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+  explicitFile: string | null,
+): EnvSource | { error: string } {
   const path = explicitFile !== null ? resolve(cwd, explicitFile) : resolve(cwd, ".env");
   if (explicitFile === null && !existsSync(path)) return { vars: { ...processEnv }, file: null };
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    const reason = errorCode(error) === "ENOENT" ? "no such file" : errorMessage(error);
     return { error: `--env-file ${explicitFile ?? path}: cannot read it (${reason})` };
   }
   const fromFile = parseDotenv(text);
-  return { vars: { ...fromFile, ...definedOnly(processEnv) }, file: path };
+  // A variable set but empty in the process environment does not hide the file's value.
+  return { vars: { ...fromFile, ...nonEmptyVariables(processEnv) }, file: path };
 }
 
 /** The secret values set in `vars`, as config.ts reads them (trimmed, empty meaning unset). */
@@ -46,8 +43,9 @@ export function secretValues(vars: Readonly<Record<string, string | undefined>>)
   return SECRET_VARIABLES.map((name) => vars[name]?.trim() ?? "").filter((value) => value !== "");
 }
 
-function definedOnly(vars: Readonly<Record<string, string | undefined>>): Record<string, string> {
+/** The variables that are set, trimmed; an empty or blank value counts as unset, as in the original bot's .env template. */
+export function nonEmptyVariables(vars: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(vars)) if (value !== undefined && value.trim() !== "") out[key] = value;
+  for (const [key, value] of Object.entries(vars)) if (value !== undefined && value.trim() !== "") out[key] = value.trim();
   return out;
 }

@@ -20,7 +20,7 @@
  */
 import { systemdAcceptsUtf8 } from "./systemd-utf8.ts";
 
-export type EnvFileProblemKind =
+type EnvFileProblemKind =
   | "bom"
   | "nul-byte"
   | "invalid-utf8"
@@ -230,7 +230,10 @@ export function scanEnvFile(bytes: Uint8Array): { assignments: Assignment[]; pro
   if (state === "single" || state === "double" || state === "doubleEscape") {
     const lastLine = bytes[bytes.length - 1] === LF ? line - 1 : line;
     const swallowed = lastLine - draft.quoteLine;
-    const rest = swallowed > 0 ? `the rest of the file (${swallowed} more line${swallowed === 1 ? "" : "s"}, whose settings are lost)` : "to the end of the file";
+    const rest =
+      swallowed > 0
+        ? `the rest of the file (${swallowed} more line${swallowed === 1 ? "" : "s"}, whose settings are lost)`
+        : "to the end of the file";
     note("unterminated-quote", `the quote opened on this line is never closed: systemd reads ${rest} into this value; close the quote`);
     finish();
   } else if (state === "preValue" || state === "value" || state === "valueEscape") {
@@ -266,7 +269,19 @@ interface Draft {
 }
 
 function newDraft(line: number): Draft {
-  return { line, key: [], keyBlankAt: null, value: [], valueBlankAt: null, afterBlank: false, quoteClosed: false, quoteStart: 0, quoteLine: line, multilineEnd: null, found: new Map() };
+  return {
+    line,
+    key: [],
+    keyBlankAt: null,
+    value: [],
+    valueBlankAt: null,
+    afterBlank: false,
+    quoteClosed: false,
+    quoteStart: 0,
+    quoteLine: line,
+    multilineEnd: null,
+    found: new Map(),
+  };
 }
 
 function closeQuote(draft: Draft, line: number): void {
@@ -312,7 +327,10 @@ function finishAssignment(draft: Draft, bomLine: boolean): { assignment: Assignm
   }
   if (exported) at("export", "systemd ignores a line that starts with 'export'; remove 'export '");
   if (draft.multilineEnd !== null && !draft.found.has("unterminated-quote")) {
-    at("multiline-quote", `the quoted value runs on to line ${draft.multilineEnd}, and systemd keeps the line breaks in the value; close the quote on this line`);
+    at(
+      "multiline-quote",
+      `the quoted value runs on to line ${draft.multilineEnd}, and systemd keeps the line breaks in the value; close the quote on this line`,
+    );
   }
   if (value.includes("\u{feff}")) at("bom", "the value holds an invisible byte order mark (U+FEFF); delete it");
   for (const kind of draft.found.keys()) found(kind);
@@ -322,14 +340,24 @@ function finishAssignment(draft: Draft, bomLine: boolean): { assignment: Assignm
 /** A line systemd drops because no `=` came (a leading `=` is read as the name's first character). */
 function withoutEquals(draft: Draft): EnvFileProblem {
   if (draft.key[0] === EQUALS) return { line: draft.line, variable: null, kind: "invalid-name", message: INVALID_NAME_TEXT };
-  return { line: draft.line, variable: null, kind: "no-equals", message: "no '=' on this line, so systemd ignores it; write NAME=value, or start the line with # to make it a comment" };
+  return {
+    line: draft.line,
+    variable: null,
+    kind: "no-equals",
+    message: "no '=' on this line, so systemd ignores it; write NAME=value, or start the line with # to make it a comment",
+  };
 }
 
 function bomProblem(first: Assignment | undefined): EnvFileProblem {
   const name = first?.line === 1 && first.name !== null ? first.name.slice(1) : null;
   const lost = name !== null && VALID_NAME.test(name) ? name : null;
   const effect = lost === null ? "it becomes part of the first line" : `it becomes part of the first name, so systemd ignores ${lost}`;
-  return { line: 1, variable: lost, kind: "bom", message: `the file starts with a UTF-8 byte order mark (BOM), which systemd does not skip: ${effect}; save the file as UTF-8 without BOM` };
+  return {
+    line: 1,
+    variable: lost,
+    kind: "bom",
+    message: `the file starts with a UTF-8 byte order mark (BOM), which systemd does not skip: ${effect}; save the file as UTF-8 without BOM`,
+  };
 }
 
 /** Shown in a message only when it looks like a name someone meant, never arbitrary text (a secret?). */
@@ -363,16 +391,27 @@ const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const decode = (bytes: Uint8Array) => decoder.decode(bytes);
 
 const INVALID_NAME = "systemd ignores this line: not a valid variable name (ASCII letters, digits and _, not starting with a digit)";
-const INVALID_NAME_TEXT = "systemd ignores this line: the text before '=' is not a valid variable name (ASCII letters, digits and _, not starting with a digit)";
-const COMMENT_IN_VALUE = "systemd keeps everything after '=' in the value, including what looks like a '# …' comment; move the comment to its own line";
+const INVALID_NAME_TEXT =
+  "systemd ignores this line: the text before '=' is not a valid variable name (ASCII letters, digits and _, not starting with a digit)";
+const COMMENT_IN_VALUE =
+  "systemd keeps everything after '=' in the value, including what looks like a '# …' comment; move the comment to its own line";
 const COMMENT_AFTER_QUOTE = "systemd appends the '# …' after the closing quote to the value; move the comment to its own line";
 const TEXT_AFTER_QUOTE = "text after the closing quote: systemd appends it to the value; put the whole value inside one pair of quotes";
 const BACKTICK_QUOTES = "systemd does not treat backticks as quotes and keeps them in the value; use single or double quotes";
-const QUOTED_WHITESPACE = "the quoted value starts or ends with whitespace, which systemd keeps in the value; remove it if it is not part of the value";
-const UNQUOTED_BACKSLASH = "a backslash in an unquoted value: systemd drops it and keeps the next character (other .env readers keep the backslash); put the value in single quotes";
-const QUOTED_BACKSLASH = "inside double quotes systemd turns \\\" \\\\ \\` and \\$ into the character alone (other .env readers keep the backslash); put the value in single quotes";
-const QUOTED_NEWLINE_ESCAPE = "inside double quotes systemd keeps \\n and \\r as a backslash and a letter (other .env readers make them a line break); write the value without them";
-const LINE_CONTINUATION = "the line ends with a backslash, which systemd reads as a line continuation (other .env readers keep the backslash); remove it and put the whole value on one line";
-const EXPANSION = "systemd does not expand $NAME or ${NAME}: the value keeps the '$' text as written; write the value itself, or single-quote it if the '$' is meant literally";
-const STRAY_CR = "a carriage return (CR) that is not part of a Windows line ending: systemd ends the line there and reads the rest as a new line; remove it";
-const COMMENT_CONTINUATION = "this comment ends with a backslash: systemd before version 254 (Debian 12, Ubuntu 22.04) also ignores the next line; remove the backslash";
+const QUOTED_WHITESPACE =
+  "the quoted value starts or ends with whitespace, which systemd keeps in the value; remove it if it is not part of the value";
+const UNQUOTED_BACKSLASH =
+  "a backslash in an unquoted value: systemd drops it and keeps the next character (other .env readers keep the backslash); put the value in single quotes";
+const QUOTED_BACKSLASH =
+  'inside double quotes systemd turns \\" \\\\ \\` and \\$ into the character alone (other .env readers keep the backslash); put the value in single quotes';
+const QUOTED_NEWLINE_ESCAPE =
+  "inside double quotes systemd keeps \\n and \\r as a backslash and a letter (other .env readers make them a line break); write the value without them";
+const LINE_CONTINUATION =
+  "the line ends with a backslash, which systemd reads as a line continuation (other .env readers keep the backslash); remove it and put the whole value on one line";
+const EXPANSION =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the text names the shell syntax ${NAME}; it is not a template.
+  "systemd does not expand $NAME or ${NAME}: the value keeps the '$' text as written; write the value itself, or single-quote it if the '$' is meant literally";
+const STRAY_CR =
+  "a carriage return (CR) that is not part of a Windows line ending: systemd ends the line there and reads the rest as a new line; remove it";
+const COMMENT_CONTINUATION =
+  "this comment ends with a backslash: systemd before version 254 (Debian 12, Ubuntu 22.04) also ignores the next line; remove the backslash";

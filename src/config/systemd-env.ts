@@ -26,8 +26,6 @@
  */
 import { type Assignment, type EnvFileProblem, scanEnvFile, VALID_NAME } from "./systemd-env-scan.ts";
 
-export type { EnvFileProblem, EnvFileProblemKind } from "./systemd-env-scan.ts";
-
 export interface EnvFileReading {
   readonly file: string;
   /** Exactly what systemd puts in the service's environment from this file; {} when it refuses the file. */
@@ -48,12 +46,24 @@ export function parseEnvFile(content: string | Uint8Array, file: string): EnvFil
   const problems = [...scan.problems];
   const nulLines = linesWithNul(bytes);
   for (const line of nulLines) {
-    problems.push({ line, variable: null, kind: "nul-byte", message: "this line holds a NUL byte: systemd refuses to read the whole file and the service does not start; remove it (the file must be plain UTF-8 text)" });
+    problems.push({
+      line,
+      variable: null,
+      kind: "nul-byte",
+      message:
+        "this line holds a NUL byte: systemd refuses to read the whole file and the service does not start; remove it (the file must be plain UTF-8 text)",
+    });
   }
   const badText = scan.assignments.filter((a) => !a.utf8Valid);
   for (const { line, name } of badText) {
     const variable = name !== null && VALID_NAME.test(name) ? name : null;
-    problems.push({ line, variable, kind: "invalid-utf8", message: "the name or value is not valid UTF-8 (or holds a Unicode noncharacter): systemd refuses to read the whole file and the service does not start; save the file as UTF-8" });
+    problems.push({
+      line,
+      variable,
+      kind: "invalid-utf8",
+      message:
+        "the name or value is not valid UTF-8 (or holds a Unicode noncharacter): systemd refuses to read the whole file and the service does not start; save the file as UTF-8",
+    });
   }
   const { vars, duplicates } = environment(scan.assignments);
   problems.push(...duplicates);
@@ -81,7 +91,12 @@ function environment(assignments: readonly Assignment[]): { vars: Record<string,
   for (const [name, [first, ...later]] of lines) {
     const last = later[later.length - 1];
     for (const line of later) {
-      duplicates.push({ line, variable: name, kind: "duplicate", message: `already set on line ${first}; systemd uses the last one (line ${last}): keep only one` });
+      duplicates.push({
+        line,
+        variable: name,
+        kind: "duplicate",
+        message: `already set on line ${first}; systemd uses the last one (line ${last}): keep only one`,
+      });
     }
   }
   return { vars, duplicates };

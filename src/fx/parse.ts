@@ -1,12 +1,13 @@
 // Pure parsers for the two Bank of Russia rate feeds (brokers.md §3.1, §3.2) and for pfbot's own FX cache file.
 // Every rate comes out as RUB per ONE unit, exact, keyed by the ISO code; RUB itself is not listed by the CBR.
 import { XMLParser } from "fast-xml-parser";
-import { cmp, div, dec, isPlausibleAmount, parseDecimal, toPlainString, ZERO, type Decimal } from "../lib/money.ts";
+import { errorMessage } from "../lib/errors.ts";
 import { isRecord } from "../lib/guards.ts";
+import { cmp, type Decimal, dec, div, isPlausibleAmount, parseDecimal, toPlainString, ZERO } from "../lib/money.ts";
 import { clip } from "../lib/redact.ts";
 
 /** What a feed says: the date the rates are in force (YYYY-MM-DD) and RUB per unit of each currency. */
-export interface ParsedRates {
+interface ParsedRates {
   readonly date: string;
   readonly rubPerUnit: ReadonlyMap<string, Decimal>;
   /** Entries that could not be read (code or position), left out instead of failing the whole feed. */
@@ -23,22 +24,23 @@ export type ParseOutcome = { readonly ok: true; readonly rates: ParsedRates } | 
 export function parseCbrXml(bytes: Uint8Array): ParseOutcome {
   const text = decodeWindows1251(bytes);
   // DDoS-Guard answers with an HTML challenge page (brokers.md §3.1): say so instead of a parser error.
-  if (/^\s*(<!doctype html|<html)/i.test(text)) return { ok: false, problem: `an HTML page instead of the rates XML (starts ${quote(text)})` };
+  if (/^\s*(<!doctype html|<html)/i.test(text))
+    return { ok: false, problem: `an HTML page instead of the rates XML (starts ${quote(text)})` };
   let doc: unknown;
   try {
     doc = XML.parse(text);
   } catch (error) {
-    return { ok: false, problem: `unreadable XML (${error instanceof Error ? error.message : String(error)})` };
+    return { ok: false, problem: `unreadable XML (${errorMessage(error)})` };
   }
-  const root = isRecord(doc) ? doc["ValCurs"] : undefined;
+  const root = isRecord(doc) ? doc.ValCurs : undefined;
   if (!isRecord(root)) return { ok: false, problem: `no <ValCurs> root element (starts ${quote(text)})` };
-  const date = typeof root["Date"] === "string" ? dottedToIso(root["Date"]) : null;
-  if (date === null) return { ok: false, problem: `<ValCurs Date> is missing or not dd.mm.yyyy (${quote(String(root["Date"] ?? ""))})` };
-  const rows = Array.isArray(root["Valute"]) ? root["Valute"] : [];
+  const date = typeof root.Date === "string" ? dottedToIso(root.Date) : null;
+  if (date === null) return { ok: false, problem: `<ValCurs Date> is missing or not dd.mm.yyyy (${quote(String(root.Date ?? ""))})` };
+  const rows = Array.isArray(root.Valute) ? root.Valute : [];
   return collect(date, rows, (row) => {
     if (!isRecord(row)) return null;
-    const value = typeof row["Value"] === "string" ? parseDecimal(row["Value"].replace(",", ".")) : null;
-    return { code: row["CharCode"], nominal: parseNominal(row["Nominal"]), value };
+    const value = typeof row.Value === "string" ? parseDecimal(row.Value.replace(",", ".")) : null;
+    return { code: row.CharCode, nominal: parseNominal(row.Nominal), value };
   });
 }
 
@@ -53,18 +55,19 @@ export function parseCbrMirrorJson(text: string): ParseOutcome {
   } catch {
     return { ok: false, problem: `not JSON (starts ${quote(text)})` };
   }
-  if (!isRecord(doc) || !isRecord(doc["Valute"])) return { ok: false, problem: "no Valute object in the JSON" };
-  const rawDate = doc["Date"];
-  const date = typeof rawDate === "string" && /^\d{4}-\d{2}-\d{2}T/.test(rawDate) && isRealDate(rawDate.slice(0, 10)) ? rawDate.slice(0, 10) : null;
+  if (!isRecord(doc) || !isRecord(doc.Valute)) return { ok: false, problem: "no Valute object in the JSON" };
+  const rawDate = doc.Date;
+  const date =
+    typeof rawDate === "string" && /^\d{4}-\d{2}-\d{2}T/.test(rawDate) && isRealDate(rawDate.slice(0, 10)) ? rawDate.slice(0, 10) : null;
   if (date === null) return { ok: false, problem: `Date is missing or not ISO (${quote(String(rawDate ?? ""))})` };
-  return collect(date, Object.entries(doc["Valute"]), ([key, row]) => {
+  return collect(date, Object.entries(doc.Valute), ([key, row]) => {
     if (!isRecord(row)) return null;
-    return { code: row["CharCode"] ?? key, nominal: parseNominal(row["Nominal"]), value: jsonNumberToDecimal(row["Value"]) };
+    return { code: row.CharCode ?? key, nominal: parseNominal(row.Nominal), value: jsonNumberToDecimal(row.Value) };
   });
 }
 
 /** Decodes CBR bytes; the ASCII fields read the same through latin1 if this runtime lacks windows-1251 (Bun < 1.4). */
-export function decodeWindows1251(bytes: Uint8Array): string {
+function decodeWindows1251(bytes: Uint8Array): string {
   try {
     return new TextDecoder("windows-1251").decode(bytes);
   } catch {
@@ -73,7 +76,7 @@ export function decodeWindows1251(bytes: Uint8Array): string {
 }
 
 /** "02.11.2023" → "2023-11-02"; null unless it is a real calendar date. */
-export function dottedToIso(text: string): string | null {
+function dottedToIso(text: string): string | null {
   const match = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(text.trim());
   if (!match) return null;
   const iso = `${match[3]}-${match[2]}-${match[1]}`;
@@ -81,26 +84,37 @@ export function dottedToIso(text: string): string | null {
 }
 
 /** The cache file body: decimals as strings so nothing passes through a float. */
-export function serializeRatesCache(rates: { source: string; date: string; fetchedAt: number; rubPerUnit: ReadonlyMap<string, Decimal> }): string {
+export function serializeRatesCache(rates: {
+  source: string;
+  date: string;
+  fetchedAt: number;
+  rubPerUnit: ReadonlyMap<string, Decimal>;
+}): string {
   const table: Record<string, string> = {};
   for (const [code, rate] of rates.rubPerUnit) table[code] = toPlainString(rate);
-  return JSON.stringify({ format: CACHE_FORMAT, source: rates.source, date: rates.date, fetchedAt: rates.fetchedAt, rubPerUnit: table }, null, 1);
+  return JSON.stringify(
+    { format: CACHE_FORMAT, source: rates.source, date: rates.date, fetchedAt: rates.fetchedAt, rubPerUnit: table },
+    null,
+    1,
+  );
 }
 
 /** Reads a cache file body back; null when it is not one this version wrote (then it is ignored and refetched). */
-export function parseRatesCache(text: string): { source: string; date: string; fetchedAt: number; rubPerUnit: Map<string, Decimal> } | null {
+export function parseRatesCache(
+  text: string,
+): { source: string; date: string; fetchedAt: number; rubPerUnit: Map<string, Decimal> } | null {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch {
     return null;
   }
-  if (!isRecord(doc) || doc["format"] !== CACHE_FORMAT || !isRecord(doc["rubPerUnit"])) return null;
+  if (!isRecord(doc) || doc.format !== CACHE_FORMAT || !isRecord(doc.rubPerUnit)) return null;
   const { source, date, fetchedAt } = doc;
   if (typeof source !== "string" || typeof date !== "string" || !isRealDate(date)) return null;
   if (typeof fetchedAt !== "number" || !Number.isSafeInteger(fetchedAt)) return null;
   const rubPerUnit = new Map<string, Decimal>();
-  for (const [code, raw] of Object.entries(doc["rubPerUnit"])) {
+  for (const [code, raw] of Object.entries(doc.rubPerUnit)) {
     const rate = typeof raw === "string" ? parseDecimal(raw) : null;
     if (!CODE_RE.test(code) || rate === null || cmp(rate, ZERO) <= 0 || !isPlausibleAmount(rate)) return null;
     rubPerUnit.set(code, rate);

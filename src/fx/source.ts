@@ -1,18 +1,20 @@
 // USD/RUB and cross rates from the Bank of Russia (brokers.md §3.4): the official XML first, the cbr-xml-daily.ru
 // mirror when cbr.ru fails or answers with a DDoS-Guard page, a TTL cache in memory and on disk, and a cached rate
 // up to 4 days old (long holidays) when both fail. Never a guessed or built-in rate: no answer means unavailable.
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+
+import { writeFileAtomic } from "../lib/atomic-file.ts";
 import { boundedFetch, describeBytes, PUBLIC_MAX_REDIRECTS } from "../lib/bounded-fetch.ts";
-import { div, mul, type Decimal, type Money } from "../lib/money.ts";
-import { parseCbrMirrorJson, parseCbrXml, parseRatesCache, serializeRatesCache, type ParseOutcome } from "./parse.ts";
-import { silentLogger, type Logger } from "../lib/log.ts";
+import { errorMessage } from "../lib/errors.ts";
+import { type Logger, silentLogger } from "../lib/log.ts";
+import { type Decimal, div, type Money, mul } from "../lib/money.ts";
 import type { FetchFn } from "../platforms/types.ts";
+import { FxError } from "./errors.ts";
+import { type ParseOutcome, parseCbrMirrorJson, parseCbrXml, parseRatesCache, serializeRatesCache } from "./parse.ts";
 
 export { parseCbrMirrorJson, parseCbrXml } from "./parse.ts";
 
 export type FxProvider = "CBR" | "CBR_MIRROR";
-export type FxSourceName = "CBR" | "CBR mirror";
+type FxSourceName = "CBR" | "CBR mirror";
 
 export interface FxRates {
   readonly source: FxSourceName;
@@ -51,7 +53,7 @@ export interface FxSource {
 }
 
 /** A cached set older than this (by download time) is never used: after 4 days it may predate a real move. */
-export const MAX_STALE_MS = 4 * 24 * 60 * 60 * 1000;
+const MAX_STALE_MS = 4 * 24 * 60 * 60 * 1000;
 
 export function createFxSource(options: FxSourceOptions): FxSource {
   const log = options.log ?? silentLogger;
@@ -68,7 +70,9 @@ export function createFxSource(options: FxSourceOptions): FxSource {
       if (cached && cached.fetchedAt > now) {
         // Downloaded "in the future": the clock has moved back since. Its age is unknown, so it is neither fresh nor
         // a stale fallback; drop it rather than let it look fresh once the clock catches up.
-        log.warn("FX cache dropped: it was saved at a time later than now (the clock moved back?)", { fetchedAt: new Date(cached.fetchedAt).toISOString() });
+        log.warn("FX cache dropped: it was saved at a time later than now (the clock moved back?)", {
+          fetchedAt: new Date(cached.fetchedAt).toISOString(),
+        });
         cached = null;
       }
       const age = cached ? now - cached.fetchedAt : -1;
@@ -85,7 +89,7 @@ export function createFxSource(options: FxSourceOptions): FxSource {
         if (outcome.rates.skipped.length > 0) log.warn("FX rows left out", { source: feed.name, rows: outcome.rates.skipped.join(",") });
         const rates: FxRates = { source: feed.name, date: outcome.rates.date, rubPerUnit: outcome.rates.rubPerUnit, fetchedAt: now };
         cached = rates;
-        await writeCacheFile(options.cacheFile, rates, log);
+        writeCacheFile(options.cacheFile, rates, log);
         return { ok: true, rates, stale: false, warnings: [] };
       }
 
@@ -102,7 +106,7 @@ export function createFxSource(options: FxSourceOptions): FxSource {
 }
 
 /** RUB per one unit of `currency` (any case: T-Bank sends "rub"), 1 for RUB, null when the CBR does not list it. */
-export function rubPerUnit(currency: string, rates: FxRates): Decimal | null {
+function rubPerUnit(currency: string, rates: FxRates): Decimal | null {
   const code = currency.toUpperCase();
   return code === "RUB" ? ONE : (rates.rubPerUnit.get(code) ?? null);
 }
@@ -111,7 +115,7 @@ export function rubPerUnit(currency: string, rates: FxRates): Decimal | null {
 export function usdRub(rates: FxRates): Decimal {
   const rate = rates.rubPerUnit.get("USD");
   // Both parsers and the cache reader refuse a set without USD, so this only fires on a hand-built FxRates.
-  if (!rate) throw new Error("FX rates without USD");
+  if (!rate) throw new FxError(`the ${rates.source} rates of ${rates.date} have no USD rate: this is a pfbot bug, please report it`);
   return rate;
 }
 
@@ -151,7 +155,13 @@ function feedsFor(options: FxSourceOptions): Feed[] {
     parse: (bytes) => parseCbrMirrorJson(new TextDecoder().decode(bytes)),
   };
   if (options.provider === "CBR_MIRROR") return [mirror];
-  const cbr: Feed = { name: "CBR", variable: "CBR_BASE_URL", url: `${trimSlash(options.cbrBaseUrl)}/scripts/XML_daily.asp`, accept: "application/xml", parse: parseCbrXml };
+  const cbr: Feed = {
+    name: "CBR",
+    variable: "CBR_BASE_URL",
+    url: `${trimSlash(options.cbrBaseUrl)}/scripts/XML_daily.asp`,
+    accept: "application/xml",
+    parse: parseCbrXml,
+  };
   return [cbr, mirror];
 }
 
@@ -164,11 +174,19 @@ async function fetchFeed(options: FxSourceOptions, feed: Feed, signal: AbortSign
   const timeout = AbortSignal.timeout(options.timeoutMs);
   try {
     const init = { method: "GET", headers: { Accept: feed.accept, "User-Agent": USER_AGENT }, signal: AbortSignal.any([signal, timeout]) };
-    const response = await boundedFetch(options.fetch, feed.url, init, { maxRedirects: PUBLIC_MAX_REDIRECTS, maxBodyBytes: FEED_MAX_BYTES });
-    if (response.kind === "too-large") return { ok: false, problem: `a response larger than ${describeBytes(FEED_MAX_BYTES)} from ${feed.url}, not read` };
-    if (response.kind === "unknown-encoding") return { ok: false, problem: `a response in an encoding not asked for (${response.encoding}) from ${feed.url}` };
+    const response = await boundedFetch(options.fetch, feed.url, init, {
+      maxRedirects: PUBLIC_MAX_REDIRECTS,
+      maxBodyBytes: FEED_MAX_BYTES,
+    });
+    if (response.kind === "too-large")
+      return { ok: false, problem: `a response larger than ${describeBytes(FEED_MAX_BYTES)} from ${feed.url}, not read` };
+    if (response.kind === "unknown-encoding")
+      return { ok: false, problem: `a response in an encoding not asked for (${response.encoding}) from ${feed.url}` };
     if (response.kind === "redirect") {
-      const what = response.reason === "too-many" ? `more than ${PUBLIC_MAX_REDIRECTS} redirects` : `a redirect to another host (${response.target ?? "not a URL"}), not followed`;
+      const what =
+        response.reason === "too-many"
+          ? `more than ${PUBLIC_MAX_REDIRECTS} redirects`
+          : `a redirect to another host (${response.target ?? "not a URL"}), not followed`;
       return { ok: false, problem: `${what} from ${feed.url}: check ${feed.variable}` };
     }
     // cbr.ru behind DDoS-Guard answers 403, or 200 with an HTML challenge that the parsers recognise by its body
@@ -179,7 +197,7 @@ async function fetchFeed(options: FxSourceOptions, feed: Feed, signal: AbortSign
   } catch (error) {
     if (timeout.aborted) return { ok: false, problem: `no answer within ${options.timeoutMs / 1000} s from ${feed.url}` };
     if (signal.aborted) return { ok: false, problem: "cancelled" };
-    return { ok: false, problem: `network error from ${feed.url}: ${error instanceof Error ? error.message : String(error)}` };
+    return { ok: false, problem: `network error from ${feed.url}: ${errorMessage(error)}` };
   }
 }
 
@@ -202,14 +220,11 @@ async function readCacheFile(path: string | undefined, log: Logger): Promise<FxR
   return { ...parsed, source: parsed.source };
 }
 
-/** Temp file + rename, so a crash mid-write leaves the previous cache intact rather than half a JSON file. */
-async function writeCacheFile(path: string | undefined, rates: FxRates, log: Logger): Promise<void> {
+/** Atomic, so a crash mid-write leaves the previous cache intact rather than half a JSON file. */
+function writeCacheFile(path: string | undefined, rates: FxRates, log: Logger): void {
   if (!path) return;
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(temp, serializeRatesCache(rates), "utf8");
-    await rename(temp, path);
+    writeFileAtomic(path, serializeRatesCache(rates), { createDirectory: true });
   } catch (error) {
     log.warn("could not save the FX cache", { path, error });
   }

@@ -1,11 +1,18 @@
 // The one SQLite database of pfbot: DATA_DIR/pfbot.sqlite, created on first use. Holds the day history
-// (history.ts) and the small settings table (settings.ts). The schema version lives in
+// (store.ts: days and day_platforms) and the small settings table (settings.ts). The schema version lives in
 // PRAGMA user_version; MIGRATIONS only ever grows at the end, each step run once in its own transaction.
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { HistoryError } from "./errors.ts";
 
 export const DATABASE_FILE = "pfbot.sqlite";
+
+/**
+ * Schema 1's per-platform columns, each named `<platform id>_usd`, which migration 2 moves into day_platforms.
+ * Part of schema 1, so frozen with it: a platform added later never appears here.
+ */
+const SCHEMA_1_PLATFORM_COLUMNS = ["bybit_usd", "okx_usd", "tbank_usd", "ibkr_usd"] as const;
 
 /**
  * Forward migrations: MIGRATIONS[i] takes the schema from version i to i + 1. Never edit a step
@@ -31,6 +38,26 @@ export const MIGRATIONS: readonly string[] = [
      key   TEXT PRIMARY KEY,
      value TEXT NOT NULL
    ) STRICT, WITHOUT ROWID;`,
+  // 2: per-platform values move from one column per platform into day_platforms, one row per platform a
+  // snapshot covered, so that a new platform needs no schema change. A row may hold no USD value (the
+  // platform failed, or had no rate); schema 1 could not tell that from "not configured", so its NULLs
+  // become no row. Every value keeps its exact text. The old columns carry no constraint, so DROP COLUMN
+  // removes them and leaves the rest of `days` (STRICT, WITHOUT ROWID, its CHECKs) as it was.
+  `CREATE TABLE day_platforms (
+     day             TEXT NOT NULL REFERENCES days (day) ON DELETE CASCADE,
+     platform        TEXT NOT NULL CHECK (platform <> '' AND platform NOT GLOB '*[^a-z0-9]*'),
+     usd             TEXT,
+     native_amount   TEXT,
+     native_currency TEXT,
+     CHECK ((native_amount IS NULL) = (native_currency IS NULL)),
+     PRIMARY KEY (day, platform)
+   ) STRICT, WITHOUT ROWID;
+   ${SCHEMA_1_PLATFORM_COLUMNS.map(
+     (
+       column,
+     ) => `INSERT INTO day_platforms (day, platform, usd) SELECT day, '${column.slice(0, -"_usd".length)}', ${column} FROM days WHERE ${column} IS NOT NULL;
+   ALTER TABLE days DROP COLUMN ${column};`,
+   ).join("\n   ")}`,
 ];
 
 /** Opens (creating it and DATA_DIR when missing) DATA_DIR/pfbot.sqlite and brings its schema up to date. */
@@ -69,16 +96,17 @@ export function schemaVersion(db: Database): number {
 function migrate(db: Database): void {
   const current = schemaVersion(db);
   if (current > MIGRATIONS.length) {
-    throw new Error(
+    throw new HistoryError(
       `${db.filename} has schema version ${current}, newer than this pfbot knows (${MIGRATIONS.length}): upgrade pfbot, or point DATA_DIR elsewhere`,
     );
   }
-  for (let version = current; version < MIGRATIONS.length; version++) {
+  for (const [index, step] of MIGRATIONS.entries()) {
+    if (index < current) continue;
     // user_version is written in the database header inside the same transaction, so a crash
     // leaves either the old schema and version or the new ones, never a mix.
     db.transaction(() => {
-      db.exec(MIGRATIONS[version]!);
-      db.exec(`PRAGMA user_version = ${version + 1}`);
+      db.exec(step);
+      db.exec(`PRAGMA user_version = ${index + 1}`);
     })();
   }
 }

@@ -1,13 +1,15 @@
 // What `pfbot --import/--export/--history` and the first start do with history files. These need
 // only DATA_DIR and TIMEZONE: no platform, no Telegram, no network.
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { DATABASE_FILE } from "./db.ts";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../lib/atomic-file.ts";
+import { errorCode, errorMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
-import { SETTING_KEYS, getSetting, setSetting } from "./settings.ts";
-import { HistoryStore, type ImportCounts } from "./store.ts";
-import { formatHistoryJson, parseHistoryJson } from "./json.ts";
 import { renderHistory } from "../render/history-view.ts";
+import { DATABASE_FILE, openDatabase, openDataDirDatabase } from "./db.ts";
+import { formatHistoryJson, parseHistoryJson } from "./json.ts";
+import { LEGACY_JSON_IMPORTED, SettingsStore } from "./settings.ts";
+import { HistoryStore, type ImportCounts } from "./store.ts";
 
 /** The original bot's file name, looked for in DATA_DIR on first start. */
 export const LEGACY_HISTORY_FILE = "portfolio_history.json";
@@ -25,8 +27,7 @@ export function runImport(store: HistoryStore, filePath: string, options: { read
   try {
     text = readFileSync(filePath, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, error: `${filePath}: cannot read it (${code === "ENOENT" ? "no such file" : (error as Error).message})` };
+    return { ok: false, error: `${filePath}: cannot read it (${errorCode(error) === "ENOENT" ? "no such file" : errorMessage(error)})` };
   }
   const parsed = parseHistoryJson(text, store.today());
   if (!parsed.ok) {
@@ -39,9 +40,9 @@ export function runImport(store: HistoryStore, filePath: string, options: { read
 }
 
 /**
- * Exports the whole history in the original format. With a path, writes it atomically (temp file
- * in the same directory, fsync, rename: a reader sees the old file or the new one, never half) and
- * returns a one-line summary; without, returns the JSON text itself for stdout.
+ * Exports the whole history in the original format. With a path, writes it atomically (lib/atomic-file.ts:
+ * a reader sees the old file or the new one, never half) and returns a one-line summary; without, returns
+ * the JSON text itself for stdout.
  */
 export function runExport(store: HistoryStore, filePath: string | null): string {
   const days = store.all();
@@ -66,13 +67,47 @@ export function historyViewHtml(store: HistoryStore): string {
  * (importLegacyFileOnce). Every mode that touches the history opens it this way. `now` is the store's clock.
  */
 export function openHistory(dataDir: string, timeZone: string, log: Logger, now: () => number = Date.now): HistoryStore {
-  const store = HistoryStore.open(dataDir, timeZone, now);
+  return openStores(dataDir, timeZone, log, now).history;
+}
+
+/** The history and the settings: two stores over one database. `history.close()` closes it for both. */
+export interface Stores {
+  readonly history: HistoryStore;
+  readonly settings: SettingsStore;
+}
+
+/** openHistory, with the settings store over the same database. */
+function openStores(dataDir: string, timeZone: string, log: Logger, now: () => number = Date.now): Stores {
+  const db = openDataDirDatabase(dataDir);
+  const stores = { history: new HistoryStore(db, timeZone, now), settings: new SettingsStore(db) };
   try {
-    importLegacyFileOnce(store, dataDir, log);
-    return store;
+    importLegacyFileOnce(stores.history, stores.settings, dataDir, log);
+    return stores;
   } catch (error) {
-    store.close();
+    db.close();
     throw error;
+  }
+}
+
+/**
+ * The bot's stores: DATA_DIR's, or when they cannot be opened, stand-ins in memory (kept until pfbot
+ * restarts) and why, in `problem`, which says what to do.
+ */
+export function openStoresOrMemory(
+  dataDir: string,
+  timeZone: string,
+  log: Logger,
+  now: () => number = Date.now,
+): Stores & { readonly problem: string | null } {
+  try {
+    return { ...openStores(dataDir, timeZone, log, now), problem: null };
+  } catch (error) {
+    const memory = openDatabase(":memory:");
+    return {
+      history: new HistoryStore(memory, timeZone, now),
+      settings: new SettingsStore(memory),
+      problem: describeHistoryError(error, dataDir),
+    };
   }
 }
 
@@ -86,9 +121,9 @@ export interface HistoryOpening {
  * openHistory for the modes that must deliver a report whatever the disk does (--once, the bot): a
  * read-only or full DATA_DIR, or a damaged database, gives `problem` instead of an exception.
  */
-export function tryOpenHistory(dataDir: string, timeZone: string, log: Logger): HistoryOpening {
+export function tryOpenHistory(dataDir: string, timeZone: string, log: Logger, now: () => number = Date.now): HistoryOpening {
   try {
-    return { store: openHistory(dataDir, timeZone, log), problem: null };
+    return { store: openHistory(dataDir, timeZone, log, now), problem: null };
   } catch (error) {
     return { store: null, problem: describeHistoryError(error, dataDir) };
   }
@@ -96,8 +131,8 @@ export function tryOpenHistory(dataDir: string, timeZone: string, log: Logger): 
 
 /** What a history failure (opening, or writing a day or a setting) means, and what the owner should do. */
 export function describeHistoryError(error: unknown, dataDir: string): string {
-  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
-  const detail = error instanceof Error ? error.message : String(error);
+  const code = errorCode(error) ?? "";
+  const detail = errorMessage(error);
   const database = join(dataDir, DATABASE_FILE);
   if (/^SQLITE_(READONLY|CANTOPEN|PERM|AUTH)/.test(code) || ["EROFS", "EACCES", "EPERM"].includes(code)) {
     return `DATA_DIR ${dataDir} is read-only or not writable by pfbot's user (${detail}): make it writable, or set DATA_DIR to a writable directory`;
@@ -124,8 +159,8 @@ export function describeHistoryError(error: unknown, dataDir: string): string {
  * day later does not bring the old file back. A bad file is logged and skipped (the bot still starts;
  * the owner can fix it and run --import).
  */
-export function importLegacyFileOnce(store: HistoryStore, dataDir: string, log: Logger): ImportCounts | null {
-  if (getSetting(store.db, SETTING_KEYS.legacyJsonImported) !== null) return null;
+export function importLegacyFileOnce(store: HistoryStore, settings: SettingsStore, dataDir: string, log: Logger): ImportCounts | null {
+  if (settings.get(LEGACY_JSON_IMPORTED) !== null) return null;
   const path = join(dataDir, LEGACY_HISTORY_FILE);
   if (store.count() > 0 || !existsSync(path)) return null;
   const result = runImport(store, path, { overwrite: false });
@@ -133,28 +168,9 @@ export function importLegacyFileOnce(store: HistoryStore, dataDir: string, log: 
     log.warn(`${result.error.replace(/\n/g, " ")}; fix it and run pfbot --import ${path}`);
     return null;
   }
-  setSetting(store.db, SETTING_KEYS.legacyJsonImported, new Date().toISOString());
+  settings.set(LEGACY_JSON_IMPORTED, new Date().toISOString());
   log.info(`imported the original bot's history: ${result.summary}`);
   return result.counts;
-}
-
-/** Writes `text` to `path` so that a crash leaves either the old content or the new one. */
-export function writeFileAtomic(path: string, text: string): void {
-  const target = resolve(path);
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temp, text, { encoding: "utf8", mode: 0o600 });
-    const fd = openSync(temp, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, target);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
 }
 
 /** One more day than shown, so the oldest shown day still gets its change line. */

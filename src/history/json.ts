@@ -9,9 +9,12 @@
 // which Python's json.load reads back as the same floats. A day without an RUB total (no USD/RUB
 // rate that day) is written `"RUB": null`; the original never wrote null, but a missing key stays
 // an error so that a truncated file is caught.
-import { type Decimal, cmp, isNegative, IMPLAUSIBLE_AMOUNT, parseDecimal, round, toFixed } from "../lib/money.ts";
-import type { DayRecord, ImportEntry } from "./store.ts";
+
+import { errorMessage } from "../lib/errors.ts";
+import { isRecord } from "../lib/guards.ts";
+import { cmp, type Decimal, IMPLAUSIBLE_AMOUNT, isNegative, parseDecimal, round, toFixed } from "../lib/money.ts";
 import { addDays } from "../lib/zoned-time.ts";
+import type { DayRecord, ImportEntry } from "./store.ts";
 
 export type ParseResult =
   | { readonly ok: true; readonly entries: readonly ImportEntry[] }
@@ -51,9 +54,9 @@ export function parseHistoryJson(text: string, today: string): ParseResult {
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ""), keepNumberSource);
   } catch (error) {
-    return { ok: false, problems: [`not JSON: ${(error as Error).message}`] };
+    return { ok: false, problems: [`not JSON: ${errorMessage(error)}`] };
   }
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+  if (!isRecord(raw)) {
     return { ok: false, problems: [`the file must hold one JSON object of "DD-MM-YYYY" keys (found ${describe(raw)})`] };
   }
   const problems: string[] = [];
@@ -61,13 +64,15 @@ export function parseHistoryJson(text: string, today: string): ParseResult {
   for (const [key, value] of Object.entries(raw)) problems.push(...dayProblems(key, value, today));
   if (problems.length > 0) return { ok: false, problems };
 
-  const entries = Object.entries(raw as Record<string, { USD: JsonNumber; RUB: JsonNumber | null }>).map(
-    ([key, day]): ImportEntry => ({
-      day: isoDay(key)!,
-      usd: parseDecimal(day.USD.source)!,
-      rub: day.RUB === null ? null : parseDecimal(day.RUB.source)!,
-    }),
-  );
+  const entries: ImportEntry[] = [];
+  for (const [key, day] of Object.entries(raw as Record<string, { USD: JsonNumber; RUB: JsonNumber | null }>)) {
+    // dayProblems has vouched for each of these; a null here would be a bug in it, reported rather than imported.
+    const iso = isoDay(key);
+    const usd = parseDecimal(day.USD.source);
+    const rub = day.RUB === null ? null : parseDecimal(day.RUB.source);
+    if (iso === null || usd === null || (day.RUB !== null && rub === null)) return { ok: false, problems: [`${key}: could not be read`] };
+    entries.push({ day: iso, usd, rub });
+  }
   entries.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   return { ok: true, entries };
 }
@@ -119,7 +124,7 @@ function dayShape(): DayShape {
 }
 interface DayShape {
   readonly Day: (value: unknown) => unknown;
-  readonly errors: (typeof import("arktype"))["type"]["errors"];
+  readonly errors: typeof import("arktype")["type"]["errors"];
 }
 let shape: DayShape | null = null;
 
@@ -145,7 +150,7 @@ function dayProblems(key: string, value: unknown, today: string): string[] {
     const problem = historyDayProblem(day, today);
     if (problem !== null) problems.push(`${key}: ${problem}; the history holds days from ${dayKey(FIRST_HISTORY_DAY)} to tomorrow`);
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value) || value instanceof JsonNumber) {
+  if (!isRecord(value) || value instanceof JsonNumber) {
     problems.push(`${key}: must be an object like {"USD": 42500.00, "RUB": 3932500.00} (found ${describe(value)})`);
     return problems;
   }
@@ -202,7 +207,11 @@ function duplicateKeyProblems(text: string): string[] {
       const frame = stack.pop();
       for (const [key, count] of frame?.keys ?? []) {
         if (count < 2) continue;
-        problems.push(frame?.day == null ? `${key}: appears ${count} times; keep one entry for this day` : `${frame.day}: ${key} appears ${count} times`);
+        problems.push(
+          frame?.day == null
+            ? `${key}: appears ${count} times; keep one entry for this day`
+            : `${frame.day}: ${key} appears ${count} times`,
+        );
       }
       expectKey = false;
     } else if (c === ",") {
@@ -216,6 +225,6 @@ function describe(value: unknown): string {
   if (value instanceof JsonNumber) return `the number ${value.source}`;
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
-  if (typeof value === "string") return `the text ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "…" : value)}`;
+  if (typeof value === "string") return `the text ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`;
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

@@ -1,19 +1,30 @@
-// The day history: one row per local day (in TIMEZONE) in pfbot.sqlite, with the rules kept from
+// The day history: one row per local day (in TIMEZONE) in pfbot.sqlite, and under it one row per platform
+// the day's snapshot covered (day_platforms, keyed by registry id), with the rules kept from
 // the original bot: the last run of a day overwrites the earlier one, except that a partial snapshot
 // never overwrites a complete one. A run whose clock disagrees with the Bank of Russia's rate date, or
 // with the days already stored, is not recorded (see recordSnapshot). Every write is one transaction.
 import type { Database } from "bun:sqlite";
-import { type Decimal, isPlausibleAmount, parseDecimal, toPlainString } from "../lib/money.ts";
-import { openDataDirDatabase } from "./db.ts";
-import { historyAmountProblem, historyDayProblem } from "./json.ts";
 import type { Logger } from "../lib/log.ts";
+import { type Decimal, isPlausibleAmount, type Money, parseDecimal, toPlainString } from "../lib/money.ts";
 import { addDays, zonedDay } from "../lib/zoned-time.ts";
+import { openDataDirDatabase } from "./db.ts";
+import { HistoryError } from "./errors.ts";
+import { historyAmountProblem, historyDayProblem } from "./json.ts";
 
-export const PLATFORMS = ["bybit", "okx", "tbank", "ibkr"] as const;
-export type Platform = (typeof PLATFORMS)[number];
+/** One platform's figures on a day. */
+interface DayPlatform {
+  /** USD value; null when the platform was in the snapshot but gave no USD value (it failed, or had no rate). */
+  readonly usd: Decimal | null;
+  /** The value in the platform's own currency when that is not USD (T-Bank in RUB); null when USD or unknown. */
+  readonly native: Money | null;
+}
 
-/** Per-platform USD value; null when the platform failed or is not configured. */
-export type PlatformValues = Readonly<Record<Platform, Decimal | null>>;
+/**
+ * Platform id (registry.ts) → its figures, for the platforms a snapshot covered. A platform absent was not
+ * enabled that day, or is not known: imported days carry totals only, and schema 1 kept no trace of a platform
+ * without a value. Look a platform up by id; iterate the registry for display order.
+ */
+export type PlatformValues = ReadonlyMap<string, DayPlatform>;
 
 export interface DayRecord {
   /** Local day in TIMEZONE, YYYY-MM-DD. */
@@ -51,7 +62,7 @@ export interface ImportEntry {
 }
 
 /** "kept": the day stays as it was, by the recording rules; "refused": the run itself cannot be recorded. */
-export type RecordOutcome = "added" | "replaced" | "kept" | "refused";
+type RecordOutcome = "added" | "replaced" | "kept" | "refused";
 
 export interface RecordResult {
   readonly outcome: RecordOutcome;
@@ -130,29 +141,35 @@ export class HistoryStore {
       rub: text(snapshot.rub),
       usd_rub: text(snapshot.usdRub),
       complete: snapshot.complete ? 1 : 0,
-      bybit_usd: text(snapshot.platforms.bybit),
-      okx_usd: text(snapshot.platforms.okx),
-      tbank_usd: text(snapshot.platforms.tbank),
-      ibkr_usd: text(snapshot.platforms.ibkr),
       taken_at: snapshot.takenAt.toISOString(),
       origin: "bot",
     };
     const today = this.today();
-    return this.db.transaction((): RecordResult => {
-      const newest = this.db.query<{ day: string | null }, []>("SELECT max(day) AS day FROM days").get()?.day ?? null;
-      if (newest !== null && day < newest) {
-        return { outcome: "refused", day, reason: `day ${day} is earlier than the newest day already stored (${newest}): the clock looks behind; check the system clock` };
-      }
-      const existing = this.selectDay.get({ day });
-      if (existing?.origin === "import" && day !== today) {
-        return { outcome: "kept", day, reason: `day ${day} was imported and is not today (${today}): a run never rewrites imported history` };
-      }
-      if (existing && existing.complete === 1 && row.complete === 0) {
-        return { outcome: "kept", day, reason: `day ${day} already holds a complete snapshot; a partial one never replaces it` };
-      }
-      this.upsert.run(row);
-      return { outcome: existing ? "replaced" : "added", day, reason: null };
-    }).immediate();
+    return this.db
+      .transaction((): RecordResult => {
+        const newest = this.db.query<{ day: string | null }, []>("SELECT max(day) AS day FROM days").get()?.day ?? null;
+        if (newest !== null && day < newest) {
+          return {
+            outcome: "refused",
+            day,
+            reason: `day ${day} is earlier than the newest day already stored (${newest}): the clock looks behind; check the system clock`,
+          };
+        }
+        const existing = this.selectDay.get({ day });
+        if (existing?.origin === "import" && day !== today) {
+          return {
+            outcome: "kept",
+            day,
+            reason: `day ${day} was imported and is not today (${today}): a run never rewrites imported history`,
+          };
+        }
+        if (existing && existing.complete === 1 && row.complete === 0) {
+          return { outcome: "kept", day, reason: `day ${day} already holds a complete snapshot; a partial one never replaces it` };
+        }
+        this.writeDay(row, snapshot.platforms);
+        return { outcome: existing ? "replaced" : "added", day, reason: null };
+      })
+      .immediate();
   }
 
   /**
@@ -160,46 +177,51 @@ export class HistoryStore {
    * bot recorded it or an earlier import did, is kept unless `overwrite`; then it is replaced.
    */
   importDays(entries: readonly ImportEntry[], options: { readonly overwrite: boolean }): ImportCounts {
-    return this.db.transaction((): ImportCounts => {
-      let added = 0;
-      let kept = 0;
-      let replaced = 0;
-      for (const entry of entries) {
-        const existing = this.selectDay.get({ day: entry.day });
-        if (existing && !options.overwrite) {
-          kept += 1;
-          continue;
+    return this.db
+      .transaction((): ImportCounts => {
+        let added = 0;
+        let kept = 0;
+        let replaced = 0;
+        for (const entry of entries) {
+          const existing = this.selectDay.get({ day: entry.day });
+          if (existing && !options.overwrite) {
+            kept += 1;
+            continue;
+          }
+          this.writeDay(
+            {
+              day: entry.day,
+              usd: toPlainString(entry.usd),
+              rub: text(entry.rub),
+              usd_rub: null,
+              complete: 1,
+              taken_at: null,
+              origin: "import",
+            },
+            NO_PLATFORMS,
+          );
+          if (existing) replaced += 1;
+          else added += 1;
         }
-        this.upsert.run({
-          day: entry.day,
-          usd: toPlainString(entry.usd),
-          rub: text(entry.rub),
-          usd_rub: null,
-          complete: 1,
-          bybit_usd: null,
-          okx_usd: null,
-          tbank_usd: null,
-          ibkr_usd: null,
-          taken_at: null,
-          origin: "import",
-        });
-        if (existing) replaced += 1;
-        else added += 1;
-      }
-      return { added, kept, replaced };
-    }).immediate();
+        return { added, kept, replaced };
+      })
+      .immediate();
   }
 
   /** Why this snapshot cannot be recorded at all, or null. The rules that need no database. */
   private refusal(snapshot: SnapshotRecord, day: string): string | null {
     const dayProblem = historyDayProblem(day, this.today());
     if (dayProblem !== null) return `day ${day} ${dayProblem}: the history could not export and import it back`;
-    for (const [what, amount] of [["USD total", snapshot.usd], ["RUB total", snapshot.rub]] as const) {
+    for (const [what, amount] of [
+      ["USD total", snapshot.usd],
+      ["RUB total", snapshot.rub],
+    ] as const) {
       const problem = amount === null ? null : historyAmountProblem(amount);
       if (problem !== null) return `the ${what} ${problem}: the history could not export and import it back`;
     }
-    const others = [snapshot.usdRub, ...Object.values(snapshot.platforms)];
-    if (others.some((amount) => amount !== null && !isPlausibleAmount(amount))) return "a platform value or the rate is 10^15 or more: not a real figure";
+    const others = [snapshot.usdRub, ...[...snapshot.platforms.values()].flatMap((p) => [p.usd, p.native?.amount ?? null])];
+    if (others.some((amount) => amount !== null && !isPlausibleAmount(amount)))
+      return "a platform value or the rate is 10^15 or more: not a real figure";
     const rateDate = snapshot.rateDate;
     // Without the rate's date there is nothing outside this machine to check its clock against, and one day
     // recorded years ahead would block every real day after it (see the newest-day rule). Such a run has no RUB
@@ -216,17 +238,17 @@ export class HistoryStore {
 
   /** Up to `limit` days, newest first. */
   recent(limit: number): DayRecord[] {
-    return this.db.query<DayRow, { limit: number }>(`SELECT * FROM days ORDER BY day DESC LIMIT $limit`).all({ limit }).map(toRecord);
+    return this.records(this.db.query<DayRow, { limit: number }>(`SELECT * FROM days ORDER BY day DESC LIMIT $limit`).all({ limit }));
   }
 
   /** Every day, newest first. */
   all(): DayRecord[] {
-    return this.db.query<DayRow, []>(`SELECT * FROM days ORDER BY day DESC`).all().map(toRecord);
+    return this.records(this.db.query<DayRow, []>(`SELECT * FROM days ORDER BY day DESC`).all());
   }
 
   get(day: string): DayRecord | null {
     const row = this.selectDay.get({ day });
-    return row ? toRecord(row) : null;
+    return row ? this.record(row) : null;
   }
 
   count(): number {
@@ -243,7 +265,7 @@ export class HistoryStore {
         `SELECT * FROM days WHERE complete = 1 AND day < $before AND day >= $oldest ORDER BY day DESC LIMIT 1`,
       )
       .get({ before: beforeDay, oldest: addDays(beforeDay, -maxAgeDays) });
-    return row ? toRecord(row) : null;
+    return row ? this.record(row) : null;
   }
 
   close(): void {
@@ -254,17 +276,56 @@ export class HistoryStore {
     return this.db.query<DayRow, { day: string }>("SELECT * FROM days WHERE day = $day");
   }
 
-  private get upsert() {
-    return this.db.query<void, DayRow>(
-      `INSERT INTO days (day, usd, rub, usd_rub, complete, bybit_usd, okx_usd, tbank_usd, ibkr_usd, taken_at, origin)
-       VALUES ($day, $usd, $rub, $usd_rub, $complete, $bybit_usd, $okx_usd, $tbank_usd, $ibkr_usd, $taken_at, $origin)
-       ON CONFLICT(day) DO UPDATE SET usd = excluded.usd, rub = excluded.rub, usd_rub = excluded.usd_rub,
-         complete = excluded.complete, bybit_usd = excluded.bybit_usd, okx_usd = excluded.okx_usd,
-         tbank_usd = excluded.tbank_usd, ibkr_usd = excluded.ibkr_usd, taken_at = excluded.taken_at,
-         origin = excluded.origin`,
+  /** Writes a day and replaces its platform rows; the caller holds the transaction. */
+  private writeDay(row: DayRow, platforms: PlatformValues): void {
+    this.db
+      .query<void, DayRow>(
+        `INSERT INTO days (day, usd, rub, usd_rub, complete, taken_at, origin)
+         VALUES ($day, $usd, $rub, $usd_rub, $complete, $taken_at, $origin)
+         ON CONFLICT(day) DO UPDATE SET usd = excluded.usd, rub = excluded.rub, usd_rub = excluded.usd_rub,
+           complete = excluded.complete, taken_at = excluded.taken_at, origin = excluded.origin`,
+      )
+      .run(row);
+    this.db.query<void, { day: string }>("DELETE FROM day_platforms WHERE day = $day").run({ day: row.day });
+    const insert = this.db.query<void, DayPlatformRow>(
+      `INSERT INTO day_platforms (day, platform, usd, native_amount, native_currency)
+       VALUES ($day, $platform, $usd, $native_amount, $native_currency)`,
     );
+    for (const [platform, value] of platforms) {
+      insert.run({
+        day: row.day,
+        platform,
+        usd: text(value.usd),
+        native_amount: value.native ? toPlainString(value.native.amount) : null,
+        native_currency: value.native?.currency ?? null,
+      });
+    }
+  }
+
+  /** The records of `rows` (days, any order), each with its platforms, read in one query over their range. */
+  private records(rows: readonly DayRow[]): DayRecord[] {
+    if (rows.length === 0) return [];
+    const days = rows.map((row) => row.day);
+    const byDay = new Map<string, Map<string, DayPlatform>>(days.map((day) => [day, new Map()]));
+    const platformRows = this.db
+      .query<DayPlatformRow, { oldest: string; newest: string }>(
+        "SELECT * FROM day_platforms WHERE day BETWEEN $oldest AND $newest ORDER BY day, platform",
+      )
+      .all({ oldest: days.toSorted()[0] ?? "", newest: days.toSorted().at(-1) ?? "" });
+    for (const platformRow of platformRows) byDay.get(platformRow.day)?.set(platformRow.platform, toDayPlatform(platformRow));
+    return rows.map((row) => toRecord(row, byDay.get(row.day) ?? NO_PLATFORMS));
+  }
+
+  /** One day's record with its platforms. */
+  private record(row: DayRow): DayRecord {
+    const platformRows = this.db
+      .query<DayPlatformRow, { day: string }>("SELECT * FROM day_platforms WHERE day = $day ORDER BY platform")
+      .all({ day: row.day });
+    return toRecord(row, new Map(platformRows.map((platformRow) => [platformRow.platform, toDayPlatform(platformRow)])));
   }
 }
+
+const NO_PLATFORMS: PlatformValues = new Map();
 
 /** One log line for a recording: info when written or kept by the rules, a warning with the reason when refused. */
 export function logRecordResult(log: Logger, result: RecordResult): void {
@@ -280,12 +341,16 @@ type DayRow = {
   rub: string | null;
   usd_rub: string | null;
   complete: number;
-  bybit_usd: string | null;
-  okx_usd: string | null;
-  tbank_usd: string | null;
-  ibkr_usd: string | null;
   taken_at: string | null;
   origin: "bot" | "import";
+};
+
+type DayPlatformRow = {
+  day: string;
+  platform: string;
+  usd: string | null;
+  native_amount: string | null;
+  native_currency: string | null;
 };
 
 function text(value: Decimal | null): string | null {
@@ -293,26 +358,37 @@ function text(value: Decimal | null): string | null {
 }
 
 function amount(value: string | null, column: string, day: string): Decimal | null {
-  if (value === null) return null;
+  return value === null ? null : requiredAmount(value, column, day);
+}
+
+function requiredAmount(value: string, column: string, day: string): Decimal {
   const parsed = parseDecimal(value);
   // Only this module writes the table, so a bad value means the file was edited by hand.
-  if (!parsed) throw new Error(`pfbot.sqlite: day ${day} has a non-numeric ${column} (${JSON.stringify(value)})`);
+  if (!parsed) {
+    throw new HistoryError(
+      `pfbot.sqlite: day ${day} has a non-numeric ${column} (${JSON.stringify(value)}), so the history cannot be read: correct or delete that day with sqlite3, or restore a backup`,
+    );
+  }
   return parsed;
 }
 
-function toRecord(row: DayRow): DayRecord {
+function toDayPlatform(row: DayPlatformRow): DayPlatform {
+  const where = `${row.platform}'s`;
+  const native = amount(row.native_amount, `${where} native_amount`, row.day);
+  return {
+    usd: amount(row.usd, `${where} usd`, row.day),
+    native: native !== null && row.native_currency !== null ? { currency: row.native_currency, amount: native } : null,
+  };
+}
+
+function toRecord(row: DayRow, platforms: PlatformValues): DayRecord {
   return {
     day: row.day,
-    usd: amount(row.usd, "usd", row.day)!,
+    usd: requiredAmount(row.usd, "usd", row.day),
     rub: amount(row.rub, "rub", row.day),
     usdRub: amount(row.usd_rub, "usd_rub", row.day),
     complete: row.complete === 1,
-    platforms: {
-      bybit: amount(row.bybit_usd, "bybit_usd", row.day),
-      okx: amount(row.okx_usd, "okx_usd", row.day),
-      tbank: amount(row.tbank_usd, "tbank_usd", row.day),
-      ibkr: amount(row.ibkr_usd, "ibkr_usd", row.day),
-    },
+    platforms,
     takenAt: row.taken_at,
     origin: row.origin,
   };

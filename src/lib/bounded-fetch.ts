@@ -68,7 +68,13 @@ export async function boundedFetch(fetchFn: FetchFn, url: string, init: RequestI
     await response.body?.cancel().catch(() => undefined);
     stop.abort();
     const next = URL.parse(location, current.href);
-    const refuse = (reason: "not-allowed" | "other-origin" | "too-many"): BoundedOutcome => ({ kind: "redirect", status: response.status, where, target: next?.origin ?? null, reason });
+    const refuse = (reason: "not-allowed" | "other-origin" | "too-many"): BoundedOutcome => ({
+      kind: "redirect",
+      status: response.status,
+      where,
+      target: next?.origin ?? null,
+      reason,
+    });
     if (limits.maxRedirects <= 0) return refuse("not-allowed");
     if (next === null || next.origin !== origin) return refuse("other-origin");
     if (redirects >= limits.maxRedirects) return refuse("too-many");
@@ -109,7 +115,8 @@ async function readWithin(body: ReadableStream<Uint8Array> | null, limit: number
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
+  const [only] = chunks;
+  if (chunks.length === 1 && only !== undefined) return only;
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -26,15 +26,15 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const write = options.write ?? ((line: string) => process.stderr.write(line + "\n"));
+  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const colour = options.colour ?? Boolean(process.stderr.isTTY);
   const now = options.now ?? (() => new Date());
   const redactText = makeRedactor(options.secrets);
   const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (LEVEL_RANK[level] < LEVEL_RANK[options.level]) return;
-    const extra = fields ? " " + formatFields(fields) : "";
+    const extra = fields ? ` ${formatFields(fields)}` : "";
     // journald stamps each line itself; a TTY user gets a time.
-    const stamp = colour ? now().toISOString() + " " : "";
+    const stamp = colour ? `${now().toISOString()} ` : "";
     const line = redactText(`${stamp}${level.toUpperCase().padEnd(5)} ${message}${extra}`).replace(/\r?\n/g, " ⏎ ");
     write(colour && COLOURS[level] ? `${COLOURS[level]}${line}\x1b[0m` : line);
   };

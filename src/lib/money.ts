@@ -41,7 +41,12 @@ export function parseDecimal(text: string): Decimal | null {
  */
 export function readAmount(value: unknown, unreadable: (shown: string) => Error): Decimal | null {
   if (value === undefined || value === null || value === "") return null;
-  const parsed = typeof value === "string" ? parseDecimal(value) : typeof value === "number" && Number.isFinite(value) ? parseDecimal(String(value)) : null;
+  const parsed =
+    typeof value === "string"
+      ? parseDecimal(value)
+      : typeof value === "number" && Number.isFinite(value)
+        ? parseDecimal(String(value))
+        : null;
   if (parsed === null) throw unreadable(clipForMessage(value));
   return parsed;
 }
@@ -97,6 +102,16 @@ export function div(a: Decimal, b: Decimal, places = 12): Decimal {
   return roundUnits(q, places + 1, places);
 }
 
+/** The sum, or null when any value is unknown: a total that would leave something out is no total. */
+export function sumIfKnown(values: readonly (Decimal | null)[]): Decimal | null {
+  let total = ZERO;
+  for (const value of values) {
+    if (value === null) return null;
+    total = add(total, value);
+  }
+  return total;
+}
+
 export function sum(values: Iterable<Decimal>): Decimal {
   let total = ZERO;
   for (const v of values) total = add(total, v);
@@ -133,7 +148,7 @@ export function toPlainString(a: Decimal): string {
   const negative = a.coef < 0n;
   const digits = (negative ? -a.coef : a.coef).toString().padStart(a.scale + 1, "0");
   const intPart = digits.slice(0, digits.length - a.scale);
-  const frac = a.scale > 0 ? "." + digits.slice(digits.length - a.scale) : "";
+  const frac = a.scale > 0 ? `.${digits.slice(digits.length - a.scale)}` : "";
   return (negative ? "-" : "") + intPart + frac;
 }
 
@@ -156,7 +171,7 @@ export function formatGrouped(a: Decimal, places: number): string {
   const unsigned = fixed.replace(/^-/, "");
   const [intPart = "0", frac] = unsigned.split(".");
   const grouped = intPart.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return (negative ? "-" : "") + grouped + (frac !== undefined ? "." + frac : "");
+  return (negative ? "-" : "") + grouped + (frac !== undefined ? `.${frac}` : "");
 }
 
 /** A short, quoted form of an unreadable value for an error message. */

@@ -64,9 +64,12 @@ export function clip(text: string, max: number): string {
 const identity = (text: string): string => text;
 const json = (text: string): string => JSON.stringify(text).slice(1, -1);
 /** JSON as serializers that keep to ASCII write it (\u00e9, \/). */
-const jsonAscii = (text: string): string => json(text).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).replace(/\//g, "\\/");
+const jsonAscii = (text: string): string =>
+  json(text)
+    .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    .replace(/\//g, "\\/");
 const html = (text: string): string => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-const lowerHex = (text: string): string => text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+const lowerHex = (text: string): string => text.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase());
 const formEncoded = (text: string): string => new URLSearchParams({ s: text }).toString().slice(2);
 
 /** How an upstream answer may hold a secret it echoes. */
@@ -84,7 +87,14 @@ const UPSTREAM_ENCODINGS: readonly ((text: string) => string)[] = [
   (text) => html(text).replace(/'/g, "&#x27;"),
 ];
 /** How a sink escapes the text holding it (log fields, --json, Telegram HTML). */
-const SINK_ENCODINGS: readonly ((text: string) => string)[] = [identity, json, jsonAscii, html, (text) => html(text).replace(/'/g, "&#39;"), (text) => html(text).replace(/'/g, "&#x27;")];
+const SINK_ENCODINGS: readonly ((text: string) => string)[] = [
+  identity,
+  json,
+  jsonAscii,
+  html,
+  (text) => html(text).replace(/'/g, "&#39;"),
+  (text) => html(text).replace(/'/g, "&#x27;"),
+];
 
 const BOUNDARIES = new Set([CLIP_MARK, "\n", "\r"]);
 
@@ -94,7 +104,7 @@ function redactCutPieces(text: string, byStart: ReadonlyMap<string, readonly str
   // Right to left; a boundary inside a piece already replaced is skipped.
   let limit = text.length;
   for (let end = text.length; end >= MIN_PIECE_LENGTH; end--) {
-    if (end > limit || (end < text.length && !BOUNDARIES.has(text[end]!))) continue;
+    if (end > limit || (end < text.length && !BOUNDARIES.has(text.charAt(end)))) continue;
     for (let start = Math.max(0, end - longest); start <= end - MIN_PIECE_LENGTH; start++) {
       const candidates = byStart.get(text.slice(start, start + MIN_PIECE_LENGTH));
       if (candidates === undefined) continue;

@@ -2,6 +2,7 @@
 // (a Telegram call still gets its one attempt, a report in progress may finish), then, when the grace
 // period is over, everything still waiting on the network is cancelled through one AbortSignal.
 // systemd sends SIGKILL after the unit's TimeoutStopSec, so the grace must end well before that.
+import { PfbotError } from "./errors.ts";
 
 export interface Shutdown {
   /** Aborted by abort(): every outbound call and snapshot still running fails at once. */
@@ -25,7 +26,7 @@ export function createShutdown(): Shutdown {
     },
     abort() {
       stopping = true;
-      if (!controller.signal.aborted) controller.abort(new Error("pfbot is stopping"));
+      if (!controller.signal.aborted) controller.abort(new PfbotError("pfbot is stopping"));
     },
   };
 }

@@ -6,6 +6,16 @@
 const SECOND_MS = 1000;
 const DAY_MS = 86_400_000;
 
+/** Whether `text` names an IANA time zone ("Europe/Paris", "UTC"); abbreviations and offsets ("CET", "+03:00") do not count. */
+export function isTimeZone(text: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: text });
+    return text.includes("/") || text === "UTC";
+  } catch {
+    return false;
+  }
+}
+
 /** The calendar day ("YYYY-MM-DD") that `instant` falls on in `timeZone`. */
 export function zonedDay(instant: Date, timeZone: string): string {
   const p = wallParts(instant.getTime(), timeZone);

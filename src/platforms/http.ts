@@ -2,9 +2,11 @@
 // for 5xx and network errors (never for 4xx: a rejected key does not get better by asking again),
 // Retry-After honoured, no redirect followed with credentials, a cap on the decoded body, and typed
 // errors whose text never contains a query string (IBKR's token travels in the URL).
-import { boundedFetch, describeBytes, type BoundedOutcome } from "../lib/bounded-fetch.ts";
+import { type BoundedOutcome, boundedFetch, describeBytes } from "../lib/bounded-fetch.ts";
+import { errorMessage } from "../lib/errors.ts";
 import { clip } from "../lib/redact.ts";
-import { PLATFORM_NAMES, PlatformError, type ClientDeps, type PlatformId } from "./types.ts";
+import { DEFAULT_MAX_BODY_BYTES, descriptorOf, platformName } from "./registry.ts";
+import { type ClientDeps, PlatformError, type PlatformId } from "./types.ts";
 
 export { PUBLIC_MAX_REDIRECTS } from "../lib/bounded-fetch.ts";
 
@@ -23,34 +25,9 @@ export interface HttpRequestOptions {
    * platform's base-URL variable, so a 3xx never takes a key, a signature or a token anywhere.
    */
   readonly maxRedirects?: number;
-  /** Largest decoded body accepted (default MAX_BODY_BYTES of the platform); a larger one is a "bad-response" error. */
+  /** Largest decoded body accepted (default: the platform's maxBodyBytes in the registry); a larger one is a "bad-response" error. */
   readonly maxBodyBytes?: number;
 }
-
-/**
- * The decoded body cap per platform, well above any real answer and far below the unit's MemoryMax=256M.
- * JSON answers are kilobytes (every Bybit or OKX spot ticker at once is under 0.5 MB). A Flex statement with the
- * sections pfbot reads is tens of kilobytes, but a query that also holds a year of trades can reach megabytes.
- */
-export const MAX_BODY_BYTES: Readonly<Record<PlatformId, number>> = {
-  bybit: 4 * 1024 * 1024,
-  okx: 4 * 1024 * 1024,
-  tbank: 4 * 1024 * 1024,
-  ibkr: 16 * 1024 * 1024,
-  // Binance's every-symbol price list is the largest answer (~3,000 symbols, a few hundred KB).
-  binance: 4 * 1024 * 1024,
-  kucoin: 4 * 1024 * 1024,
-};
-
-/** The variable that sets each platform's address: what a user fixes when the address redirects. */
-const BASE_URL_VARIABLES: Readonly<Record<PlatformId, string>> = {
-  bybit: "BYBIT_BASE_URL",
-  okx: "OKX_BASE_URL",
-  tbank: "TBANK_BASE_URL",
-  ibkr: "IBKR_FLEX_BASE_URL",
-  binance: "BINANCE_BASE_URL",
-  kucoin: "KUCOIN_BASE_URL",
-};
 
 export interface HttpResponse {
   readonly status: number;
@@ -65,17 +42,17 @@ const BACKOFF_CAP_MS = 4_000;
 /** A Retry-After longer than this is not waited for: the platform is reported as rate-limited instead. */
 const MAX_RETRY_AFTER_MS = 30_000;
 
-/** Sends one request; returns any response below 500 (the caller maps 4xx bodies), retries 5xx and network errors. */
-export async function httpRequest(
-  deps: ClientDeps,
-  platform: PlatformId,
-  url: string,
-  options: HttpRequestOptions,
-): Promise<HttpResponse> {
-  const name = PLATFORM_NAMES[platform];
+/**
+ * Sends one request; returns any response below 500 (the caller maps 4xx bodies), retries 5xx and network errors.
+ * When the last attempt failed on the network, the "unavailable" error carries that error as `cause`
+ * (networkErrorText tells what it said, without a URL's query).
+ */
+export async function httpRequest(deps: ClientDeps, platform: PlatformId, url: string, options: HttpRequestOptions): Promise<HttpResponse> {
+  const name = platformName(platform);
   const where = describeUrl(url);
   const attempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
   let lastProblem = "";
+  let lastNetworkError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     throwIfAborted(options.signal, platform, deps.timeoutMs);
     const timeout = AbortSignal.timeout(deps.timeoutMs);
@@ -88,21 +65,30 @@ export async function httpRequest(
         signal,
       };
       if (options.ca && options.ca.length > 0) init.tls = { ca: [...options.ca] };
-      const limits = { maxRedirects: options.maxRedirects ?? 0, maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES[platform] };
+      const limits = {
+        maxRedirects: options.maxRedirects ?? 0,
+        maxBodyBytes: options.maxBodyBytes ?? descriptorOf(platform).maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      };
       const outcome = await boundedFetch(deps.fetch, url, init, limits);
       if (outcome.kind !== "response") throw refusal(platform, outcome, limits);
       const { status, headers, bytes } = outcome;
       if (status < 500) return { status, headers, bytes, text: new TextDecoder().decode(bytes) };
       lastProblem = `HTTP ${status}`;
+      lastNetworkError = undefined;
       const wait = retryAfterMs(headers, deps.now());
       if (attempt === attempts || (wait !== null && wait > MAX_RETRY_AFTER_MS)) break;
       await pause(deps, options.signal, platform, wait ?? backoffMs(attempt));
     } catch (error) {
       if (error instanceof PlatformError) throw error;
       if (timeout.aborted || options.signal.aborted) {
-        throw new PlatformError(platform, "timeout", `${name} did not answer within ${seconds(deps.timeoutMs)} (${where}); try again later`);
+        throw new PlatformError(
+          platform,
+          "timeout",
+          `${name} did not answer within ${seconds(deps.timeoutMs)} (${where}); try again later`,
+        );
       }
-      lastProblem = `network error: ${errorText(error)}`;
+      lastProblem = `network error: ${networkErrorText(error)}`;
+      lastNetworkError = error;
       if (attempt === attempts) break;
       await pause(deps, options.signal, platform, backoffMs(attempt));
     }
@@ -111,6 +97,9 @@ export async function httpRequest(
     platform,
     "unavailable",
     `${name} is unavailable (${lastProblem} from ${where} after ${attempts} attempt${attempts === 1 ? "" : "s"}); try again later`,
+    undefined,
+    undefined,
+    lastNetworkError === undefined ? undefined : { cause: lastNetworkError },
   );
 }
 
@@ -122,9 +111,15 @@ export function parseJson(platform: PlatformId, response: HttpResponse, where: s
     throw new PlatformError(
       platform,
       "bad-response",
-      `${PLATFORM_NAMES[platform]} sent a response that is not JSON (HTTP ${response.status} from ${where}, starts ${JSON.stringify(clip(response.text, 40))})`,
+      `${platformName(platform)} sent a response that is not JSON (HTTP ${response.status} from ${where}, starts ${JSON.stringify(clip(response.text, 40))})`,
     );
   }
+}
+
+/** True when a body starts like JSON (an object or an array): an error page from a proxy does not. */
+export function looksLikeJson(text: string): boolean {
+  const start = text.trimStart()[0];
+  return start === "{" || start === "[";
 }
 
 /** Milliseconds to wait per Retry-After (seconds or HTTP date), or null when absent or unreadable. */
@@ -147,11 +142,17 @@ export function describeUrl(url: string): string {
 }
 
 /** A redirect not followed, a body over the cap or in an encoding not asked for, as the error that says what to check. */
-function refusal(platform: PlatformId, outcome: Exclude<BoundedOutcome, { kind: "response" }>, limits: { maxRedirects: number; maxBodyBytes: number }): PlatformError {
-  const name = PLATFORM_NAMES[platform];
-  const variable = BASE_URL_VARIABLES[platform];
+function refusal(
+  platform: PlatformId,
+  outcome: Exclude<BoundedOutcome, { kind: "response" }>,
+  limits: { maxRedirects: number; maxBodyBytes: number },
+): PlatformError {
+  const name = platformName(platform);
+  // The variable that sets the platform's address: what a user fixes when the address redirects.
+  const variable = descriptorOf(platform).variables.baseUrl.env;
   if (outcome.kind === "too-large") {
-    const query = platform === "ibkr" ? ", and keep the Flex query (IBKR_QUERY_ID) to the sections pfbot reads: Account Information, NAV in Base, Change in NAV" : "";
+    const advice = descriptorOf(platform).tooLargeAdvice;
+    const query = advice !== undefined ? `, and ${advice}` : "";
     return new PlatformError(
       platform,
       "bad-response",
@@ -178,9 +179,19 @@ function refusal(platform: PlatformId, outcome: Exclude<BoundedOutcome, { kind: 
         code,
       );
     case "other-origin":
-      return new PlatformError(platform, "config", `${name} redirected ${outcome.where} to another host (${to}); pfbot follows redirects only within the same host: check ${variable}`, code);
+      return new PlatformError(
+        platform,
+        "config",
+        `${name} redirected ${outcome.where} to another host (${to}); pfbot follows redirects only within the same host: check ${variable}`,
+        code,
+      );
     case "too-many":
-      return new PlatformError(platform, "config", `${name} redirected ${outcome.where} more than ${limits.maxRedirects} times: check ${variable}`, code);
+      return new PlatformError(
+        platform,
+        "config",
+        `${name} redirected ${outcome.where} more than ${limits.maxRedirects} times: check ${variable}`,
+        code,
+      );
   }
 }
 
@@ -189,13 +200,17 @@ function backoffMs(attempt: number): number {
 }
 
 async function pause(deps: ClientDeps, signal: AbortSignal, platform: PlatformId, ms: number): Promise<void> {
-  await deps.sleep(ms);
+  await deps.sleep(ms, signal);
   throwIfAborted(signal, platform, deps.timeoutMs);
 }
 
 function throwIfAborted(signal: AbortSignal, platform: PlatformId, timeoutMs: number): void {
   if (signal.aborted) {
-    throw new PlatformError(platform, "timeout", `${PLATFORM_NAMES[platform]} did not answer in time (limit ${seconds(timeoutMs)}); try again later`);
+    throw new PlatformError(
+      platform,
+      "timeout",
+      `${platformName(platform)} did not answer in time (limit ${seconds(timeoutMs)}); try again later`,
+    );
   }
 }
 
@@ -203,8 +218,9 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 
-function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  // fetch errors may quote the URL; keep only what precedes it.
-  return text.replace(/https?:\/\/\S+/g, (u) => describeUrl(u.replace(/[)"'.,]+$/, "")));
+/** What a network error (a fetch rejection) said, with any URL in it cut to origin and path (a query may hold a token). */
+export function networkErrorText(error: unknown): string {
+  const text = errorMessage(error);
+  // The punctuation closing the sentence around the URL is kept after it.
+  return text.replace(/https?:\/\/\S+?([)"'.,]*)(?=\s|$)/g, (u, tail: string) => describeUrl(u.slice(0, u.length - tail.length)) + tail);
 }

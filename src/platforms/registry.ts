@@ -1,58 +1,224 @@
-// Builds the client of every enabled platform from the configuration. The only place that knows
-// which options each platform takes; the snapshot and the bot see PlatformClient only.
+// The one list of platforms pfbot knows, in report order. A descriptor is plain data (id, display name,
+// kind, the variables it reads, its deadline) plus a factory that loads the platform's code only when a
+// client is created: importing this file evaluates no client and no validator, so config, render,
+// history and the bot's main thread read it for free.
+//
+// Adding a platform: its folder under src/platforms/ (client.ts and what it needs), and one entry in
+// PLATFORMS. Configuration, secrets, --check, the snapshot, the message, --json and the history all
+// follow from the entry.
 import { readFileSync } from "node:fs";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../lib/log.ts";
-import { createBybitClient } from "./bybit/client.ts";
-import { createIbkrClient } from "./ibkr/client.ts";
-import { createOkxClient } from "./okx/client.ts";
-import { createTbankClient } from "./tbank/client.ts";
-import type { FetchFn, PlatformClient, PlatformId } from "./types.ts";
+import type { ClientDeps, FetchFn, PlatformClient } from "./types.ts";
 
+type PlatformKind = "crypto" | "broker";
+
+/**
+ * One environment variable a platform reads, described as data: config.ts builds its validation from this
+ * (the registry itself loads no validator). `secret` and `text` are required: a platform is enabled exactly
+ * when all of its required variables are set. The others are optional, validated whether or not the platform
+ * is enabled.
+ */
+export type VariableSpec =
+  /** Required; never printed, redacted from every output. */
+  | { readonly env: string; readonly kind: "secret" }
+  /** Required; not a secret, so an error may quote it (an id). */
+  | { readonly env: string; readonly kind: "text" }
+  /** Optional http(s) URL; trailing slashes are dropped. */
+  | { readonly env: string; readonly kind: "url"; readonly default: string }
+  /** Optional integer within [min, max]. */
+  | { readonly env: string; readonly kind: "int"; readonly min: number; readonly max: number; readonly default: number }
+  /** Optional path of a file that must exist; null when unset. `what` completes "the path of an existing …". */
+  | { readonly env: string; readonly kind: "file"; readonly what: string };
+
+/** A platform's variables by setting name. `baseUrl` is every platform's address, which the tests point at fakes. */
+export type VariableSpecs = { readonly baseUrl: VariableSpec & { readonly kind: "url" } } & Readonly<Record<string, VariableSpec>>;
+
+/** Validated values by setting name, as config.ts builds them from the specs (Config carries them: plain data). */
+export type PlatformSettings = Readonly<Record<string, string | number | null>>;
+
+/** The typed settings of one platform's specs: int → number, file → string | null, the rest → string. */
+type SettingsOf<V extends VariableSpecs> = {
+  readonly [K in keyof V]: V[K] extends { readonly kind: "int" } ? number : V[K] extends { readonly kind: "file" } ? string | null : string;
+};
+
+/** What the wiring gives every platform: the I/O, injected so tests need no network, clock or real sleeps. */
 export interface ClientEnvironment {
   readonly fetch: FetchFn;
   readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly log: Logger;
   readonly version: string;
 }
 
-export function createClients(config: Config, env: ClientEnvironment): PlatformClient[] {
-  const deps = (baseUrl: string, timeoutMs = config.platformTimeoutSeconds * 1000) => ({
-    baseUrl,
-    fetch: env.fetch,
-    now: env.now,
-    sleep: env.sleep,
-    timeoutMs,
-  });
-  const clients: PlatformClient[] = [];
-  if (config.bybit) clients.push(createBybitClient({ ...deps(config.bybit.baseUrl), apiKey: config.bybit.apiKey, apiSecret: config.bybit.apiSecret }));
-  if (config.okx) {
-    clients.push(
-      createOkxClient({ ...deps(config.okx.baseUrl), apiKey: config.okx.apiKey, apiSecret: config.okx.apiSecret, passphrase: config.okx.passphrase }),
-    );
-  }
-  if (config.tbank) {
-    const extraCaPem = config.tbank.caFile ? [readFileSync(config.tbank.caFile, "utf8")] : [];
-    clients.push(createTbankClient({ ...deps(config.tbank.baseUrl), token: config.tbank.token, extraCaPem, log: env.log }));
-  }
-  if (config.ibkr) {
-    clients.push(
-      createIbkrClient({
-        ...deps(config.ibkr.baseUrl),
-        token: config.ibkr.token,
-        queryId: config.ibkr.queryId,
-        stateDir: config.dataDir,
-        cacheMinutes: config.ibkr.cacheMinutes,
-        userAgent: `pfbot/${env.version}`,
-        log: env.log,
-      }),
-    );
-  }
-  return clients;
+/** What a factory receives besides its settings: the environment, the bound of one request, and DATA_DIR. */
+interface ClientContext extends ClientEnvironment, Omit<ClientDeps, "baseUrl"> {
+  /** DATA_DIR: where a platform keeps its state files. */
+  readonly dataDir: string;
 }
 
-/** The snapshot deadline of a platform: IBKR polls its statement generation for up to ~90 s. */
+export interface PlatformDescriptor<Id extends string = string> {
+  /** Stable: it keys the history, the --json output and the logs. Lowercase letters and digits. */
+  readonly id: Id;
+  /** As the report shows it. */
+  readonly name: string;
+  /** Crypto platforms add up to the report's "Crypto" line. */
+  readonly kind: PlatformKind;
+  readonly variables: VariableSpecs;
+  /** The `int` setting, in seconds, that bounds a whole snapshot of the platform; PLATFORM_TIMEOUT_SECONDS when absent. */
+  readonly deadlineSeconds?: string;
+  /** The largest decoded response body accepted (default DEFAULT_MAX_BODY_BYTES). */
+  readonly maxBodyBytes?: number;
+  /** What to check besides the base URL when an answer is larger than that: "keep the Flex query to …". */
+  readonly tooLargeAdvice?: string;
+  /** Loads the platform's code and builds its client from validated settings. */
+  createClient(settings: PlatformSettings, context: ClientContext): Promise<PlatformClient>;
+}
+
+/**
+ * The decoded body cap when a descriptor names none: well above any real JSON answer (every Bybit or OKX spot
+ * ticker at once is under 0.5 MB) and far below the unit's MemoryMax=256M.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+// Each factory spells out its return type: PlatformClient's ids are PlatformId, derived from this very list,
+// and an inferred return type would make the list's type depend on itself.
+export const PLATFORMS = [
+  platform({
+    id: "bybit",
+    name: "Bybit",
+    kind: "crypto",
+    variables: {
+      apiKey: { env: "BYBIT_API_KEY", kind: "secret" },
+      apiSecret: { env: "BYBIT_API_SECRET", kind: "secret" },
+      baseUrl: { env: "BYBIT_BASE_URL", kind: "url", default: "https://api.bybit.com" },
+    },
+    createClient: async (settings, context): Promise<PlatformClient> =>
+      (await import("./bybit/client.ts")).createBybitClient({ ...context, ...settings }),
+  }),
+  platform({
+    id: "okx",
+    name: "OKX",
+    kind: "crypto",
+    variables: {
+      apiKey: { env: "OKX_API_KEY", kind: "secret" },
+      apiSecret: { env: "OKX_API_SECRET", kind: "secret" },
+      passphrase: { env: "OKX_API_PASSPHRASE", kind: "secret" },
+      baseUrl: { env: "OKX_BASE_URL", kind: "url", default: "https://www.okx.com" },
+    },
+    createClient: async (settings, context): Promise<PlatformClient> =>
+      (await import("./okx/client.ts")).createOkxClient({ ...context, ...settings }),
+  }),
+  platform({
+    id: "tbank",
+    name: "T-Bank",
+    kind: "broker",
+    variables: {
+      token: { env: "TBANK_API_TOKEN", kind: "secret" },
+      baseUrl: { env: "TBANK_BASE_URL", kind: "url", default: "https://invest-public-api.tbank.ru/rest" },
+      caFile: { env: "TBANK_CA_FILE", kind: "file", what: "PEM file" },
+    },
+    createClient: async ({ caFile, ...settings }, context): Promise<PlatformClient> =>
+      (await import("./tbank/client.ts")).createTbankClient({
+        ...context,
+        ...settings,
+        extraCaPem: caFile !== null ? [readFileSync(caFile, "utf8")] : [],
+      }),
+  }),
+  platform({
+    id: "ibkr",
+    name: "IBKR",
+    kind: "broker",
+    variables: {
+      token: { env: "IBKR_FLEX_TOKEN", kind: "secret" },
+      queryId: { env: "IBKR_QUERY_ID", kind: "text" },
+      baseUrl: {
+        env: "IBKR_FLEX_BASE_URL",
+        kind: "url",
+        default: "https://ndcdyn.interactivebrokers.com/AccountManagement/FlexWebService",
+      },
+      cacheMinutes: { env: "IBKR_CACHE_MINUTES", kind: "int", min: 0, max: 10080, default: 240 },
+      // Flex polls its statement generation for up to ~90 s.
+      timeoutSeconds: { env: "IBKR_TIMEOUT_SECONDS", kind: "int", min: 10, max: 600, default: 150 },
+    },
+    deadlineSeconds: "timeoutSeconds",
+    // A Flex statement with the sections pfbot reads is tens of kilobytes, but a query that also holds a year of
+    // trades can reach megabytes.
+    maxBodyBytes: 16 * 1024 * 1024,
+    tooLargeAdvice: "keep the Flex query (IBKR_QUERY_ID) to the sections pfbot reads: Account Information, NAV in Base, Change in NAV",
+    createClient: async (settings, context): Promise<PlatformClient> =>
+      (await import("./ibkr/client.ts")).createIbkrClient({
+        ...context,
+        ...settings,
+        stateDir: context.dataDir,
+        userAgent: `pfbot/${context.version}`,
+        // One pacer per wiring (the factory runs once per snapshot taker): every request of the process goes through it.
+        pacer: (await import("./ibkr/pacer.ts")).createFlexPacer(context),
+      }),
+  }),
+];
+
+/** The id of a platform in PLATFORMS. */
+export type PlatformId = (typeof PLATFORMS)[number]["id"];
+
+/** The descriptor of a known platform. */
+export function descriptorOf(id: PlatformId): PlatformDescriptor<PlatformId> {
+  const descriptor = PLATFORMS.find((candidate) => candidate.id === id);
+  // PlatformId is derived from PLATFORMS, so only a cast from untrusted text gets here.
+  if (!descriptor) throw new RangeError(`unknown platform id ${JSON.stringify(id)}`);
+  return descriptor;
+}
+
+/** The display name of a platform: "T-Bank". */
+export function platformName(id: PlatformId): string {
+  return descriptorOf(id).name;
+}
+
+/** Orders platforms as the report shows them (registry order). */
+export function byPlatformOrder(a: PlatformId, b: PlatformId): number {
+  return PLATFORMS.findIndex((d) => d.id === a) - PLATFORMS.findIndex((d) => d.id === b);
+}
+
+/** The variables a platform needs set to be enabled (secret and text), in the order a message lists them. */
+export function requiredVariables(descriptor: PlatformDescriptor): string[] {
+  return Object.values(descriptor.variables)
+    .filter((spec) => spec.kind === "secret" || spec.kind === "text")
+    .map((spec) => spec.env);
+}
+
+/** Every platform variable whose value is a secret, in registry order. */
+export function platformSecretVariables(): string[] {
+  return PLATFORMS.flatMap((descriptor) =>
+    Object.values(descriptor.variables)
+      .filter((spec) => spec.kind === "secret")
+      .map((spec) => spec.env),
+  );
+}
+
+/** Builds the client of every enabled platform (Config.platforms), loading only their code. */
+export async function createClients(config: Config, env: ClientEnvironment): Promise<PlatformClient[]> {
+  const context: ClientContext = { ...env, timeoutMs: config.platformTimeoutSeconds * 1000, dataDir: config.dataDir };
+  return Promise.all(config.platforms.map(({ id, settings }) => descriptorOf(id).createClient(settings, context)));
+}
+
+/** The snapshot deadline of a platform: its own setting when its descriptor names one, else PLATFORM_TIMEOUT_SECONDS. */
 export function platformDeadlineMs(config: Config, id: PlatformId): number {
-  return id === "ibkr" && config.ibkr ? config.ibkr.timeoutSeconds * 1000 : config.platformTimeoutSeconds * 1000;
+  const key = descriptorOf(id).deadlineSeconds;
+  const seconds = key !== undefined ? config.platforms.find((p) => p.id === id)?.settings[key] : undefined;
+  return (typeof seconds === "number" ? seconds : config.platformTimeoutSeconds) * 1000;
+}
+
+/** Settings keys of `V` whose spec is an `int`. */
+type IntKeys<V extends VariableSpecs> = { [K in keyof V]: V[K] extends { readonly kind: "int" } ? K : never }[keyof V] & string;
+
+/** Checks an entry against its own specs (settings typed, deadline an int setting), then keeps it as plain data. */
+function platform<const Id extends string, const V extends VariableSpecs>(
+  entry: Omit<PlatformDescriptor<Id>, "variables" | "deadlineSeconds" | "createClient"> & {
+    readonly variables: V;
+    readonly deadlineSeconds?: IntKeys<V>;
+    createClient(settings: SettingsOf<V>, context: ClientContext): Promise<PlatformClient>;
+  },
+): PlatformDescriptor<Id> {
+  // config.ts builds each platform's settings from these same specs, so they have the shape SettingsOf<V>.
+  return entry as unknown as PlatformDescriptor<Id>;
 }

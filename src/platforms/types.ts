@@ -1,20 +1,10 @@
 // The one interface every platform client implements, and the shapes it returns.
 // Nothing here knows about Telegram, history or the other platforms.
+import { PfbotError } from "../lib/errors.ts";
 import type { Decimal, Money } from "../lib/money.ts";
+import { type PlatformId, platformName } from "./registry.ts";
 
-export type PlatformId = "bybit" | "okx" | "tbank" | "ibkr" | "binance" | "kucoin";
-
-/** Fixed display order of the report. */
-export const PLATFORM_ORDER: readonly PlatformId[] = ["bybit", "okx", "tbank", "ibkr"];
-
-export const PLATFORM_NAMES: Readonly<Record<PlatformId, string>> = {
-  bybit: "Bybit",
-  okx: "OKX",
-  tbank: "T-Bank",
-  ibkr: "IBKR",
-  binance: "Binance",
-  kucoin: "KuCoin",
-};
+export type { PlatformId } from "./registry.ts";
 
 /** One slice of a platform's value in the currency the platform reports it in. */
 export interface Holding {
@@ -43,6 +33,11 @@ export interface PlatformBalance {
   readonly source: string;
   /** Things the user should know that did not fail the platform ("account X not counted: no access"). */
   readonly warnings: readonly string[];
+  /**
+   * What the figure leaves out, each in words the user understands ("Earn on OKX", "T-Bank Инвесткопилка").
+   * Empty: the figure is complete, everything the key can see is valued. Non-empty: it is partial.
+   */
+  readonly leftOut: readonly string[];
 }
 
 export type PlatformErrorKind =
@@ -55,8 +50,11 @@ export type PlatformErrorKind =
   | "bad-response" // a body we cannot understand
   | "config"; // the platform answered that its setup is wrong (e.g. Flex query missing a section)
 
-/** A failure of one platform, with a one-line message saying what the user should do. Never holds a secret. */
-export class PlatformError extends Error {
+/**
+ * A failure of one platform, with a one-line message saying what the user should do. Never holds a secret.
+ * `cause` is the lower error it wraps (a fetch's network error, another PlatformError), for code to inspect.
+ */
+export class PlatformError extends PfbotError {
   override readonly name = "PlatformError";
   constructor(
     readonly platform: PlatformId,
@@ -65,8 +63,9 @@ export class PlatformError extends Error {
     readonly code?: string | number,
     /** When the platform said how long to wait (Retry-After, a reset header, IBKR's penalty box). */
     readonly retryAfterMs?: number,
+    options?: { readonly cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -82,7 +81,7 @@ export function unreadableAmount(platform: PlatformId, where: string, field: str
     new PlatformError(
       platform,
       "bad-response",
-      `${PLATFORM_NAMES[platform]} sent an unreadable amount in ${where} (${field} = ${shown}); it is not counted as 0, so the platform is left out: try again later and report it if it persists`,
+      `${platformName(platform)} sent an unreadable amount in ${where} (${field} = ${shown}); it is not counted as 0, so the platform is left out: try again later and report it if it persists`,
       UNREADABLE_AMOUNT,
     );
 }
@@ -111,9 +110,8 @@ export interface ClientDeps {
   readonly fetch: FetchFn;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  /** Waits `ms`, or less when `signal` aborts (lib/clock.ts). */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Bound for one HTTP request. */
   readonly timeoutMs: number;
 }
-
-export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

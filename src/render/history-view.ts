@@ -2,9 +2,11 @@
 // RUB totals and the change vs the previous recorded day, then a sparkline of the USD totals. The
 // same text goes to Telegram (HTML, in a <pre> block so the columns line up; Telegram scrolls wide
 // blocks sideways) and to a terminal for `pfbot --history`.
-import { type Decimal, cmp, dec, div, formatGrouped, isZero, mul, sub, toNumber } from "../lib/money.ts";
-import { escapeHtml } from "./message.ts";
+
 import type { DayRecord } from "../history/store.ts";
+import { cmp, type Decimal, dec, div, formatGrouped, isZero, mul, sub, toNumber } from "../lib/money.ts";
+import { dayWithWeekday } from "./dates.ts";
+import { escapeHtml } from "./html.ts";
 
 export const HISTORY_VIEW_DAYS = 30;
 
@@ -19,15 +21,16 @@ export interface HistoryView {
  */
 export function renderHistory(newestFirst: readonly DayRecord[]): HistoryView {
   if (newestFirst.length === 0) {
-    const text = "No history yet. pfbot records one line per day after each scheduled run (or pfbot --once); an old portfolio_history.json can be added with pfbot --import FILE.";
+    const text =
+      "No history yet. pfbot records one line per day after each scheduled run (or pfbot --once); an old portfolio_history.json can be added with pfbot --import FILE.";
     return { html: escapeHtml(text), text };
   }
   const shown = newestFirst.slice(0, HISTORY_VIEW_DAYS);
   const rows = shown.map((day, i) => rowCells(day, newestFirst[i + 1] ?? null));
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((cells) => cells[col]!.length)));
+  const widths = (rows[0] ?? []).map((_, col) => Math.max(...rows.map((cells) => cells[col]?.length ?? 0)));
   const lines = rows.map((cells) =>
     cells
-      .map((cell, col) => (col === 0 || col === cells.length - 1 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!)))
+      .map((cell, col) => (col === 0 || col === cells.length - 1 ? cell.padEnd(widths[col] ?? 0) : cell.padStart(widths[col] ?? 0)))
       .join("  ")
       .trimEnd(),
   );
@@ -72,7 +75,7 @@ function rowCells(day: DayRecord, previous: DayRecord | null): string[] {
     change = signed(delta, 2);
     pct = isZero(previous.usd) ? "" : `${signed(mul(div(delta, previous.usd, 8), dec(100)), 2)}%`;
   }
-  return [displayDay(day.day), usd, rub, change, pct, day.complete ? "" : "partial"];
+  return [dayWithWeekday(day.day), usd, rub, change, pct, day.complete ? "" : "partial"];
 }
 
 function signed(value: Decimal, places: number): string {
@@ -80,14 +83,6 @@ function signed(value: Decimal, places: number): string {
   // formatGrouped drops the sign of a value that rounds to zero: show it as ±0.00.
   if (!/[1-9]/.test(text)) return `±${text}`;
   return text.startsWith("-") ? text : `+${text}`;
-}
-
-/** "2026-11-23" → "Mon 23.11.2026": the weekday makes weekend gaps in the list obvious. */
-function displayDay(day: string): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  const weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][date.getUTCDay()]!;
-  const [y, m, d] = day.split("-");
-  return `${weekday} ${d}.${m}.${y}`;
 }
 
 function sparklineLines(oldestFirst: readonly DayRecord[]): string[] {

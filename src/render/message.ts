@@ -1,10 +1,14 @@
 // Snapshot → one Telegram HTML message (parse_mode HTML). Pure: no clock, no I/O. Every dynamic
 // string is escaped, and the message always fits Telegram's 4096-character limit.
-import { formatInTimeZone } from "date-fns-tz";
 import { abs, cmp, type Decimal, dec, formatGrouped, isNegative, type Money, sub, sum } from "../lib/money.ts";
-import { PLATFORM_NAMES, type AssetValue } from "../platforms/types.ts";
 import { CLIP_MARK } from "../lib/redact.ts";
+import { formatZoned } from "../lib/zoned-format.ts";
+import { zonedDay } from "../lib/zoned-time.ts";
+import { descriptorOf, platformName } from "../platforms/registry.ts";
+import type { AssetValue } from "../platforms/types.ts";
 import type { PlatformRow, Snapshot } from "../snapshot/snapshot.ts";
+import { dayWithMonthName } from "./dates.ts";
+import { escapeHtml } from "./html.ts";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
 
@@ -21,7 +25,13 @@ export interface FormatOptions {
 }
 
 export function formatSnapshotHtml(snapshot: Snapshot, options: FormatOptions): string {
-  const core = [header(snapshot), "", ...snapshot.rows.map((row) => platformLine(row, snapshot)), "", ...totals(snapshot, options.change ?? null)];
+  const core = [
+    header(snapshot),
+    "",
+    ...snapshot.rows.map((row) => platformLine(row, snapshot)),
+    "",
+    ...totals(snapshot, options.change ?? null),
+  ];
   const notes = noteLines(snapshot);
   const breakdown = options.includeBreakdown ? breakdownLines(snapshot, options.topAssets ?? 5) : [];
   let message = core.join("\n");
@@ -56,10 +66,6 @@ export function htmlToText(html: string): string {
     .replace(/&amp;/g, "&");
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-
 const SYMBOLS: Readonly<Record<string, string>> = { USD: "$", EUR: "€", GBP: "£", RUB: "₽ ", JPY: "¥", CNY: "CN¥" };
 
 /** "$12,345.67", "₽ 1,234,567", "€ 9.50" → "€9.50", "CHF 1,000.00". RUB without kopecks, the rest with cents. */
@@ -72,49 +78,46 @@ export function formatMoney(money: Money): string {
   return symbol ? `${sign}${symbol}${digits}` : `${sign}${currency} ${digits}`;
 }
 
-export const usd = (amount: Decimal): string => formatMoney({ currency: "USD", amount });
-export const rub = (amount: Decimal): string => formatMoney({ currency: "RUB", amount });
-
-/** "24 Nov 2026" for a YYYY-MM-DD day. */
-export function displayDay(day: string): string {
-  const [y, m, d] = day.split("-").map(Number);
-  if (!y || !m || !d) return day;
-  return formatInTimeZone(new Date(Date.UTC(y, m - 1, d, 12)), "UTC", "d MMM yyyy");
-}
+const usd = (amount: Decimal): string => formatMoney({ currency: "USD", amount });
+const rub = (amount: Decimal): string => formatMoney({ currency: "RUB", amount });
 
 const MAX_LINE = 300;
 const MAX_NOTES = 12;
 const MORE_NOTES_RESERVE = 60;
 
 function header(snapshot: Snapshot): string {
-  const when = formatInTimeZone(snapshot.takenAt, snapshot.timeZone, "d MMM yyyy, HH:mm");
+  const when = formatZoned(snapshot.takenAt, snapshot.timeZone, "d MMM yyyy, HH:mm");
   return `<b>Portfolio</b> · ${escapeHtml(when)} (${escapeHtml(snapshot.timeZone)})`;
 }
 
 function platformLine(row: PlatformRow, snapshot: Snapshot): string {
-  const name = PLATFORM_NAMES[row.id];
+  const name = platformName(row.id);
   if (!row.ok) return `❌ ${name}: unavailable — ${clip(row.error ?? "unknown error")}`;
   const parts = [row.usd !== null ? `<b>${usd(row.usd)}</b>` : `USD value unknown (${clip(row.error ?? "no rate")})`];
   if (row.native) parts.push(escapeHtml(formatMoney(row.native)));
-  const today = formatInTimeZone(snapshot.takenAt, snapshot.timeZone, "yyyy-MM-dd");
-  if (row.asOf !== null && row.asOf < today) parts.push(`as of ${displayDay(row.asOf)}`);
+  const today = zonedDay(snapshot.takenAt, snapshot.timeZone);
+  if (row.asOf !== null && row.asOf < today) parts.push(`as of ${dayWithMonthName(row.asOf)}`);
   return `${name}: ${parts.join(" · ")}`;
 }
 
 function totals(snapshot: Snapshot, change: Change | null): string[] {
   const lines: string[] = [];
-  if (snapshot.rows.some((row) => row.id === "bybit" || row.id === "okx")) {
+  if (snapshot.rows.some((row) => descriptorOf(row.id).kind === "crypto")) {
     lines.push(`Crypto: ${snapshot.cryptoUsd !== null ? usd(snapshot.cryptoUsd) : "unavailable"}`);
   }
-  const excluded = snapshot.rows.filter((row) => row.usd === null).map((row) => PLATFORM_NAMES[row.id]);
+  const excluded = snapshot.rows.filter((row) => row.usd === null).map((row) => platformName(row.id));
   const partial = excluded.length > 0 ? ` (partial: without ${excluded.join(", ")})` : "";
-  lines.push(snapshot.totalUsd !== null ? `Total: <b>${usd(snapshot.totalUsd)}</b>${partial}` : "Total: unavailable — no platform answered");
+  lines.push(
+    snapshot.totalUsd !== null ? `Total: <b>${usd(snapshot.totalUsd)}</b>${partial}` : "Total: unavailable — no platform answered",
+  );
   if (snapshot.totalRub !== null) lines.push(`Total: <b>${rub(snapshot.totalRub)}</b>${partial}`);
   else if (snapshot.totalUsd !== null) lines.push("Total in RUB: unavailable — no USD/RUB rate");
   if (change && snapshot.totalUsd !== null) lines.push(changeLine(change));
   if (snapshot.usdRub) {
     const rate = snapshot.usdRub;
-    lines.push(`USD/RUB ${formatGrouped(rate.rate, 4)} · ${escapeHtml(rate.source)}, ${displayDay(rate.date)}${rate.stale ? " (saved rate: sources did not answer)" : ""}`);
+    lines.push(
+      `USD/RUB ${formatGrouped(rate.rate, 4)} · ${escapeHtml(rate.source)}, ${dayWithMonthName(rate.date)}${rate.stale ? " (saved rate: sources did not answer)" : ""}`,
+    );
   } else if (snapshot.fxProblem) {
     lines.push(`USD/RUB: unavailable — ${clip(snapshot.fxProblem)}`);
   }
@@ -125,13 +128,13 @@ function changeLine(change: Change): string {
   if (change.kind === "none") return "Change: no comparable day";
   const sign = isNegative(change.usd) ? "−" : "+";
   const pct = change.pct !== null ? ` (${isNegative(change.pct) ? "−" : "+"}${formatGrouped(abs(change.pct), 2)}%)` : "";
-  return `Change since ${displayDay(change.since)}: ${sign}${usd(abs(change.usd))}${pct}`;
+  return `Change since ${dayWithMonthName(change.since)}: ${sign}${usd(abs(change.usd))}${pct}`;
 }
 
 function noteLines(snapshot: Snapshot): string[] {
   return [
     ...snapshot.warnings.map((w) => `ℹ️ ${clip(w)}`),
-    ...snapshot.rows.flatMap((row) => row.warnings.map((w) => `ℹ️ ${PLATFORM_NAMES[row.id]}: ${clip(w)}`)),
+    ...snapshot.rows.flatMap((row) => row.warnings.map((w) => `ℹ️ ${platformName(row.id)}: ${clip(w)}`)),
   ];
 }
 
@@ -143,7 +146,7 @@ function breakdownLines(snapshot: Snapshot, top: number): string[] {
       // What the platform's total holds beyond the listed coins (Earn, bots, dust), so the line adds up.
       const rest = row.usd !== null ? sub(row.usd, sum(row.assets.map((a) => a.usd))) : null;
       if (rest !== null && cmp(rest, ONE_DOLLAR) >= 0) parts.push({ asset: "not itemised", usd: rest });
-      return `${PLATFORM_NAMES[row.id]}: ${parts.map((a) => `${clip(a.asset, 40)} ${usd(a.usd)}`).join(", ")}`;
+      return `${platformName(row.id)}: ${parts.map((a) => `${clip(a.asset, 40)} ${usd(a.usd)}`).join(", ")}`;
     });
 }
 
@@ -172,4 +175,3 @@ function clip(text: string, max = MAX_LINE): string {
   }
   return out + CLIP_MARK;
 }
-

@@ -2,12 +2,12 @@
 // deadline, then combined. A failed platform never sinks the snapshot: its row carries the reason and
 // the totals say what they exclude. Amounts stay exact decimals until display.
 import { type FxRates, type FxResult, type FxSource, toUsd, usdRub } from "../fx/source.ts";
-import { type Decimal, isPlausibleAmount, type Money, mul, sum, toPlainString } from "../lib/money.ts";
+import { errorMessage, PfbotError } from "../lib/errors.ts";
+import { type Decimal, isPlausibleAmount, type Money, mul, sum, sumIfKnown, toPlainString } from "../lib/money.ts";
+import { byPlatformOrder, descriptorOf, platformName } from "../platforms/registry.ts";
 import {
   type AssetValue,
   type Holding,
-  PLATFORM_NAMES,
-  PLATFORM_ORDER,
   type PlatformBalance,
   type PlatformClient,
   PlatformError,
@@ -33,7 +33,7 @@ export interface PlatformRow {
   readonly durationMs: number;
 }
 
-export interface UsdRubRate {
+interface UsdRubRate {
   readonly rate: Decimal;
   readonly source: string;
   readonly date: string;
@@ -43,7 +43,7 @@ export interface UsdRubRate {
 export interface Snapshot {
   readonly takenAt: Date;
   readonly timeZone: string;
-  /** Enabled platforms in the fixed report order. */
+  /** Enabled platforms in report order (the registry's). */
   readonly rows: readonly PlatformRow[];
   /** Every enabled platform answered and has a USD value. */
   readonly complete: boolean;
@@ -71,13 +71,11 @@ export interface SnapshotDeps {
   readonly signal?: AbortSignal;
 }
 
-const CRYPTO: ReadonlySet<PlatformId> = new Set(["bybit", "okx"]);
-
 export async function takeSnapshot(deps: SnapshotDeps): Promise<Snapshot> {
   const started = deps.now();
-  const clients = [...deps.clients].sort((a, b) => PLATFORM_ORDER.indexOf(a.id) - PLATFORM_ORDER.indexOf(b.id));
+  const clients = [...deps.clients].sort((a, b) => byPlatformOrder(a.id, b.id));
   const fxPromise = withDeadline(deps.fxTimeoutMs, (signal) => deps.fx.getRates(signal), undefined, deps.signal).catch(
-    (error): FxResult => ({ ok: false, reason: `USD/RUB rate unavailable: ${messageOf(error)}` }),
+    (error): FxResult => ({ ok: false, reason: `USD/RUB rate unavailable: ${errorMessage(error)}` }),
   );
   const balances = clients.map((client) => {
     const t0 = deps.now();
@@ -94,16 +92,16 @@ export async function takeSnapshot(deps: SnapshotDeps): Promise<Snapshot> {
 
 /** Pure: rows + FX → totals. Exported for tests and for rebuilding a snapshot from parts. */
 export function combine(rows: readonly PlatformRow[], fx: FxResult, takenAt: Date, timeZone: string, durationMs = 0): Snapshot {
-  const valued = rows.filter((row) => row.usd !== null);
-  const crypto = valued.filter((row) => CRYPTO.has(row.id));
-  const totalUsd = valued.length > 0 ? sum(valued.map((row) => row.usd!)) : null;
+  const valued = rows.flatMap((row) => (row.usd === null ? [] : [{ id: row.id, usd: row.usd }]));
+  const crypto = valued.filter((row) => descriptorOf(row.id).kind === "crypto");
+  const totalUsd = valued.length > 0 ? sum(valued.map((row) => row.usd)) : null;
   const rate = fx.ok ? usdRub(fx.rates) : null;
   return {
     takenAt,
     timeZone,
     rows,
     complete: rows.length > 0 && valued.length === rows.length,
-    cryptoUsd: crypto.length > 0 ? sum(crypto.map((row) => row.usd!)) : null,
+    cryptoUsd: crypto.length > 0 ? sum(crypto.map((row) => row.usd)) : null,
     totalUsd,
     totalRub: totalUsd !== null && rate !== null ? mul(totalUsd, rate) : null,
     usdRub: fx.ok && rate !== null ? { rate, source: fx.rates.source, date: fx.rates.date, stale: fx.stale } : null,
@@ -123,19 +121,24 @@ export function rowOf(balance: PlatformBalance, rates: FxRates | null, durationM
   if (implausible !== null) return failedRow(balance.platform, implausible, durationMs);
   const unconverted = balance.holdings.filter((_, i) => converted[i] === null);
   const currencies = new Set(balance.holdings.map((h) => h.money.currency.toUpperCase()));
-  const only = currencies.size === 1 ? [...currencies][0]! : null;
+  const only = currencies.size === 1 ? ([...currencies][0] ?? null) : null;
   const native: Money | null =
     only !== null && only !== "USD" ? { currency: only, amount: sum(balance.holdings.map((h) => h.money.amount)) } : null;
   const missing = [...new Set(unconverted.map((h) => h.money.currency.toUpperCase()))];
   return {
     id: balance.platform,
     ok: true,
-    usd: unconverted.length === 0 ? sum(converted.map((v) => v!)) : null,
+    usd: sumIfKnown(converted),
     native,
     asOf: balance.asOf,
     assets: balance.assets,
     holdings: balance.holdings,
-    error: unconverted.length === 0 ? null : rates ? `no ${missing.join("/")} rate from the Bank of Russia: USD value unknown` : "no USD/RUB rate: USD value unknown",
+    error:
+      unconverted.length === 0
+        ? null
+        : rates
+          ? `no ${missing.join("/")} rate from the Bank of Russia: USD value unknown`
+          : "no USD/RUB rate: USD value unknown",
     errorKind: unconverted.length === 0 ? null : "fx",
     warnings: balance.warnings,
     source: balance.source,
@@ -149,15 +152,15 @@ function implausibleAmount(balance: PlatformBalance, converted: readonly (Decima
     ...balance.holdings.map((h): [string, Decimal] => [`${h.label}: ${h.money.currency}`, h.money.amount]),
     ...balance.holdings.map((h, i): [string, Decimal | null] => [`${h.label}: in USD`, converted[i] ?? null]),
     ...balance.assets.map((a): [string, Decimal] => [`${a.asset}: in USD`, a.usd]),
-    ["total in USD", converted.every((v) => v !== null) ? sum(converted.map((v) => v!)) : null],
+    ["total in USD", sumIfKnown(converted)],
   ];
-  const found = amounts.find(([, amount]) => amount !== null && !isPlausibleAmount(amount));
+  const found = amounts.flatMap(([what, amount]) => (amount !== null && !isPlausibleAmount(amount) ? [{ what, amount }] : []))[0];
   if (!found) return null;
-  const digits = toPlainString(found[1]!).split(".")[0]!.replace("-", "").length;
+  const digits = toPlainString(found.amount).replace(/\..*$/, "").replace("-", "").length;
   return new PlatformError(
     balance.platform,
     "bad-response",
-    `${PLATFORM_NAMES[balance.platform]} reported an implausible amount (${found[0]}, a ${digits}-digit number; no portfolio reaches 10^15), so it is left out: try again later and report it if it persists`,
+    `${platformName(balance.platform)} reported an implausible amount (${found.what}, a ${digits}-digit number; no portfolio reaches 10^15), so it is left out: try again later and report it if it persists`,
   );
 }
 
@@ -171,7 +174,7 @@ function failedRow(id: PlatformId, error: unknown, durationMs: number): Platform
     asOf: null,
     assets: [],
     holdings: [],
-    error: known ? error.message : `${PLATFORM_NAMES[id]} failed unexpectedly: ${messageOf(error)}`,
+    error: known ? error.message : `${platformName(id)} failed unexpectedly: ${errorMessage(error)}`,
     errorKind: known ? error.kind : "internal",
     warnings: [],
     source: null,
@@ -188,12 +191,17 @@ function convert(money: Money, rates: FxRates | null): Decimal | null {
  * Runs `work` with an AbortSignal that fires after `ms`, and gives up at the deadline even if the
  * work ignores the signal, so one stuck platform cannot hold the snapshot.
  */
-export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>, platform?: PlatformId, stop?: AbortSignal): Promise<T> {
+export async function withDeadline<T>(
+  ms: number,
+  work: (signal: AbortSignal) => Promise<T>,
+  platform?: PlatformId,
+  stop?: AbortSignal,
+): Promise<T> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onStop: (() => void) | undefined;
-  const what = platform ? PLATFORM_NAMES[platform] : "The request";
-  const fail = (text: string) => (platform ? new PlatformError(platform, "timeout", text) : new Error(text));
+  const what = platform ? platformName(platform) : "The request";
+  const fail = (text: string) => (platform ? new PlatformError(platform, "timeout", text) : new PfbotError(text));
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
@@ -212,8 +220,4 @@ export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) =>
     clearTimeout(timer);
     if (onStop) stop?.removeEventListener("abort", onStop);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

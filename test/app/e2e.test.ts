@@ -1,45 +1,98 @@
-// End to end: pfbot's wiring (config → clients → snapshot → JSON/message) against every fake at once,
-// and the compiled binary's --dry-run and --json modes against the same fakes.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+// End to end: pfbot's wiring (config → clients → snapshot → JSON/message) against every fake at once, on the
+// test's clock, and the compiled binary's --dry-run and --json modes against the same fakes (on the real one).
+// Each test has fresh fakes and its own DATA_DIR; IBKR's statement comes from a cache seeded in it, except in
+// the tests about the Flex round trip itself.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../src/config/config.ts";
-import { formatSnapshotHtml, htmlToText } from "../../src/render/message.ts";
-import { silentLogger } from "../../src/lib/log.ts";
-import { snapshotJson } from "../../src/snapshot/report.ts";
+import { createSnapshotTaker } from "../../src/app/wiring.ts";
+import { type Config, loadConfig } from "../../src/config/config.ts";
 import { historyViewText } from "../../src/history/io.ts";
 import { HistoryStore } from "../../src/history/store.ts";
-import { createSnapshotTaker } from "../../src/app/wiring.ts";
+import { silentLogger } from "../../src/lib/log.ts";
+import { POLL_DELAYS_MS } from "../../src/platforms/ibkr/flex.ts";
+import { MIN_REQUEST_SPACING_MS } from "../../src/platforms/ibkr/pacer.ts";
+import { snapshotJson } from "../../src/render/json.ts";
+import { formatSnapshotHtml, htmlToText } from "../../src/render/message.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
-import { startTelegramFake } from "../fakes/telegram.ts";
-import { pfbotBinary } from "../support/binary.ts";
+import { CBR_PATH, DDOS_GUARD_PAGE, MIRROR_PATH } from "../fakes/fx.ts";
+import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
+import { pfbotBinary, type RunResult, runPfbot } from "../support/binary.ts";
+import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { seedIbkrCache } from "../support/ibkr-cache.ts";
 
-let fakes: AllFakes;
-const sharedDataDir = mkdtempSync(join(tmpdir(), "pfbot-e2e-"));
+const freshDir = () => mkdtempSync(join(tmpdir(), "pfbot-e2e-"));
+
+// The compiled binary runs on the real clock: its fakes do too, and IBKR is read from a cached statement.
+// Every process starts at once, as the file starts (a start is most of a run's cost), and runs while the
+// in-process tests do; each test of "the compiled binary" then reads its own.
+const TOKEN = "123456789:AAe2eTOKENabcdefghijklmnopqrstuvwx";
+let binFakes: AllFakes;
+let telegram: TelegramFake;
+let runs: { dry: Promise<RunResult>; json: Promise<RunResult>; history: Promise<RunResult>; botWithoutConfig: Promise<RunResult> };
+let bot: { child: Bun.Subprocess<"ignore", "pipe", "pipe">; dataDir: string };
+const historyDir = freshDir();
 
 beforeAll(async () => {
-  fakes = await startAllFakes({ fxDate: "2026-11-24" });
+  [binFakes, telegram] = await Promise.all([startAllFakes({ fxDate: "2026-11-24" }), startTelegramFake({ token: TOKEN })]);
+  const cached = freshDir();
+  await seedIbkrCache(cached, Date.now() - 60 * 60_000);
+  copyFileSync("data/portfolio_history.json", join(historyDir, "portfolio_history.json"));
+  const env = { ...binFakes.env, DATA_DIR: cached, TIMEZONE: "Europe/Paris" };
+  const botDir = freshDir();
+  const botEnv = {
+    PATH: process.env.PATH ?? "",
+    ...binFakes.env,
+    IBKR_FLEX_TOKEN: "",
+    IBKR_QUERY_ID: "",
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_CHAT_ID: "31337",
+    TELEGRAM_API_ROOT: telegram.url,
+    DATA_DIR: botDir,
+  };
+  bot = { child: Bun.spawn([await pfbotBinary()], { env: botEnv, cwd: tmpdir(), stdout: "pipe", stderr: "pipe" }), dataDir: botDir };
+  runs = {
+    dry: runPfbot(["--once", "--dry-run"], env),
+    json: runPfbot(["--json"], env),
+    history: runPfbot(["--history"], { DATA_DIR: historyDir, TIMEZONE: "Europe/Paris" }),
+    botWithoutConfig: runPfbot([], { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: "31337", OKX_API_KEY: "only-the-key" }),
+  };
 });
 afterAll(async () => {
-  await fakes.stop();
+  bot.child.kill("SIGKILL");
+  await Promise.all([...Object.values(runs), bot.child.exited]);
+  await Promise.all([binFakes.stop(), telegram.stop()]);
 });
 
-async function snapshotWith(overrides: Record<string, string> = {}, dataDir = sharedDataDir) {
-  const loaded = loadConfig({ vars: { ...fakes.env, DATA_DIR: dataDir, PLATFORM_TIMEOUT_SECONDS: "3", ...overrides }, file: null }, { platforms: true, telegram: false });
-  if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
-  const snapshot = await createSnapshotTaker(loaded.config, silentLogger, "test").take();
-  return { snapshot, json: snapshotJson(snapshot, null) };
-}
-const freshDir = () => mkdtempSync(join(tmpdir(), "pfbot-e2e-"));
-/** A new DATA_DIR (no FX cache) that keeps the IBKR statement cached by the first test: IBKR allows 10 requests a minute. */
-const dirWithIbkrCache = () => {
-  const dir = freshDir();
-  copyFileSync(join(sharedDataDir, "ibkr-cache.json"), join(dir, "ibkr-cache.json"));
-  return dir;
-};
-
 describe("all four platforms and the FX rate", () => {
+  let clock: FakeClock;
+  let fakes: AllFakes;
+  beforeEach(async () => {
+    clock = fakeClock();
+    fakes = await startAllFakes({ fxDate: "2026-11-24", now: clock.now });
+  });
+  afterEach(async () => {
+    await fakes.stop();
+  });
+
+  function configWith(overrides: Record<string, string>, dataDir: string): Config {
+    const loaded = loadConfig(
+      { vars: { ...fakes.env, DATA_DIR: dataDir, ...overrides }, file: null },
+      { platforms: true, telegram: false },
+    );
+    if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
+    // Every fake is local: a short bound keeps the test about a platform that never answers short, with room
+    // for a machine busy with this file's binary runs.
+    return { ...loaded.config, platformTimeoutSeconds: 0.5 };
+  }
+  /** A snapshot with IBKR read from a statement cached an hour ago. */
+  async function snapshotWith(overrides: Record<string, string> = {}, dataDir = freshDir()) {
+    await seedIbkrCache(dataDir, clock.now() - 60 * 60_000);
+    const snapshot = await (await createSnapshotTaker(configWith(overrides, dataDir), silentLogger, "test", clock)).take();
+    return { snapshot, json: snapshotJson(snapshot, null) };
+  }
+
   test("known balances give totals to the cent", async () => {
     const { json, snapshot } = await snapshotWith();
     expect(json.complete).toBe(true);
@@ -56,46 +109,40 @@ describe("all four platforms and the FX rate", () => {
     expect(json.totalRub).toBe(31457560.76);
     expect(json.usdRub).toEqual({ rate: 80.4512, source: "CBR", date: "2026-11-24" });
     const text = htmlToText(formatSnapshotHtml(snapshot, { includeBreakdown: true }));
+    expect(text).toContain("Portfolio · 24 Nov 2026, 10:00 (Europe/Paris)");
     expect(text).toContain("IBKR: $321,978.42 · as of 13 Mar 2026");
     expect(text).toContain("T-Bank: $24,045.71 · ₽ 1,934,506");
     expect(text).toContain("Total: ₽ 31,457,561");
     expect(text).toContain("T-Bank: account Инвесткопилка");
-  }, 30_000);
+    expect(fakes.ibkr.calls).toEqual([]);
+  });
 
   test("one platform failing per kind leaves the others intact and marks the totals partial", async () => {
-    fakes.bybit.state.faults.push({ path: "/v5/asset/asset-overview", status: 500, body: "internal error" });
-    fakes.tbank.state.delayMs = 5_000;
-    fakes.ibkr.state.sendError = 1012;
-    try {
-      const { json } = await snapshotWith({ OKX_API_SECRET: "wrong-secret-0000000000000000000" }, freshDir());
-      const byId = Object.fromEntries(json.platforms.map((p) => [p.id, p]));
-      expect(json.complete).toBe(false);
-      expect(byId.bybit!.error).toContain("Bybit is unavailable (HTTP 500");
-      expect(byId.okx!.error).toContain("OKX_API_SECRET");
-      expect(byId.tbank!.error).toContain("did not answer");
-      expect(byId.ibkr!.error).toContain("IBKR_FLEX_TOKEN");
-      expect(json.totalUsd).toBeNull();
-      expect(json.totalRub).toBeNull();
-    } finally {
-      fakes.bybit.state.faults.length = 0;
-      fakes.tbank.state.delayMs = 0;
-      fakes.ibkr.state.sendError = null;
-    }
-  }, 30_000);
+    fakes.bybit.faults.add({ path: "/v5/asset/asset-overview", status: 500, body: "internal error" });
+    fakes.tbank.faults.add({ hang: true });
+    fakes.ibkr.faults.add({ path: "SendRequest", code: 1012 });
+    // IBKR_CACHE_MINUTES=0: IBKR is asked, and its answer is an expired token.
+    const { json } = await snapshotWith({ OKX_API_SECRET: "wrong-secret-0000000000000000000", IBKR_CACHE_MINUTES: "0" });
+    const byId = Object.fromEntries(json.platforms.map((p) => [p.id, p]));
+    expect(json.complete).toBe(false);
+    expect(byId.bybit!.error).toContain("Bybit is unavailable (HTTP 500");
+    expect(byId.okx!.error).toContain("OKX_API_SECRET");
+    expect(byId.tbank!.error).toContain("did not answer");
+    expect(byId.ibkr!.error).toContain("IBKR_FLEX_TOKEN");
+    expect(json.totalUsd).toBeNull();
+    expect(json.totalRub).toBeNull();
+  });
 
   test("a malformed body from one platform is reported, the rest are counted", async () => {
     // An unreadable overview sends Bybit to its fallback, so the wallet answers garbage too.
-    for (const path of ["/v5/asset/asset-overview", "/v5/account/wallet-balance"]) fakes.bybit.state.faults.push({ path, status: 200, body: "{\"retCode\":0,\"result\":" });
-    try {
-      const { json } = await snapshotWith({}, dirWithIbkrCache());
-      const bybit = json.platforms.find((p) => p.id === "bybit")!;
-      expect(bybit.ok).toBe(false);
-      expect(bybit.error).toContain("not JSON");
-      expect(json.totalUsd).toBe(362468.97);
-    } finally {
-      fakes.bybit.state.faults.length = 0;
-    }
-  }, 30_000);
+    for (const path of ["/v5/asset/asset-overview", "/v5/account/wallet-balance"])
+      fakes.bybit.faults.add({ path, status: 200, body: '{"retCode":0,"result":' });
+    const { json } = await snapshotWith();
+    const bybit = json.platforms.find((p) => p.id === "bybit")!;
+    expect(bybit.ok).toBe(false);
+    expect(bybit.error).toContain("not JSON");
+    expect(json.totalUsd).toBe(362468.97);
+  });
 
   test("only OKX failing: the total is the other three, to the cent", async () => {
     const { json } = await snapshotWith({ OKX_API_KEY: "not-the-key" });
@@ -103,77 +150,91 @@ describe("all four platforms and the FX rate", () => {
     expect(json.complete).toBe(false);
     expect(json.totalUsd).toBe(374569.35);
     expect(json.cryptoUsd).toBe(28545.22);
-  }, 30_000);
+  });
 
   test("FX failing: no RUB total, T-Bank keeps its RUB figure without a USD value", async () => {
-    fakes.fx.state.cbr = "down";
-    fakes.fx.state.mirror = "html";
-    try {
-      const { json } = await snapshotWith({}, dirWithIbkrCache());
-      expect(json.usdRub).toBeNull();
-      expect(json.totalRub).toBeNull();
-      const tbank = json.platforms.find((p) => p.id === "tbank")!;
-      expect(tbank).toMatchObject({ ok: true, usd: null, native: { currency: "RUB", amount: 1934506.33 } });
-      expect(json.platforms.find((p) => p.id === "bybit")!.usd).toBe(28545.22);
-    } finally {
-      fakes.fx.state.cbr = "ok";
-      fakes.fx.state.mirror = "ok";
-    }
-  }, 30_000);
+    fakes.fx.faults.add({ path: CBR_PATH, status: 500 }, { path: MIRROR_PATH, body: DDOS_GUARD_PAGE });
+    const { json } = await snapshotWith();
+    expect(json.usdRub).toBeNull();
+    expect(json.totalRub).toBeNull();
+    const tbank = json.platforms.find((p) => p.id === "tbank")!;
+    expect(tbank).toMatchObject({ ok: true, usd: null, native: { currency: "RUB", amount: 1934506.33 } });
+    expect(json.platforms.find((p) => p.id === "bybit")!.usd).toBe(28545.22);
+  });
+});
+
+describe("IBKR's Flex round trip through the wiring", () => {
+  let clock: FakeClock;
+  let fakes: AllFakes;
+  beforeEach(async () => {
+    clock = fakeClock();
+    fakes = await startAllFakes({ fxDate: "2026-11-24", now: clock.now, ibkrInProgressPolls: 1 });
+  });
+  afterEach(async () => {
+    await fakes.stop();
+  });
+
+  /** Only IBKR configured (the others' timestamp windows do not see the clock jump over IBKR's polls), no cache. */
+  function ibkrOnly(dataDir = freshDir()): Config {
+    const vars = {
+      IBKR_FLEX_TOKEN: fakes.env.IBKR_FLEX_TOKEN!,
+      IBKR_QUERY_ID: fakes.env.IBKR_QUERY_ID!,
+      IBKR_FLEX_BASE_URL: fakes.env.IBKR_FLEX_BASE_URL!,
+      CBR_BASE_URL: fakes.env.CBR_BASE_URL!,
+      CBR_MIRROR_BASE_URL: fakes.env.CBR_MIRROR_BASE_URL!,
+      DATA_DIR: dataDir,
+      IBKR_CACHE_MINUTES: "0",
+    };
+    const loaded = loadConfig({ vars, file: null }, { platforms: true, telegram: false });
+    if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
+    return loaded.config;
+  }
+
+  test("the statement is polled on the injected clock: its waits cost no real time", async () => {
+    const started = performance.now();
+    const snapshot = await (await createSnapshotTaker(ibkrOnly(), silentLogger, "test", clock)).take();
+    expect(snapshotJson(snapshot, null).platforms).toEqual([expect.objectContaining({ id: "ibkr", ok: true, usd: 321978.42 })]);
+    expect(fakes.ibkr.calls.map((call) => `${call.step}:${call.answer}`)).toEqual([
+      "SendRequest:ticket",
+      "GetStatement:1019",
+      "GetStatement:statement",
+    ]);
+    // 5 s before the first poll, 5 s before the next: waited on the fake clock, not in real time.
+    expect(clock.sleeps.slice(0, 2)).toEqual(POLL_DELAYS_MS.slice(0, 2));
+    expect(performance.now() - started).toBeLessThan(POLL_DELAYS_MS[0]!);
+    expect(fakes.ibkr.violations).toEqual([]);
+  });
+
+  test("one taker keeps one pacer: snapshots back to back never send IBKR two requests within a second", async () => {
+    const taker = await createSnapshotTaker(ibkrOnly(), silentLogger, "test", clock);
+    for (let i = 0; i < 3; i++) expect((await taker.take()).rows[0]!.ok).toBe(true);
+    const times = fakes.ibkr.calls.map((call) => call.at);
+    expect(times).toHaveLength(9);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(MIN_REQUEST_SPACING_MS);
+    expect(fakes.ibkr.violations).toEqual([]);
+  });
 });
 
 describe("the compiled binary", () => {
-  const binDir = mkdtempSync(join(tmpdir(), "pfbot-bin-"));
-  let binary: string;
-
-  beforeAll(async () => {
-    binary = await pfbotBinary();
-  }, 60_000);
-
-  async function run(args: string[], env: Record<string, string>) {
-    const child = Bun.spawn([binary, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, cwd: binDir, stdout: "pipe", stderr: "pipe" });
-    const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-    return { stdout, stderr, code };
-  }
-
   test("--once --dry-run prints the message and --json the snapshot, exit 0", async () => {
-    const env = { ...fakes.env, DATA_DIR: sharedDataDir, TIMEZONE: "Europe/Paris" };
-    const dry = await run(["--once", "--dry-run"], env);
+    const [dry, json] = await Promise.all([runs.dry, runs.json]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain("Total: $391,014.19");
     expect(dry.stdout).not.toContain("<b>");
-    const json = await run(["--json"], env);
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout);
     expect(parsed.totalUsd).toBe(391014.19);
     expect(parsed.complete).toBe(true);
-    for (const secret of [fakes.env.OKX_API_SECRET!, fakes.env.IBKR_FLEX_TOKEN!, fakes.env.TBANK_API_TOKEN!]) {
+    for (const secret of [binFakes.env.OKX_API_SECRET!, binFakes.env.IBKR_FLEX_TOKEN!, binFakes.env.TBANK_API_TOKEN!]) {
       expect(dry.stderr + json.stderr + dry.stdout + json.stdout).not.toContain(secret);
     }
-  }, 60_000);
-
-  test("every platform failing exits 1; a config error exits 2", async () => {
-    const everyFailing = { ...fakes.env, DATA_DIR: freshDir(), BYBIT_API_KEY: "x-wrong", OKX_API_KEY: "x-wrong", TBANK_API_TOKEN: "t.wrong-token", IBKR_FLEX_TOKEN: "000000000000000000000000" };
-    fakes.ibkr.state.sendError = 1015;
-    try {
-      const result = await run(["--json"], everyFailing);
-      expect(result.code).toBe(1);
-      expect(JSON.parse(result.stdout).platforms.every((p: { ok: boolean }) => !p.ok)).toBe(true);
-    } finally {
-      fakes.ibkr.state.sendError = null;
-    }
-    const bad = await run(["--dry-run"], { OKX_API_KEY: "only-the-key" });
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("OKX is partly configured");
-    expect(bad.stderr).not.toContain("only-the-key");
-  }, 60_000);
+    expect(binFakes.ibkr.calls).toEqual([]);
+  });
 
   test("--history prints the history view after importing the original bot's file on first start", async () => {
-    const dataDir = freshDir();
-    copyFileSync("data/portfolio_history.json", join(dataDir, "portfolio_history.json"));
-    const result = await run(["--history"], { DATA_DIR: dataDir, TIMEZONE: "Europe/Paris" });
+    const result = await runs.history;
     expect(result.code).toBe(0);
-    const store = HistoryStore.open(dataDir, "Europe/Paris");
+    const store = HistoryStore.open(historyDir, "Europe/Paris");
     try {
       expect(result.stdout.trimEnd()).toBe(historyViewText(store).trimEnd());
       expect(store.count()).toBe(5);
@@ -182,27 +243,27 @@ describe("the compiled binary", () => {
     }
     expect(result.stdout).toContain("Mon 23.11.2026  $42,731.18");
     expect(result.stderr).toContain("5 days added");
-  }, 60_000);
+  });
 
-  test("bot mode starts (configuration checked in its worker), long-polls and stops on SIGTERM", async () => {
-    const token = "123456789:AAe2eTOKENabcdefghijklmnopqrstuvwx";
-    const telegram = await startTelegramFake({ token });
-    try {
-      const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env;
-      const env = { PATH: process.env.PATH ?? "", ...platforms, TELEGRAM_BOT_TOKEN: token, TELEGRAM_CHAT_ID: "31337", TELEGRAM_API_ROOT: telegram.url, DATA_DIR: freshDir() };
-      const child = Bun.spawn([binary], { env, cwd: binDir, stdout: "pipe", stderr: "pipe" });
-      await telegram.waitForCalls("getUpdates", 1, 15_000);
-      telegram.pushMessage({ chatId: 31337, text: "/help" });
-      expect((await telegram.waitForSent(1, 10_000))[0]!.plainText).toContain("/status");
-      child.kill("SIGTERM");
-      const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
-      expect(code).toBe(0);
-      expect(stderr).toContain("stopped");
-      const bad = await run([], { TELEGRAM_BOT_TOKEN: token, TELEGRAM_CHAT_ID: "31337", OKX_API_KEY: "only-the-key" });
-      expect(bad.code).toBe(2);
-      expect(bad.stderr).toContain("OKX is partly configured");
-    } finally {
-      await telegram.stop();
-    }
-  }, 60_000);
+  test("bot mode starts (configuration checked in its worker), long-polls, and SIGTERM stops it cleanly: exit 0, the database closed", async () => {
+    await telegram.waitForRequests("getUpdates", 1);
+    telegram.pushMessage({ chatId: 31337, text: "/help" });
+    expect((await telegram.waitForSent(1))[0]!.plainText).toContain("/status");
+    bot.child.kill("SIGTERM");
+    const [code, stderr] = await Promise.all([bot.child.exited, new Response(bot.child.stderr).text()]);
+    expect(code).toBe(0);
+    expect(stderr).toContain("stopping: SIGTERM");
+    expect(stderr).toContain("stopped");
+    expect(stderr).not.toContain(TOKEN);
+    // WAL mode: a clean close folds the -wal file back into the database.
+    expect(await Bun.file(join(bot.dataDir, "pfbot.sqlite")).exists()).toBe(true);
+    expect(await Bun.file(join(bot.dataDir, "pfbot.sqlite-wal")).exists()).toBe(false);
+  });
+
+  test("bot mode with a configuration error exits 2 from its configuration worker, naming the problem", async () => {
+    const bad = await runs.botWithoutConfig;
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("OKX is partly configured");
+    expect(bad.stderr).not.toContain("only-the-key");
+  });
 });

@@ -2,10 +2,11 @@ import { afterEach, expect, test } from "bun:test";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type HistoryMode, runHistoryMode } from "../../src/app/modes/history.ts";
 import type { AppContext } from "../../src/app/run.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { createLogger } from "../../src/lib/log.ts";
-import { type HistoryMode, runHistoryMode } from "../../src/app/modes/history.ts";
+import { fakeClock } from "../support/clock.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -29,6 +30,7 @@ function context(dataDir: string) {
     log: createLogger({ level: "info", secrets: [], write: (line) => logs.push(line), colour: false }),
     version: "test",
     out: (text) => out.push(text),
+    clock: fakeClock(),
   };
   return { ctx, out, logs, run: (mode: HistoryMode) => runHistoryMode(ctx, mode) };
 }

@@ -1,74 +1,107 @@
-// --once and --check in-process against the platform fakes and the fake Telegram Bot API.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+// --once and --check in-process against the platform fakes and the fake Telegram Bot API, all on the
+// test's clock. Each test gets fresh fakes and a fresh DATA_DIR: nothing carries over from another test.
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runCheckMode } from "../../src/app/modes/check.ts";
+import { runSnapshotMode } from "../../src/app/modes/snapshot.ts";
 import type { AppContext } from "../../src/app/run.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { readEnvSource } from "../../src/config/env-source.ts";
 import { HistoryStore } from "../../src/history/store.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { IBKR_LAST_ANSWER_FILE, IBKR_THROTTLE_FILE } from "../../src/platforms/ibkr/state.ts";
-import { runCheckMode } from "../../src/app/modes/check.ts";
-import { runSnapshotMode } from "../../src/app/modes/snapshot.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
+import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { seedIbkrCache } from "../support/ibkr-cache.ts";
 
 const TOKEN = "987654321:AAonceTOKENabcdefghijklmnopqrstuvw";
 const OWNER = 777;
+let clock: FakeClock;
 let fakes: AllFakes;
 let telegram: TelegramFake;
 
-beforeAll(async () => {
-  // The rate's date is today's (the default): --once records the day only when the clock agrees with it.
-  fakes = await startAllFakes();
-  telegram = await startTelegramFake({ token: TOKEN, chatId: OWNER });
+beforeEach(async () => {
+  // The rate's date is the clock's today (the default): --once records the day only when the clock agrees with it.
+  clock = fakeClock();
+  [fakes, telegram] = await Promise.all([startAllFakes({ now: clock.now }), startTelegramFake({ token: TOKEN, chatId: OWNER })]);
 });
-afterAll(async () => {
+afterEach(async () => {
   await Promise.all([fakes.stop(), telegram.stop()]);
 });
 
 function context(vars: Record<string, string>, envFile: string | null = null) {
   const out: string[] = [];
   const logs: string[] = [];
-  const loaded = loadConfig({ vars: { ...fakes.env, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: String(OWNER), TELEGRAM_API_ROOT: telegram.url, ...vars }, file: envFile }, { platforms: true, telegram: false });
+  const loaded = loadConfig(
+    {
+      vars: { ...fakes.env, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: String(OWNER), TELEGRAM_API_ROOT: telegram.url, ...vars },
+      file: envFile,
+    },
+    { platforms: true, telegram: false },
+  );
   if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
   const log = createLogger({ level: "info", secrets: loaded.config.secrets, write: (line) => logs.push(line), colour: false });
-  const ctx: AppContext = { config: loaded.config, log, version: "test", out: (text) => void out.push(log.redact(text)) };
+  const ctx: AppContext = { config: loaded.config, log, version: "test", out: (text) => void out.push(log.redact(text)), clock };
   return { ctx, out, logs };
 }
-const withoutIbkr = () => {
-  const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...rest } = fakes.env;
-  return rest;
-};
+/** An empty value is unset: IBKR is left out (its Flex protocol is covered in test/platforms/ibkr/). */
+const withoutIbkr = { IBKR_FLEX_TOKEN: "", IBKR_QUERY_ID: "" };
 
 describe("--once", () => {
   test("sends the report to the owner's chat, records the day, exit 0", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    await seedIbkrCache(dataDir, clock.now() - 60 * 60_000);
     const { ctx } = context({ DATA_DIR: dataDir });
-    const before = telegram.sent.length;
     expect(await runSnapshotMode(ctx, { send: true, json: false })).toBe(0);
-    const message = telegram.sent[before]!;
+    expect(telegram.sent).toHaveLength(1);
+    const message = telegram.sent[0]!;
     expect(message.chatId).toBe(OWNER);
     expect(message.parseMode).toBe("HTML");
     expect(message.plainText).toContain("Total: $391,014.19");
-    const store = HistoryStore.open(dataDir, "Europe/Paris");
-    expect(store.count()).toBe(1);
+    const store = HistoryStore.open(dataDir, "Europe/Paris", clock.now);
+    expect(store.recent(1).map((day) => day.day)).toEqual(["2026-11-24"]);
     store.close();
-  }, 30_000);
+  });
 
   test("exit 1 when Telegram does not take the message (the day is still recorded)", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
-    const { ctx, logs } = context({ ...withoutIbkr(), DATA_DIR: dataDir, TELEGRAM_CHAT_ID: "-100999" });
+    const { ctx, logs } = context({ ...withoutIbkr, DATA_DIR: dataDir, TELEGRAM_CHAT_ID: "-100999" });
     expect(await runSnapshotMode(ctx, { send: true, json: false })).toBe(1);
     expect(logs.join("\n")).toContain("could not be delivered to Telegram");
     expect(logs.join("\n")).not.toContain(TOKEN);
-  }, 30_000);
+    const store = HistoryStore.open(dataDir, "Europe/Paris", clock.now);
+    expect(store.count()).toBe(1);
+    store.close();
+  });
+});
+
+describe("--json", () => {
+  test("with every platform failing prints each failure, no total, and returns 1", async () => {
+    // The IBKR fake answers a wrong token 1015 at SendRequest: a failure with no poll to wait for.
+    const wrong = {
+      BYBIT_API_KEY: "x-wrong",
+      OKX_API_KEY: "x-wrong",
+      TBANK_API_TOKEN: "t.wrong-token",
+      IBKR_FLEX_TOKEN: "000000000000000000000000",
+    };
+    const { ctx, out } = context({ ...wrong, DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-json-")) });
+    expect(await runSnapshotMode(ctx, { send: false, json: true })).toBe(1);
+    const json = JSON.parse(out.join("")) as { platforms: { id: string; ok: boolean }[]; totalUsd: number | null };
+    expect(json.platforms.map((p) => [p.id, p.ok])).toEqual([
+      ["bybit", false],
+      ["okx", false],
+      ["tbank", false],
+      ["ibkr", false],
+    ]);
+    expect(json.totalUsd).toBeNull();
+    expect(fakes.ibkr.calls.map((call) => call.answer)).toEqual([1015]);
+  });
 });
 
 describe("a damaged history never costs the report", () => {
-  // An empty value is unset: no IBKR (its statement polling takes seconds and is covered elsewhere).
-  const noIbkr = { IBKR_FLEX_TOKEN: "", IBKR_QUERY_ID: "" };
   const damaged = () => {
     const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
     writeFileSync(join(dataDir, "pfbot.sqlite"), "not a database ".repeat(400));
@@ -77,32 +110,32 @@ describe("a damaged history never costs the report", () => {
 
   test("--once delivers, then exits 1 saying the day was not recorded, which file is damaged and what to do", async () => {
     const dataDir = damaged();
-    const { ctx, logs } = context({ ...noIbkr, DATA_DIR: dataDir });
-    const before = telegram.sent.length;
+    const { ctx, logs } = context({ ...withoutIbkr, DATA_DIR: dataDir });
     expect(await runSnapshotMode(ctx, { send: true, json: false })).toBe(1);
-    expect(telegram.sent).toHaveLength(before + 1);
-    expect(telegram.sent.at(-1)!.plainText).toContain("Total: $69,035.77");
+    expect(telegram.sent).toHaveLength(1);
+    expect(telegram.sent[0]!.plainText).toContain("Total: $69,035.77");
     expect(logs.at(-1)).toBe(
       `ERROR the report was delivered, but today's totals were not recorded in the history: ${join(dataDir, "pfbot.sqlite")} is damaged (file is not a database): stop pfbot, move the file aside, then restore a backup or --import your last --export`,
     );
-  }, 30_000);
+  });
 
   test("--dry-run prints the report without a change line, and warns", async () => {
-    const { ctx, out, logs } = context({ ...noIbkr, DATA_DIR: damaged() });
+    const { ctx, out, logs } = context({ ...withoutIbkr, DATA_DIR: damaged() });
     expect(await runSnapshotMode(ctx, { send: false, json: false })).toBe(0);
     expect(out.join("\n")).toContain("Total: $69,035.77");
     expect(logs.some((line) => line.startsWith("WARN  no change line:") && line.includes("is damaged"))).toBe(true);
-  }, 30_000);
+  });
 });
 
 describe("--check", () => {
   test("read-only keys and a working Telegram pass with exit 0", async () => {
     const { ctx, out } = context({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")) });
     expect(await runCheckMode(ctx)).toBe(0);
-    for (const name of ["Bybit", "OKX", "T-Bank", "IBKR"]) expect(out.some((l) => l.startsWith(`[ok  ] ${name}: reachable, credentials accepted, read-only`))).toBe(true);
+    for (const name of ["Bybit", "OKX", "T-Bank", "IBKR"])
+      expect(out.some((l) => l.startsWith(`[ok  ] ${name}: reachable, credentials accepted, read-only`))).toBe(true);
     expect(out).toContain("[ok  ] Telegram: bot @pfbot_test_bot can post to chat 777");
     expect(out.at(-1)).toBe("All good.");
-  }, 30_000);
+  });
 
   test("a Bybit key that can trade, an OKX key with trade and a T-Bank full-access account each warn, exit 1", async () => {
     fakes.bybit.state.key.readOnly = 0;
@@ -110,24 +143,17 @@ describe("--check", () => {
     fakes.okx.state.perm = "read_only,trade";
     const account = fakes.tbank.state.accounts[0]!;
     fakes.tbank.state.accounts[0] = { ...account, accessLevel: "ACCOUNT_ACCESS_LEVEL_FULL_ACCESS" };
-    try {
-      const { ctx, out } = context({ ...withoutIbkr(), DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")) });
-      expect(await runCheckMode(ctx)).toBe(1);
-      for (const name of ["Bybit", "OKX", "T-Bank"]) {
-        const line = out.find((l) => l.startsWith(`[WARN] ${name}:`));
-        expect(line).toContain("NOT read-only");
-        expect(line).toContain("create a read-only key");
-      }
-      expect(out.find((l) => l.startsWith("[WARN] Bybit"))).toContain("SpotTrade");
-      expect(out.find((l) => l.startsWith("[WARN] OKX"))).toContain("trade");
-      expect(out.at(-1)).toBe("3 problems found.");
-    } finally {
-      fakes.bybit.state.key.readOnly = 1;
-      fakes.bybit.state.key.permissions.Spot = [];
-      fakes.okx.state.perm = "read_only";
-      fakes.tbank.state.accounts[0] = account;
+    const { ctx, out } = context({ ...withoutIbkr, DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")) });
+    expect(await runCheckMode(ctx)).toBe(1);
+    for (const name of ["Bybit", "OKX", "T-Bank"]) {
+      const line = out.find((l) => l.startsWith(`[WARN] ${name}:`));
+      expect(line).toContain("NOT read-only");
+      expect(line).toContain("create a read-only key");
     }
-  }, 30_000);
+    expect(out.find((l) => l.startsWith("[WARN] Bybit"))).toContain("SpotTrade");
+    expect(out.find((l) => l.startsWith("[WARN] OKX"))).toContain("trade");
+    expect(out.at(-1)).toBe("3 problems found.");
+  });
 
   test("a rejected key fails its line; a world-readable env file warns", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pfbot-check-"));
@@ -136,38 +162,53 @@ describe("--check", () => {
     chmodSync(envFile, 0o644);
     const source = readEnvSource({}, dir, null);
     if ("error" in source) throw new Error(source.error);
-    const { ctx, out } = context({ ...withoutIbkr(), ...(source.vars as Record<string, string>), DATA_DIR: dir }, source.file);
+    const { ctx, out } = context({ ...withoutIbkr, ...(source.vars as Record<string, string>), DATA_DIR: dir }, source.file);
     expect(await runCheckMode(ctx)).toBe(1);
     expect(out).toContain(`[WARN] env file ${envFile} is readable by group or others (permissions 644): run chmod 600 ${envFile}`);
     expect(out.find((l) => l.startsWith("[FAIL] OKX:"))).toContain("OKX_API_KEY");
     chmodSync(envFile, 0o600);
-    const again = context({ ...withoutIbkr(), DATA_DIR: dir }, envFile);
+    const again = context({ ...withoutIbkr, DATA_DIR: dir }, envFile);
     await runCheckMode(again.ctx);
     expect(again.out).toContain(`[ok  ] env file ${envFile}: permissions 600`);
-  }, 30_000);
+  });
 
   test("during an IBKR penalty the last answer decides: an expired token fails with exit 1, without asking IBKR", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "pfbot-check-"));
-    const now = Date.now();
+    const now = clock.now();
     const iso = (ms: number) => new Date(ms).toISOString();
     // What an earlier run left: IBKR answered 1012, then a 1018 put the token in the penalty box.
-    writeFileSync(join(dataDir, IBKR_LAST_ANSWER_FILE), JSON.stringify({ at: iso(now - 120_000), ok: false, kind: "auth", code: 1012, message: "The IBKR Flex token has expired (1012): generate a new one and set IBKR_FLEX_TOKEN" }));
-    writeFileSync(join(dataDir, IBKR_THROTTLE_FILE), JSON.stringify({ throttledUntil: iso(now + 10 * 60_000), recordedAt: iso(now - 60_000), code: 1018 }));
-    const callsBefore = fakes.ibkr.calls.length;
+    writeFileSync(
+      join(dataDir, IBKR_LAST_ANSWER_FILE),
+      JSON.stringify({
+        at: iso(now - 120_000),
+        ok: false,
+        kind: "auth",
+        code: 1012,
+        message: "The IBKR Flex token has expired (1012): generate a new one and set IBKR_FLEX_TOKEN",
+      }),
+    );
+    writeFileSync(
+      join(dataDir, IBKR_THROTTLE_FILE),
+      JSON.stringify({ throttledUntil: iso(now + 10 * 60_000), recordedAt: iso(now - 60_000), code: 1018 }),
+    );
     const { ctx, out } = context({ DATA_DIR: dataDir });
     expect(await runCheckMode(ctx)).toBe(1);
     const line = out.find((l) => l.includes("IBKR:"))!;
     expect(line).toStartWith("[FAIL] IBKR: not checked: IBKR asked us to wait until ");
     expect(line).toContain("was an error: The IBKR Flex token has expired (1012)");
     expect(out.at(-1)).toBe("1 problem found.");
-    expect(fakes.ibkr.calls.length).toBe(callsBefore);
-  }, 30_000);
+    expect(fakes.ibkr.calls).toEqual([]);
+  });
 
   test("a wrong Telegram token fails the Telegram line", async () => {
-    const { ctx, out } = context({ ...withoutIbkr(), DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")), TELEGRAM_BOT_TOKEN: "111111111:AAwrongTOKENabcdefghijklmnopqrstu" });
+    const { ctx, out } = context({
+      ...withoutIbkr,
+      DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")),
+      TELEGRAM_BOT_TOKEN: "111111111:AAwrongTOKENabcdefghijklmnopqrstu",
+    });
     expect(await runCheckMode(ctx)).toBe(1);
     const line = out.find((l) => l.includes("Telegram:"))!;
     expect(line).toStartWith("[FAIL] Telegram: the bot token was rejected");
     expect(line).not.toContain("AAwrongTOKEN");
-  }, 30_000);
+  });
 });

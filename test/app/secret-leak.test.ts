@@ -31,16 +31,31 @@ const SECRETS = {
   WEBHOOK_SECRET: "WHk7Zq9-Xw8_Cv7-Bn6Tg",
 } as const;
 
-const BYBIT_PRIVATE_PATHS = ["/v5/asset/asset-overview", "/v5/account/wallet-balance", "/v5/asset/transfer/query-account-coins-balance", "/v5/user/query-api"];
+const BYBIT_PRIVATE_PATHS = [
+  "/v5/asset/asset-overview",
+  "/v5/account/wallet-balance",
+  "/v5/asset/transfer/query-account-coins-balance",
+  "/v5/user/query-api",
+];
 
+type Run = { code: number; stdout: string; emitted: Emitted[] };
+
+// The fakes, and every pfbot process, start in beforeAll, all at once (a start is most of a run's cost).
 let fakes: AllFakes;
 let telegram: TelegramFake;
+let botTelegram: TelegramFake;
 let binary: string;
 const binDir = mkdtempSync(join(tmpdir(), "pfbot-leak-cwd-"));
+let oneShot: { dir: string; runs: Promise<[Run, Run, Run, Run]> };
+let bot: { dir: string; child: Bun.Subprocess<"ignore", "pipe", "pipe"> };
 
 beforeAll(async () => {
-  binary = await pfbotBinary();
-  [fakes, telegram] = await Promise.all([startAllFakes(), startTelegramFake({ token: TELEGRAM_TOKEN, chatId: CHAT_ID })]);
+  [binary, fakes, telegram, botTelegram] = await Promise.all([
+    pfbotBinary(),
+    startAllFakes(),
+    startTelegramFake({ token: TELEGRAM_TOKEN, chatId: CHAT_ID }),
+    startTelegramFake({ token: TELEGRAM_TOKEN, chatId: CHAT_ID }),
+  ]);
   fakes.bybit.state.key.apiKey = SECRETS.BYBIT_API_KEY;
   fakes.bybit.state.key.apiSecret = SECRETS.BYBIT_API_SECRET;
   fakes.okx.state.apiKey = SECRETS.OKX_API_KEY;
@@ -49,28 +64,50 @@ beforeAll(async () => {
   fakes.tbank.state.token = SECRETS.TBANK_API_TOKEN;
   fakes.ibkr.state.token = SECRETS.IBKR_FLEX_TOKEN;
   fakes.ibkr.state.enforceRateLimit = false;
-}, 60_000);
+  echoEverywhere();
+  telegram.faults.add({ path: "sendChatAction", code: 400, message: "Bad Request: bot {{token}} cannot post here", times: 1 });
+  const [oneShotDir, botDir] = await Promise.all([dataDir(), dataDir()]);
+  // None of the one-shot modes writes what another reads (only --once writes, to the history).
+  const vars = env(oneShotDir, telegram);
+  oneShot = {
+    dir: oneShotDir,
+    runs: Promise.all([run(["--check"], vars), run(["--dry-run"], vars), run(["--json"], vars), run(["--once"], vars)]),
+  };
+  bot = { dir: botDir, child: Bun.spawn([binary], { env: env(botDir, botTelegram), cwd: binDir, stdout: "pipe", stderr: "pipe" }) };
+});
 
 afterAll(async () => {
-  await Promise.all([fakes.stop(), telegram.stop()]);
+  bot.child.kill("SIGKILL");
+  await Promise.all([oneShot.runs, bot.child.exited]);
+  await Promise.all([fakes.stop(), telegram.stop(), botTelegram.stop()]);
 });
 
 /** Every platform answers every authenticated request with an error that quotes its credentials. */
 function echoEverywhere(): void {
   // Bybit: retMsg quoting key and secret (quoted by the client for unknown codes: --check's query-api), and
   // wallets answering a broken body whose start the client quotes, the key where a 40-character excerpt cuts it.
-  fakes.bybit.state.faults = BYBIT_PRIVATE_PATHS.map((path) =>
-    path === "/v5/account/wallet-balance" || path === "/v5/asset/transfer/query-account-coins-balance"
-      ? { path, status: 200, body: '{"retMsg":"key {{apiKey}} is not valid", "retCode":' }
-      : { path, retCode: 10001, retMsg: "Invalid request for api key {{apiKey}}: signed with secret {{apiSecret}}, check both" },
+  fakes.bybit.faults.add(
+    ...BYBIT_PRIVATE_PATHS.map((path) =>
+      path === "/v5/account/wallet-balance" || path === "/v5/asset/transfer/query-account-coins-balance"
+        ? { path, status: 200, body: '{"retMsg":"key {{apiKey}} is not valid", "retCode":' }
+        : { path, code: 10001, message: "Invalid request for api key {{apiKey}}: signed with secret {{apiSecret}}, check both" },
+    ),
   );
   // OKX: "Invalid passphrase … for key …" on every signed endpoint (a code with no rule, so msg is quoted).
-  fakes.okx.state.faults = [{ status: 401, body: JSON.stringify({ code: "50199", msg: "Invalid OK-ACCESS-PASSPHRASE {{passphrase}} for key {{apiKey}} (secret {{apiSecret}})" }) }];
+  fakes.okx.faults.add({
+    code: "50199",
+    status: 401,
+    message: "Invalid OK-ACCESS-PASSPHRASE {{passphrase}} for key {{apiKey}} (secret {{apiSecret}})",
+  });
   // T-Bank: the gateway quotes the bearer token, far enough in for a 120-character excerpt to cut it.
-  fakes.tbank.state.failures = Array.from({ length: 20 }, () => ({ code: "40003", message: "authentication token from the Authorization header is not valid: {{token}}" }));
+  fakes.tbank.faults.add({ code: "40003", message: "authentication token from the Authorization header is not valid: {{token}}" });
   // IBKR: an unknown code whose message quotes the token raw and URL-encoded, where a 160-character excerpt cuts it.
-  fakes.ibkr.state.sendError = 1099;
-  fakes.ibkr.state.errorMessage = "Request rejected: the token is not valid for Flex query 1234567 of this account, or it has expired (token {{token}}); query string received: {{query}}";
+  fakes.ibkr.faults.add({
+    path: "SendRequest",
+    code: 1099,
+    message:
+      "Request rejected: the token is not valid for Flex query 1234567 of this account, or it has expired (token {{token}}); query string received: {{query}}",
+  });
 }
 
 /** A DATA_DIR holding yesterday's IBKR statement, so IBKR's error becomes a note under a cached figure. */
@@ -80,13 +117,21 @@ async function dataDir(): Promise<string> {
   await createIbkrState(dir, () => {}).writeCache({
     queryId: FAKE_IBKR_QUERY,
     savedAt: yesterday.getTime(),
-    accounts: [{ accountId: "U7654321", currency: "USD", amount: dec("12345.67"), reportDate: yesterday.toISOString().slice(0, 10), source: "EquitySummaryByReportDateInBase" }],
+    accounts: [
+      {
+        accountId: "U7654321",
+        currency: "USD",
+        amount: dec("12345.67"),
+        reportDate: yesterday.toISOString().slice(0, 10),
+        source: "EquitySummaryByReportDateInBase",
+      },
+    ],
     warnings: [],
   });
   return dir;
 }
 
-function env(dir: string): Record<string, string> {
+function env(dir: string, telegram: TelegramFake): Record<string, string> {
   return {
     PATH: process.env.PATH ?? "",
     ...fakes.env,
@@ -104,34 +149,33 @@ interface Emitted {
   readonly text: string;
 }
 
-async function run(args: string[], vars: Record<string, string>): Promise<{ code: number; stdout: string; emitted: Emitted[] }> {
+async function run(args: string[], vars: Record<string, string>): Promise<Run> {
   const child = Bun.spawn([binary, ...args], { env: vars, cwd: binDir, stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   const name = args.join(" ") || "bot";
-  return { code, stdout, emitted: [{ where: `stdout of ${name}`, text: stdout }, { where: `stderr of ${name}`, text: stderr }] };
+  return {
+    code,
+    stdout,
+    emitted: [
+      { where: `stdout of ${name}`, text: stdout },
+      { where: `stderr of ${name}`, text: stderr },
+    ],
+  };
 }
 
 describe("a run where every platform quotes its credentials in errors", () => {
   test("--check, --dry-run, --json and --once leak no secret to stdout, stderr, Telegram or DATA_DIR", async () => {
-    echoEverywhere();
-    const dir = await dataDir();
-    const vars = env(dir);
-    const callsBefore = telegram.calls.length;
-    telegram.failNext("sendChatAction", { error_code: 400, description: "Bad Request: bot {{token}} cannot post here" });
-    const check = await run(["--check"], vars);
+    const [check, dry, json, once] = await oneShot.runs;
     expect(check.code).toBe(1);
     expect(check.stdout).toContain("FAIL");
-    const dry = await run(["--dry-run"], vars);
     expect(dry.stdout).toContain("Bybit: unavailable");
-    const json = await run(["--json"], vars);
     const parsed = JSON.parse(json.stdout) as { platforms: { id: string; ok: boolean; error: string | null }[] };
     expect(parsed.platforms.filter((p) => !p.ok).map((p) => p.id)).toEqual(["bybit", "okx", "tbank"]);
-    const once = await run(["--once"], vars);
     expect(once.emitted[1]!.text).toContain("report sent");
-    const calls = telegram.calls.slice(callsBefore);
+    const calls = telegram.calls;
     expect(calls.some((call) => call.method === "sendMessage")).toBe(true);
 
-    const emitted = [...check.emitted, ...dry.emitted, ...json.emitted, ...once.emitted, ...telegramTexts(calls), ...filesIn(dir)];
+    const emitted = [...check.emitted, ...dry.emitted, ...json.emitted, ...once.emitted, ...telegramTexts(calls), ...filesIn(oneShot.dir)];
     expect(leaks(emitted)).toEqual([]);
     // Every echo did reach pfbot and came out redacted (the test would prove nothing otherwise).
     expect(check.stdout).toContain("Invalid request for api key ***");
@@ -140,29 +184,30 @@ describe("a run where every platform quotes its credentials in errors", () => {
     expect(dry.stdout).toContain("Invalid OK-ACCESS-PASSPHRASE");
     expect(dry.stdout).toContain("authentication token from the Authorization header");
     expect(dry.stdout).toContain("Request rejected: the token is not valid");
-  }, 90_000);
+  });
 
   test("the bot's /status leaks no secret to the chat, stderr or DATA_DIR", async () => {
-    echoEverywhere();
-    const dir = await dataDir();
-    const sentBefore = telegram.sent.length;
-    const callsBefore = telegram.calls.length;
-    const child = Bun.spawn([binary], { env: env(dir), cwd: binDir, stdout: "pipe", stderr: "pipe" });
+    const { child, dir } = bot;
     const output = Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text()]);
     try {
-      await telegram.waitForCalls("getUpdates", telegram.callsTo("getUpdates").length + 1, 15_000);
-      telegram.pushMessage({ chatId: CHAT_ID, text: "/status" });
-      const sent = await telegram.waitForSent(sentBefore + 1, 30_000);
+      await botTelegram.waitForRequests("getUpdates", 1);
+      botTelegram.pushMessage({ chatId: CHAT_ID, text: "/status" });
+      const sent = await botTelegram.waitForSent(1);
       expect(sent.at(-1)!.plainText).toContain("Portfolio");
     } finally {
       child.kill("SIGTERM");
     }
     expect(await child.exited).toBe(0);
     const [stdout, stderr] = await output;
-    const emitted = [{ where: "stdout of the bot", text: stdout }, { where: "stderr of the bot", text: stderr }, ...telegramTexts(telegram.calls.slice(callsBefore)), ...filesIn(dir)];
+    const emitted = [
+      { where: "stdout of the bot", text: stdout },
+      { where: "stderr of the bot", text: stderr },
+      ...telegramTexts(botTelegram.calls),
+      ...filesIn(dir),
+    ];
     expect(leaks(emitted)).toEqual([]);
     expect(stderr).toContain("Invalid OK-ACCESS-PASSPHRASE");
-  }, 90_000);
+  });
 });
 
 /** Every string pfbot sent to Telegram (text, captions, any parameter), as sent and as JSON. */
@@ -214,8 +259,17 @@ function leaks(emitted: readonly Emitted[]): string[] {
 }
 
 const DECODERS: readonly ((text: string) => string)[] = [
-  (text) => text.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_whole, name: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" })[name] ?? ""),
-  (text) => text.replace(/\\(["\\/bfnrt]|u[0-9a-fA-F]{4})/g, (_whole, code: string) => (code.length === 5 ? String.fromCharCode(parseInt(code.slice(1), 16)) : ({ b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" } as Record<string, string>)[code] ?? code)),
+  (text) =>
+    text.replace(
+      /&(amp|lt|gt|quot|#39|#x27);/g,
+      (_whole, name: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'" })[name] ?? "",
+    ),
+  (text) =>
+    text.replace(/\\(["\\/bfnrt]|u[0-9a-fA-F]{4})/g, (_whole, code: string) =>
+      code.length === 5
+        ? String.fromCharCode(parseInt(code.slice(1), 16))
+        : (({ b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" } as Record<string, string>)[code] ?? code),
+    ),
   (text) => percentDecode(text),
   (text) => percentDecode(text.replace(/\+/g, " ")),
 ];

@@ -10,10 +10,18 @@ import { readEnvSource } from "../../src/config/env-source.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { pfbotBinary } from "../support/binary.ts";
+import { seedIbkrCache } from "../support/ibkr-cache.ts";
 
 const TELEGRAM_TOKEN = "123456789:AAverboseTOKENabcdefghijklmnopqrst";
 const CHAT = 4242;
 /** What Bun's verbose fetch prints: a curl line, or request header lines. */
+interface Run {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number;
+  readonly all: string;
+}
+
 const PRINTED_REQUEST = /curl --http1\.1|X-BAPI-API-KEY|X-BAPI-SIGN|OK-ACCESS-|Authorization:|Bearer /i;
 
 describe("BUN_CONFIG_VERBOSE_FETCH in the configuration", () => {
@@ -27,7 +35,9 @@ describe("BUN_CONFIG_VERBOSE_FETCH in the configuration", () => {
       if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
       const value = processEnv.BUN_CONFIG_VERBOSE_FETCH ?? "curl";
       expect(loaded.config.leakySettings).toHaveLength(1);
-      expect(loaded.config.leakySettings[0]).toStartWith(`BUN_CONFIG_VERBOSE_FETCH=${value} is set: Bun would print every request's headers`);
+      expect(loaded.config.leakySettings[0]).toStartWith(
+        `BUN_CONFIG_VERBOSE_FETCH=${value} is set: Bun would print every request's headers`,
+      );
       expect(loaded.config.warnings).toContain(loaded.config.leakySettings[0]!);
     }
     const clean = loadConfig({ vars: { BYBIT_API_KEY: "k", BYBIT_API_SECRET: "s" }, file: null }, { platforms: true, telegram: false });
@@ -36,48 +46,75 @@ describe("BUN_CONFIG_VERBOSE_FETCH in the configuration", () => {
 });
 
 describe("the compiled binary with BUN_CONFIG_VERBOSE_FETCH=curl", () => {
+  // The three runs start in beforeAll, at once (a start is most of a run's cost); each test reads its own.
   const dir = mkdtempSync(join(tmpdir(), "pfbot-verbose-bin-"));
-  let binary: string;
   let fakes: AllFakes;
   let telegram: TelegramFake;
+  let json: Promise<Run>;
+  let checks: Promise<[Run, Run]>;
 
   beforeAll(async () => {
-    [binary, fakes, telegram] = await Promise.all([pfbotBinary(), startAllFakes({ fxDate: "2026-11-24" }), startTelegramFake({ token: TELEGRAM_TOKEN, chatId: CHAT })]);
-  }, 60_000);
+    [fakes, telegram] = await Promise.all([
+      startAllFakes({ fxDate: "2026-11-24" }),
+      startTelegramFake({ token: TELEGRAM_TOKEN, chatId: CHAT }),
+    ]);
+    // Two processes ask IBKR within the same second here; its pacing is tested elsewhere.
+    fakes.ibkr.state.enforceRateLimit = false;
+    // --json reads IBKR from a cached statement (no 5 s Flex poll in real time); --check sends IBKR a request.
+    const dataDir = mkdtempSync(join(dir, "data-"));
+    await seedIbkrCache(dataDir, Date.now() - 60 * 60_000);
+    json = run(["--json"], { ...fakes.env, BUN_CONFIG_VERBOSE_FETCH: "curl", DATA_DIR: dataDir });
+    const base = { ...fakes.env, TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, TELEGRAM_CHAT_ID: String(CHAT), TELEGRAM_API_ROOT: telegram.url };
+    const envFile = join(dir, "pfbot.env");
+    writeFileSync(envFile, "BUN_CONFIG_VERBOSE_FETCH=curl\n", { mode: 0o600 });
+    checks = Promise.all([
+      run(["--check", "--env-file", envFile], { ...base, DATA_DIR: mkdtempSync(join(dir, "data-")) }),
+      run(["--check"], { ...base, BUN_CONFIG_VERBOSE_FETCH: "1", DATA_DIR: mkdtempSync(join(dir, "data-")) }),
+    ]);
+  });
   afterAll(async () => {
+    await Promise.all([json, checks]);
     await Promise.all([fakes.stop(), telegram.stop()]);
   });
 
-  async function run(args: string[], env: Record<string, string>) {
-    const child = Bun.spawn([binary, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, cwd: dir, stdout: "pipe", stderr: "pipe" });
+  async function run(args: string[], env: Record<string, string>): Promise<Run> {
+    const child = Bun.spawn([await pfbotBinary(), ...args], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      cwd: dir,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
     return { stdout, stderr, code, all: stdout + stderr };
   }
-  const secrets = () => [...Object.entries(fakes.env).filter(([name]) => /KEY|SECRET|PASSPHRASE|TOKEN/.test(name)).map(([, value]) => value), TELEGRAM_TOKEN];
+  const secrets = () => [
+    ...Object.entries(fakes.env)
+      .filter(([name]) => /KEY|SECRET|PASSPHRASE|TOKEN/.test(name))
+      .map(([, value]) => value),
+    TELEGRAM_TOKEN,
+  ];
 
   test("--json prints no request, header or secret, and warns on stderr", async () => {
-    const result = await run(["--json"], { ...fakes.env, BUN_CONFIG_VERBOSE_FETCH: "curl", DATA_DIR: mkdtempSync(join(dir, "data-")) });
+    const result = await json;
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).complete).toBe(true);
     expect(result.all).not.toMatch(PRINTED_REQUEST);
     for (const secret of secrets()) expect(result.all).not.toContain(secret);
     expect(result.stderr).toContain("BUN_CONFIG_VERBOSE_FETCH=curl is set");
-  }, 60_000);
+  });
 
   test("--check with it in the env file or the environment: a WARN line, counted as a problem (exit 1)", async () => {
-    // Without IBKR: its fake enforces IBKR's 1 request/s per token, and --json just asked it.
-    const { IBKR_FLEX_TOKEN: _token, IBKR_QUERY_ID: _query, ...platforms } = fakes.env;
-    const base = { ...platforms, TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN, TELEGRAM_CHAT_ID: String(CHAT), TELEGRAM_API_ROOT: telegram.url };
-    const envFile = join(dir, "pfbot.env");
-    writeFileSync(envFile, "BUN_CONFIG_VERBOSE_FETCH=curl\n", { mode: 0o600 });
-    const fromFile = await run(["--check", "--env-file", envFile], { ...base, DATA_DIR: mkdtempSync(join(dir, "data-")) });
-    const fromEnv = await run(["--check"], { ...base, BUN_CONFIG_VERBOSE_FETCH: "1", DATA_DIR: mkdtempSync(join(dir, "data-")) });
-    for (const [result, value] of [[fromFile, "curl"], [fromEnv, "1"]] as const) {
+    const [fromFile, fromEnv] = await checks;
+    for (const [result, value] of [
+      [fromFile, "curl"],
+      [fromEnv, "1"],
+    ] as const) {
       expect(result.stdout).toContain(`[WARN] BUN_CONFIG_VERBOSE_FETCH=${value} is set`);
+      expect(result.stdout).toContain("[ok  ] IBKR: reachable");
       expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("1 problem found.");
       expect(result.code).toBe(1);
       expect(result.all).not.toMatch(PRINTED_REQUEST);
       for (const secret of secrets()) expect(result.all).not.toContain(secret);
     }
-  }, 60_000);
+  });
 });

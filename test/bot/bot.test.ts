@@ -1,53 +1,70 @@
 // The real bot (grammY, scheduler, history, settings) against the fake Telegram Bot API and the
 // platform fakes.
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AppContext } from "../../src/app/run.ts";
-import { FREQUENCY_USAGE } from "../../src/bot/service.ts";
-import { COMMANDS } from "../../src/bot/bot.ts";
-import { loadConfig } from "../../src/config/config.ts";
-import { createLogger } from "../../src/lib/log.ts";
 import { type BotHooks, type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
+import type { AppContext } from "../../src/app/run.ts";
+import { COMMANDS } from "../../src/bot/bot.ts";
+import { FREQUENCY_USAGE } from "../../src/bot/service.ts";
+import { type Config, loadConfig } from "../../src/config/config.ts";
+import { ConfigError } from "../../src/config/errors.ts";
+import { createLogger } from "../../src/lib/log.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
+import { type FakeClock, fakeClock } from "../support/clock.ts";
 
 const TOKEN = "123456789:AAtestTOKENabcdefghijklmnopqrstuvw";
 const OWNER = 4242;
 const STRANGER = 9001;
 
+let clock: FakeClock;
 let fakes: AllFakes;
 let telegram: TelegramFake;
 let runtime: BotRuntime | null = null;
-const logLines: string[] = [];
+let logLines: string[] = [];
 
-beforeAll(async () => {
-  fakes = await startAllFakes();
-});
-afterAll(async () => {
-  await fakes.stop();
+beforeEach(async () => {
+  clock = fakeClock();
+  logLines = [];
+  fakes = await startAllFakes({ now: clock.now });
 });
 afterEach(async () => {
   await runtime?.stop();
   runtime = null;
-  await telegram?.stop();
+  await Promise.all([telegram?.stop(), fakes.stop()]);
 });
 
-function contextFor(dataDir: string, extra: Record<string, string> = {}): AppContext {
+function contextFor(dataDir: string, extra: Record<string, string> = {}, overrides: Partial<Config> = {}): AppContext {
   const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env; // IBKR's 5 s polling is covered elsewhere
   const loaded = loadConfig(
-    { vars: { ...platforms, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: String(OWNER), TELEGRAM_API_ROOT: telegram.url, DATA_DIR: dataDir, ...extra }, file: null },
+    {
+      vars: {
+        ...platforms,
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_CHAT_ID: String(OWNER),
+        TELEGRAM_API_ROOT: telegram.url,
+        DATA_DIR: dataDir,
+        ...extra,
+      },
+      file: null,
+    },
     { platforms: true, telegram: true },
   );
   if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
   const log = createLogger({ level: "debug", secrets: loaded.config.secrets, write: (line) => logLines.push(line), colour: false });
-  return { config: loaded.config, log, version: "test", out: () => {} };
+  return { config: { ...loaded.config, ...overrides }, log, version: "test", out: () => {}, clock };
 }
 
-async function start(dataDir = mkdtempSync(join(tmpdir(), "pfbot-bot-")), extra: Record<string, string> = {}, hooks: BotHooks = {}) {
+async function start(
+  dataDir = mkdtempSync(join(tmpdir(), "pfbot-bot-")),
+  extra: Record<string, string> = {},
+  hooks: BotHooks = {},
+  overrides: Partial<Config> = {},
+) {
   telegram = await startTelegramFake({ token: TOKEN });
-  runtime = await startBot(contextFor(dataDir, extra), hooks);
+  runtime = await startBot(contextFor(dataDir, extra, overrides), hooks);
   return dataDir;
 }
 const say = (text: string, chatId = OWNER) => telegram.pushMessage({ chatId, text });
@@ -98,7 +115,9 @@ describe("commands from the owner", () => {
     say("/frequency");
     expect((await lastReply(1)).plainText).toMatch(/^Reports every 120 minutes\. Next report: /);
     say("/frequency 45");
-    expect((await lastReply(2)).plainText).toMatch(/^Frequency set to 45 minutes\. Next report: \w{3} \d+ \w{3}, \d\d:\d\d \(Europe\/Paris\)\.$/);
+    expect((await lastReply(2)).plainText).toMatch(
+      /^Frequency set to 45 minutes\. Next report: \w{3} \d+ \w{3}, \d\d:\d\d \(Europe\/Paris\)\.$/,
+    );
     const bad = ["abc", "0", "-5", "99999", "1.5", "12 minutes"];
     for (const [i, arg] of bad.entries()) {
       say(`/frequency ${arg}`);
@@ -151,11 +170,18 @@ describe("robustness", () => {
 
   test("a 429 from Telegram is waited out and the reply still arrives", async () => {
     await start();
-    telegram.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
+    // retry_after 0: auto-retry waits it out on a timer of its own, which no injected clock reaches.
+    telegram.faults.add({
+      path: "sendMessage",
+      code: 429,
+      message: "Too Many Requests: retry after 0",
+      parameters: { retry_after: 0 },
+      times: 1,
+    });
     say("/help");
     const reply = await lastReply(1);
     expect(reply.plainText).toContain("/status");
-    expect(telegram.callsTo("sendMessage").length).toBe(2);
+    expect(telegram.requestsTo("sendMessage").length).toBe(2);
   });
 
   test("no secret appears in any log line", async () => {
@@ -163,17 +189,14 @@ describe("robustness", () => {
     say("/status");
     await lastReply(1);
     const text = logLines.join("\n");
-    for (const secret of [TOKEN, fakes.env.OKX_API_SECRET!, fakes.env.BYBIT_API_SECRET!, fakes.env.TBANK_API_TOKEN!]) expect(text).not.toContain(secret);
+    for (const secret of [TOKEN, fakes.env.OKX_API_SECRET!, fakes.env.BYBIT_API_SECRET!, fakes.env.TBANK_API_TOKEN!])
+      expect(text).not.toContain(secret);
   });
 });
 
 describe("when Telegram or the disk fails", () => {
-  /** A clock the scheduler reads; the interval is never armed: the test ticks by hand. */
-  function manualClock(iso: string) {
-    let now = new Date(iso);
-    const hooks: BotHooks = { now: () => now, setInterval: () => 0, clearInterval: () => {} };
-    return { hooks, set: (next: string) => void (now = new Date(next)) };
-  }
+  /** The scheduler's interval is never armed: the test sets the clock and ticks by hand. */
+  const byHand: BotHooks = { setInterval: () => 0, clearInterval: () => {} };
   const healthz = async () => {
     const response = await fetch(`http://127.0.0.1:${runtime!.server!.port}/healthz`);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -181,20 +204,28 @@ describe("when Telegram or the disk fails", () => {
   const withHealth = { HEALTH_SERVER: "true", LISTEN_PORT: "0", POLL_INTERVAL_MINUTES: "60" };
 
   test("a scheduled report Telegram never takes gives up at the bound, /healthz says not ok, and the next slot runs and delivers", async () => {
-    const clock = manualClock("2026-11-24T08:59:00Z");
-    await start(undefined, { ...withHealth, TELEGRAM_TIMEOUT_SECONDS: "1" }, clock.hooks);
-    telegram.stall("sendMessage");
+    clock.set("2026-11-24T08:59:00Z");
+    // The bound is a real timer (it cuts a request that hangs): 0.1 s, where the setting allows whole seconds.
+    await start(undefined, withHealth, byHand, { telegramTimeoutSeconds: 0.1 });
+    telegram.faults.add({ path: "sendMessage", hang: true });
     logLines.length = 0;
     clock.set("2026-11-24T09:00:01Z");
     await runtime!.scheduler.tick();
     const failed = logLines.find((line) => line.includes("scheduled run failed"));
-    expect(failed).toMatch(/the report could not be delivered to Telegram: Telegram did not answer sendMessage: gave up after 1(\.\d)? s and 1 attempt/);
+    // The time it says is the injected clock's, which stands still while the request hangs.
+    expect(failed).toMatch(
+      /the report could not be delivered to Telegram: Telegram did not answer sendMessage: gave up after 0 s and 1 attempt/,
+    );
     const down = await healthz();
     expect(down.status).toBe(503);
-    expect(down.body).toMatchObject({ ok: false, lastRun: { slot: "2026-11-24T09:00:00.000Z", outcome: "failed", delivered: false }, running: null });
+    expect(down.body).toMatchObject({
+      ok: false,
+      lastRun: { slot: "2026-11-24T09:00:00.000Z", outcome: "failed", delivered: false },
+      running: null,
+    });
     expect(down.body.nextRun).toBe("2026-11-24T10:00:00.000Z");
 
-    telegram.stall("sendMessage", false);
+    telegram.faults.clear();
     clock.set("2026-11-24T10:00:01Z");
     await runtime!.scheduler.tick();
     expect(telegram.sent.at(-1)!.plainText).toContain("Total: $69,035.77");
@@ -204,12 +235,12 @@ describe("when Telegram or the disk fails", () => {
   });
 
   test("a stop while a scheduled send hangs cancels it after the grace instead of waiting for Telegram", async () => {
-    const clock = manualClock("2026-11-24T08:59:00Z");
-    await start(undefined, { TELEGRAM_TIMEOUT_SECONDS: "120" }, { ...clock.hooks, stopGraceMs: 300 });
-    telegram.stall("sendMessage");
+    clock.set("2026-11-24T08:59:00Z");
+    await start(undefined, { TELEGRAM_TIMEOUT_SECONDS: "120" }, { ...byHand, stopGraceMs: 50 });
+    telegram.faults.add({ path: "sendMessage", hang: true });
     clock.set("2026-11-24T09:00:01Z");
     const run = runtime!.scheduler.tick();
-    await telegram.waitForCalls("sendMessage", 1);
+    await telegram.waitForRequests("sendMessage", 1);
     const started = performance.now();
     await runtime!.stop();
     const stoppedMs = performance.now() - started;
@@ -217,8 +248,10 @@ describe("when Telegram or the disk fails", () => {
     const scheduler = runtime!.scheduler;
     runtime = null;
     expect(stoppedMs).toBeLessThan(2_000);
-    expect(logLines.some((line) => line.includes("still busy 0.3 s after the stop began: cancelling"))).toBe(true);
-    expect(scheduler.lastRun()?.error).toBe("the report could not be delivered to Telegram: the call to Telegram (sendMessage) was cancelled: pfbot is stopping");
+    expect(logLines.some((line) => line.includes("still busy 0.05 s after the stop began: cancelling"))).toBe(true);
+    expect(scheduler.lastRun()?.error).toBe(
+      "the report could not be delivered to Telegram: the call to Telegram (sendMessage) was cancelled: pfbot is stopping",
+    );
   });
 
   test("a DATA_DIR that cannot hold the history: the bot still starts and answers, and /status and /healthz say the history is not saved", async () => {
@@ -235,7 +268,11 @@ describe("when Telegram or the disk fails", () => {
     expect((await lastReply(2)).plainText).toContain("(Not remembered after a restart: DATA_DIR");
     const health = await healthz();
     expect(health.status).toBe(503);
-    expect(health.body).toMatchObject({ ok: false, historyWritable: false, problems: [expect.stringContaining(`history not recorded: DATA_DIR ${dataDir} is not a directory`)] });
+    expect(health.body).toMatchObject({
+      ok: false,
+      historyWritable: false,
+      problems: [expect.stringContaining(`history not recorded: DATA_DIR ${dataDir} is not a directory`)],
+    });
   });
 });
 
@@ -245,10 +282,27 @@ describe("webhook", () => {
     const registered = telegram.webhook();
     expect(registered).toMatchObject({ url: "https://bot.example.org/tg/hook", secretToken: "s3cr3t-token_value" });
     const local = `http://127.0.0.1:${runtime!.server!.port}/tg/hook`;
-    const update = { message: { message_id: 1, date: 0, chat: { id: OWNER, type: "private" as const, first_name: "O" }, from: { id: OWNER, is_bot: false, first_name: "O" }, text: "/help", entities: [{ type: "bot_command" as const, offset: 0, length: 5 }] } };
-    const wrong = await fetch(local, { method: "POST", headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "nope" }, body: JSON.stringify({ update_id: 1, ...update }) });
+    const update = {
+      message: {
+        message_id: 1,
+        date: 0,
+        chat: { id: OWNER, type: "private" as const, first_name: "O" },
+        from: { id: OWNER, is_bot: false, first_name: "O" },
+        text: "/help",
+        entities: [{ type: "bot_command" as const, offset: 0, length: 5 }],
+      },
+    };
+    const wrong = await fetch(local, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "nope" },
+      body: JSON.stringify({ update_id: 1, ...update }),
+    });
     expect(wrong.status).toBe(401);
-    const missing = await fetch(local, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ update_id: 2, ...update }) });
+    const missing = await fetch(local, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ update_id: 2, ...update }),
+    });
     expect(missing.status).toBe(401);
     expect(telegram.sent).toHaveLength(0);
     const right = await telegram.postToWebhook({ update_id: 3, ...update }, local);
@@ -261,26 +315,16 @@ describe("webhook", () => {
   });
 });
 
-describe("the bot process", () => {
-  test("SIGTERM stops it cleanly: exit 0, the database closed", async () => {
-    telegram = await startTelegramFake({ token: TOKEN });
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-bot-"));
-    const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env;
-    const child = Bun.spawn(["bun", "src/main.ts"], {
-      env: { PATH: process.env.PATH ?? "", ...platforms, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: String(OWNER), TELEGRAM_API_ROOT: telegram.url, DATA_DIR: dataDir },
-      stdout: "pipe",
-      stderr: "pipe",
-    });
-    await telegram.waitForCalls("getUpdates", 1, 15_000);
-    say("/help");
-    await lastReply(1);
-    child.kill("SIGTERM");
-    const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
-    expect(code).toBe(0);
-    expect(stderr).toContain("stopping: SIGTERM");
-    expect(stderr).toContain("stopped");
-    expect(stderr).not.toContain(TOKEN);
-    // WAL mode: a clean close folds the -wal file back into the database.
-    expect(await Bun.file(join(dataDir, "pfbot.sqlite-wal")).exists()).toBe(false);
-  }, 30_000);
+describe("start-up", () => {
+  test("a token Telegram refuses ends the start with a ConfigError naming TELEGRAM_BOT_TOKEN, keeping Telegram's answer as cause", async () => {
+    telegram = await startTelegramFake({ token: "987654321:AAanotherTOKENabcdefghijklmnopqrstu" });
+    const error = await startBot(contextFor(mkdtempSync(join(tmpdir(), "pfbot-bot-")))).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toStartWith(
+      "Telegram did not accept the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ",
+    );
+    expect((error as ConfigError).message).toContain("Unauthorized");
+    expect((error as ConfigError).message).not.toContain(TOKEN);
+    expect((error as ConfigError).cause).toBeInstanceOf(Error);
+  });
 });

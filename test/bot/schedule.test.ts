@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { type LastRun, type ScheduleSettings, Scheduler, daySlots, nextSlot, previousSlot, slotToRun } from "../../src/bot/schedule.ts";
-import { zonedWallTime } from "../../src/lib/zoned-time.ts";
+import { describe, expect, test } from "bun:test";
+import { daySlots, type LastRun, nextSlot, previousSlot, Scheduler, type ScheduleSettings, slotToRun } from "../../src/bot/schedule.ts";
 import type { Logger } from "../../src/lib/log.ts";
+import { zonedWallTime } from "../../src/lib/zoned-time.ts";
+import { PROCESS_ZONES, repoModule, runUnderProcessZones } from "../support/time-zones.ts";
 
 const PARIS = "Europe/Paris";
 const settings = (frequencyMinutes: number, windowStartHour: number, windowEndHour: number, timeZone = PARIS): ScheduleSettings => ({
@@ -14,14 +15,22 @@ const settings = (frequencyMinutes: number, windowStartHour: number, windowEndHo
 const instants = (...texts: string[]) => texts.map((text) => new Date(text).toISOString());
 const iso = (dates: readonly Date[]) => dates.map((date) => date.toISOString());
 /** "HH:mm" on the Paris wall clock, computed independently of the code under test. */
-const parisClock = (date: Date) => new Intl.DateTimeFormat("en-GB", { timeZone: PARIS, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(date);
+const parisClock = (date: Date) =>
+  new Intl.DateTimeFormat("en-GB", { timeZone: PARIS, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(date);
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 describe("daySlots", () => {
   test("every 120 minutes from 8 to 20 gives 08:00 … 18:00 (20:00 is the end, not a slot)", () => {
     expect(iso(daySlots("2026-06-15", settings(120, 8, 20)))).toEqual(
-      instants("2026-06-15T08:00+02:00", "2026-06-15T10:00+02:00", "2026-06-15T12:00+02:00", "2026-06-15T14:00+02:00", "2026-06-15T16:00+02:00", "2026-06-15T18:00+02:00"),
+      instants(
+        "2026-06-15T08:00+02:00",
+        "2026-06-15T10:00+02:00",
+        "2026-06-15T12:00+02:00",
+        "2026-06-15T14:00+02:00",
+        "2026-06-15T16:00+02:00",
+        "2026-06-15T18:00+02:00",
+      ),
     );
   });
 
@@ -79,27 +88,50 @@ describe("daySlots", () => {
     );
     expect(iso(daySlots("2026-10-25", settings(30, 1, 4)))).toEqual(
       instants(
-        "2026-10-25T01:00+02:00", "2026-10-25T01:30+02:00", "2026-10-25T02:00+02:00", "2026-10-25T02:30+02:00",
-        "2026-10-25T02:00+01:00", "2026-10-25T02:30+01:00", "2026-10-25T03:00+01:00", "2026-10-25T03:30+01:00",
+        "2026-10-25T01:00+02:00",
+        "2026-10-25T01:30+02:00",
+        "2026-10-25T02:00+02:00",
+        "2026-10-25T02:30+02:00",
+        "2026-10-25T02:00+01:00",
+        "2026-10-25T02:30+01:00",
+        "2026-10-25T03:00+01:00",
+        "2026-10-25T03:30+01:00",
       ),
     );
   });
 
   test("slots count elapsed time across the change, so later wall times shift by the hour", () => {
     const slots = daySlots("2026-03-29", settings(120, 0, 24));
-    expect(slots.map(parisClock)).toEqual(["00:00", "03:00", "05:00", "07:00", "09:00", "11:00", "13:00", "15:00", "17:00", "19:00", "21:00", "23:00"]);
+    expect(slots.map(parisClock)).toEqual([
+      "00:00",
+      "03:00",
+      "05:00",
+      "07:00",
+      "09:00",
+      "11:00",
+      "13:00",
+      "15:00",
+      "17:00",
+      "19:00",
+      "21:00",
+      "23:00",
+    ]);
   });
 
   test("a window starting in the skipped hour starts at the first instant after it; in the repeated hour, at its first occurrence", () => {
     expect(iso(daySlots("2026-03-29", settings(60, 2, 4)))).toEqual(instants("2026-03-29T03:00+02:00"));
     expect(iso(daySlots("2026-03-29", settings(60, 2, 3)))).toEqual([]);
-    expect(iso(daySlots("2026-10-25", settings(60, 2, 4)))).toEqual(instants("2026-10-25T02:00+02:00", "2026-10-25T02:00+01:00", "2026-10-25T03:00+01:00"));
+    expect(iso(daySlots("2026-10-25", settings(60, 2, 4)))).toEqual(
+      instants("2026-10-25T02:00+02:00", "2026-10-25T02:00+01:00", "2026-10-25T03:00+01:00"),
+    );
   });
 
   test("gaps that are not a whole hour or fall at midnight map to the first instant after them", () => {
     // Lord Howe Island moves 30 minutes (02:00 → 02:30); Santiago skips its midnight (00:00 → 01:00).
     expect(zonedWallTime("2026-10-04", 2, 0, "Australia/Lord_Howe").toISOString()).toBe(new Date("2026-10-04T02:30+11:00").toISOString());
-    expect(daySlots("2026-09-06", settings(720, 0, 24, "America/Santiago"))[0]!.toISOString()).toBe(new Date("2026-09-06T01:00-03:00").toISOString());
+    expect(daySlots("2026-09-06", settings(720, 0, 24, "America/Santiago"))[0]!.toISOString()).toBe(
+      new Date("2026-09-06T01:00-03:00").toISOString(),
+    );
   });
 
   test("settings outside the documented ranges are refused", () => {
@@ -112,28 +144,20 @@ describe("daySlots", () => {
 });
 
 describe("the process's own TZ does not matter", () => {
-  const saved = process.env.TZ;
-  afterEach(() => {
-    process.env.TZ = saved;
-  });
-
-  // Bun applies a TZ change at run time (reference/stack.md §7), so these really run under other zones:
-  // the first assertion proves the change took effect.
-  test("slots on both DST days and on New York's DST day are the same under UTC, New York, Kolkata and Chatham", () => {
+  test("slots on both DST days and on New York's DST day are the same under UTC, New York, Tokyo and Chatham", () => {
     const cases: [string, ScheduleSettings][] = [
       ["2026-03-29", settings(30, 0, 24)],
       ["2026-10-25", settings(30, 0, 24)],
       ["2026-03-08", settings(30, 1, 4)], // 02:30 does not exist in New York that night
       ["2026-11-01", settings(30, 0, 3)], // 01:30 happens twice in New York that night
     ];
-    const compute = () => cases.map(([day, s]) => iso(daySlots(day, s)));
-    process.env.TZ = "UTC";
-    const reference = compute();
-    for (const zone of ["America/New_York", "Asia/Kolkata", "Pacific/Chatham"]) {
-      process.env.TZ = zone;
-      expect(new Date(2026, 0, 1).getTimezoneOffset()).not.toBe(0);
-      expect(compute()).toEqual(reference);
-    }
+    const reference = cases.map(([day, s]) => iso(daySlots(day, s)));
+    const runs = runUnderProcessZones<string[][]>(`
+      const { daySlots } = await import(${repoModule("src/bot/schedule.ts")});
+      return ${JSON.stringify(cases)}.map(([day, s]) => daySlots(day, s).map((date) => date.toISOString()));
+    `);
+    expect(new Set(runs.map((run) => run.offsetMinutes)).size).toBe(PROCESS_ZONES.length);
+    for (const run of runs) expect(run.value).toEqual(reference);
     expect(reference[2]).toContain(new Date("2026-03-08T02:30+01:00").toISOString());
   });
 });
@@ -207,8 +231,12 @@ describe("Scheduler", () => {
       runs,
       intervals,
       warnings,
-      setTime: (text: string) => void (now = new Date(text).getTime()),
-      advance: (ms: number) => void (now += ms),
+      setTime: (text: string) => {
+        now = new Date(text).getTime();
+      },
+      advance: (ms: number) => {
+        now += ms;
+      },
       release: () => release?.(),
       /** Ticks every `stepMs` until `untilText`, awaiting each tick like the interval would not. */
       async tickUntil(untilText: string, stepMs = MINUTE) {

@@ -3,23 +3,41 @@ import { expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BotService } from "../../src/bot/service.ts";
-import { DATABASE_FILE } from "../../src/history/db.ts";
+import { createBotService, FREQUENCY_USAGE } from "../../src/bot/service.ts";
 import type { FxResult } from "../../src/fx/source.ts";
+import { DATABASE_FILE } from "../../src/history/db.ts";
+import { SettingsStore } from "../../src/history/settings.ts";
 import { HistoryStore } from "../../src/history/store.ts";
 import { createLogger, type Logger, silentLogger } from "../../src/lib/log.ts";
 import { dec, toPlainString } from "../../src/lib/money.ts";
-import { Scheduler } from "../../src/bot/schedule.ts";
 import { combine, type PlatformRow, rowOf, type Snapshot } from "../../src/snapshot/snapshot.ts";
 
-const FX: FxResult = { ok: true, stale: false, warnings: [], rates: { source: "CBR", date: "2026-11-24", fetchedAt: 0, rubPerUnit: new Map([["USD", dec("80")]]) } };
+const FX: FxResult = {
+  ok: true,
+  stale: false,
+  warnings: [],
+  rates: { source: "CBR", date: "2026-11-24", fetchedAt: 0, rubPerUnit: new Map([["USD", dec("80")]]) },
+};
 const okRow = (usd: string): PlatformRow =>
-  rowOf({ platform: "bybit", holdings: [{ label: "a", money: { currency: "USD", amount: dec(usd) }, asOf: null }], assets: [], asOf: null, source: "t", warnings: [] }, null, 1);
+  rowOf(
+    {
+      platform: "bybit",
+      holdings: [{ label: "a", money: { currency: "USD", amount: dec(usd) }, asOf: null }],
+      assets: [],
+      asOf: null,
+      source: "t",
+      warnings: [],
+      leftOut: [],
+    },
+    null,
+    1,
+  );
 const failedRow: PlatformRow = { ...okRow("0"), id: "okx", ok: false, usd: null, error: "OKX is unavailable", errorKind: "unavailable" };
 
 interface SetupOptions {
   readonly dataDir?: string;
   readonly history?: HistoryStore;
+  readonly settings?: SettingsStore;
   readonly takeSnapshot?: () => Promise<Snapshot>;
   /** Throws to refuse a message (Telegram unreachable). */
   readonly send?: (html: string) => Promise<void>;
@@ -33,37 +51,34 @@ function setup(snapshots: Snapshot[], options: SetupOptions = {}) {
   const sent: { html: string; silent: boolean }[] = [];
   let calls = 0;
   let clock = new Date("2026-11-24T08:59:00Z");
-  const service = new BotService({
+  const service = createBotService({
     takeSnapshot: options.takeSnapshot ?? (async () => snapshots[Math.min(calls++, snapshots.length - 1)]!),
     history,
+    settings: options.settings ?? new SettingsStore(history.db),
     dataDir,
     send: async (html, { silent }) => {
       await options.send?.(html);
       sent.push({ html, silent });
     },
     timeZone: "Europe/Paris",
+    schedule: { windowStartHour: 8, windowEndHour: 20, frequencyMinutes: 120 },
+    timers: { setInterval: () => 0, clearInterval: () => {} },
     includeBreakdown: false,
     log: options.log ?? silentLogger,
     version: "test",
     now: () => clock.getTime(),
     ...(options.runBudgetMs ? { runBudgetMs: options.runBudgetMs } : {}),
   });
-  const scheduler = new Scheduler({
-    settings: { timeZone: "Europe/Paris", windowStartHour: 8, windowEndHour: 20, frequencyMinutes: 120 },
-    run: () => service.scheduledRun(),
-    now: () => clock,
-    setInterval: () => 0,
-    clearInterval: () => {},
-  });
-  service.attach(scheduler);
   return {
     service,
     history,
     sent,
-    scheduler,
+    scheduler: service.scheduler,
     calls: () => calls,
     /** Sets the clock (scheduler and service). */
-    setClock: (iso: string) => void (clock = new Date(iso)),
+    setClock: (iso: string) => {
+      clock = new Date(iso);
+    },
   };
 }
 
@@ -75,7 +90,10 @@ function capturingLogger(): { log: Logger; lines: string[] } {
 const at = (iso: string, rows: PlatformRow[]) => combine(rows, FX, new Date(iso), "Europe/Paris");
 
 test("a complete scheduled report is sent silently and recorded; a partial one rings and never overwrites it", async () => {
-  const { service, history, sent } = setup([at("2026-11-24T09:00:00Z", [okRow("1000")]), at("2026-11-24T11:00:00Z", [okRow("900"), failedRow])]);
+  const { service, history, sent } = setup([
+    at("2026-11-24T09:00:00Z", [okRow("1000")]),
+    at("2026-11-24T11:00:00Z", [okRow("900"), failedRow]),
+  ]);
   expect(await service.scheduledRun()).toBe("ok");
   expect(await service.scheduledRun()).toBe("partial");
   expect(sent.map((s) => s.silent)).toEqual([true, false]);
@@ -103,10 +121,33 @@ test("the change line compares with the previous complete day", async () => {
   expect(await service.statusHtml()).toContain("Change since 23 Nov 2026: +$100.00 (+10.00%)");
 });
 
-test("a stored frequency outside 1..1440 falls back to the configured one", () => {
-  const { history } = setup([]);
-  history.db.run("INSERT INTO settings (key, value) VALUES ('schedule.frequency_minutes', '99999')");
-  expect(BotService.storedSchedule(history.db, 120)).toEqual({ frequencyMinutes: 120, paused: false });
+test("the service starts on the schedule stored by /frequency and /pause; a stored frequency outside 1..1440 counts as unset", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+  const first = setup([], { dataDir });
+  expect(first.service.frequency("45")).toStartWith("Frequency set to 45 minutes.");
+  expect(first.service.pause()).toStartWith("Scheduled reports paused.");
+  first.history.close();
+
+  const second = setup([], { dataDir });
+  expect(second.scheduler.frequencyMinutes()).toBe(45);
+  expect(second.scheduler.isPaused()).toBe(true);
+  second.history.db.run("UPDATE settings SET value = '99999' WHERE key = 'schedule.frequency_minutes'");
+  second.history.close();
+
+  const third = setup([], { dataDir });
+  expect(third.scheduler.frequencyMinutes()).toBe(120);
+  expect(third.service.frequency("")).toStartWith("Reports every 120 minutes.");
+  third.history.close();
+});
+
+test("/frequency refuses what the schedule refuses, and stores nothing then", () => {
+  const { service, scheduler, history } = setup([]);
+  for (const argument of ["0", "1441", "-5", "1.5", "abc", "60 minutes", "99999999999999999999"])
+    expect(service.frequency(argument)).toBe(FREQUENCY_USAGE);
+  expect(scheduler.frequencyMinutes()).toBe(120);
+  expect(history.db.query("SELECT count(*) AS n FROM settings WHERE key LIKE 'schedule.%'").get()).toEqual({ n: 0 });
+  expect(service.frequency(" 1440 ")).toStartWith("Frequency set to 1440 minutes.");
+  expect(scheduler.frequencyMinutes()).toBe(1440);
 });
 
 test("a history that cannot be written: the report is still delivered, the failure logged with what to do, and /status, /healthz and /pause say so", async () => {
@@ -125,7 +166,7 @@ test("a history that cannot be written: the report is still delivered, the failu
   expect(logged).toStartWith("ERROR");
   expect(logged).toContain(`DATA_DIR ${dataDir} is read-only or not writable by pfbot's user`);
   expect(logged).toContain("make it writable, or set DATA_DIR to a writable directory");
-  expect(lines.find((line) => line.startsWith("INFO  scheduled run done"))).toContain("history=\"not recorded\"");
+  expect(lines.find((line) => line.startsWith("INFO  scheduled run done"))).toContain('history="not recorded"');
 
   const health = service.health();
   expect(health.ok).toBe(false);
@@ -142,23 +183,35 @@ test("a report that cannot be delivered fails its run (the day is still recorded
   const send = async () => {
     if (refuse) throw new Error("Telegram did not answer sendMessage within 60 s");
   };
-  const { service, scheduler, sent, history, setClock } = setup([at("2026-11-24T09:00:00Z", [okRow("1000")]), at("2026-11-24T11:00:00Z", [okRow("1100")])], { send });
+  const { service, scheduler, sent, history, setClock } = setup(
+    [at("2026-11-24T09:00:00Z", [okRow("1000")]), at("2026-11-24T11:00:00Z", [okRow("1100")])],
+    { send },
+  );
   scheduler.start();
   setClock("2026-11-24T09:00:01Z");
   await scheduler.tick();
   expect(sent).toHaveLength(0);
-  expect(scheduler.lastRun()).toMatchObject({ outcome: "failed", error: "the report could not be delivered to Telegram: Telegram did not answer sendMessage within 60 s" });
+  expect(scheduler.lastRun()).toMatchObject({
+    outcome: "failed",
+    error: "the report could not be delivered to Telegram: Telegram did not answer sendMessage within 60 s",
+  });
   expect(toPlainString(history.get("2026-11-24")!.usd)).toBe("1000");
   const failed = service.health();
   expect(failed.ok).toBe(false);
   expect(failed.lastRun).toEqual({ slot: "2026-11-24T09:00:00.000Z", at: "2026-11-24T09:00:01.000Z", outcome: "failed", delivered: false });
-  expect(failed.problems).toEqual(["the scheduled run of 2026-11-24T09:00:00.000Z failed: the report could not be delivered to Telegram: Telegram did not answer sendMessage within 60 s"]);
+  expect(failed.problems).toEqual([
+    "the scheduled run of 2026-11-24T09:00:00.000Z failed: the report could not be delivered to Telegram: Telegram did not answer sendMessage within 60 s",
+  ]);
 
   refuse = false;
   setClock("2026-11-24T11:00:01Z");
   await scheduler.tick();
   expect(sent).toHaveLength(1);
-  expect(service.health()).toMatchObject({ ok: true, problems: [], lastRun: { slot: "2026-11-24T11:00:00.000Z", outcome: "ok", delivered: true } });
+  expect(service.health()).toMatchObject({
+    ok: true,
+    problems: [],
+    lastRun: { slot: "2026-11-24T11:00:00.000Z", outcome: "ok", delivered: true },
+  });
 });
 
 test("a scheduled run that outlives its budget makes /healthz not ok", async () => {
@@ -169,11 +222,16 @@ test("a scheduled run that outlives its budget makes /healthz not ok", async () 
   setClock("2026-11-24T09:00:01Z");
   const run = scheduler.tick();
   setClock("2026-11-24T09:04:00Z");
-  expect(service.health()).toMatchObject({ ok: true, running: { slot: "2026-11-24T09:00:00.000Z", since: "2026-11-24T09:00:01.000Z", overrun: false } });
+  expect(service.health()).toMatchObject({
+    ok: true,
+    running: { slot: "2026-11-24T09:00:00.000Z", since: "2026-11-24T09:00:01.000Z", overrun: false },
+  });
   setClock("2026-11-24T09:07:30Z");
   const health = service.health();
   expect(health).toMatchObject({ ok: false, running: { overrun: true } });
-  expect(health.problems).toEqual(["the scheduled run of 2026-11-24T09:00:00.000Z has been running for 7 min, longer than the 5 min it may take"]);
+  expect(health.problems).toEqual([
+    "the scheduled run of 2026-11-24T09:00:00.000Z has been running for 7 min, longer than the 5 min it may take",
+  ]);
   finish(at("2026-11-24T09:00:00Z", [okRow("1")]));
   await run;
   expect(service.health()).toMatchObject({ ok: true, running: null });

@@ -1,10 +1,13 @@
 // Every Bot API call has a bounded total time, retries included, and the bot's stop cancels it:
-// against a port that refuses connections and the fake Bot API made to hang or fail.
+// against a port that refuses connections and the fake Bot API made to hang or fail. Waits between
+// retries go through the injected clock; only the bound that cuts a hanging request is a real timer.
 import { afterEach, expect, test } from "bun:test";
+import { createTelegramApi, sendHtml, TelegramUnreachableError } from "../../src/bot/telegram.ts";
+import { systemClock } from "../../src/lib/clock.ts";
+import { createShutdown } from "../../src/lib/shutdown.ts";
 import { refusingUrl, startFake } from "../fakes/server.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
-import { createShutdown } from "../../src/lib/shutdown.ts";
-import { createTelegramApi, sendHtml, TelegramUnreachableError } from "../../src/bot/telegram.ts";
+import { fakeClock } from "../support/clock.ts";
 
 const TOKEN = "555000111:AAboundedTOKENabcdefghijklmnopqrs";
 const CHAT = 1234;
@@ -27,48 +30,54 @@ async function failure(call: () => Promise<unknown>): Promise<{ error: unknown; 
 }
 
 test("Telegram refusing connections: the send is retried, then gives up at the bound with a line naming the call", async () => {
-  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: await refusingUrl() }, { totalMs: 2_500 }, (text) => text);
-  const { error, ms } = await failure(() => sendHtml(api, CHAT, "<b>hi</b>"));
+  const clock = fakeClock();
+  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: await refusingUrl() }, { totalMs: 2_500, clock }, (text) => text);
+  const { error } = await failure(() => sendHtml(api, CHAT, "<b>hi</b>"));
   expect(error).toBeInstanceOf(TelegramUnreachableError);
   const message = (error as Error).message;
-  expect(message).toMatch(/^Telegram did not answer sendMessage: gave up after 1(\.\d)? s and 2 attempts \(last error: Network request for 'sendMessage' failed!\); check this machine's network, and TELEGRAM_API_ROOT if you set it$/);
+  expect(message).toBe(
+    "Telegram did not answer sendMessage: gave up after 1 s and 2 attempts (last error: Network request for 'sendMessage' failed!); check this machine's network, and TELEGRAM_API_ROOT if you set it",
+  );
   expect(message).not.toContain(TOKEN);
   // One retry after 1 s fits; the next would start 2 s later, past the bound, so it gives up then.
-  expect(ms).toBeGreaterThan(900);
-  expect(ms).toBeLessThan(3_500);
-}, 10_000);
+  expect(clock.sleeps).toEqual([1_000]);
+});
 
 test("a Bot API that never answers is cut at the bound", async () => {
   fake = await startTelegramFake({ token: TOKEN, chatId: CHAT });
-  fake.stall("sendMessage");
-  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 400 }, (text) => text);
+  fake.faults.add({ path: "sendMessage", hang: true });
+  // The bound is a real timer here: a hanging request is cut by it, whatever the clock says.
+  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 100, clock: systemClock }, (text) => text);
   const { error, ms } = await failure(() => sendHtml(api, CHAT, "hi"));
   expect(error).toBeInstanceOf(TelegramUnreachableError);
-  expect((error as Error).message).toMatch(/^Telegram did not answer sendMessage: gave up after 0\.[45] s and 1 attempt /);
-  expect(ms).toBeGreaterThanOrEqual(390);
-  expect(ms).toBeLessThan(1_500);
-  expect(fake.callsTo("sendMessage")).toHaveLength(1);
-}, 10_000);
+  expect((error as Error).message).toMatch(/^Telegram did not answer sendMessage: gave up after 0\.1 s and 1 attempt /);
+  expect(ms).toBeGreaterThanOrEqual(95);
+  expect(fake.requestsTo("sendMessage")).toHaveLength(1);
+});
 
 test("5xx answers are retried by auto-retry only within the bound", async () => {
   fake = await startTelegramFake({ token: TOKEN, chatId: CHAT });
-  fake.failNext("sendMessage", { error_code: 502, description: "Bad Gateway" }, 10);
-  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 400 }, (text) => text);
-  // auto-retry would wait 3 s before its second attempt: the bound ends that wait.
+  fake.faults.add({ path: "sendMessage", code: 502, message: "Bad Gateway", times: 10 });
+  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 50, clock: fakeClock() }, (text) => text);
+  // auto-retry would wait 3 s (its own timer) before its second attempt: the bound ends that wait.
   const { error, ms } = await failure(() => sendHtml(api, CHAT, "hi"));
   expect(error).toBeInstanceOf(TelegramUnreachableError);
   expect(ms).toBeLessThan(1_500);
-  expect(fake.callsTo("sendMessage")).toHaveLength(1);
+  expect(fake.requestsTo("sendMessage")).toHaveLength(1);
   expect(fake.sent).toHaveLength(0);
-}, 10_000);
+});
 
 test("the stop cancels a call in flight at once; once stopping, a refused call is not retried", async () => {
   fake = await startTelegramFake({ token: TOKEN, chatId: CHAT });
-  fake.stall("sendMessage");
+  fake.faults.add({ path: "sendMessage", hang: true });
   const shutdown = createShutdown();
-  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 60_000, shutdown }, (text) => text);
+  const api = createTelegramApi(
+    { token: TOKEN, chatId: CHAT, apiRoot: fake.url },
+    { totalMs: 60_000, shutdown, clock: fakeClock() },
+    (text) => text,
+  );
   const pending = failure(() => sendHtml(api, CHAT, "hi"));
-  await fake.waitForCalls("sendMessage", 1);
+  await fake.waitForRequests("sendMessage", 1);
   shutdown.abort();
   const { error, ms } = await pending;
   expect(error).toBeInstanceOf(TelegramUnreachableError);
@@ -77,24 +86,37 @@ test("the stop cancels a call in flight at once; once stopping, a refused call i
 
   const stopping = createShutdown();
   stopping.begin();
-  const refused = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: await refusingUrl() }, { totalMs: 60_000, shutdown: stopping }, (text) => text);
+  const clock = fakeClock();
+  const refused = createTelegramApi(
+    { token: TOKEN, chatId: CHAT, apiRoot: await refusingUrl() },
+    { totalMs: 60_000, shutdown: stopping, clock },
+    (text) => text,
+  );
   const once = await failure(() => refused.getUpdates({ offset: 1, limit: 1 }));
   expect((once.error as Error).message).toContain("Network request for 'getUpdates' failed!");
-  expect(once.ms).toBeLessThan(900);
-}, 10_000);
+  expect(clock.sleeps).toEqual([]);
+});
 
 test("a long poll gets its own timeout on top of the bound", async () => {
-  fake = await startTelegramFake({ token: TOKEN });
-  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 500 }, (text) => text);
-  // Telegram holds getUpdates for `timeout` seconds when nothing is pending: that is not a failure.
+  // Telegram holds getUpdates for `timeout` seconds when nothing is pending: that is not a failure. The fake
+  // holds it 100 ms per second asked for, past the 30 ms bound: only the poll's own second lets it through.
+  fake = await startTelegramFake({ token: TOKEN, pollSecondMs: 100 });
+  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 30, clock: fakeClock() }, (text) => text);
   expect(await api.getUpdates({ timeout: 1 })).toEqual([]);
-}, 10_000);
+  expect(fake.requestsTo("getUpdates")).toHaveLength(1);
+});
 
 test("a redirect from the Bot API is never followed: the token in the path never reaches another host", async () => {
   const elsewhere = await startFake({ "/*": () => Response.json({ ok: true, result: true }) });
-  const redirecting = await startFake({ "/*": (request) => new Response(null, { status: 307, headers: { location: `${elsewhere.url}${request.path}` } }) });
+  const redirecting = await startFake({
+    "/*": (request) => new Response(null, { status: 307, headers: { location: `${elsewhere.url}${request.path}` } }),
+  });
   try {
-    const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: redirecting.url }, { totalMs: 1_500 }, (text) => text);
+    const api = createTelegramApi(
+      { token: TOKEN, chatId: CHAT, apiRoot: redirecting.url },
+      { totalMs: 1_500, clock: fakeClock() },
+      (text) => text,
+    );
     const { error } = await failure(() => sendHtml(api, CHAT, "<b>hi</b>"));
     expect(error).toBeInstanceOf(TelegramUnreachableError);
     expect((error as Error).message).not.toContain(TOKEN);
@@ -103,4 +125,4 @@ test("a redirect from the Bot API is never followed: the token in the path never
   } finally {
     await Promise.all([elsewhere.stop(), redirecting.stop()]);
   }
-}, 10_000);
+});

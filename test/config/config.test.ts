@@ -2,8 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ConfigNeeds, loadConfig } from "../../src/config/config.ts";
-import { readEnvSource } from "../../src/config/env-source.ts";
+import { type Config, type ConfigNeeds, loadConfig } from "../../src/config/config.ts";
+import { nonEmptyVariables, readEnvSource } from "../../src/config/env-source.ts";
 
 const BALANCES: ConfigNeeds = { platforms: true, telegram: false };
 const SENDING: ConfigNeeds = { platforms: true, telegram: true };
@@ -19,6 +19,10 @@ function errorsOf(vars: Record<string, string>, needs: ConfigNeeds = BALANCES): 
   if (result.ok) throw new Error("expected configuration errors");
   return [...result.errors];
 }
+/** The settings of an enabled platform, or null when it is not enabled. */
+function platformOf(config: Config, id: string) {
+  return config.platforms.find((platform) => platform.id === id)?.settings ?? null;
+}
 function configOf(vars: Record<string, string>, needs: ConfigNeeds = BALANCES) {
   const result = load(vars, needs);
   if (!result.ok) throw new Error(result.errors.join("\n"));
@@ -33,47 +37,64 @@ describe("defaults and valid values", () => {
     expect([config.windowStartHour, config.windowEndHour]).toEqual([8, 20]);
     expect(config.logLevel).toBe("info");
     expect(config.includeCryptoBreakdown).toBe(true);
-    expect(config.fx).toEqual({ provider: "CBR", cbrBaseUrl: "https://www.cbr.ru", mirrorBaseUrl: "https://www.cbr-xml-daily.ru", ttlMinutes: 60 });
+    expect(config.fx).toEqual({
+      provider: "CBR",
+      cbrBaseUrl: "https://www.cbr.ru",
+      mirrorBaseUrl: "https://www.cbr-xml-daily.ru",
+      ttlMinutes: 60,
+    });
     expect(config.dataDir).toBe("./data");
     expect(config.platformTimeoutSeconds).toBe(20);
-    expect(config.bybit).toEqual({ apiKey: "bybit-key-1234", apiSecret: "bybit-secret-5678", baseUrl: "https://api.bybit.com" });
-    expect(config.okx).toBeNull();
-    expect(config.tbank).toBeNull();
-    expect(config.ibkr).toBeNull();
+    expect(config.platforms).toEqual([
+      { id: "bybit", settings: { apiKey: "bybit-key-1234", apiSecret: "bybit-secret-5678", baseUrl: "https://api.bybit.com" } },
+    ]);
     expect(config.telegram).toBeNull();
     expect(config.webhook).toBeNull();
     expect([config.listenHost, config.listenPort]).toEqual(["127.0.0.1", 8080]);
   });
 
   test("parses every setting and drops a trailing slash from base URLs", () => {
-    const config = configOf({
-      ...BYBIT,
-      ...TELEGRAM,
-      OKX_API_KEY: "okx-key",
-      OKX_API_SECRET: "okx-secret",
-      OKX_API_PASSPHRASE: "okx-pass",
-      TBANK_API_TOKEN: "t.tbank-token",
-      IBKR_FLEX_TOKEN: "123456789012345678901234",
-      IBKR_QUERY_ID: "987654",
-      TIMEZONE: "Asia/Yekaterinburg",
-      POLL_INTERVAL_MINUTES: "1440",
-      WINDOW_START_HOUR: "0",
-      WINDOW_END_HOUR: "24",
-      LOG_LEVEL: "DEBUG",
-      INCLUDE_CRYPTO_BREAKDOWN: "No",
-      FX_PROVIDER: "cbr_mirror",
-      FX_TTL_MINUTES: "30",
-      DATA_DIR: "/var/lib/pfbot",
-      BYBIT_BASE_URL: "https://api.bybit.nl/",
-      OKX_BASE_URL: "https://eea.okx.com",
-      TELEGRAM_API_ROOT: "http://127.0.0.1:9000//",
-      IBKR_CACHE_MINUTES: "0",
-    }, SENDING);
+    const config = configOf(
+      {
+        ...BYBIT,
+        ...TELEGRAM,
+        OKX_API_KEY: "okx-key",
+        OKX_API_SECRET: "okx-secret",
+        OKX_API_PASSPHRASE: "okx-pass",
+        TBANK_API_TOKEN: "t.tbank-token",
+        IBKR_FLEX_TOKEN: "123456789012345678901234",
+        IBKR_QUERY_ID: "987654",
+        TIMEZONE: "Asia/Yekaterinburg",
+        POLL_INTERVAL_MINUTES: "1440",
+        WINDOW_START_HOUR: "0",
+        WINDOW_END_HOUR: "24",
+        LOG_LEVEL: "DEBUG",
+        INCLUDE_CRYPTO_BREAKDOWN: "No",
+        FX_PROVIDER: "cbr_mirror",
+        FX_TTL_MINUTES: "30",
+        DATA_DIR: "/var/lib/pfbot",
+        BYBIT_BASE_URL: "https://api.bybit.nl/",
+        OKX_BASE_URL: "https://eea.okx.com",
+        TELEGRAM_API_ROOT: "http://127.0.0.1:9000//",
+        IBKR_CACHE_MINUTES: "0",
+      },
+      SENDING,
+    );
     expect(config.telegram).toEqual({ token: TELEGRAM.TELEGRAM_BOT_TOKEN, chatId: -1001234567890, apiRoot: "http://127.0.0.1:9000" });
-    expect(config.okx?.baseUrl).toBe("https://eea.okx.com");
-    expect(config.bybit?.baseUrl).toBe("https://api.bybit.nl");
-    expect(config.tbank?.token).toBe("t.tbank-token");
-    expect(config.ibkr).toMatchObject({ token: "123456789012345678901234", queryId: "987654", cacheMinutes: 0 });
+    expect(config.platforms.map((platform) => platform.id)).toEqual(["bybit", "okx", "tbank", "ibkr"]);
+    expect(platformOf(config, "okx")?.baseUrl).toBe("https://eea.okx.com");
+    expect(platformOf(config, "bybit")?.baseUrl).toBe("https://api.bybit.nl");
+    expect(platformOf(config, "tbank")).toEqual({
+      token: "t.tbank-token",
+      baseUrl: "https://invest-public-api.tbank.ru/rest",
+      caFile: null,
+    });
+    expect(platformOf(config, "ibkr")).toMatchObject({
+      token: "123456789012345678901234",
+      queryId: "987654",
+      cacheMinutes: 0,
+      timeoutSeconds: 150,
+    });
     expect(config.timeZone).toBe("Asia/Yekaterinburg");
     expect([config.pollIntervalMinutes, config.windowStartHour, config.windowEndHour]).toEqual([1440, 0, 24]);
     expect(config.logLevel).toBe("debug");
@@ -86,20 +107,25 @@ describe("defaults and valid values", () => {
   });
 
   test.each([
-    ["true", true], ["1", true], ["yes", true], ["YES", true], ["false", false], ["0", false], ["no", false],
+    ["true", true],
+    ["1", true],
+    ["yes", true],
+    ["YES", true],
+    ["false", false],
+    ["0", false],
+    ["no", false],
   ])("INCLUDE_CRYPTO_BREAKDOWN=%s is %p", (text, expected) => {
     expect(configOf({ ...BYBIT, INCLUDE_CRYPTO_BREAKDOWN: text }).includeCryptoBreakdown).toBe(expected);
   });
 
   test("any non-empty subset of platforms works, Bybit and OKX not required", () => {
     const config = configOf({ IBKR_FLEX_TOKEN: "tok-abcdef", IBKR_QUERY_ID: "1" });
-    expect(config.ibkr).not.toBeNull();
-    expect(config.bybit).toBeNull();
+    expect(config.platforms.map((platform) => platform.id)).toEqual(["ibkr"]);
   });
 
   test("an empty value counts as unset", () => {
     const config = configOf({ ...BYBIT, OKX_API_KEY: "", OKX_API_SECRET: " ", TIMEZONE: "" });
-    expect(config.okx).toBeNull();
+    expect(platformOf(config, "okx")).toBeNull();
     expect(config.timeZone).toBe("Europe/Paris");
   });
 
@@ -147,8 +173,15 @@ describe("errors", () => {
     expect(errorsOf({ IBKR_QUERY_ID: "1" })[0]).toContain("set IBKR_FLEX_TOKEN too");
   });
 
-  test("no platform at all is an error in balance modes", () => {
-    expect(errorsOf({})[0]).toStartWith("no platform is configured");
+  test("no platform at all is an error in balance modes, naming each platform's variables in report order", () => {
+    expect(errorsOf({})).toEqual([
+      "no platform is configured: set the variables of at least one of Bybit (BYBIT_API_KEY, BYBIT_API_SECRET), OKX (OKX_API_KEY, OKX_API_SECRET, OKX_API_PASSPHRASE), T-Bank (TBANK_API_TOKEN) or IBKR (IBKR_FLEX_TOKEN, IBKR_QUERY_ID)",
+    ]);
+  });
+
+  test("an optional platform variable is checked even when its platform is not enabled", () => {
+    expect(errorsOf({ ...BYBIT, IBKR_TIMEOUT_SECONDS: "5" })).toEqual(["IBKR_TIMEOUT_SECONDS must be at least 10 (was 5)"]);
+    expect(errorsOf({ ...BYBIT, IBKR_CACHE_MINUTES: "10081" })).toEqual(["IBKR_CACHE_MINUTES must be at most 10080 (was 10081)"]);
   });
 
   test("Telegram variables are required only when sending", () => {
@@ -160,13 +193,16 @@ describe("errors", () => {
   });
 
   test("all problems are reported at once and no secret value is printed", () => {
-    const errors = errorsOf({
-      OKX_API_KEY: "okx-secret-key-value",
-      TELEGRAM_BOT_TOKEN: "not-a-token-secret",
-      WEBHOOK_SECRET: "bad secret with spaces",
-      TIMEZONE: "Nowhere",
-      LOG_LEVEL: "loud",
-    }, SENDING);
+    const errors = errorsOf(
+      {
+        OKX_API_KEY: "okx-secret-key-value",
+        TELEGRAM_BOT_TOKEN: "not-a-token-secret",
+        WEBHOOK_SECRET: "bad secret with spaces",
+        TIMEZONE: "Nowhere",
+        LOG_LEVEL: "loud",
+      },
+      SENDING,
+    );
     expect(errors.length).toBeGreaterThanOrEqual(5);
     const text = errors.join("\n");
     for (const secret of ["okx-secret-key-value", "not-a-token-secret", "bad secret with spaces"]) expect(text).not.toContain(secret);
@@ -179,7 +215,13 @@ describe("env file and process environment", () => {
   const dir = mkdtempSync(join(tmpdir(), "pfbot-config-"));
   writeFileSync(
     join(dir, ".env"),
-    ["# the original bot's template", "export BYBIT_API_KEY=file-key", 'BYBIT_API_SECRET="file secret # kept"', "TIMEZONE='Europe/Moscow' # comment", "LOG_LEVEL=warn"].join("\n"),
+    [
+      "# the original bot's template",
+      "export BYBIT_API_KEY=file-key",
+      'BYBIT_API_SECRET="file secret # kept"',
+      "TIMEZONE='Europe/Moscow' # comment",
+      "LOG_LEVEL=warn",
+    ].join("\n"),
   );
   writeFileSync(join(dir, "other.env"), "OKX_API_KEY=other-key\nOKX_API_SECRET=other-secret\nOKX_API_PASSPHRASE=other-pass\n");
 
@@ -188,7 +230,7 @@ describe("env file and process environment", () => {
     if ("error" in source) throw new Error(source.error);
     expect(source.file).toBe(join(dir, ".env"));
     const config = configOf(source.vars as Record<string, string>);
-    expect(config.bybit).toMatchObject({ apiKey: "file-key", apiSecret: "file secret # kept" });
+    expect(platformOf(config, "bybit")).toMatchObject({ apiKey: "file-key", apiSecret: "file secret # kept" });
     expect(config.timeZone).toBe("Europe/Moscow");
   });
 
@@ -211,8 +253,19 @@ describe("env file and process environment", () => {
     expect(readEnvSource({}, dir, "missing.env")).toEqual({ error: "--env-file missing.env: cannot read it (no such file)" });
   });
 
+  test("a variable set empty or blank in the process environment does not hide the file's value", () => {
+    const source = readEnvSource({ LOG_LEVEL: "  ", TIMEZONE: "" }, dir, null);
+    if ("error" in source) throw new Error(source.error);
+    expect(source.vars.LOG_LEVEL).toBe("warn");
+    expect(source.vars.TIMEZONE).toBe("Europe/Moscow");
+  });
+
   test("no .env is fine", () => {
     const empty = mkdtempSync(join(tmpdir(), "pfbot-noenv-"));
     expect(readEnvSource({ A: "1" }, empty, null)).toEqual({ vars: { A: "1" }, file: null });
   });
+});
+
+test("nonEmptyVariables trims values and drops unset, empty and blank ones", () => {
+  expect(nonEmptyVariables({ A: " x ", B: "", C: "   ", D: undefined, E: "a b" })).toEqual({ A: "x", E: "a b" });
 });

@@ -23,12 +23,12 @@ describe("reads an env file as systemd's EnvironmentFile= does", () => {
   test("a variable named __proto__ is an ordinary variable", () => {
     const { vars } = parseEnvFile("__proto__=x\nconstructor=y\n", "pfbot.env");
     expect(Object.keys(vars)).toEqual(["__proto__", "constructor"]);
-    expect(vars.__proto__).toBe("x");
+    expect(Object.getOwnPropertyDescriptor(vars, "__proto__")?.value).toBe("x");
     expect(Object.getPrototypeOf(vars)).toBeNull();
   });
 
   test("a string and its UTF-8 bytes read the same", () => {
-    const text = "\u{feff}A=1\nB=\"x y\" # c\r\nexport C=3\nD=ключ\n";
+    const text = '\u{feff}A=1\nB="x y" # c\r\nexport C=3\nD=ключ\n';
     const fromString = parseEnvFile(text, "pfbot.env");
     const fromBytes = parseEnvFile(new TextEncoder().encode(text), "pfbot.env");
     expect(fromBytes).toEqual(fromString);
@@ -69,8 +69,13 @@ describe("problems", () => {
   });
 
   test("come in line order and count a CRLF as one line break", () => {
-    const text = "A=\"open\r\nmore\"\r\nB=$X\r\nB=2\r\n# c \\\nC=1\r\n";
-    expect(problemsOf(parseEnvFile(text, "f"))).toEqual(["1 multiline-quote A", "3 expansion B", "4 duplicate B", "5 comment-continuation"]);
+    const text = 'A="open\r\nmore"\r\nB=$X\r\nB=2\r\n# c \\\nC=1\r\n';
+    expect(problemsOf(parseEnvFile(text, "f"))).toEqual([
+      "1 multiline-quote A",
+      "3 expansion B",
+      "4 duplicate B",
+      "5 comment-continuation",
+    ]);
   });
 
   test("an unclosed quote says how many lines it swallows", () => {
@@ -81,7 +86,10 @@ describe("problems", () => {
 
   test("a duplicate names the line systemd uses", () => {
     const messages = parseEnvFile("A=1\nA=2\nA=3\n", "f").problems.map((p) => `${p.line}: ${p.message}`);
-    expect(messages).toEqual(["2: already set on line 1; systemd uses the last one (line 3): keep only one", "3: already set on line 1; systemd uses the last one (line 3): keep only one"]);
+    expect(messages).toEqual([
+      "2: already set on line 1; systemd uses the last one (line 3): keep only one",
+      "3: already set on line 1; systemd uses the last one (line 3): keep only one",
+    ]);
   });
 
   test("an invalid name is shown only when it looks like a name", () => {
@@ -113,7 +121,23 @@ describe("problems", () => {
     ].join("\n");
     const reading = parseEnvFile(file, "pfbot.env");
     const kinds = new Set(reading.problems.map((p) => p.kind));
-    expect([...kinds].sort()).toEqual(["backtick", "bom", "comment-in-value", "duplicate", "escape", "expansion", "export", "invalid-name", "line-continuation", "multiline-quote", "no-equals", "quoted-whitespace", "stray-cr", "text-after-quote", "unterminated-quote"]);
+    expect([...kinds].sort()).toEqual([
+      "backtick",
+      "bom",
+      "comment-in-value",
+      "duplicate",
+      "escape",
+      "expansion",
+      "export",
+      "invalid-name",
+      "line-continuation",
+      "multiline-quote",
+      "no-equals",
+      "quoted-whitespace",
+      "stray-cr",
+      "text-after-quote",
+      "unterminated-quote",
+    ]);
     expectNoPartOf(secret, formatEnvFileProblems(reading));
 
     const encode = (text: string) => [...new TextEncoder().encode(text)];

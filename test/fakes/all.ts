@@ -1,14 +1,14 @@
 // Every platform fake, the FX fake and (optionally) Telegram started together with plausible balances,
 // plus the environment that points pfbot at them. Used by the end-to-end tests, `bun run demo` and the
 // benchmark. With `latencyMs`, each fake sits behind a loopback proxy that delays every request.
-import { startBybitFake, realisticBybitAccount, type BybitFake } from "./bybit.ts";
-import { startFxFake, presetFxState, type FxFake } from "./fx.ts";
-import { startIbkrFake, type IbkrFake } from "./ibkr.ts";
-import { realisticOkxAccount, startOkxFake, type OkxFake } from "./okx.ts";
-import { startFake, type FakeServer } from "./server.ts";
+import { type BybitFake, realisticBybitAccount, startBybitFake } from "./bybit.ts";
+import { type FxFake, presetFxState, startFxFake } from "./fx.ts";
+import { type IbkrFake, startIbkrFake } from "./ibkr.ts";
+import { type OkxFake, realisticOkxAccount, startOkxFake } from "./okx.ts";
+import { type FakeServer, startFake } from "./server.ts";
 import { realisticTbankAccounts, startTbankFake, TBANK_FAKE_TOKEN, type TbankFake } from "./tbank.ts";
 
-export const FAKE_IBKR_TOKEN = "481516234248151623424815";
+const FAKE_IBKR_TOKEN = "481516234248151623424815";
 export const FAKE_IBKR_QUERY = "1234567";
 
 export interface AllFakes {
@@ -27,22 +27,33 @@ export interface AllFakesOptions {
   readonly latencyMs?: number;
   /** How many times IBKR answers "generation in progress" (1019) before the statement. */
   readonly ibkrInProgressPolls?: number;
-  /** The FX rate's in-force date (defaults to today, UTC). */
+  /** The FX rate's in-force date (defaults to the clock's today, UTC). */
   readonly fxDate?: string;
+  /** The clock the fakes check timestamps and rate limits against: the test's injected clock (the real one by default). */
+  readonly now?: () => number;
 }
 
 export async function startAllFakes(options: AllFakesOptions = {}): Promise<AllFakes> {
+  const now = options.now ?? (() => Date.now());
   const okxState = realisticOkxAccount();
-  // The fake's clock follows the real one, so a long-running bot stays inside OKX's 30 s window.
-  Object.defineProperty(okxState, "serverTimeMs", { get: () => Date.now(), enumerable: true });
+  // The fake's clock follows pfbot's, so a long-running bot stays inside OKX's 30 s window.
+  Object.defineProperty(okxState, "serverTimeMs", { get: now, enumerable: true });
+  const bybitState = realisticBybitAccount();
+  bybitState.now = now;
   const fxState = presetFxState();
-  fxState.date = options.fxDate ?? new Date().toISOString().slice(0, 10);
+  fxState.date = options.fxDate ?? new Date(now()).toISOString().slice(0, 10);
   const [bybit, okx, tbank, ibkr, fx] = await Promise.all([
-    startBybitFake(realisticBybitAccount()),
+    startBybitFake(bybitState),
     startOkxFake(okxState),
-    startTbankFake({ token: TBANK_FAKE_TOKEN, accounts: realisticTbankAccounts(), failures: [] }),
+    startTbankFake({ token: TBANK_FAKE_TOKEN, accounts: realisticTbankAccounts() }),
     // "omit": no <Url> in the ticket, so the client uses {base}/GetStatement (through the proxy, when there is one).
-    startIbkrFake({ token: FAKE_IBKR_TOKEN, queryId: FAKE_IBKR_QUERY, now: () => Date.now(), inProgressPolls: options.ibkrInProgressPolls ?? 0, statementUrl: "omit" }),
+    startIbkrFake({
+      token: FAKE_IBKR_TOKEN,
+      queryId: FAKE_IBKR_QUERY,
+      now,
+      inProgressPolls: options.ibkrInProgressPolls ?? 0,
+      statementUrl: "omit",
+    }),
     startFxFake(fxState),
   ]);
   const proxies: FakeServer[] = [];
@@ -83,7 +94,7 @@ export async function startAllFakes(options: AllFakesOptions = {}): Promise<AllF
 }
 
 /** A loopback proxy that waits `latencyMs` before forwarding each request unchanged (path, query, headers, body). */
-export async function startLatencyProxy(target: string, latencyMs: number): Promise<FakeServer> {
+async function startLatencyProxy(target: string, latencyMs: number): Promise<FakeServer> {
   return startFake({
     "/*": async (request) => {
       await Bun.sleep(latencyMs);

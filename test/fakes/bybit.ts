@@ -1,29 +1,30 @@
 // A fake Bybit V5 server for tests. It checks what Bybit checks (API key, timestamp window against its own clock,
 // the HMAC signature recomputed from the raw query string, bound IPs, key areas, parameters) and answers with
 // Bybit's wire format: the retCode envelope, amounts as strings, "" for absent values, real error bodies.
-// State is plain data that tests change between calls (balances, prices, key, clock, forced faults).
-import { add, dec, mul, sum, toFixed, type Decimal } from "../../src/lib/money.ts";
-import { fillEchoes, jsonEscape, startFake, type RecordedRequest } from "./server.ts";
+// State is plain data that tests change between calls (balances, prices, key, clock); faults go through `faults`.
+import { add, type Decimal, dec, mul, sum, toFixed } from "../../src/lib/money.ts";
+import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
+import { fillEchoes, jsonEscape, type RecordedRequest, startFake } from "./server.ts";
 
-export interface FakeUnifiedCoin {
+interface FakeUnifiedCoin {
   readonly coin: string;
   readonly equity: string;
   readonly usdValue: string;
   readonly walletBalance?: string;
 }
 
-export interface FakeFundingCoin {
+interface FakeFundingCoin {
   readonly coin: string;
   readonly walletBalance: string;
 }
 
-export interface FakeTicker {
+interface FakeTicker {
   readonly symbol: string;
   readonly lastPrice: string;
   readonly usdIndexPrice: string;
 }
 
-export interface FakeBybitKey {
+interface FakeBybitKey {
   apiKey: string;
   apiSecret: string;
   readOnly: 0 | 1;
@@ -36,25 +37,18 @@ export interface FakeBybitKey {
 }
 
 /**
- * A forced answer for one path: an HTTP status/body (gateway level, before auth) or a retCode (after auth).
- * `body` and `retMsg` may quote the request's credentials, as Bybit's apiKey[…] and origin_string[…] echoes do:
- * {{apiKey}} is the X-BAPI-API-KEY received, {{apiSecret}} the key's secret.
+ * Bybit's faults (faults.ts): `code`/`message` are a retCode and retMsg answered after authentication (the
+ * gateway's `status`/`body` come before it). `body` and `message` may quote the request's credentials, as
+ * Bybit's apiKey[…] and origin_string[…] echoes do: {{apiKey}} is the X-BAPI-API-KEY received, {{apiSecret}}
+ * the key's secret.
  */
-export interface FakeFault {
-  readonly path: string;
-  /** How many requests it applies to; forever when absent. */
-  times?: number;
-  readonly delayMs?: number;
-  readonly status?: number;
-  readonly body?: string;
-  readonly headers?: Record<string, string>;
-  readonly retCode?: number;
-  readonly retMsg?: string;
-}
+export type BybitFault = Fault;
 
 export interface BybitFakeState {
   key: FakeBybitKey;
-  /** The fake's clock is Date.now() + this. */
+  /** The fake's clock, as the test's injected one: now() + clockOffsetMs. */
+  now: () => number;
+  /** Shifts the fake's clock away from the client's. */
   clockOffsetMs: number;
   /** /v5/market/time reports its clock + this: a server time that does not match the one it checks against. */
   marketTimeErrorMs: number;
@@ -65,15 +59,14 @@ export interface BybitFakeState {
   /** Overrides asset-overview result.totalEquity (default: Σ bucket totals). */
   overviewTotalEquity?: string;
   tickers: FakeTicker[];
-  faults: FakeFault[];
 }
 
 export interface BybitFake {
   readonly url: string;
   readonly requests: RecordedRequest[];
   readonly state: BybitFakeState;
-  /** Requests to one path. */
-  calls(path: string): RecordedRequest[];
+  readonly faults: FaultList<BybitFault>;
+  requestsTo(path: string): RecordedRequest[];
   stop(): Promise<void>;
 }
 
@@ -86,18 +79,27 @@ export function emptyBybitAccount(): BybitFakeState {
       apiKey: FAKE_BYBIT_KEY,
       apiSecret: FAKE_BYBIT_SECRET,
       readOnly: 1,
-      permissions: { ContractTrade: [], Spot: [], Wallet: ["AccountTransfer"], Options: [], Derivatives: [], Exchange: [], Earn: ["Earn"], NFT: [] },
+      permissions: {
+        ContractTrade: [],
+        Spot: [],
+        Wallet: ["AccountTransfer"],
+        Options: [],
+        Derivatives: [],
+        Exchange: [],
+        Earn: ["Earn"],
+        NFT: [],
+      },
       ips: ["*"],
       deadlineDay: 83,
       expiredAt: "2026-03-01T09:00:00Z",
     },
+    now: () => Date.now(),
     clockOffsetMs: 0,
     marketTimeErrorMs: 0,
     unified: { coins: [] },
     funding: [],
     otherBuckets: [],
     tickers: [],
-    faults: [],
   };
 }
 
@@ -120,8 +122,29 @@ export function realisticBybitAccount(): BybitFakeState {
     { coin: "USDC", walletBalance: "0" },
   ];
   state.otherBuckets = [
-    { totalEquity: "2520.40", valuationCurrency: "USD", accountType: "Earn", snapshotTime: "1764000000000", categories: [{ category: "Easy Earn", equity: "2520.4", coinDetail: [{ coin: "USDT", equity: "2000" }, { coin: "ETH", equity: "0.1556" }] }] },
-    { totalEquity: "310.25", valuationCurrency: "USD", accountType: "TradingBot", snapshotTime: "1764000000000", categories: [{ category: "Futures Grid Bot", equity: "310.25", coinDetail: [{ coin: "USDT", equity: "310.2511" }] }] },
+    {
+      totalEquity: "2520.40",
+      valuationCurrency: "USD",
+      accountType: "Earn",
+      snapshotTime: "1764000000000",
+      categories: [
+        {
+          category: "Easy Earn",
+          equity: "2520.4",
+          coinDetail: [
+            { coin: "USDT", equity: "2000" },
+            { coin: "ETH", equity: "0.1556" },
+          ],
+        },
+      ],
+    },
+    {
+      totalEquity: "310.25",
+      valuationCurrency: "USD",
+      accountType: "TradingBot",
+      snapshotTime: "1764000000000",
+      categories: [{ category: "Futures Grid Bot", equity: "310.25", coinDetail: [{ coin: "USDT", equity: "310.2511" }] }],
+    },
   ];
   state.tickers = [
     { symbol: "BTCUSDT", lastPrice: "95010", usdIndexPrice: "95000.5" },
@@ -134,34 +157,40 @@ export function realisticBybitAccount(): BybitFakeState {
 }
 
 export async function startBybitFake(state: BybitFakeState = realisticBybitAccount()): Promise<BybitFake> {
-  const now = (): number => Date.now() + state.clockOffsetMs;
+  const faults = createFaultList<BybitFault>();
+  const now = (): number => state.now() + state.clockOffsetMs;
   const envelope = (retCode: number, retMsg: string, result: unknown = {}, headers?: Record<string, string>): Response =>
     Response.json({ retCode, retMsg, result, retExtInfo: {}, time: now() }, { headers });
   const privateRoutes: Record<string, (query: URLSearchParams) => Response> = {
     "/v5/asset/asset-overview": (query) =>
-      (query.get("valuationCurrency") ?? "USD") !== "USD" ? envelope(10001, "valuationCurrency only supports USD in this fake") : envelope(0, "Success", overview(state)),
+      (query.get("valuationCurrency") ?? "USD") !== "USD"
+        ? envelope(10001, "valuationCurrency only supports USD in this fake")
+        : envelope(0, "Success", overview(state)),
     "/v5/account/wallet-balance": (query) =>
-      query.get("accountType") !== "UNIFIED" ? envelope(10001, "accountType only support UNIFIED.") : envelope(0, "OK", walletBalance(state)),
+      query.get("accountType") !== "UNIFIED"
+        ? envelope(10001, "accountType only support UNIFIED.")
+        : envelope(0, "OK", walletBalance(state)),
     "/v5/asset/transfer/query-account-coins-balance": (query) => {
       if (!query.get("accountType")) return envelope(10001, "params error: accountType is required");
       if (query.get("accountType") !== "FUND") return envelope(131203, "coin is required for this account type");
-      const balance = state.funding.map((c) => ({ coin: c.coin, transferBalance: c.walletBalance, walletBalance: c.walletBalance, bonus: "" }));
+      const balance = state.funding.map((c) => ({
+        coin: c.coin,
+        transferBalance: c.walletBalance,
+        walletBalance: c.walletBalance,
+        bonus: "",
+      }));
       return envelope(0, "success", { memberId: "58124730", accountType: "FUND", balance });
     },
     "/v5/user/query-api": () => envelope(0, "", queryApi(state.key)),
   };
   const server = await startFake({
     "/v5/*": async (request) => {
-      const fault = takeFault(state, request.path);
-      if (fault?.delayMs) await Bun.sleep(fault.delayMs);
+      const fault = faults.take(request.path);
+      const held = await delayOrHold(faults, fault);
+      if (held) return held;
       const echoes = { apiKey: request.headers.get("x-bapi-api-key") ?? "", apiSecret: state.key.apiSecret };
-      if (fault?.status !== undefined || fault?.body !== undefined) {
-        const body = fault.body === undefined ? undefined : fillEchoes(fault.body, echoes, fault.body.startsWith("{") ? jsonEscape : undefined);
-        return new Response(body ?? `<html><body><h1>${fault.status} Bad Gateway</h1></body></html>`, {
-          status: fault.status ?? 200,
-          headers: { "content-type": fault.body?.startsWith("{") ? "application/json" : "text/html", ...fault.headers },
-        });
-      }
+      const front = frontAnswer(fault, (text) => fillEchoes(text, echoes, text.startsWith("{") ? jsonEscape : undefined));
+      if (front) return front;
       // Bybit's gateway refuses a GET carrying a body with HTTP 403 [guide.mdx].
       if (request.method !== "GET" || request.body !== "") return new Response("<html>403 Forbidden</html>", { status: 403 });
       if (request.path === "/v5/market/time") {
@@ -176,8 +205,9 @@ export async function startBybitFake(state: BybitFakeState = realisticBybitAccou
       if (!route) return new Response("404 page not found", { status: 404 });
       const rejection = authenticate(state, request, now());
       if (rejection) return envelope(rejection.retCode, rejection.retMsg);
-      if (fault?.retCode !== undefined) return envelope(fault.retCode, fillEchoes(fault.retMsg ?? "forced error", echoes), {}, fault.headers);
-      if (request.path.startsWith("/v5/asset/transfer/") && (state.key.permissions["Wallet"] ?? []).length === 0) {
+      if (fault?.code !== undefined)
+        return envelope(Number(fault.code), fillEchoes(fault.message ?? "forced error", echoes), {}, fault.headers);
+      if (request.path.startsWith("/v5/asset/transfer/") && (state.key.permissions.Wallet ?? []).length === 0) {
         return envelope(10005, "Permission denied, please check your API key permissions.");
       }
       return route(request.query);
@@ -187,8 +217,12 @@ export async function startBybitFake(state: BybitFakeState = realisticBybitAccou
     url: server.url,
     requests: server.requests,
     state,
-    calls: (path) => server.requests.filter((r) => r.path === path),
-    stop: () => server.stop(),
+    faults,
+    requestsTo: (path) => requestsTo(server.requests, path),
+    stop: async () => {
+      faults.clear();
+      await server.stop();
+    },
   };
 }
 
@@ -222,12 +256,6 @@ function authenticate(state: BybitFakeState, request: RecordedRequest, serverMs:
   return null;
 }
 
-function takeFault(state: BybitFakeState, path: string): FakeFault | undefined {
-  const fault = state.faults.find((f) => f.path === path && (f.times === undefined || f.times > 0));
-  if (fault && fault.times !== undefined) fault.times -= 1;
-  return fault;
-}
-
 function unifiedTotal(state: BybitFakeState): string {
   return state.unified.totalEquity ?? toFixed(sum(state.unified.coins.map((c) => dec(c.usdValue || "0"))), 8);
 }
@@ -235,13 +263,39 @@ function unifiedTotal(state: BybitFakeState): string {
 function walletBalance(state: BybitFakeState): unknown {
   const total = unifiedTotal(state);
   const coin = state.unified.coins.map((c) => ({
-    availableToBorrow: "", bonus: "0", accruedInterest: "0", availableToWithdraw: "", totalOrderIM: "0", equity: c.equity,
-    totalPositionMM: "0", usdValue: c.usdValue, spotHedgingQty: "0", unrealisedPnl: "0", collateralSwitch: true, borrowAmount: "0",
-    totalPositionIM: "0", walletBalance: c.walletBalance ?? c.equity, cumRealisedPnl: "0", locked: "0", marginCollateral: true, coin: c.coin, spotBorrow: "0",
+    availableToBorrow: "",
+    bonus: "0",
+    accruedInterest: "0",
+    availableToWithdraw: "",
+    totalOrderIM: "0",
+    equity: c.equity,
+    totalPositionMM: "0",
+    usdValue: c.usdValue,
+    spotHedgingQty: "0",
+    unrealisedPnl: "0",
+    collateralSwitch: true,
+    borrowAmount: "0",
+    totalPositionIM: "0",
+    walletBalance: c.walletBalance ?? c.equity,
+    cumRealisedPnl: "0",
+    locked: "0",
+    marginCollateral: true,
+    coin: c.coin,
+    spotBorrow: "0",
   }));
   const account = {
-    totalEquity: total, accountIMRate: "0", totalMarginBalance: total, totalInitialMargin: "0", accountType: "UNIFIED",
-    totalAvailableBalance: total, accountMMRate: "0", totalPerpUPL: "0", totalWalletBalance: total, accountLTV: "0", totalMaintenanceMargin: "0", coin,
+    totalEquity: total,
+    accountIMRate: "0",
+    totalMarginBalance: total,
+    totalInitialMargin: "0",
+    accountType: "UNIFIED",
+    totalAvailableBalance: total,
+    accountMMRate: "0",
+    totalPerpUPL: "0",
+    totalWalletBalance: total,
+    accountLTV: "0",
+    totalMaintenanceMargin: "0",
+    coin,
   };
   return { list: [account] };
 }
@@ -253,11 +307,17 @@ function overview(state: BybitFakeState): unknown {
     const ticker = state.tickers.find((t) => t.symbol === `${coin}USDT`);
     return dec(ticker?.usdIndexPrice || ticker?.lastPrice || "0");
   };
-  const snapshotTime = String(Date.now() + state.clockOffsetMs - 60_000);
+  const snapshotTime = String(state.now() + state.clockOffsetMs - 60_000);
   const buckets: Record<string, unknown>[] = [];
   if (state.unified.coins.length > 0) {
     const coinDetail = state.unified.coins.map((c) => ({ coin: c.coin, equity: c.equity }));
-    buckets.push({ totalEquity: toFixed(dec(unifiedTotal(state) || "0"), 2), valuationCurrency: "USD", accountType: "UnifiedTradingAccount", coinDetail, snapshotTime });
+    buckets.push({
+      totalEquity: toFixed(dec(unifiedTotal(state) || "0"), 2),
+      valuationCurrency: "USD",
+      accountType: "UnifiedTradingAccount",
+      coinDetail,
+      snapshotTime,
+    });
   }
   const held = state.funding.filter((c) => dec(c.walletBalance).coef !== 0n);
   if (held.length > 0) {
@@ -266,21 +326,52 @@ function overview(state: BybitFakeState): unknown {
     buckets.push({ totalEquity: toFixed(value, 2), valuationCurrency: "USD", accountType: "FundingAccount", coinDetail, snapshotTime });
   }
   buckets.push(...state.otherBuckets);
-  const total = sum(buckets.map((b) => dec(typeof b["totalEquity"] === "string" ? b["totalEquity"] : "0")));
+  const total = sum(buckets.map((b) => dec(typeof b.totalEquity === "string" ? b.totalEquity : "0")));
   return { totalEquity: state.overviewTotalEquity ?? toFixed(total, 2), list: buckets };
 }
 
 function tickerShape(t: FakeTicker): Record<string, string> {
   return {
-    symbol: t.symbol, bid1Price: t.lastPrice, bid1Size: "1.5", ask1Price: t.lastPrice, ask1Size: "2.1", lastPrice: t.lastPrice, prevPrice24h: t.lastPrice,
-    price24hPcnt: "0.0012", highPrice24h: t.lastPrice, lowPrice24h: t.lastPrice, turnover24h: "1234567.89", volume24h: "4321.5", usdIndexPrice: t.usdIndexPrice,
+    symbol: t.symbol,
+    bid1Price: t.lastPrice,
+    bid1Size: "1.5",
+    ask1Price: t.lastPrice,
+    ask1Size: "2.1",
+    lastPrice: t.lastPrice,
+    prevPrice24h: t.lastPrice,
+    price24hPcnt: "0.0012",
+    highPrice24h: t.lastPrice,
+    lowPrice24h: t.lastPrice,
+    turnover24h: "1234567.89",
+    volume24h: "4321.5",
+    usdIndexPrice: t.usdIndexPrice,
   };
 }
 
 function queryApi(key: FakeBybitKey): unknown {
   return {
-    id: "3318207", note: "pfbot", apiKey: key.apiKey, readOnly: key.readOnly, secret: "", permissions: key.permissions, ips: key.ips, type: 1,
-    deadlineDay: key.deadlineDay, expiredAt: key.expiredAt, createdAt: "2025-12-01T09:00:00Z", unified: 0, uta: 1, userID: 58124730, inviterID: 0,
-    vipLevel: "No VIP", mktMakerLevel: "0", affiliateID: 0, rsaPublicKey: "", isMaster: true, parentUid: "0", kycLevel: "LEVEL_1", kycRegion: "ARE",
+    id: "3318207",
+    note: "pfbot",
+    apiKey: key.apiKey,
+    readOnly: key.readOnly,
+    secret: "",
+    permissions: key.permissions,
+    ips: key.ips,
+    type: 1,
+    deadlineDay: key.deadlineDay,
+    expiredAt: key.expiredAt,
+    createdAt: "2025-12-01T09:00:00Z",
+    unified: 0,
+    uta: 1,
+    userID: 58124730,
+    inviterID: 0,
+    vipLevel: "No VIP",
+    mktMakerLevel: "0",
+    affiliateID: 0,
+    rsaPublicKey: "",
+    isMaster: true,
+    parentUid: "0",
+    kycLevel: "LEVEL_1",
+    kycRegion: "ARE",
   };
 }

@@ -1,9 +1,10 @@
 // Fake Bank of Russia feeds on 127.0.0.1: cbr.ru's XML_daily.asp as real windows-1251 bytes with comma decimals,
 // and cbr-xml-daily.ru's daily_json.js (brokers.md §3.1, §3.2). Two servers, so a test can see which host was asked.
-import { div, dec, toFixed, toPlainString } from "../../src/lib/money.ts";
-import { startFake, type FakeServer, type RecordedRequest } from "./server.ts";
+import { dec, div, toFixed, toPlainString } from "../../src/lib/money.ts";
+import { createFaultList, delayOrHold, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
+import { type FakeServer, type RecordedRequest, startFake } from "./server.ts";
 
-export interface FakeCurrency {
+interface FakeCurrency {
   /** CBR internal id, e.g. "R01235" for USD. */
   readonly id: string;
   readonly numCode: string;
@@ -15,28 +16,30 @@ export interface FakeCurrency {
   readonly value: string;
 }
 
-/** "ok" answers the rates; "down" is a 500; "html" a 200 DDoS-Guard-style page; "forbidden" a 403 HTML page. */
-export type FakeFeedMode = "ok" | "down" | "html" | "forbidden";
+/** The feeds' paths: a fault's `path` picks the feed (faults.ts: `status`, `body`, `delayMs`, `hang`). */
+export const CBR_PATH = "/scripts/XML_daily.asp";
+export const MIRROR_PATH = "/daily_json.js";
+
+/** The page DDoS-Guard shows instead of the feed (served with status 200, or 403): `{ path, body: DDOS_GUARD_PAGE }`. */
+export const DDOS_GUARD_PAGE =
+  '<!DOCTYPE html><html><head><title>DDoS-Guard</title></head><body><div id="ddg-captcha">Checking your browser before accessing cbr.ru</div></body></html>';
 
 export interface FxFakeState {
   /** YYYY-MM-DD from which the rates are in force. */
   date: string;
   currencies: FakeCurrency[];
-  cbr: FakeFeedMode;
-  mirror: FakeFeedMode;
   /** The older CBR format had no VunitRate element (brokers.md §3.1). */
   vunitRate: boolean;
-  /** Delay before each answer of that feed, for timeout tests. */
-  cbrDelayMs: number;
-  mirrorDelayMs: number;
 }
 
 export interface FxFake {
   readonly cbrUrl: string;
   readonly mirrorUrl: string;
   readonly state: FxFakeState;
+  readonly faults: FaultList;
   readonly cbrRequests: RecordedRequest[];
   readonly mirrorRequests: RecordedRequest[];
+  requestsTo(path: string): RecordedRequest[];
   stop(): Promise<void>;
 }
 
@@ -44,11 +47,7 @@ export interface FxFake {
 export function presetFxState(): FxFakeState {
   return {
     date: "2025-06-11",
-    cbr: "ok",
-    mirror: "ok",
     vunitRate: true,
-    cbrDelayMs: 0,
-    mirrorDelayMs: 0,
     currencies: [
       { id: "R01235", numCode: "840", charCode: "USD", nominal: 1, name: "Доллар США", value: "80.4512" },
       { id: "R01239", numCode: "978", charCode: "EUR", nominal: 1, name: "Евро", value: "92.1875" },
@@ -64,28 +63,31 @@ export function presetFxState(): FxFakeState {
 }
 
 export async function startFxFake(state: FxFakeState = presetFxState()): Promise<FxFake> {
-  const delay = async (ms: number): Promise<void> => {
-    if (ms > 0) await Bun.sleep(ms);
+  const faults = createFaultList();
+  const faulty = async (path: string): Promise<Response | null> => {
+    const fault = faults.take(path);
+    return (await delayOrHold(faults, fault)) ?? frontAnswer(fault);
   };
   const cbr = await startFake({
-    "GET /scripts/XML_daily.asp": async () => {
-      await delay(state.cbrDelayMs);
-      return failure(state.cbr) ?? new Response(encodeWindows1251(cbrDailyXml(state)), { headers: { "Content-Type": "application/xml; charset=windows-1251" } });
-    },
+    [`GET ${CBR_PATH}`]: async () =>
+      (await faulty(CBR_PATH)) ??
+      new Response(encodeWindows1251(cbrDailyXml(state)), { headers: { "Content-Type": "application/xml; charset=windows-1251" } }),
   });
   const mirror: FakeServer = await startFake({
-    "GET /daily_json.js": async () => {
-      await delay(state.mirrorDelayMs);
-      return failure(state.mirror) ?? new Response(mirrorDailyJson(state), { headers: { "Content-Type": "application/javascript; charset=utf-8" } });
-    },
+    [`GET ${MIRROR_PATH}`]: async () =>
+      (await faulty(MIRROR_PATH)) ??
+      new Response(mirrorDailyJson(state), { headers: { "Content-Type": "application/javascript; charset=utf-8" } }),
   });
   return {
     cbrUrl: cbr.url,
     mirrorUrl: mirror.url,
     state,
+    faults,
     cbrRequests: cbr.requests,
     mirrorRequests: mirror.requests,
+    requestsTo: (path) => requestsTo([...cbr.requests, ...mirror.requests], path),
     stop: async () => {
+      faults.clear();
       await Promise.all([cbr.stop(), mirror.stop()]);
     },
   };
@@ -110,7 +112,15 @@ export function mirrorDailyJson(state: Pick<FxFakeState, "date" | "currencies">)
   const valute: Record<string, unknown> = {};
   for (const c of state.currencies) {
     const value = Number(c.value);
-    valute[c.charCode] = { ID: c.id, NumCode: c.numCode, CharCode: c.charCode, Nominal: c.nominal, Name: c.name, Value: value, Previous: value };
+    valute[c.charCode] = {
+      ID: c.id,
+      NumCode: c.numCode,
+      CharCode: c.charCode,
+      Nominal: c.nominal,
+      Name: c.name,
+      Value: value,
+      Previous: value,
+    };
   }
   return JSON.stringify(
     {
@@ -137,22 +147,6 @@ export function encodeWindows1251(text: string): Uint8Array {
     else throw new Error(`no windows-1251 byte for U+${code.toString(16)} in the fake`);
   }
   return out;
-}
-
-const DDOS_GUARD_PAGE =
-  '<!DOCTYPE html><html><head><title>DDoS-Guard</title></head><body><div id="ddg-captcha">Checking your browser before accessing cbr.ru</div></body></html>';
-
-function failure(mode: FakeFeedMode): Response | null {
-  switch (mode) {
-    case "ok":
-      return null;
-    case "down":
-      return new Response("<html><body><h1>500 Internal Server Error</h1></body></html>", { status: 500, headers: { "Content-Type": "text/html" } });
-    case "html":
-      return new Response(DDOS_GUARD_PAGE, { status: 200, headers: { "Content-Type": "text/html; charset=utf-8" } });
-    case "forbidden":
-      return new Response(DDOS_GUARD_PAGE, { status: 403, headers: { "Content-Type": "text/html; charset=utf-8" } });
-  }
 }
 
 function comma(text: string): string {

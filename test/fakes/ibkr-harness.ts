@@ -8,8 +8,10 @@ import { join } from "node:path";
 import { createLogger } from "../../src/lib/log.ts";
 import { toPlainString } from "../../src/lib/money.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
-import { PlatformError, type PlatformBalance, type PlatformClient } from "../../src/platforms/types.ts";
-import { startIbkrFake, type IbkrFake } from "./ibkr.ts";
+import { createFlexPacer, type FlexPacer } from "../../src/platforms/ibkr/pacer.ts";
+import { type PlatformBalance, type PlatformClient, PlatformError } from "../../src/platforms/types.ts";
+import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { type IbkrFake, startIbkrFake } from "./ibkr.ts";
 
 // Flex tokens are long digit strings; this one must never show up in an error or a log line.
 export const TOKEN = "493817265509182736450918";
@@ -18,15 +20,18 @@ export const USER_AGENT = "pfbot-test/0.1 Bun/1.4.5";
 export const START = Date.UTC(2026, 2, 14, 6, 0, 0);
 
 export interface IbkrHarness {
-  clock: { t: number; sleeps: number[] };
+  /** The test's clock, shared by the clients, the test's pacer and the fake (which measures IBKR's rate limit on it). */
+  clock: FakeClock;
+  /** One pacer per test, as the wiring makes one per process: every client of the test shares it. */
+  pacer: FlexPacer;
   fake: IbkrFake;
   stateDir: string;
   logLines: string[];
   errors: unknown[];
   readonly now: () => number;
   /** Advances the injected clock instead of waiting. */
-  readonly sleep: (ms: number) => Promise<void>;
-  client(overrides?: { cacheMinutes?: number; sleep?: (ms: number) => Promise<void> }): PlatformClient;
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  client(overrides?: { cacheMinutes?: number; sleep?: (ms: number, signal?: AbortSignal) => Promise<void> }): PlatformClient;
   /** Awaits a call that must fail with a PlatformError, and records the error for the token check. */
   failure(promise: Promise<unknown>): Promise<PlatformError>;
   /** "label currency amount asOf" per holding. */
@@ -38,16 +43,14 @@ export interface IbkrHarness {
 /** Registers beforeEach/afterEach for the calling test file and returns the live harness. */
 export function useIbkrHarness(): IbkrHarness {
   const h: IbkrHarness = {
-    clock: { t: START, sleeps: [] },
+    clock: fakeClock(START),
+    pacer: undefined as unknown as FlexPacer, // set in beforeEach
     fake: undefined as unknown as IbkrFake, // set in beforeEach
     stateDir: "",
     logLines: [],
     errors: [],
-    now: () => h.clock.t,
-    sleep: async (ms) => {
-      h.clock.sleeps.push(ms);
-      h.clock.t += ms;
-    },
+    now: () => h.clock.now(),
+    sleep: (ms, signal) => h.clock.sleep(ms, signal),
     client: (overrides = {}) =>
       createIbkrClient({
         baseUrl: h.fake.baseUrl,
@@ -60,6 +63,7 @@ export function useIbkrHarness(): IbkrHarness {
         stateDir: h.stateDir,
         cacheMinutes: overrides.cacheMinutes ?? 240,
         userAgent: USER_AGENT,
+        pacer: h.pacer,
         // No secrets configured: the logger must not be what keeps the token out of the lines.
         log: createLogger({ level: "debug", secrets: [], colour: false, write: (line) => h.logLines.push(line) }),
       }),
@@ -78,7 +82,8 @@ export function useIbkrHarness(): IbkrHarness {
   };
 
   beforeEach(async () => {
-    h.clock = { t: START, sleeps: [] };
+    h.clock = fakeClock(START);
+    h.pacer = createFlexPacer(h.clock);
     h.stateDir = mkdtempSync(join(tmpdir(), "pfbot-ibkr-"));
     h.logLines = [];
     h.errors = [];

@@ -3,7 +3,7 @@
 // base currency, "Net Asset Value (NAV) in Base" rows per report date, ChangeInNAV, and unrelated sections
 // the reader must ignore. The numbers are this project's own.
 
-export interface FakeDay {
+interface FakeDay {
   /** YYYY-MM-DD; written in the statement's date format. */
   readonly date: string;
   readonly total: string;
@@ -50,7 +50,11 @@ export function buildFlexStatement(options: StatementOptions): string {
 }
 
 /** Two accounts, USD and EUR bases, three closes each (the latest to be used), negative cash and a margin loan. */
-export function realisticIbkrStatement(): { xml: string; accounts: readonly FakeAccount[]; expected: readonly { accountId: string; currency: string; amount: string; reportDate: string }[] } {
+export function realisticIbkrStatement(): {
+  xml: string;
+  accounts: readonly FakeAccount[];
+  expected: readonly { accountId: string; currency: string; amount: string; reportDate: string }[];
+} {
   const accounts: FakeAccount[] = [
     {
       accountId: "U7654321",

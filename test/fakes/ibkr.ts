@@ -2,15 +2,17 @@
 // XML shapes (status answers always HTTP 200, <Url> wrapped in newlines), the checks IBKR makes (token,
 // query id, reference code, v=3, User-Agent) and its rate limit (1 request/s and 10/min per token, then a
 // 10-minute penalty box answering 1018), measured on the test's injected clock.
-import { realisticIbkrStatement } from "./ibkr-statements.ts";
-import { fillEchoes, startFake, type FakeServer, type RecordedRequest } from "./server.ts";
 
-export const FLEX_PATH = "/AccountManagement/FlexWebService";
+import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
+import { realisticIbkrStatement } from "./ibkr-statements.ts";
+import { type FakeServer, fillEchoes, type RecordedRequest, startFake } from "./server.ts";
+
+const FLEX_PATH = "/AccountManagement/FlexWebService";
 /** Where the fake's <Url> points when `statementUrl` is "alternate-path" (IBKR answers with another host). */
 export const ALTERNATE_STATEMENT_PATH = "/gdcdyn/AccountManagement/FlexWebService/GetStatement";
 
 /** IBKR's own messages (ibflex client.py), so errors look like the real ones. */
-export const FLEX_MESSAGES: Readonly<Record<number, string>> = {
+const FLEX_MESSAGES: Readonly<Record<number, string>> = {
   1001: "Statement could not be generated at this time. Please try again shortly.",
   1003: "Statement is not available.",
   1009: "The server is under heavy load. Statement could not be generated at this time. Please try again shortly.",
@@ -40,32 +42,29 @@ export interface IbkrFakeState {
   statementContentType: string;
   /** GetStatement answers 1019 this many times per reference code before the statement. */
   inProgressPolls: number;
-  /** SendRequest answers this Flex code instead of a reference code (1012, 1018, 1001 …); null = success. */
-  sendError: number | null;
-  /** How many SendRequests get `sendError` before it clears by itself; null = all of them. */
-  sendErrorTimes: number | null;
-  /** The next N GetStatement requests answer HTTP 503 with an HTML page (a load balancer in trouble). */
-  serverErrors: number;
-  /** GetStatement answers this code after the in-progress polls; null = the statement. */
-  getError: number | null;
-  /**
-   * The <ErrorMessage> of the sendError/getError answers instead of IBKR's own text; null = IBKR's. {{token}} and
-   * {{query}} quote the token and the raw query string the request carried (XML-escaped, as IBKR would).
-   */
-  errorMessage: string | null;
   /** Where <Url> points: this fake's GetStatement, another path of this fake, nowhere (omitted), or a foreign host. */
   statementUrl: "same" | "alternate-path" | "omit" | "foreign";
   enforceRateLimit: boolean;
 }
 
-export interface FlexCall {
+/**
+ * IBKR's faults (faults.ts), matched by step ("SendRequest", "GetStatement"): `code` is a Flex ErrorCode in
+ * IBKR's status XML (HTTP 200), answered after the checks IBKR makes (rate limit, v=3, User-Agent, token; on
+ * GetStatement after the reference code check and the in-progress polls, which do not use it up), with
+ * `message` as its ErrorMessage instead of IBKR's own text. `status` alone is a load balancer's HTML error
+ * page. {{token}} and {{query}} quote the token and the raw query string the request carried (XML-escaped,
+ * as IBKR would).
+ */
+type IbkrFault = Fault;
+
+interface FlexCall {
   readonly step: "SendRequest" | "GetStatement";
   readonly path: string;
   /** Injected-clock time of the request. */
   readonly at: number;
   readonly query: URLSearchParams;
   readonly userAgent: string | null;
-  /** What the fake answered: a Flex code (or HTTP 503), "ticket" or "statement". */
+  /** What the fake answered: a Flex code (or a front answer's HTTP status), "ticket" or "statement". */
   readonly answer: number | "ticket" | "statement";
 }
 
@@ -73,10 +72,13 @@ export interface IbkrFake {
   /** The client's baseUrl (…/AccountManagement/FlexWebService). */
   readonly baseUrl: string;
   readonly state: IbkrFakeState;
+  readonly faults: FaultList<IbkrFault>;
+  /** Every Flex request with the fake's answer, in order. */
   readonly calls: FlexCall[];
   /** Protocol breaches seen (missing v=3, wrong User-Agent, rate limit exceeded): a correct client leaves it empty. */
   readonly violations: string[];
   readonly server: FakeServer;
+  requestsTo(step: string): RecordedRequest[];
   stop(): Promise<void>;
 }
 
@@ -86,24 +88,33 @@ export async function startIbkrFake(initial: Partial<IbkrFakeState> & Pick<IbkrF
     statement: realisticIbkrStatement().xml,
     statementContentType: "text/xml;charset=UTF-8",
     inProgressPolls: 0,
-    sendError: null,
-    sendErrorTimes: null,
-    serverErrors: 0,
-    getError: null,
-    errorMessage: null,
     statementUrl: "same",
     enforceRateLimit: true,
     ...initial,
   };
   const calls: FlexCall[] = [];
+  const faults = createFaultList<IbkrFault>();
   const violations: string[] = [];
   const pollsLeft = new Map<string, number>();
   const recentRequests: number[] = [];
   let penaltyUntil = 0;
   let nextReference = 4_815_162_342;
 
-  const answer = (request: RecordedRequest, step: FlexCall["step"], code: number | "ticket" | "statement", body: string, type = "text/xml;charset=UTF-8"): Response => {
-    calls.push({ step, path: request.path, at: state.now(), query: request.query, userAgent: request.headers.get("user-agent"), answer: code });
+  const answer = (
+    request: RecordedRequest,
+    step: FlexCall["step"],
+    code: number | "ticket" | "statement",
+    body: string,
+    type = "text/xml;charset=UTF-8",
+  ): Response => {
+    calls.push({
+      step,
+      path: request.path,
+      at: state.now(),
+      query: request.query,
+      userAgent: request.headers.get("user-agent"),
+      answer: code,
+    });
     return new Response(body, { status: 200, headers: { "content-type": type } });
   };
 
@@ -138,47 +149,85 @@ export async function startIbkrFake(initial: Partial<IbkrFakeState> & Pick<IbkrF
   };
 
   const server = await startFake({
-    [`GET ${FLEX_PATH}/SendRequest`]: (request) => {
-      const refused = gate(request) ?? (request.query.get("q") === state.queryId ? state.sendError : 1014);
-      if (refused !== null) {
-        const message = errorMessage(request, refused === state.sendError);
-        if (refused === state.sendError && state.sendErrorTimes !== null && --state.sendErrorTimes <= 0) state.sendError = null;
-        return answer(request, "SendRequest", refused, flexStatusXml(refused, message));
-      }
-      const reference = String(nextReference++);
-      pollsLeft.set(reference, state.inProgressPolls);
-      const url = { same: `${server.url}${FLEX_PATH}/GetStatement`, "alternate-path": `${server.url}${ALTERNATE_STATEMENT_PATH}`, omit: null, foreign: "https://flex.example.net/GetStatement" }[state.statementUrl];
-      return answer(request, "SendRequest", "ticket", flexTicketXml(reference, url));
-    },
+    [`GET ${FLEX_PATH}/SendRequest`]: (request) => sendRequest(request),
     [`GET ${FLEX_PATH}/GetStatement`]: (request) => getStatement(request),
     [`GET ${ALTERNATE_STATEMENT_PATH}`]: (request) => getStatement(request),
   });
 
-  function getStatement(request: RecordedRequest): Response {
+  async function sendRequest(request: RecordedRequest): Promise<Response> {
+    const fault = faults.take("SendRequest");
+    const held = await delayOrHold(faults, fault);
+    if (held) return held;
+    const refused = gate(request) ?? (request.query.get("q") === state.queryId ? null : 1014);
+    if (refused !== null) return answer(request, "SendRequest", refused, flexStatusXml(refused));
+    const front = frontAnswer(fault);
+    if (front) return recordFront(request, "SendRequest", front);
+    if (fault?.code !== undefined)
+      return answer(request, "SendRequest", Number(fault.code), flexStatusXml(Number(fault.code), faultMessage(request, fault)));
+    const reference = String(nextReference++);
+    pollsLeft.set(reference, state.inProgressPolls);
+    const url = {
+      same: `${server.url}${FLEX_PATH}/GetStatement`,
+      "alternate-path": `${server.url}${ALTERNATE_STATEMENT_PATH}`,
+      omit: null,
+      foreign: "https://flex.example.net/GetStatement",
+    }[state.statementUrl];
+    return answer(request, "SendRequest", "ticket", flexTicketXml(reference, url));
+  }
+
+  async function getStatement(request: RecordedRequest): Promise<Response> {
+    const fault = faults.take("GetStatement");
+    const held = await delayOrHold(faults, fault);
+    if (held) return held;
     const reference = request.query.get("q") ?? "";
     const refused = gate(request) ?? (pollsLeft.has(reference) ? null : 1017);
     if (refused !== null) return answer(request, "GetStatement", refused, flexStatusXml(refused));
-    if (state.serverErrors > 0) {
-      state.serverErrors--;
-      calls.push({ step: "GetStatement", path: request.path, at: state.now(), query: request.query, userAgent: request.headers.get("user-agent"), answer: 503 });
-      return new Response("<html><body><h1>503 Service Unavailable</h1></body></html>", { status: 503, headers: { "content-type": "text/html" } });
-    }
+    const front = frontAnswer(fault);
+    if (front) return recordFront(request, "GetStatement", front);
     const left = pollsLeft.get(reference) ?? 0;
     if (left > 0) {
+      // The in-progress polls come first; a code fault waits for them (it was not used up).
+      if (fault?.code !== undefined && fault.times !== undefined) fault.times += 1;
       pollsLeft.set(reference, left - 1);
       return answer(request, "GetStatement", 1019, flexStatusXml(1019));
     }
-    if (state.getError !== null) return answer(request, "GetStatement", state.getError, flexStatusXml(state.getError, errorMessage(request, true)));
+    if (fault?.code !== undefined)
+      return answer(request, "GetStatement", Number(fault.code), flexStatusXml(Number(fault.code), faultMessage(request, fault)));
     return answer(request, "GetStatement", "statement", state.statement, state.statementContentType);
   }
 
-  /** The forced ErrorMessage for an answer with a forced code, or undefined for IBKR's own text. */
-  function errorMessage(request: RecordedRequest, forced: boolean): string | undefined {
-    if (!forced || state.errorMessage === null) return undefined;
-    return fillEchoes(state.errorMessage, { token: request.query.get("t") ?? "", query: request.rawQuery }, xmlEscape);
+  /** A front answer (a load balancer's page) recorded with its HTTP status. */
+  function recordFront(request: RecordedRequest, step: FlexCall["step"], response: Response): Response {
+    calls.push({
+      step,
+      path: request.path,
+      at: state.now(),
+      query: request.query,
+      userAgent: request.headers.get("user-agent"),
+      answer: response.status,
+    });
+    return response;
   }
 
-  return { baseUrl: `${server.url}${FLEX_PATH}`, state, calls, violations, server, stop: () => server.stop() };
+  /** The ErrorMessage of a fault's code: its `message` with the echoes filled in, or IBKR's own text. */
+  function faultMessage(request: RecordedRequest, fault: IbkrFault): string | undefined {
+    if (fault.message === undefined) return undefined;
+    return fillEchoes(fault.message, { token: request.query.get("t") ?? "", query: request.rawQuery }, xmlEscape);
+  }
+
+  return {
+    baseUrl: `${server.url}${FLEX_PATH}`,
+    state,
+    faults,
+    calls,
+    violations,
+    server,
+    requestsTo: (step) => requestsTo(server.requests, step),
+    stop: async () => {
+      faults.clear();
+      await server.stop();
+    },
+  };
 }
 
 /** A Flex status answer as IBKR sends it: HTTP 200, Warn or Fail depending on the code (never to be trusted). */
@@ -197,4 +246,10 @@ export function flexTicketXml(referenceCode: string, url: string | null): string
   return `<FlexStatementResponse timestamp="14 March, 2026 06:02 AM EDT">\n<Status>Success</Status>\n<ReferenceCode>${referenceCode}</ReferenceCode>\n${urlElement}</FlexStatementResponse>\n`;
 }
 
-export { buildFlexStatement, flexCsvStatement, proxyHtmlPage, realisticIbkrStatement, type FakeAccount, type FakeDay, type StatementOptions } from "./ibkr-statements.ts";
+export {
+  buildFlexStatement,
+  flexCsvStatement,
+  proxyHtmlPage,
+  realisticIbkrStatement,
+  type StatementOptions,
+} from "./ibkr-statements.ts";

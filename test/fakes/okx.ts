@@ -3,38 +3,30 @@
 // OKX's wire format: string codes, numbers as strings, "" for absent values, OKX's error bodies and HTTP statuses.
 // [OKX V5 docs: overview "REST authentication", error-code; reference/exchanges.md §2]
 import { createHmac } from "node:crypto";
-import { add, dec, div, mul, parseDecimal, round, sum, toFixed, toPlainString, type Decimal } from "../../src/lib/money.ts";
-import { fillEchoes, jsonEscape, startFake, type FakeServer, type RecordedRequest } from "./server.ts";
+import { add, type Decimal, dec, div, mul, parseDecimal, round, sum, toFixed, toPlainString } from "../../src/lib/money.ts";
+import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
+import { type FakeServer, fillEchoes, jsonEscape, type RecordedRequest, startFake } from "./server.ts";
 
-export interface OkxFakeTradingCoin {
+interface OkxFakeTradingCoin {
   readonly ccy: string;
   readonly eq: string;
   /** Default: eq × usdPrices[ccy], as OKX values with its index price. "" to send an empty field. */
   readonly eqUsd?: string;
 }
 
-export interface OkxFakeFundingCoin {
+interface OkxFakeFundingCoin {
   readonly ccy: string;
   /** availBal + frozenBal; "" to send an empty field. */
   readonly bal: string;
 }
 
 /**
- * A forced answer: an error body, a 5xx, or a delay before the normal answer. `body` may quote the request's
- * credentials, as an error naming the key or passphrase would: {{apiKey}} and {{passphrase}} are the
- * OK-ACCESS-KEY and OK-ACCESS-PASSPHRASE received, {{apiSecret}} the key's secret (JSON-escaped in a JSON body).
+ * OKX's faults (faults.ts), on the signed endpoints: `code`/`message` are OKX's error body `{"msg","code"}` with
+ * `status` (default 400), answered before authentication as OKX's gateway does. `body` and `message` may quote
+ * the request's credentials, as an error naming the key or passphrase would: {{apiKey}} and {{passphrase}} are
+ * the OK-ACCESS-KEY and OK-ACCESS-PASSPHRASE received, {{apiSecret}} the key's secret (JSON-escaped in JSON).
  */
-export interface OkxFakeFault {
-  /** Only requests to this path; undefined: every signed endpoint. */
-  readonly path?: string;
-  /** How many requests it hits before it is used up; undefined: all of them. */
-  remaining?: number;
-  readonly status?: number;
-  readonly body?: string;
-  readonly headers?: Record<string, string>;
-  /** Wait this long (real ms) before answering. */
-  readonly delayMs?: number;
-}
+export type OkxFault = Fault;
 
 export interface OkxFakeState {
   apiKey: string;
@@ -61,14 +53,13 @@ export interface OkxFakeState {
   label: string;
   uid: string;
   mainUid: string;
-  faults: OkxFakeFault[];
 }
 
 export interface OkxFake {
   readonly url: string;
   readonly requests: RecordedRequest[];
   readonly state: OkxFakeState;
-  /** Requests received for one path. */
+  readonly faults: FaultList<OkxFault>;
   requestsTo(path: string): RecordedRequest[];
   stop(): Promise<void>;
 }
@@ -95,7 +86,6 @@ export function okxFakeState(overrides: Partial<OkxFakeState> = {}): OkxFakeStat
     label: "pfbot",
     uid: "512340987612345678",
     mainUid: "512340987612345678",
-    faults: [],
     ...overrides,
   };
 }
@@ -127,26 +117,35 @@ export function realisticOkxAccount(): OkxFakeState {
   });
 }
 
-/** OKX's error body `{"msg":…,"code":…}` with its HTTP status, as a fault. */
-export function okxErrorFault(code: string, msg: string, status: number, options: Omit<OkxFakeFault, "status" | "body"> = {}): OkxFakeFault {
-  return { ...options, status, body: JSON.stringify({ msg, code }) };
-}
-
 export async function startOkxFake(state: OkxFakeState = okxFakeState()): Promise<OkxFake> {
+  const faults = createFaultList<OkxFault>();
   const signed = (answer: (state: OkxFakeState, request: RecordedRequest) => Response) => async (request: RecordedRequest) => {
-    const fault = takeFault(state, request.path);
-    if (fault?.delayMs) await Bun.sleep(fault.delayMs);
-    if (fault?.status !== undefined) {
-      const echoes = { apiKey: request.headers.get("OK-ACCESS-KEY") ?? "", passphrase: request.headers.get("OK-ACCESS-PASSPHRASE") ?? "", apiSecret: state.apiSecret };
-      const body = fillEchoes(fault.body ?? "", echoes, fault.body?.startsWith("{") ? jsonEscape : undefined);
-      return new Response(body, { status: fault.status, headers: fault.headers });
+    const fault = faults.take(request.path);
+    const held = await delayOrHold(faults, fault);
+    if (held) return held;
+    const echoes = {
+      apiKey: request.headers.get("OK-ACCESS-KEY") ?? "",
+      passphrase: request.headers.get("OK-ACCESS-PASSPHRASE") ?? "",
+      apiSecret: state.apiSecret,
+    };
+    const fill = (text: string) => fillEchoes(text, echoes, text.startsWith("{") ? jsonEscape : undefined);
+    const front = frontAnswer(fault, fill);
+    if (front) return front;
+    if (fault?.code !== undefined) {
+      const body =
+        fault.body !== undefined
+          ? fill(fault.body)
+          : JSON.stringify({ msg: fillEchoes(fault.message ?? "forced error", echoes), code: String(fault.code) });
+      return new Response(body, { status: fault.status ?? 400, headers: { "content-type": "application/json", ...fault.headers } });
     }
     return authError(state, request) ?? answer(state, request);
   };
   const server: FakeServer = await startFake({
     "GET /api/v5/asset/asset-valuation": signed(valuation),
     "GET /api/v5/account/balance": signed(tradingAccount),
-    "GET /api/v5/asset/balances": signed((s) => ok(s.funding.map((c) => ({ availBal: c.bal, bal: c.bal, ccy: c.ccy, frozenBal: c.bal === "" ? "" : "0" })))),
+    "GET /api/v5/asset/balances": signed((s) =>
+      ok(s.funding.map((c) => ({ availBal: c.bal, bal: c.bal, ccy: c.ccy, frozenBal: c.bal === "" ? "" : "0" }))),
+    ),
     "GET /api/v5/account/config": signed(accountConfig),
     "GET /api/v5/public/time": () => ok([{ ts: String(state.publicTimeMs ?? state.serverTimeMs) }]),
     "GET /api/v5/market/tickers": (request) => tickers(state, request),
@@ -155,8 +154,12 @@ export async function startOkxFake(state: OkxFakeState = okxFakeState()): Promis
     url: server.url,
     requests: server.requests,
     state,
-    requestsTo: (path) => server.requests.filter((r) => r.path === path),
-    stop: () => server.stop(),
+    faults,
+    requestsTo: (path) => requestsTo(server.requests, path),
+    stop: async () => {
+      faults.clear();
+      await server.stop();
+    },
   };
 }
 
@@ -184,7 +187,9 @@ function authError(state: OkxFakeState, request: RecordedRequest): Response | nu
   // requestPath is the path plus "?query" as received; a GET body must be empty, and the body is signed anyway.
   const requestPath = request.rawQuery === "" ? request.path : `${request.path}?${request.rawQuery}`;
   // Recomputed with node:crypto, not the client's signOkx, so a wrong client signature cannot agree with itself.
-  const expected = createHmac("sha256", state.apiSecret).update(timestamp + request.method + requestPath + request.body).digest("base64");
+  const expected = createHmac("sha256", state.apiSecret)
+    .update(timestamp + request.method + requestPath + request.body)
+    .digest("base64");
   if (sign !== expected) return fail("50113", "Invalid Sign");
   return null;
 }
@@ -270,10 +275,30 @@ function accountConfig(state: OkxFakeState): Response {
 }
 
 function tickers(state: OkxFakeState, request: RecordedRequest): Response {
-  if (request.query.get("instType") !== "SPOT") return Response.json({ code: "51000", data: [], msg: "Parameter instType error" }, { status: 400 });
+  if (request.query.get("instType") !== "SPOT")
+    return Response.json({ code: "51000", data: [], msg: "Parameter instType error" }, { status: 400 });
   const table = state.spotTickers ?? derivedTickers(state);
   const ts = String(state.serverTimeMs);
-  return ok(Object.entries(table).map(([instId, last]) => ({ instType: "SPOT", instId, last, lastSz: "0.1", askPx: last, askSz: "1", bidPx: last, bidSz: "1", open24h: last, high24h: last, low24h: last, volCcy24h: "1000", vol24h: "10", sodUtc0: last, sodUtc8: last, ts })));
+  return ok(
+    Object.entries(table).map(([instId, last]) => ({
+      instType: "SPOT",
+      instId,
+      last,
+      lastSz: "0.1",
+      askPx: last,
+      askSz: "1",
+      bidPx: last,
+      bidSz: "1",
+      open24h: last,
+      high24h: last,
+      low24h: last,
+      volCcy24h: "1000",
+      vol24h: "10",
+      sodUtc0: last,
+      sodUtc8: last,
+      ts,
+    })),
+  );
 }
 
 function derivedTickers(state: OkxFakeState): Record<string, string> {
@@ -283,13 +308,6 @@ function derivedTickers(state: OkxFakeState): Record<string, string> {
     if (ccy !== "USDT" && usdt.coef !== 0n) table[`${ccy}-USDT`] = toFixed(div(amount(price), usdt), 8);
   }
   return table;
-}
-
-function takeFault(state: OkxFakeState, path: string): OkxFakeFault | null {
-  const fault = state.faults.find((f) => (f.path === undefined || f.path === path) && (f.remaining === undefined || f.remaining > 0));
-  if (!fault) return null;
-  if (fault.remaining !== undefined) fault.remaining -= 1;
-  return fault;
 }
 
 function tradingTotal(state: OkxFakeState): Decimal {
@@ -317,4 +335,3 @@ function ok(data: unknown[]): Response {
 function fail(code: string, msg: string): Response {
   return Response.json({ msg, code }, { status: 401 });
 }
-

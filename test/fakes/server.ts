@@ -83,10 +83,14 @@ export async function startFake(routes: Record<string, FakeHandler>, options: Fa
  * how a test makes an upstream error quote the caller's credentials, as some APIs and proxies do. `escape`
  * encodes each value for where it lands (JSON, XML), as a server building its answer would.
  */
-export function fillEchoes(text: string, values: Readonly<Record<string, string>>, escape: (value: string) => string = (value) => value): string {
+export function fillEchoes(
+  text: string,
+  values: Readonly<Record<string, string>>,
+  encode: (value: string) => string = (value) => value,
+): string {
   return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => {
     const value = values[name];
-    return value === undefined ? whole : escape(value);
+    return value === undefined ? whole : encode(value);
   });
 }
 

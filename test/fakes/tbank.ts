@@ -2,9 +2,10 @@
 // Bearer token checked, JSON bodies validated like the gateway does (unknown fields, missing accountId), answers in
 // the production wire format (int64 as strings, signed nano, lowercase currency, enum strings, x-tracking-id and
 // x-ratelimit-* headers) and errors as `{code: <gRPC>, message, description: "<T-Invest code>"}` (§1.7).
-import { fillEchoes, startFake, type FakeServer, type RecordedRequest } from "./server.ts";
+import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
+import { type FakeServer, fillEchoes, type RecordedRequest, startFake } from "./server.ts";
 
-export interface FakeMoneyValue {
+interface FakeMoneyValue {
   readonly currency: string;
   readonly units: string;
   readonly nano: number;
@@ -22,51 +23,53 @@ export interface FakeTbankAccount {
   readonly portfolioError?: string;
 }
 
-/** A forced failure, consumed by the first request to `method` (any method when absent). */
-export interface FakeTbankFailure {
-  readonly method?: string;
-  /** T-Invest code; sets the HTTP status, gRPC code and message from the error table. */
-  readonly code: string;
-  /** Overrides the status from the table (e.g. a 700xx carried by a 400). */
-  readonly status?: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** Replaces the whole body (e.g. the code in `message` instead of `description`). */
-  readonly body?: unknown;
-  /** Replaces the table's message; {{token}} quotes the token the request carried (a gateway echoing it). */
-  readonly message?: string;
-}
+/**
+ * T-Bank's faults (faults.ts), matched by method ("GetPortfolio"): `code` is a T-Invest code, answered after
+ * the token check with the status, gRPC code and message of the error table; `status` overrides the table's
+ * (a 700xx carried by a 400), `body` replaces the whole body (the code in `message` instead of `description`),
+ * `headers` add to the answer. {{token}} in `message` or `body` quotes the token the request carried (a gateway
+ * echoing it).
+ */
+export type TbankFault = Fault;
 
 export interface TbankFakeState {
   token: string;
   accounts: FakeTbankAccount[];
-  failures: FakeTbankFailure[];
-  /** Delay before every answer, in ms. */
-  delayMs?: number;
 }
 
 export interface TbankFake extends FakeServer {
   /** The client's base URL: the fake's origin + "/rest", like TBANK_BASE_URL. */
   readonly baseUrl: string;
   readonly state: TbankFakeState;
-  /** The recorded calls of one method, e.g. "GetPortfolio". */
-  calls(method: string): RecordedRequest[];
+  readonly faults: FaultList<TbankFault>;
+  /** The requests of one method, e.g. "GetPortfolio". */
+  requestsTo(method: string): RecordedRequest[];
 }
 
 export const TBANK_FAKE_TOKEN = "t.fake-readonly-token-0123456789abcdef";
 
 export async function startTbankFake(state: TbankFakeState): Promise<TbankFake> {
   const windows = new Map<string, { start: number; count: number }>();
+  const faults = createFaultList<TbankFault>();
   const server = await startFake({
     "/rest/*": async (request) => {
-      if (state.delayMs) await Bun.sleep(state.delayMs);
-      return answer(state, windows, request);
+      const fault = faults.take(request.path);
+      const held = await delayOrHold(faults, fault);
+      if (held) return held;
+      const token = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
+      return frontAnswer(fault, (text) => fillEchoes(text, { token })) ?? answer(state, windows, request, fault);
     },
   });
   return {
     ...server,
     baseUrl: `${server.url}/rest`,
     state,
-    calls: (method) => server.requests.filter((request) => request.path.endsWith(`/${method}`)),
+    faults,
+    requestsTo: (method) => requestsTo(server.requests, method),
+    stop: async () => {
+      faults.clear();
+      await server.stop();
+    },
   };
 }
 
@@ -95,8 +98,22 @@ export function realisticTbankAccounts(): FakeTbankAccount[] {
     { id: "2000000101", type: "ACCOUNT_TYPE_TINKOFF", name: "Брокерский счёт", status: OPEN, accessLevel: READ_ONLY, total: "1523456.78" },
     { id: "2000000102", type: "ACCOUNT_TYPE_TINKOFF_IIS", name: "ИИС", status: OPEN, accessLevel: READ_ONLY, total: "412300.05" },
     { id: "2000000103", type: "ACCOUNT_TYPE_TINKOFF", name: "Маржинальный", status: OPEN, accessLevel: READ_ONLY, total: "-1250.5" },
-    { id: "2000000104", type: "ACCOUNT_TYPE_INVEST_BOX", name: "Инвесткопилка", status: OPEN, accessLevel: READ_ONLY, portfolioError: "40002" },
-    { id: "2000000105", type: "ACCOUNT_TYPE_TINKOFF", name: "Старый счёт", status: "ACCOUNT_STATUS_CLOSED", accessLevel: READ_ONLY, total: "777.77" },
+    {
+      id: "2000000104",
+      type: "ACCOUNT_TYPE_INVEST_BOX",
+      name: "Инвесткопилка",
+      status: OPEN,
+      accessLevel: READ_ONLY,
+      portfolioError: "40002",
+    },
+    {
+      id: "2000000105",
+      type: "ACCOUNT_TYPE_TINKOFF",
+      name: "Старый счёт",
+      status: "ACCOUNT_STATUS_CLOSED",
+      accessLevel: READ_ONLY,
+      total: "777.77",
+    },
     { id: "5000000106", type: "ACCOUNT_TYPE_DEBIT", name: "Дебетовая карта", status: OPEN, accessLevel: READ_ONLY, total: "99999.99" },
   ];
 }
@@ -105,7 +122,7 @@ export function realisticTbankAccounts(): FakeTbankAccount[] {
 export const REALISTIC_TBANK_TOTAL_RUB = "1934506.33";
 
 /** T-Invest code → HTTP status, gRPC code, message (errors.md, http_errors.md). */
-export const TBANK_ERRORS: Readonly<Record<string, readonly [number, number, string]>> = {
+const TBANK_ERRORS: Readonly<Record<string, readonly [number, number, string]>> = {
   "30021": [400, 3, "missing parameter: 'account_id'"],
   "40002": [403, 7, "insufficient privileges"],
   "40003": [401, 16, "authentication token is missing or invalid"],
@@ -116,7 +133,7 @@ export const TBANK_ERRORS: Readonly<Record<string, readonly [number, number, str
 };
 
 /** "-1250.5" → {currency: "rub", units: "-1250", nano: -500000000}: both parts carry the sign (§1.2). */
-export function rubMoneyValue(decimal: string): FakeMoneyValue {
+function rubMoneyValue(decimal: string): FakeMoneyValue {
   const match = /^(-?)(\d+)(?:\.(\d{1,9}))?$/.exec(decimal);
   if (!match) throw new Error(`fake: not a decimal: ${decimal}`);
   const [, minus = "", whole = "0", frac = ""] = match;
@@ -134,7 +151,12 @@ const ALLOWED_FIELDS: Readonly<Record<string, readonly string[]>> = {
   "OperationsService/GetPortfolio": ["accountId", "currency"],
 };
 
-function answer(state: TbankFakeState, windows: Map<string, { start: number; count: number }>, request: RecordedRequest): Response {
+function answer(
+  state: TbankFakeState,
+  windows: Map<string, { start: number; count: number }>,
+  request: RecordedRequest,
+  fault: TbankFault | null,
+): Response {
   if (!request.path.startsWith(PREFIX)) return json(404, { code: 5, message: "Not Found", details: [] });
   const [service = "", method = ""] = request.path.slice(PREFIX.length).split("/");
   const allowed = ALLOWED_FIELDS[`${service}/${method}`];
@@ -148,14 +170,17 @@ function answer(state: TbankFakeState, windows: Map<string, { start: number; cou
     "x-ratelimit-reset": String(Math.max(1, Math.ceil((window.start + 60_000 - Date.now()) / 1000))),
   };
   if (request.headers.get("authorization") !== `Bearer ${state.token}`) return tinvestError("40003", rateHeaders);
-  const forced = state.failures.findIndex((failure) => failure.method === undefined || failure.method === method);
-  if (forced >= 0) {
-    const [failure] = state.failures.splice(forced, 1);
-    if (failure) {
-      const token = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
-      const message = failure.message === undefined ? undefined : fillEchoes(failure.message, { token });
-      return tinvestError(failure.code, { ...rateHeaders, ...failure.headers }, failure.status, failure.body, message);
-    }
+  if (fault?.code !== undefined) {
+    const token = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
+    const fill = (text: string) => fillEchoes(text, { token });
+    const body = fault.body === undefined ? undefined : (JSON.parse(fill(fault.body)) as unknown);
+    return tinvestError(
+      String(fault.code),
+      { ...rateHeaders, ...fault.headers },
+      fault.status,
+      body,
+      fault.message === undefined ? undefined : fill(fault.message),
+    );
   }
   if (window.count > limit) return tinvestError("80002", rateHeaders);
   if (!(request.headers.get("content-type") ?? "").startsWith("application/json")) {
@@ -167,7 +192,8 @@ function answer(state: TbankFakeState, windows: Map<string, { start: number; cou
   } catch {
     return json(400, { code: 3, message: "invalid character in request body", details: [] }, rateHeaders);
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return json(400, { code: 3, message: "body is not an object", details: [] }, rateHeaders);
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    return json(400, { code: 3, message: "body is not an object", details: [] }, rateHeaders);
   const fields = body as Record<string, unknown>;
   const unknown = Object.keys(fields).find((key) => !allowed.includes(key));
   if (unknown) return json(400, { code: 3, message: `proto: (line 1:2): unknown field "${unknown}"`, details: [] }, rateHeaders);
@@ -175,7 +201,8 @@ function answer(state: TbankFakeState, windows: Map<string, { start: number; cou
 }
 
 function getAccounts(state: TbankFakeState, body: Record<string, unknown>, headers: Record<string, string>): Response {
-  const filter = typeof body.status === "string" && !["ACCOUNT_STATUS_UNSPECIFIED", "ACCOUNT_STATUS_ALL"].includes(body.status) ? body.status : null;
+  const filter =
+    typeof body.status === "string" && !["ACCOUNT_STATUS_UNSPECIFIED", "ACCOUNT_STATUS_ALL"].includes(body.status) ? body.status : null;
   const accounts = state.accounts
     .filter((account) => filter === null || account.status === filter)
     .map((account) => ({
@@ -197,7 +224,7 @@ function getPortfolio(state: TbankFakeState, body: Record<string, unknown>, head
     return json(400, { code: 3, message: `fake: only RUB totals are modelled, got ${String(body.currency)}`, details: [] }, headers);
   }
   const account = state.accounts.find((candidate) => candidate.id === body.accountId);
-  if (!account || account.total === undefined && account.portfolioError === undefined) return tinvestError("50004", headers);
+  if (!account || (account.total === undefined && account.portfolioError === undefined)) return tinvestError("50004", headers);
   if (account.accessLevel === "ACCOUNT_ACCESS_LEVEL_NO_ACCESS") return tinvestError("40002", headers);
   if (account.portfolioError) return tinvestError(account.portfolioError, headers);
   const total = typeof account.total === "string" ? rubMoneyValue(account.total) : (account.total ?? rubMoneyValue("0"));

@@ -8,7 +8,25 @@ import type { MessageEntity } from "grammy/types";
 
 export type HtmlParse = { readonly text: string; readonly entities: MessageEntity[] } | { readonly error: string };
 
-const SUPPORTED_TAGS = new Set(["a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins", "tg-spoiler", "tg-emoji", "span", "pre", "code", "blockquote", "tg-time"]);
+const SUPPORTED_TAGS = new Set([
+  "a",
+  "b",
+  "strong",
+  "i",
+  "em",
+  "s",
+  "strike",
+  "del",
+  "u",
+  "ins",
+  "tg-spoiler",
+  "tg-emoji",
+  "span",
+  "pre",
+  "code",
+  "blockquote",
+  "tg-time",
+]);
 
 /** Parses Bot API HTML; on error returns the text Telegram puts after "Bad Request: can't parse entities: ". */
 export function parseTelegramHtml(html: string): HtmlParse {
@@ -102,7 +120,8 @@ export function parseTelegramHtml(html: string): HtmlParse {
     const endTag = ascii(src, begin + 2, i).toLowerCase();
     while (at(i) !== 0 && isSpace(at(i))) i++;
     if (at(i) !== GT) return { error: `Unclosed end tag at byte offset ${begin}` };
-    if (endTag !== "" && endTag !== top.tag) return { error: `Unmatched end tag at byte offset ${begin}, expected "</${top.tag}>", found "</${endTag}>"` };
+    if (endTag !== "" && endTag !== top.tag)
+      return { error: `Unmatched end tag at byte offset ${begin}, expected "</${top.tag}>", found "</${endTag}>"` };
     open.pop();
     if (utf16 === top.offset) continue; // an empty entity is dropped
     const entity = toEntity(top, utf16 - top.offset, new TextDecoder().decode(new Uint8Array(out.slice(top.outStart))), entities.at(-1));

@@ -29,7 +29,8 @@ export async function readParams(request: RecordedRequest): Promise<{ params: Pa
     if (!isRecord(body)) return { error: "JSON object expected" };
     return { params: Object.assign(params, body) };
   }
-  if (mediaType === "application/x-www-form-urlencoded") return { params: Object.assign(params, Object.fromEntries(new URLSearchParams(request.body))) };
+  if (mediaType === "application/x-www-form-urlencoded")
+    return { params: Object.assign(params, Object.fromEntries(new URLSearchParams(request.body))) };
   if (mediaType === "multipart/form-data") {
     const form = await new Response(request.bodyBytes, { headers: { "content-type": contentType } }).formData();
     for (const [key, value] of form) params[key] = value;
@@ -42,7 +43,9 @@ export function ok(result: unknown, description?: string): Response {
 }
 
 export function fail(errorCode: number, description: string, parameters?: TelegramFailure["parameters"]): Response {
-  const body = parameters ? { ok: false, error_code: errorCode, description, parameters } : { ok: false, error_code: errorCode, description };
+  const body = parameters
+    ? { ok: false, error_code: errorCode, description, parameters }
+    : { ok: false, error_code: errorCode, description };
   return Response.json(body, { status: errorCode });
 }
 
@@ -132,7 +135,7 @@ export function scopeKey(params: Params): string {
   return `${JSON.stringify(scope)}|${stringParam(params.language_code) ?? ""}`;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
+function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { Bot, GrammyError } from "grammy";
 import type { Update } from "grammy/types";
-import { type TelegramFake, startTelegramFake } from "./telegram.ts";
+import { startTelegramFake, type TelegramFake } from "./telegram.ts";
 
 const TOKEN = "123456:TEST-token_abc";
 const OWNER = 4242;
@@ -48,11 +48,28 @@ describe("fake Telegram: HTML and length like Telegram", () => {
     const sent = fake.sent[0]!;
     expect(sent.plainText.split("\n").at(-1)).toBe('👍 <5 > 3 & "ok" €');
     const types = sent.entities.map((entity) => entity.type);
-    for (const type of ["bold", "italic", "underline", "strikethrough", "spoiler", "text_link", "code", "pre", "blockquote", "expandable_blockquote", "custom_emoji"]) {
+    for (const type of [
+      "bold",
+      "italic",
+      "underline",
+      "strikethrough",
+      "spoiler",
+      "text_link",
+      "code",
+      "pre",
+      "blockquote",
+      "expandable_blockquote",
+      "custom_emoji",
+    ]) {
       expect(types).toContain(type as (typeof types)[number]);
     }
     expect(sent.entities).toContainEqual({ type: "pre", offset: sent.plainText.indexOf("x"), length: 1, language: "ts" });
-    expect(sent.entities).toContainEqual({ type: "text_link", offset: sent.plainText.indexOf("link"), length: 4, url: "https://example.com/?a=1&b=2" });
+    expect(sent.entities).toContainEqual({
+      type: "text_link",
+      offset: sent.plainText.indexOf("link"),
+      length: 4,
+      url: "https://example.com/?a=1&b=2",
+    });
   });
 
   test.each([
@@ -69,7 +86,10 @@ describe("fake Telegram: HTML and length like Telegram", () => {
   ])("rejects %s with Telegram's 400", async (_name, html, reason) => {
     const fake = await start();
     const answer = await sendHtml(fake, html);
-    expect(answer).toEqual({ status: 400, body: { ok: false, error_code: 400, description: `Bad Request: can't parse entities: ${reason}` } });
+    expect(answer).toEqual({
+      status: 400,
+      body: { ok: false, error_code: 400, description: `Bad Request: can't parse entities: ${reason}` },
+    });
     expect(fake.sent).toEqual([]);
   });
 
@@ -88,7 +108,9 @@ describe("fake Telegram: HTML and length like Telegram", () => {
     expect((await call(fake, "sendMessage", { text: "hi" })).body.description).toBe("Bad Request: chat_id is empty");
     expect((await call(fake, "sendMessage", { chat_id: 999, text: "hi" })).body.description).toBe("Bad Request: chat not found");
     expect((await call(fake, "sendChatAction", { chat_id: OWNER, action: "typing" })).body.result).toBe(true);
-    expect((await call(fake, "sendChatAction", { chat_id: OWNER, action: "dancing" })).body.description).toBe("Bad Request: wrong parameter action in request");
+    expect((await call(fake, "sendChatAction", { chat_id: OWNER, action: "dancing" })).body.description).toBe(
+      "Bad Request: wrong parameter action in request",
+    );
     expect(fake.chatActions).toEqual([{ chatId: OWNER, action: "typing" }]);
   });
 });
@@ -96,7 +118,10 @@ describe("fake Telegram: HTML and length like Telegram", () => {
 describe("fake Telegram: requests and errors like the Bot API", () => {
   test("a wrong token gets 401 Unauthorized, an unknown method 404", async () => {
     const fake = await start();
-    expect(await call(fake, "getMe", {}, "123456:wrong")).toEqual({ status: 401, body: { ok: false, error_code: 401, description: "Unauthorized" } });
+    expect(await call(fake, "getMe", {}, "123456:wrong")).toEqual({
+      status: 401,
+      body: { ok: false, error_code: 401, description: "Unauthorized" },
+    });
     expect((await call(fake, "getMe")).body.result).toMatchObject({ id: 123456, is_bot: true, username: "pfbot_test_bot" });
     expect((await call(fake, "sendTelepathy")).status).toBe(404);
     expect(fake.calls.map((c) => c.method)).toEqual(["getMe", "sendTelepathy"]);
@@ -114,16 +139,23 @@ describe("fake Telegram: requests and errors like the Bot API", () => {
     multipart.set("text", "multipart");
     expect((await fetch(`${fake.url}/bot${TOKEN}/sendMessage`, { method: "POST", body: multipart })).status).toBe(200);
     expect((await fetch(`${fake.url}/bot${TOKEN}/sendMessage?chat_id=${OWNER}&text=query`)).status).toBe(200);
-    expect(fake.sent.map((m) => [m.plainText, m.disableNotification])).toEqual([["form", true], ["multipart", false], ["query", false]]);
+    expect(fake.sent.map((m) => [m.plainText, m.disableNotification])).toEqual([
+      ["form", true],
+      ["multipart", false],
+      ["query", false],
+    ]);
     expect(fake.sent[0]!.entities).toEqual([{ type: "italic", offset: 0, length: 4 }]);
     expect(fake.calls[0]!.contentType).toContain("application/x-www-form-urlencoded");
   });
 
-  test("failNext answers the next calls with the given error, then behaves again", async () => {
+  test("a fault answers the next calls with the given error, then the fake behaves again", async () => {
     const fake = await start();
-    fake.failNext("sendMessage", { error_code: 429, parameters: { retry_after: 3 } }, 2);
+    fake.faults.add({ path: "sendMessage", code: 429, parameters: { retry_after: 3 }, times: 2 });
     const first = await call(fake, "sendMessage", { chat_id: OWNER, text: "a" });
-    expect(first).toEqual({ status: 429, body: { ok: false, error_code: 429, description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } } });
+    expect(first).toEqual({
+      status: 429,
+      body: { ok: false, error_code: 429, description: "Too Many Requests: retry after 3", parameters: { retry_after: 3 } },
+    });
     expect((await call(fake, "sendMessage", { chat_id: OWNER, text: "a" })).status).toBe(429);
     expect((await call(fake, "sendMessage", { chat_id: OWNER, text: "a" })).status).toBe(200);
   });
@@ -137,16 +169,27 @@ describe("fake Telegram: requests and errors like the Bot API", () => {
     expect(await bad([{ command: "status", description: "" }])).toBe("Bad Request: command description must be non-empty");
     expect(await bad([{ command: "status" }])).toBe(`Bad Request: can't parse BotCommand: Can't find field "description"`);
     expect(fake.commands()).toEqual([]);
-    const commands = [{ command: "status", description: "Snapshot now" }, { command: "frequency", description: "Show or set minutes" }];
+    const commands = [
+      { command: "status", description: "Snapshot now" },
+      { command: "frequency", description: "Show or set minutes" },
+    ];
     expect((await call(fake, "setMyCommands", { commands })).body.result).toBe(true);
     expect(fake.commands()).toEqual(commands);
   });
 
   test("setWebhook records the URL and secret; getUpdates conflicts until deleteWebhook", async () => {
     const fake = await start();
-    expect((await call(fake, "setWebhook", { url: "http://bot.example/tg" })).body.description).toBe("Bad Request: bad webhook: An HTTPS URL must be provided for webhook");
-    expect((await call(fake, "setWebhook", { url: "https://bot.example/tg", secret_token: "no spaces" })).body.description).toBe("Bad Request: secret token contains unallowed characters");
-    expect((await call(fake, "setWebhook", { url: "https://bot.example/tg", secret_token: "s3cr3t_-X" })).body).toEqual({ ok: true, result: true, description: "Webhook was set" });
+    expect((await call(fake, "setWebhook", { url: "http://bot.example/tg" })).body.description).toBe(
+      "Bad Request: bad webhook: An HTTPS URL must be provided for webhook",
+    );
+    expect((await call(fake, "setWebhook", { url: "https://bot.example/tg", secret_token: "no spaces" })).body.description).toBe(
+      "Bad Request: secret token contains unallowed characters",
+    );
+    expect((await call(fake, "setWebhook", { url: "https://bot.example/tg", secret_token: "s3cr3t_-X" })).body).toEqual({
+      ok: true,
+      result: true,
+      description: "Webhook was set",
+    });
     expect(fake.webhook()).toEqual({ url: "https://bot.example/tg", secretToken: "s3cr3t_-X", maxConnections: 40 });
     expect((await call(fake, "getWebhookInfo")).body.result).toMatchObject({ url: "https://bot.example/tg", pending_update_count: 0 });
     expect((await call(fake, "getUpdates")).status).toBe(409);
@@ -159,7 +202,7 @@ describe("fake Telegram: getUpdates long poll", () => {
   test("a held poll returns as soon as an update is pushed, and an offset confirms it", async () => {
     const fake = await start();
     const poll = call(fake, "getUpdates", { timeout: 30, allowed_updates: [] });
-    await fake.waitForCalls("getUpdates");
+    await fake.waitForRequests("getUpdates");
     const pushed = fake.pushMessage({ chatId: OWNER, text: "/status now" });
     const answer = await poll; // with a 30 s timeout, only the push can end this in time
     expect(answer.body.result).toEqual([pushed]);
@@ -174,10 +217,12 @@ describe("fake Telegram: getUpdates long poll", () => {
   test("a newer poll ends the older one with Telegram's 409", async () => {
     const fake = await start();
     const older = call(fake, "getUpdates", { timeout: 30 });
-    await fake.waitForCalls("getUpdates");
+    await fake.waitForRequests("getUpdates");
     const newer = await call(fake, "getUpdates", { timeout: 0 });
     expect(newer.body.result).toEqual([]);
-    expect((await older).body.description).toBe("Conflict: terminated by other getUpdates request; make sure that only one bot instance is running");
+    expect((await older).body.description).toBe(
+      "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+    );
   });
 });
 
@@ -189,7 +234,9 @@ describe("fake Telegram driven by a real grammY Bot", () => {
     expect(fake.sent[0]).toMatchObject({ plainText: "Hello & welcome", entities: [{ type: "bold", offset: 0, length: 5 }] });
     const rejected = await bot.api.sendMessage(OWNER, "<b>Hello", { parse_mode: "HTML" }).catch((error: unknown) => error);
     expect(rejected).toBeInstanceOf(GrammyError);
-    expect((rejected as GrammyError).description).toBe(`Bad Request: can't parse entities: Can't find end tag corresponding to start tag "b"`);
+    expect((rejected as GrammyError).description).toBe(
+      `Bad Request: can't parse entities: Can't find end tag corresponding to start tag "b"`,
+    );
 
     bot.command("ping", (ctx) => ctx.reply(`pong ${ctx.match}`));
     const replied = fake.waitForSent(2);
@@ -198,8 +245,8 @@ describe("fake Telegram driven by a real grammY Bot", () => {
     expect(reply).toMatchObject({ chatId: OWNER, plainText: "pong 123" });
     await bot.stop();
     await polling;
-    expect(fake.callsTo("deleteWebhook")).toHaveLength(1);
-    expect(fake.callsTo("getMe")).toHaveLength(1);
+    expect(fake.requestsTo("deleteWebhook")).toHaveLength(1);
+    expect(fake.requestsTo("getMe")).toHaveLength(1);
     expect(fake.pendingUpdates()).toEqual([]); // bot.stop() confirmed the update with its last offset
   });
 });

@@ -2,25 +2,46 @@
 // with the real answers and error texts. It checks the token (401), chat ids, message length (4096 UTF-16
 // units after entity parsing) and parse_mode HTML like Telegram (telegram-html.ts), validates
 // setMyCommands and setWebhook, and long-polls getUpdates (held until an update is pushed or the timeout
-// passes; confirmed by offset; 409 while a webhook is set or when a newer poll replaces it).
+// passes; confirmed by offset; 409 while a webhook is set or when a newer poll replaces it). Faults by
+// method name (faults.ts): `code` and `message` are the error_code and description of a Bot API error,
+// `hang` holds the calls unanswered.
 import type { BotCommand, Message, MessageEntity, Update, UserFromGetMe } from "grammy/types";
-import { startFake, type RecordedRequest } from "./server.ts";
+import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer } from "./faults.ts";
+import { type RecordedRequest, startFake } from "./server.ts";
 import { parseTelegramHtml } from "./telegram-html.ts";
 import {
-  type Params, type TelegramFailure, booleanParam, botCommandEntities, botUser, fail, failureResponse, integerParam,
-  ok, readParams, scopeKey, stringParam, structuredParam, validateCommands,
+  booleanParam,
+  botCommandEntities,
+  botUser,
+  fail,
+  failureResponse,
+  integerParam,
+  ok,
+  type Params,
+  readParams,
+  scopeKey,
+  stringParam,
+  structuredParam,
+  type TelegramFailure,
+  validateCommands,
 } from "./telegram-wire.ts";
-
-export type { TelegramFailure } from "./telegram-wire.ts";
 
 export interface TelegramFakeOptions {
   readonly token: string;
   /** When set, only this chat and chats seen in pushed updates exist ("chat not found" otherwise). */
   readonly chatId?: number;
   readonly botUsername?: string;
+  /** How long a getUpdates is held per second of its `timeout` when nothing is pending: 1000 as Telegram, shorter in tests. */
+  readonly pollSecondMs?: number;
 }
 
-export interface TelegramCall {
+/** A Bot API error: `code` is its error_code, `message` its description ({{token}} quotes the request's token). */
+interface TelegramFault extends Fault {
+  /** retry_after (429) or migrate_to_chat_id, as Telegram adds them. */
+  readonly parameters?: TelegramFailure["parameters"];
+}
+
+interface TelegramCall {
   readonly method: string;
   readonly params: Params;
   readonly contentType: string;
@@ -39,13 +60,13 @@ export interface SentMessage {
   readonly params: Params;
 }
 
-export interface WebhookState {
+interface WebhookState {
   readonly url: string;
   readonly secretToken: string | null;
   readonly maxConnections: number;
 }
 
-export type NewUpdate = Omit<Update, "update_id"> & { update_id?: number };
+type NewUpdate = Omit<Update, "update_id"> & { update_id?: number };
 
 export interface TelegramFake {
   /** The apiRoot for grammY (no trailing slash). */
@@ -55,7 +76,9 @@ export interface TelegramFake {
   readonly calls: TelegramCall[];
   readonly sent: SentMessage[];
   readonly chatActions: { readonly chatId: number; readonly action: string }[];
-  callsTo(method: string): TelegramCall[];
+  readonly faults: FaultList<TelegramFault>;
+  /** The calls of one method (any case), failed ones included. */
+  requestsTo(method: string): TelegramCall[];
   /** The command list set for the default scope and no language. */
   commands(): BotCommand[];
   webhook(): WebhookState | null;
@@ -64,15 +87,8 @@ export interface TelegramFake {
   pushUpdate(update: NewUpdate): Update;
   /** A text message update; "/commands" get bot_command entities. fromId defaults to chatId (a private chat). */
   pushMessage(message: { chatId: number; text: string; fromId?: number }): Update;
-  /** The next `times` calls of `method` answer with this error instead. */
-  failNext(method: string, failure: TelegramFailure, times?: number): void;
-  /**
-   * While stalled, calls of `method` are recorded but never answered, like a Bot API whose connection
-   * hangs (they get a 502 when the stall is lifted or the fake stops, if the client still waits).
-   */
-  stall(method: string, stalled?: boolean): void;
   /** Resolves once `method` has been called `count` times in all (rejects after timeoutMs). */
-  waitForCalls(method: string, count?: number, timeoutMs?: number): Promise<TelegramCall[]>;
+  waitForRequests(method: string, count?: number, timeoutMs?: number): Promise<TelegramCall[]>;
   /** Resolves once `count` messages have been sent in all. */
   waitForSent(count?: number, timeoutMs?: number): Promise<SentMessage[]>;
   /** POSTs an update to a webhook as Telegram does, with the registered secret header; `url` overrides the registered URL. */
@@ -83,23 +99,29 @@ export interface TelegramFake {
 const MAX_MESSAGE_LENGTH = 4096;
 /** Left out of getUpdates unless asked for by allowed_updates ("getUpdates"). */
 const OPT_IN_UPDATES = ["chat_member", "message_reaction", "message_reaction_count"];
-const CHAT_ACTIONS = ["typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice", "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"];
+const CHAT_ACTIONS = [
+  "typing",
+  "upload_photo",
+  "record_video",
+  "upload_video",
+  "record_voice",
+  "upload_voice",
+  "upload_document",
+  "choose_sticker",
+  "find_location",
+  "record_video_note",
+  "upload_video_note",
+];
 
 export async function startTelegramFake(options: TelegramFakeOptions): Promise<TelegramFake> {
   const bot = botUser(options.token, options.botUsername ?? "pfbot_test_bot");
   const calls: TelegramCall[] = [];
   const sent: SentMessage[] = [];
   const chatActions: { chatId: number; action: string }[] = [];
-  const failures = new Map<string, TelegramFailure[]>();
+  const faults = createFaultList<TelegramFault>();
   const commandSets = new Map<string, BotCommand[]>();
   const knownChats = new Set<number>(options.chatId === undefined ? [] : [options.chatId]);
   const listeners = new Set<() => void>();
-  const stalled = new Set<string>();
-  const held = new Map<string, ((response: Response) => void)[]>();
-  const release = (method: string) => {
-    for (const answer of held.get(method) ?? []) answer(fail(502, "Bad Gateway"));
-    held.delete(method);
-  };
   let queue: Update[] = [];
   let allowedUpdates: string[] | null = null;
   let webhook: WebhookState | null = null;
@@ -108,7 +130,9 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
   let nextMessageId = 1;
 
   const unixNow = () => Math.floor(Date.now() / 1000);
-  const notify = () => listeners.forEach((listener) => listener());
+  const notify = () => {
+    for (const listener of listeners) listener();
+  };
   const endPoll = (response: Response) => {
     if (!poll) return;
     clearTimeout(poll.timer);
@@ -134,7 +158,8 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
   const methods: Record<string, (params: Params) => Response | Promise<Response>> = {
     getme: () => ok(bot),
     getupdates: (params) => {
-      if (webhook) return fail(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+      if (webhook)
+        return fail(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
       const offset = integerParam(params.offset);
       // An offset confirms every update before it; a negative one keeps only the last -offset updates.
       if (offset !== undefined) queue = offset < 0 ? queue.slice(offset) : queue.filter((update) => update.update_id >= offset);
@@ -148,7 +173,7 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       const ready = deliverable(limit);
       if (ready.length > 0 || timeoutSeconds === 0) return ok(ready);
       return new Promise<Response>((resolve) => {
-        poll = { limit, resolve, timer: setTimeout(() => endPoll(ok([])), timeoutSeconds * 1000) };
+        poll = { limit, resolve, timer: setTimeout(() => endPoll(ok([])), timeoutSeconds * (options.pollSecondMs ?? 1000)) };
       });
     },
     sendmessage: (params) => {
@@ -178,7 +203,16 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
         text: plainText,
         ...(entities.length > 0 ? { entities } : {}),
       };
-      sent.push({ messageId: message.message_id, chatId, text, parseMode: parseMode || null, plainText, entities, disableNotification: booleanParam(params.disable_notification), params });
+      sent.push({
+        messageId: message.message_id,
+        chatId,
+        text,
+        parseMode: parseMode || null,
+        plainText,
+        entities,
+        disableNotification: booleanParam(params.disable_notification),
+        params,
+      });
       return ok(message);
     },
     sendchataction: (params) => {
@@ -208,10 +242,12 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       if (!URL.canParse(url)) return fail(400, "Bad Request: bad webhook: Wrong HTTP URL");
       const parsed = new URL(url);
       if (parsed.protocol !== "https:") return fail(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook");
-      if (!["", "80", "88", "443", "8443"].includes(parsed.port)) return fail(400, "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443");
+      if (!["", "80", "88", "443", "8443"].includes(parsed.port))
+        return fail(400, "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443");
       const secretToken = stringParam(params.secret_token) || null;
       if (secretToken !== null && secretToken.length > 256) return fail(400, "Bad Request: secret token is too long");
-      if (secretToken !== null && !/^[A-Za-z0-9_-]+$/.test(secretToken)) return fail(400, "Bad Request: secret token contains unallowed characters");
+      if (secretToken !== null && !/^[A-Za-z0-9_-]+$/.test(secretToken))
+        return fail(400, "Bad Request: secret token contains unallowed characters");
       if (booleanParam(params.drop_pending_updates)) queue = [];
       const list = structuredParam(params.allowed_updates);
       if (Array.isArray(list)) allowedUpdates = list.length > 0 ? list.map(String) : null;
@@ -238,14 +274,22 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     if ("error" in read) return fail(400, `Bad Request: ${read.error}`);
     const { params } = read;
     calls.push({ method, params, contentType: request.headers.get("content-type") ?? "" });
-    const key = method.toLowerCase();
-    if (stalled.has(key)) {
+    const fault = faults.take(request.path);
+    if (fault) {
       notify();
-      return new Promise<Response>((resolve) => held.set(key, [...(held.get(key) ?? []), resolve]));
+      const faulty = (await delayOrHold(faults, fault)) ?? frontAnswer(fault);
+      if (faulty) return faulty;
+      if (fault.code !== undefined) {
+        const failure: TelegramFailure = {
+          error_code: Number(fault.code),
+          ...(fault.message === undefined ? {} : { description: fault.message }),
+          ...(fault.parameters ? { parameters: fault.parameters } : {}),
+        };
+        return failureResponse(failure, token);
+      }
     }
-    const failure = failures.get(method.toLowerCase())?.shift();
     const handler = methods[method.toLowerCase()];
-    const response = failure ? failureResponse(failure, token) : handler ? handler(params) : fail(404, "Not Found");
+    const response = handler ? handler(params) : fail(404, "Not Found");
     notify();
     return response;
   };
@@ -263,12 +307,14 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       };
       const timer = setTimeout(() => {
         listeners.delete(check);
-        reject(new Error(`fake Telegram: timed out waiting for ${what}; calls so far: ${calls.map((call) => call.method).join(", ") || "none"}`));
+        reject(
+          new Error(`fake Telegram: timed out waiting for ${what}; calls so far: ${calls.map((call) => call.method).join(", ") || "none"}`),
+        );
       }, timeoutMs);
       listeners.add(check);
       check();
     });
-  const callsTo = (method: string) => calls.filter((call) => call.method.toLowerCase() === method.toLowerCase());
+  const requestsTo = (method: string) => calls.filter((call) => call.method.toLowerCase() === method.toLowerCase());
 
   const pushUpdate = (input: NewUpdate): Update => {
     const update: Update = { ...input, update_id: input.update_id ?? nextUpdateId++ };
@@ -288,7 +334,8 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     calls,
     sent,
     chatActions,
-    callsTo,
+    faults,
+    requestsTo,
     commands: () => commandSets.get(scopeKey({})) ?? [],
     webhook: () => webhook,
     pendingUpdates: () => [...queue],
@@ -296,24 +343,24 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     pushMessage: ({ chatId, text, fromId = chatId }) => {
       const entities = botCommandEntities(text);
       const from = { id: fromId, is_bot: false, first_name: fromId === options.chatId ? "Owner" : "Someone", language_code: "en" } as const;
-      const chat = chatId > 0 ? ({ id: chatId, type: "private", first_name: from.first_name } as const) : ({ id: chatId, type: "supergroup", title: "Group" } as const);
-      const message = { message_id: nextMessageId++, from, chat, date: unixNow(), text, ...(entities.length > 0 ? { entities } : {}) } satisfies Message.TextMessage;
+      const chat =
+        chatId > 0
+          ? ({ id: chatId, type: "private", first_name: from.first_name } as const)
+          : ({ id: chatId, type: "supergroup", title: "Group" } as const);
+      const message = {
+        message_id: nextMessageId++,
+        from,
+        chat,
+        date: unixNow(),
+        text,
+        ...(entities.length > 0 ? { entities } : {}),
+      } satisfies Message.TextMessage;
       return pushUpdate({ message });
     },
-    stall: (method, on = true) => {
-      const key = method.toLowerCase();
-      if (on) stalled.add(key);
-      else {
-        stalled.delete(key);
-        release(key);
-      }
-    },
-    failNext: (method, failure, times = 1) => {
-      const key = method.toLowerCase();
-      failures.set(key, [...(failures.get(key) ?? []), ...Array.from({ length: times }, () => failure)]);
-    },
-    waitForCalls: (method, count = 1, timeoutMs = 5000) => waitFor(() => (callsTo(method).length >= count ? callsTo(method) : null), timeoutMs, `${count} ${method} call(s)`),
-    waitForSent: (count = 1, timeoutMs = 5000) => waitFor(() => (sent.length >= count ? [...sent] : null), timeoutMs, `${count} sent message(s)`),
+    waitForRequests: (method, count = 1, timeoutMs = 5000) =>
+      waitFor(() => (requestsTo(method).length >= count ? requestsTo(method) : null), timeoutMs, `${count} ${method} call(s)`),
+    waitForSent: (count = 1, timeoutMs = 5000) =>
+      waitFor(() => (sent.length >= count ? [...sent] : null), timeoutMs, `${count} sent message(s)`),
     postToWebhook: async (input, url) => {
       const target = url ?? webhook?.url;
       if (!target) throw new Error("fake Telegram: no webhook is set and no URL was given");
@@ -323,8 +370,7 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       return fetch(target, { method: "POST", headers, body: JSON.stringify(update) });
     },
     stop: async () => {
-      stalled.clear();
-      for (const method of [...held.keys()]) release(method);
+      faults.clear();
       endPoll(ok([]));
       await server.stop();
     },

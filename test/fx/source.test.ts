@@ -1,11 +1,34 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createFxSource, parseCbrMirrorJson, parseCbrXml, toRub, toUsd, usdRub, type FxProvider, type FxRates, type FxSourceOptions } from "../../src/fx/source.ts";
+import { FxError } from "../../src/fx/errors.ts";
+import {
+  createFxSource,
+  type FxProvider,
+  type FxRates,
+  type FxSourceOptions,
+  parseCbrMirrorJson,
+  parseCbrXml,
+  toRub,
+  toUsd,
+  usdRub,
+} from "../../src/fx/source.ts";
 import { silentLogger } from "../../src/lib/log.ts";
-import { dec, toPlainString, type Decimal } from "../../src/lib/money.ts";
-import { cbrDailyXml, encodeWindows1251, mirrorDailyJson, presetFxState, startFxFake, type FxFake, type FxFakeState } from "../fakes/fx.ts";
+import { type Decimal, dec, toPlainString } from "../../src/lib/money.ts";
+import type { Fault } from "../fakes/faults.ts";
+import {
+  CBR_PATH,
+  cbrDailyXml,
+  DDOS_GUARD_PAGE,
+  encodeWindows1251,
+  type FxFake,
+  type FxFakeState,
+  MIRROR_PATH,
+  mirrorDailyJson,
+  presetFxState,
+  startFxFake,
+} from "../fakes/fx.ts";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -16,8 +39,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function fake(state: FxFakeState = presetFxState()): Promise<FxFake> {
+async function fake(state: FxFakeState = presetFxState(), faults: Fault[] = []): Promise<FxFake> {
   const server = await startFxFake(state);
+  server.faults.add(...faults);
   cleanups.push(server.stop);
   return server;
 }
@@ -30,7 +54,12 @@ async function tempDir(): Promise<string> {
 
 function clock(start = T0): { now: () => number; advance: (ms: number) => void } {
   let t = start;
-  return { now: () => t, advance: (ms) => void (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 function source(server: FxFake, now: () => number, extra: Partial<FxSourceOptions> = {}) {
@@ -71,13 +100,18 @@ describe("parsers", () => {
     const without = parseCbrXml(encodeWindows1251(cbrDailyXml({ ...state, vunitRate: false })));
     expect(cbrDailyXml({ ...state, vunitRate: false })).not.toContain("VunitRate");
     if (!withUnit.ok || !without.ok) throw new Error("parse failed");
-    expect([...without.rates.rubPerUnit].map(([k, v]) => [k, plain(v)])).toEqual([...withUnit.rates.rubPerUnit].map(([k, v]) => [k, plain(v)]));
+    expect([...without.rates.rubPerUnit].map(([k, v]) => [k, plain(v)])).toEqual(
+      [...withUnit.rates.rubPerUnit].map(([k, v]) => [k, plain(v)]),
+    );
   });
 
   test("an unreadable row is left out and named, never NaN; a set without USD is refused", () => {
-    const xml = (rows: string) => encodeWindows1251(`<?xml version="1.0" encoding="windows-1251"?><ValCurs Date="02.01.2025" name="Foreign Currency Market">${rows}</ValCurs>`);
-    const usd = "<Valute ID=\"R01235\"><CharCode>USD</CharCode><Nominal>1</Nominal><Value>99,5</Value></Valute>";
-    const broken = "<Valute ID=\"R01239\"><CharCode>EUR</CharCode><Nominal>1</Nominal><Value></Value></Valute>";
+    const xml = (rows: string) =>
+      encodeWindows1251(
+        `<?xml version="1.0" encoding="windows-1251"?><ValCurs Date="02.01.2025" name="Foreign Currency Market">${rows}</ValCurs>`,
+      );
+    const usd = '<Valute ID="R01235"><CharCode>USD</CharCode><Nominal>1</Nominal><Value>99,5</Value></Valute>';
+    const broken = '<Valute ID="R01239"><CharCode>EUR</CharCode><Nominal>1</Nominal><Value></Value></Valute>';
     const parsed = parseCbrXml(xml(usd + broken));
     if (!parsed.ok) throw new Error(parsed.problem);
     expect(parsed.rates.skipped).toEqual(["EUR"]);
@@ -87,7 +121,8 @@ describe("parsers", () => {
   });
 
   test("a rate of 10^15 RUB or more is a corrupt row, left out like an unreadable one", () => {
-    const json = (usd: string) => `{"Date":"2025-06-11T11:30:00+03:00","Valute":{"USD":{"CharCode":"USD","Nominal":1,"Value":${usd}},"EUR":{"CharCode":"EUR","Nominal":1,"Value":1e15}}}`;
+    const json = (usd: string) =>
+      `{"Date":"2025-06-11T11:30:00+03:00","Valute":{"USD":{"CharCode":"USD","Nominal":1,"Value":${usd}},"EUR":{"CharCode":"EUR","Nominal":1,"Value":1e15}}}`;
     const parsed = parseCbrMirrorJson(json("80.45"));
     if (!parsed.ok) throw new Error(parsed.problem);
     expect(parsed.rates.skipped).toEqual(["EUR"]);
@@ -97,7 +132,11 @@ describe("parsers", () => {
   test("an HTML challenge page or a bad date is a problem, not a crash", () => {
     const html = parseCbrXml(new TextEncoder().encode("<!DOCTYPE html><html><body>DDoS-Guard</body></html>"));
     expect(html).toEqual({ ok: false, problem: expect.stringContaining("HTML page") });
-    const badDate = parseCbrXml(encodeWindows1251('<ValCurs Date="31.02.2025"><Valute><CharCode>USD</CharCode><Nominal>1</Nominal><Value>90,1</Value></Valute></ValCurs>'));
+    const badDate = parseCbrXml(
+      encodeWindows1251(
+        '<ValCurs Date="31.02.2025"><Valute><CharCode>USD</CharCode><Nominal>1</Nominal><Value>90,1</Value></Valute></ValCurs>',
+      ),
+    );
     expect(badDate).toEqual({ ok: false, problem: expect.stringContaining("dd.mm.yyyy") });
   });
 
@@ -137,6 +176,12 @@ describe("conversion", () => {
     expect(plain(toRub({ currency: "EUR", amount: dec("2") }, rates))).toBe("199.1");
     expect(plain(usdRub(rates))).toBe("90.5");
   });
+
+  test("rates without USD are an FxError naming the set, never a rate made up", () => {
+    const noUsd: FxRates = { ...rates, rubPerUnit: new Map([["EUR", dec("99.55")]]) };
+    expect(() => usdRub(noUsd)).toThrow(FxError);
+    expect(() => toUsd({ currency: "EUR", amount: dec("1") }, noUsd)).toThrow("the CBR rates of 2025-06-11 have no USD rate");
+  });
 });
 
 describe("createFxSource", () => {
@@ -151,11 +196,14 @@ describe("createFxSource", () => {
     expect(server.mirrorRequests.length).toBe(0);
   });
 
-  for (const mode of ["down", "html", "forbidden"] as const) {
+  const outages: [string, Fault][] = [
+    ["down", { path: CBR_PATH, status: 500 }],
+    ["behind a captcha page", { path: CBR_PATH, body: DDOS_GUARD_PAGE }],
+    ["forbidden", { path: CBR_PATH, status: 403, body: DDOS_GUARD_PAGE }],
+  ];
+  for (const [mode, outage] of outages) {
     test(`CBR ${mode} → the mirror is used and the source says so`, async () => {
-      const state = presetFxState();
-      state.cbr = mode;
-      const server = await fake(state);
+      const server = await fake(presetFxState(), [outage]);
       const result = await source(server, clock().now).getRates(signal());
       if (!result.ok) throw new Error(result.reason);
       expect(result.rates.source).toBe("CBR mirror");
@@ -166,30 +214,28 @@ describe("createFxSource", () => {
   }
 
   test("CBR slower than the timeout → the mirror is used", async () => {
-    const state = presetFxState();
-    state.cbrDelayMs = 1_000;
-    const server = await fake(state);
+    const server = await fake(presetFxState(), [{ path: CBR_PATH, hang: true }]);
     const started = Date.now();
-    const result = await source(server, clock().now, { timeoutMs: 100 }).getRates(signal());
+    const result = await source(server, clock().now, { timeoutMs: 50 }).getRates(signal());
     expect(Date.now() - started).toBeLessThan(800);
     if (!result.ok) throw new Error(result.reason);
     expect(result.rates.source).toBe("CBR mirror");
   });
 
   test("both sources too slow → unavailable, saying neither answered in time", async () => {
-    const state = presetFxState();
-    state.cbrDelayMs = 1_000;
-    state.mirrorDelayMs = 1_000;
-    const server = await fake(state);
+    const server = await fake(presetFxState(), [
+      { path: CBR_PATH, hang: true },
+      { path: MIRROR_PATH, hang: true },
+    ]);
     const result = await source(server, clock().now, { timeoutMs: 50 }).getRates(signal());
     expect(result).toEqual({ ok: false, reason: expect.stringContaining("no answer within 0.05 s") });
   });
 
   test("both sources down and no cache → unavailable, with no number", async () => {
-    const state = presetFxState();
-    state.cbr = "forbidden";
-    state.mirror = "down";
-    const server = await fake(state);
+    const server = await fake(presetFxState(), [
+      { path: CBR_PATH, status: 403, body: DDOS_GUARD_PAGE },
+      { path: MIRROR_PATH, status: 500 },
+    ]);
     const result = await source(server, clock().now).getRates(signal());
     expect(result.ok).toBe(false);
     expect("rates" in result).toBe(false);
@@ -218,8 +264,7 @@ describe("createFxSource", () => {
     const time = clock();
     const fx = source(server, time.now);
     expect((await fx.getRates(signal())).ok).toBe(true);
-    server.state.cbr = "down";
-    server.state.mirror = "html";
+    server.faults.add({ path: CBR_PATH, status: 500 }, { path: MIRROR_PATH, body: DDOS_GUARD_PAGE });
     time.advance(2 * DAY);
     const result = await fx.getRates(signal());
     if (!result.ok) throw new Error(result.reason);
@@ -235,8 +280,7 @@ describe("createFxSource", () => {
     const time = clock();
     const fx = source(server, time.now);
     expect((await fx.getRates(signal())).ok).toBe(true);
-    server.state.cbr = "down";
-    server.state.mirror = "down";
+    server.faults.add({ path: CBR_PATH, status: 500 }, { path: MIRROR_PATH, status: 500 });
     time.advance(5 * DAY);
     const result = await fx.getRates(signal());
     expect(result.ok).toBe(false);
@@ -260,8 +304,7 @@ describe("createFxSource", () => {
     expect(restarted.ok && plain(restarted.rates.rubPerUnit.get("GBP"))).toBe("108.7093");
     expect(server.cbrRequests.length + server.mirrorRequests.length).toBe(1);
 
-    server.state.cbr = "down";
-    server.state.mirror = "down";
+    server.faults.add({ path: CBR_PATH, status: 500 }, { path: MIRROR_PATH, status: 500 });
     time.advance(2 * DAY);
     const oneShot = await source(server, time.now, { cacheFile }).getRates(signal());
     expect(oneShot.ok && oneShot.stale).toBe(true);
@@ -281,8 +324,7 @@ describe("createFxSource", () => {
     const cacheFile = join(await tempDir(), "fx.json");
     const ahead = clock(T0 + 365 * DAY);
     await source(server, ahead.now, { cacheFile }).getRates(signal());
-    server.state.cbr = "down";
-    server.state.mirror = "down";
+    server.faults.add({ path: CBR_PATH, status: 500 }, { path: MIRROR_PATH, status: 500 });
     const warnings: string[] = [];
     const log = { ...silentLogger, warn: (message: string) => void warnings.push(message) };
     const back = clock(T0);

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HistoryStore, addDays } from "../../src/history/store.ts";
+import { importLegacyFileOnce, LEGACY_HISTORY_FILE, openHistory, runExport, runImport } from "../../src/history/io.ts";
 import { dayKey, formatHistoryJson, isoDay, parseHistoryJson } from "../../src/history/json.ts";
-import { LEGACY_HISTORY_FILE, importLegacyFileOnce, openHistory, runExport, runImport } from "../../src/history/io.ts";
+import { LEGACY_JSON_IMPORTED, SettingsStore } from "../../src/history/settings.ts";
+import { addDays, HistoryStore } from "../../src/history/store.ts";
 import { createLogger, silentLogger } from "../../src/lib/log.ts";
 import { dec, toPlainString } from "../../src/lib/money.ts";
-import { SETTING_KEYS, getSetting } from "../../src/history/settings.ts";
 
 const dirs: string[] = [];
 const stores: HistoryStore[] = [];
@@ -61,7 +61,10 @@ describe("round trip", () => {
   });
 
   test("amounts are read from the JSON text, not through floats", () => {
-    const parsed = parseHistoryJson(`{"23-02-2026": {"USD": 42500.10, "RUB": 12345678901234.99}, "22-02-2026": {"USD": 1E+2, "RUB": 0.1}}`, TODAY);
+    const parsed = parseHistoryJson(
+      `{"23-02-2026": {"USD": 42500.10, "RUB": 12345678901234.99}, "22-02-2026": {"USD": 1E+2, "RUB": 0.1}}`,
+      TODAY,
+    );
     if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
     expect(parsed.entries.map((e) => [e.day, toPlainString(e.usd), e.rub && toPlainString(e.rub)])).toEqual([
       ["2026-02-22", "100", "0.1"],
@@ -124,8 +127,15 @@ describe("round trip", () => {
 
   test("formatHistoryJson sorts newest first whatever the input order", () => {
     const day = (d: string) => ({
-      day: d, usd: dec("1"), rub: dec("1"), usdRub: null, complete: true, takenAt: null, origin: "import" as const,
-      platforms: { bybit: null, okx: null, tbank: null, ibkr: null }, rateDate: "2026-02-23",
+      day: d,
+      usd: dec("1"),
+      rub: dec("1"),
+      usdRub: null,
+      complete: true,
+      takenAt: null,
+      origin: "import" as const,
+      platforms: new Map(),
+      rateDate: "2026-02-23",
     });
     const text = formatHistoryJson([day("2025-12-31"), day("2026-01-02"), day("2026-01-01")]);
     expect([...text.matchAll(/"(\d\d-\d\d-\d{4})"/g)].map((m) => m[1])).toEqual(["02-01-2026", "01-01-2026", "31-12-2025"]);
@@ -194,11 +204,14 @@ describe("bad input leaves the database unchanged", () => {
   });
 
   test("a day given twice is an error naming the day (JSON.parse would keep the last silently), and so is USD twice", () => {
-    const text = `{"23-11-2026": {"USD": 1, "RUB": 2}, "22-11-2026": {"USD": 5, "USD": 6, "RUB": 7}, "23-11-2026": {"USD": 3, "RUB": 4}, "x\\\"": {}}`;
+    const text = `{"23-11-2026": {"USD": 1, "RUB": 2}, "22-11-2026": {"USD": 5, "USD": 6, "RUB": 7}, "23-11-2026": {"USD": 3, "RUB": 4}, "x\\"": {}}`;
     const parsed = parseHistoryJson(text, TODAY);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) {
-      expect(parsed.problems.slice(0, 2)).toEqual(["22-11-2026: USD appears 2 times", "23-11-2026: appears 2 times; keep one entry for this day"]);
+      expect(parsed.problems.slice(0, 2)).toEqual([
+        "22-11-2026: USD appears 2 times",
+        "23-11-2026: appears 2 times; keep one entry for this day",
+      ]);
     }
     const store = openStore();
     const path = join(tempDir(), "twice.json");
@@ -219,8 +232,13 @@ describe("import counts", () => {
   test("a bot day is kept unless --overwrite; re-importing the same file keeps everything", () => {
     const store = openStore();
     store.recordSnapshot({
-      takenAt: new Date("2026-02-23T12:00:00Z"), usd: dec("999"), rub: null, usdRub: null, complete: true,
-      platforms: { bybit: null, okx: null, tbank: null, ibkr: null }, rateDate: "2026-02-23",
+      takenAt: new Date("2026-02-23T12:00:00Z"),
+      usd: dec("999"),
+      rub: null,
+      usdRub: null,
+      complete: true,
+      platforms: new Map(),
+      rateDate: "2026-02-23",
     });
     const path = join(tempDir(), "in.json");
     writeFileSync(path, NEWEST_FIRST_TWO_DECIMALS);
@@ -259,10 +277,11 @@ describe("first start", () => {
     stores.push(store);
     expect(store.count()).toBe(5);
     expect(lines.join("\n")).toMatch(/imported the original bot's history: .*portfolio_history\.json: 5 days added/);
-    expect(getSetting(store.db, SETTING_KEYS.legacyJsonImported)).not.toBeNull();
+    const settings = new SettingsStore(store.db);
+    expect(settings.get(LEGACY_JSON_IMPORTED)).not.toBeNull();
 
     store.db.run("DELETE FROM days");
-    expect(importLegacyFileOnce(store, dataDir, log)).toBeNull();
+    expect(importLegacyFileOnce(store, settings, dataDir, log)).toBeNull();
     store.close();
     stores.pop();
     const reopened = openHistory(dataDir, "Europe/Paris", log, NOW);
@@ -274,10 +293,10 @@ describe("first start", () => {
   test("does nothing when the history already has days or there is no file", () => {
     const dataDir = tempDir();
     const store = openStore(dataDir);
-    expect(importLegacyFileOnce(store, dataDir, silentLogger)).toBeNull();
+    expect(importLegacyFileOnce(store, new SettingsStore(store.db), dataDir, silentLogger)).toBeNull();
     store.importDays([{ day: "2026-01-01", usd: dec("1"), rub: null }], { overwrite: false });
     copyFileSync("data/portfolio_history.json", join(dataDir, LEGACY_HISTORY_FILE));
-    expect(importLegacyFileOnce(store, dataDir, silentLogger)).toBeNull();
+    expect(importLegacyFileOnce(store, new SettingsStore(store.db), dataDir, silentLogger)).toBeNull();
     expect(store.count()).toBe(1);
   });
 
@@ -285,7 +304,12 @@ describe("first start", () => {
     const dataDir = tempDir();
     writeFileSync(join(dataDir, LEGACY_HISTORY_FILE), `{"31-02-2026": {"USD": 1, "RUB": 2}}`);
     const lines: string[] = [];
-    const store = openHistory(dataDir, "Europe/Paris", createLogger({ level: "info", secrets: [], write: (l) => lines.push(l), colour: false }), NOW);
+    const store = openHistory(
+      dataDir,
+      "Europe/Paris",
+      createLogger({ level: "info", secrets: [], write: (l) => lines.push(l), colour: false }),
+      NOW,
+    );
     stores.push(store);
     expect(store.count()).toBe(0);
     expect(lines).toHaveLength(1);

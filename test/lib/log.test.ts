@@ -37,7 +37,10 @@ test("lines below the level are dropped and each event is one line without colou
 test("a secret with a quote or backslash is redacted after the field is JSON-escaped", () => {
   const passphrase = 'pa"ss\\phrase 42';
   const { log, lines } = capture("info", [passphrase]);
-  log.error("request failed", { error: new Error(`Invalid passphrase ${passphrase} for key K`), quoted: JSON.stringify(`said ${passphrase}`) });
+  log.error("request failed", {
+    error: new Error(`Invalid passphrase ${passphrase} for key K`),
+    quoted: JSON.stringify(`said ${passphrase}`),
+  });
   expect(lines).toEqual(['ERROR request failed error="Invalid passphrase *** for key K" quoted="\\"said ***\\""']);
 });
 

@@ -1,9 +1,33 @@
 import { describe, expect, test } from "bun:test";
-import { add, cmp, dec, div, formatGrouped, fromUnits, isPlausibleAmount, mul, parseDecimal, readAmount, round, sub, sum, toFixed, toNumber, toPlainString } from "../../src/lib/money.ts";
+import {
+  add,
+  cmp,
+  dec,
+  div,
+  formatGrouped,
+  fromUnits,
+  isPlausibleAmount,
+  mul,
+  parseDecimal,
+  readAmount,
+  round,
+  sub,
+  sum,
+  toFixed,
+  toNumber,
+  toPlainString,
+} from "../../src/lib/money.ts";
 
 describe("parseDecimal", () => {
   test.each([
-    ["12.34", "12.34"], ["-0.5", "-0.5"], ["1e-8", "0.00000001"], ["1.5E+3", "1500"], [" 7 ", "7"], ["0.000", "0"], [".5", "0.5"], ["5.", "5"],
+    ["12.34", "12.34"],
+    ["-0.5", "-0.5"],
+    ["1e-8", "0.00000001"],
+    ["1.5E+3", "1500"],
+    [" 7 ", "7"],
+    ["0.000", "0"],
+    [".5", "0.5"],
+    ["5.", "5"],
   ])("%p → %s", (text, plain) => {
     expect(toPlainString(parseDecimal(text)!)).toBe(plain);
   });
@@ -60,12 +84,20 @@ describe("readAmount", () => {
   test.each([undefined, null, ""])("%p is absent (null), never 0", (value) => {
     expect(readAmount(value, fail)).toBeNull();
   });
-  test.each([["12.5", "12.5"], [" -3 ", "-3"], ["1E-8", "0.00000001"], [42.25, "42.25"]])("%p reads exactly", (value, expected) => {
+  test.each([
+    ["12.5", "12.5"],
+    [" -3 ", "-3"],
+    ["1E-8", "0.00000001"],
+    [42.25, "42.25"],
+  ])("%p reads exactly", (value, expected) => {
     expect(toPlainString(readAmount(value, fail)!)).toBe(expected);
   });
-  test.each(["NaN", "Infinity", "-Infinity", " ", "1,5", "0x10", "abc", true, {}, Number.NaN, Number.POSITIVE_INFINITY])("%p is unreadable and throws", (value) => {
-    expect(() => readAmount(value, fail)).toThrow(/^unreadable /);
-  });
+  test.each(["NaN", "Infinity", "-Infinity", " ", "1,5", "0x10", "abc", true, {}, Number.NaN, Number.POSITIVE_INFINITY])(
+    "%p is unreadable and throws",
+    (value) => {
+      expect(() => readAmount(value, fail)).toThrow(/^unreadable /);
+    },
+  );
   test("the value shown in the error is clipped", () => {
     expect(() => readAmount("x".repeat(100), fail)).toThrow(`unreadable "${"x".repeat(24)}…"`);
   });

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { escapeHtml } from "../../src/render/message.ts";
 import { clip, makeRedactor } from "../../src/lib/redact.ts";
+import { escapeHtml } from "../../src/render/html.ts";
 
-const SECRET = 'Kq7"Zx\\9<Rt&%2F+Mn pXü3vKd\'8sY';
+const SECRET = "Kq7\"Zx\\9<Rt&%2F+Mn pXü3vKd'8sY";
 const redact = makeRedactor([SECRET, "plainTOKEN0123456789"]);
 
 /** Every 6-character piece of the secret found in `text` (none means nothing usable leaked). */
@@ -39,13 +39,13 @@ describe("makeRedactor", () => {
   }
 
   test("a clipped secret's leading piece of 6 or more characters goes at the clip mark, a line end and the end", () => {
-    expect(redact("key Kq7\"Zx\\9…)")).toBe("key ***…)");
-    expect(redact("key Kq7\"Zx\nnext line")).toBe("key ***\nnext line");
-    expect(redact("key Kq7\"Zx")).toBe("key ***");
+    expect(redact('key Kq7"Zx\\9…)')).toBe("key ***…)");
+    expect(redact('key Kq7"Zx\nnext line')).toBe("key ***\nnext line");
+    expect(redact('key Kq7"Zx')).toBe("key ***");
     expect(redact("key plainT…")).toBe("key ***…");
     // Shorter pieces say too little to matter, and a piece not at a boundary is ordinary text.
-    expect(redact("key Kq7\"Z…")).toBe("key Kq7\"Z…");
-    expect(redact("key Kq7\"Zx and more")).toBe("key Kq7\"Zx and more");
+    expect(redact('key Kq7"Z…')).toBe('key Kq7"Z…');
+    expect(redact('key Kq7"Zx and more')).toBe('key Kq7"Zx and more');
   });
 
   test("a clip at any point of a secret, in any escaping, leaves no 6-character piece of it", () => {

@@ -7,18 +7,21 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFxSource } from "../../src/fx/source.ts";
-import { createBybitTransport } from "../../src/platforms/bybit/transport.ts";
+import type { Clock } from "../../src/lib/clock.ts";
 import { createBinanceClient } from "../../src/platforms/binance/client.ts";
 import { createBybitClient } from "../../src/platforms/bybit/client.ts";
+import { createBybitTransport } from "../../src/platforms/bybit/transport.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
+import { createFlexPacer } from "../../src/platforms/ibkr/pacer.ts";
 import { createKucoinClient } from "../../src/platforms/kucoin/client.ts";
-import { createOkxTransport } from "../../src/platforms/okx/transport.ts";
 import { createOkxClient } from "../../src/platforms/okx/client.ts";
+import { createOkxTransport } from "../../src/platforms/okx/transport.ts";
 import { createTbankClient } from "../../src/platforms/tbank/client.ts";
 import type { ClientDeps, PlatformClient } from "../../src/platforms/types.ts";
 import { cbrDailyXml, encodeWindows1251, presetFxState, startFxFake } from "../fakes/fx.ts";
 import { redirectTo } from "../fakes/hostile.ts";
 import { type FakeServer, startFake } from "../fakes/server.ts";
+import { fakeClock } from "../support/clock.ts";
 import { expectPlatformError } from "../support/platform-error.ts";
 
 const servers: FakeServer[] = [];
@@ -32,10 +35,9 @@ async function serve(routes: Parameters<typeof startFake>[0]): Promise<FakeServe
 }
 
 const NOW = Date.parse("2026-11-24T10:00:00Z");
-/** An injected clock that sleeps advance (IBKR's pacer waits 1.1 s between requests). */
-function deps(baseUrl: string): ClientDeps {
-  let t = NOW;
-  return { baseUrl, fetch, now: () => t, sleep: async (ms) => void (t += ms), timeoutMs: 3_000 };
+/** The injected clock: sleeps advance it (IBKR's pacer waits 1.1 s between requests). */
+function deps(baseUrl: string, clock: Clock = fakeClock(NOW)): ClientDeps {
+  return { baseUrl, fetch, now: clock.now, sleep: clock.sleep, timeoutMs: 3_000 };
 }
 const signal = () => new AbortController().signal;
 
@@ -71,23 +73,30 @@ async function redirectingPlatform(status: number): Promise<{ front: FakeServer;
 }
 
 const clients: Record<string, { variable: string; make: (base: string) => PlatformClient }> = {
-  Bybit: { variable: "BYBIT_BASE_URL", make: (base) => createBybitClient({ ...deps(base), apiKey: SECRETS.bybitKey, apiSecret: SECRETS.bybitSecret }) },
+  Bybit: {
+    variable: "BYBIT_BASE_URL",
+    make: (base) => createBybitClient({ ...deps(base), apiKey: SECRETS.bybitKey, apiSecret: SECRETS.bybitSecret }),
+  },
   OKX: {
     variable: "OKX_BASE_URL",
-    make: (base) => createOkxClient({ ...deps(base), apiKey: SECRETS.okxKey, apiSecret: SECRETS.okxSecret, passphrase: SECRETS.okxPassphrase }),
+    make: (base) =>
+      createOkxClient({ ...deps(base), apiKey: SECRETS.okxKey, apiSecret: SECRETS.okxSecret, passphrase: SECRETS.okxPassphrase }),
   },
   "T-Bank": { variable: "TBANK_BASE_URL", make: (base) => createTbankClient({ ...deps(`${base}/rest`), token: SECRETS.tbankToken }) },
   IBKR: {
     variable: "IBKR_FLEX_BASE_URL",
-    make: (base) =>
-      createIbkrClient({
-        ...deps(`${base}/AccountManagement/FlexWebService`),
+    make: (base) => {
+      const clock = fakeClock(NOW);
+      return createIbkrClient({
+        ...deps(`${base}/AccountManagement/FlexWebService`, clock),
+        pacer: createFlexPacer(clock),
         token: SECRETS.ibkrToken,
         queryId: "1048576",
         stateDir: mkdtempSync(join(tmpdir(), "pfbot-redirect-")),
         cacheMinutes: 0,
         userAgent: "pfbot-test/0.1",
-      }),
+      });
+    },
   },
   Binance: { variable: "BINANCE_BASE_URL", make: (base) => createBinanceClient({ ...deps(base), apiKey: SECRETS.binanceKey, apiSecret: SECRETS.binanceSecret }) },
   KuCoin: {
@@ -125,10 +134,17 @@ describe("a request with credentials follows no redirect", () => {
 });
 
 describe("a public request follows at most 3 redirects within its host", () => {
-  const tickers = { retCode: 0, retMsg: "OK", result: { category: "spot", list: [{ symbol: "BTCUSDT", lastPrice: "91000.5" }] }, time: NOW };
+  const tickers = {
+    retCode: 0,
+    retMsg: "OK",
+    result: { category: "spot", list: [{ symbol: "BTCUSDT", lastPrice: "91000.5" }] },
+    time: NOW,
+  };
   const okxTickers = { code: "0", msg: "", data: [{ instId: "BTC-USDT", last: "91000.5" }] };
-  const bybit = (base: string) => createBybitTransport(deps(base), { apiKey: SECRETS.bybitKey, apiSecret: SECRETS.bybitSecret, recvWindowMs: 5_000 });
-  const okx = (base: string) => createOkxTransport(deps(base), { apiKey: SECRETS.okxKey, apiSecret: SECRETS.okxSecret, passphrase: SECRETS.okxPassphrase });
+  const bybit = (base: string) =>
+    createBybitTransport(deps(base), { apiKey: SECRETS.bybitKey, apiSecret: SECRETS.bybitSecret, recvWindowMs: 5_000 });
+  const okx = (base: string) =>
+    createOkxTransport(deps(base), { apiKey: SECRETS.okxKey, apiSecret: SECRETS.okxSecret, passphrase: SECRETS.okxPassphrase });
 
   test("Bybit and OKX tickers: three hops on the same host are followed to the answer", async () => {
     const front = await serve({
@@ -140,7 +156,16 @@ describe("a public request follows at most 3 redirects within its host", () => {
     });
     expect(await bybit(front.url).publicGet("/v5/market/tickers", "category=spot", signal())).toEqual(tickers.result);
     expect(await okx(front.url).publicGet("/api/v5/market/tickers", "instType=SPOT", signal())).toEqual(okxTickers.data);
-    expect(front.requests.map((r) => r.path)).toEqual(["/v5/market/tickers", "/hop/1", "/hop/2", "/hop/3", "/api/v5/market/tickers", "/hop/1", "/hop/2", "/hop/3"]);
+    expect(front.requests.map((r) => r.path)).toEqual([
+      "/v5/market/tickers",
+      "/hop/1",
+      "/hop/2",
+      "/hop/3",
+      "/api/v5/market/tickers",
+      "/hop/1",
+      "/hop/2",
+      "/hop/3",
+    ]);
   });
 
   test("a fourth hop is refused, and a loop stops after 4 requests", async () => {
@@ -155,7 +180,9 @@ describe("a public request follows at most 3 redirects within its host", () => {
     const elsewhere = await serve({ "/*": () => Response.json(okxTickers) });
     const front = await serve({ "/*": (r) => redirectTo(`${elsewhere.url}${r.path}`) });
     const error = await expectPlatformError(okx(front.url).publicGet("/api/v5/market/tickers", "instType=SPOT", signal()));
-    expect(error.message).toBe(`OKX redirected ${front.url}/api/v5/market/tickers to another host (${elsewhere.url}); pfbot follows redirects only within the same host: check OKX_BASE_URL`);
+    expect(error.message).toBe(
+      `OKX redirected ${front.url}/api/v5/market/tickers to another host (${elsewhere.url}); pfbot follows redirects only within the same host: check OKX_BASE_URL`,
+    );
     const bybitError = await expectPlatformError(bybit(front.url).publicGet("/v5/market/time", "", signal()));
     expect(bybitError.message).toContain("check BYBIT_BASE_URL");
     expect(elsewhere.requests).toHaveLength(0);
@@ -169,7 +196,15 @@ describe("the Bank of Russia feeds", () => {
       "/scripts/XML_daily.asp": () => redirectTo("/scripts/XML_daily_moved.asp", 301),
       "/scripts/XML_daily_moved.asp": () => new Response(xml, { headers: { "Content-Type": "application/xml; charset=windows-1251" } }),
     });
-    const result = await createFxSource({ provider: "CBR", cbrBaseUrl: cbr.url, mirrorBaseUrl: "http://127.0.0.1:1", fetch, now: () => NOW, timeoutMs: 3_000, ttlMinutes: 60 }).getRates(signal());
+    const result = await createFxSource({
+      provider: "CBR",
+      cbrBaseUrl: cbr.url,
+      mirrorBaseUrl: "http://127.0.0.1:1",
+      fetch,
+      now: () => NOW,
+      timeoutMs: 3_000,
+      ttlMinutes: 60,
+    }).getRates(signal());
     expect(result.ok && result.rates.source).toBe("CBR");
     expect(cbr.requests.map((r) => r.path)).toEqual(["/scripts/XML_daily.asp", "/scripts/XML_daily_moved.asp"]);
   });
@@ -179,13 +214,23 @@ describe("the Bank of Russia feeds", () => {
     const elsewhere = await serve({ "/*": () => new Response("<ValCurs/>") });
     const front = await serve({ "/*": (r) => redirectTo(`${elsewhere.url}${r.path}`) });
     try {
-      const options = { provider: "CBR" as const, cbrBaseUrl: front.url, mirrorBaseUrl: fx.mirrorUrl, fetch, now: () => NOW, timeoutMs: 3_000, ttlMinutes: 60 };
+      const options = {
+        provider: "CBR" as const,
+        cbrBaseUrl: front.url,
+        mirrorBaseUrl: fx.mirrorUrl,
+        fetch,
+        now: () => NOW,
+        timeoutMs: 3_000,
+        ttlMinutes: 60,
+      };
       const viaMirror = await createFxSource(options).getRates(signal());
       expect(viaMirror.ok && viaMirror.rates.source).toBe("CBR mirror");
       const neither = await createFxSource({ ...options, mirrorBaseUrl: front.url }).getRates(signal());
       expect(neither.ok).toBe(false);
       if (!neither.ok) {
-        expect(neither.reason).toContain(`CBR: a redirect to another host (${elsewhere.url}), not followed from ${front.url}/scripts/XML_daily.asp: check CBR_BASE_URL`);
+        expect(neither.reason).toContain(
+          `CBR: a redirect to another host (${elsewhere.url}), not followed from ${front.url}/scripts/XML_daily.asp: check CBR_BASE_URL`,
+        );
         expect(neither.reason).toContain("check CBR_MIRROR_BASE_URL");
       }
       expect(elsewhere.requests).toHaveLength(0);

@@ -6,9 +6,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFxSource } from "../../src/fx/source.ts";
+import type { Clock } from "../../src/lib/clock.ts";
 import { createBinanceClient } from "../../src/platforms/binance/client.ts";
 import { createBybitClient } from "../../src/platforms/bybit/client.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
+import { createFlexPacer } from "../../src/platforms/ibkr/pacer.ts";
 import { createKucoinClient } from "../../src/platforms/kucoin/client.ts";
 import { createOkxClient } from "../../src/platforms/okx/client.ts";
 import { createTbankClient } from "../../src/platforms/tbank/client.ts";
@@ -16,6 +18,7 @@ import type { ClientDeps, PlatformClient, PlatformId } from "../../src/platforms
 import { presetFxState, startFxFake } from "../fakes/fx.ts";
 import { gzipBomb, hugeBody, MiB, type SentCounter } from "../fakes/hostile.ts";
 import { type FakeServer, startFake } from "../fakes/server.ts";
+import { fakeClock } from "../support/clock.ts";
 import { expectPlatformError } from "../support/platform-error.ts";
 
 const servers: FakeServer[] = [];
@@ -29,28 +32,39 @@ async function serve(routes: Parameters<typeof startFake>[0]): Promise<FakeServe
 }
 
 const NOW = Date.parse("2026-11-24T10:00:00Z");
-function deps(baseUrl: string): ClientDeps {
-  let t = NOW;
-  return { baseUrl, fetch, now: () => t, sleep: async (ms) => void (t += ms), timeoutMs: 10_000 };
+function deps(baseUrl: string, clock: Clock = fakeClock(NOW)): ClientDeps {
+  return { baseUrl, fetch, now: clock.now, sleep: clock.sleep, timeoutMs: 10_000 };
 }
 const signal = () => new AbortController().signal;
 
 const clients: Record<PlatformId, { name: string; capMiB: number; make: (base: string) => PlatformClient }> = {
-  bybit: { name: "Bybit", capMiB: 4, make: (base) => createBybitClient({ ...deps(base), apiKey: "BYBITKEYsize0001", apiSecret: "BYBITSECRETsize000000000001" }) },
-  okx: { name: "OKX", capMiB: 4, make: (base) => createOkxClient({ ...deps(base), apiKey: "okx-key-size", apiSecret: "OKXSECRETsize0000001", passphrase: "okx-pass-size" }) },
+  bybit: {
+    name: "Bybit",
+    capMiB: 4,
+    make: (base) => createBybitClient({ ...deps(base), apiKey: "BYBITKEYsize0001", apiSecret: "BYBITSECRETsize000000000001" }),
+  },
+  okx: {
+    name: "OKX",
+    capMiB: 4,
+    make: (base) =>
+      createOkxClient({ ...deps(base), apiKey: "okx-key-size", apiSecret: "OKXSECRETsize0000001", passphrase: "okx-pass-size" }),
+  },
   tbank: { name: "T-Bank", capMiB: 4, make: (base) => createTbankClient({ ...deps(`${base}/rest`), token: "t.TBANKTOKENsize000000001" }) },
   ibkr: {
     name: "IBKR",
     capMiB: 16,
-    make: (base) =>
-      createIbkrClient({
-        ...deps(`${base}/AccountManagement/FlexWebService`),
+    make: (base) => {
+      const clock = fakeClock(NOW);
+      return createIbkrClient({
+        ...deps(`${base}/AccountManagement/FlexWebService`, clock),
+        pacer: createFlexPacer(clock),
         token: "918273645091827364509182",
         queryId: "1048576",
         stateDir: mkdtempSync(join(tmpdir(), "pfbot-size-")),
         cacheMinutes: 0,
         userAgent: "pfbot-test/0.1",
-      }),
+      });
+    },
   },
   binance: { name: "Binance", capMiB: 4, make: (base) => createBinanceClient({ ...deps(base), apiKey: "BINANCEKEYsize00000000000000000000000000000000000000000000000001", apiSecret: "BINANCESECRETsize0000000001" }) },
   kucoin: { name: "KuCoin", capMiB: 4, make: (base) => createKucoinClient({ ...deps(base), apiKey: "kucoinkeysize0000000001", apiSecret: "KUCOINSECRETsize0000001", passphrase: "kucoin-pass-size" }) },
@@ -105,7 +119,15 @@ describe("a rate feed answering more than 1 MiB is a failed feed", () => {
     const bomb = await serve({ "/*": () => gzipBomb(64 * MiB, "application/xml") });
     const huge = await serve({ "/*": () => hugeBody(100 * MiB) });
     try {
-      const options = { provider: "CBR" as const, cbrBaseUrl: bomb.url, mirrorBaseUrl: fx.mirrorUrl, fetch, now: () => NOW, timeoutMs: 10_000, ttlMinutes: 60 };
+      const options = {
+        provider: "CBR" as const,
+        cbrBaseUrl: bomb.url,
+        mirrorBaseUrl: fx.mirrorUrl,
+        fetch,
+        now: () => NOW,
+        timeoutMs: 10_000,
+        ttlMinutes: 60,
+      };
       const viaMirror = await createFxSource(options).getRates(signal());
       expect(viaMirror.ok && viaMirror.rates.source).toBe("CBR mirror");
       const neither = await createFxSource({ ...options, mirrorBaseUrl: huge.url }).getRates(signal());

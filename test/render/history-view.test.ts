@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
-import { type DayRecord, addDays } from "../../src/history/store.ts";
-import { escapeHtml } from "../../src/render/message.ts";
-import { HISTORY_VIEW_DAYS, renderHistory, sparkline } from "../../src/render/history-view.ts";
+import { addDays, type DayRecord } from "../../src/history/store.ts";
 import { dec } from "../../src/lib/money.ts";
+import { HISTORY_VIEW_DAYS, renderHistory, sparkline } from "../../src/render/history-view.ts";
+import { escapeHtml } from "../../src/render/html.ts";
 
 function day(date: string, usd: string, rub: string | null = null, complete = true): DayRecord {
   return {
@@ -11,7 +11,7 @@ function day(date: string, usd: string, rub: string | null = null, complete = tr
     rub: rub === null ? null : dec(rub),
     usdRub: null,
     complete,
-    platforms: { bybit: null, okx: null, tbank: null, ibkr: null },
+    platforms: new Map(),
     takenAt: null,
     origin: "bot",
   };

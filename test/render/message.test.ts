@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { type Change, TELEGRAM_TEXT_LIMIT, foldAssets, formatMoney, formatSnapshotHtml, htmlToText } from "../../src/render/message.ts";
 import type { FxResult } from "../../src/fx/source.ts";
 import { dec } from "../../src/lib/money.ts";
 import type { PlatformBalance, PlatformId } from "../../src/platforms/types.ts";
 import { PlatformError } from "../../src/platforms/types.ts";
+import { type Change, foldAssets, formatMoney, formatSnapshotHtml, htmlToText, TELEGRAM_TEXT_LIMIT } from "../../src/render/message.ts";
 import { combine, type PlatformRow, rowOf } from "../../src/snapshot/snapshot.ts";
 
 const TAKEN = new Date("2026-11-24T13:05:00Z");
@@ -11,14 +11,35 @@ const FX: FxResult = {
   ok: true,
   stale: false,
   warnings: [],
-  rates: { source: "CBR", date: "2026-11-24", fetchedAt: TAKEN.getTime(), rubPerUnit: new Map([["USD", dec("92.5")], ["EUR", dec("101.75")]]) },
+  rates: {
+    source: "CBR",
+    date: "2026-11-24",
+    fetchedAt: TAKEN.getTime(),
+    rubPerUnit: new Map([
+      ["USD", dec("92.5")],
+      ["EUR", dec("101.75")],
+    ]),
+  },
 };
 
 function balance(platform: PlatformId, partial: Partial<PlatformBalance>): PlatformBalance {
-  return { platform, holdings: [], assets: [], asOf: null, source: "test", warnings: [], ...partial };
+  return { platform, holdings: [], assets: [], asOf: null, source: "test", warnings: [], leftOut: [], ...partial };
 }
 function failed(id: PlatformId, message: string): PlatformRow {
-  return { id, ok: false, usd: null, native: null, asOf: null, assets: [], holdings: [], error: new PlatformError(id, "auth", message).message, errorKind: "auth", warnings: [], source: null, durationMs: 5 };
+  return {
+    id,
+    ok: false,
+    usd: null,
+    native: null,
+    asOf: null,
+    assets: [],
+    holdings: [],
+    error: new PlatformError(id, "auth", message).message,
+    errorKind: "auth",
+    warnings: [],
+    source: null,
+    durationMs: 5,
+  };
 }
 
 const realisticRows = (): PlatformRow[] => [
@@ -26,14 +47,29 @@ const realisticRows = (): PlatformRow[] => [
     balance("bybit", {
       holdings: [{ label: "account", money: { currency: "USD", amount: dec("23456.785") }, asOf: null }],
       assets: [
-        { asset: "BTC", usd: dec("15000.10") }, { asset: "ETH", usd: dec("4000.20") }, { asset: "USDT", usd: dec("2500") },
-        { asset: "SOL", usd: dec("1200.5") }, { asset: "XRP", usd: dec("500") }, { asset: "DOGE", usd: dec("156.42") }, { asset: "ADA", usd: dec("99.56") },
+        { asset: "BTC", usd: dec("15000.10") },
+        { asset: "ETH", usd: dec("4000.20") },
+        { asset: "USDT", usd: dec("2500") },
+        { asset: "SOL", usd: dec("1200.5") },
+        { asset: "XRP", usd: dec("500") },
+        { asset: "DOGE", usd: dec("156.42") },
+        { asset: "ADA", usd: dec("99.56") },
       ],
     }),
     FX.ok ? FX.rates : null,
     120,
   ),
-  rowOf(balance("okx", { holdings: [{ label: "account", money: { currency: "USD", amount: dec("8000") }, asOf: null }], assets: [{ asset: "BTC", usd: dec("6000") }, { asset: "other (Earn, …)", usd: dec("2000") }] }), FX.ok ? FX.rates : null, 130),
+  rowOf(
+    balance("okx", {
+      holdings: [{ label: "account", money: { currency: "USD", amount: dec("8000") }, asOf: null }],
+      assets: [
+        { asset: "BTC", usd: dec("6000") },
+        { asset: "other (Earn, …)", usd: dec("2000") },
+      ],
+    }),
+    FX.ok ? FX.rates : null,
+    130,
+  ),
   rowOf(
     balance("tbank", {
       holdings: [
@@ -46,7 +82,10 @@ const realisticRows = (): PlatformRow[] => [
     90,
   ),
   rowOf(
-    balance("ibkr", { holdings: [{ label: "U1234567", money: { currency: "EUR", amount: dec("36000") }, asOf: "2026-11-23" }], asOf: "2026-11-23" }),
+    balance("ibkr", {
+      holdings: [{ label: "U1234567", money: { currency: "EUR", amount: dec("36000") }, asOf: "2026-11-23" }],
+      asOf: "2026-11-23",
+    }),
     FX.ok ? FX.rates : null,
     900,
   ),
@@ -92,7 +131,9 @@ describe("golden message", () => {
 
   test("no FX rate: no RUB total, T-Bank and the EUR account say their USD value is unknown", () => {
     const noFx: FxResult = { ok: false, reason: "no USD/RUB rate: CBR: HTTP 500; CBR mirror: HTTP 500" };
-    const rows = realisticRows().map((row) => rowOf(balance(row.id, { holdings: row.holdings, assets: row.assets, asOf: row.asOf }), null, 1));
+    const rows = realisticRows().map((row) =>
+      rowOf(balance(row.id, { holdings: row.holdings, assets: row.assets, asOf: row.asOf }), null, 1),
+    );
     const snapshot = combine(rows, noFx, TAKEN, "Europe/Paris");
     expect(snapshot.totalRub).toBeNull();
     const text = htmlToText(formatSnapshotHtml(snapshot, { includeBreakdown: false }));
@@ -101,6 +142,16 @@ describe("golden message", () => {
     expect(text).toContain("Total in RUB: unavailable — no USD/RUB rate");
     expect(text).toContain("USD/RUB: unavailable — no USD/RUB rate: CBR: HTTP 500; CBR mirror: HTTP 500");
     expect(text).not.toMatch(/₽ 7,/);
+  });
+});
+
+describe("the time in the header", () => {
+  test("is the wall clock of TIMEZONE, whatever the process's zone: Paris 02:30 on New York's DST night", () => {
+    // The suite also runs under TZ=America/New_York, where 02:30 on 8 March 2026 does not exist locally.
+    const text = htmlToText(
+      formatSnapshotHtml(combine(realisticRows(), FX, new Date("2026-03-08T01:30:00Z"), "Europe/Paris"), { includeBreakdown: false }),
+    );
+    expect(text.split("\n")[0]).toBe("Portfolio · 8 Mar 2026, 02:30 (Europe/Paris)");
   });
 });
 
@@ -115,7 +166,15 @@ describe("escaping and limits", () => {
   test("hundreds of assets and huge error texts still fit in 4096 characters", () => {
     const assets = Array.from({ length: 500 }, (_, i) => ({ asset: `COIN${i}<&>`.repeat(5), usd: dec(`${1000 - i}.5`) }));
     const rows: PlatformRow[] = [
-      rowOf(balance("bybit", { holdings: [{ label: "a", money: { currency: "USD", amount: dec("1") }, asOf: null }], assets, warnings: Array.from({ length: 100 }, (_, i) => `warning ${i} ${"&".repeat(500)}`) }), null, 1),
+      rowOf(
+        balance("bybit", {
+          holdings: [{ label: "a", money: { currency: "USD", amount: dec("1") }, asOf: null }],
+          assets,
+          warnings: Array.from({ length: 100 }, (_, i) => `warning ${i} ${"&".repeat(500)}`),
+        }),
+        null,
+        1,
+      ),
       rowOf(balance("okx", { holdings: [{ label: "a", money: { currency: "USD", amount: dec("1") }, asOf: null }], assets }), null, 1),
       failed("tbank", "x".repeat(10_000)),
       failed("ibkr", "<".repeat(10_000)),
@@ -136,17 +195,25 @@ test("money formats", () => {
 });
 
 test("assets beyond the top five fold into other", () => {
-  const folded = foldAssets([1, 7, 3, 9, 5, 2, 8].map((n) => ({ asset: `C${n}`, usd: dec(n) })), 5);
+  const folded = foldAssets(
+    [1, 7, 3, 9, 5, 2, 8].map((n) => ({ asset: `C${n}`, usd: dec(n) })),
+    5,
+  );
   expect(folded.map((a) => `${a.asset}=${a.usd.coef}`)).toEqual(["C9=9", "C8=8", "C7=7", "C5=5", "C3=3", "other coins=3"]);
 });
 
 test("the breakdown adds up: what the total holds beyond the listed coins is shown once, escaped names too", () => {
   const row = rowOf(
-    balance("bybit", { holdings: [{ label: "a", money: { currency: "USD", amount: dec("1000") }, asOf: null }], assets: [{ asset: "A&B", usd: dec("600") }, { asset: "ETH", usd: dec("100") }] }),
+    balance("bybit", {
+      holdings: [{ label: "a", money: { currency: "USD", amount: dec("1000") }, asOf: null }],
+      assets: [
+        { asset: "A&B", usd: dec("600") },
+        { asset: "ETH", usd: dec("100") },
+      ],
+    }),
     null,
     1,
   );
   const html = formatSnapshotHtml(combine([row], FX, TAKEN, "Europe/Paris"), { includeBreakdown: true });
   expect(html).toContain("Bybit: A&amp;B $600.00, ETH $100.00, not itemised $300.00");
 });
-

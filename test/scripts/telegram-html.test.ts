@@ -40,7 +40,9 @@ describe("parsing", () => {
   });
 
   test("pre and blockquote become blocks and take the newlines around them", () => {
-    const parsed = parseTelegramHtml('head\n<pre><code class="language-json">{"a": 1}\n{"b": 2}</code></pre>\n<blockquote expandable>q</blockquote>\ntail');
+    const parsed = parseTelegramHtml(
+      'head\n<pre><code class="language-json">{"a": 1}\n{"b": 2}</code></pre>\n<blockquote expandable>q</blockquote>\ntail',
+    );
     expect(parsed.blocks.map((b) => b.kind)).toEqual(["text", "pre", "quote", "text"]);
     const [head, pre, quote] = parsed.blocks;
     expect(head).toEqual({ kind: "text", lines: [[{ text: "head", marks: [] }]] });
@@ -54,8 +56,14 @@ describe("parsing", () => {
       {
         kind: "text",
         lines: [
-          [{ text: "a ", marks: ["b"] }, { text: "b", marks: ["b", "i"] }],
-          [{ text: "c", marks: ["b", "i"] }, { text: " d", marks: [] }],
+          [
+            { text: "a ", marks: ["b"] },
+            { text: "b", marks: ["b", "i"] },
+          ],
+          [
+            { text: "c", marks: ["b", "i"] },
+            { text: " d", marks: [] },
+          ],
         ],
       },
     ]);
@@ -64,9 +72,20 @@ describe("parsing", () => {
   test("commands, mentions, hashtags, cashtags and URLs are links as Telegram detects them; USD/RUB is not", () => {
     const links = (html: string) => {
       const block = parseTelegramHtml(html).blocks[0];
-      return block?.kind === "text" ? block.lines.flat().filter((s) => s.marks.includes("link")).map((s) => s.text) : [];
+      return block?.kind === "text"
+        ? block.lines
+            .flat()
+            .filter((s) => s.marks.includes("link"))
+            .map((s) => s.text)
+        : [];
     };
-    expect(links("/status @pfbot_bot #tag $BTC https://x.org/a, USD/RUB a/b @abc")).toEqual(["/status", "@pfbot_bot", "#tag", "$BTC", "https://x.org/a"]);
+    expect(links("/status @pfbot_bot #tag $BTC https://x.org/a, USD/RUB a/b @abc")).toEqual([
+      "/status",
+      "@pfbot_bot",
+      "#tag",
+      "$BTC",
+      "https://x.org/a",
+    ]);
     expect(links("<code>/status</code> &lt;/script&gt;")).toEqual([]);
   });
 
@@ -79,7 +98,10 @@ describe("parsing", () => {
 
 describe("the page never carries input as markup", () => {
   test("tags written as entities stay text, and attributes are never copied", () => {
-    const html = page('&lt;script&gt;alert(1)&lt;/script&gt; <a href="&quot; onmouseover=&quot;alert(2)">x</a> <pre>&lt;img src=x onerror=alert(3)&gt;</pre>', [["<img src=y onerror=alert(4)>"]]);
+    const html = page(
+      '&lt;script&gt;alert(1)&lt;/script&gt; <a href="&quot; onmouseover=&quot;alert(2)">x</a> <pre>&lt;img src=x onerror=alert(3)&gt;</pre>',
+      [["<img src=y onerror=alert(4)>"]],
+    );
     const body = bodyOf(html);
     expect(body).not.toContain("<script");
     expect(body).not.toContain("<img");

@@ -2,16 +2,50 @@ import { expect, test } from "bun:test";
 import type { FxResult } from "../../src/fx/source.ts";
 import type { DayRecord } from "../../src/history/store.ts";
 import { dec, toPlainString } from "../../src/lib/money.ts";
-import { changeSince, snapshotJson, snapshotRecord } from "../../src/snapshot/report.ts";
+import { snapshotJson } from "../../src/render/json.ts";
+import { changeSince, snapshotRecord } from "../../src/snapshot/report.ts";
 import { combine, type PlatformRow, rowOf } from "../../src/snapshot/snapshot.ts";
 
-const FX: FxResult = { ok: true, stale: false, warnings: [], rates: { source: "CBR", date: "2026-11-24", fetchedAt: 0, rubPerUnit: new Map([["USD", dec("80")]]) } };
+const FX: FxResult = {
+  ok: true,
+  stale: false,
+  warnings: [],
+  rates: { source: "CBR", date: "2026-11-24", fetchedAt: 0, rubPerUnit: new Map([["USD", dec("80")]]) },
+};
 const TAKEN = new Date("2026-11-24T09:00:00Z");
 const row = (id: "bybit" | "tbank", currency: string, amount: string): PlatformRow =>
-  rowOf({ platform: id, holdings: [{ label: "a", money: { currency, amount: dec(amount) }, asOf: null }], assets: [{ asset: "BTC", usd: dec("12.345") }], asOf: null, source: "t", warnings: [] }, FX.ok ? FX.rates : null, 1);
-const failed: PlatformRow = { ...row("tbank", "RUB", "0"), ok: false, usd: null, native: null, assets: [], holdings: [], error: "T-Bank rejected the token", errorKind: "auth" };
+  rowOf(
+    {
+      platform: id,
+      holdings: [{ label: "a", money: { currency, amount: dec(amount) }, asOf: null }],
+      assets: [{ asset: "BTC", usd: dec("12.345") }],
+      asOf: null,
+      source: "t",
+      warnings: [],
+      leftOut: [],
+    },
+    FX.ok ? FX.rates : null,
+    1,
+  );
+const failed: PlatformRow = {
+  ...row("tbank", "RUB", "0"),
+  ok: false,
+  usd: null,
+  native: null,
+  assets: [],
+  holdings: [],
+  error: "T-Bank rejected the token",
+  errorKind: "auth",
+};
 const day = (d: string, usd: string, complete = true): DayRecord => ({
-  day: d, usd: dec(usd), rub: null, usdRub: null, complete, platforms: { bybit: null, okx: null, tbank: null, ibkr: null }, takenAt: null, origin: "bot",
+  day: d,
+  usd: dec(usd),
+  rub: null,
+  usdRub: null,
+  complete,
+  platforms: new Map(),
+  takenAt: null,
+  origin: "bot",
 });
 
 test("the history record carries totals, the rate, completeness and per-platform values", () => {
@@ -20,8 +54,12 @@ test("the history record carries totals, the rate, completeness and per-platform
   expect(toPlainString(record.rub!)).toBe("16000.4");
   expect(toPlainString(record.usdRub!)).toBe("80");
   expect(record.complete).toBe(true);
-  expect(toPlainString(record.platforms.tbank!)).toBe("100");
-  expect(record.platforms.okx).toBeNull();
+  expect([...record.platforms.keys()]).toEqual(["bybit", "tbank"]);
+  expect(toPlainString(record.platforms.get("tbank")!.usd!)).toBe("100");
+  expect(record.platforms.get("tbank")!.native).toEqual({ currency: "RUB", amount: dec("8000") });
+  expect(record.platforms.get("bybit")!.native).toBeNull();
+  // A platform not in the snapshot (not configured) has no entry.
+  expect(record.platforms.has("okx")).toBe(false);
   // The Bank of Russia rate's date goes with it: the history checks the clock against it.
   expect(record.rateDate).toBe("2026-11-24");
   expect(snapshotRecord(combine([row("bybit", "USD", "1")], { ok: false, reason: "down" }, TAKEN, "UTC"))!.rateDate).toBeNull();

@@ -1,18 +1,37 @@
-// The compiled binary for tests at a process boundary, built once per test process by scripts/build.ts
-// (the one place the compile flags live), into a scratch directory.
-import { mkdtempSync } from "node:fs";
+// The compiled binary for tests at a process boundary, built by scripts/build.ts (the one place the compile
+// flags live). One build per state of its inputs: the binary is kept in node_modules/.cache/pfbot-test/ under a
+// hash of everything that goes into it (src/, the build script, the lockfile, Bun's version), so a run whose
+// sources did not change reuses it. test/support/preload.ts starts the build as the suite starts: Bun.build
+// runs off the JavaScript thread, so it overlaps with the in-process tests instead of holding up the first
+// test that needs the binary.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { buildBinary } from "../../scripts/build.ts";
 
-let built: Promise<string> | null = null;
+const ROOT = resolve(import.meta.dir, "../..");
+const CACHE = join(ROOT, "node_modules", ".cache", "pfbot-test");
+/** Binaries of earlier source states kept besides the current one (another test run may still be using one). */
+const KEEP_OLDER = 2;
+/** A build directory left this long is from a run that ended before its build did. */
+const STALE_BUILD_MS = 10 * 60_000;
 
-/** The path of a freshly built pfbot binary (built on the first call). */
+let built: Promise<string> | null = null;
+let scratch: string | null = null;
+
+/** The path of the pfbot binary for the current sources (built on the first call of the process, unless cached). */
 export function pfbotBinary(): Promise<string> {
-  built ??= (async () => {
-    return buildBinary({ outfile: join(mkdtempSync(join(tmpdir(), "pfbot-bin-")), "pfbot") });
-  })();
+  built ??= ensureBuilt();
   return built;
+}
+
+/**
+ * Removes the directory of a build still under way (bun test fires no "exit" event; the preload calls this
+ * after the last test): a run too short to need the binary leaves nothing behind.
+ */
+export function abandonUnfinishedBuild(): void {
+  if (scratch !== null) rmSync(scratch, { recursive: true, force: true });
+  scratch = null;
 }
 
 export interface RunResult {
@@ -25,7 +44,65 @@ export interface RunResult {
 /** Runs the binary to its end with only `env` (and PATH) in its environment. */
 export async function runPfbot(args: readonly string[], env: Record<string, string>, cwd = tmpdir()): Promise<RunResult> {
   const started = performance.now();
-  const child = Bun.spawn([await pfbotBinary(), ...args], { env: { PATH: process.env.PATH ?? "", ...env }, cwd, stdout: "pipe", stderr: "pipe" });
+  const child = Bun.spawn([await pfbotBinary(), ...args], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    cwd,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   return { code, stdout, stderr, ms: performance.now() - started };
+}
+
+async function ensureBuilt(): Promise<string> {
+  const hash = inputsHash();
+  const home = join(CACHE, hash);
+  const binary = join(home, "pfbot");
+  if (existsSync(binary)) {
+    // Marked as used, so that pruning keeps the builds used last.
+    utimesSync(home, new Date(), new Date());
+    return binary;
+  }
+  mkdirSync(CACHE, { recursive: true });
+  // Built aside, then moved into place in one rename: a binary under `home` is always whole.
+  const dir = mkdtempSync(join(CACHE, `${hash}.building-`));
+  scratch = dir;
+  await buildBinary({ outfile: join(dir, "pfbot") });
+  try {
+    renameSync(dir, home);
+  } catch (error) {
+    // Another test run published the same build first: use theirs.
+    if (!existsSync(binary)) throw error;
+    rmSync(dir, { recursive: true, force: true });
+  } finally {
+    scratch = null;
+  }
+  pruneOlder(hash);
+  return binary;
+}
+
+/** A hash of every input of the build: the sources, the build script and configuration, the dependencies, Bun. */
+function inputsHash(): string {
+  const hasher = new Bun.CryptoHasher("sha256");
+  hasher.update(`${Bun.version} ${Bun.revision}\n`);
+  const sources = [...new Bun.Glob("src/**/*").scanSync({ cwd: ROOT, onlyFiles: true })].sort();
+  for (const path of [...sources, "scripts/build.ts", "package.json", "bun.lock", "tsconfig.json"]) {
+    const full = join(ROOT, path);
+    if (!existsSync(full)) continue;
+    hasher.update(`${path}\0`);
+    hasher.update(readFileSync(full));
+  }
+  return hasher.digest("hex").slice(0, 16);
+}
+
+function pruneOlder(current: string): void {
+  for (const name of readdirSync(CACHE).filter((entry) => entry.includes(".building-"))) {
+    const path = join(CACHE, name);
+    if (Date.now() - statSync(path).mtimeMs > STALE_BUILD_MS) rmSync(path, { recursive: true, force: true });
+  }
+  const older = readdirSync(CACHE)
+    .filter((name) => name !== current && /^[0-9a-f]{16}$/.test(name))
+    .map((name) => ({ name, at: statSync(join(CACHE, name)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const { name } of older.slice(KEEP_OLDER)) rmSync(join(CACHE, name), { recursive: true, force: true });
 }

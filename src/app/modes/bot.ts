@@ -4,17 +4,18 @@
 // waits on the network is cancelled, and the database closes. A history that cannot be opened does not
 // stop the bot: it runs on with one in memory, and says so (health, /status, the log).
 import { webhookCallback } from "grammy";
-import type { AppContext } from "../run.ts";
-import { BotService } from "../../bot/service.ts";
 import { COMMANDS, createBot } from "../../bot/bot.ts";
-import type { Config } from "../../config/config.ts";
-import { openDatabase } from "../../history/db.ts";
-import { tryOpenHistory } from "../../history/io.ts";
-import { HistoryStore } from "../../history/store.ts";
-import { Scheduler, type SchedulerOptions } from "../../bot/schedule.ts";
+import type { Scheduler, SchedulerOptions } from "../../bot/schedule.ts";
 import { type RunningServer, startServer } from "../../bot/server.ts";
+import { type BotService, createBotService } from "../../bot/service.ts";
+import { type CallBounds, createTelegramApi, sendHtml, TelegramUnreachableError } from "../../bot/telegram.ts";
+import type { Config } from "../../config/config.ts";
+import { ConfigError } from "../../config/errors.ts";
+import { telegramOf } from "../../config/telegram.ts";
+import { openStoresOrMemory } from "../../history/io.ts";
+import { errorMessage } from "../../lib/errors.ts";
 import { createShutdown } from "../../lib/shutdown.ts";
-import { type CallBounds, sendHtml, TelegramUnreachableError } from "../../bot/telegram.ts";
+import type { AppContext } from "../run.ts";
 import { createSnapshotTaker, snapshotDeadlineMs } from "../wiring.ts";
 
 /** How long a stop waits for a report or reply in progress before cancelling it. */
@@ -33,9 +34,8 @@ export interface BotRuntime {
   stop(): Promise<void>;
 }
 
-/** Clock and stop timing, injectable so tests run scheduled slots and stops without waiting. */
+/** The scheduler's timer and the stop's grace, injectable so tests run scheduled slots and stops without waiting (the time is the context's clock). */
 export interface BotHooks {
-  readonly now?: () => Date;
   readonly setInterval?: SchedulerOptions["setInterval"];
   readonly clearInterval?: SchedulerOptions["clearInterval"];
   readonly stopGraceMs?: number;
@@ -46,7 +46,7 @@ export async function runBotMode(context: AppContext): Promise<number> {
   try {
     runtime = await startBot(context);
   } catch (error) {
-    context.log.error(error instanceof Error ? error.message : String(error));
+    context.log.error(errorMessage(error));
     return 1;
   }
   const signal = new Promise<string>((resolve) => {
@@ -70,21 +70,34 @@ export async function runBotMode(context: AppContext): Promise<number> {
 
 export async function startBot(context: AppContext, hooks: BotHooks = {}): Promise<BotRuntime> {
   const { config, log } = context;
-  const telegram = config.telegram!;
+  const telegram = telegramOf(config);
   const shutdown = createShutdown();
-  const callBounds: CallBounds = { totalMs: config.telegramTimeoutSeconds * 1000, shutdown };
-  const opened = tryOpenHistory(config.dataDir, config.timeZone, log);
-  if (opened.problem !== null) log.error(`history not available: ${opened.problem}. The bot runs on and keeps days in memory until pfbot restarts with a usable history`);
-  const history = opened.store ?? new HistoryStore(openDatabase(":memory:"), config.timeZone);
-  const now = hooks.now ?? (() => new Date());
-  const taker = createSnapshotTaker(config, log, context.version);
-  const service = new BotService({
+  const callBounds: CallBounds = { totalMs: config.telegramTimeoutSeconds * 1000, shutdown, clock: context.clock };
+  const now = () => new Date(context.clock.now());
+  const opened = openStoresOrMemory(config.dataDir, config.timeZone, log, () => now().getTime());
+  if (opened.problem !== null)
+    log.error(
+      `history not available: ${opened.problem}. The bot runs on and keeps days in memory until pfbot restarts with a usable history`,
+    );
+  const { history, settings } = opened;
+  const taker = await createSnapshotTaker(config, log, context.version, context.clock);
+  // Reports go out through an Api of their own (same bounds and redaction as the bot's), so the
+  // service is complete before the bot that calls it is built.
+  const reports = createTelegramApi(telegram, callBounds, log.redact);
+  const service = createBotService({
     takeSnapshot: (signal) => taker.take(signal),
     history,
+    settings,
     dataDir: config.dataDir,
     historyProblem: opened.problem,
-    send: (html, { silent }) => sendHtml(bot.api, telegram.chatId, html, { silent }),
+    send: (html, { silent }) => sendHtml(reports, telegram.chatId, html, { silent }),
     timeZone: config.timeZone,
+    schedule: {
+      windowStartHour: config.windowStartHour,
+      windowEndHour: config.windowEndHour,
+      frequencyMinutes: config.pollIntervalMinutes,
+    },
+    timers: { setInterval: hooks.setInterval, clearInterval: hooks.clearInterval },
     includeBreakdown: config.includeCryptoBreakdown,
     log,
     version: context.version,
@@ -92,18 +105,15 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
     runBudgetMs: runBudgetMs(config),
     shutdown: shutdown.signal,
   });
-  const stored = BotService.storedSchedule(history.db, config.pollIntervalMinutes);
-  const scheduler = new Scheduler({
-    settings: { timeZone: config.timeZone, windowStartHour: config.windowStartHour, windowEndHour: config.windowEndHour, frequencyMinutes: stored.frequencyMinutes },
-    paused: stored.paused,
-    run: () => service.scheduledRun(),
+  const scheduler = service.scheduler;
+  const { bot, drain } = createBot({
+    token: telegram.token,
+    apiRoot: telegram.apiRoot,
+    ownerChatId: telegram.chatId,
+    service,
     log,
-    now,
-    ...(hooks.setInterval ? { setInterval: hooks.setInterval } : {}),
-    ...(hooks.clearInterval ? { clearInterval: hooks.clearInterval } : {}),
+    callBounds,
   });
-  service.attach(scheduler);
-  const { bot, drain } = createBot({ token: telegram.token, apiRoot: telegram.apiRoot, ownerChatId: telegram.chatId, service, log, callBounds });
   // At boot the network may come up after pfbot: while Telegram cannot be reached, try again every
   // START_RETRY_MS (each attempt bounded, each failure logged) rather than exit and use up systemd's
   // start limit. A refused token ends the start at once.
@@ -113,13 +123,15 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
       await bot.api.setMyCommands([...COMMANDS]);
       break;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       if (!(error instanceof TelegramUnreachableError)) {
         history.close();
-        throw new Error(`Telegram did not accept the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ${message}`);
+        throw new ConfigError(`Telegram did not accept the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ${message}`, {
+          cause: error,
+        });
       }
       log.warn(`cannot reach Telegram to start the bot (${message}); trying again in ${START_RETRY_MS / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, START_RETRY_MS));
+      await context.clock.sleep(START_RETRY_MS);
     }
   }
   log.info("bot ready", { bot: bot.botInfo.username, transport: config.webhook ? "webhook" : "long polling" });
@@ -138,7 +150,7 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
     ended = bot.start({ allowed_updates: ["message"] }).then(
       () => 0,
       (error: unknown) => {
-        log.error(`long polling stopped: ${error instanceof Error ? error.message : String(error)}`);
+        log.error(`long polling stopped: ${errorMessage(error)}`);
         return 1;
       },
     );
@@ -156,12 +168,15 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
       const settled = (async () => {
         await Promise.all([
           scheduler.stop(),
-          bot.isRunning() ? bot.stop().catch((error: unknown) => log.warn(`could not confirm the last updates to Telegram: ${error instanceof Error ? error.message : String(error)}`)) : undefined,
+          bot.isRunning()
+            ? bot.stop().catch((error: unknown) => log.warn(`could not confirm the last updates to Telegram: ${errorMessage(error)}`))
+            : undefined,
         ]);
         await drain();
       })();
       const graceMs = hooks.stopGraceMs ?? STOP_GRACE_MS;
-      if (!(await settlesWithin(settled, graceMs))) log.warn(`still busy ${graceMs / 1000} s after the stop began: cancelling the report or reply in progress`);
+      if (!(await settlesWithin(settled, graceMs)))
+        log.warn(`still busy ${graceMs / 1000} s after the stop began: cancelling the report or reply in progress`);
       shutdown.abort();
       await settled;
       await server?.stop();
@@ -190,9 +205,20 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
   }
 }
 
-function serve(context: AppContext, service: BotService, webhook: { path: string; handle: (request: Request) => Promise<Response> } | null): RunningServer {
+function serve(
+  context: AppContext,
+  service: BotService,
+  webhook: { path: string; handle: (request: Request) => Promise<Response> } | null,
+): RunningServer {
   const { config, log } = context;
-  const server = startServer({ host: config.listenHost, port: config.listenPort, webhook, health: () => service.health(), redact: log.redact, onError: (error) => log.error(`HTTP server error: ${error.message}`) });
+  const server = startServer({
+    host: config.listenHost,
+    port: config.listenPort,
+    webhook,
+    health: () => service.health(),
+    redact: log.redact,
+    onError: (error) => log.error(`HTTP server error: ${error.message}`),
+  });
   log.info("HTTP server listening", { host: config.listenHost, port: server.port, webhook: webhook !== null });
   return server;
 }

@@ -3,13 +3,14 @@
 // the env file's permissions; and Telegram (the token, and that the bot can post to the owner's chat).
 // Exit 0 all good, 1 a problem found.
 import { statSync } from "node:fs";
-import type { AppContext } from "../run.ts";
+import { type CallBounds, createTelegramApi, TelegramUnreachableError } from "../../bot/telegram.ts";
 import type { Config } from "../../config/config.ts";
-import { platformDeadlineMs } from "../../platforms/registry.ts";
+import { errorMessage } from "../../lib/errors.ts";
 import type { Redact } from "../../lib/redact.ts";
-import { type KeyAudit, PLATFORM_NAMES, type PlatformClient, PlatformError, type PlatformId } from "../../platforms/types.ts";
+import { platformDeadlineMs, platformName } from "../../platforms/registry.ts";
+import { type KeyAudit, type PlatformClient, PlatformError, type PlatformId } from "../../platforms/types.ts";
 import { withDeadline } from "../../snapshot/snapshot.ts";
-import { createTelegramApi, TelegramUnreachableError } from "../../bot/telegram.ts";
+import type { AppContext } from "../run.ts";
 import { createSnapshotTaker } from "../wiring.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail";
@@ -20,10 +21,10 @@ export interface CheckLine {
 
 export async function runCheckMode(context: AppContext): Promise<number> {
   const { config, log } = context;
-  const { clients } = createSnapshotTaker(config, log, context.version);
+  const { clients } = await createSnapshotTaker(config, log, context.version, context.clock);
   const [audits, telegram] = await Promise.all([
     Promise.all(clients.map((client) => auditOne(client, platformDeadlineMs(config, client.id)))),
-    checkTelegram(config, log.redact),
+    checkTelegram(config, { totalMs: config.telegramTimeoutSeconds * 1000, clock: context.clock }, log.redact),
   ]);
   const leaks = config.leakySettings.map((text): CheckLine => ({ status: "warn", text }));
   const lines = [...leaks, ...envFileLines(config), ...audits, telegram];
@@ -35,7 +36,7 @@ export async function runCheckMode(context: AppContext): Promise<number> {
 
 /** Pure: what one platform's key audit means for the user. */
 export function auditLine(id: PlatformId, audit: KeyAudit): CheckLine {
-  const name = PLATFORM_NAMES[id];
+  const name = platformName(id);
   const notes = audit.notes.length > 0 ? ` (${audit.notes.join("; ")})` : "";
   if (audit.readOnly) return { status: "ok", text: `${name}: reachable, credentials accepted, read-only${notes}` };
   const perms = audit.permissions.length > 0 ? audit.permissions.join(", ") : "unknown";
@@ -61,8 +62,9 @@ async function auditOne(client: PlatformClient, deadlineMs: number): Promise<Che
   try {
     return auditLine(client.id, await withDeadline(deadlineMs, (signal) => client.auditKey(signal), client.id));
   } catch (error) {
-    const text = error instanceof PlatformError ? error.message : `${PLATFORM_NAMES[client.id]} check failed unexpectedly: ${String(error)}`;
-    return { status: "fail", text: `${PLATFORM_NAMES[client.id]}: ${text}` };
+    const text =
+      error instanceof PlatformError ? error.message : `${platformName(client.id)} check failed unexpectedly: ${errorMessage(error)}`;
+    return { status: "fail", text: `${platformName(client.id)}: ${text}` };
   }
 }
 
@@ -71,31 +73,30 @@ function envFileLines(config: Config): CheckLine[] {
   return [envFileModeLine(config.envFile, statSync(config.envFile).mode)];
 }
 
-async function checkTelegram(config: Config, redact: Redact): Promise<CheckLine> {
+async function checkTelegram(config: Config, bounds: CallBounds, redact: Redact): Promise<CheckLine> {
   if (!config.telegram) {
     return { status: "fail", text: "Telegram: not configured: set TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID (the bot and --once need them)" };
   }
-  const api = createTelegramApi(config.telegram, { totalMs: config.telegramTimeoutSeconds * 1000 }, redact);
+  const api = createTelegramApi(config.telegram, bounds, redact);
   let botName: string;
   try {
     botName = (await api.getMe()).username;
   } catch (error) {
-    if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${describe(error)}` };
-    return { status: "fail", text: `Telegram: the bot token was rejected or Telegram is unreachable (${describe(error)}): check TELEGRAM_BOT_TOKEN` };
+    if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${errorMessage(error)}` };
+    return {
+      status: "fail",
+      text: `Telegram: the bot token was rejected or Telegram is unreachable (${errorMessage(error)}): check TELEGRAM_BOT_TOKEN`,
+    };
   }
   try {
     // A chat action proves the bot may post there without leaving a message behind.
     await api.sendChatAction(config.telegram.chatId, "typing");
     return { status: "ok", text: `Telegram: bot @${botName} can post to chat ${config.telegram.chatId}` };
   } catch (error) {
-    if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${describe(error)}` };
+    if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${errorMessage(error)}` };
     return {
       status: "fail",
-      text: `Telegram: bot @${botName} cannot post to chat ${config.telegram.chatId} (${describe(error)}): send /start to the bot from that chat, and check TELEGRAM_CHAT_ID`,
+      text: `Telegram: bot @${botName} cannot post to chat ${config.telegram.chatId} (${errorMessage(error)}): send /start to the bot from that chat, and check TELEGRAM_CHAT_ID`,
     };
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

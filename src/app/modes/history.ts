@@ -2,17 +2,28 @@
 // DATA_DIR and TIMEZONE (no platform, no Telegram) and never touch the network.
 // Exit codes: 0 ok; 1 the export could not be written; 2 the import file is unreadable or invalid
 // (nothing was written).
-import type { AppContext } from "../run.ts";
+import type { HistoryConfig } from "../../config/history-config.ts";
 import { historyViewText, openHistory, runExport, runImport } from "../../history/io.ts";
+import type { Clock } from "../../lib/clock.ts";
+import { errorMessage } from "../../lib/errors.ts";
+import type { Logger } from "../../lib/log.ts";
 
 export type HistoryMode =
   | { readonly kind: "history" }
   | { readonly kind: "import"; readonly file: string; readonly overwrite: boolean }
   | { readonly kind: "export"; readonly file: string | null };
 
-export function runHistoryMode(context: AppContext, mode: HistoryMode): number {
+/** What these modes get: an AppContext would do, but they are started without the full configuration. */
+export interface HistoryContext {
+  readonly config: Pick<HistoryConfig, "dataDir" | "timeZone">;
+  readonly log: Logger;
+  readonly out: (text: string) => void;
+  readonly clock: Clock;
+}
+
+export function runHistoryMode(context: HistoryContext, mode: HistoryMode): number {
   const { config, log } = context;
-  const store = openHistory(config.dataDir, config.timeZone, log);
+  const store = openHistory(config.dataDir, config.timeZone, log, () => context.clock.now());
   try {
     switch (mode.kind) {
       case "history":
@@ -34,7 +45,7 @@ export function runHistoryMode(context: AppContext, mode: HistoryMode): number {
           context.out(runExport(store, mode.file));
           return 0;
         } catch (error) {
-          log.error(`--export ${mode.file}: cannot write it (${error instanceof Error ? error.message : String(error)}); check the directory exists and is writable`);
+          log.error(`--export ${mode.file}: cannot write it (${errorMessage(error)}); check the directory exists and is writable`);
           return 1;
         }
     }

@@ -5,21 +5,27 @@
 // or a damaged database costs the record, never the message.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { AppContext } from "../run.ts";
+import { createTelegramApi, sendHtml } from "../../bot/telegram.ts";
+import { telegramOf } from "../../config/telegram.ts";
 import { DATABASE_FILE } from "../../history/db.ts";
-import { formatSnapshotHtml, htmlToText } from "../../render/message.ts";
 import { describeHistoryError, type HistoryOpening, tryOpenHistory } from "../../history/io.ts";
 import { HistoryStore, localDay, logRecordResult } from "../../history/store.ts";
-import { changeSince, snapshotJson, snapshotRecord } from "../../snapshot/report.ts";
+import { errorMessage } from "../../lib/errors.ts";
+import { snapshotJson } from "../../render/json.ts";
+import { formatSnapshotHtml, htmlToText } from "../../render/message.ts";
+import { changeSince, snapshotRecord } from "../../snapshot/report.ts";
 import type { Snapshot } from "../../snapshot/snapshot.ts";
-import { createTelegramApi, sendHtml } from "../../bot/telegram.ts";
+import type { AppContext } from "../run.ts";
 import { createSnapshotTaker } from "../wiring.ts";
 
 export async function runSnapshotMode(context: AppContext, options: { send: boolean; json: boolean }): Promise<number> {
-  const { config, log } = context;
-  const snapshot = await createSnapshotTaker(config, log, context.version).take();
+  const { config, log, clock } = context;
+  const snapshot = await (await createSnapshotTaker(config, log, context.version, clock)).take();
   // Printing modes only read the history, and only if it exists: a dry run creates nothing.
-  const opened = options.send ? tryOpenHistory(config.dataDir, config.timeZone, log) : openForReading(config.dataDir, config.timeZone);
+  const now = () => clock.now();
+  const opened = options.send
+    ? tryOpenHistory(config.dataDir, config.timeZone, log, now)
+    : openForReading(config.dataDir, config.timeZone, now);
   const history = opened.store;
   try {
     const today = localDay(snapshot.takenAt, config.timeZone);
@@ -39,14 +45,19 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
       context.out(htmlToText(html));
       return answered(snapshot) ? 0 : 1;
     }
-    const telegram = config.telegram!;
+    const telegram = telegramOf(config);
     let delivered = false;
     try {
-      await sendHtml(createTelegramApi(telegram, { totalMs: config.telegramTimeoutSeconds * 1000 }, log.redact), telegram.chatId, html, { silent: false });
+      await sendHtml(
+        createTelegramApi(telegram, { totalMs: config.telegramTimeoutSeconds * 1000, clock }, log.redact),
+        telegram.chatId,
+        html,
+        { silent: false },
+      );
       log.info("report sent", { complete: snapshot.complete, ms: snapshot.durationMs });
       delivered = true;
     } catch (error) {
-      log.error(`the report could not be delivered to Telegram: ${error instanceof Error ? error.message : String(error)}`);
+      log.error(`the report could not be delivered to Telegram: ${errorMessage(error)}`);
     }
     // Recorded even when not delivered: the figures are real either way.
     const unrecorded = record(snapshot, opened, context);
@@ -74,10 +85,10 @@ function record(snapshot: Snapshot, opened: HistoryOpening, context: AppContext)
   }
 }
 
-function openForReading(dataDir: string, timeZone: string): HistoryOpening {
+function openForReading(dataDir: string, timeZone: string, now: () => number): HistoryOpening {
   if (!existsSync(join(dataDir, DATABASE_FILE))) return { store: null, problem: null };
   try {
-    return { store: HistoryStore.open(dataDir, timeZone), problem: null };
+    return { store: HistoryStore.open(dataDir, timeZone, now), problem: null };
   } catch (error) {
     return { store: null, problem: describeHistoryError(error, dataDir) };
   }

@@ -2,24 +2,24 @@
 // unified, funding, Earn, bots, …); the per-coin breakdown from the unified and funding wallets. Only when
 // asset-overview fails with a non-auth error is the total rebuilt from those two wallets, marked partial.
 // [exchanges.md §0, §1.5 "Recommended Bybit algorithm"]
-import { abs, add, cmp, dec, isZero, sum, toPlainString, type Decimal } from "../../lib/money.ts";
-import { createBybitTransport, DEFAULT_RECV_WINDOW_MS, type BybitTransport } from "./transport.ts";
+import { abs, add, cmp, type Decimal, dec, isZero, sum, toPlainString } from "../../lib/money.ts";
+import { USD_STABLECOINS } from "../stablecoins.ts";
+import { type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient, PlatformError, UNREADABLE_AMOUNT } from "../types.ts";
 import {
+  type FundingCoin,
+  type PriceBook,
   parseFundingCoins,
   parseKeyAudit,
   parseOverviewTotal,
   parsePriceBook,
   parseUnifiedWallet,
-  usdPrice,
-  USD_STABLECOINS,
-  valueOf,
-  type FundingCoin,
-  type PriceBook,
   type UnifiedWallet,
+  usdPrice,
+  usdValueOf,
 } from "./parse.ts";
-import { PlatformError, UNREADABLE_AMOUNT, type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient } from "../types.ts";
+import { type BybitTransport, createBybitTransport, DEFAULT_RECV_WINDOW_MS } from "./transport.ts";
 
-export { bybitPrehash, signBybit, DEFAULT_RECV_WINDOW_MS, type BybitSignInput } from "./transport.ts";
+export { type BybitSignInput, bybitPrehash, DEFAULT_RECV_WINDOW_MS, signBybit } from "./transport.ts";
 
 export interface BybitClientOptions extends ClientDeps {
   readonly apiKey: string;
@@ -151,7 +151,7 @@ function valueWallets(wallets: Wallets): ValuedWallets {
   const unvaluedUnified: string[] = [];
   const unvaluedFunding: string[] = [];
   for (const entry of wallets.unified?.coins ?? []) {
-    const usd = entry.usdValue ?? valueOf(entry.equity, usdPrice(wallets.prices, entry.coin));
+    const usd = entry.usdValue ?? usdValueOf(entry.equity, usdPrice(wallets.prices, entry.coin));
     if (usd === null) {
       if (entry.equity === null) unvaluedUnified.push(`${entry.coin} (unified, amount missing)`);
       else if (!isZero(entry.equity)) unvaluedUnified.push(`${entry.coin} ${toPlainString(entry.equity)} (unified)`);
@@ -166,7 +166,7 @@ function valueWallets(wallets: Wallets): ValuedWallets {
       continue;
     }
     if (isZero(entry.amount)) continue;
-    const usd = valueOf(entry.amount, usdPrice(wallets.prices, entry.coin));
+    const usd = usdValueOf(entry.amount, usdPrice(wallets.prices, entry.coin));
     if (usd === null) {
       unvaluedFunding.push(`${entry.coin} ${toPlainString(entry.amount)} (funding)`);
       continue;
@@ -189,6 +189,7 @@ function balance(totalUsd: Decimal, perCoin: ReadonlyMap<string, Decimal>, sourc
     asOf: null,
     source,
     warnings,
+    leftOut: [],
   };
 }
 

@@ -2,12 +2,14 @@
 // means absent [exchanges.md §1.2], so every number becomes a Decimal or null, never NaN or a silent 0.
 // An amount that is present but not a number ("NaN", "Infinity") fails the platform (UNREADABLE_AMOUNT).
 // A missing structural field (a list, a coin name) is a bad-response error naming the endpoint.
-import { dec, mul, parseDecimal, readAmount, sum, type Decimal } from "../../lib/money.ts";
-import { badResponse } from "./transport.ts";
-import { type KeyAudit, unreadableAmount } from "../types.ts";
-import { isRecord } from "../../lib/guards.ts";
 
-export interface UnifiedCoin {
+import { isRecord } from "../../lib/guards.ts";
+import { type Decimal, dec, mul, parseDecimal, readAmount, sum } from "../../lib/money.ts";
+import { USD_STABLECOINS } from "../stablecoins.ts";
+import { type KeyAudit, unreadableAmount } from "../types.ts";
+import { badResponse } from "./transport.ts";
+
+interface UnifiedCoin {
   readonly coin: string;
   readonly equity: Decimal | null;
   readonly usdValue: Decimal | null;
@@ -25,16 +27,13 @@ export interface FundingCoin {
   readonly amount: Decimal | null;
 }
 
-export interface SpotTicker {
+interface SpotTicker {
   readonly usdIndexPrice: Decimal | null;
   readonly lastPrice: Decimal | null;
 }
 
 /** Spot tickers by symbol ("BTCUSDT"). */
 export type PriceBook = ReadonlyMap<string, SpotTicker>;
-
-/** USD-pegged coins (and USD itself) valued at 1 without a ticker. */
-export const USD_STABLECOINS: ReadonlySet<string> = new Set(["USD", "USDT", "USDC", "USDE", "DAI", "FDUSD", "PYUSD", "TUSD", "USDD", "USD1", "RLUSD", "BUSD", "USDP"]);
 
 /**
  * asset-overview `result.totalEquity` (USD); Σ list[].totalEquity only when the total is absent [exchanges.md §1.5a],
@@ -45,12 +44,15 @@ export function parseOverviewTotal(result: Record<string, unknown>): Decimal {
   const where = "/v5/asset/asset-overview";
   const total = decimalField(result, "totalEquity", where);
   if (total !== null) return total;
-  const list = result["list"];
+  const list = result.list;
   const accounts = records(result, "list", where);
   if (accounts.length === 0) throw badResponse(where, "no totalEquity and no account in the list");
-  if (Array.isArray(list) && list.length !== accounts.length) throw badResponse(where, "no totalEquity, and a list entry that is not an account");
+  if (Array.isArray(list) && list.length !== accounts.length)
+    throw badResponse(where, "no totalEquity, and a list entry that is not an account");
   const values = accounts.map((account) => decimalField(account, "totalEquity", where));
-  const unvalued = accounts.filter((_, i) => values[i] === null).map((account) => (typeof account["accountType"] === "string" ? account["accountType"] : "an account"));
+  const unvalued = accounts
+    .filter((_, i) => values[i] === null)
+    .map((account) => (typeof account.accountType === "string" ? account.accountType : "an account"));
   if (unvalued.length > 0) throw badResponse(where, `no totalEquity, and none for ${unvalued.join(", ")} either`);
   return sum(values.filter((value) => value !== null));
 }
@@ -71,13 +73,16 @@ export function parseUnifiedWallet(result: Record<string, unknown>): UnifiedWall
 /** query-account-coins-balance?accountType=FUND → result.balance[] (amounts only, no USD) [all-balance.mdx]. */
 export function parseFundingCoins(result: Record<string, unknown>): FundingCoin[] {
   const where = "/v5/asset/transfer/query-account-coins-balance";
-  return records(result, "balance", where).map((entry) => ({ coin: coinName(entry, where), amount: decimalField(entry, "walletBalance", where) }));
+  return records(result, "balance", where).map((entry) => ({
+    coin: coinName(entry, where),
+    amount: decimalField(entry, "walletBalance", where),
+  }));
 }
 
 export function parsePriceBook(result: Record<string, unknown>): PriceBook {
   const book = new Map<string, SpotTicker>();
   for (const ticker of records(result, "list", "/v5/market/tickers")) {
-    const symbol = ticker["symbol"];
+    const symbol = ticker.symbol;
     if (typeof symbol !== "string") continue;
     book.set(symbol.toUpperCase(), { usdIndexPrice: tickerPrice(ticker, "usdIndexPrice"), lastPrice: tickerPrice(ticker, "lastPrice") });
   }
@@ -89,23 +94,23 @@ export function usdPrice(book: PriceBook | null, coin: string): Decimal | null {
   const upper = coin.toUpperCase();
   if (USD_STABLECOINS.has(upper)) return ONE;
   if (book === null) return null;
-  const pairs = [book.get(upper + "USDT"), book.get(upper + "USDC")];
+  const pairs = [book.get(`${upper}USDT`), book.get(`${upper}USDC`)];
   for (const pair of pairs) if (pair?.usdIndexPrice) return pair.usdIndexPrice;
   for (const pair of pairs) if (pair?.lastPrice) return pair.lastPrice;
   return null;
 }
 
 /** amount × price, or null when either is unknown. */
-export function valueOf(amount: Decimal | null, price: Decimal | null): Decimal | null {
+export function usdValueOf(amount: Decimal | null, price: Decimal | null): Decimal | null {
   return amount === null || price === null ? null : mul(amount, price);
 }
 
 /** query-api → audit: readOnly 1 is read-only; permissions flattened "Area:Perm" [apikey-info.mdx, exchanges.md §1.6]. */
 export function parseKeyAudit(result: Record<string, unknown>): KeyAudit {
-  const readOnly = result["readOnly"];
+  const readOnly = result.readOnly;
   if (readOnly !== 0 && readOnly !== 1) throw badResponse("/v5/user/query-api", "readOnly is not 0 or 1");
   const permissions: string[] = [];
-  const areas = result["permissions"];
+  const areas = result.permissions;
   if (isRecord(areas)) {
     for (const [area, values] of Object.entries(areas)) {
       if (!Array.isArray(values)) continue;
@@ -115,8 +120,8 @@ export function parseKeyAudit(result: Record<string, unknown>): KeyAudit {
   const notes: string[] = [];
   if (readOnly === 0) notes.push("the key can trade (read-write): create a read-only key for pfbot");
   if (permissions.includes("Wallet:Withdraw")) notes.push("DANGER: the key can withdraw funds");
-  const ips = Array.isArray(result["ips"]) ? result["ips"].filter((ip): ip is string => typeof ip === "string") : [];
-  const deadlineDay = result["deadlineDay"];
+  const ips = Array.isArray(result.ips) ? result.ips.filter((ip): ip is string => typeof ip === "string") : [];
+  const deadlineDay = result.deadlineDay;
   if (ips.length === 0 || ips.includes("*")) {
     // Keys without a bound IP expire after 90 days; deadlineDay is only meaningful then (-2 is a sentinel).
     const left = typeof deadlineDay === "number" && deadlineDay >= 0 ? `: expires in ${deadlineDay} days` : "";
@@ -124,13 +129,13 @@ export function parseKeyAudit(result: Record<string, unknown>): KeyAudit {
   } else {
     notes.push(`bound to IP ${ips.join(", ")}`);
   }
-  if (result["type"] === 2) notes.push("the key belongs to a third-party app connection");
-  if (result["isMaster"] === false) notes.push("sub-account key: only that sub-account is counted");
+  if (result.type === 2) notes.push("the key belongs to a third-party app connection");
+  if (result.isMaster === false) notes.push("sub-account key: only that sub-account is counted");
   return { readOnly: readOnly === 1, permissions, notes };
 }
 
 /** A decimal string field of `where`'s answer; "" and missing are null; anything else that is not a number fails Bybit. */
-export function decimalField(record: Record<string, unknown>, key: string, where: string): Decimal | null {
+function decimalField(record: Record<string, unknown>, key: string, where: string): Decimal | null {
   return readAmount(record[key], unreadableAmount("bybit", where, key));
 }
 
@@ -143,7 +148,7 @@ function records(record: Record<string, unknown>, key: string, where: string): R
 }
 
 function coinName(entry: Record<string, unknown>, where: string): string {
-  const coin = entry["coin"];
+  const coin = entry.coin;
   if (typeof coin !== "string" || coin.trim() === "") throw badResponse(where, "an entry without a coin name");
   return coin.trim().toUpperCase();
 }
@@ -154,6 +159,11 @@ function coinName(entry: Record<string, unknown>, where: string): string {
  */
 function tickerPrice(ticker: Record<string, unknown>, key: string): Decimal | null {
   const value = ticker[key];
-  const price = typeof value === "string" ? parseDecimal(value) : typeof value === "number" && Number.isFinite(value) ? parseDecimal(String(value)) : null;
+  const price =
+    typeof value === "string"
+      ? parseDecimal(value)
+      : typeof value === "number" && Number.isFinite(value)
+        ? parseDecimal(String(value))
+        : null;
   return price !== null && price.coef > 0n ? price : null;
 }

@@ -1,9 +1,10 @@
 // Bybit V5 transport: request signing, the retCode envelope, clock-offset correction and the mapping of
 // Bybit's error codes and HTTP statuses to PlatformErrors that tell the user what to fix.
 // [Bybit V5 docs: guide.mdx "Authentication", error.mdx, rate-limit.mdx; see reference/exchanges.md §1.3, §1.7]
+import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
-import { httpRequest, parseJson, PUBLIC_MAX_REDIRECTS, retryAfterMs, type HttpResponse } from "../http.ts";
-import { PlatformError, type ClientDeps, type PlatformErrorKind } from "../types.ts";
+import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
 
 export interface BybitCredentials {
   readonly apiKey: string;
@@ -51,15 +52,26 @@ export function createBybitTransport(deps: ClientDeps, credentials: BybitCredent
 
   /** `headers` null: a public request, which may follow a few same-host redirects; signed ones follow none. */
   const get = async (path: string, query: string, signal: AbortSignal, headers: Record<string, string> | null): Promise<Envelope> => {
-    const url = `${base}${path}${query === "" ? "" : "?" + query}`;
+    const url = `${base}${path}${query === "" ? "" : `?${query}`}`;
     // Never a body on GET: Bybit answers HTTP 403 to "GET request with an empty json body" [guide.mdx].
-    const response = await httpRequest(deps, "bybit", url, { method: "GET", headers: headers ?? {}, signal, maxRedirects: headers === null ? PUBLIC_MAX_REDIRECTS : 0 });
+    const response = await httpRequest(deps, "bybit", url, {
+      method: "GET",
+      headers: headers ?? {},
+      signal,
+      maxRedirects: headers === null ? PUBLIC_MAX_REDIRECTS : 0,
+    });
     return readEnvelope(response, path, deps.now(), scrub);
   };
 
   const signedOnce = (path: string, query: string, signal: AbortSignal): Promise<Envelope> => {
     const timestamp = deps.now() + offsetMs;
-    const sign = signBybit({ timestamp, apiKey: credentials.apiKey, recvWindow: credentials.recvWindowMs, payload: query, secret: credentials.apiSecret });
+    const sign = signBybit({
+      timestamp,
+      apiKey: credentials.apiKey,
+      recvWindow: credentials.recvWindowMs,
+      payload: query,
+      secret: credentials.apiSecret,
+    });
     return get(path, query, signal, {
       "X-BAPI-API-KEY": credentials.apiKey,
       "X-BAPI-TIMESTAMP": String(timestamp),
@@ -98,17 +110,21 @@ export function createBybitTransport(deps: ClientDeps, credentials: BybitCredent
 }
 
 /** Ms since the epoch from /v5/market/time: timeNano, else timeSecond, else the envelope's `time`. */
-export function serverTimeMs(result: Record<string, unknown>, envelopeTime: number | null): number {
-  const nano = result["timeNano"];
+function serverTimeMs(result: Record<string, unknown>, envelopeTime: number | null): number {
+  const nano = result.timeNano;
   if (typeof nano === "string" && /^\d{13,}$/.test(nano)) return Number(BigInt(nano) / 1_000_000n);
-  const second = result["timeSecond"];
+  const second = result.timeSecond;
   if (typeof second === "string" && /^\d{9,}$/.test(second)) return Number(second) * 1000;
   if (envelopeTime !== null) return envelopeTime;
   throw badResponse("/v5/market/time", "no server time");
 }
 
 export function badResponse(path: string, what: string): PlatformError {
-  return new PlatformError("bybit", "bad-response", `Bybit sent an unexpected response from ${path} (${what}); try again later and report it if it persists`);
+  return new PlatformError(
+    "bybit",
+    "bad-response",
+    `Bybit sent an unexpected response from ${path} (${what}); try again later and report it if it persists`,
+  );
 }
 
 const CLOCK_SKEW_CODE = 10002;
@@ -126,17 +142,17 @@ interface Envelope {
 /** Parses Bybit's `{retCode, retMsg, result, retExtInfo, time}`; non-JSON or non-envelope answers are mapped by HTTP status. */
 function readEnvelope(response: HttpResponse, path: string, nowMs: number, scrub: Redact): Envelope {
   const body = looksLikeJson(response.text) ? parseJson("bybit", response, path) : null;
-  const retCode = body !== null && typeof body === "object" ? (body as Record<string, unknown>)["retCode"] : undefined;
+  const record = isRecord(body) ? body : {};
+  const retCode = record.retCode;
   // retCode is a JSON number; ccxt dumps show it as a string, so accept both [exchanges.md §1.2].
   const code = typeof retCode === "number" ? retCode : typeof retCode === "string" && /^\d+$/.test(retCode) ? Number(retCode) : null;
   if (code === null) throw httpStatusError(response, path, nowMs);
-  const record = body as Record<string, unknown>;
-  const time = record["time"];
-  const retMsg = record["retMsg"];
+  const time = record.time;
+  const retMsg = record.retMsg;
   return {
     retCode: code,
     retMsg: typeof retMsg === "string" ? scrub(retMsg) : "",
-    result: record["result"],
+    result: record.result,
     time: typeof time === "number" && Number.isFinite(time) ? time : null,
     headers: response.headers,
   };
@@ -145,8 +161,8 @@ function readEnvelope(response: HttpResponse, path: string, nowMs: number, scrub
 function resultOf(envelope: Envelope, path: string, nowMs: number): Record<string, unknown> {
   if (envelope.retCode !== 0) throw retCodeError(envelope, path, nowMs);
   const result = envelope.result;
-  if (result === null || typeof result !== "object" || Array.isArray(result)) throw badResponse(path, "no result object");
-  return result as Record<string, unknown>;
+  if (!isRecord(result)) throw badResponse(path, "no result object");
+  return result;
 }
 
 /** Bybit business errors arrive with HTTP 200 and a non-zero retCode [error.mdx]. */
@@ -156,25 +172,46 @@ function retCodeError(envelope: Envelope, path: string, nowMs: number): Platform
     new PlatformError("bybit", kind, message.replace("{code}", `code ${code}`), code, retryAfter);
   switch (code) {
     case 10003:
-      return error("auth", "Bybit rejected the API key ({code}): check BYBIT_API_KEY (mainnet, testnet and demo keys only work on their own host)");
+      return error(
+        "auth",
+        "Bybit rejected the API key ({code}): check BYBIT_API_KEY (mainnet, testnet and demo keys only work on their own host)",
+      );
     case 33004:
-      return error("auth", "Bybit says the API key has expired ({code}): create a new read-only key and set BYBIT_API_KEY and BYBIT_API_SECRET");
+      return error(
+        "auth",
+        "Bybit says the API key has expired ({code}): create a new read-only key and set BYBIT_API_KEY and BYBIT_API_SECRET",
+      );
     case 10004:
     case 10007:
       // retMsg echoes origin_string[…] (key, timestamp, query): never quoted.
-      return error("auth", "Bybit rejected the request signature ({code}): check BYBIT_API_SECRET (only system-generated HMAC keys are supported)");
+      return error(
+        "auth",
+        "Bybit rejected the request signature ({code}): check BYBIT_API_SECRET (only system-generated HMAC keys are supported)",
+      );
     case 10005:
-      return error("permission", `Bybit denied the API key access to ${path} ({code}): edit the key behind BYBIT_API_KEY and tick the ${areaFor(path)} area (read-only is enough)`);
+      return error(
+        "permission",
+        `Bybit denied the API key access to ${path} ({code}): edit the key behind BYBIT_API_KEY and tick the ${areaFor(path)} area (read-only is enough)`,
+      );
     case 10010:
-      return error("permission", "Bybit refused this server's IP ({code}): add this server's IP to the IP list of the key in BYBIT_API_KEY");
+      return error(
+        "permission",
+        "Bybit refused this server's IP ({code}): add this server's IP to the IP list of the key in BYBIT_API_KEY",
+      );
     case 10006:
     case 10018:
       return error("rate-limit", "Bybit rate limit reached ({code}): wait and try again later", resetAfterMs(envelope.headers, nowMs));
     case CLOCK_SKEW_CODE:
-      return error("clock-skew", "Bybit rejected the request time even after syncing with its clock ({code}): enable NTP on this server (timedatectl set-ntp true)");
+      return error(
+        "clock-skew",
+        "Bybit rejected the request time even after syncing with its clock ({code}): enable NTP on this server (timedatectl set-ntp true)",
+      );
     case 10009:
     case 10024:
-      return error("unavailable", "Bybit refuses this request for regulatory reasons ({code}): check the account's region and KYC status on bybit.com");
+      return error(
+        "unavailable",
+        "Bybit refuses this request for regulatory reasons ({code}): check the account's region and KYC status on bybit.com",
+      );
     case 10000:
     case 10016:
       return error("unavailable", "Bybit had an internal error ({code}); try again later");
@@ -186,20 +223,47 @@ function retCodeError(envelope: Envelope, path: string, nowMs: number): Platform
 function httpStatusError(response: HttpResponse, path: string, nowMs: number): PlatformError {
   const status = response.status;
   if (status === 401) {
-    return new PlatformError("bybit", "auth", "Bybit rejected the API key (HTTP 401): check BYBIT_API_KEY (mainnet, testnet and demo keys only work on their own host)", `HTTP ${status}`);
+    return new PlatformError(
+      "bybit",
+      "auth",
+      "Bybit rejected the API key (HTTP 401): check BYBIT_API_KEY (mainnet, testnet and demo keys only work on their own host)",
+      `HTTP ${status}`,
+    );
   }
   if (status === 403) {
     // US and mainland-China IPs get a CloudFront HTML page; otherwise a 403 is Bybit's IP rate-limit ban [exchanges.md §1.1, §1.7].
     if (/cloudfront|country|region/i.test(response.text)) {
-      return new PlatformError("bybit", "unavailable", "Bybit is unavailable from this server's region (HTTP 403; US and mainland-China IPs are blocked): run pfbot from another region", `HTTP ${status}`);
+      return new PlatformError(
+        "bybit",
+        "unavailable",
+        "Bybit is unavailable from this server's region (HTTP 403; US and mainland-China IPs are blocked): run pfbot from another region",
+        `HTTP ${status}`,
+      );
     }
-    return new PlatformError("bybit", "rate-limit", "Bybit banned this IP for too many requests (HTTP 403): pause Bybit requests for at least 10 minutes", `HTTP ${status}`, IP_BAN_MS);
+    return new PlatformError(
+      "bybit",
+      "rate-limit",
+      "Bybit banned this IP for too many requests (HTTP 403): pause Bybit requests for at least 10 minutes",
+      `HTTP ${status}`,
+      IP_BAN_MS,
+    );
   }
   if (status === 429) {
-    return new PlatformError("bybit", "rate-limit", "Bybit rate limit reached (HTTP 429): wait and try again later", `HTTP ${status}`, retryAfterMs(response.headers, nowMs) ?? undefined);
+    return new PlatformError(
+      "bybit",
+      "rate-limit",
+      "Bybit rate limit reached (HTTP 429): wait and try again later",
+      `HTTP ${status}`,
+      retryAfterMs(response.headers, nowMs) ?? undefined,
+    );
   }
   if (status !== 200) {
-    return new PlatformError("bybit", "unavailable", `Bybit answered HTTP ${status} for ${path}; check the Bybit host and try again later`, `HTTP ${status}`);
+    return new PlatformError(
+      "bybit",
+      "unavailable",
+      `Bybit answered HTTP ${status} for ${path}; check the Bybit host and try again later`,
+      `HTTP ${status}`,
+    );
   }
   return badResponse(path, "no retCode");
 }
@@ -222,11 +286,9 @@ function resetAfterMs(headers: Headers, nowMs: number): number | undefined {
  * clipped. The key goes first because a bracket inside it would leave a piece here that nothing could recognise.
  */
 function safeRetMsg(retMsg: string): string {
-  const text = retMsg.replace(/\w*\[[^\]]*\]/g, "[…]").replace(/\s+/g, " ").trim();
+  const text = retMsg
+    .replace(/\w*\[[^\]]*\]/g, "[…]")
+    .replace(/\s+/g, " ")
+    .trim();
   return text === "" ? "no message" : clip(text, 100);
-}
-
-function looksLikeJson(text: string): boolean {
-  const start = text.trimStart()[0];
-  return start === "{" || start === "[";
 }

@@ -4,12 +4,15 @@
 // statement for `cacheMinutes` and, after a 1018, refuses to call IBKR until the penalty is surely over,
 // even across restarts. It remembers IBKR's last answer, so that --check during the penalty can say whether the
 // token worked. The snapshot converts each holding to USD; this module never does.
-import { silentLogger, type Logger } from "../../lib/log.ts";
-import { MAX_THROTTLE_MS, THROTTLE_COOLDOWN_MS, throttledError } from "./codes.ts";
+
+import { errorMessage } from "../../lib/errors.ts";
+import { type Logger, silentLogger } from "../../lib/log.ts";
+import { type ClientDeps, type KeyAudit, type PlatformBalance, type PlatformClient, PlatformError } from "../types.ts";
+import { THROTTLE_COOLDOWN_MS, throttledError } from "./codes.ts";
 import { createFlexSession } from "./flex.ts";
-import { createIbkrState, effectiveThrottle, type CachedStatement, type LastAnswer } from "./state.ts";
-import { readStatementNav, type AccountNav } from "./xml.ts";
-import { PlatformError, type ClientDeps, type KeyAudit, type PlatformBalance, type PlatformClient } from "../types.ts";
+import type { FlexPacer } from "./pacer.ts";
+import { type CachedStatement, createIbkrState, effectiveThrottle, type LastAnswer } from "./state.ts";
+import { type AccountNav, readStatementNav } from "./xml.ts";
 
 export interface IbkrClientOptions extends ClientDeps {
   /** IBKR_FLEX_TOKEN: travels in the query string, so it is never logged or quoted. */
@@ -22,6 +25,8 @@ export interface IbkrClientOptions extends ClientDeps {
   readonly cacheMinutes: number;
   /** Flex asks for "Technology/Version", e.g. "Bun/1.4.5" (brokers.md §2.1). */
   readonly userAgent: string;
+  /** The process's one pacer for IBKR's rate limit (created by the wiring). */
+  readonly pacer: FlexPacer;
   readonly log?: Logger;
 }
 
@@ -50,7 +55,9 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
   }
 
   /** Remembers what IBKR said about the token and query; a 1018, a timeout or a crash says nothing about them. */
-  async function remember(outcome: { readonly ok: true; readonly message: string } | { readonly ok: false; readonly error: unknown }): Promise<void> {
+  async function remember(
+    outcome: { readonly ok: true; readonly message: string } | { readonly ok: false; readonly error: unknown },
+  ): Promise<void> {
     let answer: LastAnswer;
     if (outcome.ok) {
       answer = { at: options.now(), ok: true, kind: null, code: null, message: outcome.message };
@@ -62,7 +69,9 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
       answer = { at: options.now(), ok: false, kind: error.kind, code: error.code ?? null, message };
     }
     lastAnswerInMemory = answer;
-    await state.writeLastAnswer(answer).catch((writeError: unknown) => log.warn("IBKR: could not save its last answer", { error: writeError }));
+    await state
+      .writeLastAnswer(answer)
+      .catch((writeError: unknown) => log.warn("IBKR: could not save its last answer", { error: writeError }));
   }
 
   async function lastAnswer(): Promise<LastAnswer | null> {
@@ -71,7 +80,9 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
     if (stored !== null) return stored;
     // Before this file existed, a cached statement is the proof the token last worked.
     const cache = await cachedStatement();
-    return cache ? { at: cache.savedAt, ok: true, kind: null, code: null, message: `statement of ${oldestDate(cache.accounts)} read` } : null;
+    return cache
+      ? { at: cache.savedAt, ok: true, kind: null, code: null, message: `statement of ${oldestDate(cache.accounts)} read` }
+      : null;
   }
 
   async function cachedStatement(): Promise<CachedStatement | null> {
@@ -82,10 +93,11 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
     return age >= 0 && age <= STALE_CACHE_LIMIT_MS ? cache : null;
   }
 
-  /** Persists "throttled until" after a 1018, and returns the error to report. */
-  async function recordThrottle(error: PlatformError): Promise<PlatformError> {
+  /** Persists "throttled until" after a 1018 (or an HTTP 429), and returns the error to report. */
+  async function recordThrottle(): Promise<PlatformError> {
     const now = options.now();
-    const until = now + Math.min(MAX_THROTTLE_MS, Math.max(THROTTLE_COOLDOWN_MS, error.retryAfterMs ?? 0));
+    // Whatever IBKR said, the penalty box is the wait: it is also the longest IBKR can ask for.
+    const until = now + THROTTLE_COOLDOWN_MS;
     throttleInMemory = { until, recordedAt: now };
     try {
       await state.writeThrottle(until, now);
@@ -113,7 +125,12 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
       const nav = readStatementNav(await session.fetchStatement(signal));
       await remember({ ok: true, message: `statement of ${oldestDate(nav.accounts)} read` });
       // The warnings quote the statement's account ids, and the cache is on disk: stored redacted like any sink.
-      const fetched: CachedStatement = { queryId: options.queryId, savedAt: options.now(), accounts: nav.accounts, warnings: nav.warnings.map((w) => log.redact(w)) };
+      const fetched: CachedStatement = {
+        queryId: options.queryId,
+        savedAt: options.now(),
+        accounts: nav.accounts,
+        warnings: nav.warnings.map((w) => log.redact(w)),
+      };
       if (cacheEnabled) {
         await state.writeCache(fetched).catch((error: unknown) => log.warn("IBKR: could not save the statement cache", { error }));
       }
@@ -121,12 +138,13 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
       return balanceFrom(fetched, false, []);
     } catch (thrown) {
       let error = thrown;
-      if (error instanceof PlatformError && error.kind === "rate-limit") error = await recordThrottle(error);
+      if (error instanceof PlatformError && error.kind === "rate-limit") error = await recordThrottle();
       else await remember({ ok: false, error });
       // A passing outage or the penalty box should not blank the report when yesterday's close is at hand.
-      const passing = error instanceof PlatformError && (error.kind === "rate-limit" || error.kind === "unavailable" || error.kind === "timeout");
+      const passing =
+        error instanceof PlatformError && (error.kind === "rate-limit" || error.kind === "unavailable" || error.kind === "timeout");
       if (cache !== null && passing) {
-        log.warn("IBKR: showing the cached statement", { reason: error instanceof Error ? error.message : String(error) });
+        log.warn("IBKR: showing the cached statement", { reason: errorMessage(error) });
         return balanceFrom(cache, true, [staleWarning(error, cache)]);
       }
       throw error;
@@ -141,7 +159,7 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
     try {
       await session.sendRequest(signal);
     } catch (error) {
-      if (error instanceof PlatformError && error.kind === "rate-limit") throw await recordThrottle(error);
+      if (error instanceof PlatformError && error.kind === "rate-limit") throw await recordThrottle();
       await remember({ ok: false, error });
       throw error;
     }
@@ -165,10 +183,22 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
 function pendingAudit(notes: readonly string[], until: number, now: number, last: LastAnswer | null): KeyAudit {
   const waiting = `not checked: IBKR asked us to wait until ${utcMinute(until)} UTC (rate limit 1018; asking now would extend it)`;
   if (last === null) {
-    throw new PlatformError("ibkr", "rate-limit", `${waiting}; no earlier answer is remembered, so the token is unverified: run pfbot --check again after that time`, 1018, until - now);
+    throw new PlatformError(
+      "ibkr",
+      "rate-limit",
+      `${waiting}; no earlier answer is remembered, so the token is unverified: run pfbot --check again after that time`,
+      1018,
+      until - now,
+    );
   }
   const said = `the last answer, at ${utcMinute(last.at)} UTC`;
-  if (!last.ok) throw new PlatformError("ibkr", last.kind ?? "unavailable", `${waiting}; ${said}, was an error: ${last.message}`, last.code ?? undefined);
+  if (!last.ok)
+    throw new PlatformError(
+      "ibkr",
+      last.kind ?? "unavailable",
+      `${waiting}; ${said}, was an error: ${last.message}`,
+      last.code ?? undefined,
+    );
   return { readOnly: true, permissions: ["flex-read"], notes: [...notes, `${waiting}; ${said}, was good: ${last.message}`] };
 }
 
@@ -190,11 +220,12 @@ function balanceFrom(statement: CachedStatement, fromCache: boolean, extraWarnin
     asOf: oldestDate(statement.accounts),
     source: fromCache ? `flex cache of ${fetchedAt} (${source})` : `flex statement (${source})`,
     warnings: [...statement.warnings, ...extraWarnings],
+    leftOut: [],
   };
 }
 
 function staleWarning(error: unknown, cache: CachedStatement): string {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   return `IBKR shows the statement fetched ${new Date(cache.savedAt).toISOString().slice(0, 16).replace("T", " ")} UTC: ${reason}`;
 }
 

@@ -3,16 +3,19 @@
 // The token travels in the query string, so no URL logged or quoted here ever carries its query.
 import type { Logger } from "../../lib/log.ts";
 import { clip, makeRedactor } from "../../lib/redact.ts";
-import { describeUrl, httpRequest } from "../http.ts";
+import { describeUrl, type HttpResponse, httpRequest } from "../http.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
 import { flexCodeAction, THROTTLE_COOLDOWN_MS, throttledError } from "./codes.ts";
-import { readFlexBody, type FlexBody, type XmlNode } from "./xml.ts";
-import { PlatformError, type ClientDeps, type PlatformErrorKind } from "../types.ts";
+import type { FlexPacer } from "./pacer.ts";
+import { type FlexBody, readFlexBody, type XmlNode } from "./xml.ts";
 
 export interface FlexSessionOptions extends ClientDeps {
   readonly token: string;
   readonly queryId: string;
   readonly userAgent: string;
   readonly log: Logger;
+  /** The process's one pacer for IBKR's rate limit. */
+  readonly pacer: FlexPacer;
   /** Identifies the rate-limit budget: clients with the same key (service URL + token) share one request log. */
   readonly paceKey: string;
 }
@@ -24,13 +27,9 @@ export interface FlexSession {
   sendRequest(signal: AbortSignal): Promise<void>;
 }
 
-/** IBKR asks for 1 s between requests; the margin covers the difference between our clock and theirs. */
-export const MIN_REQUEST_SPACING_MS = 1_100;
-/** IBKR allows 10 per minute per token; one is left for the user clicking "Run" in the portal. */
-export const MAX_REQUESTS_PER_MINUTE = 9;
 /** brokers.md §2.3: wait 3–5 s after SendRequest, then poll every 5–10 s, and give up after about 90 s. */
 export const POLL_DELAYS_MS: readonly number[] = [5_000, 5_000, 10_000];
-export const GIVE_UP_AFTER_MS = 90_000;
+const GIVE_UP_AFTER_MS = 90_000;
 /** 5xx, network errors and non-XML pages are retried this many times per fetch, within the same schedule. */
 const MAX_TRANSPORT_RETRIES = 2;
 
@@ -39,7 +38,12 @@ type FlexAnswer = Extract<FlexBody, { kind: "status" | "statement" }>;
 
 /** A failure worth asking again for shortly: a "try again" code, a 5xx, a proxy page. */
 class FlexRetryableError extends PlatformError {
-  constructor(kind: PlatformErrorKind, message: string, readonly detail: string, code?: string | number) {
+  constructor(
+    kind: PlatformErrorKind,
+    message: string,
+    readonly detail: string,
+    code?: string | number,
+  ) {
     super("ibkr", kind, message, code);
   }
 }
@@ -47,41 +51,78 @@ class FlexRetryableError extends PlatformError {
 export function createFlexSession(options: FlexSessionOptions): FlexSession {
   const { token, queryId, log } = options;
   const base = options.baseUrl.replace(/\/+$/, "");
-  const pace = createPacer(options, options.paceKey);
   // Anything IBKR echoes back is quoted only after removing the token (raw or URL-encoded, should it ever appear there).
   const scrub = makeRedactor([token]);
 
   async function ask(step: "SendRequest" | "GetStatement", endpoint: string, q: string, signal: AbortSignal): Promise<FlexAnswer> {
-    await pace(signal);
+    await options.pacer.turn(options.paceKey, signal);
+    abortCheck(signal);
     const url = new URL(endpoint);
     url.search = new URLSearchParams({ t: token, q, v: "3" }).toString();
     const where = describeUrl(endpoint);
     log.debug("IBKR Flex request", { step, url: where });
-    let response;
+    let response: HttpResponse;
     try {
       // One attempt: the helper's own quick retries would break the 1 request/s limit; retries go through the pacer.
-      response = await httpRequest(options, "ibkr", url.toString(), { signal, maxAttempts: 1, headers: { "User-Agent": options.userAgent, Accept: "application/xml, text/xml" } });
+      response = await httpRequest(options, "ibkr", url.toString(), {
+        signal,
+        maxAttempts: 1,
+        headers: { "User-Agent": options.userAgent, Accept: "application/xml, text/xml" },
+      });
     } catch (error) {
       if (error instanceof PlatformError && (error.kind === "unavailable" || error.kind === "timeout") && !signal.aborted) {
-        throw new FlexRetryableError(error.kind, scrub(error.message), error.kind === "timeout" ? "no answer in time" : "unreachable", error.code);
+        throw new FlexRetryableError(
+          error.kind,
+          scrub(error.message),
+          error.kind === "timeout" ? "no answer in time" : "unreachable",
+          error.code,
+        );
       }
       throw error;
     }
     if (response.status === 429) throw throttledError(options.now() + THROTTLE_COOLDOWN_MS, options.now());
     if (response.status === 404) {
-      throw new PlatformError("ibkr", "config", `IBKR Flex answered HTTP 404 at ${where}: check IBKR_FLEX_BASE_URL (normally https://ndcdyn.interactivebrokers.com/AccountManagement/FlexWebService)`, 404);
+      throw new PlatformError(
+        "ibkr",
+        "config",
+        `IBKR Flex answered HTTP 404 at ${where}: check IBKR_FLEX_BASE_URL (normally https://ndcdyn.interactivebrokers.com/AccountManagement/FlexWebService)`,
+        404,
+      );
     }
-    if (response.status !== 200) throw new PlatformError("ibkr", "unavailable", `IBKR Flex answered HTTP ${response.status} at ${where}; try again later`, response.status);
+    if (response.status !== 200)
+      throw new PlatformError(
+        "ibkr",
+        "unavailable",
+        `IBKR Flex answered HTTP ${response.status} at ${where}; try again later`,
+        response.status,
+      );
     const body = readFlexBody(response.text);
     if (body.kind === "not-xml") {
       if (body.format === "csv") {
-        throw new PlatformError("ibkr", "config", "IBKR sent the Flex statement as CSV: set Format to XML in the Flex query's Delivery Configuration (IBKR_QUERY_ID)");
+        throw new PlatformError(
+          "ibkr",
+          "config",
+          "IBKR sent the Flex statement as CSV: set Format to XML in the Flex query's Delivery Configuration (IBKR_QUERY_ID)",
+        );
       }
-      const what = body.format === "html" ? "an HTML page (a proxy, login or maintenance page)" : body.format === "empty" ? "an empty body" : "unreadable text";
-      throw new FlexRetryableError("unavailable", `IBKR Flex answered with ${what} instead of XML at ${where}; try again later, and if it persists check IBKR_FLEX_BASE_URL and that the Flex query's Format is XML`, `${body.format} page`);
+      const what =
+        body.format === "html"
+          ? "an HTML page (a proxy, login or maintenance page)"
+          : body.format === "empty"
+            ? "an empty body"
+            : "unreadable text";
+      throw new FlexRetryableError(
+        "unavailable",
+        `IBKR Flex answered with ${what} instead of XML at ${where}; try again later, and if it persists check IBKR_FLEX_BASE_URL and that the Flex query's Format is XML`,
+        `${body.format} page`,
+      );
     }
     if (body.kind === "unexpected-root") {
-      throw new PlatformError("ibkr", "bad-response", `IBKR Flex answered with an unexpected <${clip(scrub(body.root), 40)}> document at ${where}: check IBKR_FLEX_BASE_URL`);
+      throw new PlatformError(
+        "ibkr",
+        "bad-response",
+        `IBKR Flex answered with an unexpected <${clip(scrub(body.root), 40)}> document at ${where}: check IBKR_FLEX_BASE_URL`,
+      );
     }
     if (body.kind === "status" && body.code !== null) log.info("IBKR Flex status", { step, code: body.code, message: scrub(body.message) });
     return body;
@@ -101,11 +142,26 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
 
   async function requestTicket(signal: AbortSignal): Promise<{ referenceCode: string; statementUrl: string }> {
     const body = await ask("SendRequest", `${base}/SendRequest`, queryId, signal);
-    if (body.kind === "statement") throw new PlatformError("ibkr", "bad-response", "IBKR Flex answered SendRequest with a statement instead of a reference code: check IBKR_FLEX_BASE_URL");
+    if (body.kind === "statement")
+      throw new PlatformError(
+        "ibkr",
+        "bad-response",
+        "IBKR Flex answered SendRequest with a statement instead of a reference code: check IBKR_FLEX_BASE_URL",
+      );
     if (body.code !== null && onCode(body.code, body.message) === "restart") {
-      throw new PlatformError("ibkr", "unavailable", `IBKR Flex answered SendRequest with 1017 (reference code invalid); try again later`, 1017);
+      throw new PlatformError(
+        "ibkr",
+        "unavailable",
+        `IBKR Flex answered SendRequest with 1017 (reference code invalid); try again later`,
+        1017,
+      );
     }
-    if (body.referenceCode === null) throw new PlatformError("ibkr", "bad-response", "IBKR Flex answered SendRequest without an ErrorCode or a ReferenceCode; try again later");
+    if (body.referenceCode === null)
+      throw new PlatformError(
+        "ibkr",
+        "bad-response",
+        "IBKR Flex answered SendRequest without an ErrorCode or a ReferenceCode; try again later",
+      );
     return { referenceCode: body.referenceCode, statementUrl: statementUrl(body.url) };
   }
 
@@ -130,9 +186,14 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
     let restarted = false;
     const pause = async (delayMs: number, problem: string, code?: number): Promise<void> => {
       if (options.now() + delayMs > giveUpAt) {
-        throw new PlatformError("ibkr", "unavailable", `IBKR Flex had no statement ready after ${GIVE_UP_AFTER_MS / 1000} s (last answer ${problem}); try again later`, code);
+        throw new PlatformError(
+          "ibkr",
+          "unavailable",
+          `IBKR Flex had no statement ready after ${GIVE_UP_AFTER_MS / 1000} s (last answer ${problem}); try again later`,
+          code,
+        );
       }
-      await options.sleep(delayMs);
+      await options.sleep(delayMs, signal);
       abortCheck(signal);
     };
     const retryLater = async (error: unknown, delayMs: number): Promise<void> => {
@@ -142,7 +203,7 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
       await pause(delayMs, error.detail, typeof error.code === "number" ? error.code : undefined);
     };
     for (;;) {
-      let ticket;
+      let ticket: { referenceCode: string; statementUrl: string };
       try {
         ticket = await requestTicket(signal);
       } catch (error) {
@@ -154,9 +215,15 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
         try {
           const body = await ask("GetStatement", ticket.statementUrl, ticket.referenceCode, signal);
           if (body.kind === "statement") return body.response;
-          if (body.code === null) throw new PlatformError("ibkr", "bad-response", "IBKR Flex answered GetStatement with a status that has no ErrorCode; try again later");
+          if (body.code === null)
+            throw new PlatformError(
+              "ibkr",
+              "bad-response",
+              "IBKR Flex answered GetStatement with a status that has no ErrorCode; try again later",
+            );
           onCode(body.code, body.message); // returns only for 1017: start again from SendRequest, once
-          if (restarted) throw new PlatformError("ibkr", "unavailable", "IBKR Flex rejected its own reference code twice (1017); try again later", 1017);
+          if (restarted)
+            throw new PlatformError("ibkr", "unavailable", "IBKR Flex rejected its own reference code twice (1017); try again later", 1017);
           restarted = true;
           break;
         } catch (error) {
@@ -171,31 +238,6 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
     async sendRequest(signal) {
       await requestTicket(signal);
     },
-  };
-}
-
-// IBKR counts requests per token, not per client object: every client of one token (and service URL) in
-// this process shares one request log, so a client created per run cannot undo the spacing.
-const requestLogs = new Map<string, number[]>();
-
-/** Waits until a request may go out under IBKR's limits, then counts it. */
-function createPacer(deps: Pick<ClientDeps, "now" | "sleep">, key: string): (signal: AbortSignal) => Promise<void> {
-  return async (signal) => {
-    for (;;) {
-      const now = deps.now();
-      // A clock set back must not make us wait for hours: times "in the future" count as now.
-      const sent = (requestLogs.get(key) ?? []).filter((at) => at > now - 60_000).map((at) => Math.min(at, now));
-      requestLogs.set(key, sent);
-      const last = sent.at(-1);
-      const oldestInWindow = sent.length >= MAX_REQUESTS_PER_MINUTE ? sent[sent.length - MAX_REQUESTS_PER_MINUTE] : undefined;
-      const wait = Math.max(0, last === undefined ? 0 : last + MIN_REQUEST_SPACING_MS - now, oldestInWindow === undefined ? 0 : oldestInWindow + 60_000 - now);
-      if (wait === 0) {
-        sent.push(now);
-        return;
-      }
-      await deps.sleep(wait);
-      abortCheck(signal);
-    }
   };
 }
 

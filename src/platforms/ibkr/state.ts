@@ -2,15 +2,17 @@
 // a "throttled until" time after a 1018 (IBKR's 10-minute penalty box, and repeat offenders get blocked,
 // brokers.md §2.3), the last good statement's values (the data changes once a day, so it is reused
 // for IBKR_CACHE_MINUTES), and IBKR's last answer about the token and query (what --check reports while
-// the penalty forbids asking). Files are written atomically (temp file + rename) so a crash never leaves
+// the penalty forbids asking). Files are written atomically (lib/atomic-file.ts) so a crash never leaves
 // half a file. Names start with "ibkr-" (git-ignored as data/ibkr-*.json).
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseDecimal, toPlainString } from "../../lib/money.ts";
-import { MAX_THROTTLE_MS } from "./codes.ts";
-import type { AccountNav } from "./xml.ts";
-import type { PlatformErrorKind } from "../types.ts";
+import { writeFileAtomic } from "../../lib/atomic-file.ts";
+import { errorCode, errorMessage } from "../../lib/errors.ts";
 import { isRecord } from "../../lib/guards.ts";
+import { parseDecimal, toPlainString } from "../../lib/money.ts";
+import type { PlatformErrorKind } from "../types.ts";
+import { THROTTLE_COOLDOWN_MS } from "./codes.ts";
+import type { AccountNav } from "./xml.ts";
 
 export const IBKR_THROTTLE_FILE = "ibkr-throttle.json";
 export const IBKR_CACHE_FILE = "ibkr-cache.json";
@@ -30,12 +32,12 @@ export interface LastAnswer {
 
 /**
  * Until when IBKR must be left alone, from a stored throttle, or null. A throttle recorded later than `nowMs`
- * (the clock moved back) is dropped, and none lasts longer than IBKR can ask for (MAX_THROTTLE_MS) from when it
+ * (the clock moved back) is dropped, and none lasts longer than IBKR can ask for (THROTTLE_COOLDOWN_MS) from when it
  * was recorded or from now: a 1018 received with the clock a year ahead must not keep IBKR away for a year.
  */
 export function effectiveThrottle(untilMs: number, recordedAtMs: number | null, nowMs: number): number | null {
   if (recordedAtMs !== null && recordedAtMs > nowMs) return null;
-  const cap = Math.min(nowMs, recordedAtMs ?? nowMs) + MAX_THROTTLE_MS;
+  const cap = Math.min(nowMs, recordedAtMs ?? nowMs) + THROTTLE_COOLDOWN_MS;
   return Math.min(untilMs, cap);
 }
 
@@ -76,12 +78,13 @@ export function createIbkrState(stateDir: string, onProblem: (message: string) =
       const recordedText = isRecord(data) && typeof data.recordedAt === "string" ? data.recordedAt : "";
       const recordedAt = Date.parse(recordedText);
       const effective = effectiveThrottle(until, Number.isNaN(recordedAt) ? null : recordedAt, nowMs);
-      if (effective === null) onProblem(`${IBKR_THROTTLE_FILE} was recorded at ${recordedText}, later than now (the clock moved back?); ignoring it`);
+      if (effective === null)
+        onProblem(`${IBKR_THROTTLE_FILE} was recorded at ${recordedText}, later than now (the clock moved back?); ignoring it`);
       return effective;
     },
     async writeThrottle(untilMs, nowMs) {
       const record = { throttledUntil: new Date(untilMs).toISOString(), recordedAt: new Date(nowMs).toISOString(), code: 1018 };
-      await writeAtomically(stateDir, throttlePath, record);
+      writeJson(throttlePath, record);
     },
     async readCache() {
       const data = await readJson(cachePath, onProblem);
@@ -98,7 +101,7 @@ export function createIbkrState(stateDir: string, onProblem: (message: string) =
         accounts: cache.accounts.map((a) => ({ ...a, amount: toPlainString(a.amount) })),
         warnings: cache.warnings,
       };
-      await writeAtomically(stateDir, cachePath, record);
+      writeJson(cachePath, record);
     },
     async readLastAnswer() {
       const data = await readJson(lastAnswerPath, onProblem);
@@ -108,13 +111,28 @@ export function createIbkrState(stateDir: string, onProblem: (message: string) =
       return answer;
     },
     async writeLastAnswer(answer) {
-      const record = { at: new Date(answer.at).toISOString(), ok: answer.ok, kind: answer.kind, code: answer.code, message: answer.message };
-      await writeAtomically(stateDir, lastAnswerPath, record);
+      const record = {
+        at: new Date(answer.at).toISOString(),
+        ok: answer.ok,
+        kind: answer.kind,
+        code: answer.code,
+        message: answer.message,
+      };
+      writeJson(lastAnswerPath, record);
     },
   };
 }
 
-const KINDS: ReadonlySet<string> = new Set<PlatformErrorKind>(["auth", "permission", "rate-limit", "clock-skew", "timeout", "unavailable", "bad-response", "config"]);
+const KINDS: ReadonlySet<string> = new Set<PlatformErrorKind>([
+  "auth",
+  "permission",
+  "rate-limit",
+  "clock-skew",
+  "timeout",
+  "unavailable",
+  "bad-response",
+  "config",
+]);
 
 function decodeLastAnswer(data: unknown): LastAnswer | null {
   if (!isRecord(data) || typeof data.at !== "string" || typeof data.ok !== "boolean" || typeof data.message !== "string") return null;
@@ -130,8 +148,8 @@ async function readJson(path: string, onProblem: (message: string) => void): Pro
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if (isRecord(error) && error.code === "ENOENT") return null;
-    onProblem(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    if (errorCode(error) === "ENOENT") return null;
+    onProblem(`cannot read ${path}: ${errorMessage(error)}`);
     return null;
   }
   try {
@@ -142,16 +160,8 @@ async function readJson(path: string, onProblem: (message: string) => void): Pro
   }
 }
 
-async function writeAtomically(dir: string, path: string, value: unknown): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const temp = `${path}.${process.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await writeFile(temp, JSON.stringify(value, null, 2) + "\n", { mode: 0o600 });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+function writeJson(path: string, value: unknown): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { createDirectory: true });
 }
 
 function decodeCache(data: unknown): CachedStatement | null {
@@ -171,10 +181,10 @@ function decodeCache(data: unknown): CachedStatement | null {
 function decodeAccount(item: unknown): AccountNav | null {
   if (!isRecord(item)) return null;
   const { accountId, currency, amount, reportDate, source } = item;
-  if (typeof accountId !== "string" || typeof currency !== "string" || typeof amount !== "string" || typeof reportDate !== "string") return null;
+  if (typeof accountId !== "string" || typeof currency !== "string" || typeof amount !== "string" || typeof reportDate !== "string")
+    return null;
   if (source !== "EquitySummaryByReportDateInBase" && source !== "ChangeInNAV") return null;
   const value = parseDecimal(amount);
   if (value === null || !/^\d{4}-\d{2}-\d{2}$/.test(reportDate) || !/^[A-Z]{3}$/.test(currency)) return null;
   return { accountId, currency, amount: value, reportDate, source };
 }
-

@@ -2,7 +2,8 @@
 // statement from something that is not Flex XML at all, and reads each account's net asset value.
 // No I/O here; the client in ibkr.ts decides what to do with each kind of answer.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { parseDecimal, type Decimal } from "../../lib/money.ts";
+import { isRecord } from "../../lib/guards.ts";
+import { type Decimal, parseDecimal } from "../../lib/money.ts";
 import { clip } from "../../lib/redact.ts";
 import { PlatformError, UNREADABLE_AMOUNT } from "../types.ts";
 
@@ -35,11 +36,10 @@ export interface AccountNav {
 export type XmlNode = { readonly [key: string]: unknown };
 
 /** Where the user fixes the NAV section; named in every "tick this field" error. */
-export const NAV_SECTION_HINT =
+const NAV_SECTION_HINT =
   'tick the section "Net Asset Value (NAV) in Base" (EquitySummaryByReportDateInBase) with the fields ReportDate, Total and Currency in the Flex query (IBKR_QUERY_ID), and Currency in "Account Information"';
 
-const DATE_FORMAT_HINT =
-  "set Date Format to yyyyMMdd or yyyy-MM-dd in the Flex query's General Configuration (IBKR_QUERY_ID)";
+const DATE_FORMAT_HINT = "set Date Format to yyyyMMdd or yyyy-MM-dd in the Flex query's General Configuration (IBKR_QUERY_ID)";
 
 // Repeated elements must always be arrays, or one account gives an object and two give an array (stack.md §9).
 const REPEATED = new Set(["FlexStatement", "EquitySummaryByReportDateInBase", "ChangeInNAV", "AccountInformation"]);
@@ -97,7 +97,11 @@ export function readFlexBody(text: string): FlexBody {
 export function readStatementNav(response: XmlNode): { accounts: AccountNav[]; warnings: string[] } {
   const statements = nodes(child(response, "FlexStatements"), "FlexStatement");
   if (statements.length === 0) {
-    throw new PlatformError("ibkr", "bad-response", "The IBKR Flex statement holds no account (no <FlexStatement>): check that the Flex query IBKR_QUERY_ID includes your accounts");
+    throw new PlatformError(
+      "ibkr",
+      "bad-response",
+      "The IBKR Flex statement holds no account (no <FlexStatement>): check that the Flex query IBKR_QUERY_ID includes your accounts",
+    );
   }
   const byAccount = new Map<string, AccountRows>();
   const missingFields = new Set<string>();
@@ -107,7 +111,11 @@ export function readStatementNav(response: XmlNode): { accounts: AccountNav[]; w
     const changes = nodes(statement, "ChangeInNAV");
     const accountId = attr(statement, "accountId") ?? attr(info, "accountId") ?? attr(rows[0], "accountId");
     if (accountId === null) {
-      throw new PlatformError("ibkr", "bad-response", "An IBKR Flex statement has no accountId: tick Account ID in the Flex query (IBKR_QUERY_ID)");
+      throw new PlatformError(
+        "ibkr",
+        "bad-response",
+        "An IBKR Flex statement has no accountId: tick Account ID in the Flex query (IBKR_QUERY_ID)",
+      );
     }
     const entry = byAccount.get(accountId) ?? { summary: [], changes: [], currency: null, sawSummary: false };
     byAccount.set(accountId, entry);
@@ -122,15 +130,25 @@ export function readStatementNav(response: XmlNode): { accounts: AccountNav[]; w
     const fromSummary = latest(entry.summary);
     const pick = fromSummary ?? latest(entry.changes);
     if (pick === null) {
-      const what = entry.sawSummary ? `its NAV rows lack ${[...missingFields].join(", ") || "a usable ReportDate and Total"}` : "it has no NAV section";
+      const what = entry.sawSummary
+        ? `its NAV rows lack ${[...missingFields].join(", ") || "a usable ReportDate and Total"}`
+        : "it has no NAV section";
       throw new PlatformError("ibkr", "config", `The IBKR Flex statement for ${accountId} cannot be valued (${what}): ${NAV_SECTION_HINT}`);
     }
     const currency = pick.currency ?? entry.currency;
     if (currency === null) {
-      throw new PlatformError("ibkr", "config", `The IBKR Flex statement does not say the base currency of ${accountId}: ${NAV_SECTION_HINT}`);
+      throw new PlatformError(
+        "ibkr",
+        "config",
+        `The IBKR Flex statement does not say the base currency of ${accountId}: ${NAV_SECTION_HINT}`,
+      );
     }
     if (!/^[A-Z]{3}$/.test(currency)) {
-      throw new PlatformError("ibkr", "bad-response", `The IBKR Flex statement gives ${accountId} an unreadable base currency ${JSON.stringify(clip(currency, 12))}`);
+      throw new PlatformError(
+        "ibkr",
+        "bad-response",
+        `The IBKR Flex statement gives ${accountId} an unreadable base currency ${JSON.stringify(clip(currency, 12))}`,
+      );
     }
     const source = fromSummary ? "EquitySummaryByReportDateInBase" : "ChangeInNAV";
     if (source === "ChangeInNAV") warnings.push(`IBKR ${accountId}: valued from Change in NAV; ${NAV_SECTION_HINT} for the daily NAV`);
@@ -155,11 +173,15 @@ export function parseFlexDate(text: string): string | null {
     const date = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
     if (date.getUTCMonth() === Number(month) - 1 && date.getUTCDate() === Number(day)) return `${year}-${month}-${day}`;
   }
-  throw new PlatformError("ibkr", "config", `IBKR Flex sent the date ${JSON.stringify(clip(value, 24))} in an unsupported format: ${DATE_FORMAT_HINT}`);
+  throw new PlatformError(
+    "ibkr",
+    "config",
+    `IBKR Flex sent the date ${JSON.stringify(clip(value, 24))} in an unsupported format: ${DATE_FORMAT_HINT}`,
+  );
 }
 
 /** Decodes the five XML entities (entity processing is off in the parser). */
-export function decodeEntities(text: string): string {
+function decodeEntities(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|apos);/g, (_m, name: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" })[name] ?? "");
 }
 
@@ -191,7 +213,12 @@ function collect(into: Candidate[], row: XmlNode, dateField: string, valueField:
   const amount = parseDecimal(valueText);
   if (amount === null) {
     const shown = JSON.stringify(valueText.length > 24 ? `${valueText.slice(0, 24)}…` : valueText);
-    throw new PlatformError("ibkr", "bad-response", `The IBKR Flex statement holds an unreadable ${valueField} (${shown}) for ${date}; try again later and report it if it persists`, UNREADABLE_AMOUNT);
+    throw new PlatformError(
+      "ibkr",
+      "bad-response",
+      `The IBKR Flex statement holds an unreadable ${valueField} (${shown}) for ${date}; try again later and report it if it persists`,
+      UNREADABLE_AMOUNT,
+    );
   }
   into.push({ date, amount, currency: attr(row, "currency") });
 }
@@ -212,7 +239,7 @@ function looksLikeCsv(body: string): boolean {
 }
 
 function isNode(value: unknown): value is XmlNode {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return isRecord(value);
 }
 
 function child(node: XmlNode | undefined, name: string): XmlNode | undefined {

@@ -2,26 +2,27 @@
 // funding + Earn + classic); the per-coin breakdown comes from the trading and funding accounts, and what they do
 // not explain is shown as "other (Earn, …)", never added on top. Only when asset-valuation fails with a non-auth
 // error is the total rebuilt from the two accounts, marked partial. [exchanges.md §0, §2.5 "Recommended OKX algorithm"]
-import { abs, add, cmp, dec, div, isZero, mul, round, sub, sum, toFixed, toPlainString, type Decimal } from "../../lib/money.ts";
-import { createOkxTransport, type OkxTransport } from "./transport.ts";
+import { abs, add, cmp, type Decimal, dec, div, isZero, mul, round, sub, sum, toFixed, toPlainString } from "../../lib/money.ts";
+import { USD_STABLECOINS } from "../stablecoins.ts";
+import { type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient, PlatformError, UNREADABLE_AMOUNT } from "../types.ts";
 import {
   CONFIG_PATH,
   FUNDING_PATH,
+  type FundingCoin,
   parseFundingCoins,
   parseKeyAudit,
   parseSpotPrices,
   parseTradingAccount,
   parseValuation,
+  type SpotPrices,
   TICKERS_PATH,
   TRADING_PATH,
-  VALUATION_PATH,
-  type FundingCoin,
-  type SpotPrices,
   type TradingAccount,
+  VALUATION_PATH,
 } from "./parse.ts";
-import { PlatformError, UNREADABLE_AMOUNT, type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient } from "../types.ts";
+import { createOkxTransport, type OkxTransport } from "./transport.ts";
 
-export { okxPrehash, okxTimestamp, signOkx, type OkxSignInput } from "./transport.ts";
+export { type OkxSignInput, okxPrehash, okxTimestamp, signOkx } from "./transport.ts";
 
 export interface OkxClientOptions extends ClientDeps {
   readonly apiKey: string;
@@ -55,8 +56,6 @@ const DUST_USD = dec("1");
 /** "other" is shown only when the gap is at least $1 and 0.5 % of the total: smaller gaps are price drift. */
 const MATERIAL_USD = dec("1");
 const MATERIAL_SHARE = dec("0.005");
-/** Valued at 1 USD when the trading account does not tell their price. */
-const USD_STABLECOINS: ReadonlySet<string> = new Set(["USD", "USDT", "USDC", "USDG", "DAI", "FDUSD", "PYUSD"]);
 
 type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
@@ -85,13 +84,17 @@ async function fetchBalance(http: OkxTransport, signal: AbortSignal): Promise<Pl
   };
   const wallets = await priceWallets(http, signal, part(trading, "trading"), part(funding, "funding"), warnings);
   const valued = valueWallets(wallets);
-  if (valued.unpriced.length > 0) warnings.push(`OKX coins without a USD price, in the total but not listed: ${valued.unpriced.join(", ")}`);
+  if (valued.unpriced.length > 0)
+    warnings.push(`OKX coins without a USD price, in the total but not listed: ${valued.unpriced.join(", ")}`);
   const total = valuation.value.totalUsd;
   const gap = sub(total, add(valued.tradingSum, valued.fundingSum));
   const extra: AssetValue[] = [];
   if (isMaterial(gap, total)) {
     if (gap.coef > 0n) extra.push({ asset: missing.length > 0 ? `other (${missing.join(", ")}, Earn, …)` : OKX_OTHER_LABEL, usd: gap });
-    else warnings.push(`OKX accounts add up to ${toFixed(abs(gap), 2)} USD more than asset-valuation's total (prices moved between the calls); the total is asset-valuation's`);
+    else
+      warnings.push(
+        `OKX accounts add up to ${toFixed(abs(gap), 2)} USD more than asset-valuation's total (prices moved between the calls); the total is asset-valuation's`,
+      );
   }
   return balance(total, valued.perCoin, extra, OKX_SOURCE_VALUATION, warnings);
 }
@@ -179,13 +182,13 @@ function valueWallets(wallets: PricedWallets): ValuedWallets {
     perCoin.set(ccy, add(perCoin.get(ccy) ?? dec("0"), usd));
   };
   for (const coin of wallets.trading?.coins ?? []) {
-    const usd = coin.usd ?? valueOf(coin.equity, usdPrice(wallets, coin.ccy));
+    const usd = coin.usd ?? usdValueOf(coin.equity, usdPrice(wallets, coin.ccy));
     if (usd !== null) credit(coin.ccy, usd, tradingValues);
     else if (coin.equity === null) unpriced.push(`${coin.ccy} (trading, no amount)`);
     else if (!isZero(coin.equity)) unpriced.push(`${coin.ccy} ${toPlainString(coin.equity)} (trading)`);
   }
   for (const coin of wallets.funding ?? []) {
-    const usd = valueOf(coin.amount, usdPrice(wallets, coin.ccy));
+    const usd = usdValueOf(coin.amount, usdPrice(wallets, coin.ccy));
     if (usd !== null) credit(coin.ccy, usd, fundingValues);
     else if (coin.amount === null) unpriced.push(`${coin.ccy} (funding, no amount)`);
     else if (!isZero(coin.amount)) unpriced.push(`${coin.ccy} ${toPlainString(coin.amount)} (funding)`);
@@ -209,7 +212,7 @@ function usdPrice(wallets: PricedWallets, ccy: string): Decimal | null {
   return null;
 }
 
-function valueOf(amount: Decimal | null, price: Decimal | null): Decimal | null {
+function usdValueOf(amount: Decimal | null, price: Decimal | null): Decimal | null {
   if (amount === null || price === null) return null;
   return isZero(amount) ? dec("0") : round(mul(amount, price), 8);
 }
@@ -219,10 +222,24 @@ function isMaterial(gap: Decimal, total: Decimal): boolean {
   return cmp(size, MATERIAL_USD) >= 0 && cmp(size, mul(abs(total), MATERIAL_SHARE)) >= 0;
 }
 
-function balance(total: Decimal, perCoin: ReadonlyMap<string, Decimal>, extra: readonly AssetValue[], source: string, warnings: readonly string[]): PlatformBalance {
+function balance(
+  total: Decimal,
+  perCoin: ReadonlyMap<string, Decimal>,
+  extra: readonly AssetValue[],
+  source: string,
+  warnings: readonly string[],
+): PlatformBalance {
   const listed: AssetValue[] = [...perCoin].filter(([, usd]) => cmp(abs(usd), DUST_USD) >= 0).map(([asset, usd]) => ({ asset, usd }));
   const assets = [...listed, ...extra].sort((a, b) => cmp(b.usd, a.usd) || a.asset.localeCompare(b.asset));
-  return { platform: "okx", holdings: [{ label: "account", money: { currency: "USD", amount: total }, asOf: null }], assets, asOf: null, source, warnings };
+  return {
+    platform: "okx",
+    holdings: [{ label: "account", money: { currency: "USD", amount: total }, asOf: null }],
+    assets,
+    asOf: null,
+    source,
+    warnings,
+    leftOut: [],
+  };
 }
 
 async function settle<T>(run: () => Promise<T>): Promise<Outcome<T>> {

@@ -2,9 +2,11 @@
 // "bad-response" PlatformError and an empty-string amount is null ("absent"), never 0 and never NaN. An amount
 // that is present but not a number ("NaN", "Infinity") fails the platform (UNREADABLE_AMOUNT).
 // [OKX V5 docs: funding-account, trading-account, market-data; reference/exchanges.md §2.5, §2.6]
-import { parseDecimal, readAmount, type Decimal } from "../../lib/money.ts";
-import { okxBadResponse } from "./transport.ts";
+
+import { isRecord } from "../../lib/guards.ts";
+import { type Decimal, parseDecimal, readAmount } from "../../lib/money.ts";
 import { type KeyAudit, unreadableAmount } from "../types.ts";
+import { okxBadResponse } from "./transport.ts";
 
 export const VALUATION_PATH = "/api/v5/asset/asset-valuation";
 export const TRADING_PATH = "/api/v5/account/balance";
@@ -23,7 +25,7 @@ export interface TradingAccount {
   readonly coins: readonly TradingCoin[];
 }
 
-export interface TradingCoin {
+interface TradingCoin {
   readonly ccy: string;
   /** `eq`: the coin's equity, strategy/bot equity included [trading-account]. */
   readonly equity: Decimal | null;
@@ -51,7 +53,7 @@ export function parseValuation(data: readonly unknown[]): OkxValuation {
 
 export function parseTradingAccount(data: readonly unknown[]): TradingAccount {
   const first = record(data[0], TRADING_PATH, "no data[0]");
-  const details = first["details"];
+  const details = first.details;
   if (!Array.isArray(details)) throw okxBadResponse(TRADING_PATH, "no details list");
   return {
     totalEq: presentAmount(first, "totalEq", TRADING_PATH),
@@ -82,7 +84,7 @@ export function parseSpotPrices(data: readonly unknown[]): SpotPrices {
   for (const entry of data) {
     if (entry === null || typeof entry !== "object") continue;
     const ticker = entry as Record<string, unknown>;
-    const instId = ticker["instId"];
+    const instId = ticker.instId;
     const last = parseDecimal(optionalText(ticker, "last"));
     if (typeof instId === "string" && last !== null && last.coef > 0n) prices.set(instId, last);
   }
@@ -95,12 +97,22 @@ export function parseSpotPrices(data: readonly unknown[]): SpotPrices {
  */
 export function parseKeyAudit(data: readonly unknown[]): KeyAudit {
   const config = record(data[0], CONFIG_PATH, "no data[0]");
-  const permissions = [...new Set(text(config, "perm", CONFIG_PATH).split(",").map((p) => p.trim()).filter((p) => p !== ""))];
+  const permissions = [
+    ...new Set(
+      text(config, "perm", CONFIG_PATH)
+        .split(",")
+        .map((p) => p.trim())
+        .filter((p) => p !== ""),
+    ),
+  ];
   const readOnly = permissions.length === 1 && permissions[0] === "read_only";
   const notes: string[] = [];
   const label = optionalText(config, "label").trim();
   if (label !== "") notes.push(`key label: ${label}`);
-  const ips = optionalText(config, "ip").split(",").map((ip) => ip.trim()).filter((ip) => ip !== "");
+  const ips = optionalText(config, "ip")
+    .split(",")
+    .map((ip) => ip.trim())
+    .filter((ip) => ip !== "");
   notes.push(ips.length > 0 ? `bound to IP: ${ips.join(", ")}` : "not bound to an IP");
   // OKX deletes trade/withdraw keys without an IP after 14 days unused; read-only keys are exempt [overview].
   if (!readOnly && ips.length === 0) notes.push("OKX deletes trade/withdraw keys without a bound IP after 14 days unused");
@@ -111,8 +123,8 @@ export function parseKeyAudit(data: readonly unknown[]): KeyAudit {
 }
 
 function record(value: unknown, path: string, what: string): Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw okxBadResponse(path, what);
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) throw okxBadResponse(path, what);
+  return value;
 }
 
 /** A required string field. */

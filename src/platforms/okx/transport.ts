@@ -1,9 +1,10 @@
 // OKX V5 transport: request signing, the {code, msg, data} envelope, clock-offset correction and the mapping of
 // OKX's error codes and HTTP statuses to PlatformErrors that name the variable to fix.
 // [OKX V5 docs: overview "REST authentication", error-code; reference/exchanges.md §2.1–§2.3, §2.7]
+import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
-import { httpRequest, parseJson, PUBLIC_MAX_REDIRECTS, retryAfterMs, type HttpResponse } from "../http.ts";
-import { PlatformError, type ClientDeps, type PlatformErrorKind } from "../types.ts";
+import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
 
 export interface OkxCredentials {
   readonly apiKey: string;
@@ -46,7 +47,7 @@ export interface OkxTransport {
   clockOffsetMs(): number;
 }
 
-export const OKX_TIME_PATH = "/api/v5/public/time";
+const OKX_TIME_PATH = "/api/v5/public/time";
 const CLOCK_SKEW_CODE = "50102";
 
 export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials): OkxTransport {
@@ -58,7 +59,12 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
   let resyncing: Promise<void> | null = null;
 
   /** `headers` null: a public request, which may follow a few same-host redirects; signed ones follow none. */
-  const get = async (path: string, query: string, signal: AbortSignal, headers: Record<string, string> | null): Promise<readonly unknown[]> => {
+  const get = async (
+    path: string,
+    query: string,
+    signal: AbortSignal,
+    headers: Record<string, string> | null,
+  ): Promise<readonly unknown[]> => {
     // One string for the URL and the signature, so what is signed is exactly what is sent [exchanges.md §3.8].
     const requestPath = query === "" ? path : `${path}?${query}`;
     const maxRedirects = headers === null ? PUBLIC_MAX_REDIRECTS : 0;
@@ -104,7 +110,14 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
           await resyncing;
         } catch (error) {
           const why = error instanceof PlatformError ? error.message : "unexpected error";
-          throw new PlatformError("okx", "clock-skew", `OKX rejected the request time (code 50102) and its clock could not be read (${why}): enable NTP on this server`, CLOCK_SKEW_CODE);
+          throw new PlatformError(
+            "okx",
+            "clock-skew",
+            `OKX rejected the request time (code 50102) and its clock could not be read (${why}): enable NTP on this server`,
+            CLOCK_SKEW_CODE,
+            undefined,
+            { cause: error },
+          );
         }
       }
       return signedOnce(path, query, signal);
@@ -115,35 +128,57 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
 }
 
 /** Ms since the epoch from /api/v5/public/time: `data[0].ts`, a millisecond string. */
-export function parseServerTimeMs(data: readonly unknown[]): number {
+function parseServerTimeMs(data: readonly unknown[]): number {
   const first = data[0];
-  const ts = first !== null && typeof first === "object" ? (first as Record<string, unknown>)["ts"] : undefined;
+  const ts = isRecord(first) ? first.ts : undefined;
   if (typeof ts !== "string" || !/^\d{12,}$/.test(ts)) throw okxBadResponse(OKX_TIME_PATH, "no server time");
   return Number(ts);
 }
 
 export function okxBadResponse(path: string, what: string): PlatformError {
-  return new PlatformError("okx", "bad-response", `OKX sent an unexpected response from ${path} (${what}); try again later and report it if it persists`);
+  return new PlatformError(
+    "okx",
+    "bad-response",
+    `OKX sent an unexpected response from ${path} (${what}); try again later and report it if it persists`,
+  );
 }
 
 type Rule = readonly [PlatformErrorKind, string];
-const IP_RULE: Rule = ["permission", "OKX refuses this key from this server's IP ({code}): add this server's IP to the key's IP list on OKX, or use a read-only key without IP binding"];
-const PERMISSION_RULE: Rule = ["permission", "the OKX API key lacks a permission for this request ({code}): give the key in OKX_API_KEY the Read permission"];
-const FROZEN_RULE: Rule = ["auth", "OKX says the API key or account is frozen or unknown ({code}): check the key on OKX or contact OKX support"];
+const IP_RULE: Rule = [
+  "permission",
+  "OKX refuses this key from this server's IP ({code}): add this server's IP to the key's IP list on OKX, or use a read-only key without IP binding",
+];
+const PERMISSION_RULE: Rule = [
+  "permission",
+  "the OKX API key lacks a permission for this request ({code}): give the key in OKX_API_KEY the Read permission",
+];
+const FROZEN_RULE: Rule = [
+  "auth",
+  "OKX says the API key or account is frozen or unknown ({code}): check the key on OKX or contact OKX support",
+];
 const BUSY_RULE: Rule = ["unavailable", "OKX is temporarily unavailable ({code}); try again later"];
-const TIMESTAMP_RULE: Rule = ["clock-skew", "OKX rejected the request timestamp ({code}): check this server's clock and time zone (enable NTP)"];
+const TIMESTAMP_RULE: Rule = [
+  "clock-skew",
+  "OKX rejected the request timestamp ({code}): check this server's clock and time zone (enable NTP)",
+];
 
 /** The OKX codes pfbot can explain [error-code; exchanges.md §2.7]. "{code}" becomes "code 50111". */
 const RULES: Readonly<Record<string, Rule>> = {
   "50111": ["auth", "OKX rejected the API key ({code}): check OKX_API_KEY"],
   "50103": ["auth", "OKX got no API key ({code}): set OKX_API_KEY"],
   // The most reported OKX error: a key from an EEA or US account used on the global host [exchanges.md §2.1].
-  "50119": ["auth", "OKX says this API key does not exist ({code}): check OKX_API_KEY; if your account is on OKX EEA (my.okx.com) or OKX US (app.okx.com), set OKX_BASE_URL to https://eea.okx.com or https://us.okx.com"],
+  "50119": [
+    "auth",
+    "OKX says this API key does not exist ({code}): check OKX_API_KEY; if your account is on OKX EEA (my.okx.com) or OKX US (app.okx.com), set OKX_BASE_URL to https://eea.okx.com or https://us.okx.com",
+  ],
   // A passphrase pasted as the secret also lands here [sieblyio/okx-api#22].
   "50113": ["auth", "OKX rejected the request signature ({code}): check OKX_API_SECRET (the secret key, not the passphrase)"],
   "50105": ["auth", "OKX rejected the passphrase ({code}): check OKX_API_PASSPHRASE (the passphrase chosen when the key was created)"],
   "50104": ["auth", "OKX got no passphrase ({code}): set OKX_API_PASSPHRASE"],
-  "50101": ["auth", "the OKX API key belongs to another environment ({code}): demo-trading keys do not work here; use a live key in OKX_API_KEY"],
+  "50101": [
+    "auth",
+    "the OKX API key belongs to another environment ({code}): demo-trading keys do not work here; use a live key in OKX_API_KEY",
+  ],
   "50110": IP_RULE,
   "50121": IP_RULE,
   "50035": ["permission", "OKX requires this API key to be bound to an IP ({code}): bind this server's IP to the key on OKX"],
@@ -159,7 +194,10 @@ const RULES: Readonly<Record<string, Rule>> = {
   "50026": BUSY_RULE,
   "50004": BUSY_RULE,
   // Only surfaced after the one resync-and-retry in signedGet.
-  [CLOCK_SKEW_CODE]: ["clock-skew", "OKX rejected the request time even after syncing with its clock ({code}): enable NTP on this server (timedatectl set-ntp true)"],
+  [CLOCK_SKEW_CODE]: [
+    "clock-skew",
+    "OKX rejected the request time even after syncing with its clock ({code}): enable NTP on this server (timedatectl set-ntp true)",
+  ],
   "50112": TIMESTAMP_RULE,
   "50107": TIMESTAMP_RULE,
   "50051": ["unavailable", "OKX refuses this request for regulatory reasons ({code}): check the account's region, KYC and OKX_BASE_URL"],
@@ -168,13 +206,13 @@ const RULES: Readonly<Record<string, Rule>> = {
 /** OKX answers `{code, msg, data}` with code "0" for success, whatever the HTTP status [exchanges.md §2.2]. */
 function dataOf(response: HttpResponse, path: string, nowMs: number, scrub: Redact): readonly unknown[] {
   const body = looksLikeJson(response.text) ? parseJson("okx", response, path) : null;
-  const record = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
-  const rawCode = record?.["code"];
+  const record = isRecord(body) ? body : null;
+  const rawCode = record?.code;
   // code is a JSON string; accept a number too rather than fail on a formatting change.
   const code = typeof rawCode === "string" ? rawCode : typeof rawCode === "number" ? String(rawCode) : null;
   if (record === null || code === null) throw httpStatusError(response, path);
-  if (code !== "0") throw codeError(code, typeof record["msg"] === "string" ? scrub(record["msg"]) : undefined, response, path, nowMs);
-  const data = record["data"];
+  if (code !== "0") throw codeError(code, typeof record.msg === "string" ? scrub(record.msg) : undefined, response, path, nowMs);
+  const data = record.data;
   if (!Array.isArray(data)) throw okxBadResponse(path, "no data list");
   return data;
 }
@@ -182,20 +220,47 @@ function dataOf(response: HttpResponse, path: string, nowMs: number, scrub: Reda
 function codeError(code: string, msg: unknown, response: HttpResponse, path: string, nowMs: number): PlatformError {
   const rule = RULES[code];
   const retryAfter = retryAfterMs(response.headers, nowMs) ?? undefined;
-  if (rule) return new PlatformError("okx", rule[0], rule[1].replace("{code}", `code ${code}`), code, rule[0] === "rate-limit" ? retryAfter : undefined);
+  if (rule)
+    return new PlatformError(
+      "okx",
+      rule[0],
+      rule[1].replace("{code}", `code ${code}`),
+      code,
+      rule[0] === "rate-limit" ? retryAfter : undefined,
+    );
   const what = `code ${code}: ${safeMessage(msg)}`;
-  if (response.status === 401) return new PlatformError("okx", "auth", `OKX refused the credentials (${what}): check OKX_API_KEY, OKX_API_SECRET and OKX_API_PASSPHRASE`, code);
-  if (response.status === 429) return new PlatformError("okx", "rate-limit", `OKX rate limit reached (${what}): wait a minute and try again`, code, retryAfter);
+  if (response.status === 401)
+    return new PlatformError(
+      "okx",
+      "auth",
+      `OKX refused the credentials (${what}): check OKX_API_KEY, OKX_API_SECRET and OKX_API_PASSPHRASE`,
+      code,
+    );
+  if (response.status === 429)
+    return new PlatformError("okx", "rate-limit", `OKX rate limit reached (${what}): wait a minute and try again`, code, retryAfter);
   return new PlatformError("okx", "unavailable", `OKX answered ${path} with an error (${what}); try again later`, code);
 }
 
 function httpStatusError(response: HttpResponse, path: string): PlatformError {
   const status = response.status;
   const code = `HTTP ${status}`;
-  if (status === 401) return new PlatformError("okx", "auth", "OKX refused the credentials (HTTP 401): check OKX_API_KEY, OKX_API_SECRET and OKX_API_PASSPHRASE", code);
+  if (status === 401)
+    return new PlatformError(
+      "okx",
+      "auth",
+      "OKX refused the credentials (HTTP 401): check OKX_API_KEY, OKX_API_SECRET and OKX_API_PASSPHRASE",
+      code,
+    );
   if (status === 429) return new PlatformError("okx", "rate-limit", "OKX rate limit reached (HTTP 429): wait a minute and try again", code);
-  if (status === 403) return new PlatformError("okx", "permission", "OKX refused access from this server (HTTP 403): the region or IP may be blocked; check OKX_BASE_URL", code);
-  if (status === 404) return new PlatformError("okx", "unavailable", `OKX has no ${path} at this host (HTTP 404): check OKX_BASE_URL`, code);
+  if (status === 403)
+    return new PlatformError(
+      "okx",
+      "permission",
+      "OKX refused access from this server (HTTP 403): the region or IP may be blocked; check OKX_BASE_URL",
+      code,
+    );
+  if (status === 404)
+    return new PlatformError("okx", "unavailable", `OKX has no ${path} at this host (HTTP 404): check OKX_BASE_URL`, code);
   if (status !== 200) return new PlatformError("okx", "unavailable", `OKX answered HTTP ${status} for ${path}; try again later`, code);
   return okxBadResponse(path, "no code field");
 }
@@ -204,9 +269,4 @@ function httpStatusError(response: HttpResponse, path: string): PlatformError {
 function safeMessage(msg: unknown): string {
   const text = typeof msg === "string" ? msg.replace(/\s+/g, " ").trim() : "";
   return text === "" ? "no message" : clip(text, 100);
-}
-
-function looksLikeJson(text: string): boolean {
-  const start = text.trimStart()[0];
-  return start === "{" || start === "[";
 }

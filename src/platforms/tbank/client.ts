@@ -3,9 +3,9 @@
 // Converting to USD is the snapshot's job (one FX rate for the whole report, §1.5 "Convert").
 import type { Logger } from "../../lib/log.ts";
 import { fromUnits } from "../../lib/money.ts";
+import { type ClientDeps, type Holding, type KeyAudit, type PlatformBalance, type PlatformClient, PlatformError } from "../types.ts";
 import { tbankCaBundle } from "./tls.ts";
 import { badResponse, callTbank, parseAccounts, parseMoneyValue, type TbankAccount, type TbankTransport } from "./wire.ts";
-import { PlatformError, type ClientDeps, type Holding, type KeyAudit, type PlatformBalance, type PlatformClient } from "../types.ts";
 
 export { TBANK_DEFAULT_BASE_URL, type TbankAccount } from "./wire.ts";
 
@@ -91,7 +91,7 @@ async function fetchBalance(transport: TbankTransport, accounts: readonly TbankA
     throw new PlatformError("tbank", "permission", `T-Bank: no open account could be read (${warnings.join("; ")}); check TBANK_API_TOKEN`);
   }
   if (readable.length === 0 && warnings.length === 0) warnings.push("no open brokerage account is visible to the token; nothing counted");
-  return { platform: "tbank", holdings, assets: [], asOf: null, source: "GetPortfolio", warnings };
+  return { platform: "tbank", holdings, assets: [], asOf: null, source: "GetPortfolio", warnings, leftOut: [] };
 }
 
 async function readAccount(transport: TbankTransport, account: TbankAccount, signal: AbortSignal): Promise<Outcome> {
@@ -132,7 +132,8 @@ function auditAccounts(accounts: readonly TbankAccount[]): KeyAudit {
   const reachable = accounts.filter((account) => account.accessLevel !== NO_ACCESS);
   const readOnly = reachable.length > 0 && reachable.every((account) => account.accessLevel === READ_ONLY);
   const notes = accounts.map(
-    (account) => `${labelOf(account)} (${account.status.replace(/^ACCOUNT_STATUS_/, "").toLowerCase()}): ${shortLevel(account.accessLevel)}`,
+    (account) =>
+      `${labelOf(account)} (${account.status.replace(/^ACCOUNT_STATUS_/, "").toLowerCase()}): ${shortLevel(account.accessLevel)}`,
   );
   if (accounts.length === 0) notes.push("the token sees no account: check TBANK_API_TOKEN");
   const trading = accounts.filter((account) => account.accessLevel === FULL_ACCESS);

@@ -6,9 +6,9 @@
 // default roots are passed along: every other certificate T-Bank might present stays verifiable.
 import { X509Certificate } from "node:crypto";
 import { rootCertificates } from "node:tls";
+import { PlatformError } from "../types.ts";
 import rootCaPem from "./certs/russian_trusted_root_ca.pem" with { type: "text" };
 import subCa2024Pem from "./certs/russian_trusted_sub_ca_2024.pem" with { type: "text" };
-import { PlatformError } from "../types.ts";
 
 /** Russian Trusted Root CA and Russian Trusted Sub CA (2024), PEM, as shipped inside the binary. */
 export const TBANK_EMBEDDED_CA_PEMS: readonly string[] = [rootCaPem, subCa2024Pem];
@@ -33,13 +33,21 @@ const PEM_BLOCK_RE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE---
 function checkPem(pem: string): void {
   const blocks = pem.match(PEM_BLOCK_RE) ?? [];
   if (blocks.length === 0) {
-    throw new PlatformError("tbank", "config", "TBANK_CA_FILE holds no PEM certificate (-----BEGIN CERTIFICATE-----): check the file it names");
+    throw new PlatformError(
+      "tbank",
+      "config",
+      "TBANK_CA_FILE holds no PEM certificate (-----BEGIN CERTIFICATE-----): check the file it names",
+    );
   }
   for (const block of blocks) {
     try {
       new X509Certificate(block);
     } catch {
-      throw new PlatformError("tbank", "config", "TBANK_CA_FILE holds a certificate that cannot be read: check the file it names (PEM, not DER)");
+      throw new PlatformError(
+        "tbank",
+        "config",
+        "TBANK_CA_FILE holds a certificate that cannot be read: check the file it names (PEM, not DER)",
+      );
     }
   }
 }

@@ -1,11 +1,12 @@
 // T-Invest REST transport and wire format (reference/brokers.md §1.1, §1.2, §1.7): one POST per
 // unary method, errors mapped to what the user should do, MoneyValue read exactly as BigInt nanos.
-import type { Logger } from "../../lib/log.ts";
-import { describeUrl, httpRequest, parseJson, retryAfterMs } from "../http.ts";
-import { isCertificateProblem } from "./tls.ts";
-import { PlatformError, type ClientDeps, type PlatformErrorKind } from "../types.ts";
+
 import { isRecord } from "../../lib/guards.ts";
+import type { Logger } from "../../lib/log.ts";
 import { clip, makeRedactor } from "../../lib/redact.ts";
+import { describeUrl, httpRequest, networkErrorText, parseJson, retryAfterMs } from "../http.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
+import { isCertificateProblem } from "./tls.ts";
 
 /** Production REST root (§1.1: the gateway serves `<host>/rest/<package>.<Service>/<Method>`). */
 export const TBANK_DEFAULT_BASE_URL = "https://invest-public-api.tbank.ru/rest";
@@ -41,7 +42,7 @@ export async function callTbank(
     // 700xx is T-Invest's "internal, try later" (§1.7) even when it arrives with a 4xx or 200 status,
     // which the HTTP helper does not retry: retry it here, a bounded number of times.
     if (failure.code?.startsWith("700") && attempt < INTERNAL_ERROR_ATTEMPTS) {
-      await deps.sleep(BACKOFF_MS * 2 ** (attempt - 1));
+      await deps.sleep(BACKOFF_MS * 2 ** (attempt - 1), signal);
       if (signal.aborted) throw new PlatformError("tbank", "timeout", `T-Bank did not answer ${what} in time; try again later`);
       continue;
     }
@@ -87,7 +88,8 @@ export interface TbankAccount {
 export function parseAccounts(body: unknown): TbankAccount[] {
   if (!isRecord(body) || !Array.isArray(body.accounts)) throw badResponse("GetAccounts has no accounts list");
   return body.accounts.map((entry: unknown, index) => {
-    if (!isRecord(entry) || typeof entry.id !== "string" || entry.id.trim() === "") throw badResponse(`GetAccounts account #${index + 1} has no id`);
+    if (!isRecord(entry) || typeof entry.id !== "string" || entry.id.trim() === "")
+      throw badResponse(`GetAccounts account #${index + 1} has no id`);
     return {
       id: entry.id,
       name: typeof entry.name === "string" ? entry.name.trim() : "",
@@ -100,7 +102,11 @@ export function parseAccounts(body: unknown): TbankAccount[] {
 }
 
 export function badResponse(detail: string): PlatformError {
-  return new PlatformError("tbank", "bad-response", `T-Bank sent a response pfbot cannot read (${detail}); the API may have changed, please report it`);
+  return new PlatformError(
+    "tbank",
+    "bad-response",
+    `T-Bank sent a response pfbot cannot read (${detail}); the API may have changed, please report it`,
+  );
 }
 
 const CONTRACT_PACKAGE = "tinkoff.public.invest.api.contract.v1";
@@ -135,12 +141,17 @@ async function send(transport: TbankTransport, url: string, body: Record<string,
       ca: transport.ca(),
     });
   } catch (error) {
-    if (error instanceof PlatformError && error.kind === "unavailable" && isCertificateProblem(error.message)) {
-      const reason = /network error: (.+?) from /.exec(error.message)?.[1] ?? "verification failed";
+    // httpRequest keeps the network error it gave up on as `cause`: a failed certificate check is told from that.
+    const reason =
+      error instanceof PlatformError && error.kind === "unavailable" && error.cause !== undefined ? networkErrorText(error.cause) : "";
+    if (isCertificateProblem(reason)) {
       throw new PlatformError(
         "tbank",
         "unavailable",
         `T-Bank's TLS certificate could not be verified (${reason}): if T-Bank changed its certificate chain, save its CA as PEM and set TBANK_CA_FILE`,
+        undefined,
+        undefined,
+        { cause: error },
       );
     }
     throw error;
@@ -159,11 +170,20 @@ function readFailure(status: number, body: unknown): Failure | null {
   return { status, code, text };
 }
 
-function toPlatformError(failure: Failure, headers: Headers, nowMs: number, what: string, trackingId: string, token: string): PlatformError {
+function toPlatformError(
+  failure: Failure,
+  headers: Headers,
+  nowMs: number,
+  what: string,
+  trackingId: string,
+  token: string,
+): PlatformError {
   const { status, code } = failure;
   const detail = describeFailure(failure, trackingId, token);
-  const error = (kind: PlatformErrorKind, message: string, retryMs?: number) => new PlatformError("tbank", kind, message, code ?? status, retryMs);
-  if (code === "40003" || status === 401) return error("auth", `T-Bank rejected the token (${detail}); it is invalid, revoked or unused for 3 months: ${TOKEN_HELP}`);
+  const error = (kind: PlatformErrorKind, message: string, retryMs?: number) =>
+    new PlatformError("tbank", kind, message, code ?? status, retryMs);
+  if (code === "40003" || status === 401)
+    return error("auth", `T-Bank rejected the token (${detail}); it is invalid, revoked or unused for 3 months: ${TOKEN_HELP}`);
   if (code === "80002" || status === 429) {
     const waitMs = rateLimitResetMs(headers, nowMs);
     return error(
@@ -172,7 +192,11 @@ function toPlatformError(failure: Failure, headers: Headers, nowMs: number, what
       waitMs,
     );
   }
-  if (code === "40002" || status === 403) return error("permission", `T-Bank denied ${what} (${detail}): the token has no access to it; check TBANK_API_TOKEN covers this account`);
+  if (code === "40002" || status === 403)
+    return error(
+      "permission",
+      `T-Bank denied ${what} (${detail}): the token has no access to it; check TBANK_API_TOKEN covers this account`,
+    );
   if (code === "50004") return error("permission", `T-Bank does not know the account (${detail})`);
   if (code === "12002") return error("config", `T-Bank retired ${what} (${detail}): update pfbot`);
   if (code?.startsWith("700")) return error("unavailable", `T-Bank had an internal error on ${what} (${detail}); try again later`);

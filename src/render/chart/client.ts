@@ -3,9 +3,11 @@
  * PNG is back, so that the main thread never holds resvg's wasm memory (which never shrinks) and
  * keeps answering other updates meanwhile.
  */
+
+import { errorMessage } from "../../lib/errors.ts";
+import { workerUrl } from "../../lib/worker-url.ts";
 import { ChartError } from "./errors.ts";
 import type { ChartJob, ChartJobResult } from "./worker.ts";
-import { workerUrl } from "../../lib/worker-url.ts";
 
 export interface RenderChartOptions {
   /**
@@ -26,7 +28,13 @@ export async function renderChartPng(svg: string, options: RenderChartOptions = 
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await new Promise<Uint8Array>((resolve, reject) => {
-      timer = setTimeout(() => reject(new ChartError("render-timeout", `the chart took longer than ${timeoutMs} ms to render: try again, or send the text report`)), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new ChartError("render-timeout", `the chart took longer than ${timeoutMs} ms to render: try again, or send the text report`),
+          ),
+        timeoutMs,
+      );
       worker = new Worker(options.workerUrl ?? workerUrl("render/chart/worker.ts"));
       worker.onmessage = (event: MessageEvent<ChartJobResult>) => {
         if (event.data.ok) resolve(event.data.png);
@@ -37,10 +45,9 @@ export async function renderChartPng(svg: string, options: RenderChartOptions = 
     });
   } catch (error) {
     if (error instanceof ChartError) throw error;
-    throw new ChartError("render-failed", `could not start the chart worker: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ChartError("render-failed", `could not start the chart worker: ${errorMessage(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
     worker?.terminate();
   }
 }
-

@@ -3,10 +3,10 @@
  * the total in the centre, and a legend beside the ring with each slice's value and share (labels
  * around a ring collide on a phone). With privacy on, shares only. Pure: no I/O, no clock.
  */
-import { type Decimal, ZERO, add, cmp, dec, isNegative, isZero, mul } from "../../lib/money.ts";
+import { add, cmp, type Decimal, dec, isNegative, isZero, mul, ZERO } from "../../lib/money.ts";
 import { ChartError } from "./errors.ts";
 import { type ChartCurrency, compactMoney, groupedMoney, toChartNumber } from "./labels.ts";
-import { type ChartSize, DEFAULT_SIZE, THEME, fitText, num, svgDocument, text, textWidth } from "./svg.ts";
+import { type ChartSize, DEFAULT_SIZE, fitText, num, svgDocument, THEME, text, textWidth } from "./svg.ts";
 
 export interface DonutSlice {
   readonly label: string;
@@ -28,7 +28,7 @@ export interface DonutChartInput {
   readonly size?: ChartSize;
 }
 
-export interface DonutChartSlice {
+interface DonutChartSlice {
   readonly label: string;
   readonly value: Decimal;
   /** Share in tenths of a percent; the shares add up to exactly 1000. */
@@ -41,7 +41,7 @@ export interface DonutChartSlice {
   readonly folded: readonly string[];
 }
 
-export interface DonutChartMeta {
+interface DonutChartMeta {
   /** Largest first, "Other" last. */
   readonly slices: readonly DonutChartSlice[];
   /** Labels left out for a zero or negative value. */
@@ -57,7 +57,7 @@ export interface DonutChart {
 }
 
 /** Slices under this share of the total are folded into "Other" (when there are two or more of them). */
-export const FOLD_BELOW_PERCENT = 3;
+const FOLD_BELOW_PERCENT = 3;
 /** Beyond this many slices the legend stops fitting: the smallest go into "Other" too. */
 const MAX_SLICES = 8;
 const OTHER = "Other";
@@ -79,7 +79,12 @@ export function donutChartSvg(input: DonutChartInput): DonutChart {
   const meta: DonutChartMeta = {
     slices: slices.map((s, i) => {
       const t = tenths[i] ?? 0;
-      return { ...s, tenths: t, percentLabel: `${(t / 10).toFixed(1)}%`, valueLabel: input.privacy ? "" : groupedMoney(s.value, input.currency) };
+      return {
+        ...s,
+        tenths: t,
+        percentLabel: `${(t / 10).toFixed(1)}%`,
+        valueLabel: input.privacy ? "" : groupedMoney(s.value, input.currency),
+      };
     }),
     excluded,
     total,
@@ -88,8 +93,21 @@ export function donutChartSvg(input: DonutChartInput): DonutChart {
 
   const padX = 48;
   const body: string[] = [];
-  body.push(text(padX, 58, fitText(input.title, THEME.titleSize, size.width - 2 * padX, 600), { size: THEME.titleSize, weight: 600, role: "title" }));
-  if (input.subtitle) body.push(text(padX, 92, fitText(input.subtitle, THEME.subtitleSize, size.width - 2 * padX), { size: THEME.subtitleSize, fill: THEME.muted, role: "subtitle" }));
+  body.push(
+    text(padX, 58, fitText(input.title, THEME.titleSize, size.width - 2 * padX, 600), {
+      size: THEME.titleSize,
+      weight: 600,
+      role: "title",
+    }),
+  );
+  if (input.subtitle)
+    body.push(
+      text(padX, 92, fitText(input.subtitle, THEME.subtitleSize, size.width - 2 * padX), {
+        size: THEME.subtitleSize,
+        fill: THEME.muted,
+        role: "subtitle",
+      }),
+    );
 
   // The ring.
   const outer = Math.min(230, (size.height - 190) / 2);
@@ -101,21 +119,34 @@ export function donutChartSvg(input: DonutChartInput): DonutChart {
     const colour = colourOf(slice, i);
     const sweep = (slice.tenths / 1000) * 2 * Math.PI;
     if (slice.tenths >= 1000 || meta.slices.length === 1) {
-      body.push(`<circle class="slice" cx="${num(cx)}" cy="${num(cy)}" r="${num((outer + inner) / 2)}" fill="none" stroke="${colour}" stroke-width="${num(outer - inner)}"/>`);
+      body.push(
+        `<circle class="slice" cx="${num(cx)}" cy="${num(cy)}" r="${num((outer + inner) / 2)}" fill="none" stroke="${colour}" stroke-width="${num(outer - inner)}"/>`,
+      );
     } else if (sweep > 0) {
-      body.push(`<path class="slice" d="${annulus(cx, cy, outer, inner, angle, angle + sweep)}" fill="${colour}" stroke="${THEME.background}" stroke-width="3" stroke-linejoin="round"/>`);
+      body.push(
+        `<path class="slice" d="${annulus(cx, cy, outer, inner, angle, angle + sweep)}" fill="${colour}" stroke="${THEME.background}" stroke-width="3" stroke-linejoin="round"/>`,
+      );
     }
     // The share on the ring itself where the slice is wide enough to hold it.
     if (slice.tenths >= 80) {
       const mid = angle + sweep / 2;
       const r = (outer + inner) / 2;
-      body.push(text(cx + r * Math.sin(mid), cy - r * Math.cos(mid) + 6, `${Math.round(slice.tenths / 10)}%`, { weight: 600, fill: "#FFFFFF", anchor: "middle", role: "ring-label" }));
+      body.push(
+        text(cx + r * Math.sin(mid), cy - r * Math.cos(mid) + 6, `${Math.round(slice.tenths / 10)}%`, {
+          weight: 600,
+          fill: "#FFFFFF",
+          anchor: "middle",
+          role: "ring-label",
+        }),
+      );
     }
     angle += sweep;
   });
 
   // The total in the centre.
-  body.push(text(cx, cy - 16, fitText(input.centreLabel, 20, inner * 1.7), { size: 20, fill: THEME.muted, anchor: "middle", role: "centre-label" }));
+  body.push(
+    text(cx, cy - 16, fitText(input.centreLabel, 20, inner * 1.7), { size: 20, fill: THEME.muted, anchor: "middle", role: "centre-label" }),
+  );
   if (input.privacy) {
     body.push(text(cx, cy + 26, HIDDEN, { size: 26, fill: THEME.muted, anchor: "middle", role: "centre-total" }));
   } else {
@@ -137,17 +168,23 @@ export function donutChartSvg(input: DonutChartInput): DonutChart {
     const name = slice.folded.length > 0 ? `${slice.label} (${slice.folded.length})` : slice.label;
     body.push(text(legendLeft + 32, rowY + 6, fitText(name, THEME.labelSize, labelRoom), { role: "legend-label" }));
     if (!input.privacy) {
-      body.push(text(legendRight - percentWidth - 28, rowY + 6, slice.valueLabel, { fill: THEME.muted, anchor: "end", role: "legend-value" }));
+      body.push(
+        text(legendRight - percentWidth - 28, rowY + 6, slice.valueLabel, { fill: THEME.muted, anchor: "end", role: "legend-value" }),
+      );
     }
     body.push(text(legendRight, rowY + 6, slice.percentLabel, { weight: 600, anchor: "end", role: "legend-percent" }));
     if (i < meta.slices.length - 1) {
-      body.push(`<line x1="${num(legendLeft)}" y1="${num(rowY + rowHeight / 2)}" x2="${num(legendRight)}" y2="${num(rowY + rowHeight / 2)}" stroke="${THEME.grid}" stroke-width="1"/>`);
+      body.push(
+        `<line x1="${num(legendLeft)}" y1="${num(rowY + rowHeight / 2)}" x2="${num(legendRight)}" y2="${num(rowY + rowHeight / 2)}" stroke="${THEME.grid}" stroke-width="1"/>`,
+      );
     }
   });
 
   if (excluded.length > 0) {
     const note = `Not shown (zero or negative): ${excluded.join(", ")}`;
-    body.push(text(padX, size.height - 30, fitText(note, THEME.labelSize, size.width - 2 * padX), { fill: THEME.muted, role: "excluded-note" }));
+    body.push(
+      text(padX, size.height - 30, fitText(note, THEME.labelSize, size.width - 2 * padX), { fill: THEME.muted, role: "excluded-note" }),
+    );
   }
   return { svg: svgDocument(size, body), meta };
 }

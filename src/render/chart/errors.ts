@@ -1,6 +1,7 @@
 /**
  * @module A chart that cannot be drawn or rendered, with a message saying what to do instead.
  */
+import { PfbotError } from "../../lib/errors.ts";
 
 export type ChartErrorKind =
   | "too-few-days" // fewer than 2 days with a value: answer in text instead of drawing an empty chart
@@ -9,7 +10,7 @@ export type ChartErrorKind =
   | "render-failed" // the rasteriser or its worker failed
   | "render-timeout"; // the worker did not answer in time
 
-export class ChartError extends Error {
+export class ChartError extends PfbotError {
   override readonly name = "ChartError";
   constructor(
     readonly kind: ChartErrorKind,

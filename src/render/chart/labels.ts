@@ -32,7 +32,10 @@ export function tickMoney(value: number, currency: ChartCurrency, step: TickStep
 export function compactMoney(value: number, currency: ChartCurrency): string {
   if (Math.abs(value) < 10_000) {
     const places = Math.abs(value) >= 1000 || currency === "RUB" ? 0 : 2;
-    const text = value.toFixed(places).replace(/^-/, "").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    const text = value
+      .toFixed(places)
+      .replace(/^-/, "")
+      .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
     return `${value < 0 && Number(text.replace(/,/g, "")) !== 0 ? MINUS : ""}${SYMBOL[currency]}${text}`;
   }
   let unit = unitOf(value);

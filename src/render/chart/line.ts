@@ -7,8 +7,8 @@
 import type { Decimal } from "../../lib/money.ts";
 import { ChartError } from "./errors.ts";
 import { type ChartCurrency, compactMoney, percent, percentDecimals, tickMoney, toChartNumber } from "./labels.ts";
-import { type ChartSize, DEFAULT_SIZE, THEME, fitText, num, svgDocument, text, textWidth } from "./svg.ts";
-import { type Pt, linePaths, polyline, thinToColumns } from "./line-path.ts";
+import { linePaths, type Pt, polyline, thinToColumns } from "./line-path.ts";
+import { type ChartSize, DEFAULT_SIZE, fitText, num, svgDocument, THEME, text, textWidth } from "./svg.ts";
 import { type DateTick, dateTicks, dayKey, dayLabel, dayNumber, valueScale } from "./ticks.ts";
 
 export interface LinePoint {
@@ -71,14 +71,22 @@ export function lineChartSvg(input: LineChartInput): LineChart {
   const days = input.points.map((p) => dayNumber(p.day));
   for (let i = 1; i < days.length; i++) {
     if ((days[i] ?? 0) <= (days[i - 1] ?? 0)) {
-      throw new ChartError("bad-input", `chart days must be strictly increasing: ${input.points[i]?.day} after ${input.points[i - 1]?.day}`);
+      throw new ChartError(
+        "bad-input",
+        `chart days must be strictly increasing: ${input.points[i]?.day} after ${input.points[i - 1]?.day}`,
+      );
     }
   }
-  const valued = input.points.flatMap((p, i) => (p.value === null ? [] : [{ ...p, value: p.value, n: days[i] ?? 0, v: toChartNumber(p.value) }]));
+  const valued = input.points.flatMap((p, i) =>
+    p.value === null ? [] : [{ ...p, value: p.value, n: days[i] ?? 0, v: toChartNumber(p.value) }],
+  );
   const first = valued[0];
   const last = valued.at(-1);
   if (!first || !last || valued.length < 2) {
-    throw new ChartError("too-few-days", `a chart needs at least 2 days with a value, and there ${valued.length === 1 ? "is 1" : `are ${valued.length}`}: answer in text instead`);
+    throw new ChartError(
+      "too-few-days",
+      `a chart needs at least 2 days with a value, and there ${valued.length === 1 ? "is 1" : `are ${valued.length}`}: answer in text instead`,
+    );
   }
   const complete = valued.filter((p) => !p.partial);
   const low = complete.reduce<(typeof complete)[number] | null>((m, p) => (m === null || p.v < m.v ? p : m), null);
@@ -90,7 +98,12 @@ export function lineChartSvg(input: LineChartInput): LineChart {
   const y0 = (v: number) => (valueAxis === "money" ? v : valueAxis === "percent" && base ? (v / base.v - 1) * 100 : v);
   const ys = valued.map((p) => y0(p.v));
   const scale = valueScale(Math.min(...ys), Math.max(...ys));
-  const tickLabel = (v: number) => (valueAxis === "money" ? tickMoney(v, input.currency, scale.step) : valueAxis === "percent" ? percent(v, percentDecimals(scale.step)) : "");
+  const tickLabel = (v: number) =>
+    valueAxis === "money"
+      ? tickMoney(v, input.currency, scale.step)
+      : valueAxis === "percent"
+        ? percent(v, percentDecimals(scale.step))
+        : "";
   const valueTicks = scale.ticks.map(tickLabel);
   const lastLabel = valueAxis === "money" ? compactMoney(last.v, input.currency) : valueAxis === "percent" ? percent(y0(last.v), 1) : "";
 
@@ -111,8 +124,21 @@ export function lineChartSvg(input: LineChartInput): LineChart {
   const pts = valued.map((p, i) => ({ x: x(p.n), y: y(ys[i] ?? 0), n: p.n, partial: p.partial }));
 
   const body: string[] = [];
-  body.push(text(padX, 58, fitText(input.title, THEME.titleSize, size.width - 2 * padX - 260, 600), { size: THEME.titleSize, weight: 600, role: "title" }));
-  if (input.subtitle) body.push(text(padX, 92, fitText(input.subtitle, THEME.subtitleSize, size.width - 2 * padX), { size: THEME.subtitleSize, fill: THEME.muted, role: "subtitle" }));
+  body.push(
+    text(padX, 58, fitText(input.title, THEME.titleSize, size.width - 2 * padX - 260, 600), {
+      size: THEME.titleSize,
+      weight: 600,
+      role: "title",
+    }),
+  );
+  if (input.subtitle)
+    body.push(
+      text(padX, 92, fitText(input.subtitle, THEME.subtitleSize, size.width - 2 * padX), {
+        size: THEME.subtitleSize,
+        fill: THEME.muted,
+        role: "subtitle",
+      }),
+    );
   if (valueAxis !== "money") {
     const note = valueAxis === "percent" && base ? `% change since ${dayLabel(base.day)}` : "amounts hidden";
     body.push(text(size.width - padX, 58, note, { fill: THEME.muted, anchor: "end", role: "axis-note" }));
@@ -121,12 +147,16 @@ export function lineChartSvg(input: LineChartInput): LineChart {
   // Grid and value ticks.
   scale.ticks.forEach((t, i) => {
     const ty = y(t);
-    body.push(`<line x1="${num(plot.left)}" y1="${num(ty)}" x2="${num(plot.right)}" y2="${num(ty)}" stroke="${i === 0 ? THEME.axis : THEME.grid}" stroke-width="${i === 0 ? 1.5 : 1}"/>`);
+    body.push(
+      `<line x1="${num(plot.left)}" y1="${num(ty)}" x2="${num(plot.right)}" y2="${num(ty)}" stroke="${i === 0 ? THEME.axis : THEME.grid}" stroke-width="${i === 0 ? 1.5 : 1}"/>`,
+    );
     const label = valueTicks[i] ?? "";
     if (label) body.push(text(plot.left - 16, ty + 6, label, { fill: THEME.muted, anchor: "end", role: "value-tick" }));
   });
   if (valueAxis === "percent" && scale.min < 0 && scale.max > 0) {
-    body.push(`<line x1="${num(plot.left)}" y1="${num(y(0))}" x2="${num(plot.right)}" y2="${num(y(0))}" stroke="${THEME.axis}" stroke-width="1.5"/>`);
+    body.push(
+      `<line x1="${num(plot.left)}" y1="${num(y(0))}" x2="${num(plot.right)}" y2="${num(y(0))}" stroke="${THEME.axis}" stroke-width="1.5"/>`,
+    );
   }
 
   // Date ticks.
@@ -135,8 +165,16 @@ export function lineChartSvg(input: LineChartInput): LineChart {
     const tx = x(dayNumber(tick.day));
     const half = textWidth(tick.label, THEME.labelSize) / 2;
     const anchor = tx - half < plot.left - 24 ? "start" : tx + half > size.width - padX / 2 ? "end" : "middle";
-    body.push(`<line x1="${num(tx)}" y1="${num(plot.bottom)}" x2="${num(tx)}" y2="${num(plot.bottom + 7)}" stroke="${THEME.axis}" stroke-width="1.5"/>`);
-    body.push(text(anchor === "start" ? tx - 4 : anchor === "end" ? tx + 4 : tx, plot.bottom + 34, tick.label, { fill: THEME.muted, anchor, role: "date-tick" }));
+    body.push(
+      `<line x1="${num(tx)}" y1="${num(plot.bottom)}" x2="${num(tx)}" y2="${num(plot.bottom + 7)}" stroke="${THEME.axis}" stroke-width="1.5"/>`,
+    );
+    body.push(
+      text(anchor === "start" ? tx - 4 : anchor === "end" ? tx + 4 : tx, plot.bottom + 34, tick.label, {
+        fill: THEME.muted,
+        anchor,
+        role: "date-tick",
+      }),
+    );
   }
 
   // The line: connected runs of consecutive days, split into solid and dashed polylines.
@@ -145,13 +183,19 @@ export function lineChartSvg(input: LineChartInput): LineChart {
     if (run.length < 2) continue;
     const area = thinToColumns(run);
     // A flat tint, not a gradient: with the JIT off a gradient's per-pixel shading cost ~40% of the render.
-    body.push(`<path class="area" d="${polyline(area)}L${num((area.at(-1) as Pt).x)} ${num(plot.bottom)}L${num((area[0] as Pt).x)} ${num(plot.bottom)}Z" fill="${THEME.accent}" fill-opacity="0.07"/>`);
+    body.push(
+      `<path class="area" d="${polyline(area)}L${num((area.at(-1) as Pt).x)} ${num(plot.bottom)}L${num((area[0] as Pt).x)} ${num(plot.bottom)}Z" fill="${THEME.accent}" fill-opacity="0.07"/>`,
+    );
   }
   if (solidLines.length > 0) {
-    body.push(`<path class="line-complete" d="${solidLines.map(polyline).join("")}" fill="none" stroke="${THEME.accent}" stroke-width="3" stroke-linejoin="round" stroke-linecap="round"/>`);
+    body.push(
+      `<path class="line-complete" d="${solidLines.map(polyline).join("")}" fill="none" stroke="${THEME.accent}" stroke-width="3" stroke-linejoin="round" stroke-linecap="round"/>`,
+    );
   }
   if (dashedLines.length > 0) {
-    body.push(`<path class="line-partial" d="${dashedLines.map(polyline).join("")}" fill="none" stroke="${THEME.accent}" stroke-width="2.5" stroke-dasharray="7 6" stroke-opacity="0.75" stroke-linejoin="round"/>`);
+    body.push(
+      `<path class="line-partial" d="${dashedLines.map(polyline).join("")}" fill="none" stroke="${THEME.accent}" stroke-width="2.5" stroke-dasharray="7 6" stroke-opacity="0.75" stroke-linejoin="round"/>`,
+    );
   }
   const partialPts = pts.filter((p) => p.partial && p !== pts.at(-1));
   const spacing = (plot.right - plot.left) / span;
@@ -166,12 +210,18 @@ export function lineChartSvg(input: LineChartInput): LineChart {
   } else {
     // Too many for markers: a band along the bottom of the plot under each partial day.
     const w = Math.max(2, spacing);
-    body.push(`<path class="partial-band" d="${partialPts.map((p) => `M${num(p.x - w / 2)} ${num(plot.bottom - 8)}h${num(w)}v8h${num(-w)}Z`).join("")}" fill="${THEME.accent}" fill-opacity="0.35"/>`);
+    body.push(
+      `<path class="partial-band" d="${partialPts.map((p) => `M${num(p.x - w / 2)} ${num(plot.bottom - 8)}h${num(w)}v8h${num(-w)}Z`).join("")}" fill="${THEME.accent}" fill-opacity="0.35"/>`,
+    );
   }
 
   // The last point, marked and labelled.
   const lastPt = pts.at(-1) as Pt;
-  body.push(lastPt.partial ? marker(lastPt, 7) : `<circle class="last-point" cx="${num(lastPt.x)}" cy="${num(lastPt.y)}" r="7" fill="${THEME.accent}" stroke="${THEME.background}" stroke-width="3"/>`);
+  body.push(
+    lastPt.partial
+      ? marker(lastPt, 7)
+      : `<circle class="last-point" cx="${num(lastPt.x)}" cy="${num(lastPt.y)}" r="7" fill="${THEME.accent}" stroke="${THEME.background}" stroke-width="3"/>`,
+  );
   if (lastLabel) body.push(...lastPointLabel(lastPt, lastPt.partial ? `${lastLabel} (partial)` : lastLabel, plot, pts));
 
   if (hasPartial) body.push(...legend(padX, size.height - 30, partialPts.length === 0 || partialMarks === "markers"));
@@ -218,9 +268,11 @@ function lastPointLabel(p: Pt, label: string, plot: { top: number; bottom: numbe
   line.forEach((b, i) => {
     const a = line[i - 1];
     const steps = a && b.n - a.n === 1 ? Math.ceil(Math.hypot(b.x - a.x, b.y - a.y) / 6) : 1;
-    for (let k = 1; k <= steps; k++) samples.push(a && steps > 1 ? { x: a.x + ((b.x - a.x) * k) / steps, y: a.y + ((b.y - a.y) * k) / steps } : b);
+    for (let k = 1; k <= steps; k++)
+      samples.push(a && steps > 1 ? { x: a.x + ((b.x - a.x) * k) / steps, y: a.y + ((b.y - a.y) * k) / steps } : b);
   });
-  const covered = (c: { x: number; y: number }) => samples.filter((q) => q.x >= c.x - 6 && q.x <= c.x + width + 6 && q.y >= c.y - 6 && q.y <= c.y + height + 6).length;
+  const covered = (c: { x: number; y: number }) =>
+    samples.filter((q) => q.x >= c.x - 6 && q.x <= c.x + width + 6 && q.y >= c.y - 6 && q.y <= c.y + height + 6).length;
   let best = candidates[0] as { x: number; y: number };
   let bestCovered = covered(best);
   for (const c of candidates.slice(1)) {

@@ -4,10 +4,12 @@
  * embeds them in the compiled binary; nothing is read from beside it (reference/charts.md, "Embedding
  * files"). resvg sees no system fonts: without the font buffers every text element silently vanishes.
  */
-import { Resvg, initWasm } from "@resvg/resvg-wasm";
-import wasmPath from "@resvg/resvg-wasm/index_bg.wasm" with { type: "file" };
+
 import interRegularPath from "@expo-google-fonts/inter/400Regular/Inter_400Regular.ttf" with { type: "file" };
 import interSemiBoldPath from "@expo-google-fonts/inter/600SemiBold/Inter_600SemiBold.ttf" with { type: "file" };
+import { initWasm, Resvg } from "@resvg/resvg-wasm";
+import wasmPath from "@resvg/resvg-wasm/index_bg.wasm" with { type: "file" };
+import { errorMessage } from "../../lib/errors.ts";
 import { ChartError } from "./errors.ts";
 import { encodePng } from "./png.ts";
 import { FONT_FAMILY } from "./svg.ts";
@@ -43,7 +45,7 @@ export async function renderPng(svg: string): Promise<Uint8Array> {
       image.free();
     }
   } catch (error) {
-    throw new ChartError("render-failed", `could not render the chart image: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ChartError("render-failed", `could not render the chart image: ${errorMessage(error)}`, { cause: error });
   } finally {
     resvg?.free();
   }
@@ -51,7 +53,9 @@ export async function renderPng(svg: string): Promise<Uint8Array> {
 
 function loadEngine(): Promise<Engine> {
   engine ??= (async () => {
-    const [wasm, regular, semiBold] = await Promise.all([wasmPath, interRegularPath, interSemiBoldPath].map((path) => Bun.file(path).arrayBuffer()));
+    const [wasm, regular, semiBold] = await Promise.all(
+      [wasmPath, interRegularPath, interSemiBoldPath].map((path) => Bun.file(path).arrayBuffer()),
+    );
     await initWasm(wasm as ArrayBuffer);
     return { fonts: [new Uint8Array(regular as ArrayBuffer), new Uint8Array(semiBold as ArrayBuffer)] };
   })();

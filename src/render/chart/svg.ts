@@ -27,7 +27,7 @@ export interface ChartSize {
 }
 
 /** Text for an XML text node or attribute value. Drops characters XML 1.0 forbids (controls, lone surrogates). */
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text
     .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "")
     .replace(/&/g, "&amp;")
@@ -41,9 +41,9 @@ export function escapeXml(text: string): string {
  * Removes emoji and other pictographs: Inter has no glyphs for them and resvg draws boxes instead
  * (reference/charts.md, "Fonts"). Callers' labels may carry them (platform names in the bot's texts).
  */
-export function stripEmoji(text: string): string {
+function stripEmoji(text: string): string {
   return text
-    .replace(/[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}\u{FE0F}\u{200D}\u{20E3}]/gu, "")
+    .replace(/\p{Extended_Pictographic}|[\u{1F1E6}-\u{1F1FF}]|\u{FE0F}|\u{200D}|\u{20E3}/gu, "")
     .replace(/\s{2,}/g, " ")
     .trim();
 }

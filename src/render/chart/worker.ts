@@ -4,6 +4,8 @@
  * (reference/charts.md, "Memory"): the bot's own heap stays at its idle size. Built into the binary
  * as an entry point of its own (package.json "build").
  */
+
+import { errorMessage } from "../../lib/errors.ts";
 import { renderPng } from "./rasterize.ts";
 
 declare const self: Worker;
@@ -19,7 +21,7 @@ self.onmessage = async (event: MessageEvent<ChartJob>) => {
   try {
     result = { ok: true, png: await renderPng(event.data.svg) };
   } catch (error) {
-    result = { ok: false, message: error instanceof Error ? error.message : String(error) };
+    result = { ok: false, message: errorMessage(error) };
   }
   self.postMessage(result, result.ok ? [result.png.buffer as ArrayBuffer] : []);
 };

@@ -1,8 +1,24 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { toFixed } from "../../../src/lib/money.ts";
-import { BYBIT_SOURCE_FALLBACK, BYBIT_SOURCE_OVERVIEW, bybitPrehash, createBybitClient, signBybit, type BybitClientOptions } from "../../../src/platforms/bybit/client.ts";
-import { PlatformError, UNREADABLE_AMOUNT, type PlatformBalance } from "../../../src/platforms/types.ts";
-import { emptyBybitAccount, FAKE_BYBIT_KEY, FAKE_BYBIT_SECRET, realisticBybitAccount, startBybitFake, type BybitFake, type BybitFakeState } from "../../fakes/bybit.ts";
+import {
+  BYBIT_SOURCE_FALLBACK,
+  BYBIT_SOURCE_OVERVIEW,
+  type BybitClientOptions,
+  bybitPrehash,
+  createBybitClient,
+  signBybit,
+} from "../../../src/platforms/bybit/client.ts";
+import { type PlatformBalance, type PlatformError, UNREADABLE_AMOUNT } from "../../../src/platforms/types.ts";
+import {
+  type BybitFake,
+  type BybitFakeState,
+  type BybitFault,
+  emptyBybitAccount,
+  FAKE_BYBIT_KEY,
+  FAKE_BYBIT_SECRET,
+  realisticBybitAccount,
+  startBybitFake,
+} from "../../fakes/bybit.ts";
 import { expectPlatformError } from "../../support/platform-error.ts";
 
 const OVERVIEW = "/v5/asset/asset-overview";
@@ -17,12 +33,17 @@ afterEach(async () => {
   await Promise.all(fakes.splice(0).map((fake) => fake.stop()));
 });
 
-async function setup(state: BybitFakeState = realisticBybitAccount(), overrides: Partial<BybitClientOptions> = {}) {
+async function setup(
+  state: BybitFakeState = realisticBybitAccount(),
+  overrides: Partial<BybitClientOptions> = {},
+  faults: BybitFault[] = [],
+) {
   const fake = await startBybitFake(state);
   fakes.push(fake);
+  fake.faults.add(...faults);
   const sleeps: number[] = [];
   const client = createBybitClient({
-    baseUrl: fake.url + "/",
+    baseUrl: `${fake.url}/`,
     fetch: (input, init) => fetch(input, init),
     now: () => Date.now(),
     sleep: async (ms) => void sleeps.push(ms),
@@ -33,7 +54,6 @@ async function setup(state: BybitFakeState = realisticBybitAccount(), overrides:
   });
   return { fake, client, sleeps, signal: new AbortController().signal };
 }
-
 
 const total = (balance: PlatformBalance): string => {
   expect(balance.holdings).toHaveLength(1);
@@ -74,7 +94,7 @@ describe("signing", () => {
   test("the query string signed is the one sent, and the headers carry no secret", async () => {
     const { fake, client, signal } = await setup();
     await client.fetchBalance(signal);
-    const [request] = fake.calls(OVERVIEW);
+    const [request] = fake.requestsTo(OVERVIEW);
     expect(request?.rawQuery).toBe("valuationCurrency=USD");
     const headers = request?.headers;
     const expected = signBybit({
@@ -88,7 +108,7 @@ describe("signing", () => {
     expect(headers?.get("x-bapi-recv-window")).toBe("5000");
     for (const r of fake.requests) expect([...r.headers.values()].join(" ")).not.toContain(FAKE_BYBIT_SECRET);
     // Public market data is not signed.
-    for (const r of fake.calls(TICKERS)) expect(r.headers.get("x-bapi-api-key")).toBeNull();
+    for (const r of fake.requestsTo(TICKERS)) expect(r.headers.get("x-bapi-api-key")).toBeNull();
   });
 });
 
@@ -102,7 +122,7 @@ describe("fetchBalance", () => {
     expect(balance.platform).toBe("bybit");
     expect(balance.asOf).toBeNull();
     expect(balance.warnings).toEqual([]);
-    expect(fake.calls(OVERVIEW)).toHaveLength(1);
+    expect(fake.requestsTo(OVERVIEW)).toHaveLength(1);
   });
 
   test("a coin in both wallets appears once in the breakdown, summed, and the total is not added to", async () => {
@@ -120,8 +140,9 @@ describe("fetchBalance", () => {
 
   test("fallback: asset-overview fails with a non-auth code → unified totalEquity + funding × spot prices, marked partial", async () => {
     const state = realisticBybitAccount();
-    state.faults.push({ path: OVERVIEW, retCode: 10001, retMsg: "This endpoint does not support regional accounts" });
-    const { fake, client, signal } = await setup(state);
+    const { fake, client, signal } = await setup(state, {}, [
+      { path: OVERVIEW, code: 10001, message: "This endpoint does not support regional accounts" },
+    ]);
     const balance = await client.fetchBalance(signal);
     // 21461.935 + (1500 + 950.005 + 1802.5 + 0.121): BTC in both wallets is two holdings, both counted.
     expect(total(balance)).toBe("25714.56");
@@ -131,15 +152,14 @@ describe("fetchBalance", () => {
     expect(balance.warnings[0]).toContain("code 10001");
     expect(balance.warnings[0]).toContain("Earn, bots and other buckets are not included");
     expect(breakdown(balance)[0]).toEqual(["BTC", "15200.08"]);
-    expect(fake.calls(TICKERS)[0]?.rawQuery).toBe("category=spot");
+    expect(fake.requestsTo(TICKERS)[0]?.rawQuery).toBe("category=spot");
   });
 
-  test("fallback sums coin usdValue when totalEquity is \"\" and reports an unpriceable coin instead of counting 0", async () => {
+  test('fallback sums coin usdValue when totalEquity is "" and reports an unpriceable coin instead of counting 0', async () => {
     const state = realisticBybitAccount();
     state.unified.totalEquity = "";
     state.funding.push({ coin: "NEWCOIN", walletBalance: "42" });
-    state.faults.push({ path: OVERVIEW, body: '{"retCode":10001,"retMsg":"params error","result":{}}' });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {}, [{ path: OVERVIEW, body: '{"retCode":10001,"retMsg":"params error","result":{}}' }]);
     const balance = await client.fetchBalance(signal);
     expect(total(balance)).toBe("25714.56");
     expect(balance.warnings.join("\n")).toContain("NEWCOIN 42 (funding)");
@@ -148,7 +168,7 @@ describe("fetchBalance", () => {
 
   test("a key without the Wallet area: overview total kept, breakdown notes the missing funding wallet", async () => {
     const state = realisticBybitAccount();
-    state.key.permissions["Wallet"] = [];
+    state.key.permissions.Wallet = [];
     const { client, signal } = await setup(state);
     const balance = await client.fetchBalance(signal);
     expect(total(balance)).toBe("28545.22");
@@ -158,9 +178,8 @@ describe("fetchBalance", () => {
 
   test("fallback without the Wallet area counts unified only and says the funding wallet is missing", async () => {
     const state = realisticBybitAccount();
-    state.key.permissions["Wallet"] = [];
-    state.faults.push({ path: OVERVIEW, retCode: 10016, retMsg: "server error" });
-    const { client, signal } = await setup(state);
+    state.key.permissions.Wallet = [];
+    const { client, signal } = await setup(state, {}, [{ path: OVERVIEW, code: 10016, message: "server error" }]);
     const balance = await client.fetchBalance(signal);
     expect(total(balance)).toBe("21461.94");
     expect(balance.warnings.join("\n")).toContain("funding wallet not counted");
@@ -169,11 +188,10 @@ describe("fetchBalance", () => {
 
   test.each([10003, 10004, 10005, 10010, 10006, 10002])("asset-overview code %p is reported, never a fallback", async (retCode) => {
     const state = realisticBybitAccount();
-    state.faults.push({ path: OVERVIEW, retCode });
-    const { fake, client, signal } = await setup(state);
+    const { fake, client, signal } = await setup(state, {}, [{ path: OVERVIEW, code: retCode }]);
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect(error.code).toBe(retCode);
-    expect(fake.calls(WALLET)).toHaveLength(0);
+    expect(fake.requestsTo(WALLET)).toHaveLength(0);
   });
 
   test("empty account is zero, not an error", async () => {
@@ -182,52 +200,107 @@ describe("fetchBalance", () => {
     expect(total(balance)).toBe("0.00");
     expect(balance.assets).toEqual([]);
     expect(balance.warnings).toEqual([]);
-    expect(fake.calls(TICKERS)).toHaveLength(0);
+    expect(fake.requestsTo(TICKERS)).toHaveLength(0);
   });
 
   test("empty account through the fallback is zero too", async () => {
     const state = emptyBybitAccount();
-    state.faults.push({ path: OVERVIEW, retCode: 10001 });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {}, [{ path: OVERVIEW, code: 10001 }]);
     const balance = await client.fetchBalance(signal);
     expect(total(balance)).toBe("0.00");
     expect(balance.source).toBe(BYBIT_SOURCE_FALLBACK);
   });
 
-  test("\"\" and missing numeric fields never become NaN, and an overview bucket without a figure is never counted as 0", async () => {
+  test('"" and missing numeric fields never become NaN, and an overview bucket without a figure is never counted as 0', async () => {
     const state = realisticBybitAccount();
-    state.faults.push(
-      { path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: "", list: [{ accountType: "Earn", totalEquity: "10.5" }, { accountType: "FundingAccount", totalEquity: "" }, { accountType: "TradFi" }] }, retExtInfo: {}, time: 1 }) },
-      { path: WALLET, body: JSON.stringify({ retCode: 0, retMsg: "OK", result: { list: [{ totalEquity: "", coin: [{ coin: "BTC", equity: "", usdValue: "" }, { coin: "ETH" }, { coin: "XRP", equity: "100", usdValue: "" }] }] }, retExtInfo: {}, time: 1 }) },
-      { path: FUNDING, body: JSON.stringify({ retCode: 0, retMsg: "success", result: { memberId: "1", accountType: "FUND", balance: [{ coin: "SOL", walletBalance: "", transferBalance: "", bonus: "" }, { coin: "USDT" }] } }) },
-    );
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {}, [
+      {
+        path: OVERVIEW,
+        body: JSON.stringify({
+          retCode: 0,
+          retMsg: "",
+          result: {
+            totalEquity: "",
+            list: [
+              { accountType: "Earn", totalEquity: "10.5" },
+              { accountType: "FundingAccount", totalEquity: "" },
+              { accountType: "TradFi" },
+            ],
+          },
+          retExtInfo: {},
+          time: 1,
+        }),
+      },
+      {
+        path: WALLET,
+        body: JSON.stringify({
+          retCode: 0,
+          retMsg: "OK",
+          result: {
+            list: [
+              {
+                totalEquity: "",
+                coin: [{ coin: "BTC", equity: "", usdValue: "" }, { coin: "ETH" }, { coin: "XRP", equity: "100", usdValue: "" }],
+              },
+            ],
+          },
+          retExtInfo: {},
+          time: 1,
+        }),
+      },
+      {
+        path: FUNDING,
+        body: JSON.stringify({
+          retCode: 0,
+          retMsg: "success",
+          result: {
+            memberId: "1",
+            accountType: "FUND",
+            balance: [{ coin: "SOL", walletBalance: "", transferBalance: "", bonus: "" }, { coin: "USDT" }],
+          },
+        }),
+      },
+    ]);
     const balance = await client.fetchBalance(signal);
     // The overview's 10.5 leaves FundingAccount and TradFi out, so the wallets stand in, and say what they miss.
     expect(balance.source).toBe(BYBIT_SOURCE_FALLBACK);
     expect(balance.warnings[0]).toContain("asset-overview failed (unreadable answer)");
     expect(total(balance)).toBe("0.00");
     const warnings = balance.warnings.join("\n");
-    for (const coin of ["BTC (unified, amount missing)", "ETH (unified, amount missing)", "XRP 100 (unified)", "SOL (funding, amount missing)", "USDT (funding, amount missing)"]) {
+    for (const coin of [
+      "BTC (unified, amount missing)",
+      "ETH (unified, amount missing)",
+      "XRP 100 (unified)",
+      "SOL (funding, amount missing)",
+      "USDT (funding, amount missing)",
+    ]) {
       expect(warnings).toContain(coin);
     }
     expect(JSON.stringify(balance, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).not.toContain("NaN");
   });
 
-  test.each(["NaN", "Infinity", "-Infinity", "1e", "12,5", "abc"])("asset-overview totalEquity %p fails Bybit as a bad response, with no fallback", async (garbage) => {
-    const state = realisticBybitAccount();
-    state.faults.push({ path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: garbage, list: [] }, retExtInfo: {}, time: 1 }) });
-    const { fake, client, signal } = await setup(state);
-    const error = await expectPlatformError(client.fetchBalance(signal));
-    expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
-    expect(error.message).toContain(`totalEquity = ${JSON.stringify(garbage)}`);
-    expect(fake.calls(WALLET)).toHaveLength(0);
-  });
+  test.each(["NaN", "Infinity", "-Infinity", "1e", "12,5", "abc"])(
+    "asset-overview totalEquity %p fails Bybit as a bad response, with no fallback",
+    async (garbage) => {
+      const state = realisticBybitAccount();
+      const { fake, client, signal } = await setup(state, {}, [
+        {
+          path: OVERVIEW,
+          body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: garbage, list: [] }, retExtInfo: {}, time: 1 }),
+        },
+      ]);
+      const error = await expectPlatformError(client.fetchBalance(signal));
+      expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
+      expect(error.message).toContain(`totalEquity = ${JSON.stringify(garbage)}`);
+      expect(fake.requestsTo(WALLET)).toHaveLength(0);
+    },
+  );
 
-  test("asset-overview with totalEquity \"\" and an empty list is no figure: the wallets stand in, never $0 from the overview", async () => {
+  test('asset-overview with totalEquity "" and an empty list is no figure: the wallets stand in, never $0 from the overview', async () => {
     const state = realisticBybitAccount();
-    state.faults.push({ path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: "", list: [] }, retExtInfo: {}, time: 1 }) });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {}, [
+      { path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: "", list: [] }, retExtInfo: {}, time: 1 }) },
+    ]);
     const balance = await client.fetchBalance(signal);
     expect(balance.source).toBe(BYBIT_SOURCE_FALLBACK);
     expect(balance.warnings[0]).toContain("asset-overview failed (unreadable answer)");
@@ -236,9 +309,13 @@ describe("fetchBalance", () => {
 
   test("one readable bucket plus one unreadable bucket fails Bybit instead of counting the readable one alone", async () => {
     const state = realisticBybitAccount();
-    const list = [{ accountType: "FundingAccount", totalEquity: "100" }, { accountType: "Earn", totalEquity: "NaN" }];
-    state.faults.push({ path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: "", list }, retExtInfo: {}, time: 1 }) });
-    const { client, signal } = await setup(state);
+    const list = [
+      { accountType: "FundingAccount", totalEquity: "100" },
+      { accountType: "Earn", totalEquity: "NaN" },
+    ];
+    const { client, signal } = await setup(state, {}, [
+      { path: OVERVIEW, body: JSON.stringify({ retCode: 0, retMsg: "", result: { totalEquity: "", list }, retExtInfo: {}, time: 1 }) },
+    ]);
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
   });
@@ -251,9 +328,8 @@ describe("fetchBalance", () => {
     const body = JSON.stringify({ retCode: 0, retMsg: "OK", result: { list: [account] }, retExtInfo: {}, time: 1 });
     for (const overviewFails of [false, true]) {
       const state = realisticBybitAccount();
-      state.faults.push({ path: WALLET, body });
-      if (overviewFails) state.faults.push({ path: OVERVIEW, retCode: 10001 });
-      const { client, signal } = await setup(state);
+      const faults: BybitFault[] = [{ path: WALLET, body }, ...(overviewFails ? [{ path: OVERVIEW, code: 10001 }] : [])];
+      const { client, signal } = await setup(state, {}, faults);
       const error = await expectPlatformError(client.fetchBalance(signal));
       expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
     }
@@ -262,15 +338,16 @@ describe("fetchBalance", () => {
   test("a renamed list is a bad-response in the fallback, and only a breakdown note under a good overview", async () => {
     const renamed = JSON.stringify({ retCode: 0, retMsg: "OK", result: { accounts: [] }, retExtInfo: {}, time: 1 });
     const primary = realisticBybitAccount();
-    primary.faults.push({ path: WALLET, body: renamed });
-    const first = await setup(primary);
+    const first = await setup(primary, {}, [{ path: WALLET, body: renamed }]);
     const balance = await first.client.fetchBalance(first.signal);
     expect(total(balance)).toBe("28545.22");
     expect(balance.warnings.join("\n")).toContain("unified wallet (unreadable answer, bad-response)");
 
     const fallback = realisticBybitAccount();
-    fallback.faults.push({ path: OVERVIEW, retCode: 10001 }, { path: WALLET, body: renamed });
-    const second = await setup(fallback);
+    const second = await setup(fallback, {}, [
+      { path: OVERVIEW, code: 10001 },
+      { path: WALLET, body: renamed },
+    ]);
     const error = await expectPlatformError(second.client.fetchBalance(second.signal));
     expect(error.kind).toBe("bad-response");
     expect(error.message).toContain("/v5/account/wallet-balance");
@@ -310,22 +387,42 @@ describe("errors", () => {
     expect(error.message).toContain("BYBIT_API_KEY");
   });
 
-  const cases: [string, Partial<import("../../fakes/bybit.ts").FakeFault>, string, string | number, string][] = [
-    ["permission denied", { retCode: 10005, retMsg: "Permission denied, please check your API key permissions." }, "permission", 10005, "BYBIT_API_KEY"],
-    ["expired key", { retCode: 33004, retMsg: "api key has expired" }, "auth", 33004, "BYBIT_API_SECRET"],
-    ["UID rate limit", { retCode: 10006, retMsg: "Too many visits!" }, "rate-limit", 10006, "try again later"],
-    ["regulatory block", { retCode: 10024, retMsg: "Compliance rules triggered" }, "unavailable", 10024, "region"],
-    ["unknown code", { retCode: 170999, retMsg: "something origin_string[secret-ish] happened" }, "unavailable", 170999, "170999"],
+  const cases: [string, BybitFault, string, string | number, string][] = [
+    [
+      "permission denied",
+      { code: 10005, message: "Permission denied, please check your API key permissions." },
+      "permission",
+      10005,
+      "BYBIT_API_KEY",
+    ],
+    ["expired key", { code: 33004, message: "api key has expired" }, "auth", 33004, "BYBIT_API_SECRET"],
+    ["UID rate limit", { code: 10006, message: "Too many visits!" }, "rate-limit", 10006, "try again later"],
+    ["regulatory block", { code: 10024, message: "Compliance rules triggered" }, "unavailable", 10024, "region"],
+    ["unknown code", { code: 170999, message: "something origin_string[secret-ish] happened" }, "unavailable", 170999, "170999"],
     ["HTTP 401", { status: 401, body: "" }, "auth", "HTTP 401", "BYBIT_API_KEY"],
-    ["CloudFront region block", { status: 403, body: "<HTML><BODY><H1>403 ERROR</H1>The Amazon CloudFront distribution is configured to block access from your country.</BODY></HTML>" }, "unavailable", "HTTP 403", "region"],
+    [
+      "CloudFront region block",
+      {
+        status: 403,
+        body: "<HTML><BODY><H1>403 ERROR</H1>The Amazon CloudFront distribution is configured to block access from your country.</BODY></HTML>",
+      },
+      "unavailable",
+      "HTTP 403",
+      "region",
+    ],
     ["IP rate-limit ban", { status: 403, body: "<html>403 Forbidden</html>" }, "rate-limit", "HTTP 403", "10 minutes"],
-    ["HTTP 429", { status: 429, body: "<html>Too Many Requests</html>", headers: { "retry-after": "7" } }, "rate-limit", "HTTP 429", "wait"],
+    [
+      "HTTP 429",
+      { status: 429, body: "<html>Too Many Requests</html>", headers: { "retry-after": "7" } },
+      "rate-limit",
+      "HTTP 429",
+      "wait",
+    ],
     ["HTML with HTTP 200", { status: 200, body: "<html>maintenance</html>" }, "bad-response", "", "/v5/user/query-api"],
   ];
   test.each(cases)("%s is mapped", async (_name, fault, kind, code, mentions) => {
     const state = realisticBybitAccount();
-    state.faults.push({ path: QUERY_API, ...fault });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {}, [{ path: QUERY_API, ...fault }]);
     const error = await expectPlatformError(client.auditKey(signal));
     expect(error.platform).toBe("bybit");
     expect(error.kind).toBe(kind as PlatformError["kind"]);
@@ -337,9 +434,16 @@ describe("errors", () => {
 
   test("10006 carries the wait until X-Bapi-Limit-Reset-Timestamp; a 403 ban asks for 10 minutes", async () => {
     const state = realisticBybitAccount();
-    state.faults.push({ path: QUERY_API, times: 1, retCode: 10006, retMsg: "Too many visits!", headers: { "X-Bapi-Limit-Reset-Timestamp": String(Date.now() + 5_000) } });
-    state.faults.push({ path: QUERY_API, times: 1, status: 403, body: "<html>403 Forbidden</html>" });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {}, [
+      {
+        path: QUERY_API,
+        times: 1,
+        code: 10006,
+        message: "Too many visits!",
+        headers: { "X-Bapi-Limit-Reset-Timestamp": String(Date.now() + 5_000) },
+      },
+      { path: QUERY_API, times: 1, status: 403, body: "<html>403 Forbidden</html>" },
+    ]);
     const limited = await expectPlatformError(client.auditKey(signal));
     expect(limited.retryAfterMs).toBeGreaterThan(3_000);
     expect(limited.retryAfterMs).toBeLessThanOrEqual(5_000);
@@ -352,9 +456,9 @@ describe("errors", () => {
     const { fake, client, signal } = await setup(state);
     const balance = await client.fetchBalance(signal);
     expect(total(balance)).toBe("28545.22");
-    expect(fake.calls(TIME)).toHaveLength(1);
-    expect(fake.calls(OVERVIEW)).toHaveLength(2);
-    expect(fake.calls(WALLET)).toHaveLength(1);
+    expect(fake.requestsTo(TIME)).toHaveLength(1);
+    expect(fake.requestsTo(OVERVIEW)).toHaveLength(2);
+    expect(fake.requestsTo(WALLET)).toHaveLength(1);
     expect(Math.abs(client.clockOffsetMs() - 30_000)).toBeLessThan(1_000);
   });
 
@@ -363,8 +467,8 @@ describe("errors", () => {
     state.clockOffsetMs = -3_000;
     const { fake, client, signal } = await setup(state);
     expect((await client.auditKey(signal)).readOnly).toBe(true);
-    expect(fake.calls(TIME)).toHaveLength(1);
-    expect(fake.calls(QUERY_API)).toHaveLength(2);
+    expect(fake.requestsTo(TIME)).toHaveLength(1);
+    expect(fake.requestsTo(QUERY_API)).toHaveLength(2);
   });
 
   test("a clock that cannot be fixed: clock-skew error after exactly one retry, no fallback, no loop", async () => {
@@ -375,39 +479,36 @@ describe("errors", () => {
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect([error.kind, error.code]).toEqual(["clock-skew", 10002]);
     expect(error.message).toContain("NTP");
-    expect(fake.calls(TIME)).toHaveLength(1);
-    expect(fake.calls(OVERVIEW)).toHaveLength(2);
-    expect(fake.calls(WALLET)).toHaveLength(0);
+    expect(fake.requestsTo(TIME)).toHaveLength(1);
+    expect(fake.requestsTo(OVERVIEW)).toHaveLength(2);
+    expect(fake.requestsTo(WALLET)).toHaveLength(0);
   });
 
   test("a 5xx is retried with backoff and then reported as unavailable", async () => {
     const state = realisticBybitAccount();
-    state.faults.push({ path: OVERVIEW, status: 502 });
-    const { fake, client, sleeps, signal } = await setup(state);
+    const { fake, client, sleeps, signal } = await setup(state, {}, [{ path: OVERVIEW, status: 502 }]);
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect(error.kind).toBe("unavailable");
     expect(error.message).toContain("HTTP 502");
-    expect(fake.calls(OVERVIEW)).toHaveLength(3);
+    expect(fake.requestsTo(OVERVIEW)).toHaveLength(3);
     expect(sleeps).toEqual([500, 1_000]);
-    expect(fake.calls(WALLET)).toHaveLength(0);
+    expect(fake.requestsTo(WALLET)).toHaveLength(0);
   });
 
   test("a single 5xx is retried and the call succeeds", async () => {
     const state = realisticBybitAccount();
-    state.faults.push({ path: OVERVIEW, status: 503, times: 1 });
-    const { fake, client, signal } = await setup(state);
+    const { fake, client, signal } = await setup(state, {}, [{ path: OVERVIEW, status: 503, times: 1 }]);
     expect(total(await client.fetchBalance(signal))).toBe("28545.22");
-    expect(fake.calls(OVERVIEW)).toHaveLength(2);
+    expect(fake.requestsTo(OVERVIEW)).toHaveLength(2);
   });
 
   test("a slow Bybit is reported as a timeout within the platform timeout", async () => {
     const state = realisticBybitAccount();
-    state.faults.push({ path: OVERVIEW, delayMs: 3_000, status: 200, body: "{}" });
-    const { client, signal } = await setup(state, { timeoutMs: 150 });
+    const { client, signal } = await setup(state, { timeoutMs: 100 }, [{ path: OVERVIEW, hang: true }]);
     const started = performance.now();
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect(error.kind).toBe("timeout");
-    expect(error.message).toContain("0.2 s");
+    expect(error.message).toContain("0.1 s");
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

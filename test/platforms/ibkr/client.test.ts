@@ -2,7 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { IBKR_LAST_ANSWER_FILE } from "../../../src/platforms/ibkr/state.ts";
-import { ALTERNATE_STATEMENT_PATH, buildFlexStatement, flexCsvStatement, flexStatusXml, proxyHtmlPage, realisticIbkrStatement } from "../../fakes/ibkr.ts";
+import {
+  ALTERNATE_STATEMENT_PATH,
+  buildFlexStatement,
+  flexCsvStatement,
+  flexStatusXml,
+  proxyHtmlPage,
+  realisticIbkrStatement,
+} from "../../fakes/ibkr.ts";
 import { freshSignal, QUERY_ID, START, TOKEN, USER_AGENT, useIbkrHarness } from "../../fakes/ibkr-harness.ts";
 
 const h = useIbkrHarness();
@@ -33,12 +40,19 @@ describe("fetching a statement", () => {
   });
 
   test("ISO dates are accepted", async () => {
-    h.fake.state.statement = buildFlexStatement({ accounts: [{ accountId: "U2000002", currency: "EUR", days: [{ date: "2026-03-13", total: "77.7" }] }], dateFormat: "yyyy-MM-dd" });
+    h.fake.state.statement = buildFlexStatement({
+      accounts: [{ accountId: "U2000002", currency: "EUR", days: [{ date: "2026-03-13", total: "77.7" }] }],
+      dateFormat: "yyyy-MM-dd",
+    });
     expect(h.summary(await h.client().fetchBalance(freshSignal()))).toEqual(["U2000002 EUR 77.7 2026-03-13"]);
   });
 
   test("a statement without the NAV section fails with the section and fields to tick", async () => {
-    h.fake.state.statement = buildFlexStatement({ accounts: [{ accountId: "U2000002", currency: "EUR", days: [{ date: "2026-03-13", total: "1" }] }], navSection: false, changeInNav: false });
+    h.fake.state.statement = buildFlexStatement({
+      accounts: [{ accountId: "U2000002", currency: "EUR", days: [{ date: "2026-03-13", total: "1" }] }],
+      navSection: false,
+      changeInNav: false,
+    });
     const error = await h.failure(h.client().fetchBalance(freshSignal()));
     expect(error.kind).toBe("config");
     expect(error.message).toContain("Net Asset Value (NAV) in Base");
@@ -49,7 +63,13 @@ describe("fetching a statement", () => {
     h.fake.state.inProgressPolls = 3;
     const balance = await h.client().fetchBalance(freshSignal());
     expect(balance.holdings).toHaveLength(2);
-    expect(h.steps()).toEqual(["SendRequest:ticket", "GetStatement:1019", "GetStatement:1019", "GetStatement:1019", "GetStatement:statement"]);
+    expect(h.steps()).toEqual([
+      "SendRequest:ticket",
+      "GetStatement:1019",
+      "GetStatement:1019",
+      "GetStatement:1019",
+      "GetStatement:statement",
+    ]);
     const gaps = h.fake.calls.slice(1).map((c, i) => c.at - (h.fake.calls[i]?.at ?? 0));
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(5_000);
     for (const gap of gaps) expect(gap).toBeLessThanOrEqual(10_000);
@@ -77,7 +97,7 @@ describe("fetching a statement", () => {
     [1016, "config", "IBKR_QUERY_ID", "account is invalid"],
     [1020, "config", "IBKR_QUERY_ID", "validate"],
   ] as const)("SendRequest error %i fails at once (%s) naming %s", async (code, kind, variable, words) => {
-    h.fake.state.sendError = code;
+    h.fake.faults.add({ path: "SendRequest", code: code });
     const error = await h.failure(h.client().fetchBalance(freshSignal()));
     expect(error).toMatchObject({ kind, code });
     expect(error.message).toContain(variable);
@@ -92,8 +112,7 @@ describe("fetching a statement", () => {
   });
 
   test("transient SendRequest codes (1001) are asked again, spaced, until a ticket comes", async () => {
-    h.fake.state.sendError = 1001;
-    h.fake.state.sendErrorTimes = 2;
+    h.fake.faults.add({ path: "SendRequest", code: 1001, times: 2 });
     const balance = await h.client().fetchBalance(freshSignal());
     expect(balance.holdings).toHaveLength(2);
     expect(h.steps()).toEqual(["SendRequest:1001", "SendRequest:1001", "SendRequest:ticket", "GetStatement:statement"]);
@@ -101,7 +120,7 @@ describe("fetching a statement", () => {
   });
 
   test("an HTTP 503 while polling is retried through the same paced schedule", async () => {
-    h.fake.state.serverErrors = 1;
+    h.fake.faults.add({ path: "GetStatement", status: 503, times: 1 });
     const balance = await h.client().fetchBalance(freshSignal());
     expect(balance.holdings).toHaveLength(2);
     expect(h.steps()).toEqual(["SendRequest:ticket", "GetStatement:503", "GetStatement:statement"]);
@@ -123,7 +142,7 @@ describe("fetching a statement", () => {
   });
 
   test("an invalid reference code (1017) restarts from SendRequest once, then fails", async () => {
-    h.fake.state.getError = 1017;
+    h.fake.faults.add({ path: "GetStatement", code: 1017 });
     const error = await h.failure(h.client().fetchBalance(freshSignal()));
     expect(error.code).toBe(1017);
     expect(h.steps()).toEqual(["SendRequest:ticket", "GetStatement:1017", "SendRequest:ticket", "GetStatement:1017"]);
@@ -139,7 +158,9 @@ describe("fetching a statement", () => {
       await h.client({ cacheMinutes: 0 }).fetchBalance(freshSignal());
       expect(h.fake.calls[1]?.path).toBe("/AccountManagement/FlexWebService/GetStatement");
     }
-    expect(h.logLines.some((line) => line.includes("unexpected statement Url") && line.includes("flex.example.net/GetStatement"))).toBe(true);
+    expect(h.logLines.some((line) => line.includes("unexpected statement Url") && line.includes("flex.example.net/GetStatement"))).toBe(
+      true,
+    );
   });
 
   test("a CSV statement asks for XML output, without retrying", async () => {
@@ -179,10 +200,11 @@ describe("auditKey", () => {
   });
 
   test("during a 1018 penalty --check reports IBKR's last answer: an expired token (1012) fails, unasked", async () => {
-    h.fake.state.sendError = 1012;
+    h.fake.faults.add({ path: "SendRequest", code: 1012 });
     expect((await h.failure(h.client().fetchBalance(freshSignal()))).code).toBe(1012);
-    h.fake.state.sendError = 1018;
-    h.clock.t += 60_000;
+    h.fake.faults.clear();
+    h.fake.faults.add({ path: "SendRequest", code: 1018 });
+    h.clock.advance(60_000);
     expect((await h.failure(h.client().fetchBalance(freshSignal()))).code).toBe(1018);
     const callsBefore = h.fake.calls.length;
     for (const ibkr of [h.client(), h.client()]) {
@@ -199,8 +221,8 @@ describe("auditKey", () => {
 
   test("during a 1018 penalty a token whose last answer was good passes, saying it was not checked now", async () => {
     await h.client().fetchBalance(freshSignal());
-    h.fake.state.sendError = 1018;
-    h.clock.t += 60 * 60_000;
+    h.fake.faults.add({ path: "SendRequest", code: 1018 });
+    h.clock.advance(60 * 60_000);
     await h.failure(h.client({ cacheMinutes: 0 }).fetchBalance(freshSignal()));
     const audit = await h.client().auditKey(freshSignal());
     expect(audit.readOnly).toBe(true);
@@ -210,7 +232,7 @@ describe("auditKey", () => {
   });
 
   test("an expired token fails the audit with what to do", async () => {
-    h.fake.state.sendError = 1012;
+    h.fake.faults.add({ path: "SendRequest", code: 1012 });
     const error = await h.failure(h.client().auditKey(freshSignal()));
     expect(error).toMatchObject({ kind: "auth", code: 1012 });
     expect(error.message).toContain("IBKR_FLEX_TOKEN");

@@ -9,7 +9,7 @@ const h = useIbkrHarness();
 
 describe("rate limits, throttling and the cache", () => {
   test("1018 stops at once and persists a throttle of at least 10 minutes that a restarted client obeys", async () => {
-    h.fake.state.sendError = 1018;
+    h.fake.faults.add({ path: "SendRequest", code: 1018 });
     const error = await h.failure(h.client().fetchBalance(freshSignal()));
     expect(error).toMatchObject({ kind: "rate-limit", code: 1018 });
     expect(error.retryAfterMs).toBeGreaterThanOrEqual(10 * 60_000);
@@ -17,8 +17,8 @@ describe("rate limits, throttling and the cache", () => {
     const saved = JSON.parse(readFileSync(join(h.stateDir, IBKR_THROTTLE_FILE), "utf8")) as { throttledUntil: string };
     expect(Date.parse(saved.throttledUntil) - START).toBeGreaterThanOrEqual(10 * 60_000);
 
-    h.fake.state.sendError = null;
-    h.clock.t += 5 * 60_000;
+    h.fake.faults.clear();
+    h.clock.advance(5 * 60_000);
     const restarted = h.client();
     const again = await h.failure(restarted.fetchBalance(freshSignal()));
     expect(again.kind).toBe("rate-limit");
@@ -29,7 +29,7 @@ describe("rate limits, throttling and the cache", () => {
     expect(unverified.message).toContain("no earlier answer is remembered");
     expect(h.fake.calls).toHaveLength(1);
 
-    h.clock.t = Date.parse(saved.throttledUntil) + 1_000;
+    h.clock.set(Date.parse(saved.throttledUntil) + 1_000);
     expect((await h.client().fetchBalance(freshSignal())).holdings).toHaveLength(2);
     expect(h.fake.calls).toHaveLength(3);
   });
@@ -38,25 +38,30 @@ describe("rate limits, throttling and the cache", () => {
     // The fake shares the test's clock, so it would see the jump back as requests a year apart in the wrong order;
     // IBKR's own clock does not move with ours.
     h.fake.state.enforceRateLimit = false;
-    h.clock.t = START + 365 * 24 * 60 * 60_000;
-    h.fake.state.sendError = 1018;
+    h.clock.set(START + 365 * 24 * 60 * 60_000);
+    h.fake.faults.add({ path: "SendRequest", code: 1018 });
     const ibkr = h.client();
     expect((await h.failure(ibkr.fetchBalance(freshSignal()))).kind).toBe("rate-limit");
-    h.fake.state.sendError = null;
-    h.clock.t = START;
+    h.fake.faults.clear();
+    h.clock.set(START);
     // Neither this process's memory nor a restarted one's file keeps the year-long wait.
     expect(h.summary(await ibkr.fetchBalance(freshSignal()))).toHaveLength(2);
     expect(h.summary(await h.client({ cacheMinutes: 0 }).fetchBalance(freshSignal()))).toHaveLength(2);
-    expect(h.logLines.join("\n")).toContain(`${IBKR_THROTTLE_FILE} was recorded at 2027-03-14T06:00:00.000Z, later than now (the clock moved back?); ignoring it`);
+    expect(h.logLines.join("\n")).toContain(
+      `${IBKR_THROTTLE_FILE} was recorded at 2027-03-14T06:00:00.000Z, later than now (the clock moved back?); ignoring it`,
+    );
   });
 
   test("a stored throttle never lasts longer than IBKR can ask for (15 minutes)", async () => {
     const yearLater = new Date(START + 365 * 24 * 60 * 60_000).toISOString();
-    writeFileSync(join(h.stateDir, IBKR_THROTTLE_FILE), JSON.stringify({ throttledUntil: yearLater, recordedAt: new Date(START).toISOString(), code: 1018 }));
+    writeFileSync(
+      join(h.stateDir, IBKR_THROTTLE_FILE),
+      JSON.stringify({ throttledUntil: yearLater, recordedAt: new Date(START).toISOString(), code: 1018 }),
+    );
     const first = await h.failure(h.client().fetchBalance(freshSignal()));
     expect(first.retryAfterMs).toBe(15 * 60_000);
     expect(h.fake.calls).toHaveLength(0);
-    h.clock.t = START + 15 * 60_000 + 1;
+    h.clock.set(START + 15 * 60_000 + 1);
     expect(h.summary(await h.client().fetchBalance(freshSignal()))).toHaveLength(2);
 
     // Without recordedAt (an older file), the wait still ends 15 minutes after it is first read.
@@ -65,15 +70,15 @@ describe("rate limits, throttling and the cache", () => {
   });
 
   test("1018 while polling is persisted too", async () => {
-    h.fake.state.getError = 1018;
+    h.fake.faults.add({ path: "GetStatement", code: 1018 });
     expect((await h.failure(h.client().fetchBalance(freshSignal()))).kind).toBe("rate-limit");
     expect(existsSync(join(h.stateDir, IBKR_THROTTLE_FILE))).toBe(true);
   });
 
   test("while throttled, a cached statement is shown with a warning instead of asking IBKR", async () => {
     await h.client({ cacheMinutes: 1 }).fetchBalance(freshSignal());
-    h.clock.t += 30 * 60_000;
-    h.fake.state.sendError = 1018;
+    h.clock.advance(30 * 60_000);
+    h.fake.faults.add({ path: "SendRequest", code: 1018 });
     const first = await h.client({ cacheMinutes: 1 }).fetchBalance(freshSignal());
     expect(first.warnings.join(" ")).toContain("rate-limited");
     expect(h.summary(first)).toHaveLength(2);
@@ -88,14 +93,14 @@ describe("rate limits, throttling and the cache", () => {
     expect(h.fake.calls).toHaveLength(2);
     expect(existsSync(join(h.stateDir, IBKR_CACHE_FILE))).toBe(true);
 
-    h.clock.t += 59 * 60_000;
+    h.clock.advance(59 * 60_000);
     const cached = await h.client({ cacheMinutes: 60 }).fetchBalance(freshSignal());
     expect(h.fake.calls).toHaveLength(2);
     expect(h.summary(cached)).toEqual(h.summary(fresh));
     expect(cached.asOf).toBe("2026-03-13");
     expect(cached.source).toContain("cache");
 
-    h.clock.t += 2 * 60_000;
+    h.clock.advance(2 * 60_000);
     await h.client({ cacheMinutes: 60 }).fetchBalance(freshSignal());
     expect(h.fake.calls).toHaveLength(4);
   });
@@ -127,7 +132,7 @@ describe("rate limits, throttling and the cache", () => {
 
   test("when IBKR keeps answering 1019, an older cached statement is shown with a warning", async () => {
     await h.client({ cacheMinutes: 10 }).fetchBalance(freshSignal());
-    h.clock.t += 3 * 60 * 60_000;
+    h.clock.advance(3 * 60 * 60_000);
     h.fake.state.inProgressPolls = 1_000;
     const balance = await h.client({ cacheMinutes: 10 }).fetchBalance(freshSignal());
     expect(balance.asOf).toBe("2026-03-13");
@@ -137,15 +142,18 @@ describe("rate limits, throttling and the cache", () => {
 
   test("a terminal error is not hidden behind an old cached statement", async () => {
     await h.client({ cacheMinutes: 10 }).fetchBalance(freshSignal());
-    h.clock.t += 60 * 60_000;
-    h.fake.state.sendError = 1012;
+    h.clock.advance(60 * 60_000);
+    h.fake.faults.add({ path: "SendRequest", code: 1012 });
     expect((await h.failure(h.client({ cacheMinutes: 10 }).fetchBalance(freshSignal()))).kind).toBe("auth");
   });
 
   test("state files are written atomically and unreadable ones are ignored with a log line", async () => {
     await h.client({ cacheMinutes: 60 }).fetchBalance(freshSignal());
     expect(readdirSync(h.stateDir).sort()).toEqual([IBKR_CACHE_FILE, IBKR_LAST_ANSWER_FILE]);
-    const saved = JSON.parse(readFileSync(join(h.stateDir, IBKR_CACHE_FILE), "utf8")) as { queryId: string; accounts: { amount: string }[] };
+    const saved = JSON.parse(readFileSync(join(h.stateDir, IBKR_CACHE_FILE), "utf8")) as {
+      queryId: string;
+      accounts: { amount: string }[];
+    };
     expect(saved.queryId).toBe(QUERY_ID);
     expect(saved.accounts.map((a) => a.amount)).toEqual(["251002.480000912", "61940.066"]);
 
@@ -172,13 +180,13 @@ describe("rate limits, throttling and the cache", () => {
   });
 
   test("the fake answers 1018 when hammered, and keeps its penalty box", async () => {
-    const ask = () => fetch(`${h.fake.baseUrl}/SendRequest?t=${TOKEN}&q=${QUERY_ID}&v=3`, { headers: { "User-Agent": USER_AGENT } }).then((r) => r.text());
+    const ask = () =>
+      fetch(`${h.fake.baseUrl}/SendRequest?t=${TOKEN}&q=${QUERY_ID}&v=3`, { headers: { "User-Agent": USER_AGENT } }).then((r) => r.text());
     expect(await ask()).toContain("<ReferenceCode>");
     expect(await ask()).toContain("<ErrorCode>1018</ErrorCode>");
-    h.clock.t += 5 * 60_000;
+    h.clock.advance(5 * 60_000);
     expect(await ask()).toContain("<ErrorCode>1018</ErrorCode>");
     expect(h.fake.violations.length).toBeGreaterThan(0);
     h.fake.violations.length = 0;
   });
 });
-

@@ -1,14 +1,25 @@
 import { describe, expect, test } from "bun:test";
 import { toPlainString } from "../../../src/lib/money.ts";
-import { parseFlexDate, readFlexBody, readStatementNav, type FlexBody } from "../../../src/platforms/ibkr/xml.ts";
+import { type FlexBody, parseFlexDate, readFlexBody, readStatementNav } from "../../../src/platforms/ibkr/xml.ts";
 import { PlatformError, UNREADABLE_AMOUNT } from "../../../src/platforms/types.ts";
-import { buildFlexStatement, flexCsvStatement, flexStatusXml, flexTicketXml, proxyHtmlPage, realisticIbkrStatement, type StatementOptions } from "../../fakes/ibkr.ts";
+import {
+  buildFlexStatement,
+  flexCsvStatement,
+  flexStatusXml,
+  flexTicketXml,
+  proxyHtmlPage,
+  realisticIbkrStatement,
+  type StatementOptions,
+} from "../../fakes/ibkr.ts";
 
 function nav(options: StatementOptions | string): { rows: string[]; warnings: string[] } {
   const body = readFlexBody(typeof options === "string" ? options : buildFlexStatement(options));
   if (body.kind !== "statement") throw new Error(`expected a statement, got ${body.kind}`);
   const result = readStatementNav(body.response);
-  return { rows: result.accounts.map((a) => `${a.accountId} ${a.currency} ${toPlainString(a.amount)} ${a.reportDate} ${a.source}`), warnings: result.warnings };
+  return {
+    rows: result.accounts.map((a) => `${a.accountId} ${a.currency} ${toPlainString(a.amount)} ${a.reportDate} ${a.source}`),
+    warnings: result.warnings,
+  };
 }
 
 function navError(options: StatementOptions | string): PlatformError {
@@ -25,8 +36,16 @@ const usd = (days: StatementOptions["accounts"][number]["days"]) => ({ accountId
 
 describe("readFlexBody", () => {
   test("a SendRequest success gives the reference code and the trimmed <Url>", () => {
-    const body = readFlexBody(flexTicketXml("9876543210", "https://gdcdyn.interactivebrokers.com/AccountManagement/FlexWebService/GetStatement"));
-    expect(body).toEqual({ kind: "status", code: null, message: "", referenceCode: "9876543210", url: "https://gdcdyn.interactivebrokers.com/AccountManagement/FlexWebService/GetStatement" });
+    const body = readFlexBody(
+      flexTicketXml("9876543210", "https://gdcdyn.interactivebrokers.com/AccountManagement/FlexWebService/GetStatement"),
+    );
+    expect(body).toEqual({
+      kind: "status",
+      code: null,
+      message: "",
+      referenceCode: "9876543210",
+      url: "https://gdcdyn.interactivebrokers.com/AccountManagement/FlexWebService/GetStatement",
+    });
   });
 
   test("the error code decides, whatever <Status> says, and numbers stay exact", () => {
@@ -61,7 +80,9 @@ describe("readFlexBody", () => {
 describe("readStatementNav", () => {
   test("two accounts with USD and EUR bases give one value each, in their base currency", () => {
     const { xml, expected } = realisticIbkrStatement();
-    expect(nav(xml).rows).toEqual(expected.map((e) => `${e.accountId} ${e.currency} ${e.amount} ${e.reportDate} EquitySummaryByReportDateInBase`));
+    expect(nav(xml).rows).toEqual(
+      expected.map((e) => `${e.accountId} ${e.currency} ${e.amount} ${e.reportDate} EquitySummaryByReportDateInBase`),
+    );
   });
 
   test("several days of one account give the latest day only, never a sum", () => {
@@ -82,18 +103,34 @@ describe("readStatementNav", () => {
       { date: "2026-02-28", total: "900" },
       { date: "2026-03-12", total: "200" },
     ];
-    expect(nav({ accounts: [usd(days)], statementPerDay: true }).rows).toEqual(["U1000001 USD 300 2026-03-13 EquitySummaryByReportDateInBase"]);
+    expect(nav({ accounts: [usd(days)], statementPerDay: true }).rows).toEqual([
+      "U1000001 USD 300 2026-03-13 EquitySummaryByReportDateInBase",
+    ]);
   });
 
   test("rows predating fromDate count (a LastBusinessDay query also returns the previous close)", () => {
-    const account = { ...usd([{ date: "2026-03-12", total: "10" }, { date: "2026-03-13", total: "11" }]), fromDate: "2026-03-13" };
+    const account = {
+      ...usd([
+        { date: "2026-03-12", total: "10" },
+        { date: "2026-03-13", total: "11" },
+      ]),
+      fromDate: "2026-03-13",
+    };
     expect(nav({ accounts: [account] }).rows).toEqual(["U1000001 USD 11 2026-03-13 EquitySummaryByReportDateInBase"]);
     const onlyEarlier = { ...usd([{ date: "2026-03-12", total: "10" }]), fromDate: "2026-03-13" };
     expect(nav({ accounts: [onlyEarlier] }).rows).toEqual(["U1000001 USD 10 2026-03-12 EquitySummaryByReportDateInBase"]);
   });
 
   test("ISO dates (yyyy-MM-dd, whenGenerated with a zone) are read like yyyyMMdd", () => {
-    const options: StatementOptions = { accounts: [usd([{ date: "2026-03-12", total: "5" }, { date: "2026-03-13", total: "6" }])], dateFormat: "yyyy-MM-dd" };
+    const options: StatementOptions = {
+      accounts: [
+        usd([
+          { date: "2026-03-12", total: "5" },
+          { date: "2026-03-13", total: "6" },
+        ]),
+      ],
+      dateFormat: "yyyy-MM-dd",
+    };
     expect(buildFlexStatement(options)).toContain('whenGenerated="2026-03-14;06:02:11 EDT"');
     expect(nav(options).rows).toEqual(["U1000001 USD 6 2026-03-13 EquitySummaryByReportDateInBase"]);
   });
@@ -113,7 +150,10 @@ describe("readStatementNav", () => {
   });
 
   test("no currency anywhere asks for the Currency field", () => {
-    const xml = buildFlexStatement({ accounts: [{ ...usd([{ date: "2026-03-13", total: "1" }]), currencyOn: "row" }], omitRowFields: ["currency"] });
+    const xml = buildFlexStatement({
+      accounts: [{ ...usd([{ date: "2026-03-13", total: "1" }]), currencyOn: "row" }],
+      omitRowFields: ["currency"],
+    });
     const error = navError(xml);
     expect(error.kind).toBe("config");
     expect(error.message).toContain("base currency of U1000001");
@@ -124,12 +164,22 @@ describe("readStatementNav", () => {
     const error = navError({ accounts: [usd([{ date: "2026-03-13", total: "1" }])], navSection: false, changeInNav: false });
     expect(error.kind).toBe("config");
     expect(error.message).toContain("no NAV section");
-    expect(error.message).toContain('"Net Asset Value (NAV) in Base" (EquitySummaryByReportDateInBase) with the fields ReportDate, Total and Currency');
+    expect(error.message).toContain(
+      '"Net Asset Value (NAV) in Base" (EquitySummaryByReportDateInBase) with the fields ReportDate, Total and Currency',
+    );
     expect(error.message).toContain("IBKR_QUERY_ID");
   });
 
   test("without the NAV section, ChangeInNAV endingValue at its toDate is used, with a warning", () => {
-    const result = nav({ accounts: [usd([{ date: "2026-03-12", total: "7" }, { date: "2026-03-13", total: "8.5" }])], navSection: false });
+    const result = nav({
+      accounts: [
+        usd([
+          { date: "2026-03-12", total: "7" },
+          { date: "2026-03-13", total: "8.5" },
+        ]),
+      ],
+      navSection: false,
+    });
     expect(result.rows).toEqual(["U1000001 USD 8.5 2026-03-13 ChangeInNAV"]);
     expect(result.warnings.join()).toContain("Net Asset Value (NAV) in Base");
   });
@@ -140,7 +190,14 @@ describe("readStatementNav", () => {
   });
 
   test("empty totals and non-date report dates are skipped, never read as zero", () => {
-    const xml = buildFlexStatement({ accounts: [usd([{ date: "2026-03-12", total: "41.5" }, { date: "2026-03-13", total: "" }])] }).replace(
+    const xml = buildFlexStatement({
+      accounts: [
+        usd([
+          { date: "2026-03-12", total: "41.5" },
+          { date: "2026-03-13", total: "" },
+        ]),
+      ],
+    }).replace(
       "</EquitySummaryInBase>",
       `<EquitySummaryByReportDateInBase accountId="U1000001" currency="USD" reportDate="MULTI" total="999" />\n</EquitySummaryInBase>`,
     );
@@ -148,19 +205,38 @@ describe("readStatementNav", () => {
   });
 
   test.each(["-", "--", "N/A"])("a %p total means no value: the row is skipped, never read as zero", (none) => {
-    expect(nav({ accounts: [usd([{ date: "2026-03-12", total: "41.5" }, { date: "2026-03-13", total: none }])] }).rows).toEqual([
-      "U1000001 USD 41.5 2026-03-12 EquitySummaryByReportDateInBase",
-    ]);
+    expect(
+      nav({
+        accounts: [
+          usd([
+            { date: "2026-03-12", total: "41.5" },
+            { date: "2026-03-13", total: none },
+          ]),
+        ],
+      }).rows,
+    ).toEqual(["U1000001 USD 41.5 2026-03-12 EquitySummaryByReportDateInBase"]);
   });
 
-  test.each(["NaN", "Infinity", "1,234.5", "abc"])("an unreadable total %p fails IBKR, never skipped in favour of an older day", (garbage) => {
-    const error = navError({ accounts: [usd([{ date: "2026-03-12", total: "41.5" }, { date: "2026-03-13", total: garbage }])] });
-    expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
-    expect(error.message).toContain(JSON.stringify(garbage));
-  });
+  test.each(["NaN", "Infinity", "1,234.5", "abc"])(
+    "an unreadable total %p fails IBKR, never skipped in favour of an older day",
+    (garbage) => {
+      const error = navError({
+        accounts: [
+          usd([
+            { date: "2026-03-12", total: "41.5" },
+            { date: "2026-03-13", total: garbage },
+          ]),
+        ],
+      });
+      expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
+      expect(error.message).toContain(JSON.stringify(garbage));
+    },
+  );
 
   test("negative values and long fractions stay exact", () => {
-    expect(nav({ accounts: [usd([{ date: "2026-03-13", total: "-1755658.753685009" }])] }).rows[0]).toStartWith("U1000001 USD -1755658.753685009 ");
+    expect(nav({ accounts: [usd([{ date: "2026-03-13", total: "-1755658.753685009" }])] }).rows[0]).toStartWith(
+      "U1000001 USD -1755658.753685009 ",
+    );
   });
 
   test("a response without any FlexStatement is a bad response", () => {

@@ -1,8 +1,25 @@
 import { afterEach, expect, test } from "bun:test";
 import { toFixed } from "../../../src/lib/money.ts";
-import { createOkxClient, OKX_OTHER_LABEL, OKX_SOURCE_FALLBACK, OKX_SOURCE_VALUATION, okxPrehash, signOkx, type OkxClient } from "../../../src/platforms/okx/client.ts";
+import {
+  createOkxClient,
+  OKX_OTHER_LABEL,
+  OKX_SOURCE_FALLBACK,
+  OKX_SOURCE_VALUATION,
+  type OkxClient,
+  okxPrehash,
+  signOkx,
+} from "../../../src/platforms/okx/client.ts";
 import { type PlatformBalance, UNREADABLE_AMOUNT } from "../../../src/platforms/types.ts";
-import { OKX_FAKE_NOW, okxErrorFault, okxFakeState, realisticOkxAccount, REALISTIC_OKX_TOTAL_USD, startOkxFake, type OkxFake, type OkxFakeState } from "../../fakes/okx.ts";
+import {
+  OKX_FAKE_NOW,
+  type OkxFake,
+  type OkxFakeState,
+  type OkxFault,
+  okxFakeState,
+  REALISTIC_OKX_TOTAL_USD,
+  realisticOkxAccount,
+  startOkxFake,
+} from "../../fakes/okx.ts";
 import { expectPlatformError } from "../../support/platform-error.ts";
 
 const VALUATION = "/api/v5/asset/asset-valuation";
@@ -24,11 +41,17 @@ interface Setup {
   readonly sleeps: number[];
 }
 
-async function setup(state: OkxFakeState, credentials: Partial<{ apiKey: string; apiSecret: string; passphrase: string }> = {}, timeoutMs = 2_000): Promise<Setup> {
+async function setup(
+  state: OkxFakeState,
+  credentials: Partial<{ apiKey: string; apiSecret: string; passphrase: string }> = {},
+  timeoutMs = 2_000,
+  faults: OkxFault[] = [],
+): Promise<Setup> {
   fake = await startOkxFake(state);
+  fake.faults.add(...faults);
   const sleeps: number[] = [];
   const client = createOkxClient({
-    baseUrl: fake.url + "/",
+    baseUrl: `${fake.url}/`,
     fetch,
     now: () => OKX_FAKE_NOW,
     sleep: async (ms) => void sleeps.push(ms),
@@ -41,7 +64,6 @@ async function setup(state: OkxFakeState, credentials: Partial<{ apiKey: string;
 }
 
 const signal = () => new AbortController().signal;
-
 
 /** The breakdown as "asset=usd" to the cent, in order. */
 function breakdown(balance: PlatformBalance): string[] {
@@ -111,7 +133,14 @@ test("a realistic account with trading, funding and Earn totals to the cent, eac
   expect(totalUsd(balance)).toBe(REALISTIC_OKX_TOTAL_USD);
   // ETH and USDT sit in both accounts and appear once each; SOL is priced from the spot ticker, USDC as a
   // stablecoin, PEPE ($0.09) is dust; Earn ($1834.27) is what the two accounts do not explain.
-  expect(breakdown(balance)).toEqual(["ETH=5271.70", "BTC=3845.54", "USDT=3702.22", `${OKX_OTHER_LABEL}=1834.29`, "SOL=1441.01", "USDC=350.00"]);
+  expect(breakdown(balance)).toEqual([
+    "ETH=5271.70",
+    "BTC=3845.54",
+    "USDT=3702.22",
+    `${OKX_OTHER_LABEL}=1834.29`,
+    "SOL=1441.01",
+    "USDC=350.00",
+  ]);
   expect(balance.warnings).toEqual([]);
   expect(balance.asOf).toBeNull();
   expect(fake.requestsTo(TICKERS)).toHaveLength(1);
@@ -131,6 +160,24 @@ test("a coin in both accounts is summed once and the total is never valuation pl
   expect(breakdown(balance)).toEqual(["ETH=9000.00"]);
 });
 
+test("a funding stablecoin on the shared list is $1 without a ticker; another dollar coin is priced from the market", async () => {
+  const { client } = await setup(
+    okxFakeState({
+      usdPrices: { USDT: "1", DAI: "0.998", RLUSD: "1" },
+      funding: [
+        { ccy: "DAI", bal: "1000" },
+        { ccy: "RLUSD", bal: "500" },
+      ],
+      // OKX lists no RLUSD pair here: only the shared list can price it.
+      spotTickers: { "DAI-USDT": "0.998" },
+    }),
+  );
+  const balance = await client.fetchBalance(signal());
+  expect(totalUsd(balance)).toBe("1498.00");
+  expect(breakdown(balance)).toEqual(["DAI=998.00", "RLUSD=500.00"]);
+  expect(balance.warnings).toEqual([]);
+});
+
 test("a small gap between the total and the parts is not shown as other", async () => {
   // $3 on a $9003 total is 0.03 %: price drift between calls, not a missing wallet.
   const { client } = await setup(okxFakeState({ usdPrices: { USDT: "1", ETH: "3000" }, trading: [{ ccy: "ETH", eq: "3" }], earnUsd: "3" }));
@@ -140,11 +187,15 @@ test("a small gap between the total and the parts is not shown as other", async 
 });
 
 test("parts above the valuation total are a warning, never a negative other", async () => {
-  const { client } = await setup(okxFakeState({ usdPrices: { USDT: "1", ETH: "3000" }, trading: [{ ccy: "ETH", eq: "3" }], valuationTotal: "8500" }));
+  const { client } = await setup(
+    okxFakeState({ usdPrices: { USDT: "1", ETH: "3000" }, trading: [{ ccy: "ETH", eq: "3" }], valuationTotal: "8500" }),
+  );
   const balance = await client.fetchBalance(signal());
   expect(totalUsd(balance)).toBe("8500.00");
   expect(breakdown(balance)).toEqual(["ETH=9000.00"]);
-  expect(balance.warnings).toEqual(["OKX accounts add up to 500.00 USD more than asset-valuation's total (prices moved between the calls); the total is asset-valuation's"]);
+  expect(balance.warnings).toEqual([
+    "OKX accounts add up to 500.00 USD more than asset-valuation's total (prices moved between the calls); the total is asset-valuation's",
+  ]);
 });
 
 test("an empty account is zero, not an error, and needs no prices", async () => {
@@ -175,41 +226,61 @@ test("empty-string and missing amounts and unknown coins never crash and never b
   expect(totalUsd(balance)).toBe("77.50");
   // ARB is valued from its spot ticker; the $27.50 left is shown as other.
   expect(breakdown(balance)).toEqual(["ARB=50.00", `${OKX_OTHER_LABEL}=27.50`]);
-  expect(balance.warnings).toEqual(["OKX coins without a USD price, in the total but not listed: XYZ (trading, no amount), ETH (funding, no amount), NEWCOIN 42 (funding)"]);
+  expect(balance.warnings).toEqual([
+    "OKX coins without a USD price, in the total but not listed: XYZ (trading, no amount), ETH (funding, no amount), NEWCOIN 42 (funding)",
+  ]);
   expect(JSON.stringify(balance, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v))).not.toContain("NaN");
 });
 
 test("a missing totalBal is a bad response that falls back to trading + funding, marked partial", async () => {
   const state = realisticOkxAccount();
-  state.faults.push({ path: VALUATION, status: 200, body: JSON.stringify({ code: "0", msg: "", data: [{ ts: "1", details: {} }] }) });
-  const { client } = await setup(state);
+  const { client } = await setup(state, {}, 2_000, [
+    { path: VALUATION, status: 200, body: JSON.stringify({ code: "0", msg: "", data: [{ ts: "1", details: {} }] }) },
+  ]);
   const balance = await client.fetchBalance(signal());
   expect(balance.source).toBe(OKX_SOURCE_FALLBACK);
-  expect(balance.warnings[0]).toBe("OKX asset-valuation failed (bad-response), so the total is the trading and funding accounts only: Earn is not included");
+  expect(balance.warnings[0]).toBe(
+    "OKX asset-valuation failed (bad-response), so the total is the trading and funding accounts only: Earn is not included",
+  );
 });
 
-test.each(["NaN", "Infinity", "1e", "abc"])("an unreadable totalBal %p fails OKX as a bad response, never a fallback or 0", async (garbage) => {
-  const state = realisticOkxAccount();
-  state.valuationTotal = garbage;
-  const { client } = await setup(state);
-  const error = await expectPlatformError(client.fetchBalance(signal()));
-  expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
-  expect(error.message).toContain(`totalBal = ${JSON.stringify(garbage)}`);
-});
+test.each(["NaN", "Infinity", "1e", "abc"])(
+  "an unreadable totalBal %p fails OKX as a bad response, never a fallback or 0",
+  async (garbage) => {
+    const state = realisticOkxAccount();
+    state.valuationTotal = garbage;
+    const { client } = await setup(state);
+    const error = await expectPlatformError(client.fetchBalance(signal()));
+    expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
+    expect(error.message).toContain(`totalBal = ${JSON.stringify(garbage)}`);
+  },
+);
 
 test("an unreadable eqUsd, eq, totalEq or bal fails OKX under a good valuation and in the fallback alike", async () => {
   const corrupt: ((state: OkxFakeState) => void)[] = [
-    (state) => void (state.trading = [{ ccy: "BTC", eq: "1", eqUsd: "NaN" }]),
-    (state) => void (state.trading = [{ ccy: "USDT", eq: "Infinity", eqUsd: "" }]),
-    (state) => void (state.tradingTotalEq = "NaN"),
-    (state) => void (state.funding = [{ ccy: "USDT", bal: "-Infinity" }]),
+    (state) => {
+      state.trading = [{ ccy: "BTC", eq: "1", eqUsd: "NaN" }];
+    },
+    (state) => {
+      state.trading = [{ ccy: "USDT", eq: "Infinity", eqUsd: "" }];
+    },
+    (state) => {
+      state.tradingTotalEq = "NaN";
+    },
+    (state) => {
+      state.funding = [{ ccy: "USDT", bal: "-Infinity" }];
+    },
   ];
   for (const spoil of corrupt) {
     for (const valuationFails of [false, true]) {
       const state = realisticOkxAccount();
       spoil(state);
-      if (valuationFails) state.faults.push(okxErrorFault("50011", "Too Many Requests", 429, { path: VALUATION }));
-      const { client } = await setup(state);
+      const { client } = await setup(
+        state,
+        {},
+        2_000,
+        valuationFails ? [{ path: VALUATION, code: "50011", message: "Too Many Requests", status: 429 }] : [],
+      );
       const error = await expectPlatformError(client.fetchBalance(signal()));
       expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
       await fake?.stop();
@@ -220,20 +291,22 @@ test("an unreadable eqUsd, eq, totalEq or bal fails OKX under a good valuation a
 
 test("a rate-limited valuation falls back to totalEq + funding valued, without double counting", async () => {
   const state = realisticOkxAccount();
-  state.faults.push(okxErrorFault("50011", "Too Many Requests", 429, { path: VALUATION }));
-  const { client } = await setup(state);
+  const { client } = await setup(state, {}, 2_000, [{ path: VALUATION, code: "50011", message: "Too Many Requests", status: 429 }]);
   const balance = await client.fetchBalance(signal());
   expect(balance.source).toBe(OKX_SOURCE_FALLBACK);
   // totalEq 10866.39 + funding 3744.15; Earn is missing and said so.
   expect(totalUsd(balance)).toBe("14610.55");
   expect(breakdown(balance)).toEqual(["ETH=5271.70", "BTC=3845.54", "USDT=3702.22", "SOL=1441.01", "USDC=350.00"]);
-  expect(balance.warnings).toEqual(["OKX asset-valuation failed (code 50011, rate-limit), so the total is the trading and funding accounts only: Earn is not included"]);
+  expect(balance.warnings).toEqual([
+    "OKX asset-valuation failed (code 50011, rate-limit), so the total is the trading and funding accounts only: Earn is not included",
+  ]);
 });
 
 test("a failed funding read leaves the total whole and names what other holds", async () => {
   const state = realisticOkxAccount();
-  state.faults.push(okxErrorFault("50120", "API key permission insufficient", 200, { path: FUNDING }));
-  const { client } = await setup(state);
+  const { client } = await setup(state, {}, 2_000, [
+    { path: FUNDING, code: "50120", message: "API key permission insufficient", status: 200 },
+  ]);
   const balance = await client.fetchBalance(signal());
   expect(totalUsd(balance)).toBe(REALISTIC_OKX_TOTAL_USD);
   expect(breakdown(balance)).toEqual(["other (funding, Earn, …)=5578.44", "ETH=4518.60", "BTC=3845.54", "USDT=2502.17"]);
@@ -257,8 +330,7 @@ test("each OKX error code is mapped to a typed error naming what to fix, without
   ];
   for (const [code, msg, status, kind, hint] of cases) {
     const state = okxFakeState();
-    state.faults.push(okxErrorFault(code, msg, status));
-    const { client, fake: server } = await setup(state);
+    const { client, fake: server } = await setup(state, {}, 2_000, [{ code, message: msg, status }]);
     const error = await expectPlatformError(client.auditKey(signal()));
     expect([code, error.kind]).toEqual([code, kind]);
     expect(error.code).toBe(code);
@@ -291,8 +363,7 @@ test("wrong credentials are caught by the fake's own checks and named", async ()
 
 test("a non-JSON 403 page is a permission error that points at the host", async () => {
   const state = okxFakeState();
-  state.faults.push({ status: 403, body: "<html><body>Access denied</body></html>" });
-  const { client } = await setup(state);
+  const { client } = await setup(state, {}, 2_000, [{ status: 403, body: "<html><body>Access denied</body></html>" }]);
   const error = await expectPlatformError(client.auditKey(signal()));
   expect([error.kind, error.code]).toEqual(["permission", "HTTP 403"]);
   expect(error.message).toContain("OKX_BASE_URL");
@@ -331,8 +402,9 @@ test("clock skew that the resync cannot fix is reported after one retry, never l
 
 test("a 5xx is retried with backoff and then succeeds", async () => {
   const state = realisticOkxAccount();
-  state.faults.push({ path: VALUATION, remaining: 2, status: 503, body: JSON.stringify({ code: "50001", msg: "Service temporarily unavailable", data: [] }) });
-  const { client, fake, sleeps } = await setup(state);
+  const { client, fake, sleeps } = await setup(state, {}, 2_000, [
+    { path: VALUATION, times: 2, status: 503, body: JSON.stringify({ code: "50001", msg: "Service temporarily unavailable", data: [] }) },
+  ]);
   const balance = await client.fetchBalance(signal());
   expect(balance.source).toBe(OKX_SOURCE_VALUATION);
   expect(totalUsd(balance)).toBe(REALISTIC_OKX_TOTAL_USD);
@@ -342,8 +414,9 @@ test("a 5xx is retried with backoff and then succeeds", async () => {
 
 test("a 5xx that persists is retried a bounded number of times and reported as unavailable", async () => {
   const state = realisticOkxAccount();
-  state.faults.push({ status: 503, body: JSON.stringify({ code: "50001", msg: "Service temporarily unavailable", data: [] }) });
-  const { client, fake } = await setup(state);
+  const { client, fake } = await setup(state, {}, 2_000, [
+    { status: 503, body: JSON.stringify({ code: "50001", msg: "Service temporarily unavailable", data: [] }) },
+  ]);
   const error = await expectPlatformError(client.fetchBalance(signal()));
   expect(error.kind).toBe("unavailable");
   expect(error.message).toContain("HTTP 503");
@@ -354,18 +427,21 @@ test("a 5xx that persists is retried a bounded number of times and reported as u
 
 test("a slow answer is reported as a timeout within the platform timeout", async () => {
   const state = realisticOkxAccount();
-  state.faults.push({ path: VALUATION, delayMs: 3_000 });
-  const { client } = await setup(state, {}, 150);
+  const { client } = await setup(state, {}, 100, [{ path: VALUATION, hang: true }]);
   const started = performance.now();
   const error = await expectPlatformError(client.fetchBalance(signal()));
   expect(error.kind).toBe("timeout");
-  expect(error.message).toContain("did not answer within 0.2 s");
+  expect(error.message).toContain("did not answer within 0.1 s");
   expect(performance.now() - started).toBeLessThan(1_000);
 });
 
 test("auditKey: read_only alone is read-only, read_only plus trade is not", async () => {
   const readOnly = await setup(okxFakeState({ perm: "read_only", ip: "203.0.113.7", label: "pfbot" }));
-  expect(await readOnly.client.auditKey(signal())).toEqual({ readOnly: true, permissions: ["read_only"], notes: ["key label: pfbot", "bound to IP: 203.0.113.7"] });
+  expect(await readOnly.client.auditKey(signal())).toEqual({
+    readOnly: true,
+    permissions: ["read_only"],
+    notes: ["key label: pfbot", "bound to IP: 203.0.113.7"],
+  });
   await readOnly.fake.stop();
   fake = null;
   const trading = await setup(okxFakeState({ perm: "trade, read_only", ip: "", label: "" }));
@@ -378,8 +454,9 @@ test("auditKey: read_only alone is read-only, read_only plus trade is not", asyn
 
 test("auditKey: a config without perm is a bad response, not a guess", async () => {
   const state = okxFakeState();
-  state.faults.push({ path: CONFIG, status: 200, body: JSON.stringify({ code: "0", msg: "", data: [{ uid: "1", label: "x", ip: "" }] }) });
-  const { client } = await setup(state);
+  const { client } = await setup(state, {}, 2_000, [
+    { path: CONFIG, status: 200, body: JSON.stringify({ code: "0", msg: "", data: [{ uid: "1", label: "x", ip: "" }] }) },
+  ]);
   const error = await expectPlatformError(client.auditKey(signal()));
   expect(error.kind).toBe("bad-response");
   expect(error.message).toContain("no perm");

@@ -2,15 +2,16 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { createLogger } from "../../../src/lib/log.ts";
 import { sum, toPlainString } from "../../../src/lib/money.ts";
 import { createTbankClient, type TbankClientOptions } from "../../../src/platforms/tbank/client.ts";
-import type { FetchFn } from "../../../src/platforms/types.ts";
+import { type FetchFn, PlatformError } from "../../../src/platforms/types.ts";
 import {
+  type FakeTbankAccount,
   REALISTIC_TBANK_TOTAL_RUB,
-  TBANK_FAKE_TOKEN,
   realisticTbankAccounts,
   startTbankFake,
-  type FakeTbankAccount,
+  TBANK_FAKE_TOKEN,
   type TbankFake,
   type TbankFakeState,
+  type TbankFault,
 } from "../../fakes/tbank.ts";
 import { expectPlatformError } from "../../support/platform-error.ts";
 
@@ -19,8 +20,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function fake(state: Partial<TbankFakeState> = {}): Promise<TbankFake> {
-  const server = await startTbankFake({ token: TBANK_FAKE_TOKEN, accounts: realisticTbankAccounts(), failures: [], ...state });
+async function fake(state: Partial<TbankFakeState> = {}, faults: TbankFault[] = []): Promise<TbankFake> {
+  const server = await startTbankFake({ token: TBANK_FAKE_TOKEN, accounts: realisticTbankAccounts(), ...state });
+  server.faults.add(...faults);
   cleanups.push(server.stop);
   return server;
 }
@@ -41,9 +43,16 @@ function clientFor(server: TbankFake, extra: Partial<TbankClientOptions> = {}) {
 
 const signal = () => new AbortController().signal;
 
-
 function account(id: string, total: FakeTbankAccount["total"], extra: Partial<FakeTbankAccount> = {}): FakeTbankAccount {
-  return { id, type: "ACCOUNT_TYPE_TINKOFF", name: "", status: "ACCOUNT_STATUS_OPEN", accessLevel: "ACCOUNT_ACCESS_LEVEL_READ_ONLY", total, ...extra };
+  return {
+    id,
+    type: "ACCOUNT_TYPE_TINKOFF",
+    name: "",
+    status: "ACCOUNT_STATUS_OPEN",
+    accessLevel: "ACCOUNT_ACCESS_LEVEL_READ_ONLY",
+    total,
+    ...extra,
+  };
 }
 
 describe("T-Bank balance", () => {
@@ -63,11 +72,11 @@ describe("T-Bank balance", () => {
     expect(balance).toMatchObject({ platform: "tbank", assets: [], asOf: null, source: "GetPortfolio" });
 
     // Never asked for the closed account (…105) or the debit card (…106).
-    const portfolioCalls = server.calls("GetPortfolio");
+    const portfolioCalls = server.requestsTo("GetPortfolio");
     expect(portfolioCalls.map((call) => JSON.parse(call.body)).sort((a, b) => a.accountId.localeCompare(b.accountId))).toEqual(
       ["2000000101", "2000000102", "2000000103", "2000000104"].map((accountId) => ({ accountId, currency: "RUB" })),
     );
-    const [accountsCall] = server.calls("GetAccounts");
+    const [accountsCall] = server.requestsTo("GetAccounts");
     expect(accountsCall?.method).toBe("POST");
     expect(accountsCall?.path).toBe("/rest/tinkoff.public.invest.api.contract.v1.UsersService/GetAccounts");
     expect(accountsCall?.body).toBe("{}");
@@ -88,18 +97,28 @@ describe("T-Bank balance", () => {
       ],
     });
     const balance = await clientFor(server).client.fetchBalance(signal());
-    expect(balance.holdings.map((h) => toPlainString(h.money.amount))).toEqual(["0.1", "0.2", "-0.5", "9007199254740993.000000001", "-2.000000002", "10"]);
+    expect(balance.holdings.map((h) => toPlainString(h.money.amount))).toEqual([
+      "0.1",
+      "0.2",
+      "-0.5",
+      "9007199254740993.000000001",
+      "-2.000000002",
+      "10",
+    ]);
     expect(toPlainString(sum(balance.holdings.map((h) => h.money.amount)))).toBe("9007199254741000.799999999");
   });
 
   test("an account named by type when it has no name; NO_ACCESS accounts are warned about without a request", async () => {
     const server = await fake({
-      accounts: [account("7", "5", { type: "ACCOUNT_TYPE_TINKOFF_IIS" }), account("8", "6", { accessLevel: "ACCOUNT_ACCESS_LEVEL_NO_ACCESS" })],
+      accounts: [
+        account("7", "5", { type: "ACCOUNT_TYPE_TINKOFF_IIS" }),
+        account("8", "6", { accessLevel: "ACCOUNT_ACCESS_LEVEL_NO_ACCESS" }),
+      ],
     });
     const balance = await clientFor(server).client.fetchBalance(signal());
     expect(balance.holdings.map((h) => h.label)).toEqual(["IIS 7"]);
     expect(balance.warnings).toEqual([expect.stringMatching(/^account Brokerage 8 not counted: the token has no access/)]);
-    expect(server.calls("GetPortfolio").map((call) => JSON.parse(call.body).accountId)).toEqual(["7"]);
+    expect(server.requestsTo("GetPortfolio").map((call) => JSON.parse(call.body).accountId)).toEqual(["7"]);
   });
 
   test("a brokerage account answering 40002 is not counted while the others are", async () => {
@@ -117,11 +136,13 @@ describe("T-Bank balance", () => {
   });
 
   test("no open brokerage account at all is an empty, warned result", async () => {
-    const server = await fake({ accounts: [account("1", "3", { status: "ACCOUNT_STATUS_CLOSED" }), account("2", "4", { type: "ACCOUNT_TYPE_SAVING" })] });
+    const server = await fake({
+      accounts: [account("1", "3", { status: "ACCOUNT_STATUS_CLOSED" }), account("2", "4", { type: "ACCOUNT_TYPE_SAVING" })],
+    });
     const balance = await clientFor(server).client.fetchBalance(signal());
     expect(balance.holdings).toEqual([]);
     expect(balance.warnings).toEqual(["no open brokerage account is visible to the token; nothing counted"]);
-    expect(server.calls("GetPortfolio")).toHaveLength(0);
+    expect(server.requestsTo("GetPortfolio")).toHaveLength(0);
   });
 
   test("a total in another currency than RUB is an error saying so", async () => {
@@ -158,23 +179,23 @@ describe("T-Bank errors", () => {
   });
 
   test("40003 is recognised when the gateway puts the code in message, whatever the HTTP status", async () => {
-    const body = { code: 16, message: "40003", description: "authentication token is missing or invalid" };
-    const server = await fake({ failures: [{ method: "GetAccounts", code: "40003", status: 400, body }] });
+    const body = JSON.stringify({ code: 16, message: "40003", description: "authentication token is missing or invalid" });
+    const server = await fake({}, [{ path: "GetAccounts", code: "40003", status: 400, body, times: 1 }]);
     const error = await expectPlatformError(clientFor(server).client.fetchBalance(signal()));
     expect(error).toMatchObject({ kind: "auth", code: "40003" });
   });
 
   test("429 with x-ratelimit-reset is a rate-limit error carrying the wait, without retrying", async () => {
-    const server = await fake({ failures: [{ method: "GetPortfolio", code: "80002", headers: { "x-ratelimit-reset": "17" } }] });
+    const server = await fake({}, [{ path: "GetPortfolio", code: "80002", headers: { "x-ratelimit-reset": "17" }, times: 1 }]);
     const { client, sleeps } = clientFor(server);
     const error = await expectPlatformError(client.fetchBalance(signal()));
     expect(error).toMatchObject({ kind: "rate-limit", code: "80002", retryAfterMs: 17_000 });
     expect(error.message).toContain("resets in 17 s");
     // One GetPortfolio per open account (they run concurrently), none repeated, GetAccounts once.
-    const asked = server.calls("GetPortfolio").map((call) => JSON.parse(call.body).accountId);
+    const asked = server.requestsTo("GetPortfolio").map((call) => JSON.parse(call.body).accountId);
     expect(asked).toHaveLength(4);
     expect(new Set(asked).size).toBe(4);
-    expect(server.calls("GetAccounts")).toHaveLength(1);
+    expect(server.requestsTo("GetAccounts")).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
 
@@ -190,40 +211,42 @@ describe("T-Bank errors", () => {
   });
 
   test("5xx is retried with backoff, then succeeds", async () => {
-    const server = await fake({ failures: [{ method: "GetAccounts", code: "70001" }, { method: "GetAccounts", code: "70002" }] });
+    const server = await fake({}, [
+      { path: "GetAccounts", code: "70001", times: 1 },
+      { path: "GetAccounts", code: "70002", times: 1 },
+    ]);
     const { client, sleeps } = clientFor(server);
     const balance = await client.fetchBalance(signal());
     expect(toPlainString(sum(balance.holdings.map((h) => h.money.amount)))).toBe(REALISTIC_TBANK_TOTAL_RUB);
-    expect(server.calls("GetAccounts")).toHaveLength(3);
+    expect(server.requestsTo("GetAccounts")).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
   });
 
   test("5xx that persists is reported as unavailable after a few attempts", async () => {
-    const failures = Array.from({ length: 5 }, () => ({ method: "GetAccounts", code: "70001" }));
-    const server = await fake({ failures });
+    const server = await fake({}, [{ path: "GetAccounts", code: "70001" }]);
     const { client, sleeps } = clientFor(server);
     const error = await expectPlatformError(client.fetchBalance(signal()));
     expect(error.kind).toBe("unavailable");
-    expect(server.calls("GetAccounts")).toHaveLength(3);
+    expect(server.requestsTo("GetAccounts")).toHaveLength(3);
     expect(sleeps).toHaveLength(2);
   });
 
   test("700xx carried by a 4xx is retried with the injected sleep, bounded", async () => {
-    const once = await fake({ failures: [{ method: "GetAccounts", code: "70002", status: 400 }] });
+    const once = await fake({}, [{ path: "GetAccounts", code: "70002", status: 400, times: 1 }]);
     const first = clientFor(once);
     expect((await first.client.accountAccess(signal())).length).toBe(6);
     expect(first.sleeps).toEqual([1_000]);
 
-    const always = await fake({ failures: Array.from({ length: 5 }, () => ({ method: "GetAccounts", code: "70001", status: 400 })) });
+    const always = await fake({}, [{ path: "GetAccounts", code: "70001", status: 400 }]);
     const second = clientFor(always);
     const error = await expectPlatformError(second.client.accountAccess(signal()));
     expect(error).toMatchObject({ kind: "unavailable", code: "70001" });
-    expect(always.calls("GetAccounts")).toHaveLength(3);
+    expect(always.requestsTo("GetAccounts")).toHaveLength(3);
     expect(second.sleeps).toEqual([1_000, 2_000]);
   });
 
   test("other 4xx are never retried", async () => {
-    const server = await fake({ failures: [{ method: "GetAccounts", code: "30021" }] });
+    const server = await fake({}, [{ path: "GetAccounts", code: "30021" }]);
     const { client, sleeps } = clientFor(server);
     const error = await expectPlatformError(client.accountAccess(signal()));
     expect(error).toMatchObject({ kind: "bad-response", code: "30021" });
@@ -239,15 +262,45 @@ describe("T-Bank errors", () => {
   });
 
   test("a slow answer is a timeout error", async () => {
-    const server = await fake({ delayMs: 300 });
+    const server = await fake({}, [{ delayMs: 300 }]);
     const error = await expectPlatformError(clientFor(server, { timeoutMs: 50 }).client.accountAccess(signal()));
     expect(error.kind).toBe("timeout");
   });
 
   test("a GetAccounts body without an accounts list is a bad response", async () => {
-    const server = await fake({ failures: [{ method: "GetAccounts", code: "0", status: 200, body: { acounts: [] } }] });
+    const server = await fake({}, [{ path: "GetAccounts", code: "0", status: 200, body: JSON.stringify({ acounts: [] }) }]);
     const error = await expectPlatformError(clientFor(server).client.accountAccess(signal()));
     expect(error.kind).toBe("bad-response");
+  });
+
+  test("a failed certificate check is told from the network error itself, and says to set TBANK_CA_FILE", async () => {
+    const server = await fake();
+    const tlsFailure = Object.assign(new Error("unable to get local issuer certificate"), { code: "UNABLE_TO_GET_ISSUER_CERT_LOCALLY" });
+    const failing: FetchFn = async () => {
+      throw tlsFailure;
+    };
+    const error = await expectPlatformError(clientFor(server, { fetch: failing }).client.accountAccess(signal()));
+    expect(error.kind).toBe("unavailable");
+    expect(error.message).toBe(
+      "T-Bank's TLS certificate could not be verified (unable to get local issuer certificate): if T-Bank changed its certificate chain, save its CA as PEM and set TBANK_CA_FILE",
+    );
+    // The chain down to what fetch threw stays inspectable.
+    expect(error.cause).toBeInstanceOf(PlatformError);
+    expect((error.cause as PlatformError).cause).toBe(tlsFailure);
+  });
+
+  test("another network error stays a plain outage, however its URL reads", async () => {
+    const server = await fake();
+    const failing: FetchFn = async () => {
+      throw new TypeError("connection refused");
+    };
+    const error = await expectPlatformError(
+      clientFor(server, { fetch: failing, baseUrl: "http://127.0.0.1:9/ssl-certificate/rest" }).client.accountAccess(signal()),
+    );
+    expect(error.kind).toBe("unavailable");
+    expect(error.message).toStartWith(
+      "T-Bank is unavailable (network error: connection refused from http://127.0.0.1:9/ssl-certificate/rest/",
+    );
   });
 });
 

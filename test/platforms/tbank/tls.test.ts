@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { rootCertificates } from "node:tls";
 import { createTbankClient } from "../../../src/platforms/tbank/client.ts";
 import { TBANK_EMBEDDED_CA_PEMS, tbankCaBundle } from "../../../src/platforms/tbank/tls.ts";
-import { PlatformError, type FetchFn } from "../../../src/platforms/types.ts";
-import { TBANK_FAKE_TOKEN, realisticTbankAccounts, startTbankFake, startTlsFront, type TbankFake } from "../../fakes/tbank.ts";
+import { type FetchFn, PlatformError } from "../../../src/platforms/types.ts";
+import { realisticTbankAccounts, startTbankFake, startTlsFront, TBANK_FAKE_TOKEN, type TbankFake } from "../../fakes/tbank.ts";
 
 // Published SHA-256 fingerprints (Gosuslugi TLS page; reference/certs/README.md).
 const ROOT_FINGERPRINT = "D2:6D:2D:02:31:B7:C3:9F:92:CC:73:85:12:BA:54:10:35:19:E4:40:5D:68:B5:BD:70:3E:97:88:CA:8E:CF:31";
@@ -54,8 +54,13 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "pfbot-tbank-tls-"));
   makeChain(dir);
   const read = (name: string) => readFile(join(dir, name), "utf8");
-  chain = { rootPem: await read("root.pem"), subPem: await read("sub.pem"), leafPem: await read("leaf.pem"), leafKey: await read("leaf.key") };
-  fake = await startTbankFake({ token: TBANK_FAKE_TOKEN, accounts: realisticTbankAccounts(), failures: [] });
+  chain = {
+    rootPem: await read("root.pem"),
+    subPem: await read("sub.pem"),
+    leafPem: await read("leaf.pem"),
+    leafKey: await read("leaf.key"),
+  };
+  fake = await startTbankFake({ token: TBANK_FAKE_TOKEN, accounts: realisticTbankAccounts() });
   front = await startTlsFront(fake.url, { key: chain.leafKey, cert: chain.leafPem });
 });
 
@@ -83,7 +88,9 @@ describe.skipIf(!haveOpenssl)("T-Bank over HTTPS with a private CA", () => {
   }
 
   test("fails verification without the extra CA, with a hint to set TBANK_CA_FILE", async () => {
-    const error = await client().accountAccess(new AbortController().signal).catch((reason: unknown) => reason);
+    const error = await client()
+      .accountAccess(new AbortController().signal)
+      .catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(PlatformError);
     expect(error).toMatchObject({ kind: "unavailable" });
     expect(String((error as Error).message)).toMatch(/certificate.*TBANK_CA_FILE/);
@@ -99,7 +106,9 @@ describe.skipIf(!haveOpenssl)("T-Bank over HTTPS with a private CA", () => {
   });
 
   test("the root alone is not enough when the server omits the intermediate", async () => {
-    const error = await client([chain?.rootPem ?? ""]).accountAccess(new AbortController().signal).catch((reason: unknown) => reason);
+    const error = await client([chain?.rootPem ?? ""])
+      .accountAccess(new AbortController().signal)
+      .catch((reason: unknown) => reason);
     expect(error).toMatchObject({ kind: "unavailable" });
   });
 });
@@ -112,9 +121,57 @@ function makeChain(into: string): void {
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
   writeFileSync(join(into, "ca.ext"), "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
   writeFileSync(join(into, "leaf.ext"), "basicConstraints=CA:FALSE\nsubjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
-  run("req", "-x509", ...ec, "-keyout", "root.key", "-out", "root.pem", "-days", "2", "-subj", "/CN=pfbot test root", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+  run(
+    "req",
+    "-x509",
+    ...ec,
+    "-keyout",
+    "root.key",
+    "-out",
+    "root.pem",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=pfbot test root",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+  );
   run("req", ...ec, "-keyout", "sub.key", "-out", "sub.csr", "-subj", "/CN=pfbot test sub");
-  run("x509", "-req", "-in", "sub.csr", "-CA", "root.pem", "-CAkey", "root.key", "-CAcreateserial", "-out", "sub.pem", "-days", "2", "-extfile", "ca.ext");
+  run(
+    "x509",
+    "-req",
+    "-in",
+    "sub.csr",
+    "-CA",
+    "root.pem",
+    "-CAkey",
+    "root.key",
+    "-CAcreateserial",
+    "-out",
+    "sub.pem",
+    "-days",
+    "2",
+    "-extfile",
+    "ca.ext",
+  );
   run("req", ...ec, "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=127.0.0.1");
-  run("x509", "-req", "-in", "leaf.csr", "-CA", "sub.pem", "-CAkey", "sub.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext");
+  run(
+    "x509",
+    "-req",
+    "-in",
+    "leaf.csr",
+    "-CA",
+    "sub.pem",
+    "-CAkey",
+    "sub.key",
+    "-CAcreateserial",
+    "-out",
+    "leaf.pem",
+    "-days",
+    "2",
+    "-extfile",
+    "leaf.ext",
+  );
 }

@@ -37,7 +37,14 @@ test("shares add up to exactly 100.0% (largest remainder), from exact decimals",
     { label: "C", value: dec("1") },
   ]);
   expect(thirds.meta.slices.map((s) => s.percentLabel)).toEqual(["33.4%", "33.3%", "33.3%"]);
-  for (const slices of [SLICES, SLICES.slice(0, 3), [{ label: "x", value: dec("0.000000001") }, { label: "y", value: dec("7") }]]) {
+  for (const slices of [
+    SLICES,
+    SLICES.slice(0, 3),
+    [
+      { label: "x", value: dec("0.000000001") },
+      { label: "y", value: dec("7") },
+    ],
+  ]) {
     expect(donut(slices).meta.slices.reduce((t, s) => t + s.tenths, 0)).toBe(1000);
   }
 });
@@ -51,7 +58,10 @@ test("one small slice keeps its name; a slice called Other merges with the folde
 });
 
 test("more than 8 slices: the smallest join Other so the legend fits", () => {
-  const many = Array.from({ length: 12 }, (_, i) => ({ label: `Account ${String.fromCharCode(65 + i)}`, value: dec(String(1000 + i * 10)) }));
+  const many = Array.from({ length: 12 }, (_, i) => ({
+    label: `Account ${String.fromCharCode(65 + i)}`,
+    value: dec(String(1000 + i * 10)),
+  }));
   const { meta } = donut(many);
   expect(meta.slices).toHaveLength(8);
   expect(meta.slices.at(-1)?.folded).toHaveLength(5);

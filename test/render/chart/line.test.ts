@@ -4,11 +4,11 @@ import { type LineChartInput, type LinePoint, lineChartSvg } from "../../../src/
 import { dayKey, dayNumber } from "../../../src/render/chart/ticks.ts";
 import { count, digitWindows, expectChartError, pathData, texts } from "./support.ts";
 
-/** `n` consecutive days starting `first`, valued by `valueOf(i)` (null for a gap). */
-function days(first: string, n: number, valueOf: (i: number) => string | null, partial: (i: number) => boolean = () => false): LinePoint[] {
+/** `n` consecutive days starting `first`, valued by `valueAt(i)` (null for a gap). */
+function days(first: string, n: number, valueAt: (i: number) => string | null, partial: (i: number) => boolean = () => false): LinePoint[] {
   const start = dayNumber(first);
   return Array.from({ length: n }, (_, i) => {
-    const value = valueOf(i);
+    const value = valueAt(i);
     return { day: dayKey(start + i), value: value === null ? null : dec(value), partial: partial(i) };
   });
 }
@@ -26,7 +26,10 @@ function polylines(d: string): number[] {
 }
 
 test("30 days: round value ticks, Monday date ticks, the last value labelled, all as text elements", () => {
-  const { svg, meta } = chart(days("2026-10-26", 30, (i) => String(181_000 + i * 750)), { subtitle: "26 Oct – 24 Nov 2026" });
+  const { svg, meta } = chart(
+    days("2026-10-26", 30, (i) => String(181_000 + i * 750)),
+    { subtitle: "26 Oct – 24 Nov 2026" },
+  );
   expect(texts(svg, "value-tick")).toEqual(["$180k", "$185k", "$190k", "$195k", "$200k", "$205k"]);
   expect(meta.valueTicks).toEqual(texts(svg, "value-tick"));
   expect(texts(svg, "date-tick")).toEqual(["26 Oct", "2 Nov", "9 Nov", "16 Nov", "23 Nov"]);
@@ -43,7 +46,10 @@ test("30 days: round value ticks, Monday date ticks, the last value labelled, al
 });
 
 test("RUB ticks use ₽ and millions", () => {
-  const { meta } = chart(days("2026-11-01", 10, (i) => String(14_200_000 + i * 60_000)), { currency: "RUB" });
+  const { meta } = chart(
+    days("2026-11-01", 10, (i) => String(14_200_000 + i * 60_000)),
+    { currency: "RUB" },
+  );
   expect(meta.valueTicks).toEqual(["₽14.2M", "₽14.4M", "₽14.6M", "₽14.8M"]);
   expect(meta.lastLabel).toBe("₽14.74M");
 });
@@ -52,7 +58,12 @@ test("privacy mode shows % change from the first day and no digit of any amount"
   const amounts = ["123456.78", "124680.13", "119753.86", "131313.57", "127654.32"];
   for (const currency of ["USD", "RUB"] as const) {
     const { svg, meta } = chart(
-      days("2026-11-20", amounts.length, (i) => amounts[i] ?? null, (i) => i === 3),
+      days(
+        "2026-11-20",
+        amounts.length,
+        (i) => amounts[i] ?? null,
+        (i) => i === 3,
+      ),
       { currency, privacy: true, title: "Portfolio value", subtitle: "Last days" },
     );
     const all = texts(svg);
@@ -74,7 +85,10 @@ test("privacy mode shows % change from the first day and no digit of any amount"
 });
 
 test("privacy mode with a first value at or below zero hides the value axis instead of inventing a %", () => {
-  const { svg, meta } = chart(days("2026-11-20", 3, (i) => ["0", "250.5", "-40"][i] ?? null), { privacy: true });
+  const { svg, meta } = chart(
+    days("2026-11-20", 3, (i) => ["0", "250.5", "-40"][i] ?? null),
+    { privacy: true },
+  );
   expect(meta.valueAxis).toBe("hidden");
   expect(texts(svg, "value-tick")).toEqual([]);
   expect(texts(svg, "last-label")).toEqual([]);
@@ -128,7 +142,14 @@ test("a missing day breaks the line, whether passed as null or left out; a lone 
 test("partial days are dashed and hollow-marked, and never count as the low or the high", () => {
   // Day 5 is partial and the lowest value; day 7 is partial and the highest.
   const values = ["1000", "1010", "1020", "1030", "1040", "500", "1060", "5000", "1080", "1090"];
-  const { svg, meta } = chart(days("2026-11-01", 10, (i) => values[i] ?? null, (i) => i === 5 || i === 7));
+  const { svg, meta } = chart(
+    days(
+      "2026-11-01",
+      10,
+      (i) => values[i] ?? null,
+      (i) => i === 5 || i === 7,
+    ),
+  );
   expect(polylines(pathData(svg, "line-partial"))).toEqual([5]);
   expect(polylines(pathData(svg, "line-complete"))).toEqual([5, 2]);
   expect(count(svg, "partial-point")).toBe(2);
@@ -138,10 +159,24 @@ test("partial days are dashed and hollow-marked, and never count as the low or t
 });
 
 test("a partial last day is labelled as partial; many partial days become a band instead of markers", () => {
-  const lastPartial = chart(days("2026-11-01", 5, (i) => String(1000 + i), (i) => i === 4));
+  const lastPartial = chart(
+    days(
+      "2026-11-01",
+      5,
+      (i) => String(1000 + i),
+      (i) => i === 4,
+    ),
+  );
   expect(lastPartial.meta.last.partial).toBe(true);
   expect(texts(lastPartial.svg, "last-label")).toEqual(["$1,004 (partial)"]);
-  const many = chart(days("2025-11-25", 365, (i) => String(1000 + i), (i) => i % 3 === 0));
+  const many = chart(
+    days(
+      "2025-11-25",
+      365,
+      (i) => String(1000 + i),
+      (i) => i % 3 === 0,
+    ),
+  );
   expect(count(many.svg, "partial-point")).toBe(0);
   expect(count(many.svg, "partial-band")).toBe(1);
   expect(many.meta.low?.day).toBe("2025-11-26");
@@ -168,7 +203,10 @@ test("flat, negative and huge series are drawn", () => {
 });
 
 test("text is XML-escaped and stripped of emoji (Inter has no glyphs for them)", () => {
-  const { svg } = chart(days("2026-11-01", 3, () => "1"), { title: `Q&A <b>"x"</b> 📈 it's`, subtitle: "🇷🇺 RUB" });
+  const { svg } = chart(
+    days("2026-11-01", 3, () => "1"),
+    { title: `Q&A <b>"x"</b> 📈 it's`, subtitle: "🇷🇺 RUB" },
+  );
   expect(svg).toContain("Q&amp;A &lt;b&gt;&quot;x&quot;&lt;/b&gt; it&apos;s");
   expect(texts(svg, "title")).toEqual([`Q&A <b>"x"</b> it's`]);
   expect(texts(svg, "subtitle")).toEqual(["RUB"]);

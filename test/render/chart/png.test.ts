@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
 import { inflateSync } from "node:zlib";
 import { dec } from "../../../src/lib/money.ts";
-import { renderChartPng } from "../../../src/render/chart/client.ts";
 import { workerUrl } from "../../../src/lib/worker-url.ts";
+import { renderChartPng } from "../../../src/render/chart/client.ts";
 import { donutChartSvg } from "../../../src/render/chart/donut.ts";
 import { ChartError } from "../../../src/render/chart/errors.ts";
 import { lineChartSvg } from "../../../src/render/chart/line.ts";
@@ -13,7 +13,11 @@ import { pngSize } from "./support.ts";
 
 function line(n: number, size?: { width: number; height: number }) {
   const start = dayNumber("2026-11-24") - n + 1;
-  const points = Array.from({ length: n }, (_, i) => ({ day: dayKey(start + i), value: i === 3 ? null : dec((150_000 + i * 37.5).toFixed(2)), partial: i === n - 1 }));
+  const points = Array.from({ length: n }, (_, i) => ({
+    day: dayKey(start + i),
+    value: i === 3 ? null : dec((150_000 + i * 37.5).toFixed(2)),
+    partial: i === n - 1,
+  }));
   return lineChartSvg({ points, currency: "USD", privacy: false, title: "Portfolio value", ...(size ? { size } : {}) }).svg;
 }
 
@@ -27,12 +31,22 @@ test("2 days, 365 days and 3653 days all rasterise", async () => {
 });
 
 test("a donut rasterises to a 1280×720 PNG", async () => {
-  const { svg } = donutChartSvg({ slices: [{ label: "Bybit", value: dec("10") }, { label: "Т-Банк", value: dec("30") }], currency: "RUB", privacy: false, title: "Allocation", centreLabel: "Total" });
+  const { svg } = donutChartSvg({
+    slices: [
+      { label: "Bybit", value: dec("10") },
+      { label: "Т-Банк", value: dec("30") },
+    ],
+    currency: "RUB",
+    privacy: false,
+    title: "Allocation",
+    centreLabel: "Total",
+  });
   expect(pngSize(await renderPng(svg))).toEqual({ width: 1280, height: 720 });
 });
 
 test("text is drawn with the embedded font (without it resvg silently drops every text element)", async () => {
-  const doc = (body: string) => `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><rect width="200" height="60" fill="#fff"/>${body}</svg>`;
+  const doc = (body: string) =>
+    `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60"><rect width="200" height="60" fill="#fff"/>${body}</svg>`;
   const blank = await renderPng(doc(""));
   const withText = await renderPng(doc('<text x="10" y="40" font-size="30" font-family="Inter">₽ Ёж</text>'));
   const withBold = await renderPng(doc('<text x="10" y="40" font-size="30" font-family="Inter" font-weight="600">₽ Ёж</text>'));

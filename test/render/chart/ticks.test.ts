@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
+import { dec } from "../../../src/lib/money.ts";
 import { compactMoney, groupedMoney, percent, tickMoney } from "../../../src/render/chart/labels.ts";
 import { dateTicks, dayKey, dayLabel, dayNumber, valueScale } from "../../../src/render/chart/ticks.ts";
-import { dec } from "../../../src/lib/money.ts";
 import { expectChartError } from "./support.ts";
 
 const moneyTicks = (lo: number, hi: number, currency: "USD" | "RUB") => {
@@ -19,7 +19,10 @@ test("value ticks are round numbers in compact money: $180k, $1.2M, â‚½14.5M, â‚
 
 test("every range gets 4 to 6 ticks that cover it, one round step apart", () => {
   let seed = 42;
-  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const random = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647;
+  };
   for (let i = 0; i < 2000; i++) {
     const magnitude = 10 ** Math.floor(random() * 16 - 2);
     const lo = (random() - 0.3) * magnitude;
