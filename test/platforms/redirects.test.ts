@@ -55,7 +55,18 @@ const SECRETS = {
   kucoinSecret: "KUCOINSECRETredirect000000001",
   kucoinPassphrase: "kucoin-Passphrase-redirect-1",
 };
-const CREDENTIAL_HEADERS = ["x-bapi-api-key", "x-bapi-sign", "ok-access-key", "ok-access-sign", "ok-access-passphrase", "authorization", "x-mbx-apikey", "kc-api-key", "kc-api-sign", "kc-api-passphrase"];
+const CREDENTIAL_HEADERS = [
+  "x-bapi-api-key",
+  "x-bapi-sign",
+  "ok-access-key",
+  "ok-access-sign",
+  "ok-access-passphrase",
+  "authorization",
+  "x-mbx-apikey",
+  "kc-api-key",
+  "kc-api-sign",
+  "kc-api-passphrase",
+];
 
 /** Every credential-looking header and query value that reached a server. */
 function credentialsSeen(server: FakeServer): string[] {
@@ -98,10 +109,19 @@ const clients: Record<string, { variable: string; make: (base: string) => Platfo
       });
     },
   },
-  Binance: { variable: "BINANCE_BASE_URL", make: (base) => createBinanceClient({ ...deps(base), apiKey: SECRETS.binanceKey, apiSecret: SECRETS.binanceSecret }) },
+  Binance: {
+    variable: "BINANCE_BASE_URL",
+    make: (base) => createBinanceClient({ ...deps(base), apiKey: SECRETS.binanceKey, apiSecret: SECRETS.binanceSecret }),
+  },
   KuCoin: {
     variable: "KUCOIN_BASE_URL",
-    make: (base) => createKucoinClient({ ...deps(base), apiKey: SECRETS.kucoinKey, apiSecret: SECRETS.kucoinSecret, passphrase: SECRETS.kucoinPassphrase }),
+    make: (base) =>
+      createKucoinClient({
+        ...deps(base),
+        apiKey: SECRETS.kucoinKey,
+        apiSecret: SECRETS.kucoinSecret,
+        passphrase: SECRETS.kucoinPassphrase,
+      }),
   },
 };
 

@@ -66,8 +66,27 @@ const clients: Record<PlatformId, { name: string; capMiB: number; make: (base: s
       });
     },
   },
-  binance: { name: "Binance", capMiB: 4, make: (base) => createBinanceClient({ ...deps(base), apiKey: "BINANCEKEYsize00000000000000000000000000000000000000000000000001", apiSecret: "BINANCESECRETsize0000000001" }) },
-  kucoin: { name: "KuCoin", capMiB: 4, make: (base) => createKucoinClient({ ...deps(base), apiKey: "kucoinkeysize0000000001", apiSecret: "KUCOINSECRETsize0000001", passphrase: "kucoin-pass-size" }) },
+  binance: {
+    name: "Binance",
+    capMiB: 4,
+    make: (base) =>
+      createBinanceClient({
+        ...deps(base),
+        apiKey: "BINANCEKEYsize00000000000000000000000000000000000000000000000001",
+        apiSecret: "BINANCESECRETsize0000000001",
+      }),
+  },
+  kucoin: {
+    name: "KuCoin",
+    capMiB: 4,
+    make: (base) =>
+      createKucoinClient({
+        ...deps(base),
+        apiKey: "kucoinkeysize0000000001",
+        apiSecret: "KUCOINSECRETsize0000001",
+        passphrase: "kucoin-pass-size",
+      }),
+  },
 };
 
 /** Requests one fetchBalance sends at once before any answer is judged. */

@@ -28,21 +28,24 @@ const KNOWN_FLAGS: readonly string[] = [
 export function parseKeyAudit(body: unknown): KeyAudit {
   if (!isRecord(body)) throw binanceBadResponse(RESTRICTIONS_PATH, "not an object");
   const on = (field: string): boolean => body[field] === true;
-  if (typeof body["enableReading"] !== "boolean") throw binanceBadResponse(RESTRICTIONS_PATH, "no enableReading");
+  if (typeof body.enableReading !== "boolean") throw binanceBadResponse(RESTRICTIONS_PATH, "no enableReading");
   const permissions = KNOWN_FLAGS.filter(on);
   const trades = TRADE_FLAGS.filter(([field]) => on(field)).map(([, label]) => label);
   const notes: string[] = [];
-  if (!on("enableReading")) notes.push("the key cannot read (Enable Reading is off): tick Enable Reading on the key behind BINANCE_API_KEY");
+  if (!on("enableReading"))
+    notes.push("the key cannot read (Enable Reading is off): tick Enable Reading on the key behind BINANCE_API_KEY");
   if (trades.length > 0) notes.push(`the key can trade (${trades.join(", ")}): create a read-only key for pfbot`);
   if (on("enableWithdrawals")) notes.push("DANGER: the key can withdraw funds");
   if (on("enableInternalTransfer")) notes.push("the key can move funds between the master account and sub-accounts");
   if (on("permitsUniversalTransfer")) {
-    notes.push("Permits Universal Transfer is on: it moves funds only between your own wallets; pfbot needs it only if Binance refuses its wallet valuation");
+    notes.push(
+      "Permits Universal Transfer is on: it moves funds only between your own wallets; pfbot needs it only if Binance refuses its wallet valuation",
+    );
   }
-  notes.push(body["ipRestrict"] === true ? "IP-restricted: yes" : "IP-restricted: no (the key works from any IP)");
-  const created = dateOf(body["createTime"]);
+  notes.push(body.ipRestrict === true ? "IP-restricted: yes" : "IP-restricted: no (the key works from any IP)");
+  const created = dateOf(body.createTime);
   if (created !== null) notes.push(`created ${created}`);
-  const tradingUntil = dateOf(body["tradingAuthorityExpirationTime"]);
+  const tradingUntil = dateOf(body.tradingAuthorityExpirationTime);
   if (tradingUntil !== null && on("enableSpotAndMarginTrading")) notes.push(`spot and margin trading permission expires ${tradingUntil}`);
   notes.push("expiry: Binance reports none for the key");
   const readOnly = on("enableReading") && trades.length === 0 && !on("enableWithdrawals") && !on("enableInternalTransfer");

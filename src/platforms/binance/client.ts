@@ -3,31 +3,39 @@
 // comes from the spot and funding wallets and is never added on top. Only when that valuation fails with a non-auth
 // error are the wallets read one by one and priced, and that total is always partial: Options, Trading Bots and Copy
 // Trading cannot be read that way. [docs/platforms/binance.md §0, §9 "Recommended algorithm"]
-import { abs, cmp, dec, isZero, mul, sub, sum, type Decimal } from "../../lib/money.ts";
-import { PlatformError, UNREADABLE_AMOUNT, type AssetValue, type ClientDeps, type Holding, type PlatformBalance, type PlatformClient } from "../types.ts";
+import { abs, cmp, type Decimal, dec, isZero, mul, sub, sum } from "../../lib/money.ts";
+import {
+  type AssetValue,
+  type ClientDeps,
+  type Holding,
+  type PlatformBalance,
+  type PlatformClient,
+  PlatformError,
+  UNREADABLE_AMOUNT,
+} from "../types.ts";
 import { parseKeyAudit } from "./audit.ts";
 import { resolveBinanceHosts } from "./hosts.ts";
+import { describe, type Outcome, settle } from "./outcome.ts";
 import {
+  type CoinAmount,
   FUNDING_PATH,
+  PRICES_PATH,
+  type PriceBook,
   parseFundingAssets,
   parsePriceBook,
   parseSpotBalances,
   parseWalletBalance,
-  PRICES_PATH,
   RESTRICTIONS_PATH,
   SPOT_PATH,
   WALLET_BALANCE_PATH,
-  type CoinAmount,
-  type PriceBook,
   type WalletValue,
 } from "./parse.ts";
-import { BANNED_CODE, createBinanceTransport, DEFAULT_RECV_WINDOW_MS, MAX_RECV_WINDOW_MS, type BinanceTransport } from "./transport.ts";
-import { describe, settle, type Outcome } from "./outcome.ts";
 import { readParts } from "./parts.ts";
+import { BANNED_CODE, type BinanceTransport, createBinanceTransport, DEFAULT_RECV_WINDOW_MS, MAX_RECV_WINDOW_MS } from "./transport.ts";
 import { ldTreatment, valuePart } from "./value.ts";
 
-export { binanceQuery, signBinance, DEFAULT_RECV_WINDOW_MS } from "./transport.ts";
-export { BINANCE_DEFAULT_BASE_URL, resolveBinanceHosts, type BinanceHosts } from "./hosts.ts";
+export { BINANCE_DEFAULT_BASE_URL, type BinanceHosts, resolveBinanceHosts } from "./hosts.ts";
+export { binanceQuery, DEFAULT_RECV_WINDOW_MS, signBinance } from "./transport.ts";
 
 export interface BinanceClientOptions extends ClientDeps {
   readonly apiKey: string;
@@ -36,12 +44,8 @@ export interface BinanceClientOptions extends ClientDeps {
   readonly recvWindowMs?: number;
 }
 
-/** A balance that says what it leaves out (issue #14's coverage): non-empty `leftOut` makes the row partial. */
-export type BalanceWithCoverage = PlatformBalance & { readonly leftOut: readonly string[] };
-
 export interface BinanceClient extends PlatformClient {
   readonly id: "binance";
-  fetchBalance(signal: AbortSignal): Promise<BalanceWithCoverage>;
   /** Binance's clock minus ours (ms), learnt from /api/v3/time after a -1021; 0 until then. For --check. */
   clockOffsetMs(): number;
 }
@@ -55,7 +59,10 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
   const hosts = resolveBinanceHosts(options.baseUrl);
   const problem = hosts.ok ? setupProblem(options) : hosts.message;
   const recvWindowMs = options.recvWindowMs ?? DEFAULT_RECV_WINDOW_MS;
-  const http = hosts.ok && problem === null ? createBinanceTransport(options, hosts.hosts, { apiKey: options.apiKey, apiSecret: options.apiSecret, recvWindowMs }) : null;
+  const http =
+    hosts.ok && problem === null
+      ? createBinanceTransport(options, hosts.hosts, { apiKey: options.apiKey, apiSecret: options.apiSecret, recvWindowMs })
+      : null;
   const ready = (): BinanceTransport => {
     if (http === null) throw new PlatformError("binance", "config", problem ?? "Binance is not configured", "config");
     return http;
@@ -74,7 +81,7 @@ const DUST_USD = dec("1");
 const MATERIAL_USD = dec("1");
 const MATERIAL_SHARE = dec("0.005");
 
-async function fetchBalance(http: BinanceTransport, signal: AbortSignal): Promise<BalanceWithCoverage> {
+async function fetchBalance(http: BinanceTransport, signal: AbortSignal): Promise<PlatformBalance> {
   // Binance's valuation and the breakdown's reads go out at once: one round trip when all is well. The quote asset
   // defaults to BTC, so USDT is always sent [§4.1]. Every parameter sits in the signed query string, POST included.
   const [wallets, spot, funding, prices] = await Promise.all([
@@ -95,7 +102,7 @@ function walletsBalance(
   funding: Outcome<CoinAmount[]>,
   prices: Outcome<PriceBook>,
   signal: AbortSignal,
-): BalanceWithCoverage {
+): PlatformBalance {
   const total = sum(wallets.map((wallet) => wallet.balance));
   const warnings: string[] = [];
   const part = <T>(outcome: Outcome<T>, name: string): T | null => {
@@ -112,8 +119,13 @@ function walletsBalance(
   const fundingRows = part(funding, "funding wallet");
   const perCoin = new Map<string, Decimal>();
   // Breakdown only: an LD<X> row Binance prices nowhere is the flexible Earn of X, shown under X.
-  const spotCoins = (spotRows ?? []).map((row) => (ldTreatment(row.asset, null, book) === "skip" ? { ...row, asset: row.asset.slice(2) } : row));
-  const unpriced = [...valuePart("Spot", spotCoins, book, perCoin).unpriced, ...valuePart("Funding", fundingRows ?? [], book, perCoin).unpriced];
+  const spotCoins = (spotRows ?? []).map((row) =>
+    ldTreatment(row.asset, null, book) === "skip" ? { ...row, asset: row.asset.slice(2) } : row,
+  );
+  const unpriced = [
+    ...valuePart("Spot", spotCoins, book, perCoin).unpriced,
+    ...valuePart("Funding", fundingRows ?? [], book, perCoin).unpriced,
+  ];
   if (unpriced.length > 0) warnings.push(`Binance coins without a USD price, in the total but not listed: ${unpriced.join(", ")}`);
   const gap = sub(total, sum(perCoin.values()));
   const extra: AssetValue[] = isMaterial(gap, total) && gap.coef > 0n ? [{ asset: BINANCE_OTHER_LABEL, usd: gap }] : [];
@@ -143,7 +155,7 @@ async function partsBalance(
   spot: readonly CoinAmount[],
   funding: Outcome<CoinAmount[]>,
   prices: Outcome<PriceBook>,
-): Promise<BalanceWithCoverage> {
+): Promise<PlatformBalance> {
   // Without prices nothing but stablecoins could be valued: that is no figure, so the price error is reported.
   if (!prices.ok) throw prices.error;
   const book = prices.value;
@@ -153,7 +165,9 @@ async function partsBalance(
   const leftOut = ["Binance Options, Trading Bots and Copy Trading not read"];
   const warnings = [
     `Binance's own wallet valuation failed (${why}), so the total is the wallets pfbot reads one by one: Options, Trading Bots and Copy Trading are not included` +
-      (refused ? "; ticking Permits Universal Transfer on the key restores Binance's full valuation (it only moves funds between your own wallets, and pfbot never transfers)" : ""),
+      (refused
+        ? "; ticking Permits Universal Transfer on the key restores Binance's full valuation (it only moves funds between your own wallets, and pfbot never transfers)"
+        : ""),
   ];
   for (const missing of parts.missing) {
     leftOut.push(missing.leftOut);
@@ -179,7 +193,7 @@ function balance(
   source: string,
   warnings: readonly string[],
   leftOut: readonly string[],
-): BalanceWithCoverage {
+): PlatformBalance {
   const listed: AssetValue[] = [...perCoin].filter(([, usd]) => cmp(abs(usd), DUST_USD) >= 0).map(([asset, usd]) => ({ asset, usd }));
   const assets = [...listed, ...extra].sort((a, b) => cmp(b.usd, a.usd) || a.asset.localeCompare(b.asset));
   return { platform: "binance", holdings, assets, asOf: null, source, warnings, leftOut };
@@ -200,6 +214,7 @@ function setupProblem(options: BinanceClientOptions): string | null {
     return "BINANCE_API_SECRET holds a PEM private key: pfbot supports HMAC keys only; create a system-generated (HMAC) read-only key";
   }
   const recvWindow = options.recvWindowMs ?? DEFAULT_RECV_WINDOW_MS;
-  if (!Number.isInteger(recvWindow) || recvWindow <= 0 || recvWindow > MAX_RECV_WINDOW_MS) return `Binance's recvWindow must be 1–${MAX_RECV_WINDOW_MS} ms (got ${recvWindow})`;
+  if (!Number.isInteger(recvWindow) || recvWindow <= 0 || recvWindow > MAX_RECV_WINDOW_MS)
+    return `Binance's recvWindow must be 1–${MAX_RECV_WINDOW_MS} ms (got ${recvWindow})`;
   return null;
 }

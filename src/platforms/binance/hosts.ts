@@ -17,7 +17,14 @@ export interface BinanceHosts {
 export type BinanceHostsResult = { readonly ok: true; readonly hosts: BinanceHosts } | { readonly ok: false; readonly message: string };
 
 /** The documented Spot/SAPI hosts of Binance.com [rest-api.md §General API Information]. */
-const SPOT_HOSTS: ReadonlySet<string> = new Set(["api.binance.com", "api-gcp.binance.com", "api1.binance.com", "api2.binance.com", "api3.binance.com", "api4.binance.com"]);
+const SPOT_HOSTS: ReadonlySet<string> = new Set([
+  "api.binance.com",
+  "api-gcp.binance.com",
+  "api1.binance.com",
+  "api2.binance.com",
+  "api3.binance.com",
+  "api4.binance.com",
+]);
 
 /** Other Binance entities and hosts, by domain suffix: what the user set, named in the refusal. */
 const NOT_BINANCE_COM: readonly (readonly [suffix: string, what: string])[] = [
@@ -52,7 +59,8 @@ export function resolveBinanceHosts(baseUrl: string): BinanceHostsResult {
   if (other) return { ok: false, message: `BINANCE_BASE_URL points at ${other[1]} (${host}); ${FIX}` };
   if (!SPOT_HOSTS.has(host)) return { ok: false, message: `BINANCE_BASE_URL (${host}) is not a Binance.com API host; ${FIX}` };
   if (url.protocol !== "https:") return { ok: false, message: `BINANCE_BASE_URL must use https (${host}); ${FIX}` };
-  if (path !== "" || url.port !== "") return { ok: false, message: `BINANCE_BASE_URL must be the host only, without a path or port (${host}); ${FIX}` };
+  if (path !== "" || url.port !== "")
+    return { ok: false, message: `BINANCE_BASE_URL must be the host only, without a path or port (${host}); ${FIX}` };
   return { ok: true, hosts: { spot: `https://${host}`, usdM: "https://fapi.binance.com", coinM: "https://dapi.binance.com" } };
 }
 

@@ -2,8 +2,9 @@
 // readAmount, so one that is present but not a number ("NaN") fails the platform (UNREADABLE_AMOUNT) and is never 0.
 // A missing structural field (a list, an asset name, a required amount) is a bad-response error naming the endpoint.
 // [docs/platforms/binance.md §4, §5]
-import { add, dec, parseDecimal, readAmount, type Decimal } from "../../lib/money.ts";
+
 import { isRecord } from "../../lib/guards.ts";
+import { add, type Decimal, dec, parseDecimal, readAmount } from "../../lib/money.ts";
 import { unreadableAmount } from "../types.ts";
 import { binanceBadResponse } from "./transport.ts";
 
@@ -48,11 +49,11 @@ export function parseWalletBalance(body: unknown): WalletValue[] {
   if (list.length === 0) throw binanceBadResponse(where, "no wallet in the list");
   return list.map((entry) => {
     const wallet = record(entry, where, "a wallet that is not an object");
-    const name = wallet["walletName"];
+    const name = wallet.walletName;
     if (typeof name !== "string" || name.trim() === "") throw binanceBadResponse(where, "a wallet without walletName");
     const balance = amount(wallet, "balance", where);
     if (balance === null) throw binanceBadResponse(where, `no balance for ${name}`);
-    return { name: name.trim(), balance, activate: wallet["activate"] !== false };
+    return { name: name.trim(), balance, activate: wallet.activate !== false };
   });
 }
 
@@ -60,7 +61,7 @@ export function parseWalletBalance(body: unknown): WalletValue[] {
 export function parseSpotBalances(body: unknown): CoinAmount[] {
   const where = SPOT_PATH;
   const account = record(body, where, "not an object");
-  return array(account["balances"], where, "no balances list").map((entry) => {
+  return array(account.balances, where, "no balances list").map((entry) => {
     const row = record(entry, where, "a balance that is not an object");
     return { asset: assetName(row, "asset", where), amount: add(required(row, "free", where), optional(row, "locked", where)) };
   });
@@ -71,7 +72,12 @@ export function parseFundingAssets(body: unknown): CoinAmount[] {
   const where = FUNDING_PATH;
   return array(body, where, "not a list").map((entry) => {
     const row = record(entry, where, "a row that is not an object");
-    const parts = [required(row, "free", where), optional(row, "locked", where), optional(row, "freeze", where), optional(row, "withdrawing", where)];
+    const parts = [
+      required(row, "free", where),
+      optional(row, "locked", where),
+      optional(row, "freeze", where),
+      optional(row, "withdrawing", where),
+    ];
     return { asset: assetName(row, "asset", where), amount: parts.reduce(add) };
   });
 }
@@ -80,9 +86,9 @@ export function parseFundingAssets(body: unknown): CoinAmount[] {
 export function parseEarnPage(body: unknown, kind: "flexible" | "locked"): EarnPage {
   const where = kind === "flexible" ? FLEXIBLE_PATH : LOCKED_PATH;
   const page = record(body, where, "not an object");
-  const total = page["total"];
+  const total = page.total;
   if (typeof total !== "number" || !Number.isSafeInteger(total) || total < 0) throw binanceBadResponse(where, "no total");
-  const rows = array(page["rows"], where, "no rows list").map((entry) => {
+  const rows = array(page.rows, where, "no rows list").map((entry) => {
     const row = record(entry, where, "a position that is not an object");
     return { asset: assetName(row, "asset", where), amount: required(row, kind === "flexible" ? "totalAmount" : "amount", where) };
   });
@@ -93,7 +99,7 @@ export function parseEarnPage(body: unknown, kind: "flexible" | "locked"): EarnP
 export function parseCrossMargin(body: unknown): CoinAmount[] {
   const where = CROSS_MARGIN_PATH;
   const account = record(body, where, "not an object");
-  return array(account["userAssets"], where, "no userAssets list").map((entry) => {
+  return array(account.userAssets, where, "no userAssets list").map((entry) => {
     const row = record(entry, where, "an asset that is not an object");
     return { asset: assetName(row, "asset", where), amount: required(row, "netAsset", where) };
   });
@@ -103,7 +109,7 @@ export function parseCrossMargin(body: unknown): CoinAmount[] {
 export function parseIsolatedMargin(body: unknown): CoinAmount[] {
   const where = ISOLATED_MARGIN_PATH;
   const account = record(body, where, "not an object");
-  return array(account["assets"], where, "no assets list").flatMap((entry) => {
+  return array(account.assets, where, "no assets list").flatMap((entry) => {
     const pairOf = record(entry, where, "a pair that is not an object");
     return (["baseAsset", "quoteAsset"] as const).map((side) => {
       const row = record(pairOf[side], where, `a pair without ${side}`);
@@ -118,7 +124,7 @@ export function parseIsolatedMargin(body: unknown): CoinAmount[] {
  */
 export function parseFuturesAssets(body: unknown, where: string): CoinAmount[] {
   const account = record(body, where, "not an object");
-  return array(account["assets"], where, "no assets list").map((entry) => {
+  return array(account.assets, where, "no assets list").map((entry) => {
     const row = record(entry, where, "an asset that is not an object");
     return { asset: assetName(row, "asset", where), amount: required(row, "marginBalance", where) };
   });
@@ -131,9 +137,9 @@ export function parseFuturesAssets(body: unknown, where: string): CoinAmount[] {
 export function parsePriceBook(body: unknown): PriceBook {
   const book = new Map<string, Decimal>();
   for (const entry of array(body, PRICES_PATH, "not a list")) {
-    if (!isRecord(entry) || typeof entry["symbol"] !== "string" || typeof entry["price"] !== "string") continue;
-    const price = parseDecimal(entry["price"]);
-    if (price !== null && price.coef > 0n) book.set(entry["symbol"].toUpperCase(), price);
+    if (!isRecord(entry) || typeof entry.symbol !== "string" || typeof entry.price !== "string") continue;
+    const price = parseDecimal(entry.price);
+    if (price !== null && price.coef > 0n) book.set(entry.symbol.toUpperCase(), price);
   }
   return book;
 }

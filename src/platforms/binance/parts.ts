@@ -2,31 +2,31 @@
 // locked, paged), cross and isolated margin (net of borrowings), USDⓈ-M and COIN-M futures (margin balances). A wallet
 // never opened counts as zero; one that fails is named, so the total says what it leaves out. [binance.md §4.3, §9]
 import { PlatformError, UNREADABLE_AMOUNT } from "../types.ts";
-import { describe, settle, type Outcome } from "./outcome.ts";
+import { describe, type Outcome, settle } from "./outcome.ts";
 import {
   COINM_PATH,
+  type CoinAmount,
   CROSS_MARGIN_PATH,
   FLEXIBLE_PATH,
   ISOLATED_MARGIN_PATH,
   LOCKED_PATH,
+  type PriceBook,
   parseCrossMargin,
   parseEarnPage,
   parseFuturesAssets,
   parseIsolatedMargin,
   USDM_PATH,
-  type CoinAmount,
-  type PriceBook,
 } from "./parse.ts";
-import { binanceBadResponse, KEY_REFUSED_CODE, type BinanceTransport } from "./transport.ts";
+import { type BinanceTransport, binanceBadResponse, KEY_REFUSED_CODE } from "./transport.ts";
 import { ldTreatment } from "./value.ts";
 
-export interface ReadPart {
+interface ReadPart {
   /** The wallet's name as Binance shows it ("Spot", "Cross Margin", "USDⓈ-M Futures"). */
   readonly label: string;
   readonly rows: readonly CoinAmount[];
 }
 
-export interface MissingPart {
+interface MissingPart {
   /** What the total leaves out, in words a user understands. */
   readonly leftOut: string;
   /** One line saying why and what to do. */
@@ -80,7 +80,8 @@ export async function readParts(
       if (!futuresRefused) {
         missing.push({
           leftOut: "Binance futures not read: create a new read-only key (this one cannot read futures)",
-          warning: "Binance refused futures to this key (code -2015): keys created before the futures account was opened can never read it; create a new read-only key",
+          warning:
+            "Binance refused futures to this key (code -2015): keys created before the futures account was opened can never read it; create a new read-only key",
         });
       }
       futuresRefused = true;
@@ -106,7 +107,19 @@ async function readEarn(http: BinanceTransport, kind: "flexible" | "locked", sig
   const path = kind === "flexible" ? FLEXIBLE_PATH : LOCKED_PATH;
   const rows: CoinAmount[] = [];
   for (let current = 1; current <= EARN_MAX_PAGES; current++) {
-    const page = parseEarnPage(await http.signed("GET", "spot", path, [["current", String(current)], ["size", String(EARN_PAGE_SIZE)]], signal), kind);
+    const page = parseEarnPage(
+      await http.signed(
+        "GET",
+        "spot",
+        path,
+        [
+          ["current", String(current)],
+          ["size", String(EARN_PAGE_SIZE)],
+        ],
+        signal,
+      ),
+      kind,
+    );
     rows.push(...page.rows);
     if (current * EARN_PAGE_SIZE >= page.total || page.rows.length === 0) return rows;
   }

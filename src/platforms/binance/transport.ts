@@ -1,10 +1,11 @@
 // Binance transport: HMAC request signing, the bare-JSON/`{code, msg}` answers, clock-offset correction after -1021,
 // the request-weight budget and 429/418 handling, and the mapping of Binance's codes and HTTP statuses to
 // PlatformErrors that name what to fix. [docs/platforms/binance.md §2, §3, §6, §7]
-import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
+
 import { isRecord } from "../../lib/guards.ts";
-import { httpRequest, parseJson, PUBLIC_MAX_REDIRECTS, retryAfterMs, type HttpResponse } from "../http.ts";
-import { PlatformError, type ClientDeps, type PlatformErrorKind } from "../types.ts";
+import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
+import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
 import type { BinanceHosts } from "./hosts.ts";
 
 export interface BinanceCredentials {
@@ -29,7 +30,7 @@ export function binanceQuery(params: Params, recvWindowMs: number, timestampMs: 
 }
 
 export type Params = readonly (readonly [string, string])[];
-export type BinanceHost = keyof BinanceHosts;
+type BinanceHost = keyof BinanceHosts;
 
 export interface BinanceTransport {
   /** A USER_DATA request: every parameter in the signed query string, no body (GET and POST alike). */
@@ -40,13 +41,13 @@ export interface BinanceTransport {
   clockOffsetMs(): number;
 }
 
-export const TIME_PATH = "/api/v3/time";
-export const CLOCK_SKEW_CODE = -1021;
+const TIME_PATH = "/api/v3/time";
+const CLOCK_SKEW_CODE = -1021;
 export const KEY_REFUSED_CODE = -2015;
 /** PlatformError.code of an IP ban (HTTP 418), also on every call refused without sending while it lasts. */
 export const BANNED_CODE = "HTTP 418";
 /** PlatformError.code of a call refused without sending while a 429's long Retry-After lasts on its budget. */
-export const PAUSED_CODE = "paused";
+const PAUSED_CODE = "paused";
 
 export function createBinanceTransport(deps: ClientDeps, hosts: BinanceHosts, credentials: BinanceCredentials): BinanceTransport {
   // msg may quote what was sent; the key and secret go, in any escaping, before anything quotes or cuts it.
@@ -60,7 +61,14 @@ export function createBinanceTransport(deps: ClientDeps, hosts: BinanceHosts, cr
   /** After a 429 asking for longer than pfbot waits: nothing is sent on that budget (/api, one /sapi path) before then. */
   const pausedUntil = new Map<string, number>();
 
-  const once = async (method: "GET" | "POST", host: BinanceHost, path: string, params: Params, signal: AbortSignal, signed: boolean): Promise<Answer> => {
+  const once = async (
+    method: "GET" | "POST",
+    host: BinanceHost,
+    path: string,
+    params: Params,
+    signal: AbortSignal,
+    signed: boolean,
+  ): Promise<Answer> => {
     const now = deps.now();
     if (now < bannedUntil) throw paused(bannedUntil - now, "an IP ban", BANNED_CODE);
     const until = pausedUntil.get(budgetOf(path) ?? path) ?? 0;
@@ -74,7 +82,7 @@ export function createBinanceTransport(deps: ClientDeps, hosts: BinanceHosts, cr
       query += `&signature=${signBinance(credentials.apiSecret, query)}`;
       headers["X-MBX-APIKEY"] = credentials.apiKey;
     }
-    const url = `${hosts[host]}${path}${query === "" ? "" : "?" + query}`;
+    const url = `${hosts[host]}${path}${query === "" ? "" : `?${query}`}`;
     const response = await httpRequest(deps, "binance", url, { method, headers, signal, maxRedirects: signed ? 0 : PUBLIC_MAX_REDIRECTS });
     recordWeight(weights, path, response.headers, deps.now() + offsetMs);
     return readAnswer(response, path, deps.now(), scrub);
@@ -90,7 +98,14 @@ export function createBinanceTransport(deps: ClientDeps, hosts: BinanceHosts, cr
     resyncCount += 1;
   };
 
-  const send = async (method: "GET" | "POST", host: BinanceHost, path: string, params: Params, signal: AbortSignal, signed: boolean): Promise<unknown> => {
+  const send = async (
+    method: "GET" | "POST",
+    host: BinanceHost,
+    path: string,
+    params: Params,
+    signal: AbortSignal,
+    signed: boolean,
+  ): Promise<unknown> => {
     let resynced = false;
     let waited = false;
     for (;;) {
@@ -108,7 +123,12 @@ export function createBinanceTransport(deps: ClientDeps, hosts: BinanceHosts, cr
             await resyncing;
           } catch (error) {
             const why = error instanceof PlatformError ? error.message : "unexpected error";
-            throw new PlatformError("binance", "clock-skew", `Binance rejected the request time (code -1021) and its clock could not be read (${why}): enable NTP on this server`, CLOCK_SKEW_CODE);
+            throw new PlatformError(
+              "binance",
+              "clock-skew",
+              `Binance rejected the request time (code -1021) and its clock could not be read (${why}): enable NTP on this server`,
+              CLOCK_SKEW_CODE,
+            );
           }
         }
         continue;
@@ -122,7 +142,8 @@ export function createBinanceTransport(deps: ClientDeps, hosts: BinanceHosts, cr
         if (!waited && wait !== null && wait <= MAX_WAIT_MS) {
           waited = true;
           await deps.sleep(wait);
-          if (signal.aborted) throw new PlatformError("binance", "timeout", "Binance did not answer in time (waiting for its rate limit); try again later");
+          if (signal.aborted)
+            throw new PlatformError("binance", "timeout", "Binance did not answer in time (waiting for its rate limit); try again later");
           continue;
         }
         if (wait !== null) pausedUntil.set(budgetOf(path) ?? path, deps.now() + wait);
@@ -139,14 +160,19 @@ export function createBinanceTransport(deps: ClientDeps, hosts: BinanceHosts, cr
 }
 
 /** `{"serverTime": 1499827319559}` from /api/v3/time. */
-export function parseServerTime(body: unknown): number {
-  const serverTime = isRecord(body) ? body["serverTime"] : undefined;
-  if (typeof serverTime !== "number" || !Number.isSafeInteger(serverTime) || serverTime <= 0) throw binanceBadResponse(TIME_PATH, "no serverTime");
+function parseServerTime(body: unknown): number {
+  const serverTime = isRecord(body) ? body.serverTime : undefined;
+  if (typeof serverTime !== "number" || !Number.isSafeInteger(serverTime) || serverTime <= 0)
+    throw binanceBadResponse(TIME_PATH, "no serverTime");
   return serverTime;
 }
 
 export function binanceBadResponse(path: string, what: string): PlatformError {
-  return new PlatformError("binance", "bad-response", `Binance sent an unexpected response from ${path} (${what}); try again later and report it if it persists`);
+  return new PlatformError(
+    "binance",
+    "bad-response",
+    `Binance sent an unexpected response from ${path} (${what}); try again later and report it if it persists`,
+  );
 }
 
 /** A longer Retry-After is not waited for inside a snapshot: Binance is reported rate-limited and paused instead. */
@@ -202,12 +228,30 @@ const KEY_RULE: Rule = [
 
 /** The codes pfbot can explain [errors.md; docs/platforms/binance.md §6]. "{code}" becomes "code -2015". */
 const RULES: ReadonlyMap<number, Rule> = new Map<number, Rule>([
-  [CLOCK_SKEW_CODE, ["clock-skew", "Binance rejected the request time even after syncing with its clock ({code}): enable NTP on this server (timedatectl set-ntp true)"]],
-  [-1022, ["auth", "Binance rejected the request signature ({code}): check BINANCE_API_SECRET (pfbot supports HMAC keys only, not RSA or Ed25519)"]],
+  [
+    CLOCK_SKEW_CODE,
+    [
+      "clock-skew",
+      "Binance rejected the request time even after syncing with its clock ({code}): enable NTP on this server (timedatectl set-ntp true)",
+    ],
+  ],
+  [
+    -1022,
+    [
+      "auth",
+      "Binance rejected the request signature ({code}): check BINANCE_API_SECRET (pfbot supports HMAC keys only, not RSA or Ed25519)",
+    ],
+  ],
   [-2014, ["auth", "Binance says the API key is malformed ({code}): check BINANCE_API_KEY was pasted whole, without spaces"]],
   [KEY_REFUSED_CODE, KEY_RULE],
   [-1002, KEY_RULE],
-  [-1003, ["rate-limit", "Binance's request-weight limit for this IP is used up ({code}): wait a minute and try again (other programs on this IP count too)"]],
+  [
+    -1003,
+    [
+      "rate-limit",
+      "Binance's request-weight limit for this IP is used up ({code}): wait a minute and try again (other programs on this IP count too)",
+    ],
+  ],
   [-1000, BUSY_RULE],
   [-1001, BUSY_RULE],
   [-1006, BUSY_RULE],
@@ -235,28 +279,51 @@ function failureError(failure: Failure, path: string): PlatformError {
     new PlatformError("binance", kind, message.replace("{code}", label), errorCode, retryAfter);
   // Statuses first: 451 and 418 bodies carry code 0 or -1003, and the status says more.
   if (status === 451) {
-    return make("unavailable", "Binance refuses requests from this server's location ({code}: Binance.com is not offered in some countries, the US among them, nor from some cloud regions): run pfbot from an eligible location");
+    return make(
+      "unavailable",
+      "Binance refuses requests from this server's location ({code}: Binance.com is not offered in some countries, the US among them, nor from some cloud regions): run pfbot from an eligible location",
+    );
   }
   if (status === 418) {
     const wait = failure.retryAfterMs ?? DEFAULT_BAN_MS;
-    return make("rate-limit", `Binance banned this IP for ignoring its rate limits (${label}, HTTP 418) for ${duration(wait)}: pfbot sends nothing to Binance until then`, wait);
+    return make(
+      "rate-limit",
+      `Binance banned this IP for ignoring its rate limits (${label}, HTTP 418) for ${duration(wait)}: pfbot sends nothing to Binance until then`,
+      wait,
+    );
   }
   if (status === 429) {
-    return make("rate-limit", "Binance rate limit reached ({code}, HTTP 429): wait and try again later (other programs on this IP count too)", failure.retryAfterMs ?? undefined);
+    return make(
+      "rate-limit",
+      "Binance rate limit reached ({code}, HTTP 429): wait and try again later (other programs on this IP count too)",
+      failure.retryAfterMs ?? undefined,
+    );
   }
   const rule = code === null ? undefined : RULES.get(code);
   if (rule) return make(rule[0], rule[1]);
   if (status === 401) return make(...KEY_RULE);
   if (status === 403) {
-    return make("rate-limit", "Binance's web application firewall refused the request ({code}): too many requests or a blocked address; wait and try again later");
+    return make(
+      "rate-limit",
+      "Binance's web application firewall refused the request ({code}): too many requests or a blocked address; wait and try again later",
+    );
   }
   if (status === 404) return make("unavailable", `Binance has no ${path} at this host ({code}): check BINANCE_BASE_URL`);
   const detail = failure.msg.replace(/\s+/g, " ").trim();
-  return make("unavailable", `Binance answered ${path} with an error ({code}${detail === "" ? "" : `: ${clip(detail, 100)}`}); try again later`);
+  return make(
+    "unavailable",
+    `Binance answered ${path} with an error ({code}${detail === "" ? "" : `: ${clip(detail, 100)}`}); try again later`,
+  );
 }
 
 function paused(ms: number, why: string, code: string): PlatformError {
-  return new PlatformError("binance", "rate-limit", `Binance asked pfbot to pause (${why}) for ${duration(ms)} more; nothing was sent: try again then`, code, ms);
+  return new PlatformError(
+    "binance",
+    "rate-limit",
+    `Binance asked pfbot to pause (${why}) for ${duration(ms)} more; nothing was sent: try again then`,
+    code,
+    ms,
+  );
 }
 
 interface UsedWeight {
@@ -336,9 +403,4 @@ function pair([key, value]: readonly [string, string]): string {
 function duration(ms: number): string {
   const seconds = Math.ceil(ms / 1000);
   return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
-}
-
-function looksLikeJson(text: string): boolean {
-  const start = text.trimStart()[0];
-  return start === "{" || start === "[";
 }

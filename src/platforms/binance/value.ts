@@ -1,20 +1,18 @@
 // Pricing Binance holdings in USD from the public price list, and the LD<coin> rule: Simple Earn flexible positions
 // show up in the spot balances as LD<coin> (LDBTC, LDUSDT), while LDO (Lido) is a real coin. [binance.md §4.2, §4.3 a]
-import { add, dec, isZero, mul, toPlainString, type Decimal } from "../../lib/money.ts";
+import { add, type Decimal, dec, isZero, mul, toPlainString } from "../../lib/money.ts";
+import { USD_STABLECOINS } from "../stablecoins.ts";
 import type { CoinAmount, PriceBook } from "./parse.ts";
 
-/** USD-pegged coins valued at 1 without a price (USDT has no USD pair on Binance.com; USDT = 1 USD as for Bybit/OKX). */
-export const USD_STABLECOINS: ReadonlySet<string> = new Set(["USD", "USDT", "USDC", "FDUSD", "TUSD", "DAI", "USDP", "BUSD", "PYUSD", "USD1", "RLUSD", "USDE"]);
-
-/** USD per unit: 1 for a stablecoin; else C/USDT, C/USDC, C/FDUSD; else C/BTC × BTC/USDT; else null (unpriced, never 0). */
-export function usdPrice(book: PriceBook | null, coin: string): Decimal | null {
+/** USD per unit: 1 for a USD stablecoin (stablecoins.ts: USDT = 1 USD, as for Bybit and OKX); else C/USDT, C/USDC, C/FDUSD; else C/BTC × BTC/USDT; else null (unpriced, never 0). */
+function usdPrice(book: PriceBook | null, coin: string): Decimal | null {
   if (USD_STABLECOINS.has(coin)) return ONE;
   if (book === null) return null;
   for (const quote of ["USDT", "USDC", "FDUSD"]) {
     const price = book.get(coin + quote);
     if (price) return price;
   }
-  const inBtc = book.get(coin + "BTC");
+  const inBtc = book.get(`${coin}BTC`);
   const btc = coin === "BTC" ? null : usdPrice(book, "BTC");
   return inBtc && btc ? mul(inBtc, btc) : null;
 }

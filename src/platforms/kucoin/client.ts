@@ -3,16 +3,26 @@
 // and valued with public prices. The row is partial when an account could not be read, futures are refused, a coin has
 // no price, or the account is a Unified Trading Account the classic endpoints do not show.
 // [docs/platforms/kucoin.md §0, §9 "Recommended algorithm"]
-import { abs, cmp, dec, toPlainString, type Decimal } from "../../lib/money.ts";
-import { PlatformError, UNREADABLE_AMOUNT, type AssetValue, type ClientDeps, type Holding, type PlatformBalance, type PlatformClient } from "../types.ts";
+import { abs, cmp, type Decimal, dec, toPlainString } from "../../lib/money.ts";
+import {
+  type AssetValue,
+  type ClientDeps,
+  type Holding,
+  type PlatformBalance,
+  type PlatformClient,
+  PlatformError,
+  UNREADABLE_AMOUNT,
+} from "../types.ts";
 import { parseKeyAudit } from "./audit.ts";
-import { resolveKucoinHosts, type KucoinHosts } from "./hosts.ts";
-import { describe, settle, type Outcome } from "./outcome.ts";
+import { type KucoinHosts, resolveKucoinHosts } from "./hosts.ts";
+import { describe, type Outcome, settle } from "./outcome.ts";
 import {
   ACCOUNT_MODE_PATH,
   ACCOUNTS_PATH,
+  type AccountRow,
   API_KEY_PATH,
   CONTRACTS_PATH,
+  type CoinAmount,
   CROSS_MARGIN_PATH,
   EARN_PATH,
   FUTURES_OVERVIEW_PATH,
@@ -26,14 +36,12 @@ import {
   parsePriceBook,
   parseSettleCurrencies,
   TICKERS_PATH,
-  type AccountRow,
-  type CoinAmount,
 } from "./parse.ts";
-import { createKucoinTransport, kucoinBadResponse, NOT_FOUND_CODE, PERMISSION_CODE, type KucoinTransport } from "./transport.ts";
+import { createKucoinTransport, type KucoinTransport, kucoinBadResponse, NOT_FOUND_CODE, PERMISSION_CODE } from "./transport.ts";
 import { valuePart } from "./value.ts";
 
-export { kucoinPrehash, signKucoin, signKucoinPassphrase, type KucoinSignInput } from "./transport.ts";
-export { KUCOIN_DEFAULT_BASE_URL, resolveKucoinHosts, type KucoinHosts } from "./hosts.ts";
+export { KUCOIN_DEFAULT_BASE_URL, type KucoinHosts, resolveKucoinHosts } from "./hosts.ts";
+export { type KucoinSignInput, kucoinPrehash, signKucoin, signKucoinPassphrase } from "./transport.ts";
 
 export interface KucoinClientOptions extends ClientDeps {
   readonly apiKey: string;
@@ -41,12 +49,8 @@ export interface KucoinClientOptions extends ClientDeps {
   readonly passphrase: string;
 }
 
-/** A balance that says what it leaves out (issue #14's coverage): non-empty `leftOut` makes the row partial. */
-export type BalanceWithCoverage = PlatformBalance & { readonly leftOut: readonly string[] };
-
 export interface KucoinClient extends PlatformClient {
   readonly id: "kucoin";
-  fetchBalance(signal: AbortSignal): Promise<BalanceWithCoverage>;
   /** KuCoin's clock minus ours (ms), learnt from /api/v1/timestamp after a 400002; 0 until then. For --check. */
   clockOffsetMs(): number;
 }
@@ -57,14 +61,19 @@ export function createKucoinClient(options: KucoinClientOptions): KucoinClient {
   const resolved = resolveKucoinHosts(options.baseUrl);
   const context: Context | null = resolved.ok
     ? {
-        http: createKucoinTransport(options, resolved.hosts, { apiKey: options.apiKey, apiSecret: options.apiSecret, passphrase: options.passphrase }),
+        http: createKucoinTransport(options, resolved.hosts, {
+          apiKey: options.apiKey,
+          apiSecret: options.apiSecret,
+          passphrase: options.passphrase,
+        }),
         hosts: resolved.hosts,
         now: options.now,
         settles: null,
       }
     : null;
   const ready = (): Context => {
-    if (context === null) throw new PlatformError("kucoin", "config", resolved.ok ? "KuCoin is not configured" : resolved.message, "config");
+    if (context === null)
+      throw new PlatformError("kucoin", "config", resolved.ok ? "KuCoin is not configured" : resolved.message, "config");
     return context;
   };
   return {
@@ -91,7 +100,14 @@ const EARN_PAGE_SIZE = 500;
 const EARN_MAX_PAGES = 20;
 /** Account types of /api/v1/accounts and the holding each is counted in; margin/isolated rows are deprecated there and
  * read with their liabilities from the v3 margin endpoints, so counting them here would count them twice [§4.1]. */
-const ACCOUNT_LABELS: Readonly<Record<string, string | null>> = { main: "Main", trade: "Trade", trade_hf: "Trade", option: "Options", margin: null, isolated: null };
+const ACCOUNT_LABELS: Readonly<Record<string, string | null>> = {
+  main: "Main",
+  trade: "Trade",
+  trade_hf: "Trade",
+  option: "Options",
+  margin: null,
+  isolated: null,
+};
 const ACCOUNT_ORDER = ["Main", "Trade", "Options"];
 
 interface FuturesRead {
@@ -100,7 +116,7 @@ interface FuturesRead {
   readonly overviews: readonly { readonly currency: string; readonly outcome: Outcome<CoinAmount> }[];
 }
 
-async function fetchBalance(context: Context, signal: AbortSignal): Promise<BalanceWithCoverage> {
+async function fetchBalance(context: Context, signal: AbortSignal): Promise<PlatformBalance> {
   const { http } = context;
   // Everything at once: one round trip for the spot host, two for futures (contracts, then one overview per currency).
   // queryType=ALL: the default reads only the low-frequency margin account, which KuCoin's 2025 migration emptied [§4.2].
@@ -117,7 +133,8 @@ async function fetchBalance(context: Context, signal: AbortSignal): Promise<Bala
   if (!accounts.ok) throw accounts.error;
   // A corrupt amount anywhere fails KuCoin: the account's other answers are not trusted then.
   const outcomes: Outcome<unknown>[] = [cross, isolated, earn, ...(futures?.overviews.map((o) => o.outcome) ?? [])];
-  for (const outcome of outcomes) if (!outcome.ok && outcome.error instanceof PlatformError && outcome.error.code === UNREADABLE_AMOUNT) throw outcome.error;
+  for (const outcome of outcomes)
+    if (!outcome.ok && outcome.error instanceof PlatformError && outcome.error.code === UNREADABLE_AMOUNT) throw outcome.error;
   // Without prices nothing but stablecoins could be valued: that is no figure.
   if (!tickers.ok) throw tickers.error;
   const book = tickers.value;
@@ -161,7 +178,9 @@ async function fetchBalance(context: Context, signal: AbortSignal): Promise<Bala
   // [§4.7] A Unified Trading Account keeps its money outside the classic endpoints. An error here means classic.
   if (mode.ok && mode.value === "UNIFIED") {
     leftOut.push("KuCoin Unified Trading Account not read");
-    warnings.push("KuCoin says this is a Unified Trading Account, whose funds the classic endpoints pfbot reads do not show: they are not counted");
+    warnings.push(
+      "KuCoin says this is a Unified Trading Account, whose funds the classic endpoints pfbot reads do not show: they are not counted",
+    );
   }
   const assets: AssetValue[] = [...perCoin]
     .filter(([, usd]) => cmp(abs(usd), DUST_USD) >= 0)
@@ -197,7 +216,9 @@ function countFutures(
   }
   if (refused) {
     leftOut.push("KuCoin futures not read: give the key the Futures permission");
-    warnings.push("KuCoin reads futures balances only for a key with the Futures permission (code 400007), which also allows futures trading: tick it if you accept that, or futures stay out of the total");
+    warnings.push(
+      "KuCoin reads futures balances only for a key with the Futures permission (code 400007), which also allows futures trading: tick it if you accept that, or futures stay out of the total",
+    );
   }
   // A Futures holding only for what was read: a row of 0 beside "not read" would look like an empty account.
   if (rows.length > 0 || (!refused && !missing)) count("Futures", rows);
@@ -248,7 +269,12 @@ async function readFutures(context: Context, signal: AbortSignal): Promise<Futur
   const overviews = await Promise.all(
     currencies.map(async (currency) => ({
       currency,
-      outcome: await settle(async () => parseFuturesOverview(await http.signedGet("futures", FUTURES_OVERVIEW_PATH, `currency=${encodeURIComponent(currency)}`, signal), currency)),
+      outcome: await settle(async () =>
+        parseFuturesOverview(
+          await http.signedGet("futures", FUTURES_OVERVIEW_PATH, `currency=${encodeURIComponent(currency)}`, signal),
+          currency,
+        ),
+      ),
     })),
   );
   return { contracts: null, overviews };
@@ -261,4 +287,3 @@ async function readFutures(context: Context, signal: AbortSignal): Promise<Futur
 function isPartFailure(error: PlatformError): boolean {
   return error.code !== UNREADABLE_AMOUNT && error.kind !== "clock-skew" && error.kind !== "config";
 }
-

@@ -28,9 +28,13 @@ export function resolveKucoinHosts(baseUrl: string): KucoinHostsResult {
   const host = url.hostname.toLowerCase();
   const base = url.origin + url.pathname.replace(/\/+$/, "");
   if (isLoopback(host)) return { ok: true, hosts: { spot: base, futures: base, regional: false } };
-  if (url.protocol !== "https:") return { ok: false, message: `KUCOIN_BASE_URL must use https (${host}): set it to ${KUCOIN_DEFAULT_BASE_URL}, or leave it unset` };
+  if (url.protocol !== "https:")
+    return { ok: false, message: `KUCOIN_BASE_URL must use https (${host}): set it to ${KUCOIN_DEFAULT_BASE_URL}, or leave it unset` };
   if (host === "api-futures.kucoin.com" || host === "api.kumex.com") {
-    return { ok: false, message: `KUCOIN_BASE_URL points at KuCoin's futures host (${host}); pfbot derives it: set KUCOIN_BASE_URL to ${KUCOIN_DEFAULT_BASE_URL}` };
+    return {
+      ok: false,
+      message: `KUCOIN_BASE_URL points at KuCoin's futures host (${host}); pfbot derives it: set KUCOIN_BASE_URL to ${KUCOIN_DEFAULT_BASE_URL}`,
+    };
   }
   if (host === GLOBAL_SPOT_HOST) return { ok: true, hosts: { spot: base, futures: GLOBAL_FUTURES_BASE, regional: false } };
   return { ok: true, hosts: { spot: base, futures: null, regional: true } };

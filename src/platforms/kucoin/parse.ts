@@ -2,8 +2,9 @@
 // futures amounts are JSON numbers [§2]. Each goes through readAmount, so one that is present but not a number fails
 // the platform (UNREADABLE_AMOUNT) and is never 0; a missing list or name is a bad-response error naming the endpoint.
 // [docs/platforms/kucoin.md §4, §5]
-import { parseDecimal, readAmount, sub, type Decimal } from "../../lib/money.ts";
+
 import { isRecord } from "../../lib/guards.ts";
+import { type Decimal, parseDecimal, readAmount, sub } from "../../lib/money.ts";
 import { unreadableAmount } from "../types.ts";
 import { kucoinBadResponse } from "./transport.ts";
 
@@ -41,7 +42,7 @@ export function parseAccounts(data: unknown): AccountRow[] {
   const where = ACCOUNTS_PATH;
   return array(data, where, "not a list of accounts").map((entry) => {
     const row = record(entry, where, "an account that is not an object");
-    const type = row["type"];
+    const type = row.type;
     if (typeof type !== "string" || type.trim() === "") throw kucoinBadResponse(where, "an account without type");
     return { currency: currencyOf(row, where), type: type.trim(), amount: required(row, "balance", where) };
   });
@@ -51,14 +52,16 @@ export function parseAccounts(data: unknown): AccountRow[] {
 export function parseCrossMargin(data: unknown): CoinAmount[] {
   const where = CROSS_MARGIN_PATH;
   const account = record(data, where, "no data object");
-  return array(account["accounts"], where, "no accounts list").map((entry) => netOf(record(entry, where, "an account that is not an object"), where));
+  return array(account.accounts, where, "no accounts list").map((entry) =>
+    netOf(record(entry, where, "an account that is not an object"), where),
+  );
 }
 
 /** Isolated margin (queryType=ALL) `assets[]`: both sides of every pair, each net of its liability [§4.3]. */
 export function parseIsolatedMargin(data: unknown): CoinAmount[] {
   const where = ISOLATED_MARGIN_PATH;
   const account = record(data, where, "no data object");
-  return array(account["assets"], where, "no assets list").flatMap((entry) => {
+  return array(account.assets, where, "no assets list").flatMap((entry) => {
     const pair = record(entry, where, "a pair that is not an object");
     return (["baseAsset", "quoteAsset"] as const).map((side) => netOf(record(pair[side], where, `a pair without ${side}`), where));
   });
@@ -68,7 +71,8 @@ export function parseIsolatedMargin(data: unknown): CoinAmount[] {
 export function parseFuturesOverview(data: unknown, requested: string): CoinAmount {
   const where = FUTURES_OVERVIEW_PATH;
   const overview = record(data, where, "no data object");
-  const currency = typeof overview["currency"] === "string" && overview["currency"].trim() !== "" ? overview["currency"].trim().toUpperCase() : requested;
+  const currency =
+    typeof overview.currency === "string" && overview.currency.trim() !== "" ? overview.currency.trim().toUpperCase() : requested;
   if (currency !== requested) throw kucoinBadResponse(where, `asked for ${requested}, got ${currency}`);
   return { currency, amount: required(overview, "accountEquity", where) };
 }
@@ -77,7 +81,8 @@ export function parseFuturesOverview(data: unknown, requested: string): CoinAmou
 export function parseSettleCurrencies(data: unknown): string[] {
   const currencies = new Set<string>();
   for (const entry of array(data, CONTRACTS_PATH, "not a list of contracts")) {
-    if (isRecord(entry) && typeof entry["settleCurrency"] === "string" && entry["settleCurrency"].trim() !== "") currencies.add(entry["settleCurrency"].trim().toUpperCase());
+    if (isRecord(entry) && typeof entry.settleCurrency === "string" && entry.settleCurrency.trim() !== "")
+      currencies.add(entry.settleCurrency.trim().toUpperCase());
   }
   if (currencies.size === 0) throw kucoinBadResponse(CONTRACTS_PATH, "no settlement currency");
   return [...currencies].sort();
@@ -87,9 +92,9 @@ export function parseSettleCurrencies(data: unknown): string[] {
 export function parseEarnPage(data: unknown): EarnPage {
   const where = EARN_PATH;
   const page = record(data, where, "no data object");
-  const totalPage = page["totalPage"];
+  const totalPage = page.totalPage;
   if (typeof totalPage !== "number" || !Number.isSafeInteger(totalPage) || totalPage < 0) throw kucoinBadResponse(where, "no totalPage");
-  const rows = array(page["items"], where, "no items list").map((entry) => {
+  const rows = array(page.items, where, "no items list").map((entry) => {
     const item = record(entry, where, "an item that is not an object");
     return { currency: currencyOf(item, where), amount: required(item, "holdAmount", where) };
   });
@@ -98,7 +103,7 @@ export function parseEarnPage(data: unknown): EarnPage {
 
 /** "CLASSIC" or "UNIFIED" from the UTA account-mode endpoint; anything else is null (treated as classic). */
 export function parseAccountMode(data: unknown): string | null {
-  const mode = isRecord(data) ? data["selfAccountMode"] : undefined;
+  const mode = isRecord(data) ? data.selfAccountMode : undefined;
   return typeof mode === "string" ? mode.toUpperCase() : null;
 }
 
@@ -109,10 +114,10 @@ export function parseAccountMode(data: unknown): string | null {
 export function parsePriceBook(data: unknown): PriceBook {
   const snapshot = record(data, TICKERS_PATH, "no data object");
   const book = new Map<string, Decimal>();
-  for (const entry of array(snapshot["ticker"], TICKERS_PATH, "no ticker list")) {
-    if (!isRecord(entry) || typeof entry["symbol"] !== "string" || typeof entry["last"] !== "string") continue;
-    const price = parseDecimal(entry["last"]);
-    if (price !== null && price.coef > 0n) book.set(entry["symbol"].toUpperCase(), price);
+  for (const entry of array(snapshot.ticker, TICKERS_PATH, "no ticker list")) {
+    if (!isRecord(entry) || typeof entry.symbol !== "string" || typeof entry.last !== "string") continue;
+    const price = parseDecimal(entry.last);
+    if (price !== null && price.coef > 0n) book.set(entry.symbol.toUpperCase(), price);
   }
   return book;
 }
@@ -122,7 +127,7 @@ function netOf(row: Record<string, unknown>, where: string): CoinAmount {
   return { currency: currencyOf(row, where), amount: sub(required(row, "total", where), required(row, "liability", where)) };
 }
 
-export function record(value: unknown, where: string, what: string): Record<string, unknown> {
+function record(value: unknown, where: string, what: string): Record<string, unknown> {
   if (!isRecord(value)) throw kucoinBadResponse(where, what);
   return value;
 }
@@ -133,7 +138,7 @@ function array(value: unknown, where: string, what: string): unknown[] {
 }
 
 function currencyOf(row: Record<string, unknown>, where: string): string {
-  const currency = row["currency"];
+  const currency = row.currency;
   if (typeof currency !== "string" || currency.trim() === "") throw kucoinBadResponse(where, "an entry without currency");
   return currency.trim().toUpperCase();
 }

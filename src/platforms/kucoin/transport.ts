@@ -1,10 +1,11 @@
 // KuCoin transport: signing (the prehash and, for version-2/3 keys, the passphrase HMAC-signed with the secret), the
 // {code, data} envelope, one clock resync after 400002, one key-version retry after 400009, the 429 wait, and the
 // mapping of KuCoin's codes to PlatformErrors that name what to fix. [docs/platforms/kucoin.md §2, §3, §6]
-import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
+
 import { isRecord } from "../../lib/guards.ts";
-import { httpRequest, parseJson, PUBLIC_MAX_REDIRECTS, retryAfterMs, type HttpResponse } from "../http.ts";
-import { PlatformError, type ClientDeps, type PlatformErrorKind } from "../types.ts";
+import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
+import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
 import type { KucoinHosts } from "./hosts.ts";
 
 export interface KucoinCredentials {
@@ -38,7 +39,7 @@ export function signKucoinPassphrase(secret: string, passphrase: string): string
   return new Bun.CryptoHasher("sha256", secret).update(passphrase).digest("base64");
 }
 
-export type KucoinHost = "spot" | "futures";
+type KucoinHost = "spot" | "futures";
 
 export interface KucoinTransport {
   /** Signed GET (no body ever: CloudFront answers a GET with a body with 403); returns `data` of a 200000 envelope. */
@@ -49,8 +50,8 @@ export interface KucoinTransport {
   clockOffsetMs(): number;
 }
 
-export const TIMESTAMP_PATH = "/api/v1/timestamp";
-export const CLOCK_SKEW_CODE = "400002";
+const TIMESTAMP_PATH = "/api/v1/timestamp";
+const CLOCK_SKEW_CODE = "400002";
 export const PERMISSION_CODE = "400007";
 export const NOT_FOUND_CODE = "404000";
 const VERSION_CODE = "400009";
@@ -83,7 +84,12 @@ export function createKucoinTransport(deps: ClientDeps, hosts: KucoinHosts, cred
         "Content-Type": "application/json",
       });
     }
-    const response = await httpRequest(deps, "kucoin", base + endpoint, { method: "GET", headers, signal, maxRedirects: signed ? 0 : PUBLIC_MAX_REDIRECTS });
+    const response = await httpRequest(deps, "kucoin", base + endpoint, {
+      method: "GET",
+      headers,
+      signal,
+      maxRedirects: signed ? 0 : PUBLIC_MAX_REDIRECTS,
+    });
     return readAnswer(response, path, deps.now(), scrub);
   };
 
@@ -117,7 +123,12 @@ export function createKucoinTransport(deps: ClientDeps, hosts: KucoinHosts, cred
             await resyncing;
           } catch (error) {
             const why = error instanceof PlatformError ? error.message : "unexpected error";
-            throw new PlatformError("kucoin", "clock-skew", `KuCoin rejected the request time (code 400002) and its clock could not be read (${why}): enable NTP on this server`, CLOCK_SKEW_CODE);
+            throw new PlatformError(
+              "kucoin",
+              "clock-skew",
+              `KuCoin rejected the request time (code 400002) and its clock could not be read (${why}): enable NTP on this server`,
+              CLOCK_SKEW_CODE,
+            );
           }
         }
         continue;
@@ -131,7 +142,8 @@ export function createKucoinTransport(deps: ClientDeps, hosts: KucoinHosts, cred
         // Rate limit 2.0: the pool refills after gw-ratelimit-reset ms; wait that long, once, when it fits a snapshot.
         waited = true;
         await deps.sleep(failure.waitMs);
-        if (signal.aborted) throw new PlatformError("kucoin", "timeout", "KuCoin did not answer in time (waiting for its rate limit); try again later");
+        if (signal.aborted)
+          throw new PlatformError("kucoin", "timeout", "KuCoin did not answer in time (waiting for its rate limit); try again later");
         continue;
       }
       throw failureError(failure, path);
@@ -146,13 +158,17 @@ export function createKucoinTransport(deps: ClientDeps, hosts: KucoinHosts, cred
 }
 
 /** `{"code":"200000","data":1729173207043}` from /api/v1/timestamp. */
-export function parseServerTime(data: unknown): number {
+function parseServerTime(data: unknown): number {
   if (typeof data !== "number" || !Number.isSafeInteger(data) || data <= 0) throw kucoinBadResponse(TIMESTAMP_PATH, "no server time");
   return data;
 }
 
 export function kucoinBadResponse(path: string, what: string): PlatformError {
-  return new PlatformError("kucoin", "bad-response", `KuCoin sent an unexpected response from ${path} (${what}); try again later and report it if it persists`);
+  return new PlatformError(
+    "kucoin",
+    "bad-response",
+    `KuCoin sent an unexpected response from ${path} (${what}); try again later and report it if it persists`,
+  );
 }
 
 /** A longer wait is not slept inside a snapshot: KuCoin is reported rate-limited with the wait instead. */
@@ -172,17 +188,17 @@ type Answer = { readonly ok: true; readonly data: unknown } | { readonly ok: fal
 /** Success is HTTP 200 and code "200000"; anything else is an error, whatever the status says [§2]. */
 function readAnswer(response: HttpResponse, path: string, nowMs: number, scrub: Redact): Answer {
   const body = looksLikeJson(response.text) ? parseJson("kucoin", response, path) : null;
-  const rawCode = isRecord(body) ? body["code"] : undefined;
+  const rawCode = isRecord(body) ? body.code : undefined;
   // code is a JSON string; accept a number too rather than fail on a formatting change.
   const code = typeof rawCode === "string" ? rawCode : typeof rawCode === "number" ? String(rawCode) : null;
   if (code === "200000" && response.status === 200) {
     if (!isRecord(body) || !("data" in body)) throw kucoinBadResponse(path, "no data");
-    return { ok: true, data: body["data"] };
+    return { ok: true, data: body.data };
   }
   if (response.status === 200 && code === null) {
     throw kucoinBadResponse(path, body === null ? `not JSON, starts ${JSON.stringify(clip(response.text.trim(), 40))}` : "no code");
   }
-  const msg = isRecord(body) && typeof body["msg"] === "string" ? scrub(body["msg"]) : "";
+  const msg = isRecord(body) && typeof body.msg === "string" ? scrub(body.msg) : "";
   return { ok: false, failure: { status: response.status, code, msg, waitMs: waitMs(response.headers, nowMs) } };
 }
 
@@ -191,25 +207,46 @@ function isRateLimit(failure: Failure): boolean {
 }
 
 type Rule = readonly [PlatformErrorKind, string];
-const RATE_RULE: Rule = ["rate-limit", "KuCoin's request quota is used up ({code}): wait and try again (other programs using this key count too)"];
-const PERMISSION_RULE: Rule = ["permission", "KuCoin says the key lacks a permission for {path} ({code}): edit the key behind KUCOIN_API_KEY and tick General"];
+const RATE_RULE: Rule = [
+  "rate-limit",
+  "KuCoin's request quota is used up ({code}): wait and try again (other programs using this key count too)",
+];
+const PERMISSION_RULE: Rule = [
+  "permission",
+  "KuCoin says the key lacks a permission for {path} ({code}): edit the key behind KUCOIN_API_KEY and tick General",
+];
 
 /** The codes pfbot can explain [docs/platforms/kucoin.md §6]. "{code}" becomes "code 400005". */
 const RULES: Readonly<Record<string, Rule>> = {
   "400001": ["bad-response", "KuCoin says a signing header is missing ({code}); this is a pfbot bug: please report it"],
-  [CLOCK_SKEW_CODE]: ["clock-skew", "KuCoin rejected the request time even after syncing with its clock ({code}): enable NTP on this server (timedatectl set-ntp true)"],
-  "400003": ["auth", "KuCoin says the API key does not exist ({code}): check KUCOIN_API_KEY (sandbox and regional keys only work on their own host: check KUCOIN_BASE_URL)"],
+  [CLOCK_SKEW_CODE]: [
+    "clock-skew",
+    "KuCoin rejected the request time even after syncing with its clock ({code}): enable NTP on this server (timedatectl set-ntp true)",
+  ],
+  "400003": [
+    "auth",
+    "KuCoin says the API key does not exist ({code}): check KUCOIN_API_KEY (sandbox and regional keys only work on their own host: check KUCOIN_BASE_URL)",
+  ],
   "400004": [
     "auth",
     "KuCoin rejected the passphrase ({code}): check KUCOIN_API_PASSPHRASE (the passphrase chosen when the key was created) and KUCOIN_API_SECRET (the passphrase is signed with the secret, so a wrong secret shows up here too)",
   ],
   "400005": ["auth", "KuCoin rejected the request signature ({code}): check KUCOIN_API_SECRET"],
   // KuCoin's text names the IP it saw ("the current client IP is: …"): worth showing.
-  "400006": ["permission", "KuCoin refused this server's IP ({code}{msg}): add this server's IP to the IP whitelist of the key in KUCOIN_API_KEY"],
+  "400006": [
+    "permission",
+    "KuCoin refused this server's IP ({code}{msg}): add this server's IP to the IP whitelist of the key in KUCOIN_API_KEY",
+  ],
   [PERMISSION_CODE]: PERMISSION_RULE,
   "400010": PERMISSION_RULE,
-  "400008": ["auth", "KuCoin no longer accepts this key's version for {path} ({code}): create a new API key and set KUCOIN_API_KEY, KUCOIN_API_SECRET and KUCOIN_API_PASSPHRASE"],
-  [VERSION_CODE]: ["auth", "KuCoin refused the key version ({code}): create a new API key and set KUCOIN_API_KEY, KUCOIN_API_SECRET and KUCOIN_API_PASSPHRASE"],
+  "400008": [
+    "auth",
+    "KuCoin no longer accepts this key's version for {path} ({code}): create a new API key and set KUCOIN_API_KEY, KUCOIN_API_SECRET and KUCOIN_API_PASSPHRASE",
+  ],
+  [VERSION_CODE]: [
+    "auth",
+    "KuCoin refused the key version ({code}): create a new API key and set KUCOIN_API_KEY, KUCOIN_API_SECRET and KUCOIN_API_PASSPHRASE",
+  ],
   "411100": ["auth", "KuCoin says the account is frozen ({code}): contact KuCoin support"],
   [NOT_FOUND_CODE]: ["unavailable", "KuCoin has no {path} at this host ({code}): check KUCOIN_BASE_URL"],
   "400100": ["bad-response", "KuCoin refused a parameter pfbot sent ({code}); this is a pfbot bug: please report it"],
@@ -223,15 +260,29 @@ function failureError(failure: Failure, path: string): PlatformError {
   const { status, code } = failure;
   const label = code === null ? `HTTP ${status}` : `code ${code}`;
   const make = (kind: PlatformErrorKind, message: string): PlatformError =>
-    new PlatformError("kucoin", kind, message.replace("{code}", label).replace("{path}", path).replace("{msg}", shortMsg(failure.msg, ": ")), code ?? `HTTP ${status}`, kind === "rate-limit" ? (failure.waitMs ?? undefined) : undefined);
+    new PlatformError(
+      "kucoin",
+      kind,
+      message.replace("{code}", label).replace("{path}", path).replace("{msg}", shortMsg(failure.msg, ": ")),
+      code ?? `HTTP ${status}`,
+      kind === "rate-limit" ? (failure.waitMs ?? undefined) : undefined,
+    );
   const rule = code === null ? undefined : RULES[code];
   if (rule) return make(...rule);
   // 4003xx: "Operation restricted due to local laws, regulations, or policies" [§6].
-  if (code !== null && /^4003\d\d$/.test(code)) return make("unavailable", "KuCoin refuses this request for regulatory reasons ({code}): check the account's region and KYC on kucoin.com");
+  if (code !== null && /^4003\d\d$/.test(code))
+    return make(
+      "unavailable",
+      "KuCoin refuses this request for regulatory reasons ({code}): check the account's region and KYC on kucoin.com",
+    );
   if (isRateLimit(failure)) return make(...RATE_RULE);
-  if (status === 401) return make("auth", "KuCoin refused the credentials ({code}): check KUCOIN_API_KEY, KUCOIN_API_SECRET and KUCOIN_API_PASSPHRASE");
+  if (status === 401)
+    return make("auth", "KuCoin refused the credentials ({code}): check KUCOIN_API_KEY, KUCOIN_API_SECRET and KUCOIN_API_PASSPHRASE");
   if (status === 403) {
-    return make("rate-limit", "KuCoin refused the request (HTTP 403: too many requests, or a blocked address or region); wait and try again later");
+    return make(
+      "rate-limit",
+      "KuCoin refused the request (HTTP 403: too many requests, or a blocked address or region); wait and try again later",
+    );
   }
   if (status === 404) return make("unavailable", `KuCoin has no ${path} at this host ({code}): check KUCOIN_BASE_URL`);
   return make("unavailable", `KuCoin answered ${path} with an error ({code}${shortMsg(failure.msg, ": ")}); try again later`);
@@ -248,9 +299,4 @@ function waitMs(headers: Headers, nowMs: number): number | null {
   const reset = headers.get("gw-ratelimit-reset")?.trim() ?? "";
   if (/^\d+$/.test(reset)) return Number(reset);
   return retryAfterMs(headers, nowMs);
-}
-
-function looksLikeJson(text: string): boolean {
-  const start = text.trimStart()[0];
-  return start === "{" || start === "[";
 }

@@ -1,18 +1,17 @@
 // Pricing KuCoin holdings in USD from the public tickers: stablecoins at 1, XBT (futures' name for bitcoin) as BTC,
 // else C-USDT, C-USDC, or C-BTC × BTC-USDT; a coin none of those price is unpriced, never 0. Not /api/v1/prices,
 // whose USDT is 0.9995: one dollar must not be valued two ways. [docs/platforms/kucoin.md §5]
-import { add, dec, isZero, mul, toPlainString, type Decimal } from "../../lib/money.ts";
+import { add, type Decimal, dec, isZero, mul, toPlainString } from "../../lib/money.ts";
+import { USD_STABLECOINS } from "../stablecoins.ts";
 import type { CoinAmount, PriceBook } from "./parse.ts";
 
-/** USD-pegged coins valued at 1 without a ticker (USDT = 1 USD, as for Bybit and OKX in pfbot). */
-export const USD_STABLECOINS: ReadonlySet<string> = new Set(["USD", "USDT", "USDC", "USDE", "DAI", "FDUSD", "PYUSD", "TUSD", "USDD", "USD1", "RLUSD", "USDP"]);
-
 /** The coin's spot name: futures call bitcoin XBT. */
-export function spotName(currency: string): string {
+function spotName(currency: string): string {
   return currency === "XBT" ? "BTC" : currency;
 }
 
-export function usdPrice(book: PriceBook, currency: string): Decimal | null {
+/** USD per unit: 1 for a USD stablecoin (stablecoins.ts: USDT = 1 USD, as for Bybit and OKX), else a ticker, else null. */
+function usdPrice(book: PriceBook, currency: string): Decimal | null {
   const coin = spotName(currency);
   if (USD_STABLECOINS.has(coin)) return ONE;
   for (const quote of ["USDT", "USDC"]) {
