@@ -6,10 +6,11 @@
 // `{code, msg}` with a 4XX on error, amounts as decimal strings, weight headers on every answer.
 // [docs/platforms/binance.md §3, §4, §5, §6, §7, §10]
 import { createHmac } from "node:crypto";
-import { add, dec, div, isZero, mul, parseDecimal, sub, sum, toFixed, toPlainString, type Decimal } from "../../src/lib/money.ts";
-import { fillEchoes, jsonEscape, startFake, type RecordedRequest } from "./server.ts";
+import { add, type Decimal, dec, div, isZero, mul, parseDecimal, sub, sum, toFixed, toPlainString } from "../../src/lib/money.ts";
+import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
+import { fillEchoes, jsonEscape, type RecordedRequest, startFake } from "./server.ts";
 
-export interface BinanceFakeRestrictions {
+interface BinanceFakeRestrictions {
   ipRestrict: boolean;
   createTime: number;
   enableReading: boolean;
@@ -27,7 +28,7 @@ export interface BinanceFakeRestrictions {
   tradingAuthorityExpirationTime?: number;
 }
 
-export interface BinanceFakeKey {
+interface BinanceFakeKey {
   apiKey: string;
   apiSecret: string;
   restrictions: BinanceFakeRestrictions;
@@ -39,36 +40,36 @@ export interface BinanceFakeKey {
   walletBalanceNeedsUniversalTransfer: boolean;
 }
 
-export interface FakeSpotBalance {
+interface FakeSpotBalance {
   readonly asset: string;
   readonly free: string;
   readonly locked?: string;
 }
-export interface FakeFundingAsset {
+interface FakeFundingAsset {
   readonly asset: string;
   readonly free: string;
   readonly locked?: string;
   readonly freeze?: string;
   readonly withdrawing?: string;
 }
-export interface FakeMarginAsset {
+interface FakeMarginAsset {
   readonly asset: string;
   readonly free: string;
   readonly locked?: string;
   readonly borrowed?: string;
   readonly interest?: string;
 }
-export interface FakeIsolatedPair {
+interface FakeIsolatedPair {
   readonly symbol: string;
   readonly base: FakeMarginAsset;
   readonly quote: FakeMarginAsset;
 }
-export interface FakeFuturesAsset {
+interface FakeFuturesAsset {
   readonly asset: string;
   readonly walletBalance: string;
   readonly unrealizedProfit?: string;
 }
-export interface FakeOtherWallet {
+interface FakeOtherWallet {
   /** Options, Trading Bots, Copy Trading: wallets only Binance's own valuation sees. */
   readonly walletName: string;
   /** In USDT. */
@@ -77,27 +78,17 @@ export interface FakeOtherWallet {
 }
 
 /**
- * A forced answer for one path. `status`/`body` answer before any check (a gateway, a WAF page, a 5XX); `code`/`msg`
- * answer after authentication, with `status` (default 400). `body` and `msg` may quote the request's credentials as
- * an upstream error could: {{apiKey}} is the X-MBX-APIKEY received, {{apiSecret}} the key's secret.
+ * Binance's faults (faults.ts): `status`/`body` alone answer before any check (a gateway, a WAF page, a 5XX);
+ * `code`/`message` are Binance's `{code, msg}` given after authentication, on a signed endpoint, with `status`
+ * (default 400). `body` and `message` may quote the request's credentials as an upstream error could: {{apiKey}} is
+ * the X-MBX-APIKEY received, {{apiSecret}} the key's secret.
  */
-export interface BinanceFakeFault {
-  readonly path: string;
-  /** How many requests it applies to; forever when absent. */
-  times?: number;
-  readonly status?: number;
-  readonly body?: string;
-  readonly code?: number;
-  readonly msg?: string;
-  readonly headers?: Record<string, string>;
-  /** Real ms to wait before answering. */
-  readonly delayMs?: number;
-}
+export type BinanceFault = Fault;
 
 export interface BinanceFakeState {
   key: BinanceFakeKey;
-  /** The fake's clock (ms); null follows the real clock. */
-  serverTimeMs: number | null;
+  /** The fake's clock (ms): the test's injected one, or the real one. */
+  now: () => number;
   /** /api/v3/time reports its clock plus this: a server time that disagrees with the one it checks against. */
   timeEndpointErrorMs: number;
   /** Last price by symbol ("BTCUSDT"). */
@@ -115,15 +106,14 @@ export interface BinanceFakeState {
   otherWallets: FakeOtherWallet[];
   /** Request weight already used this minute by others on the IP: /api, and per /sapi path. */
   usedWeight: { api: number; sapi: Record<string, number> };
-  faults: BinanceFakeFault[];
 }
 
 export interface BinanceFake {
   readonly url: string;
   readonly requests: RecordedRequest[];
   readonly state: BinanceFakeState;
-  /** Requests to one path. */
-  calls(path: string): RecordedRequest[];
+  readonly faults: FaultList<BinanceFault>;
+  requestsTo(path: string): RecordedRequest[];
   stop(): Promise<void>;
 }
 
@@ -132,7 +122,7 @@ export const FAKE_BINANCE_KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6ut
 export const FAKE_BINANCE_SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j";
 export const BINANCE_FAKE_NOW = Date.parse("2026-11-24T10:00:00.000Z");
 
-export const BINANCE_WEIGHTS: Readonly<Record<string, number>> = {
+const BINANCE_WEIGHTS: Readonly<Record<string, number>> = {
   "/api/v3/time": 1,
   "/api/v3/ticker/price": 4,
   "/api/v3/account": 20,
@@ -147,7 +137,7 @@ export const BINANCE_WEIGHTS: Readonly<Record<string, number>> = {
   "/dapi/v1/account": 5,
 };
 
-export function readOnlyRestrictions(): BinanceFakeRestrictions {
+function readOnlyRestrictions(): BinanceFakeRestrictions {
   return {
     ipRestrict: false,
     createTime: Date.parse("2026-03-02T08:15:00Z"),
@@ -167,8 +157,15 @@ export function readOnlyRestrictions(): BinanceFakeRestrictions {
 
 export function emptyBinanceAccount(): BinanceFakeState {
   return {
-    key: { apiKey: FAKE_BINANCE_KEY, apiSecret: FAKE_BINANCE_SECRET, restrictions: readOnlyRestrictions(), ips: [], futures: true, walletBalanceNeedsUniversalTransfer: false },
-    serverTimeMs: null,
+    key: {
+      apiKey: FAKE_BINANCE_KEY,
+      apiSecret: FAKE_BINANCE_SECRET,
+      restrictions: readOnlyRestrictions(),
+      ips: [],
+      futures: true,
+      walletBalanceNeedsUniversalTransfer: false,
+    },
+    now: () => Date.now(),
     timeEndpointErrorMs: 0,
     prices: { BTCUSDT: "95000.00000000", ETHUSDT: "3300.00000000" },
     spot: [],
@@ -185,7 +182,6 @@ export function emptyBinanceAccount(): BinanceFakeState {
       { walletName: "Copy Trading", balance: "0", activate: true },
     ],
     usedWeight: { api: 0, sapi: {} },
-    faults: [],
   };
 }
 
@@ -242,7 +238,11 @@ export function realisticBinanceAccount(): BinanceFakeState {
     { asset: "USDT", free: "0.00000000", borrowed: "800.00000000", interest: "0.50000000" },
   ];
   state.isolatedMargin = [
-    { symbol: "BTCUSDT", base: { asset: "BTC", free: "0.00200000" }, quote: { asset: "USDT", free: "100.00000000", borrowed: "150.00000000", interest: "0.25000000" } },
+    {
+      symbol: "BTCUSDT",
+      base: { asset: "BTC", free: "0.00200000" },
+      quote: { asset: "USDT", free: "100.00000000", borrowed: "150.00000000", interest: "0.25000000" },
+    },
   ];
   state.usdM = [
     { asset: "USDT", walletBalance: "1000.00000000", unrealizedProfit: "0.25000000" },
@@ -258,23 +258,49 @@ export function realisticBinanceAccount(): BinanceFakeState {
 }
 
 /** A 429 (or, with `ban`, a 418) with Binance's -1003 body and a Retry-After in seconds. */
-export function binanceRateLimitFault(path: string, retryAfterSeconds: number, options: { times?: number; ban?: boolean } = {}): BinanceFakeFault {
-  const msg = options.ban ? "Way too much request weight used; IP banned until 1764000000000. Please use WebSocket Streams for live updates to avoid bans." : "Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.";
-  return { path, times: options.times, status: options.ban ? 418 : 429, body: JSON.stringify({ code: -1003, msg }), headers: { "Retry-After": String(retryAfterSeconds) } };
+export function binanceRateLimitFault(
+  path: string,
+  retryAfterSeconds: number,
+  options: { times?: number; ban?: boolean } = {},
+): BinanceFault {
+  const msg = options.ban
+    ? "Way too much request weight used; IP banned until 1764000000000. Please use WebSocket Streams for live updates to avoid bans."
+    : "Too much request weight used; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.";
+  return {
+    path,
+    times: options.times,
+    status: options.ban ? 418 : 429,
+    body: JSON.stringify({ code: -1003, msg }),
+    headers: { "Retry-After": String(retryAfterSeconds) },
+  };
 }
 
 export async function startBinanceFake(state: BinanceFakeState = realisticBinanceAccount()): Promise<BinanceFake> {
-  const now = (): number => state.serverTimeMs ?? Date.now();
+  const now = (): number => state.now();
+  const faults = createFaultList<BinanceFault>();
   const weight = { minute: Math.floor(now() / 60_000), api: state.usedWeight.api, sapi: { ...state.usedWeight.sapi } };
   const signedRoutes: Record<string, (request: RecordedRequest) => Response> = {
     "GET /sapi/v1/asset/wallet/balance": (request) => walletBalance(state, request.query),
     "GET /api/v3/account": (request) => json(spotAccount(state, request.query.get("omitZeroBalances") === "true")),
-    "POST /sapi/v1/asset/get-funding-asset": () => json(state.funding.map((row) => ({ asset: row.asset, free: row.free, locked: row.locked ?? "0", freeze: row.freeze ?? "0", withdrawing: row.withdrawing ?? "0", btcValuation: "0" }))),
+    "POST /sapi/v1/asset/get-funding-asset": () =>
+      json(
+        state.funding.map((row) => ({
+          asset: row.asset,
+          free: row.free,
+          locked: row.locked ?? "0",
+          freeze: row.freeze ?? "0",
+          withdrawing: row.withdrawing ?? "0",
+          btcValuation: "0",
+        })),
+      ),
     "GET /sapi/v1/simple-earn/flexible/position": (request) => earnPage(request.query, state.flexible.map(flexibleRow)),
     "GET /sapi/v1/simple-earn/locked/position": (request) => earnPage(request.query, state.locked.map(lockedRow)),
-    "GET /sapi/v1/margin/account": () => (state.crossMargin === null ? error(400, -3003, "Not a margin account.") : json(crossMargin(state, state.crossMargin))),
+    "GET /sapi/v1/margin/account": () =>
+      state.crossMargin === null ? error(400, -3003, "Not a margin account.") : json(crossMargin(state, state.crossMargin)),
     "GET /sapi/v1/margin/isolated/account": () =>
-      state.isolatedMargin === null ? error(400, -11001, "Isolated margin account does not exist.") : json(isolatedMargin(state, state.isolatedMargin)),
+      state.isolatedMargin === null
+        ? error(400, -11001, "Isolated margin account does not exist.")
+        : json(isolatedMargin(state, state.isolatedMargin)),
     "GET /fapi/v3/account": () => json(futuresAccount(state.usdM, "usdM")),
     "GET /dapi/v1/account": () => json(futuresAccount(state.coinM, "coinM")),
     "GET /sapi/v1/account/apiRestrictions": () => json(state.key.restrictions),
@@ -288,14 +314,12 @@ export async function startBinanceFake(state: BinanceFakeState = realisticBinanc
   const server = await startFake({
     "/*": async (request) => {
       const route = `${request.method} ${request.path}`;
-      const fault = takeFault(state, request.path);
-      if (fault?.delayMs) await Bun.sleep(fault.delayMs);
+      const fault = faults.take(request.path);
+      const held = await delayOrHold(faults, fault);
+      if (held) return held;
       const echoes = { apiKey: request.headers.get("x-mbx-apikey") ?? "", apiSecret: state.key.apiSecret };
-      if (fault && fault.code === undefined && (fault.status !== undefined || fault.body !== undefined)) {
-        const isJson = fault.body?.startsWith("{") ?? false;
-        const body = fault.body === undefined ? `<html><body><h1>${fault.status} Error</h1></body></html>` : fillEchoes(fault.body, echoes, isJson ? jsonEscape : undefined);
-        return new Response(body, { status: fault.status ?? 200, headers: { "content-type": isJson ? "application/json" : "text/html", ...fault.headers } });
-      }
+      const front = frontAnswer(fault, (text) => fillEchoes(text, echoes, text.trimStart().startsWith("{") ? jsonEscape : undefined));
+      if (front) return front;
       const handler = signedRoutes[route] ?? publicRoutes[route];
       if (!handler) return error(404, -1000, `No route for ${request.method} ${request.path}`);
       const limited = spend(weight, now(), request.path);
@@ -304,7 +328,11 @@ export async function startBinanceFake(state: BinanceFakeState = realisticBinanc
       if (signedRoutes[route]) {
         const rejection = authenticate(state, request, now());
         if (rejection) return withHeaders(rejection, headers);
-        if (fault?.code !== undefined) return withHeaders(error(fault.status ?? 400, fault.code, fillEchoes(fault.msg ?? "forced error", echoes)), { ...headers, ...fault.headers });
+        if (fault?.code !== undefined)
+          return withHeaders(error(fault.status ?? 400, Number(fault.code), fillEchoes(fault.message ?? "forced error", echoes)), {
+            ...headers,
+            ...fault.headers,
+          });
       }
       return withHeaders(handler(request), headers);
     },
@@ -313,8 +341,12 @@ export async function startBinanceFake(state: BinanceFakeState = realisticBinanc
     url: server.url,
     requests: server.requests,
     state,
-    calls: (path) => server.requests.filter((r) => r.path === path),
-    stop: () => server.stop(),
+    faults,
+    requestsTo: (path) => requestsTo(server.requests, path),
+    stop: async () => {
+      faults.clear();
+      await server.stop();
+    },
   };
 }
 
@@ -329,7 +361,8 @@ function authenticate(state: BinanceFakeState, request: RecordedRequest, serverM
   const raw = request.rawQuery;
   const at = raw.lastIndexOf("signature=");
   // The signature must be the last parameter, and must sign everything before it plus the body [§3].
-  if (at === -1 || (at > 0 && raw[at - 1] !== "&")) return error(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.");
+  if (at === -1 || (at > 0 && raw[at - 1] !== "&"))
+    return error(400, -1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.");
   const signature = raw.slice(at + "signature=".length);
   if (!/^[0-9a-fA-F]{64}$/.test(signature)) return error(400, -1022, "Signature for this request is not valid.");
   const payload = raw.slice(0, Math.max(0, at - 1)) + request.body;
@@ -338,9 +371,11 @@ function authenticate(state: BinanceFakeState, request: RecordedRequest, serverM
   if (signature.toLowerCase() !== expected) return error(400, -1022, "Signature for this request is not valid.");
   const params = new URLSearchParams(payload);
   const timestamp = params.get("timestamp");
-  if (timestamp === null || !/^\d{13,16}$/.test(timestamp)) return error(400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.");
+  if (timestamp === null || !/^\d{13,16}$/.test(timestamp))
+    return error(400, -1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.");
   const recvWindow = Number(params.get("recvWindow") ?? "5000");
-  if (!Number.isFinite(recvWindow) || recvWindow <= 0) return error(400, -1102, "Mandatory parameter 'recvWindow' was not sent, was empty/null, or malformed.");
+  if (!Number.isFinite(recvWindow) || recvWindow <= 0)
+    return error(400, -1102, "Mandatory parameter 'recvWindow' was not sent, was empty/null, or malformed.");
   if (recvWindow > 60_000) return error(400, -1102, "'recvWindow' contains unexpected value. Cannot be greater than 60000.");
   // µs timestamps are accepted too [§3].
   const ts = timestamp.length > 13 ? Math.floor(Number(timestamp) / 1000) : Number(timestamp);
@@ -351,7 +386,12 @@ function authenticate(state: BinanceFakeState, request: RecordedRequest, serverM
   if (key.restrictions.ipRestrict && !key.ips.includes("127.0.0.1")) return refused;
   if (!key.restrictions.enableReading) return refused;
   if ((request.path.startsWith("/fapi/") || request.path.startsWith("/dapi/")) && !key.futures) return refused;
-  if (request.path === "/sapi/v1/asset/wallet/balance" && key.walletBalanceNeedsUniversalTransfer && !key.restrictions.permitsUniversalTransfer) return refused;
+  if (
+    request.path === "/sapi/v1/asset/wallet/balance" &&
+    key.walletBalanceNeedsUniversalTransfer &&
+    !key.restrictions.permitsUniversalTransfer
+  )
+    return refused;
   return null;
 }
 
@@ -362,12 +402,22 @@ function walletBalance(state: BinanceFakeState, query: URLSearchParams): Respons
   if (isZero(unit)) return error(400, -1102, "Param 'quoteAsset' is invalid.");
   const flexibleAssets = new Set(state.flexible.map((row) => row.asset));
   const usd = (asset: string, amount: Decimal): Decimal => mul(amount, price(state, asset));
-  const spot = sum(state.spot.filter((row) => !(row.asset.startsWith("LD") && flexibleAssets.has(row.asset.slice(2)))).map((row) => usd(row.asset, add(num(row.free), num(row.locked)))));
+  const spot = sum(
+    state.spot
+      .filter((row) => !(row.asset.startsWith("LD") && flexibleAssets.has(row.asset.slice(2))))
+      .map((row) => usd(row.asset, add(num(row.free), num(row.locked)))),
+  );
   const funding = sum(state.funding.map((row) => usd(row.asset, sum([row.free, row.locked, row.freeze, row.withdrawing].map(num)))));
   const cross = sum((state.crossMargin ?? []).map((row) => usd(row.asset, net(row))));
-  const isolated = sum((state.isolatedMargin ?? []).flatMap((pair) => [usd(pair.base.asset, net(pair.base)), usd(pair.quote.asset, net(pair.quote))]));
-  const futures = (assets: FakeFuturesAsset[]): Decimal => sum(assets.map((row) => usd(row.asset, add(num(row.walletBalance), num(row.unrealizedProfit)))));
-  const earn = sum([...state.flexible.map((row) => usd(row.asset, num(row.totalAmount))), ...state.locked.map((row) => usd(row.asset, num(row.amount)))]);
+  const isolated = sum(
+    (state.isolatedMargin ?? []).flatMap((pair) => [usd(pair.base.asset, net(pair.base)), usd(pair.quote.asset, net(pair.quote))]),
+  );
+  const futures = (assets: FakeFuturesAsset[]): Decimal =>
+    sum(assets.map((row) => usd(row.asset, add(num(row.walletBalance), num(row.unrealizedProfit)))));
+  const earn = sum([
+    ...state.flexible.map((row) => usd(row.asset, num(row.totalAmount))),
+    ...state.locked.map((row) => usd(row.asset, num(row.amount))),
+  ]);
   const inQuote = (value: Decimal): string => toFixed(quote === "USDT" ? value : div(value, unit, 12), 8);
   const wallets = [
     { activate: true, balance: inQuote(spot), walletName: "Spot" },
@@ -377,7 +427,11 @@ function walletBalance(state: BinanceFakeState, query: URLSearchParams): Respons
     { activate: state.usdM.length > 0, balance: inQuote(futures(state.usdM)), walletName: "USDⓈ-M Futures" },
     { activate: state.coinM.length > 0, balance: inQuote(futures(state.coinM)), walletName: "COIN-M Futures" },
     { activate: true, balance: inQuote(earn), walletName: "Earn" },
-    ...state.otherWallets.map((wallet) => ({ activate: wallet.activate, balance: inQuote(num(wallet.balance)), walletName: wallet.walletName })),
+    ...state.otherWallets.map((wallet) => ({
+      activate: wallet.activate,
+      balance: inQuote(num(wallet.balance)),
+      walletName: wallet.walletName,
+    })),
   ];
   return json(wallets);
 }
@@ -398,7 +452,7 @@ function spotAccount(state: BinanceFakeState, omitZero: boolean): unknown {
     brokered: false,
     requireSelfTradePrevention: false,
     preventSor: false,
-    updateTime: (state.serverTimeMs ?? Date.now()) - 3_600_000,
+    updateTime: state.now() - 3_600_000,
     accountType: "SPOT",
     balances,
     permissions: ["SPOT"],
@@ -502,7 +556,9 @@ function isolatedMargin(state: BinanceFakeState, pairs: FakeIsolatedPair[]): unk
     repayEnabled: true,
     totalAsset: toPlainString(add(num(row.free), num(row.locked))),
   });
-  const netUsd = sum(pairs.flatMap((pair) => [mul(net(pair.base), price(state, pair.base.asset)), mul(net(pair.quote), price(state, pair.quote.asset))]));
+  const netUsd = sum(
+    pairs.flatMap((pair) => [mul(net(pair.base), price(state, pair.base.asset)), mul(net(pair.quote), price(state, pair.quote.asset))]),
+  );
   return {
     assets: pairs.map((pair) => ({
       baseAsset: side(pair.base),
@@ -555,7 +611,8 @@ function futuresAccount(assets: FakeFuturesAsset[], kind: "usdM" | "coinM"): unk
       updateTime: 1625474304765,
     };
   });
-  if (kind === "coinM") return { assets: rows, positions: [], canDeposit: true, canTrade: true, canWithdraw: true, feeTier: 2, updateTime: 0 };
+  if (kind === "coinM")
+    return { assets: rows, positions: [], canDeposit: true, canTrade: true, canWithdraw: true, feeTier: 2, updateTime: 0 };
   const usdt = rows.find((row) => row.asset === "USDT");
   return {
     totalInitialMargin: "0.00000000",
@@ -588,7 +645,8 @@ function tickerPrice(state: BinanceFakeState, query: URLSearchParams): Response 
     } catch {
       return error(400, -1100, "Illegal characters found in parameter 'symbols'.");
     }
-    if (!Array.isArray(list) || !list.every((name): name is string => typeof name === "string")) return error(400, -1100, "Illegal characters found in parameter 'symbols'.");
+    if (!Array.isArray(list) || !list.every((name): name is string => typeof name === "string"))
+      return error(400, -1100, "Illegal characters found in parameter 'symbols'.");
     if (!list.every(known)) return error(400, -1121, "Invalid symbol.");
     return json(list.map((name) => ({ symbol: name, price: state.prices[name] })));
   }
@@ -612,11 +670,16 @@ function spend(counter: WeightCounter, nowMs: number, path: string): Response | 
   const cost = BINANCE_WEIGHTS[path] ?? 1;
   const retryAfter = { "Retry-After": String(Math.ceil(((minute + 1) * 60_000 - nowMs) / 1000)) };
   if (path.startsWith("/api/")) {
-    if (counter.api + cost > 6_000) return withHeaders(error(429, -1003, "Too much request weight used; current limit is 6000 request weight per 1 MINUTE."), retryAfter);
+    if (counter.api + cost > 6_000)
+      return withHeaders(error(429, -1003, "Too much request weight used; current limit is 6000 request weight per 1 MINUTE."), retryAfter);
     counter.api += cost;
   } else if (path.startsWith("/sapi/")) {
     const used = counter.sapi[path] ?? 0;
-    if (used + cost > 12_000) return withHeaders(error(429, -1003, "Too much request weight used; current limit is 12000 request weight per 1 MINUTE."), retryAfter);
+    if (used + cost > 12_000)
+      return withHeaders(
+        error(429, -1003, "Too much request weight used; current limit is 12000 request weight per 1 MINUTE."),
+        retryAfter,
+      );
     counter.sapi[path] = used + cost;
   }
   return null;
@@ -625,12 +688,6 @@ function spend(counter: WeightCounter, nowMs: number, path: string): Response | 
 function weightHeaders(counter: WeightCounter, path: string): Record<string, string> {
   if (path.startsWith("/sapi/")) return { "X-SAPI-USED-IP-WEIGHT-1M": String(counter.sapi[path] ?? 0) };
   return { "X-MBX-USED-WEIGHT-1M": String(counter.api) };
-}
-
-function takeFault(state: BinanceFakeState, path: string): BinanceFakeFault | undefined {
-  const fault = state.faults.find((f) => f.path === path && (f.times === undefined || f.times > 0));
-  if (fault && fault.times !== undefined) fault.times -= 1;
-  return fault;
 }
 
 function price(state: BinanceFakeState, asset: string): Decimal {

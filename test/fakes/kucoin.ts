@@ -6,10 +6,11 @@
 // It answers in KuCoin's wire format: {code: "200000", data}, decimal strings (JSON numbers on futures), error bodies
 // with their HTTP statuses, and the gw-ratelimit-* headers on every answer. [docs/platforms/kucoin.md §3–§7, §10]
 import { createHmac } from "node:crypto";
-import { add, dec, mul, parseDecimal, sub, toPlainString, type Decimal } from "../../src/lib/money.ts";
-import { fillEchoes, jsonEscape, startFake, type RecordedRequest } from "./server.ts";
+import { add, type Decimal, dec, mul, parseDecimal, sub, toPlainString } from "../../src/lib/money.ts";
+import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
+import { fillEchoes, jsonEscape, type RecordedRequest, startFake } from "./server.ts";
 
-export interface KucoinFakeKey {
+interface KucoinFakeKey {
   apiKey: string;
   apiSecret: string;
   passphrase: string;
@@ -24,7 +25,7 @@ export interface KucoinFakeKey {
   createdAt: number;
 }
 
-export interface FakeKucoinAccount {
+interface FakeKucoinAccount {
   readonly currency: string;
   /** main, trade, trade_hf, option, or the deprecated margin/isolated rows a client must ignore. */
   readonly type: string;
@@ -32,25 +33,25 @@ export interface FakeKucoinAccount {
   readonly holds?: string;
 }
 
-export interface FakeKucoinMarginAsset {
+interface FakeKucoinMarginAsset {
   readonly currency: string;
   readonly total: string;
   readonly liability?: string;
 }
 
-export interface FakeKucoinIsolatedPair {
+interface FakeKucoinIsolatedPair {
   readonly symbol: string;
   readonly base: FakeKucoinMarginAsset;
   readonly quote: FakeKucoinMarginAsset;
 }
 
-export interface FakeKucoinFutures {
+interface FakeKucoinFutures {
   /** JSON numbers on the wire, as KuCoin's futures API sends them. */
   readonly accountEquity: number;
   readonly unrealisedPNL?: number;
 }
 
-export interface FakeKucoinEarn {
+interface FakeKucoinEarn {
   readonly currency: string;
   readonly holdAmount: string;
   readonly redeemingAmount?: string;
@@ -59,25 +60,17 @@ export interface FakeKucoinEarn {
 }
 
 /**
- * A forced answer for one path. `status`/`body` answer before any check (a gateway page, a 5XX); `code`/`msg`
- * answer after authentication with `status` (default 200, as KuCoin sends most business errors). {{apiKey}} and
- * {{passphrase}} in `body`/`msg` are the headers received, {{apiSecret}} the key's secret.
+ * KuCoin's faults (faults.ts): `status`/`body` alone answer before any check (a gateway page, a 5XX); `code`/`message`
+ * are KuCoin's `{code, msg}` given after authentication, on a signed endpoint, with `status` (default 200, as KuCoin
+ * sends most business errors). {{apiKey}} and {{passphrase}} in `body`/`message` are the KC-API-KEY and
+ * KC-API-PASSPHRASE headers received (the passphrase as signed), {{apiSecret}} the key's secret.
  */
-export interface KucoinFakeFault {
-  readonly path: string;
-  times?: number;
-  readonly status?: number;
-  readonly body?: string;
-  readonly code?: string;
-  readonly msg?: string;
-  readonly headers?: Record<string, string>;
-  readonly delayMs?: number;
-}
+export type KucoinFault = Fault;
 
 export interface KucoinFakeState {
   key: KucoinFakeKey;
-  /** The fake's clock (ms); null follows the real clock. */
-  serverTimeMs: number | null;
+  /** The fake's clock (ms): the test's injected one, or the real one. */
+  now: () => number;
   /** /api/v1/timestamp reports its clock plus this. */
   timestampErrorMs: number;
   accounts: FakeKucoinAccount[];
@@ -95,14 +88,14 @@ export interface KucoinFakeState {
   tickers: Record<string, string | null>;
   /** /api/ua/v1/account/mode: CLASSIC, UNIFIED, or null for a 404 (the UTA API not offered). */
   accountMode: "CLASSIC" | "UNIFIED" | null;
-  faults: KucoinFakeFault[];
 }
 
 export interface KucoinFake {
   readonly url: string;
   readonly requests: RecordedRequest[];
   readonly state: KucoinFakeState;
-  calls(path: string): RecordedRequest[];
+  readonly faults: FaultList<KucoinFault>;
+  requestsTo(path: string): RecordedRequest[];
   stop(): Promise<void>;
 }
 
@@ -127,7 +120,7 @@ export function emptyKucoinAccount(): KucoinFakeState {
       remark: "pfbot",
       createdAt: Date.parse("2026-02-10T12:00:00Z"),
     },
-    serverTimeMs: null,
+    now: () => Date.now(),
     timestampErrorMs: 0,
     accounts: [],
     crossMargin: { lowFrequency: [], highFrequency: [] },
@@ -138,7 +131,6 @@ export function emptyKucoinAccount(): KucoinFakeState {
     earn: [],
     tickers: { "BTC-USDT": "95000", "ETH-USDT": "3300" },
     accountMode: "CLASSIC",
-    faults: [],
   };
 }
 
@@ -180,7 +172,13 @@ export function realisticKucoinAccount(): KucoinFakeState {
     highFrequency: [{ currency: "BTC", total: "0.001", liability: "0.003" }],
   };
   state.isolatedMargin = {
-    lowFrequency: [{ symbol: "ETH-USDT", base: { currency: "ETH", total: "0.5", liability: "0" }, quote: { currency: "USDT", total: "100", liability: "250.5" } }],
+    lowFrequency: [
+      {
+        symbol: "ETH-USDT",
+        base: { currency: "ETH", total: "0.5", liability: "0" },
+        quote: { currency: "USDT", total: "100", liability: "250.5" },
+      },
+    ],
     highFrequency: [],
   };
   state.futures = {
@@ -197,18 +195,28 @@ export function realisticKucoinAccount(): KucoinFakeState {
 }
 
 /** HTTP 429 {"code":"429000"} with the pool exhausted and gw-ratelimit-reset in ms, as Rate limit 2.0 answers. */
-export function kucoinRateLimitFault(path: string, resetMs: number, options: { times?: number; headers?: Record<string, string> } = {}): KucoinFakeFault {
+export function kucoinRateLimitFault(
+  path: string,
+  resetMs: number,
+  options: { times?: number; headers?: Record<string, string> } = {},
+): KucoinFault {
   return {
     path,
     times: options.times,
     status: 429,
     body: JSON.stringify({ code: "429000", msg: "Too Many Requests" }),
-    headers: { "gw-ratelimit-limit": String(POOL_LIMIT), "gw-ratelimit-remaining": "0", "gw-ratelimit-reset": String(resetMs), ...options.headers },
+    headers: {
+      "gw-ratelimit-limit": String(POOL_LIMIT),
+      "gw-ratelimit-remaining": "0",
+      "gw-ratelimit-reset": String(resetMs),
+      ...options.headers,
+    },
   };
 }
 
 export async function startKucoinFake(state: KucoinFakeState = realisticKucoinAccount()): Promise<KucoinFake> {
-  const now = (): number => state.serverTimeMs ?? Date.now();
+  const now = (): number => state.now();
+  const faults = createFaultList<KucoinFault>();
   let used = 0;
   const signedRoutes: Record<string, (request: RecordedRequest) => Response> = {
     "/api/v1/accounts": (request) => ok(accounts(state, request.query)),
@@ -217,7 +225,9 @@ export async function startKucoinFake(state: KucoinFakeState = realisticKucoinAc
     "/api/v1/account-overview": (request) => ok(futuresOverview(state, request.query.get("currency") ?? "XBT")),
     "/api/v1/earn/hold-assets": (request) => earn(state, request.query),
     "/api/ua/v1/account/mode": () =>
-      state.accountMode === null ? Response.json({ code: "404000", msg: "Url Not Found" }, { status: 404 }) : ok({ selfAccountMode: state.accountMode, unifiedSubAccount: [], classicSubAccount: [] }),
+      state.accountMode === null
+        ? Response.json({ code: "404000", msg: "Url Not Found" }, { status: 404 })
+        : ok({ selfAccountMode: state.accountMode, unifiedSubAccount: [], classicSubAccount: [] }),
     "/api/v1/user/api-key": () => ok(apiKeyInfo(state.key)),
   };
   const publicRoutes: Record<string, (request: RecordedRequest) => Response> = {
@@ -227,25 +237,35 @@ export async function startKucoinFake(state: KucoinFakeState = realisticKucoinAc
   };
   const server = await startFake({
     "/*": async (request) => {
-      const fault = takeFault(state, request.path);
-      if (fault?.delayMs) await Bun.sleep(fault.delayMs);
-      const echoes = { apiKey: request.headers.get("kc-api-key") ?? "", passphrase: request.headers.get("kc-api-passphrase") ?? "", apiSecret: state.key.apiSecret };
-      if (fault && fault.code === undefined && (fault.status !== undefined || fault.body !== undefined)) {
-        const isJson = fault.body?.startsWith("{") ?? false;
-        const body = fault.body === undefined ? `<html><body><h1>${fault.status} Error</h1></body></html>` : fillEchoes(fault.body, echoes, isJson ? jsonEscape : undefined);
-        return new Response(body, { status: fault.status ?? 200, headers: { "content-type": isJson ? "application/json" : "text/html", ...fault.headers } });
-      }
+      const fault = faults.take(request.path);
+      const held = await delayOrHold(faults, fault);
+      if (held) return held;
+      const echoes = {
+        apiKey: request.headers.get("kc-api-key") ?? "",
+        passphrase: request.headers.get("kc-api-passphrase") ?? "",
+        apiSecret: state.key.apiSecret,
+      };
+      const front = frontAnswer(fault, (text) => fillEchoes(text, echoes, text.trimStart().startsWith("{") ? jsonEscape : undefined));
+      if (front) return front;
       // CloudFront refuses a GET that carries a body with an HTML 403 [old docs §403 Error].
-      if (request.method !== "GET" || request.body !== "") return new Response("<HTML><BODY><H1>403 ERROR</H1>The request could not be satisfied.</BODY></HTML>", { status: 403 });
+      if (request.method !== "GET" || request.body !== "")
+        return new Response("<HTML><BODY><H1>403 ERROR</H1>The request could not be satisfied.</BODY></HTML>", { status: 403 });
       used += 1;
-      const limits = { "gw-ratelimit-limit": String(POOL_LIMIT), "gw-ratelimit-remaining": String(Math.max(0, POOL_LIMIT - used)), "gw-ratelimit-reset": "29000" };
+      const limits = {
+        "gw-ratelimit-limit": String(POOL_LIMIT),
+        "gw-ratelimit-remaining": String(Math.max(0, POOL_LIMIT - used)),
+        "gw-ratelimit-reset": "29000",
+      };
       const publicRoute = publicRoutes[request.path];
       if (publicRoute) return withHeaders(publicRoute(request), limits);
       const route = signedRoutes[request.path];
       if (!route) return Response.json({ code: "404000", msg: "Url Not Found" }, { status: 404 });
       const rejection = authenticate(state, request, now());
       if (rejection) return withHeaders(rejection, limits);
-      if (fault?.code !== undefined) return withHeaders(Response.json({ code: fault.code, msg: fillEchoes(fault.msg ?? "forced error", echoes) }, { status: fault.status ?? 200 }), { ...limits, ...fault.headers });
+      if (fault?.code !== undefined) {
+        const body = { code: String(fault.code), msg: fillEchoes(fault.message ?? "forced error", echoes) };
+        return withHeaders(Response.json(body, { status: fault.status ?? 200 }), { ...limits, ...fault.headers });
+      }
       return withHeaders(route(request), limits);
     },
   });
@@ -253,8 +273,12 @@ export async function startKucoinFake(state: KucoinFakeState = realisticKucoinAc
     url: server.url,
     requests: server.requests,
     state,
-    calls: (path) => server.requests.filter((r) => r.path === path),
-    stop: () => server.stop(),
+    faults,
+    requestsTo: (path) => requestsTo(server.requests, path),
+    stop: async () => {
+      faults.clear();
+      await server.stop();
+    },
   };
 }
 
@@ -274,15 +298,21 @@ function authenticate(state: KucoinFakeState, request: RecordedRequest, serverMs
   if (header("KC-API-PASSPHRASE") !== expectedPassphrase) return fail(401, "400004", "Invalid KC-API-PASSPHRASE");
   const timestamp = header("KC-API-TIMESTAMP");
   // More than 5 s from KuCoin's clock, either side → 400002. Its HTTP status is not documented; the fake uses 400.
-  if (!/^\d{13}$/.test(timestamp) || Math.abs(Number(timestamp) - serverMs) > 5_000) return fail(400, "400002", "KC-API-TIMESTAMP Invalid -- Time differs from server time by more than 5 seconds");
+  if (!/^\d{13}$/.test(timestamp) || Math.abs(Number(timestamp) - serverMs) > 5_000)
+    return fail(400, "400002", "KC-API-TIMESTAMP Invalid -- Time differs from server time by more than 5 seconds");
   // The raw request target, not a re-encoded one: what the client sent is what it must have signed.
   const endpoint = request.rawQuery === "" ? request.path : `${request.path}?${request.rawQuery}`;
-  const expectedSign = createHmac("sha256", key.apiSecret).update(timestamp + request.method + endpoint + request.body).digest("base64");
+  const expectedSign = createHmac("sha256", key.apiSecret)
+    .update(timestamp + request.method + endpoint + request.body)
+    .digest("base64");
   if (header("KC-API-SIGN") !== expectedSign) return fail(401, "400005", "Invalid KC-API-SIGN");
-  if (key.allowedIps !== null && !key.allowedIps.includes("127.0.0.1")) return fail(401, "400006", "Invalid request IP, the current client IP is: 127.0.0.1.");
+  if (key.allowedIps !== null && !key.allowedIps.includes("127.0.0.1"))
+    return fail(401, "400006", "Invalid request IP, the current client IP is: 127.0.0.1.");
   if (!key.permissions.includes("General")) return fail(401, "400007", "Access denied, requires more permission.");
-  if (request.path === "/api/v1/account-overview" && state.futuresNeedsPermission && !key.permissions.includes("Futures")) return fail(401, "400007", "Access denied, requires more permission.");
-  if (request.path.startsWith("/api/ua/") && key.apiVersion < 3) return fail(401, "400008", "V1 & V2 API keys are no longer supported by this API. Please create a V3 API key.");
+  if (request.path === "/api/v1/account-overview" && state.futuresNeedsPermission && !key.permissions.includes("Futures"))
+    return fail(401, "400007", "Access denied, requires more permission.");
+  if (request.path.startsWith("/api/ua/") && key.apiVersion < 3)
+    return fail(401, "400008", "V1 & V2 API keys are no longer supported by this API. Please create a V3 API key.");
   return null;
 }
 
@@ -293,7 +323,14 @@ function accounts(state: KucoinFakeState, query: URLSearchParams): unknown[] {
     .filter((row) => (type === null || row.type === type) && (currency === null || row.currency === currency))
     .map((row, i) => {
       const holds = row.holds ?? "0";
-      return { id: `6${String(i).padStart(23, "0")}`, currency: row.currency, type: row.type, balance: row.balance, available: toPlainString(sub(num(row.balance), num(holds))), holds };
+      return {
+        id: `6${String(i).padStart(23, "0")}`,
+        currency: row.currency,
+        type: row.type,
+        balance: row.balance,
+        available: toPlainString(sub(num(row.balance), num(holds))),
+        holds,
+      };
     });
 }
 
@@ -355,9 +392,17 @@ function isolatedMargin(state: KucoinFakeState, query: URLSearchParams): Respons
   const sides = pairs.flatMap((pair) => [pair.base, pair.quote]);
   return ok({
     totalAssetOfQuoteCurrency: toPlainString(sides.reduce((acc, row) => add(acc, mulPrice(state, row.currency, num(row.total))), dec("0"))),
-    totalLiabilityOfQuoteCurrency: toPlainString(sides.reduce((acc, row) => add(acc, mulPrice(state, row.currency, num(row.liability))), dec("0"))),
-    timestamp: state.serverTimeMs ?? Date.now(),
-    assets: pairs.map((pair) => ({ symbol: pair.symbol, status: "EFFECTIVE", debtRatio: "0", baseAsset: side(pair.base), quoteAsset: side(pair.quote) })),
+    totalLiabilityOfQuoteCurrency: toPlainString(
+      sides.reduce((acc, row) => add(acc, mulPrice(state, row.currency, num(row.liability))), dec("0")),
+    ),
+    timestamp: state.now(),
+    assets: pairs.map((pair) => ({
+      symbol: pair.symbol,
+      status: "EFFECTIVE",
+      debtRatio: "0",
+      baseAsset: side(pair.base),
+      quoteAsset: side(pair.quote),
+    })),
   });
 }
 
@@ -395,7 +440,8 @@ function contracts(state: KucoinFakeState): unknown[] {
 function earn(state: KucoinFakeState, query: URLSearchParams): Response {
   const pageSize = Number(query.get("pageSize") ?? "15");
   const currentPage = Number(query.get("currentPage") ?? "1");
-  if (!Number.isInteger(pageSize) || pageSize < 10 || pageSize > 500 || !Number.isInteger(currentPage) || currentPage < 1) return fail(400, "400100", "Parameter Error");
+  if (!Number.isInteger(pageSize) || pageSize < 10 || pageSize > 500 || !Number.isInteger(currentPage) || currentPage < 1)
+    return fail(400, "400100", "Parameter Error");
   const items = state.earn.slice((currentPage - 1) * pageSize, currentPage * pageSize).map((item, i) => ({
     orderId: String(2767291 + i),
     productId: "2611",
@@ -454,12 +500,6 @@ function apiKeyInfo(key: KucoinFakeKey): unknown {
     isMaster: key.isMaster,
     ...(key.subName === undefined ? {} : { subName: key.subName }),
   };
-}
-
-function takeFault(state: KucoinFakeState, path: string): KucoinFakeFault | undefined {
-  const fault = state.faults.find((f) => f.path === path && (f.times === undefined || f.times > 0));
-  if (fault && fault.times !== undefined) fault.times -= 1;
-  return fault;
 }
 
 /** The fake's own valuation for the margin totals: C-USDT last, stablecoins 1, else 0. */

@@ -1,9 +1,24 @@
 import { describe, expect, test } from "bun:test";
 import { BINANCE_OTHER_LABEL, BINANCE_SOURCE_PARTS, BINANCE_SOURCE_WALLETS } from "../../../src/platforms/binance/client.ts";
 import { UNREADABLE_AMOUNT } from "../../../src/platforms/types.ts";
-import { emptyBinanceAccount, realisticBinanceAccount, REALISTIC_BINANCE_TOTAL_USD } from "../../fakes/binance.ts";
+import { emptyBinanceAccount, REALISTIC_BINANCE_TOTAL_USD, realisticBinanceAccount } from "../../fakes/binance.ts";
 import { expectPlatformError } from "../../support/platform-error.ts";
-import { breakdown, COINM, CROSS, FLEXIBLE, FUNDING, ISOLATED, labels, LOCKED, PRICES, setup, SPOT, total, USDM, WALLET_BALANCE } from "./setup.ts";
+import {
+  breakdown,
+  COINM,
+  CROSS,
+  FLEXIBLE,
+  FUNDING,
+  ISOLATED,
+  LOCKED,
+  labels,
+  PRICES,
+  SPOT,
+  setup,
+  total,
+  USDM,
+  WALLET_BALANCE,
+} from "./setup.ts";
 
 // realisticBinanceAccount(), by hand (USDT = 1 USD; BTC 95000, ETH 3300, BNB 640, SOL 180, LDO 1.25, SHIB 0.0000222):
 //   Spot     0.06 BTC 5700 + USDT 1200.5 + 2.3 BNB 1472 + 150 LDO 187.5 + SHIB 0.274059 + ETH 0.001386 = 8560.275445
@@ -30,16 +45,26 @@ describe("Binance's own valuation (wallet/balance)", () => {
     expect(balance.platform).toBe("binance");
     expect(balance.asOf).toBeNull();
     // The row names the wallets Binance valued: every opened one (Options is not opened here).
-    expect(labels(balance)).toEqual(["Spot", "Funding", "Cross Margin", "Isolated Margin", "USDⓈ-M Futures", "COIN-M Futures", "Earn", "Trading Bots", "Copy Trading"]);
-    expect(fake.calls(WALLET_BALANCE)).toHaveLength(1);
+    expect(labels(balance)).toEqual([
+      "Spot",
+      "Funding",
+      "Cross Margin",
+      "Isolated Margin",
+      "USDⓈ-M Futures",
+      "COIN-M Futures",
+      "Earn",
+      "Trading Bots",
+      "Copy Trading",
+    ]);
+    expect(fake.requestsTo(WALLET_BALANCE)).toHaveLength(1);
     // The fallback's wallets are not read when Binance's valuation works.
-    for (const path of [FLEXIBLE, LOCKED, CROSS, ISOLATED, USDM, COINM]) expect(fake.calls(path)).toHaveLength(0);
+    for (const path of [FLEXIBLE, LOCKED, CROSS, ISOLATED, USDM, COINM]) expect(fake.requestsTo(path)).toHaveLength(0);
   });
 
   test("quoteAsset=USDT is always sent: Binance's default is BTC, which would make the figure BTC", async () => {
     const { fake, client, signal } = await setup();
     await client.fetchBalance(signal);
-    const [request] = fake.calls(WALLET_BALANCE);
+    const [request] = fake.requestsTo(WALLET_BALANCE);
     expect(request?.query.get("quoteAsset")).toBe("USDT");
     expect(request?.rawQuery.startsWith("quoteAsset=USDT&recvWindow=5000&timestamp=")).toBe(true);
   });
@@ -74,7 +99,10 @@ describe("Binance's own valuation (wallet/balance)", () => {
     const state = emptyBinanceAccount();
     state.spot = [{ asset: "USDT", free: "100" }];
     // 0.01 BTC borrowed and sold: net −950 USD in cross margin; a losing COIN-M position: −0.0005 BTC margin balance.
-    state.crossMargin = [{ asset: "BTC", free: "0", borrowed: "0.01" }, { asset: "USDT", free: "0" }];
+    state.crossMargin = [
+      { asset: "BTC", free: "0", borrowed: "0.01" },
+      { asset: "USDT", free: "0" },
+    ];
     state.coinM = [{ asset: "BTC", walletBalance: "0.001", unrealizedProfit: "-0.0015" }];
     const { client, signal } = await setup(state);
     const balance = await client.fetchBalance(signal);
@@ -87,7 +115,10 @@ describe("Binance's own valuation (wallet/balance)", () => {
   test("dust is counted exactly, never rounded away, and left out of the breakdown only", async () => {
     const state = emptyBinanceAccount();
     state.prices = { SHIBUSDT: "0.0000222", ETHUSDT: "3300", BTCUSDT: "95000" };
-    state.spot = [{ asset: "SHIB", free: "12345" }, { asset: "ETH", free: "0.00000042" }];
+    state.spot = [
+      { asset: "SHIB", free: "12345" },
+      { asset: "ETH", free: "0.00000042" },
+    ];
     state.funding = [{ asset: "BTC", free: "0.00000001" }];
     const { client, signal } = await setup(state);
     const balance = await client.fetchBalance(signal);
@@ -106,12 +137,22 @@ describe("Binance's own valuation (wallet/balance)", () => {
 
   test.each(["NaN", "Infinity", "1e", "abc"])("a wallet balance of %p fails Binance as unreadable, with no fallback", async (garbage) => {
     const state = realisticBinanceAccount();
-    state.faults.push({ path: WALLET_BALANCE, status: 200, body: JSON.stringify([{ activate: true, balance: "10", walletName: "Spot" }, { activate: true, balance: garbage, walletName: "Earn" }]) });
-    const { fake, client, signal } = await setup(state);
+    const { fake, client, signal } = await setup(state, {
+      faults: [
+        {
+          path: WALLET_BALANCE,
+          status: 200,
+          body: JSON.stringify([
+            { activate: true, balance: "10", walletName: "Spot" },
+            { activate: true, balance: garbage, walletName: "Earn" },
+          ]),
+        },
+      ],
+    });
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
     expect(error.message).toContain(`balance = ${JSON.stringify(garbage)}`);
-    expect(fake.calls(CROSS)).toHaveLength(0);
+    expect(fake.requestsTo(CROSS)).toHaveLength(0);
   });
 
   test("an unreadable amount in the breakdown's spot wallet fails Binance too: the same account's figure is not trusted", async () => {
@@ -124,38 +165,48 @@ describe("Binance's own valuation (wallet/balance)", () => {
 
   test("a failed breakdown read is a note: the total stays Binance's and complete", async () => {
     const state = realisticBinanceAccount();
-    state.faults.push({ path: FUNDING, code: -1001, msg: "Internal error; unable to process your request. Please try again." });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {
+      faults: [{ path: FUNDING, code: -1001, message: "Internal error; unable to process your request. Please try again." }],
+    });
     const balance = await client.fetchBalance(signal);
     expect(total(balance)).toBe(REALISTIC_BINANCE_TOTAL_USD);
     expect(balance.leftOut).toEqual([]);
-    expect(balance.warnings.join("\n")).toContain("Binance breakdown lacks the funding wallet (code -1001, unavailable); the total is complete");
+    expect(balance.warnings.join("\n")).toContain(
+      "Binance breakdown lacks the funding wallet (code -1001, unavailable); the total is complete",
+    );
   });
 });
 
 describe("the fallback: the wallets one by one when Binance's valuation fails", () => {
   test("a 5xx on wallet/balance: every readable wallet priced, to the cent, and the row is partial", async () => {
     const state = realisticBinanceAccount();
-    state.faults.push({ path: WALLET_BALANCE, status: 503 });
-    const { fake, client, sleeps, signal } = await setup(state);
+    const { fake, client, sleeps, signal } = await setup(state, { faults: [{ path: WALLET_BALANCE, status: 503 }] });
     const balance = await client.fetchBalance(signal);
     expect(total(balance, 8)).toBe(FALLBACK_EXACT);
     expect(total(balance)).toBe("19920.40");
     expect(balance.source).toBe(BINANCE_SOURCE_PARTS);
-    expect(labels(balance)).toEqual(["Spot", "Funding", "Simple Earn Flexible", "Simple Earn Locked", "Cross Margin", "Isolated Margin", "USDⓈ-M Futures", "COIN-M Futures"]);
+    expect(labels(balance)).toEqual([
+      "Spot",
+      "Funding",
+      "Simple Earn Flexible",
+      "Simple Earn Locked",
+      "Cross Margin",
+      "Isolated Margin",
+      "USDⓈ-M Futures",
+      "COIN-M Futures",
+    ]);
     expect(balance.leftOut).toEqual(["Binance Options, Trading Bots and Copy Trading not read", "unpriced: XYZ 100 (Spot)"]);
     expect(balance.warnings).toHaveLength(balance.leftOut.length);
     expect(balance.warnings[0]).toStartWith("Binance's own wallet valuation failed (unavailable)");
     expect(balance.warnings[1]).toBe("Binance has no USD price for XYZ 100 (Spot): it is not counted in the total");
     // 5xx is retried with backoff before falling back.
-    expect(fake.calls(WALLET_BALANCE)).toHaveLength(3);
+    expect(fake.requestsTo(WALLET_BALANCE)).toHaveLength(3);
     expect(sleeps).toEqual([500, 1_000]);
   });
 
   test("nothing counted twice: LDBTC/LDUSDT are the flexible Earn positions, counted once; LDO is a coin", async () => {
     const state = realisticBinanceAccount();
-    state.faults.push({ path: WALLET_BALANCE, status: 503 });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, { faults: [{ path: WALLET_BALANCE, status: 503 }] });
     const balance = await client.fetchBalance(signal);
     const spot = balance.holdings.find((h) => h.label === "Spot");
     // Spot without the LD mirrors: 8560.275445 (with them it would be 2400.12345678 more).
@@ -177,10 +228,12 @@ describe("the fallback: the wallets one by one when Binance's valuation fails", 
   test("an LDO flexible position (spot shows LDLDO) is skipped while the LDO coin is kept", async () => {
     const state = emptyBinanceAccount();
     state.prices = { LDOUSDT: "1.25" };
-    state.spot = [{ asset: "LDO", free: "10" }, { asset: "LDLDO", free: "4" }];
+    state.spot = [
+      { asset: "LDO", free: "10" },
+      { asset: "LDLDO", free: "4" },
+    ];
     state.flexible = [{ asset: "LDO", totalAmount: "4" }];
-    state.faults.push({ path: WALLET_BALANCE, status: 502 });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, { faults: [{ path: WALLET_BALANCE, status: 502 }] });
     const balance = await client.fetchBalance(signal);
     // 10 LDO + 4 LDO in Earn = 17.5, not 22.5
     expect(total(balance)).toBe("17.50");
@@ -202,24 +255,22 @@ describe("the fallback: the wallets one by one when Binance's valuation fails", 
     const state = emptyBinanceAccount();
     state.flexible = Array.from({ length: 101 }, () => ({ asset: "USDT", totalAmount: "1.01" }));
     state.locked = Array.from({ length: 11 }, () => ({ asset: "ETH", amount: "0.1" }));
-    state.faults.push({ path: WALLET_BALANCE, status: 502 });
-    const { fake, client, signal } = await setup(state);
+    const { fake, client, signal } = await setup(state, { faults: [{ path: WALLET_BALANCE, status: 502 }] });
     const balance = await client.fetchBalance(signal);
     // 101 × 1.01 + 11 × 0.1 × 3300
     expect(total(balance)).toBe("3732.01");
-    expect(fake.calls(FLEXIBLE).map((r) => [r.query.get("current"), r.query.get("size")])).toEqual([
+    expect(fake.requestsTo(FLEXIBLE).map((r) => [r.query.get("current"), r.query.get("size")])).toEqual([
       ["1", "100"],
       ["2", "100"],
     ]);
-    expect(fake.calls(LOCKED)).toHaveLength(1);
+    expect(fake.requestsTo(LOCKED)).toHaveLength(1);
   });
 
   test("margin accounts never opened (-3003, -11001) are zero, not missing", async () => {
     const state = realisticBinanceAccount();
     state.crossMargin = null;
     state.isolatedMargin = null;
-    state.faults.push({ path: WALLET_BALANCE, status: 503 });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, { faults: [{ path: WALLET_BALANCE, status: 503 }] });
     const balance = await client.fetchBalance(signal);
     // 19920.39890178 − 149.5 − 139.75
     expect(total(balance, 8)).toBe("19631.14890178");
@@ -229,8 +280,12 @@ describe("the fallback: the wallets one by one when Binance's valuation fails", 
 
   test("a wallet that fails is named and not counted; the others still are", async () => {
     const state = realisticBinanceAccount();
-    state.faults.push({ path: WALLET_BALANCE, status: 503 }, { path: CROSS, code: -1001, msg: "Internal error" });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {
+      faults: [
+        { path: WALLET_BALANCE, status: 503 },
+        { path: CROSS, code: -1001, message: "Internal error" },
+      ],
+    });
     const balance = await client.fetchBalance(signal);
     expect(total(balance, 8)).toBe("19770.89890178");
     expect(balance.leftOut).toContain("Binance Cross Margin not read");
@@ -239,19 +294,26 @@ describe("the fallback: the wallets one by one when Binance's valuation fails", 
 
   test("Simple Earn unreadable: Earn named as not read, and its unpriced LD mirrors are skipped, not counted or 'unpriced'", async () => {
     const state = realisticBinanceAccount();
-    state.faults.push({ path: WALLET_BALANCE, status: 503 }, { path: FLEXIBLE, code: -1001, msg: "Internal error" });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {
+      faults: [
+        { path: WALLET_BALANCE, status: 503 },
+        { path: FLEXIBLE, code: -1001, message: "Internal error" },
+      ],
+    });
     const balance = await client.fetchBalance(signal);
     // Without flexible Earn (2400.12345678): its spot mirrors are not a stand-in.
     expect(total(balance, 8)).toBe("17520.27544500");
-    expect(balance.leftOut).toEqual(["Binance Options, Trading Bots and Copy Trading not read", "Binance Simple Earn Flexible not read", "unpriced: XYZ 100 (Spot)"]);
+    expect(balance.leftOut).toEqual([
+      "Binance Options, Trading Bots and Copy Trading not read",
+      "Binance Simple Earn Flexible not read",
+      "unpriced: XYZ 100 (Spot)",
+    ]);
   });
 
   test("a key that cannot read futures (-2015 on fapi/dapi): futures named once, with what to do", async () => {
     const state = realisticBinanceAccount();
     state.key.futures = false;
-    state.faults.push({ path: WALLET_BALANCE, status: 503 });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, { faults: [{ path: WALLET_BALANCE, status: 503 }] });
     const balance = await client.fetchBalance(signal);
     // 19920.39890178 − 1200.25 − 275.5
     expect(total(balance, 8)).toBe("18444.64890178");
@@ -265,20 +327,31 @@ describe("the fallback: the wallets one by one when Binance's valuation fails", 
   test("unknown coins without a price are named, each, and the row is partial; a BTC-only coin is priced through BTC", async () => {
     const state = emptyBinanceAccount();
     state.prices = { BTCUSDT: "95000", NEBLBTC: "0.00001" };
-    state.spot = [{ asset: "NEBL", free: "100" }, { asset: "FOO", free: "12.3" }, { asset: "USDT", free: "5" }];
+    state.spot = [
+      { asset: "NEBL", free: "100" },
+      { asset: "FOO", free: "12.3" },
+      { asset: "USDT", free: "5" },
+    ];
     state.funding = [{ asset: "BAR", free: "0.5" }];
-    state.faults.push({ path: WALLET_BALANCE, status: 503 });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, { faults: [{ path: WALLET_BALANCE, status: 503 }] });
     const balance = await client.fetchBalance(signal);
     // 100 × 0.00001 × 95000 + 5
     expect(total(balance)).toBe("100.00");
-    expect(balance.leftOut).toEqual(["Binance Options, Trading Bots and Copy Trading not read", "unpriced: FOO 12.3 (Spot)", "unpriced: BAR 0.5 (Funding)"]);
+    expect(balance.leftOut).toEqual([
+      "Binance Options, Trading Bots and Copy Trading not read",
+      "unpriced: FOO 12.3 (Spot)",
+      "unpriced: BAR 0.5 (Funding)",
+    ]);
   });
 
   test("without prices the fallback has no figure: the price error is reported", async () => {
     const state = realisticBinanceAccount();
-    state.faults.push({ path: WALLET_BALANCE, status: 503 }, { path: PRICES, status: 503 });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {
+      faults: [
+        { path: WALLET_BALANCE, status: 503 },
+        { path: PRICES, status: 503 },
+      ],
+    });
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect(error.kind).toBe("unavailable");
     expect(error.message).toContain(PRICES);
@@ -286,20 +359,25 @@ describe("the fallback: the wallets one by one when Binance's valuation fails", 
 
   test("when spot cannot be read either, Binance is down: the valuation's error is reported, no partial figure", async () => {
     const state = realisticBinanceAccount();
-    state.faults.push({ path: WALLET_BALANCE, status: 503 }, { path: SPOT, status: 503 });
-    const { fake, client, signal } = await setup(state);
+    const { fake, client, signal } = await setup(state, {
+      faults: [
+        { path: WALLET_BALANCE, status: 503 },
+        { path: SPOT, status: 503 },
+      ],
+    });
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect(error.message).toContain(WALLET_BALANCE);
-    expect(fake.calls(FLEXIBLE)).toHaveLength(0);
+    expect(fake.requestsTo(FLEXIBLE)).toHaveLength(0);
   });
 
   test("negative margin equity in the fallback stays negative", async () => {
     const state = emptyBinanceAccount();
     state.spot = [{ asset: "USDT", free: "100" }];
     state.crossMargin = [{ asset: "BTC", free: "0", borrowed: "0.01" }];
-    state.isolatedMargin = [{ symbol: "ETHUSDT", base: { asset: "ETH", free: "0", borrowed: "0.1" }, quote: { asset: "USDT", free: "200" } }];
-    state.faults.push({ path: WALLET_BALANCE, status: 503 });
-    const { client, signal } = await setup(state);
+    state.isolatedMargin = [
+      { symbol: "ETHUSDT", base: { asset: "ETH", free: "0", borrowed: "0.1" }, quote: { asset: "USDT", free: "200" } },
+    ];
+    const { client, signal } = await setup(state, { faults: [{ path: WALLET_BALANCE, status: 503 }] });
     const balance = await client.fetchBalance(signal);
     // 100 − 950 + (−330 + 200)
     expect(total(balance)).toBe("-980.00");

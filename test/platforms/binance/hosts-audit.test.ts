@@ -58,9 +58,9 @@ describe("BINANCE_BASE_URL", () => {
 
   test("on the real hosts, futures go to fapi/dapi.binance.com and everything else to the Spot host", async () => {
     const state = realisticBinanceAccount();
-    state.serverTimeMs = BINANCE_FAKE_NOW;
-    state.faults.push({ path: WALLET_BALANCE, status: 503 });
+    state.now = () => BINANCE_FAKE_NOW;
     const fake = await startBinanceFake(state);
+    fake.faults.add({ path: WALLET_BALANCE, status: 503 });
     try {
       const hosts: string[] = [];
       const client = createBinanceClient({
@@ -94,7 +94,11 @@ describe("auditKey (apiRestrictions)", () => {
     const audit = await client.auditKey(signal);
     expect(audit.readOnly).toBe(true);
     expect(audit.permissions).toEqual(["enableReading"]);
-    expect(audit.notes).toEqual(["IP-restricted: no (the key works from any IP)", "created 2026-03-02", "expiry: Binance reports none for the key"]);
+    expect(audit.notes).toEqual([
+      "IP-restricted: no (the key works from any IP)",
+      "created 2026-03-02",
+      "expiry: Binance reports none for the key",
+    ]);
   });
 
   test("a key that can trade and withdraw is flagged loudly, with its IP restriction and trading expiry", async () => {
@@ -136,8 +140,9 @@ describe("auditKey (apiRestrictions)", () => {
 
   test("an answer without enableReading is a bad response, not a read-only key", async () => {
     const state = realisticBinanceAccount();
-    state.faults.push({ path: "/sapi/v1/account/apiRestrictions", status: 200, body: JSON.stringify({ ipRestrict: false }) });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {
+      faults: [{ path: "/sapi/v1/account/apiRestrictions", status: 200, body: JSON.stringify({ ipRestrict: false }) }],
+    });
     expect((await expectPlatformError(client.auditKey(signal))).kind).toBe("bad-response");
   });
 });

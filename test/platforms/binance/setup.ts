@@ -1,10 +1,20 @@
 // The Binance tests' harness: a fake on 127.0.0.1, a client pointed at it, one injected clock shared by both (so a
-// Retry-After wait moves both, as real time would), and recorded sleeps instead of real ones.
+// Retry-After wait moves both, as real time would) whose sleeps are recorded and cost no real time.
 import { afterEach, expect } from "bun:test";
 import { sum, toFixed } from "../../../src/lib/money.ts";
-import { createBinanceClient, type BinanceClientOptions } from "../../../src/platforms/binance/client.ts";
+import { type BinanceClientOptions, createBinanceClient } from "../../../src/platforms/binance/client.ts";
 import type { PlatformBalance } from "../../../src/platforms/types.ts";
-import { BINANCE_FAKE_NOW, FAKE_BINANCE_KEY, FAKE_BINANCE_SECRET, realisticBinanceAccount, startBinanceFake, type BinanceFake, type BinanceFakeState } from "../../fakes/binance.ts";
+import {
+  BINANCE_FAKE_NOW,
+  type BinanceFake,
+  type BinanceFakeState,
+  FAKE_BINANCE_KEY,
+  FAKE_BINANCE_SECRET,
+  realisticBinanceAccount,
+  startBinanceFake,
+} from "../../fakes/binance.ts";
+import type { Fault } from "../../fakes/faults.ts";
+import { fakeClock } from "../../support/clock.ts";
 
 export const WALLET_BALANCE = "/sapi/v1/asset/wallet/balance";
 export const SPOT = "/api/v3/account";
@@ -27,28 +37,28 @@ afterEach(async () => {
 export interface SetupOptions extends Partial<BinanceClientOptions> {
   /** Our clock minus the fake's (ms): positive = this server runs fast. */
   readonly skewMs?: number;
+  /** Faults the fake starts with. */
+  readonly faults?: readonly Fault[];
 }
 
 export async function setup(state: BinanceFakeState = realisticBinanceAccount(), options: SetupOptions = {}) {
-  state.serverTimeMs ??= BINANCE_FAKE_NOW;
+  const clock = fakeClock(BINANCE_FAKE_NOW);
+  state.now = clock.now;
   const fake = await startBinanceFake(state);
   fakes.push(fake);
-  const sleeps: number[] = [];
-  const { skewMs = 0, ...overrides } = options;
+  const { skewMs = 0, faults = [], ...overrides } = options;
+  fake.faults.add(...faults);
   const client = createBinanceClient({
     baseUrl: fake.url,
     fetch: (input, init) => fetch(input, init),
-    now: () => (state.serverTimeMs ?? 0) + skewMs,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      state.serverTimeMs = (state.serverTimeMs ?? 0) + ms;
-    },
+    now: () => clock.now() + skewMs,
+    sleep: clock.sleep,
     timeoutMs: 2_000,
     apiKey: FAKE_BINANCE_KEY,
     apiSecret: FAKE_BINANCE_SECRET,
     ...overrides,
   });
-  return { fake, client, sleeps, signal: new AbortController().signal };
+  return { fake, client, clock, sleeps: clock.sleeps, signal: new AbortController().signal };
 }
 
 /** Σ holdings in USD to the cent; every holding is USD and live. */

@@ -1,9 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import { binanceQuery, createBinanceClient, signBinance } from "../../../src/platforms/binance/client.ts";
-import { PlatformError } from "../../../src/platforms/types.ts";
-import { binanceRateLimitFault, FAKE_BINANCE_KEY, FAKE_BINANCE_SECRET, realisticBinanceAccount, REALISTIC_BINANCE_TOTAL_USD } from "../../fakes/binance.ts";
+import type { PlatformError } from "../../../src/platforms/types.ts";
+import {
+  binanceRateLimitFault,
+  FAKE_BINANCE_KEY,
+  FAKE_BINANCE_SECRET,
+  REALISTIC_BINANCE_TOTAL_USD,
+  realisticBinanceAccount,
+} from "../../fakes/binance.ts";
 import { expectPlatformError } from "../../support/platform-error.ts";
-import { FLEXIBLE, FUNDING, PRICES, RESTRICTIONS, setup, SPOT, TIME, total, WALLET_BALANCE } from "./setup.ts";
+import { FLEXIBLE, FUNDING, PRICES, RESTRICTIONS, SPOT, setup, TIME, total, WALLET_BALANCE } from "./setup.ts";
 
 describe("signing", () => {
   test("the documented vector [rest-api.md §SIGNED Endpoint Examples]", () => {
@@ -14,9 +20,24 @@ describe("signing", () => {
   // docs/platforms/binance.md §3: the same secret, timestamp 1764000000000, cross-checked with openssl.
   test.each([
     [[], "recvWindow=5000&timestamp=1764000000000", "3731543c1ab2d4eb53ffd0850cb68ad8ad1c010b635cf4e1a9d7da0adfccbcfc"],
-    [[["quoteAsset", "USDT"]], "quoteAsset=USDT&recvWindow=5000&timestamp=1764000000000", "e7f8b1fed484a6cc185da4a5d115a816c741a4f66263f76606701e7b58814526"],
-    [[["omitZeroBalances", "true"]], "omitZeroBalances=true&recvWindow=5000&timestamp=1764000000000", "b3c813b47f91f7c206332863d78e19e3954bb8686d81cb1634c91c05411b7c53"],
-    [[["current", "1"], ["size", "100"]], "current=1&size=100&recvWindow=5000&timestamp=1764000000000", "e2082f45d003326c2c90de406d23a8f7cb06e7b24e5a1945629013416a84c2ee"],
+    [
+      [["quoteAsset", "USDT"]],
+      "quoteAsset=USDT&recvWindow=5000&timestamp=1764000000000",
+      "e7f8b1fed484a6cc185da4a5d115a816c741a4f66263f76606701e7b58814526",
+    ],
+    [
+      [["omitZeroBalances", "true"]],
+      "omitZeroBalances=true&recvWindow=5000&timestamp=1764000000000",
+      "b3c813b47f91f7c206332863d78e19e3954bb8686d81cb1634c91c05411b7c53",
+    ],
+    [
+      [
+        ["current", "1"],
+        ["size", "100"],
+      ],
+      "current=1&size=100&recvWindow=5000&timestamp=1764000000000",
+      "e2082f45d003326c2c90de406d23a8f7cb06e7b24e5a1945629013416a84c2ee",
+    ],
   ] as const)("query %p → %s", (params, query, signature) => {
     expect(binanceQuery(params, 5000, 1764000000000)).toBe(query);
     expect(signBinance(FAKE_BINANCE_SECRET, query)).toBe(signature);
@@ -26,18 +47,19 @@ describe("signing", () => {
     const { fake, client, signal } = await setup();
     await client.fetchBalance(signal);
     for (const path of [WALLET_BALANCE, SPOT, FUNDING]) {
-      const [request] = fake.calls(path);
+      const [request] = fake.requestsTo(path);
       const raw = request?.rawQuery ?? "";
       const [signed, signature] = raw.split("&signature=");
       expect(signature).toBe(signBinance(FAKE_BINANCE_SECRET, signed ?? ""));
       expect(request?.headers.get("x-mbx-apikey")).toBe(FAKE_BINANCE_KEY);
       expect(request?.body).toBe("");
     }
-    expect(fake.calls(FUNDING)[0]?.method).toBe("POST");
-    const [prices] = fake.calls(PRICES);
+    expect(fake.requestsTo(FUNDING)[0]?.method).toBe("POST");
+    const [prices] = fake.requestsTo(PRICES);
     expect(prices?.rawQuery).toBe("");
     expect(prices?.headers.get("x-mbx-apikey")).toBeNull();
-    for (const request of fake.requests) expect(`${request.url} ${[...request.headers.values()].join(" ")}`).not.toContain(FAKE_BINANCE_SECRET);
+    for (const request of fake.requests)
+      expect(`${request.url} ${[...request.headers.values()].join(" ")}`).not.toContain(FAKE_BINANCE_SECRET);
   });
 });
 
@@ -52,7 +74,7 @@ describe("auth errors say what to fix", () => {
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect([error.kind, error.code]).toEqual(["auth", -2015]);
     for (const words of ["BINANCE_API_KEY", "IP access list", "Enable Reading", "Binance.US"]) expect(error.message).toContain(words);
-    expect(fake.calls(FLEXIBLE)).toHaveLength(0);
+    expect(fake.requestsTo(FLEXIBLE)).toHaveLength(0);
     noSecrets(error, other);
   });
 
@@ -69,7 +91,7 @@ describe("auth errors say what to fix", () => {
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect([error.kind, error.code]).toEqual(["auth", -1022]);
     expect(error.message).toContain("BINANCE_API_SECRET");
-    expect(fake.calls(FLEXIBLE)).toHaveLength(0);
+    expect(fake.requestsTo(FLEXIBLE)).toHaveLength(0);
     noSecrets(error, wrong);
   });
 
@@ -111,16 +133,27 @@ describe("auth errors say what to fix", () => {
   });
 
   test.each([
-    ["HTTP 451 geo-block", { status: 451, body: JSON.stringify({ code: 0, msg: "Service unavailable from a restricted location according to 'b. Eligibility' in https://www.binance.com/en/terms." }) }, "unavailable", "HTTP 451", "location"],
+    [
+      "HTTP 451 geo-block",
+      {
+        status: 451,
+        body: JSON.stringify({
+          code: 0,
+          msg: "Service unavailable from a restricted location according to 'b. Eligibility' in https://www.binance.com/en/terms.",
+        }),
+      },
+      "unavailable",
+      "HTTP 451",
+      "location",
+    ],
     ["HTTP 403 WAF page", { status: 403, body: "<html><body>403 Forbidden</body></html>" }, "rate-limit", "HTTP 403", "firewall"],
     ["HTTP 401 without a body", { status: 401, body: "" }, "auth", "HTTP 401", "BINANCE_API_KEY"],
-    ["-1102 parameter", { code: -1102, msg: "Mandatory parameter 'x' was not sent" }, "bad-response", -1102, "pfbot bug"],
-    ["unknown code, quoting the key", { code: -9999, msg: "odd {{apiKey}} thing" }, "unavailable", -9999, "-9999"],
+    ["-1102 parameter", { code: -1102, message: "Mandatory parameter 'x' was not sent" }, "bad-response", -1102, "pfbot bug"],
+    ["unknown code, quoting the key", { code: -9999, message: "odd {{apiKey}} thing" }, "unavailable", -9999, "-9999"],
     ["HTML with HTTP 200", { status: 200, body: "<html>maintenance</html>" }, "bad-response", undefined, RESTRICTIONS],
   ] as const)("%s is mapped", async (_name, fault, kind, code, mentions) => {
     const state = realisticBinanceAccount();
-    state.faults.push({ path: RESTRICTIONS, ...fault });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, { faults: [{ path: RESTRICTIONS, ...fault }] });
     const error = await expectPlatformError(client.auditKey(signal));
     expect([error.platform, error.kind, error.code]).toEqual(["binance", kind, code]);
     expect(error.message).toContain(mentions);
@@ -131,43 +164,41 @@ describe("auth errors say what to fix", () => {
 describe("rate limits", () => {
   test("a 429 with Retry-After is waited out exactly, once, and the call succeeds", async () => {
     const state = realisticBinanceAccount();
-    state.faults.push(binanceRateLimitFault(WALLET_BALANCE, 3, { times: 1 }));
-    const { fake, client, sleeps, signal } = await setup(state);
+    const { fake, client, sleeps, signal } = await setup(state, { faults: [binanceRateLimitFault(WALLET_BALANCE, 3, { times: 1 })] });
     const balance = await client.fetchBalance(signal);
     expect(total(balance)).toBe(REALISTIC_BINANCE_TOTAL_USD);
     expect(balance.leftOut).toEqual([]);
     expect(sleeps).toEqual([3_000]);
-    expect(fake.calls(WALLET_BALANCE)).toHaveLength(2);
+    expect(fake.requestsTo(WALLET_BALANCE)).toHaveLength(2);
   });
 
   test("a second 429 is not waited for again: rate-limit error carrying the wait", async () => {
     const state = realisticBinanceAccount();
-    state.faults.push(binanceRateLimitFault(RESTRICTIONS, 2));
-    const { fake, client, sleeps, signal } = await setup(state);
+    const { fake, client, sleeps, signal } = await setup(state, { faults: [binanceRateLimitFault(RESTRICTIONS, 2)] });
     const error = await expectPlatformError(client.auditKey(signal));
     expect([error.kind, error.code, error.retryAfterMs]).toEqual(["rate-limit", -1003, 2_000]);
     expect(sleeps).toEqual([2_000]);
-    expect(fake.calls(RESTRICTIONS)).toHaveLength(2);
+    expect(fake.requestsTo(RESTRICTIONS)).toHaveLength(2);
   });
 
   test("a Retry-After too long for a snapshot is not slept: that endpoint pauses, and the others are still used", async () => {
     const state = realisticBinanceAccount();
-    state.faults.push(binanceRateLimitFault(WALLET_BALANCE, 120));
-    const { fake, client, sleeps, signal } = await setup(state);
+    const { fake, client, sleeps, signal } = await setup(state, { faults: [binanceRateLimitFault(WALLET_BALANCE, 120)] });
     const balance = await client.fetchBalance(signal);
     // wallet/balance rate-limited → the wallets one by one, partial.
     expect(balance.leftOut[0]).toBe("Binance Options, Trading Bots and Copy Trading not read");
     expect(sleeps).toEqual([]);
     // Within the pause nothing more goes to wallet/balance; other endpoints still answer.
     await client.fetchBalance(signal);
-    expect(fake.calls(WALLET_BALANCE)).toHaveLength(1);
+    expect(fake.requestsTo(WALLET_BALANCE)).toHaveLength(1);
     expect((await client.auditKey(signal)).readOnly).toBe(true);
   });
 
   test("HTTP 418 (IP ban): reported with its length, and nothing is sent to Binance until it ends", async () => {
     const state = realisticBinanceAccount();
-    state.faults.push(binanceRateLimitFault(RESTRICTIONS, 300, { ban: true, times: 1 }));
-    const { fake, client, signal } = await setup(state);
+    const { fake, client, clock, signal } = await setup(state, {
+      faults: [binanceRateLimitFault(RESTRICTIONS, 300, { ban: true, times: 1 })],
+    });
     const error = await expectPlatformError(client.auditKey(signal));
     expect([error.kind, error.code, error.retryAfterMs]).toEqual(["rate-limit", "HTTP 418", 300_000]);
     expect(error.message).toContain("5 min");
@@ -177,7 +208,7 @@ describe("rate limits", () => {
     expect(again.message).toContain("an IP ban");
     expect(fake.requests.length).toBe(sent);
     // After the ban, Binance is asked again.
-    state.serverTimeMs = (state.serverTimeMs ?? 0) + 301_000;
+    clock.advance(301_000);
     expect(total(await client.fetchBalance(signal))).toBe(REALISTIC_BINANCE_TOTAL_USD);
   });
 
@@ -187,10 +218,10 @@ describe("rate limits", () => {
     state.usedWeight.api = 5_970;
     const { fake, client, signal } = await setup(state);
     expect((await client.fetchBalance(signal)).warnings.join("\n")).not.toContain("budget");
-    const first = fake.calls(SPOT).length;
+    const first = fake.requestsTo(SPOT).length;
     const balance = await client.fetchBalance(signal);
     // 5990+ used: spot (20) would pass 6000, so it is not sent; the total (a /sapi call) is unaffected.
-    expect(fake.calls(SPOT)).toHaveLength(first);
+    expect(fake.requestsTo(SPOT)).toHaveLength(first);
     expect(total(balance)).toBe(REALISTIC_BINANCE_TOTAL_USD);
     expect(balance.warnings.join("\n")).toContain("spot wallet (code weight, rate-limit)");
   });
@@ -202,19 +233,19 @@ describe("clock skew", () => {
     const balance = await client.fetchBalance(signal);
     expect(total(balance)).toBe(REALISTIC_BINANCE_TOTAL_USD);
     // Three signed calls hit -1021 at once; they share one resync.
-    expect(fake.calls(TIME)).toHaveLength(1);
-    expect(fake.calls(WALLET_BALANCE)).toHaveLength(2);
+    expect(fake.requestsTo(TIME)).toHaveLength(1);
+    expect(fake.requestsTo(WALLET_BALANCE)).toHaveLength(2);
     expect(client.clockOffsetMs()).toBe(-3_000);
     // The offset is kept: the next call is right first time.
     await client.auditKey(signal);
-    expect(fake.calls(RESTRICTIONS)).toHaveLength(1);
+    expect(fake.requestsTo(RESTRICTIONS)).toHaveLength(1);
   });
 
   test("a clock 10 s slow (outside recvWindow) is corrected the same way", async () => {
     const { fake, client, signal } = await setup(realisticBinanceAccount(), { skewMs: -10_000 });
     expect((await client.auditKey(signal)).readOnly).toBe(true);
-    expect(fake.calls(TIME)).toHaveLength(1);
-    expect(fake.calls(RESTRICTIONS)).toHaveLength(2);
+    expect(fake.requestsTo(TIME)).toHaveLength(1);
+    expect(fake.requestsTo(RESTRICTIONS)).toHaveLength(2);
   });
 
   test("a clock that cannot be fixed: clock-skew after exactly one resync and one retry, no fallback, no loop", async () => {
@@ -224,9 +255,9 @@ describe("clock skew", () => {
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect([error.kind, error.code]).toEqual(["clock-skew", -1021]);
     expect(error.message).toContain("NTP");
-    expect(fake.calls(TIME)).toHaveLength(1);
-    expect(fake.calls(WALLET_BALANCE)).toHaveLength(2);
-    expect(fake.calls(FLEXIBLE)).toHaveLength(0);
+    expect(fake.requestsTo(TIME)).toHaveLength(1);
+    expect(fake.requestsTo(WALLET_BALANCE)).toHaveLength(2);
+    expect(fake.requestsTo(FLEXIBLE)).toHaveLength(0);
   });
 
   test("a recvWindow over Binance's 60000 ms maximum is refused before anything is sent", async () => {

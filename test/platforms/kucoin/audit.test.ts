@@ -50,8 +50,9 @@ describe("auditKey (/api/v1/user/api-key)", () => {
 
   test("an answer without `permission` is a bad response, not a read-only key", async () => {
     const state = realisticKucoinAccount();
-    state.faults.push({ path: API_KEY, status: 200, body: JSON.stringify({ code: "200000", data: { apiKey: "x" } }) });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {
+      faults: [{ path: API_KEY, status: 200, body: JSON.stringify({ code: "200000", data: { apiKey: "x" } }) }],
+    });
     expect((await expectPlatformError(client.auditKey(signal))).kind).toBe("bad-response");
   });
 });

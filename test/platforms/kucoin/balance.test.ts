@@ -1,7 +1,16 @@
 import { describe, expect, test } from "bun:test";
 import { createKucoinClient, KUCOIN_SOURCE } from "../../../src/platforms/kucoin/client.ts";
 import { UNREADABLE_AMOUNT } from "../../../src/platforms/types.ts";
-import { emptyKucoinAccount, FAKE_KUCOIN_KEY, FAKE_KUCOIN_PASSPHRASE, FAKE_KUCOIN_SECRET, KUCOIN_FAKE_NOW, realisticKucoinAccount, REALISTIC_KUCOIN_TOTAL_USD, startKucoinFake } from "../../fakes/kucoin.ts";
+import {
+  emptyKucoinAccount,
+  FAKE_KUCOIN_KEY,
+  FAKE_KUCOIN_PASSPHRASE,
+  FAKE_KUCOIN_SECRET,
+  KUCOIN_FAKE_NOW,
+  REALISTIC_KUCOIN_TOTAL_USD,
+  realisticKucoinAccount,
+  startKucoinFake,
+} from "../../fakes/kucoin.ts";
 import { expectPlatformError } from "../../support/platform-error.ts";
 import { ACCOUNTS, breakdown, CONTRACTS, CROSS, EARN, holding, ISOLATED, labels, MODE, OVERVIEW, setup, TICKERS, total } from "./setup.ts";
 
@@ -49,20 +58,25 @@ describe("KuCoin: every account read and priced", () => {
   test("the documented parameters are sent: queryType=ALL on margin, one futures overview per settlement currency, Earn pages of 500", async () => {
     const { fake, client, signal } = await setup();
     await client.fetchBalance(signal);
-    expect(fake.calls(CROSS)[0]?.rawQuery).toBe("quoteCurrency=USDT&queryType=ALL");
-    expect(fake.calls(ISOLATED)[0]?.rawQuery).toBe("quoteCurrency=USDT&queryType=ALL");
-    expect(fake.calls(OVERVIEW).map((r) => r.rawQuery).sort()).toEqual(["currency=USDC", "currency=USDT", "currency=XBT"]);
-    expect(fake.calls(EARN)[0]?.rawQuery).toBe("currentPage=1&pageSize=500");
+    expect(fake.requestsTo(CROSS)[0]?.rawQuery).toBe("quoteCurrency=USDT&queryType=ALL");
+    expect(fake.requestsTo(ISOLATED)[0]?.rawQuery).toBe("quoteCurrency=USDT&queryType=ALL");
+    expect(
+      fake
+        .requestsTo(OVERVIEW)
+        .map((r) => r.rawQuery)
+        .sort(),
+    ).toEqual(["currency=USDC", "currency=USDT", "currency=XBT"]);
+    expect(fake.requestsTo(EARN)[0]?.rawQuery).toBe("currentPage=1&pageSize=500");
     // Public data is unsigned.
-    for (const path of [TICKERS, CONTRACTS]) expect(fake.calls(path)[0]?.headers.get("kc-api-key")).toBeNull();
+    for (const path of [TICKERS, CONTRACTS]) expect(fake.requestsTo(path)[0]?.headers.get("kc-api-key")).toBeNull();
   });
 
   test("the settlement currencies are cached for a day", async () => {
     const { fake, client, signal } = await setup();
     await client.fetchBalance(signal);
     await client.fetchBalance(signal);
-    expect(fake.calls(CONTRACTS)).toHaveLength(1);
-    expect(fake.calls(OVERVIEW)).toHaveLength(6);
+    expect(fake.requestsTo(CONTRACTS)).toHaveLength(1);
+    expect(fake.requestsTo(OVERVIEW)).toHaveLength(6);
   });
 
   test("Earn pages are read to the end", async () => {
@@ -71,13 +85,16 @@ describe("KuCoin: every account read and priced", () => {
     const { fake, client, signal } = await setup(state);
     const balance = await client.fetchBalance(signal);
     expect(holding(balance, "Earn")).toBe("1002.00");
-    expect(fake.calls(EARN).map((r) => r.query.get("currentPage"))).toEqual(["1", "2"]);
+    expect(fake.requestsTo(EARN).map((r) => r.query.get("currentPage"))).toEqual(["1", "2"]);
   });
 
   test("negative margin equity stays negative and lowers the total", async () => {
     const state = emptyKucoinAccount();
     state.accounts = [{ currency: "USDT", type: "trade", balance: "50" }];
-    state.crossMargin = { lowFrequency: [{ currency: "USDT", total: "10", liability: "0" }], highFrequency: [{ currency: "ETH", total: "0", liability: "0.1" }] };
+    state.crossMargin = {
+      lowFrequency: [{ currency: "USDT", total: "10", liability: "0" }],
+      highFrequency: [{ currency: "ETH", total: "0", liability: "0.1" }],
+    };
     state.futures = { USDT: { accountEquity: -20.5 } };
     const { client, signal } = await setup(state);
     const balance = await client.fetchBalance(signal);
@@ -90,7 +107,10 @@ describe("KuCoin: every account read and priced", () => {
   test("dust is counted exactly and only left out of the breakdown", async () => {
     const state = emptyKucoinAccount();
     state.tickers = { "PEPE-USDT": "0.0000121", "BTC-USDT": "95000" };
-    state.accounts = [{ currency: "PEPE", type: "main", balance: "1000" }, { currency: "BTC", type: "trade", balance: "0.00000001" }];
+    state.accounts = [
+      { currency: "PEPE", type: "main", balance: "1000" },
+      { currency: "BTC", type: "trade", balance: "0.00000001" },
+    ];
     const { client, signal } = await setup(state);
     const balance = await client.fetchBalance(signal);
     // 0.0121 + 0.00095
@@ -105,7 +125,10 @@ describe("KuCoin: every account read and priced", () => {
     const balance = await client.fetchBalance(signal);
     expect(total(balance)).toBe(REALISTIC_KUCOIN_TOTAL_USD);
     expect(balance.leftOut).toEqual(["unpriced: DEAD 5 (Main)", "unpriced: NOPE 77 (Trade)"]);
-    expect(balance.warnings).toEqual(["KuCoin has no USD price for DEAD 5 (Main): it is not counted in the total", "KuCoin has no USD price for NOPE 77 (Trade): it is not counted in the total"]);
+    expect(balance.warnings).toEqual([
+      "KuCoin has no USD price for DEAD 5 (Main): it is not counted in the total",
+      "KuCoin has no USD price for NOPE 77 (Trade): it is not counted in the total",
+    ]);
   });
 
   test("a Unified Trading Account is detected and the row says what it leaves out", async () => {
@@ -119,13 +142,20 @@ describe("KuCoin: every account read and priced", () => {
   });
 
   test("no UTA API (404) or a version-2 key refused there (400008) means classic: nothing is left out", async () => {
-    for (const change of [(s: ReturnType<typeof realisticKucoinAccount>) => void (s.accountMode = null), (s: ReturnType<typeof realisticKucoinAccount>) => void (s.key.apiVersion = 2)]) {
+    for (const change of [
+      (s: ReturnType<typeof realisticKucoinAccount>) => {
+        s.accountMode = null;
+      },
+      (s: ReturnType<typeof realisticKucoinAccount>) => {
+        s.key.apiVersion = 2;
+      },
+    ]) {
       const state = realisticKucoinAccount();
       change(state);
       const { fake, client, signal } = await setup(state);
       const balance = await client.fetchBalance(signal);
       expect(balance.leftOut).toEqual([]);
-      expect(fake.calls(MODE)).toHaveLength(1);
+      expect(fake.requestsTo(MODE)).toHaveLength(1);
     }
   });
 
@@ -146,8 +176,12 @@ describe("KuCoin: every account read and priced", () => {
 
   test("an account that fails is named and not counted; the others still are", async () => {
     const state = realisticKucoinAccount();
-    state.faults.push({ path: CROSS, code: "500000", msg: "Internal Server Error" }, { path: EARN, status: 503 });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {
+      faults: [
+        { path: CROSS, code: "500000", message: "Internal Server Error" },
+        { path: EARN, status: 503 },
+      ],
+    });
     const balance = await client.fetchBalance(signal);
     // 16656.855000924 − 110 − 3110
     expect(total(balance, 9)).toBe("13436.855000924");
@@ -157,23 +191,20 @@ describe("KuCoin: every account read and priced", () => {
 
   test("one futures currency failing names that currency; contracts failing names futures", async () => {
     const state = realisticKucoinAccount();
-    state.faults.push({ path: OVERVIEW, times: 1, code: "500000", msg: "busy" });
-    const first = await setup(state);
+    const first = await setup(state, { faults: [{ path: OVERVIEW, times: 1, code: "500000", message: "busy" }] });
     const partial = await first.client.fetchBalance(first.signal);
     expect(partial.leftOut).toHaveLength(1);
     expect(partial.leftOut[0]).toMatch(/^KuCoin Futures \((USDC|USDT|XBT)\) not read$/);
 
     const allFail = realisticKucoinAccount();
-    allFail.faults.push({ path: OVERVIEW, code: "500000", msg: "busy" });
-    const third = await setup(allFail);
+    const third = await setup(allFail, { faults: [{ path: OVERVIEW, code: "500000", message: "busy" }] });
     const none = await third.client.fetchBalance(third.signal);
     expect(none.leftOut).toEqual(["KuCoin Futures (USDC) not read", "KuCoin Futures (USDT) not read", "KuCoin Futures (XBT) not read"]);
     // No "Futures: 0" beside "not read".
     expect(labels(none)).not.toContain("Futures");
 
     const noContracts = realisticKucoinAccount();
-    noContracts.faults.push({ path: CONTRACTS, status: 503 });
-    const second = await setup(noContracts);
+    const second = await setup(noContracts, { faults: [{ path: CONTRACTS, status: 503 }] });
     const balance = await second.client.fetchBalance(second.signal);
     expect(balance.leftOut).toEqual(["KuCoin Futures not read"]);
     expect(total(balance, 9)).toBe("15906.605000924");
@@ -192,11 +223,17 @@ describe("KuCoin: every account read and priced", () => {
   test.each([
     [ACCOUNTS, { code: "200000", data: [{ currency: "BTC", type: "main", balance: "NaN", available: "0", holds: "0" }] }, "balance"],
     [OVERVIEW, { code: "200000", data: { accountEquity: "Infinity", currency: "USDT" } }, "accountEquity"],
-    [EARN, { code: "200000", data: { totalNum: 1, totalPage: 1, currentPage: 1, pageSize: 500, items: [{ currency: "KCS", holdAmount: "abc" }] } }, "holdAmount"],
+    [
+      EARN,
+      {
+        code: "200000",
+        data: { totalNum: 1, totalPage: 1, currentPage: 1, pageSize: 500, items: [{ currency: "KCS", holdAmount: "abc" }] },
+      },
+      "holdAmount",
+    ],
   ])("an unreadable amount from %s fails KuCoin, never counted as 0", async (path, body, field) => {
     const state = realisticKucoinAccount();
-    state.faults.push({ path, status: 200, body: JSON.stringify(body) });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, { faults: [{ path, status: 200, body: JSON.stringify(body) }] });
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect([error.kind, error.code]).toEqual(["bad-response", UNREADABLE_AMOUNT]);
     expect(error.message).toContain(field);
@@ -204,8 +241,11 @@ describe("KuCoin: every account read and priced", () => {
 
   test("a margin row without its liability is a bad response, not a debt-free account", async () => {
     const state = realisticKucoinAccount();
-    state.faults.push({ path: CROSS, status: 200, body: JSON.stringify({ code: "200000", data: { accounts: [{ currency: "BTC", total: "1" }] } }) });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {
+      faults: [
+        { path: CROSS, status: 200, body: JSON.stringify({ code: "200000", data: { accounts: [{ currency: "BTC", total: "1" }] } }) },
+      ],
+    });
     const balance = await client.fetchBalance(signal);
     expect(balance.leftOut).toEqual(["KuCoin Cross Margin not read"]);
     expect(balance.warnings[0]).toContain("without liability");
@@ -213,8 +253,7 @@ describe("KuCoin: every account read and priced", () => {
 
   test("without prices there is no figure: the ticker error is reported", async () => {
     const state = realisticKucoinAccount();
-    state.faults.push({ path: TICKERS, status: 503 });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, { faults: [{ path: TICKERS, status: 503 }] });
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect(error.kind).toBe("unavailable");
     expect(error.message).toContain(TICKERS);
@@ -232,7 +271,7 @@ describe("KuCoin: every account read and priced", () => {
 describe("KUCOIN_BASE_URL and the futures host", () => {
   /** Every KuCoin host reaches the fake (stands in for DNS); the test records which host each path went to. */
   async function routed(baseUrl: string, state = realisticKucoinAccount()) {
-    state.serverTimeMs = KUCOIN_FAKE_NOW;
+    state.now = () => KUCOIN_FAKE_NOW;
     const fake = await startKucoinFake(state);
     const sent: string[] = [];
     const client = createKucoinClient({
@@ -266,15 +305,16 @@ describe("KUCOIN_BASE_URL and the futures host", () => {
 
   test("a regional host (KuCoin TR): no futures, and margin/Earn answering 404000 are 'not offered', not partial", async () => {
     const state = realisticKucoinAccount();
-    for (const path of [CROSS, ISOLATED, EARN]) state.faults.push({ path, status: 404, body: JSON.stringify({ code: "404000", msg: "Url Not Found" }) });
     const { fake, client, sent } = await routed("https://api.kucoin.tr", state);
+    for (const path of [CROSS, ISOLATED, EARN])
+      fake.faults.add({ path, status: 404, body: JSON.stringify({ code: "404000", msg: "Url Not Found" }) });
     try {
       const balance = await client.fetchBalance(new AbortController().signal);
       expect(balance.leftOut).toEqual([]);
       expect(labels(balance)).toEqual(["Main", "Trade"]);
       expect(total(balance, 9)).toBe("11187.105000924");
       expect(sent.every((s) => s.startsWith("api.kucoin.tr "))).toBe(true);
-      expect(fake.calls(OVERVIEW)).toHaveLength(0);
+      expect(fake.requestsTo(OVERVIEW)).toHaveLength(0);
     } finally {
       await fake.stop();
     }

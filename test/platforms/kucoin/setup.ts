@@ -1,10 +1,21 @@
 // The KuCoin tests' harness: a fake on 127.0.0.1, a client pointed at it, one injected clock shared by both (so a
-// rate-limit wait moves both, as real time would), and recorded sleeps instead of real ones.
+// rate-limit wait moves both, as real time would) whose sleeps are recorded and cost no real time.
 import { afterEach, expect } from "bun:test";
 import { sum, toFixed } from "../../../src/lib/money.ts";
 import { createKucoinClient, type KucoinClientOptions } from "../../../src/platforms/kucoin/client.ts";
 import type { PlatformBalance } from "../../../src/platforms/types.ts";
-import { FAKE_KUCOIN_KEY, FAKE_KUCOIN_PASSPHRASE, FAKE_KUCOIN_SECRET, KUCOIN_FAKE_NOW, realisticKucoinAccount, startKucoinFake, type KucoinFake, type KucoinFakeState } from "../../fakes/kucoin.ts";
+import type { Fault } from "../../fakes/faults.ts";
+import {
+  FAKE_KUCOIN_KEY,
+  FAKE_KUCOIN_PASSPHRASE,
+  FAKE_KUCOIN_SECRET,
+  KUCOIN_FAKE_NOW,
+  type KucoinFake,
+  type KucoinFakeState,
+  realisticKucoinAccount,
+  startKucoinFake,
+} from "../../fakes/kucoin.ts";
+import { fakeClock } from "../../support/clock.ts";
 
 export const ACCOUNTS = "/api/v1/accounts";
 export const CROSS = "/api/v3/margin/accounts";
@@ -25,29 +36,29 @@ afterEach(async () => {
 export interface SetupOptions extends Partial<KucoinClientOptions> {
   /** Our clock minus the fake's (ms): positive = this server runs fast. */
   readonly skewMs?: number;
+  /** Faults the fake starts with. */
+  readonly faults?: readonly Fault[];
 }
 
 export async function setup(state: KucoinFakeState = realisticKucoinAccount(), options: SetupOptions = {}) {
-  state.serverTimeMs ??= KUCOIN_FAKE_NOW;
+  const clock = fakeClock(KUCOIN_FAKE_NOW);
+  state.now = clock.now;
   const fake = await startKucoinFake(state);
   fakes.push(fake);
-  const sleeps: number[] = [];
-  const { skewMs = 0, ...overrides } = options;
+  const { skewMs = 0, faults = [], ...overrides } = options;
+  fake.faults.add(...faults);
   const client = createKucoinClient({
     baseUrl: fake.url,
     fetch: (input, init) => fetch(input, init),
-    now: () => (state.serverTimeMs ?? 0) + skewMs,
-    sleep: async (ms) => {
-      sleeps.push(ms);
-      state.serverTimeMs = (state.serverTimeMs ?? 0) + ms;
-    },
+    now: () => clock.now() + skewMs,
+    sleep: clock.sleep,
     timeoutMs: 2_000,
     apiKey: FAKE_KUCOIN_KEY,
     apiSecret: FAKE_KUCOIN_SECRET,
     passphrase: FAKE_KUCOIN_PASSPHRASE,
     ...overrides,
   });
-  return { fake, client, sleeps, signal: new AbortController().signal };
+  return { fake, client, clock, sleeps: clock.sleeps, signal: new AbortController().signal };
 }
 
 /** Σ holdings in USD; every holding is USD and live. */

@@ -1,7 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import { kucoinPrehash, resolveKucoinHosts, signKucoin, signKucoinPassphrase } from "../../../src/platforms/kucoin/client.ts";
 import type { PlatformError } from "../../../src/platforms/types.ts";
-import { FAKE_KUCOIN_KEY, FAKE_KUCOIN_PASSPHRASE, FAKE_KUCOIN_SECRET, kucoinRateLimitFault, realisticKucoinAccount, REALISTIC_KUCOIN_TOTAL_USD } from "../../fakes/kucoin.ts";
+import {
+  FAKE_KUCOIN_KEY,
+  FAKE_KUCOIN_PASSPHRASE,
+  FAKE_KUCOIN_SECRET,
+  kucoinRateLimitFault,
+  REALISTIC_KUCOIN_TOTAL_USD,
+  realisticKucoinAccount,
+} from "../../fakes/kucoin.ts";
 import { expectPlatformError } from "../../support/platform-error.ts";
 import { ACCOUNTS, API_KEY, CROSS, EARN, setup, TIMESTAMP, total } from "./setup.ts";
 
@@ -33,10 +40,12 @@ describe("signing", () => {
   test("what is signed is what is sent: five headers, version 2, the signed passphrase, no body; nothing secret on the wire", async () => {
     const { fake, client, signal } = await setup();
     await client.fetchBalance(signal);
-    const [request] = fake.calls(CROSS);
+    const [request] = fake.requestsTo(CROSS);
     const headers = request?.headers;
     const timestamp = headers?.get("kc-api-timestamp") ?? "";
-    expect(headers?.get("kc-api-sign")).toBe(signKucoin(FAKE_KUCOIN_SECRET, { timestamp, method: "GET", endpoint: `${CROSS}?${request?.rawQuery}`, body: "" }));
+    expect(headers?.get("kc-api-sign")).toBe(
+      signKucoin(FAKE_KUCOIN_SECRET, { timestamp, method: "GET", endpoint: `${CROSS}?${request?.rawQuery}`, body: "" }),
+    );
     expect(headers?.get("kc-api-passphrase")).toBe(signKucoinPassphrase(FAKE_KUCOIN_SECRET, FAKE_KUCOIN_PASSPHRASE));
     expect(headers?.get("kc-api-key-version")).toBe("2");
     expect(headers?.get("kc-api-key")).toBe(FAKE_KUCOIN_KEY);
@@ -82,8 +91,9 @@ describe("auth errors say what to fix", () => {
 
   test("a bad signature alone (400005) names KUCOIN_API_SECRET", async () => {
     const state = realisticKucoinAccount();
-    state.faults.push({ path: API_KEY, code: "400005", msg: "Invalid KC-API-SIGN", status: 401 });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, {
+      faults: [{ path: API_KEY, code: "400005", message: "Invalid KC-API-SIGN", status: 401 }],
+    });
     const error = await expectPlatformError(client.auditKey(signal));
     expect([error.kind, error.code]).toEqual(["auth", "400005"]);
     expect(error.message).toContain("KUCOIN_API_SECRET");
@@ -110,25 +120,37 @@ describe("auth errors say what to fix", () => {
 
   test("400009 (key version): retried once with version 3, which is kept", async () => {
     const state = realisticKucoinAccount();
-    state.faults.push({ path: API_KEY, times: 1, code: "400009", msg: "Invalid KC-API-KEY-VERSION", status: 401 });
-    const { fake, client, signal } = await setup(state);
+    const { fake, client, signal } = await setup(state, {
+      faults: [{ path: API_KEY, times: 1, code: "400009", message: "Invalid KC-API-KEY-VERSION", status: 401 }],
+    });
     expect((await client.auditKey(signal)).readOnly).toBe(true);
-    expect(fake.calls(API_KEY).map((r) => r.headers.get("kc-api-key-version"))).toEqual(["2", "3"]);
+    expect(fake.requestsTo(API_KEY).map((r) => r.headers.get("kc-api-key-version"))).toEqual(["2", "3"]);
     await client.fetchBalance(signal);
-    expect(fake.calls(ACCOUNTS)[0]?.headers.get("kc-api-key-version")).toBe("3");
+    expect(fake.requestsTo(ACCOUNTS)[0]?.headers.get("kc-api-key-version")).toBe("3");
   });
 
   test.each([
-    ["frozen account", { code: "411100", msg: "User are frozen", status: 200 }, "auth", "411100", "support"],
-    ["regulation", { code: "400302", msg: "Operation restricted", status: 200 }, "unavailable", "400302", "region"],
-    ["CloudFront 403", { status: 403, body: "<HTML><BODY>The request could not be satisfied.</BODY></HTML>" }, "rate-limit", "HTTP 403", "403"],
+    ["frozen account", { code: "411100", message: "User are frozen", status: 200 }, "auth", "411100", "support"],
+    ["regulation", { code: "400302", message: "Operation restricted", status: 200 }, "unavailable", "400302", "region"],
+    [
+      "CloudFront 403",
+      { status: 403, body: "<HTML><BODY>The request could not be satisfied.</BODY></HTML>" },
+      "rate-limit",
+      "HTTP 403",
+      "403",
+    ],
     ["plain 404 from a wrong host", { status: 404, body: "" }, "unavailable", "HTTP 404", "KUCOIN_BASE_URL"],
     ["HTML with HTTP 200", { status: 200, body: "<html>maintenance</html>" }, "bad-response", undefined, API_KEY],
-    ["unknown code quoting the passphrase header", { code: "499999", msg: "odd {{passphrase}} {{apiKey}}", status: 200 }, "unavailable", "499999", "499999"],
+    [
+      "unknown code quoting the passphrase header",
+      { code: "499999", message: "odd {{passphrase}} {{apiKey}}", status: 200 },
+      "unavailable",
+      "499999",
+      "499999",
+    ],
   ] as const)("%s is mapped", async (_name, fault, kind, code, mentions) => {
     const state = realisticKucoinAccount();
-    state.faults.push({ path: API_KEY, ...fault });
-    const { client, signal } = await setup(state);
+    const { client, signal } = await setup(state, { faults: [{ path: API_KEY, ...fault }] });
     const error = await expectPlatformError(client.auditKey(signal));
     expect([error.platform, error.kind, error.code]).toEqual(["kucoin", kind, code]);
     expect(error.message).toContain(mentions);
@@ -139,56 +161,59 @@ describe("auth errors say what to fix", () => {
 describe("rate limits", () => {
   test("429000 with gw-ratelimit-reset: waited out exactly, once, then the call succeeds", async () => {
     const state = realisticKucoinAccount();
-    state.faults.push(kucoinRateLimitFault(ACCOUNTS, 1_500, { times: 1 }));
-    const { fake, client, sleeps, signal } = await setup(state);
+    const { fake, client, sleeps, signal } = await setup(state, { faults: [kucoinRateLimitFault(ACCOUNTS, 1_500, { times: 1 })] });
     const balance = await client.fetchBalance(signal);
     expect(total(balance)).toBe(REALISTIC_KUCOIN_TOTAL_USD);
     expect(sleeps).toEqual([1_500]);
-    expect(fake.calls(ACCOUNTS)).toHaveLength(2);
+    expect(fake.requestsTo(ACCOUNTS)).toHaveLength(2);
   });
 
   test("a 429 with only Retry-After (a proxy's) is honoured too", async () => {
     const state = realisticKucoinAccount();
-    state.faults.push({ path: API_KEY, times: 1, status: 429, body: "<html>Too Many Requests</html>", headers: { "Retry-After": "2" } });
-    const { client, sleeps, signal } = await setup(state);
+    const { client, sleeps, signal } = await setup(state, {
+      faults: [{ path: API_KEY, times: 1, status: 429, body: "<html>Too Many Requests</html>", headers: { "Retry-After": "2" } }],
+    });
     expect((await client.auditKey(signal)).readOnly).toBe(true);
     expect(sleeps).toEqual([2_000]);
   });
 
   test("a wait too long for a snapshot is not slept: rate-limit error carrying it; an account's 429 leaves only that account out", async () => {
     const state = realisticKucoinAccount();
-    state.faults.push(kucoinRateLimitFault(ACCOUNTS, 25_000, { times: 1 }), kucoinRateLimitFault(EARN, 25_000, { times: 1 }));
-    const { client, sleeps, signal } = await setup(state);
+    const { fake, client, sleeps, signal } = await setup(state, {
+      faults: [kucoinRateLimitFault(ACCOUNTS, 25_000, { times: 1 }), kucoinRateLimitFault(EARN, 25_000, { times: 1 })],
+    });
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect([error.kind, error.code, error.retryAfterMs]).toEqual(["rate-limit", "429000", 25_000]);
     expect(sleeps).toEqual([]);
-    state.faults.push(kucoinRateLimitFault(EARN, 25_000, { times: 1 }));
+    fake.faults.add(kucoinRateLimitFault(EARN, 25_000, { times: 1 }));
     const balance = await client.fetchBalance(signal);
     expect(balance.leftOut).toEqual(["KuCoin Earn not read"]);
   });
 
   test("a second 429 is not waited for again", async () => {
     const state = realisticKucoinAccount();
-    state.faults.push(kucoinRateLimitFault(API_KEY, 1_000));
-    const { fake, client, sleeps, signal } = await setup(state);
+    const { fake, client, sleeps, signal } = await setup(state, { faults: [kucoinRateLimitFault(API_KEY, 1_000)] });
     const error = await expectPlatformError(client.auditKey(signal));
     expect(error.kind).toBe("rate-limit");
     expect(sleeps).toEqual([1_000]);
-    expect(fake.calls(API_KEY)).toHaveLength(2);
+    expect(fake.requestsTo(API_KEY)).toHaveLength(2);
   });
 });
 
 describe("clock skew", () => {
-  test.each([8_000, -8_000])("a clock %p ms off (KuCoin allows 5 s): one timestamp read shared by every call, one retry each, success", async (skewMs) => {
-    const { fake, client, signal } = await setup(realisticKucoinAccount(), { skewMs });
-    const balance = await client.fetchBalance(signal);
-    expect(total(balance)).toBe(REALISTIC_KUCOIN_TOTAL_USD);
-    expect(fake.calls(TIMESTAMP)).toHaveLength(1);
-    expect(fake.calls(ACCOUNTS)).toHaveLength(2);
-    expect(client.clockOffsetMs()).toBe(-skewMs);
-    await client.auditKey(signal);
-    expect(fake.calls(API_KEY)).toHaveLength(1);
-  });
+  test.each([8_000, -8_000])(
+    "a clock %p ms off (KuCoin allows 5 s): one timestamp read shared by every call, one retry each, success",
+    async (skewMs) => {
+      const { fake, client, signal } = await setup(realisticKucoinAccount(), { skewMs });
+      const balance = await client.fetchBalance(signal);
+      expect(total(balance)).toBe(REALISTIC_KUCOIN_TOTAL_USD);
+      expect(fake.requestsTo(TIMESTAMP)).toHaveLength(1);
+      expect(fake.requestsTo(ACCOUNTS)).toHaveLength(2);
+      expect(client.clockOffsetMs()).toBe(-skewMs);
+      await client.auditKey(signal);
+      expect(fake.requestsTo(API_KEY)).toHaveLength(1);
+    },
+  );
 
   test("a clock that cannot be fixed: clock-skew after exactly one resync and one retry, no loop", async () => {
     const state = realisticKucoinAccount();
@@ -197,8 +222,8 @@ describe("clock skew", () => {
     const error = await expectPlatformError(client.fetchBalance(signal));
     expect([error.kind, error.code]).toEqual(["clock-skew", "400002"]);
     expect(error.message).toContain("NTP");
-    expect(fake.calls(TIMESTAMP)).toHaveLength(1);
-    expect(fake.calls(ACCOUNTS)).toHaveLength(2);
+    expect(fake.requestsTo(TIMESTAMP)).toHaveLength(1);
+    expect(fake.requestsTo(ACCOUNTS)).toHaveLength(2);
   });
 });
 
