@@ -176,6 +176,9 @@ export const PLATFORMS = [
       // Binance.com only: the client refuses Binance.US and the other regional exchanges with a message that says so.
       baseUrl: { env: "BINANCE_BASE_URL", kind: "url", default: "https://api.binance.com" },
     },
+    // Its largest answer, the every-symbol price list, is ~0.2 MB; a snapshot reads 4 answers at once, so a tighter cap
+    // keeps 4 oversized ones (a gzip bomb) within the memory Bybit's and OKX's 3 × 4 MiB take.
+    maxBodyBytes: 2 * 1024 * 1024,
     createClient: async (settings, context): Promise<PlatformClient> =>
       (await import("./binance/client.ts")).createBinanceClient({ ...context, ...settings }),
   }),
@@ -189,6 +192,9 @@ export const PLATFORMS = [
       passphrase: { env: "KUCOIN_API_PASSPHRASE", kind: "secret" },
       baseUrl: { env: "KUCOIN_BASE_URL", kind: "url", default: "https://api.kucoin.com" },
     },
+    // Its largest answer, allTickers, is well under 1 MB; a snapshot reads up to 7 answers at once, so a tighter cap
+    // keeps 7 oversized ones (a gzip bomb) near the memory Bybit's and OKX's 3 × 4 MiB take.
+    maxBodyBytes: 2 * 1024 * 1024,
     // KC-API-PASSPHRASE of a version-2/3 key: base64 HMAC-SHA256(secret, passphrase), as kucoin/transport.ts's
     // signKucoinPassphrase sends it on every request (a test keeps the two equal).
     derivedSecrets: ({ apiSecret, passphrase }) => [new Bun.CryptoHasher("sha256", apiSecret).update(passphrase).digest("base64")],

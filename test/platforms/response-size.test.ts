@@ -1,6 +1,7 @@
 // Answers far larger than any real one: a 100 MiB body and a gzip bomb (zeros that inflate a thousandfold).
-// Each platform stops reading at its cap (4 MiB for the JSON APIs, 16 MiB for a Flex statement, 1 MiB for a rate
-// feed) and fails as a bad response; the bytes past the cap are never read, decoded or kept.
+// Each platform stops reading at its cap (4 MiB for the JSON APIs, 2 MiB for Binance and KuCoin, which read more answers at
+// once, 16 MiB for a Flex statement, 1 MiB for a rate feed) and fails as a bad response; the bytes past the cap are never
+// read, decoded or kept.
 import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -68,7 +69,7 @@ const clients: Record<PlatformId, { name: string; capMiB: number; make: (base: s
   },
   binance: {
     name: "Binance",
-    capMiB: 4,
+    capMiB: 2,
     make: (base) =>
       createBinanceClient({
         ...deps(base),
@@ -78,7 +79,7 @@ const clients: Record<PlatformId, { name: string; capMiB: number; make: (base: s
   },
   kucoin: {
     name: "KuCoin",
-    capMiB: 4,
+    capMiB: 2,
     make: (base) =>
       createKucoinClient({
         ...deps(base),
