@@ -36,6 +36,8 @@ const TARGETS: Record<string, (bomb: string) => Record<string, string>> = {
   OKX: (bomb) => ({ OKX_BASE_URL: bomb }),
   "T-Bank": (bomb) => ({ TBANK_BASE_URL: `${bomb}/rest` }),
   IBKR: (bomb) => ({ IBKR_FLEX_BASE_URL: `${bomb}/AccountManagement/FlexWebService` }),
+  Binance: (bomb) => ({ BINANCE_BASE_URL: bomb }),
+  KuCoin: (bomb) => ({ KUCOIN_BASE_URL: bomb }),
   "FX feeds": (bomb) => ({ CBR_BASE_URL: bomb, CBR_MIRROR_BASE_URL: bomb }),
 };
 

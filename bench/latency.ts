@@ -14,13 +14,13 @@ import { createFxSource } from "../src/fx/source.ts";
 import { systemClock } from "../src/lib/clock.ts";
 import { silentLogger } from "../src/lib/log.ts";
 import { POLL_DELAYS_MS } from "../src/platforms/ibkr/flex.ts";
-import { createClients } from "../src/platforms/registry.ts";
+import { createClients, PLATFORMS } from "../src/platforms/registry.ts";
 import type { PlatformId } from "../src/platforms/types.ts";
 import { type AllFakes, startAllFakes } from "../test/fakes/all.ts";
 import { round, runProcess, type Summary, summarize, timed } from "./measure.ts";
 
-/** The paths timed: the platforms the fakes serve, and the FX rate. */
-export type PathId = "bybit" | "okx" | "tbank" | "ibkr" | "fx";
+/** The paths timed: every platform (the fakes serve them all), and the FX rate. */
+export type PathId = PlatformId | "fx";
 
 export interface LatencyOptions {
   readonly runs: number;
@@ -58,10 +58,10 @@ export interface LatencyResult {
   readonly rateLimitViolations: readonly string[];
 }
 
-const PATHS: readonly PathId[] = ["bybit", "okx", "tbank", "ibkr", "fx"];
+const PATHS: readonly PathId[] = [...PLATFORMS.map((d) => d.id), "fx"];
 
 export async function measureLatency(options: LatencyOptions): Promise<LatencyResult> {
-  const alone: Record<PathId, number[]> = { bybit: [], okx: [], tbank: [], ibkr: [], fx: [] };
+  const alone = Object.fromEntries(PATHS.map((id) => [id, []])) as unknown as Record<PathId, number[]>;
   const requests = {} as Record<PathId, { count: number; roundTrips: number }>;
   const snapshot: number[] = [];
   const inside: Partial<Record<PlatformId, number[]>> = {};
@@ -227,18 +227,10 @@ async function timePath(
 }
 
 function requestTimes(id: PathId, fakes: AllFakes): number[] {
-  switch (id) {
-    case "bybit":
-      return fakes.bybit.requests.map((r) => r.receivedAt);
-    case "okx":
-      return fakes.okx.requests.map((r) => r.receivedAt);
-    case "tbank":
-      return fakes.tbank.requests.map((r) => r.receivedAt);
-    case "ibkr":
-      return fakes.ibkr.calls.map((c) => c.at);
-    case "fx":
-      return [...fakes.fx.cbrRequests, ...fakes.fx.mirrorRequests].map((r) => r.receivedAt);
-  }
+  if (id === "fx") return [...fakes.fx.cbrRequests, ...fakes.fx.mirrorRequests].map((r) => r.receivedAt);
+  // IBKR's fake logs its calls with their time; every other fake records the requests it received.
+  if (id === "ibkr") return fakes.ibkr.calls.map((c) => c.at);
+  return fakes[id].requests.map((r) => r.receivedAt);
 }
 
 /** How many waves of requests there were: requests in one wave went out in parallel, waves one after another. */

@@ -1,5 +1,7 @@
 // Prints the benchmark's figures as Markdown tables (so they can be quoted as they are), with the
 // goals next to the figures they apply to.
+
+import { PLATFORMS, platformName } from "../src/platforms/registry.ts";
 import type { BinarySize, ColdStartResult } from "./binary.ts";
 import type { HistoryResult } from "./history.ts";
 import type { IdleResult } from "./idle.ts";
@@ -29,7 +31,9 @@ export interface BenchResults {
   readonly probes: readonly ProbeResult[];
 }
 
-const NAMES: Record<PathId, string> = { bybit: "Bybit", okx: "OKX", tbank: "T-Bank", ibkr: "IBKR", fx: "FX (CBR)" };
+const name = (id: PathId): string => (id === "fx" ? "FX (CBR)" : platformName(id));
+/** Every path but IBKR's, whose scheduled waits make it the slowest by far: the report names them. */
+const QUICK_PATHS: readonly PathId[] = [...PLATFORMS.map((d) => d.id).filter((id) => id !== "ibkr"), "fx"];
 
 export function printReport(r: BenchResults): void {
   const m = r.machine;
@@ -45,20 +49,18 @@ export function printReport(r: BenchResults): void {
   const slow = l.slowestPath;
   const slowNoIbkr = l.slowestWithoutIbkr;
   row(
-    `Snapshot, 4 platforms + FX, ${l.latencyMs} ms per request`,
+    `Snapshot, ${PLATFORMS.length} platforms + FX, ${l.latencyMs} ms per request`,
     `${ms(l.snapshot)} (median of ${l.snapshot.runs}, ${range(l.snapshot)})`,
   );
-  row(`Slowest path alone: ${NAMES[slow]} (${trips(l, slow)})`, `${ms(l.alone[slow])} (floor ${int(l.floorMs[slow])} ms)`);
+  row(`Slowest path alone: ${name(slow)} (${trips(l, slow)})`, `${ms(l.alone[slow])} (floor ${int(l.floorMs[slow])} ms)`);
   row("**Snapshot ÷ slowest path**", `**${l.ratio.toFixed(3)}**`, `≤ ${r.goals.snapshotOverSlowest.toFixed(2)}`);
-  row("Snapshot without IBKR (Bybit, OKX, T-Bank, FX)", ms(l.snapshotWithoutIbkr));
+  row(`Snapshot without IBKR (${QUICK_PATHS.map(name).join(", ")})`, ms(l.snapshotWithoutIbkr));
   row(
-    `÷ slowest of those: ${NAMES[slowNoIbkr]} alone (${trips(l, slowNoIbkr)})`,
+    `÷ slowest of those: ${name(slowNoIbkr)} alone (${trips(l, slowNoIbkr)})`,
     `**${l.ratioWithoutIbkr.toFixed(3)}** (${ms(l.alone[slowNoIbkr])})`,
     `≤ ${r.goals.snapshotOverSlowest.toFixed(2)}`,
   );
-  const others = (["bybit", "okx", "tbank", "fx"] as const).map(
-    (id) => `${NAMES[id]} ${int(l.alone[id].median)} (floor ${int(l.floorMs[id])})`,
-  );
+  const others = QUICK_PATHS.map((id) => `${name(id)} ${int(l.alone[id].median)} (floor ${int(l.floorMs[id])})`);
   row("Each path alone, ms", others.join(", "));
   row("Sum of all paths (a bot asking one after another)", `${int(l.sequentialSumMs)} ms`);
   if (l.binaryJson) row("`./pfbot --json` end to end, same fakes", `${ms(l.binaryJson)} (median of ${l.binaryJson.runs})`);

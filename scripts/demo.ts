@@ -1,11 +1,12 @@
-// `bun run demo`: pfbot end to end with no keys and no network. Starts the platform fakes (Bybit, OKX,
-// T-Bank, IBKR Flex) and the Bank of Russia fakes on 127.0.0.1 with plausible balances, builds the
+// `bun run demo`: pfbot end to end with no keys and no network. Starts the platform fakes (every platform in
+// the registry) and the Bank of Russia fakes on 127.0.0.1 with plausible balances, builds the
 // binary if it is missing, runs `./pfbot --once --dry-run` against them and prints the message.
 // `bun run demo --telegram` instead sends it with `--once` to a fake Telegram Bot API and prints what
 // that received.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { PLATFORMS } from "../src/platforms/registry.ts";
 import { startAllFakes } from "../test/fakes/all.ts";
 import { startTelegramFake } from "../test/fakes/telegram.ts";
 
@@ -33,7 +34,7 @@ const env: Record<string, string> = {
   ...(telegram ? { TELEGRAM_BOT_TOKEN: token, TELEGRAM_CHAT_ID: String(chatId), TELEGRAM_API_ROOT: telegram.url } : {}),
 };
 
-console.log("Fake Bybit, OKX, T-Bank, IBKR Flex and Bank of Russia servers are up on 127.0.0.1.");
+console.log(`Fake ${PLATFORMS.map((d) => d.name).join(", ")} and Bank of Russia servers are up on 127.0.0.1.`);
 console.log(`Running: ./pfbot ${viaTelegram ? "--once" : "--once --dry-run"}  (IBKR generates its statement in a few seconds)\n`);
 let code = 1;
 try {

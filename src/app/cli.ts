@@ -1,5 +1,6 @@
 // Command-line arguments → a mode. Kept free of heavy imports: main.ts answers --help and
-// --version from here without loading the rest of pfbot.
+// --version from here without loading the rest of pfbot (the registry is plain data: it loads no platform code).
+import { PLATFORMS } from "../platforms/registry.ts";
 
 export type Mode =
   | { readonly kind: "help" }
@@ -18,9 +19,11 @@ export interface CliArgs {
 
 export type ParseResult = { readonly ok: true; readonly args: CliArgs } | { readonly ok: false; readonly error: string };
 
+const NAMES = PLATFORMS.map((descriptor) => descriptor.name);
+
 export const USAGE = `Usage: pfbot [mode] [--env-file PATH]
 
-Reports what you own on Bybit, OKX, T-Bank Invest and Interactive Brokers, in USD and RUB,
+Reports what you own on ${NAMES.slice(0, -1).join(", ")} and ${NAMES.at(-1)}, in USD and RUB,
 to your Telegram chat.
 
 Modes (none: run the Telegram bot with its schedule):

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { errorCode, errorMessage } from "../lib/errors.ts";
-import { platformSecretVariables } from "../platforms/registry.ts";
+import { platformDerivedSecrets, platformSecretVariables } from "../platforms/registry.ts";
 
 /** Names of variables that hold secrets: never printed, always redacted. The platforms' come from the registry. */
 export const SECRET_VARIABLES: readonly string[] = ["TELEGRAM_BOT_TOKEN", ...platformSecretVariables(), "WEBHOOK_SECRET"];
@@ -38,9 +38,13 @@ export function readEnvSource(
   return { vars: { ...fromFile, ...nonEmptyVariables(processEnv) }, file: path };
 }
 
-/** The secret values set in `vars`, as config.ts reads them (trimmed, empty meaning unset). */
+/**
+ * The secret values set in `vars`, as config.ts reads them (trimmed, empty meaning unset), and the values the
+ * platforms derive from them (a signed passphrase), which are as secret.
+ */
 export function secretValues(vars: Readonly<Record<string, string | undefined>>): string[] {
-  return SECRET_VARIABLES.map((name) => vars[name]?.trim() ?? "").filter((value) => value !== "");
+  const value = (name: string): string | undefined => vars[name]?.trim() || undefined;
+  return [...SECRET_VARIABLES.map(value), ...platformDerivedSecrets(value)].filter((secret) => secret !== undefined);
 }
 
 /** The variables that are set, trimmed; an empty or blank value counts as unset, as in the original bot's .env template. */

@@ -37,6 +37,9 @@ export type VariableSpecs = { readonly baseUrl: VariableSpec & { readonly kind: 
 /** Validated values by setting name, as config.ts builds them from the specs (Config carries them: plain data). */
 export type PlatformSettings = Readonly<Record<string, string | number | null>>;
 
+/** The settings keys of `V` whose spec is a secret. */
+type SecretKeys<V extends VariableSpecs> = { [K in keyof V]: V[K] extends { readonly kind: "secret" } ? K : never }[keyof V];
+
 /** The typed settings of one platform's specs: int → number, file → string | null, the rest → string. */
 type SettingsOf<V extends VariableSpecs> = {
   readonly [K in keyof V]: V[K] extends { readonly kind: "int" } ? number : V[K] extends { readonly kind: "file" } ? string | null : string;
@@ -73,6 +76,13 @@ export interface PlatformDescriptor<Id extends string = string> {
   readonly maxBodyBytes?: number;
   /** What to check besides the base URL when an answer is larger than that: "keep the Flex query to …". */
   readonly tooLargeAdvice?: string;
+  /**
+   * Values computed from the secret settings that are as secret as they are (a credential sent signed, such as a
+   * passphrase HMAC-signed with the API secret, which never changes): redacted everywhere like the secrets. Called,
+   * with the values as set, only when every secret variable of the platform is set. Synchronous and loading no
+   * platform code, since redaction is set up before anything else.
+   */
+  derivedSecrets?(secrets: Readonly<Record<string, string>>): readonly string[];
   /** Loads the platform's code and builds its client from validated settings. */
   createClient(settings: PlatformSettings, context: ClientContext): Promise<PlatformClient>;
 }
@@ -158,6 +168,41 @@ export const PLATFORMS = [
         pacer: (await import("./ibkr/pacer.ts")).createFlexPacer(context),
       }),
   }),
+  platform({
+    id: "binance",
+    name: "Binance",
+    kind: "crypto",
+    variables: {
+      apiKey: { env: "BINANCE_API_KEY", kind: "secret" },
+      apiSecret: { env: "BINANCE_API_SECRET", kind: "secret" },
+      // Binance.com only: the client refuses Binance.US and the other regional exchanges with a message that says so.
+      baseUrl: { env: "BINANCE_BASE_URL", kind: "url", default: "https://api.binance.com" },
+    },
+    // Its largest answer, the every-symbol price list, is ~0.2 MB; a snapshot reads 4 answers at once, so a tighter cap
+    // keeps 4 oversized ones (a gzip bomb) within the memory Bybit's and OKX's 3 × 4 MiB take.
+    maxBodyBytes: 2 * 1024 * 1024,
+    createClient: async (settings, context): Promise<PlatformClient> =>
+      (await import("./binance/client.ts")).createBinanceClient({ ...context, ...settings }),
+  }),
+  platform({
+    id: "kucoin",
+    name: "KuCoin",
+    kind: "crypto",
+    variables: {
+      apiKey: { env: "KUCOIN_API_KEY", kind: "secret" },
+      apiSecret: { env: "KUCOIN_API_SECRET", kind: "secret" },
+      passphrase: { env: "KUCOIN_API_PASSPHRASE", kind: "secret" },
+      baseUrl: { env: "KUCOIN_BASE_URL", kind: "url", default: "https://api.kucoin.com" },
+    },
+    // Its largest answer, allTickers, is well under 1 MB; a snapshot reads up to 7 answers at once, so a tighter cap
+    // keeps 7 oversized ones (a gzip bomb) near the memory Bybit's and OKX's 3 × 4 MiB take.
+    maxBodyBytes: 2 * 1024 * 1024,
+    // KC-API-PASSPHRASE of a version-2/3 key: base64 HMAC-SHA256(secret, passphrase), as kucoin/transport.ts's
+    // signKucoinPassphrase sends it on every request (a test keeps the two equal).
+    derivedSecrets: ({ apiSecret, passphrase }) => [new Bun.CryptoHasher("sha256", apiSecret).update(passphrase).digest("base64")],
+    createClient: async (settings, context): Promise<PlatformClient> =>
+      (await import("./kucoin/client.ts")).createKucoinClient({ ...context, ...settings }),
+  }),
 ];
 
 /** The id of a platform in PLATFORMS. */
@@ -197,6 +242,24 @@ export function platformSecretVariables(): string[] {
   );
 }
 
+/**
+ * The values every platform derives from its secrets (PlatformDescriptor.derivedSecrets), from variables as set;
+ * `value` gives a variable's value, undefined when unset.
+ */
+export function platformDerivedSecrets(value: (env: string) => string | undefined): string[] {
+  return PLATFORMS.flatMap((descriptor) => {
+    if (!descriptor.derivedSecrets) return [];
+    const secrets: Record<string, string> = {};
+    for (const [name, spec] of Object.entries(descriptor.variables)) {
+      if (spec.kind !== "secret") continue;
+      const set = value(spec.env);
+      if (set === undefined) return [];
+      secrets[name] = set;
+    }
+    return descriptor.derivedSecrets(secrets);
+  });
+}
+
 /** Builds the client of every enabled platform (Config.platforms), loading only their code. */
 export async function createClients(config: Config, env: ClientEnvironment): Promise<PlatformClient[]> {
   const context: ClientContext = {
@@ -220,9 +283,10 @@ type IntKeys<V extends VariableSpecs> = { [K in keyof V]: V[K] extends { readonl
 
 /** Checks an entry against its own specs (settings typed, deadline an int setting), then keeps it as plain data. */
 function platform<const Id extends string, const V extends VariableSpecs>(
-  entry: Omit<PlatformDescriptor<Id>, "variables" | "deadlineSeconds" | "createClient"> & {
+  entry: Omit<PlatformDescriptor<Id>, "variables" | "deadlineSeconds" | "derivedSecrets" | "createClient"> & {
     readonly variables: V;
     readonly deadlineSeconds?: IntKeys<V>;
+    derivedSecrets?(secrets: { readonly [K in SecretKeys<V>]: string }): readonly string[];
     createClient(settings: SettingsOf<V>, context: ClientContext): Promise<PlatformClient>;
   },
 ): PlatformDescriptor<Id> {

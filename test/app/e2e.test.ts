@@ -65,7 +65,7 @@ afterAll(async () => {
   await Promise.all([binFakes.stop(), telegram.stop()]);
 });
 
-describe("all four platforms and the FX rate", () => {
+describe("all six platforms and the FX rate", () => {
   let clock: FakeClock;
   let fakes: AllFakes;
   beforeEach(async () => {
@@ -101,18 +101,20 @@ describe("all four platforms and the FX rate", () => {
       ["okx", true, 16444.83],
       ["tbank", true, 24045.71],
       ["ibkr", true, 321978.42],
+      ["binance", true, 19995.9],
+      ["kucoin", true, 16656.86],
     ]);
     expect(json.platforms[2]!.native).toEqual({ currency: "RUB", amount: 1934506.33 });
     expect(json.platforms[3]!.asOf).toBe("2026-11-23");
-    expect(json.cryptoUsd).toBe(44990.05);
-    expect(json.totalUsd).toBe(391014.19);
-    expect(json.totalRub).toBe(31457560.76);
+    expect(json.cryptoUsd).toBe(81642.81);
+    expect(json.totalUsd).toBe(427666.94);
+    expect(json.totalRub).toBe(34406318.79);
     expect(json.usdRub).toEqual({ rate: 80.4512, source: "CBR", date: "2026-11-24" });
     const text = htmlToText(formatSnapshotHtml(snapshot, { includeBreakdown: true }));
     expect(text).toContain("Portfolio · 24 Nov 2026, 10:00 (Europe/Paris)");
     expect(text).toContain("IBKR: $321,978.42 · as of 23 Nov 2026");
     expect(text).toContain("T-Bank: $24,045.71 · ₽ 1,934,506");
-    expect(text).toContain("Total: ₽ 31,457,561");
+    expect(text).toContain("Total: ₽ 34,406,319");
     // The realistic T-Bank token reads its whole portfolio: nothing to note (an Invest Box would be left out by name).
     expect(text).not.toContain("ℹ️ T-Bank");
     expect(fakes.ibkr.calls).toEqual([]);
@@ -130,8 +132,10 @@ describe("all four platforms and the FX rate", () => {
     expect(byId.okx!.error).toContain("OKX_API_SECRET");
     expect(byId.tbank!.error).toContain("did not answer");
     expect(byId.ibkr!.error).toContain("IBKR_FLEX_TOKEN");
-    expect(json.totalUsd).toBeNull();
-    expect(json.totalRub).toBeNull();
+    // Binance and KuCoin are intact: the totals hold them alone, marked partial.
+    expect([byId.binance!.ok, byId.kucoin!.ok]).toEqual([true, true]);
+    expect(json.totalUsd).toBe(36652.75);
+    expect(json.cryptoUsd).toBe(36652.75);
   });
 
   test("a malformed body from one platform is reported, the rest are counted", async () => {
@@ -142,15 +146,15 @@ describe("all four platforms and the FX rate", () => {
     const bybit = json.platforms.find((p) => p.id === "bybit")!;
     expect(bybit.ok).toBe(false);
     expect(bybit.error).toContain("not JSON");
-    expect(json.totalUsd).toBe(362468.97);
+    expect(json.totalUsd).toBe(399121.72);
   });
 
-  test("only OKX failing: the total is the other three, to the cent", async () => {
+  test("only OKX failing: the total is the other five, to the cent", async () => {
     const { json } = await snapshotWith({ OKX_API_KEY: "not-the-key" });
     expect(json.platforms.find((p) => p.id === "okx")!.error).toContain("OKX_API_KEY");
     expect(json.complete).toBe(false);
-    expect(json.totalUsd).toBe(374569.35);
-    expect(json.cryptoUsd).toBe(28545.22);
+    expect(json.totalUsd).toBe(411222.11);
+    expect(json.cryptoUsd).toBe(65197.97);
   });
 
   test("FX failing: no RUB total, T-Bank keeps its RUB figure without a USD value", async () => {
@@ -220,13 +224,14 @@ describe("the compiled binary", () => {
   test("--once --dry-run prints the message and --json the snapshot, exit 0", async () => {
     const [dry, json] = await Promise.all([runs.dry, runs.json]);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain("Total: $391,014.19");
+    expect(dry.stdout).toContain("Total: $427,666.94");
     expect(dry.stdout).not.toContain("<b>");
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout);
-    expect(parsed.totalUsd).toBe(391014.19);
+    expect(parsed.totalUsd).toBe(427666.94);
     expect(parsed.complete).toBe(true);
-    for (const secret of [binFakes.env.OKX_API_SECRET!, binFakes.env.IBKR_FLEX_TOKEN!, binFakes.env.TBANK_API_TOKEN!]) {
+    for (const name of ["OKX_API_SECRET", "IBKR_FLEX_TOKEN", "TBANK_API_TOKEN", "BINANCE_API_SECRET", "KUCOIN_API_PASSPHRASE"]) {
+      const secret = binFakes.env[name]!;
       expect(dry.stderr + json.stderr + dry.stdout + json.stdout).not.toContain(secret);
     }
     expect(binFakes.ibkr.calls).toEqual([]);

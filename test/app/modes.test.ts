@@ -60,7 +60,7 @@ describe("--once", () => {
     const message = telegram.sent[0]!;
     expect(message.chatId).toBe(OWNER);
     expect(message.parseMode).toBe("HTML");
-    expect(message.plainText).toContain("Total: $391,014.19");
+    expect(message.plainText).toContain("Total: $427,666.94");
     const store = HistoryStore.open(dataDir, "Europe/Paris", clock.now);
     expect(store.recent(1).map((day) => day.day)).toEqual(["2026-11-24"]);
     store.close();
@@ -86,6 +86,8 @@ describe("--json", () => {
       OKX_API_KEY: "x-wrong",
       TBANK_API_TOKEN: "t.wrong-token",
       IBKR_FLEX_TOKEN: "000000000000000000000000",
+      BINANCE_API_KEY: "wrong0000000000000000000000000000000000000000000000000000000000",
+      KUCOIN_API_KEY: "x-wrong",
     };
     const { ctx, out } = context({ ...wrong, DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-json-")) });
     expect(await runSnapshotMode(ctx, { send: false, json: true })).toBe(1);
@@ -95,6 +97,8 @@ describe("--json", () => {
       ["okx", false],
       ["tbank", false],
       ["ibkr", false],
+      ["binance", false],
+      ["kucoin", false],
     ]);
     expect(json.totalUsd).toBeNull();
     expect(fakes.ibkr.calls.map((call) => call.answer)).toEqual([1015]);
@@ -113,7 +117,7 @@ describe("a damaged history never costs the report", () => {
     const { ctx, logs } = context({ ...withoutIbkr, DATA_DIR: dataDir });
     expect(await runSnapshotMode(ctx, { send: true, json: false })).toBe(1);
     expect(telegram.sent).toHaveLength(1);
-    expect(telegram.sent[0]!.plainText).toContain("Total: $69,035.77");
+    expect(telegram.sent[0]!.plainText).toContain("Total: $105,688.52");
     expect(logs.at(-1)).toBe(
       `ERROR the report was delivered, but today's totals were not recorded in the history: ${join(dataDir, "pfbot.sqlite")} is damaged (file is not a database): stop pfbot, move the file aside, then restore a backup or --import your last --export`,
     );
@@ -122,7 +126,7 @@ describe("a damaged history never costs the report", () => {
   test("--dry-run prints the report without a change line, and warns", async () => {
     const { ctx, out, logs } = context({ ...withoutIbkr, DATA_DIR: damaged() });
     expect(await runSnapshotMode(ctx, { send: false, json: false })).toBe(0);
-    expect(out.join("\n")).toContain("Total: $69,035.77");
+    expect(out.join("\n")).toContain("Total: $105,688.52");
     expect(logs.some((line) => line.startsWith("WARN  no change line:") && line.includes("is damaged"))).toBe(true);
   });
 });

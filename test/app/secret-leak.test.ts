@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dec } from "../../src/lib/money.ts";
 import { createIbkrState } from "../../src/platforms/ibkr/state.ts";
+import { signKucoinPassphrase } from "../../src/platforms/kucoin/client.ts";
 import { type AllFakes, FAKE_IBKR_QUERY, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { pfbotBinary } from "../support/binary.ts";
@@ -27,9 +28,17 @@ const SECRETS = {
   OKX_API_PASSPHRASE: 'OKXpQw3 Pass"ph\\rase<&%+ßGz8Wq4Xv6Yb2Kj',
   TBANK_API_TOKEN: 't.TBKtAb3"Cd\\5<Ef&%7+Gh Ijñ9Kl1Mn2Op4Qr6St8Uv0Wx3Yz5Ab7Cd9Ef1Gh3Ij5Kl7Mn9Op',
   IBKR_FLEX_TOKEN: 'IBKt48"15\\16<23&42%+08 ёVc2Bn4Mz6Lp8Rq',
+  BINANCE_API_KEY: 'BNCk7"Qw\\3<Zx&%5B+Ty Uö8Ip2Ls4Dg6Hj9Kl',
+  BINANCE_API_SECRET: 'BNCs2&Vb"Nm\\4<Qa%2B+Ws Eключ5Rd7Tf9Gy1Hu',
+  KUCOIN_API_KEY: 'KUCk5<Er&7"Ty\\%3D+Ui Oä1Pa3Sd5Fg7Hj9Kz',
+  KUCOIN_API_SECRET: 'KUCs8"Xc\\6<Vb&%4E+Nm Qw秘密2Er4Ty6Ui8Op',
+  KUCOIN_API_PASSPHRASE: 'KUCp Pass"ph\\rase<&%+ßLk3Jh5Gf7Ds9Aq',
   TELEGRAM_BOT_TOKEN: TELEGRAM_TOKEN,
   WEBHOOK_SECRET: "WHk7Zq9-Xw8_Cv7-Bn6Tg",
 } as const;
+
+/** Sent instead of a secret, and as secret: KuCoin's KC-API-PASSPHRASE is the passphrase HMAC-signed with the secret. */
+const DERIVED = { "KC-API-PASSPHRASE": signKucoinPassphrase(SECRETS.KUCOIN_API_SECRET, SECRETS.KUCOIN_API_PASSPHRASE) } as const;
 
 const BYBIT_PRIVATE_PATHS = [
   "/v5/asset/asset-overview",
@@ -64,6 +73,11 @@ beforeAll(async () => {
   fakes.tbank.state.token = SECRETS.TBANK_API_TOKEN;
   fakes.ibkr.state.token = SECRETS.IBKR_FLEX_TOKEN;
   fakes.ibkr.state.enforceRateLimit = false;
+  fakes.binance.state.key.apiKey = SECRETS.BINANCE_API_KEY;
+  fakes.binance.state.key.apiSecret = SECRETS.BINANCE_API_SECRET;
+  fakes.kucoin.state.key.apiKey = SECRETS.KUCOIN_API_KEY;
+  fakes.kucoin.state.key.apiSecret = SECRETS.KUCOIN_API_SECRET;
+  fakes.kucoin.state.key.passphrase = SECRETS.KUCOIN_API_PASSPHRASE;
   echoEverywhere();
   telegram.faults.add({ path: "sendChatAction", code: 400, message: "Bad Request: bot {{token}} cannot post here", times: 1 });
   const [oneShotDir, botDir] = await Promise.all([dataDir(), dataDir()]);
@@ -108,6 +122,19 @@ function echoEverywhere(): void {
     message:
       "Request rejected: the token is not valid for Flex query 1234567 of this account, or it has expired (token {{token}}); query string received: {{query}}",
   });
+  // Binance: a broken body starting with the key (quoted as the start of a body that is not JSON) where the total is
+  // read, and an unknown code quoting key and secret (its msg is quoted) where --check reads.
+  fakes.binance.faults.add(
+    { path: "/sapi/v1/asset/wallet/balance", status: 200, body: '{"msg":"key {{apiKey}} is not valid", "code":' },
+    { path: "/api/v3/account", status: 200, body: '{"msg":"key {{apiKey}} is not valid", "code":' },
+    { status: 400, body: '{"code":-9999,"msg":"API-key {{apiKey}} signed with {{apiSecret}} is not valid"}' },
+  );
+  // KuCoin: an HTML page starting with the KC-API-PASSPHRASE received (the signed passphrase, quoted as the start of a
+  // body that is not JSON, cut by the clip), and an unknown code whose msg quotes every credential.
+  fakes.kucoin.faults.add(
+    { path: "/api/v1/accounts", status: 200, body: "<p>{{passphrase}} is not the passphrase of {{apiKey}}</p>" },
+    { status: 200, body: '{"code":"499999","msg":"passphrase {{passphrase}} for key {{apiKey}} (secret {{apiSecret}})"}' },
+  );
 }
 
 /** A DATA_DIR holding yesterday's IBKR statement, so IBKR's error becomes a note under a cached figure. */
@@ -170,7 +197,7 @@ describe("a run where every platform quotes its credentials in errors", () => {
     expect(check.stdout).toContain("FAIL");
     expect(dry.stdout).toContain("Bybit: unavailable");
     const parsed = JSON.parse(json.stdout) as { platforms: { id: string; ok: boolean; error: string | null }[] };
-    expect(parsed.platforms.filter((p) => !p.ok).map((p) => p.id)).toEqual(["bybit", "okx", "tbank"]);
+    expect(parsed.platforms.filter((p) => !p.ok).map((p) => p.id)).toEqual(["bybit", "okx", "tbank", "binance", "kucoin"]);
     expect(once.emitted[1]!.text).toContain("report sent");
     const calls = telegram.calls;
     expect(calls.some((call) => call.method === "sendMessage")).toBe(true);
@@ -184,6 +211,10 @@ describe("a run where every platform quotes its credentials in errors", () => {
     expect(dry.stdout).toContain("Invalid OK-ACCESS-PASSPHRASE");
     expect(dry.stdout).toContain("authentication token from the Authorization header");
     expect(dry.stdout).toContain("Request rejected: the token is not valid");
+    expect(dry.stdout).toContain('starts "{\\"msg\\":\\"key ***…")');
+    expect(check.stdout).toContain("API-key *** signed with *** is not valid");
+    expect(dry.stdout).toContain('starts "<p>***…")');
+    expect(check.stdout).toContain("passphrase *** for key *** (secret ***)");
   });
 
   test("the bot's /status leaks no secret to the chat, stderr or DATA_DIR", async () => {
@@ -242,7 +273,7 @@ function filesIn(dir: string): Emitted[] {
 function leaks(emitted: readonly Emitted[]): string[] {
   const found: string[] = [];
   const viewed = emitted.map(({ where, text }) => ({ where, views: unescapedViews(text) }));
-  for (const [name, secret] of Object.entries(SECRETS)) {
+  for (const [name, secret] of Object.entries({ ...SECRETS, ...DERIVED })) {
     const pieces: string[] = [secret];
     for (let i = 0; i + 6 <= secret.length; i++) pieces.push(secret.slice(i, i + 6));
     for (const { where, views } of viewed) {

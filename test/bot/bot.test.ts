@@ -86,7 +86,7 @@ describe("commands from the owner", () => {
     expect(reply.chatId).toBe(OWNER);
     expect(reply.parseMode).toBe("HTML");
     expect(reply.plainText).toContain("Bybit: $28,545.22");
-    expect(reply.plainText).toContain("Total: $69,035.77");
+    expect(reply.plainText).toContain("Total: $105,688.52");
     expect(telegram.chatActions).toContainEqual({ chatId: OWNER, action: "typing" });
   });
 
@@ -228,7 +228,7 @@ describe("when Telegram or the disk fails", () => {
     telegram.faults.clear();
     clock.set("2026-11-24T10:00:01Z");
     await runtime!.scheduler.tick();
-    expect(telegram.sent.at(-1)!.plainText).toContain("Total: $69,035.77");
+    expect(telegram.sent.at(-1)!.plainText).toContain("Total: $105,688.52");
     const up = await healthz();
     expect(up.status).toBe(200);
     expect(up.body).toMatchObject({ ok: true, problems: [], lastRun: { slot: "2026-11-24T10:00:00.000Z", delivered: true } });
@@ -262,7 +262,7 @@ describe("when Telegram or the disk fails", () => {
     expect(logLines.find((line) => line.includes("history not available"))).toContain(`DATA_DIR ${dataDir} is not a directory`);
     say("/status");
     const reply = await lastReply(1);
-    expect(reply.plainText).toContain("Total: $69,035.77");
+    expect(reply.plainText).toContain("Total: $105,688.52");
     expect(reply.plainText).toContain(`⚠️ The history is not being saved: DATA_DIR ${dataDir} is not a directory`);
     say("/pause");
     expect((await lastReply(2)).plainText).toContain("(Not remembered after a restart: DATA_DIR");

@@ -175,7 +175,7 @@ describe("errors", () => {
 
   test("no platform at all is an error in balance modes, naming each platform's variables in report order", () => {
     expect(errorsOf({})).toEqual([
-      "no platform is configured: set the variables of at least one of Bybit (BYBIT_API_KEY, BYBIT_API_SECRET), OKX (OKX_API_KEY, OKX_API_SECRET, OKX_API_PASSPHRASE), T-Bank (TBANK_API_TOKEN) or IBKR (IBKR_FLEX_TOKEN, IBKR_QUERY_ID)",
+      "no platform is configured: set the variables of at least one of Bybit (BYBIT_API_KEY, BYBIT_API_SECRET), OKX (OKX_API_KEY, OKX_API_SECRET, OKX_API_PASSPHRASE), T-Bank (TBANK_API_TOKEN), IBKR (IBKR_FLEX_TOKEN, IBKR_QUERY_ID), Binance (BINANCE_API_KEY, BINANCE_API_SECRET) or KuCoin (KUCOIN_API_KEY, KUCOIN_API_SECRET, KUCOIN_API_PASSPHRASE)",
     ]);
   });
 

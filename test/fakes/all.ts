@@ -1,10 +1,12 @@
 // Every platform fake, the FX fake and (optionally) Telegram started together with plausible balances,
 // plus the environment that points pfbot at them. Used by the end-to-end tests, `bun run demo` and the
 // benchmark. With `latencyMs`, each fake sits behind a loopback proxy that delays every request.
+import { type BinanceFake, realisticBinanceAccount, startBinanceFake } from "./binance.ts";
 import { type BybitFake, realisticBybitAccount, startBybitFake } from "./bybit.ts";
 import { type FxFake, presetFxState, startFxFake } from "./fx.ts";
 import { type IbkrFake, startIbkrFake } from "./ibkr.ts";
 import { lastBusinessDayBefore, realisticIbkrStatement } from "./ibkr-statements.ts";
+import { type KucoinFake, realisticKucoinAccount, startKucoinFake } from "./kucoin.ts";
 import { type OkxFake, realisticOkxAccount, startOkxFake } from "./okx.ts";
 import { type FakeServer, startFake } from "./server.ts";
 import { realisticTbankAccounts, startTbankFake, TBANK_FAKE_TOKEN, type TbankFake } from "./tbank.ts";
@@ -17,6 +19,8 @@ export interface AllFakes {
   readonly okx: OkxFake;
   readonly tbank: TbankFake;
   readonly ibkr: IbkrFake;
+  readonly binance: BinanceFake;
+  readonly kucoin: KucoinFake;
   readonly fx: FxFake;
   /** Variables pointing pfbot at the fakes (credentials and base URLs); no Telegram. */
   readonly env: Record<string, string>;
@@ -41,9 +45,13 @@ export async function startAllFakes(options: AllFakesOptions = {}): Promise<AllF
   Object.defineProperty(okxState, "serverTimeMs", { get: now, enumerable: true });
   const bybitState = realisticBybitAccount();
   bybitState.now = now;
+  const binanceState = realisticBinanceAccount();
+  binanceState.now = now;
+  const kucoinState = realisticKucoinAccount();
+  kucoinState.now = now;
   const fxState = presetFxState();
   fxState.date = options.fxDate ?? new Date(now()).toISOString().slice(0, 10);
-  const [bybit, okx, tbank, ibkr, fx] = await Promise.all([
+  const [bybit, okx, tbank, ibkr, binance, kucoin, fx] = await Promise.all([
     startBybitFake(bybitState),
     startOkxFake(okxState),
     startTbankFake({ token: TBANK_FAKE_TOKEN, accounts: realisticTbankAccounts() }),
@@ -57,6 +65,8 @@ export async function startAllFakes(options: AllFakesOptions = {}): Promise<AllF
       // Yesterday's close, as a query set to "Last Business Day" gives: an older statement would make IBKR partial.
       statement: realisticIbkrStatement(lastBusinessDayBefore(now())).xml,
     }),
+    startBinanceFake(binanceState),
+    startKucoinFake(kucoinState),
     startFxFake(fxState),
   ]);
   const proxies: FakeServer[] = [];
@@ -80,6 +90,13 @@ export async function startAllFakes(options: AllFakesOptions = {}): Promise<AllF
     IBKR_FLEX_TOKEN: FAKE_IBKR_TOKEN,
     IBKR_QUERY_ID: FAKE_IBKR_QUERY,
     IBKR_FLEX_BASE_URL: (await front(ibkrOrigin)) + ibkr.baseUrl.slice(ibkrOrigin.length),
+    BINANCE_API_KEY: binanceState.key.apiKey,
+    BINANCE_API_SECRET: binanceState.key.apiSecret,
+    BINANCE_BASE_URL: await front(binance.url),
+    KUCOIN_API_KEY: kucoinState.key.apiKey,
+    KUCOIN_API_SECRET: kucoinState.key.apiSecret,
+    KUCOIN_API_PASSPHRASE: kucoinState.key.passphrase,
+    KUCOIN_BASE_URL: await front(kucoin.url),
     CBR_BASE_URL: await front(fx.cbrUrl),
     CBR_MIRROR_BASE_URL: await front(fx.mirrorUrl),
   };
@@ -88,10 +105,21 @@ export async function startAllFakes(options: AllFakesOptions = {}): Promise<AllF
     okx,
     tbank,
     ibkr,
+    binance,
+    kucoin,
     fx,
     env,
     stop: async () => {
-      await Promise.all([...proxies.map((p) => p.stop()), bybit.stop(), okx.stop(), tbank.stop(), ibkr.stop(), fx.stop()]);
+      await Promise.all([
+        ...proxies.map((p) => p.stop()),
+        bybit.stop(),
+        okx.stop(),
+        tbank.stop(),
+        ibkr.stop(),
+        binance.stop(),
+        kucoin.stop(),
+        fx.stop(),
+      ]);
     },
   };
 }

@@ -8,10 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFxSource } from "../../src/fx/source.ts";
 import type { Clock } from "../../src/lib/clock.ts";
+import { createBinanceClient } from "../../src/platforms/binance/client.ts";
 import { createBybitClient } from "../../src/platforms/bybit/client.ts";
 import { createBybitTransport } from "../../src/platforms/bybit/transport.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
 import { createFlexPacer } from "../../src/platforms/ibkr/pacer.ts";
+import { createKucoinClient } from "../../src/platforms/kucoin/client.ts";
 import { createOkxClient } from "../../src/platforms/okx/client.ts";
 import { createOkxTransport } from "../../src/platforms/okx/transport.ts";
 import { createTbankClient } from "../../src/platforms/tbank/client.ts";
@@ -47,8 +49,24 @@ const SECRETS = {
   okxPassphrase: "okx-Passphrase-redirect-1",
   tbankToken: "t.TBANKTOKENredirect0000000000001",
   ibkrToken: "739182736450918273645091",
+  binanceKey: "BINANCEKEYredirect000000000000000000000000000000000000000000001",
+  binanceSecret: "BINANCESECRETredirect000000000001",
+  kucoinKey: "kucoinkeyredirect00000001",
+  kucoinSecret: "KUCOINSECRETredirect000000001",
+  kucoinPassphrase: "kucoin-Passphrase-redirect-1",
 };
-const CREDENTIAL_HEADERS = ["x-bapi-api-key", "x-bapi-sign", "ok-access-key", "ok-access-sign", "ok-access-passphrase", "authorization"];
+const CREDENTIAL_HEADERS = [
+  "x-bapi-api-key",
+  "x-bapi-sign",
+  "ok-access-key",
+  "ok-access-sign",
+  "ok-access-passphrase",
+  "authorization",
+  "x-mbx-apikey",
+  "kc-api-key",
+  "kc-api-sign",
+  "kc-api-passphrase",
+];
 
 /** Every credential-looking header and query value that reached a server. */
 function credentialsSeen(server: FakeServer): string[] {
@@ -90,6 +108,20 @@ const clients: Record<string, { variable: string; make: (base: string) => Platfo
         userAgent: "pfbot-test/0.1",
       });
     },
+  },
+  Binance: {
+    variable: "BINANCE_BASE_URL",
+    make: (base) => createBinanceClient({ ...deps(base), apiKey: SECRETS.binanceKey, apiSecret: SECRETS.binanceSecret }),
+  },
+  KuCoin: {
+    variable: "KUCOIN_BASE_URL",
+    make: (base) =>
+      createKucoinClient({
+        ...deps(base),
+        apiKey: SECRETS.kucoinKey,
+        apiSecret: SECRETS.kucoinSecret,
+        passphrase: SECRETS.kucoinPassphrase,
+      }),
   },
 };
 

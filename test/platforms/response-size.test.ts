@@ -1,15 +1,18 @@
 // Answers far larger than any real one: a 100 MiB body and a gzip bomb (zeros that inflate a thousandfold).
-// Each platform stops reading at its cap (4 MiB for the JSON APIs, 16 MiB for a Flex statement, 1 MiB for a rate
-// feed) and fails as a bad response; the bytes past the cap are never read, decoded or kept.
+// Each platform stops reading at its cap (4 MiB for the JSON APIs, 2 MiB for Binance and KuCoin, which read more answers at
+// once, 16 MiB for a Flex statement, 1 MiB for a rate feed) and fails as a bad response; the bytes past the cap are never
+// read, decoded or kept.
 import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFxSource } from "../../src/fx/source.ts";
 import type { Clock } from "../../src/lib/clock.ts";
+import { createBinanceClient } from "../../src/platforms/binance/client.ts";
 import { createBybitClient } from "../../src/platforms/bybit/client.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
 import { createFlexPacer } from "../../src/platforms/ibkr/pacer.ts";
+import { createKucoinClient } from "../../src/platforms/kucoin/client.ts";
 import { createOkxClient } from "../../src/platforms/okx/client.ts";
 import { createTbankClient } from "../../src/platforms/tbank/client.ts";
 import type { ClientDeps, PlatformClient, PlatformId } from "../../src/platforms/types.ts";
@@ -64,7 +67,31 @@ const clients: Record<PlatformId, { name: string; capMiB: number; make: (base: s
       });
     },
   },
+  binance: {
+    name: "Binance",
+    capMiB: 2,
+    make: (base) =>
+      createBinanceClient({
+        ...deps(base),
+        apiKey: "BINANCEKEYsize00000000000000000000000000000000000000000000000001",
+        apiSecret: "BINANCESECRETsize0000000001",
+      }),
+  },
+  kucoin: {
+    name: "KuCoin",
+    capMiB: 2,
+    make: (base) =>
+      createKucoinClient({
+        ...deps(base),
+        apiKey: "kucoinkeysize0000000001",
+        apiSecret: "KUCOINSECRETsize0000001",
+        passphrase: "kucoin-pass-size",
+      }),
+  },
 };
+
+/** Requests one fetchBalance sends at once before any answer is judged. */
+const PARALLEL_READS: Partial<Record<PlatformId, number>> = { bybit: 3, okx: 3, binance: 4, kucoin: 7 };
 
 describe("a platform answering more than its cap fails as a bad response", () => {
   for (const [id, { name, capMiB, make }] of Object.entries(clients) as [PlatformId, (typeof clients)[PlatformId]][]) {
@@ -93,8 +120,8 @@ describe("a platform answering more than its cap fails as a bad response", () =>
       const error = await expectPlatformError(make(front.url).fetchBalance(signal()));
       expect(error.kind).toBe("bad-response");
       expect(error.message).toContain(`larger than ${cap}`);
-      // A bad response is not retried: one request per call (Bybit and OKX also read their wallets, once each).
-      expect(front.requests.length).toBeLessThanOrEqual(id === "bybit" || id === "okx" ? 3 : 1);
+      // A bad response is not retried: one request per call (Bybit, OKX, Binance and KuCoin also read their wallets, once each).
+      expect(front.requests.length).toBeLessThanOrEqual(PARALLEL_READS[id] ?? 1);
     });
   }
 
