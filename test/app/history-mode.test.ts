@@ -25,14 +25,16 @@ function context(dataDir: string) {
   if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
   const out: string[] = [];
   const logs: string[] = [];
-  const ctx: AppContext = {
+  const errs: string[] = [];
+  const ctx: AppContext & { err: (text: string) => void } = {
     config: loaded.config,
     log: createLogger({ level: "info", secrets: [], write: (line) => logs.push(line), colour: false }),
     version: "test",
     out: (text) => out.push(text),
+    err: (text) => errs.push(text),
     clock: fakeClock(),
   };
-  return { ctx, out, logs, run: (mode: HistoryMode) => runHistoryMode(ctx, mode) };
+  return { ctx, out, logs, errs, run: (mode: HistoryMode) => runHistoryMode(ctx, mode) };
 }
 
 test("--history on a fresh data dir with the old file shows its days (first-start import)", () => {
@@ -52,11 +54,15 @@ test("--history on an empty data dir says there is no history", () => {
 
 test("--import prints the counts; a bad file exits 2 and writes nothing; --export FILE writes the file", () => {
   const dataDir = tempDir();
-  const { out, logs, run } = context(dataDir);
+  const { out, logs, errs, run } = context(dataDir);
   const bad = join(dataDir, "bad.json");
-  writeFileSync(bad, `{"24-11-2026": {"USD": 1, "RUB": 1}, "31-02-2026": {"USD": 1, "RUB": 1}}`);
+  writeFileSync(bad, `{"24-11-2026": {"USD": -1, "RUB": 1}, "31-02-2026": {"USD": 1, "RUB": 1}}`);
   expect(run({ kind: "import", file: bad, overwrite: false })).toBe(2);
-  expect(logs.join("\n")).toContain("31-02-2026: no such date");
+  // One problem per line, with real line breaks (the log would have joined them with ⏎).
+  expect(errs).toEqual([
+    `${bad}: nothing imported, the file has problems:\n  - 24-11-2026: USD is negative (-1)\n  - 31-02-2026: no such date`,
+  ]);
+  expect(logs.join("\n")).not.toContain("⏎");
   expect(run({ kind: "export", file: null })).toBe(0);
   expect(out.pop()).toBe("{}");
 
