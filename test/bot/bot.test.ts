@@ -100,14 +100,14 @@ describe("commands from the owner", () => {
     expect(overviewCalls).toHaveLength(1);
   });
 
-  test("/history shows the imported sample days", async () => {
+  test("/history shows the imported sample days, as samples", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pfbot-bot-"));
     await Bun.write(join(dir, "portfolio_history.json"), await Bun.file("data/portfolio_history.json").text());
     await start(dir);
     say("/history");
     const reply = await lastReply(1);
-    expect(reply.plainText).toContain("23.11.2026");
-    expect(reply.plainText).toContain("$42,731.18");
+    expect(reply.plainText).toStartWith("Sample history: 5 example days, not yours");
+    expect(reply.plainText).toMatch(/23\.11\.2026 {2}\$42,731\.18 .* sample\n/);
   });
 
   test("/frequency shows, changes and validates", async () => {
