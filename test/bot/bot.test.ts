@@ -113,7 +113,7 @@ describe("commands from the owner", () => {
   test("/frequency shows, changes and validates", async () => {
     await start();
     say("/frequency");
-    expect((await lastReply(1)).plainText).toMatch(/^Reports every 120 minutes\. Next report: /);
+    expect((await lastReply(1)).plainText).toMatch(/^Reports every 120 minutes \(from POLL_INTERVAL_MINUTES\)\. Next report: /);
     say("/frequency 45");
     expect((await lastReply(2)).plainText).toMatch(
       /^Frequency set to 45 minutes\. Next report: \w{3} \d+ \w{3}, \d\d:\d\d \(Europe\/Paris\)\.$/,
@@ -124,7 +124,7 @@ describe("commands from the owner", () => {
       expect((await lastReply(3 + i)).plainText).toBe(FREQUENCY_USAGE);
     }
     say("/frequency");
-    expect((await lastReply(3 + bad.length)).plainText).toStartWith("Reports every 45 minutes.");
+    expect((await lastReply(3 + bad.length)).plainText).toStartWith("Reports every 45 minutes (set with /frequency on 24 Nov).");
   });
 
   test("/pause and /resume; /frequency says the schedule is paused; /status still works", async () => {
@@ -150,7 +150,9 @@ describe("commands from the owner", () => {
     runtime = null;
     await start(dir);
     say("/frequency");
-    expect((await lastReply(1)).plainText).toBe("Reports every 30 minutes. The schedule is paused: /resume to start it again.");
+    expect((await lastReply(1)).plainText).toBe(
+      "Reports every 30 minutes (set with /frequency on 24 Nov). The schedule is paused: /resume to start it again.",
+    );
   });
 });
 
