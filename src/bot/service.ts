@@ -190,12 +190,14 @@ export class BotService {
   }
 
   pause(): string {
+    if (this.scheduler.isPaused()) return "Scheduled reports were already paused. /status still works; /resume starts them again.";
     const kept = this.persist(() => this.deps.settings.set(BOT_SETTINGS.paused, true));
     this.scheduler.pause();
     return `Scheduled reports paused. /status still works; /resume starts them again.${kept}`;
   }
 
   resume(): string {
+    if (!this.scheduler.isPaused()) return `Scheduled reports were not paused. ${this.nextRunText()}`;
     const kept = this.persist(() => this.deps.settings.set(BOT_SETTINGS.paused, false));
     this.scheduler.resume();
     return `Scheduled reports resumed. ${this.nextRunText()}${kept}`;
