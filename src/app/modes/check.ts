@@ -3,7 +3,7 @@
 // the env file's permissions; and Telegram (the token, and that the bot can post to the owner's chat).
 // Exit 0 all good, 1 a problem found.
 import { statSync } from "node:fs";
-import { type CallBounds, createTelegramApi, TelegramUnreachableError } from "../../bot/telegram.ts";
+import { type CallBounds, CHAT_REFUSED_HINT, createTelegramApi, TelegramUnreachableError } from "../../bot/telegram.ts";
 import type { Config } from "../../config/config.ts";
 import { ENV_FILE_ADVICE } from "../../config/env-source.ts";
 import { errorMessage } from "../../lib/errors.ts";
@@ -100,7 +100,7 @@ async function checkTelegram(config: Config, bounds: CallBounds, redact: Redact)
     if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${errorMessage(error)}` };
     return {
       status: "fail",
-      text: `Telegram: bot @${botName} cannot post to chat ${config.telegram.chatId} (${errorMessage(error)}): send /start to the bot from that chat, and check TELEGRAM_CHAT_ID`,
+      text: `Telegram: bot @${botName} cannot post to chat ${config.telegram.chatId} (${errorMessage(error)}): ${CHAT_REFUSED_HINT}`,
     };
   }
 }
