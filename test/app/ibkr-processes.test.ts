@@ -1,7 +1,7 @@
 // IBKR's rate limit is per token, not per process: several pfbot processes started at once (the README's
 // `--check` then `--dry-run`, or a --once while the bot runs) share the request times in DATA_DIR, so the
 // later ones wait their turn instead of earning error 1018 and a 10-minute penalty. The compiled binary,
-// three processes at once, against the IBKR fake, which enforces IBKR's limits on the real clock.
+// two processes at once, against the IBKR fake, which enforces IBKR's limits on the real clock.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +14,7 @@ import { type RunResult, runPfbot } from "../support/binary.ts";
 const FLEX_TOKEN = "271828182845904523536028";
 const QUERY_ID = "3141592";
 const BOT_TOKEN = "123456789:AApacerTOKENabcdefghijklmnopqrstu";
-const PROCESSES = 3;
+const PROCESSES = 2;
 
 let ibkr: IbkrFake;
 let telegram: TelegramFake;
