@@ -41,6 +41,10 @@ Options:
   -h, --help           show this help
   -V, --version        print the version
 
+Configuration: environment variables, or the env file (./.env, or --env-file PATH), read as
+systemd's EnvironmentFile= reads it. Every variable, with its default and meaning, is in the
+"Configuration" table of README.md, and in the template .env.example.
+
 Exit status: 0 ok, 1 the work failed in whole or in part (no platform answered, a check failed,
 a message was not delivered, or it was delivered but the history could not record it), 2 usage or
 configuration error.`;

@@ -3,7 +3,7 @@
 // (config/history-config.ts): they never load config.ts, arktype, a platform or grammY.
 
 import type { Config, ConfigNeeds, ConfigResult } from "../config/config.ts";
-import { type EnvSource, readEnvSource, secretValues } from "../config/env-source.ts";
+import { ENV_FILE_ADVICE, type EnvSource, noEnvFileNote, readEnvSource, secretValues } from "../config/env-source.ts";
 import { ConfigError } from "../config/errors.ts";
 import { loadHistoryConfig } from "../config/history-config.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
@@ -37,16 +37,24 @@ export async function runApp(
   }
   // Until the logger exists, stderr is redacted with the secrets as set, valid or not.
   const fail = (text: string) => void process.stderr.write(makeRedactor(secretValues(source.vars))(`pfbot: ${text}\n`));
+  // Every problem at once: the env file's lines as systemd reads them, then the settings'.
+  const fileProblems = source.fileProblems ?? [];
   const problems = (errors: readonly string[]) => {
-    fail(`configuration problems:\n${errors.map((e) => `  - ${e}`).join("\n")}`);
+    const all = [...fileProblems, ...errors];
+    const notes = [fileProblems.length > 0 ? ENV_FILE_ADVICE : null, errors.length > 0 ? noEnvFileNote(source) : null];
+    fail([`configuration problems:`, ...all.map((e) => `  - ${e}`), ...notes.filter((n): n is string => n !== null)].join("\n"));
     return 2;
   };
   const mode = args.mode;
   if (mode.kind === "history" || mode.kind === "import" || mode.kind === "export") {
     const loaded = loadHistoryConfig(source);
     if (!loaded.ok) return problems(loaded.errors);
+    if (fileProblems.length > 0) return problems([]);
     const { log, out } = outputs(loaded.config, clock);
-    return guarded(log, async () => (await import("./modes/history.ts")).runHistoryMode({ config: loaded.config, log, out, clock }, mode));
+    const err = (text: string) => void process.stderr.write(log.redact(`pfbot: ${text}\n`));
+    return guarded(log, async () =>
+      (await import("./modes/history.ts")).runHistoryMode({ config: loaded.config, log, out, err, clock }, mode),
+    );
   }
   let loaded: ConfigResult;
   try {
@@ -56,6 +64,8 @@ export async function runApp(
     return 1;
   }
   if (!loaded.ok) return problems(loaded.errors);
+  // --check lists the env file's problems among its own findings (exit 1); every other mode refuses to run.
+  if (fileProblems.length > 0 && mode.kind !== "check") return problems([]);
   const config = loaded.config;
   const { log, out } = outputs(config, clock);
   for (const warning of config.warnings) log.warn(warning);

@@ -16,6 +16,16 @@ export const COMMANDS = [
   { command: "help", description: "List the commands" },
 ] as const;
 
+/** How each command is written, arguments included, where /help and /start list them. */
+const SYNTAX: Readonly<Record<(typeof COMMANDS)[number]["command"], string>> = {
+  status: "/status",
+  history: "/history",
+  frequency: "/frequency [minutes]",
+  pause: "/pause",
+  resume: "/resume",
+  help: "/help",
+};
+
 export interface BotOptions {
   readonly token: string;
   readonly apiRoot: string;
@@ -26,6 +36,8 @@ export interface BotOptions {
   readonly callBounds: CallBounds;
   /** Skips getMe on start (tests, webhook mode after the first call). */
   readonly botInfo?: UserFromGetMe;
+  /** The enabled platforms' display names, in report order, for /start's greeting. */
+  readonly platformNames: readonly string[];
 }
 
 /** Telegram refreshes "typing…" for 5 s; repeat it while a snapshot runs. */
@@ -87,12 +99,39 @@ export function createBot(options: BotOptions): PfBot {
   safe.command("frequency", (ctx) => ctx.reply(service.frequency(ctx.match)));
   safe.command("pause", (ctx) => ctx.reply(service.pause()));
   safe.command("resume", (ctx) => ctx.reply(service.resume()));
-  safe.command(["help", "start"], (ctx) => ctx.reply(helpText()));
+  safe.command("help", (ctx) => ctx.reply(helpText()));
+  safe.command("start", (ctx) => ctx.reply(greeting(options.platformNames)));
+  // Anything else from the owner gets one line rather than silence (a stranger got nothing, above). A
+  // command addressed to another bot in a group (/status@otherbot) is not ours to answer.
+  safe.on("message", (ctx) => {
+    const command = /^\/([A-Za-z0-9_]+)(?:@(\w+))?/.exec(ctx.message.text ?? "");
+    if (command?.[2] !== undefined && command[2].toLowerCase() !== ctx.me.username.toLowerCase()) return;
+    return ctx.reply(command ? `Unknown command /${command[1]}: /help lists the commands.` : "I answer commands only: /help lists them.");
+  });
 
   bot.catch((error) => log.error(`update handling failed: ${error.message}`));
   return { bot, drain: async () => void (await Promise.all([...pending])) };
 }
 
 function helpText(): string {
-  return ["pfbot commands:", ...COMMANDS.map((c) => `/${c.command} — ${c.description}`)].join("\n");
+  return ["pfbot commands:", ...commandLines()].join("\n");
+}
+
+/** /start: who this is, what it does in one sentence, what to try first, and the commands. */
+function greeting(platformNames: readonly string[]): string {
+  const where =
+    platformNames.length > 1
+      ? `${platformNames.slice(0, -1).join(", ")} and ${platformNames.at(-1)}`
+      : (platformNames[0] ?? "your platforms");
+  return [
+    "Hello! I am pfbot, your portfolio bot.",
+    `I report what you own on ${where}, in USD and RUB at the Bank of Russia rate, on a schedule and whenever you ask.`,
+    "Try /status for a report now.",
+    "",
+    ...commandLines(),
+  ].join("\n");
+}
+
+function commandLines(): string[] {
+  return COMMANDS.map((c) => `${SYNTAX[c.command]} — ${c.description}`);
 }

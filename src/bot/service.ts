@@ -7,7 +7,7 @@
 // in health(), and the bot keeps answering.
 
 import { describeHistoryError, historyViewHtml } from "../history/io.ts";
-import type { Setting, SettingsStore } from "../history/settings.ts";
+import type { SettingSource, SettingsStore } from "../history/settings.ts";
 import { type HistoryStore, localDay, logRecordResult } from "../history/store.ts";
 import { errorMessage, PfbotError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
@@ -25,7 +25,7 @@ import {
   type SchedulerOptions,
   type ScheduleSettings,
 } from "./schedule.ts";
-import { BOT_SETTINGS, type StoredSchedule, storedSchedule } from "./settings.ts";
+import { BOT_SETTINGS, ENV_BACKED, type StoredSchedule, storedSchedule } from "./settings.ts";
 
 export interface BotServiceDeps {
   /** Takes a snapshot; `signal` aborts it when pfbot stops. */
@@ -43,7 +43,7 @@ export interface BotServiceDeps {
   /** Sends HTML to the owner; `silent` for routine reports. */
   readonly send: (html: string, options: { silent: boolean }) => Promise<void>;
   readonly timeZone: string;
-  /** The configured report window and frequency (a frequency set with /frequency wins over this one). */
+  /** The configured report window and frequency (one set with /frequency wins over it until POLL_INTERVAL_MINUTES changes). */
   readonly schedule: Omit<ScheduleSettings, "timeZone">;
   /** The scheduler's periodic tick, replaced by tests that drive it by hand. */
   readonly timers?: Pick<SchedulerOptions, "setInterval" | "clearInterval">;
@@ -75,6 +75,9 @@ export interface Health {
 /** Without a budget from the configuration: more than any run with the default deadlines takes. */
 const DEFAULT_RUN_BUDGET_MS = 10 * 60_000;
 
+/** The last line of every /status reply while scheduled reports are paused. */
+export const PAUSED_NOTE = "⏸ Scheduled reports are paused: /resume starts them again.";
+
 export const FREQUENCY_USAGE = `Usage: /frequency <minutes>, a whole number from ${MIN_FREQUENCY_MINUTES} to ${MAX_FREQUENCY_MINUTES} (e.g. /frequency 120).`;
 
 /**
@@ -83,7 +86,16 @@ export const FREQUENCY_USAGE = `Usage: /frequency <minutes>, a whole number from
  * The scheduler does not tick until `service.scheduler.start()`.
  */
 export function createBotService(deps: BotServiceDeps): BotService {
-  return new BotService(deps, storedSchedule(deps.settings, deps.schedule.frequencyMinutes));
+  const stored = storedSchedule(deps.settings, deps.schedule.frequencyMinutes);
+  const { superseded } = stored.frequency;
+  if (superseded !== null) {
+    const when = superseded.at === null ? "" : ` on ${formatZoned(new Date(superseded.at), deps.timeZone, "d MMM")}`;
+    deps.log.info(
+      `${ENV_BACKED.frequencyMinutes.variable} changed since /frequency set ${minutes(superseded.chatValue)}${when} (it was ${superseded.configuredThen}, it is ${deps.schedule.frequencyMinutes}): reports every ${minutes(stored.frequency.value)}, from ${ENV_BACKED.frequencyMinutes.variable}`,
+    );
+  }
+  if (stored.paused) deps.log.warn("scheduled reports are paused (/pause): none is sent until /resume; /status still works");
+  return new BotService(deps, stored);
 }
 
 export class BotService {
@@ -94,6 +106,8 @@ export class BotService {
   private readonly now: () => number;
   /** Why the history cannot be written now; null when the last write worked. */
   private historyProblem: string | null;
+  /** Where the frequency in use comes from, for /frequency. */
+  private frequencySource: SettingSource;
 
   /** Use createBotService, which reads `stored` from the settings. */
   constructor(
@@ -103,8 +117,9 @@ export class BotService {
     this.now = deps.now ?? Date.now;
     this.startedAt = this.now();
     this.historyProblem = deps.historyProblem ?? null;
+    this.frequencySource = stored.frequency.source;
     this.scheduler = new Scheduler({
-      settings: { ...deps.schedule, timeZone: deps.timeZone, frequencyMinutes: stored.frequencyMinutes },
+      settings: { ...deps.schedule, timeZone: deps.timeZone, frequencyMinutes: stored.frequency.value },
       paused: stored.paused,
       run: () => this.scheduledRun(),
       log: deps.log,
@@ -113,9 +128,10 @@ export class BotService {
     });
   }
 
-  /** /status: a snapshot now, as the message (not recorded in the history). */
+  /** /status: a snapshot now, as the message (not recorded in the history); while paused, a line says so. */
   async statusHtml(): Promise<string> {
-    return this.render(await this.snapshot());
+    const html = this.render(await this.snapshot());
+    return this.scheduler.isPaused() ? `${html}\n\n${PAUSED_NOTE}` : html;
   }
 
   /**
@@ -158,25 +174,32 @@ export class BotService {
     }
   }
 
-  /** /frequency [minutes]: shows or changes (and persists) the schedule. */
+  /** /frequency [minutes]: shows (and where the value comes from) or changes (and persists) the schedule. */
   frequency(argument: string): string {
     const text = argument.trim();
-    if (text === "") return `Reports every ${this.scheduler.frequencyMinutes()} minutes. ${this.nextRunText()}`;
-    const minutes = parseFrequency(text);
-    if (minutes === null) return FREQUENCY_USAGE;
-    const kept = this.persist(BOT_SETTINGS.frequencyMinutes, minutes);
-    this.scheduler.setFrequency(minutes);
-    return `Frequency set to ${minutes} minutes. ${this.nextRunText()}${kept}`;
+    if (text === "")
+      return `Reports every ${minutes(this.scheduler.frequencyMinutes())} (${this.frequencySourceText()}). ${this.nextRunText()}`;
+    const value = parseFrequency(text);
+    if (value === null) return FREQUENCY_USAGE;
+    const at = this.now();
+    const kept = this.persist(() =>
+      this.deps.settings.setFromChat(ENV_BACKED.frequencyMinutes, value, this.deps.schedule.frequencyMinutes, at),
+    );
+    this.frequencySource = { kind: "chat", at };
+    this.scheduler.setFrequency(value);
+    return `Frequency set to ${minutes(value)}. ${this.nextRunText()}${kept}`;
   }
 
   pause(): string {
-    const kept = this.persist(BOT_SETTINGS.paused, true);
+    if (this.scheduler.isPaused()) return "Scheduled reports were already paused. /status still works; /resume starts them again.";
+    const kept = this.persist(() => this.deps.settings.set(BOT_SETTINGS.paused, true));
     this.scheduler.pause();
     return `Scheduled reports paused. /status still works; /resume starts them again.${kept}`;
   }
 
   resume(): string {
-    const kept = this.persist(BOT_SETTINGS.paused, false);
+    if (!this.scheduler.isPaused()) return `Scheduled reports were not paused. ${this.nextRunText()}`;
+    const kept = this.persist(() => this.deps.settings.set(BOT_SETTINGS.paused, false));
     this.scheduler.resume();
     return `Scheduled reports resumed. ${this.nextRunText()}${kept}`;
   }
@@ -247,11 +270,11 @@ export class BotService {
     }
   }
 
-  /** Saves a setting; returns "" or a sentence saying that it will not outlive a restart. */
-  private persist<T>(setting: Setting<T>, value: T): string {
+  /** Saves a setting (`write`); returns "" or a sentence saying that it will not outlive a restart. */
+  private persist(write: () => void): string {
     if (!this.deps.historyProblem) {
       try {
-        this.deps.settings.set(setting, value);
+        write();
         this.historyProblem = null;
         return "";
       } catch (error) {
@@ -271,6 +294,15 @@ export class BotService {
     return this.historyProblem === null ? "" : `\n\n⚠️ The history is not being saved: ${escapeHtml(this.historyProblem)}`;
   }
 
+  /** "from POLL_INTERVAL_MINUTES" or "set with /frequency on 26 Nov". */
+  private frequencySourceText(): string {
+    const source = this.frequencySource;
+    if (source.kind === "env") return `from ${ENV_BACKED.frequencyMinutes.variable}`;
+    return source.at === null
+      ? "set with /frequency"
+      : `set with /frequency on ${formatZoned(new Date(source.at), this.deps.timeZone, "d MMM")}`;
+  }
+
   private nextRunText(): string {
     if (this.scheduler.isPaused()) return "The schedule is paused: /resume to start it again.";
     const next = this.scheduler.nextRun();
@@ -278,4 +310,9 @@ export class BotService {
       ? `Next report: ${formatZoned(next, this.deps.timeZone, "EEE d MMM, HH:mm")} (${this.deps.timeZone}).`
       : "No report is scheduled.";
   }
+}
+
+/** "1 minute", "45 minutes". */
+function minutes(n: number): string {
+  return `${n} minute${n === 1 ? "" : "s"}`;
 }

@@ -4,7 +4,7 @@
 // TLS) on a path those caps do not bound, for ever (reference/stack.md §3): so it rethrows them here, and
 // boundedCalls retries them itself until the call's deadline, which also cuts a request that hangs.
 import { autoRetry } from "@grammyjs/auto-retry";
-import { Api, HttpError, type Transformer } from "grammy";
+import { Api, GrammyError, HttpError, type Transformer } from "grammy";
 import type { Clock } from "../lib/clock.ts";
 import type { Redact } from "../lib/redact.ts";
 import type { Shutdown } from "../lib/shutdown.ts";
@@ -56,6 +56,21 @@ export function installApiTransformers(api: Api, bounds: CallBounds, redact: Red
   // covers auto-retry's waits too (auto-retry's pauses end when the signal it is given aborts).
   // redactOutgoing runs first of all, so no retry or error path ever sees an unredacted text.
   api.config.use(autoRetry(RETRY_LIMITS), boundedCalls(bounds), redactOutgoing(redact));
+}
+
+/** What to do when Telegram refuses the owner's chat; --check, --once and the bot say the same. */
+export const CHAT_REFUSED_HINT = "send /start to the bot from that chat, and check TELEGRAM_CHAT_ID";
+
+/**
+ * True when Telegram refused the call because of the chat itself: it does not exist for this bot (400 "chat
+ * not found": nobody sent the bot /start there, or the id is wrong), or the bot may not post there (403:
+ * blocked, kicked, never started).
+ */
+export function isChatRefusal(error: unknown): boolean {
+  if (!(error instanceof GrammyError)) return false;
+  return (
+    error.error_code === 403 || (error.error_code === 400 && /chat not found|chat_id is empty|PEER_ID_INVALID/i.test(error.description))
+  );
 }
 
 /** Sends one HTML message; `silent` for routine reports (no notification sound). */

@@ -1,5 +1,5 @@
 // Environment → typed, validated Config (arktype). Values come from the process environment merged
-// over an env file (env-file.ts). Every problem is reported at once, one line each, and a secret's
+// over an env file (env-source.ts). Every problem is reported at once, one line each, and a secret's
 // value is never echoed.
 import { existsSync } from "node:fs";
 import { type } from "arktype";
@@ -13,8 +13,9 @@ import {
   requiredVariables,
   type VariableSpec,
 } from "../platforms/registry.ts";
-import { type EnvSource, nonEmptyVariables, SECRET_VARIABLES, secretValues } from "./env-source.ts";
+import { type EnvSource, noEnvFileNote, nonEmptyVariables, SECRET_VARIABLES, secretValues } from "./env-source.ts";
 import { type BasicVariable, DATA_DIR, LOG_LEVEL, TIMEZONE } from "./history-config.ts";
+import { lookalikeWarnings } from "./lookalikes.ts";
 import type { TelegramConfig } from "./telegram.ts";
 
 export interface Config {
@@ -38,12 +39,21 @@ export interface Config {
   readonly listenPort: number;
   /** Every configured secret value, for log redaction. */
   readonly secrets: readonly string[];
-  /** Accepted but worth saying (e.g. FX_PROVIDER=ECB); logged at start-up. Includes `leakySettings`. */
+  /** Accepted but worth saying (e.g. FX_PROVIDER=ECB); logged at start-up. Includes `leakySettings` and `lookalikes`. */
   readonly warnings: readonly string[];
   /** Settings that make Bun print secrets (BUN_CONFIG_VERBOSE_FETCH): a problem for --check. */
   readonly leakySettings: readonly string[];
+  /** Variables that look like pfbot's but are not (TBANK_TOKEN), each with the right name: a problem for --check. */
+  readonly lookalikes: readonly string[];
   /** The env file that was read, if any (for --check's permission audit). */
   readonly envFile: string | null;
+  /** With no env file read, which one was looked for (--check says it). */
+  readonly envFileNote: string | null;
+  /**
+   * The env file's lines that systemd reads differently from a shell or a dotenv reader (env-source.ts).
+   * Only --check runs with them, to list them as failures; every other mode refuses to start.
+   */
+  readonly envFileProblems: readonly string[];
 }
 
 /** An enabled platform: its id and its validated settings by name, as its registry entry describes them. */
@@ -73,18 +83,18 @@ export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult 
   }
   const settings = parsed instanceof type.errors ? null : parsed;
   const platformValues = platformVariableValues(env, errors);
-  if (settings && settings.WINDOW_START_HOUR >= settings.WINDOW_END_HOUR) {
-    errors.push(`WINDOW_START_HOUR must be before WINDOW_END_HOUR (was ${settings.WINDOW_START_HOUR} and ${settings.WINDOW_END_HOUR})`);
-  }
+  errors.push(...windowOrderProblems(env));
   errors.push(...platformProblems(env, needs));
   errors.push(...telegramProblems(env, needs));
   if (env.WEBHOOK_SECRET !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(env.WEBHOOK_SECRET)) {
     errors.push("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule; value not shown)");
   }
-  if (errors.length > 0 || !settings) return { ok: false, errors, secrets };
+  const lookalikes = lookalikeWarnings(Object.keys(env), KNOWN_VARIABLES);
+  // A misnamed variable is often why something else is missing ("no platform is configured"): said with the errors.
+  if (errors.length > 0 || !settings) return { ok: false, errors: [...errors, ...lookalikes], secrets };
 
   const leakySettings = leakySettingsIn(env);
-  const warnings: string[] = [...leakySettings];
+  const warnings: string[] = [...leakySettings, ...lookalikes];
   let provider: FxProvider = "CBR";
   if (settings.FX_PROVIDER === "ECB") {
     warnings.push("FX_PROVIDER=ECB: the ECB has published no RUB rate since March 2022; using the Bank of Russia (CBR) instead");
@@ -117,7 +127,10 @@ export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult 
     secrets,
     warnings,
     leakySettings,
+    lookalikes,
     envFile: source.file,
+    envFileNote: noEnvFileNote(source),
+    envFileProblems: source.fileProblems ?? [],
   };
   return { ok: true, config };
 }
@@ -145,7 +158,7 @@ const fxProvider = type("string")
 const existingFile = (what: string) =>
   type("string").narrow((path, ctx) => existsSync(path) || ctx.mustBe(`the path of an existing ${what}`));
 
-const Settings = type({
+const SETTINGS = {
   "TELEGRAM_CHAT_ID?": "string.integer.parse",
   TELEGRAM_API_ROOT: httpUrl.default("https://api.telegram.org"),
   TIMEZONE: basic(TIMEZONE).default(TIMEZONE.fallback),
@@ -166,7 +179,19 @@ const Settings = type({
   LISTEN_HOST: type("string").default("127.0.0.1"),
   // 0 picks any free port (tests).
   LISTEN_PORT: intIn(0, 65535).default("8080"),
-}).onUndeclaredKey("delete");
+} as const;
+const Settings = type(SETTINGS).onUndeclaredKey("delete");
+
+/**
+ * Every variable pfbot is configured with: its own settings, the two secrets read apart from them, and
+ * every platform's from the registry. The lookalike warnings and the .env.example test use it.
+ */
+export const KNOWN_VARIABLES: readonly string[] = [
+  "TELEGRAM_BOT_TOKEN",
+  ...Object.keys(SETTINGS).map((key) => key.replace(/\?$/, "")),
+  "WEBHOOK_SECRET",
+  ...PLATFORMS.flatMap((descriptor) => Object.values(descriptor.variables).map((spec) => spec.env)),
+];
 
 interface PlatformValidator {
   readonly spec: VariableSpec;
@@ -248,6 +273,15 @@ function platformProblems(env: Record<string, string>, needs: ConfigNeeds): stri
     );
   }
   return problems;
+}
+
+/** The window's order, checked on its own so that it is reported with every other problem. */
+function windowOrderProblems(env: Record<string, string>): string[] {
+  const hour = intIn(0, 24);
+  const start = hour(env.WINDOW_START_HOUR ?? "8");
+  const end = hour(env.WINDOW_END_HOUR ?? "20");
+  if (typeof start !== "number" || typeof end !== "number" || start < end) return [];
+  return [`WINDOW_START_HOUR must be before WINDOW_END_HOUR (was ${start} and ${end})`];
 }
 
 function telegramProblems(env: Record<string, string>, needs: ConfigNeeds): string[] {

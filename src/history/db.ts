@@ -58,6 +58,24 @@ export const MIGRATIONS: readonly string[] = [
      ) => `INSERT INTO day_platforms (day, platform, usd) SELECT day, '${column.slice(0, -"_usd".length)}', ${column} FROM days WHERE ${column} IS NOT NULL;
    ALTER TABLE days DROP COLUMN ${column};`,
    ).join("\n   ")}`,
+  // 3: the sample days shipped in data/portfolio_history.json (history/samples.ts) get a table of their own, so
+  // that no change line, alert or recording rule ever takes them for the owner's history; the first real day
+  // recorded empties it. An earlier first start imported them into `days`: they move here, recognised by each
+  // day's exact totals as the import stored them. Every other day stays where it is.
+  `CREATE TABLE sample_days (
+     day TEXT PRIMARY KEY CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+     usd TEXT NOT NULL,
+     rub TEXT NOT NULL
+   ) STRICT, WITHOUT ROWID;
+   INSERT INTO sample_days (day, usd, rub)
+     SELECT day, usd, rub FROM days
+     WHERE origin = 'import' AND (day, usd, rub) IN (VALUES
+       ('2026-11-19', '41876.3', '3400355.56'),
+       ('2026-11-20', '42012.47', '3409311.94'),
+       ('2026-11-21', '42588.02', '3446222.58'),
+       ('2026-11-22', '42410.55', '3431861.71'),
+       ('2026-11-23', '42731.18', '3463362.14'));
+   DELETE FROM days WHERE day IN (SELECT day FROM sample_days);`,
 ];
 
 /** Opens (creating it and DATA_DIR when missing) DATA_DIR/pfbot.sqlite and brings its schema up to date. */

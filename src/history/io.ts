@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../lib/atomic-file.ts";
 import { errorCode, errorMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
-import { renderHistory } from "../render/history-view.ts";
+import { type HistoryView, renderHistory } from "../render/history-view.ts";
 import { DATABASE_FILE, openDatabase, openDataDirDatabase } from "./db.ts";
 import { formatHistoryJson, parseHistoryJson } from "./json.ts";
 import { LEGACY_JSON_IMPORTED, SettingsStore } from "./settings.ts";
@@ -54,12 +54,20 @@ export function runExport(store: HistoryStore, filePath: string | null): string 
 
 /** The /history view as plain text for a terminal (`pfbot --history`). */
 export function historyViewText(store: HistoryStore): string {
-  return renderHistory(store.recent(HISTORY_VIEW_FETCH)).text;
+  return historyView(store).text;
 }
 
 /** The /history view as Telegram HTML. */
 export function historyViewHtml(store: HistoryStore): string {
-  return renderHistory(store.recent(HISTORY_VIEW_FETCH)).html;
+  return historyView(store).html;
+}
+
+/** The owner's days; with none yet, the sample days (samples.ts), shown as samples. */
+function historyView(store: HistoryStore): HistoryView {
+  const days = store.recent(HISTORY_VIEW_FETCH);
+  if (days.length > 0) return renderHistory(days);
+  const samples = store.samples();
+  return samples.length > 0 ? renderHistory(samples, { samples: true }) : renderHistory([]);
 }
 
 /**
@@ -169,7 +177,9 @@ export function importLegacyFileOnce(store: HistoryStore, settings: SettingsStor
     return null;
   }
   settings.set(LEGACY_JSON_IMPORTED, new Date().toISOString());
-  log.info(`imported the original bot's history: ${result.summary}`);
+  const { samples, added, replaced } = result.counts;
+  if (samples > 0 && added + replaced === 0) log.info(`imported the sample history: ${result.summary}`);
+  else log.info(`imported the original bot's history: ${result.summary}`);
   return result.counts;
 }
 
@@ -179,7 +189,20 @@ const MAX_PROBLEMS_SHOWN = 20;
 
 function describeCounts(counts: ImportCounts, overwrite: boolean): string {
   const keptWhy = overwrite ? "" : " (already in the history; --overwrite replaces them)";
-  return `${plural(counts.added, "day")} added, ${counts.kept} kept${counts.kept > 0 ? keptWhy : ""}, ${counts.replaced} replaced`;
+  const real = counts.added + counts.kept + counts.replaced;
+  const parts: string[] = [];
+  if (real > 0 || counts.samples === 0)
+    parts.push(`${plural(counts.added, "day")} added, ${counts.kept} kept${counts.kept > 0 ? keptWhy : ""}, ${counts.replaced} replaced`);
+  if (counts.samples > 0)
+    parts.push(
+      `${plural(counts.samples, "sample day")} (pfbot's data/portfolio_history.json, not your history) kept apart: /history shows them as samples until the first real day is recorded, and nothing compares with them`,
+    );
+  if (counts.samplesLeftOut > 0)
+    parts.push(
+      `${plural(counts.samplesLeftOut, "sample day")} of pfbot's data/portfolio_history.json left out: the history holds real days`,
+    );
+  if (counts.samplesRemoved > 0) parts.push(`the ${plural(counts.samplesRemoved, "sample day")} removed`);
+  return parts.join("; ");
 }
 
 function plural(n: number, word: string): string {

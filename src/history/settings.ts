@@ -5,7 +5,9 @@
 //
 // A setting is one entry: its key, how its stored text is read (null: not a valid value, read as
 // unset), and how a value is written. The store writes only what the entry reads back, so a value it
-// refuses never reaches the table. The bot's own settings are listed in bot/settings.ts.
+// refuses never reaches the table. A setting an environment variable also sets is an EnvBackedSetting:
+// the chat's value wins until the variable's value changes. The bot's own settings are listed in
+// bot/settings.ts.
 import type { Database } from "bun:sqlite";
 
 /** One typed value in the settings table. */
@@ -26,6 +28,33 @@ export function flagSetting(key: string): Setting<boolean> {
 /** A free-text setting (any stored text is valid). */
 export function textSetting(key: string): Setting<string> {
   return { key, parse: (text) => text, format: (text) => text };
+}
+
+/**
+ * A setting that an environment variable also sets (/frequency and POLL_INTERVAL_MINUTES): the value set from
+ * the chat wins over the configured one until the configured one changes. The store keeps, next to the value,
+ * the configured value it overrode and when it was set; at start, resolve() compares that with the configured
+ * value now, so an edited env file wins after a restart (as docs/deploy.md tells users to do), and an
+ * unchanged one keeps the chat's choice.
+ */
+export interface EnvBackedSetting<T> {
+  readonly setting: Setting<T>;
+  /** The variable that configures it, for the messages: "from POLL_INTERVAL_MINUTES". */
+  readonly variable: string;
+}
+
+/** Where a setting's current value comes from. */
+export type SettingSource =
+  /** Set from the chat; `at` is when (ms since the epoch), null for a value set before pfbot kept the time. */
+  | { readonly kind: "chat"; readonly at: number | null }
+  /** The configured value (the variable, or its default). */
+  | { readonly kind: "env" };
+
+export interface ResolvedSetting<T> {
+  readonly value: T;
+  readonly source: SettingSource;
+  /** The chat's value the configured one replaced, because the variable changed since it was set; else null. */
+  readonly superseded: { readonly chatValue: T; readonly configuredThen: T; readonly at: number | null } | null;
 }
 
 /** UTC ISO time of the first-start import of DATA_DIR/portfolio_history.json (done once, ever; history/io.ts). */
@@ -56,5 +85,64 @@ export class SettingsStore {
   /** Forgets the value: get() returns null until it is set again. */
   delete<T>(setting: Setting<T>): void {
     this.db.query("DELETE FROM settings WHERE key = ?1").run(setting.key);
+  }
+
+  /**
+   * Stores a value set from the chat, with the configured value it overrides and the time, in one
+   * transaction. Throws a RangeError, writing nothing, when either value is not one the setting reads back.
+   */
+  setFromChat<T>(backed: EnvBackedSetting<T>, value: T, configured: T, at: number): void {
+    const { configuredThen, setAt } = companions(backed);
+    this.db.transaction(() => {
+      this.set(backed.setting, value);
+      this.set(configuredThen, configured);
+      this.set(setAt, new Date(at).toISOString());
+    })();
+  }
+
+  /**
+   * The value to use now: the chat's, unless the configured value changed since the chat's was set; then the
+   * configured one, and the chat's is forgotten (`superseded` says which, for the log). A chat value stored
+   * before pfbot kept the configured value beside it is kept, and today's configured value becomes its
+   * reference. The writes are best effort: a history that cannot be written gives the same answer.
+   */
+  resolve<T>(backed: EnvBackedSetting<T>, configured: T): ResolvedSetting<T> {
+    const { setting } = backed;
+    const { configuredThen, setAt } = companions(backed);
+    const chatValue = this.get(setting);
+    if (chatValue === null) return { value: configured, source: { kind: "env" }, superseded: null };
+    const stamp = this.get(setAt);
+    const parsed = stamp === null ? Number.NaN : Date.parse(stamp);
+    const at = Number.isNaN(parsed) ? null : parsed;
+    const then = this.get(configuredThen);
+    const same = (a: T, b: T) => setting.format(a) === setting.format(b);
+    bestEffort(() => {
+      if (then === null) this.set(configuredThen, configured);
+      else if (!same(then, configured))
+        this.db.transaction(() => {
+          this.delete(setting);
+          this.delete(configuredThen);
+          this.delete(setAt);
+        })();
+    });
+    if (then !== null && !same(then, configured))
+      return { value: configured, source: { kind: "env" }, superseded: { chatValue, configuredThen: then, at } };
+    return { value: chatValue, source: { kind: "chat", at }, superseded: null };
+  }
+}
+
+/** The rows kept beside an env-backed setting's value: the configured value it overrode, and when it was set. */
+function companions<T>(backed: EnvBackedSetting<T>): { configuredThen: Setting<T>; setAt: Setting<string> } {
+  return {
+    configuredThen: { ...backed.setting, key: `${backed.setting.key}.configured_then` },
+    setAt: textSetting(`${backed.setting.key}.set_at`),
+  };
+}
+
+function bestEffort(write: () => void): void {
+  try {
+    write();
+  } catch {
+    // Read-only or full: the decision is the same at the next start.
   }
 }

@@ -10,6 +10,7 @@ import { addDays, zonedDay } from "../lib/zoned-time.ts";
 import { openDataDirDatabase } from "./db.ts";
 import { HistoryError } from "./errors.ts";
 import { historyAmountProblem, historyDayProblem } from "./json.ts";
+import { isSampleDay } from "./samples.ts";
 
 /** One platform's figures on a day. */
 interface DayPlatform {
@@ -70,6 +71,8 @@ export interface RecordResult {
   readonly day: string;
   /** Why the day was kept or the run refused, for the log; null when written. */
   readonly reason: string | null;
+  /** How many sample days (samples.ts) this first real day removed; absent when none. */
+  readonly samplesRemoved?: number;
 }
 
 /**
@@ -98,6 +101,12 @@ export interface ImportCounts {
   readonly added: number;
   readonly kept: number;
   readonly replaced: number;
+  /** Entries that are the shipped sample days (samples.ts), kept apart as samples: never as the owner's days. */
+  readonly samples: number;
+  /** Sample days not kept, since the history holds real days (or the file does). */
+  readonly samplesLeftOut: number;
+  /** Sample days the first real days of this import removed. */
+  readonly samplesRemoved: number;
 }
 
 /** The local calendar day (YYYY-MM-DD) of a UTC instant in an IANA time zone (through Intl: the process TZ does not matter). */
@@ -167,7 +176,8 @@ export class HistoryStore {
           return { outcome: "kept", day, reason: `day ${day} already holds a complete snapshot; a partial one never replaces it` };
         }
         this.writeDay(row, snapshot.platforms);
-        return { outcome: existing ? "replaced" : "added", day, reason: null };
+        const samplesRemoved = this.removeSamples();
+        return { outcome: existing ? "replaced" : "added", day, reason: null, ...(samplesRemoved > 0 ? { samplesRemoved } : {}) };
       })
       .immediate();
   }
@@ -175,6 +185,8 @@ export class HistoryStore {
   /**
    * Imports days in one transaction (all or nothing). A day already in the history, whether the
    * bot recorded it or an earlier import did, is kept unless `overwrite`; then it is replaced.
+   * The shipped sample days (samples.ts) go to the samples, and only into a history with no real day;
+   * a real day removes the samples.
    */
   importDays(entries: readonly ImportEntry[], options: { readonly overwrite: boolean }): ImportCounts {
     return this.db
@@ -182,7 +194,17 @@ export class HistoryStore {
         let added = 0;
         let kept = 0;
         let replaced = 0;
-        for (const entry of entries) {
+        const samples = entries.filter((entry) => isSampleDay(entry.day, entry.usd, entry.rub));
+        const real = entries.filter((entry) => !samples.includes(entry));
+        const samplesRemoved = real.length > 0 ? this.removeSamples() : 0;
+        const keepSamples = real.length === 0 && this.count() === 0;
+        if (keepSamples) {
+          const insert = this.db.query<void, { day: string; usd: string; rub: string | null }>(
+            "INSERT OR REPLACE INTO sample_days (day, usd, rub) VALUES ($day, $usd, $rub)",
+          );
+          for (const entry of samples) insert.run({ day: entry.day, usd: toPlainString(entry.usd), rub: text(entry.rub) });
+        }
+        for (const entry of real) {
           const existing = this.selectDay.get({ day: entry.day });
           if (existing && !options.overwrite) {
             kept += 1;
@@ -203,9 +225,38 @@ export class HistoryStore {
           if (existing) replaced += 1;
           else added += 1;
         }
-        return { added, kept, replaced };
+        return {
+          added,
+          kept,
+          replaced,
+          samples: keepSamples ? samples.length : 0,
+          samplesLeftOut: keepSamples ? 0 : samples.length,
+          samplesRemoved,
+        };
       })
       .immediate();
+  }
+
+  /** The sample days (samples.ts), newest first, while the history has them: shown by /history as samples only. */
+  samples(): DayRecord[] {
+    return this.db
+      .query<{ day: string; usd: string; rub: string }, []>("SELECT day, usd, rub FROM sample_days ORDER BY day DESC")
+      .all()
+      .map((row) => ({
+        day: row.day,
+        usd: requiredAmount(row.usd, "usd", row.day),
+        rub: requiredAmount(row.rub, "rub", row.day),
+        usdRub: null,
+        complete: true,
+        platforms: NO_PLATFORMS,
+        takenAt: null,
+        origin: "import" as const,
+      }));
+  }
+
+  /** Deletes every sample day (the caller holds the transaction); returns how many there were. */
+  private removeSamples(): number {
+    return this.db.query("DELETE FROM sample_days").run().changes;
   }
 
   /** Why this snapshot cannot be recorded at all, or null. The rules that need no database. */
@@ -251,6 +302,7 @@ export class HistoryStore {
     return row ? this.record(row) : null;
   }
 
+  /** How many days the owner's history holds (the sample days are not among them). */
   count(): number {
     return this.db.query<{ n: number }, []>("SELECT count(*) AS n FROM days").get()?.n ?? 0;
   }
@@ -332,6 +384,10 @@ export function logRecordResult(log: Logger, result: RecordResult): void {
   if (result.outcome === "refused") log.warn(`history not recorded: ${result.reason}`, { day: result.day });
   else if (result.outcome === "kept") log.info("history kept", { day: result.day, reason: result.reason });
   else log.info("history recorded", { day: result.day, outcome: result.outcome });
+  if (result.samplesRemoved)
+    log.info(
+      `removed the ${result.samplesRemoved} sample days of data/portfolio_history.json: the first real day is recorded, and /history shows only real days from now on`,
+    );
 }
 
 // A type alias, not an interface: bun:sqlite's binding type needs an implicit index signature.

@@ -164,8 +164,12 @@ export const PLATFORMS = [
         ...settings,
         stateDir: context.dataDir,
         userAgent: `pfbot/${context.version}`,
-        // One pacer per wiring (the factory runs once per snapshot taker): every request of the process goes through it.
-        pacer: (await import("./ibkr/pacer.ts")).createFlexPacer(context),
+        // One pacer per wiring (the factory runs once per snapshot taker); its request times live in DATA_DIR, so
+        // every pfbot process on the machine shares IBKR's per-token budget.
+        pacer: (await import("./ibkr/pacer.ts")).createFlexPacer(context, {
+          stateDir: context.dataDir,
+          onProblem: (message) => context.log.warn(`IBKR: ${message}`),
+        }),
       }),
   }),
   platform({

@@ -17,16 +17,17 @@ export interface HistoryView {
 
 /**
  * Renders days given newest first. Pass one day more than shown (31) so that the oldest shown day
- * still has a change line; more are ignored.
+ * still has a change line; more are ignored. `samples`: the days are the sample days shipped with pfbot
+ * (history/samples.ts), shown as such.
  */
-export function renderHistory(newestFirst: readonly DayRecord[]): HistoryView {
+export function renderHistory(newestFirst: readonly DayRecord[], options: { readonly samples?: boolean } = {}): HistoryView {
   if (newestFirst.length === 0) {
     const text =
       "No history yet. pfbot records one line per day after each scheduled run (or pfbot --once); an old portfolio_history.json can be added with pfbot --import FILE.";
     return { html: escapeHtml(text), text };
   }
   const shown = newestFirst.slice(0, HISTORY_VIEW_DAYS);
-  const rows = shown.map((day, i) => rowCells(day, newestFirst[i + 1] ?? null));
+  const rows = shown.map((day, i) => rowCells(day, newestFirst[i + 1] ?? null, options.samples === true));
   const widths = (rows[0] ?? []).map((_, col) => Math.max(...rows.map((cells) => cells[col]?.length ?? 0)));
   const lines = rows.map((cells) =>
     cells
@@ -34,8 +35,14 @@ export function renderHistory(newestFirst: readonly DayRecord[]): HistoryView {
       .join("  ")
       .trimEnd(),
   );
-  const title = `Portfolio history: last ${shown.length === 1 ? "day" : `${shown.length} days`}`;
+  const title = options.samples
+    ? `Sample history: ${shown.length === 1 ? "1 example day" : `${shown.length} example days`}, not yours`
+    : `Portfolio history: last ${shown.length === 1 ? "day" : `${shown.length} days`}`;
   const notes: string[] = [];
+  if (options.samples)
+    notes.push(
+      "sample = an example day shipped with pfbot (data/portfolio_history.json) so that this view has something to show; the first day pfbot records replaces them, and they are never compared with",
+    );
   if (shown.some((day) => !day.complete))
     notes.push("partial = a platform failed or its figure left something out; the totals are too low");
   if (shown.some((day) => day.rub === null)) notes.push("RUB — = no USD/RUB rate that day");
@@ -65,7 +72,7 @@ export function sparkline(values: readonly Decimal[]): string {
 const BARS = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] as const;
 
 /** Cells: date, USD total, RUB total, USD change, % change, mark. */
-function rowCells(day: DayRecord, previous: DayRecord | null): string[] {
+function rowCells(day: DayRecord, previous: DayRecord | null, sample: boolean): string[] {
   const usd = `$${formatGrouped(day.usd, 2)}`;
   // Whole rubles: kopecks on a seven-figure total are noise on a phone screen.
   const rub = day.rub === null ? "₽ —" : `₽${formatGrouped(day.rub, 0)}`;
@@ -76,7 +83,7 @@ function rowCells(day: DayRecord, previous: DayRecord | null): string[] {
     change = signed(delta, 2);
     pct = isZero(previous.usd) ? "" : `${signed(mul(div(delta, previous.usd, 8), dec(100)), 2)}%`;
   }
-  return [dayWithWeekday(day.day), usd, rub, change, pct, day.complete ? "" : "partial"];
+  return [dayWithWeekday(day.day), usd, rub, change, pct, sample ? "sample" : day.complete ? "" : "partial"];
 }
 
 function signed(value: Decimal, places: number): string {

@@ -237,18 +237,20 @@ describe("the compiled binary", () => {
     expect(binFakes.ibkr.calls).toEqual([]);
   });
 
-  test("--history prints the history view after importing the original bot's file on first start", async () => {
+  test("--history in a clone prints the shipped sample days as samples, kept out of the history", async () => {
     const result = await runs.history;
     expect(result.code).toBe(0);
     const store = HistoryStore.open(historyDir, "Europe/Paris");
     try {
       expect(result.stdout.trimEnd()).toBe(historyViewText(store).trimEnd());
-      expect(store.count()).toBe(5);
+      expect(store.count()).toBe(0);
+      expect(store.samples()).toHaveLength(5);
     } finally {
       store.close();
     }
-    expect(result.stdout).toContain("Mon 23.11.2026  $42,731.18");
-    expect(result.stderr).toContain("5 days added");
+    expect(result.stdout).toStartWith("Sample history: 5 example days, not yours\n");
+    expect(result.stdout).toMatch(/Mon 23\.11\.2026 {2}\$42,731\.18 .* sample\n/);
+    expect(result.stderr).toContain("5 sample days (pfbot's data/portfolio_history.json, not your history) kept apart");
   });
 
   test("bot mode starts (configuration checked in its worker), long-polls, and SIGTERM stops it cleanly: exit 0, the database closed", async () => {

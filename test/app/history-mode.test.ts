@@ -25,23 +25,38 @@ function context(dataDir: string) {
   if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
   const out: string[] = [];
   const logs: string[] = [];
-  const ctx: AppContext = {
+  const errs: string[] = [];
+  const ctx: AppContext & { err: (text: string) => void } = {
     config: loaded.config,
     log: createLogger({ level: "info", secrets: [], write: (line) => logs.push(line), colour: false }),
     version: "test",
     out: (text) => out.push(text),
+    err: (text) => errs.push(text),
     clock: fakeClock(),
   };
-  return { ctx, out, logs, run: (mode: HistoryMode) => runHistoryMode(ctx, mode) };
+  return { ctx, out, logs, errs, run: (mode: HistoryMode) => runHistoryMode(ctx, mode) };
 }
 
 test("--history on a fresh data dir with the old file shows its days (first-start import)", () => {
   const dataDir = tempDir();
+  writeFileSync(
+    join(dataDir, "portfolio_history.json"),
+    readFileSync("data/portfolio_history.json", "utf8").replace(/"USD": 4/g, '"USD": 5'),
+  );
+  const { out, logs, run } = context(dataDir);
+  expect(run({ kind: "history" })).toBe(0);
+  expect(out[0]).toStartWith("Portfolio history: last 5 days\nMon 23.11.2026  $52,731.18");
+  expect(logs.join("\n")).toContain("5 days added");
+});
+
+test("--history in a clone shows the shipped sample days as samples", () => {
+  const dataDir = tempDir();
   copyFileSync("data/portfolio_history.json", join(dataDir, "portfolio_history.json"));
   const { out, logs, run } = context(dataDir);
   expect(run({ kind: "history" })).toBe(0);
-  expect(out[0]).toStartWith("Portfolio history: last 5 days\nMon 23.11.2026  $42,731.18");
-  expect(logs.join("\n")).toContain("5 days added");
+  expect(out[0]).toStartWith("Sample history: 5 example days, not yours\nMon 23.11.2026  $42,731.18");
+  expect(out[0]).toContain("sample = an example day shipped with pfbot");
+  expect(logs.join("\n")).toContain("imported the sample history");
 });
 
 test("--history on an empty data dir says there is no history", () => {
@@ -52,19 +67,25 @@ test("--history on an empty data dir says there is no history", () => {
 
 test("--import prints the counts; a bad file exits 2 and writes nothing; --export FILE writes the file", () => {
   const dataDir = tempDir();
-  const { out, logs, run } = context(dataDir);
+  const { out, logs, errs, run } = context(dataDir);
   const bad = join(dataDir, "bad.json");
-  writeFileSync(bad, `{"24-11-2026": {"USD": 1, "RUB": 1}, "31-02-2026": {"USD": 1, "RUB": 1}}`);
+  writeFileSync(bad, `{"24-11-2026": {"USD": -1, "RUB": 1}, "31-02-2026": {"USD": 1, "RUB": 1}}`);
   expect(run({ kind: "import", file: bad, overwrite: false })).toBe(2);
-  expect(logs.join("\n")).toContain("31-02-2026: no such date");
+  // One problem per line, with real line breaks (the log would have joined them with ⏎).
+  expect(errs).toEqual([
+    `${bad}: nothing imported, the file has problems:\n  - 24-11-2026: USD is negative (-1)\n  - 31-02-2026: no such date`,
+  ]);
+  expect(logs.join("\n")).not.toContain("⏎");
   expect(run({ kind: "export", file: null })).toBe(0);
   expect(out.pop()).toBe("{}");
 
-  expect(run({ kind: "import", file: "data/portfolio_history.json", overwrite: false })).toBe(0);
-  expect(out.pop()).toBe("data/portfolio_history.json: 5 days added, 0 kept, 0 replaced");
+  const own = join(dataDir, "own.json");
+  writeFileSync(own, readFileSync("data/portfolio_history.json", "utf8").replace(/"USD": 4/g, '"USD": 5'));
+  expect(run({ kind: "import", file: own, overwrite: false })).toBe(0);
+  expect(out.pop()).toBe(`${own}: 5 days added, 0 kept, 0 replaced`);
   const exported = join(dataDir, "out.json");
   expect(run({ kind: "export", file: exported })).toBe(0);
-  expect(readFileSync(exported, "utf8")).toBe(readFileSync("data/portfolio_history.json", "utf8"));
+  expect(readFileSync(exported, "utf8")).toBe(readFileSync(own, "utf8"));
   expect(run({ kind: "export", file: join(dataDir, "no", "such", "dir.json") })).toBe(1);
   expect(logs.at(-1)).toMatch(/^ERROR --export .*cannot write it/);
 });

@@ -76,7 +76,46 @@ describe("commands from the owner", () => {
     expect(telegram.commands().map((c) => c.command)).toEqual(COMMANDS.map((c) => c.command));
     say("/help");
     const reply = await lastReply(1);
-    for (const c of COMMANDS) expect(reply.plainText).toContain(`/${c.command} — ${c.description}`);
+    for (const c of COMMANDS) expect(reply.plainText).toMatch(new RegExp(`^/${c.command}( \\[\\w+\\])? — ${c.description}$`, "m"));
+    expect(reply.plainText).toContain("/frequency [minutes] — Show or set minutes between reports");
+  });
+
+  test("/start greets, says what pfbot does in one sentence, suggests /status and shows each command's syntax", async () => {
+    await start();
+    say("/start");
+    const lines = (await lastReply(1)).plainText.split("\n");
+    expect(lines.slice(0, 3)).toEqual([
+      "Hello! I am pfbot, your portfolio bot.",
+      // The enabled platforms (the fakes' Bybit, OKX and T-Bank; IBKR is left out of these tests).
+      "I report what you own on Bybit, OKX, T-Bank, Binance and KuCoin, in USD and RUB at the Bank of Russia rate, on a schedule and whenever you ask.",
+      "Try /status for a report now.",
+    ]);
+    expect(lines).toContain("/frequency [minutes] — Show or set minutes between reports");
+    expect(lines).toContain("/status — Portfolio snapshot now");
+  });
+
+  test("an unknown command or plain text from the owner gets one line pointing to /help", async () => {
+    await start();
+    say("/balance");
+    expect((await lastReply(1)).plainText).toBe("Unknown command /balance: /help lists the commands.");
+    say("how much do I have?");
+    expect((await lastReply(2)).plainText).toBe("I answer commands only: /help lists them.");
+    // A command for another bot in a group chat is not ours to answer; the next reply is /help's.
+    say("/status@some_other_bot");
+    say("/help");
+    expect((await lastReply(3)).plainText).toStartWith("pfbot commands:");
+  });
+
+  test("a second /pause says it was already paused; /resume when running says so", async () => {
+    await start();
+    say("/pause");
+    expect((await lastReply(1)).plainText).toStartWith("Scheduled reports paused.");
+    say("/pause");
+    expect((await lastReply(2)).plainText).toBe("Scheduled reports were already paused. /status still works; /resume starts them again.");
+    say("/resume");
+    expect((await lastReply(3)).plainText).toStartWith("Scheduled reports resumed.");
+    say("/resume");
+    expect((await lastReply(4)).plainText).toStartWith("Scheduled reports were not paused. Next report: ");
   });
 
   test("/status replies with the snapshot after a typing action", async () => {
@@ -100,20 +139,20 @@ describe("commands from the owner", () => {
     expect(overviewCalls).toHaveLength(1);
   });
 
-  test("/history shows the imported sample days", async () => {
+  test("/history shows the imported sample days, as samples", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pfbot-bot-"));
     await Bun.write(join(dir, "portfolio_history.json"), await Bun.file("data/portfolio_history.json").text());
     await start(dir);
     say("/history");
     const reply = await lastReply(1);
-    expect(reply.plainText).toContain("23.11.2026");
-    expect(reply.plainText).toContain("$42,731.18");
+    expect(reply.plainText).toStartWith("Sample history: 5 example days, not yours");
+    expect(reply.plainText).toMatch(/23\.11\.2026 {2}\$42,731\.18 .* sample\n/);
   });
 
   test("/frequency shows, changes and validates", async () => {
     await start();
     say("/frequency");
-    expect((await lastReply(1)).plainText).toMatch(/^Reports every 120 minutes\. Next report: /);
+    expect((await lastReply(1)).plainText).toMatch(/^Reports every 120 minutes \(from POLL_INTERVAL_MINUTES\)\. Next report: /);
     say("/frequency 45");
     expect((await lastReply(2)).plainText).toMatch(
       /^Frequency set to 45 minutes\. Next report: \w{3} \d+ \w{3}, \d\d:\d\d \(Europe\/Paris\)\.$/,
@@ -124,7 +163,7 @@ describe("commands from the owner", () => {
       expect((await lastReply(3 + i)).plainText).toBe(FREQUENCY_USAGE);
     }
     say("/frequency");
-    expect((await lastReply(3 + bad.length)).plainText).toStartWith("Reports every 45 minutes.");
+    expect((await lastReply(3 + bad.length)).plainText).toStartWith("Reports every 45 minutes (set with /frequency on 24 Nov).");
   });
 
   test("/pause and /resume; /frequency says the schedule is paused; /status still works", async () => {
@@ -150,7 +189,9 @@ describe("commands from the owner", () => {
     runtime = null;
     await start(dir);
     say("/frequency");
-    expect((await lastReply(1)).plainText).toBe("Reports every 30 minutes. The schedule is paused: /resume to start it again.");
+    expect((await lastReply(1)).plainText).toBe(
+      "Reports every 30 minutes (set with /frequency on 24 Nov). The schedule is paused: /resume to start it again.",
+    );
   });
 });
 
@@ -159,6 +200,8 @@ describe("robustness", () => {
     await start();
     logLines.length = 0;
     say("/status secret-question", STRANGER);
+    say("plain secret-question", STRANGER);
+    say("/unknown secret-question", STRANGER);
     say("/help");
     await lastReply(1);
     expect(telegram.sent.every((m) => m.chatId === OWNER)).toBe(true);

@@ -1,9 +1,10 @@
 import { Database } from "bun:sqlite";
-import { expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createBotService, FREQUENCY_USAGE } from "../../src/bot/service.ts";
+import { createBotService, FREQUENCY_USAGE, PAUSED_NOTE } from "../../src/bot/service.ts";
+import { BOT_SETTINGS } from "../../src/bot/settings.ts";
 import type { FxResult } from "../../src/fx/source.ts";
 import { DATABASE_FILE } from "../../src/history/db.ts";
 import { SettingsStore } from "../../src/history/settings.ts";
@@ -44,6 +45,8 @@ interface SetupOptions {
   readonly send?: (html: string) => Promise<void>;
   readonly log?: Logger;
   readonly runBudgetMs?: number;
+  /** POLL_INTERVAL_MINUTES as configured (120 by default). */
+  readonly frequencyMinutes?: number;
 }
 
 function setup(snapshots: Snapshot[], options: SetupOptions = {}) {
@@ -62,7 +65,7 @@ function setup(snapshots: Snapshot[], options: SetupOptions = {}) {
       sent.push({ html, silent });
     },
     timeZone: "Europe/Paris",
-    schedule: { windowStartHour: 8, windowEndHour: 20, frequencyMinutes: 120 },
+    schedule: { windowStartHour: 8, windowEndHour: 20, frequencyMinutes: options.frequencyMinutes ?? 120 },
     timers: { setInterval: () => 0, clearInterval: () => {} },
     includeBreakdown: false,
     log: options.log ?? silentLogger,
@@ -81,6 +84,11 @@ function setup(snapshots: Snapshot[], options: SetupOptions = {}) {
       clock = new Date(iso);
     },
   };
+}
+
+/** A logger writing into `lines`. */
+function logTo(lines: string[]): Logger {
+  return createLogger({ level: "debug", secrets: [], write: (line) => lines.push(line), colour: false });
 }
 
 function capturingLogger(): { log: Logger; lines: string[] } {
@@ -137,8 +145,91 @@ test("the service starts on the schedule stored by /frequency and /pause; a stor
 
   const third = setup([], { dataDir });
   expect(third.scheduler.frequencyMinutes()).toBe(120);
-  expect(third.service.frequency("")).toStartWith("Reports every 120 minutes.");
+  expect(third.service.frequency("")).toStartWith("Reports every 120 minutes (from POLL_INTERVAL_MINUTES).");
   third.history.close();
+});
+
+describe("/frequency and POLL_INTERVAL_MINUTES", () => {
+  test("/frequency says where the value comes from", () => {
+    const { service, setClock } = setup([]);
+    expect(service.frequency("")).toStartWith("Reports every 120 minutes (from POLL_INTERVAL_MINUTES). ");
+    setClock("2026-11-26T10:00:00Z");
+    service.frequency("45");
+    expect(service.frequency("")).toStartWith("Reports every 45 minutes (set with /frequency on 26 Nov). ");
+    expect(service.frequency("1")).toStartWith("Frequency set to 1 minute. ");
+    expect(service.frequency("")).toStartWith("Reports every 1 minute (set with /frequency on 26 Nov).");
+  });
+
+  test("after a restart with POLL_INTERVAL_MINUTES unchanged, /frequency's value stays", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+    const first = setup([], { dataDir });
+    first.setClock("2026-11-26T10:00:00Z");
+    first.service.frequency("45");
+    first.history.close();
+    const lines: string[] = [];
+    const second = setup([], { dataDir, log: logTo(lines) });
+    expect(second.scheduler.frequencyMinutes()).toBe(45);
+    expect(second.service.frequency("")).toStartWith("Reports every 45 minutes (set with /frequency on 26 Nov).");
+    expect(lines).toEqual([]);
+    second.history.close();
+  });
+
+  test("after a restart with POLL_INTERVAL_MINUTES changed, the env value wins, the log says so, and /frequency is forgotten", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+    const first = setup([], { dataDir });
+    first.setClock("2026-11-26T10:00:00Z");
+    first.service.frequency("45");
+    first.history.close();
+    const lines: string[] = [];
+    const second = setup([], { dataDir, log: logTo(lines), frequencyMinutes: 60 });
+    expect(second.scheduler.frequencyMinutes()).toBe(60);
+    expect(second.service.frequency("")).toStartWith("Reports every 60 minutes (from POLL_INTERVAL_MINUTES).");
+    expect(lines).toEqual([
+      "INFO  POLL_INTERVAL_MINUTES changed since /frequency set 45 minutes on 26 Nov (it was 120, it is 60): reports every 60 minutes, from POLL_INTERVAL_MINUTES",
+    ]);
+    second.history.close();
+    // Forgotten: the same env at the next start is no change, and says nothing.
+    const third = setup([], { dataDir, log: logTo(lines), frequencyMinutes: 60 });
+    expect(third.scheduler.frequencyMinutes()).toBe(60);
+    expect(lines).toHaveLength(1);
+    third.history.close();
+  });
+
+  test("a frequency stored by an earlier pfbot (no env value beside it) stays, and the next env change wins", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+    const db = new SettingsStore(HistoryStore.open(dataDir, "Europe/Paris").db);
+    db.set(BOT_SETTINGS.frequencyMinutes, 30);
+    const first = setup([], { dataDir });
+    expect(first.scheduler.frequencyMinutes()).toBe(30);
+    expect(first.service.frequency("")).toStartWith("Reports every 30 minutes (set with /frequency).");
+    first.history.close();
+    const second = setup([], { dataDir, frequencyMinutes: 90 });
+    expect(second.scheduler.frequencyMinutes()).toBe(90);
+    second.history.close();
+  });
+});
+
+describe("a paused bot", () => {
+  test("logs at start that reports are paused", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+    const first = setup([], { dataDir });
+    first.service.pause();
+    first.history.close();
+    const lines: string[] = [];
+    setup([], { dataDir, log: logTo(lines) }).history.close();
+    expect(lines).toEqual(["WARN  scheduled reports are paused (/pause): none is sent until /resume; /status still works"]);
+  });
+
+  test("ends every /status reply with one line saying so, until /resume", async () => {
+    const { service } = setup([at("2026-11-24T09:00:00Z", [okRow("100")])]);
+    expect(await service.statusHtml()).not.toContain(PAUSED_NOTE);
+    service.pause();
+    const paused = await service.statusHtml();
+    expect(paused.split("\n").at(-1)).toBe(PAUSED_NOTE);
+    expect(paused.split(PAUSED_NOTE)).toHaveLength(2);
+    service.resume();
+    expect(await service.statusHtml()).not.toContain(PAUSED_NOTE);
+  });
 });
 
 test("/frequency refuses what the schedule refuses, and stores nothing then", () => {

@@ -2,7 +2,7 @@
 // against a port that refuses connections and the fake Bot API made to hang or fail. Waits between
 // retries go through the injected clock; only the bound that cuts a hanging request is a real timer.
 import { afterEach, expect, test } from "bun:test";
-import { createTelegramApi, sendHtml, TelegramUnreachableError } from "../../src/bot/telegram.ts";
+import { createTelegramApi, isChatRefusal, sendHtml, TelegramUnreachableError } from "../../src/bot/telegram.ts";
 import { systemClock } from "../../src/lib/clock.ts";
 import { createShutdown } from "../../src/lib/shutdown.ts";
 import { refusingUrl, startFake } from "../fakes/server.ts";
@@ -125,4 +125,27 @@ test("a redirect from the Bot API is never followed: the token in the path never
   } finally {
     await Promise.all([elsewhere.stop(), redirecting.stop()]);
   }
+});
+
+test("a chat Telegram refuses is told apart from other refusals, for the hint --check and --once give", async () => {
+  fake = await startTelegramFake({ token: TOKEN, chatId: CHAT });
+  const api = createTelegramApi({ token: TOKEN, chatId: CHAT, apiRoot: fake.url }, { totalMs: 5_000, clock: fakeClock() }, (t) => t);
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => null,
+      (error: unknown) => error,
+    );
+  // No such chat for this bot (nobody sent it /start there, or a wrong id).
+  expect(isChatRefusal(await refusal(sendHtml(api, CHAT + 1, "hi")))).toBe(true);
+  // The bot was blocked, or never started, in that chat.
+  fake.faults.add({
+    path: "sendMessage",
+    times: 1,
+    status: 403,
+    body: '{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}',
+  });
+  expect(isChatRefusal(await refusal(sendHtml(api, CHAT, "hi")))).toBe(true);
+  // pfbot's own mistake, not the chat's.
+  expect(isChatRefusal(await refusal(sendHtml(api, CHAT, "<b>unclosed")))).toBe(false);
+  expect(isChatRefusal(new Error("chat not found"))).toBe(false);
 });

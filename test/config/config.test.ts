@@ -2,8 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Config, type ConfigNeeds, loadConfig } from "../../src/config/config.ts";
-import { nonEmptyVariables, readEnvSource } from "../../src/config/env-source.ts";
+import { type Config, type ConfigNeeds, KNOWN_VARIABLES, loadConfig } from "../../src/config/config.ts";
+import { noEnvFileNote, nonEmptyVariables, readEnvSource } from "../../src/config/env-source.ts";
+import { PLATFORMS } from "../../src/platforms/registry.ts";
 
 const BALANCES: ConfigNeeds = { platforms: true, telegram: false };
 const SENDING: ConfigNeeds = { platforms: true, telegram: true };
@@ -167,6 +168,18 @@ describe("errors", () => {
     ]);
   });
 
+  test("the window's order is reported together with every other problem", () => {
+    expect(errorsOf({ ...BYBIT, TIMEZONE: "Nowhere", WINDOW_START_HOUR: "20", WINDOW_END_HOUR: "8", POLL_INTERVAL_MINUTES: "0" })).toEqual([
+      'TIMEZONE must be a valid IANA time zone such as Europe/Paris (was "Nowhere")',
+      "POLL_INTERVAL_MINUTES must be at least 1 (was 0)",
+      "WINDOW_START_HOUR must be before WINDOW_END_HOUR (was 20 and 8)",
+    ]);
+    // With a default on one side, too.
+    expect(errorsOf({ ...BYBIT, WINDOW_START_HOUR: "21", LOG_LEVEL: "loud" })).toContain(
+      "WINDOW_START_HOUR must be before WINDOW_END_HOUR (was 21 and 20)",
+    );
+  });
+
   test("a partly configured platform names the missing variables", () => {
     const errors = errorsOf({ OKX_API_KEY: "k-123", OKX_API_SECRET: "s-123" });
     expect(errors).toEqual(["OKX is partly configured: set OKX_API_PASSPHRASE too, or unset the rest"]);
@@ -211,27 +224,112 @@ describe("errors", () => {
   });
 });
 
+describe("variables that look like pfbot's", () => {
+  test("each gets a warning naming the variable pfbot reads instead", () => {
+    const config = configOf({
+      ...BYBIT,
+      TBANK_TOKEN: "t-1",
+      BYBIT_KEY: "k-1",
+      OKX_PASSPHRASE: "p-1",
+      TELEGRAM_TOKEN: "x",
+      IBKR_TOKEN: "y",
+      TELEGRAM_CHATID: "1",
+      timezone: "UTC",
+      POLL_INTERVAL_MINUTE: "60",
+    });
+    expect(config.lookalikes).toEqual([
+      "TBANK_TOKEN is not a variable pfbot reads, so it is ignored: did you mean TBANK_API_TOKEN? Rename it",
+      "BYBIT_KEY is not a variable pfbot reads, so it is ignored: did you mean BYBIT_API_KEY? Rename it",
+      "OKX_PASSPHRASE is not a variable pfbot reads, so it is ignored: did you mean OKX_API_PASSPHRASE? Rename it",
+      "TELEGRAM_TOKEN is not a variable pfbot reads, so it is ignored: did you mean TELEGRAM_BOT_TOKEN? Rename it",
+      "IBKR_TOKEN is not a variable pfbot reads, so it is ignored: did you mean IBKR_FLEX_TOKEN? Rename it",
+      "TELEGRAM_CHATID is not a variable pfbot reads, so it is ignored: did you mean TELEGRAM_CHAT_ID? Rename it",
+      "timezone is not a variable pfbot reads, so it is ignored: did you mean TIMEZONE? Rename it",
+      "POLL_INTERVAL_MINUTE is not a variable pfbot reads, so it is ignored: did you mean POLL_INTERVAL_MINUTES? Rename it",
+    ]);
+    expect(config.warnings).toEqual(expect.arrayContaining([...config.lookalikes]));
+  });
+
+  test("the names come from the registry: every platform's variables are known, a lookalike of each is caught", () => {
+    for (const descriptor of PLATFORMS) {
+      for (const spec of Object.values(descriptor.variables)) {
+        expect(KNOWN_VARIABLES).toContain(spec.env);
+        // The name with its second word dropped (BYBIT_API_KEY → BYBIT_KEY) is the usual slip.
+        const words = spec.env.split("_");
+        if (words.length < 3) continue;
+        const slip = [words[0], ...words.slice(2)].join("_");
+        if (KNOWN_VARIABLES.includes(slip)) continue;
+        expect(configOf({ ...BYBIT, [slip]: "x" }).lookalikes).toEqual([
+          `${slip} is not a variable pfbot reads, so it is ignored: did you mean ${spec.env}? Rename it`,
+        ]);
+      }
+    }
+  });
+
+  test("are reported with the errors when the configuration is refused: often the reason something is missing", () => {
+    const errors = errorsOf({ TBANK_TOKEN: "t-1" });
+    expect(errors[0]).toStartWith("no platform is configured");
+    expect(errors.slice(1)).toEqual([
+      "TBANK_TOKEN is not a variable pfbot reads, so it is ignored: did you mean TBANK_API_TOKEN? Rename it",
+    ]);
+  });
+
+  test("the rest of the environment is left alone", () => {
+    const config = configOf({
+      ...BYBIT,
+      PATH: "/bin",
+      HOME: "/root",
+      LISTEN_PID: "1",
+      LISTEN_FDS: "1",
+      LOGNAME: "me",
+      TZ: "UTC",
+      LANG: "C",
+    });
+    expect(config.lookalikes).toEqual([]);
+  });
+});
+
 describe("env file and process environment", () => {
   const dir = mkdtempSync(join(tmpdir(), "pfbot-config-"));
   writeFileSync(
     join(dir, ".env"),
     [
-      "# the original bot's template",
-      "export BYBIT_API_KEY=file-key",
-      'BYBIT_API_SECRET="file secret # kept"',
-      "TIMEZONE='Europe/Moscow' # comment",
+      "# comments on lines of their own",
+      "BYBIT_API_KEY=file-key",
+      "BYBIT_API_SECRET='file secret # kept'",
+      "TIMEZONE=Europe/Moscow",
       "LOG_LEVEL=warn",
     ].join("\n"),
   );
   writeFileSync(join(dir, "other.env"), "OKX_API_KEY=other-key\nOKX_API_SECRET=other-secret\nOKX_API_PASSPHRASE=other-pass\n");
 
-  test(".env in the working directory is read: quotes, comments and export handled", () => {
+  test(".env in the working directory is read as systemd reads it: quotes and comments", () => {
     const source = readEnvSource({}, dir, null);
     if ("error" in source) throw new Error(source.error);
     expect(source.file).toBe(join(dir, ".env"));
+    expect(source.fileProblems).toEqual([]);
     const config = configOf(source.vars as Record<string, string>);
     expect(platformOf(config, "bybit")).toMatchObject({ apiKey: "file-key", apiSecret: "file secret # kept" });
     expect(config.timeZone).toBe("Europe/Moscow");
+  });
+
+  test("a line a shell or dotenv reads differently is read as systemd reads it, and reported without its value", () => {
+    const shellish = mkdtempSync(join(tmpdir(), "pfbot-config-"));
+    writeFileSync(
+      join(shellish, ".env"),
+      ["export BYBIT_API_KEY=file-key", "BYBIT_API_SECRET=file-secret", "TIMEZONE=Europe/Moscow # comment"].join("\n"),
+    );
+    const source = readEnvSource({}, shellish, null);
+    if ("error" in source) throw new Error(source.error);
+    // systemd ignores the export line, and keeps the comment in the value.
+    expect(source.vars.BYBIT_API_KEY).toBeUndefined();
+    expect(source.vars.TIMEZONE).toBe("Europe/Moscow # comment");
+    const file = join(shellish, ".env");
+    expect(source.fileProblems).toEqual([
+      `${file}:1: BYBIT_API_KEY: systemd ignores a line that starts with 'export'; remove 'export '`,
+      `${file}:3: TIMEZONE: systemd keeps everything after '=' in the value, including what looks like a '# …' comment; move the comment to its own line`,
+    ]);
+    expect(source.fileProblems?.join("\n")).not.toContain("file-key");
   });
 
   test("the process environment wins over the file", () => {
@@ -260,9 +358,14 @@ describe("env file and process environment", () => {
     expect(source.vars.TIMEZONE).toBe("Europe/Moscow");
   });
 
-  test("no .env is fine", () => {
+  test("no .env is fine, and the path looked for is kept to be said", () => {
     const empty = mkdtempSync(join(tmpdir(), "pfbot-noenv-"));
-    expect(readEnvSource({ A: "1" }, empty, null)).toEqual({ vars: { A: "1" }, file: null });
+    const source = readEnvSource({ A: "1" }, empty, null);
+    expect(source).toEqual({ vars: { A: "1" }, file: null, lookedFor: join(empty, ".env"), fileProblems: [] });
+    if ("error" in source) throw new Error(source.error);
+    expect(noEnvFileNote(source)).toBe(
+      `no env file was read (there is no ${join(empty, ".env")}; --env-file PATH names another): the settings came from the process environment only`,
+    );
   });
 });
 

@@ -68,7 +68,7 @@ test("--history, --export and --import load neither config.ts, arktype, grammY, 
       (file) => file === "src/config/config.ts" || platformCode(file) || file.startsWith("src/bot/") || file === "src/render/message.ts",
     ),
   ).toEqual([]);
-  expect(packages).toEqual(["bun:sqlite", "dotenv", "node:fs", "node:path"]);
+  expect(packages).toEqual(["bun:sqlite", "node:fs", "node:path"]);
 });
 
 /** Every module reached from `entries` through static imports: repository files, and packages by name (not followed). */

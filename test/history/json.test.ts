@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { importLegacyFileOnce, LEGACY_HISTORY_FILE, openHistory, runExport, runImport } from "../../src/history/io.ts";
@@ -54,7 +54,7 @@ describe("round trip", () => {
     const output = join(dir, "out.json");
     writeFileSync(input, NEWEST_FIRST_TWO_DECIMALS);
     const result = runImport(store, input, { overwrite: false });
-    expect(result.ok && result.counts).toEqual({ added: 5, kept: 0, replaced: 0 });
+    expect(result.ok && result.counts).toEqual({ added: 5, kept: 0, replaced: 0, samples: 0, samplesLeftOut: 0, samplesRemoved: 0 });
     expect(runExport(store, output)).toBe(`exported 5 days to ${output}`);
     expect(readFileSync(output)).toEqual(readFileSync(input));
     expect(runExport(store, null)).toBe(NEWEST_FIRST_TWO_DECIMALS);
@@ -246,7 +246,7 @@ describe("import counts", () => {
     expect(first.ok && first.summary).toBe(`${path}: 4 days added, 1 kept (already in the history; --overwrite replaces them), 0 replaced`);
     expect(toPlainString(store.get("2026-02-23")!.usd)).toBe("999");
     const again = runImport(store, path, { overwrite: false });
-    expect(again.ok && again.counts).toEqual({ added: 0, kept: 5, replaced: 0 });
+    expect(again.ok && again.counts).toEqual({ added: 0, kept: 5, replaced: 0, samples: 0, samplesLeftOut: 0, samplesRemoved: 0 });
     const forced = runImport(store, path, { overwrite: true });
     expect(forced.ok && forced.summary).toBe(`${path}: 0 days added, 0 kept, 5 replaced`);
     expect(toPlainString(store.get("2026-02-23")!.usd)).toBe("42500");
@@ -262,15 +262,20 @@ describe("import counts", () => {
     writeFileSync(path, text);
     const store = openStore();
     const result = runImport(store, path, { overwrite: false });
-    expect(result.ok && result.counts).toEqual({ added: 3653, kept: 0, replaced: 0 });
+    expect(result.ok && result.counts).toEqual({ added: 3653, kept: 0, replaced: 0, samples: 0, samplesLeftOut: 0, samplesRemoved: 0 });
     expect(runExport(store, null)).toBe(text);
   });
 });
 
+/** The original bot's file of someone who used it: the sample file's shape, other figures. */
+function ownHistoryFile(path: string): void {
+  writeFileSync(path, readFileSync("data/portfolio_history.json", "utf8").replace(/"USD": 4/g, '"USD": 5'));
+}
+
 describe("first start", () => {
   test("imports DATA_DIR/portfolio_history.json into an empty history once, and logs it", () => {
     const dataDir = tempDir();
-    copyFileSync("data/portfolio_history.json", join(dataDir, LEGACY_HISTORY_FILE));
+    ownHistoryFile(join(dataDir, LEGACY_HISTORY_FILE));
     const lines: string[] = [];
     const log = createLogger({ level: "info", secrets: [], write: (line) => lines.push(line), colour: false });
     const store = openHistory(dataDir, "Europe/Paris", log, NOW);
@@ -295,7 +300,7 @@ describe("first start", () => {
     const store = openStore(dataDir);
     expect(importLegacyFileOnce(store, new SettingsStore(store.db), dataDir, silentLogger)).toBeNull();
     store.importDays([{ day: "2026-01-01", usd: dec("1"), rub: null }], { overwrite: false });
-    copyFileSync("data/portfolio_history.json", join(dataDir, LEGACY_HISTORY_FILE));
+    ownHistoryFile(join(dataDir, LEGACY_HISTORY_FILE));
     expect(importLegacyFileOnce(store, new SettingsStore(store.db), dataDir, silentLogger)).toBeNull();
     expect(store.count()).toBe(1);
   });
@@ -321,9 +326,15 @@ describe("first start", () => {
     const parsed = parseHistoryJson(text, TODAY);
     if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
     expect(parsed.entries.map((e) => e.day)).toEqual(["2026-11-19", "2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]);
-    const store = openStore();
-    store.importDays(parsed.entries, { overwrite: false });
-    expect(runExport(store, null)).toBe(text);
-    expect(existsSync(join(store.db.filename))).toBe(true);
+    // Its days are samples, not history (test/history/samples.test.ts): the export writes them as it would real ones.
+    const days = parsed.entries.map((entry) => ({
+      ...entry,
+      usdRub: null,
+      complete: true,
+      platforms: new Map(),
+      takenAt: null,
+      origin: "import" as const,
+    }));
+    expect(formatHistoryJson(days)).toBe(text);
   });
 });

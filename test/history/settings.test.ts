@@ -1,10 +1,17 @@
-import { afterEach, expect, test } from "bun:test";
+import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BOT_SETTINGS } from "../../src/bot/settings.ts";
 import { openDataDirDatabase } from "../../src/history/db.ts";
-import { flagSetting, LEGACY_JSON_IMPORTED, type Setting, SettingsStore, textSetting } from "../../src/history/settings.ts";
+import {
+  type EnvBackedSetting,
+  flagSetting,
+  LEGACY_JSON_IMPORTED,
+  type Setting,
+  SettingsStore,
+  textSetting,
+} from "../../src/history/settings.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -79,4 +86,51 @@ test("a stored text that is not a valid value reads as unset; a value the settin
   expect(() => settings.set(BOT_SETTINGS.frequencyMinutes, 1441)).toThrow(RangeError);
   expect(db.query("SELECT value FROM settings WHERE key = 'test.hours'").get()).toEqual({ value: "25" });
   db.close();
+});
+
+describe("a setting a variable also configures (the rule /frequency follows, and every such setting after it)", () => {
+  const windowStart: EnvBackedSetting<number> = { setting: hours, variable: "WINDOW_START_HOUR" };
+  const at = Date.parse("2026-11-26T10:00:00Z");
+
+  test("the configured value until the chat sets one; then the chat's, with when", () => {
+    const db = openDataDirDatabase(tempDir());
+    const settings = new SettingsStore(db);
+    expect(settings.resolve(windowStart, 8)).toEqual({ value: 8, source: { kind: "env" }, superseded: null });
+    settings.setFromChat(windowStart, 6, 8, at);
+    expect(settings.resolve(windowStart, 8)).toEqual({ value: 6, source: { kind: "chat", at }, superseded: null });
+    db.close();
+  });
+
+  test("the configured value wins once it changed since the chat's was set, and the chat's is forgotten", () => {
+    const db = openDataDirDatabase(tempDir());
+    const settings = new SettingsStore(db);
+    settings.setFromChat(windowStart, 6, 8, at);
+    expect(settings.resolve(windowStart, 9)).toEqual({
+      value: 9,
+      source: { kind: "env" },
+      superseded: { chatValue: 6, configuredThen: 8, at },
+    });
+    expect(db.query("SELECT key FROM settings").all()).toEqual([]);
+    // Back to 8: still the configured value; the chat's is gone.
+    expect(settings.resolve(windowStart, 8)).toEqual({ value: 8, source: { kind: "env" }, superseded: null });
+    db.close();
+  });
+
+  test("a chat value stored without its companions (an earlier pfbot) is kept, and today's configured value becomes its reference", () => {
+    const db = openDataDirDatabase(tempDir());
+    const settings = new SettingsStore(db);
+    settings.set(hours, 6);
+    expect(settings.resolve(windowStart, 8)).toEqual({ value: 6, source: { kind: "chat", at: null }, superseded: null });
+    expect(settings.resolve(windowStart, 9).value).toBe(9);
+    db.close();
+  });
+
+  test("a value the setting refuses writes nothing, companions included", () => {
+    const db = openDataDirDatabase(tempDir());
+    const settings = new SettingsStore(db);
+    expect(() => settings.setFromChat(windowStart, 25, 8, at)).toThrow(RangeError);
+    expect(() => settings.setFromChat(windowStart, 6, 99, at)).toThrow(RangeError);
+    expect(db.query("SELECT key FROM settings").all()).toEqual([]);
+    db.close();
+  });
 });

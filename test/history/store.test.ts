@@ -355,18 +355,27 @@ describe("importDays", () => {
       added: 1,
       kept: 1,
       replaced: 0,
+      samples: 0,
+      samplesLeftOut: 0,
+      samplesRemoved: 0,
     });
     expect(usdOf(store, "2026-11-23")).toBe("500");
     expect(store.importDays([entry("2026-11-22", "11"), entry("2026-11-21", "9")], { overwrite: false })).toEqual({
       added: 1,
       kept: 1,
       replaced: 0,
+      samples: 0,
+      samplesLeftOut: 0,
+      samplesRemoved: 0,
     });
     expect(usdOf(store, "2026-11-22")).toBe("10");
     expect(store.importDays([entry("2026-11-22", "12"), entry("2026-11-23", "21", null)], { overwrite: true })).toEqual({
       added: 0,
       kept: 0,
       replaced: 2,
+      samples: 0,
+      samplesLeftOut: 0,
+      samplesRemoved: 0,
     });
     const replaced = store.get("2026-11-23")!;
     expect([toPlainString(replaced.usd), replaced.rub, replaced.origin, replaced.takenAt, replaced.complete]).toEqual([
@@ -384,7 +393,14 @@ describe("importDays", () => {
       entry(addDays("2016-11-23", i), `${40000 + i}.${String(i % 100).padStart(2, "0")}`),
     );
     const started = performance.now();
-    expect(store.importDays(entries, { overwrite: false })).toEqual({ added: 3653, kept: 0, replaced: 0 });
+    expect(store.importDays(entries, { overwrite: false })).toEqual({
+      added: 3653,
+      kept: 0,
+      replaced: 0,
+      samples: 0,
+      samplesLeftOut: 0,
+      samplesRemoved: 0,
+    });
     expect(performance.now() - started).toBeLessThan(5000);
     expect(store.count()).toBe(3653);
     // 2016-11-23 … 2026-11-23: ten years and a day (2020 and 2024 are leap years).

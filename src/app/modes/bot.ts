@@ -15,6 +15,7 @@ import { telegramOf } from "../../config/telegram.ts";
 import { openStoresOrMemory } from "../../history/io.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { createShutdown } from "../../lib/shutdown.ts";
+import { platformName } from "../../platforms/registry.ts";
 import type { AppContext } from "../run.ts";
 import { createSnapshotTaker, snapshotDeadlineMs } from "../wiring.ts";
 
@@ -113,6 +114,7 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
     service,
     log,
     callBounds,
+    platformNames: config.platforms.map((platform) => platformName(platform.id)),
   });
   // At boot the network may come up after pfbot: while Telegram cannot be reached, try again every
   // START_RETRY_MS (each attempt bounded, each failure logged) rather than exit and use up systemd's

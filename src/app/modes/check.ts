@@ -4,8 +4,9 @@
 // the env file's permissions; and Telegram (the token, and that the bot can post to the owner's chat).
 // Exit 0 all good, 1 a problem found.
 import { statSync } from "node:fs";
-import { type CallBounds, createTelegramApi, TelegramUnreachableError } from "../../bot/telegram.ts";
+import { type CallBounds, CHAT_REFUSED_HINT, createTelegramApi, TelegramUnreachableError } from "../../bot/telegram.ts";
 import type { Config } from "../../config/config.ts";
+import { ENV_FILE_ADVICE } from "../../config/env-source.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import type { Redact } from "../../lib/redact.ts";
 import { platformDeadlineMs, platformName } from "../../platforms/registry.ts";
@@ -27,11 +28,12 @@ export async function runCheckMode(context: AppContext): Promise<number> {
     Promise.all(clients.map((client) => checkPlatform(client, platformDeadlineMs(config, client.id)))),
     checkTelegram(config, { totalMs: config.telegramTimeoutSeconds * 1000, clock: context.clock }, log.redact),
   ]);
-  const leaks = config.leakySettings.map((text): CheckLine => ({ status: "warn", text }));
-  const lines = [...leaks, ...envFileLines(config), ...platforms.flat(), telegram];
+  const leaks = [...config.leakySettings, ...config.lookalikes].map((text): CheckLine => ({ status: "warn", text }));
+  const lines = [...envFileLines(config), ...leaks, ...platforms.flat(), telegram];
   for (const line of lines) context.out(renderLine(line));
   const problems = lines.filter((line) => line.status !== "ok").length;
   context.out(problems === 0 ? "All good." : `${problems} problem${problems === 1 ? "" : "s"} found.`);
+  if (config.envFileProblems.length > 0) context.out(ENV_FILE_ADVICE);
   return problems === 0 ? 0 : 1;
 }
 
@@ -101,9 +103,11 @@ async function auditOne(client: PlatformClient, deadlineMs: number): Promise<Che
   }
 }
 
+/** The env file's permissions, and every line of it that systemd reads differently from a shell or dotenv. */
 function envFileLines(config: Config): CheckLine[] {
-  if (!config.envFile) return [];
-  return [envFileModeLine(config.envFile, statSync(config.envFile).mode)];
+  if (!config.envFile) return config.envFileNote === null ? [] : [{ status: "ok", text: config.envFileNote }];
+  const problems = config.envFileProblems.map((text): CheckLine => ({ status: "fail", text }));
+  return [envFileModeLine(config.envFile, statSync(config.envFile).mode), ...problems];
 }
 
 async function checkTelegram(config: Config, bounds: CallBounds, redact: Redact): Promise<CheckLine> {
@@ -129,7 +133,7 @@ async function checkTelegram(config: Config, bounds: CallBounds, redact: Redact)
     if (error instanceof TelegramUnreachableError) return { status: "fail", text: `Telegram: unreachable: ${errorMessage(error)}` };
     return {
       status: "fail",
-      text: `Telegram: bot @${botName} cannot post to chat ${config.telegram.chatId} (${errorMessage(error)}): send /start to the bot from that chat, and check TELEGRAM_CHAT_ID`,
+      text: `Telegram: bot @${botName} cannot post to chat ${config.telegram.chatId} (${errorMessage(error)}): ${CHAT_REFUSED_HINT}`,
     };
   }
 }

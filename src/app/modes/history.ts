@@ -18,6 +18,8 @@ export interface HistoryContext {
   readonly config: Pick<HistoryConfig, "dataDir" | "timeZone">;
   readonly log: Logger;
   readonly out: (text: string) => void;
+  /** stderr, redacted like the log, for a report of several lines (the log keeps each event on one line). */
+  readonly err: (text: string) => void;
   readonly clock: Clock;
 }
 
@@ -32,7 +34,8 @@ export function runHistoryMode(context: HistoryContext, mode: HistoryMode): numb
       case "import": {
         const result = runImport(store, mode.file, { overwrite: mode.overwrite });
         if (!result.ok) {
-          log.error(result.error);
+          // One problem per line: the log would join them with ⏎ into one unreadable line.
+          context.err(result.error);
           return 2;
         }
         context.out(result.summary);

@@ -5,7 +5,7 @@
 // or a damaged database costs the record, never the message.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { createTelegramApi, sendHtml } from "../../bot/telegram.ts";
+import { CHAT_REFUSED_HINT, createTelegramApi, isChatRefusal, sendHtml } from "../../bot/telegram.ts";
 import { telegramOf } from "../../config/telegram.ts";
 import { DATABASE_FILE } from "../../history/db.ts";
 import { describeHistoryError, type HistoryOpening, tryOpenHistory } from "../../history/io.ts";
@@ -57,7 +57,8 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
       log.info("report sent", { complete: snapshot.complete, ms: snapshot.durationMs });
       delivered = true;
     } catch (error) {
-      log.error(`the report could not be delivered to Telegram: ${errorMessage(error)}`);
+      const hint = isChatRefusal(error) ? `: ${CHAT_REFUSED_HINT}` : "";
+      log.error(`the report could not be delivered to Telegram: ${errorMessage(error)}${hint}`);
     }
     // Recorded even when not delivered: the figures are real either way.
     const unrecorded = record(snapshot, opened, context);

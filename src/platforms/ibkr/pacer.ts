@@ -1,14 +1,27 @@
 // IBKR's Flex rate limit (brokers.md §2.3): 1 request per second and 10 per minute, per token; going
-// over it earns a 10-minute penalty box. IBKR counts per token, not per client object, so one pacer
-// serves the whole process (the wiring creates it) and every client of one token shares its budget:
-// a client created per run cannot undo the spacing. Behind an interface, so that the request times can
-// later live where several processes see them.
+// over it earns a 10-minute penalty box. IBKR counts per token, not per process: `pfbot --check` then
+// `pfbot --dry-run`, or a --once while the bot runs, share one budget. So the request times live in
+// DATA_DIR (ibkr-pacer.sqlite, next to the 1018 cool-down of state.ts), and every pfbot process on the
+// machine books its turn there: in one SQLite write transaction it reads the last minute's requests of
+// the token and, when one more fits both limits, records it; otherwise it waits for the turn, bounded by
+// the caller's signal (its deadline), and tries again. SQLite's lock makes the read-and-book atomic
+// across processes, and a process killed mid-way leaves nothing half-written. A token is stored only as
+// a hash. When the file cannot be used (a read-only DATA_DIR), this process paces itself in memory and
+// says so once.
+import { Database } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import type { Clock } from "../../lib/clock.ts";
+import { errorMessage } from "../../lib/errors.ts";
 
 /** IBKR asks for 1 s between requests; the margin covers the difference between our clock and theirs. */
 export const MIN_REQUEST_SPACING_MS = 1_100;
 /** IBKR allows 10 per minute per token; one is left for the user clicking "Run" in the portal. */
 const MAX_REQUESTS_PER_MINUTE = 9;
+const WINDOW_MS = 60_000;
+
+/** The request times every pfbot process shares, in DATA_DIR. */
+export const IBKR_PACER_FILE = "ibkr-pacer.sqlite";
 
 export interface FlexPacer {
   /**
@@ -18,24 +31,99 @@ export interface FlexPacer {
   turn(key: string, signal: AbortSignal): Promise<void>;
 }
 
-export function createFlexPacer(clock: Clock): FlexPacer {
-  const requestLogs = new Map<string, number[]>();
+export interface FlexPacerOptions {
+  /** DATA_DIR: where the request times are shared with the other pfbot processes. Without it, this process only. */
+  readonly stateDir?: string;
+  /** Told once when the shared file cannot be used, and this process paces itself alone. */
+  readonly onProblem?: (message: string) => void;
+}
+
+export function createFlexPacer(clock: Clock, options: FlexPacerOptions = {}): FlexPacer {
+  const memory = new Map<string, number[]>();
+  const bookInMemory = (key: string, now: number): number => {
+    const sent = recent(memory.get(key) ?? [], now);
+    memory.set(key, sent);
+    const wait = waitMs(sent, now);
+    if (wait === 0) sent.push(now);
+    return wait;
+  };
+  let shared: SharedLog | null = options.stateDir !== undefined ? sharedLog(options.stateDir) : null;
+  const book = (key: string, now: number): number => {
+    if (shared === null) return bookInMemory(key, now);
+    try {
+      return shared.book(key, now);
+    } catch (error) {
+      shared = null;
+      options.onProblem?.(
+        `the IBKR request times in ${join(options.stateDir ?? "", IBKR_PACER_FILE)} cannot be used (${errorMessage(error)}): this process paces its own IBKR requests, but another pfbot process asking IBKR at the same time may earn a 10-minute penalty (1018); make DATA_DIR writable`,
+      );
+      return bookInMemory(key, now);
+    }
+  };
   return {
     async turn(key, signal) {
       while (!signal.aborted) {
-        const now = clock.now();
-        // A clock set back must not make us wait for hours: times "in the future" count as now.
-        const sent = (requestLogs.get(key) ?? []).filter((at) => at > now - 60_000).map((at) => Math.min(at, now));
-        requestLogs.set(key, sent);
-        const wait = waitMs(sent, now);
-        if (wait === 0) {
-          sent.push(now);
-          return;
-        }
+        const wait = book(key, clock.now());
+        if (wait === 0) return;
         await clock.sleep(wait, signal);
       }
     },
   };
+}
+
+interface SharedLog {
+  /** Books a request now and returns 0, or returns how long until one fits (booking nothing). */
+  book(key: string, now: number): number;
+}
+
+/** The request log in `stateDir`, opened for each booking (a booking is rare, and no handle outlives it). */
+function sharedLog(stateDir: string): SharedLog {
+  const path = join(stateDir, IBKR_PACER_FILE);
+  return {
+    book(key, now) {
+      mkdirSync(stateDir, { recursive: true });
+      const db = new Database(path, { create: true, strict: true });
+      try {
+        // Another process holds the lock only for its own booking (microseconds): wait for it.
+        db.run("PRAGMA busy_timeout = 5000");
+        // WAL, synchronous=NORMAL: a power cut may lose the last booking, never the file; a booking costs no fsync.
+        db.query("PRAGMA journal_mode = WAL").get();
+        db.run("PRAGMA synchronous = NORMAL");
+        db.run("CREATE TABLE IF NOT EXISTS requests (budget TEXT NOT NULL, at INTEGER NOT NULL) STRICT");
+        const budget = budgetOf(key);
+        return db
+          .transaction((): number => {
+            db.query("DELETE FROM requests WHERE at <= ?1").run(now - WINDOW_MS);
+            // As recent() reads them, for good: a time left in the future would keep every turn waiting.
+            db.query("UPDATE requests SET at = ?1 WHERE at > ?1").run(now);
+            const times = db
+              .query<{ at: number }, [string]>("SELECT at FROM requests WHERE budget = ?1 ORDER BY at")
+              .all(budget)
+              .map((row) => row.at);
+            const sent = recent(times, now);
+            const wait = waitMs(sent, now);
+            if (wait === 0) db.query("INSERT INTO requests (budget, at) VALUES (?1, ?2)").run(budget, now);
+            return wait;
+          })
+          .immediate();
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
+
+/** The budget's name on disk: a hash, never the token the key holds. */
+function budgetOf(key: string): string {
+  return new Bun.CryptoHasher("sha256").update(key).digest("hex");
+}
+
+/** The last minute's request times, oldest first. A clock set back must not make us wait for hours: times "in the future" count as now. */
+function recent(times: readonly number[], now: number): number[] {
+  return times
+    .filter((at) => at > now - WINDOW_MS)
+    .map((at) => Math.min(at, now))
+    .sort((a, b) => a - b);
 }
 
 /** How long until one more request fits both limits, given the times of the last minute's requests. */
@@ -45,6 +133,6 @@ function waitMs(sent: readonly number[], now: number): number {
   return Math.max(
     0,
     last === undefined ? 0 : last + MIN_REQUEST_SPACING_MS - now,
-    oldestInWindow === undefined ? 0 : oldestInWindow + 60_000 - now,
+    oldestInWindow === undefined ? 0 : oldestInWindow + WINDOW_MS - now,
   );
 }

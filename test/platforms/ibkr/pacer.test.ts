@@ -1,0 +1,119 @@
+// The IBKR pacer's shared request log: pacers over the same DATA_DIR (as two pfbot processes are) share
+// IBKR's per-token budget of 1 request a second and 9 (of IBKR's 10) a minute; the token never reaches
+// the disk; a wait ends at the caller's deadline; a DATA_DIR that cannot be written falls back to this
+// process alone. Two real processes against the IBKR fake: test/app/ibkr-processes.test.ts.
+import { Database } from "bun:sqlite";
+import { afterEach, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createFlexPacer, IBKR_PACER_FILE, MIN_REQUEST_SPACING_MS } from "../../../src/platforms/ibkr/pacer.ts";
+import { fakeClock } from "../../support/clock.ts";
+
+const KEY = "https://ndcdyn.interactivebrokers.com/AccountManagement/FlexWebService\n493817265509182736450918";
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "pfbot-pacer-"));
+  dirs.push(dir);
+  return dir;
+}
+const open = () => new AbortController().signal;
+
+test("two pacers over one DATA_DIR, as two processes, keep IBKR's spacing between them", async () => {
+  const dir = tempDir();
+  const clock = fakeClock();
+  const first = createFlexPacer(clock, { stateDir: dir });
+  const second = createFlexPacer(clock, { stateDir: dir });
+  await first.turn(KEY, open());
+  await second.turn(KEY, open());
+  expect(clock.sleeps).toEqual([MIN_REQUEST_SPACING_MS]);
+  // A third process, started later, sees both.
+  clock.advance(200);
+  await createFlexPacer(clock, { stateDir: dir }).turn(KEY, open());
+  expect(clock.sleeps).toEqual([MIN_REQUEST_SPACING_MS, MIN_REQUEST_SPACING_MS - 200]);
+});
+
+test("the minute's budget is shared too: the tenth request of a minute waits for the first to leave it", async () => {
+  const dir = tempDir();
+  const clock = fakeClock();
+  const start = clock.now();
+  const pacers = [createFlexPacer(clock, { stateDir: dir }), createFlexPacer(clock, { stateDir: dir })];
+  const times: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    await pacers[i % 2]!.turn(KEY, open());
+    times.push(clock.now() - start);
+  }
+  expect(times.slice(0, 9)).toEqual(Array.from({ length: 9 }, (_, i) => i * MIN_REQUEST_SPACING_MS));
+  // 9 of IBKR's 10 (one left for the portal's "Run"): the 10th goes a minute after the first.
+  expect(times[9]).toBe(60_000);
+});
+
+test("another token has its own budget", async () => {
+  const dir = tempDir();
+  const clock = fakeClock();
+  await createFlexPacer(clock, { stateDir: dir }).turn(KEY, open());
+  await createFlexPacer(clock, { stateDir: dir }).turn(`${KEY}0`, open());
+  expect(clock.sleeps).toEqual([]);
+});
+
+test("the token is stored only as a hash", async () => {
+  const dir = tempDir();
+  await createFlexPacer(fakeClock(), { stateDir: dir }).turn(KEY, open());
+  const token = KEY.split("\n")[1]!;
+  for (const file of readdirSync(dir)) expect(readFileSync(join(dir, file)).toString("latin1")).not.toContain(token);
+  const db = new Database(join(dir, IBKR_PACER_FILE), { readonly: true });
+  try {
+    expect(db.query("SELECT budget FROM requests").all()).toEqual([{ budget: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+  } finally {
+    db.close();
+  }
+});
+
+test("a wait for the turn ends when the caller's deadline aborts it, without counting a request", async () => {
+  const dir = tempDir();
+  const clock = fakeClock();
+  const other = createFlexPacer(clock, { stateDir: dir });
+  for (let i = 0; i < 9; i++) await other.turn(KEY, open());
+  const deadline = new AbortController();
+  const late = createFlexPacer({ now: clock.now, sleep: async () => deadline.abort() }, { stateDir: dir });
+  await late.turn(KEY, deadline.signal);
+  expect(deadline.signal.aborted).toBe(true);
+  const db = new Database(join(dir, IBKR_PACER_FILE), { readonly: true });
+  try {
+    expect(db.query("SELECT count(*) AS n FROM requests").get()).toEqual({ n: 9 });
+  } finally {
+    db.close();
+  }
+});
+
+test("a clock set back does not keep every turn waiting", async () => {
+  const dir = tempDir();
+  const clock = fakeClock();
+  await createFlexPacer(clock, { stateDir: dir }).turn(KEY, open());
+  clock.advance(-3_600_000);
+  const pacer = createFlexPacer(clock, { stateDir: dir });
+  await pacer.turn(KEY, open());
+  await pacer.turn(KEY, open());
+  // The request "an hour ahead" counts as just now, once; then the spacing as usual.
+  expect(clock.sleeps).toEqual([MIN_REQUEST_SPACING_MS, MIN_REQUEST_SPACING_MS]);
+});
+
+test("a DATA_DIR that cannot be written: this process paces itself, and says so once", async () => {
+  // A DATA_DIR under a file: no one can create it, root included.
+  const file = join(tempDir(), "a-file");
+  writeFileSync(file, "");
+  const dir = join(file, "data");
+  const problems: string[] = [];
+  const clock = fakeClock();
+  const pacer = createFlexPacer(clock, { stateDir: dir, onProblem: (p) => problems.push(p) });
+  await pacer.turn(KEY, open());
+  await pacer.turn(KEY, open());
+  expect(clock.sleeps).toEqual([MIN_REQUEST_SPACING_MS]);
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toContain(`${join(dir, IBKR_PACER_FILE)} cannot be used`);
+  expect(problems[0]).toContain("make DATA_DIR writable");
+  expect(problems[0]).not.toContain("493817265509182736450918");
+});
