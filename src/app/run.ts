@@ -1,5 +1,5 @@
 // Loads the configuration a mode needs and runs that mode. Exit codes: 0 ok, 1 the mode's work
-// failed, 2 usage or configuration error. The history modes read only their three variables
+// failed, 2 usage or configuration error. The history and chart modes read only their three variables
 // (config/history-config.ts): they never load config.ts, arktype, a platform or grammY.
 
 import type { Config, ConfigNeeds, ConfigResult } from "../config/config.ts";
@@ -12,6 +12,7 @@ import { createLogger, type Logger } from "../lib/log.ts";
 import { makeRedactor } from "../lib/redact.ts";
 import { workerUrl } from "../lib/worker-url.ts";
 import type { CliArgs, Mode } from "./cli.ts";
+import type { ChartMode } from "./modes/chart.ts";
 import type { HistoryMode } from "./modes/history.ts";
 
 export interface AppContext {
@@ -47,6 +48,16 @@ export async function runApp(
     if (!loaded.ok) return problems(loaded.errors);
     const { log, out } = outputs(loaded.config, clock);
     return guarded(log, async () => (await import("./modes/history.ts")).runHistoryMode({ config: loaded.config, log, out, clock }, mode));
+  }
+  if (mode.kind === "chart" || mode.kind === "allocation") {
+    const loaded = loadHistoryConfig(source);
+    if (!loaded.ok) return problems(loaded.errors);
+    const { log, out } = outputs(loaded.config, clock);
+    // Charts show amounts. Issue #16's PRIVACY setting plugs in here for the CLI, as in modes/bot.ts for the bot.
+    const privacy = false;
+    return guarded(log, async () =>
+      (await import("./modes/chart.ts")).runChartMode({ config: loaded.config, log, out, clock }, mode, { privacy }),
+    );
   }
   let loaded: ConfigResult;
   try {
@@ -98,7 +109,7 @@ function needsOf(mode: Mode): ConfigNeeds {
 }
 
 /** The history modes are answered in runApp, before the full configuration is loaded. */
-async function runMode(mode: Exclude<Mode, HistoryMode>, context: AppContext): Promise<number> {
+async function runMode(mode: Exclude<Mode, HistoryMode | ChartMode>, context: AppContext): Promise<number> {
   switch (mode.kind) {
     case "help":
     case "version":
