@@ -7,7 +7,7 @@
 import { resolve } from "node:path";
 
 /** The main entry first; each worker is an entry of its own (lib/worker-url.ts finds it in the binary). */
-export const ENTRY_POINTS = ["src/main.ts", "src/config/worker.ts", "src/render/chart/worker.ts"] as const;
+export const ENTRY_POINTS = ["src/main.ts", "src/config/worker.ts"] as const;
 
 /** The release targets of `--all`, with their output names. */
 export const RELEASE_TARGETS = [

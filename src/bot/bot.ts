@@ -104,7 +104,7 @@ export function createBot(options: BotOptions): PfBot {
   safe.command("history", (ctx) => reply(ctx, service.historyHtml()));
 
   // Charts, like /status, are answered in the background: rendering takes up to a second with the JIT
-  // off, and other updates are answered meanwhile (the PNG itself is drawn in a worker).
+  // off, and other updates are answered meanwhile (the PNG itself is drawn in a process of its own).
   const background = (what: string, ctx: Context, work: () => Promise<void>) => {
     const job = work()
       .catch((error: unknown) => {

@@ -66,7 +66,7 @@ export interface BotServiceDeps {
    * The one place privacy enters the bot (the PRIVACY setting of issue #16 plugs in here).
    */
   readonly privacy?: () => boolean;
-  /** SVG → PNG off the main thread (default: a worker per chart, render/chart/client.ts). */
+  /** SVG → PNG off the main thread (default: a renderer process per chart, render/chart/client.ts). */
   readonly renderChart?: (svg: string) => Promise<Uint8Array>;
 }
 
@@ -114,7 +114,7 @@ export class BotService {
   private historyProblem: string | null;
   /** The latest complete snapshot's allocation; undefined until first read from the settings. */
   private allocation: Allocation | null | undefined;
-  /** Charts render one at a time: each worker holds resvg's wasm memory while it runs. */
+  /** Charts render one at a time: each renderer process holds resvg's wasm memory (~60 MB) while it runs. */
   private chartQueue: Promise<unknown> = Promise.resolve();
 
   /** Use createBotService, which reads `stored` from the settings. */

@@ -8,10 +8,13 @@ import { writeChartSample } from "../../scripts/chart-samples.ts";
 import { runChartMode } from "../../src/app/modes/chart.ts";
 import type { HistoryContext } from "../../src/app/modes/history.ts";
 import { createLogger } from "../../src/lib/log.ts";
+import { startAllFakes } from "../fakes/all.ts";
+import { type SentPhoto, startTelegramFake } from "../fakes/telegram.ts";
 import { pngSize } from "../render/chart/support.ts";
 import { pfbotBinary } from "../support/binary.ts";
 import { fakeClock } from "../support/clock.ts";
 
+const TOKEN = "123456789:AAchartBINARYtokenabcdefghijklmnopq";
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -71,7 +74,7 @@ test("nothing to draw, or a file that cannot be written: exit 1 with an ERROR li
   expect(unwritable.logs[0]).toContain(`--chart ${missing}: cannot write it (`);
 });
 
-test("the compiled binary draws both charts from an empty directory, with the JIT off as the systemd unit runs it", async () => {
+test("the compiled binary draws both charts from an empty directory, with the JIT off as the systemd unit runs it; the bot too", async () => {
   const home = tempDir();
   const binary = join(home, "pfbot");
   copyFileSync(await pfbotBinary(), binary);
@@ -90,11 +93,15 @@ test("the compiled binary draws both charts from an empty directory, with the JI
     const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
     return { stdout, stderr, code };
   };
-  const [chart, donut, help] = await Promise.all([
+  const [chart, donut, help, photo] = await Promise.all([
     run(["--chart", "chart.png", "--days", "365"], { BUN_JSC_useJIT: "0" }),
     run(["--allocation", join(home, "donut.png"), "--by", "platform"]),
     run(["--help"]),
+    botChart(binary, home, dataDir),
   ]);
+  // The bot renders in a process of its own: the binary started again with --render-chart.
+  expect(photo).toMatchObject({ method: "sendPhoto", width: 1280, height: 720 });
+  expect(photo.plainCaption).toStartWith("Portfolio value, USD · last 365 days\n");
   expect(chart).toMatchObject({ code: 0, stderr: "" });
   expect(chart.stdout).toStartWith("Portfolio value, USD · last 365 days\n");
   expect(pngSize(readFileSync(join(home, "chart.png")))).toEqual({ width: 1280, height: 720 });
@@ -104,3 +111,36 @@ test("the compiled binary draws both charts from an empty directory, with the JI
   expect(help.stdout).toContain("--chart FILE.png");
   expect(help.stdout).toContain("--allocation FILE.png");
 }, 60_000);
+
+/** The binary as the bot, JIT off, answering one /chart 365 against the fake Bot API; its photo. */
+async function botChart(binary: string, cwd: string, dataDir: string): Promise<SentPhoto> {
+  const [fakes, telegram] = await Promise.all([startAllFakes(), startTelegramFake({ token: TOKEN })]);
+  const bot = Bun.spawn([binary], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? "",
+      ...fakes.env,
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_CHAT_ID: "31337",
+      TELEGRAM_API_ROOT: telegram.url,
+      DATA_DIR: dataDir,
+      TIMEZONE: "Europe/Paris",
+      BUN_JSC_useJIT: "0",
+    },
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  try {
+    await telegram.waitForRequests("getUpdates", 1, 30_000);
+    telegram.pushMessage({ chatId: 31337, text: "/chart 365" });
+    const [photo] = await telegram.waitForPhotos(1, 30_000);
+    return photo as SentPhoto;
+  } catch (error) {
+    bot.kill();
+    throw new Error(`${String(error)}; the bot said: ${await new Response(bot.stderr).text()}`);
+  } finally {
+    bot.kill();
+    await bot.exited;
+    await Promise.all([fakes.stop(), telegram.stop()]);
+  }
+}

@@ -18,7 +18,7 @@ interface Engine {
   readonly fonts: Uint8Array[];
 }
 
-// The one piece of module state: resvg's wasm instance is per process (or worker) and initWasm
+// The one piece of module state: resvg's wasm instance is per process and initWasm
 // throws "Already initialized" the second time, so the first call's promise is shared.
 let engine: Promise<Engine> | undefined;
 
