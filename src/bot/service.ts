@@ -66,8 +66,8 @@ export interface BotServiceDeps {
    * The one place privacy enters the bot (the PRIVACY setting of issue #16 plugs in here).
    */
   readonly privacy?: () => boolean;
-  /** SVG → PNG off the main thread (default: a renderer process per chart, render/chart/client.ts). */
-  readonly renderChart?: (svg: string) => Promise<Uint8Array>;
+  /** SVG → PNG off the main thread, ended when `signal` aborts (default: a renderer process per chart, render/chart/client.ts). */
+  readonly renderChart?: (svg: string, signal?: AbortSignal) => Promise<Uint8Array>;
 }
 
 /** What /chart and /allocation answer: a photo, drawn by `render()`, or a short text instead. */
@@ -201,13 +201,13 @@ export class BotService {
       return { kind: "text", text: `The history cannot be read: ${this.historyProblem ?? ""}` };
     }
     if (view.kind === "text") return view;
-    const render = this.deps.renderChart ?? renderChartPng;
+    const render = this.deps.renderChart ?? ((svg: string, signal?: AbortSignal) => renderChartPng(svg, signal ? { signal } : {}));
     const svg = view.svg;
     return {
       kind: "photo",
       caption: view.caption,
       render: () => {
-        const job = this.chartQueue.then(() => render(svg));
+        const job = this.chartQueue.then(() => render(svg, this.deps.shutdown));
         this.chartQueue = job.catch(() => undefined);
         return job;
       },

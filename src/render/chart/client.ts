@@ -20,6 +20,8 @@ export interface RenderChartOptions {
   readonly timeoutMs?: number;
   /** The renderer's command line; default: this pfbot with RENDER_CHART_ARG (from source: bun src/main.ts …). */
   readonly command?: readonly string[];
+  /** Kills the renderer when it aborts (pfbot is stopping): rejects with "render-failed". */
+  readonly signal?: AbortSignal;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -45,6 +47,9 @@ export async function renderChartPng(svg: string, options: RenderChartOptions = 
     timedOut = true;
     child.kill("SIGKILL");
   }, timeoutMs);
+  const stop = () => child.kill("SIGKILL");
+  options.signal?.addEventListener("abort", stop);
+  if (options.signal?.aborted) stop();
   try {
     const [png, stderr, code] = await Promise.all([new Response(child.stdout).bytes(), new Response(child.stderr).text(), child.exited]);
     if (timedOut) {
@@ -59,6 +64,7 @@ export async function renderChartPng(svg: string, options: RenderChartOptions = 
     return png;
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener("abort", stop);
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   }
 }

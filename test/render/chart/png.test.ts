@@ -80,10 +80,14 @@ test("a renderer that cannot be started, or dies without a word, is a typed rend
   expect((killed as ChartError).message).toBe("the chart renderer failed: killed by SIGKILL");
 });
 
-test("a renderer that does not answer in time is killed with a typed timeout", async () => {
+test("a renderer that does not answer in time is killed with a typed timeout; one still running when pfbot stops is killed", async () => {
   const error = await renderChartPng(line(30), { timeoutMs: 1 }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ChartError);
   expect((error as ChartError).kind).toBe("render-timeout");
+  const stopping = new AbortController();
+  const hanging = renderChartPng(line(2), { command: ["/bin/sleep", "60"], signal: stopping.signal }).catch((e: unknown) => e);
+  stopping.abort();
+  expect(((await hanging) as ChartError).message).toBe("the chart renderer failed: killed by SIGKILL");
 });
 
 /** An independent CRC-32 (PNG's polynomial), to check the encoder's chunks without its own helper. */
