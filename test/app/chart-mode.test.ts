@@ -45,14 +45,15 @@ test("--chart writes the PNG and prints its caption; --allocation draws the late
   expect(await runChartMode(ctx, { kind: "chart", file, days: 90, currency: "RUB" }, { privacy: false })).toBe(0);
   expect(pngSize(readFileSync(file))).toEqual({ width: 1280, height: 720 });
   expect(out[0]).toStartWith("Portfolio value, RUB · last 90 days\nNow (24 Nov 2026): ₽");
-  expect(out[0]).toContain("Period: 27 Aug 2026 – 24 Nov 2026 (90 of 90 days recorded, 1 partial)");
+  expect(out[0]).toContain("Period: 27 Aug – 24 Nov 2026, 90 of 90 days recorded, 1 partial");
   expect(out[1]).toMatch(/^wrote .*chart\.png \(\d+ kB PNG\)$/);
   const donut = join(dir, "donut.png");
   expect(await runChartMode(ctx, { kind: "allocation", file: donut, view: "kind", currency: "USD" }, { privacy: false })).toBe(0);
   expect(pngSize(readFileSync(donut))).toEqual({ width: 1280, height: 720 });
-  expect(out[2]?.split("\n").slice(0, 2)).toEqual([
+  expect(out[2]?.split("\n").slice(0, 3)).toEqual([
     "Allocation by kind, USD",
-    "Total: $201,981 · snapshot of 24 Nov 2026, 10:00 (Europe/Paris)",
+    "Total: $201,981",
+    "Snapshot: 24 Nov 2026, 10:00 (Europe/Paris)",
   ]);
 });
 

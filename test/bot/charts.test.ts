@@ -97,7 +97,7 @@ describe("/chart", () => {
       "Now (24 Nov 2026): $111,000",
       "Change: +$7,250 (+7.0%) from 26 Oct 2026 to 24 Nov 2026",
       "Low: $103,750 on 26 Oct 2026 · High: $111,000 on 24 Nov 2026",
-      "Period: 26 Oct 2026 – 24 Nov 2026 (30 of 30 days recorded)",
+      "Period: 26 Oct – 24 Nov 2026, 30 of 30 days recorded",
     ]);
     expect(labels(photo!)).toEqual([
       ["· 30 ·", "90", "365", "All"],
@@ -113,7 +113,7 @@ describe("/chart", () => {
     const [, all] = await telegram.waitForPhotos(2, 15_000);
     expect(all).toMatchObject({ method: "editMessageMedia", messageId: first!.messageId, width: 1280, height: 720 });
     expect(all!.plainCaption).toStartWith("Portfolio value, USD · all history\n");
-    expect(all!.plainCaption).toContain("Period: 11 Oct 2026 – 24 Nov 2026 (45 of 45 days recorded)");
+    expect(all!.plainCaption).toContain("Period: 11 Oct – 24 Nov 2026, 45 of 45 days recorded");
     expect(labels(all!)[0]).toEqual(["30", "90", "365", "· All ·"]);
     press(all!, "RUB");
     const [, , rub] = await telegram.waitForPhotos(3, 15_000);
@@ -191,7 +191,8 @@ describe("/allocation", () => {
     // The total is the portfolio's, as /status says it: the margin account's −$15 is left out of the ring, not of it.
     expect(caption).toEqual([
       "Allocation by platform, USD",
-      "Total: $69,036 · snapshot of 24 Nov 2026, 10:00 (Europe/Paris)",
+      "Total: $69,036",
+      "Snapshot: 24 Nov 2026, 10:00 (Europe/Paris)",
       "Bybit: $28,545 · 41.4%",
       "T-Bank · Брокерский счёт 2000000101: $18,936 · 27.4%",
       "OKX: $16,445 · 23.8%",

@@ -260,12 +260,12 @@ describe("charts", () => {
     expect(service.chart(allocation)).toMatchObject({ kind: "text", text: expect.stringContaining("No allocation yet") });
     setClock("2026-11-24T09:00:01Z");
     await service.scheduledRun();
-    expect(caption(service.chart(allocation))).toContain("Total: <b>$100.00</b> · snapshot of 24 Nov 2026, 10:00 (Europe/Paris)");
+    expect(caption(service.chart(allocation))).toContain("Total: <b>$100.00</b>\nSnapshot: 24 Nov 2026, 10:00 (Europe/Paris)");
     await service.statusHtml();
-    expect(caption(service.chart(allocation))).toContain("snapshot of 24 Nov 2026, 10:00");
+    expect(caption(service.chart(allocation))).toContain("Snapshot: 24 Nov 2026, 10:00");
     history.close();
     const restarted = setup([], { dataDir });
-    expect(caption(restarted.service.chart(allocation))).toContain("Total: <b>$100.00</b> · snapshot of 24 Nov 2026, 10:00");
+    expect(caption(restarted.service.chart(allocation))).toContain("Total: <b>$100.00</b>\nSnapshot: 24 Nov 2026, 10:00");
   });
 
   test("with privacy on, neither the image nor the caption shows an amount", async () => {

@@ -72,7 +72,7 @@ export function allocationChart(allocation: Allocation | null, request: Allocati
     throw error;
   }
   const { meta } = chart;
-  const total = context.privacy ? "" : `Total: <b>${escapeHtml(groupedMoney(net, request.currency))}</b> · `;
+  const total = context.privacy ? [] : [`Total: <b>${escapeHtml(groupedMoney(net, request.currency))}</b>`];
   const lines = meta.slices.map((slice) => {
     const name = slice.folded.length > 0 ? `${slice.label} (${slice.folded.join(", ")})` : slice.label;
     const value = context.privacy ? "" : `${escapeHtml(slice.valueLabel)} · `;
@@ -83,7 +83,7 @@ export function allocationChart(allocation: Allocation | null, request: Allocati
     (slice) =>
       `Not in the ring (zero or negative): ${escapeHtml(slice.label)}${context.privacy ? "" : `: ${escapeHtml(groupedMoney(slice.value, request.currency))}`}`,
   );
-  const caption = [`<b>${escapeHtml(title)}</b>`, `${total}snapshot of ${escapeHtml(when)}`, ...lines, ...excluded];
+  const caption = [`<b>${escapeHtml(title)}</b>`, ...total, `Snapshot: ${escapeHtml(when)}`, ...lines, ...excluded];
   return { kind: "chart", svg: chart.svg, caption: caption.join("\n") };
 }
 

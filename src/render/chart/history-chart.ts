@@ -53,11 +53,18 @@ export function historyChart(records: readonly DayRecord[], request: HistoryChar
   const partialDays = valued.filter((point) => point.partial).length;
   const calendarDays = dayNumber(last) - dayNumber(first) + 1;
   const counts = [`${valued.length} of ${calendarDays} days recorded`, ...(partialDays > 0 ? [`${partialDays} partial`] : [])].join(", ");
-  const subtitle = `${dayLabel(first)} – ${dayLabel(last)} · ${counts}`;
+  const subtitle = `${dayRange(first, last)} · ${counts}`;
   const chart = lineChartSvg({ points, currency: request.currency, privacy: context.privacy, title, subtitle });
   const caption = [`<b>${escapeHtml(title)}</b>`, ...captionLines(chart.meta, valued, request.currency, context.privacy)];
-  caption.push(`Period: ${dayLabel(first)} – ${dayLabel(last)} (${escapeHtml(counts)})`);
+  caption.push(`Period: ${dayRange(first, last)}, ${escapeHtml(counts)}`);
   return { kind: "chart", svg: chart.svg, caption: caption.join("\n") };
+}
+
+/** "28 Oct – 26 Nov 2026"; "27 Nov 2025 – 26 Nov 2026" across a new year. */
+function dayRange(first: string, last: string): string {
+  const from = dayLabel(first);
+  const to = dayLabel(last);
+  return first.slice(0, 4) === last.slice(0, 4) ? `${from.slice(0, -5)} – ${to}` : `${from} – ${to}`;
 }
 
 function tooFewDays(valued: readonly LinePoint[], records: number, span: string, currency: ChartCurrency): string {

@@ -38,7 +38,8 @@ test("by platform: a slice per platform or account, the snapshot's time, the net
   if (view.kind !== "chart") throw new Error(view.text);
   expect(htmlToText(view.caption).split("\n")).toEqual([
     "Allocation by platform, USD",
-    "Total: $201,965 · snapshot of 24 Nov 2026, 10:00 (Europe/Paris)",
+    "Total: $201,965",
+    "Snapshot: 24 Nov 2026, 10:00 (Europe/Paris)",
     "IBKR: $84,211 · 41.7%",
     "Bybit: $61,235 · 30.3%",
     "T-Bank · Брокерский счёт 2000000101: $30,454 · 15.1%",
@@ -62,7 +63,8 @@ test("by kind: crypto, stocks and cash, RUB assets; in RUB with the RUB values a
   if (view.kind !== "chart") throw new Error(view.text);
   expect(htmlToText(view.caption).split("\n")).toEqual([
     "Allocation by kind, RUB",
-    "Total: ₽16,248,082 · snapshot of 24 Nov 2026, 10:00 (Europe/Paris)",
+    "Total: ₽16,248,082",
+    "Snapshot: 24 Nov 2026, 10:00 (Europe/Paris)",
     "Stocks and cash: ₽6,774,739 · 41.7%",
     "Crypto: ₽6,384,094 · 39.3%",
     "RUB assets: ₽3,089,250 · 19.0%",
@@ -80,7 +82,7 @@ test("privacy: shares only, no digit of any amount in the image or the caption",
     for (const amount of [...amounts, "201965.14"])
       for (const window of digitWindows(amount)) for (const line of shown) expect(line).not.toContain(window);
     for (const line of shown) expect(line).not.toMatch(/[$₽]|\d[kMBT]\b/);
-    expect(htmlToText(chart.caption)).toContain("snapshot of 24 Nov 2026, 10:00 (Europe/Paris)");
+    expect(htmlToText(chart.caption)).toContain("Snapshot: 24 Nov 2026, 10:00 (Europe/Paris)");
   }
 });
 

@@ -41,11 +41,11 @@ test("the caption: now, change over complete days, low and high with their dates
     "Now (24 Nov 2026): $120,000 (partial: not every platform counted)",
     "Change: +$12,000 (+6.7%) from 27 Oct 2026 to 22 Nov 2026",
     "Low: $175,000 on 28 Oct 2026 · High: $192,000 on 22 Nov 2026",
-    "Period: 26 Oct 2026 – 24 Nov 2026 (27 of 30 days recorded, 2 partial)",
+    "Period: 26 Oct – 24 Nov 2026, 27 of 30 days recorded, 2 partial",
   ]);
   expect(view.caption).toStartWith("<b>Portfolio value, USD · last 30 days</b>\nNow (24 Nov 2026): <b>$120,000</b>");
   expect(texts(view.svg, "title")).toEqual(["Portfolio value, USD · last 30 days"]);
-  expect(texts(view.svg, "subtitle")).toEqual(["26 Oct 2026 – 24 Nov 2026 · 27 of 30 days recorded, 2 partial"]);
+  expect(texts(view.svg, "subtitle")).toEqual(["26 Oct – 24 Nov 2026 · 27 of 30 days recorded, 2 partial"]);
   expect(texts(view.svg, "value-tick")).toEqual(["$120k", "$140k", "$160k", "$180k", "$200k"]);
   expect(texts(view.svg, "date-tick")).toEqual(["26 Oct", "2 Nov", "9 Nov", "16 Nov", "23 Nov"]);
   expect(texts(view.svg, "last-label")).toEqual(["$120.0k (partial)"]);
@@ -106,11 +106,11 @@ test("fewer than 2 days with a value is a short text; 2 days and 3653 days are c
   const tenYears = records(Array.from({ length: 3653 }, (_, i) => ({ back: i, usd: String(50_000 + (i % 97) * 100) })));
   const all = historyChart(tenYears, { days: "all", currency: "USD" }, context);
   if (all.kind !== "chart") throw new Error(all.text);
-  expect(htmlToText(all.caption)).toContain("Period: 24 Nov 2016 – 24 Nov 2026 (3653 of 3653 days recorded)");
+  expect(htmlToText(all.caption)).toContain("Period: 24 Nov 2016 – 24 Nov 2026, 3653 of 3653 days recorded");
   expect(texts(all.svg, "date-tick")).toEqual(["2018", "2020", "2022", "2024", "2026"]);
   const year = historyChart(tenYears, { days: 365, currency: "USD" }, context);
   if (year.kind !== "chart") throw new Error(year.text);
-  expect(htmlToText(year.caption)).toContain("Period: 25 Nov 2025 – 24 Nov 2026 (365 of 365 days recorded)");
+  expect(htmlToText(year.caption)).toContain("Period: 25 Nov 2025 – 24 Nov 2026, 365 of 365 days recorded");
 });
 
 test("with no two complete days there is no change line: a partial total leaves a platform out", () => {
