@@ -2,6 +2,7 @@
 // ~120 ms and ~35 MB at import), then hands over to app.ts.
 import { version } from "../package.json" with { type: "json" };
 import { parseArgs, USAGE } from "./app/cli.ts";
+import { RENDER_CHART_ARG } from "./render/chart/client.ts";
 
 // The one write to process.env (time zones go through lib/zoned-time.ts, never the process's TZ). Bun
 // prints every fetch's request headers (API keys, signatures, tokens) to stderr when BUN_CONFIG_VERBOSE_FETCH
@@ -10,6 +11,12 @@ import { parseArgs, USAGE } from "./app/cli.ts";
 // as it was, and warns about it (config.ts).
 const startEnv = { ...process.env };
 process.env.BUN_CONFIG_VERBOSE_FETCH = "";
+
+// A chart renderer the bot started for one chart (render/chart/client.ts): SVG in, PNG out, nothing else.
+if (process.argv[2] === RENDER_CHART_ARG && process.argv.length === 3) {
+  const { runChartRenderer } = await import("./render/chart/renderer.ts");
+  process.exit(await runChartRenderer());
+}
 
 const parsed = parseArgs(process.argv.slice(2));
 if (!parsed.ok) {

@@ -10,7 +10,9 @@ export type Mode =
   | { readonly kind: "check" }
   | { readonly kind: "history" }
   | { readonly kind: "import"; readonly file: string; readonly overwrite: boolean }
-  | { readonly kind: "export"; readonly file: string | null };
+  | { readonly kind: "export"; readonly file: string | null }
+  | { readonly kind: "chart"; readonly file: string; readonly days: number | "all"; readonly currency: "USD" | "RUB" }
+  | { readonly kind: "allocation"; readonly file: string; readonly view: "platform" | "kind"; readonly currency: "USD" | "RUB" };
 
 export interface CliArgs {
   readonly mode: Mode;
@@ -35,6 +37,11 @@ Modes (none: run the Telegram bot with its schedule):
   --export [FILE]      write the history as portfolio_history.json (to FILE, or stdout)
   --import FILE        add a portfolio_history.json file to the history
       --overwrite      with --import: let imported days replace days recorded by the bot
+  --chart FILE.png     draw the portfolio value over time as a PNG (what /chart sends)
+      --days N         the last N days up to today (2-36500, or all; default 30)
+      --currency usd|rub   in USD (default) or RUB; also for --allocation
+  --allocation FILE.png  draw the latest complete snapshot's allocation as a PNG (what /allocation sends)
+      --by platform|kind   one slice per platform or account (default), or per kind
 
 Options:
   --env-file PATH      read settings from PATH instead of ./.env (the process environment wins)
@@ -46,8 +53,8 @@ systemd's EnvironmentFile= reads it. Every variable, with its default and meanin
 "Configuration" table of README.md, and in the template .env.example.
 
 Exit status: 0 ok, 1 the work failed in whole or in part (no platform answered, a check failed,
-a message was not delivered, or it was delivered but the history could not record it), 2 usage or
-configuration error.`;
+a message was not delivered, or it was delivered but the history could not record it; nothing to draw),
+2 usage or configuration error.`;
 
 /** Parses argv (without the executable and script). */
 export function parseArgs(argv: readonly string[]): ParseResult {
@@ -55,6 +62,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   const flags = new Set<string>();
   let importFile: string | null = null;
   let exportFile: string | null = null;
+  const chart: ChartOptions = { file: null, days: null, currency: null, view: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     const [name, inline] =
@@ -96,6 +104,34 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         flags.add("export");
         break;
       }
+      case "--chart":
+      case "--allocation": {
+        const value = takeValue();
+        if (!value) return { ok: false, error: `${name} needs a file to write the PNG to` };
+        chart.file = value;
+        flags.add(name.slice(2));
+        break;
+      }
+      case "--days": {
+        const value = takeValue()?.toLowerCase();
+        const days = value === "all" ? "all" : value && /^\d{1,5}$/.test(value) ? Number(value) : null;
+        if (days === null || (days !== "all" && (days < 2 || days > MAX_DAYS)))
+          return { ok: false, error: `--days needs a number of days from 2 to ${MAX_DAYS}, or all` };
+        chart.days = days;
+        break;
+      }
+      case "--currency": {
+        const value = takeValue()?.toUpperCase();
+        if (value !== "USD" && value !== "RUB") return { ok: false, error: "--currency needs usd or rub" };
+        chart.currency = value;
+        break;
+      }
+      case "--by": {
+        const value = takeValue()?.toLowerCase();
+        if (value !== "platform" && value !== "kind") return { ok: false, error: "--by needs platform or kind" };
+        chart.view = value;
+        break;
+      }
       case "--once":
       case "--dry-run":
       case "--json":
@@ -109,20 +145,47 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         return { ok: false, error: `unknown argument: ${arg}` };
     }
   }
-  return pickMode(flags, importFile, exportFile, envFile);
+  return pickMode(flags, importFile, exportFile, chart, envFile);
 }
 
-function pickMode(flags: Set<string>, importFile: string | null, exportFile: string | null, envFile: string | null): ParseResult {
+/** The most days --days takes: 100 years (render/chart/history-chart.ts draws any span). */
+const MAX_DAYS = 36_500;
+
+interface ChartOptions {
+  file: string | null;
+  days: number | "all" | null;
+  currency: "USD" | "RUB" | null;
+  view: "platform" | "kind" | null;
+}
+
+function pickMode(
+  flags: Set<string>,
+  importFile: string | null,
+  exportFile: string | null,
+  chart: ChartOptions,
+  envFile: string | null,
+): ParseResult {
   if (flags.has("version")) return { ok: true, args: { mode: { kind: "version" }, envFile } };
   if (flags.has("overwrite") && !flags.has("import")) return { ok: false, error: "--overwrite goes with --import" };
+  if (chart.days !== null && !flags.has("chart")) return { ok: false, error: "--days goes with --chart" };
+  if (chart.view !== null && !flags.has("allocation")) return { ok: false, error: "--by goes with --allocation" };
+  if (chart.currency !== null && !flags.has("chart") && !flags.has("allocation"))
+    return { ok: false, error: "--currency goes with --chart or --allocation" };
   const groups = [
     flags.has("once") || flags.has("dry-run") || flags.has("json") ? "snapshot" : null,
     flags.has("check") ? "--check" : null,
     flags.has("history") ? "--history" : null,
     flags.has("import") ? "--import" : null,
     flags.has("export") ? "--export" : null,
+    flags.has("chart") ? "--chart" : null,
+    flags.has("allocation") ? "--allocation" : null,
   ].filter((g): g is string => g !== null);
   if (groups.length > 1) return { ok: false, error: `choose one mode, not ${groups.join(" and ")}` };
+  const currency = chart.currency ?? "USD";
+  if (chart.file !== null && flags.has("chart"))
+    return { ok: true, args: { mode: { kind: "chart", file: chart.file, days: chart.days ?? 30, currency }, envFile } };
+  if (chart.file !== null && flags.has("allocation"))
+    return { ok: true, args: { mode: { kind: "allocation", file: chart.file, view: chart.view ?? "platform", currency }, envFile } };
   const mode: Mode = flags.has("check")
     ? { kind: "check" }
     : flags.has("history")

@@ -1,5 +1,5 @@
 // Loads the configuration a mode needs and runs that mode. Exit codes: 0 ok, 1 the mode's work
-// failed, 2 usage or configuration error. The history modes read only their three variables
+// failed, 2 usage or configuration error. The history and chart modes read only their three variables
 // (config/history-config.ts): they never load config.ts, arktype, a platform or grammY.
 
 import type { Config, ConfigNeeds, ConfigResult } from "../config/config.ts";
@@ -12,6 +12,7 @@ import { createLogger, type Logger } from "../lib/log.ts";
 import { makeRedactor } from "../lib/redact.ts";
 import { workerUrl } from "../lib/worker-url.ts";
 import type { CliArgs, Mode } from "./cli.ts";
+import type { ChartMode } from "./modes/chart.ts";
 import type { HistoryMode } from "./modes/history.ts";
 
 export interface AppContext {
@@ -50,10 +51,19 @@ export async function runApp(
     const loaded = loadHistoryConfig(source);
     if (!loaded.ok) return problems(loaded.errors);
     if (fileProblems.length > 0) return problems([]);
-    const { log, out } = outputs(loaded.config, clock);
-    const err = (text: string) => void process.stderr.write(log.redact(`pfbot: ${text}\n`));
+    const { log, out, err } = outputs(loaded.config, clock);
     return guarded(log, async () =>
       (await import("./modes/history.ts")).runHistoryMode({ config: loaded.config, log, out, err, clock }, mode),
+    );
+  }
+  if (mode.kind === "chart" || mode.kind === "allocation") {
+    const loaded = loadHistoryConfig(source);
+    if (!loaded.ok) return problems(loaded.errors);
+    const { log, out, err } = outputs(loaded.config, clock);
+    // Charts show amounts. Issue #16's PRIVACY setting plugs in here for the CLI, as in modes/bot.ts for the bot.
+    const privacy = false;
+    return guarded(log, async () =>
+      (await import("./modes/chart.ts")).runChartMode({ config: loaded.config, log, out, err, clock }, mode, { privacy }),
     );
   }
   let loaded: ConfigResult;
@@ -76,10 +86,12 @@ export async function runApp(
 function outputs(
   config: { readonly logLevel: Config["logLevel"]; readonly secrets: readonly string[] },
   clock: Clock,
-): Pick<AppContext, "log" | "out"> {
+): Pick<AppContext, "log" | "out"> & { readonly err: (text: string) => void } {
   const log = createLogger({ level: config.logLevel, secrets: config.secrets, now: () => new Date(clock.now()) });
   const out = (text: string) => void process.stdout.write(log.redact(text.endsWith("\n") ? text : `${text}\n`));
-  return { log, out };
+  // stderr for a report of several lines (the log keeps each event on one line), redacted like the log.
+  const err = (text: string) => void process.stderr.write(log.redact(`pfbot: ${text}\n`));
+  return { log, out, err };
 }
 
 /** The mode's exit status; an error nothing caught is logged (stack included) and exits 1. */
@@ -108,7 +120,7 @@ function needsOf(mode: Mode): ConfigNeeds {
 }
 
 /** The history modes are answered in runApp, before the full configuration is loaded. */
-async function runMode(mode: Exclude<Mode, HistoryMode>, context: AppContext): Promise<number> {
+async function runMode(mode: Exclude<Mode, HistoryMode | ChartMode>, context: AppContext): Promise<number> {
   switch (mode.kind) {
     case "help":
     case "version":

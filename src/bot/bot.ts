@@ -1,15 +1,26 @@
 // grammY wiring: the owner guard, the commands and their menu, HTML replies, bounded retries on the API,
 // and an error boundary so one bad update never stops the bot. The work itself is BotService's.
-import { Bot, type Context } from "grammy";
+import { Bot, type Context, GrammyError, InputFile, InputMediaBuilder } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { errorMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
+import {
+  ALLOCATION_USAGE,
+  CHART_USAGE,
+  type ChartRequest,
+  chartKeyboard,
+  parseAllocationCommand,
+  parseChartCommand,
+  readChartCallback,
+} from "./charts.ts";
 import type { BotService } from "./service.ts";
 import { type CallBounds, CLIENT_OPTIONS, installApiTransformers } from "./telegram.ts";
 
 export const COMMANDS = [
   { command: "status", description: "Portfolio snapshot now" },
   { command: "history", description: "Last 30 days" },
+  { command: "chart", description: "Portfolio value over time, as a chart" },
+  { command: "allocation", description: "Allocation donut of the latest complete snapshot" },
   { command: "frequency", description: "Show or set minutes between reports" },
   { command: "pause", description: "Pause scheduled reports" },
   { command: "resume", description: "Resume scheduled reports" },
@@ -20,6 +31,8 @@ export const COMMANDS = [
 const SYNTAX: Readonly<Record<(typeof COMMANDS)[number]["command"], string>> = {
   status: "/status",
   history: "/history",
+  chart: "/chart [30|90|365|all] [usd|rub]",
+  allocation: "/allocation [platform|kind] [usd|rub]",
   frequency: "/frequency [minutes]",
   pause: "/pause",
   resume: "/resume",
@@ -40,8 +53,13 @@ export interface BotOptions {
   readonly platformNames: readonly string[];
 }
 
-/** Telegram refreshes "typing…" for 5 s; repeat it while a snapshot runs. */
+/** The updates the bot asks Telegram for: commands, and presses on the buttons under a chart. */
+export const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+
+/** Telegram shows a chat action ("typing…", "sending photo…") for 5 s; repeat it while the work runs. */
 const TYPING_EVERY_MS = 4_500;
+/** answerCallbackQuery's text: 0–200 characters. */
+const CALLBACK_TEXT_LIMIT = 200;
 
 export interface PfBot {
   readonly bot: Bot;
@@ -65,6 +83,8 @@ export function createBot(options: BotOptions): PfBot {
 
   const safe = bot.errorBoundary((error) => {
     log.error(`a command failed: ${errorMessage(error.error)}`, { updateId: error.ctx.update.update_id });
+    // A press left unanswered keeps its button spinning; answering one already answered fails harmlessly.
+    if (error.ctx.callbackQuery) void error.ctx.answerCallbackQuery().catch(() => undefined);
     return error.ctx.reply("Sorry, that failed; see the log for details.").catch(() => undefined);
   });
   const reply = (ctx: Context, html: string) => ctx.reply(html, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
@@ -96,6 +116,74 @@ export function createBot(options: BotOptions): PfBot {
     pending.add(work);
   });
   safe.command("history", (ctx) => reply(ctx, service.historyHtml()));
+
+  // Charts, like /status, are answered in the background: rendering takes up to a second with the JIT
+  // off, and other updates are answered meanwhile (the PNG itself is drawn in a process of its own).
+  const background = (what: string, ctx: Context, work: () => Promise<void>) => {
+    const job = work()
+      .catch((error: unknown) => {
+        log.error(`${what} failed: ${errorMessage(error)}`);
+        return ctx.reply(`Sorry, the chart could not be sent: ${errorMessage(error)}`).then(
+          () => undefined,
+          () => undefined,
+        );
+      })
+      .finally(() => pending.delete(job));
+    pending.add(job);
+  };
+  /** Draws the chart while Telegram shows "sending photo…". */
+  const draw = async (ctx: Context, render: () => Promise<Uint8Array>): Promise<InputFile> => {
+    const action = () => void ctx.replyWithChatAction("upload_photo").catch(() => undefined);
+    action();
+    const timer = setInterval(action, TYPING_EVERY_MS);
+    try {
+      return new InputFile(await render(), "chart.png");
+    } finally {
+      clearInterval(timer);
+    }
+  };
+  const sendChart = (ctx: Context, request: ChartRequest | null, usage: string) => {
+    if (request === null) return ctx.reply(usage);
+    const answer = service.chart(request);
+    if (answer.kind === "text") return ctx.reply(answer.text);
+    background(`/${request.kind === "history" ? "chart" : "allocation"}`, ctx, async () => {
+      const photo = await draw(ctx, answer.render);
+      await ctx.replyWithPhoto(photo, { caption: answer.caption, parse_mode: "HTML", reply_markup: chartKeyboard(request) });
+    });
+  };
+  safe.command("chart", (ctx) => sendChart(ctx, parseChartCommand(ctx.match), CHART_USAGE));
+  safe.command("allocation", (ctx) => sendChart(ctx, parseAllocationCommand(ctx.match), ALLOCATION_USAGE));
+
+  // A button under a chart: the same message becomes the chart asked for (editMessageMedia). Every
+  // press is answered, at once when nothing is drawn, else before drawing so the button stops spinning.
+  safe.on("callback_query", async (ctx) => {
+    const data = ctx.callbackQuery.data;
+    const request = data === undefined ? null : readChartCallback(data);
+    const message = ctx.callbackQuery.message;
+    if (request === null || message === undefined) {
+      return ctx.answerCallbackQuery({ text: "This button no longer works: send /chart or /allocation again." });
+    }
+    if (request === "shown") return ctx.answerCallbackQuery({ text: "That is what the chart shows." });
+    const answer = service.chart(request);
+    if (answer.kind === "text") return ctx.answerCallbackQuery({ text: clip(answer.text, CALLBACK_TEXT_LIMIT), show_alert: true });
+    await ctx.answerCallbackQuery();
+    background("a chart button", ctx, async () => {
+      const photo = await draw(ctx, answer.render);
+      const markup = chartKeyboard(request);
+      try {
+        await ctx.editMessageMedia(InputMediaBuilder.photo(photo, { caption: answer.caption, parse_mode: "HTML" }), {
+          reply_markup: markup,
+        });
+      } catch (error) {
+        // The message was deleted meanwhile, or can no longer be edited: send the chart anew, and remove
+        // the old one where Telegram still allows it.
+        if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;
+        log.info(`a chart could not be edited in place (${error.description}): sending it anew`);
+        await ctx.replyWithPhoto(photo, { caption: answer.caption, parse_mode: "HTML", reply_markup: markup });
+        await ctx.deleteMessage().catch(() => undefined);
+      }
+    });
+  });
   safe.command("frequency", (ctx) => ctx.reply(service.frequency(ctx.match)));
   safe.command("pause", (ctx) => ctx.reply(service.pause()));
   safe.command("resume", (ctx) => ctx.reply(service.resume()));
@@ -111,6 +199,10 @@ export function createBot(options: BotOptions): PfBot {
 
   bot.catch((error) => log.error(`update handling failed: ${error.message}`));
   return { bot, drain: async () => void (await Promise.all([...pending])) };
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function helpText(): string {

@@ -6,16 +6,22 @@
 // DATA_DIR, full disk, damaged database) never stops a report: it is logged, said in every message and
 // in health(), and the bot keeps answering.
 
+import { type Allocation, LATEST_ALLOCATION, saveLatestAllocation } from "../history/allocation.ts";
 import { describeHistoryError, historyViewHtml } from "../history/io.ts";
 import type { SettingSource, SettingsStore } from "../history/settings.ts";
 import { type HistoryStore, localDay, logRecordResult } from "../history/store.ts";
 import { errorMessage, PfbotError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 import { formatZoned } from "../lib/zoned-format.ts";
+import { allocationChart } from "../render/chart/allocation-chart.ts";
+import { renderChartPng } from "../render/chart/client.ts";
+import { type ChartView, historyChart } from "../render/chart/history-chart.ts";
 import { escapeHtml } from "../render/html.ts";
 import { formatSnapshotHtml } from "../render/message.ts";
+import { allocationOf } from "../snapshot/allocation.ts";
 import { changeSince, snapshotRecord } from "../snapshot/report.ts";
 import type { Snapshot } from "../snapshot/snapshot.ts";
+import type { ChartRequest } from "./charts.ts";
 import {
   MAX_FREQUENCY_MINUTES,
   MIN_FREQUENCY_MINUTES,
@@ -55,7 +61,19 @@ export interface BotServiceDeps {
   readonly runBudgetMs?: number;
   /** Aborted when pfbot stops: the snapshot in progress ends, and its report is abandoned. */
   readonly shutdown?: AbortSignal;
+  /**
+   * Whether charts and their captions hide every amount (% only); read at each chart. Default: off.
+   * The one place privacy enters the bot (the PRIVACY setting of issue #16 plugs in here).
+   */
+  readonly privacy?: () => boolean;
+  /** SVG → PNG off the main thread, ended when `signal` aborts (default: a renderer process per chart, render/chart/client.ts). */
+  readonly renderChart?: (svg: string, signal?: AbortSignal) => Promise<Uint8Array>;
 }
+
+/** What /chart and /allocation answer: a photo, drawn by `render()`, or a short text instead. */
+export type ChartAnswer =
+  | { readonly kind: "photo"; readonly caption: string; render(): Promise<Uint8Array> }
+  | { readonly kind: "text"; readonly text: string };
 
 /** GET /healthz: liveness, schedule and problems; no balances, no secrets. */
 export interface Health {
@@ -108,6 +126,10 @@ export class BotService {
   private historyProblem: string | null;
   /** Where the frequency in use comes from, for /frequency. */
   private frequencySource: SettingSource;
+  /** The latest complete snapshot's allocation; undefined until first read from the settings. */
+  private allocation: Allocation | null | undefined;
+  /** Charts render one at a time: each renderer process holds resvg's wasm memory (~60 MB) while it runs. */
+  private chartQueue: Promise<unknown> = Promise.resolve();
 
   /** Use createBotService, which reads `stored` from the settings. */
   constructor(
@@ -174,6 +196,41 @@ export class BotService {
     }
   }
 
+  /**
+   * /chart and /allocation: the chart's caption and a render() that draws it off the main thread, or
+   * the text to answer instead (too few days, no complete snapshot yet, the history unreadable). The
+   * value chart reads the history; the donut, the latest complete snapshot's allocation.
+   */
+  chart(request: ChartRequest): ChartAnswer {
+    const privacy = this.deps.privacy?.() ?? false;
+    let view: ChartView;
+    try {
+      if (request.kind === "history") {
+        const history = this.deps.history;
+        // At most one record a day: days + 1 covers a window that ends with a day imported for tomorrow.
+        const records = request.days === "all" ? history.all() : history.recent(request.days + 1);
+        view = historyChart(records, request, { today: history.today(), privacy });
+      } else {
+        view = allocationChart(this.latestAllocation(), request, { timeZone: this.deps.timeZone, privacy });
+      }
+    } catch (error) {
+      this.historyFailed(error, "history not readable");
+      return { kind: "text", text: `The history cannot be read: ${this.historyProblem ?? ""}` };
+    }
+    if (view.kind === "text") return view;
+    const render = this.deps.renderChart ?? ((svg: string, signal?: AbortSignal) => renderChartPng(svg, signal ? { signal } : {}));
+    const svg = view.svg;
+    return {
+      kind: "photo",
+      caption: view.caption,
+      render: () => {
+        const job = this.chartQueue.then(() => render(svg, this.deps.shutdown));
+        this.chartQueue = job.catch(() => undefined);
+        return job;
+      },
+    };
+  }
+
   /** /frequency [minutes]: shows (and where the value comes from) or changes (and persists) the schedule. */
   frequency(argument: string): string {
     const text = argument.trim();
@@ -236,10 +293,36 @@ export class BotService {
 
   /** A running snapshot is shared: /status during a scheduled run (or another /status) waits for it. */
   private snapshot(): Promise<Snapshot> {
-    this.inflight ??= this.deps.takeSnapshot(this.deps.shutdown).finally(() => {
-      this.inflight = null;
-    });
+    this.inflight ??= this.deps
+      .takeSnapshot(this.deps.shutdown)
+      .then((snapshot) => {
+        this.keepAllocation(snapshot);
+        return snapshot;
+      })
+      .finally(() => {
+        this.inflight = null;
+      });
     return this.inflight;
+  }
+
+  /** The allocation /allocation draws, from memory or else from the settings. */
+  private latestAllocation(): Allocation | null {
+    this.allocation ??= this.deps.settings.get(LATEST_ALLOCATION);
+    return this.allocation;
+  }
+
+  /** Keeps a complete snapshot's allocation (in memory, and in the settings when they can be written). */
+  private keepAllocation(snapshot: Snapshot): void {
+    const allocation = allocationOf(snapshot);
+    if (allocation === null) return;
+    const current = this.allocation ?? null;
+    if (current === null || current.takenAt.getTime() <= allocation.takenAt.getTime()) this.allocation = allocation;
+    try {
+      saveLatestAllocation(this.deps.settings, allocation);
+    } catch (error) {
+      // /allocation still has it in memory; the history's own problems are reported by record().
+      this.deps.log.warn(`the allocation was not saved: ${describeHistoryError(error, this.deps.dataDir)}`);
+    }
   }
 
   private render(snapshot: Snapshot): string {

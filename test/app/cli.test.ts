@@ -50,3 +50,36 @@ test("bad arguments are usage errors", () => {
   expect(error("--once", "--check")).toBe("choose one mode, not snapshot and --check");
   expect(error("--once=1")).toBe("--once takes no value");
 });
+
+test("--chart and --allocation with their options", () => {
+  expect(mode("--chart", "out.png").mode).toEqual({ kind: "chart", file: "out.png", days: 30, currency: "USD" });
+  expect(mode("--chart=out.png", "--days", "365", "--currency", "RUB").mode).toEqual({
+    kind: "chart",
+    file: "out.png",
+    days: 365,
+    currency: "RUB",
+  });
+  expect(mode("--days=all", "--chart", "a.png").mode).toMatchObject({ days: "all" });
+  expect(mode("--allocation", "d.png").mode).toEqual({ kind: "allocation", file: "d.png", view: "platform", currency: "USD" });
+  expect(mode("--allocation", "d.png", "--by", "kind", "--currency", "rub").mode).toEqual({
+    kind: "allocation",
+    file: "d.png",
+    view: "kind",
+    currency: "RUB",
+  });
+});
+
+test("chart options out of place or out of range are usage errors", () => {
+  expect(error("--chart")).toBe("--chart needs a file to write the PNG to");
+  expect(error("--chart", "a.png", "--days", "1")).toBe("--days needs a number of days from 2 to 36500, or all");
+  expect(error("--chart", "a.png", "--days", "36501")).toBe("--days needs a number of days from 2 to 36500, or all");
+  expect(error("--chart", "a.png", "--days", "1e3")).toBe("--days needs a number of days from 2 to 36500, or all");
+  expect(error("--chart", "a.png", "--currency", "eur")).toBe("--currency needs usd or rub");
+  expect(error("--allocation", "a.png", "--by", "coin")).toBe("--by needs platform or kind");
+  expect(error("--days", "30")).toBe("--days goes with --chart");
+  expect(error("--allocation", "a.png", "--days", "30")).toBe("--days goes with --chart");
+  expect(error("--chart", "a.png", "--by", "kind")).toBe("--by goes with --allocation");
+  expect(error("--history", "--currency", "rub")).toBe("--currency goes with --chart or --allocation");
+  expect(error("--chart", "a.png", "--allocation", "b.png")).toBe("choose one mode, not --chart and --allocation");
+  expect(error("--chart", "a.png", "--history")).toBe("choose one mode, not --history and --chart");
+});

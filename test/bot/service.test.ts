@@ -13,6 +13,7 @@ import { createLogger, type Logger, silentLogger } from "../../src/lib/log.ts";
 import { dec, toPlainString } from "../../src/lib/money.ts";
 import { PlatformError } from "../../src/platforms/types.ts";
 import { combine, failedRow, type PlatformRow, rowOf, type Snapshot } from "../../src/snapshot/snapshot.ts";
+import { texts } from "../render/chart/support.ts";
 
 const FX: FxResult = {
   ok: true,
@@ -47,6 +48,8 @@ interface SetupOptions {
   readonly runBudgetMs?: number;
   /** POLL_INTERVAL_MINUTES as configured (120 by default). */
   readonly frequencyMinutes?: number;
+  readonly privacy?: () => boolean;
+  readonly renderChart?: (svg: string) => Promise<Uint8Array>;
 }
 
 function setup(snapshots: Snapshot[], options: SetupOptions = {}) {
@@ -72,6 +75,8 @@ function setup(snapshots: Snapshot[], options: SetupOptions = {}) {
     version: "test",
     now: () => clock.getTime(),
     ...(options.runBudgetMs ? { runBudgetMs: options.runBudgetMs } : {}),
+    ...(options.privacy ? { privacy: options.privacy } : {}),
+    ...(options.renderChart ? { renderChart: options.renderChart } : {}),
   });
   return {
     service,
@@ -327,4 +332,93 @@ test("a scheduled run that outlives its budget makes /healthz not ok", async () 
   finish(at("2026-11-24T09:00:00Z", [okRow("1")]));
   await run;
   expect(service.health()).toMatchObject({ ok: true, running: null });
+});
+
+describe("charts", () => {
+  const caption = (answer: ReturnType<ReturnType<typeof setup>["service"]["chart"]>) => {
+    if (answer.kind !== "photo") throw new Error(answer.text);
+    return answer.caption;
+  };
+  const allocation = { kind: "allocation", view: "platform", currency: "USD" } as const;
+
+  test("a complete snapshot's allocation is kept for /allocation, across a restart; a partial one never replaces it", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+    const { service, setClock, history } = setup(
+      [at("2026-11-24T09:00:00Z", [okRow("100")]), at("2026-11-24T11:00:00Z", [okRow("200"), failedOkx])],
+      {
+        dataDir,
+      },
+    );
+    expect(service.chart(allocation)).toMatchObject({ kind: "text", text: expect.stringContaining("No allocation yet") });
+    setClock("2026-11-24T09:00:01Z");
+    await service.scheduledRun();
+    expect(caption(service.chart(allocation))).toContain("Total: <b>$100.00</b>\nSnapshot: 24 Nov 2026, 10:00 (Europe/Paris)");
+    await service.statusHtml();
+    expect(caption(service.chart(allocation))).toContain("Snapshot: 24 Nov 2026, 10:00");
+    history.close();
+    const restarted = setup([], { dataDir });
+    expect(caption(restarted.service.chart(allocation))).toContain("Total: <b>$100.00</b>\nSnapshot: 24 Nov 2026, 10:00");
+  });
+
+  test("with privacy on, neither the image nor the caption shows an amount", async () => {
+    const svgs: string[] = [];
+    const { service, history } = setup([at("2026-11-24T09:00:00Z", [okRow("123456.78")])], {
+      privacy: () => true,
+      renderChart: async (svg) => {
+        svgs.push(svg);
+        return new Uint8Array([1]);
+      },
+    });
+    history.importDays(
+      [
+        { day: "2026-11-22", usd: dec("131313.57"), rub: null },
+        { day: "2026-11-23", usd: dec("119753.86"), rub: null },
+      ],
+      { overwrite: false },
+    );
+    await service.statusHtml();
+    for (const request of [{ kind: "history", days: 30, currency: "USD" } as const, allocation]) {
+      const answer = service.chart(request);
+      if (answer.kind !== "photo") throw new Error(answer.text);
+      await answer.render();
+      for (const shown of [answer.caption, ...texts(svgs.at(-1) ?? "")]) expect(shown).not.toMatch(/131|313|119|753|123|456|\$|₽/);
+    }
+    expect(svgs).toHaveLength(2);
+  });
+
+  test("charts are rendered one at a time", async () => {
+    const releases: (() => void)[] = [];
+    let running = 0;
+    let most = 0;
+    const { service, history } = setup([], {
+      renderChart: async () => {
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        running -= 1;
+        return new Uint8Array([1]);
+      },
+    });
+    history.importDays(
+      [
+        { day: "2026-11-23", usd: dec("1"), rub: null },
+        { day: "2026-11-24", usd: dec("2"), rub: null },
+      ],
+      { overwrite: false },
+    );
+    const answer = service.chart({ kind: "history", days: 30, currency: "USD" });
+    if (answer.kind !== "photo") throw new Error(answer.text);
+    const turns = async (ready: () => boolean) => {
+      for (let i = 0; i < 100 && !ready(); i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    const both = Promise.all([answer.render(), answer.render()]);
+    await turns(() => releases.length === 1);
+    await turns(() => false);
+    expect(releases).toHaveLength(1);
+    releases[0]?.();
+    await turns(() => releases.length === 2);
+    releases[1]?.();
+    await both;
+    expect(most).toBe(1);
+  });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { Bot, GrammyError } from "grammy";
+import { Bot, GrammyError, InputFile } from "grammy";
 import type { Update } from "grammy/types";
 import { startTelegramFake, type TelegramFake } from "./telegram.ts";
 
@@ -248,5 +248,130 @@ describe("fake Telegram driven by a real grammY Bot", () => {
     expect(fake.requestsTo("deleteWebhook")).toHaveLength(1);
     expect(fake.requestsTo("getMe")).toHaveLength(1);
     expect(fake.pendingUpdates()).toEqual([]); // bot.stop() confirmed the update with its last offset
+  });
+});
+
+describe("fake Telegram: photos, buttons and edits like the Bot API", () => {
+  /** A w × h PNG (only its header is read). */
+  const png = (w: number, h: number) => {
+    const bytes = new Uint8Array(33);
+    bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    new DataView(bytes.buffer).setUint32(16, w);
+    new DataView(bytes.buffer).setUint32(20, h);
+    return bytes;
+  };
+  const keyboard = (data: string) => ({ inline_keyboard: [[{ text: "30", callback_data: data }]] });
+  const refused = async (call: Promise<unknown>) => {
+    const error = await call.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    if (!(error instanceof GrammyError)) throw new Error(`expected a Bot API error, got ${String(error)}`);
+    return error.description;
+  };
+
+  test("sendPhoto takes a multipart upload as grammY sends it, with caption and buttons; then its file_id", async () => {
+    const fake = await start();
+    const api = new Bot(TOKEN, { client: { apiRoot: fake.url } }).api;
+    const message = await api.sendPhoto(OWNER, new InputFile(png(1280, 720), "chart.png"), {
+      caption: "<b>Chart</b> &amp; more",
+      parse_mode: "HTML",
+      reply_markup: keyboard("chart:90:usd"),
+    });
+    expect(fake.requestsTo("sendPhoto")[0]!.contentType).toStartWith("multipart/form-data");
+    expect(message.photo.at(-1)).toMatchObject({ width: 1280, height: 720 });
+    expect(message.photo.map((size) => size.width)).toEqual([90, 320, 800, 1280]);
+    expect(message).toMatchObject({ caption: "Chart & more", caption_entities: [{ type: "bold", offset: 0, length: 5 }] });
+    expect(fake.photos[0]).toMatchObject({ method: "sendPhoto", messageId: message.message_id, width: 1280, plainCaption: "Chart & more" });
+    const again = await api.sendPhoto(OWNER, message.photo.at(-1)!.file_id);
+    expect(again.photo.at(-1)?.file_id).toBe(message.photo.at(-1)!.file_id);
+  });
+
+  test("refuses what Telegram refuses: no image, a bad size, a long caption, bad button data, an unknown file", async () => {
+    const fake = await start();
+    const api = new Bot(TOKEN, { client: { apiRoot: fake.url } }).api;
+    const file = (bytes: Uint8Array) => new InputFile(bytes, "x.png");
+    expect(await refused(api.sendPhoto(OWNER, file(new TextEncoder().encode("GIF89a not a png at all, sorry"))))).toBe(
+      "Bad Request: IMAGE_PROCESS_FAILED",
+    );
+    expect(await refused(api.sendPhoto(OWNER, file(png(4000, 100))))).toBe("Bad Request: PHOTO_INVALID_DIMENSIONS");
+    expect(await refused(api.sendPhoto(OWNER, file(png(9000, 1500))))).toBe("Bad Request: PHOTO_INVALID_DIMENSIONS");
+    expect(await refused(api.sendPhoto(OWNER, file(png(10, 10)), { caption: "x".repeat(1025) }))).toBe(
+      "Bad Request: message caption is too long",
+    );
+    expect(await refused(api.sendPhoto(OWNER, file(png(10, 10)), { caption: "<b>x", parse_mode: "HTML" }))).toStartWith(
+      "Bad Request: can't parse entities:",
+    );
+    expect(await refused(api.sendPhoto(OWNER, file(png(10, 10)), { reply_markup: keyboard("x".repeat(65)) }))).toBe(
+      "Bad Request: BUTTON_DATA_INVALID",
+    );
+    expect(await refused(api.sendPhoto(OWNER, "AgACAgIAAxkBAAInvented"))).toBe("Bad Request: wrong file identifier/HTTP URL specified");
+    expect(await refused(api.sendPhoto(OWNER, "https://example.com/chart.png"))).toBe("Bad Request: failed to get HTTP URL content");
+    expect(await refused(api.sendPhoto(9999, file(png(10, 10))))).toBe("Bad Request: chat not found");
+    expect(fake.photos).toHaveLength(0);
+    // 1024 characters after entity parsing are fine.
+    await api.sendPhoto(OWNER, file(png(10, 10)), { caption: `<b>${"x".repeat(1024)}</b>`, parse_mode: "HTML" });
+  });
+
+  test("editMessageMedia replaces the bot's own message (a photo, or a text) in place; not a user's, not a deleted one", async () => {
+    const fake = await start();
+    const api = new Bot(TOKEN, { client: { apiRoot: fake.url } }).api;
+    const photo = await api.sendPhoto(OWNER, new InputFile(png(1280, 720)), { caption: "30 days", reply_markup: keyboard("a") });
+    const edited = await api.editMessageMedia(
+      OWNER,
+      photo.message_id,
+      { type: "photo", media: new InputFile(png(640, 360)), caption: "<i>90 days</i>", parse_mode: "HTML" },
+      { reply_markup: keyboard("b") },
+    );
+    expect(edited).toMatchObject({ message_id: photo.message_id, caption: "90 days", reply_markup: keyboard("b") });
+    expect(fake.message(OWNER, photo.message_id)).toMatchObject({ caption: "90 days", caption_entities: [{ type: "italic" }] });
+    expect(fake.photos.map((p) => [p.method, p.width])).toEqual([
+      ["sendPhoto", 1280],
+      ["editMessageMedia", 640],
+    ]);
+    const current = (edited as { photo: { file_id: string }[] }).photo.at(-1)!.file_id;
+    expect(
+      await refused(
+        api.editMessageMedia(
+          OWNER,
+          photo.message_id,
+          { type: "photo", media: current, caption: "90 days" },
+          { reply_markup: keyboard("b") },
+        ),
+      ),
+    ).toStartWith("Bad Request: message is not modified:");
+    const text = await api.sendMessage(OWNER, "Portfolio");
+    const fromText = await api.editMessageMedia(OWNER, text.message_id, { type: "photo", media: new InputFile(png(10, 10)) });
+    expect(fromText).toMatchObject({ message_id: text.message_id, photo: [{ width: 10 }] });
+    expect("text" in (fake.message(OWNER, text.message_id) ?? {})).toBe(false);
+    const users = fake.pushMessage({ chatId: OWNER, text: "hi" }).message!.message_id;
+    expect(await refused(api.editMessageMedia(OWNER, users, { type: "photo", media: new InputFile(png(10, 10)) }))).toBe(
+      "Bad Request: message can't be edited",
+    );
+    expect(await refused(api.editMessageMedia(OWNER, photo.message_id, { type: "photo", media: "attach://nothing" }))).toBe(
+      "Bad Request: wrong file identifier/HTTP URL specified",
+    );
+    expect(await api.deleteMessage(OWNER, photo.message_id)).toBe(true);
+    expect(fake.message(OWNER, photo.message_id)).toBeNull();
+    expect(await refused(api.deleteMessage(OWNER, photo.message_id))).toBe("Bad Request: message to delete not found");
+    expect(await refused(api.editMessageMedia(OWNER, photo.message_id, { type: "photo", media: new InputFile(png(10, 10)) }))).toBe(
+      "Bad Request: message to edit not found",
+    );
+  });
+
+  test("a pushed button press carries the message as it stands, and is answered once only", async () => {
+    const fake = await start();
+    const bot = new Bot(TOKEN, { client: { apiRoot: fake.url } });
+    const photo = await bot.api.sendPhoto(OWNER, new InputFile(png(10, 10)), { reply_markup: keyboard("chart:90:usd") });
+    const update = fake.pushCallback({ chatId: OWNER, messageId: photo.message_id, data: "chart:90:usd" });
+    const query = update.callback_query!;
+    expect(query).toMatchObject({ data: "chart:90:usd", from: { id: OWNER }, message: { message_id: photo.message_id } });
+    expect(await refused(bot.api.answerCallbackQuery(query.id, { text: "x".repeat(201) }))).toBe("Bad Request: MESSAGE_TOO_LONG");
+    expect(await bot.api.answerCallbackQuery(query.id, { text: "Done", show_alert: true })).toBe(true);
+    expect(fake.callbackAnswers).toEqual([{ callbackQueryId: query.id, text: "Done", showAlert: true }]);
+    expect(await refused(bot.api.answerCallbackQuery(query.id))).toBe(
+      "Bad Request: query is too old and response timeout expired or query ID is invalid",
+    );
+    expect(() => fake.pushCallback({ chatId: OWNER, messageId: 999, data: "x" })).toThrow("no message 999");
   });
 });

@@ -2,13 +2,17 @@
 // with the real answers and error texts. It checks the token (401), chat ids, message length (4096 UTF-16
 // units after entity parsing) and parse_mode HTML like Telegram (telegram-html.ts), validates
 // setMyCommands and setWebhook, and long-polls getUpdates (held until an update is pushed or the timeout
-// passes; confirmed by offset; 409 while a webhook is set or when a newer poll replaces it). Faults by
-// method name (faults.ts): `code` and `message` are the error_code and description of a Bot API error,
-// `hang` holds the calls unanswered.
-import type { BotCommand, Message, MessageEntity, Update, UserFromGetMe } from "grammy/types";
+// passes; confirmed by offset; 409 while a webhook is set or when a newer poll replaces it). Photos
+// (sendPhoto, editMessageMedia) arrive as multipart uploads and are checked as Telegram checks them
+// (telegram-media.ts); a message can be edited or deleted only while it exists, and only the bot's own;
+// a button press (pushCallback) must be answered once (answerCallbackQuery). Faults by method name
+// (faults.ts): `code` and `message` are the error_code and description of a Bot API error, `hang`
+// holds the calls unanswered.
+import type { BotCommand, InlineKeyboardMarkup, Message, MessageEntity, PhotoSize, Update, UserFromGetMe } from "grammy/types";
 import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer } from "./faults.ts";
 import { type RecordedRequest, startFake } from "./server.ts";
 import { parseTelegramHtml } from "./telegram-html.ts";
+import { checkPhoto, fileInput, type Image, readCaption, readInlineKeyboard } from "./telegram-media.ts";
 import {
   booleanParam,
   botCommandEntities,
@@ -60,6 +64,30 @@ export interface SentMessage {
   readonly params: Params;
 }
 
+/** A photo as it reached Telegram: by sendPhoto, or replacing a message's content by editMessageMedia. */
+export interface SentPhoto {
+  readonly method: "sendPhoto" | "editMessageMedia";
+  readonly messageId: number;
+  readonly chatId: number;
+  /** The uploaded bytes (null when an earlier photo's file_id was sent). */
+  readonly bytes: Uint8Array | null;
+  readonly width: number;
+  readonly height: number;
+  readonly fileId: string;
+  /** The caption as sent (HTML source when parse_mode is HTML), and as shown. */
+  readonly caption: string;
+  readonly plainCaption: string;
+  readonly replyMarkup: InlineKeyboardMarkup | null;
+  /** When the fake answered (Date.now()). */
+  readonly at: number;
+}
+
+interface CallbackAnswer {
+  readonly callbackQueryId: string;
+  readonly text: string | null;
+  readonly showAlert: boolean;
+}
+
 interface WebhookState {
   readonly url: string;
   readonly secretToken: string | null;
@@ -76,7 +104,12 @@ export interface TelegramFake {
   readonly calls: TelegramCall[];
   readonly sent: SentMessage[];
   readonly chatActions: { readonly chatId: number; readonly action: string }[];
+  /** Every photo sent or put in place of a message's content, in order. */
+  readonly photos: SentPhoto[];
+  readonly callbackAnswers: CallbackAnswer[];
   readonly faults: FaultList<TelegramFault>;
+  /** A message of the bot as it stands now (null once deleted, or never sent). */
+  message(chatId: number, messageId: number): Message | null;
   /** The calls of one method (any case), failed ones included. */
   requestsTo(method: string): TelegramCall[];
   /** The command list set for the default scope and no language. */
@@ -87,6 +120,12 @@ export interface TelegramFake {
   pushUpdate(update: NewUpdate): Update;
   /** A text message update; "/commands" get bot_command entities. fromId defaults to chatId (a private chat). */
   pushMessage(message: { chatId: number; text: string; fromId?: number }): Update;
+  /** A press on an inline button of the bot's message `messageId`: a callback_query update carrying the message as it stands. */
+  pushCallback(press: { chatId: number; messageId: number; data: string; fromId?: number }): Update;
+  /** Resolves once `count` photos have been sent or edited in, in all. */
+  waitForPhotos(count?: number, timeoutMs?: number): Promise<SentPhoto[]>;
+  /** Resolves once `count` callback queries have been answered, in all. */
+  waitForCallbackAnswers(count?: number, timeoutMs?: number): Promise<CallbackAnswer[]>;
   /** Resolves once `method` has been called `count` times in all (rejects after timeoutMs). */
   waitForRequests(method: string, count?: number, timeoutMs?: number): Promise<TelegramCall[]>;
   /** Resolves once `count` messages have been sent in all. */
@@ -113,12 +152,42 @@ const CHAT_ACTIONS = [
   "upload_video_note",
 ];
 
+/** The sizes Telegram keeps of a photo: thumbnails with the longer side at 90, 320 and 800 px, and the photo up to 1280 px. */
+function photoSizes(fileId: string, image: Image): PhotoSize[] {
+  const longer = Math.max(image.width, image.height);
+  const sides = [90, 320, 800, 1280].filter((side) => side < longer);
+  return [...sides, Math.min(longer, 2560)].map((side, i) => {
+    const scale = Math.min(1, side / longer);
+    return {
+      file_id: i === sides.length ? fileId : `${fileId}_${side}`,
+      file_unique_id: `${fileId.slice(-8)}${i}`,
+      width: Math.round(image.width * scale),
+      height: Math.round(image.height * scale),
+    };
+  });
+}
+
+function chatOf(chatId: number): Message["chat"] {
+  return chatId > 0 ? { id: chatId, type: "private", first_name: "Owner" } : { id: chatId, type: "supergroup", title: "Group" };
+}
+
 export async function startTelegramFake(options: TelegramFakeOptions): Promise<TelegramFake> {
   const bot = botUser(options.token, options.botUsername ?? "pfbot_test_bot");
   const calls: TelegramCall[] = [];
   const sent: SentMessage[] = [];
   const chatActions: { chatId: number; action: string }[] = [];
+  const photos: SentPhoto[] = [];
+  const callbackAnswers: CallbackAnswer[] = [];
   const faults = createFaultList<TelegramFault>();
+  /** The bot's messages that exist, by "chat:id"; the users' messages, which the bot cannot edit, by the same key. */
+  const botMessages = new Map<string, Message>();
+  const userMessages = new Set<string>();
+  /** file_id → the photo's size, for photos sent again by file_id. */
+  const files = new Map<string, Image>();
+  /** Callback queries pushed and not yet answered. */
+  const openCallbacks = new Set<string>();
+  let nextFileId = 1;
+  let nextCallbackId = 1;
   const commandSets = new Map<string, BotCommand[]>();
   const knownChats = new Set<number>(options.chatId === undefined ? [] : [options.chatId]);
   const listeners = new Set<() => void>();
@@ -198,11 +267,12 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       const message: Message.TextMessage = {
         message_id: nextMessageId++,
         from: bot,
-        chat: chatId > 0 ? { id: chatId, type: "private", first_name: "Owner" } : { id: chatId, type: "supergroup", title: "Group" },
+        chat: chatOf(chatId),
         date: unixNow(),
         text: plainText,
         ...(entities.length > 0 ? { entities } : {}),
       };
+      botMessages.set(`${chatId}:${message.message_id}`, message);
       sent.push({
         messageId: message.message_id,
         chatId,
@@ -214,6 +284,79 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
         params,
       });
       return ok(message);
+    },
+    sendphoto: async (params) => {
+      const chatId = resolveChat(params);
+      if (chatId instanceof Response) return chatId;
+      const content = await photoContent(params, params.photo, params.caption, params.parse_mode, params.reply_markup);
+      if (content instanceof Response) return content;
+      const message: Message.PhotoMessage = {
+        message_id: nextMessageId++,
+        from: bot,
+        chat: chatOf(chatId),
+        date: unixNow(),
+        ...content.fields,
+      };
+      botMessages.set(`${chatId}:${message.message_id}`, message);
+      photos.push({ ...content.photo, method: "sendPhoto", messageId: message.message_id, chatId, at: Date.now() });
+      return ok(message);
+    },
+    editmessagemedia: async (params) => {
+      if (params.inline_message_id !== undefined) return fail(400, "Bad Request: this fake Telegram API edits chat messages only");
+      const chatId = resolveChat(params);
+      if (chatId instanceof Response) return chatId;
+      const messageId = integerParam(params.message_id);
+      if (messageId === undefined) return fail(400, "Bad Request: message identifier is not specified");
+      const key = `${chatId}:${messageId}`;
+      const current = botMessages.get(key);
+      if (!current)
+        return fail(400, userMessages.has(key) ? "Bad Request: message can't be edited" : "Bad Request: message to edit not found");
+      const media = structuredParam(params.media);
+      if (typeof media !== "object" || media === null || Array.isArray(media))
+        return fail(400, "Bad Request: can't parse InputMedia JSON object");
+      const medium = media as Record<string, unknown>;
+      if (medium.type !== "photo") return fail(400, "Bad Request: this fake Telegram API edits in photos only");
+      const content = await photoContent(params, medium.media, medium.caption, medium.parse_mode, params.reply_markup);
+      if (content instanceof Response) return content;
+      const unchanged =
+        "photo" in current &&
+        current.photo?.at(-1)?.file_id === content.fields.photo.at(-1)?.file_id &&
+        (current.caption ?? "") === (content.fields.caption ?? "") &&
+        JSON.stringify(current.reply_markup ?? null) === JSON.stringify(content.fields.reply_markup ?? null);
+      if (unchanged)
+        return fail(
+          400,
+          "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
+        );
+      const {
+        text: _text,
+        entities: _entities,
+        caption: _caption,
+        caption_entities: _ce,
+        reply_markup: _rm,
+        ...kept
+      } = current as Message.PhotoMessage & Message.TextMessage;
+      const message = { ...kept, ...content.fields, edit_date: unixNow() } as Message.PhotoMessage;
+      botMessages.set(key, message);
+      photos.push({ ...content.photo, method: "editMessageMedia", messageId, chatId, at: Date.now() });
+      return ok(message);
+    },
+    answercallbackquery: (params) => {
+      const id = stringParam(params.callback_query_id) ?? "";
+      if (!openCallbacks.has(id)) return fail(400, "Bad Request: query is too old and response timeout expired or query ID is invalid");
+      const text = stringParam(params.text) ?? null;
+      if (text !== null && text.length > 200) return fail(400, "Bad Request: MESSAGE_TOO_LONG");
+      openCallbacks.delete(id);
+      callbackAnswers.push({ callbackQueryId: id, text, showAlert: booleanParam(params.show_alert) });
+      return ok(true);
+    },
+    deletemessage: (params) => {
+      const chatId = resolveChat(params);
+      if (chatId instanceof Response) return chatId;
+      const key = `${chatId}:${integerParam(params.message_id) ?? ""}`;
+      // In a private chat a bot deletes only its own messages (and the user's, within 48 hours: not needed here).
+      if (!botMessages.delete(key)) return fail(400, "Bad Request: message to delete not found");
+      return ok(true);
     },
     sendchataction: (params) => {
       const chatId = resolveChat(params);
@@ -264,6 +407,59 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       }),
   };
 
+  /** sendPhoto's and editMessageMedia's content: the photo, its caption and the buttons, or the Bad Request answer. */
+  async function photoContent(
+    params: Params,
+    photo: unknown,
+    caption: unknown,
+    parseMode: unknown,
+    replyMarkup: unknown,
+  ): Promise<
+    | Response
+    | {
+        fields: Pick<Message.PhotoMessage, "photo" | "caption" | "caption_entities" | "reply_markup">;
+        photo: Omit<SentPhoto, "method" | "messageId" | "chatId" | "at">;
+      }
+  > {
+    const input = await fileInput(params, photo);
+    if ("error" in input) return fail(400, `Bad Request: ${input.error}`);
+    let image: Image;
+    let fileId: string;
+    if (input.kind === "upload") {
+      const checked = checkPhoto(input.bytes);
+      if ("error" in checked) return fail(400, `Bad Request: ${checked.error}`);
+      image = checked;
+      fileId = `AgACAgIAAxkBAAI${String(nextFileId++).padStart(6, "0")}`;
+      files.set(fileId, image);
+    } else {
+      const known = files.get(input.fileId);
+      if (!known) return fail(400, "Bad Request: wrong file identifier/HTTP URL specified");
+      image = known;
+      fileId = input.fileId;
+    }
+    const read = readCaption(caption, parseMode);
+    if ("error" in read) return fail(400, `Bad Request: ${read.error}`);
+    const markup = readInlineKeyboard(replyMarkup);
+    if (markup !== undefined && "error" in markup) return fail(400, `Bad Request: ${markup.error}`);
+    return {
+      fields: {
+        photo: photoSizes(fileId, image),
+        ...(read.plainText !== "" ? { caption: read.plainText } : {}),
+        ...(read.entities.length > 0 ? { caption_entities: read.entities } : {}),
+        ...(markup ? { reply_markup: markup } : {}),
+      },
+      photo: {
+        bytes: input.kind === "upload" ? input.bytes : null,
+        width: image.width,
+        height: image.height,
+        fileId,
+        caption: read.text,
+        plainCaption: read.plainText,
+        replyMarkup: markup ?? null,
+      },
+    };
+  }
+
   const handle = async (request: RecordedRequest): Promise<Response> => {
     const match = /^\/bot([^/]*)\/([^/]+)$/.exec(request.path);
     if (!match) return fail(404, "Not Found");
@@ -290,7 +486,9 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     }
     const handler = methods[method.toLowerCase()];
     const response = handler ? handler(params) : fail(404, "Not Found");
+    // Once for the call (a long poll is held), and again when an answer that took time is ready.
     notify();
+    if (response instanceof Promise) void response.then(notify, notify);
     return response;
   };
 
@@ -320,6 +518,7 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     const update: Update = { ...input, update_id: input.update_id ?? nextUpdateId++ };
     const chatId = update.message?.chat.id;
     if (chatId !== undefined) knownChats.add(chatId);
+    if (update.message) userMessages.add(`${update.message.chat.id}:${update.message.message_id}`);
     queue.push(update);
     if (poll) {
       const ready = deliverable(poll.limit);
@@ -334,7 +533,10 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     calls,
     sent,
     chatActions,
+    photos,
+    callbackAnswers,
     faults,
+    message: (chatId, messageId) => botMessages.get(`${chatId}:${messageId}`) ?? null,
     requestsTo,
     commands: () => commandSets.get(scopeKey({})) ?? [],
     webhook: () => webhook,
@@ -357,6 +559,18 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       } satisfies Message.TextMessage;
       return pushUpdate({ message });
     },
+    pushCallback: ({ chatId, messageId, data, fromId = chatId }) => {
+      const message = botMessages.get(`${chatId}:${messageId}`);
+      if (!message) throw new Error(`fake Telegram: no message ${messageId} of the bot in chat ${chatId} to press a button on`);
+      const id = String(4_000_000_000_000 + nextCallbackId++);
+      openCallbacks.add(id);
+      const from = { id: fromId, is_bot: false, first_name: fromId === options.chatId ? "Owner" : "Someone", language_code: "en" } as const;
+      return pushUpdate({ callback_query: { id, from, message, chat_instance: `-${Math.abs(chatId)}`, data } });
+    },
+    waitForPhotos: (count = 1, timeoutMs = 5000) =>
+      waitFor(() => (photos.length >= count ? [...photos] : null), timeoutMs, `${count} photo(s)`),
+    waitForCallbackAnswers: (count = 1, timeoutMs = 5000) =>
+      waitFor(() => (callbackAnswers.length >= count ? [...callbackAnswers] : null), timeoutMs, `${count} callback answer(s)`),
     waitForRequests: (method, count = 1, timeoutMs = 5000) =>
       waitFor(() => (requestsTo(method).length >= count ? requestsTo(method) : null), timeoutMs, `${count} ${method} call(s)`),
     waitForSent: (count = 1, timeoutMs = 5000) =>

@@ -4,7 +4,7 @@
 // waits on the network is cancelled, and the database closes. A history that cannot be opened does not
 // stop the bot: it runs on with one in memory, and says so (health, /status, the log).
 import { webhookCallback } from "grammy";
-import { COMMANDS, createBot } from "../../bot/bot.ts";
+import { ALLOWED_UPDATES, COMMANDS, createBot } from "../../bot/bot.ts";
 import type { Scheduler, SchedulerOptions } from "../../bot/schedule.ts";
 import { type RunningServer, startServer } from "../../bot/server.ts";
 import { type BotService, createBotService } from "../../bot/service.ts";
@@ -105,6 +105,9 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
     now: () => now().getTime(),
     runBudgetMs: runBudgetMs(config),
     shutdown: shutdown.signal,
+    // Charts show amounts. Issue #16's PRIVACY setting plugs in here (read at each chart, so a change
+    // from Telegram applies to the next one).
+    privacy: () => false,
   });
   const scheduler = service.scheduler;
   const { bot, drain } = createBot({
@@ -142,14 +145,14 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
   let ended: Promise<number>;
   if (config.webhook) {
     const secret = config.webhook.secret ?? randomSecret();
-    await bot.api.setWebhook(config.webhook.url, { secret_token: secret, allowed_updates: ["message"] });
+    await bot.api.setWebhook(config.webhook.url, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
     const handle = webhookCallback(bot, "bun", { secretToken: secret, onTimeout: "return", timeoutMilliseconds: 9_000 });
     server = serve(context, service, { path: new URL(config.webhook.url).pathname, handle });
     ended = new Promise<number>(() => {});
   } else {
     if (config.healthServer) server = serve(context, service, null);
     // bot.start() deletes any webhook first, then long-polls until bot.stop().
-    ended = bot.start({ allowed_updates: ["message"] }).then(
+    ended = bot.start({ allowed_updates: [...ALLOWED_UPDATES] }).then(
       () => 0,
       (error: unknown) => {
         log.error(`long polling stopped: ${errorMessage(error)}`);

@@ -7,12 +7,15 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CHAT_REFUSED_HINT, createTelegramApi, isChatRefusal, sendHtml } from "../../bot/telegram.ts";
 import { telegramOf } from "../../config/telegram.ts";
+import { saveLatestAllocation } from "../../history/allocation.ts";
 import { DATABASE_FILE } from "../../history/db.ts";
 import { describeHistoryError, type HistoryOpening, tryOpenHistory } from "../../history/io.ts";
+import { SettingsStore } from "../../history/settings.ts";
 import { HistoryStore, localDay, logRecordResult } from "../../history/store.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { snapshotJson } from "../../render/json.ts";
 import { formatSnapshotHtml, htmlToText } from "../../render/message.ts";
+import { allocationOf } from "../../snapshot/allocation.ts";
 import { changeSince, snapshotRecord } from "../../snapshot/report.ts";
 import type { Snapshot } from "../../snapshot/snapshot.ts";
 import type { AppContext } from "../run.ts";
@@ -73,8 +76,19 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
   }
 }
 
-/** Records the day; returns why it could not be, or null (recorded, or nothing to record). */
+/**
+ * Records the day, and a complete snapshot's allocation for `--allocation` and /allocation; returns why the
+ * day could not be recorded, or null (recorded, or nothing to record).
+ */
 function record(snapshot: Snapshot, opened: HistoryOpening, context: AppContext): string | null {
+  const allocation = allocationOf(snapshot);
+  if (allocation !== null && opened.store !== null) {
+    try {
+      saveLatestAllocation(new SettingsStore(opened.store.db), allocation);
+    } catch (error) {
+      context.log.warn(`the allocation was not saved: ${describeHistoryError(error, context.config.dataDir)}`);
+    }
+  }
   const entry = snapshotRecord(snapshot);
   if (!entry) return null;
   if (opened.store === null) return opened.problem;

@@ -1,53 +1,78 @@
 /**
- * @module Renders a chart's PNG off the main thread: one short-lived Worker per chart, ended once the
- * PNG is back, so that the main thread never holds resvg's wasm memory (which never shrinks) and
- * keeps answering other updates meanwhile.
+ * @module Renders a chart's PNG in a process of its own, started for the one chart: pfbot itself with the
+ * internal argument --render-chart (app/cli.ts), the SVG on its stdin, the PNG on its stdout. resvg's wasm
+ * memory never shrinks inside a process, and a Worker ended after each chart still left the bot ~10% above
+ * its idle RSS (the runtime's native code and the embedded files it had touched stay resident in the bot's
+ * own mapping of the binary, bench/chart.ts); a process takes all of it with it when it exits. The bot's
+ * main thread keeps answering other updates meanwhile.
  */
-
 import { errorMessage } from "../../lib/errors.ts";
-import { workerUrl } from "../../lib/worker-url.ts";
 import { ChartError } from "./errors.ts";
-import type { ChartJob, ChartJobResult } from "./worker.ts";
+
+/** The argument that makes pfbot a chart renderer (main.ts). */
+export const RENDER_CHART_ARG = "--render-chart";
 
 export interface RenderChartOptions {
   /**
-   * Gives up after this long. Default 30 s: with the JIT off (BUN_JSC_useJIT=0, as the systemd unit
-   * runs) a chart takes 1–2 s, the worker's first wasm instantiation some more.
+   * Gives up (and kills the renderer) after this long. Default 30 s: with the JIT off (BUN_JSC_useJIT=0,
+   * as the systemd unit runs) a chart takes 0.5–1 s, on a loaded machine some more.
    */
   readonly timeoutMs?: number;
-  /** The worker entry; defaults to render/chart/worker.ts. */
-  readonly workerUrl?: string;
+  /** The renderer's command line; default: this pfbot with RENDER_CHART_ARG (from source: bun src/main.ts …). */
+  readonly command?: readonly string[];
+  /** Kills the renderer when it aborts (pfbot is stopping): rejects with "render-failed". */
+  readonly signal?: AbortSignal;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** The renderer's last words kept for the error: its own message, never the whole stderr. */
+const MAX_ERROR_CHARS = 300;
 
-/** SVG → PNG in a worker started for this job. Rejects with ChartError "render-failed" or "render-timeout". */
+/** SVG → PNG in a renderer process. Rejects with ChartError "render-failed" or "render-timeout". */
 export async function renderChartPng(svg: string, options: RenderChartOptions = {}): Promise<Uint8Array> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let worker: Worker | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let child: Bun.Subprocess<Uint8Array, "pipe", "pipe">;
   try {
-    return await new Promise<Uint8Array>((resolve, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new ChartError("render-timeout", `the chart took longer than ${timeoutMs} ms to render: try again, or send the text report`),
-          ),
-        timeoutMs,
-      );
-      worker = new Worker(options.workerUrl ?? workerUrl("render/chart/worker.ts"));
-      worker.onmessage = (event: MessageEvent<ChartJobResult>) => {
-        if (event.data.ok) resolve(event.data.png);
-        else reject(new ChartError("render-failed", event.data.message));
-      };
-      worker.onerror = (event) => reject(new ChartError("render-failed", `the chart worker failed: ${event.message}`));
-      worker.postMessage({ svg } satisfies ChartJob);
+    // The environment is inherited: BUN_JSC_useJIT=0 must reach the renderer as it reached the bot.
+    child = Bun.spawn([...(options.command ?? rendererCommand())], {
+      stdin: new TextEncoder().encode(svg),
+      stdout: "pipe",
+      stderr: "pipe",
     });
   } catch (error) {
-    if (error instanceof ChartError) throw error;
-    throw new ChartError("render-failed", `could not start the chart worker: ${errorMessage(error)}`, { cause: error });
+    throw new ChartError("render-failed", `could not start the chart renderer: ${errorMessage(error)}`, { cause: error });
+  }
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, timeoutMs);
+  const stop = () => child.kill("SIGKILL");
+  options.signal?.addEventListener("abort", stop);
+  if (options.signal?.aborted) stop();
+  try {
+    const [png, stderr, code] = await Promise.all([new Response(child.stdout).bytes(), new Response(child.stderr).text(), child.exited]);
+    if (timedOut) {
+      throw new ChartError("render-timeout", `the chart took longer than ${timeoutMs} ms to render: try again, or send the text report`);
+    }
+    if (code !== 0) {
+      const said =
+        stderr.trim().split("\n").at(-1)?.slice(0, MAX_ERROR_CHARS) ||
+        (child.signalCode ? `killed by ${child.signalCode}` : `exit status ${code}`);
+      throw new ChartError("render-failed", `the chart renderer failed: ${said}`);
+    }
+    return png;
   } finally {
     clearTimeout(timer);
-    worker?.terminate();
+    options.signal?.removeEventListener("abort", stop);
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   }
+}
+
+/** pfbot itself: the compiled binary, or from source Bun with src/main.ts. */
+function rendererCommand(): string[] {
+  const fromSource = import.meta.url.endsWith("/render/chart/client.ts");
+  return fromSource
+    ? [process.execPath, new URL("../../main.ts", import.meta.url).pathname, RENDER_CHART_ARG]
+    : [process.execPath, RENDER_CHART_ARG];
 }

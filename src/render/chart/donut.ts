@@ -22,6 +22,11 @@ export interface DonutChartInput {
   readonly title: string;
   /** Shown above the total in the centre, e.g. "Total". */
   readonly centreLabel: string;
+  /**
+   * The total in the centre when it is not the sum of the positive slices: the net total, which a
+   * negative slice (a margin account) lowers. Default: the sum of the positive slices.
+   */
+  readonly total?: Decimal;
   /** Pre-formatted, e.g. the snapshot's time: "Snapshot 24 Nov 2026, 09:00 (Europe/Moscow)". */
   readonly subtitle?: string;
   /** Default 1280 × 720. */
@@ -47,7 +52,7 @@ interface DonutChartMeta {
   /** Labels left out for a zero or negative value. */
   readonly excluded: readonly string[];
   readonly total: Decimal;
-  /** "$182.4k" in the centre, or "" with privacy on. */
+  /** "$182.4k" in the centre (input.total when given), or "" with privacy on. */
   readonly totalLabel: string;
 }
 
@@ -88,7 +93,7 @@ export function donutChartSvg(input: DonutChartInput): DonutChart {
     }),
     excluded,
     total,
-    totalLabel: input.privacy ? "" : compactMoney(toChartNumber(total), input.currency),
+    totalLabel: input.privacy ? "" : compactMoney(toChartNumber(input.total ?? total), input.currency),
   };
 
   const padX = 48;

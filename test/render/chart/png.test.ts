@@ -1,8 +1,7 @@
 import { expect, test } from "bun:test";
 import { inflateSync } from "node:zlib";
 import { dec } from "../../../src/lib/money.ts";
-import { workerUrl } from "../../../src/lib/worker-url.ts";
-import { renderChartPng } from "../../../src/render/chart/client.ts";
+import { RENDER_CHART_ARG, renderChartPng } from "../../../src/render/chart/client.ts";
 import { donutChartSvg } from "../../../src/render/chart/donut.ts";
 import { ChartError } from "../../../src/render/chart/errors.ts";
 import { lineChartSvg } from "../../../src/render/chart/line.ts";
@@ -60,30 +59,35 @@ test("a malformed SVG is a typed render error", async () => {
   expect((error as ChartError).kind).toBe("render-failed");
 });
 
-test("the worker client returns the same PNG as rendering in process, and reports failures as typed errors", async () => {
+test("the renderer process returns the same PNG as rendering in process, and reports failures as typed errors", async () => {
   const svg = line(30);
-  const [viaWorker, inProcess] = await Promise.all([renderChartPng(svg), renderPng(svg)]);
-  expect(Buffer.from(viaWorker).equals(Buffer.from(inProcess))).toBe(true);
+  const [viaProcess, inProcess] = await Promise.all([renderChartPng(svg), renderPng(svg)]);
+  expect(Buffer.from(viaProcess).equals(Buffer.from(inProcess))).toBe(true);
   const failed = await renderChartPng("<svg").catch((e: unknown) => e);
   expect(failed).toBeInstanceOf(ChartError);
   expect((failed as ChartError).kind).toBe("render-failed");
+  expect((failed as ChartError).message).toStartWith(
+    "the chart renderer failed: could not render the chart image: SVG data parsing failed",
+  );
 });
 
-test("a worker entry that cannot be loaded is a typed render error", async () => {
-  const error = await renderChartPng(line(2), { workerUrl: new URL("./no-such-worker.ts", import.meta.url).href }).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(ChartError);
-  expect((error as ChartError).kind).toBe("render-failed");
+test("a renderer that cannot be started, or dies without a word, is a typed render error", async () => {
+  const missing = await renderChartPng(line(2), { command: ["/nonexistent/pfbot", RENDER_CHART_ARG] }).catch((e: unknown) => e);
+  expect(missing).toBeInstanceOf(ChartError);
+  expect((missing as ChartError).kind).toBe("render-failed");
+  expect((missing as ChartError).message).toStartWith("could not start the chart renderer:");
+  const killed = await renderChartPng(line(2), { command: ["/bin/sh", "-c", "kill -9 $$"] }).catch((e: unknown) => e);
+  expect((killed as ChartError).message).toBe("the chart renderer failed: killed by SIGKILL");
 });
 
-test("a worker that does not answer in time is ended with a typed timeout", async () => {
+test("a renderer that does not answer in time is killed with a typed timeout; one still running when pfbot stops is killed", async () => {
   const error = await renderChartPng(line(30), { timeoutMs: 1 }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ChartError);
   expect((error as ChartError).kind).toBe("render-timeout");
-});
-
-test("the worker entry is found beside the client from source, and under the embedded root in the binary", () => {
-  expect(workerUrl("render/chart/worker.ts")).toBe(new URL("../../../src/render/chart/worker.ts", import.meta.url).href);
-  expect(workerUrl("render/chart/worker.ts", "file:///$bunfs/root/pfbot")).toBe("file:///$bunfs/root/render/chart/worker.ts");
+  const stopping = new AbortController();
+  const hanging = renderChartPng(line(2), { command: ["/bin/sleep", "60"], signal: stopping.signal }).catch((e: unknown) => e);
+  stopping.abort();
+  expect(((await hanging) as ChartError).message).toBe("the chart renderer failed: killed by SIGKILL");
 });
 
 /** An independent CRC-32 (PNG's polynomial), to check the encoder's chunks without its own helper. */

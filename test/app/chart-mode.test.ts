@@ -1,0 +1,148 @@
+// `pfbot --chart` and `pfbot --allocation`: in process on the test's clock, and the compiled binary copied
+// into an empty directory (no node_modules, nothing beside it), with only DATA_DIR and TIMEZONE set.
+import { afterAll, expect, test } from "bun:test";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeChartSample } from "../../scripts/chart-samples.ts";
+import { runChartMode } from "../../src/app/modes/chart.ts";
+import type { HistoryContext } from "../../src/app/modes/history.ts";
+import { createLogger } from "../../src/lib/log.ts";
+import { startAllFakes } from "../fakes/all.ts";
+import { type SentPhoto, startTelegramFake } from "../fakes/telegram.ts";
+import { pngSize } from "../render/chart/support.ts";
+import { pfbotBinary } from "../support/binary.ts";
+import { fakeClock } from "../support/clock.ts";
+
+const TOKEN = "123456789:AAchartBINARYtokenabcdefghijklmnopq";
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "pfbot-chart-mode-"));
+  dirs.push(dir);
+  return dir;
+}
+
+function context(dataDir: string) {
+  const out: string[] = [];
+  const logs: string[] = [];
+  const ctx: HistoryContext = {
+    config: { dataDir, timeZone: "Europe/Paris" },
+    log: createLogger({ level: "info", secrets: [], write: (line) => logs.push(line), colour: false }),
+    out: (text) => out.push(text),
+    err: (text) => out.push(text),
+    clock: fakeClock(),
+  };
+  return { ctx, out, logs };
+}
+
+test("--chart writes the PNG and prints its caption; --allocation draws the latest complete snapshot", async () => {
+  const dir = tempDir();
+  writeChartSample(dir, "2026-11-24");
+  const { ctx, out } = context(dir);
+  const file = join(dir, "chart.png");
+  expect(await runChartMode(ctx, { kind: "chart", file, days: 90, currency: "RUB" }, { privacy: false })).toBe(0);
+  expect(pngSize(readFileSync(file))).toEqual({ width: 1280, height: 720 });
+  expect(out[0]).toStartWith("Portfolio value, RUB · last 90 days\nNow (24 Nov 2026): ₽");
+  expect(out[0]).toContain("Period: 27 Aug – 24 Nov 2026, 90 of 90 days recorded, 1 partial");
+  expect(out[1]).toMatch(/^wrote .*chart\.png \(\d+ kB PNG\)$/);
+  const donut = join(dir, "donut.png");
+  expect(await runChartMode(ctx, { kind: "allocation", file: donut, view: "kind", currency: "USD" }, { privacy: false })).toBe(0);
+  expect(pngSize(readFileSync(donut))).toEqual({ width: 1280, height: 720 });
+  expect(out[2]?.split("\n").slice(0, 3)).toEqual([
+    "Allocation by kind, USD",
+    "Total: $201,981",
+    "Snapshot: 24 Nov 2026, 10:00 (Europe/Paris)",
+  ]);
+});
+
+test("nothing to draw, or a file that cannot be written: exit 1 with an ERROR line, and no file", async () => {
+  const empty = tempDir();
+  const { ctx, out, logs } = context(empty);
+  expect(await runChartMode(ctx, { kind: "chart", file: join(empty, "c.png"), days: 30, currency: "USD" }, { privacy: false })).toBe(1);
+  expect(
+    await runChartMode(ctx, { kind: "allocation", file: join(empty, "a.png"), view: "platform", currency: "USD" }, { privacy: false }),
+  ).toBe(1);
+  expect(logs[0]).toContain("ERROR No chart: the last 30 days has no recorded day, and a chart needs 2.");
+  expect(logs[1]).toContain("ERROR No allocation yet");
+  expect(out).toEqual([]);
+  const full = tempDir();
+  writeChartSample(full, "2026-11-24");
+  const unwritable = context(full);
+  const missing = join(full, "no-such-dir", "c.png");
+  expect(await runChartMode(unwritable.ctx, { kind: "chart", file: missing, days: 30, currency: "USD" }, { privacy: false })).toBe(1);
+  expect(unwritable.logs[0]).toContain(`--chart ${missing}: cannot write it (`);
+});
+
+test("the compiled binary draws both charts from an empty directory, with the JIT off as the systemd unit runs it; the bot too", async () => {
+  const home = tempDir();
+  const binary = join(home, "pfbot");
+  copyFileSync(await pfbotBinary(), binary);
+  chmodSync(binary, 0o755);
+  const dataDir = join(home, "data");
+  mkdirSync(dataDir);
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
+  writeChartSample(dataDir, today);
+  const run = async (args: string[], extra: Record<string, string> = {}) => {
+    const child = Bun.spawn([binary, ...args], {
+      cwd: home,
+      env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, TIMEZONE: "Europe/Paris", ...extra },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
+    return { stdout, stderr, code };
+  };
+  const [chart, donut, help, photo] = await Promise.all([
+    run(["--chart", "chart.png", "--days", "365"], { BUN_JSC_useJIT: "0" }),
+    run(["--allocation", join(home, "donut.png"), "--by", "platform"]),
+    run(["--help"]),
+    botChart(binary, home, dataDir),
+  ]);
+  // The bot renders in a process of its own: the binary started again with --render-chart.
+  expect(photo).toMatchObject({ method: "sendPhoto", width: 1280, height: 720 });
+  expect(photo.plainCaption).toStartWith("Portfolio value, USD · last 365 days\n");
+  expect(chart).toMatchObject({ code: 0, stderr: "" });
+  expect(chart.stdout).toStartWith("Portfolio value, USD · last 365 days\n");
+  expect(pngSize(readFileSync(join(home, "chart.png")))).toEqual({ width: 1280, height: 720 });
+  expect(donut).toMatchObject({ code: 0, stderr: "" });
+  expect(donut.stdout).toContain("T-Bank · Брокерский счёт 2000000101: $30,454 · 15.1%");
+  expect(pngSize(readFileSync(join(home, "donut.png")))).toEqual({ width: 1280, height: 720 });
+  expect(help.stdout).toContain("--chart FILE.png");
+  expect(help.stdout).toContain("--allocation FILE.png");
+}, 60_000);
+
+/** The binary as the bot, JIT off, answering one /chart 365 against the fake Bot API; its photo. */
+async function botChart(binary: string, cwd: string, dataDir: string): Promise<SentPhoto> {
+  const [fakes, telegram] = await Promise.all([startAllFakes(), startTelegramFake({ token: TOKEN })]);
+  const bot = Bun.spawn([binary], {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? "",
+      ...fakes.env,
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_CHAT_ID: "31337",
+      TELEGRAM_API_ROOT: telegram.url,
+      DATA_DIR: dataDir,
+      TIMEZONE: "Europe/Paris",
+      BUN_JSC_useJIT: "0",
+    },
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  try {
+    await telegram.waitForRequests("getUpdates", 1, 30_000);
+    telegram.pushMessage({ chatId: 31337, text: "/chart 365" });
+    const [photo] = await telegram.waitForPhotos(1, 30_000);
+    return photo as SentPhoto;
+  } catch (error) {
+    bot.kill();
+    throw new Error(`${String(error)}; the bot said: ${await new Response(bot.stderr).text()}`);
+  } finally {
+    bot.kill();
+    await bot.exited;
+    await Promise.all([fakes.stop(), telegram.stop()]);
+  }
+}
