@@ -6,7 +6,7 @@ import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
 import { createClockSync } from "../clock-sync.ts";
 import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
-import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind, unexpectedResponse } from "../types.ts";
 import type { BinanceHosts } from "./hosts.ts";
 
 export interface BinanceCredentials {
@@ -158,11 +158,7 @@ function parseServerTime(body: unknown): number {
 }
 
 export function binanceBadResponse(path: string, what: string): PlatformError {
-  return new PlatformError(
-    "binance",
-    "bad-response",
-    `Binance sent an unexpected response from ${path} (${what}); try again later and report it if it persists`,
-  );
+  return unexpectedResponse("binance", path, what);
 }
 
 /** A longer Retry-After is not waited for inside a snapshot: Binance is reported rate-limited and paused instead. */

@@ -14,7 +14,7 @@ import {
   parseJson,
   retryAfterMs,
 } from "../http.ts";
-import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind, unexpectedResponse } from "../types.ts";
 
 export interface BybitCredentials {
   readonly apiKey: string;
@@ -145,11 +145,7 @@ function serverTimeMs(result: Record<string, unknown>, envelopeTime: number | nu
 }
 
 export function badResponse(path: string, what: string): PlatformError {
-  return new PlatformError(
-    "bybit",
-    "bad-response",
-    `Bybit sent an unexpected response from ${path} (${what}); try again later and report it if it persists`,
-  );
+  return unexpectedResponse("bybit", path, what);
 }
 
 const CLOCK_SKEW_CODE = 10002;

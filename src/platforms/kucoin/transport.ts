@@ -6,7 +6,7 @@ import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
 import { createClockSync } from "../clock-sync.ts";
 import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
-import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind, unexpectedResponse } from "../types.ts";
 import type { KucoinHosts } from "./hosts.ts";
 
 export interface KucoinCredentials {
@@ -154,11 +154,7 @@ function parseServerTime(data: unknown): number {
 }
 
 export function kucoinBadResponse(path: string, what: string): PlatformError {
-  return new PlatformError(
-    "kucoin",
-    "bad-response",
-    `KuCoin sent an unexpected response from ${path} (${what}); try again later and report it if it persists`,
-  );
+  return unexpectedResponse("kucoin", path, what);
 }
 
 /** A longer wait is not slept inside a snapshot: KuCoin is reported rate-limited with the wait instead. */

@@ -5,7 +5,7 @@ import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
 import { createClockSync } from "../clock-sync.ts";
 import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
-import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind, unexpectedResponse } from "../types.ts";
 
 export interface OkxCredentials {
   readonly apiKey: string;
@@ -122,11 +122,7 @@ function parseServerTimeMs(data: readonly unknown[]): number {
 }
 
 export function okxBadResponse(path: string, what: string): PlatformError {
-  return new PlatformError(
-    "okx",
-    "bad-response",
-    `OKX sent an unexpected response from ${path} (${what}); try again later and report it if it persists`,
-  );
+  return unexpectedResponse("okx", path, what);
 }
 
 type Rule = readonly [PlatformErrorKind, string];
