@@ -3,9 +3,9 @@
 // A missing structural field (a list, an asset name, a required amount) is a bad-response error naming the endpoint.
 // [docs/platforms/binance.md §4, §5]
 
-import { isRecord } from "../../lib/guards.ts";
-import { add, type Decimal, dec, parseDecimal } from "../../lib/money.ts";
+import { add, type Decimal, dec } from "../../lib/money.ts";
 import { fieldReaders } from "../fields.ts";
+import { tickerPrices } from "../pricing.ts";
 import { binanceBadResponse } from "./transport.ts";
 
 export const WALLET_BALANCE_PATH = "/sapi/v1/asset/wallet/balance";
@@ -135,13 +135,7 @@ export function parseFuturesAssets(body: unknown, where: string): CoinAmount[] {
  * unpriced (never 0): one odd symbol among thousands must not fail the account.
  */
 export function parsePriceBook(body: unknown): PriceBook {
-  const book = new Map<string, Decimal>();
-  for (const entry of array(body, PRICES_PATH, "not a list")) {
-    if (!isRecord(entry) || typeof entry.symbol !== "string" || typeof entry.price !== "string") continue;
-    const price = parseDecimal(entry.price);
-    if (price !== null && price.coef > 0n) book.set(entry.symbol.toUpperCase(), price);
-  }
-  return book;
+  return tickerPrices(array(body, PRICES_PATH, "not a list"), "price");
 }
 
 const { record, array, amount, required } = fieldReaders("binance");

@@ -4,8 +4,9 @@
 // [docs/platforms/kucoin.md §4, §5]
 
 import { isRecord } from "../../lib/guards.ts";
-import { type Decimal, parseDecimal, sub } from "../../lib/money.ts";
+import { type Decimal, sub } from "../../lib/money.ts";
 import { fieldReaders } from "../fields.ts";
+import { tickerPrices } from "../pricing.ts";
 import { kucoinBadResponse } from "./transport.ts";
 
 export const ACCOUNTS_PATH = "/api/v1/accounts";
@@ -113,13 +114,7 @@ export function parseAccountMode(data: unknown): string | null {
  */
 export function parsePriceBook(data: unknown): PriceBook {
   const snapshot = record(data, TICKERS_PATH, "no data object");
-  const book = new Map<string, Decimal>();
-  for (const entry of array(snapshot.ticker, TICKERS_PATH, "no ticker list")) {
-    if (!isRecord(entry) || typeof entry.symbol !== "string" || typeof entry.last !== "string") continue;
-    const price = parseDecimal(entry.last);
-    if (price !== null && price.coef > 0n) book.set(entry.symbol.toUpperCase(), price);
-  }
-  return book;
+  return tickerPrices(array(snapshot.ticker, TICKERS_PATH, "no ticker list"), "last");
 }
 
 /** total − liability; both must be there: a margin row without its liability would overstate the account. */
