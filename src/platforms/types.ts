@@ -94,6 +94,15 @@ export class PlatformError extends PfbotError {
   }
 }
 
+/** A bad-response error for an answer that parsed but is not what `path` sends: `what` says what was wrong with it. */
+export function unexpectedResponse(platform: PlatformId, path: string, what: string): PlatformError {
+  return new PlatformError(
+    platform,
+    "bad-response",
+    `${platformName(platform)} sent an unexpected response from ${path} (${what}); try again later and report it if it persists`,
+  );
+}
+
 /**
  * PlatformError.code of an amount that is present but not a finite decimal ("NaN", "Infinity", "abc"): the answer is
  * corrupt, so it fails the platform and no fallback may stand in for it.

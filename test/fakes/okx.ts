@@ -154,7 +154,11 @@ export async function startOkxFake(state: OkxFakeState = okxFakeState()): Promis
       ok(s.funding.map((c) => ({ availBal: c.bal, bal: c.bal, ccy: c.ccy, frozenBal: c.bal === "" ? "" : "0" }))),
     ),
     "GET /api/v5/account/config": signed(accountConfig),
-    "GET /api/v5/public/time": () => ok([{ ts: String(state.publicTimeMs ?? state.serverTimeMs) }]),
+    // A fault answers the public time from in front of OKX (a gateway, a proxy): OKX itself never refuses it.
+    "GET /api/v5/public/time": async (request) => {
+      const fault = faults.take(request.path);
+      return (await delayOrHold(faults, fault)) ?? frontAnswer(fault) ?? ok([{ ts: String(state.publicTimeMs ?? state.serverTimeMs) }]);
+    },
     "GET /api/v5/market/tickers": (request) => tickers(state, request),
   });
   return {

@@ -4,6 +4,7 @@
 // error are the wallets read one by one and priced, and that total is always partial: Options, Trading Bots and Copy
 // Trading cannot be read that way. [docs/platforms/binance.md §0, §9 "Recommended algorithm"]
 import { abs, cmp, type Decimal, dec, isZero, mul, sub, sum } from "../../lib/money.ts";
+import { describe, type Outcome, settle } from "../outcome.ts";
 import {
   type AssetValue,
   type ClientDeps,
@@ -15,7 +16,6 @@ import {
 } from "../types.ts";
 import { parseKeyAudit } from "./audit.ts";
 import { resolveBinanceHosts } from "./hosts.ts";
-import { describe, type Outcome, settle } from "./outcome.ts";
 import {
   type CoinAmount,
   FUNDING_PATH,

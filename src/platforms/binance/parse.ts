@@ -3,9 +3,9 @@
 // A missing structural field (a list, an asset name, a required amount) is a bad-response error naming the endpoint.
 // [docs/platforms/binance.md §4, §5]
 
-import { isRecord } from "../../lib/guards.ts";
-import { add, type Decimal, dec, parseDecimal, readAmount } from "../../lib/money.ts";
-import { unreadableAmount } from "../types.ts";
+import { add, type Decimal, dec } from "../../lib/money.ts";
+import { fieldReaders } from "../fields.ts";
+import { tickerPrices } from "../pricing.ts";
 import { binanceBadResponse } from "./transport.ts";
 
 export const WALLET_BALANCE_PATH = "/sapi/v1/asset/wallet/balance";
@@ -135,40 +135,15 @@ export function parseFuturesAssets(body: unknown, where: string): CoinAmount[] {
  * unpriced (never 0): one odd symbol among thousands must not fail the account.
  */
 export function parsePriceBook(body: unknown): PriceBook {
-  const book = new Map<string, Decimal>();
-  for (const entry of array(body, PRICES_PATH, "not a list")) {
-    if (!isRecord(entry) || typeof entry.symbol !== "string" || typeof entry.price !== "string") continue;
-    const price = parseDecimal(entry.price);
-    if (price !== null && price.coef > 0n) book.set(entry.symbol.toUpperCase(), price);
-  }
-  return book;
+  return tickerPrices(array(body, PRICES_PATH, "not a list"), "price");
 }
 
-function record(value: unknown, where: string, what: string): Record<string, unknown> {
-  if (!isRecord(value)) throw binanceBadResponse(where, what);
-  return value;
-}
-
-function array(value: unknown, where: string, what: string): unknown[] {
-  if (!Array.isArray(value)) throw binanceBadResponse(where, what);
-  return value;
-}
+const { record, array, amount, required } = fieldReaders("binance");
 
 function assetName(row: Record<string, unknown>, field: string, where: string): string {
   const asset = row[field];
   if (typeof asset !== "string" || asset.trim() === "") throw binanceBadResponse(where, `an entry without ${field}`);
   return asset.trim().toUpperCase();
-}
-
-function amount(row: Record<string, unknown>, field: string, where: string): Decimal | null {
-  return readAmount(row[field], unreadableAmount("binance", where, field));
-}
-
-/** An amount the figure depends on: absent is a bad response, unreadable fails as UNREADABLE_AMOUNT. */
-function required(row: Record<string, unknown>, field: string, where: string): Decimal {
-  const value = amount(row, field, where);
-  if (value === null) throw binanceBadResponse(where, `an entry without ${field}`);
-  return value;
 }
 
 /** A component some answers leave out (locked, freeze, withdrawing): absent adds nothing; unreadable still fails. */

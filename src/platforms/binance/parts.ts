@@ -1,8 +1,9 @@
 // The fallback's wallets, read one by one when Binance's own valuation fails: spot, funding, Simple Earn (flexible and
 // locked, paged), cross and isolated margin (net of borrowings), USDⓈ-M and COIN-M futures (margin balances). A wallet
 // never opened counts as zero; one that fails is named, so the total says what it leaves out. [binance.md §4.3, §9]
+
+import { describe, type Outcome, settle } from "../outcome.ts";
 import { PlatformError, UNREADABLE_AMOUNT } from "../types.ts";
-import { describe, type Outcome, settle } from "./outcome.ts";
 import {
   COINM_PATH,
   type CoinAmount,

@@ -4,8 +4,9 @@
 
 import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
+import { createClockSync } from "../clock-sync.ts";
 import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
-import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind, unexpectedResponse } from "../types.ts";
 import type { BinanceHosts } from "./hosts.ts";
 
 export interface BinanceCredentials {
@@ -53,9 +54,21 @@ export function createBinanceTransport(deps: ClientDeps, hosts: BinanceHosts, cr
   // msg may quote what was sent; the key and secret go, in any escaping, before anything quotes or cuts it.
   const scrub = makeRedactor([credentials.apiKey, credentials.apiSecret]);
   const weights = new Map<string, UsedWeight>();
-  let offsetMs = 0;
-  let resyncCount = 0;
-  let resyncing: Promise<void> | null = null;
+  const clock = createClockSync({
+    now: () => deps.now(),
+    readServerTime: async (signal) => {
+      const answer = await once("GET", "spot", TIME_PATH, [], signal, false);
+      if (!answer.ok) throw failureError(answer.failure, TIME_PATH);
+      return parseServerTime(answer.body);
+    },
+    onFailure: (_error, why) =>
+      new PlatformError(
+        "binance",
+        "clock-skew",
+        `Binance rejected the request time (code -1021) and its clock could not be read (${why}): enable NTP on this server`,
+        CLOCK_SKEW_CODE,
+      ),
+  });
   /** After a 418, nothing is sent to Binance before this moment. */
   let bannedUntil = 0;
   /** After a 429 asking for longer than pfbot waits: nothing is sent on that budget (/api, one /sapi path) before then. */
@@ -73,29 +86,19 @@ export function createBinanceTransport(deps: ClientDeps, hosts: BinanceHosts, cr
     if (now < bannedUntil) throw paused(bannedUntil - now, "an IP ban", BANNED_CODE);
     const until = pausedUntil.get(budgetOf(path) ?? path) ?? 0;
     if (now < until) throw paused(until - now, `its rate limit for ${path}`, PAUSED_CODE);
-    checkBudget(weights, path, now + offsetMs);
+    checkBudget(weights, path, now + clock.offsetMs());
     let query = params.map(pair).join("&");
     const headers: Record<string, string> = {};
     if (signed) {
-      query = binanceQuery(params, credentials.recvWindowMs, now + offsetMs);
+      query = binanceQuery(params, credentials.recvWindowMs, now + clock.offsetMs());
       // The body is empty, so the signed payload is the query string alone, byte for byte as sent.
       query += `&signature=${signBinance(credentials.apiSecret, query)}`;
       headers["X-MBX-APIKEY"] = credentials.apiKey;
     }
     const url = `${hosts[host]}${path}${query === "" ? "" : `?${query}`}`;
     const response = await httpRequest(deps, "binance", url, { method, headers, signal, maxRedirects: signed ? 0 : PUBLIC_MAX_REDIRECTS });
-    recordWeight(weights, path, response.headers, deps.now() + offsetMs);
+    recordWeight(weights, path, response.headers, clock.timestamp());
     return readAnswer(response, path, deps.now(), scrub);
-  };
-
-  const resync = async (signal: AbortSignal): Promise<void> => {
-    const sentAt = deps.now();
-    const answer = await once("GET", "spot", TIME_PATH, [], signal, false);
-    if (!answer.ok) throw failureError(answer.failure, TIME_PATH);
-    const receivedAt = deps.now();
-    // Binance read its clock somewhere between send and receive: assume the midpoint, as NTP does.
-    offsetMs = parseServerTime(answer.body) - Math.round((sentAt + receivedAt) / 2);
-    resyncCount += 1;
   };
 
   const send = async (
@@ -109,28 +112,15 @@ export function createBinanceTransport(deps: ClientDeps, hosts: BinanceHosts, cr
     let resynced = false;
     let waited = false;
     for (;;) {
-      const resyncsBefore = resyncCount;
+      const resyncsBefore = clock.resyncs();
       const answer = await once(method, host, path, params, signal, signed);
       if (answer.ok) return answer.body;
       const { failure } = answer;
       if (signed && failure.code === CLOCK_SKEW_CODE && !resynced) {
-        // -1021: learn the offset once (shared by concurrent calls; skipped when another call learnt it since this one
-        // was signed) and retry once. A second -1021 is reported, so a broken clock never loops.
+        // -1021: learn the offset once (clock-sync.ts) and retry once. A second -1021 is reported, so a broken clock
+        // never loops.
         resynced = true;
-        if (resyncCount === resyncsBefore) {
-          resyncing ??= resync(signal).finally(() => (resyncing = null));
-          try {
-            await resyncing;
-          } catch (error) {
-            const why = error instanceof PlatformError ? error.message : "unexpected error";
-            throw new PlatformError(
-              "binance",
-              "clock-skew",
-              `Binance rejected the request time (code -1021) and its clock could not be read (${why}): enable NTP on this server`,
-              CLOCK_SKEW_CODE,
-            );
-          }
-        }
+        await clock.resyncOnce(resyncsBefore, signal);
         continue;
       }
       if (failure.status === 418) {
@@ -155,7 +145,7 @@ export function createBinanceTransport(deps: ClientDeps, hosts: BinanceHosts, cr
   return {
     signed: (method, host, path, params, signal) => send(method, host, path, params, signal, true),
     publicGet: (host, path, params, signal) => send("GET", host, path, params, signal, false),
-    clockOffsetMs: () => offsetMs,
+    clockOffsetMs: clock.offsetMs,
   };
 }
 
@@ -168,11 +158,7 @@ function parseServerTime(body: unknown): number {
 }
 
 export function binanceBadResponse(path: string, what: string): PlatformError {
-  return new PlatformError(
-    "binance",
-    "bad-response",
-    `Binance sent an unexpected response from ${path} (${what}); try again later and report it if it persists`,
-  );
+  return unexpectedResponse("binance", path, what);
 }
 
 /** A longer Retry-After is not waited for inside a snapshot: Binance is reported rate-limited and paused instead. */

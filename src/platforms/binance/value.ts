@@ -1,20 +1,12 @@
 // Pricing Binance holdings in USD from the public price list, and the LD<coin> rule: Simple Earn flexible positions
 // show up in the spot balances as LD<coin> (LDBTC, LDUSDT), while LDO (Lido) is a real coin. [binance.md §4.2, §4.3 a]
-import { add, type Decimal, dec, isZero, mul, toPlainString } from "../../lib/money.ts";
-import { USD_STABLECOINS } from "../stablecoins.ts";
+import type { Decimal } from "../../lib/money.ts";
+import { usdPriceOf, type ValuedPart, valueAmounts } from "../pricing.ts";
 import type { CoinAmount, PriceBook } from "./parse.ts";
 
 /** USD per unit: 1 for a USD stablecoin (stablecoins.ts: USDT = 1 USD, as for Bybit and OKX); else C/USDT, C/USDC, C/FDUSD; else C/BTC × BTC/USDT; else null (unpriced, never 0). */
 function usdPrice(book: PriceBook | null, coin: string): Decimal | null {
-  if (USD_STABLECOINS.has(coin)) return ONE;
-  if (book === null) return null;
-  for (const quote of ["USDT", "USDC", "FDUSD"]) {
-    const price = book.get(coin + quote);
-    if (price) return price;
-  }
-  const inBtc = book.get(`${coin}BTC`);
-  const btc = coin === "BTC" ? null : usdPrice(book, "BTC");
-  return inBtc && btc ? mul(inBtc, btc) : null;
+  return usdPriceOf(coin, ["USDT", "USDC", "FDUSD"], (base, quote) => book?.get(base + quote));
 }
 
 /** What the spot LD rule does with one asset. */
@@ -32,29 +24,8 @@ export function ldTreatment(asset: string, flexibleAssets: ReadonlySet<string> |
   return flexibleAssets === null ? "skip" : "coin";
 }
 
-export interface ValuedPart {
-  readonly usd: Decimal;
-  /** "FOO 12.3 (Spot)" for every non-zero amount without a price. */
-  readonly unpriced: readonly string[];
-}
-
 /** Values one wallet's amounts, crediting each coin's USD to `perCoin`; zero amounts need no price. */
 export function valuePart(label: string, rows: readonly CoinAmount[], book: PriceBook | null, perCoin: Map<string, Decimal>): ValuedPart {
-  let usd = ZERO;
-  const unpriced: string[] = [];
-  for (const { asset, amount } of rows) {
-    if (isZero(amount)) continue;
-    const price = usdPrice(book, asset);
-    if (price === null) {
-      unpriced.push(`${asset} ${toPlainString(amount)} (${label})`);
-      continue;
-    }
-    const value = mul(amount, price);
-    usd = add(usd, value);
-    perCoin.set(asset, add(perCoin.get(asset) ?? ZERO, value));
-  }
-  return { usd, unpriced };
+  const amounts = rows.map(({ asset, amount }) => ({ name: asset, amount }));
+  return valueAmounts(label, amounts, (asset) => usdPrice(book, asset), perCoin);
 }
-
-const ONE = dec("1");
-const ZERO = dec("0");

@@ -3,6 +3,7 @@
 // [Bybit V5 docs: guide.mdx "Authentication", error.mdx, rate-limit.mdx; see reference/exchanges.md §1.3, §1.7]
 import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
+import { createClockSync } from "../clock-sync.ts";
 import {
   backoffMs,
   DEFAULT_ATTEMPTS,
@@ -13,7 +14,7 @@ import {
   parseJson,
   retryAfterMs,
 } from "../http.ts";
-import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind, unexpectedResponse } from "../types.ts";
 
 export interface BybitCredentials {
   readonly apiKey: string;
@@ -56,8 +57,15 @@ export function createBybitTransport(deps: ClientDeps, credentials: BybitCredent
   const base = deps.baseUrl.replace(/\/+$/, "");
   // retMsg can echo the key (apiKey[…], origin_string[…]); it is taken out, in any escaping, before anything quotes or cuts it.
   const scrub = makeRedactor([credentials.apiKey, credentials.apiSecret]);
-  let offsetMs = 0;
-  let resyncing: Promise<void> | null = null;
+  const clock = createClockSync({
+    now: () => deps.now(),
+    readServerTime: async (signal) => {
+      const envelope = await get("/v5/market/time", "", signal, null);
+      return serverTimeMs(resultOf(envelope, "/v5/market/time", deps.now()), envelope.time);
+    },
+    // The time endpoint's own error is reported as it is.
+    onFailure: (error) => error,
+  });
 
   /** `headers` null: a public request, which may follow a few same-host redirects; signed ones follow none. */
   const get = async (path: string, query: string, signal: AbortSignal, headers: Record<string, string> | null): Promise<Envelope> => {
@@ -73,7 +81,7 @@ export function createBybitTransport(deps: ClientDeps, credentials: BybitCredent
   };
 
   const signedOnce = (path: string, query: string, signal: AbortSignal): Promise<Envelope> => {
-    const timestamp = deps.now() + offsetMs;
+    const timestamp = clock.timestamp();
     const sign = signBybit({
       timestamp,
       apiKey: credentials.apiKey,
@@ -108,22 +116,13 @@ export function createBybitTransport(deps: ClientDeps, credentials: BybitCredent
 
   /** A signed request; a 10002 (our timestamp outside the window) learns the offset and is sent once more. */
   const signedWithClockFix = async (path: string, query: string, signal: AbortSignal): Promise<Envelope> => {
+    const resyncsBefore = clock.resyncs();
     const first = await signedOnce(path, query, signal);
     if (first.retCode !== CLOCK_SKEW_CODE) return first;
-    // Learn the offset once (shared by concurrent calls), retry once; a second 10002 is reported, not retried again,
-    // so a broken clock never loops.
-    resyncing ??= resync(signal).finally(() => (resyncing = null));
-    await resyncing;
+    // Learn the offset once (clock-sync.ts), retry once; a second 10002 is reported, not retried again, so a broken
+    // clock never loops.
+    await clock.resyncOnce(resyncsBefore, signal);
     return signedOnce(path, query, signal);
-  };
-
-  const resync = async (signal: AbortSignal): Promise<void> => {
-    const sentAt = deps.now();
-    const envelope = await get("/v5/market/time", "", signal, null);
-    const receivedAt = deps.now();
-    const serverMs = serverTimeMs(resultOf(envelope, "/v5/market/time", receivedAt), envelope.time);
-    // The server read its clock somewhere between send and receive: assume the midpoint (as NTP does).
-    offsetMs = serverMs - Math.round((sentAt + receivedAt) / 2);
   };
 
   return {
@@ -131,7 +130,7 @@ export function createBybitTransport(deps: ClientDeps, credentials: BybitCredent
       return resultOf(await untilServed(() => signedWithClockFix(path, query, signal), signal), path, deps.now());
     },
     publicGet,
-    clockOffsetMs: () => offsetMs,
+    clockOffsetMs: clock.offsetMs,
   };
 }
 
@@ -146,11 +145,7 @@ function serverTimeMs(result: Record<string, unknown>, envelopeTime: number | nu
 }
 
 export function badResponse(path: string, what: string): PlatformError {
-  return new PlatformError(
-    "bybit",
-    "bad-response",
-    `Bybit sent an unexpected response from ${path} (${what}); try again later and report it if it persists`,
-  );
+  return unexpectedResponse("bybit", path, what);
 }
 
 const CLOCK_SKEW_CODE = 10002;

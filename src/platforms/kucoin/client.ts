@@ -4,6 +4,7 @@
 // no price, or the account is a Unified Trading Account the classic endpoints do not show.
 // [docs/platforms/kucoin.md §0, §9 "Recommended algorithm"]
 import { abs, cmp, type Decimal, dec, toPlainString } from "../../lib/money.ts";
+import { describe, type Outcome, settle } from "../outcome.ts";
 import {
   type AssetValue,
   type ClientDeps,
@@ -15,7 +16,6 @@ import {
 } from "../types.ts";
 import { parseKeyAudit } from "./audit.ts";
 import { type KucoinHosts, resolveKucoinHosts } from "./hosts.ts";
-import { describe, type Outcome, settle } from "./outcome.ts";
 import {
   ACCOUNT_MODE_PATH,
   ACCOUNTS_PATH,

@@ -4,8 +4,9 @@
 // [docs/platforms/kucoin.md §4, §5]
 
 import { isRecord } from "../../lib/guards.ts";
-import { type Decimal, parseDecimal, readAmount, sub } from "../../lib/money.ts";
-import { unreadableAmount } from "../types.ts";
+import { type Decimal, sub } from "../../lib/money.ts";
+import { fieldReaders } from "../fields.ts";
+import { tickerPrices } from "../pricing.ts";
 import { kucoinBadResponse } from "./transport.ts";
 
 export const ACCOUNTS_PATH = "/api/v1/accounts";
@@ -113,13 +114,7 @@ export function parseAccountMode(data: unknown): string | null {
  */
 export function parsePriceBook(data: unknown): PriceBook {
   const snapshot = record(data, TICKERS_PATH, "no data object");
-  const book = new Map<string, Decimal>();
-  for (const entry of array(snapshot.ticker, TICKERS_PATH, "no ticker list")) {
-    if (!isRecord(entry) || typeof entry.symbol !== "string" || typeof entry.last !== "string") continue;
-    const price = parseDecimal(entry.last);
-    if (price !== null && price.coef > 0n) book.set(entry.symbol.toUpperCase(), price);
-  }
-  return book;
+  return tickerPrices(array(snapshot.ticker, TICKERS_PATH, "no ticker list"), "last");
 }
 
 /** total − liability; both must be there: a margin row without its liability would overstate the account. */
@@ -127,29 +122,10 @@ function netOf(row: Record<string, unknown>, where: string): CoinAmount {
   return { currency: currencyOf(row, where), amount: sub(required(row, "total", where), required(row, "liability", where)) };
 }
 
-function record(value: unknown, where: string, what: string): Record<string, unknown> {
-  if (!isRecord(value)) throw kucoinBadResponse(where, what);
-  return value;
-}
-
-function array(value: unknown, where: string, what: string): unknown[] {
-  if (!Array.isArray(value)) throw kucoinBadResponse(where, what);
-  return value;
-}
+const { record, array, required } = fieldReaders("kucoin");
 
 function currencyOf(row: Record<string, unknown>, where: string): string {
   const currency = row.currency;
   if (typeof currency !== "string" || currency.trim() === "") throw kucoinBadResponse(where, "an entry without currency");
   return currency.trim().toUpperCase();
-}
-
-function amount(row: Record<string, unknown>, field: string, where: string): Decimal | null {
-  return readAmount(row[field], unreadableAmount("kucoin", where, field));
-}
-
-/** An amount the figure depends on: absent is a bad response, unreadable fails as UNREADABLE_AMOUNT. */
-function required(row: Record<string, unknown>, field: string, where: string): Decimal {
-  const value = amount(row, field, where);
-  if (value === null) throw kucoinBadResponse(where, `an entry without ${field}`);
-  return value;
 }

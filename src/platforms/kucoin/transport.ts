@@ -4,8 +4,9 @@
 
 import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
+import { createClockSync } from "../clock-sync.ts";
 import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
-import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind, unexpectedResponse } from "../types.ts";
 import type { KucoinHosts } from "./hosts.ts";
 
 export interface KucoinCredentials {
@@ -63,9 +64,21 @@ export function createKucoinTransport(deps: ClientDeps, hosts: KucoinHosts, cred
   const scrub = makeRedactor([credentials.apiKey, credentials.apiSecret, credentials.passphrase, signedPassphrase]);
   // "2" is what most clients send with the signed passphrase; a key KuCoin wants as "3" gets one retry [§3].
   let keyVersion = "2";
-  let offsetMs = 0;
-  let resyncCount = 0;
-  let resyncing: Promise<void> | null = null;
+  const clock = createClockSync({
+    now: () => deps.now(),
+    readServerTime: async (signal) => {
+      const answer = await once("spot", TIMESTAMP_PATH, "", signal, false);
+      if (!answer.ok) throw failureError(answer.failure, TIMESTAMP_PATH);
+      return parseServerTime(answer.data);
+    },
+    onFailure: (_error, why) =>
+      new PlatformError(
+        "kucoin",
+        "clock-skew",
+        `KuCoin rejected the request time (code 400002) and its clock could not be read (${why}): enable NTP on this server`,
+        CLOCK_SKEW_CODE,
+      ),
+  });
 
   const once = async (host: KucoinHost, path: string, query: string, signal: AbortSignal, signed: boolean): Promise<Answer> => {
     const base = host === "spot" ? hosts.spot : hosts.futures;
@@ -74,7 +87,7 @@ export function createKucoinTransport(deps: ClientDeps, hosts: KucoinHosts, cred
     const endpoint = query === "" ? path : `${path}?${query}`;
     const headers: Record<string, string> = {};
     if (signed) {
-      const timestamp = String(deps.now() + offsetMs);
+      const timestamp = String(clock.timestamp());
       Object.assign(headers, {
         "KC-API-KEY": credentials.apiKey,
         "KC-API-SIGN": signKucoin(credentials.apiSecret, { timestamp, method: "GET", endpoint, body: "" }),
@@ -93,44 +106,21 @@ export function createKucoinTransport(deps: ClientDeps, hosts: KucoinHosts, cred
     return readAnswer(response, path, deps.now(), scrub);
   };
 
-  const resync = async (signal: AbortSignal): Promise<void> => {
-    const sentAt = deps.now();
-    const answer = await once("spot", TIMESTAMP_PATH, "", signal, false);
-    if (!answer.ok) throw failureError(answer.failure, TIMESTAMP_PATH);
-    const receivedAt = deps.now();
-    // KuCoin read its clock somewhere between send and receive: assume the midpoint, as NTP does.
-    offsetMs = parseServerTime(answer.data) - Math.round((sentAt + receivedAt) / 2);
-    resyncCount += 1;
-  };
-
   const send = async (host: KucoinHost, path: string, query: string, signal: AbortSignal, signed: boolean): Promise<unknown> => {
     let resynced = false;
     let versionTried = false;
     let waited = false;
     for (;;) {
-      const resyncsBefore = resyncCount;
+      const resyncsBefore = clock.resyncs();
       const versionBefore = keyVersion;
       const answer = await once(host, path, query, signal, signed);
       if (answer.ok) return answer.data;
       const { failure } = answer;
       if (signed && failure.code === CLOCK_SKEW_CODE && !resynced) {
-        // 400002: more than 5 s from KuCoin's clock. Learn the offset once (shared by concurrent calls) and retry once;
-        // a second 400002 is reported, so a broken clock never loops.
+        // 400002: more than 5 s from KuCoin's clock. Learn the offset once (clock-sync.ts) and retry once; a second
+        // 400002 is reported, so a broken clock never loops.
         resynced = true;
-        if (resyncCount === resyncsBefore) {
-          resyncing ??= resync(signal).finally(() => (resyncing = null));
-          try {
-            await resyncing;
-          } catch (error) {
-            const why = error instanceof PlatformError ? error.message : "unexpected error";
-            throw new PlatformError(
-              "kucoin",
-              "clock-skew",
-              `KuCoin rejected the request time (code 400002) and its clock could not be read (${why}): enable NTP on this server`,
-              CLOCK_SKEW_CODE,
-            );
-          }
-        }
+        await clock.resyncOnce(resyncsBefore, signal);
         continue;
       }
       if (signed && failure.code === VERSION_CODE && !versionTried) {
@@ -153,7 +143,7 @@ export function createKucoinTransport(deps: ClientDeps, hosts: KucoinHosts, cred
   return {
     signedGet: (host, path, query, signal) => send(host, path, query, signal, true),
     publicGet: (host, path, query, signal) => send(host, path, query, signal, false),
-    clockOffsetMs: () => offsetMs,
+    clockOffsetMs: clock.offsetMs,
   };
 }
 
@@ -164,11 +154,7 @@ function parseServerTime(data: unknown): number {
 }
 
 export function kucoinBadResponse(path: string, what: string): PlatformError {
-  return new PlatformError(
-    "kucoin",
-    "bad-response",
-    `KuCoin sent an unexpected response from ${path} (${what}); try again later and report it if it persists`,
-  );
+  return unexpectedResponse("kucoin", path, what);
 }
 
 /** A longer wait is not slept inside a snapshot: KuCoin is reported rate-limited with the wait instead. */

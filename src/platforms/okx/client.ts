@@ -5,6 +5,7 @@
 // from the two accounts, and that figure is partial: it leaves out Earn and the other accounts.
 // [exchanges.md §0, §2.5 "Recommended OKX algorithm"]
 import { abs, add, cmp, type Decimal, dec, div, isZero, mul, round, sub, sum, toFixed, toPlainString } from "../../lib/money.ts";
+import { describe, type Outcome, settle, valueOrThrow } from "../outcome.ts";
 import { USD_STABLECOINS } from "../stablecoins.ts";
 import { type AssetValue, type ClientDeps, type PlatformBalance, type PlatformClient, PlatformError, UNREADABLE_AMOUNT } from "../types.ts";
 import {
@@ -74,8 +75,6 @@ const MIN_RETRY_MS = 1_000;
 const FALLBACK_RESERVE_SHARE = 0.25;
 /** OKX's busy codes: 50001 service unavailable, 50004 endpoint timeout, 50013 system busy, 50026 system error [error-code]. */
 const BUSY_CODES: ReadonlySet<string> = new Set(["50001", "50004", "50013", "50026"]);
-
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
 async function fetchBalance(deps: ClientDeps, http: OkxTransport, signal: AbortSignal): Promise<PlatformBalance> {
   const started = deps.now();
@@ -308,21 +307,4 @@ function balance(
     warnings,
     leftOut,
   };
-}
-
-async function settle<T>(run: () => Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await run() };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
-function valueOrThrow<T>(outcome: Outcome<T>): T {
-  if (outcome.ok) return outcome.value;
-  throw outcome.error;
-}
-
-function describe(error: PlatformError): string {
-  return error.code === undefined ? error.kind : `code ${error.code}, ${error.kind}`;
 }

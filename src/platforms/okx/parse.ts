@@ -3,9 +3,9 @@
 // that is present but not a number ("NaN", "Infinity") fails the platform (UNREADABLE_AMOUNT).
 // [OKX V5 docs: funding-account, trading-account, market-data; reference/exchanges.md §2.5, §2.6]
 
-import { isRecord } from "../../lib/guards.ts";
-import { type Decimal, parseDecimal, readAmount } from "../../lib/money.ts";
-import { type KeyAudit, unreadableAmount } from "../types.ts";
+import { type Decimal, parseDecimal } from "../../lib/money.ts";
+import { fieldReaders } from "../fields.ts";
+import type { KeyAudit } from "../types.ts";
 import { okxBadResponse } from "./transport.ts";
 
 export const VALUATION_PATH = "/api/v5/asset/asset-valuation";
@@ -122,21 +122,14 @@ export function parseKeyAudit(data: readonly unknown[]): KeyAudit {
   return { readOnly, permissions, notes };
 }
 
-function record(value: unknown, path: string, what: string): Record<string, unknown> {
-  if (!isRecord(value)) throw okxBadResponse(path, what);
-  return value;
-}
+// An amount may be "" or missing depending on the account mode ("" stands for absent [exchanges.md §2.2]); garbage throws.
+const { record, amount } = fieldReaders("okx");
 
 /** A required string field. */
 function text(source: Record<string, unknown>, field: string, path: string): string {
   const value = source[field];
   if (typeof value !== "string") throw okxBadResponse(path, `no ${field}`);
   return value;
-}
-
-/** An amount that may be "" or missing depending on the account mode ("" stands for absent [exchanges.md §2.2]); garbage throws. */
-function amount(source: Record<string, unknown>, field: string, path: string): Decimal | null {
-  return readAmount(source[field], unreadableAmount("okx", path, field));
 }
 
 /** An amount field that must be there (a renamed field is a bad response); "" is still null. */

@@ -3,8 +3,9 @@
 // [OKX V5 docs: overview "REST authentication", error-code; reference/exchanges.md §2.1–§2.3, §2.7]
 import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
+import { createClockSync } from "../clock-sync.ts";
 import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
-import { type ClientDeps, PlatformError, type PlatformErrorKind } from "../types.ts";
+import { type ClientDeps, PlatformError, type PlatformErrorKind, unexpectedResponse } from "../types.ts";
 
 export interface OkxCredentials {
   readonly apiKey: string;
@@ -54,9 +55,19 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
   const base = deps.baseUrl.replace(/\/+$/, "");
   // An error naming the key or passphrase loses them, in any escaping, before anything quotes or cuts it.
   const scrub = makeRedactor([credentials.apiKey, credentials.apiSecret, credentials.passphrase]);
-  let offsetMs = 0;
-  let resyncCount = 0;
-  let resyncing: Promise<void> | null = null;
+  const clock = createClockSync({
+    now: () => deps.now(),
+    readServerTime: async (signal) => parseServerTimeMs(await get(OKX_TIME_PATH, "", signal, null)),
+    onFailure: (error, why) =>
+      new PlatformError(
+        "okx",
+        "clock-skew",
+        `OKX rejected the request time (code 50102) and its clock could not be read (${why}): enable NTP on this server`,
+        CLOCK_SKEW_CODE,
+        undefined,
+        { cause: error },
+      ),
+  });
 
   /** `headers` null: a public request, which may follow a few same-host redirects; signed ones follow none. */
   const get = async (
@@ -73,7 +84,7 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
   };
 
   const signedOnce = (path: string, query: string, signal: AbortSignal): Promise<readonly unknown[]> => {
-    const timestamp = okxTimestamp(deps.now() + offsetMs);
+    const timestamp = okxTimestamp(clock.timestamp());
     const requestPath = query === "" ? path : `${path}?${query}`;
     return get(path, query, signal, {
       "OK-ACCESS-KEY": credentials.apiKey,
@@ -84,46 +95,21 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
     });
   };
 
-  const resync = async (signal: AbortSignal): Promise<void> => {
-    const sentAt = deps.now();
-    const data = await get(OKX_TIME_PATH, "", signal, null);
-    const receivedAt = deps.now();
-    // OKX read its clock somewhere between send and receive: assume the midpoint, as NTP does.
-    offsetMs = parseServerTimeMs(data) - Math.round((sentAt + receivedAt) / 2);
-    resyncCount += 1;
-  };
-
   return {
     async signedGet(path, query, signal) {
-      const resyncsBefore = resyncCount;
+      const resyncsBefore = clock.resyncs();
       try {
         return await signedOnce(path, query, signal);
       } catch (error) {
         if (!(error instanceof PlatformError) || error.code !== CLOCK_SKEW_CODE) throw error;
       }
-      // 50102: our timestamp is more than 30 s from OKX's [overview]. Learn the offset once (shared by concurrent
-      // calls; skipped when another call already learnt it since we signed) and retry once: a second 50102 is
-      // reported, never retried again, so a broken clock cannot loop.
-      if (resyncCount === resyncsBefore) {
-        resyncing ??= resync(signal).finally(() => (resyncing = null));
-        try {
-          await resyncing;
-        } catch (error) {
-          const why = error instanceof PlatformError ? error.message : "unexpected error";
-          throw new PlatformError(
-            "okx",
-            "clock-skew",
-            `OKX rejected the request time (code 50102) and its clock could not be read (${why}): enable NTP on this server`,
-            CLOCK_SKEW_CODE,
-            undefined,
-            { cause: error },
-          );
-        }
-      }
+      // 50102: our timestamp is more than 30 s from OKX's [overview]. Learn the offset once (clock-sync.ts) and retry
+      // once: a second 50102 is reported, never retried again, so a broken clock cannot loop.
+      await clock.resyncOnce(resyncsBefore, signal);
       return signedOnce(path, query, signal);
     },
     publicGet: (path, query, signal) => get(path, query, signal, null),
-    clockOffsetMs: () => offsetMs,
+    clockOffsetMs: clock.offsetMs,
   };
 }
 
@@ -136,11 +122,7 @@ function parseServerTimeMs(data: readonly unknown[]): number {
 }
 
 export function okxBadResponse(path: string, what: string): PlatformError {
-  return new PlatformError(
-    "okx",
-    "bad-response",
-    `OKX sent an unexpected response from ${path} (${what}); try again later and report it if it persists`,
-  );
+  return unexpectedResponse("okx", path, what);
 }
 
 type Rule = readonly [PlatformErrorKind, string];

@@ -260,6 +260,19 @@ describe("clock skew", () => {
     expect(fake.requestsTo(FLEXIBLE)).toHaveLength(0);
   });
 
+  test("a clock off while the time cannot be read: clock-skew quoting why, after one read and no retry", async () => {
+    const { fake, client, signal } = await setup(realisticBinanceAccount(), {
+      skewMs: 3_000,
+      faults: [{ path: TIME, status: 404, body: "" }],
+    });
+    const error = await expectPlatformError(client.auditKey(signal));
+    expect([error.kind, error.code]).toEqual(["clock-skew", -1021]);
+    expect(error.message).toContain("its clock could not be read (Binance has no /api/v3/time at this host (HTTP 404)");
+    expect(error.message).toContain("enable NTP");
+    expect(fake.requestsTo(TIME)).toHaveLength(1);
+    expect(fake.requestsTo(RESTRICTIONS)).toHaveLength(1);
+  });
+
   test("a recvWindow over Binance's 60000 ms maximum is refused before anything is sent", async () => {
     const { fake, client, signal } = await setup(realisticBinanceAccount(), { recvWindowMs: 61_000 });
     const error = await expectPlatformError(client.auditKey(signal));

@@ -225,6 +225,19 @@ describe("clock skew", () => {
     expect(fake.requestsTo(TIMESTAMP)).toHaveLength(1);
     expect(fake.requestsTo(ACCOUNTS)).toHaveLength(2);
   });
+
+  test("a clock off while the timestamp cannot be read: clock-skew quoting why, after one read and no retry", async () => {
+    const { fake, client, signal } = await setup(realisticKucoinAccount(), {
+      skewMs: 8_000,
+      faults: [{ path: TIMESTAMP, status: 404, body: "" }],
+    });
+    const error = await expectPlatformError(client.auditKey(signal));
+    expect([error.kind, error.code]).toEqual(["clock-skew", "400002"]);
+    expect(error.message).toContain("its clock could not be read (KuCoin has no /api/v1/timestamp at this host (HTTP 404)");
+    expect(error.message).toContain("enable NTP");
+    expect(fake.requestsTo(TIMESTAMP)).toHaveLength(1);
+    expect(fake.requestsTo(API_KEY)).toHaveLength(1);
+  });
 });
 
 describe("KUCOIN_BASE_URL", () => {

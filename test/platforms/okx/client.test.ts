@@ -530,6 +530,18 @@ test("clock skew that the resync cannot fix is reported after one retry, never l
   expect(fake.requestsTo(TIME)).toHaveLength(2);
 });
 
+test("clock skew with public/time unreadable is a clock-skew error quoting why, after one read and no retry", async () => {
+  const state = realisticOkxAccount();
+  state.serverTimeMs = OKX_FAKE_NOW + 45_000;
+  const { client, fake } = await setup(state, {}, 2_000, [{ path: TIME, status: 404, body: "<html>Not Found</html>" }]);
+  const error = await expectPlatformError(client.auditKey(signal()));
+  expect([error.kind, error.code]).toEqual(["clock-skew", "50102"]);
+  expect(error.message).toContain("its clock could not be read (OKX has no /api/v5/public/time at this host (HTTP 404)");
+  expect(error.message).toContain("enable NTP");
+  expect(fake.requestsTo(TIME)).toHaveLength(1);
+  expect(fake.requestsTo(CONFIG)).toHaveLength(1);
+});
+
 test("a 5xx is retried with backoff and then succeeds", async () => {
   const state = realisticOkxAccount();
   const { client, fake, sleeps } = await setup(state, {}, 2_000, [
