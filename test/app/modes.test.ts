@@ -151,12 +151,33 @@ describe("--check", () => {
       ["IBKR", "flex statement"],
     ]) {
       const at = out.findIndex((l) => l.startsWith(`[ok  ] ${name}: reachable`));
-      expect(out[at + 1]).toStartWith(`[ok  ] ${name}: coverage complete, the whole account is valued (${source}`);
+      expect(out[at + 2]).toStartWith(`[ok  ] ${name}: coverage complete, the whole account is valued (${source}`);
     }
     expect(out.find((l) => l.startsWith("[ok  ] IBKR: reachable"))).toContain("token and query IBKR_QUERY_ID accepted (statement of");
     expect(fakes.ibkr.calls.map((call) => call.step)).toEqual(["SendRequest", "GetStatement"]);
     // No balance in the output: --check says what is covered, never how much.
     expect(out.join("\n")).not.toMatch(/\$\d|USD \d/);
+  });
+
+  test("each key's expiry as its platform reports it, or that it does not; a key expiring within 14 days is a problem", async () => {
+    const { ctx, out } = context({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")) });
+    expect(await runCheckMode(ctx)).toBe(0);
+    const expiry = out.filter((l) => / expir/.test(l) && !l.includes("reachable"));
+    // The fake Bybit key has no IP bound: Bybit dates its expiry 83 days ahead (the clock is 24 Nov 2026, 10:00 Paris).
+    expect(expiry).toEqual([
+      "[ok  ] Bybit: key expires on 15 Feb 2027, 10:00 (Europe/Paris), in 83 days (query-api expiredAt)",
+      "[ok  ] OKX: expiry not reported by OKX",
+      "[ok  ] T-Bank: expiry not reported by T-Bank (a T-Invest token lapses 3 months after its last use, and every report uses it)",
+      "[ok  ] IBKR: expiry not reported by IBKR (the Client Portal shows it under Flex Web Service Configuration)",
+      "[ok  ] Binance: expiry not reported by Binance",
+      "[ok  ] KuCoin: expiry not reported by KuCoin",
+    ]);
+    fakes.bybit.state.key.deadlineDay = 3;
+    const soon = context({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")) });
+    expect(await runCheckMode(soon.ctx)).toBe(1);
+    expect(soon.out.filter((l) => l.includes("Bybit: the key"))).toEqual([
+      "[WARN] Bybit: the key expires in 3 days, on 27 Nov 2026, 10:00 (Europe/Paris): create a new read-only key, put it in BYBIT_API_KEY and BYBIT_API_SECRET, and restart pfbot",
+    ]);
   });
 
   test("an IBKR token refused while reading the balance fails once, without a second request for the audit", async () => {
