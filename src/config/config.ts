@@ -3,6 +3,7 @@
 // value is never echoed.
 import { existsSync } from "node:fs";
 import { type } from "arktype";
+import { type DigestSchedule, parseDigestSchedule } from "../alerts/digest.ts";
 import type { FxProvider } from "../fx/source.ts";
 import type { LogLevel } from "../lib/log.ts";
 import {
@@ -37,6 +38,8 @@ export interface Config {
   readonly healthServer: boolean;
   readonly listenHost: string;
   readonly listenPort: number;
+  /** What the bot watches for on the owner's behalf (README, "Alerts"); each is off unless configured, but ALERT_FAILURES. */
+  readonly alerts: AlertSettings;
   /** Every configured secret value, for log redaction. */
   readonly secrets: readonly string[];
   /** Accepted but worth saying (e.g. FX_PROVIDER=ECB); logged at start-up. Includes `leakySettings` and `lookalikes`. */
@@ -54,6 +57,19 @@ export interface Config {
    * Only --check runs with them, to list them as failures; every other mode refuses to start.
    */
   readonly envFileProblems: readonly string[];
+}
+
+export interface AlertSettings {
+  /** ALERT_MOVE_PERCENT: a move of the complete total since the last complete report that alerts, in %; null: off. */
+  readonly movePercent: number | null;
+  /** ALERT_MOVE_PERCENT_DAY: the same against the day's first complete report; null: off. */
+  readonly movePercentDay: number | null;
+  /** ALERT_FAILURES: scheduled runs a platform fails in a row before one alert; 0: never. */
+  readonly failures: number;
+  /** DIGEST: the weekly digest's weekday and time in TIMEZONE; null: off. */
+  readonly digest: DigestSchedule | null;
+  /** PIN_STATUS: keep one pinned message with the headline, edited with every snapshot. */
+  readonly pinStatus: boolean;
 }
 
 /** An enabled platform: its id and its validated settings by name, as its registry entry describes them. */
@@ -124,6 +140,13 @@ export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult 
     healthServer: settings.HEALTH_SERVER,
     listenHost: settings.LISTEN_HOST,
     listenPort: settings.LISTEN_PORT,
+    alerts: {
+      movePercent: settings.ALERT_MOVE_PERCENT ?? null,
+      movePercentDay: settings.ALERT_MOVE_PERCENT_DAY ?? null,
+      failures: settings.ALERT_FAILURES,
+      digest: settings.DIGEST ?? null,
+      pinStatus: settings.PIN_STATUS,
+    },
     secrets,
     warnings,
     leakySettings,
@@ -152,6 +175,24 @@ const basic = <T>(variable: BasicVariable<T>) =>
   type("string")
     .narrow((text, ctx) => variable.parse(text) !== null || ctx.mustBe(variable.expected))
     .pipe((text) => variable.parse(text) as T);
+/** on/off as well as the boolean words: the alert settings read "PIN_STATUS=on". */
+const onOff = type("string")
+  .narrow(
+    (text, ctx) =>
+      ON_WORDS.has(text.toLowerCase()) || OFF_WORDS.has(text.toLowerCase()) || ctx.mustBe("on or off (or true, false, 1, 0, yes, no)"),
+  )
+  .pipe((text) => ON_WORDS.has(text.toLowerCase()));
+const ON_WORDS = new Set([...TRUE_WORDS, "on"]);
+const OFF_WORDS = new Set([...FALSE_WORDS, "off"]);
+const percent = type("string")
+  .narrow((text, ctx) => parsePercent(text) !== null || ctx.mustBe("a percentage above 0 and at most 100, such as 5 or 2.5"))
+  .pipe((text) => parsePercent(text) as number);
+const digest = type("string")
+  .narrow((text, ctx) => parseDigestSchedule(text) !== null || ctx.mustBe("a weekday and a time in TIMEZONE, such as sun 19:00 (or off)"))
+  .pipe((text) => {
+    const schedule = parseDigestSchedule(text);
+    return schedule === "off" ? null : schedule;
+  });
 const fxProvider = type("string")
   .pipe((text) => text.toUpperCase())
   .to("'CBR' | 'CBR_MIRROR' | 'ECB'");
@@ -179,6 +220,11 @@ const SETTINGS = {
   LISTEN_HOST: type("string").default("127.0.0.1"),
   // 0 picks any free port (tests).
   LISTEN_PORT: intIn(0, 65535).default("8080"),
+  "ALERT_MOVE_PERCENT?": percent,
+  "ALERT_MOVE_PERCENT_DAY?": percent,
+  ALERT_FAILURES: intIn(0, 100).default("3"),
+  "DIGEST?": digest,
+  PIN_STATUS: onOff.default("off"),
 } as const;
 const Settings = type(SETTINGS).onUndeclaredKey("delete");
 
@@ -302,6 +348,13 @@ function leakySettingsIn(env: Record<string, string>): string[] {
   return [
     `BUN_CONFIG_VERBOSE_FETCH=${verbose.slice(0, 20)} is set: Bun would print every request's headers, API keys and signatures included; pfbot turns it off for its own requests, but remove it from the environment and the env file`,
   ];
+}
+
+/** "5", "2.5", "5%" → 5, 2.5, 5: above 0, at most 100, at most 2 decimals; else null. */
+function parsePercent(text: string): number | null {
+  const match = /^(\d{1,3}(?:\.\d{1,2})?)%?$/.exec(text);
+  const value = match ? Number(match[1]) : Number.NaN;
+  return value > 0 && value <= 100 ? value : null;
 }
 
 function isHttpUrl(text: string): boolean {

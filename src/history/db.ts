@@ -1,6 +1,7 @@
 // The one SQLite database of pfbot: DATA_DIR/pfbot.sqlite, created on first use. Holds the day history
-// (store.ts: days and day_platforms) and the small settings table (settings.ts). The schema version lives in
-// PRAGMA user_version; MIGRATIONS only ever grows at the end, each step run once in its own transaction.
+// (store.ts: days and day_platforms), the small settings table (settings.ts) and the alerts not yet delivered
+// (alert-outbox.ts). The schema version lives in PRAGMA user_version; MIGRATIONS only ever grows at the end,
+// each step run once in its own transaction.
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -76,6 +77,16 @@ export const MIGRATIONS: readonly string[] = [
        ('2026-11-22', '42410.55', '3431861.71'),
        ('2026-11-23', '42731.18', '3463362.14'));
    DELETE FROM days WHERE day IN (SELECT day FROM sample_days);`,
+  // 4: alert messages (move, failure, key expiry, digest) raised by a run and not yet delivered. A run stores the
+  // rules' new state and queues its alerts in one transaction, and a message leaves the queue once Telegram took
+  // it: a restart neither repeats an alert nor loses one (alert-outbox.ts).
+  `CREATE TABLE alert_outbox (
+     id        INTEGER PRIMARY KEY,
+     raised_at TEXT NOT NULL,
+     kind      TEXT NOT NULL CHECK (kind <> ''),
+     html      TEXT NOT NULL,
+     silent    INTEGER NOT NULL CHECK (silent IN (0, 1))
+   ) STRICT;`,
 ];
 
 /** Opens (creating it and DATA_DIR when missing) DATA_DIR/pfbot.sqlite and brings its schema up to date. */

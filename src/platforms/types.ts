@@ -125,8 +125,18 @@ export interface KeyAudit {
   readonly readOnly: boolean;
   /** Permissions as the platform names them, e.g. ["read_only", "trade"]. */
   readonly permissions: readonly string[];
-  /** Extra lines worth showing (IP binding, expiry, per-account access levels). */
+  /** Extra lines worth showing (IP binding, per-account access levels). */
   readonly notes: readonly string[];
+  /**
+   * When the key stops working, as the platform reports it (UTC ISO 8601); null when it reports no date. --check
+   * shows it, or "expiry not reported by <platform>"; the bot warns 14, 3 and 1 days before (alerts/expiry.ts).
+   */
+  readonly expiresAt: string | null;
+  /**
+   * With expiresAt, the field it comes from ("query-api expiredAt"). Without, what is known instead, in a few words
+   * (a lifetime rule of the platform, where the date can be seen), or null.
+   */
+  readonly expiryNote: string | null;
 }
 
 export interface PlatformClient {

@@ -78,6 +78,78 @@ describe("--once", () => {
   });
 });
 
+describe("--once and the move alerts", () => {
+  /** Bybit alone, so that its figure is the whole total. */
+  const bybitOnly = {
+    ...withoutIbkr,
+    OKX_API_KEY: "",
+    OKX_API_SECRET: "",
+    OKX_API_PASSPHRASE: "",
+    TBANK_API_TOKEN: "",
+    BINANCE_API_KEY: "",
+    BINANCE_API_SECRET: "",
+    KUCOIN_API_KEY: "",
+    KUCOIN_API_SECRET: "",
+    KUCOIN_API_PASSPHRASE: "",
+  };
+
+  test("--once twice with a 10% move between gives exactly one alert, with sound; a third at the same level none", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const once = async (total: string) => {
+      fakes.bybit.state.overviewTotalEquity = total;
+      const { ctx } = context({ ...bybitOnly, DATA_DIR: dataDir, ALERT_MOVE_PERCENT: "5" });
+      return runSnapshotMode(ctx, { send: true, json: false });
+    };
+    expect(await once("50000")).toBe(0);
+    clock.advance(2 * 60 * 60_000);
+    expect(await once("45000")).toBe(0);
+    clock.advance(2 * 60 * 60_000);
+    expect(await once("45000")).toBe(0);
+    const texts = telegram.sent.map((m) => m.plainText.split("\n")[0]);
+    expect(texts.filter((t) => t?.startsWith("📉"))).toEqual(["📉 Portfolio −10.00% (−$5,000.00) since the last report"]);
+    expect(telegram.sent).toHaveLength(4);
+    // Report, report, then the alert right after the report that moved; the third report alone.
+    expect(telegram.sent[2]!.plainText).toContain("$50,000.00 → $45,000.00 · 24 Nov, 10:00 → 12:00 (Europe/Paris)");
+    expect(telegram.sent[2]!.disableNotification).toBe(false);
+  });
+
+  test("an alert Telegram refused is delivered by the next --once (exit 1 meanwhile), and never twice", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const once = async (total: string) => {
+      fakes.bybit.state.overviewTotalEquity = total;
+      const { ctx, logs } = context({ ...bybitOnly, DATA_DIR: dataDir, ALERT_MOVE_PERCENT: "5" });
+      return { code: await runSnapshotMode(ctx, { send: true, json: false }), logs };
+    };
+    expect((await once("50000")).code).toBe(0);
+    clock.advance(60 * 60_000);
+    // The report goes through; the alert right after it is refused.
+    const running = once("40000");
+    await telegram.waitForSent(2);
+    telegram.faults.add({ path: "sendMessage", code: 403, message: "Forbidden: bot was blocked by the user", times: 1 });
+    const refused = await running;
+    expect(telegram.sent).toHaveLength(2);
+    expect(refused.code).toBe(1);
+    expect(refused.logs.at(-1)).toContain("an alert was not");
+    clock.advance(60 * 60_000);
+    expect((await once("40000")).code).toBe(0);
+    clock.advance(60 * 60_000);
+    expect((await once("40000")).code).toBe(0);
+    const alerts = telegram.sent.filter((m) => m.plainText.startsWith("📉"));
+    expect(alerts.map((m) => m.plainText.split("\n")[0])).toEqual(["📉 Portfolio −20.00% (−$10,000.00) since the last report"]);
+  });
+
+  test("without ALERT_MOVE_PERCENT, no alert", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    for (const total of ["50000", "25000"]) {
+      fakes.bybit.state.overviewTotalEquity = total;
+      const { ctx } = context({ ...bybitOnly, DATA_DIR: dataDir });
+      expect(await runSnapshotMode(ctx, { send: true, json: false })).toBe(0);
+      clock.advance(60 * 60_000);
+    }
+    expect(telegram.sent).toHaveLength(2);
+  });
+});
+
 describe("--json", () => {
   test("with every platform failing prints each failure, no total, and returns 1", async () => {
     // The IBKR fake answers a wrong token 1015 at SendRequest: a failure with no poll to wait for.
@@ -151,12 +223,33 @@ describe("--check", () => {
       ["IBKR", "flex statement"],
     ]) {
       const at = out.findIndex((l) => l.startsWith(`[ok  ] ${name}: reachable`));
-      expect(out[at + 1]).toStartWith(`[ok  ] ${name}: coverage complete, the whole account is valued (${source}`);
+      expect(out[at + 2]).toStartWith(`[ok  ] ${name}: coverage complete, the whole account is valued (${source}`);
     }
     expect(out.find((l) => l.startsWith("[ok  ] IBKR: reachable"))).toContain("token and query IBKR_QUERY_ID accepted (statement of");
     expect(fakes.ibkr.calls.map((call) => call.step)).toEqual(["SendRequest", "GetStatement"]);
     // No balance in the output: --check says what is covered, never how much.
     expect(out.join("\n")).not.toMatch(/\$\d|USD \d/);
+  });
+
+  test("each key's expiry as its platform reports it, or that it does not; a key expiring within 14 days is a problem", async () => {
+    const { ctx, out } = context({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")) });
+    expect(await runCheckMode(ctx)).toBe(0);
+    const expiry = out.filter((l) => / expir/.test(l) && !l.includes("reachable"));
+    // The fake Bybit key has no IP bound: Bybit dates its expiry 83 days ahead (the clock is 24 Nov 2026, 10:00 Paris).
+    expect(expiry).toEqual([
+      "[ok  ] Bybit: key expires on 15 Feb 2027, 10:00 (Europe/Paris), in 83 days (query-api expiredAt)",
+      "[ok  ] OKX: expiry not reported by OKX",
+      "[ok  ] T-Bank: expiry not reported by T-Bank (a T-Invest token lapses 3 months after its last use, and every report uses it)",
+      "[ok  ] IBKR: expiry not reported by IBKR (the Client Portal shows it under Flex Web Service Configuration)",
+      "[ok  ] Binance: expiry not reported by Binance",
+      "[ok  ] KuCoin: expiry not reported by KuCoin",
+    ]);
+    fakes.bybit.state.key.deadlineDay = 3;
+    const soon = context({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")) });
+    expect(await runCheckMode(soon.ctx)).toBe(1);
+    expect(soon.out.filter((l) => l.includes("Bybit: the key"))).toEqual([
+      "[WARN] Bybit: the key expires in 3 days, on 27 Nov 2026, 10:00 (Europe/Paris): create a new read-only key, put it in BYBIT_API_KEY and BYBIT_API_SECRET, and restart pfbot",
+    ]);
   });
 
   test("an IBKR token refused while reading the balance fails once, without a second request for the audit", async () => {

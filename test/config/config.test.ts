@@ -224,6 +224,52 @@ describe("errors", () => {
   });
 });
 
+describe("the alert settings", () => {
+  test("are off by default, but for failure alerts after 3 runs", () => {
+    expect(configOf(BYBIT).alerts).toEqual({ movePercent: null, movePercentDay: null, failures: 3, digest: null, pinStatus: false });
+  });
+
+  test("take a percentage, a run count, a weekday and time, and on or off", () => {
+    const config = configOf({
+      ...BYBIT,
+      ALERT_MOVE_PERCENT: "2.5",
+      ALERT_MOVE_PERCENT_DAY: "10%",
+      ALERT_FAILURES: "0",
+      DIGEST: "Sun 19:00",
+      PIN_STATUS: "on",
+    });
+    expect(config.alerts).toEqual({
+      movePercent: 2.5,
+      movePercentDay: 10,
+      failures: 0,
+      digest: { weekday: 0, hour: 19, minute: 0 },
+      pinStatus: true,
+    });
+    expect(configOf({ ...BYBIT, DIGEST: "off", PIN_STATUS: "false" }).alerts).toMatchObject({ digest: null, pinStatus: false });
+  });
+
+  test("a bad value is an error saying what the variable takes, every one at once", () => {
+    expect(
+      errorsOf({
+        ...BYBIT,
+        ALERT_MOVE_PERCENT: "0",
+        ALERT_MOVE_PERCENT_DAY: "five",
+        ALERT_FAILURES: "-1",
+        DIGEST: "sunday evening",
+        PIN_STATUS: "maybe",
+      }).sort(),
+    ).toEqual([
+      "ALERT_FAILURES must be non-negative (was -1)",
+      'ALERT_MOVE_PERCENT must be a percentage above 0 and at most 100, such as 5 or 2.5 (was "0")',
+      'ALERT_MOVE_PERCENT_DAY must be a percentage above 0 and at most 100, such as 5 or 2.5 (was "five")',
+      'DIGEST must be a weekday and a time in TIMEZONE, such as sun 19:00 (or off) (was "sunday evening")',
+      'PIN_STATUS must be on or off (or true, false, 1, 0, yes, no) (was "maybe")',
+    ]);
+    for (const bad of ["101", "2.555", "1e2", "-5"]) expect(errorsOf({ ...BYBIT, ALERT_MOVE_PERCENT: bad })).toHaveLength(1);
+    expect(errorsOf({ ...BYBIT, ALERT_FAILURES: "101" })).toEqual(["ALERT_FAILURES must be at most 100 (was 101)"]);
+  });
+});
+
 describe("variables that look like pfbot's", () => {
   test("each gets a warning naming the variable pfbot reads instead", () => {
     const config = configOf({

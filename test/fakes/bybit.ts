@@ -32,8 +32,10 @@ interface FakeBybitKey {
   permissions: Record<string, string[]>;
   /** ["*"] = no IP bound. */
   ips: string[];
+  /** Whole days left, as query-api says them; -2 with an IP bound (Bybit's sentinel). */
   deadlineDay: number;
-  expiredAt: string;
+  /** As query-api sends it; null: `deadlineDay` days after the fake's now, as Bybit dates a key it will expire. */
+  expiredAt: string | null;
 }
 
 /**
@@ -96,7 +98,7 @@ export function emptyBybitAccount(): BybitFakeState {
       },
       ips: ["*"],
       deadlineDay: 83,
-      expiredAt: "2026-03-01T09:00:00Z",
+      expiredAt: null,
     },
     now: () => Date.now(),
     clockOffsetMs: 0,
@@ -186,7 +188,7 @@ export async function startBybitFake(state: BybitFakeState = realisticBybitAccou
       }));
       return envelope(0, "success", { memberId: "58124730", accountType: "FUND", balance });
     },
-    "/v5/user/query-api": () => envelope(0, "", queryApi(state.key)),
+    "/v5/user/query-api": () => envelope(0, "", queryApi(state.key, now())),
   };
   const server = await startFake({
     "/v5/*": async (request) => {
@@ -354,7 +356,10 @@ function tickerShape(t: FakeTicker): Record<string, string> {
   };
 }
 
-function queryApi(key: FakeBybitKey): unknown {
+function queryApi(key: FakeBybitKey, now: number): unknown {
+  // Bybit states the expiry to the second (2023-12-22T07:20:25Z in its doc example).
+  const expiredAt =
+    key.expiredAt ?? new Date(Math.floor(now / 1000) * 1000 + key.deadlineDay * 86_400_000).toISOString().replace(".000Z", "Z");
   return {
     id: "3318207",
     note: "pfbot",
@@ -365,7 +370,7 @@ function queryApi(key: FakeBybitKey): unknown {
     ips: key.ips,
     type: 1,
     deadlineDay: key.deadlineDay,
-    expiredAt: key.expiredAt,
+    expiredAt,
     createdAt: "2025-12-01T09:00:00Z",
     unified: 0,
     uta: 1,

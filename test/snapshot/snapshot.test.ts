@@ -44,7 +44,7 @@ function client(id: PlatformId, holdings: [string, string][], delayMs = 0, fail?
       };
       return balance;
     },
-    auditKey: async () => ({ readOnly: true, permissions: [], notes: [] }),
+    auditKey: async () => ({ readOnly: true, permissions: [], notes: [], expiresAt: null, expiryNote: null }),
   };
 }
 

@@ -4,13 +4,16 @@
 // the env file's permissions; and Telegram (the token, and that the bot can post to the owner's chat).
 // Exit 0 all good, 1 a problem found.
 import { statSync } from "node:fs";
+import { daysLeft, warningDay } from "../../alerts/expiry.ts";
 import { type CallBounds, CHAT_REFUSED_HINT, createTelegramApi, TelegramUnreachableError } from "../../bot/telegram.ts";
 import type { Config } from "../../config/config.ts";
 import { ENV_FILE_ADVICE } from "../../config/env-source.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import type { Redact } from "../../lib/redact.ts";
+import { formatZoned } from "../../lib/zoned-format.ts";
 import { platformDeadlineMs, platformName } from "../../platforms/registry.ts";
 import { type KeyAudit, type PlatformClient, PlatformError, type PlatformId } from "../../platforms/types.ts";
+import { keyVariables } from "../../render/alerts.ts";
 import { failedRow, type PlatformRow, rowOf, withDeadline } from "../../snapshot/snapshot.ts";
 import type { AppContext } from "../run.ts";
 import { createSnapshotTaker } from "../wiring.ts";
@@ -25,7 +28,11 @@ export async function runCheckMode(context: AppContext): Promise<number> {
   const { config, log } = context;
   const { clients } = await createSnapshotTaker(config, log, context.version, context.clock);
   const [platforms, telegram] = await Promise.all([
-    Promise.all(clients.map((client) => checkPlatform(client, platformDeadlineMs(config, client.id)))),
+    Promise.all(
+      clients.map((client) =>
+        checkPlatform(client, platformDeadlineMs(config, client.id), { now: context.clock.now(), timeZone: config.timeZone }),
+      ),
+    ),
     checkTelegram(config, { totalMs: config.telegramTimeoutSeconds * 1000, clock: context.clock }, log.redact),
   ]);
   const leaks = [...config.leakySettings, ...config.lookalikes].map((text): CheckLine => ({ status: "warn", text }));
@@ -47,6 +54,26 @@ export function auditLine(id: PlatformId, audit: KeyAudit): CheckLine {
     status: "warn",
     text: `${name}: credentials accepted but the key is NOT read-only (permissions: ${perms}). A leaked key could trade or withdraw: create a read-only key and replace the old one${notes}`,
   };
+}
+
+/**
+ * Pure: when the key expires, as the platform reports it (KeyAudit.expiresAt), or that it does not say. Within 14
+ * days (the bot's first warning) it is a problem; once past, a failure.
+ */
+export function expiryLine(id: PlatformId, audit: KeyAudit, now: number, timeZone: string): CheckLine {
+  const name = platformName(id);
+  if (audit.expiresAt === null)
+    return { status: "ok", text: `${name}: expiry not reported by ${name}${audit.expiryNote ? ` (${audit.expiryNote})` : ""}` };
+  const at = new Date(audit.expiresAt);
+  const when = `${formatZoned(at, timeZone, "d MMM yyyy, HH:mm")} (${timeZone})`;
+  const left = daysLeft(at, now);
+  const replace = `create a new read-only key, put it in ${keyVariables(id)}, and restart pfbot`;
+  if (left < 0) return { status: "fail", text: `${name}: the key expired on ${when}: ${replace}` };
+  if (warningDay(left) !== null) {
+    const inDays = left === 0 ? "within a day" : `in ${left} day${left === 1 ? "" : "s"}`;
+    return { status: "warn", text: `${name}: the key expires ${inDays}, on ${when}: ${replace}` };
+  }
+  return { status: "ok", text: `${name}: key expires on ${when}, in ${left} days (${audit.expiryNote ?? "reported by the platform"})` };
 }
 
 /**
@@ -78,28 +105,34 @@ export function renderLine(line: CheckLine): string {
 }
 
 /**
- * The platform's audit line, then its coverage line (left out when the audit failed and the balance did too: the
- * audit's line already says why). The balance comes first and each step has the platform's whole deadline: a client
+ * The platform's audit line, its key's expiry, then its coverage line (left out when the audit failed and the balance
+ * did too: the audit's line already says why). The balance comes first and each step has the platform's whole deadline: a client
  * whose audit request is part of reading the balance (IBKR's SendRequest) then answers the audit from what it just
  * read, rather than spend its rate limit asking again.
  */
-async function checkPlatform(client: PlatformClient, deadlineMs: number): Promise<CheckLine[]> {
+async function checkPlatform(
+  client: PlatformClient,
+  deadlineMs: number,
+  at: { readonly now: number; readonly timeZone: string },
+): Promise<CheckLine[]> {
   // No rate is read here: the coverage is about the platform's own figure.
   const row = await withDeadline(deadlineMs, (signal) => client.fetchBalance(signal), client.id).then(
     (balance) => rowOf(balance, null, 0),
     (error: unknown) => failedRow(client.id, error, 0),
   );
   const audit = await auditOne(client, deadlineMs);
-  return audit.status === "fail" && row.coverage === "failed" ? [audit] : [audit, coverageLine(row)];
+  if (audit.key === null) return row.coverage === "failed" ? [audit.line] : [audit.line, coverageLine(row)];
+  return [audit.line, expiryLine(client.id, audit.key, at.now, at.timeZone), coverageLine(row)];
 }
 
-async function auditOne(client: PlatformClient, deadlineMs: number): Promise<CheckLine> {
+async function auditOne(client: PlatformClient, deadlineMs: number): Promise<{ line: CheckLine; key: KeyAudit | null }> {
   try {
-    return auditLine(client.id, await withDeadline(deadlineMs, (signal) => client.auditKey(signal), client.id));
+    const key = await withDeadline(deadlineMs, (signal) => client.auditKey(signal), client.id);
+    return { line: auditLine(client.id, key), key };
   } catch (error) {
     const text =
       error instanceof PlatformError ? error.message : `${platformName(client.id)} check failed unexpectedly: ${errorMessage(error)}`;
-    return { status: "fail", text: `${platformName(client.id)}: ${text}` };
+    return { line: { status: "fail", text: `${platformName(client.id)}: ${text}` }, key: null };
   }
 }
 

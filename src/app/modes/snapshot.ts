@@ -1,10 +1,11 @@
-// The one-shot snapshot modes: --once (send to Telegram, then record the day), --dry-run (print the
-// message) and --json (print the snapshot as JSON). Exit 0 when at least one platform answered and
-// (with --once) the message was delivered and the day recorded; 1 otherwise, with a line saying which.
-// The report is delivered before the history is touched for writing: a read-only DATA_DIR, a full disk
-// or a damaged database costs the record, never the message.
+// The one-shot snapshot modes: --once (send to Telegram, record the day, then the move alerts), --dry-run
+// (print the message) and --json (print the snapshot as JSON). Exit 0 when at least one platform answered
+// and (with --once) the message and any alert were delivered and the day recorded; 1 otherwise, with a
+// line saying which. The report is delivered before the history is touched for writing: a read-only
+// DATA_DIR, a full disk or a damaged database costs the record, never the message.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { AlertKeeper, type AlertSend, alertConfigOf } from "../../bot/alerts.ts";
 import { CHAT_REFUSED_HINT, createTelegramApi, isChatRefusal, sendHtml } from "../../bot/telegram.ts";
 import { telegramOf } from "../../config/telegram.ts";
 import { saveLatestAllocation } from "../../history/allocation.ts";
@@ -49,14 +50,11 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
       return answered(snapshot) ? 0 : 1;
     }
     const telegram = telegramOf(config);
+    const api = createTelegramApi(telegram, { totalMs: config.telegramTimeoutSeconds * 1000, clock }, log.redact);
+    const send: AlertSend = (text, { silent }) => sendHtml(api, telegram.chatId, text, { silent });
     let delivered = false;
     try {
-      await sendHtml(
-        createTelegramApi(telegram, { totalMs: config.telegramTimeoutSeconds * 1000, clock }, log.redact),
-        telegram.chatId,
-        html,
-        { silent: false },
-      );
+      await send(html, { silent: false });
       log.info("report sent", { complete: snapshot.complete, ms: snapshot.durationMs });
       delivered = true;
     } catch (error) {
@@ -65,9 +63,14 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
     }
     // Recorded even when not delivered: the figures are real either way.
     const unrecorded = record(snapshot, opened, context);
+    const alertProblem = await moveAlerts(snapshot, opened, context, delivered ? send : null);
     if (!delivered) return 1;
     if (unrecorded !== null) {
       log.error(`the report was delivered, but today's totals were not recorded in the history: ${unrecorded}`);
+      return 1;
+    }
+    if (alertProblem !== null) {
+      log.error(`the report was delivered, but an alert was not: ${alertProblem}; it stays queued and goes with the next report`);
       return 1;
     }
     return answered(snapshot) ? 0 : 1;
@@ -97,6 +100,41 @@ function record(snapshot: Snapshot, opened: HistoryOpening, context: AppContext)
     return null;
   } catch (error) {
     return describeHistoryError(error, context.config.dataDir);
+  }
+}
+
+/**
+ * --once counts as a report for the move alerts (ALERT_MOVE_PERCENT, ALERT_MOVE_PERCENT_DAY), so that a cron user gets
+ * them too: the rules run over it and queue what they raise (bot/alerts.ts), then the queue is delivered, alerts a
+ * run before could not deliver first. `send` is null when the report itself was not delivered: the alerts then wait
+ * in the queue. Returns why an alert was not delivered, or null.
+ */
+async function moveAlerts(snapshot: Snapshot, opened: HistoryOpening, context: AppContext, send: AlertSend | null): Promise<string | null> {
+  const { config, log } = context;
+  // Unset, --once neither writes the rules' state nor touches the queue (the bot's, when one runs on the same DATA_DIR).
+  if (config.alerts.movePercent === null && config.alerts.movePercentDay === null) return null;
+  if (opened.store === null) {
+    log.warn("move alerts not checked: they compare with the last report kept in the history, which is unavailable");
+    return null;
+  }
+  const keeper = new AlertKeeper({
+    db: opened.store.db,
+    config: alertConfigOf(config),
+    timeZone: config.timeZone,
+    // Issue #16's PRIVACY plugs in here, as for the charts (run.ts).
+    privacy: () => false,
+    log,
+  });
+  try {
+    keeper.afterReport(snapshot, { scheduled: false });
+  } catch (error) {
+    log.warn(`move alerts not checked: ${describeHistoryError(error, config.dataDir)}`);
+  }
+  if (send === null) return null;
+  try {
+    return (await keeper.deliver(send)).failed;
+  } catch (error) {
+    return describeHistoryError(error, config.dataDir);
   }
 }
 

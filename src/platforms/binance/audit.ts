@@ -47,9 +47,9 @@ export function parseKeyAudit(body: unknown): KeyAudit {
   if (created !== null) notes.push(`created ${created}`);
   const tradingUntil = dateOf(body.tradingAuthorityExpirationTime);
   if (tradingUntil !== null && on("enableSpotAndMarginTrading")) notes.push(`spot and margin trading permission expires ${tradingUntil}`);
-  notes.push("expiry: Binance reports none for the key");
   const readOnly = on("enableReading") && trades.length === 0 && !on("enableWithdrawals") && !on("enableInternalTransfer");
-  return { readOnly, permissions, notes };
+  // tradingAuthorityExpirationTime is when the trading permission lapses; the key itself reports no expiry (§5).
+  return { readOnly, permissions, notes, expiresAt: null, expiryNote: null };
 }
 
 /** A ms timestamp as a UTC date (YYYY-MM-DD), or null when absent or not a plausible time. */

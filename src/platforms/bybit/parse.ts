@@ -128,17 +128,30 @@ export function parseKeyAudit(result: Record<string, unknown>): KeyAudit {
   if (readOnly === 0) notes.push("the key can trade (read-write): create a read-only key for pfbot");
   if (permissions.includes("Wallet:Withdraw")) notes.push("DANGER: the key can withdraw funds");
   const ips = Array.isArray(result.ips) ? result.ips.filter((ip): ip is string => typeof ip === "string") : [];
-  const deadlineDay = result.deadlineDay;
-  if (ips.length === 0 || ips.includes("*")) {
-    // Keys without a bound IP expire after 90 days; deadlineDay is only meaningful then (-2 is a sentinel).
-    const left = typeof deadlineDay === "number" && deadlineDay >= 0 ? `: expires in ${deadlineDay} days` : "";
-    notes.push(`no IP bound (Bybit expires such keys after 90 days)${left}`);
-  } else {
-    notes.push(`bound to IP ${ips.join(", ")}`);
-  }
+  const unbound = ips.length === 0 || ips.includes("*");
+  notes.push(unbound ? "no IP bound (Bybit expires such keys after 90 days)" : `bound to IP ${ips.join(", ")}`);
   if (result.type === 2) notes.push("the key belongs to a third-party app connection");
   if (result.isMaster === false) notes.push("sub-account key: only that sub-account is counted");
-  return { readOnly: readOnly === 1, permissions, notes };
+  const expiresAt = keyExpiry(result);
+  return {
+    readOnly: readOnly === 1,
+    permissions,
+    notes,
+    expiresAt,
+    expiryNote: expiresAt !== null ? "query-api expiredAt" : unbound ? null : "keys bound to an IP do not expire",
+  };
+}
+
+/**
+ * query-api's expiredAt, when it is a date: it and deadlineDay (days left) are meaningful only for a key without a
+ * bound IP, or after the account's password changed (7 days then) [apikey-info.mdx; exchanges.md §1.6]. Otherwise
+ * Bybit sends the sentinels deadlineDay -2 and expiredAt 1970-01-01T00:00:00Z, which are no expiry.
+ */
+function keyExpiry(result: Record<string, unknown>): string | null {
+  const { deadlineDay, expiredAt } = result;
+  if (typeof deadlineDay !== "number" || deadlineDay < 0 || typeof expiredAt !== "string") return null;
+  const at = Date.parse(expiredAt);
+  return Number.isNaN(at) || at <= 0 ? null : new Date(at).toISOString();
 }
 
 /** A decimal string field of `where`'s answer; "" and missing are null; anything else that is not a number fails Bybit. */

@@ -192,6 +192,7 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
         readOnly: true,
         permissions: ["flex-read"],
         notes: [...notes, `token and query IBKR_QUERY_ID accepted (${recent.message})`],
+        ...TOKEN_EXPIRY,
       };
     }
     const until = await throttledUntil(now);
@@ -205,7 +206,7 @@ export function createIbkrClient(options: IbkrClientOptions): PlatformClient {
     }
     await remember({ ok: true, message: "token and query accepted" });
     notes.push("token and query IBKR_QUERY_ID accepted (SendRequest returned a reference code)");
-    return { readOnly: true, permissions: ["flex-read"], notes };
+    return { readOnly: true, permissions: ["flex-read"], notes, ...TOKEN_EXPIRY };
   }
 
   return {
@@ -239,8 +240,22 @@ function pendingAudit(notes: readonly string[], until: number, now: number, last
       `${waiting}; ${said}, was an error: ${last.message}`,
       last.code ?? undefined,
     );
-  return { readOnly: true, permissions: ["flex-read"], notes: [...notes, `${waiting}; ${said}, was good: ${last.message}`] };
+  return {
+    readOnly: true,
+    permissions: ["flex-read"],
+    notes: [...notes, `${waiting}; ${said}, was good: ${last.message}`],
+    ...TOKEN_EXPIRY,
+  };
 }
+
+/**
+ * The Flex Web Service's answers carry a status, a reference code and a URL, never the token's expiry; the Client
+ * Portal shows it under Current Token Details, and an expired token is refused with 1012 [brokers.md §2.1-2.3].
+ */
+const TOKEN_EXPIRY = {
+  expiresAt: null,
+  expiryNote: "the Client Portal shows it under Flex Web Service Configuration",
+} as const satisfies Pick<KeyAudit, "expiresAt" | "expiryNote">;
 
 function utcMinute(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace("T", " ");

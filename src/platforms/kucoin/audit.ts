@@ -39,7 +39,6 @@ export function parseKeyAudit(data: unknown): KeyAudit {
           .filter((ip) => ip !== "")
       : [];
   notes.push(whitelist.length > 0 ? `IP whitelist: ${whitelist.join(", ")}` : "IP whitelist: none (the key works from any IP)");
-  notes.push("expiry: not reported by KuCoin");
   const created = data.createdAt;
   if (typeof created === "number" && Number.isSafeInteger(created) && created > 0)
     notes.push(`created ${new Date(created).toISOString().slice(0, 10)}`);
@@ -49,5 +48,6 @@ export function parseKeyAudit(data: unknown): KeyAudit {
     notes.push(`sub-account key${sub}: only that sub-account is counted`);
   }
   const readOnly = permissions.length === 1 && has("General");
-  return { readOnly, permissions, notes };
+  // The api-key answer has no expiry field (docs/platforms/kucoin.md §7).
+  return { readOnly, permissions, notes, expiresAt: null, expiryNote: null };
 }

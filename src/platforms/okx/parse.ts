@@ -119,7 +119,8 @@ export function parseKeyAudit(data: readonly unknown[]): KeyAudit {
   const uid = optionalText(config, "uid");
   const mainUid = optionalText(config, "mainUid");
   if (uid !== "" && mainUid !== "" && uid !== mainUid) notes.push("sub-account key: only this sub-account is counted");
-  return { readOnly, permissions, notes };
+  // account/config has no expiry field [doc: trading-account].
+  return { readOnly, permissions, notes, expiresAt: null, expiryNote: null };
 }
 
 // An amount may be "" or missing depending on the account mode ("" stands for absent [exchanges.md §2.2]); garbage throws.

@@ -192,8 +192,14 @@ function auditAccounts(accounts: readonly TbankAccount[], survey: Survey): KeyAu
   if (trading.length > 0) {
     notes.push(`the token can trade on ${trading.map(labelOf).join(", ")}: issue a read-only token and put it in TBANK_API_TOKEN`);
   }
-  notes.push("T-Invest tokens expire after 3 months without use");
-  return { readOnly, permissions: levels, notes };
+  // No method reports a token's lifetime (users.proto GetInfo has none); it is 3 months from its last use [token.md].
+  return {
+    readOnly,
+    permissions: levels,
+    notes,
+    expiresAt: null,
+    expiryNote: "a T-Invest token lapses 3 months after its last use, and every report uses it",
+  };
 }
 
 function labelOf(account: TbankAccount): string {

@@ -94,11 +94,8 @@ describe("auditKey (apiRestrictions)", () => {
     const audit = await client.auditKey(signal);
     expect(audit.readOnly).toBe(true);
     expect(audit.permissions).toEqual(["enableReading"]);
-    expect(audit.notes).toEqual([
-      "IP-restricted: no (the key works from any IP)",
-      "created 2026-03-02",
-      "expiry: Binance reports none for the key",
-    ]);
+    expect(audit.notes).toEqual(["IP-restricted: no (the key works from any IP)", "created 2026-03-02"]);
+    expect([audit.expiresAt, audit.expiryNote]).toEqual([null, null]);
   });
 
   test("a key that can trade and withdraw is flagged loudly, with its IP restriction and trading expiry", async () => {
@@ -120,6 +117,8 @@ describe("auditKey (apiRestrictions)", () => {
     expect(notes).toContain("DANGER: the key can withdraw funds");
     expect(notes).toContain("IP-restricted: yes");
     expect(notes).toContain("spot and margin trading permission expires 2026-12-31");
+    // That date is the trading permission's, not the key's.
+    expect(audit.expiresAt).toBeNull();
   });
 
   test("internal transfer (master ↔ sub-accounts) makes a key not read-only; Universal Transfer alone is only a note", async () => {

@@ -579,13 +579,30 @@ describe("errors", () => {
 });
 
 describe("auditKey", () => {
-  test("read-only key with areas ticked, no IP bound: read-only, flattened permissions, expiry note", async () => {
-    const { client, signal } = await setup();
+  test("read-only key with areas ticked, no IP bound: read-only, flattened permissions, and its expiry date", async () => {
+    const state = realisticBybitAccount();
+    state.key.expiredAt = "2027-02-15T07:20:25Z";
+    const { client, signal } = await setup(state);
     const audit = await client.auditKey(signal);
     expect(audit.readOnly).toBe(true);
     expect(audit.permissions).toEqual(["Wallet:AccountTransfer", "Earn:Earn"]);
-    expect(audit.notes.join("\n")).toContain("no IP bound");
-    expect(audit.notes.join("\n")).toContain("expires in 83 days");
+    expect(audit.notes.join("\n")).toContain("no IP bound (Bybit expires such keys after 90 days)");
+    expect(audit.expiresAt).toBe("2027-02-15T07:20:25.000Z");
+    expect(audit.expiryNote).toBe("query-api expiredAt");
+  });
+
+  test("a deadlineDay below 0, or an expiredAt that is no date, is no expiry date", async () => {
+    for (const [deadlineDay, expiredAt] of [
+      [-2, "2027-02-15T07:20:25Z"],
+      [40, "soon"],
+      [40, "1970-01-01T00:00:00Z"],
+    ] as const) {
+      const state = realisticBybitAccount();
+      Object.assign(state.key, { deadlineDay, expiredAt });
+      const { client, signal } = await setup(state);
+      const audit = await client.auditKey(signal);
+      expect([audit.expiresAt, audit.expiryNote]).toEqual([null, null]);
+    }
   });
 
   test("read-write key with withdrawal and a bound IP is flagged; the -2 deadline sentinel is not an expiry", async () => {
@@ -604,5 +621,7 @@ describe("auditKey", () => {
     expect(notes).toContain("withdraw");
     expect(notes).toContain("bound to IP 127.0.0.1, 198.51.100.4");
     expect(notes).not.toContain("expire");
+    expect(audit.expiresAt).toBeNull();
+    expect(audit.expiryNote).toBe("keys bound to an IP do not expire");
   });
 });

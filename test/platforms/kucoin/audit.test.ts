@@ -12,9 +12,9 @@ describe("auditKey (/api/v1/user/api-key)", () => {
     expect(audit.notes).toEqual([
       "futures are read only with the Futures permission (which also allows futures trading): without it pfbot leaves them out and says so",
       "IP whitelist: none (the key works from any IP)",
-      "expiry: not reported by KuCoin",
       "created 2026-02-10",
     ]);
+    expect([audit.expiresAt, audit.expiryNote]).toEqual([null, null]);
   });
 
   test("trade, withdraw (Transfer) and inner-transfer permissions are flagged; the masked whitelist is shown as KuCoin reports it", async () => {

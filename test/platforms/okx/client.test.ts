@@ -583,6 +583,8 @@ test("auditKey: read_only alone is read-only, read_only plus trade is not", asyn
     readOnly: true,
     permissions: ["read_only"],
     notes: ["key label: pfbot", "bound to IP: 203.0.113.7"],
+    expiresAt: null,
+    expiryNote: null,
   });
   await readOnly.fake.stop();
   fake = null;
@@ -591,6 +593,8 @@ test("auditKey: read_only alone is read-only, read_only plus trade is not", asyn
     readOnly: false,
     permissions: ["trade", "read_only"],
     notes: ["not bound to an IP", "OKX deletes trade/withdraw keys without a bound IP after 14 days unused"],
+    expiresAt: null,
+    expiryNote: null,
   });
 });
 
