@@ -76,6 +76,10 @@ export const MIGRATIONS: readonly string[] = [
        ('2026-11-22', '42410.55', '3431861.71'),
        ('2026-11-23', '42731.18', '3463362.14'));
    DELETE FROM days WHERE day IN (SELECT day FROM sample_days);`,
+  // 4: the in-force date of the Bank of Russia rate behind usd_rub (the CSV export's "USD/RUB date"). Days
+  // recorded before, and imported days, do not know it: NULL.
+  `ALTER TABLE days ADD COLUMN usd_rub_date TEXT
+     CHECK (usd_rub_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');`,
 ];
 
 /** Opens (creating it and DATA_DIR when missing) DATA_DIR/pfbot.sqlite and brings its schema up to date. */
