@@ -65,6 +65,21 @@ export interface ImportEntry {
   readonly day: string;
   readonly usd: Decimal;
   readonly rub: Decimal | null;
+  /** What a day of pfbot's own CSV (csv.ts) carries besides the totals; absent for the original's JSON. */
+  readonly details?: ImportDetails;
+}
+
+/** A day as pfbot's CSV export wrote it: everything the history holds for it. */
+interface ImportDetails {
+  readonly usdRub: Decimal | null;
+  readonly usdRubDate: string | null;
+  readonly complete: boolean;
+  readonly platforms: PlatformValues;
+  /**
+   * When pfbot took the day's snapshot (UTC ISO): the day comes back as a day pfbot recorded (origin "bot"), so that
+   * an export imported back leaves the history as it was. Null for a day imported or typed in (origin "import").
+   */
+  readonly takenAt: string | null;
 }
 
 /** "kept": the day stays as it was, by the recording rules; "refused": the run itself cannot be recorded. */
@@ -216,18 +231,19 @@ export class HistoryStore {
             kept += 1;
             continue;
           }
+          const details = entry.details;
           this.writeDay(
             {
               day: entry.day,
               usd: toPlainString(entry.usd),
               rub: text(entry.rub),
-              usd_rub: null,
-              usd_rub_date: null,
-              complete: 1,
-              taken_at: null,
-              origin: "import",
+              usd_rub: text(details?.usdRub ?? null),
+              usd_rub_date: details?.usdRubDate ?? null,
+              complete: details?.complete === false ? 0 : 1,
+              taken_at: details?.takenAt ?? null,
+              origin: details?.takenAt ? "bot" : "import",
             },
-            NO_PLATFORMS,
+            details?.platforms ?? NO_PLATFORMS,
           );
           if (existing) replaced += 1;
           else added += 1;
