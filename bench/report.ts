@@ -100,10 +100,15 @@ export function printReport(r: BenchResults): void {
     `**\`--export FILE\` ÷ \`--version\`**, ${h.days} days`,
     `**${h.exportOverVersion.toFixed(2)}×** (${msTenths(h.exportMs)}${hr(h.exportPeakRssMiB)}; ${kb(h.exportFileBytes)})`,
   );
-  row(`\`--import FILE\`, ${h.days} days into an empty history`, ms(h.importMs));
   row(
-    "In process: /history view (HTML), export text (read all + format)",
-    `${h.viewHtmlMs.median.toFixed(2)} ms, ${h.exportTextMs.median.toFixed(2)} ms (${h.readAllMs.median.toFixed(2)} + ${h.formatJsonMs.median.toFixed(2)})`,
+    `**\`--export FILE.csv\` ÷ \`--version\`**, ${h.days} days, 4 platforms`,
+    `**${h.exportCsvOverVersion.toFixed(2)}×** (${msTenths(h.exportCsvMs)}${hr(h.exportCsvPeakRssMiB)}; ${kb(h.exportCsvFileBytes)})`,
+  );
+  row(`\`--import FILE\`, ${h.days} days into an empty history`, ms(h.importMs));
+  row(`\`--import FILE.csv\`, ${h.days} days, 4 platforms, into an empty history`, ms(h.importCsvMs));
+  row(
+    "In process: /history view (HTML), export text (read all + format), CSV with 4 platforms (read all + format)",
+    `${h.viewHtmlMs.median.toFixed(2)} ms, ${h.exportTextMs.median.toFixed(2)} ms (${h.readAllMs.median.toFixed(2)} + ${h.formatJsonMs.median.toFixed(2)}), ${h.readAllCsvMs.median.toFixed(2)} + ${h.formatCsvMs.median.toFixed(2)} ms`,
   );
   row("Binary size", `${r.binary.bytes.toLocaleString("en-US")} B (${r.binary.mib} MiB)`);
 

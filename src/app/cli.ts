@@ -10,9 +10,12 @@ export type Mode =
   | { readonly kind: "check" }
   | { readonly kind: "history" }
   | { readonly kind: "import"; readonly file: string; readonly overwrite: boolean }
-  | { readonly kind: "export"; readonly file: string | null }
+  | { readonly kind: "export"; readonly file: string | null; readonly format: ExportFormat }
   | { readonly kind: "chart"; readonly file: string; readonly days: number | "all"; readonly currency: "USD" | "RUB" }
   | { readonly kind: "allocation"; readonly file: string; readonly view: "platform" | "kind"; readonly currency: "USD" | "RUB" };
+
+/** --export's format: the original bot's JSON, or pfbot's CSV for spreadsheets ("csv") or for scripts ("csv-plain"). */
+type ExportFormat = "json" | "csv" | "csv-plain";
 
 export interface CliArgs {
   readonly mode: Mode;
@@ -34,8 +37,11 @@ Modes (none: run the Telegram bot with its schedule):
   --json               take one snapshot and print it as one JSON object (implies --dry-run)
   --check              check the configuration, each platform's key (and that it is read-only) and Telegram
   --history            print the last 30 days of the history
-  --export [FILE]      write the history as portfolio_history.json (to FILE, or stdout)
-  --import FILE        add a portfolio_history.json file to the history
+  --export [FILE]      write the history (to FILE, or stdout) as portfolio_history.json, or as CSV
+                       when FILE ends in .csv
+      --format json|csv|csv-plain   the format, whatever FILE's name: csv opens in a spreadsheet
+                       (UTF-8 with BOM, ";", decimal comma); csv-plain is RFC 4180 for scripts
+  --import FILE        add a portfolio_history.json file, or a CSV --export wrote, to the history
       --overwrite      with --import: let imported days replace days recorded by the bot
   --chart FILE.png     draw the portfolio value over time as a PNG (what /chart sends)
       --days N         the last N days up to today (2-36500, or all; default 30)
@@ -62,6 +68,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   const flags = new Set<string>();
   let importFile: string | null = null;
   let exportFile: string | null = null;
+  let format: ExportFormat | null = null;
   const chart: ChartOptions = { file: null, days: null, currency: null, view: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
@@ -102,6 +109,14 @@ export function parseArgs(argv: readonly string[]): ParseResult {
           if (inline === null) i += 1;
         }
         flags.add("export");
+        break;
+      }
+      case "--format": {
+        const value = takeValue()?.toLowerCase();
+        if (value !== "json" && value !== "csv" && value !== "csv-plain")
+          return { ok: false, error: "--format needs json, csv or csv-plain" };
+        format = value;
+        flags.add("format");
         break;
       }
       case "--chart":
@@ -145,7 +160,8 @@ export function parseArgs(argv: readonly string[]): ParseResult {
         return { ok: false, error: `unknown argument: ${arg}` };
     }
   }
-  return pickMode(flags, importFile, exportFile, chart, envFile);
+  const exportFormat = format ?? (exportFile?.toLowerCase().endsWith(".csv") ? "csv" : "json");
+  return pickMode(flags, importFile, { file: exportFile, format: exportFormat }, chart, envFile);
 }
 
 /** The most days --days takes: 100 years (render/chart/history-chart.ts draws any span). */
@@ -161,12 +177,13 @@ interface ChartOptions {
 function pickMode(
   flags: Set<string>,
   importFile: string | null,
-  exportFile: string | null,
+  exported: { readonly file: string | null; readonly format: ExportFormat },
   chart: ChartOptions,
   envFile: string | null,
 ): ParseResult {
   if (flags.has("version")) return { ok: true, args: { mode: { kind: "version" }, envFile } };
   if (flags.has("overwrite") && !flags.has("import")) return { ok: false, error: "--overwrite goes with --import" };
+  if (flags.has("format") && !flags.has("export")) return { ok: false, error: "--format goes with --export" };
   if (chart.days !== null && !flags.has("chart")) return { ok: false, error: "--days goes with --chart" };
   if (chart.view !== null && !flags.has("allocation")) return { ok: false, error: "--by goes with --allocation" };
   if (chart.currency !== null && !flags.has("chart") && !flags.has("allocation"))
@@ -193,7 +210,7 @@ function pickMode(
       : importFile !== null
         ? { kind: "import", file: importFile, overwrite: flags.has("overwrite") }
         : flags.has("export")
-          ? { kind: "export", file: exportFile }
+          ? { kind: "export", ...exported }
           : groups.length === 1
             ? { kind: "snapshot", send: !flags.has("dry-run") && !flags.has("json"), json: flags.has("json") }
             : { kind: "bot" };

@@ -87,6 +87,10 @@ export const MIGRATIONS: readonly string[] = [
      html      TEXT NOT NULL,
      silent    INTEGER NOT NULL CHECK (silent IN (0, 1))
    ) STRICT;`,
+  // 5: the in-force date of the Bank of Russia rate behind usd_rub (the CSV export's "USD/RUB date"). Days
+  // recorded before, and imported days, do not know it: NULL.
+  `ALTER TABLE days ADD COLUMN usd_rub_date TEXT
+     CHECK (usd_rub_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');`,
 ];
 
 /** Opens (creating it and DATA_DIR when missing) DATA_DIR/pfbot.sqlite and brings its schema up to date. */

@@ -6,6 +6,8 @@ import { writeFileAtomic } from "../lib/atomic-file.ts";
 import { errorCode, errorMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 import { type HistoryView, renderHistory } from "../render/history-view.ts";
+import { type CsvDialect, formatHistoryCsv, looksLikeCsv } from "./csv.ts";
+import { parseHistoryCsv } from "./csv-import.ts";
 import { DATABASE_FILE, openDatabase, openDataDirDatabase } from "./db.ts";
 import { formatHistoryJson, parseHistoryJson } from "./json.ts";
 import { LEGACY_JSON_IMPORTED, SettingsStore } from "./settings.ts";
@@ -20,16 +22,25 @@ export type ImportResult =
 
 /**
  * Validates the whole file, then imports it in one transaction. On any problem nothing is written
- * and `error` lists the problems (the CLI exits 2).
+ * and `error` lists the problems (the CLI exits 2). The file is the original bot's JSON (named .json, or
+ * starting with "{"), or else pfbot's own CSV in either dialect (csv.ts).
  */
 export function runImport(store: HistoryStore, filePath: string, options: { readonly overwrite: boolean }): ImportResult {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(filePath, "utf8");
+    bytes = readFileSync(filePath);
   } catch (error) {
     return { ok: false, error: `${filePath}: cannot read it (${errorCode(error) === "ENOENT" ? "no such file" : errorMessage(error)})` };
   }
-  const parsed = parseHistoryJson(text, store.today());
+  const text = bytes.toString("utf8");
+  const csv = looksLikeCsv(filePath, text);
+  if (csv && !isUtf8(bytes)) {
+    return {
+      ok: false,
+      error: `${filePath}: nothing imported, the file is not UTF-8 text: save it from the spreadsheet as "CSV UTF-8" (Excel) or with the UTF-8 encoding`,
+    };
+  }
+  const parsed = csv ? parseHistoryCsv(text, store.today()) : parseHistoryJson(text, store.today());
   if (!parsed.ok) {
     const shown = parsed.problems.slice(0, MAX_PROBLEMS_SHOWN).map((p) => `  - ${p}`);
     const more = parsed.problems.length > MAX_PROBLEMS_SHOWN ? [`  … and ${parsed.problems.length - MAX_PROBLEMS_SHOWN} more`] : [];
@@ -39,14 +50,17 @@ export function runImport(store: HistoryStore, filePath: string, options: { read
   return { ok: true, counts, summary: `${filePath}: ${describeCounts(counts, options.overwrite)}` };
 }
 
+/** What --export writes: the original bot's JSON, or pfbot's CSV in one of its dialects (csv.ts). */
+export type ExportFormat = "json" | CsvDialect;
+
 /**
- * Exports the whole history in the original format. With a path, writes it atomically (lib/atomic-file.ts:
- * a reader sees the old file or the new one, never half) and returns a one-line summary; without, returns
- * the JSON text itself for stdout.
+ * Exports the whole history in `format`. With a path, writes it atomically (lib/atomic-file.ts: a reader sees
+ * the old file or the new one, never half) and returns a one-line summary; without, returns the text itself
+ * for stdout.
  */
-export function runExport(store: HistoryStore, filePath: string | null): string {
+export function runExport(store: HistoryStore, filePath: string | null, format: ExportFormat = "json"): string {
   const days = store.all();
-  const text = formatHistoryJson(days);
+  const text = format === "json" ? formatHistoryJson(days) : formatHistoryCsv(days, format);
   if (filePath === null) return text;
   writeFileAtomic(filePath, text);
   return `exported ${plural(days.length, "day")} to ${filePath}`;
@@ -203,6 +217,15 @@ function describeCounts(counts: ImportCounts, overwrite: boolean): string {
     );
   if (counts.samplesRemoved > 0) parts.push(`the ${plural(counts.samplesRemoved, "sample day")} removed`);
   return parts.join("; ");
+}
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function plural(n: number, word: string): string {

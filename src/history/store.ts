@@ -35,6 +35,11 @@ export interface DayRecord {
   readonly rub: Decimal | null;
   /** RUB per USD used for `rub`; null for imported days and when no rate was available. */
   readonly usdRub: Decimal | null;
+  /**
+   * The Bank of Russia rate's in-force date (YYYY-MM-DD) behind `usdRub`; null (or absent) when unknown: no rate,
+   * an imported day, or a day recorded before pfbot stored it (schema 4).
+   */
+  readonly usdRubDate?: string | null;
   /** False when a configured platform did not answer. Imported days count as complete. */
   readonly complete: boolean;
   readonly platforms: PlatformValues;
@@ -60,6 +65,21 @@ export interface ImportEntry {
   readonly day: string;
   readonly usd: Decimal;
   readonly rub: Decimal | null;
+  /** What a day of pfbot's own CSV (csv.ts) carries besides the totals; absent for the original's JSON. */
+  readonly details?: ImportDetails;
+}
+
+/** A day as pfbot's CSV export wrote it: everything the history holds for it. */
+interface ImportDetails {
+  readonly usdRub: Decimal | null;
+  readonly usdRubDate: string | null;
+  readonly complete: boolean;
+  readonly platforms: PlatformValues;
+  /**
+   * When pfbot took the day's snapshot (UTC ISO): the day comes back as a day pfbot recorded (origin "bot"), so that
+   * an export imported back leaves the history as it was. Null for a day imported or typed in (origin "import").
+   */
+  readonly takenAt: string | null;
 }
 
 /** "kept": the day stays as it was, by the recording rules; "refused": the run itself cannot be recorded. */
@@ -149,6 +169,7 @@ export class HistoryStore {
       usd: toPlainString(snapshot.usd),
       rub: text(snapshot.rub),
       usd_rub: text(snapshot.usdRub),
+      usd_rub_date: snapshot.usdRub !== null ? snapshot.rateDate : null,
       complete: snapshot.complete ? 1 : 0,
       taken_at: snapshot.takenAt.toISOString(),
       origin: "bot",
@@ -210,17 +231,19 @@ export class HistoryStore {
             kept += 1;
             continue;
           }
+          const details = entry.details;
           this.writeDay(
             {
               day: entry.day,
               usd: toPlainString(entry.usd),
               rub: text(entry.rub),
-              usd_rub: null,
-              complete: 1,
-              taken_at: null,
-              origin: "import",
+              usd_rub: text(details?.usdRub ?? null),
+              usd_rub_date: details?.usdRubDate ?? null,
+              complete: details?.complete === false ? 0 : 1,
+              taken_at: details?.takenAt ?? null,
+              origin: details?.takenAt ? "bot" : "import",
             },
-            NO_PLATFORMS,
+            details?.platforms ?? NO_PLATFORMS,
           );
           if (existing) replaced += 1;
           else added += 1;
@@ -247,6 +270,7 @@ export class HistoryStore {
         usd: requiredAmount(row.usd, "usd", row.day),
         rub: requiredAmount(row.rub, "rub", row.day),
         usdRub: null,
+        usdRubDate: null,
         complete: true,
         platforms: NO_PLATFORMS,
         takenAt: null,
@@ -292,6 +316,13 @@ export class HistoryStore {
     return this.records(this.db.query<DayRow, { limit: number }>(`SELECT * FROM days ORDER BY day DESC LIMIT $limit`).all({ limit }));
   }
 
+  /** The days on or after `oldest` (YYYY-MM-DD), newest first: what the change periods (snapshot/changes.ts) look at. */
+  since(oldest: string): DayRecord[] {
+    return this.records(
+      this.db.query<DayRow, { oldest: string }>(`SELECT * FROM days WHERE day >= $oldest ORDER BY day DESC`).all({ oldest }),
+    );
+  }
+
   /** Every day, newest first. */
   all(): DayRecord[] {
     return this.records(this.db.query<DayRow, []>(`SELECT * FROM days ORDER BY day DESC`).all());
@@ -332,10 +363,11 @@ export class HistoryStore {
   private writeDay(row: DayRow, platforms: PlatformValues): void {
     this.db
       .query<void, DayRow>(
-        `INSERT INTO days (day, usd, rub, usd_rub, complete, taken_at, origin)
-         VALUES ($day, $usd, $rub, $usd_rub, $complete, $taken_at, $origin)
+        `INSERT INTO days (day, usd, rub, usd_rub, usd_rub_date, complete, taken_at, origin)
+         VALUES ($day, $usd, $rub, $usd_rub, $usd_rub_date, $complete, $taken_at, $origin)
          ON CONFLICT(day) DO UPDATE SET usd = excluded.usd, rub = excluded.rub, usd_rub = excluded.usd_rub,
-           complete = excluded.complete, taken_at = excluded.taken_at, origin = excluded.origin`,
+           usd_rub_date = excluded.usd_rub_date, complete = excluded.complete, taken_at = excluded.taken_at,
+           origin = excluded.origin`,
       )
       .run(row);
     this.db.query<void, { day: string }>("DELETE FROM day_platforms WHERE day = $day").run({ day: row.day });
@@ -396,6 +428,7 @@ type DayRow = {
   usd: string;
   rub: string | null;
   usd_rub: string | null;
+  usd_rub_date: string | null;
   complete: number;
   taken_at: string | null;
   origin: "bot" | "import";
@@ -443,6 +476,7 @@ function toRecord(row: DayRow, platforms: PlatformValues): DayRecord {
     usd: requiredAmount(row.usd, "usd", row.day),
     rub: amount(row.rub, "rub", row.day),
     usdRub: amount(row.usd_rub, "usd_rub", row.day),
+    usdRubDate: row.usd_rub_date,
     complete: row.complete === 1,
     platforms,
     takenAt: row.taken_at,

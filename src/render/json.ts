@@ -2,6 +2,7 @@
 // under its registry id. Numbers are rounded only here.
 import { type Decimal, toNumber } from "../lib/money.ts";
 import type { Coverage, Holding, HoldingRate } from "../platforms/types.ts";
+import { type Changes, NO_CHANGES, PERIODS, type Period } from "../snapshot/changes.ts";
 import { describeGap, type Snapshot } from "../snapshot/snapshot.ts";
 import type { Change } from "./message.ts";
 
@@ -32,10 +33,18 @@ export interface SnapshotJson {
   totalRub: number | null;
   usdRub: { rate: number; source: string; date: string } | null;
   change: { usd: number; pct: number | null; since: string } | null;
+  /**
+   * The change over each period (snapshot/changes.ts): USD and RUB in cents, % to 2 decimals; `vsImported` when the
+   * day compared with was imported (compared by total). Null when the period has no day to compare with, when today's
+   * total leaves money out, or when the platforms differ (then `platformsChanged` says how).
+   */
+  changes: Record<Period, { since: string; usd: number; rub: number | null; pct: number | null; vsImported: boolean } | null>;
+  /** The periods not compared because a platform was added or removed since their day: which, by registry id. */
+  platformsChanged: Partial<Record<Period, { since: string; added: string[]; removed: string[] }>>;
 }
 
 /** The --json object. Numbers are rounded only here: cents for amounts, 4 decimals for the rate. */
-export function snapshotJson(snapshot: Snapshot, change: Change | null): SnapshotJson {
+export function snapshotJson(snapshot: Snapshot, change: Change | null, changes: Changes = NO_CHANGES): SnapshotJson {
   return {
     takenAt: snapshot.takenAt.toISOString(),
     timezone: snapshot.timeZone,
@@ -63,6 +72,32 @@ export function snapshotJson(snapshot: Snapshot, change: Change | null): Snapsho
       change?.kind === "change"
         ? { usd: toNumber(change.usd, 2), pct: change.pct ? toNumber(change.pct, 2) : null, since: change.since }
         : null,
+    ...changesJson(changes),
+  };
+}
+
+function changesJson(changes: Changes): Pick<SnapshotJson, "changes" | "platformsChanged"> {
+  const periods = PERIODS.map((period) => [period, changes.periods[period]] as const);
+  return {
+    changes: Object.fromEntries(
+      periods.map(([period, change]) => [
+        period,
+        change?.total
+          ? {
+              since: change.since,
+              usd: toNumber(change.total.usd, 2),
+              rub: cents(change.total.rub),
+              pct: change.total.pct === null ? null : toNumber(change.total.pct, 2),
+              vsImported: change.vsImported,
+            }
+          : null,
+      ]),
+    ) as SnapshotJson["changes"],
+    platformsChanged: Object.fromEntries(
+      periods.flatMap(([period, change]) =>
+        change && change.total === null ? [[period, { since: change.since, added: [...change.added], removed: [...change.removed] }]] : [],
+      ),
+    ),
   };
 }
 

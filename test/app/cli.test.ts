@@ -25,11 +25,23 @@ test("snapshot modes: --once sends, --dry-run prints, --json implies --dry-run",
 
 test("history modes and their arguments", () => {
   expect(mode("--history").mode).toEqual({ kind: "history" });
-  expect(mode("--export").mode).toEqual({ kind: "export", file: null });
-  expect(mode("--export", "out.json").mode).toEqual({ kind: "export", file: "out.json" });
-  expect(mode("--export=out.json").mode).toEqual({ kind: "export", file: "out.json" });
+  expect(mode("--export").mode).toEqual({ kind: "export", file: null, format: "json" });
+  expect(mode("--export", "out.json").mode).toEqual({ kind: "export", file: "out.json", format: "json" });
+  expect(mode("--export=out.json").mode).toEqual({ kind: "export", file: "out.json", format: "json" });
   expect(mode("--import", "h.json", "--overwrite").mode).toEqual({ kind: "import", file: "h.json", overwrite: true });
   expect(mode("--check").mode).toEqual({ kind: "check" });
+});
+
+test("--export's format follows the file's extension, and --format wins over it", () => {
+  expect(mode("--export", "history.csv").mode).toEqual({ kind: "export", file: "history.csv", format: "csv" });
+  expect(mode("--export", "HISTORY.CSV").mode).toMatchObject({ format: "csv" });
+  expect(mode("--export", "history.txt").mode).toMatchObject({ format: "json" });
+  expect(mode("--export", "--format", "csv").mode).toEqual({ kind: "export", file: null, format: "csv" });
+  expect(mode("--format=csv-plain", "--export", "history.csv").mode).toMatchObject({ format: "csv-plain" });
+  expect(mode("--export", "history.csv", "--format", "JSON").mode).toMatchObject({ format: "json" });
+  expect(error("--export", "--format", "xlsx")).toBe("--format needs json, csv or csv-plain");
+  expect(error("--export", "--format")).toBe("--format needs json, csv or csv-plain");
+  expect(error("--history", "--format", "csv")).toBe("--format goes with --export");
 });
 
 test("--env-file in both spellings", () => {

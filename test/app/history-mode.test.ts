@@ -76,7 +76,7 @@ test("--import prints the counts; a bad file exits 2 and writes nothing; --expor
     `${bad}: nothing imported, the file has problems:\n  - 24-11-2026: USD is negative (-1)\n  - 31-02-2026: no such date`,
   ]);
   expect(logs.join("\n")).not.toContain("⏎");
-  expect(run({ kind: "export", file: null })).toBe(0);
+  expect(run({ kind: "export", file: null, format: "json" })).toBe(0);
   expect(out.pop()).toBe("{}");
 
   const own = join(dataDir, "own.json");
@@ -84,8 +84,33 @@ test("--import prints the counts; a bad file exits 2 and writes nothing; --expor
   expect(run({ kind: "import", file: own, overwrite: false })).toBe(0);
   expect(out.pop()).toBe(`${own}: 5 days added, 0 kept, 0 replaced`);
   const exported = join(dataDir, "out.json");
-  expect(run({ kind: "export", file: exported })).toBe(0);
+  expect(run({ kind: "export", file: exported, format: "json" })).toBe(0);
   expect(readFileSync(exported, "utf8")).toBe(readFileSync(own, "utf8"));
-  expect(run({ kind: "export", file: join(dataDir, "no", "such", "dir.json") })).toBe(1);
+  expect(run({ kind: "export", file: join(dataDir, "no", "such", "dir.json"), format: "json" })).toBe(1);
   expect(logs.at(-1)).toMatch(/^ERROR --export .*cannot write it/);
+});
+
+test("--export writes CSV in either dialect, to FILE or stdout, and --import takes it back", () => {
+  const dataDir = tempDir();
+  const { out, run } = context(dataDir);
+  const own = join(dataDir, "own.json");
+  writeFileSync(own, readFileSync("data/portfolio_history.json", "utf8").replace(/"USD": 4/g, '"USD": 5'));
+  expect(run({ kind: "import", file: own, overwrite: false })).toBe(0);
+  const csv = join(dataDir, "history.csv");
+  expect(run({ kind: "export", file: csv, format: "csv" })).toBe(0);
+  expect(out.pop()).toBe(`exported 5 days to ${csv}`);
+  const text = readFileSync(csv, "utf8");
+  expect(text.split("\r\n").slice(0, 2)).toEqual([
+    "\uFEFFDate;Total USD;Total RUB;USD/RUB;USD/RUB date;Status;Not valued;Taken at (UTC)",
+    "2026-11-19;51876,3;3400355,56;;;complete;;",
+  ]);
+  expect(run({ kind: "export", file: null, format: "csv-plain" })).toBe(0);
+  expect(out.pop()!.split("\r\n")[1]).toBe("2026-11-19,51876.3,3400355.56,,,complete,,");
+
+  // Edited in a spreadsheet: one day's total corrected, then brought back over the old one.
+  writeFileSync(csv, text.replace("2026-11-19;51876,3;", "2026-11-19;51900;"));
+  expect(run({ kind: "import", file: csv, overwrite: true })).toBe(0);
+  expect(out.pop()).toBe(`${csv}: 0 days added, 0 kept, 5 replaced`);
+  expect(run({ kind: "export", file: null, format: "json" })).toBe(0);
+  expect(out.pop()).toContain('"19-11-2026": {\n    "USD": 51900.00,');
 });

@@ -11,7 +11,9 @@ import { loadConfig } from "../../src/config/config.ts";
 import { readEnvSource } from "../../src/config/env-source.ts";
 import { HistoryStore } from "../../src/history/store.ts";
 import { createLogger } from "../../src/lib/log.ts";
+import { dec } from "../../src/lib/money.ts";
 import { IBKR_LAST_ANSWER_FILE, IBKR_THROTTLE_FILE } from "../../src/platforms/ibkr/state.ts";
+import type { SnapshotJson } from "../../src/render/json.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
@@ -174,6 +176,44 @@ describe("--json", () => {
     ]);
     expect(json.totalUsd).toBeNull();
     expect(fakes.ibkr.calls.map((call) => call.answer)).toEqual([1015]);
+  });
+});
+
+describe("--json changes", () => {
+  test("carries each period vs the history: by total vs an imported day, platforms named vs another set", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-json-"));
+    const store = HistoryStore.open(dataDir, "Europe/Paris", () => Date.parse("2026-11-17T12:00:00Z"));
+    // A week back the bot saw Bybit alone; yesterday is a day of the original bot's file (totals only).
+    store.recordSnapshot({
+      takenAt: new Date("2026-11-17T09:00:00Z"),
+      usd: dec("1000"),
+      rub: dec("80000"),
+      usdRub: dec("80"),
+      complete: true,
+      platforms: new Map([["bybit", { usd: dec("1000"), native: null }]]),
+      rateDate: "2026-11-17",
+    });
+    store.importDays([{ day: "2026-11-23", usd: dec("100000"), rub: dec("8000000") }], { overwrite: false });
+    store.close();
+    const { ctx, out } = context({ ...withoutIbkr, DATA_DIR: dataDir });
+    expect(await runSnapshotMode(ctx, { send: false, json: true })).toBe(0);
+    const json = JSON.parse(out.join("")) as SnapshotJson;
+    expect(json.complete).toBe(true);
+    const [totalUsd, totalRub] = [json.totalUsd!, json.totalRub!];
+    expect(json.changes).toEqual({
+      "1d": {
+        since: "2026-11-23",
+        usd: Math.round((totalUsd - 100000) * 100) / 100,
+        rub: Math.round((totalRub - 8000000) * 100) / 100,
+        pct: Math.round((totalUsd / 100000 - 1) * 10000) / 100,
+        vsImported: true,
+      },
+      "7d": null,
+      "30d": null,
+      ytd: null,
+    });
+    const others = json.platforms.map((p) => p.id).filter((id) => id !== "bybit");
+    expect(json.platformsChanged).toEqual({ "7d": { since: "2026-11-17", added: others, removed: [] } });
   });
 });
 

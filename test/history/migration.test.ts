@@ -76,6 +76,8 @@ describe("a history written by the release at 40e5fa5", () => {
           complete,
           taken_at,
           origin,
+          // Schema 4's column: the release did not keep the rate's date.
+          usd_rub_date: null,
         })),
       );
       const platformRows = store.db

@@ -160,11 +160,18 @@ describe("recording rules", () => {
     expect(day.platforms.size).toBe(4);
   });
 
-  test("recent() is newest first and limited; all() holds every day", () => {
+  test("recent() is newest first and limited; since() from a day on; all() holds every day", () => {
     const store = openStore();
     for (const day of ["2026-11-20", "2026-11-21", "2026-11-22"]) store.recordSnapshot(snapshot(`${day}T12:00:00Z`, "1"));
     expect(store.recent(2).map((d) => d.day)).toEqual(["2026-11-22", "2026-11-21"]);
+    expect(store.since("2026-11-21").map((d) => d.day)).toEqual(["2026-11-22", "2026-11-21"]);
     expect(store.all().map((d) => d.day)).toEqual(["2026-11-22", "2026-11-21", "2026-11-20"]);
+  });
+
+  test("the Bank of Russia rate's date is kept with the rate (a Monday holds Saturday's set)", () => {
+    const store = openStore();
+    store.recordSnapshot(snapshot("2026-11-23T09:00:00Z", "1", true, { usdRub: dec("80.4512"), rateDate: "2026-11-21" }));
+    expect(store.get("2026-11-23")).toMatchObject({ usdRub: dec("80.4512"), usdRubDate: "2026-11-21" });
   });
 });
 

@@ -116,6 +116,8 @@ test("the JSON form follows the documented shape", () => {
     totalRub: 80.4,
     usdRub: { rate: 80, source: "CBR", date: "2026-11-24" },
     change: null,
+    changes: { "1d": null, "7d": null, "30d": null, ytd: null },
+    platformsChanged: {},
   });
 });
 

@@ -1,9 +1,9 @@
-// The history-only modes: --history, --import FILE [--overwrite], --export [FILE]. They need only
+// The history-only modes: --history, --import FILE [--overwrite], --export [FILE] [--format]. They need only
 // DATA_DIR and TIMEZONE (no platform, no Telegram) and never touch the network.
 // Exit codes: 0 ok; 1 the export could not be written; 2 the import file is unreadable or invalid
 // (nothing was written).
 import type { HistoryConfig } from "../../config/history-config.ts";
-import { historyViewText, openHistory, runExport, runImport } from "../../history/io.ts";
+import { type ExportFormat, historyViewText, openHistory, runExport, runImport } from "../../history/io.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import type { Logger } from "../../lib/log.ts";
@@ -11,7 +11,7 @@ import type { Logger } from "../../lib/log.ts";
 export type HistoryMode =
   | { readonly kind: "history" }
   | { readonly kind: "import"; readonly file: string; readonly overwrite: boolean }
-  | { readonly kind: "export"; readonly file: string | null };
+  | { readonly kind: "export"; readonly file: string | null; readonly format: ExportFormat };
 
 /** What these modes get: an AppContext would do, but they are started without the full configuration. */
 export interface HistoryContext {
@@ -43,9 +43,9 @@ export function runHistoryMode(context: HistoryContext, mode: HistoryMode): numb
       }
       case "export":
         try {
-          // To stdout the JSON gets a final newline from out(); a FILE is written exactly as the
-          // original bot wrote it (no final newline).
-          context.out(runExport(store, mode.file));
+          // To stdout the JSON gets a final newline from out() (the CSV already ends in CRLF); a FILE is
+          // written exactly as the format says (the JSON as the original bot wrote it: no final newline).
+          context.out(runExport(store, mode.file, mode.format));
           return 0;
         } catch (error) {
           log.error(`--export ${mode.file}: cannot write it (${errorMessage(error)}); check the directory exists and is writable`);

@@ -17,6 +17,7 @@ import { errorMessage } from "../../lib/errors.ts";
 import { snapshotJson } from "../../render/json.ts";
 import { formatSnapshotHtml, htmlToText } from "../../render/message.ts";
 import { allocationOf } from "../../snapshot/allocation.ts";
+import { type Changes, NO_CHANGES, snapshotChanges } from "../../snapshot/changes.ts";
 import { changeSince, snapshotRecord } from "../../snapshot/report.ts";
 import type { Snapshot } from "../../snapshot/snapshot.ts";
 import type { AppContext } from "../run.ts";
@@ -34,14 +35,16 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
   try {
     const today = localDay(snapshot.takenAt, config.timeZone);
     let change = null;
+    let changes: Changes = NO_CHANGES;
     try {
       change = history ? changeSince(snapshot, history.previousComparableDay(today), history.count() === 0) : null;
+      if (options.json) changes = snapshotChanges(snapshot, history);
     } catch (error) {
       log.warn(`no change line: the history could not be read: ${describeHistoryError(error, config.dataDir)}`);
     }
     if (opened.problem !== null && !options.send) log.warn(`no change line: ${opened.problem}`);
     if (options.json) {
-      context.out(JSON.stringify(snapshotJson(snapshot, change)));
+      context.out(JSON.stringify(snapshotJson(snapshot, change, changes)));
       return answered(snapshot) ? 0 : 1;
     }
     const html = formatSnapshotHtml(snapshot, { includeBreakdown: config.includeCryptoBreakdown, change });
