@@ -2,8 +2,8 @@
 // under its registry id. Numbers are rounded only here.
 import { type Decimal, toNumber } from "../lib/money.ts";
 import type { Coverage, Holding, HoldingRate } from "../platforms/types.ts";
+import type { Change } from "../snapshot/report.ts";
 import { describeGap, type Snapshot } from "../snapshot/snapshot.ts";
-import type { Change } from "./message.ts";
 
 export interface SnapshotJson {
   takenAt: string;
