@@ -192,8 +192,8 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 function legendLines(rows: readonly Row[], sample: boolean, endedOn: string | null): string[] {
   const lines: string[] = [];
   if (endedOn !== null) lines.push(`Nothing recorded since ${dayMonth(endedOn)}.`);
-  if (sample) lines.push(`${SAMPLE_MARK} sample day shipped with pfbot, not yours: your first recorded day replaces them`);
-  if (rows.some((row) => row.kind === "partial")) lines.push(`${PARTIAL}: a platform was missing, so not compared`);
+  if (sample) lines.push(`${SAMPLE_MARK}: a sample day shipped with pfbot,`, "not yours; your first day replaces them");
+  if (rows.some((row) => row.kind === "partial")) lines.push(`${PARTIAL}: a platform was missing`);
   if (rows.some((row) => row.kind === "gap")) lines.push(`${GAP} nothing recorded that day`);
   if (rows.some((row) => row.kind === "no-rate")) lines.push("no rate: no USD/RUB rate that day");
   return lines;

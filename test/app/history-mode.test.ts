@@ -58,7 +58,7 @@ test("--history in a clone shows the shipped sample days as samples", () => {
   const { out, logs, run } = context(dataDir);
   expect(run({ kind: "history" })).toBe(0);
   expect(out[0]).toStartWith("Sample history, USD · 19 Nov – 23 Nov\nDate           USD  Change\n23.11 Mon  $42,731   ▲0.8% s\n");
-  expect(out[0]).toContain("s sample day shipped with pfbot, not yours");
+  expect(out[0]).toContain("s: a sample day shipped with pfbot,\nnot yours");
   expect(logs.join("\n")).toContain("imported the sample history");
 });
 

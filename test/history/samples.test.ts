@@ -97,7 +97,7 @@ describe("a clone's first start", () => {
     for (const row of rows) expect(row).toEndWith(" s");
     expect(rows[0]).toStartWith("23.11 Mon  $42,731");
     expect(text).toContain("Trend, newest first");
-    expect(text).toContain("s sample day shipped with pfbot, not yours");
+    expect(text).toContain("s: a sample day shipped with pfbot,\nnot yours");
   });
 
   test("they never make a change line", () => {

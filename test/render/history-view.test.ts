@@ -81,7 +81,7 @@ const USD_HTML = [
   "Trend, newest first",
   "█▇·▇  ▅▄▆▅▅▆▇▆▅   ▃▄▃▁▂▃▂▂▃▄▃▂",
   "Low $377,957 · high $391,014</pre>",
-  "partial: a platform was missing, so not compared",
+  "partial: a platform was missing",
   "— nothing recorded that day",
 ];
 
@@ -123,7 +123,7 @@ const RUB_TEXT = [
   "█▇·▇  ▅▄ ▅▅▆▇▆▅   ▃▄▃▁▂▃▂▂▃▄▃▂",
   "Low ₽30,406,641 · high ₽31,457,076",
   "",
-  "partial: a platform was missing, so not compared",
+  "partial: a platform was missing",
   "— nothing recorded that day",
   "no rate: no USD/RUB rate that day",
 ];
@@ -165,7 +165,7 @@ const PRIVATE_TEXT = [
   "Trend, newest first",
   "█▇·▇  ▅▄▆▅▅▆▇▆▅   ▃▄▃▁▂▃▂▂▃▄▃▂",
   "",
-  "partial: a platform was missing, so not compared",
+  "partial: a platform was missing",
   "— nothing recorded that day",
 ];
 
@@ -180,7 +180,8 @@ const SAMPLES_TEXT = [
   "█▁▆",
   "Low $49,875 · high $50,210",
   "",
-  "s sample day shipped with pfbot, not yours: your first recorded day replaces them",
+  "s: a sample day shipped with pfbot,",
+  "not yours; your first day replaces them",
 ];
 
 describe("a phone's width", () => {
