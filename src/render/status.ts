@@ -53,7 +53,7 @@ export function renderStatus(snapshot: Snapshot, options: StatusOptions): Status
   const full = compose(snapshot, options, options.includeBreakdown, notes);
   // The breakdown is what grows with the inputs: without it the message always fits.
   const html = full.length <= TELEGRAM_TEXT_LIMIT ? full : compose(snapshot, options, false, notes);
-  return { html: fitLimit(html), details: notes.length > 0 ? detailsHtml(notes) : null };
+  return { html: fitLimit(html), details: notes.length > 0 ? detailsHtml(notes, options.privacy) : null };
 }
 
 /** "Crypto", "Brokers": a section per registry kind, in the order the kinds first appear in the report. */
@@ -100,7 +100,7 @@ function compose(snapshot: Snapshot, options: StatusOptions, breakdown: boolean,
     amount: (text) => (options.privacy ? `<tg-spoiler>${escapeHtml(text)}</tg-spoiler>` : escapeHtml(text)),
   };
   const blocks = [[...headline(context), ...changeLine(context)], ...sections(context, breakdown), [rateLine(context), timeLine(context)]];
-  const shown = notes.flatMap((note) => (note.short === null ? [] : [`${note.icon} ${escapeHtml(note.short)}`]));
+  const shown = notes.flatMap((note) => (note.short === null ? [] : [`${note.icon} ${noteText(note.short, options.privacy)}`]));
   const kept = shown.slice(0, shown.length > MAX_NOTES ? MAX_NOTES - 1 : MAX_NOTES);
   if (kept.length < shown.length) kept.push(`ℹ️ ${shown.length - kept.length} more in Details`);
   if (kept.length > 0) blocks.push(kept);
@@ -219,10 +219,10 @@ function timeLine({ snapshot, options }: Context): string {
 }
 
 /** The full notes: what "ℹ️ Details" shows. */
-function detailsHtml(notes: readonly Note[]): string {
+function detailsHtml(notes: readonly Note[], privacy: boolean): string {
   let html = "<b>Details</b>";
   for (const [index, note] of notes.entries()) {
-    const next = `${html}\n\n${note.icon} ${escapeHtml(clip(note.full, MAX_DETAIL))}`;
+    const next = `${html}\n\n${note.icon} ${noteText(clip(note.full, MAX_DETAIL), privacy)}`;
     if (next.length + MORE_RESERVE > TELEGRAM_TEXT_LIMIT) return `${html}\n\n… ${notes.length - index} more in the log`;
     html = next;
   }
@@ -230,6 +230,18 @@ function detailsHtml(notes: readonly Note[]): string {
 }
 
 const MAX_DETAIL = 700;
+
+/**
+ * A note escaped; with privacy, the amounts the platforms quote in it ("1,234.56", "$80", "4991.54 USD") in spoilers.
+ * Codes, counts and dates (50111, 90 s, 2026-11-25) are no amounts and stay readable.
+ */
+function noteText(text: string, privacy: boolean): string {
+  const escaped = escapeHtml(text);
+  return privacy ? escaped.replace(QUOTED_AMOUNT, (amount) => `<tg-spoiler>${amount}</tg-spoiler>`) : escaped;
+}
+
+/** A money sign and a number, a grouped number (1,234), or one with decimals (4991.54). */
+const QUOTED_AMOUNT = /[$₽€£¥]\s?\d[\d,]*(?:\.\d+)?|\b\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\b\d+\.\d+\b/g;
 const MORE_RESERVE = 40;
 
 function usdText(amount: Decimal): string {

@@ -398,3 +398,28 @@ describe("escaping and limits", () => {
     for (const html of [view.html, view.details ?? ""]) expect(html).not.toMatch(/&(?!amp;|lt;|gt;|quot;)/);
   });
 });
+
+test("privacy: the amounts a note quotes are in spoilers too, in the message and in Details; codes and dates are not", () => {
+  const warning = "OKX asset-valuation's total (4991.54 USD) is less than the accounts hold ($5,012): code 50111 on 2026-11-25";
+  const row = rowOf(
+    {
+      platform: "okx",
+      holdings: [{ label: "a", money: { currency: "USD", amount: dec("5012") }, asOf: null }],
+      assets: [],
+      asOf: null,
+      source: "t",
+      warnings: [warning],
+      leftOut: [],
+    },
+    RATES,
+    1,
+  );
+  const view = renderStatus(combine([row], { ok: true, stale: false, warnings: [], rates: RATES }, TAKEN, "Europe/Paris"), {
+    ...OPTIONS,
+    privacy: true,
+  });
+  expect(view.details).toContain(
+    "(<tg-spoiler>4991.54</tg-spoiler> USD) is less than the accounts hold (<tg-spoiler>$5,012</tg-spoiler>): code 50111 on 2026-11-25",
+  );
+  expect(view.html.replace(/<tg-spoiler>.*?<\/tg-spoiler>/g, "")).not.toMatch(/5,012|4991/);
+});
