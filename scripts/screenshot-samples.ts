@@ -1,68 +1,81 @@
 /**
- * @module Dev tool: screenshots of pfbot's own messages as a 380 dp phone shows them, built by pfbot's
- * renderers (src/format.ts, src/history-view.ts) from hand-made snapshots, plus the probes issue #16
- * needs (how many monospace characters fit in a <pre> line) and the formatting the tool supports.
+ * @module Dev tool: screenshots of pfbot's own messages as a 380 dp phone shows them, built by pfbot's renderers
+ * (src/render/status.ts, src/render/history-view.ts) from the hand-made snapshots the golden tests pin
+ * (test/render/examples.ts): the report complete, partial, with the rate down, with several accounts, with privacy
+ * on, its Details, /history in USD, RUB and with privacy, the lock screen's notifications; plus the probes issue #16
+ * needed (how many monospace characters fit in a <pre> line) and the formatting the tool supports.
  *
- *   bun scripts/screenshot-samples.ts [--out-dir DIR] [--width 380]
+ *   bun scripts/screenshot-samples.ts [--out-dir DIR] [--width 380] [--readme]
  *
- * Writes the PNGs (default /tmp/pfbot-screenshots) and prints each one's layout report.
+ * Writes the PNGs (default /tmp/pfbot-screenshots) and prints each one's layout report; --readme also writes the
+ * README's example, docs/status.png.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import type { FxResult } from "../src/fx/source.ts";
-import type { DayRecord } from "../src/history/store.ts";
-import { dec } from "../src/lib/money.ts";
-import { type PlatformBalance, PlatformError, type PlatformId } from "../src/platforms/types.ts";
 import { renderHistory } from "../src/render/history-view.ts";
-import { type Change, formatSnapshotHtml } from "../src/render/message.ts";
-import { combine, failedRow, type PlatformRow, rowOf } from "../src/snapshot/snapshot.ts";
+import { renderStatus, type StatusOptions } from "../src/render/status.ts";
+import type { Snapshot } from "../src/snapshot/snapshot.ts";
+import {
+  completePortfolio,
+  fxDownPortfolio,
+  historyWithGaps,
+  multiAccountPortfolio,
+  OPTIONS,
+  partialPortfolio,
+  sampleDays,
+  TODAY,
+} from "../test/render/examples.ts";
 import { screenshot } from "./chromium.ts";
 import { describeLayout, type ScreenshotOptions, screenshotWithLayout, type TelegramMessage } from "./screenshot.ts";
 
 const { values } = parseArgs({
-  options: { "out-dir": { type: "string", default: "/tmp/pfbot-screenshots" }, width: { type: "string", default: "380" } },
+  options: {
+    "out-dir": { type: "string", default: "/tmp/pfbot-screenshots" },
+    width: { type: "string", default: "380" },
+    readme: { type: "boolean", default: false },
+  },
 });
 const outDir = resolve(values["out-dir"]);
 const width = Number(values.width);
 mkdirSync(outDir, { recursive: true });
 
-const STATUS_KEYBOARD = [
-  ["🔄 Refresh", "📅 History"],
-  ["⚙️ Settings", "ℹ️ Details"],
-];
-const TAKEN = new Date("2026-11-26T12:05:00Z");
-const FX: FxResult = {
-  ok: true,
-  stale: false,
-  warnings: [],
-  rates: {
-    source: "CBR",
-    date: "2026-11-26",
-    fetchedAt: TAKEN.getTime(),
-    rubPerUnit: new Map([
-      ["USD", dec("80.45")],
-      ["EUR", dec("93.10")],
-    ]),
-  },
-};
-const CHANGE: Change = { kind: "change", usd: dec("1534.20"), pct: dec("0.39"), since: "2026-11-25" };
+/** The /status keyboard as issue #16 lays it out (the bot builds the real one). */
+const keyboard = (details: boolean) => [["🔄 Refresh", "📅 History"], details ? ["⚙️ Settings", "ℹ️ Details"] : ["⚙️ Settings"]];
+const HISTORY_KEYBOARD = [["USD ✓", "RUB"], ["⬅️ Back"]];
 
-const complete = combine(rows(false), FX, TAKEN, "Europe/Paris");
-const partial = combine(rows(true), FX, TAKEN, "Europe/Paris");
-const statusHtml = formatSnapshotHtml(complete, { includeBreakdown: false, change: CHANGE });
+function status(snapshot: Snapshot, options: Partial<StatusOptions> = {}, extra: Partial<TelegramMessage> = {}): TelegramMessage {
+  const view = renderStatus(snapshot, { ...OPTIONS, ...options });
+  return { html: view.html, keyboard: keyboard(view.details !== null), ...extra };
+}
+
+const partialView = renderStatus(partialPortfolio(), { ...OPTIONS, change: { kind: "partial" } });
+const history = (currency: "USD" | "RUB", privacy: boolean) =>
+  renderHistory(historyWithGaps(), { currency, privacy, samples: [], today: TODAY }).html;
 
 const samples: [string, TelegramMessage[], Partial<ScreenshotOptions>][] = [
-  ["status", [{ html: statusHtml, keyboard: STATUS_KEYBOARD, silent: true }], {}],
+  ["status", [status(completePortfolio(), {}, { silent: true })], {}],
+  ["status-breakdown", [status(completePortfolio(), { includeBreakdown: true }, { silent: true })], {}],
+  ["status-partial", [status(partialPortfolio(), { change: { kind: "partial" } })], {}],
+  ["status-details", [{ html: partialView.details ?? "", keyboard: [["⬅️ Back"]], edited: true }], {}],
+  ["status-fx-down", [status(fxDownPortfolio(), { change: { kind: "partial" } })], {}],
+  ["status-accounts", [status(multiAccountPortfolio(), {}, { silent: true })], {}],
+  ["status-privacy", [status(completePortfolio("Asia/Tokyo"), { privacy: true, includeBreakdown: true }, { silent: true })], {}],
+  ["history", [{ html: history("USD", false), keyboard: HISTORY_KEYBOARD }], {}],
+  ["history-rub", [{ html: history("RUB", false), keyboard: [["USD", "RUB ✓"], ["⬅️ Back"]], edited: true }], {}],
+  ["history-privacy", [{ html: history("USD", true), keyboard: HISTORY_KEYBOARD }], {}],
   [
-    "status-long",
-    [{ html: formatSnapshotHtml(partial, { includeBreakdown: true, change: { kind: "partial" } }), keyboard: STATUS_KEYBOARD }],
+    "history-samples",
+    [
+      {
+        html: renderHistory([], { currency: "USD", privacy: false, samples: sampleDays(), today: TODAY }).html,
+        keyboard: HISTORY_KEYBOARD,
+      },
+    ],
     {},
   ],
-  ["history", [{ html: renderHistory(history(31)).html, keyboard: [["◀", "USD · RUB", "▶"]] }], {}],
   ["pre-fit", preFit(), {}],
-  ["privacy", [{ html: privacyHtml(), keyboard: STATUS_KEYBOARD, silent: true }], {}],
   [
     "formatting",
     [{ html: formattingHtml() }, { html: "A reply with <b>no</b> keyboard: the bubble keeps its tail.", time: "13:06", edited: true }],
@@ -85,9 +98,9 @@ const samples: [string, TelegramMessage[], Partial<ScreenshotOptions>][] = [
   [
     "notification",
     [
-      { html: statusHtml, silent: true, time: "13:05" },
-      { html: formatSnapshotHtml(partial, { includeBreakdown: false, change: null }), time: "14:05" },
-      { html: privacyHtml(), silent: true, time: "15:05" },
+      { html: renderStatus(completePortfolio(), OPTIONS).html, silent: true, time: "13:05" },
+      { html: partialView.html, time: "15:05" },
+      { html: renderStatus(completePortfolio(), { ...OPTIONS, privacy: true }).html, silent: true, time: "17:05" },
     ],
     { notification: true },
   ],
@@ -97,103 +110,13 @@ for (const [name, messages, options] of samples) {
   const report = await screenshotWithLayout(messages, { out: join(outDir, `${name}.png`), width, ...options });
   console.log(describeLayout(report));
 }
-
-function rows(broken: boolean): PlatformRow[] {
-  const rates = FX.ok ? FX.rates : null;
-  const balance = (platform: PlatformId, partial: Partial<PlatformBalance>): PlatformBalance => ({
-    platform,
-    holdings: [],
-    assets: [],
-    asOf: null,
-    source: "sample",
-    warnings: [],
-    leftOut: [],
-    ...partial,
-  });
-  const usd = (amount: string) => ({ label: "account", money: { currency: "USD", amount: dec(amount) }, asOf: null });
-  const bybit = rowOf(
-    balance("bybit", {
-      holdings: [usd("123456.78")],
-      assets: [
-        { asset: "BTC", usd: dec("80210.10") },
-        { asset: "ETH", usd: dec("21400.20") },
-        { asset: "USDT", usd: dec("12500") },
-        { asset: "SOL", usd: dec("5200.5") },
-        { asset: "XRP", usd: dec("2500") },
-        { asset: "DOGE", usd: dec("856.42") },
-        { asset: "ADA", usd: dec("399.56") },
-      ],
-      // A key without the Wallet area: the unified wallet only (issue #14).
-      leftOut: broken ? ["funding and Earn not valued: give the key the Wallet read permission"] : [],
-    }),
-    rates,
-    120,
-  );
-  const okx = broken
-    ? failed(
-        "okx",
-        new PlatformError("okx", "auth", "OKX rejected the API key (50111): check OKX_API_KEY, OKX_API_SECRET and OKX_PASSPHRASE").message,
-      )
-    : rowOf(
-        balance("okx", {
-          holdings: [usd("38120.40")],
-          assets: [
-            { asset: "BTC", usd: dec("30000") },
-            { asset: "other (Earn, …)", usd: dec("8120.40") },
-          ],
-        }),
-        rates,
-        130,
-      );
-  const tbank = rowOf(
-    balance("tbank", {
-      holdings: [
-        { label: "Брокерский 2001", money: { currency: "RUB", amount: dec("11870000.50") }, asOf: null },
-        { label: "ИИС 2002", money: { currency: "RUB", amount: dec("2925000") }, asOf: null },
-      ],
-      warnings: broken
-        ? [
-            "account Инвесткопилка 2003 not counted: PERMISSION_DENIED (40002) from tinkoff.public.invest.api.contract.v1.OperationsService/GetPortfolio, tracking id 6f1b1c2e-9d47-4e0b-a3f4-1f0e2d3c4b5a",
-          ]
-        : [],
-    }),
-    rates,
-    90,
-  );
-  const ibkr = rowOf(
-    balance("ibkr", {
-      holdings: [{ label: "U1234567", money: { currency: "EUR", amount: dec("36000") }, asOf: "2026-11-25" }],
-      asOf: "2026-11-25",
-    }),
-    rates,
-    900,
-  );
-  return [bybit, okx, tbank, ibkr];
-}
-
-function failed(id: PlatformId, message: string): PlatformRow {
-  return failedRow(id, new PlatformError(id, "auth", message), 5);
-}
-
-/** Newest first, with a gap and a partial day, as the store hands them to /history. */
-function history(days: number): DayRecord[] {
-  const out: DayRecord[] = [];
-  for (let i = 0; i < days + 2; i++) {
-    if (i === 6 || i === 7) continue;
-    const day = new Date(Date.UTC(2026, 10, 26 - i)).toISOString().slice(0, 10);
-    const usd = (391014 - i * 420 + Math.round(Math.sin(i * 1.7) * 1800 + Math.cos(i * 0.45) * 2600) - (i === 3 ? 38000 : 0)).toFixed(2);
-    out.push({
-      day,
-      usd: dec(usd),
-      rub: dec((Number(usd) * 80.45).toFixed(2)),
-      usdRub: dec("80.45"),
-      complete: i !== 3,
-      platforms: new Map(),
-      takenAt: null,
-      origin: "bot",
-    });
-  }
-  return out.slice(0, days);
+if (values.readme) {
+  const target = resolve(import.meta.dir, "../docs/status.png");
+  copyFileSync(join(outDir, "status.png"), target);
+  // The wallpaper's gradient makes a 290 KB PNG; 256 colours draw the same picture in a quarter of that.
+  const pngquant = Bun.which("pngquant");
+  if (pngquant) Bun.spawnSync([pngquant, "--quality", "80-95", "--speed", "1", "--force", "--output", target, target]);
+  console.log(`docs/status.png written${pngquant ? "" : " (apt-get install pngquant makes it 4 times smaller)"}`);
 }
 
 /**
@@ -212,20 +135,6 @@ function preFit(): TelegramMessage[] {
     { html: `<b>13 px</b> (81–220 characters)\n<pre>${medium}</pre>` },
     { html: `<b>11 px</b> (over 220 characters)\n<pre>${long}</pre>` },
   ];
-}
-
-function privacyHtml(): string {
-  return [
-    "<b>Portfolio</b> · 13:05",
-    "<tg-spoiler>$391,014 · ₽31.5M</tg-spoiler>",
-    "▲ <tg-spoiler>$1,534</tg-spoiler> (+0.39%) since 25 Nov",
-    "",
-    "Crypto <tg-spoiler>$161,577</tg-spoiler>",
-    "  Bybit <tg-spoiler>$123,457</tg-spoiler>",
-    "  OKX <tg-spoiler>$38,120</tg-spoiler>",
-    "Brokers <tg-spoiler>$229,437</tg-spoiler>",
-    "USD/RUB 80.45 · CBR 26 Nov",
-  ].join("\n");
 }
 
 function formattingHtml(): string {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../lib/atomic-file.ts";
 import { errorCode, errorMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
-import { type HistoryView, renderHistory } from "../render/history-view.ts";
+import { type HistoryView, type HistoryViewOptions, renderHistory } from "../render/history-view.ts";
 import { type CsvDialect, formatHistoryCsv, looksLikeCsv } from "./csv.ts";
 import { parseHistoryCsv } from "./csv-import.ts";
 import { DATABASE_FILE, openDatabase, openDataDirDatabase } from "./db.ts";
@@ -68,20 +68,23 @@ export function runExport(store: HistoryStore, filePath: string | null, format: 
 
 /** The /history view as plain text for a terminal (`pfbot --history`). */
 export function historyViewText(store: HistoryStore): string {
-  return historyView(store).text;
+  return historyView(store, VIEW_DEFAULTS).text;
 }
 
 /** The /history view as Telegram HTML. */
-export function historyViewHtml(store: HistoryStore): string {
-  return historyView(store).html;
+export function historyViewHtml(store: HistoryStore, view: HistoryViewChoice = VIEW_DEFAULTS): string {
+  return historyView(store, view).html;
 }
 
-/** The owner's days; with none yet, the sample days (samples.ts), shown as samples. */
-function historyView(store: HistoryStore): HistoryView {
+/** Which /history view: the currency, and whether amounts are hidden (PRIVACY). */
+type HistoryViewChoice = Pick<HistoryViewOptions, "currency" | "privacy">;
+
+const VIEW_DEFAULTS: HistoryViewChoice = { currency: "USD", privacy: false };
+
+/** The owner's days up to today; with none yet, the sample days (samples.ts), shown as samples. */
+function historyView(store: HistoryStore, view: HistoryViewChoice): HistoryView {
   const days = store.recent(HISTORY_VIEW_FETCH);
-  if (days.length > 0) return renderHistory(days);
-  const samples = store.samples();
-  return samples.length > 0 ? renderHistory(samples, { samples: true }) : renderHistory([]);
+  return renderHistory(days, { ...view, samples: days.length > 0 ? [] : store.samples(), today: store.today() });
 }
 
 /**
@@ -197,8 +200,11 @@ export function importLegacyFileOnce(store: HistoryStore, settings: SettingsStor
   return result.counts;
 }
 
-/** One more day than shown, so the oldest shown day still gets its change line. */
-const HISTORY_VIEW_FETCH = 31;
+/**
+ * The days the view may need: its 30 calendar days hold at most 30 records, and one more before them gives the oldest
+ * its change; a few more let that change reach past a partial day.
+ */
+const HISTORY_VIEW_FETCH = 40;
 const MAX_PROBLEMS_SHOWN = 20;
 
 function describeCounts(counts: ImportCounts, overwrite: boolean): string {

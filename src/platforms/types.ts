@@ -10,6 +10,11 @@ export type { PlatformId } from "./registry.ts";
 export interface Holding {
   /** e.g. "account", "IIS 2001234567", "U1234567". */
   readonly label: string;
+  /**
+   * How the report names the holding on a phone, when the platform lists its accounts: the account's own name
+   * ("Брокерский", "ИИС"), or its id masked ("U•••4567"). Absent: `label` is shown.
+   */
+  readonly display?: string;
   readonly money: Money;
   /** YYYY-MM-DD when the figure is not live (a broker's report date); null when live. */
   readonly asOf: string | null;

@@ -1,101 +1,204 @@
-// The history view (pure): up to 30 most recent days, newest first, one line each with the USD and
-// RUB totals and the change vs the previous recorded day, then a sparkline of the USD totals. The
-// same text goes to Telegram (HTML, in a <pre> block so the columns line up; Telegram scrolls wide
-// blocks sideways) and to a terminal for `pfbot --history`.
-
-import type { DayRecord } from "../history/store.ts";
-import { cmp, type Decimal, dec, div, formatGrouped, isZero, mul, sub, toNumber } from "../lib/money.ts";
-import { dayWithWeekday } from "./dates.ts";
+/**
+ * @module The /history view (pure): the 30 calendar days up to today, newest first, one row each that fits a phone
+ * (at most 36 monospace characters in a <pre> block): the day, the total in USD or in RUB, and the change since the
+ * previous complete day, with a header row, a trend line in the rows' order and a legend for the marks. A day with
+ * no record is a gap row; a partial day is marked and never compared; sample days are marked as such. With
+ * `privacy`, no amount: the change in % only. The same view goes to Telegram (HTML) and to a terminal
+ * (`pfbot --history`, text).
+ *
+ *   Date            USD  Change
+ *   26.11 Thu  $391,014   ▲0.4%
+ *   25.11 Wed  $389,480   ▼0.2%
+ *   24.11 Tue  $350,962  partial
+ */
+import { addDays, type DayRecord } from "../history/store.ts";
+import { abs, cmp, type Decimal, dec, div, formatGrouped, isNegative, isZero, mul, sub, toNumber } from "../lib/money.ts";
+import { compactMoney, wholeMoney } from "./amounts.ts";
 import { escapeHtml } from "./html.ts";
 
-export const HISTORY_VIEW_DAYS = 30;
+export interface HistoryViewOptions {
+  readonly currency: "USD" | "RUB";
+  readonly privacy: boolean;
+  /** The sample days pfbot ships (HistoryStore.samples()): shown, marked, while the history holds no day. */
+  readonly samples: readonly DayRecord[];
+  /** YYYY-MM-DD in TIMEZONE: the view ends today, so the days missing up to today show as gaps. */
+  readonly today: string;
+}
 
 export interface HistoryView {
   readonly html: string;
   readonly text: string;
 }
 
+/** Calendar days in the view: a month fits a phone's screen or two. */
+export const HISTORY_VIEW_DAYS = 30;
+/** The widest row, in monospace characters: what a 380 dp phone fits on one line of a long <pre> block. */
+export const HISTORY_ROW_CHARS = 36;
+
 /**
- * Renders days given newest first. Pass one day more than shown (31) so that the oldest shown day
- * still has a change line; more are ignored. `samples`: the days are the sample days shipped with pfbot
- * (history/samples.ts), shown as such.
+ * Renders the days (given newest first, as many as the store has up to a day before the view, so the oldest row still
+ * has a change) as the view of the 30 days up to `today`. When the newest day is older than that, the view ends on it.
  */
-export function renderHistory(newestFirst: readonly DayRecord[], options: { readonly samples?: boolean } = {}): HistoryView {
-  if (newestFirst.length === 0) {
-    const text =
-      "No history yet. pfbot records one line per day after each scheduled run (or pfbot --once); an old portfolio_history.json can be added with pfbot --import FILE.";
-    return { html: escapeHtml(text), text };
-  }
-  const shown = newestFirst.slice(0, HISTORY_VIEW_DAYS);
-  const rows = shown.map((day, i) => rowCells(day, newestFirst[i + 1] ?? null, options.samples === true));
-  const widths = (rows[0] ?? []).map((_, col) => Math.max(...rows.map((cells) => cells[col]?.length ?? 0)));
-  const lines = rows.map((cells) =>
-    cells
-      .map((cell, col) => (col === 0 || col === cells.length - 1 ? cell.padEnd(widths[col] ?? 0) : cell.padStart(widths[col] ?? 0)))
-      .join("  ")
-      .trimEnd(),
-  );
-  const title = options.samples
-    ? `Sample history: ${shown.length === 1 ? "1 example day" : `${shown.length} example days`}, not yours`
-    : `Portfolio history: last ${shown.length === 1 ? "day" : `${shown.length} days`}`;
-  const notes: string[] = [];
-  if (options.samples)
-    notes.push(
-      "sample = an example day shipped with pfbot (data/portfolio_history.json) so that this view has something to show; the first day pfbot records replaces them, and they are never compared with",
-    );
-  if (shown.some((day) => !day.complete))
-    notes.push("partial = a platform failed or its figure left something out; the totals are too low");
-  if (shown.some((day) => day.rub === null)) notes.push("RUB — = no USD/RUB rate that day");
-  const trend = shown.length >= 2 ? sparklineLines([...shown].reverse()) : [];
-  const body = [...lines, ...(trend.length > 0 ? ["", ...trend] : []), ...(notes.length > 0 ? ["", ...notes] : [])].join("\n");
+export function renderHistory(newestFirst: readonly DayRecord[], options: HistoryViewOptions): HistoryView {
+  const sample = newestFirst.length === 0 && options.samples.length > 0;
+  const days = sample ? options.samples : newestFirst;
+  const newest = days[0];
+  if (newest === undefined) return plain(EMPTY);
+  const end = sample || addDays(newest.day, HISTORY_VIEW_DAYS) <= options.today ? newest.day : options.today;
+  const oldest = days.at(-1)?.day ?? end;
+  const byDay = new Map(days.map((day) => [day.day, day]));
+  const calendar: string[] = [];
+  for (let day = end; day >= oldest && calendar.length < HISTORY_VIEW_DAYS; day = addDays(day, -1)) calendar.push(day);
+
+  const value = (day: DayRecord): Decimal | null => (options.currency === "USD" ? day.usd : day.rub);
+  const rows = calendar.map((date) => rowOf(date, byDay.get(date) ?? null, days, value, options, sample));
+  const table = alignColumns([headerCells(options), ...rows.map((row) => row.cells)]);
+  const trend = trendLines(rows, options);
+  const body = [...table, ...trend];
+  const title = `${sample ? "Sample history" : "History"}, ${options.currency} · ${span(calendar)}`;
+  const legend = legendLines(rows, sample, end < options.today && !sample ? end : null);
   return {
-    html: `<b>${escapeHtml(title)}</b>\n<pre>${escapeHtml(body)}</pre>`,
-    text: `${title}\n${body}`,
+    html: [`<b>${escapeHtml(title)}</b>`, `<pre>${escapeHtml(body.join("\n"))}</pre>`, ...legend.map(escapeHtml)].join("\n"),
+    text: [title, ...body, ...(legend.length > 0 ? ["", ...legend] : [])].join("\n"),
   };
 }
 
-/** Unicode block sparkline of amounts (oldest → newest), lowest ▁ to highest █; flat series in the middle. */
+/** Unicode block sparkline of amounts in the given order, lowest ▁ to highest █; a flat series sits in the middle. */
 export function sparkline(values: readonly Decimal[]): string {
   if (values.length === 0) return "";
   const low = values.reduce((a, b) => (cmp(a, b) <= 0 ? a : b));
   const high = values.reduce((a, b) => (cmp(a, b) >= 0 ? a : b));
-  const span = sub(high, low);
-  return values
-    .map((value) => {
-      if (isZero(span)) return BARS[3];
-      const level = Math.round(toNumber(mul(div(sub(value, low), span, 6), dec(BARS.length - 1)), 6));
-      return BARS[level];
-    })
-    .join("");
+  return values.map((v) => bar(v, low, high)).join("");
 }
 
+const EMPTY =
+  "No history yet. pfbot records one line per day after each scheduled run (or pfbot --once); an old portfolio_history.json can be added with pfbot --import FILE.";
 const BARS = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"] as const;
+const PARTIAL = "partial";
+const SAMPLE_MARK = "s";
+const GAP = "—";
+const HUNDRED = dec("100");
 
-/** Cells: date, USD total, RUB total, USD change, % change, mark. */
-function rowCells(day: DayRecord, previous: DayRecord | null, sample: boolean): string[] {
-  const usd = `$${formatGrouped(day.usd, 2)}`;
-  // Whole rubles: kopecks on a seven-figure total are noise on a phone screen.
-  const rub = day.rub === null ? "₽ —" : `₽${formatGrouped(day.rub, 0)}`;
-  let change = "";
-  let pct = "";
-  if (previous !== null) {
-    const delta = sub(day.usd, previous.usd);
-    change = signed(delta, 2);
-    pct = isZero(previous.usd) ? "" : `${signed(mul(div(delta, previous.usd, 8), dec(100)), 2)}%`;
-  }
-  return [dayWithWeekday(day.day), usd, rub, change, pct, sample ? "sample" : day.complete ? "" : "partial"];
+interface Row {
+  readonly cells: readonly string[];
+  /** What the trend line draws for the row: a value, a partial day ("·"), or nothing (a gap). */
+  readonly trend: Decimal | "partial" | null;
+  readonly kind: "day" | "partial" | "gap" | "no-rate";
 }
 
-function signed(value: Decimal, places: number): string {
-  const text = formatGrouped(value, places);
-  // formatGrouped drops the sign of a value that rounds to zero: show it as ±0.00.
-  if (!/[1-9]/.test(text)) return `±${text}`;
-  return text.startsWith("-") ? text : `+${text}`;
+function headerCells(options: HistoryViewOptions): string[] {
+  return options.privacy ? ["Date", "Change", ""] : ["Date", options.currency, "Change", ""];
 }
 
-function sparklineLines(oldestFirst: readonly DayRecord[]): string[] {
-  const values = oldestFirst.map((day) => day.usd);
+function rowOf(
+  date: string,
+  day: DayRecord | null,
+  days: readonly DayRecord[],
+  value: (day: DayRecord) => Decimal | null,
+  options: HistoryViewOptions,
+  sample: boolean,
+): Row {
+  const label = shortDate(date);
+  const amountCells = (text: string) => (options.privacy ? [] : [text]);
+  // A gap's dash stands where the amount would be, or with privacy where the change would be.
+  if (day === null) return { cells: options.privacy ? [label, GAP, ""] : [label, GAP, "", ""], trend: null, kind: "gap" };
+  const amount = value(day);
+  const mark = sample ? SAMPLE_MARK : "";
+  // A partial total leaves money out: compared, it would show the gap as a loss. It says so where the change would be.
+  const partial = day.complete ? "" : PARTIAL;
+  if (amount === null) return { cells: [label, ...amountCells("no rate"), partial, mark], trend: null, kind: "no-rate" };
+  const shown = amountCells(formatAmount(amount, options.currency));
+  if (!day.complete) return { cells: [label, ...shown, partial, mark], trend: "partial", kind: "partial" };
+  const previous = days.find((other) => other.day < date && other.complete && value(other) !== null);
+  const before = previous ? value(previous) : null;
+  return { cells: [label, ...shown, before !== null ? changeCell(amount, before) : "", mark], trend: amount, kind: "day" };
+}
+
+/** "26.11 Thu": the weekday makes weekend gaps obvious. */
+function shortDate(day: string): string {
+  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
+  const weekday = WEEKDAYS[new Date(Date.UTC(year, month - 1, date)).getUTCDay()];
+  return `${String(date).padStart(2, "0")}.${String(month).padStart(2, "0")} ${weekday}`;
+}
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
+
+/** Whole units; past 11 characters (a nine-figure total in roubles) three significant digits, so a row keeps to 36. */
+function formatAmount(amount: Decimal, currency: string): string {
+  const whole = wholeMoney({ currency, amount });
+  return whole.length <= 11 ? whole : compactMoney({ currency, amount });
+}
+
+/** "▲0.4%", "▼12.3%", "±0.0%": the change in % of the previous complete day. */
+function changeCell(amount: Decimal, before: Decimal): string {
+  if (isZero(before)) return "";
+  const pct = mul(div(sub(amount, before), abs(before), 8), HUNDRED);
+  const text = formatGrouped(abs(pct), 1);
+  if (!/[1-9]/.test(text)) return `±${text}%`;
+  return `${isNegative(pct) ? "▼" : "▲"}${text}%`;
+}
+
+/** The date left-aligned, the other columns right-aligned two spaces apart, then the mark (the last cell) after one. */
+function alignColumns(rows: readonly (readonly string[])[]): string[] {
+  const columns = (rows[0]?.length ?? 1) - 1;
+  const width = (col: number) => Math.max(...rows.map((cells) => [...(cells[col] ?? "")].length));
+  const widths = Array.from({ length: columns }, (_, col) => width(col));
+  return rows.map((cells) => {
+    const aligned = cells.slice(0, columns).map((cell, col) => {
+      const pad = " ".repeat(Math.max(0, (widths[col] ?? 0) - [...cell].length));
+      return col === 0 ? cell + pad : pad + cell;
+    });
+    const mark = cells[columns] ?? "";
+    return `${aligned.join("  ")}${mark !== "" ? ` ${mark}` : ""}`.trimEnd();
+  });
+}
+
+/** One bar per row in the rows' order (newest first): " " for a gap, "·" for a partial day; then the range. */
+function trendLines(rows: readonly Row[], options: HistoryViewOptions): string[] {
+  const values = rows.flatMap((row) => (row.trend !== null && row.trend !== "partial" ? [row.trend] : []));
+  if (values.length < 2) return [];
   const low = values.reduce((a, b) => (cmp(a, b) <= 0 ? a : b));
   const high = values.reduce((a, b) => (cmp(a, b) >= 0 ? a : b));
-  return [`USD trend ${sparkline(values)}`, `low $${formatGrouped(low, 0)} · high $${formatGrouped(high, 0)}`];
+  const bars = rows.map((row) => (row.trend === null ? " " : row.trend === "partial" ? "·" : bar(row.trend, low, high))).join("");
+  const lines = ["", "Trend, newest first", bars.trimEnd()];
+  if (!options.privacy) {
+    const money = (amount: Decimal) => formatAmount(amount, options.currency);
+    lines.push(`Low ${money(low)} · high ${money(high)}`);
+  }
+  return lines;
+}
+
+function bar(value: Decimal, low: Decimal, high: Decimal): string {
+  const range = sub(high, low);
+  if (isZero(range)) return BARS[3];
+  return BARS[Math.round(toNumber(mul(div(sub(value, low), range, 6), dec(BARS.length - 1)), 6))] ?? BARS[3];
+}
+
+/** "28 Oct – 26 Nov": the days the view spans, oldest first. */
+function span(calendar: readonly string[]): string {
+  const first = calendar.at(-1) ?? "";
+  const last = calendar[0] ?? "";
+  return first === last ? dayMonth(last) : `${dayMonth(first)} – ${dayMonth(last)}`;
+}
+
+function dayMonth(day: string): string {
+  const [, month, date] = day.split("-").map(Number) as [number, number, number];
+  return `${date} ${MONTHS[month - 1] ?? ""}`;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
+
+/** What the marks in the view mean, only those it shows; and when the view ends before today, why. */
+function legendLines(rows: readonly Row[], sample: boolean, endedOn: string | null): string[] {
+  const lines: string[] = [];
+  if (endedOn !== null) lines.push(`Nothing recorded since ${dayMonth(endedOn)}.`);
+  if (sample) lines.push(`${SAMPLE_MARK}: a sample day shipped with pfbot,`, "not yours; your first day replaces them");
+  if (rows.some((row) => row.kind === "partial")) lines.push(`${PARTIAL}: a platform was missing`);
+  if (rows.some((row) => row.kind === "gap")) lines.push(`${GAP} nothing recorded that day`);
+  if (rows.some((row) => row.kind === "no-rate")) lines.push("no rate: no USD/RUB rate that day");
+  return lines;
+}
+
+function plain(text: string): HistoryView {
+  return { html: escapeHtml(text), text };
 }

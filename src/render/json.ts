@@ -3,8 +3,8 @@
 import { type Decimal, toNumber } from "../lib/money.ts";
 import type { Coverage, Holding, HoldingRate } from "../platforms/types.ts";
 import { type Changes, NO_CHANGES, PERIODS, type Period } from "../snapshot/changes.ts";
+import type { Change } from "../snapshot/report.ts";
 import { describeGap, type Snapshot } from "../snapshot/snapshot.ts";
-import type { Change } from "./message.ts";
 
 export interface SnapshotJson {
   takenAt: string;

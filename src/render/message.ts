@@ -6,20 +6,12 @@ import { formatZoned } from "../lib/zoned-format.ts";
 import { zonedDay } from "../lib/zoned-time.ts";
 import { descriptorOf, platformName } from "../platforms/registry.ts";
 import type { AssetValue } from "../platforms/types.ts";
+import type { Change } from "../snapshot/report.ts";
 import { describeGap, type PlatformRow, type Snapshot } from "../snapshot/snapshot.ts";
 import { dayWithMonthName } from "./dates.ts";
 import { escapeHtml } from "./html.ts";
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
-
-/**
- * The change vs the previous comparable day, or why there is none: no comparable day ("none"), or a total that
- * leaves money out ("partial": never compared). Absent when there is no history at all.
- */
-export type Change =
-  | { readonly kind: "change"; readonly usd: Decimal; readonly pct: Decimal | null; readonly since: string }
-  | { readonly kind: "none" }
-  | { readonly kind: "partial" };
 
 export interface FormatOptions {
   readonly includeBreakdown: boolean;
@@ -60,15 +52,8 @@ export function formatSnapshotHtml(snapshot: Snapshot, options: FormatOptions): 
   return message;
 }
 
-/** Telegram HTML → plain text for a terminal: tags dropped, entities decoded. */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, "")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&");
-}
+// Kept here for the callers of formatSnapshotHtml (the bot's, until it moves to renderStatus).
+export { htmlToText } from "./html.ts";
 
 const SYMBOLS: Readonly<Record<string, string>> = { USD: "$", EUR: "€", GBP: "£", RUB: "₽ ", JPY: "¥", CNY: "CN¥" };
 

@@ -4,11 +4,11 @@
  * last updated. Pure; every dynamic string escaped.
  */
 import { formatZoned } from "../lib/zoned-format.ts";
+import type { Change } from "../snapshot/report.ts";
 import { describeGap, type Snapshot } from "../snapshot/snapshot.ts";
 import { dayWithMonthName } from "./dates.ts";
 import { rub, signedPct, signedUsd, usd } from "./figures.ts";
 import { escapeHtml } from "./html.ts";
-import type { Change } from "./message.ts";
 
 export interface PinnedStatusOptions {
   readonly privacy: boolean;

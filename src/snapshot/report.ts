@@ -2,9 +2,17 @@
 // previous comparable day (the --json object is render/json.ts). Pure functions.
 
 import type { DayRecord, SnapshotRecord } from "../history/store.ts";
-import { dec, div, isZero, mul, sub } from "../lib/money.ts";
-import type { Change } from "../render/message.ts";
+import { type Decimal, dec, div, isZero, mul, sub } from "../lib/money.ts";
 import type { Snapshot } from "./snapshot.ts";
+
+/**
+ * The change vs the previous comparable day, or why there is none: no comparable day ("none"), or a total that
+ * leaves money out ("partial": never compared). Absent when there is no history at all.
+ */
+export type Change =
+  | { readonly kind: "change"; readonly usd: Decimal; readonly pct: Decimal | null; readonly since: string }
+  | { readonly kind: "none" }
+  | { readonly kind: "partial" };
 
 /**
  * The history row of a snapshot, or null when no platform has a USD value (nothing to record). Every enabled

@@ -13,8 +13,9 @@ import { HistoryStore } from "../../src/history/store.ts";
 import { silentLogger } from "../../src/lib/log.ts";
 import { POLL_DELAYS_MS } from "../../src/platforms/ibkr/flex.ts";
 import { MIN_REQUEST_SPACING_MS } from "../../src/platforms/ibkr/pacer.ts";
+import { htmlToText } from "../../src/render/html.ts";
 import { snapshotJson } from "../../src/render/json.ts";
-import { formatSnapshotHtml, htmlToText } from "../../src/render/message.ts";
+import { renderStatus } from "../../src/render/status.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { CBR_PATH, DDOS_GUARD_PAGE, MIRROR_PATH } from "../fakes/fx.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
@@ -110,11 +111,12 @@ describe("all six platforms and the FX rate", () => {
     expect(json.totalUsd).toBe(427666.94);
     expect(json.totalRub).toBe(34406318.79);
     expect(json.usdRub).toEqual({ rate: 80.4512, source: "CBR", date: "2026-11-24" });
-    const text = htmlToText(formatSnapshotHtml(snapshot, { includeBreakdown: true }));
-    expect(text).toContain("Portfolio · 24 Nov 2026, 10:00 (Europe/Paris)");
-    expect(text).toContain("IBKR: $321,978.42 · as of 23 Nov 2026");
-    expect(text).toContain("T-Bank: $24,045.71 · ₽ 1,934,506");
-    expect(text).toContain("Total: ₽ 34,406,319");
+    const view = renderStatus(snapshot, { includeBreakdown: true, privacy: false, change: null, defaultTimeZone: "Europe/Paris" });
+    const text = htmlToText(view.html);
+    expect(text).toStartWith("$427,667 · ₽34.4M\n");
+    expect(text).toContain("\nUpdated 24 Nov, 10:00\n");
+    expect(text).toContain("\nIBKR $321,978 · 23 Nov\n   U•••4321 $251,002\n   U•••4322 €61,940\n");
+    expect(text).toContain("\nT-Bank $24,046\n   Брокерский счёт ₽1,523,457\n   ИИС ₽412,300\n   Маржинальный −₽1,251\n");
     // The realistic T-Bank token reads its whole portfolio: nothing to note (an Invest Box would be left out by name).
     expect(text).not.toContain("ℹ️ T-Bank");
     expect(fakes.ibkr.calls).toEqual([]);
@@ -224,7 +226,7 @@ describe("the compiled binary", () => {
   test("--once --dry-run prints the message and --json the snapshot, exit 0", async () => {
     const [dry, json] = await Promise.all([runs.dry, runs.json]);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain("Total: $427,666.94");
+    expect(dry.stdout).toStartWith("$427,667 · ₽34.4M\n");
     expect(dry.stdout).not.toContain("<b>");
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout);
@@ -248,8 +250,8 @@ describe("the compiled binary", () => {
     } finally {
       store.close();
     }
-    expect(result.stdout).toStartWith("Sample history: 5 example days, not yours\n");
-    expect(result.stdout).toMatch(/Mon 23\.11\.2026 {2}\$42,731\.18 .* sample\n/);
+    expect(result.stdout).toStartWith("Sample history, USD · 19 Nov – 23 Nov\n");
+    expect(result.stdout).toContain("\n23.11 Mon  $42,731   ▲0.8% s\n");
     expect(result.stderr).toContain("5 sample days (pfbot's data/portfolio_history.json, not your history) kept apart");
   });
 

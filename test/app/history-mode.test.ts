@@ -45,7 +45,10 @@ test("--history on a fresh data dir with the old file shows its days (first-star
   );
   const { out, logs, run } = context(dataDir);
   expect(run({ kind: "history" })).toBe(0);
-  expect(out[0]).toStartWith("Portfolio history: last 5 days\nMon 23.11.2026  $52,731.18");
+  // Today (24 Nov) has no record yet: a gap, then the imported days.
+  expect(out[0]).toStartWith(
+    "History, USD · 19 Nov – 24 Nov\nDate           USD  Change\n24.11 Tue        —\n23.11 Mon  $52,731   ▲0.6%\n",
+  );
   expect(logs.join("\n")).toContain("5 days added");
 });
 
@@ -54,8 +57,8 @@ test("--history in a clone shows the shipped sample days as samples", () => {
   copyFileSync("data/portfolio_history.json", join(dataDir, "portfolio_history.json"));
   const { out, logs, run } = context(dataDir);
   expect(run({ kind: "history" })).toBe(0);
-  expect(out[0]).toStartWith("Sample history: 5 example days, not yours\nMon 23.11.2026  $42,731.18");
-  expect(out[0]).toContain("sample = an example day shipped with pfbot");
+  expect(out[0]).toStartWith("Sample history, USD · 19 Nov – 23 Nov\nDate           USD  Change\n23.11 Mon  $42,731   ▲0.8% s\n");
+  expect(out[0]).toContain("s: a sample day shipped with pfbot,\nnot yours");
   expect(logs.join("\n")).toContain("imported the sample history");
 });
 

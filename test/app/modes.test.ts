@@ -62,7 +62,7 @@ describe("--once", () => {
     const message = telegram.sent[0]!;
     expect(message.chatId).toBe(OWNER);
     expect(message.parseMode).toBe("HTML");
-    expect(message.plainText).toContain("Total: $427,666.94");
+    expect(message.plainText).toStartWith("$427,667 · ₽34.4M\n");
     const store = HistoryStore.open(dataDir, "Europe/Paris", clock.now);
     expect(store.recent(1).map((day) => day.day)).toEqual(["2026-11-24"]);
     store.close();
@@ -229,7 +229,7 @@ describe("a damaged history never costs the report", () => {
     const { ctx, logs } = context({ ...withoutIbkr, DATA_DIR: dataDir });
     expect(await runSnapshotMode(ctx, { send: true, json: false })).toBe(1);
     expect(telegram.sent).toHaveLength(1);
-    expect(telegram.sent[0]!.plainText).toContain("Total: $105,688.52");
+    expect(telegram.sent[0]!.plainText).toStartWith("$105,689 · ₽8.5M\n");
     expect(logs.at(-1)).toBe(
       `ERROR the report was delivered, but today's totals were not recorded in the history: ${join(dataDir, "pfbot.sqlite")} is damaged (file is not a database): stop pfbot, move the file aside, then restore a backup or --import your last --export`,
     );
@@ -238,7 +238,7 @@ describe("a damaged history never costs the report", () => {
   test("--dry-run prints the report without a change line, and warns", async () => {
     const { ctx, out, logs } = context({ ...withoutIbkr, DATA_DIR: damaged() });
     expect(await runSnapshotMode(ctx, { send: false, json: false })).toBe(0);
-    expect(out.join("\n")).toContain("Total: $105,688.52");
+    expect(out.join("\n")).toStartWith("$105,689 · ₽8.5M\n\nCrypto ");
     expect(logs.some((line) => line.startsWith("WARN  no change line:") && line.includes("is damaged"))).toBe(true);
   });
 });

@@ -172,7 +172,7 @@ describe("a DATA_DIR that refuses writes", () => {
       async () => {
         const { sent, result } = await faultyRuns.get(kind)!;
         expect(sent).toHaveLength(1);
-        expect(sent[0]!.plainText).toContain("Total: $105,688.52");
+        expect(sent[0]!.plainText).toStartWith("$105,689 · ₽8.5M\n");
         expect(result.code).toBe(1);
         const line = result.stderr.split("\n").find((l) => l.startsWith("ERROR"));
         expect(line).toStartWith("ERROR the report was delivered, but today's totals were not recorded in the history: ");

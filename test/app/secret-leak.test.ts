@@ -195,7 +195,7 @@ describe("a run where every platform quotes its credentials in errors", () => {
     const [check, dry, json, once] = await oneShot.runs;
     expect(check.code).toBe(1);
     expect(check.stdout).toContain("FAIL");
-    expect(dry.stdout).toContain("Bybit: unavailable");
+    expect(dry.stdout).toContain("Bybit ❌");
     const parsed = JSON.parse(json.stdout) as { platforms: { id: string; ok: boolean; error: string | null }[] };
     expect(parsed.platforms.filter((p) => !p.ok).map((p) => p.id)).toEqual(["bybit", "okx", "tbank", "binance", "kucoin"]);
     expect(once.emitted[1]!.text).toContain("report sent");

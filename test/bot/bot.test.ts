@@ -145,8 +145,8 @@ describe("commands from the owner", () => {
     await start(dir);
     say("/history");
     const reply = await lastReply(1);
-    expect(reply.plainText).toStartWith("Sample history: 5 example days, not yours");
-    expect(reply.plainText).toMatch(/23\.11\.2026 {2}\$42,731\.18 .* sample\n/);
+    expect(reply.plainText).toStartWith("Sample history, USD · 19 Nov – 23 Nov");
+    expect(reply.plainText).toMatch(/^23\.11 Mon {2}\$42,731 .* s$/m);
   });
 
   test("/frequency shows, changes and validates", async () => {

@@ -91,13 +91,13 @@ describe("a clone's first start", () => {
 
   test("/history shows them, marked as samples", () => {
     const text = historyViewText(firstStart().store);
-    expect(text).toStartWith("Sample history: 5 example days, not yours\n");
-    const rows = text.split("\n").filter((line) => /^\w{3} \d\d\.11\.2026/.test(line));
+    expect(text).toStartWith("Sample history, USD · 19 Nov – 23 Nov\n");
+    const rows = text.split("\n").filter((line) => /^\d\d\.11 \w{3} /.test(line));
     expect(rows).toHaveLength(5);
-    for (const row of rows) expect(row).toEndWith("sample");
-    expect(rows[0]).toContain("$42,731.18");
-    expect(text).toContain("USD trend");
-    expect(text).toContain("sample = an example day shipped with pfbot");
+    for (const row of rows) expect(row).toEndWith(" s");
+    expect(rows[0]).toStartWith("23.11 Mon  $42,731");
+    expect(text).toContain("Trend, newest first");
+    expect(text).toContain("s: a sample day shipped with pfbot,\nnot yours");
   });
 
   test("they never make a change line", () => {
@@ -121,7 +121,8 @@ describe("a clone's first start", () => {
     ]);
     expect(store.samples()).toEqual([]);
     expect(store.count()).toBe(1);
-    expect(historyViewText(store)).toStartWith("Portfolio history: last day\n");
+    expect(historyViewText(store)).toStartWith("History, USD · 24 Nov\n");
+    expect(historyViewText(store)).not.toContain("sample");
     // The next run removes nothing, and says nothing about samples.
     expect(store.recordSnapshot(run("2026-11-24T11:00:00Z", "391015")).samplesRemoved).toBeUndefined();
   });
@@ -158,7 +159,8 @@ test("a user's own portfolio_history.json is history: compared with, and never a
   expect(store.count()).toBe(5);
   expect(store.samples()).toEqual([]);
   expect(log.join("\n")).toContain("imported the original bot's history");
-  expect(historyViewText(store)).toStartWith("Portfolio history: last 5 days\n");
+  expect(historyViewText(store)).toStartWith("History, USD · 19 Nov – 24 Nov\n");
+  expect(historyViewText(store)).not.toContain("sample");
   const change = changeSince(snapshotOf("2026-11-24T09:00:00Z", "52831.18"), store.previousComparableDay("2026-11-24"), false);
   expect(change).toEqual({ kind: "change", usd: dec("100"), pct: expect.anything(), since: "2026-11-23" });
 });

@@ -1,8 +1,15 @@
-import { expect, test } from "bun:test";
+// The /history view (issue #16): 30 calendar days up to today in rows of at most 36 monospace characters, in
+// USD or RUB, with gaps, partial and sample days marked, and with privacy in % only. Golden tests of the
+// hand-made history of test/render/examples.ts, which scripts/screenshot-samples.ts screenshots.
+import { describe, expect, test } from "bun:test";
 import { addDays, type DayRecord } from "../../src/history/store.ts";
 import { dec } from "../../src/lib/money.ts";
-import { HISTORY_VIEW_DAYS, renderHistory, sparkline } from "../../src/render/history-view.ts";
+import { HISTORY_ROW_CHARS, HISTORY_VIEW_DAYS, renderHistory, sparkline } from "../../src/render/history-view.ts";
 import { escapeHtml } from "../../src/render/html.ts";
+import { historyWithGaps, sampleDays, TODAY } from "./examples.ts";
+
+const view = (currency: "USD" | "RUB", privacy = false) =>
+  renderHistory(historyWithGaps(), { currency, privacy, samples: [], today: TODAY });
 
 function day(date: string, usd: string, rub: string | null = null, complete = true): DayRecord {
   return {
@@ -17,76 +24,246 @@ function day(date: string, usd: string, rub: string | null = null, complete = tr
   };
 }
 
-/** n days ending 2026-11-23, newest first. */
-function days(n: number, usdOf: (i: number) => string = (i) => `${40000 + i * 10}.5`): DayRecord[] {
-  return Array.from({ length: n }, (_, i) => day(addDays("2026-11-23", -i), usdOf(n - 1 - i), "3900000.49"));
-}
+describe("golden views of 30 days with gaps", () => {
+  test("USD: a header row, a row per calendar day up to today, gaps as dashes, a partial day marked and not compared", () => {
+    expect(view("USD").html.split("\n")).toEqual(USD_HTML);
+  });
 
-test("an empty history says so, in both forms", () => {
-  const view = renderHistory([]);
-  expect(view.text).toMatch(/^No history yet\./);
-  expect(view.text).toContain("pfbot --import FILE");
-  expect(view.html).toBe(view.text);
+  test("RUB: the same days in roubles, the change in roubles, a day without a rate said so", () => {
+    expect(view("RUB").text.split("\n")).toEqual(RUB_TEXT);
+  });
+
+  test("privacy: no amount, the change in % only, the gaps and marks kept", () => {
+    expect(view("USD", true).text.split("\n")).toEqual(PRIVATE_TEXT);
+  });
+
+  test("sample days: shown while the history holds no day, each marked, with what they are", () => {
+    expect(renderHistory([], { currency: "USD", privacy: false, samples: sampleDays(), today: TODAY }).text.split("\n")).toEqual(
+      SAMPLES_TEXT,
+    );
+  });
 });
 
-test("one line per day, newest first, with the change vs the previous recorded day", () => {
-  const view = renderHistory([
-    day("2026-11-23", "42500.00", "3932500.00"),
-    day("2026-11-22", "43050.20", "3982143.50"),
-    day("2026-11-20", "43050.20", "3982143.50"),
-    day("2026-11-19", "41000", "3800000"),
-  ]);
-  expect(view.text).toBe(
-    [
-      "Portfolio history: last 4 days",
-      "Mon 23.11.2026  $42,500.00  ₽3,932,500    -550.20  -1.28%",
-      "Sun 22.11.2026  $43,050.20  ₽3,982,144      ±0.00  ±0.00%",
-      "Fri 20.11.2026  $43,050.20  ₽3,982,144  +2,050.20  +5.00%",
-      "Thu 19.11.2026  $41,000.00  ₽3,800,000",
-      "",
-      "USD trend ▁██▆",
-      "low $41,000 · high $43,050",
-    ].join("\n"),
-  );
+const USD_HTML = [
+  "<b>History, USD · 28 Oct – 26 Nov</b>",
+  "<pre>Date            USD   Change",
+  "26.11 Thu  $391,014    ▲0.4%",
+  "25.11 Wed  $389,480    ▲0.2%",
+  "24.11 Tue  $353,210  partial",
+  "23.11 Mon  $388,657    ▲1.0%",
+  "22.11 Sun         —",
+  "21.11 Sat         —",
+  "20.11 Fri  $384,884    ▲0.1%",
+  "19.11 Thu  $384,361    ▼0.6%",
+  "18.11 Wed  $386,869    ▲0.1%",
+  "17.11 Tue  $386,349    ▲0.5%",
+  "16.11 Mon  $384,535    ▼0.6%",
+  "15.11 Sun  $386,738    ▼0.7%",
+  "14.11 Sat  $389,424    ▲0.4%",
+  "13.11 Fri  $387,718    ▲0.4%",
+  "12.11 Thu  $385,984    ▲1.2%",
+  "11.11 Wed         —",
+  "10.11 Tue         —",
+  "09.11 Mon         —",
+  "08.11 Sun  $381,510    ▼0.3%",
+  "07.11 Sat  $382,759    ▲0.4%",
+  "06.11 Fri  $381,197    ▲0.9%",
+  "05.11 Thu  $377,957    ▼0.3%",
+  "04.11 Wed  $378,932    ▼0.7%",
+  "03.11 Tue  $381,564    ▲0.3%",
+  "02.11 Mon  $380,502    ▲0.3%",
+  "01.11 Sun  $379,375    ▼0.7%",
+  "31.10 Sat  $382,167    ▼0.4%",
+  "30.10 Fri  $383,745    ▲0.7%",
+  "29.10 Thu  $381,028    ▲0.4%",
+  "28.10 Wed  $379,656    ▼0.4%",
+  "",
+  "Trend, newest first",
+  "█▇·▇  ▅▄▆▅▅▆▇▆▅   ▃▄▃▁▂▃▂▂▃▄▃▂",
+  "Low $377,957 · high $391,014</pre>",
+  "partial: a platform was missing",
+  "— nothing recorded that day",
+];
+
+const RUB_TEXT = [
+  "History, RUB · 28 Oct – 26 Nov",
+  "Date               RUB   Change",
+  "26.11 Thu  ₽31,457,076    ▲0.4%",
+  "25.11 Wed  ₽31,333,650    ▲0.2%",
+  "24.11 Tue  ₽28,415,745  partial",
+  "23.11 Mon  ₽31,267,456    ▲1.0%",
+  "22.11 Sun            —",
+  "21.11 Sat            —",
+  "20.11 Fri  ₽30,963,918    ▲0.1%",
+  "19.11 Thu  ₽30,921,842    ▼0.5%",
+  "18.11 Wed      no rate",
+  "17.11 Tue  ₽31,081,777    ▲0.5%",
+  "16.11 Mon  ₽30,935,841    ▼0.6%",
+  "15.11 Sun  ₽31,113,072    ▼0.7%",
+  "14.11 Sat  ₽31,329,161    ▲0.4%",
+  "13.11 Fri  ₽31,191,913    ▲0.4%",
+  "12.11 Thu  ₽31,052,413    ▲1.2%",
+  "11.11 Wed            —",
+  "10.11 Tue            —",
+  "09.11 Mon            —",
+  "08.11 Sun  ₽30,692,480    ▼0.3%",
+  "07.11 Sat  ₽30,792,962    ▲0.4%",
+  "06.11 Fri  ₽30,667,299    ▲0.9%",
+  "05.11 Thu  ₽30,406,641    ▼0.3%",
+  "04.11 Wed  ₽30,485,079    ▼0.7%",
+  "03.11 Tue  ₽30,696,824    ▲0.3%",
+  "02.11 Mon  ₽30,611,386    ▲0.3%",
+  "01.11 Sun  ₽30,520,719    ▼0.7%",
+  "31.10 Sat  ₽30,745,335    ▼0.4%",
+  "30.10 Fri  ₽30,872,285    ▲0.7%",
+  "29.10 Thu  ₽30,653,703    ▲0.4%",
+  "28.10 Wed  ₽30,543,325    ▼0.4%",
+  "",
+  "Trend, newest first",
+  "█▇·▇  ▅▄ ▅▅▆▇▆▅   ▃▄▃▁▂▃▂▂▃▄▃▂",
+  "Low ₽30,406,641 · high ₽31,457,076",
+  "",
+  "partial: a platform was missing",
+  "— nothing recorded that day",
+  "no rate: no USD/RUB rate that day",
+];
+
+const PRIVATE_TEXT = [
+  "History, USD · 28 Oct – 26 Nov",
+  "Date        Change",
+  "26.11 Thu    ▲0.4%",
+  "25.11 Wed    ▲0.2%",
+  "24.11 Tue  partial",
+  "23.11 Mon    ▲1.0%",
+  "22.11 Sun        —",
+  "21.11 Sat        —",
+  "20.11 Fri    ▲0.1%",
+  "19.11 Thu    ▼0.6%",
+  "18.11 Wed    ▲0.1%",
+  "17.11 Tue    ▲0.5%",
+  "16.11 Mon    ▼0.6%",
+  "15.11 Sun    ▼0.7%",
+  "14.11 Sat    ▲0.4%",
+  "13.11 Fri    ▲0.4%",
+  "12.11 Thu    ▲1.2%",
+  "11.11 Wed        —",
+  "10.11 Tue        —",
+  "09.11 Mon        —",
+  "08.11 Sun    ▼0.3%",
+  "07.11 Sat    ▲0.4%",
+  "06.11 Fri    ▲0.9%",
+  "05.11 Thu    ▼0.3%",
+  "04.11 Wed    ▼0.7%",
+  "03.11 Tue    ▲0.3%",
+  "02.11 Mon    ▲0.3%",
+  "01.11 Sun    ▼0.7%",
+  "31.10 Sat    ▼0.4%",
+  "30.10 Fri    ▲0.7%",
+  "29.10 Thu    ▲0.4%",
+  "28.10 Wed    ▼0.4%",
+  "",
+  "Trend, newest first",
+  "█▇·▇  ▅▄▆▅▅▆▇▆▅   ▃▄▃▁▂▃▂▂▃▄▃▂",
+  "",
+  "partial: a platform was missing",
+  "— nothing recorded that day",
+];
+
+const SAMPLES_TEXT = [
+  "Sample history, USD · 18 Nov – 20 Nov",
+  "Date           USD  Change",
+  "20.11 Fri  $50,210   ▲0.7% s",
+  "19.11 Thu  $49,875   ▼0.5% s",
+  "18.11 Wed  $50,103         s",
+  "",
+  "Trend, newest first",
+  "█▁▆",
+  "Low $49,875 · high $50,210",
+  "",
+  "s: a sample day shipped with pfbot,",
+  "not yours; your first day replaces them",
+];
+
+describe("a phone's width", () => {
+  test("every row of the <pre> block keeps to 36 characters, in every view, with nine-figure totals too", () => {
+    const huge = historyWithGaps().map((d) => ({ ...d, usd: dec("987654321.99"), rub: dec("98765432100.5") }));
+    for (const days of [historyWithGaps(), huge]) {
+      for (const currency of ["USD", "RUB"] as const) {
+        for (const privacy of [false, true]) {
+          const { html } = renderHistory(days, { currency, privacy, samples: [], today: TODAY });
+          const pre = /<pre>([\s\S]*)<\/pre>/.exec(html)?.[1] ?? "";
+          const rows = pre.split("\n").map((row) => row.replace(/&amp;/g, "&"));
+          expect(rows.length).toBeGreaterThan(30);
+          expect(rows.filter((row) => [...row].length > HISTORY_ROW_CHARS)).toEqual([]);
+        }
+      }
+    }
+  });
 });
 
-test("a partial day is marked and explained; a missing RUB total shows a dash", () => {
-  const view = renderHistory([day("2026-11-23", "100", null, false), day("2026-11-22", "200", "18000")]);
-  const lines = view.text.split("\n");
-  expect(lines[1]).toBe("Mon 23.11.2026  $100.00      ₽ —  -100.00  -50.00%  partial");
-  expect(lines[2]).toBe("Sun 22.11.2026  $200.00  ₽18,000");
-  expect(view.text).toContain("partial = a platform failed or its figure left something out");
-  expect(view.text).toContain("RUB — = no USD/RUB rate that day");
-  expect(renderHistory([day("2026-11-22", "200", "18000")]).text).not.toContain("partial");
+describe("which days, and what is compared", () => {
+  test("the view is the 30 calendar days up to today, today a gap when it has no record yet", () => {
+    const days = [day("2026-11-24", "110", "9000"), day("2026-11-23", "100", "8000")];
+    const text = renderHistory(days, { currency: "USD", privacy: false, samples: [], today: "2026-11-26" }).text;
+    expect(text.split("\n").slice(0, 6)).toEqual([
+      "History, USD · 23 Nov – 26 Nov",
+      "Date        USD  Change",
+      "26.11 Thu     —",
+      "25.11 Wed     —",
+      "24.11 Tue  $110  ▲10.0%",
+      "23.11 Mon  $100",
+    ]);
+    const long = Array.from({ length: 45 }, (_, i) => day(addDays("2026-11-26", -i), `${100 + i}`, null));
+    const rows = renderHistory(long, { currency: "USD", privacy: false, samples: [], today: "2026-11-26" }).text.split("\n");
+    expect(rows.filter((row) => /^\d\d\.\d\d /.test(row))).toHaveLength(HISTORY_VIEW_DAYS);
+    expect(rows[0]).toBe("History, USD · 28 Oct – 26 Nov");
+  });
+
+  test("a history that stopped long ago ends on its newest day and says since when nothing was recorded", () => {
+    const text = renderHistory([day("2026-09-02", "50"), day("2026-09-01", "40")], {
+      currency: "USD",
+      privacy: false,
+      samples: [],
+      today: "2026-11-26",
+    }).text;
+    expect(text).toStartWith("History, USD · 1 Sep – 2 Sep\n");
+    expect(text).toContain("\nNothing recorded since 2 Sep.");
+  });
+
+  test("a day is compared with the previous complete day, across gaps and partial days; a partial day never", () => {
+    const days = [day("2026-11-26", "120"), day("2026-11-25", "60", null, false), day("2026-11-22", "100"), day("2026-11-21", "50")];
+    const rows = renderHistory(days, { currency: "USD", privacy: false, samples: [], today: "2026-11-26" }).text.split("\n");
+    expect(rows.slice(2, 8)).toEqual([
+      "26.11 Thu  $120   ▲20.0%",
+      "25.11 Wed   $60  partial",
+      "24.11 Tue     —",
+      "23.11 Mon     —",
+      "22.11 Sun  $100  ▲100.0%",
+      "21.11 Sat   $50",
+    ]);
+  });
+
+  test("an empty history says so, in both forms", () => {
+    const empty = renderHistory([], { currency: "USD", privacy: false, samples: [], today: TODAY });
+    expect(empty.text).toMatch(/^No history yet\./);
+    expect(empty.text).toContain("pfbot --import FILE");
+    expect(empty.html).toBe(escapeHtml(empty.text));
+  });
+
+  test("the HTML holds the same text as the terminal's, escaped", () => {
+    const { html, text } = view("RUB");
+    const unescaped = html
+      .replace(/<\/?(b|pre)>/g, "")
+      .replace(/&amp;/g, "&")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">");
+    expect(unescaped.replace(/\n\n/g, "\n")).toBe(text.replace(/\n\n/g, "\n"));
+  });
 });
 
-test("shows at most 30 days, and the 30th still has its change from the 31st", () => {
-  const view = renderHistory(days(31));
-  const dayLines = view.text.split("\n").filter((line) => /^\w{3} \d\d\.\d\d\.\d{4}/.test(line));
-  expect(dayLines).toHaveLength(HISTORY_VIEW_DAYS);
-  expect(view.text).toStartWith("Portfolio history: last 30 days\n");
-  expect(dayLines[0]).toStartWith("Mon 23.11.2026  $40,300.50");
-  expect(dayLines[29]).toStartWith("Sun 25.10.2026  $40,010.50");
-  expect(dayLines[29]).toEndWith("+10.00  +0.03%"); // 10 / 40,000.50 = 0.025 %, rounded half away from zero
-  expect(view.text).not.toContain("24.10.2026");
-});
-
-test("Telegram HTML: a bold title, the table in <pre>, everything escaped, under 4096 characters", () => {
-  const view = renderHistory(days(31, (i) => `${98765432100 + i * 1234567}.99`));
-  expect(view.html).toStartWith("<b>Portfolio history: last 30 days</b>\n<pre>");
-  expect(view.html).toEndWith("</pre>");
-  const inner = view.html.slice(view.html.indexOf("<pre>") + 5, -6);
-  expect(inner.replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">")).toBe(view.text.split("\n").slice(1).join("\n"));
-  expect(view.html.length).toBeLessThan(4096);
-  expect(escapeHtml(`<a href="x">&</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
-});
-
-test("the sparkline runs oldest to newest from ▁ to █, and a flat series sits in the middle", () => {
+test("the sparkline goes in the order given, from ▁ to █; a flat series sits in the middle", () => {
   expect(sparkline(["1", "2", "3", "4", "5", "6", "7", "8"].map(dec))).toBe("▁▂▃▄▅▆▇█");
   expect(sparkline(["10", "0", "5"].map(dec))).toBe("█▁▅");
   expect(sparkline(["7", "7", "7"].map(dec))).toBe("▄▄▄");
   expect(sparkline([])).toBe("");
-  // A single day has no trend to draw.
-  expect(renderHistory([day("2026-11-23", "1")]).text).not.toContain("trend");
-  expect(renderHistory(days(3)).text).toContain("USD trend ▁▅█");
 });

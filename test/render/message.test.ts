@@ -3,7 +3,8 @@ import type { FxResult } from "../../src/fx/source.ts";
 import { dec } from "../../src/lib/money.ts";
 import type { PlatformBalance, PlatformId } from "../../src/platforms/types.ts";
 import { PlatformError } from "../../src/platforms/types.ts";
-import { type Change, foldAssets, formatMoney, formatSnapshotHtml, htmlToText, TELEGRAM_TEXT_LIMIT } from "../../src/render/message.ts";
+import { foldAssets, formatMoney, formatSnapshotHtml, htmlToText, TELEGRAM_TEXT_LIMIT } from "../../src/render/message.ts";
+import type { Change } from "../../src/snapshot/report.ts";
 import { combine, failedRow, type PlatformRow, rowOf } from "../../src/snapshot/snapshot.ts";
 
 const TAKEN = new Date("2026-11-24T13:05:00Z");

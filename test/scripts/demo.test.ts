@@ -10,7 +10,8 @@ import { businessDaysBefore, demoUsage, makeHealthy, SCENARIOS } from "../../scr
 import { createSnapshotTaker } from "../../src/app/wiring.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { silentLogger } from "../../src/lib/log.ts";
-import { formatSnapshotHtml, htmlToText } from "../../src/render/message.ts";
+import { htmlToText } from "../../src/render/html.ts";
+import { renderStatus } from "../../src/render/status.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
 
@@ -35,7 +36,8 @@ async function report(extraEnv: Record<string, string> = {}) {
   );
   if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
   const snapshot = await (await createSnapshotTaker(loaded.config, silentLogger, "test", clock)).take();
-  return { snapshot, text: htmlToText(formatSnapshotHtml(snapshot, { includeBreakdown: true })) };
+  const view = renderStatus(snapshot, { includeBreakdown: true, privacy: false, change: null, defaultTimeZone: "Europe/Paris" });
+  return { snapshot, text: htmlToText(view.html) };
 }
 
 const scenario = (name: string) => {
@@ -48,24 +50,27 @@ test("the default world is a healthy, current portfolio: every platform answers,
   const { snapshot, text } = await report();
   expect(snapshot.complete).toBe(true);
   expect(snapshot.rows.every((row) => row.ok)).toBe(true);
-  expect(text).toContain("IBKR: $321,978.42 · as of 25 Nov 2026");
+  expect(text).toStartWith("$427,667 · ₽34.4M\n");
+  expect(text).toContain("\nIBKR $321,978 · 25 Nov\n");
   expect(text).not.toContain("ℹ️");
   expect(text).not.toContain("partial");
   expect(text).not.toContain("❌");
-  expect(text).toContain("Total: ₽ 34,406,319");
 });
 
 describe("scenarios", () => {
   test("partial: OKX is down, and the totals say they leave it out", async () => {
     const { text } = await report(scenario("partial"));
-    expect(text).toContain("❌ OKX: unavailable");
-    expect(text).toContain("(partial: without OKX)");
+    expect(text).toStartWith("$411,222 · ₽33.1M ⚠️ partial\n");
+    expect(text).toContain("\nOKX ❌ unavailable\n");
+    expect(text).toEndWith("\n❌ OKX is unavailable: try again later");
   });
 
   test("fx-down: no rate, so no RUB total", async () => {
     const { text, snapshot } = await report(scenario("fx-down"));
     expect(snapshot.totalRub).toBeNull();
-    expect(text).toContain("Total in RUB: unavailable");
+    expect(text).toStartWith("$81,643 · no ₽ rate ⚠️ partial\n");
+    expect(text).toContain("\nT-Bank ⚠️ no USD value\n");
+    expect(text).toContain("\nUSD/RUB: no rate today\n");
   });
 
   test("ibkr-slow: IBKR never finishes its statement; the rest arrives", async () => {
@@ -78,18 +83,22 @@ describe("scenarios", () => {
       ["binance", true],
       ["kucoin", true],
     ]);
-    expect(text).toContain("❌ IBKR:");
-    expect(text).toContain("(partial: without IBKR)");
+    expect(text).toStartWith("$105,689 · ₽8.5M ⚠️ partial\n");
+    expect(text).toContain("\nIBKR ❌ unavailable\n");
+    expect(text).toEndWith("\n❌ IBKR Flex had no statement ready after 90 s: try again later");
   });
 
   test("ibkr-stale: the statement's old date is shown", async () => {
     const { text } = await report(scenario("ibkr-stale"));
-    expect(text).toContain("IBKR: $321,978.42 · as of 13 Mar 2026");
+    expect(text).toContain("\nIBKR $321,978 ⚠️ · 13 Mar\n");
+    expect(text).toEndWith("\n⚠️ IBKR statement is 258 days old: set the Flex query's period to Last Business Day");
   });
 
   test("tbank-restricted: the account the token cannot read is named", async () => {
     const { text } = await report(scenario("tbank-restricted"));
-    expect(text).toContain("Total: $427,666.94 (partial: T-Bank Инвесткопилка)");
+    expect(text).toStartWith("$427,667 · ₽34.4M ⚠️ partial\n");
+    expect(text).toContain("\nT-Bank $24,046 ⚠️\n");
+    expect(text).toEndWith("\n⚠️ T-Bank: account Инвесткопилка not counted: T-Bank's API cannot read an Invest Box");
   });
 
   test("every scenario is tested here and listed by --help", async () => {

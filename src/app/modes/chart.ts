@@ -12,7 +12,7 @@ import { errorMessage } from "../../lib/errors.ts";
 import { allocationChart } from "../../render/chart/allocation-chart.ts";
 import { type ChartView, historyChart } from "../../render/chart/history-chart.ts";
 import { renderPng } from "../../render/chart/rasterize.ts";
-import { htmlToText } from "../../render/message.ts";
+import { htmlToText } from "../../render/html.ts";
 import type { Mode } from "../cli.ts";
 import type { HistoryContext } from "./history.ts";
 

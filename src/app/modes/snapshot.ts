@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AlertKeeper, type AlertSend, alertConfigOf } from "../../bot/alerts.ts";
 import { CHAT_REFUSED_HINT, createTelegramApi, isChatRefusal, sendHtml } from "../../bot/telegram.ts";
+import { TIMEZONE } from "../../config/history-config.ts";
 import { telegramOf } from "../../config/telegram.ts";
 import { saveLatestAllocation } from "../../history/allocation.ts";
 import { DATABASE_FILE } from "../../history/db.ts";
@@ -14,8 +15,9 @@ import { describeHistoryError, type HistoryOpening, tryOpenHistory } from "../..
 import { SettingsStore } from "../../history/settings.ts";
 import { HistoryStore, localDay, logRecordResult } from "../../history/store.ts";
 import { errorMessage } from "../../lib/errors.ts";
+import { htmlToText } from "../../render/html.ts";
 import { snapshotJson } from "../../render/json.ts";
-import { formatSnapshotHtml, htmlToText } from "../../render/message.ts";
+import { renderStatus } from "../../render/status.ts";
 import { allocationOf } from "../../snapshot/allocation.ts";
 import { type Changes, NO_CHANGES, snapshotChanges } from "../../snapshot/changes.ts";
 import { changeSince, snapshotRecord } from "../../snapshot/report.ts";
@@ -47,9 +49,16 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
       context.out(JSON.stringify(snapshotJson(snapshot, change, changes)));
       return answered(snapshot) ? 0 : 1;
     }
-    const html = formatSnapshotHtml(snapshot, { includeBreakdown: config.includeCryptoBreakdown, change });
+    const view = renderStatus(snapshot, {
+      includeBreakdown: config.includeCryptoBreakdown,
+      privacy: false,
+      change,
+      defaultTimeZone: TIMEZONE.fallback,
+    });
+    const html = view.html;
     if (!options.send) {
-      context.out(htmlToText(html));
+      // A terminal has room for the notes in full, which the bot shows under "ℹ️ Details".
+      context.out(htmlToText(view.details !== null ? `${html}\n\n${view.details}` : html));
       return answered(snapshot) ? 0 : 1;
     }
     const telegram = telegramOf(config);

@@ -3,7 +3,7 @@
 // comes from the spot and funding wallets and is never added on top. Only when that valuation fails with a non-auth
 // error are the wallets read one by one and priced, and that total is always partial: Options, Trading Bots and Copy
 // Trading cannot be read that way. [docs/platforms/binance.md §0, §9 "Recommended algorithm"]
-import { abs, cmp, type Decimal, dec, isZero, mul, sub, sum } from "../../lib/money.ts";
+import { abs, cmp, type Decimal, dec, isZero } from "../../lib/money.ts";
 import { describe, type Outcome, settle } from "../outcome.ts";
 import {
   type AssetValue,
@@ -52,8 +52,6 @@ export interface BinanceClient extends PlatformClient {
 
 export const BINANCE_SOURCE_WALLETS = "wallet-balance";
 export const BINANCE_SOURCE_PARTS = "wallet parts";
-/** The breakdown entry for what the spot and funding wallets do not explain. */
-export const BINANCE_OTHER_LABEL = "other (Earn, margin, futures, …)";
 
 export function createBinanceClient(options: BinanceClientOptions): BinanceClient {
   const hosts = resolveBinanceHosts(options.baseUrl);
@@ -77,9 +75,6 @@ export function createBinanceClient(options: BinanceClientOptions): BinanceClien
 
 /** Coins worth less than this are folded out of the breakdown (they stay in the total). */
 const DUST_USD = dec("1");
-/** "other" is shown only when the gap is at least $1 and 0.5 % of the total: smaller gaps are price drift. */
-const MATERIAL_USD = dec("1");
-const MATERIAL_SHARE = dec("0.005");
 
 async function fetchBalance(http: BinanceTransport, signal: AbortSignal): Promise<PlatformBalance> {
   // Binance's valuation and the breakdown's reads go out at once: one round trip when all is well. The quote asset
@@ -103,7 +98,6 @@ function walletsBalance(
   prices: Outcome<PriceBook>,
   signal: AbortSignal,
 ): PlatformBalance {
-  const total = sum(wallets.map((wallet) => wallet.balance));
   const warnings: string[] = [];
   const part = <T>(outcome: Outcome<T>, name: string): T | null => {
     if (outcome.ok) return outcome.value;
@@ -127,12 +121,12 @@ function walletsBalance(
     ...valuePart("Funding", fundingRows ?? [], book, perCoin).unpriced,
   ];
   if (unpriced.length > 0) warnings.push(`Binance coins without a USD price, in the total but not listed: ${unpriced.join(", ")}`);
-  const gap = sub(total, sum(perCoin.values()));
-  const extra: AssetValue[] = isMaterial(gap, total) && gap.coef > 0n ? [{ asset: BINANCE_OTHER_LABEL, usd: gap }] : [];
+  // What the spot and funding wallets do not explain (Earn, margin, futures) stays in the total, unlisted: the report
+  // shows it as "other" (render/status.ts).
   // Every opened wallet is listed, so the row says which wallets Binance valued; unopened ones only when they hold money.
   const listed = wallets.filter((wallet) => wallet.activate || !isZero(wallet.balance));
   const holdings = (listed.length > 0 ? listed : wallets).map((wallet) => usdHolding(wallet.name, wallet.balance));
-  return balance(holdings, perCoin, extra, BINANCE_SOURCE_WALLETS, warnings, []);
+  return balance(holdings, perCoin, BINANCE_SOURCE_WALLETS, warnings, []);
 }
 
 /**
@@ -183,29 +177,23 @@ async function partsBalance(
       warnings.push(`Binance has no USD price for ${coin}: it is not counted in the total`);
     }
   }
-  return balance(holdings, perCoin, [], BINANCE_SOURCE_PARTS, warnings, leftOut);
+  return balance(holdings, perCoin, BINANCE_SOURCE_PARTS, warnings, leftOut);
 }
 
 function balance(
   holdings: readonly Holding[],
   perCoin: ReadonlyMap<string, Decimal>,
-  extra: readonly AssetValue[],
   source: string,
   warnings: readonly string[],
   leftOut: readonly string[],
 ): PlatformBalance {
   const listed: AssetValue[] = [...perCoin].filter(([, usd]) => cmp(abs(usd), DUST_USD) >= 0).map(([asset, usd]) => ({ asset, usd }));
-  const assets = [...listed, ...extra].sort((a, b) => cmp(b.usd, a.usd) || a.asset.localeCompare(b.asset));
+  const assets = listed.sort((a, b) => cmp(b.usd, a.usd) || a.asset.localeCompare(b.asset));
   return { platform: "binance", holdings, assets, asOf: null, source, warnings, leftOut };
 }
 
 function usdHolding(label: string, amount: Decimal): Holding {
   return { label, money: { currency: "USD", amount }, asOf: null };
-}
-
-function isMaterial(gap: Decimal, total: Decimal): boolean {
-  const size = abs(gap);
-  return cmp(size, MATERIAL_USD) >= 0 && cmp(size, mul(abs(total), MATERIAL_SHARE)) >= 0;
 }
 
 /** Credentials and settings Binance would refuse anyway, found before anything is sent. */

@@ -38,7 +38,7 @@ export function balanceFrom(
 
 /** One account as a holding: in its base currency for the snapshot to convert, or in USD at IBKR's own rate. */
 function holdingOf(account: AccountNav): Holding {
-  const base = { label: account.accountId, asOf: account.reportDate };
+  const base = { label: account.accountId, display: maskAccountId(account.accountId), asOf: account.reportDate };
   const rate = account.usdRate;
   if (rate === undefined || account.currency === "USD") return { ...base, money: { currency: account.currency, amount: account.amount } };
   // IBKR quotes either base→USD or USD→base; multiply or divide once, as quoted.
@@ -69,6 +69,16 @@ function outdated(accounts: readonly AccountNav[], today: string): string[] {
 }
 
 const ONE = dec("1");
+
+/**
+ * An account id as a message shows it: its letters, then "•••" and its last 4 characters ("U1234567" → "U•••4567",
+ * "DU7654321" → "DU•••4321"), enough to tell accounts apart without putting the whole id on a lock screen.
+ */
+export function maskAccountId(id: string): string {
+  const prefix = /^[A-Za-z]*/.exec(id)?.[0] ?? "";
+  const rest = id.slice(prefix.length);
+  return rest.length > 4 ? `${prefix}•••${rest.slice(-4)}` : id;
+}
 
 /** The earliest report date among the accounts (the figure's as-of), or null when there is none. */
 export function oldestDate(accounts: readonly AccountNav[]): string | null {

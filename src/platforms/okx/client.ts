@@ -1,6 +1,6 @@
 // OKX V5 client: the account's whole USD value, counted once. The total is asset-valuation's totalBal (trading +
-// funding + Earn + classic); the per-coin breakdown comes from the trading and funding accounts, and what they do
-// not explain is shown as "other (Earn, …)", never added on top. When asset-valuation is rate-limited, busy or
+// funding + Earn + classic); the per-coin breakdown comes from the trading and funding accounts only: what they do
+// not explain (Earn, …) stays in the total, and the report shows it as "other" (render/status.ts), never added on top. When asset-valuation is rate-limited, busy or
 // unreadable it is asked once more after the pause it asks for; only when that fails too is the total rebuilt
 // from the two accounts, and that figure is partial: it leaves out Earn and the other accounts.
 // [exchanges.md §0, §2.5 "Recommended OKX algorithm"]
@@ -41,8 +41,6 @@ export interface OkxClient extends PlatformClient {
 
 export const OKX_SOURCE_VALUATION = "asset-valuation";
 export const OKX_SOURCE_FALLBACK = "account/balance + funding";
-/** The breakdown entry for what the trading and funding accounts do not explain. */
-export const OKX_OTHER_LABEL = "other (Earn, …)";
 /** What the trading + funding figure leaves out (PlatformBalance.leftOut). */
 export const OKX_LEFT_OUT_OTHER = "Earn and other OKX accounts not valued";
 
@@ -58,7 +56,7 @@ export function createOkxClient(options: OkxClientOptions): OkxClient {
 
 /** Coins worth less than this are left out of the breakdown (they stay in the total). */
 const DUST_USD = dec("1");
-/** "other" is shown only when the gap is at least $1 and 0.5 % of the total: smaller gaps are price drift. */
+/** A gap between the total and the accounts under $1 or 0.5 % of the total is price drift, not money left out. */
 const MATERIAL_USD = dec("1");
 const MATERIAL_SHARE = dec("0.005");
 
@@ -117,7 +115,7 @@ async function fetchBalance(deps: ClientDeps, http: OkxTransport, signal: AbortS
     const leftOut = [OKX_LEFT_OUT_OTHER, ...missing.map(({ name, error }) => `${name} account not valued (${describe(error)})`)];
     if (valued.unpriced.length > 0) leftOut.push(`coins without a USD price: ${valued.unpriced.join(", ")}`);
     const accounts = add(tradingAccount?.totalEq ?? valued.tradingSum, valued.fundingSum);
-    return balance(accounts, valued.perCoin, [], OKX_SOURCE_FALLBACK, warnings, leftOut);
+    return balance(accounts, valued.perCoin, OKX_SOURCE_FALLBACK, warnings, leftOut);
   }
   const warnings = [
     ...missing.map(({ name, error }) => `OKX breakdown lacks the ${name} account (${describe(error)}); the total is complete`),
@@ -125,12 +123,7 @@ async function fetchBalance(deps: ClientDeps, http: OkxTransport, signal: AbortS
   ];
   if (valued.unpriced.length > 0)
     warnings.push(`OKX coins without a USD price, in the total but not listed: ${valued.unpriced.join(", ")}`);
-  const extra: AssetValue[] = [];
-  if (isMaterial(gap, total)) {
-    const names = missing.map(({ name }) => name);
-    extra.push({ asset: names.length > 0 ? `other (${names.join(", ")}, Earn, …)` : OKX_OTHER_LABEL, usd: gap });
-  }
-  return balance(total, valued.perCoin, extra, OKX_SOURCE_VALUATION, warnings);
+  return balance(total, valued.perCoin, OKX_SOURCE_VALUATION, warnings);
 }
 
 /**
@@ -190,7 +183,7 @@ async function fallbackBalance(
   if (valued.unpriced.length > 0) leftOut.push(`coins without a USD price: ${valued.unpriced.join(", ")}`);
   // totalEq is the trading account's USD equity; adding funding is no double count, adding asset-valuation would be.
   const total = add(trading.totalEq ?? valued.tradingSum, valued.fundingSum);
-  return balance(total, valued.perCoin, [], OKX_SOURCE_FALLBACK, warnings, leftOut);
+  return balance(total, valued.perCoin, OKX_SOURCE_FALLBACK, warnings, leftOut);
 }
 
 interface PricedWallets {
@@ -291,13 +284,12 @@ function isMaterial(gap: Decimal, total: Decimal): boolean {
 function balance(
   total: Decimal,
   perCoin: ReadonlyMap<string, Decimal>,
-  extra: readonly AssetValue[],
   source: string,
   warnings: readonly string[],
   leftOut: readonly string[] = [],
 ): PlatformBalance {
   const listed: AssetValue[] = [...perCoin].filter(([, usd]) => cmp(abs(usd), DUST_USD) >= 0).map(([asset, usd]) => ({ asset, usd }));
-  const assets = [...listed, ...extra].sort((a, b) => cmp(b.usd, a.usd) || a.asset.localeCompare(b.asset));
+  const assets = listed.sort((a, b) => cmp(b.usd, a.usd) || a.asset.localeCompare(b.asset));
   return {
     platform: "okx",
     holdings: [{ label: "account", money: { currency: "USD", amount: total }, asOf: null }],

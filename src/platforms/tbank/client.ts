@@ -102,7 +102,8 @@ async function survey(transport: TbankTransport, accounts: readonly TbankAccount
   const skipped: { account: TbankAccount; reason: string }[] = [];
   for (const [index, outcome] of outcomes.entries()) {
     if (outcome.status === "rejected") throw outcome.reason;
-    if ("holding" in outcome.value) holdings.push(outcome.value.holding);
+    if ("holding" in outcome.value)
+      holdings.push({ ...outcome.value.holding, display: shortName(portfolio[index] as TbankAccount, portfolio) });
     else skipped.push({ account: portfolio[index] as TbankAccount, reason: outcome.value.unreadable });
   }
   if (holdings.length === 0) {
@@ -134,8 +135,21 @@ function isPortfolio(account: TbankAccount): boolean {
 /** The account as the report names what it leaves out: "T-Bank Инвесткопилка", with its id only when the name is not unique. */
 function leftOutName(account: TbankAccount, portfolio: readonly TbankAccount[]): string {
   const name = account.name || accountTypeLabel(account.type);
-  const shared = portfolio.filter((other) => (other.name || accountTypeLabel(other.type)) === name).length > 1;
-  return `T-Bank ${shared || account.name === "" ? `${name} ${account.id}` : name}`;
+  return `T-Bank ${isShared(account, portfolio) || account.name === "" ? `${name} ${account.id}` : name}`;
+}
+
+/**
+ * The account as the report lists it on a phone (Holding.display): its name, and the last 4 digits of its id only when
+ * another account has the same name ("ИИС ••1234"), so each line stays short and still tells the accounts apart.
+ */
+function shortName(account: TbankAccount, portfolio: readonly TbankAccount[]): string {
+  const name = account.name || accountTypeLabel(account.type);
+  return isShared(account, portfolio) ? `${name} ••${account.id.slice(-4)}` : name;
+}
+
+function isShared(account: TbankAccount, portfolio: readonly TbankAccount[]): boolean {
+  const name = account.name || accountTypeLabel(account.type);
+  return portfolio.filter((other) => (other.name || accountTypeLabel(other.type)) === name).length > 1;
 }
 
 async function readAccount(transport: TbankTransport, account: TbankAccount, signal: AbortSignal): Promise<Outcome> {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { maskAccountId } from "../../../src/platforms/ibkr/balance.ts";
 import { IBKR_LAST_ANSWER_FILE } from "../../../src/platforms/ibkr/state.ts";
 import {
   ALTERNATE_STATEMENT_PATH,
@@ -20,6 +21,10 @@ describe("fetching a statement", () => {
     const expected = realisticIbkrStatement().expected;
     expect(h.summary(balance)).toEqual(expected.map((e) => `${e.accountId} ${e.currency} ${e.amount} ${e.reportDate}`));
     expect(balance).toMatchObject({ platform: "ibkr", asOf: "2026-03-13", assets: [], warnings: [] });
+    // The report shows each account masked (issue #16): its letters and last 4 characters.
+    expect(balance.holdings.map((x) => x.display)).toEqual(
+      expected.map((e) => `${e.accountId.replace(/\d+$/, "")}•••${e.accountId.slice(-4)}`),
+    );
     expect(h.steps()).toEqual(["SendRequest:ticket", "GetStatement:statement"]);
     const [send, get] = h.fake.calls;
     expect(send?.query.get("t")).toBe(TOKEN);
@@ -237,4 +242,14 @@ describe("auditKey", () => {
     expect(error).toMatchObject({ kind: "auth", code: 1012 });
     expect(error.message).toContain("IBKR_FLEX_TOKEN");
   });
+});
+
+test("an account id is masked to its letters and last 4 characters; a short one is shown whole", () => {
+  expect(["U1234567", "DU7654321", "F12345", "U1234", "12345678"].map(maskAccountId)).toEqual([
+    "U•••4567",
+    "DU•••4321",
+    "F•••2345",
+    "U1234",
+    "•••5678",
+  ]);
 });

@@ -1,9 +1,8 @@
 import { afterEach, expect, test } from "bun:test";
-import { toFixed } from "../../../src/lib/money.ts";
+import { sub, sum, toFixed } from "../../../src/lib/money.ts";
 import {
   createOkxClient,
   OKX_LEFT_OUT_OTHER,
-  OKX_OTHER_LABEL,
   OKX_SOURCE_FALLBACK,
   OKX_SOURCE_VALUATION,
   type OkxClient,
@@ -72,6 +71,11 @@ function breakdown(balance: PlatformBalance): string[] {
   return balance.assets.map((a) => `${a.asset}=${toFixed(a.usd, 2)}`);
 }
 
+/** What the total holds beyond the listed coins: the report's "other" (the client lists coins only). */
+function unlisted(balance: PlatformBalance): string {
+  return toFixed(sub(sum(balance.holdings.map((h) => h.money.amount)), sum(balance.assets.map((a) => a.usd))), 2);
+}
+
 function totalUsd(balance: PlatformBalance): string {
   expect(balance.holdings).toHaveLength(1);
   expect(balance.holdings[0]?.money.currency).toBe("USD");
@@ -127,22 +131,16 @@ test("the fake rejects a signature over another request path with OKX's own 401 
   expect(await response.text()).toBe('{"msg":"Invalid Sign","code":"50113"}');
 });
 
-test("a realistic account with trading, funding and Earn totals to the cent, each coin once, Earn as other", async () => {
+test("a realistic account with trading, funding and Earn totals to the cent, each coin once, Earn left unlisted", async () => {
   const { client, fake } = await setup(realisticOkxAccount());
   const balance = await client.fetchBalance(signal());
   expect(balance.platform).toBe("okx");
   expect(balance.source).toBe(OKX_SOURCE_VALUATION);
   expect(totalUsd(balance)).toBe(REALISTIC_OKX_TOTAL_USD);
   // ETH and USDT sit in both accounts and appear once each; SOL is priced from the spot ticker, USDC as a
-  // stablecoin, PEPE ($0.09) is dust; Earn ($1834.27) is what the two accounts do not explain.
-  expect(breakdown(balance)).toEqual([
-    "ETH=5271.70",
-    "BTC=3845.54",
-    "USDT=3702.22",
-    `${OKX_OTHER_LABEL}=1834.29`,
-    "SOL=1441.01",
-    "USDC=350.00",
-  ]);
+  // stablecoin, PEPE ($0.09) is dust; Earn ($1834.27) is what the two accounts do not explain: no invented coin for it.
+  expect(breakdown(balance)).toEqual(["ETH=5271.70", "BTC=3845.54", "USDT=3702.22", "SOL=1441.01", "USDC=350.00"]);
+  expect(unlisted(balance)).toBe("1834.37"); // Earn and the dust
   expect(balance.warnings).toEqual([]);
   expect(balance.asOf).toBeNull();
   expect(fake.requestsTo(TICKERS)).toHaveLength(1);
@@ -248,8 +246,9 @@ test("empty-string and missing amounts and unknown coins never crash and never b
   );
   const balance = await client.fetchBalance(signal());
   expect(totalUsd(balance)).toBe("77.50");
-  // ARB is valued from its spot ticker; the $27.50 left is shown as other.
-  expect(breakdown(balance)).toEqual(["ARB=50.00", `${OKX_OTHER_LABEL}=27.50`]);
+  // ARB is valued from its spot ticker; the $27.50 left stays in the total, unlisted.
+  expect(breakdown(balance)).toEqual(["ARB=50.00"]);
+  expect(unlisted(balance)).toBe("27.50");
   expect(balance.warnings).toEqual([
     "OKX coins without a USD price, in the total but not listed: XYZ (trading, no amount), ETH (funding, no amount), NEWCOIN 42 (funding)",
   ]);
@@ -432,14 +431,15 @@ test("a coin the fallback cannot price is named among what the figure leaves out
   expect(balance.leftOut).toEqual([OKX_LEFT_OUT_OTHER, "coins without a USD price: NEWCOIN 42 (funding)"]);
 });
 
-test("a failed funding read leaves the total whole and names what other holds", async () => {
+test("a failed funding read leaves the total whole, the funding coins unlisted, and says so", async () => {
   const state = realisticOkxAccount();
   const { client } = await setup(state, {}, 2_000, [
     { path: FUNDING, code: "50120", message: "API key permission insufficient", status: 200 },
   ]);
   const balance = await client.fetchBalance(signal());
   expect(totalUsd(balance)).toBe(REALISTIC_OKX_TOTAL_USD);
-  expect(breakdown(balance)).toEqual(["other (funding, Earn, …)=5578.44", "ETH=4518.60", "BTC=3845.54", "USDT=2502.17"]);
+  expect(breakdown(balance)).toEqual(["ETH=4518.60", "BTC=3845.54", "USDT=2502.17"]);
+  expect(unlisted(balance)).toBe("5578.53"); // funding and Earn, and the dust
   expect(balance.warnings).toEqual(["OKX breakdown lacks the funding account (code 50120, permission); the total is complete"]);
 });
 

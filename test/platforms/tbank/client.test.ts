@@ -57,6 +57,22 @@ function account(id: string, total: FakeTbankAccount["total"], extra: Partial<Fa
 }
 
 describe("T-Bank balance", () => {
+  test("two accounts with the same name are told apart by the last 4 digits of their ids on the phone", async () => {
+    const server = await fake({
+      accounts: [
+        account("2000000111", "100", { name: "ИИС" }),
+        account("2000000222", "200", { name: "ИИС" }),
+        account("2000000333", "300"),
+      ],
+    });
+    const balance = await clientFor(server).client.fetchBalance(signal());
+    expect(balance.holdings.map((h) => [h.label, h.display])).toEqual([
+      ["ИИС 2000000111", "ИИС ••0111"],
+      ["ИИС 2000000222", "ИИС ••0222"],
+      ["Brokerage 2000000333", "Brokerage"],
+    ]);
+  });
+
   test("sums open brokerage accounts and the IIS exactly; closed and bank accounts are outside the portfolio, so the figure is complete", async () => {
     const server = await fake();
     const { client } = clientFor(server);
@@ -67,6 +83,8 @@ describe("T-Bank balance", () => {
       ["ИИС 2000000102", "RUB", "412300.05", null],
       ["Маржинальный 2000000103", "RUB", "-1250.5", null],
     ]);
+    // The report lists each account by its name alone (issue #16), not its id.
+    expect(balance.holdings.map((h) => h.display)).toEqual(["Брокерский счёт", "ИИС", "Маржинальный"]);
     expect(toPlainString(sum(balance.holdings.map((h) => h.money.amount)))).toBe(REALISTIC_TBANK_TOTAL_RUB);
     expect(balance).toMatchObject({ platform: "tbank", assets: [], asOf: null, source: "GetPortfolio", warnings: [], leftOut: [] });
 
@@ -128,6 +146,7 @@ describe("T-Bank balance", () => {
     });
     const balance = await clientFor(server).client.fetchBalance(signal());
     expect(balance.holdings.map((h) => h.label)).toEqual(["IIS 7"]);
+    expect(balance.holdings.map((h) => h.display)).toEqual(["IIS"]);
     expect(balance.warnings).toEqual([expect.stringMatching(/^account Brokerage 8 not counted: the token has no access/)]);
     expect(balance.leftOut).toEqual(["T-Bank Brokerage 8"]);
     expect(server.requestsTo("GetPortfolio").map((call) => JSON.parse(call.body).accountId)).toEqual(["7"]);

@@ -1,0 +1,52 @@
+// The short form of a note: what a phone shows in one or two rows, the platform and what to do, with the
+// details (parenthesised codes, API method names and paths, long ids) left to "Details" and the log.
+import { expect, test } from "bun:test";
+import { SHORT_NOTE_MAX, shortNote } from "../../src/render/notes.ts";
+
+test("details in parentheses, nested too, and API method names go; what happened and what to do stay", () => {
+  expect(
+    shortNote(
+      "T-Bank denied OperationsService/GetPortfolio (HTTP 403, code 40002, no access (account 2001)): the token has no access to it; check TBANK_API_TOKEN covers this account",
+      "T-Bank",
+    ),
+  ).toBe("T-Bank denied: check TBANK_API_TOKEN covers this account");
+  expect(
+    shortNote("T-Bank had an internal error on OperationsService/GetPortfolio (HTTP 500, code 70001); try again later", "T-Bank"),
+  ).toBe("T-Bank had an internal error: try again later");
+});
+
+test("a long id and an API path go: the log has them", () => {
+  expect(shortNote("account Инвесткопилка 2000000104 not counted: check TBANK_API_TOKEN covers it", "T-Bank")).toBe(
+    "T-Bank: account Инвесткопилка not counted: check TBANK_API_TOKEN covers it",
+  );
+  expect(shortNote("KuCoin sent an unexpected response from /api/v1/accounts (not JSON); try again later", "KuCoin")).toBe(
+    "KuCoin sent an unexpected response: try again later",
+  );
+  // Not a path: a pair of currencies.
+  expect(shortNote("no USD/RUB rate: USD value unknown", "T-Bank")).toBe("T-Bank: no USD/RUB rate: USD value unknown");
+});
+
+test("without a clause saying what to do, the second clause says more of what happened", () => {
+  expect(shortNote("account Копилка not counted: T-Bank's API cannot read an Invest Box", "T-Bank")).toBe(
+    "T-Bank: account Копилка not counted: T-Bank's API cannot read an Invest Box",
+  );
+  expect(shortNote("Bybit sent a response that is not JSON (HTTP 200 from /v5/account/wallet-balance)", "Bybit")).toBe(
+    "Bybit sent a response that is not JSON",
+  );
+});
+
+test("the platform leads the line once: as the sentence's subject, or before it; a leading 'Name:' is not repeated", () => {
+  expect(shortNote("OKX rejected the API key (code 50111): check OKX_API_KEY", "OKX")).toBe("OKX rejected the API key: check OKX_API_KEY");
+  expect(shortNote("T-Bank: no open account could be read (a: x; b: y); check TBANK_API_TOKEN", "T-Bank")).toBe(
+    "T-Bank: no open account could be read: check TBANK_API_TOKEN",
+  );
+  expect(shortNote("funding and Earn not valued: give the key the Wallet read permission", "Bybit")).toBe(
+    "Bybit: funding and Earn not valued: give the key the Wallet read permission",
+  );
+});
+
+test("a long note is cut between words, with the clip mark, within the limit", () => {
+  const note = shortNote(`IBKR ${"statement ".repeat(30)}: set the Flex query's period`, "IBKR");
+  expect([...note].length).toBeLessThanOrEqual(SHORT_NOTE_MAX);
+  expect(note).toMatch(/statement…$/);
+});
