@@ -49,10 +49,10 @@ export interface SettingsState {
 
 /** The frequency presets of issue #16: 30 min, 1 h, 2 h, 4 h, and once a day (1440 minutes: the window's start only). */
 export const FREQUENCY_PRESETS: readonly { readonly minutes: number; readonly label: string }[] = [
-  { minutes: 30, label: "30 min" },
-  { minutes: 60, label: "1 h" },
-  { minutes: 120, label: "2 h" },
-  { minutes: 240, label: "4 h" },
+  { minutes: 30, label: "30m" },
+  { minutes: 60, label: "1h" },
+  { minutes: 120, label: "2h" },
+  { minutes: 240, label: "4h" },
   { minutes: 1440, label: "Daily" },
 ];
 
@@ -121,16 +121,13 @@ export function settingsKeyboard(state: SettingsState): InlineKeyboardMarkup {
   return {
     inline_keyboard: [
       FREQUENCY_PRESETS.map(({ minutes, label }) => choice(label, minutes === state.frequencyMinutes, `set:freq:${minutes}`)),
-      [
-        button("Start −1h", "set:win:start:-1"),
-        button("Start +1h", "set:win:start:+1"),
-        button("End −1h", "set:win:end:-1"),
-        button("End +1h", "set:win:end:+1"),
-      ],
+      // Two rows: four buttons in one are cut short on a phone ("Start −…").
+      [button("Start −1h", "set:win:start:-1"), button("Start +1h", "set:win:start:+1")],
+      [button("End −1h", "set:win:end:-1"), button("End +1h", "set:win:end:+1")],
       [
         state.paused ? button("▶️ Resume", "set:pause:0") : button("⏸ Pause", "set:pause:1"),
         flag("Privacy", "privacy", state.privacy),
-        flag("Breakdown", "breakdown", state.breakdown),
+        flag("Crypto", "breakdown", state.breakdown),
       ],
       NOTIFY_MODES.map((mode) => choice(NOTIFY_LABELS[mode], mode === state.notify, `set:notify:${mode}`)),
       [BACK],

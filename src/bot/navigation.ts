@@ -41,7 +41,7 @@ export async function onPress(ctx: Press, deps: NavigationDeps): Promise<unknown
     case "busy":
       return ctx.answerCallbackQuery({ text: "⏳ Still updating…" });
     case "shown":
-      return ctx.answerCallbackQuery({ text: "Already shown." });
+      return ctx.answerCallbackQuery({ text: "Already selected." });
     case "refresh":
       return refresh(ctx, deps, null);
     case "status": {
@@ -74,7 +74,11 @@ export async function onPress(ctx: Press, deps: NavigationDeps): Promise<unknown
 async function refresh(ctx: Press, deps: NavigationDeps, why: string | null): Promise<void> {
   const marked = await ctx.editMessageReplyMarkup({ reply_markup: updatingKeyboard() }).then(
     () => true,
-    (error: unknown) => isNotModified(error),
+    (error: unknown) => {
+      if (isNotModified(error)) return true;
+      if (refusal(error) !== null) return false;
+      throw error;
+    },
   );
   await ctx.answerCallbackQuery({ text: why ?? (marked ? "⏳ Updating…" : TOO_OLD) });
   deps.background("Refresh", ctx, async () => {

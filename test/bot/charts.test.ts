@@ -119,7 +119,7 @@ describe("/chart", () => {
     expect(telegram.message(OWNER, first!.messageId)?.caption).toStartWith("Portfolio value, RUB · all history");
     press(rub!, "RUB");
     const answers = await telegram.waitForCallbackAnswers(3);
-    expect(answers.map((a) => a.text)).toEqual([null, null, "Already shown."]);
+    expect(answers.map((a) => a.text)).toEqual([null, null, "Already selected."]);
     expect(telegram.requestsTo("editMessageMedia")).toHaveLength(2);
     expect(telegram.requestsTo("sendPhoto")).toHaveLength(1);
   });

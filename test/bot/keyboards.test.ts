@@ -72,20 +72,21 @@ describe("keyboards", () => {
   test("the settings' buttons carry the value they set; the current choice is marked and only answers", () => {
     const keyboard = settingsKeyboard(SETTINGS);
     expect(keyboard.inline_keyboard.map((row) => row.map((b) => b.text))).toEqual([
-      ["30 min", "1 h", "· 2 h ·", "4 h", "Daily"],
-      ["Start −1h", "Start +1h", "End −1h", "End +1h"],
-      ["⏸ Pause", "⬜ Privacy", "✅ Breakdown"],
+      ["30m", "1h", "· 2h ·", "4h", "Daily"],
+      ["Start −1h", "Start +1h"],
+      ["End −1h", "End +1h"],
+      ["⏸ Pause", "⬜ Privacy", "✅ Crypto"],
       ["· 🔔 All ·", "⚠️ Problems", "🔕 Silent"],
       ["⬅️ Status"],
     ]);
     expect(FREQUENCY_PRESETS.map((preset) => preset.minutes)).toEqual([30, 60, 120, 240, 1440]);
     expect(pressOf(keyboard, "Daily")).toEqual({ kind: "set", change: { name: "frequencyMinutes", value: 1440 } });
-    expect(pressOf(keyboard, "· 2 h ·")).toEqual({ kind: "shown" });
+    expect(pressOf(keyboard, "· 2h ·")).toEqual({ kind: "shown" });
     expect(pressOf(keyboard, "Start +1h")).toEqual({ kind: "set", change: { name: "window", move: "start", hours: 1 } });
     expect(pressOf(keyboard, "End −1h")).toEqual({ kind: "set", change: { name: "window", move: "end", hours: -1 } });
     expect(pressOf(keyboard, "⏸ Pause")).toEqual({ kind: "set", change: { name: "paused", value: true } });
     expect(pressOf(keyboard, "⬜ Privacy")).toEqual({ kind: "set", change: { name: "privacy", value: true } });
-    expect(pressOf(keyboard, "✅ Breakdown")).toEqual({ kind: "set", change: { name: "breakdown", value: false } });
+    expect(pressOf(keyboard, "✅ Crypto")).toEqual({ kind: "set", change: { name: "breakdown", value: false } });
     expect(pressOf(keyboard, "🔕 Silent")).toEqual({ kind: "set", change: { name: "notify", value: "silent" } });
     const paused = settingsKeyboard({ ...SETTINGS, paused: true, privacy: true });
     expect(pressOf(paused, "▶️ Resume")).toEqual({ kind: "set", change: { name: "paused", value: false } });

@@ -226,6 +226,20 @@ describe("old messages", () => {
     expect(telegram.message(OWNER, status.messageId)).toBeNull();
   });
 
+  test("Refresh on a message too old to edit says so at once, then sends the new report as a new message", async () => {
+    await start();
+    say("/status");
+    const status = await reply(1);
+    const tooOld = { code: 400, message: "Bad Request: message can't be edited" };
+    telegram.faults.add({ path: "editMessageReplyMarkup", ...tooOld }, { path: "editMessageText", ...tooOld });
+    press(status.messageId, "🔄 Refresh");
+    expect((await telegram.waitForCallbackAnswers(1))[0]!.text).toBe(TOO_OLD);
+    const report = await reply(2);
+    expect(report.plainText).toContain("Bybit: $28,545.22");
+    expect(labels(report.replyMarkup)[0]).toEqual(["🔄 Refresh", "📅 History"]);
+    expect(logLines.some((line) => line.includes("a message could not be edited in place"))).toBe(true);
+  });
+
   test("a press on a message too old to be shown (date 0) still works: the edit goes to its id", async () => {
     await start();
     say("/status");
@@ -304,7 +318,7 @@ describe("/settings", () => {
       "",
     ]);
     const scheduler = runtime!.scheduler;
-    press(screen.messageId, "1 h");
+    press(screen.messageId, "1h");
     const [hourly] = await telegram.waitForEdits(1);
     expect(scheduler.frequencyMinutes()).toBe(60);
     expect(hourly!.plainText).toContain("Reports: every hour\nset in the chat on 24 Nov");
@@ -321,7 +335,7 @@ describe("/settings", () => {
     await telegram.waitForEdits(4);
     expect(scheduler.isPaused()).toBe(true);
     expect(textOf(screen.messageId)).toContain("Schedule: paused");
-    expect(labels(keyboardOf(screen.messageId))[2]![0]).toBe("▶️ Resume");
+    expect(labels(keyboardOf(screen.messageId))[3]![0]).toBe("▶️ Resume");
     expect(telegram.sent).toHaveLength(1);
   });
 
@@ -345,7 +359,7 @@ describe("/settings", () => {
     const dir = await start();
     say("/settings");
     const screen = await reply(1);
-    for (const [i, label] of ["30 min", "Start +1h", "⬜ Privacy", "✅ Breakdown", "⚠️ Problems"].entries()) {
+    for (const [i, label] of ["30m", "Start +1h", "⬜ Privacy", "✅ Crypto", "⚠️ Problems"].entries()) {
       press(screen.messageId, label);
       await telegram.waitForEdits(i + 1);
     }
@@ -361,7 +375,7 @@ describe("/settings", () => {
       "Notifications: problems only\nset in the chat on 24 Nov",
     ])
       expect(after).toContain(line);
-    expect(labels(keyboardOf((await reply(2)).messageId))[2]).toEqual(["⏸ Pause", "✅ Privacy", "⬜ Breakdown"]);
+    expect(labels(keyboardOf((await reply(2)).messageId))[3]).toEqual(["⏸ Pause", "✅ Privacy", "⬜ Crypto"]);
     // Privacy applies to the report: no amount on its first line (the notification preview), every amount hidden.
     say("/status");
     const report = await reply(3);
