@@ -1,31 +1,27 @@
 // What the bot does, free of Telegram's wire: the report (one snapshot at a time: /status, Refresh and a
-// scheduled run share the one running), the screens the buttons lead to (report, notes, history, charts),
-// the scheduled runs (snapshot → message as NOTIFY says → history) and the health summary. bot.ts and
-// navigation.ts map commands and buttons onto it; the owner's settings are controls.ts's.
-// createBotService builds the service, the settings and the scheduler together.
+// scheduled run share the one running), the screens the buttons lead to (report, notes, history), the
+// scheduled runs (snapshot → message as NOTIFY says → history). bot.ts and navigation.ts map commands and
+// buttons onto it; the owner's settings are controls.ts's, the charts chart-answers.ts's, /healthz
+// health.ts's. createBotService builds the service, the settings and the scheduler together.
 // The report is delivered before the day is recorded, and a history that cannot be written (read-only
 // DATA_DIR, full disk, damaged database) never stops a report: it is logged, said in every message and
 // in health(), and the bot keeps answering.
 
 import { TIMEZONE } from "../config/history-config.ts";
 import type { NotifyMode } from "../config/notify.ts";
-import { type Allocation, LATEST_ALLOCATION, saveLatestAllocation } from "../history/allocation.ts";
-import { describeHistoryError } from "../history/io.ts";
 import type { SettingsStore } from "../history/settings.ts";
 import { type HistoryStore, localDay, logRecordResult } from "../history/store.ts";
 import { errorMessage, PfbotError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
-import { allocationChart } from "../render/chart/allocation-chart.ts";
-import { renderChartPng } from "../render/chart/client.ts";
-import { type ChartView, historyChart } from "../render/chart/history-chart.ts";
 import { HISTORY_VIEW_DAYS } from "../render/history-view.ts";
 import { escapeHtml } from "../render/html.ts";
 import type { Change } from "../render/message.ts";
-import { allocationOf } from "../snapshot/allocation.ts";
 import { changeSince, snapshotRecord } from "../snapshot/report.ts";
 import type { Snapshot } from "../snapshot/snapshot.ts";
+import { type ChartAnswer, ChartAnswers } from "./chart-answers.ts";
 import type { ChartRequest } from "./charts.ts";
 import { Controls } from "./controls.ts";
+import { DEFAULT_RUN_BUDGET_MS, type Health, healthOf } from "./health.ts";
 import { detailsKeyboard, type HistoryCurrency, historyKeyboard, type Screen, statusKeyboard } from "./keyboards.ts";
 import { coverageKey, delivery, LAST_COVERAGE } from "./notify.ts";
 import { Preferences } from "./preferences.ts";
@@ -68,29 +64,6 @@ export interface BotServiceDeps {
   readonly renderChart?: (svg: string, signal?: AbortSignal) => Promise<Uint8Array>;
 }
 
-/** What /chart and /allocation answer: a photo, drawn by `render()`, or a short text instead. */
-export type ChartAnswer =
-  | { readonly kind: "photo"; readonly caption: string; render(): Promise<Uint8Array> }
-  | { readonly kind: "text"; readonly text: string };
-
-/** GET /healthz: liveness, schedule and problems; no balances, no secrets. */
-export interface Health {
-  /** False when the last scheduled run failed to deliver, a run overruns, or the history cannot be written. */
-  readonly ok: boolean;
-  /** One line per problem, saying what to do; empty when ok. */
-  readonly problems: readonly string[];
-  readonly version: string;
-  readonly uptimeSeconds: number;
-  readonly lastRun: { readonly slot: string; readonly at: string; readonly outcome: RunOutcome; readonly delivered: boolean } | null;
-  readonly running: { readonly slot: string; readonly since: string; readonly overrun: boolean } | null;
-  readonly nextRun: string | null;
-  readonly paused: boolean;
-  readonly historyWritable: boolean;
-}
-
-/** Without a budget from the configuration: more than any run with the default deadlines takes. */
-const DEFAULT_RUN_BUDGET_MS = 10 * 60_000;
-
 /** The last line of every /status reply while scheduled reports are paused. */
 export const PAUSED_NOTE = "⏸ Scheduled reports are paused: /resume starts them again.";
 
@@ -127,10 +100,7 @@ export class BotService {
   private readonly startedAt: number;
   private readonly now: () => number;
   private readonly storage: StorageState;
-  /** The latest complete snapshot's allocation; undefined until first read from the settings. */
-  private allocation: Allocation | null | undefined;
-  /** Charts render one at a time: each renderer process holds resvg's wasm memory (~60 MB) while it runs. */
-  private chartQueue: Promise<unknown> = Promise.resolve();
+  private readonly charts: ChartAnswers;
 
   /** Use createBotService, which resolves `preferences` from the settings. */
   constructor(
@@ -153,6 +123,16 @@ export class BotService {
       log: deps.log,
       now: () => new Date(this.now()),
       ...deps.timers,
+    });
+    this.charts = new ChartAnswers({
+      history: deps.history,
+      settings: deps.settings,
+      storage: this.storage,
+      dataDir: deps.dataDir,
+      timeZone: deps.timeZone,
+      log: deps.log,
+      ...(deps.renderChart ? { renderChart: deps.renderChart } : {}),
+      ...(deps.shutdown ? { shutdown: deps.shutdown } : {}),
     });
     this.controls = new Controls({ preferences, scheduler: this.scheduler, storage: this.storage, timeZone: deps.timeZone, now: this.now });
   }
@@ -231,40 +211,9 @@ export class BotService {
     return snapshot.complete ? "ok" : snapshot.rows.some((row) => row.ok) ? "partial" : "failed";
   }
 
-  /**
-   * /chart and /allocation: the chart's caption and a render() that draws it off the main thread, or
-   * the text to answer instead (too few days, no complete snapshot yet, the history unreadable). The
-   * value chart reads the history; the donut, the latest complete snapshot's allocation. Privacy (the
-   * setting as it is now) leaves every amount out.
-   */
+  /** /chart, /allocation and their buttons (chart-answers.ts), with privacy as it is now. */
   chart(request: ChartRequest): ChartAnswer {
-    const privacy = this.preferences.value("privacy");
-    let view: ChartView;
-    try {
-      if (request.kind === "history") {
-        const history = this.deps.history;
-        // At most one record a day: days + 1 covers a window that ends with a day imported for tomorrow.
-        const records = request.days === "all" ? history.all() : history.recent(request.days + 1);
-        view = historyChart(records, request, { today: history.today(), privacy });
-      } else {
-        view = allocationChart(this.latestAllocation(), request, { timeZone: this.deps.timeZone, privacy });
-      }
-    } catch (error) {
-      this.storage.failed(error, "history not readable");
-      return { kind: "text", text: `The history cannot be read: ${this.storage.problem() ?? ""}` };
-    }
-    if (view.kind === "text") return view;
-    const render = this.deps.renderChart ?? ((svg: string, signal?: AbortSignal) => renderChartPng(svg, signal ? { signal } : {}));
-    const svg = view.svg;
-    return {
-      kind: "photo",
-      caption: view.caption,
-      render: () => {
-        const job = this.chartQueue.then(() => render(svg, this.deps.shutdown));
-        this.chartQueue = job.catch(() => undefined);
-        return job;
-      },
-    };
+    return this.charts.answer(request, this.preferences.value("privacy"));
   }
 
   /** /frequency [minutes] (controls.ts). */
@@ -280,35 +229,17 @@ export class BotService {
     return this.controls.resume();
   }
 
+  /** GET /healthz (health.ts). */
   health(): Health {
-    const now = this.now();
-    const last = this.scheduler.lastRun();
-    const current = this.scheduler.currentRun();
-    const budgetMs = this.deps.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
-    const overrun = current !== null && now - current.startedAt.getTime() > budgetMs;
-    const problems: string[] = [];
-    if (last?.error !== undefined) problems.push(`the scheduled run of ${last.slot.toISOString()} failed: ${last.error}`);
-    if (current && overrun) {
-      const minutes = Math.floor((now - current.startedAt.getTime()) / 60_000);
-      problems.push(
-        `the scheduled run of ${current.slot.toISOString()} has been running for ${minutes} min, longer than the ${Math.ceil(budgetMs / 60_000)} min it may take`,
-      );
-    }
-    const historyProblem = this.storage.problem();
-    if (historyProblem !== null) problems.push(`history not recorded: ${historyProblem}`);
-    return {
-      ok: problems.length === 0,
-      problems: problems.map((text) => this.deps.log.redact(text)),
+    return healthOf({
+      scheduler: this.scheduler,
+      historyProblem: this.storage.problem(),
+      now: this.now(),
+      startedAt: this.startedAt,
+      runBudgetMs: this.deps.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS,
       version: this.deps.version,
-      uptimeSeconds: Math.round((now - this.startedAt) / 1000),
-      lastRun: last
-        ? { slot: last.slot.toISOString(), at: last.at.toISOString(), outcome: last.outcome, delivered: last.error === undefined }
-        : null,
-      running: current ? { slot: current.slot.toISOString(), since: current.startedAt.toISOString(), overrun } : null,
-      nextRun: this.scheduler.nextRun()?.toISOString() ?? null,
-      paused: this.scheduler.isPaused(),
-      historyWritable: historyProblem === null,
-    };
+      redact: this.deps.log.redact,
+    });
   }
 
   /** A running snapshot is shared: /status during a scheduled run (or another /status, or Refresh) waits for it. */
@@ -317,7 +248,7 @@ export class BotService {
       .takeSnapshot(this.deps.shutdown)
       .then((snapshot) => {
         this.latest = snapshot;
-        this.keepAllocation(snapshot);
+        this.charts.keep(snapshot);
         return snapshot;
       })
       .finally(() => {
@@ -368,26 +299,6 @@ export class BotService {
       if (this.previousCoverage() !== coverage) this.deps.settings.set(LAST_COVERAGE, coverage);
     } catch {
       // NOTIFY=problems then sends the next report too: a history that cannot be written is reported by record().
-    }
-  }
-
-  /** The allocation /allocation draws, from memory or else from the settings. */
-  private latestAllocation(): Allocation | null {
-    this.allocation ??= this.deps.settings.get(LATEST_ALLOCATION);
-    return this.allocation;
-  }
-
-  /** Keeps a complete snapshot's allocation (in memory, and in the settings when they can be written). */
-  private keepAllocation(snapshot: Snapshot): void {
-    const allocation = allocationOf(snapshot);
-    if (allocation === null) return;
-    const current = this.allocation ?? null;
-    if (current === null || current.takenAt.getTime() <= allocation.takenAt.getTime()) this.allocation = allocation;
-    try {
-      saveLatestAllocation(this.deps.settings, allocation);
-    } catch (error) {
-      // /allocation still has it in memory; the history's own problems are reported by record().
-      this.deps.log.warn(`the allocation was not saved: ${describeHistoryError(error, this.deps.dataDir)}`);
     }
   }
 
