@@ -60,8 +60,8 @@ export async function runApp(
     const loaded = loadHistoryConfig(source);
     if (!loaded.ok) return problems(loaded.errors);
     const { log, out, err } = outputs(loaded.config, clock);
-    // Charts show amounts. Issue #16's PRIVACY setting plugs in here for the CLI, as in modes/bot.ts for the bot.
-    const privacy = false;
+    // PRIVACY as configured; the chart mode lets the owner's /settings choice win over it, as the bot does.
+    const privacy = loaded.config.privacy;
     return guarded(log, async () =>
       (await import("./modes/chart.ts")).runChartMode({ config: loaded.config, log, out, err, clock }, mode, { privacy }),
     );

@@ -55,7 +55,10 @@ export async function createSnapshotTaker(
       const snapshot = await takeSnapshot(signal ? { ...deps, signal } : deps);
       for (const row of snapshot.rows) {
         if (row.coverage === "partial") {
-          log.warn("platform partial", { platform: row.id, ms: row.durationMs, source: row.source, leftOut: row.leftOut.join("; ") });
+          // What a partial figure lacks can name holdings ("coins without a USD price: NEWCOIN 42"), and the log
+          // holds no amount at info level (issue #16): their number here, the list at debug and in the report.
+          log.warn("platform partial", { platform: row.id, ms: row.durationMs, source: row.source, leftOut: row.leftOut.length });
+          log.debug("platform partial: left out", { platform: row.id, leftOut: row.leftOut.join("; ") });
         } else if (row.ok) log.debug("platform answered", { platform: row.id, ms: row.durationMs, source: row.source });
         else log.warn("platform failed", { platform: row.id, ms: row.durationMs, kind: row.errorKind, error: row.error });
       }

@@ -1,18 +1,12 @@
 // grammY wiring: the owner guard, the commands and their menu, HTML replies, bounded retries on the API,
 // and an error boundary so one bad update never stops the bot. The work itself is BotService's.
-import { Bot, type Context, GrammyError, InputFile, InputMediaBuilder } from "grammy";
+import { Bot, type Context, InputFile } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { errorMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
-import {
-  ALLOCATION_USAGE,
-  CHART_USAGE,
-  type ChartRequest,
-  chartKeyboard,
-  parseAllocationCommand,
-  parseChartCommand,
-  readChartCallback,
-} from "./charts.ts";
+import { ALLOCATION_USAGE, CHART_USAGE, type ChartRequest, parseAllocationCommand, parseChartCommand } from "./charts.ts";
+import { chartScreenKeyboard, type Screen } from "./keyboards.ts";
+import { onPress } from "./navigation.ts";
 import type { BotService } from "./service.ts";
 import { type CallBounds, CLIENT_OPTIONS, installApiTransformers } from "./telegram.ts";
 
@@ -21,6 +15,7 @@ export const COMMANDS = [
   { command: "history", description: "Last 30 days" },
   { command: "chart", description: "Portfolio value over time, as a chart" },
   { command: "allocation", description: "Allocation donut of the latest complete snapshot" },
+  { command: "settings", description: "Schedule, privacy and notifications, with buttons" },
   { command: "frequency", description: "Show or set minutes between reports" },
   { command: "pause", description: "Pause scheduled reports" },
   { command: "resume", description: "Resume scheduled reports" },
@@ -33,6 +28,7 @@ const SYNTAX: Readonly<Record<(typeof COMMANDS)[number]["command"], string>> = {
   history: "/history",
   chart: "/chart [30|90|365|all] [usd|rub]",
   allocation: "/allocation [platform|kind] [usd|rub]",
+  settings: "/settings",
   frequency: "/frequency [minutes]",
   pause: "/pause",
   resume: "/resume",
@@ -53,13 +49,11 @@ export interface BotOptions {
   readonly platformNames: readonly string[];
 }
 
-/** The updates the bot asks Telegram for: commands, and presses on the buttons under a chart. */
+/** The updates the bot asks Telegram for: commands, and presses on the buttons under its messages. */
 export const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 
 /** Telegram shows a chat action ("typing…", "sending photo…") for 5 s; repeat it while the work runs. */
 const TYPING_EVERY_MS = 4_500;
-/** answerCallbackQuery's text: 0–200 characters. */
-const CALLBACK_TEXT_LIMIT = 200;
 
 export interface PfBot {
   readonly bot: Bot;
@@ -72,13 +66,16 @@ export function createBot(options: BotOptions): PfBot {
   const bot = new Bot(options.token, { client: { ...CLIENT_OPTIONS, apiRoot: options.apiRoot }, botInfo: options.botInfo });
   installApiTransformers(bot.api, options.callBounds, log.redact);
 
-  // Anyone can find a bot and write to it: answer only the owner's chat, and log only the chat id.
+  // Anyone can find a bot and write to it: answer only the owner's chat, and log only the chat id. A
+  // stranger's press (a button of the bot's in another chat) is answered with nothing, so that it stops
+  // spinning and says nothing.
   bot.use(async (ctx, next) => {
     if (ctx.chat?.id === options.ownerChatId) return next();
     log.warn("ignored an update from a chat that is not TELEGRAM_CHAT_ID", {
       chatId: ctx.chat?.id ?? null,
       updateId: ctx.update.update_id,
     });
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
   });
 
   const safe = bot.errorBoundary((error) => {
@@ -87,18 +84,19 @@ export function createBot(options: BotOptions): PfBot {
     if (error.ctx.callbackQuery) void error.ctx.answerCallbackQuery().catch(() => undefined);
     return error.ctx.reply("Sorry, that failed; see the log for details.").catch(() => undefined);
   });
-  const reply = (ctx: Context, html: string) => ctx.reply(html, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+  const reply = (ctx: Context, screen: Screen) =>
+    ctx.reply(screen.html, { parse_mode: "HTML", reply_markup: screen.keyboard, link_preview_options: { is_disabled: true } });
 
   // A snapshot takes seconds: answer /status in the background so other commands are not held up,
-  // and so a second /status joins the running snapshot (BotService shares it) instead of queueing.
+  // and so a second /status (or Refresh) joins the running snapshot (BotService shares it) instead of queueing.
   const pending = new Set<Promise<void>>();
   safe.command("status", (ctx) => {
     const typing = () => void ctx.replyWithChatAction("typing").catch(() => undefined);
     typing();
     const timer = setInterval(typing, TYPING_EVERY_MS);
     const work = service
-      .statusHtml()
-      .then((html) => reply(ctx, html))
+      .statusScreen()
+      .then((screen) => reply(ctx, screen))
       .then(
         () => undefined,
         (error: unknown) => {
@@ -115,7 +113,8 @@ export function createBot(options: BotOptions): PfBot {
       });
     pending.add(work);
   });
-  safe.command("history", (ctx) => reply(ctx, service.historyHtml()));
+  safe.command("history", (ctx) => reply(ctx, service.historyScreen("USD")));
+  safe.command("settings", (ctx) => reply(ctx, service.controls.screen()));
 
   // Charts, like /status, are answered in the background: rendering takes up to a second with the JIT
   // off, and other updates are answered meanwhile (the PNG itself is drawn in a process of its own).
@@ -123,7 +122,7 @@ export function createBot(options: BotOptions): PfBot {
     const job = work()
       .catch((error: unknown) => {
         log.error(`${what} failed: ${errorMessage(error)}`);
-        return ctx.reply(`Sorry, the chart could not be sent: ${errorMessage(error)}`).then(
+        return ctx.reply(`Sorry, that failed: ${errorMessage(error)}`).then(
           () => undefined,
           () => undefined,
         );
@@ -148,42 +147,14 @@ export function createBot(options: BotOptions): PfBot {
     if (answer.kind === "text") return ctx.reply(answer.text);
     background(`/${request.kind === "history" ? "chart" : "allocation"}`, ctx, async () => {
       const photo = await draw(ctx, answer.render);
-      await ctx.replyWithPhoto(photo, { caption: answer.caption, parse_mode: "HTML", reply_markup: chartKeyboard(request) });
+      await ctx.replyWithPhoto(photo, { caption: answer.caption, parse_mode: "HTML", reply_markup: chartScreenKeyboard(request) });
     });
   };
   safe.command("chart", (ctx) => sendChart(ctx, parseChartCommand(ctx.match), CHART_USAGE));
   safe.command("allocation", (ctx) => sendChart(ctx, parseAllocationCommand(ctx.match), ALLOCATION_USAGE));
 
-  // A button under a chart: the same message becomes the chart asked for (editMessageMedia). Every
-  // press is answered, at once when nothing is drawn, else before drawing so the button stops spinning.
-  safe.on("callback_query", async (ctx) => {
-    const data = ctx.callbackQuery.data;
-    const request = data === undefined ? null : readChartCallback(data);
-    const message = ctx.callbackQuery.message;
-    if (request === null || message === undefined) {
-      return ctx.answerCallbackQuery({ text: "This button no longer works: send /chart or /allocation again." });
-    }
-    if (request === "shown") return ctx.answerCallbackQuery({ text: "That is what the chart shows." });
-    const answer = service.chart(request);
-    if (answer.kind === "text") return ctx.answerCallbackQuery({ text: clip(answer.text, CALLBACK_TEXT_LIMIT), show_alert: true });
-    await ctx.answerCallbackQuery();
-    background("a chart button", ctx, async () => {
-      const photo = await draw(ctx, answer.render);
-      const markup = chartKeyboard(request);
-      try {
-        await ctx.editMessageMedia(InputMediaBuilder.photo(photo, { caption: answer.caption, parse_mode: "HTML" }), {
-          reply_markup: markup,
-        });
-      } catch (error) {
-        // The message was deleted meanwhile, or can no longer be edited: send the chart anew, and remove
-        // the old one where Telegram still allows it.
-        if (!(error instanceof GrammyError) || error.error_code !== 400) throw error;
-        log.info(`a chart could not be edited in place (${error.description}): sending it anew`);
-        await ctx.replyWithPhoto(photo, { caption: answer.caption, parse_mode: "HTML", reply_markup: markup });
-        await ctx.deleteMessage().catch(() => undefined);
-      }
-    });
-  });
+  // Every button: the same message becomes the screen asked for (navigation.ts).
+  safe.on("callback_query", (ctx) => onPress(ctx, { service, log, background, draw }));
   safe.command("frequency", (ctx) => ctx.reply(service.frequency(ctx.match)));
   safe.command("pause", (ctx) => ctx.reply(service.pause()));
   safe.command("resume", (ctx) => ctx.reply(service.resume()));
@@ -199,10 +170,6 @@ export function createBot(options: BotOptions): PfBot {
 
   bot.catch((error) => log.error(`update handling failed: ${error.message}`));
   return { bot, drain: async () => void (await Promise.all([...pending])) };
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function helpText(): string {

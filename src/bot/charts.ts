@@ -70,7 +70,7 @@ export function readChartCallback(data: string): ChartRequest | "shown" | null {
 export function chartKeyboard(shown: ChartRequest): InlineKeyboardMarkup {
   const button = (label: string, target: ChartRequest, isShown: boolean): InlineKeyboardButton.CallbackButton => ({
     text: isShown ? `· ${label} ·` : label,
-    callback_data: isShown ? SHOWN : callbackData(target),
+    callback_data: isShown ? SHOWN : chartCallbackData(target),
   });
   const currencyRow = CURRENCIES.map((currency) => button(currency, { ...shown, currency }, currency === shown.currency));
   if (shown.kind === "history") {
@@ -81,7 +81,8 @@ export function chartKeyboard(shown: ChartRequest): InlineKeyboardMarkup {
   return { inline_keyboard: [views, currencyRow] };
 }
 
-function callbackData(request: ChartRequest): string {
+/** The data of a button that asks for `request` ("chart:30:usd", "alloc:platform:usd"). */
+export function chartCallbackData(request: ChartRequest): string {
   const currency = request.currency.toLowerCase();
   return request.kind === "history" ? `chart:${request.days}:${currency}` : `alloc:${request.view}:${currency}`;
 }

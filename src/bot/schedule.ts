@@ -31,9 +31,15 @@ export const MAX_FREQUENCY_MINUTES = 1440;
 function assertScheduleSettings(s: ScheduleSettings): void {
   const { windowStartHour: start, windowEndHour: end, frequencyMinutes: frequency } = s;
   if (!Number.isInteger(start) || start < 0 || start > 23) throw new RangeError(`window start hour must be 0..23 (was ${start})`);
-  if (!Number.isInteger(end) || end < 1 || end > 24 || end <= start)
-    throw new RangeError(`window end hour must be ${start + 1}..24 (was ${end})`);
+  if (!isWindow(start, end)) throw new RangeError(`window end hour must be ${start + 1}..24 (was ${end})`);
   if (!isFrequency(frequency)) throw new RangeError(`frequency must be a whole number of minutes, 1..1440 (was ${frequency})`);
+}
+
+/** A report window: whole hours, the start 0..23, the end after it and at most 24. */
+export function isWindow(startHour: number, endHour: number): boolean {
+  return (
+    Number.isInteger(startHour) && Number.isInteger(endHour) && startHour >= 0 && startHour <= 23 && endHour > startHour && endHour <= 24
+  );
 }
 
 function isFrequency(minutes: number): boolean {
@@ -212,6 +218,16 @@ export class Scheduler {
     this.settings = settings;
     this.markPastDone();
     this.log.info("schedule frequency changed", { frequencyMinutes: minutes, nextRun: iso(this.nextRun()) });
+    return this.nextRun();
+  }
+
+  /** Changes the report window at once, as setFrequency does the frequency. Returns the next run. */
+  setWindow(startHour: number, endHour: number): Date | null {
+    const settings = { ...this.settings, windowStartHour: startHour, windowEndHour: endHour };
+    assertScheduleSettings(settings);
+    this.settings = settings;
+    this.markPastDone();
+    this.log.info("schedule window changed", { windowStartHour: startHour, windowEndHour: endHour, nextRun: iso(this.nextRun()) });
     return this.nextRun();
   }
 

@@ -1,43 +1,39 @@
-// What the bot does, free of Telegram: scheduled runs (snapshot → message → history), /status
-// (one snapshot at a time: a second request waits for the running one), /frequency, /pause and
-// /resume persisted in the settings store, and the health summary. bot.ts maps commands onto it.
-// createBotService builds the service and its scheduler together.
+// What the bot does, free of Telegram's wire: the report (one snapshot at a time: /status, Refresh and a
+// scheduled run share the one running), the screens the buttons lead to (report, notes, history), the
+// scheduled runs (snapshot → message as NOTIFY says → history). bot.ts and navigation.ts map commands and
+// buttons onto it; the owner's settings are controls.ts's, the charts chart-answers.ts's, /healthz
+// health.ts's. createBotService builds the service, the settings and the scheduler together.
 // The report is delivered before the day is recorded, and a history that cannot be written (read-only
 // DATA_DIR, full disk, damaged database) never stops a report: it is logged, said in every message and
 // in health(), and the bot keeps answering.
 
-import { type Allocation, LATEST_ALLOCATION, saveLatestAllocation } from "../history/allocation.ts";
-import { describeHistoryError, historyViewHtml } from "../history/io.ts";
-import type { SettingSource, SettingsStore } from "../history/settings.ts";
+import { TIMEZONE } from "../config/history-config.ts";
+import type { NotifyMode } from "../config/notify.ts";
+import type { SettingsStore } from "../history/settings.ts";
 import { type HistoryStore, localDay, logRecordResult } from "../history/store.ts";
 import { errorMessage, PfbotError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
-import { formatZoned } from "../lib/zoned-format.ts";
-import { allocationChart } from "../render/chart/allocation-chart.ts";
-import { renderChartPng } from "../render/chart/client.ts";
-import { type ChartView, historyChart } from "../render/chart/history-chart.ts";
+import { HISTORY_VIEW_DAYS, renderHistory } from "../render/history-view.ts";
 import { escapeHtml } from "../render/html.ts";
-import { formatSnapshotHtml } from "../render/message.ts";
-import { allocationOf } from "../snapshot/allocation.ts";
+import { renderStatus } from "../render/status.ts";
+import type { Change } from "../snapshot/report.ts";
 import { changeSince, snapshotRecord } from "../snapshot/report.ts";
 import type { Snapshot } from "../snapshot/snapshot.ts";
+import { type ChartAnswer, ChartAnswers } from "./chart-answers.ts";
 import type { ChartRequest } from "./charts.ts";
-import {
-  MAX_FREQUENCY_MINUTES,
-  MIN_FREQUENCY_MINUTES,
-  parseFrequency,
-  type RunOutcome,
-  Scheduler,
-  type SchedulerOptions,
-  type ScheduleSettings,
-} from "./schedule.ts";
-import { BOT_SETTINGS, ENV_BACKED, type StoredSchedule, storedSchedule } from "./settings.ts";
+import { Controls } from "./controls.ts";
+import { DEFAULT_RUN_BUDGET_MS, type Health, healthOf } from "./health.ts";
+import { detailsKeyboard, type HistoryCurrency, historyKeyboard, type Screen, statusKeyboard } from "./keyboards.ts";
+import { coverageKey, delivery, LAST_COVERAGE } from "./notify.ts";
+import { Preferences } from "./preferences.ts";
+import { type RunOutcome, Scheduler, type SchedulerOptions, type ScheduleSettings } from "./schedule.ts";
+import { StorageState } from "./storage.ts";
 
 export interface BotServiceDeps {
   /** Takes a snapshot; `signal` aborts it when pfbot stops. */
   readonly takeSnapshot: (signal?: AbortSignal) => Promise<Snapshot>;
   readonly history: HistoryStore;
-  /** Where /frequency and /pause are kept: the same database as `history`. */
+  /** Where the owner's settings are kept: the same database as `history`. */
   readonly settings: SettingsStore;
   /** DATA_DIR, for saying what to do when the history cannot be written. */
   readonly dataDir: string;
@@ -46,14 +42,17 @@ export interface BotServiceDeps {
    * stays reported until a restart finds the history usable again.
    */
   readonly historyProblem?: string | null;
-  /** Sends HTML to the owner; `silent` for routine reports. */
-  readonly send: (html: string, options: { silent: boolean }) => Promise<void>;
+  /** Sends a report to the owner, with its buttons; `silent` without sound. */
+  readonly send: (html: string, options: { readonly silent: boolean; readonly keyboard: Screen["keyboard"] }) => Promise<void>;
   readonly timeZone: string;
-  /** The configured report window and frequency (one set with /frequency wins over it until POLL_INTERVAL_MINUTES changes). */
+  /** The configured report window and frequency (one set from the chat wins over it until its variable changes). */
   readonly schedule: Omit<ScheduleSettings, "timeZone">;
   /** The scheduler's periodic tick, replaced by tests that drive it by hand. */
   readonly timers?: Pick<SchedulerOptions, "setInterval" | "clearInterval">;
+  /** INCLUDE_CRYPTO_BREAKDOWN, PRIVACY (default off) and NOTIFY (default all) as configured; the chat's choices win until these change. */
   readonly includeBreakdown: boolean;
+  readonly privacy?: boolean;
+  readonly notify?: NotifyMode;
   readonly log: Logger;
   readonly version: string;
   readonly now?: () => number;
@@ -61,116 +60,140 @@ export interface BotServiceDeps {
   readonly runBudgetMs?: number;
   /** Aborted when pfbot stops: the snapshot in progress ends, and its report is abandoned. */
   readonly shutdown?: AbortSignal;
-  /**
-   * Whether charts and their captions hide every amount (% only); read at each chart. Default: off.
-   * The one place privacy enters the bot (the PRIVACY setting of issue #16 plugs in here).
-   */
-  readonly privacy?: () => boolean;
   /** SVG → PNG off the main thread, ended when `signal` aborts (default: a renderer process per chart, render/chart/client.ts). */
   readonly renderChart?: (svg: string, signal?: AbortSignal) => Promise<Uint8Array>;
 }
 
-/** What /chart and /allocation answer: a photo, drawn by `render()`, or a short text instead. */
-export type ChartAnswer =
-  | { readonly kind: "photo"; readonly caption: string; render(): Promise<Uint8Array> }
-  | { readonly kind: "text"; readonly text: string };
-
-/** GET /healthz: liveness, schedule and problems; no balances, no secrets. */
-export interface Health {
-  /** False when the last scheduled run failed to deliver, a run overruns, or the history cannot be written. */
-  readonly ok: boolean;
-  /** One line per problem, saying what to do; empty when ok. */
-  readonly problems: readonly string[];
-  readonly version: string;
-  readonly uptimeSeconds: number;
-  readonly lastRun: { readonly slot: string; readonly at: string; readonly outcome: RunOutcome; readonly delivered: boolean } | null;
-  readonly running: { readonly slot: string; readonly since: string; readonly overrun: boolean } | null;
-  readonly nextRun: string | null;
-  readonly paused: boolean;
-  readonly historyWritable: boolean;
-}
-
-/** Without a budget from the configuration: more than any run with the default deadlines takes. */
-const DEFAULT_RUN_BUDGET_MS = 10 * 60_000;
-
 /** The last line of every /status reply while scheduled reports are paused. */
 export const PAUSED_NOTE = "⏸ Scheduled reports are paused: /resume starts them again.";
 
-export const FREQUENCY_USAGE = `Usage: /frequency <minutes>, a whole number from ${MIN_FREQUENCY_MINUTES} to ${MAX_FREQUENCY_MINUTES} (e.g. /frequency 120).`;
-
 /**
- * Builds the service and its scheduler together: the schedule as last set from Telegram (the
- * configured one for what was never set), and a scheduler whose runs are the service's scheduledRun.
- * The scheduler does not tick until `service.scheduler.start()`.
+ * Builds the service, the owner's settings (as last set from Telegram, or as configured where a variable
+ * changed since or it was never set) and a scheduler whose runs are the service's scheduledRun. The
+ * scheduler does not tick until `service.scheduler.start()`.
  */
 export function createBotService(deps: BotServiceDeps): BotService {
-  const stored = storedSchedule(deps.settings, deps.schedule.frequencyMinutes);
-  const { superseded } = stored.frequency;
-  if (superseded !== null) {
-    const when = superseded.at === null ? "" : ` on ${formatZoned(new Date(superseded.at), deps.timeZone, "d MMM")}`;
-    deps.log.info(
-      `${ENV_BACKED.frequencyMinutes.variable} changed since /frequency set ${minutes(superseded.chatValue)}${when} (it was ${superseded.configuredThen}, it is ${deps.schedule.frequencyMinutes}): reports every ${minutes(stored.frequency.value)}, from ${ENV_BACKED.frequencyMinutes.variable}`,
-    );
-  }
-  if (stored.paused) deps.log.warn("scheduled reports are paused (/pause): none is sent until /resume; /status still works");
-  return new BotService(deps, stored);
+  const preferences = new Preferences(
+    deps.settings,
+    {
+      frequencyMinutes: deps.schedule.frequencyMinutes,
+      window: { startHour: deps.schedule.windowStartHour, endHour: deps.schedule.windowEndHour },
+      privacy: deps.privacy ?? false,
+      breakdown: deps.includeBreakdown,
+      notify: deps.notify ?? "all",
+    },
+    deps.log,
+    deps.timeZone,
+  );
+  if (preferences.isPaused()) deps.log.warn("scheduled reports are paused (/pause): none is sent until /resume; /status still works");
+  return new BotService(deps, preferences);
 }
 
 export class BotService {
   /** Runs scheduledRun at each slot; started and stopped by the bot mode. */
   readonly scheduler: Scheduler;
+  /** /frequency, /pause, /resume and the settings screen. */
+  readonly controls: Controls;
   private inflight: Promise<Snapshot> | null = null;
+  /** The latest snapshot taken (/status, Refresh or a scheduled run): what "⬅️ Status" and "ℹ️ Details" show. */
+  private latest: Snapshot | null = null;
   private readonly startedAt: number;
   private readonly now: () => number;
-  /** Why the history cannot be written now; null when the last write worked. */
-  private historyProblem: string | null;
-  /** Where the frequency in use comes from, for /frequency. */
-  private frequencySource: SettingSource;
-  /** The latest complete snapshot's allocation; undefined until first read from the settings. */
-  private allocation: Allocation | null | undefined;
-  /** Charts render one at a time: each renderer process holds resvg's wasm memory (~60 MB) while it runs. */
-  private chartQueue: Promise<unknown> = Promise.resolve();
+  private readonly storage: StorageState;
+  private readonly charts: ChartAnswers;
 
-  /** Use createBotService, which reads `stored` from the settings. */
+  /** Use createBotService, which resolves `preferences` from the settings. */
   constructor(
     private readonly deps: BotServiceDeps,
-    stored: StoredSchedule,
+    private readonly preferences: Preferences,
   ) {
     this.now = deps.now ?? Date.now;
     this.startedAt = this.now();
-    this.historyProblem = deps.historyProblem ?? null;
-    this.frequencySource = stored.frequency.source;
+    this.storage = new StorageState(deps.dataDir, deps.log, deps.historyProblem ?? null);
+    const window = preferences.value("window");
     this.scheduler = new Scheduler({
-      settings: { ...deps.schedule, timeZone: deps.timeZone, frequencyMinutes: stored.frequency.value },
-      paused: stored.paused,
+      settings: {
+        timeZone: deps.timeZone,
+        frequencyMinutes: preferences.value("frequencyMinutes"),
+        windowStartHour: window.startHour,
+        windowEndHour: window.endHour,
+      },
+      paused: preferences.isPaused(),
       run: () => this.scheduledRun(),
       log: deps.log,
       now: () => new Date(this.now()),
       ...deps.timers,
     });
+    this.charts = new ChartAnswers({
+      history: deps.history,
+      settings: deps.settings,
+      storage: this.storage,
+      dataDir: deps.dataDir,
+      timeZone: deps.timeZone,
+      log: deps.log,
+      ...(deps.renderChart ? { renderChart: deps.renderChart } : {}),
+      ...(deps.shutdown ? { shutdown: deps.shutdown } : {}),
+    });
+    this.controls = new Controls({ preferences, scheduler: this.scheduler, storage: this.storage, timeZone: deps.timeZone, now: this.now });
   }
 
-  /** /status: a snapshot now, as the message (not recorded in the history); while paused, a line says so. */
-  async statusHtml(): Promise<string> {
-    const html = this.render(await this.snapshot());
-    return this.scheduler.isPaused() ? `${html}\n\n${PAUSED_NOTE}` : html;
+  /** /status and Refresh: a snapshot now (joining one already running), as the report with its buttons; not recorded. */
+  async statusScreen(): Promise<Screen> {
+    return this.statusOf(await this.snapshot());
+  }
+
+  /** The latest snapshot's report, as "⬅️ Status" shows it; null when pfbot has taken none since it started. */
+  latestStatusScreen(): Screen | null {
+    return this.latest === null ? null : this.statusOf(this.latest);
+  }
+
+  /** The latest snapshot's notes in full ("ℹ️ Details"); null when pfbot has taken none since it started, or it has none. */
+  detailsScreen(): Screen | null {
+    if (this.latest === null) return null;
+    const { details } = renderStatus(this.latest, this.statusOptions(null));
+    return details === null ? null : { html: details, keyboard: detailsKeyboard() };
+  }
+
+  /** /history and its buttons: the last days in USD or RUB (amounts hidden with privacy). */
+  historyScreen(currency: HistoryCurrency): Screen {
+    const keyboard = historyKeyboard(currency);
+    try {
+      const { history } = this.deps;
+      // One day more than shown, so that the oldest day shown still has its change.
+      const view = renderHistory(history.recent(HISTORY_VIEW_DAYS + 1), {
+        currency,
+        privacy: this.preferences.value("privacy"),
+        samples: history.samples(),
+        today: history.today(),
+      });
+      return { html: view.html + this.storage.note(), keyboard };
+    } catch (error) {
+      this.storage.failed(error, "history not readable");
+      return { html: `The history cannot be read: ${escapeHtml(this.storage.problem() ?? "")}`, keyboard };
+    }
   }
 
   /**
-   * One scheduled run: snapshot, send (silently only when complete: a failed or partial platform, or no rate, rings),
-   * then record the
-   * day, delivered or not. Throws when the report was not delivered (the scheduler logs it as failed);
-   * a day that could not be recorded is logged and reported by health(), the run still counts.
+   * One scheduled run: snapshot, send as NOTIFY says (notify.ts: by default every report, silently only when
+   * complete), then record the day, delivered or not. Throws when the report was not delivered (the scheduler
+   * logs it as failed); a day that could not be recorded is logged and reported by health(), the run still counts.
    */
   async scheduledRun(): Promise<RunOutcome> {
     const started = this.now();
     const snapshot = await this.snapshot();
     if (this.deps.shutdown?.aborted) throw new PfbotError("pfbot is stopping: the report in progress was abandoned");
+    const mode = this.preferences.value("notify");
+    const coverage = coverageKey(snapshot);
+    const { send, silent } = delivery(mode, snapshot, this.previousCoverage());
+    this.keepCoverage(coverage);
     let undelivered: string | null = null;
-    try {
-      await this.deps.send(this.render(snapshot), { silent: snapshot.complete });
-    } catch (error) {
-      undelivered = errorMessage(error);
+    if (send) {
+      const screen = this.statusOf(snapshot);
+      try {
+        await this.deps.send(screen.html, { silent, keyboard: screen.keyboard });
+      } catch (error) {
+        undelivered = errorMessage(error);
+      }
     }
     const recorded = this.record(snapshot);
     const outcomes = Object.fromEntries(
@@ -179,7 +202,8 @@ export class BotService {
     this.deps.log.info("scheduled run done", {
       ms: this.now() - started,
       complete: snapshot.complete,
-      delivered: undelivered === null,
+      sent: send ? (silent ? "silently" : "with sound") : `no (NOTIFY=${mode}: complete, coverage unchanged)`,
+      delivered: send && undelivered === null,
       history: recorded,
       ...outcomes,
     });
@@ -187,116 +211,44 @@ export class BotService {
     return snapshot.complete ? "ok" : snapshot.rows.some((row) => row.ok) ? "partial" : "failed";
   }
 
-  historyHtml(): string {
-    try {
-      return historyViewHtml(this.deps.history) + this.historyNote();
-    } catch (error) {
-      this.historyFailed(error, "history not readable");
-      return `The history cannot be read: ${escapeHtml(this.historyProblem ?? "")}`;
-    }
-  }
-
-  /**
-   * /chart and /allocation: the chart's caption and a render() that draws it off the main thread, or
-   * the text to answer instead (too few days, no complete snapshot yet, the history unreadable). The
-   * value chart reads the history; the donut, the latest complete snapshot's allocation.
-   */
+  /** /chart, /allocation and their buttons (chart-answers.ts), with privacy as it is now. */
   chart(request: ChartRequest): ChartAnswer {
-    const privacy = this.deps.privacy?.() ?? false;
-    let view: ChartView;
-    try {
-      if (request.kind === "history") {
-        const history = this.deps.history;
-        // At most one record a day: days + 1 covers a window that ends with a day imported for tomorrow.
-        const records = request.days === "all" ? history.all() : history.recent(request.days + 1);
-        view = historyChart(records, request, { today: history.today(), privacy });
-      } else {
-        view = allocationChart(this.latestAllocation(), request, { timeZone: this.deps.timeZone, privacy });
-      }
-    } catch (error) {
-      this.historyFailed(error, "history not readable");
-      return { kind: "text", text: `The history cannot be read: ${this.historyProblem ?? ""}` };
-    }
-    if (view.kind === "text") return view;
-    const render = this.deps.renderChart ?? ((svg: string, signal?: AbortSignal) => renderChartPng(svg, signal ? { signal } : {}));
-    const svg = view.svg;
-    return {
-      kind: "photo",
-      caption: view.caption,
-      render: () => {
-        const job = this.chartQueue.then(() => render(svg, this.deps.shutdown));
-        this.chartQueue = job.catch(() => undefined);
-        return job;
-      },
-    };
+    return this.charts.answer(request, this.preferences.value("privacy"));
   }
 
-  /** /frequency [minutes]: shows (and where the value comes from) or changes (and persists) the schedule. */
+  /** /frequency [minutes] (controls.ts). */
   frequency(argument: string): string {
-    const text = argument.trim();
-    if (text === "")
-      return `Reports every ${minutes(this.scheduler.frequencyMinutes())} (${this.frequencySourceText()}). ${this.nextRunText()}`;
-    const value = parseFrequency(text);
-    if (value === null) return FREQUENCY_USAGE;
-    const at = this.now();
-    const kept = this.persist(() =>
-      this.deps.settings.setFromChat(ENV_BACKED.frequencyMinutes, value, this.deps.schedule.frequencyMinutes, at),
-    );
-    this.frequencySource = { kind: "chat", at };
-    this.scheduler.setFrequency(value);
-    return `Frequency set to ${minutes(value)}. ${this.nextRunText()}${kept}`;
+    return this.controls.frequency(argument);
   }
 
   pause(): string {
-    if (this.scheduler.isPaused()) return "Scheduled reports were already paused. /status still works; /resume starts them again.";
-    const kept = this.persist(() => this.deps.settings.set(BOT_SETTINGS.paused, true));
-    this.scheduler.pause();
-    return `Scheduled reports paused. /status still works; /resume starts them again.${kept}`;
+    return this.controls.pause();
   }
 
   resume(): string {
-    if (!this.scheduler.isPaused()) return `Scheduled reports were not paused. ${this.nextRunText()}`;
-    const kept = this.persist(() => this.deps.settings.set(BOT_SETTINGS.paused, false));
-    this.scheduler.resume();
-    return `Scheduled reports resumed. ${this.nextRunText()}${kept}`;
+    return this.controls.resume();
   }
 
+  /** GET /healthz (health.ts). */
   health(): Health {
-    const now = this.now();
-    const last = this.scheduler.lastRun();
-    const current = this.scheduler.currentRun();
-    const budgetMs = this.deps.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS;
-    const overrun = current !== null && now - current.startedAt.getTime() > budgetMs;
-    const problems: string[] = [];
-    if (last?.error !== undefined) problems.push(`the scheduled run of ${last.slot.toISOString()} failed: ${last.error}`);
-    if (current && overrun) {
-      const minutes = Math.floor((now - current.startedAt.getTime()) / 60_000);
-      problems.push(
-        `the scheduled run of ${current.slot.toISOString()} has been running for ${minutes} min, longer than the ${Math.ceil(budgetMs / 60_000)} min it may take`,
-      );
-    }
-    if (this.historyProblem !== null) problems.push(`history not recorded: ${this.historyProblem}`);
-    return {
-      ok: problems.length === 0,
-      problems: problems.map((text) => this.deps.log.redact(text)),
+    return healthOf({
+      scheduler: this.scheduler,
+      historyProblem: this.storage.problem(),
+      now: this.now(),
+      startedAt: this.startedAt,
+      runBudgetMs: this.deps.runBudgetMs ?? DEFAULT_RUN_BUDGET_MS,
       version: this.deps.version,
-      uptimeSeconds: Math.round((now - this.startedAt) / 1000),
-      lastRun: last
-        ? { slot: last.slot.toISOString(), at: last.at.toISOString(), outcome: last.outcome, delivered: last.error === undefined }
-        : null,
-      running: current ? { slot: current.slot.toISOString(), since: current.startedAt.toISOString(), overrun } : null,
-      nextRun: this.scheduler.nextRun()?.toISOString() ?? null,
-      paused: this.scheduler.isPaused(),
-      historyWritable: this.historyProblem === null,
-    };
+      redact: this.deps.log.redact,
+    });
   }
 
-  /** A running snapshot is shared: /status during a scheduled run (or another /status) waits for it. */
+  /** A running snapshot is shared: /status during a scheduled run (or another /status, or Refresh) waits for it. */
   private snapshot(): Promise<Snapshot> {
     this.inflight ??= this.deps
       .takeSnapshot(this.deps.shutdown)
       .then((snapshot) => {
-        this.keepAllocation(snapshot);
+        this.latest = snapshot;
+        this.charts.keep(snapshot);
         return snapshot;
       })
       .finally(() => {
@@ -305,36 +257,49 @@ export class BotService {
     return this.inflight;
   }
 
-  /** The allocation /allocation draws, from memory or else from the settings. */
-  private latestAllocation(): Allocation | null {
-    this.allocation ??= this.deps.settings.get(LATEST_ALLOCATION);
-    return this.allocation;
+  /** A snapshot as the report with its buttons: the change line, the settings as they are now, the history's and the pause's notes. */
+  private statusOf(snapshot: Snapshot): Screen {
+    const view = renderStatus(snapshot, this.statusOptions(this.changeOf(snapshot)));
+    const paused = this.scheduler.isPaused() ? `\n\n${PAUSED_NOTE}` : "";
+    return { html: view.html + this.storage.note() + paused, keyboard: statusKeyboard({ details: view.details !== null }) };
   }
 
-  /** Keeps a complete snapshot's allocation (in memory, and in the settings when they can be written). */
-  private keepAllocation(snapshot: Snapshot): void {
-    const allocation = allocationOf(snapshot);
-    if (allocation === null) return;
-    const current = this.allocation ?? null;
-    if (current === null || current.takenAt.getTime() <= allocation.takenAt.getTime()) this.allocation = allocation;
-    try {
-      saveLatestAllocation(this.deps.settings, allocation);
-    } catch (error) {
-      // /allocation still has it in memory; the history's own problems are reported by record().
-      this.deps.log.warn(`the allocation was not saved: ${describeHistoryError(error, this.deps.dataDir)}`);
-    }
+  private statusOptions(change: Change | null) {
+    return {
+      includeBreakdown: this.preferences.value("breakdown"),
+      privacy: this.preferences.value("privacy"),
+      change,
+      // The time zone is said in the report only when it is not TIMEZONE's default.
+      defaultTimeZone: TIMEZONE.fallback,
+    };
   }
 
-  private render(snapshot: Snapshot): string {
+  private changeOf(snapshot: Snapshot): Change | null {
     const history = this.deps.history;
-    let change = null;
     try {
-      change = changeSince(snapshot, history.previousComparableDay(localDay(snapshot.takenAt, this.deps.timeZone)), history.count() === 0);
+      return changeSince(snapshot, history.previousComparableDay(localDay(snapshot.takenAt, this.deps.timeZone)), history.count() === 0);
     } catch (error) {
       // The change line is a nicety: a history that cannot be read must not cost the report.
-      this.historyFailed(error, "history not readable");
+      this.storage.failed(error, "history not readable");
+      return null;
     }
-    return formatSnapshotHtml(snapshot, { includeBreakdown: this.deps.includeBreakdown, change }) + this.historyNote();
+  }
+
+  /** The coverage of the previous scheduled report, kept across restarts (null: none on record, or unreadable). */
+  private previousCoverage(): string | null {
+    try {
+      return this.deps.settings.get(LAST_COVERAGE);
+    } catch {
+      return null;
+    }
+  }
+
+  private keepCoverage(coverage: string): void {
+    try {
+      if (this.previousCoverage() !== coverage) this.deps.settings.set(LAST_COVERAGE, coverage);
+    } catch {
+      // NOTIFY=problems then sends the next report too: a history that cannot be written is reported by record().
+    }
   }
 
   /** Records the day; never throws (a failure is logged and kept for health() and the next messages). */
@@ -344,58 +309,12 @@ export class BotService {
     try {
       const result = this.deps.history.recordSnapshot(record);
       logRecordResult(this.deps.log, result);
-      if (this.deps.historyProblem) return `${result.outcome} in memory only`;
-      this.historyProblem = null;
+      if (this.storage.isInMemory()) return `${result.outcome} in memory only`;
+      this.storage.worked();
       return result.outcome;
     } catch (error) {
-      this.historyFailed(error, "history not recorded");
+      this.storage.failed(error, "history not recorded");
       return "not recorded";
     }
   }
-
-  /** Saves a setting (`write`); returns "" or a sentence saying that it will not outlive a restart. */
-  private persist(write: () => void): string {
-    if (!this.deps.historyProblem) {
-      try {
-        write();
-        this.historyProblem = null;
-        return "";
-      } catch (error) {
-        this.historyFailed(error, "setting not saved");
-      }
-    }
-    return ` (Not remembered after a restart: ${this.historyProblem}.)`;
-  }
-
-  private historyFailed(error: unknown, what: string): void {
-    this.historyProblem = describeHistoryError(error, this.deps.dataDir);
-    this.deps.log.error(`${what}: ${this.historyProblem}`);
-  }
-
-  /** Said under every message while the history cannot be written, so the owner does not miss it. */
-  private historyNote(): string {
-    return this.historyProblem === null ? "" : `\n\n⚠️ The history is not being saved: ${escapeHtml(this.historyProblem)}`;
-  }
-
-  /** "from POLL_INTERVAL_MINUTES" or "set with /frequency on 26 Nov". */
-  private frequencySourceText(): string {
-    const source = this.frequencySource;
-    if (source.kind === "env") return `from ${ENV_BACKED.frequencyMinutes.variable}`;
-    return source.at === null
-      ? "set with /frequency"
-      : `set with /frequency on ${formatZoned(new Date(source.at), this.deps.timeZone, "d MMM")}`;
-  }
-
-  private nextRunText(): string {
-    if (this.scheduler.isPaused()) return "The schedule is paused: /resume to start it again.";
-    const next = this.scheduler.nextRun();
-    return next
-      ? `Next report: ${formatZoned(next, this.deps.timeZone, "EEE d MMM, HH:mm")} (${this.deps.timeZone}).`
-      : "No report is scheduled.";
-  }
-}
-
-/** "1 minute", "45 minutes". */
-function minutes(n: number): string {
-  return `${n} minute${n === 1 ? "" : "s"}`;
 }

@@ -5,6 +5,7 @@
 // boundedCalls retries them itself until the call's deadline, which also cuts a request that hangs.
 import { autoRetry } from "@grammyjs/auto-retry";
 import { Api, GrammyError, HttpError, type Transformer } from "grammy";
+import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Clock } from "../lib/clock.ts";
 import type { Redact } from "../lib/redact.ts";
 import type { Shutdown } from "../lib/shutdown.ts";
@@ -73,12 +74,18 @@ export function isChatRefusal(error: unknown): boolean {
   );
 }
 
-/** Sends one HTML message; `silent` for routine reports (no notification sound). */
-export async function sendHtml(api: Api, chatId: number, html: string, options: { silent?: boolean } = {}): Promise<void> {
+/** Sends one HTML message; `silent` for routine reports (no notification sound), `keyboard` for its buttons. */
+export async function sendHtml(
+  api: Api,
+  chatId: number,
+  html: string,
+  options: { silent?: boolean; keyboard?: InlineKeyboardMarkup } = {},
+): Promise<void> {
   await api.sendMessage(chatId, html, {
     parse_mode: "HTML",
     link_preview_options: { is_disabled: true },
     disable_notification: options.silent ?? false,
+    ...(options.keyboard ? { reply_markup: options.keyboard } : {}),
   });
 }
 

@@ -15,8 +15,9 @@ import {
   type VariableSpec,
 } from "../platforms/registry.ts";
 import { type EnvSource, noEnvFileNote, nonEmptyVariables, SECRET_VARIABLES, secretValues } from "./env-source.ts";
-import { type BasicVariable, DATA_DIR, LOG_LEVEL, TIMEZONE } from "./history-config.ts";
+import { type BasicVariable, DATA_DIR, LOG_LEVEL, PRIVACY, TIMEZONE } from "./history-config.ts";
 import { lookalikeWarnings } from "./lookalikes.ts";
+import { NOTIFY, type NotifyMode } from "./notify.ts";
 import type { TelegramConfig } from "./telegram.ts";
 
 export interface Config {
@@ -30,6 +31,10 @@ export interface Config {
   readonly windowEndHour: number;
   readonly logLevel: LogLevel;
   readonly includeCryptoBreakdown: boolean;
+  /** PRIVACY: no amount on the report's first line, every amount in a spoiler, /history in % only. */
+  readonly privacy: boolean;
+  /** NOTIFY: which scheduled reports are sent, and which ring. */
+  readonly notify: NotifyMode;
   readonly dataDir: string;
   readonly platformTimeoutSeconds: number;
   /** The most one Telegram call may take, its retries included. */
@@ -133,6 +138,8 @@ export function loadConfig(source: EnvSource, needs: ConfigNeeds): ConfigResult 
     windowEndHour: settings.WINDOW_END_HOUR,
     logLevel: settings.LOG_LEVEL,
     includeCryptoBreakdown: settings.INCLUDE_CRYPTO_BREAKDOWN,
+    privacy: settings.PRIVACY,
+    notify: settings.NOTIFY,
     dataDir: settings.DATA_DIR,
     platformTimeoutSeconds: settings.PLATFORM_TIMEOUT_SECONDS,
     telegramTimeoutSeconds: settings.TELEGRAM_TIMEOUT_SECONDS,
@@ -208,6 +215,8 @@ const SETTINGS = {
   WINDOW_END_HOUR: intIn(0, 24).default("20"),
   LOG_LEVEL: basic(LOG_LEVEL).default(LOG_LEVEL.fallback),
   INCLUDE_CRYPTO_BREAKDOWN: boolean.default("true"),
+  PRIVACY: basic(PRIVACY).default(PRIVACY.fallback),
+  NOTIFY: basic(NOTIFY).default(NOTIFY.fallback),
   FX_PROVIDER: fxProvider.default("CBR"),
   FX_TTL_MINUTES: intIn(1, 1440).default("60"),
   DATA_DIR: basic(DATA_DIR).default(DATA_DIR.fallback),

@@ -1,6 +1,6 @@
-// The settings of the history modes (--history, --export, --import): DATA_DIR, TIMEZONE and the
-// LOG_LEVEL of their log lines, checked by hand. Loading config.ts means loading arktype, which made
-// `pfbot --history` take ~160 ms instead of ~20 ms (bench/history.ts). config.ts declares these three
+// The settings of the history and chart modes (--history, --export, --import, --chart, --allocation):
+// DATA_DIR, TIMEZONE, the LOG_LEVEL of their log lines and the charts' PRIVACY, checked by hand. Loading config.ts means loading arktype, which made
+// `pfbot --history` take ~160 ms instead of ~20 ms (bench/history.ts). config.ts declares these
 // variables from the entries below, so both agree on their defaults, checks and error lines.
 
 import type { LogLevel } from "../lib/log.ts";
@@ -39,10 +39,23 @@ export const LOG_LEVEL: BasicVariable<LogLevel> = {
   expected: '"debug", "error", "info" or "warn"',
 };
 
+const ON_WORDS = new Set(["on", "true", "1", "yes"]);
+const OFF_WORDS = new Set(["off", "false", "0", "no"]);
+
+/** PRIVACY: no amount in the report's first line or the notification preview, every amount hidden (issue #16). */
+export const PRIVACY: BasicVariable<boolean> = {
+  name: "PRIVACY",
+  fallback: "off",
+  parse: (text) => (ON_WORDS.has(text.toLowerCase()) ? true : OFF_WORDS.has(text.toLowerCase()) ? false : null),
+  expected: "on or off (or true, false, 1, 0, yes, no)",
+};
+
 export interface HistoryConfig {
   readonly dataDir: string;
   readonly timeZone: string;
   readonly logLevel: LogLevel;
+  /** PRIVACY as configured; the chart modes combine it with the chat's choice (bot/preferences.ts). */
+  readonly privacy: boolean;
   /** Every configured secret value, for log redaction (these modes use none, but an error line may quote one). */
   readonly secrets: readonly string[];
 }
@@ -61,6 +74,12 @@ export function loadHistoryConfig(source: EnvSource): HistoryConfigResult {
     if (value === null) errors.push(`${variable.name} must be ${variable.expected} (was ${JSON.stringify(text)})`);
     return value as T;
   };
-  const config = { dataDir: read(DATA_DIR), timeZone: read(TIMEZONE), logLevel: read(LOG_LEVEL), secrets: secretValues(source.vars) };
+  const config = {
+    dataDir: read(DATA_DIR),
+    timeZone: read(TIMEZONE),
+    logLevel: read(LOG_LEVEL),
+    privacy: read(PRIVACY),
+    secrets: secretValues(source.vars),
+  };
   return errors.length > 0 ? { ok: false, errors, secrets: config.secrets } : { ok: true, config };
 }

@@ -107,6 +107,25 @@ export class SettingsStore {
    * reference. The writes are best effort: a history that cannot be written gives the same answer.
    */
   resolve<T>(backed: EnvBackedSetting<T>, configured: T): ResolvedSetting<T> {
+    const resolved = this.peek(backed, configured);
+    const { configuredThen, setAt } = companions(backed);
+    bestEffort(() => {
+      if (resolved.superseded !== null)
+        this.db.transaction(() => {
+          this.delete(backed.setting);
+          this.delete(configuredThen);
+          this.delete(setAt);
+        })();
+      else if (resolved.source.kind === "chat" && this.get(configuredThen) === null) this.set(configuredThen, configured);
+    });
+    return resolved;
+  }
+
+  /**
+   * What resolve() answers, writing nothing: for a process that reads the owner's choice but must leave the
+   * bot's settings as they are (--chart and --allocation, which may run with another env file than the bot).
+   */
+  peek<T>(backed: EnvBackedSetting<T>, configured: T): ResolvedSetting<T> {
     const { setting } = backed;
     const { configuredThen, setAt } = companions(backed);
     const chatValue = this.get(setting);
@@ -115,17 +134,7 @@ export class SettingsStore {
     const parsed = stamp === null ? Number.NaN : Date.parse(stamp);
     const at = Number.isNaN(parsed) ? null : parsed;
     const then = this.get(configuredThen);
-    const same = (a: T, b: T) => setting.format(a) === setting.format(b);
-    bestEffort(() => {
-      if (then === null) this.set(configuredThen, configured);
-      else if (!same(then, configured))
-        this.db.transaction(() => {
-          this.delete(setting);
-          this.delete(configuredThen);
-          this.delete(setAt);
-        })();
-    });
-    if (then !== null && !same(then, configured))
+    if (then !== null && setting.format(then) !== setting.format(configured))
       return { value: configured, source: { kind: "env" }, superseded: { chatValue, configuredThen: then, at } };
     return { value: chatValue, source: { kind: "chat", at }, superseded: null };
   }

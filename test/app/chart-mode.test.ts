@@ -7,6 +7,9 @@ import { join } from "node:path";
 import { writeChartSample } from "../../scripts/chart-samples.ts";
 import { runChartMode } from "../../src/app/modes/chart.ts";
 import type { HistoryContext } from "../../src/app/modes/history.ts";
+import { ENV_BACKED } from "../../src/bot/settings.ts";
+import { SettingsStore } from "../../src/history/settings.ts";
+import { HistoryStore } from "../../src/history/store.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { startAllFakes } from "../fakes/all.ts";
 import { type SentPhoto, startTelegramFake } from "../fakes/telegram.ts";
@@ -56,6 +59,31 @@ test("--chart writes the PNG and prints its caption; --allocation draws the late
     "Total: $201,981",
     "Snapshot: 24 Nov 2026, 10:00 (Europe/Paris)",
   ]);
+});
+
+test("--chart follows the owner's /settings privacy over PRIVACY until PRIVACY changes, and leaves the bot's settings as they are", async () => {
+  const dir = tempDir();
+  writeChartSample(dir, "2026-11-24");
+  const store = HistoryStore.open(dir, "Europe/Paris");
+  // Privacy turned on in the chat while PRIVACY was off.
+  new SettingsStore(store.db).setFromChat(ENV_BACKED.privacy, true, false, Date.parse("2026-11-20T10:00:00Z"));
+  const rows = () => store.db.query("SELECT key FROM settings WHERE key LIKE 'display.privacy%' ORDER BY key").all();
+  const before = rows();
+  const { ctx, out } = context(dir);
+  const file = join(dir, "chart.png");
+  expect(await runChartMode(ctx, { kind: "chart", file, days: 30, currency: "USD" }, { privacy: false })).toBe(0);
+  expect(out[0]).toStartWith("Portfolio value, USD · last 30 days\n");
+  expect(out[0]).not.toMatch(/[$₽]\s?\d/);
+  // Without the chat's choice the same chart shows amounts.
+  new SettingsStore(store.db).delete(ENV_BACKED.privacy.setting);
+  expect(await runChartMode(ctx, { kind: "chart", file, days: 30, currency: "USD" }, { privacy: false })).toBe(0);
+  expect(out[2]).toMatch(/Now \(24 Nov 2026\): \$[\d,]+/);
+  // PRIVACY edited since the chat's choice: the env file wins, and it is the bot's start that forgets the choice.
+  new SettingsStore(store.db).setFromChat(ENV_BACKED.privacy, false, true, Date.parse("2026-11-20T10:00:00Z"));
+  expect(await runChartMode(ctx, { kind: "chart", file, days: 30, currency: "USD" }, { privacy: false })).toBe(0);
+  expect(out[4]).toMatch(/Now \(24 Nov 2026\): \$[\d,]+/);
+  expect(rows()).toEqual(before);
+  store.close();
 });
 
 test("nothing to draw, or a file that cannot be written: exit 1 with an ERROR line, and no file", async () => {

@@ -73,10 +73,10 @@ test("/frequency says the value comes from POLL_INTERVAL_MINUTES until it is set
 test("a restart with the env unchanged keeps /frequency's value and says when it was set; a paused bot says so", () => {
   const second = starts[1]!;
   expect(second.replies[0]).toBe(
-    `Reports every 45 minutes (set with /frequency on ${today()}). The schedule is paused: /resume to start it again.`,
+    `Reports every 45 minutes (set in the chat on ${today()}). The schedule is paused: /resume to start it again.`,
   );
   expect(second.log).toContain("scheduled reports are paused (/pause): none is sent until /resume; /status still works");
-  expect(second.log).not.toContain("changed since /frequency");
+  expect(second.log).not.toContain("changed since the chat set");
   // /status while paused: the report, then one line saying so.
   expect(second.replies[1]).toContain("Bybit: $28,545.22");
   expect(second.replies[1]!.trimEnd().split("\n").at(-1)).toBe(PAUSED_NOTE);
@@ -85,7 +85,7 @@ test("a restart with the env unchanged keeps /frequency's value and says when it
 test("a restart with POLL_INTERVAL_MINUTES changed uses the env value, and the log says so", () => {
   const third = starts[2]!;
   expect(third.log).toContain(
-    `POLL_INTERVAL_MINUTES changed since /frequency set 45 minutes on ${today()} (it was 120, it is 60): reports every 60 minutes, from POLL_INTERVAL_MINUTES`,
+    `POLL_INTERVAL_MINUTES changed since the chat set the frequency to 45 minutes on ${today()} (the env file had 120, it has 60): the frequency is 60 minutes, from POLL_INTERVAL_MINUTES`,
   );
   expect(third.replies[0]).toStartWith("Reports every 60 minutes (from POLL_INTERVAL_MINUTES).");
   // Resumed: /status no longer ends with the paused line.
@@ -93,6 +93,6 @@ test("a restart with POLL_INTERVAL_MINUTES changed uses the env value, and the l
   expect(third.replies[2]).not.toContain(PAUSED_NOTE);
   const fourth = starts[3]!;
   expect(fourth.replies[0]).toStartWith("Reports every 60 minutes (from POLL_INTERVAL_MINUTES).");
-  expect(fourth.log).not.toContain("changed since /frequency");
+  expect(fourth.log).not.toContain("changed since the chat set");
   expect(fourth.log).not.toContain("are paused");
 });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { type BotHooks, type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
 import type { AppContext } from "../../src/app/run.ts";
 import { COMMANDS } from "../../src/bot/bot.ts";
-import { FREQUENCY_USAGE } from "../../src/bot/service.ts";
+import { FREQUENCY_USAGE } from "../../src/bot/controls.ts";
 import { type Config, loadConfig } from "../../src/config/config.ts";
 import { ConfigError } from "../../src/config/errors.ts";
 import { createLogger } from "../../src/lib/log.ts";
@@ -163,7 +163,7 @@ describe("commands from the owner", () => {
       expect((await lastReply(3 + i)).plainText).toBe(FREQUENCY_USAGE);
     }
     say("/frequency");
-    expect((await lastReply(3 + bad.length)).plainText).toStartWith("Reports every 45 minutes (set with /frequency on 24 Nov).");
+    expect((await lastReply(3 + bad.length)).plainText).toStartWith("Reports every 45 minutes (set in the chat on 24 Nov).");
   });
 
   test("/pause and /resume; /frequency says the schedule is paused; /status still works", async () => {
@@ -190,7 +190,7 @@ describe("commands from the owner", () => {
     await start(dir);
     say("/frequency");
     expect((await lastReply(1)).plainText).toBe(
-      "Reports every 30 minutes (set with /frequency on 24 Nov). The schedule is paused: /resume to start it again.",
+      "Reports every 30 minutes (set in the chat on 24 Nov). The schedule is paused: /resume to start it again.",
     );
   });
 });

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
 import type { AppContext } from "../../src/app/run.ts";
 import { CHART_USAGE } from "../../src/bot/charts.ts";
+import { STALE_BUTTON } from "../../src/bot/navigation.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { HistoryStore } from "../../src/history/store.ts";
 import { createLogger } from "../../src/lib/log.ts";
@@ -99,10 +100,7 @@ describe("/chart", () => {
       "Low: $103,750 on 26 Oct 2026 · High: $111,000 on 24 Nov 2026",
       "Period: 26 Oct – 24 Nov 2026, 30 of 30 days recorded",
     ]);
-    expect(labels(photo!)).toEqual([
-      ["· 30 ·", "90", "365", "All"],
-      ["· USD ·", "RUB"],
-    ]);
+    expect(labels(photo!)).toEqual([["· 30 ·", "90", "365", "All"], ["· USD ·", "RUB"], ["⬅️ Status"]]);
   });
 
   test("a range or currency button turns the same message into that chart; the shown one just answers", async () => {
@@ -121,7 +119,7 @@ describe("/chart", () => {
     expect(telegram.message(OWNER, first!.messageId)?.caption).toStartWith("Portfolio value, RUB · all history");
     press(rub!, "RUB");
     const answers = await telegram.waitForCallbackAnswers(3);
-    expect(answers.map((a) => a.text)).toEqual([null, null, "That is what the chart shows."]);
+    expect(answers.map((a) => a.text)).toEqual([null, null, "Already selected."]);
     expect(telegram.requestsTo("editMessageMedia")).toHaveLength(2);
     expect(telegram.requestsTo("sendPhoto")).toHaveLength(1);
   });
@@ -173,7 +171,7 @@ describe("/chart", () => {
     const [photo] = await telegram.waitForPhotos(1, 15_000);
     telegram.pushCallback({ chatId: OWNER, messageId: photo!.messageId, data: "chart:7:usd" });
     const [answer] = await telegram.waitForCallbackAnswers(1);
-    expect(answer!.text).toBe("This button no longer works: send /chart or /allocation again.");
+    expect(answer!.text).toBe(STALE_BUTTON);
   });
 });
 
@@ -201,10 +199,7 @@ describe("/allocation", () => {
       "T-Bank · ИИС 2000000102: $5,125 · 4.8%",
       "Not in the ring (zero or negative): T-Bank · Маржинальный 2000000103: −$15.54",
     ]);
-    expect(labels(photo!)).toEqual([
-      ["· By platform ·", "By kind"],
-      ["· USD ·", "RUB"],
-    ]);
+    expect(labels(photo!)).toEqual([["· By platform ·", "By kind"], ["· USD ·", "RUB"], ["⬅️ Status"]]);
     press(photo!, "By kind");
     const [, byKind] = await telegram.waitForPhotos(2, 15_000);
     expect(byKind).toMatchObject({ method: "editMessageMedia", messageId: photo!.messageId });

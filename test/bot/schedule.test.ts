@@ -329,6 +329,21 @@ describe("Scheduler", () => {
     expect(h.scheduler.frequencyMinutes()).toBe(15);
   });
 
+  test("a window change takes effect at once: slots of the new window from now on, none replayed", async () => {
+    const h = harness();
+    h.scheduler.start();
+    await h.tickUntil("2026-06-15T10:50+02:00");
+    // 9–20 every 2 h: 09:00 passed already; the next is 11:00, today.
+    expect(h.scheduler.setWindow(9, 20)).toEqual(new Date("2026-06-15T11:00+02:00"));
+    await h.tickUntil("2026-06-15T13:30+02:00");
+    expect(h.runs).toEqual(["08:00", "10:00", "11:00", "13:00"]);
+    // Ending at 14:00: nothing more today, tomorrow from 09:00.
+    expect(h.scheduler.setWindow(9, 14)).toEqual(new Date("2026-06-16T09:00+02:00"));
+    expect(() => h.scheduler.setWindow(14, 14)).toThrow(RangeError);
+    expect(() => h.scheduler.setWindow(9, 25)).toThrow(RangeError);
+    expect(h.scheduler.nextRun()).toEqual(new Date("2026-06-16T09:00+02:00"));
+  });
+
   test("pause stops scheduled runs and hides the next run; resume continues from now on", async () => {
     const h = harness();
     h.scheduler.start();

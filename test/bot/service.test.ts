@@ -3,8 +3,11 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createBotService, FREQUENCY_USAGE, PAUSED_NOTE } from "../../src/bot/service.ts";
+import { FREQUENCY_USAGE } from "../../src/bot/controls.ts";
+import { coverageKey, delivery } from "../../src/bot/notify.ts";
+import { type BotService, createBotService, PAUSED_NOTE } from "../../src/bot/service.ts";
 import { BOT_SETTINGS } from "../../src/bot/settings.ts";
+import type { NotifyMode } from "../../src/config/notify.ts";
 import type { FxResult } from "../../src/fx/source.ts";
 import { DATABASE_FILE } from "../../src/history/db.ts";
 import { SettingsStore } from "../../src/history/settings.ts";
@@ -48,7 +51,10 @@ interface SetupOptions {
   readonly runBudgetMs?: number;
   /** POLL_INTERVAL_MINUTES as configured (120 by default). */
   readonly frequencyMinutes?: number;
-  readonly privacy?: () => boolean;
+  /** PRIVACY as configured. */
+  readonly privacy?: boolean;
+  /** NOTIFY as configured. */
+  readonly notify?: NotifyMode;
   readonly renderChart?: (svg: string) => Promise<Uint8Array>;
 }
 
@@ -76,6 +82,7 @@ function setup(snapshots: Snapshot[], options: SetupOptions = {}) {
     now: () => clock.getTime(),
     ...(options.runBudgetMs ? { runBudgetMs: options.runBudgetMs } : {}),
     ...(options.privacy ? { privacy: options.privacy } : {}),
+    ...(options.notify ? { notify: options.notify } : {}),
     ...(options.renderChart ? { renderChart: options.renderChart } : {}),
   });
   return {
@@ -102,6 +109,8 @@ function capturingLogger(): { log: Logger; lines: string[] } {
 }
 
 const at = (iso: string, rows: PlatformRow[]) => combine(rows, FX, new Date(iso), "Europe/Paris");
+/** /status's message. */
+const statusHtml = async (service: BotService) => (await service.statusScreen()).html;
 
 test("a complete scheduled report is sent silently and recorded; a partial one rings and never overwrites it", async () => {
   const { service, history, sent } = setup([
@@ -119,20 +128,20 @@ test("a complete scheduled report is sent silently and recorded; a partial one r
 
 test("/status does not write history", async () => {
   const { service, history } = setup([at("2026-11-24T09:00:00Z", [okRow("1000")])]);
-  expect(await service.statusHtml()).toContain("Bybit: <b>$1,000.00</b>");
+  expect(await statusHtml(service)).toContain("Bybit: <b>$1,000.00</b>");
   expect(history.count()).toBe(0);
 });
 
 test("concurrent requests share one snapshot", async () => {
   const { service, calls } = setup([at("2026-11-24T09:00:00Z", [okRow("1")])]);
-  await Promise.all([service.statusHtml(), service.statusHtml(), service.scheduledRun()]);
+  await Promise.all([statusHtml(service), statusHtml(service), service.scheduledRun()]);
   expect(calls()).toBe(1);
 });
 
 test("the change line compares with the previous complete day", async () => {
   const { service } = setup([at("2026-11-23T09:00:00Z", [okRow("1000")]), at("2026-11-24T09:00:00Z", [okRow("1100")])]);
   await service.scheduledRun();
-  expect(await service.statusHtml()).toContain("Change since 23 Nov 2026: +$100.00 (+10.00%)");
+  expect(await statusHtml(service)).toContain("Change since 23 Nov 2026: +$100.00 (+10.00%)");
 });
 
 test("the service starts on the schedule stored by /frequency and /pause; a stored frequency outside 1..1440 counts as unset", () => {
@@ -160,9 +169,9 @@ describe("/frequency and POLL_INTERVAL_MINUTES", () => {
     expect(service.frequency("")).toStartWith("Reports every 120 minutes (from POLL_INTERVAL_MINUTES). ");
     setClock("2026-11-26T10:00:00Z");
     service.frequency("45");
-    expect(service.frequency("")).toStartWith("Reports every 45 minutes (set with /frequency on 26 Nov). ");
+    expect(service.frequency("")).toStartWith("Reports every 45 minutes (set in the chat on 26 Nov). ");
     expect(service.frequency("1")).toStartWith("Frequency set to 1 minute. ");
-    expect(service.frequency("")).toStartWith("Reports every 1 minute (set with /frequency on 26 Nov).");
+    expect(service.frequency("")).toStartWith("Reports every 1 minute (set in the chat on 26 Nov).");
   });
 
   test("after a restart with POLL_INTERVAL_MINUTES unchanged, /frequency's value stays", () => {
@@ -174,7 +183,7 @@ describe("/frequency and POLL_INTERVAL_MINUTES", () => {
     const lines: string[] = [];
     const second = setup([], { dataDir, log: logTo(lines) });
     expect(second.scheduler.frequencyMinutes()).toBe(45);
-    expect(second.service.frequency("")).toStartWith("Reports every 45 minutes (set with /frequency on 26 Nov).");
+    expect(second.service.frequency("")).toStartWith("Reports every 45 minutes (set in the chat on 26 Nov).");
     expect(lines).toEqual([]);
     second.history.close();
   });
@@ -190,7 +199,7 @@ describe("/frequency and POLL_INTERVAL_MINUTES", () => {
     expect(second.scheduler.frequencyMinutes()).toBe(60);
     expect(second.service.frequency("")).toStartWith("Reports every 60 minutes (from POLL_INTERVAL_MINUTES).");
     expect(lines).toEqual([
-      "INFO  POLL_INTERVAL_MINUTES changed since /frequency set 45 minutes on 26 Nov (it was 120, it is 60): reports every 60 minutes, from POLL_INTERVAL_MINUTES",
+      "INFO  POLL_INTERVAL_MINUTES changed since the chat set the frequency to 45 minutes on 26 Nov (the env file had 120, it has 60): the frequency is 60 minutes, from POLL_INTERVAL_MINUTES",
     ]);
     second.history.close();
     // Forgotten: the same env at the next start is no change, and says nothing.
@@ -206,7 +215,7 @@ describe("/frequency and POLL_INTERVAL_MINUTES", () => {
     db.set(BOT_SETTINGS.frequencyMinutes, 30);
     const first = setup([], { dataDir });
     expect(first.scheduler.frequencyMinutes()).toBe(30);
-    expect(first.service.frequency("")).toStartWith("Reports every 30 minutes (set with /frequency).");
+    expect(first.service.frequency("")).toStartWith("Reports every 30 minutes (set in the chat).");
     first.history.close();
     const second = setup([], { dataDir, frequencyMinutes: 90 });
     expect(second.scheduler.frequencyMinutes()).toBe(90);
@@ -227,13 +236,13 @@ describe("a paused bot", () => {
 
   test("ends every /status reply with one line saying so, until /resume", async () => {
     const { service } = setup([at("2026-11-24T09:00:00Z", [okRow("100")])]);
-    expect(await service.statusHtml()).not.toContain(PAUSED_NOTE);
+    expect(await statusHtml(service)).not.toContain(PAUSED_NOTE);
     service.pause();
-    const paused = await service.statusHtml();
+    const paused = await statusHtml(service);
     expect(paused.split("\n").at(-1)).toBe(PAUSED_NOTE);
     expect(paused.split(PAUSED_NOTE)).toHaveLength(2);
     service.resume();
-    expect(await service.statusHtml()).not.toContain(PAUSED_NOTE);
+    expect(await statusHtml(service)).not.toContain(PAUSED_NOTE);
   });
 });
 
@@ -269,7 +278,7 @@ test("a history that cannot be written: the report is still delivered, the failu
   expect(health.ok).toBe(false);
   expect(health.historyWritable).toBe(false);
   expect(health.problems).toEqual([expect.stringContaining(`history not recorded: DATA_DIR ${dataDir} is read-only`)]);
-  expect(await service.statusHtml()).toContain(`⚠️ The history is not being saved: DATA_DIR ${dataDir} is read-only`);
+  expect(await statusHtml(service)).toContain(`⚠️ The history is not being saved: DATA_DIR ${dataDir} is read-only`);
   expect(service.pause()).toContain("(Not remembered after a restart: DATA_DIR");
   expect(history.count()).toBe(0);
   history.close();
@@ -353,7 +362,7 @@ describe("charts", () => {
     setClock("2026-11-24T09:00:01Z");
     await service.scheduledRun();
     expect(caption(service.chart(allocation))).toContain("Total: <b>$100.00</b>\nSnapshot: 24 Nov 2026, 10:00 (Europe/Paris)");
-    await service.statusHtml();
+    await statusHtml(service);
     expect(caption(service.chart(allocation))).toContain("Snapshot: 24 Nov 2026, 10:00");
     history.close();
     const restarted = setup([], { dataDir });
@@ -363,7 +372,7 @@ describe("charts", () => {
   test("with privacy on, neither the image nor the caption shows an amount", async () => {
     const svgs: string[] = [];
     const { service, history } = setup([at("2026-11-24T09:00:00Z", [okRow("123456.78")])], {
-      privacy: () => true,
+      privacy: true,
       renderChart: async (svg) => {
         svgs.push(svg);
         return new Uint8Array([1]);
@@ -376,7 +385,7 @@ describe("charts", () => {
       ],
       { overwrite: false },
     );
-    await service.statusHtml();
+    await statusHtml(service);
     for (const request of [{ kind: "history", days: 30, currency: "USD" } as const, allocation]) {
       const answer = service.chart(request);
       if (answer.kind !== "photo") throw new Error(answer.text);
@@ -422,3 +431,109 @@ describe("charts", () => {
     expect(most).toBe(1);
   });
 });
+
+describe("NOTIFY: which scheduled reports are sent, and which ring", () => {
+  const complete = (iso: string) => at(iso, [okRow("1000")]);
+  const partial = (iso: string) => at(iso, [okRow("900"), failedOkx]);
+  const day = (hour: number) => `2026-11-24T${String(hour).padStart(2, "0")}:00:00Z`;
+
+  test("all (the default): every report; a complete one silent, a partial one with sound", async () => {
+    const { service, sent } = setup([complete(day(9)), complete(day(11)), partial(day(13))]);
+    for (let i = 0; i < 3; i++) await service.scheduledRun();
+    expect(sent.map((s) => s.silent)).toEqual([true, true, false]);
+  });
+
+  test("silent: every report, none with sound", async () => {
+    const { service, sent } = setup([complete(day(9)), partial(day(11))], { notify: "silent" });
+    await service.scheduledRun();
+    await service.scheduledRun();
+    expect(sent.map((s) => s.silent)).toEqual([true, true]);
+    expect(sent[1]!.html).toContain("❌ OKX: unavailable");
+  });
+
+  test("problems: a partial report always, with sound; a complete one only when the coverage changed (a recovery), silently", async () => {
+    const { log, lines } = capturingLogger();
+    const { service, sent, history } = setup(
+      [complete(day(9)), complete(day(10)), partial(day(11)), partial(day(12)), complete(day(13)), complete(day(14))],
+      { notify: "problems", log },
+    );
+    const outcomes = [];
+    for (let i = 0; i < 6; i++) outcomes.push(await service.scheduledRun());
+    expect(outcomes).toEqual(["ok", "ok", "partial", "partial", "ok", "ok"]);
+    // The first (nothing on record before it), the two partial ones, the recovery.
+    expect(sent.map((s) => s.silent)).toEqual([true, false, false, true]);
+    expect(lines.filter((line) => line.includes("scheduled run done")).map((line) => /sent=("[^"]*"|\S+)/.exec(line)?.[1])).toEqual([
+      "silently",
+      '"no (NOTIFY=problems: complete, coverage unchanged)"',
+      '"with sound"',
+      '"with sound"',
+      "silently",
+      '"no (NOTIFY=problems: complete, coverage unchanged)"',
+    ]);
+    // Every day is recorded, sent or not.
+    expect(history.get("2026-11-24")?.complete).toBe(true);
+  });
+
+  test("problems: the last report's coverage outlives a restart, so a restart alone is no change", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+    const first = setup([complete(day(9))], { dataDir, notify: "problems" });
+    await first.service.scheduledRun();
+    first.history.close();
+    const second = setup([complete(day(11)), partial(day(13))], { dataDir, notify: "problems" });
+    await second.service.scheduledRun();
+    expect(second.sent).toHaveLength(0);
+    await second.service.scheduledRun();
+    expect(second.sent.map((s) => s.silent)).toEqual([false]);
+  });
+
+  test("the coverage key names what is left out, never an amount", () => {
+    expect(coverageKey(complete(day(9)))).toBe("");
+    expect(coverageKey(partial(day(9)))).toBe("OKX");
+    const noRate = combine([okRow("1000")], { ok: false, reason: "the Bank of Russia did not answer" }, new Date(day(9)), "Europe/Paris");
+    expect(coverageKey(noRate)).toBe("no USD/RUB rate");
+    expect(delivery("problems", noRate, "no USD/RUB rate")).toEqual({ send: true, silent: false });
+  });
+});
+
+describe("screens", () => {
+  test("a report without notes has no ℹ️ Details button; one with notes has it, and the notes in full", async () => {
+    const noted = rowOf(
+      {
+        platform: "okx",
+        holdings: [{ label: "a", money: { currency: "USD", amount: dec("5") }, asOf: null }],
+        assets: [],
+        asOf: null,
+        source: "t",
+        warnings: [`a long note that the report shortens: ${"x".repeat(400)}`],
+        leftOut: [],
+      },
+      null,
+      1,
+    );
+    const { service } = setup([at(day9, [okRow("100")]), at(day9, [okRow("100"), noted])]);
+    const buttons = async () => (await service.statusScreen()).keyboard.inline_keyboard.flat().map((b) => b.text);
+    expect(await buttons()).not.toContain("ℹ️ Details");
+    expect(service.detailsScreen()).toBeNull();
+    expect(await buttons()).toContain("ℹ️ Details");
+    expect(service.detailsScreen()?.html).toContain("x".repeat(400));
+  });
+
+  test("the history with privacy on shows no amount, and says where the history cannot be read", () => {
+    const { service, history } = setup([], { privacy: true });
+    history.importDays(
+      [
+        { day: "2026-11-22", usd: dec("131313.57"), rub: dec("10505085.6") },
+        { day: "2026-11-23", usd: dec("119753.86"), rub: dec("9580308.8") },
+      ],
+      { overwrite: false },
+    );
+    const screen = service.historyScreen("USD");
+    expect(screen.html).toContain("%");
+    expect(screen.html).not.toMatch(/131|313|119|753|105|958/);
+    expect(screen.keyboard.inline_keyboard.map((row) => row.map((b) => b.text))).toEqual([["· $ USD ·", "₽ RUB"], ["⬅️ Status"]]);
+    history.close();
+    expect(service.historyScreen("RUB").html).toStartWith("The history cannot be read: ");
+  });
+});
+
+const day9 = "2026-11-24T09:00:00Z";

@@ -38,6 +38,8 @@ describe("defaults and valid values", () => {
     expect([config.windowStartHour, config.windowEndHour]).toEqual([8, 20]);
     expect(config.logLevel).toBe("info");
     expect(config.includeCryptoBreakdown).toBe(true);
+    expect(config.privacy).toBe(false);
+    expect(config.notify).toBe("all");
     expect(config.fx).toEqual({
       provider: "CBR",
       cbrBaseUrl: "https://www.cbr.ru",
@@ -71,6 +73,8 @@ describe("defaults and valid values", () => {
         WINDOW_END_HOUR: "24",
         LOG_LEVEL: "DEBUG",
         INCLUDE_CRYPTO_BREAKDOWN: "No",
+        PRIVACY: "on",
+        NOTIFY: "Problems",
         FX_PROVIDER: "cbr_mirror",
         FX_TTL_MINUTES: "30",
         DATA_DIR: "/var/lib/pfbot",
@@ -100,6 +104,8 @@ describe("defaults and valid values", () => {
     expect([config.pollIntervalMinutes, config.windowStartHour, config.windowEndHour]).toEqual([1440, 0, 24]);
     expect(config.logLevel).toBe("debug");
     expect(config.includeCryptoBreakdown).toBe(false);
+    expect(config.privacy).toBe(true);
+    expect(config.notify).toBe("problems");
     expect(config.fx.provider).toBe("CBR_MIRROR");
     expect(config.fx.ttlMinutes).toBe(30);
     expect(config.dataDir).toBe("/var/lib/pfbot");
@@ -117,6 +123,18 @@ describe("defaults and valid values", () => {
     ["no", false],
   ])("INCLUDE_CRYPTO_BREAKDOWN=%s is %p", (text, expected) => {
     expect(configOf({ ...BYBIT, INCLUDE_CRYPTO_BREAKDOWN: text }).includeCryptoBreakdown).toBe(expected);
+  });
+
+  test.each([
+    ["on", true],
+    ["ON", true],
+    ["yes", true],
+    ["1", true],
+    ["off", false],
+    ["false", false],
+    ["0", false],
+  ])("PRIVACY=%s is %p", (text, expected) => {
+    expect(configOf({ ...BYBIT, PRIVACY: text }).privacy).toBe(expected);
   });
 
   test("any non-empty subset of platforms works, Bybit and OKX not required", () => {
@@ -151,6 +169,8 @@ describe("errors", () => {
     ["WINDOW_END_HOUR", "25", "WINDOW_END_HOUR must be at most 24"],
     ["LOG_LEVEL", "trace", "LOG_LEVEL must be"],
     ["INCLUDE_CRYPTO_BREAKDOWN", "maybe", "INCLUDE_CRYPTO_BREAKDOWN must be true, false, 1, 0, yes or no"],
+    ["PRIVACY", "hidden", "PRIVACY must be on or off (or true, false, 1, 0, yes, no)"],
+    ["NOTIFY", "never", 'NOTIFY must be "all", "problems" or "silent"'],
     ["FX_PROVIDER", "OANDA", "FX_PROVIDER must be"],
     ["FX_TTL_MINUTES", "abc", "FX_TTL_MINUTES must be"],
     ["OKX_BASE_URL", "ftp://okx.com", "OKX_BASE_URL must be an http(s) URL"],

@@ -11,11 +11,13 @@ function both(vars: Record<string, string>) {
   return { light: loadHistoryConfig({ vars, file: null }), full: loadConfig({ vars, file: null }, historyOnly) };
 }
 
-test("the history modes read DATA_DIR, TIMEZONE and LOG_LEVEL as config.ts does: same defaults, trimming and blanks", () => {
+test("the history modes read DATA_DIR, TIMEZONE, LOG_LEVEL and PRIVACY as config.ts does: same defaults, trimming and blanks", () => {
   const cases: Record<string, string>[] = [
     {},
-    { DATA_DIR: " /var/lib/pfbot ", TIMEZONE: "\tAsia/Tokyo ", LOG_LEVEL: "WARN" },
-    { DATA_DIR: "", TIMEZONE: "  ", LOG_LEVEL: "" },
+    { DATA_DIR: " /var/lib/pfbot ", TIMEZONE: "\tAsia/Tokyo ", LOG_LEVEL: "WARN", PRIVACY: " ON " },
+    { DATA_DIR: "", TIMEZONE: "  ", LOG_LEVEL: "", PRIVACY: "" },
+    { PRIVACY: "yes" },
+    { PRIVACY: "Off" },
     { TIMEZONE: "UTC" },
   ];
   for (const vars of cases) {
@@ -25,13 +27,19 @@ test("the history modes read DATA_DIR, TIMEZONE and LOG_LEVEL as config.ts does:
       dataDir: full.config.dataDir,
       timeZone: full.config.timeZone,
       logLevel: full.config.logLevel,
+      privacy: full.config.privacy,
       secrets: full.config.secrets,
     });
   }
 });
 
-test("a bad TIMEZONE or LOG_LEVEL gives config.ts's own lines, all at once", () => {
-  const cases: Record<string, string>[] = [{ TIMEZONE: "Mars/Olympus" }, { TIMEZONE: "CET", LOG_LEVEL: "trace" }, { TIMEZONE: "+03:00" }];
+test("a bad TIMEZONE, LOG_LEVEL or PRIVACY gives config.ts's own lines, all at once", () => {
+  const cases: Record<string, string>[] = [
+    { TIMEZONE: "Mars/Olympus" },
+    { TIMEZONE: "CET", LOG_LEVEL: "trace" },
+    { TIMEZONE: "+03:00" },
+    { PRIVACY: "maybe" },
+  ];
   for (const vars of cases) {
     const { light, full } = both(vars);
     if (light.ok || full.ok) throw new Error(`expected ${JSON.stringify(vars)} to be refused`);
@@ -51,7 +59,7 @@ test("the history modes ignore the settings they do not use, and still know the 
   });
   expect(light).toEqual({
     ok: true,
-    config: { dataDir: "/data", timeZone: "Europe/Paris", logLevel: "info", secrets: ["half-configured-okx-key"] },
+    config: { dataDir: "/data", timeZone: "Europe/Paris", logLevel: "info", privacy: false, secrets: ["half-configured-okx-key"] },
   });
 });
 

@@ -359,6 +359,56 @@ describe("fake Telegram: photos, buttons and edits like the Bot API", () => {
     );
   });
 
+  test("editMessageText and editMessageReplyMarkup change the bot's own text message in place, as Telegram checks them", async () => {
+    const fake = await start();
+    const api = new Bot(TOKEN, { client: { apiRoot: fake.url } }).api;
+    const sent = await api.sendMessage(OWNER, "<b>Report</b>", { parse_mode: "HTML", reply_markup: keyboard("st:refresh") });
+    expect(fake.sent[0]!.replyMarkup).toEqual(keyboard("st:refresh"));
+    expect(await api.editMessageReplyMarkup(OWNER, sent.message_id, { reply_markup: keyboard("busy") })).toMatchObject({
+      text: "Report",
+      reply_markup: keyboard("busy"),
+    });
+    const edited = await api.editMessageText(OWNER, sent.message_id, "<i>History</i>", {
+      parse_mode: "HTML",
+      reply_markup: keyboard("st"),
+    });
+    expect(edited).toMatchObject({
+      message_id: sent.message_id,
+      text: "History",
+      entities: [{ type: "italic" }],
+      reply_markup: keyboard("st"),
+    });
+    expect(fake.message(OWNER, sent.message_id)).toMatchObject({ text: "History", reply_markup: keyboard("st") });
+    expect(fake.edits.map((e) => [e.method, e.messageId, e.plainText])).toEqual([
+      ["editMessageReplyMarkup", sent.message_id, "Report"],
+      ["editMessageText", sent.message_id, "History"],
+    ]);
+    const again = api.editMessageText(OWNER, sent.message_id, "<i>History</i>", { parse_mode: "HTML", reply_markup: keyboard("st") });
+    expect(await refused(again)).toStartWith("Bad Request: message is not modified:");
+    expect(await refused(api.editMessageReplyMarkup(OWNER, sent.message_id, { reply_markup: keyboard("st") }))).toStartWith(
+      "Bad Request: message is not modified:",
+    );
+    expect(await refused(api.editMessageText(OWNER, sent.message_id, "<b>x", { parse_mode: "HTML" }))).toStartWith(
+      "Bad Request: can't parse entities:",
+    );
+    expect(await refused(api.editMessageText(OWNER, sent.message_id, "x".repeat(4097)))).toBe("Bad Request: MESSAGE_TOO_LONG");
+    const photo = await api.sendPhoto(OWNER, new InputFile(png(10, 10)));
+    expect(await refused(api.editMessageText(OWNER, photo.message_id, "text"))).toBe(
+      "Bad Request: there is no text in the message to edit",
+    );
+    const users = fake.pushMessage({ chatId: OWNER, text: "hi" }).message!.message_id;
+    expect(await refused(api.editMessageText(OWNER, users, "text"))).toBe("Bad Request: message can't be edited");
+    expect(await refused(api.editMessageText(OWNER, 999, "text"))).toBe("Bad Request: message to edit not found");
+    expect(fake.edits).toHaveLength(2);
+  });
+
+  test("a press on a message too old to be shown carries only its chat, id and date 0", async () => {
+    const fake = await start();
+    const query = fake.pushCallback({ chatId: OWNER, messageId: 77, data: "st", inaccessible: true }).callback_query!;
+    expect(query.message).toEqual({ chat: { id: OWNER, type: "private", first_name: "Owner" }, message_id: 77, date: 0 });
+    expect(await new Bot(TOKEN, { client: { apiRoot: fake.url } }).api.answerCallbackQuery(query.id)).toBe(true);
+  });
+
   test("a pushed button press carries the message as it stands, and is answered once only", async () => {
     const fake = await start();
     const bot = new Bot(TOKEN, { client: { apiRoot: fake.url } });

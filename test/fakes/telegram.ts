@@ -4,8 +4,11 @@
 // setMyCommands and setWebhook, and long-polls getUpdates (held until an update is pushed or the timeout
 // passes; confirmed by offset; 409 while a webhook is set or when a newer poll replaces it). Photos
 // (sendPhoto, editMessageMedia) arrive as multipart uploads and are checked as Telegram checks them
-// (telegram-media.ts); a message can be edited or deleted only while it exists, and only the bot's own;
-// a button press (pushCallback) must be answered once (answerCallbackQuery). Faults by method name
+// (telegram-media.ts); a message can be edited (editMessageText, editMessageReplyMarkup,
+// editMessageMedia) or deleted only while it exists, and only the bot's own; a photo has no text to
+// edit, and an edit that changes nothing is refused as Telegram refuses it. A button press
+// (pushCallback, on a message as it stands or on one too old to be shown) must be answered once
+// (answerCallbackQuery). Faults by method name
 // (faults.ts): `code` and `message` are the error_code and description of a Bot API error, `hang`
 // holds the calls unanswered.
 import type { BotCommand, InlineKeyboardMarkup, Message, MessageEntity, PhotoSize, Update, UserFromGetMe } from "grammy/types";
@@ -61,7 +64,21 @@ export interface SentMessage {
   readonly plainText: string;
   readonly entities: MessageEntity[];
   readonly disableNotification: boolean;
+  /** The buttons sent with it (null: none). */
+  readonly replyMarkup: InlineKeyboardMarkup | null;
   readonly params: Params;
+}
+
+/** A change to a message of the bot's by editMessageText or editMessageReplyMarkup, as it reached Telegram. */
+interface EditedMessage {
+  readonly method: "editMessageText" | "editMessageReplyMarkup";
+  readonly messageId: number;
+  readonly chatId: number;
+  /** The text as sent (HTML source) and as shown; for editMessageReplyMarkup, the message's text as it stands. */
+  readonly text: string;
+  readonly plainText: string;
+  readonly entities: MessageEntity[];
+  readonly replyMarkup: InlineKeyboardMarkup | null;
 }
 
 /** A photo as it reached Telegram: by sendPhoto, or replacing a message's content by editMessageMedia. */
@@ -106,6 +123,8 @@ export interface TelegramFake {
   readonly chatActions: { readonly chatId: number; readonly action: string }[];
   /** Every photo sent or put in place of a message's content, in order. */
   readonly photos: SentPhoto[];
+  /** Every successful editMessageText and editMessageReplyMarkup, in order. */
+  readonly edits: EditedMessage[];
   readonly callbackAnswers: CallbackAnswer[];
   readonly faults: FaultList<TelegramFault>;
   /** A message of the bot as it stands now (null once deleted, or never sent). */
@@ -120,12 +139,18 @@ export interface TelegramFake {
   pushUpdate(update: NewUpdate): Update;
   /** A text message update; "/commands" get bot_command entities. fromId defaults to chatId (a private chat). */
   pushMessage(message: { chatId: number; text: string; fromId?: number }): Update;
-  /** A press on an inline button of the bot's message `messageId`: a callback_query update carrying the message as it stands. */
-  pushCallback(press: { chatId: number; messageId: number; data: string; fromId?: number }): Update;
+  /**
+   * A press on an inline button of the bot's message `messageId`: a callback_query update carrying the message
+   * as it stands, or with `inaccessible` as Telegram gives a message too old to be shown (chat, id and date 0;
+   * the message need not exist here then).
+   */
+  pushCallback(press: { chatId: number; messageId: number; data: string; fromId?: number; inaccessible?: boolean }): Update;
   /** Resolves once `count` photos have been sent or edited in, in all. */
   waitForPhotos(count?: number, timeoutMs?: number): Promise<SentPhoto[]>;
   /** Resolves once `count` callback queries have been answered, in all. */
   waitForCallbackAnswers(count?: number, timeoutMs?: number): Promise<CallbackAnswer[]>;
+  /** Resolves once `count` edits (editMessageText, editMessageReplyMarkup) have succeeded, in all. */
+  waitForEdits(count?: number, timeoutMs?: number): Promise<EditedMessage[]>;
   /** Resolves once `method` has been called `count` times in all (rejects after timeoutMs). */
   waitForRequests(method: string, count?: number, timeoutMs?: number): Promise<TelegramCall[]>;
   /** Resolves once `count` messages have been sent in all. */
@@ -136,6 +161,8 @@ export interface TelegramFake {
 }
 
 const MAX_MESSAGE_LENGTH = 4096;
+const NOT_MODIFIED =
+  "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 /** Left out of getUpdates unless asked for by allowed_updates ("getUpdates"). */
 const OPT_IN_UPDATES = ["chat_member", "message_reaction", "message_reaction_count"];
 const CHAT_ACTIONS = [
@@ -177,6 +204,7 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
   const sent: SentMessage[] = [];
   const chatActions: { chatId: number; action: string }[] = [];
   const photos: SentPhoto[] = [];
+  const edits: EditedMessage[] = [];
   const callbackAnswers: CallbackAnswer[] = [];
   const faults = createFaultList<TelegramFault>();
   /** The bot's messages that exist, by "chat:id"; the users' messages, which the bot cannot edit, by the same key. */
@@ -224,6 +252,53 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     return id;
   };
 
+  /** A message's text as Telegram reads it: HTML parsed into text and entities, checked for emptiness and length; its buttons. */
+  const textContent = (
+    params: Params,
+    tooLong: string,
+  ):
+    | Response
+    | {
+        text: string;
+        plainText: string;
+        entities: MessageEntity[];
+        parseMode: string | null;
+        markup: InlineKeyboardMarkup | undefined;
+      } => {
+    const text = stringParam(params.text) ?? "";
+    const parseMode = stringParam(params.parse_mode) ?? "";
+    let plainText = text;
+    let entities: MessageEntity[] = [];
+    if (parseMode.toLowerCase() === "html") {
+      const parsed = parseTelegramHtml(text);
+      if ("error" in parsed) return fail(400, `Bad Request: can't parse entities: ${parsed.error}`);
+      ({ text: plainText, entities } = parsed);
+    } else if (["markdown", "markdownv2"].includes(parseMode.toLowerCase())) {
+      return fail(400, "Bad Request: this fake Telegram API parses only parse_mode HTML");
+    } else if (parseMode !== "") {
+      return fail(400, "Bad Request: unsupported parse_mode");
+    }
+    // Telegram trims the text, then counts what is left.
+    if (plainText.trim() === "") return fail(400, "Bad Request: message text is empty");
+    if (plainText.trim().length > MAX_MESSAGE_LENGTH) return fail(400, tooLong);
+    const markup = readInlineKeyboard(params.reply_markup);
+    if (markup !== undefined && "error" in markup) return fail(400, `Bad Request: ${markup.error}`);
+    return { text, plainText, entities, parseMode: parseMode || null, markup };
+  };
+  /** The bot's message an edit names (chat_id and message_id), or Telegram's answer when there is none to edit. */
+  const editTarget = (params: Params): Response | { chatId: number; messageId: number; key: string; current: Message } => {
+    if (params.inline_message_id !== undefined) return fail(400, "Bad Request: this fake Telegram API edits chat messages only");
+    const chatId = resolveChat(params);
+    if (chatId instanceof Response) return chatId;
+    const messageId = integerParam(params.message_id);
+    if (messageId === undefined) return fail(400, "Bad Request: message identifier is not specified");
+    const key = `${chatId}:${messageId}`;
+    const current = botMessages.get(key);
+    if (!current)
+      return fail(400, userMessages.has(key) ? "Bad Request: message can't be edited" : "Bad Request: message to edit not found");
+    return { chatId, messageId, key, current };
+  };
+
   const methods: Record<string, (params: Params) => Response | Promise<Response>> = {
     getme: () => ok(bot),
     getupdates: (params) => {
@@ -248,22 +323,9 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     sendmessage: (params) => {
       const chatId = resolveChat(params);
       if (chatId instanceof Response) return chatId;
-      const text = stringParam(params.text) ?? "";
-      const parseMode = stringParam(params.parse_mode) ?? "";
-      let plainText = text;
-      let entities: MessageEntity[] = [];
-      if (parseMode.toLowerCase() === "html") {
-        const parsed = parseTelegramHtml(text);
-        if ("error" in parsed) return fail(400, `Bad Request: can't parse entities: ${parsed.error}`);
-        ({ text: plainText, entities } = parsed);
-      } else if (["markdown", "markdownv2"].includes(parseMode.toLowerCase())) {
-        return fail(400, "Bad Request: this fake Telegram API parses only parse_mode HTML");
-      } else if (parseMode !== "") {
-        return fail(400, "Bad Request: unsupported parse_mode");
-      }
-      // Telegram trims the text, then counts what is left.
-      if (plainText.trim() === "") return fail(400, "Bad Request: message text is empty");
-      if (plainText.trim().length > MAX_MESSAGE_LENGTH) return fail(400, "Bad Request: message is too long");
+      const content = textContent(params, "Bad Request: message is too long");
+      if (content instanceof Response) return content;
+      const { text, plainText, entities, parseMode, markup } = content;
       const message: Message.TextMessage = {
         message_id: nextMessageId++,
         from: bot,
@@ -271,17 +333,66 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
         date: unixNow(),
         text: plainText,
         ...(entities.length > 0 ? { entities } : {}),
+        ...(markup ? { reply_markup: markup } : {}),
       };
       botMessages.set(`${chatId}:${message.message_id}`, message);
       sent.push({
         messageId: message.message_id,
         chatId,
         text,
-        parseMode: parseMode || null,
+        parseMode,
         plainText,
         entities,
         disableNotification: booleanParam(params.disable_notification),
+        replyMarkup: markup ?? null,
         params,
+      });
+      return ok(message);
+    },
+    editmessagetext: (params) => {
+      const target = editTarget(params);
+      if (target instanceof Response) return target;
+      const { chatId, messageId, key, current } = target;
+      if (!("text" in current) || current.text === undefined) return fail(400, "Bad Request: there is no text in the message to edit");
+      const content = textContent(params, "Bad Request: MESSAGE_TOO_LONG");
+      if (content instanceof Response) return content;
+      const { text, plainText, entities, markup } = content;
+      const unchanged =
+        current.text === plainText &&
+        JSON.stringify(current.entities ?? []) === JSON.stringify(entities) &&
+        JSON.stringify(current.reply_markup ?? null) === JSON.stringify(markup ?? null);
+      if (unchanged) return fail(400, NOT_MODIFIED);
+      const { entities: _e, reply_markup: _rm, ...kept } = current as Message.TextMessage;
+      const message: Message.TextMessage = {
+        ...kept,
+        text: plainText,
+        ...(entities.length > 0 ? { entities } : {}),
+        ...(markup ? { reply_markup: markup } : {}),
+        edit_date: unixNow(),
+      };
+      botMessages.set(key, message);
+      edits.push({ method: "editMessageText", messageId, chatId, text, plainText, entities, replyMarkup: markup ?? null });
+      return ok(message);
+    },
+    editmessagereplymarkup: (params) => {
+      const target = editTarget(params);
+      if (target instanceof Response) return target;
+      const { chatId, messageId, key, current } = target;
+      const markup = readInlineKeyboard(params.reply_markup);
+      if (markup !== undefined && "error" in markup) return fail(400, `Bad Request: ${markup.error}`);
+      if (JSON.stringify(current.reply_markup ?? null) === JSON.stringify(markup ?? null)) return fail(400, NOT_MODIFIED);
+      const { reply_markup: _rm, ...kept } = current;
+      const message = { ...kept, ...(markup ? { reply_markup: markup } : {}), edit_date: unixNow() } as Message;
+      botMessages.set(key, message);
+      const text = "text" in message && typeof message.text === "string" ? message.text : "";
+      edits.push({
+        method: "editMessageReplyMarkup",
+        messageId,
+        chatId,
+        text,
+        plainText: text,
+        entities: "entities" in message ? (message.entities ?? []) : [],
+        replyMarkup: markup ?? null,
       });
       return ok(message);
     },
@@ -323,11 +434,7 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
         current.photo?.at(-1)?.file_id === content.fields.photo.at(-1)?.file_id &&
         (current.caption ?? "") === (content.fields.caption ?? "") &&
         JSON.stringify(current.reply_markup ?? null) === JSON.stringify(content.fields.reply_markup ?? null);
-      if (unchanged)
-        return fail(
-          400,
-          "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
-        );
+      if (unchanged) return fail(400, NOT_MODIFIED);
       const {
         text: _text,
         entities: _entities,
@@ -534,6 +641,7 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     sent,
     chatActions,
     photos,
+    edits,
     callbackAnswers,
     faults,
     message: (chatId, messageId) => botMessages.get(`${chatId}:${messageId}`) ?? null,
@@ -559,8 +667,10 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       } satisfies Message.TextMessage;
       return pushUpdate({ message });
     },
-    pushCallback: ({ chatId, messageId, data, fromId = chatId }) => {
-      const message = botMessages.get(`${chatId}:${messageId}`);
+    pushCallback: ({ chatId, messageId, data, fromId = chatId, inaccessible = false }) => {
+      const message = inaccessible
+        ? { chat: chatOf(chatId), message_id: messageId, date: 0 as const }
+        : botMessages.get(`${chatId}:${messageId}`);
       if (!message) throw new Error(`fake Telegram: no message ${messageId} of the bot in chat ${chatId} to press a button on`);
       const id = String(4_000_000_000_000 + nextCallbackId++);
       openCallbacks.add(id);
@@ -571,6 +681,8 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       waitFor(() => (photos.length >= count ? [...photos] : null), timeoutMs, `${count} photo(s)`),
     waitForCallbackAnswers: (count = 1, timeoutMs = 5000) =>
       waitFor(() => (callbackAnswers.length >= count ? [...callbackAnswers] : null), timeoutMs, `${count} callback answer(s)`),
+    waitForEdits: (count = 1, timeoutMs = 5000) =>
+      waitFor(() => (edits.length >= count ? [...edits] : null), timeoutMs, `${count} edit(s)`),
     waitForRequests: (method, count = 1, timeoutMs = 5000) =>
       waitFor(() => (requestsTo(method).length >= count ? requestsTo(method) : null), timeoutMs, `${count} ${method} call(s)`),
     waitForSent: (count = 1, timeoutMs = 5000) =>

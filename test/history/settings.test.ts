@@ -125,6 +125,24 @@ describe("a setting a variable also configures (the rule /frequency follows, and
     db.close();
   });
 
+  test("peek answers as resolve does and writes nothing: the chat's value stays for the bot to decide", () => {
+    const db = openDataDirDatabase(tempDir());
+    const settings = new SettingsStore(db);
+    settings.setFromChat(windowStart, 6, 8, at);
+    const rows = () => db.query("SELECT key, value FROM settings ORDER BY key").all();
+    const before = rows();
+    expect(settings.peek(windowStart, 8)).toEqual({ value: 6, source: { kind: "chat", at }, superseded: null });
+    expect(settings.peek(windowStart, 9)).toEqual({
+      value: 9,
+      source: { kind: "env" },
+      superseded: { chatValue: 6, configuredThen: 8, at },
+    });
+    expect(rows()).toEqual(before);
+    expect(settings.resolve(windowStart, 9).value).toBe(9);
+    expect(rows()).toEqual([]);
+    db.close();
+  });
+
   test("a value the setting refuses writes nothing, companions included", () => {
     const db = openDataDirDatabase(tempDir());
     const settings = new SettingsStore(db);

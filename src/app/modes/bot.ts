@@ -91,7 +91,7 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
     settings,
     dataDir: config.dataDir,
     historyProblem: opened.problem,
-    send: (html, { silent }) => sendHtml(reports, telegram.chatId, html, { silent }),
+    send: (html, { silent, keyboard }) => sendHtml(reports, telegram.chatId, html, { silent, keyboard }),
     timeZone: config.timeZone,
     schedule: {
       windowStartHour: config.windowStartHour,
@@ -100,14 +100,13 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
     },
     timers: { setInterval: hooks.setInterval, clearInterval: hooks.clearInterval },
     includeBreakdown: config.includeCryptoBreakdown,
+    privacy: config.privacy,
+    notify: config.notify,
     log,
     version: context.version,
     now: () => now().getTime(),
     runBudgetMs: runBudgetMs(config),
     shutdown: shutdown.signal,
-    // Charts show amounts. Issue #16's PRIVACY setting plugs in here (read at each chart, so a change
-    // from Telegram applies to the next one).
-    privacy: () => false,
   });
   const scheduler = service.scheduler;
   const { bot, drain } = createBot({

@@ -4,6 +4,7 @@
 // Telegram, no network), and they render in this process: it ends right after, so resvg's memory goes
 // with it. Exit codes: 0 written; 1 nothing to draw (fewer than 2 days, no complete snapshot yet), or
 // the file could not be written, with an ERROR line saying which.
+import { ENV_BACKED } from "../../bot/settings.ts";
 import { LATEST_ALLOCATION } from "../../history/allocation.ts";
 import { openHistory } from "../../history/io.ts";
 import { SettingsStore } from "../../history/settings.ts";
@@ -19,7 +20,10 @@ import type { HistoryContext } from "./history.ts";
 export type ChartMode = Extract<Mode, { readonly kind: "chart" | "allocation" }>;
 
 export interface ChartModeOptions {
-  /** No amount in the image or the caption: % only. */
+  /**
+   * PRIVACY as configured: no amount in the image or the caption, % only. The owner's choice in /settings wins
+   * over it until PRIVACY changes (the bot's rule), read without changing the bot's settings.
+   */
   readonly privacy: boolean;
 }
 
@@ -28,13 +32,14 @@ export async function runChartMode(context: HistoryContext, mode: ChartMode, opt
   const store = openHistory(config.dataDir, config.timeZone, log, () => context.clock.now());
   let view: ChartView;
   try {
+    const settings = new SettingsStore(store.db);
+    const privacy = settings.peek(ENV_BACKED.privacy, options.privacy).value;
     if (mode.kind === "chart") {
       // At most one record a day: days + 1 covers a window that ends with a day imported for tomorrow.
       const records = mode.days === "all" ? store.all() : store.recent(mode.days + 1);
-      view = historyChart(records, mode, { today: store.today(), privacy: options.privacy });
+      view = historyChart(records, mode, { today: store.today(), privacy });
     } else {
-      const allocation = new SettingsStore(store.db).get(LATEST_ALLOCATION);
-      view = allocationChart(allocation, mode, { timeZone: config.timeZone, privacy: options.privacy });
+      view = allocationChart(settings.get(LATEST_ALLOCATION), mode, { timeZone: config.timeZone, privacy });
     }
   } finally {
     store.close();

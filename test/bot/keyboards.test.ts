@@ -1,0 +1,118 @@
+// The buttons' callback data: every button of every keyboard reads back as what it asks for, within
+// Telegram's 64 bytes, and data no pfbot of this version writes is refused (answered "no longer works").
+import { describe, expect, test } from "bun:test";
+import type { InlineKeyboardMarkup } from "grammy/types";
+import {
+  chartScreenKeyboard,
+  detailsKeyboard,
+  FREQUENCY_PRESETS,
+  historyKeyboard,
+  readPress,
+  type SettingsState,
+  settingsKeyboard,
+  statusKeyboard,
+  updatingKeyboard,
+} from "../../src/bot/keyboards.ts";
+
+const SETTINGS: SettingsState = {
+  frequencyMinutes: 120,
+  window: { startHour: 8, endHour: 20 },
+  paused: false,
+  privacy: false,
+  breakdown: true,
+  notify: "all",
+};
+
+const buttons = (markup: InlineKeyboardMarkup) =>
+  markup.inline_keyboard.flat().map((b) => ({ text: b.text, data: "callback_data" in b ? (b.callback_data ?? "") : "" }));
+const pressOf = (markup: InlineKeyboardMarkup, text: string) => readPress(buttons(markup).find((b) => b.text === text)?.data ?? "");
+
+describe("keyboards", () => {
+  test("every button of every keyboard reads back as a press, within Telegram's 64 bytes", () => {
+    const all = [
+      statusKeyboard({ details: true }),
+      statusKeyboard({ details: false }),
+      updatingKeyboard(),
+      historyKeyboard("USD"),
+      historyKeyboard("RUB"),
+      detailsKeyboard(),
+      chartScreenKeyboard({ kind: "history", days: 90, currency: "RUB" }),
+      chartScreenKeyboard({ kind: "allocation", view: "kind", currency: "USD" }),
+      settingsKeyboard(SETTINGS),
+      settingsKeyboard({ ...SETTINGS, paused: true, privacy: true, breakdown: false, notify: "silent", frequencyMinutes: 45 }),
+    ];
+    for (const { text, data } of all.flatMap(buttons)) {
+      expect(new TextEncoder().encode(data).length, text).toBeLessThanOrEqual(64);
+      expect(readPress(data), `${text}: ${data}`).not.toBeNull();
+    }
+  });
+
+  test("the report's buttons: Details only when there are notes; the charts open at 30 days and by platform, in USD", () => {
+    expect(buttons(statusKeyboard({ details: false })).map((b) => b.text)).toEqual([
+      "🔄 Refresh",
+      "📅 History",
+      "📈 Chart",
+      "🥧 Allocation",
+      "⚙️ Settings",
+    ]);
+    const withNotes = statusKeyboard({ details: true });
+    expect(pressOf(withNotes, "ℹ️ Details")).toEqual({ kind: "details" });
+    expect(pressOf(withNotes, "🔄 Refresh")).toEqual({ kind: "refresh" });
+    expect(pressOf(withNotes, "📅 History")).toEqual({ kind: "history", currency: "USD" });
+    expect(pressOf(withNotes, "⚙️ Settings")).toEqual({ kind: "settings" });
+    expect(pressOf(withNotes, "📈 Chart")).toEqual({ kind: "chart", request: { kind: "history", days: 30, currency: "USD" } });
+    expect(pressOf(withNotes, "🥧 Allocation")).toEqual({
+      kind: "chart",
+      request: { kind: "allocation", view: "platform", currency: "USD" },
+    });
+    expect(pressOf(updatingKeyboard(), "⏳ Updating…")).toEqual({ kind: "busy" });
+    expect(pressOf(detailsKeyboard(), "⬅️ Status")).toEqual({ kind: "status" });
+  });
+
+  test("the settings' buttons carry the value they set; the current choice is marked and only answers", () => {
+    const keyboard = settingsKeyboard(SETTINGS);
+    expect(keyboard.inline_keyboard.map((row) => row.map((b) => b.text))).toEqual([
+      ["30m", "1h", "· 2h ·", "4h", "Daily"],
+      ["Start −1h", "Start +1h"],
+      ["End −1h", "End +1h"],
+      ["⏸ Pause", "⬜ Privacy", "✅ Crypto"],
+      ["· 🔔 All ·", "⚠️ Problems", "🔕 Silent"],
+      ["⬅️ Status"],
+    ]);
+    expect(FREQUENCY_PRESETS.map((preset) => preset.minutes)).toEqual([30, 60, 120, 240, 1440]);
+    expect(pressOf(keyboard, "Daily")).toEqual({ kind: "set", change: { name: "frequencyMinutes", value: 1440 } });
+    expect(pressOf(keyboard, "· 2h ·")).toEqual({ kind: "shown" });
+    expect(pressOf(keyboard, "Start +1h")).toEqual({ kind: "set", change: { name: "window", move: "start", hours: 1 } });
+    expect(pressOf(keyboard, "End −1h")).toEqual({ kind: "set", change: { name: "window", move: "end", hours: -1 } });
+    expect(pressOf(keyboard, "⏸ Pause")).toEqual({ kind: "set", change: { name: "paused", value: true } });
+    expect(pressOf(keyboard, "⬜ Privacy")).toEqual({ kind: "set", change: { name: "privacy", value: true } });
+    expect(pressOf(keyboard, "✅ Crypto")).toEqual({ kind: "set", change: { name: "breakdown", value: false } });
+    expect(pressOf(keyboard, "🔕 Silent")).toEqual({ kind: "set", change: { name: "notify", value: "silent" } });
+    const paused = settingsKeyboard({ ...SETTINGS, paused: true, privacy: true });
+    expect(pressOf(paused, "▶️ Resume")).toEqual({ kind: "set", change: { name: "paused", value: false } });
+    expect(pressOf(paused, "✅ Privacy")).toEqual({ kind: "set", change: { name: "privacy", value: false } });
+    // A frequency set with /frequency that is no preset: none is marked.
+    expect(buttons(settingsKeyboard({ ...SETTINGS, frequencyMinutes: 45 })).filter((b) => b.text.startsWith("·"))).toHaveLength(1);
+  });
+
+  test("data no pfbot of this version writes is refused", () => {
+    for (const data of [
+      "",
+      "st:",
+      "st:x",
+      "hist:eur",
+      "set:freq:0",
+      "set:freq:1441",
+      "set:freq:30:1",
+      "set:win:start:+2",
+      "set:win:middle:+1",
+      "set:win:9-20",
+      "set:privacy:2",
+      "set:pause",
+      "set:notify:never",
+      "set:colour:red",
+      "chart:7:usd",
+    ])
+      expect(readPress(data), data).toBeNull();
+  });
+});
