@@ -57,7 +57,8 @@ describe.skipIf(process.platform !== "linux" || process.arch !== "x64")(`the ${T
       telegram.pushMessage({ chatId: OWNER, text: "/status" });
       const [reply] = await telegram.waitForSent(1, 15_000);
       expect(reply!.chatId).toBe(OWNER);
-      for (const line of ["Bybit: $28,545.22", "OKX: $16,444.83", "T-Bank: $24,045.71"]) expect(reply!.plainText).toContain(line);
+      expect(reply!.plainText.split("\n")[0]).toBe("$105,689 · ₽8.5M");
+      for (const line of ["Bybit $28,545", "OKX $16,445", "T-Bank $24,046"]) expect(reply!.plainText).toContain(`\n${line}\n`);
 
       child.kill("SIGTERM");
       expect(await child.exited).toBe(0);

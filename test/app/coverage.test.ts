@@ -13,8 +13,9 @@ import { loadConfig } from "../../src/config/config.ts";
 import { SettingsStore } from "../../src/history/settings.ts";
 import { HistoryStore } from "../../src/history/store.ts";
 import { createLogger, silentLogger } from "../../src/lib/log.ts";
-import { toFixed } from "../../src/lib/money.ts";
+import { type Decimal, toFixed } from "../../src/lib/money.ts";
 import { htmlToText } from "../../src/render/message.ts";
+import type { Snapshot } from "../../src/snapshot/snapshot.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
 
@@ -54,8 +55,9 @@ async function bot() {
   const taker = await createSnapshotTaker(configFor(dataDir), silentLogger, "test", clock);
   const history = HistoryStore.open(dataDir, "Europe/Paris", clock.now);
   const sent: { text: string; silent: boolean }[] = [];
+  let taken: Snapshot | null = null;
   const service = createBotService({
-    takeSnapshot: (signal) => taker.take(signal),
+    takeSnapshot: async (signal) => (taken = await taker.take(signal)),
     history,
     settings: new SettingsStore(history.db),
     dataDir,
@@ -68,12 +70,17 @@ async function bot() {
     version: "test",
     now: clock.now,
   });
-  /** One scheduled run at `iso`: its outcome, the message's lines and whether it was silent. */
+  /**
+   * One scheduled run at `iso`: its outcome, the message's lines, whether it was silent, and the exact USD figures
+   * behind the message's whole dollars (the total, each platform's).
+   */
   const runAt = async (iso: string) => {
     clock.set(iso);
     const outcome = await service.scheduledRun();
     const last = sent.at(-1)!;
-    return { outcome, lines: last.text.split("\n"), silent: last.silent };
+    const cents = (amount: Decimal | null | undefined) => (amount == null ? null : toFixed(amount, 2));
+    const usd = Object.fromEntries([["total", cents(taken?.totalUsd)], ...(taken?.rows ?? []).map((row) => [row.id, cents(row.usd)])]);
+    return { outcome, lines: last.text.split("\n"), silent: last.silent, usd };
   };
   const day = (d: string) => {
     const record = history.get(d);
@@ -85,56 +92,71 @@ async function bot() {
 interface Case {
   /** Makes the fakes answer as the real service does in this case. */
   readonly arrange: (fakes: AllFakes) => void;
-  /** The partial platform's line, and the headline's total with its partial mark. */
+  /** The partial platform's line, the headline (line 1: both totals with the partial mark) and the note saying what is left out. */
   readonly platformLine: string;
+  /** The exact figures the message rounds: the partial platform's and the total. */
+  readonly usd: Readonly<Record<string, string>>;
   readonly headline: string;
+  readonly note: string;
 }
 
 // A complete account: Bybit $28,545.22 (asset-overview) + OKX $16,444.83 (asset-valuation) = $44,990.05.
 const CASES: Record<string, Case> = {
   "1. OKX asset-valuation rate-limited (another app on the account), asked again and still limited": {
     arrange: (f) => f.okx.faults.add({ path: "/api/v5/asset/asset-valuation", code: "50011", message: "Too Many Requests", status: 429 }),
-    platformLine: "OKX: $14,610.55",
-    headline: "Total: $43,155.77 (partial: Earn and other OKX accounts not valued)",
+    platformLine: "OKX $14,611 ⚠️",
+    usd: { okx: "14610.55", total: "43155.77" },
+    headline: "$43,156 · ₽3.47M ⚠️ partial",
+    note: "⚠️ OKX: Earn and other OKX accounts not valued",
   },
   "1. OKX asset-valuation answering $0 while the trading and funding accounts hold $14,610.55": {
     arrange: (f) => {
       f.okx.state.valuationTotal = "0";
     },
-    platformLine: "OKX: $14,610.55",
-    headline: "Total: $43,155.77 (partial: Earn and other OKX accounts not valued)",
+    platformLine: "OKX $14,611 ⚠️",
+    usd: { okx: "14610.55", total: "43155.77" },
+    headline: "$43,156 · ₽3.47M ⚠️ partial",
+    note: "⚠️ OKX: Earn and other OKX accounts not valued",
   },
   "2. Bybit asset-overview refused with a business code (a regional account): the wallets' figure": {
     arrange: (f) =>
       f.bybit.faults.add({ path: "/v5/asset/asset-overview", code: 10001, message: "This endpoint does not support regional accounts" }),
-    platformLine: "Bybit: $25,714.56",
-    headline: "Total: $42,159.40 (partial: Earn, bots and other Bybit accounts not valued)",
+    platformLine: "Bybit $25,715 ⚠️",
+    usd: { bybit: "25714.56", total: "42159.40" },
+    headline: "$42,159 · ₽3.39M ⚠️ partial",
+    note: "⚠️ Bybit: Earn, bots and other Bybit accounts not valued",
   },
   "3. Bybit asset-overview empty with retCode 0: the wallets' figure, never $0": {
     arrange: (f) => {
       f.bybit.state.emptyOverview = true;
     },
-    platformLine: "Bybit: $25,714.56",
-    headline: "Total: $42,159.40 (partial: Earn, bots and other Bybit accounts not valued)",
+    platformLine: "Bybit $25,715 ⚠️",
+    usd: { bybit: "25714.56", total: "42159.40" },
+    headline: "$42,159 · ₽3.39M ⚠️ partial",
+    note: "⚠️ Bybit: Earn, bots and other Bybit accounts not valued",
   },
   "3. Bybit asset-overview answering $0 while the wallets hold $25,714.56: the wallets' figure": {
     arrange: (f) => {
       f.bybit.state.overviewTotalEquity = "0";
     },
-    platformLine: "Bybit: $25,714.56",
-    headline: "Total: $42,159.40 (partial: Earn, bots and other Bybit accounts not valued)",
+    platformLine: "Bybit $25,715 ⚠️",
+    usd: { bybit: "25714.56", total: "42159.40" },
+    headline: "$42,159 · ₽3.39M ⚠️ partial",
+    note: "⚠️ Bybit: Earn, bots and other Bybit accounts not valued",
   },
   "4. a Bybit key without the Wallet area (10005 on every /v5/asset/* call): the unified wallet": {
     arrange: (f) => {
       f.bybit.state.key.permissions.Wallet = [];
     },
-    platformLine: "Bybit: $21,461.94",
-    headline: "Total: $37,906.77 (partial: Bybit funding and Earn not valued: give the key the Wallet read permission)",
+    platformLine: "Bybit $21,462 ⚠️",
+    usd: { bybit: "21461.94", total: "37906.77" },
+    headline: "$37,907 · ₽3.05M ⚠️ partial",
+    note: "⚠️ Bybit funding and Earn not valued: give the key the Wallet read permission",
   },
 };
 
 describe("a platform that answers but leaves money out", () => {
-  for (const [name, { arrange, platformLine, headline }] of Object.entries(CASES)) {
+  for (const [name, { arrange, platformLine, usd, headline, note }] of Object.entries(CASES)) {
     test(`${name}: partial row and headline, with sound; the complete day stays and is not compared`, async () => {
       const { runAt, day, close } = await bot();
       try {
@@ -142,22 +164,23 @@ describe("a platform that answers but leaves money out", () => {
         const complete = await runAt("2026-11-24T08:00:00Z");
         expect(complete.outcome).toBe("ok");
         expect(complete.silent).toBe(true);
-        expect(complete.lines).toContain("Total: $44,990.05");
-        expect(complete.lines).toContain("Change since 23 Nov 2026: +$0.00 (+0.00%)");
+        expect(complete.lines.slice(0, 2)).toEqual(["$44,990 · ₽3.62M", "± $0 (0.00%) since 23 Nov"]);
+        expect(complete.usd).toEqual({ total: "44990.05", bybit: "28545.22", okx: "16444.83" });
         expect(day("2026-11-24")).toEqual({ usd: "44990.05", complete: true });
 
         arrange(fakes);
         const partial = await runAt("2026-11-24T10:00:00Z");
         expect(partial.outcome).toBe("partial");
+        expect(partial.lines[0]).toBe(headline);
         expect(partial.lines).toContain(platformLine);
-        expect(partial.lines).toContain(headline);
-        expect(partial.lines.some((line) => line.startsWith("Total: ₽ ") && line.endsWith(" (partial)"))).toBe(true);
+        expect(partial.usd).toMatchObject(usd);
+        expect(partial.lines).toContain(note);
         // With sound, like a failed platform.
         expect(partial.silent).toBe(false);
         // The complete day is not replaced by the smaller figure, and the gap is never shown as a loss.
         expect(day("2026-11-24")).toEqual({ usd: "44990.05", complete: true });
-        expect(partial.lines).toContain("Change: not compared, the total is partial");
-        expect(partial.lines.join("\n")).not.toContain("Change since");
+        expect(partial.lines[1]).toBe("Change not shown: total is partial");
+        expect(partial.lines.join("\n")).not.toMatch(/[▲▼±]|since/);
       } finally {
         close();
       }

@@ -78,7 +78,8 @@ test("a restart with the env unchanged keeps /frequency's value and says when it
   expect(second.log).toContain("scheduled reports are paused (/pause): none is sent until /resume; /status still works");
   expect(second.log).not.toContain("changed since the chat set");
   // /status while paused: the report, then one line saying so.
-  expect(second.replies[1]).toContain("Bybit: $28,545.22");
+  expect(second.replies[1]!.split("\n")[0]).toBe("$105,689 · ₽8.5M");
+  expect(second.replies[1]).toContain("\nBybit $28,545\n");
   expect(second.replies[1]!.trimEnd().split("\n").at(-1)).toBe(PAUSED_NOTE);
 });
 

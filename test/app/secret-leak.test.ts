@@ -223,8 +223,16 @@ describe("a run where every platform quotes its credentials in errors", () => {
     try {
       await botTelegram.waitForRequests("getUpdates", 1);
       botTelegram.pushMessage({ chatId: CHAT_ID, text: "/status" });
-      const sent = await botTelegram.waitForSent(1);
-      expect(sent.at(-1)!.plainText).toContain("Portfolio");
+      const [report] = await botTelegram.waitForSent(1);
+      // The report: IBKR's total with the partial mark, and each platform's failure named.
+      expect(report!.plainText.split("\n")[0]).toBe("$12,346 · ₽993k ⚠️ partial");
+      expect(report!.plainText).toContain("\nOKX ❌ key rejected\n");
+      // ℹ️ Details puts the platforms' errors in full in the chat, with the credentials they quote.
+      botTelegram.pushCallback({ chatId: CHAT_ID, messageId: report!.messageId, data: "st:details" });
+      const [details] = await botTelegram.waitForEdits(1);
+      expect(details!.plainText).toStartWith("Details\n");
+      expect(details!.plainText).toContain("Invalid OK-ACCESS-PASSPHRASE");
+      expect(details!.plainText).toContain("***");
     } finally {
       child.kill("SIGTERM");
     }

@@ -124,8 +124,8 @@ describe("commands from the owner", () => {
     const reply = await lastReply(1);
     expect(reply.chatId).toBe(OWNER);
     expect(reply.parseMode).toBe("HTML");
-    expect(reply.plainText).toContain("Bybit: $28,545.22");
-    expect(reply.plainText).toContain("Total: $105,688.52");
+    expect(reply.plainText.split("\n")[0]).toBe("$105,689 · ₽8.5M");
+    expect(reply.plainText).toContain("\nBybit $28,545\n");
     expect(telegram.chatActions).toContainEqual({ chatId: OWNER, action: "typing" });
   });
 
@@ -173,7 +173,7 @@ describe("commands from the owner", () => {
     say("/frequency");
     expect((await lastReply(2)).plainText).toContain("The schedule is paused");
     say("/status");
-    expect((await lastReply(3)).plainText).toContain("Bybit: $28,545.22");
+    expect((await lastReply(3)).plainText).toContain("\nBybit $28,545\n");
     say("/resume");
     expect((await lastReply(4)).plainText).toMatch(/^Scheduled reports resumed\. Next report: /);
   });
@@ -271,7 +271,7 @@ describe("when Telegram or the disk fails", () => {
     telegram.faults.clear();
     clock.set("2026-11-24T10:00:01Z");
     await runtime!.scheduler.tick();
-    expect(telegram.sent.at(-1)!.plainText).toContain("Total: $105,688.52");
+    expect(telegram.sent.at(-1)!.plainText.split("\n")[0]).toBe("$105,689 · ₽8.5M");
     const up = await healthz();
     expect(up.status).toBe(200);
     expect(up.body).toMatchObject({ ok: true, problems: [], lastRun: { slot: "2026-11-24T10:00:00.000Z", delivered: true } });
@@ -305,7 +305,7 @@ describe("when Telegram or the disk fails", () => {
     expect(logLines.find((line) => line.includes("history not available"))).toContain(`DATA_DIR ${dataDir} is not a directory`);
     say("/status");
     const reply = await lastReply(1);
-    expect(reply.plainText).toContain("Total: $105,688.52");
+    expect(reply.plainText.split("\n")[0]).toBe("$105,689 · ₽8.5M");
     expect(reply.plainText).toContain(`⚠️ The history is not being saved: DATA_DIR ${dataDir} is not a directory`);
     say("/pause");
     expect((await lastReply(2)).plainText).toContain("(Not remembered after a restart: DATA_DIR");

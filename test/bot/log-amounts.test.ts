@@ -1,15 +1,18 @@
 // "The log never prints amounts at info level, whatever the setting" (issue #16): a whole bot session at
 // LOG_LEVEL=info (a scheduled report, /status, Refresh, the history, the settings; OKX partial, naming a
-// coin it cannot price with its quantity) against the fakes, then every amount the messages showed is
-// looked for in the log, in every form it could take.
+// coin it cannot price with its quantity) against the fakes, then every amount the messages showed, and the
+// exact figure behind each, is looked for in the log, in every form it could take.
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
 import type { AppContext } from "../../src/app/run.ts";
+import { createSnapshotTaker } from "../../src/app/wiring.ts";
 import { loadConfig } from "../../src/config/config.ts";
-import { createLogger } from "../../src/lib/log.ts";
+import { createLogger, silentLogger } from "../../src/lib/log.ts";
+import { abs, type Decimal, formatGrouped, toFixed, toPlainString } from "../../src/lib/money.ts";
+import type { Snapshot } from "../../src/snapshot/snapshot.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
@@ -32,12 +35,39 @@ afterEach(async () => {
   await Promise.all([telegram.stop(), fakes.stop()]);
 });
 
-/** "$28,545.22" → "28,545.22", "28545.22" and, when it has 4 digits or more, "28545" (a figure with more decimals). */
-function forms(amount: string): string[] {
+/** An amount as the report shows it: "$28,545" → "28,545" and "28545"; "$15.2k" → "15.2k". */
+function shownForms(amount: string): string[] {
   const grouped = amount.replace(/^[^\d]+/, "");
-  const plain = grouped.replace(/,/g, "");
-  const whole = plain.split(".")[0] ?? "";
-  return [grouped, plain, ...(whole.length >= 4 ? [whole] : [])];
+  return distinctive([grouped, grouped.replace(/,/g, "")]);
+}
+
+/** An exact figure as a log line could print it: 28545.22 → "28545.22", "28,545.22", to the cent, and "28545". */
+function exactForms(amount: Decimal): string[] {
+  const positive = abs(amount);
+  const whole = toFixed(positive, 0);
+  return distinctive([toPlainString(positive), toFixed(positive, 2), formatGrouped(positive, 2), ...(whole.length >= 4 ? [whole] : [])]);
+}
+
+/**
+ * The forms that cannot be anything but an amount: with a k/M suffix, 4 digits or more with a separator ("1,500.00"),
+ * 5 or more without ("28545"). "$77" as "77", or 1500 as "1500", is in any log line's timestamp or duration (ms=1500).
+ */
+function distinctive(forms: readonly string[]): string[] {
+  const digits = (form: string) => (form.match(/\d/g) ?? []).length;
+  return [...new Set(forms)].filter((form) => /[kM]$/.test(form) || digits(form) >= (/[.,]/.test(form) ? 4 : 5));
+}
+
+/** Every amount of the snapshot: the totals, each platform's, each holding's (as reported and converted), each coin's. */
+function amountsOf(snapshot: Snapshot): Decimal[] {
+  return [
+    ...[snapshot.totalUsd, snapshot.totalRub, snapshot.cryptoUsd].filter((amount) => amount !== null),
+    ...snapshot.rows.flatMap((row) => [
+      ...(row.usd !== null ? [row.usd] : []),
+      ...(row.native !== null ? [row.native.amount] : []),
+      ...row.holdings.flatMap((holding) => [holding.money.amount, ...(holding.rate ? [holding.rate.original.amount] : [])]),
+      ...row.assets.map((asset) => asset.usd),
+    ]),
+  ];
 }
 
 test.each([["off"], ["on"]])("a whole bot session with PRIVACY=%s logs no amount at info level", async (privacy) => {
@@ -86,15 +116,21 @@ test.each([["off"], ["on"]])("a whole bot session with PRIVACY=%s logs no amount
   telegram.pushMessage({ chatId: OWNER, text: "/history" });
   await telegram.waitForSent(3, 10_000);
 
-  // The amounts, read from the report as sent with PRIVACY=off; with PRIVACY=on, from its spoilers.
-  const shown = [...report.plainText.matchAll(/[$₽€£¥] ?[\d,]+(?:\.\d+)?/g)].map((match) => match[0]);
-  expect(report.plainText).toContain("NEWCOIN 4242.4242");
-  shown.push("4242.4242");
+  // The amounts as the report showed them (with PRIVACY=on, in its spoilers): whole units and the breakdown's short forms.
+  const shown = [...report.plainText.matchAll(/[$₽€£¥] ?[\d,]+(?:\.\d+)?[kM]?/g)].map((match) => match[0]);
   expect(shown.length).toBeGreaterThan(5);
-  expect(shown).toContain("$28,545.22");
+  expect(shown).toContain("$28,545");
+  expect(shown).toContain("$15.2k");
+  expect(report.plainText).toContain("NEWCOIN 4242.4242");
+  // The exact figures behind them, which is what a log line would print: the same snapshot, taken again from the fakes.
+  const snapshot = await (await createSnapshotTaker(loaded.config, silentLogger, "test", clock)).take();
+  const exact = amountsOf(snapshot);
+  expect(exact.map(toPlainString)).toContain("28545.22");
+  const forms = [...shown.flatMap(shownForms), ...exact.flatMap(exactForms), "4242.4242"];
+  expect(forms.length).toBeGreaterThan(50);
   expect(lines.length).toBeGreaterThan(5);
   expect(lines.some((line) => line.startsWith("INFO  scheduled run done"))).toBe(true);
   expect(lines.some((line) => line.startsWith("WARN  platform partial platform=okx"))).toBe(true);
   const log_ = lines.join("\n");
-  for (const amount of shown) for (const form of forms(amount)) expect(log_, `${amount} as ${form}`).not.toContain(form);
+  for (const form of forms) expect(log_, form).not.toContain(form);
 });

@@ -147,8 +147,9 @@ describe("the /status keyboard and one-message navigation", () => {
     press(status.messageId, "ℹ️ Details");
     const [details] = await telegram.waitForEdits(1);
     expect(details).toMatchObject({ method: "editMessageText", messageId: status.messageId });
-    expect(details!.plainText).toStartWith("ℹ️ Notes\n");
-    expect(details!.plainText).toContain("Binance: Binance coins without a USD price");
+    // The report gives the note one line; Details gives it whole, with the wallet the coin is in.
+    expect(status.plainText.split("\n").at(-1)).toBe("ℹ️ Binance coins without a USD price, in the total but not listed: XYZ 100");
+    expect(details!.plainText).toBe("Details\n\nℹ️ Binance coins without a USD price, in the total but not listed: XYZ 100 (Spot)");
     expect(labels(details!.replyMarkup)).toEqual([["⬅️ Status"]]);
     press(status.messageId, "⬅️ Status");
     const [, back] = await telegram.waitForEdits(2);
@@ -235,7 +236,7 @@ describe("old messages", () => {
     press(status.messageId, "🔄 Refresh");
     expect((await telegram.waitForCallbackAnswers(1))[0]!.text).toBe(TOO_OLD);
     const report = await reply(2);
-    expect(report.plainText).toContain("Bybit: $28,545.22");
+    expect(report.plainText).toContain("\nBybit $28,545\n");
     expect(labels(report.replyMarkup)[0]).toEqual(["🔄 Refresh", "📅 History"]);
     expect(logLines.some((line) => line.includes("a message could not be edited in place"))).toBe(true);
   });
@@ -265,7 +266,7 @@ describe("old messages", () => {
     expect(answer!.text).toBe("No report since pfbot restarted: taking a new one.");
     const [, , report] = await telegram.waitForEdits(3, 10_000);
     expect(report).toMatchObject({ method: "editMessageText", messageId: status.messageId });
-    expect(report!.plainText).toContain("Bybit: $28,545.22");
+    expect(report!.plainText).toContain("\nBybit $28,545\n");
     expect(overviewCalls()).toBe(snapshots + 1);
     expect(telegram.sent).toHaveLength(1);
   });
@@ -379,9 +380,11 @@ describe("/settings", () => {
     // Privacy applies to the report: no amount on its first line (the notification preview), every amount hidden.
     say("/status");
     const report = await reply(3);
+    expect(report.plainText.split("\n")[0]).toBe("Portfolio");
     expect(report.plainText.split("\n")[0]).not.toMatch(/\d[\d,]*\.\d\d|\$\d|₽ ?\d/);
     const spoilers = report.entities.filter((e) => e.type === "spoiler").map((e) => report.plainText.slice(e.offset, e.offset + e.length));
-    expect(spoilers).toContain("$28,545.22");
+    expect(spoilers).toContain("$105,689 · ₽8.5M");
+    expect(spoilers).toContain("$28,545");
     const unhidden = report.entities.reduce(
       (text, e) => (e.type === "spoiler" ? text.slice(0, e.offset) + "•".repeat(e.length) + text.slice(e.offset + e.length) : text),
       report.plainText,

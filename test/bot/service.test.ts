@@ -120,7 +120,10 @@ test("a complete scheduled report is sent silently and recorded; a partial one r
   expect(await service.scheduledRun()).toBe("ok");
   expect(await service.scheduledRun()).toBe("partial");
   expect(sent.map((s) => s.silent)).toEqual([true, false]);
-  expect(sent[1]!.html).toContain("❌ OKX: unavailable");
+  expect(sent[0]!.html.split("\n")[0]).toBe("<b>$1,000 · ₽80k</b>");
+  // The partial one says so on its first line (the notification's) and names the platform that failed.
+  expect(sent[1]!.html.split("\n")[0]).toBe("<b>$900 · ₽72k</b> ⚠️ partial");
+  expect(sent[1]!.html).toContain("\nOKX ❌ unavailable\n");
   const day = history.get("2026-11-24")!;
   expect(toPlainString(day.usd)).toBe("1000");
   expect(day.complete).toBe(true);
@@ -128,7 +131,7 @@ test("a complete scheduled report is sent silently and recorded; a partial one r
 
 test("/status does not write history", async () => {
   const { service, history } = setup([at("2026-11-24T09:00:00Z", [okRow("1000")])]);
-  expect(await statusHtml(service)).toContain("Bybit: <b>$1,000.00</b>");
+  expect(await statusHtml(service)).toContain("\nBybit $1,000\n");
   expect(history.count()).toBe(0);
 });
 
@@ -141,7 +144,7 @@ test("concurrent requests share one snapshot", async () => {
 test("the change line compares with the previous complete day", async () => {
   const { service } = setup([at("2026-11-23T09:00:00Z", [okRow("1000")]), at("2026-11-24T09:00:00Z", [okRow("1100")])]);
   await service.scheduledRun();
-  expect(await statusHtml(service)).toContain("Change since 23 Nov 2026: +$100.00 (+10.00%)");
+  expect((await statusHtml(service)).split("\n")[1]).toBe("▲ $100 (10.00%) since 23 Nov");
 });
 
 test("the service starts on the schedule stored by /frequency and /pause; a stored frequency outside 1..1440 counts as unset", () => {
@@ -267,7 +270,7 @@ test("a history that cannot be written: the report is still delivered, the failu
 
   expect(await service.scheduledRun()).toBe("ok");
   expect(sent).toHaveLength(1);
-  expect(sent[0]!.html).toContain("Bybit: <b>$1,000.00</b>");
+  expect(sent[0]!.html).toContain("\nBybit $1,000\n");
   const logged = lines.find((line) => line.includes("history not recorded"));
   expect(logged).toStartWith("ERROR");
   expect(logged).toContain(`DATA_DIR ${dataDir} is read-only or not writable by pfbot's user`);
@@ -448,7 +451,8 @@ describe("NOTIFY: which scheduled reports are sent, and which ring", () => {
     await service.scheduledRun();
     await service.scheduledRun();
     expect(sent.map((s) => s.silent)).toEqual([true, true]);
-    expect(sent[1]!.html).toContain("❌ OKX: unavailable");
+    expect(sent[1]!.html.split("\n")[0]).toBe("<b>$900 · ₽72k</b> ⚠️ partial");
+    expect(sent[1]!.html).toContain("\nOKX ❌ unavailable\n");
   });
 
   test("problems: a partial report always, with sound; a complete one only when the coverage changed (a recovery), silently", async () => {
