@@ -9,11 +9,11 @@
 
 import { TIMEZONE } from "../config/history-config.ts";
 import type { NotifyMode } from "../config/notify.ts";
+import { historyViewHtml } from "../history/io.ts";
 import type { SettingsStore } from "../history/settings.ts";
 import { type HistoryStore, localDay, logRecordResult } from "../history/store.ts";
 import { errorMessage, PfbotError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
-import { HISTORY_VIEW_DAYS, renderHistory } from "../render/history-view.ts";
 import { escapeHtml } from "../render/html.ts";
 import { renderStatus } from "../render/status.ts";
 import type { Change } from "../snapshot/report.ts";
@@ -158,15 +158,9 @@ export class BotService {
   historyScreen(currency: HistoryCurrency): Screen {
     const keyboard = historyKeyboard(currency);
     try {
-      const { history } = this.deps;
-      // One day more than shown, so that the oldest day shown still has its change.
-      const view = renderHistory(history.recent(HISTORY_VIEW_DAYS + 1), {
-        currency,
-        privacy: this.preferences.value("privacy"),
-        samples: history.samples(),
-        today: history.today(),
-      });
-      return { html: view.html + this.storage.note(), keyboard };
+      // pfbot --history's view (history/io.ts), which reads days enough before it for the oldest row's change.
+      const html = historyViewHtml(this.deps.history, { currency, privacy: this.preferences.value("privacy") });
+      return { html: html + this.storage.note(), keyboard };
     } catch (error) {
       this.storage.failed(error, "history not readable");
       return { html: `The history cannot be read: ${escapeHtml(this.storage.problem() ?? "")}`, keyboard };

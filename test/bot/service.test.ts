@@ -10,11 +10,13 @@ import { BOT_SETTINGS } from "../../src/bot/settings.ts";
 import type { NotifyMode } from "../../src/config/notify.ts";
 import type { FxResult } from "../../src/fx/source.ts";
 import { DATABASE_FILE } from "../../src/history/db.ts";
+import { historyViewHtml } from "../../src/history/io.ts";
 import { SettingsStore } from "../../src/history/settings.ts";
-import { HistoryStore } from "../../src/history/store.ts";
+import { addDays, HistoryStore } from "../../src/history/store.ts";
 import { createLogger, type Logger, silentLogger } from "../../src/lib/log.ts";
-import { dec, toPlainString } from "../../src/lib/money.ts";
+import { dec, mul, toPlainString } from "../../src/lib/money.ts";
 import { PlatformError } from "../../src/platforms/types.ts";
+import { htmlToText } from "../../src/render/html.ts";
 import { combine, failedRow, type PlatformRow, rowOf, type Snapshot } from "../../src/snapshot/snapshot.ts";
 import { texts } from "../render/chart/support.ts";
 
@@ -520,6 +522,25 @@ describe("screens", () => {
     expect(service.detailsScreen()).toBeNull();
     expect(await buttons()).toContain("ℹ️ Details");
     expect(service.detailsScreen()?.html).toContain("x".repeat(400));
+  });
+
+  test("/history is pfbot --history's view: its oldest row compares with the last day before the view that has a value", () => {
+    const { service, history } = setup([]);
+    // 41 days up to today (24 Nov), each $100 more; 25 Oct, the day before the 30 days shown, has no RUB rate.
+    const days = Array.from({ length: 41 }, (_, i) => {
+      const day = addDays("2026-11-24", i - 40);
+      const usd = dec(String(100_000 + 100 * i));
+      return { day, usd, rub: day === "2026-10-25" ? null : mul(usd, dec("80")) };
+    });
+    history.importDays(days, { overwrite: false });
+    const oldest = (html: string) =>
+      htmlToText(html)
+        .split("\n")
+        .find((line) => line.startsWith("26.10 "));
+    expect(oldest(service.historyScreen("USD").html)).toBe("26.10 Mon  $101,100   ▲0.1%");
+    // In roubles the day before has none: 24 Oct, two days back, is the one compared with.
+    expect(oldest(service.historyScreen("RUB").html)).toBe("26.10 Mon  ₽8,088,000   ▲0.2%");
+    expect(htmlToText(service.historyScreen("USD").html)).toBe(htmlToText(historyViewHtml(history)));
   });
 
   test("the history with privacy on shows no amount, and says where the history cannot be read", () => {
