@@ -7,8 +7,10 @@ import { join } from "node:path";
 import { runCheckMode } from "../../src/app/modes/check.ts";
 import { runSnapshotMode } from "../../src/app/modes/snapshot.ts";
 import type { AppContext } from "../../src/app/run.ts";
+import { ENV_BACKED } from "../../src/bot/settings.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { readEnvSource } from "../../src/config/env-source.ts";
+import { SettingsStore } from "../../src/history/settings.ts";
 import { HistoryStore } from "../../src/history/store.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { dec } from "../../src/lib/money.ts";
@@ -80,6 +82,53 @@ describe("--once", () => {
   });
 });
 
+describe("PRIVACY and the owner's /settings in --once and --dry-run", () => {
+  /** The message's text with each spoiler's text blanked out: what a glance shows. */
+  const unspoiled = (message: { plainText: string; entities: readonly { type: string; offset: number; length: number }[] }) =>
+    message.entities.reduce(
+      (text, e) => (e.type === "spoiler" ? text.slice(0, e.offset) + "•".repeat(e.length) + text.slice(e.offset + e.length) : text),
+      message.plainText,
+    );
+
+  test("--once with PRIVACY=on: no amount on the first line (the notification's), every amount in a spoiler", async () => {
+    const { ctx } = context({ ...withoutIbkr, DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-once-")), PRIVACY: "on" });
+    expect(await runSnapshotMode(ctx, { send: true, json: false })).toBe(0);
+    const message = telegram.sent[0]!;
+    expect(message.plainText.split("\n").slice(0, 2)).toEqual(["Portfolio", "$105,689 · ₽8.5M"]);
+    expect(message.plainText).toContain("\nBybit $28,545\n");
+    expect(unspoiled(message)).not.toMatch(/[$₽€]\s?\d/);
+  });
+
+  test("--dry-run and --once follow the owner's /settings choices over PRIVACY and INCLUDE_CRYPTO_BREAKDOWN, and leave the bot's settings as they are", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const store = HistoryStore.open(dataDir, "Europe/Paris", clock.now);
+    const settings = new SettingsStore(store.db);
+    // Set in the chat while PRIVACY was off and the breakdown on (their defaults).
+    settings.setFromChat(ENV_BACKED.privacy, true, false, Date.parse("2026-11-20T10:00:00Z"));
+    settings.setFromChat(ENV_BACKED.breakdown, false, true, Date.parse("2026-11-20T10:00:00Z"));
+    const rows = () => store.db.query("SELECT key, value FROM settings WHERE key LIKE 'display.%' ORDER BY key").all();
+    const before = rows();
+
+    const dry = context({ ...withoutIbkr, DATA_DIR: dataDir });
+    expect(await runSnapshotMode(dry.ctx, { send: false, json: false })).toBe(0);
+    expect(dry.out.join("\n")).toStartWith("Portfolio\n$105,689 · ₽8.5M\n\nCrypto $81,643\nBybit $28,545\nOKX $16,445\n");
+    const once = context({ ...withoutIbkr, DATA_DIR: dataDir });
+    expect(await runSnapshotMode(once.ctx, { send: true, json: false })).toBe(0);
+    const message = telegram.sent[0]!;
+    expect(message.plainText.split("\n")[0]).toBe("Portfolio");
+    expect(unspoiled(message)).not.toMatch(/[$₽€]\s?\d/);
+    expect(message.plainText).not.toContain("BTC");
+    expect(rows()).toEqual(before);
+
+    // The other way round: privacy turned off in the chat while PRIVACY was on, and PRIVACY still on.
+    settings.setFromChat(ENV_BACKED.privacy, false, true, Date.parse("2026-11-21T10:00:00Z"));
+    const chatOff = context({ ...withoutIbkr, DATA_DIR: dataDir, PRIVACY: "on" });
+    expect(await runSnapshotMode(chatOff.ctx, { send: false, json: false })).toBe(0);
+    expect(chatOff.out.join("\n")).toStartWith("$105,689 · ₽8.5M\n");
+    store.close();
+  });
+});
+
 describe("--once and the move alerts", () => {
   /** Bybit alone, so that its figure is the whole total. */
   const bybitOnly = {
@@ -113,6 +162,22 @@ describe("--once and the move alerts", () => {
     // Report, report, then the alert right after the report that moved; the third report alone.
     expect(telegram.sent[2]!.plainText).toContain("$50,000.00 → $45,000.00 · 24 Nov, 10:00 → 12:00 (Europe/Paris)");
     expect(telegram.sent[2]!.disableNotification).toBe(false);
+  });
+
+  test("with PRIVACY=on the alert gives the move in % only, like the report", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const once = async (total: string) => {
+      fakes.bybit.state.overviewTotalEquity = total;
+      const { ctx } = context({ ...bybitOnly, DATA_DIR: dataDir, ALERT_MOVE_PERCENT: "5", PRIVACY: "on" });
+      return runSnapshotMode(ctx, { send: true, json: false });
+    };
+    expect(await once("50000")).toBe(0);
+    clock.advance(2 * 60 * 60_000);
+    expect(await once("45000")).toBe(0);
+    expect(telegram.sent).toHaveLength(3);
+    const alert = telegram.sent[2]!.plainText;
+    expect(alert.split("\n")[0]).toBe("📉 Portfolio −10.00% since the last report");
+    expect(alert).not.toMatch(/[$₽]\s?\d|50,000|45,000/);
   });
 
   test("an alert Telegram refused is delivered by the next --once (exit 1 meanwhile), and never twice", async () => {

@@ -2,11 +2,14 @@
 // (print the message) and --json (print the snapshot as JSON). Exit 0 when at least one platform answered
 // and (with --once) the message and any alert were delivered and the day recorded; 1 otherwise, with a
 // line saying which. The report is delivered before the history is touched for writing: a read-only
-// DATA_DIR, a full disk or a damaged database costs the record, never the message.
+// DATA_DIR, a full disk or a damaged database costs the record, never the message. The report and the
+// alerts hide amounts as PRIVACY, or the owner's choice in /settings, says.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AlertKeeper, type AlertSend, alertConfigOf } from "../../bot/alerts.ts";
+import { ENV_BACKED } from "../../bot/settings.ts";
 import { CHAT_REFUSED_HINT, createTelegramApi, isChatRefusal, sendHtml } from "../../bot/telegram.ts";
+import type { Config } from "../../config/config.ts";
 import { TIMEZONE } from "../../config/history-config.ts";
 import { telegramOf } from "../../config/telegram.ts";
 import { saveLatestAllocation } from "../../history/allocation.ts";
@@ -15,6 +18,7 @@ import { describeHistoryError, type HistoryOpening, tryOpenHistory } from "../..
 import { SettingsStore } from "../../history/settings.ts";
 import { HistoryStore, localDay, logRecordResult } from "../../history/store.ts";
 import { errorMessage } from "../../lib/errors.ts";
+import type { Logger } from "../../lib/log.ts";
 import { htmlToText } from "../../render/html.ts";
 import { snapshotJson } from "../../render/json.ts";
 import { renderStatus } from "../../render/status.ts";
@@ -49,12 +53,8 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
       context.out(JSON.stringify(snapshotJson(snapshot, change, changes)));
       return answered(snapshot) ? 0 : 1;
     }
-    const view = renderStatus(snapshot, {
-      includeBreakdown: config.includeCryptoBreakdown,
-      privacy: false,
-      change,
-      defaultTimeZone: TIMEZONE.fallback,
-    });
+    const display = displayChoices(history, config, log);
+    const view = renderStatus(snapshot, { ...display, change, defaultTimeZone: TIMEZONE.fallback });
     const html = view.html;
     if (!options.send) {
       // A terminal has room for the notes in full, which the bot shows under "ℹ️ Details".
@@ -75,7 +75,7 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
     }
     // Recorded even when not delivered: the figures are real either way.
     const unrecorded = record(snapshot, opened, context);
-    const alertProblem = await moveAlerts(snapshot, opened, context, delivered ? send : null);
+    const alertProblem = await moveAlerts(snapshot, opened, context, display.privacy, delivered ? send : null);
     if (!delivered) return 1;
     if (unrecorded !== null) {
       log.error(`the report was delivered, but today's totals were not recorded in the history: ${unrecorded}`);
@@ -121,7 +121,13 @@ function record(snapshot: Snapshot, opened: HistoryOpening, context: AppContext)
  * run before could not deliver first. `send` is null when the report itself was not delivered: the alerts then wait
  * in the queue. Returns why an alert was not delivered, or null.
  */
-async function moveAlerts(snapshot: Snapshot, opened: HistoryOpening, context: AppContext, send: AlertSend | null): Promise<string | null> {
+async function moveAlerts(
+  snapshot: Snapshot,
+  opened: HistoryOpening,
+  context: AppContext,
+  privacy: boolean,
+  send: AlertSend | null,
+): Promise<string | null> {
   const { config, log } = context;
   // Unset, --once neither writes the rules' state nor touches the queue (the bot's, when one runs on the same DATA_DIR).
   if (config.alerts.movePercent === null && config.alerts.movePercentDay === null) return null;
@@ -133,8 +139,7 @@ async function moveAlerts(snapshot: Snapshot, opened: HistoryOpening, context: A
     db: opened.store.db,
     config: alertConfigOf(config),
     timeZone: config.timeZone,
-    // Issue #16's PRIVACY plugs in here, as for the charts (run.ts).
-    privacy: () => false,
+    privacy: () => privacy,
     log,
   });
   try {
@@ -147,6 +152,28 @@ async function moveAlerts(snapshot: Snapshot, opened: HistoryOpening, context: A
     return (await keeper.deliver(send)).failed;
   } catch (error) {
     return describeHistoryError(error, config.dataDir);
+  }
+}
+
+/**
+ * PRIVACY and INCLUDE_CRYPTO_BREAKDOWN as the report uses them: the owner's choice in /settings, kept in the history's
+ * database, wins until the variable changes (the bot's rule), read without changing the bot's settings; as configured
+ * when there is no database, or it cannot be read.
+ */
+function displayChoices(history: HistoryStore | null, config: Config, log: Logger): { privacy: boolean; includeBreakdown: boolean } {
+  const configured = { privacy: config.privacy, includeBreakdown: config.includeCryptoBreakdown };
+  if (history === null) return configured;
+  try {
+    const settings = new SettingsStore(history.db);
+    return {
+      privacy: settings.peek(ENV_BACKED.privacy, configured.privacy).value,
+      includeBreakdown: settings.peek(ENV_BACKED.breakdown, configured.includeBreakdown).value,
+    };
+  } catch (error) {
+    log.warn(
+      `the settings chosen in the chat could not be read, PRIVACY and INCLUDE_CRYPTO_BREAKDOWN apply: ${describeHistoryError(error, config.dataDir)}`,
+    );
+    return configured;
   }
 }
 
