@@ -17,7 +17,10 @@ export interface AllocationSlice {
   readonly platform: string;
   /** Its display name when the snapshot was taken. */
   readonly name: string;
-  /** The account's label when the platform's value is split per account; null for the whole platform. */
+  /**
+   * The account as the report names it (Holding.display: its name, or its id masked; else its label) when the
+   * platform's value is split per account; null for the whole platform.
+   */
   readonly account: string | null;
   readonly assetClass: AssetClass;
   readonly usd: Decimal;

@@ -34,6 +34,7 @@ function slicesOf(row: PlatformRow, usd: Decimal, rate: Decimal | null): Allocat
     const amount = holding.money.amount;
     const share = currency === "USD" ? amount : div(mul(usd, amount), total);
     const rub = currency === "RUB" ? amount : rate !== null ? mul(share, rate) : null;
-    return { ...base, account: holding.label, usd: share, rub };
+    // Named as the report names it (T-Bank's account by name, an IBKR id masked): the caption goes to the chat.
+    return { ...base, account: holding.display ?? holding.label, usd: share, rub };
   });
 }

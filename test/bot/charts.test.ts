@@ -187,17 +187,18 @@ describe("/allocation", () => {
     expect(photo).toMatchObject({ method: "sendPhoto", width: 1280, height: 720 });
     const caption = photo!.plainCaption.split("\n");
     // The total is the portfolio's, as /status says it: the margin account's −$15 is left out of the ring, not of it.
+    // The accounts are named as /status names them, without their numbers.
     expect(caption).toEqual([
       "Allocation by platform, USD",
       "Total: $105,689",
       "Snapshot: 24 Nov 2026, 10:00 (Europe/Paris)",
       "Bybit: $28,545 · 27.0%",
       "Binance: $19,996 · 18.9%",
-      "T-Bank · Брокерский счёт 2000000101: $18,936 · 17.9%",
+      "T-Bank · Брокерский счёт: $18,936 · 17.9%",
       "KuCoin: $16,657 · 15.8%",
       "OKX: $16,445 · 15.6%",
-      "T-Bank · ИИС 2000000102: $5,125 · 4.8%",
-      "Not in the ring (zero or negative): T-Bank · Маржинальный 2000000103: −$15.54",
+      "T-Bank · ИИС: $5,125 · 4.8%",
+      "Not in the ring (zero or negative): T-Bank · Маржинальный: −$15.54",
     ]);
     expect(labels(photo!)).toEqual([["· By platform ·", "By kind"], ["· USD ·", "RUB"], ["⬅️ Status"]]);
     press(photo!, "By kind");

@@ -5,6 +5,7 @@ import { openDatabase } from "../../src/history/db.ts";
 import { SettingsStore } from "../../src/history/settings.ts";
 import { add, dec, sum } from "../../src/lib/money.ts";
 import type { PlatformBalance, PlatformId } from "../../src/platforms/types.ts";
+import { allocationChart } from "../../src/render/chart/allocation-chart.ts";
 import { allocationOf } from "../../src/snapshot/allocation.ts";
 import { combine, rowOf, type Snapshot } from "../../src/snapshot/snapshot.ts";
 
@@ -20,12 +21,18 @@ function fx(withRate: boolean): FxResult {
   return { ok: true, stale: false, warnings: [], rates: { source: "CBR", date: "2026-11-24", fetchedAt: TAKEN.getTime(), rubPerUnit } };
 }
 
-function snapshot(balances: [PlatformId, [string, string, string][]][], withRate = true): Snapshot {
+/** Each holding as [label, currency, amount], or with the name the report shows it by (Holding.display) too. */
+function snapshot(balances: [PlatformId, ([string, string, string] | [string, string, string, string])[]][], withRate = true): Snapshot {
   const rates = fx(withRate);
   const rows = balances.map(([platform, holdings]) => {
     const balance: PlatformBalance = {
       platform,
-      holdings: holdings.map(([label, currency, amount]) => ({ label, money: { currency, amount: dec(amount) }, asOf: null })),
+      holdings: holdings.map(([label, currency, amount, display]) => ({
+        label,
+        money: { currency, amount: dec(amount) },
+        asOf: null,
+        ...(display !== undefined ? { display } : {}),
+      })),
       assets: [],
       asOf: null,
       source: "test",
@@ -65,6 +72,36 @@ test("a broker's accounts in one currency each get a slice worth their share; a 
     { platform: "ibkr", name: "IBKR", account: "U1", assetClass: "stocks-and-cash", usd: dec("300"), rub: dec("24000") },
     { platform: "ibkr", name: "IBKR", account: "U2", assetClass: "stocks-and-cash", usd: dec("700.25"), rub: dec("56020") },
   ]);
+});
+
+test("an account's slice is named as the report names it: T-Bank's by its name, IBKR's id masked, in the data and the caption", () => {
+  const allocation = allocationOf(
+    snapshot([
+      [
+        "tbank",
+        [
+          ["Брокерский счёт 2000000101", "RUB", "160000", "Брокерский счёт"],
+          ["ИИС 2000000102", "RUB", "40000", "ИИС"],
+        ],
+      ],
+      [
+        "ibkr",
+        [
+          ["U1234567", "USD", "300", "U•••4567"],
+          ["U7654321", "USD", "700", "U•••4321"],
+        ],
+      ],
+    ]),
+  );
+  expect(allocation?.slices.map((slice) => slice.account)).toEqual(["Брокерский счёт", "ИИС", "U•••4567", "U•••4321"]);
+  const chart = allocationChart(allocation, { view: "platform", currency: "USD" }, { timeZone: "Europe/Paris", privacy: false });
+  if (chart.kind !== "chart") throw new Error(chart.text);
+  expect(chart.caption).toContain("IBKR · U•••4567: $300.00 · ");
+  expect(chart.caption).toContain("T-Bank · Брокерский счёт: $2,000 · ");
+  for (const id of ["1234567", "7654321", "2000000101", "2000000102"]) {
+    expect(chart.caption).not.toContain(id);
+    expect(chart.svg).not.toContain(id);
+  }
 });
 
 test("the account shares add up to the platform's USD value; a platform with accounts in two currencies stays one slice", () => {
