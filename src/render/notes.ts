@@ -40,8 +40,10 @@ export function snapshotNotes(snapshot: Snapshot): Note[] {
     const bare = (part: string) => (startsWith(part, `${name} `) ? part.slice(name.length + 1) : part);
     const names = (warning: string) => row.leftOut.some((part) => warning.includes(bare(part)));
     for (const part of row.leftOut.filter((part) => !row.warnings.some((warning) => warning.includes(bare(part))))) {
+      // describeGap names the platform already, where the platform wrote it ("Earn and other OKX accounts not
+      // valued") or first: "OKX: Earn and other OKX accounts" would say it twice.
       const full = describeGap({ platform: row.id, part });
-      notes.push({ icon: "⚠️", short: shortNote(full, name), full: `Partial: ${full}` });
+      notes.push({ icon: "⚠️", short: shortNote(full, null), full: `Partial: ${full}` });
     }
     for (const warning of row.warnings) {
       const full = named(name, warning);

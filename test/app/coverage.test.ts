@@ -107,7 +107,7 @@ const CASES: Record<string, Case> = {
     platformLine: "OKX $14,611 ⚠️",
     usd: { okx: "14610.55", total: "43155.77" },
     headline: "$43,156 · ₽3.47M ⚠️ partial",
-    note: "⚠️ OKX: Earn and other OKX accounts not valued",
+    note: "⚠️ Earn and other OKX accounts not valued",
   },
   "1. OKX asset-valuation answering $0 while the trading and funding accounts hold $14,610.55": {
     arrange: (f) => {
@@ -116,7 +116,7 @@ const CASES: Record<string, Case> = {
     platformLine: "OKX $14,611 ⚠️",
     usd: { okx: "14610.55", total: "43155.77" },
     headline: "$43,156 · ₽3.47M ⚠️ partial",
-    note: "⚠️ OKX: Earn and other OKX accounts not valued",
+    note: "⚠️ Earn and other OKX accounts not valued",
   },
   "2. Bybit asset-overview refused with a business code (a regional account): the wallets' figure": {
     arrange: (f) =>
@@ -124,7 +124,7 @@ const CASES: Record<string, Case> = {
     platformLine: "Bybit $25,715 ⚠️",
     usd: { bybit: "25714.56", total: "42159.40" },
     headline: "$42,159 · ₽3.39M ⚠️ partial",
-    note: "⚠️ Bybit: Earn, bots and other Bybit accounts not valued",
+    note: "⚠️ Earn, bots and other Bybit accounts not valued",
   },
   "3. Bybit asset-overview empty with retCode 0: the wallets' figure, never $0": {
     arrange: (f) => {
@@ -133,7 +133,7 @@ const CASES: Record<string, Case> = {
     platformLine: "Bybit $25,715 ⚠️",
     usd: { bybit: "25714.56", total: "42159.40" },
     headline: "$42,159 · ₽3.39M ⚠️ partial",
-    note: "⚠️ Bybit: Earn, bots and other Bybit accounts not valued",
+    note: "⚠️ Earn, bots and other Bybit accounts not valued",
   },
   "3. Bybit asset-overview answering $0 while the wallets hold $25,714.56: the wallets' figure": {
     arrange: (f) => {
@@ -142,7 +142,7 @@ const CASES: Record<string, Case> = {
     platformLine: "Bybit $25,715 ⚠️",
     usd: { bybit: "25714.56", total: "42159.40" },
     headline: "$42,159 · ₽3.39M ⚠️ partial",
-    note: "⚠️ Bybit: Earn, bots and other Bybit accounts not valued",
+    note: "⚠️ Earn, bots and other Bybit accounts not valued",
   },
   "4. a Bybit key without the Wallet area (10005 on every /v5/asset/* call): the unified wallet": {
     arrange: (f) => {

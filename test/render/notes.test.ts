@@ -1,7 +1,10 @@
 // The short form of a note: what a phone shows in one or two rows, the platform and what to do, with the
 // details (parenthesised codes, API method names and paths, long ids) left to "Details" and the log.
 import { expect, test } from "bun:test";
-import { SHORT_NOTE_MAX, shortNote } from "../../src/render/notes.ts";
+import { dec } from "../../src/lib/money.ts";
+import type { PlatformId } from "../../src/platforms/types.ts";
+import { SHORT_NOTE_MAX, shortNote, snapshotNotes } from "../../src/render/notes.ts";
+import { combine, rowOf } from "../../src/snapshot/snapshot.ts";
 
 test("details in parentheses, nested too, and API method names go; what happened and what to do stay", () => {
   expect(
@@ -49,4 +52,42 @@ test("a long note is cut between words, with the clip mark, within the limit", (
   const note = shortNote(`IBKR ${"statement ".repeat(30)}: set the Flex query's period`, "IBKR");
   expect([...note].length).toBeLessThanOrEqual(SHORT_NOTE_MAX);
   expect(note).toMatch(/statement…$/);
+});
+
+test("a part left out is a note naming its platform once, where the platform's words name it or first", () => {
+  const partial = (platform: PlatformId, leftOut: string) =>
+    rowOf(
+      {
+        platform,
+        holdings: [{ label: "account", money: { currency: "USD", amount: dec("100") }, asOf: null }],
+        assets: [],
+        asOf: null,
+        source: "test",
+        warnings: [],
+        leftOut: [leftOut],
+      },
+      null,
+      1,
+    );
+  const snapshot = combine(
+    [
+      partial("okx", "Earn and other OKX accounts not valued"),
+      partial("bybit", "funding and Earn not valued: give the key the Wallet read permission"),
+    ],
+    {
+      ok: true,
+      stale: false,
+      warnings: [],
+      rates: { source: "CBR", date: "2026-11-24", fetchedAt: 0, rubPerUnit: new Map([["USD", dec("80")]]) },
+    },
+    new Date("2026-11-24T09:00:00Z"),
+    "Europe/Paris",
+  );
+  expect(snapshotNotes(snapshot).map((note) => [note.short, note.full])).toEqual([
+    ["Earn and other OKX accounts not valued", "Partial: Earn and other OKX accounts not valued"],
+    [
+      "Bybit funding and Earn not valued: give the key the Wallet read permission",
+      "Partial: Bybit funding and Earn not valued: give the key the Wallet read permission",
+    ],
+  ]);
 });
