@@ -1,4 +1,4 @@
-// HTML escaping for Telegram's parse_mode HTML, kept apart from message.ts so that the history view
+// HTML escaping for Telegram's parse_mode HTML, kept apart from status.ts so that the history view
 // (and `pfbot --history`) does not load the snapshot message's formatting and its dependencies.
 
 /** Escapes text for Telegram HTML: &, <, > and " (inside attribute values). */

@@ -14,7 +14,7 @@ import { SettingsStore } from "../../src/history/settings.ts";
 import { HistoryStore } from "../../src/history/store.ts";
 import { createLogger, silentLogger } from "../../src/lib/log.ts";
 import { type Decimal, toFixed } from "../../src/lib/money.ts";
-import { htmlToText } from "../../src/render/message.ts";
+import { htmlToText } from "../../src/render/html.ts";
 import type { Snapshot } from "../../src/snapshot/snapshot.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";

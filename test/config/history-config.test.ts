@@ -73,7 +73,7 @@ test("--history, --export and --import load neither config.ts, arktype, grammY, 
   const platformCode = (file: string) => file.startsWith("src/platforms/") && file !== "src/platforms/registry.ts";
   expect(
     sources.filter(
-      (file) => file === "src/config/config.ts" || platformCode(file) || file.startsWith("src/bot/") || file === "src/render/message.ts",
+      (file) => file === "src/config/config.ts" || platformCode(file) || file.startsWith("src/bot/") || file === "src/render/status.ts",
     ),
   ).toEqual([]);
   expect(packages).toEqual(["bun:sqlite", "node:fs", "node:path"]);

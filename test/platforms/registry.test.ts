@@ -85,7 +85,7 @@ test("importing the registry, config's env source, the snapshot, render and hist
     await import(${JSON.stringify(join(SRC, "platforms/registry.ts"))});
     await import(${JSON.stringify(join(SRC, "config/env-source.ts"))});
     await import(${JSON.stringify(join(SRC, "snapshot/snapshot.ts"))});
-    await import(${JSON.stringify(join(SRC, "render/message.ts"))});
+    await import(${JSON.stringify(join(SRC, "render/status.ts"))});
     await import(${JSON.stringify(join(SRC, "render/json.ts"))});
     await import(${JSON.stringify(join(SRC, "history/store.ts"))});
     console.log(JSON.stringify(Object.keys(require.cache)));

@@ -6,7 +6,7 @@ import { currentOutages, failureRule, NO_OUTAGES } from "../../src/alerts/failur
 import { moveRule, NO_MOVES, reportPoint } from "../../src/alerts/move.ts";
 import { renderExpiryWarning, renderFailureAlert, renderMoveAlert, renderOutages } from "../../src/render/alerts.ts";
 import { renderDigest } from "../../src/render/digest.ts";
-import { htmlToText } from "../../src/render/message.ts";
+import { htmlToText } from "../../src/render/html.ts";
 import { renderPinnedStatus } from "../../src/render/pinned.ts";
 import { changeSince } from "../../src/snapshot/report.ts";
 import { dayRecord, snapshotAt, TZ } from "../alerts/support.ts";

@@ -1,7 +1,7 @@
 // The /settings screen: golden HTML for values from the env file and from the chat, a paused schedule and
 // an unwritable history; its lines fit a phone; every dynamic text is escaped.
 import { describe, expect, test } from "bun:test";
-import { htmlToText } from "../../src/render/message.ts";
+import { htmlToText } from "../../src/render/html.ts";
 import { frequencyWords, renderSettings, type SettingsView } from "../../src/render/settings.ts";
 
 const SET_AT = Date.parse("2026-11-26T10:00:00Z");

@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import type { Allocation, AllocationSlice } from "../../../src/history/allocation.ts";
 import { dec, toPlainString } from "../../../src/lib/money.ts";
 import { allocationChart } from "../../../src/render/chart/allocation-chart.ts";
-import { htmlToText } from "../../../src/render/message.ts";
+import { htmlToText } from "../../../src/render/html.ts";
 import { digitWindows, texts } from "./support.ts";
 
 const slice = (

@@ -3,7 +3,7 @@ import type { DayRecord } from "../../../src/history/store.ts";
 import { dec } from "../../../src/lib/money.ts";
 import { addDays } from "../../../src/lib/zoned-time.ts";
 import { historyChart } from "../../../src/render/chart/history-chart.ts";
-import { htmlToText } from "../../../src/render/message.ts";
+import { htmlToText } from "../../../src/render/html.ts";
 import { digitWindows, texts } from "./support.ts";
 
 const TODAY = "2026-11-24";
