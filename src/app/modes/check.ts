@@ -88,8 +88,13 @@ export function coverageLine(row: PlatformRow): CheckLine {
     case "partial":
       return { status: "warn", text: `${name}: coverage partial, ${row.leftOut.join("; ")}` };
     case "failed":
-      return { status: "fail", text: `${name}: coverage failed, no value: ${row.error ?? "unknown error"}` };
+      return { status: "fail", text: `${name}: coverage failed, no value: ${unnamed(name, row.error ?? "unknown error")}` };
   }
+}
+
+/** A message without the "<name>: " it may lead with ("T-Bank: no open account…"): the line names the platform once. */
+function unnamed(name: string, text: string): string {
+  return text.startsWith(`${name}: `) ? text.slice(name.length + 2) : text;
 }
 
 /** Pure: an env file readable by group or others leaks every key on the machine. */
@@ -132,7 +137,7 @@ async function auditOne(client: PlatformClient, deadlineMs: number): Promise<{ l
   } catch (error) {
     const text =
       error instanceof PlatformError ? error.message : `${platformName(client.id)} check failed unexpectedly: ${errorMessage(error)}`;
-    return { line: { status: "fail", text: `${platformName(client.id)}: ${text}` }, key: null };
+    return { line: { status: "fail", text: `${platformName(client.id)}: ${unnamed(platformName(client.id), text)}` }, key: null };
   }
 }
 
