@@ -1,5 +1,5 @@
 /**
- * @module Amounts, changes and times as the alerts, the digest and the pinned status show them. Pure; the output
+ * @module Amounts, changes and times as the alerts and the digest show them. Pure; the output
  * never depends on the process's time zone. Every string here is plain text that needs no HTML escaping
  * (digits, currency signs, month names), except `zoneName`.
  */
@@ -13,11 +13,6 @@ const MINUS = "−";
 /** "$12,345.67". */
 export function usd(amount: Decimal): string {
   return `${signOf(amount, 2) === MINUS ? MINUS : ""}$${formatGrouped(abs(amount), 2)}`;
-}
-
-/** "₽ 1,234,567" (no kopecks). */
-export function rub(amount: Decimal): string {
-  return `${signOf(amount, 0) === MINUS ? MINUS : ""}₽ ${formatGrouped(abs(amount), 0)}`;
 }
 
 /** "+$1,234.56", "−$1,234.56", "$0.00". */

@@ -23,7 +23,7 @@ afterEach(() => {
 function keeperAt(path: string, config: AlertConfig = CONFIG): AlertKeeper {
   const db = openDatabase(path);
   open.push(db);
-  return new AlertKeeper({ db, config, timeZone: TZ, privacy: () => false, log: silentLogger });
+  return new AlertKeeper({ db, config: () => config, timeZone: TZ, privacy: () => false, log: silentLogger });
 }
 
 /** A send that records what it sent, or fails while `failing` is set. */

@@ -168,24 +168,33 @@ describe("the weekly digest", () => {
 describe("the pinned status", () => {
   const snapshot = snapshotAt("2026-11-24T09:00:00Z", { bybit: "54000", okx: "100" });
   const change = changeSince(snapshot, dayRecord("2026-11-23", "50000"), false);
+  const options = { change, defaultTimeZone: "Europe/Paris" };
 
-  test("the headline, the change and the time of the last update", () => {
-    expect(renderPinnedStatus(snapshot, { privacy: false, change }).split("\n")).toEqual([
-      "💼 <b>$54,100.00</b> · ₽ 4,328,000",
-      "+$4,100.00 (+8.20%) since 23 Nov 2026",
+  test("the report's headline and change line, then the time of the last update", () => {
+    expect(renderPinnedStatus(snapshot, { ...options, privacy: false }).split("\n")).toEqual([
+      "💼 <b>$54,100 · ₽4.33M</b>",
+      "▲ $4,100 (8.20%) since 23 Nov",
+      "🕒 Updated 24 Nov, 10:00",
+    ]);
+    // Another time zone than the default is named, as in the report; a change from last year says its year.
+    const lastYear = changeSince(snapshot, dayRecord("2025-12-30", "60000"), false);
+    expect(renderPinnedStatus(snapshot, { privacy: false, change: lastYear, defaultTimeZone: "UTC" }).split("\n").slice(1)).toEqual([
+      "▼ $5,900 (9.83%) since 30 Dec 2025",
       "🕒 Updated 24 Nov, 10:00 (Europe/Paris)",
     ]);
   });
 
-  test("with privacy, no amount; a partial total says what it leaves out and is not compared", () => {
-    const html = renderPinnedStatus(snapshot, { privacy: true, change });
-    expect(html.split("\n")[0]).toBe("💼 <b>Portfolio</b>");
+  test("with privacy, no amount; a partial total names what it leaves out and is not compared", () => {
+    const html = renderPinnedStatus(snapshot, { ...options, privacy: true });
+    expect(html.split("\n").slice(0, 2)).toEqual(["💼 <b>Portfolio</b>", "▲ 8.20% since 23 Nov"]);
     expectNoAmount(html);
     const partial = snapshotAt("2026-11-24T09:00:00Z", { bybit: "54000", okx: null });
-    expect(
-      renderPinnedStatus(partial, { privacy: false, change: changeSince(partial, null, false) })
-        .split("\n")
-        .slice(0, 2),
-    ).toEqual(["💼 <b>$54,000.00</b> · ₽ 4,320,000 · ⚠️ partial, without OKX", "Change not compared: the total is partial"]);
+    expect(renderPinnedStatus(partial, { ...options, privacy: false, change: changeSince(partial, null, false) }).split("\n")).toEqual([
+      "💼 <b>$54,000 · ₽4.32M</b> ⚠️ partial",
+      "Change not shown: total is partial",
+      "⚠️ Leaves out OKX",
+      "🕒 Updated 24 Nov, 10:00",
+    ]);
+    expect(renderPinnedStatus(partial, { ...options, privacy: true, change: null }).split("\n")[0]).toBe("💼 <b>Portfolio</b> ⚠️ partial");
   });
 });

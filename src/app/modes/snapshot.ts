@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AlertKeeper, type AlertSend, alertConfigOf } from "../../bot/alerts.ts";
-import { ENV_BACKED } from "../../bot/settings.ts";
+import { type AlertValues, configuredAlerts, ENV_BACKED } from "../../bot/settings.ts";
 import { CHAT_REFUSED_HINT, createTelegramApi, isChatRefusal, sendHtml } from "../../bot/telegram.ts";
 import type { Config } from "../../config/config.ts";
 import { TIMEZONE } from "../../config/history-config.ts";
@@ -129,15 +129,16 @@ async function moveAlerts(
   send: AlertSend | null,
 ): Promise<string | null> {
   const { config, log } = context;
+  const alerts = alertConfigOf(moveChoices(opened.store, config, log));
   // Unset, --once neither writes the rules' state nor touches the queue (the bot's, when one runs on the same DATA_DIR).
-  if (config.alerts.movePercent === null && config.alerts.movePercentDay === null) return null;
+  if (alerts.thresholds.report === null && alerts.thresholds.day === null) return null;
   if (opened.store === null) {
     log.warn("move alerts not checked: they compare with the last report kept in the history, which is unavailable");
     return null;
   }
   const keeper = new AlertKeeper({
     db: opened.store.db,
-    config: alertConfigOf(config),
+    config: () => alerts,
     timeZone: config.timeZone,
     privacy: () => privacy,
     log,
@@ -172,6 +173,29 @@ function displayChoices(history: HistoryStore | null, config: Config, log: Logge
   } catch (error) {
     log.warn(
       `the settings chosen in the chat could not be read, PRIVACY and INCLUDE_CRYPTO_BREAKDOWN apply: ${describeHistoryError(error, config.dataDir)}`,
+    );
+    return configured;
+  }
+}
+
+/**
+ * The move alert thresholds and the failure and digest settings as the bot uses them: the owner's choice in
+ * /settings wins until its variable changes (displayChoices' rule), read without writing; as configured without a
+ * database.
+ */
+function moveChoices(history: HistoryStore | null, config: Config, log: Logger): AlertValues {
+  const configured = configuredAlerts(config.alerts);
+  if (history === null) return configured;
+  try {
+    const settings = new SettingsStore(history.db);
+    return {
+      ...configured,
+      movePercent: settings.peek(ENV_BACKED.movePercent, configured.movePercent).value,
+      movePercentDay: settings.peek(ENV_BACKED.movePercentDay, configured.movePercentDay).value,
+    };
+  } catch (error) {
+    log.warn(
+      `the alert settings chosen in the chat could not be read, ALERT_MOVE_PERCENT and ALERT_MOVE_PERCENT_DAY apply: ${describeHistoryError(error, config.dataDir)}`,
     );
     return configured;
   }
