@@ -8,6 +8,7 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import { type DigestSchedule, WEEKDAY_NAMES } from "../alerts/digest.ts";
 import { parsePercent } from "../alerts/move.ts";
+import { digestWords } from "../render/settings.ts";
 import type { AlertValues, DigestSetting } from "./settings.ts";
 
 /** A change from the alerts' buttons: the setting and its new value. */
@@ -17,41 +18,56 @@ export type AlertSettingChange =
   | { readonly name: "digest"; readonly value: DigestSetting }
   | { readonly name: "pinStatus"; readonly value: boolean };
 
-/** The thresholds offered, in %: a sharp move, a large one, a crash. */
-const MOVE_PRESETS = [2, 5, 10] as const;
-/** Failed scheduled runs in a row before an alert. */
-const FAILURE_PRESETS = [2, 3, 5] as const;
+/**
+ * The thresholds offered, in % (a sharp move, a large one), and the failed runs: two presets and "off" per row, so
+ * that three buttons with their row's name fit a phone's width (/settings' own marks included).
+ */
+const MOVE_PRESETS = [5, 10] as const;
+const FAILURE_PRESETS = [3, 5] as const;
 /** The digest when turned on from here while DIGEST is unset: Sunday evening, as the README's example. */
 const DEFAULT_DIGEST: DigestSchedule = { weekday: 0, hour: 19, minute: 0 };
 
-/** The alerts' buttons: presets for each threshold (the current one marked), the digest's toggle, day and hour, the pinned status. */
+/**
+ * The alerts' buttons: presets for each threshold (the current one marked), the digest's toggle, and when it is on
+ * its next day and an hour earlier or later; the pinned status.
+ */
 export function alertsKeyboard(state: AlertValues): InlineKeyboardMarkup {
   const { digest } = state;
+  const digestRows =
+    digest === "off"
+      ? [[button("⬜ Weekly digest", `set:digest:${digestData(DEFAULT_DIGEST)}`)]]
+      : [
+          [button(`✅ Weekly digest ${digestWords(digest)}`, "set:digest:off")],
+          [
+            button(
+              `Day: ${WEEKDAY_LABELS[(digest.weekday + 1) % 7]} ▸`,
+              `set:digest:${digestData({ ...digest, weekday: (digest.weekday + 1) % 7 })}`,
+            ),
+            button(
+              `◂ ${time({ ...digest, hour: (digest.hour + 23) % 24 })}`,
+              `set:digest:${digestData({ ...digest, hour: (digest.hour + 23) % 24 })}`,
+            ),
+            button(
+              `${time({ ...digest, hour: (digest.hour + 1) % 24 })} ▸`,
+              `set:digest:${digestData({ ...digest, hour: (digest.hour + 1) % 24 })}`,
+            ),
+          ],
+        ];
   return {
     inline_keyboard: [
       [
         choice("Move off", state.movePercent === 0, "set:move:0"),
-        ...MOVE_PRESETS.map((p) => choice(`±${p}%`, p === state.movePercent, `set:move:${p}`)),
+        ...MOVE_PRESETS.map((p) => choice(`Move ${p}%`, p === state.movePercent, `set:move:${p}`)),
       ],
       [
         choice("Day off", state.movePercentDay === 0, "set:moveday:0"),
-        ...MOVE_PRESETS.map((p) => choice(`Day ±${p}%`, p === state.movePercentDay, `set:moveday:${p}`)),
+        ...MOVE_PRESETS.map((p) => choice(`Day ${p}%`, p === state.movePercentDay, `set:moveday:${p}`)),
       ],
       [
         choice("Fails off", state.failures === 0, "set:fail:0"),
-        ...FAILURE_PRESETS.map((n) => choice(`After ${n}`, n === state.failures, `set:fail:${n}`)),
+        ...FAILURE_PRESETS.map((n) => choice(`${n} fails`, n === state.failures, `set:fail:${n}`)),
       ],
-      digest === "off"
-        ? [button("⬜ Weekly digest", `set:digest:${digestData(DEFAULT_DIGEST)}`)]
-        : [
-            button("✅ Digest", "set:digest:off"),
-            button(
-              `${WEEKDAY_LABELS[digest.weekday]} ▸ ${WEEKDAY_LABELS[(digest.weekday + 1) % 7]}`,
-              `set:digest:${digestData({ ...digest, weekday: (digest.weekday + 1) % 7 })}`,
-            ),
-            button("−1h", `set:digest:${digestData({ ...digest, hour: (digest.hour + 23) % 24 })}`),
-            button("+1h", `set:digest:${digestData({ ...digest, hour: (digest.hour + 1) % 24 })}`),
-          ],
+      ...digestRows,
       [button(`${state.pinStatus ? "✅" : "⬜"} Pinned status`, `set:pin:${state.pinStatus ? 0 : 1}`)],
       [button("⬅️ Settings", "set")],
     ],
@@ -86,6 +102,11 @@ export function readAlertChange(name: string | undefined, value: string): AlertS
 }
 
 const WEEKDAY_LABELS = WEEKDAY_NAMES.map((day) => day.charAt(0).toUpperCase() + day.slice(1));
+
+/** "19:00". */
+function time(schedule: DigestSchedule): string {
+  return `${String(schedule.hour).padStart(2, "0")}:${String(schedule.minute).padStart(2, "0")}`;
+}
 
 /** "0-1900": the weekday, then HHMM (no colon: the data is split at colons). */
 function digestData(schedule: DigestSchedule): string {

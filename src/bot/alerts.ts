@@ -10,6 +10,7 @@ import { type ExpiryReading, expiryRule, NO_EXPIRY_WARNINGS } from "../alerts/ex
 import { currentOutages, failureRule, NO_OUTAGES } from "../alerts/failures.ts";
 import { type MoveThresholds, moveRule, NO_MOVES, reportPoint } from "../alerts/move.ts";
 import { DIGEST_LAST_SLOT, FAILURE_ALERT_STATE, KEY_EXPIRY_STATE, MOVE_ALERT_STATE } from "../alerts/state.ts";
+import { TIMEZONE } from "../config/history-config.ts";
 import { AlertOutbox, type QueuedAlert } from "../history/alert-outbox.ts";
 import { SettingsStore } from "../history/settings.ts";
 import type { DayRecord } from "../history/store.ts";
@@ -192,7 +193,7 @@ export class AlertKeeper {
   }
 
   private renderOptions(): AlertRenderOptions {
-    return { privacy: this.deps.privacy(), timeZone: this.deps.timeZone };
+    return { privacy: this.deps.privacy(), timeZone: this.deps.timeZone, defaultTimeZone: TIMEZONE.fallback };
   }
 }
 

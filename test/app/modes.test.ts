@@ -157,10 +157,10 @@ describe("--once and the move alerts", () => {
     clock.advance(2 * 60 * 60_000);
     expect(await once("45000")).toBe(0);
     const texts = telegram.sent.map((m) => m.plainText.split("\n")[0]);
-    expect(texts.filter((t) => t?.startsWith("📉"))).toEqual(["📉 Portfolio −10.00% (−$5,000.00) since the last report"]);
+    expect(texts.filter((t) => t?.startsWith("📉"))).toEqual(["📉 Portfolio −10.00% (−$5,000) since the last report"]);
     expect(telegram.sent).toHaveLength(4);
     // Report, report, then the alert right after the report that moved; the third report alone.
-    expect(telegram.sent[2]!.plainText).toContain("$50,000.00 → $45,000.00 · 24 Nov, 10:00 → 12:00 (Europe/Paris)");
+    expect(telegram.sent[2]!.plainText).toContain("$50,000 → $45,000\n24 Nov, 10:00 → 12:00");
     expect(telegram.sent[2]!.disableNotification).toBe(false);
   });
 
@@ -202,7 +202,7 @@ describe("--once and the move alerts", () => {
     clock.advance(60 * 60_000);
     expect((await once("40000")).code).toBe(0);
     const alerts = telegram.sent.filter((m) => m.plainText.startsWith("📉"));
-    expect(alerts.map((m) => m.plainText.split("\n")[0])).toEqual(["📉 Portfolio −20.00% (−$10,000.00) since the last report"]);
+    expect(alerts.map((m) => m.plainText.split("\n")[0])).toEqual(["📉 Portfolio −20.00% (−$10,000) since the last report"]);
   });
 
   test("without ALERT_MOVE_PERCENT, no alert", async () => {

@@ -58,7 +58,7 @@ test("--once twice with a 10% move between gives exactly one alert, with sound; 
   expect((await once()).code).toBe(0);
   const sent = telegram.sent.slice(start);
   const alerts = sent.filter((message) => message.plainText.startsWith("📉"));
-  expect(alerts.map((message) => message.plainText.split("\n")[0])).toEqual(["📉 Portfolio −10.00% (−$2,854.53) since the last report"]);
+  expect(alerts.map((message) => message.plainText.split("\n")[0])).toEqual(["📉 Portfolio −10.00% (−$2,855) since the last report"]);
   expect(alerts[0]!.disableNotification).toBe(false);
   // Report, report and its alert, report.
   expect(sent).toHaveLength(4);

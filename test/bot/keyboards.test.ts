@@ -112,16 +112,17 @@ describe("keyboards", () => {
   test("the alerts' buttons: presets for the thresholds, the digest's toggle, day and hour, the pinned status", () => {
     const off = alertsKeyboard(ALERTS_OFF);
     expect(off.inline_keyboard.map((row) => row.map((b) => b.text))).toEqual([
-      ["· Move off ·", "±2%", "±5%", "±10%"],
-      ["· Day off ·", "Day ±2%", "Day ±5%", "Day ±10%"],
-      ["Fails off", "After 2", "· After 3 ·", "After 5"],
+      ["· Move off ·", "Move 5%", "Move 10%"],
+      ["· Day off ·", "Day 5%", "Day 10%"],
+      ["Fails off", "· 3 fails ·", "5 fails"],
       ["⬜ Weekly digest"],
       ["⬜ Pinned status"],
       ["⬅️ Settings"],
     ]);
-    expect(pressOf(off, "±5%")).toEqual({ kind: "set", change: { name: "movePercent", value: 5 } });
-    expect(pressOf(off, "Day ±10%")).toEqual({ kind: "set", change: { name: "movePercentDay", value: 10 } });
+    expect(pressOf(off, "Move 5%")).toEqual({ kind: "set", change: { name: "movePercent", value: 5 } });
+    expect(pressOf(off, "Day 10%")).toEqual({ kind: "set", change: { name: "movePercentDay", value: 10 } });
     expect(pressOf(off, "Fails off")).toEqual({ kind: "set", change: { name: "failures", value: 0 } });
+    expect(pressOf(off, "· 3 fails ·")).toEqual({ kind: "shown" });
     expect(pressOf(off, "⬜ Weekly digest")).toEqual({
       kind: "set",
       change: { name: "digest", value: { weekday: 0, hour: 19, minute: 0 } },
@@ -131,12 +132,17 @@ describe("keyboards", () => {
 
     const on = alertsKeyboard(ALERTS_ON);
     // 2.5% is no preset: none of the day's is marked; the digest's buttons wrap around the week and the day.
-    expect(on.inline_keyboard[1]!.map((b) => b.text)).toEqual(["Day off", "Day ±2%", "Day ±5%", "Day ±10%"]);
-    expect(on.inline_keyboard[3]!.map((b) => b.text)).toEqual(["✅ Digest", "Sat ▸ Sun", "−1h", "+1h"]);
-    expect(pressOf(on, "✅ Digest")).toEqual({ kind: "set", change: { name: "digest", value: "off" } });
-    expect(pressOf(on, "Sat ▸ Sun")).toEqual({ kind: "set", change: { name: "digest", value: { weekday: 0, hour: 23, minute: 30 } } });
-    expect(pressOf(on, "+1h")).toEqual({ kind: "set", change: { name: "digest", value: { weekday: 6, hour: 0, minute: 30 } } });
-    expect(pressOf(on, "−1h")).toEqual({ kind: "set", change: { name: "digest", value: { weekday: 6, hour: 22, minute: 30 } } });
+    expect(on.inline_keyboard.slice(0, 5).map((row) => row.map((b) => b.text))).toEqual([
+      ["Move off", "· Move 5% ·", "Move 10%"],
+      ["Day off", "Day 5%", "Day 10%"],
+      ["· Fails off ·", "3 fails", "5 fails"],
+      ["✅ Weekly digest Sat 23:30"],
+      ["Day: Sun ▸", "◂ 22:30", "00:30 ▸"],
+    ]);
+    expect(pressOf(on, "✅ Weekly digest Sat 23:30")).toEqual({ kind: "set", change: { name: "digest", value: "off" } });
+    expect(pressOf(on, "Day: Sun ▸")).toEqual({ kind: "set", change: { name: "digest", value: { weekday: 0, hour: 23, minute: 30 } } });
+    expect(pressOf(on, "00:30 ▸")).toEqual({ kind: "set", change: { name: "digest", value: { weekday: 6, hour: 0, minute: 30 } } });
+    expect(pressOf(on, "◂ 22:30")).toEqual({ kind: "set", change: { name: "digest", value: { weekday: 6, hour: 22, minute: 30 } } });
     expect(pressOf(on, "✅ Pinned status")).toEqual({ kind: "set", change: { name: "pinStatus", value: false } });
   });
 
