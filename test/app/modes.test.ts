@@ -205,6 +205,27 @@ describe("--once and the move alerts", () => {
     expect(alerts.map((m) => m.plainText.split("\n")[0])).toEqual(["📉 Portfolio −20.00% (−$10,000) since the last report"]);
   });
 
+  test("a threshold set in the chat applies to --once too, until ALERT_MOVE_PERCENT changes", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const store = HistoryStore.open(dataDir, "Europe/Paris", clock.now);
+    // 🚨 Alerts → Move 5% while ALERT_MOVE_PERCENT was unset.
+    new SettingsStore(store.db).setFromChat(ENV_BACKED.movePercent, 5, 0, Date.parse("2026-11-20T10:00:00Z"));
+    store.close();
+    const once = async (total: string, vars: Record<string, string> = {}) => {
+      fakes.bybit.state.overviewTotalEquity = total;
+      const { ctx } = context({ ...bybitOnly, DATA_DIR: dataDir, ...vars });
+      return runSnapshotMode(ctx, { send: true, json: false });
+    };
+    expect(await once("50000")).toBe(0);
+    clock.advance(60 * 60_000);
+    expect(await once("47000")).toBe(0);
+    // Set to 10 in the env file since: the env's value wins, and a 6% move is no longer one.
+    clock.advance(60 * 60_000);
+    expect(await once("44180", { ALERT_MOVE_PERCENT: "10" })).toBe(0);
+    const alerts = telegram.sent.filter((m) => m.plainText.startsWith("📉")).map((m) => m.plainText.split("\n")[0]);
+    expect(alerts).toEqual(["📉 Portfolio −6.00% (−$3,000) since the last report"]);
+  });
+
   test("without ALERT_MOVE_PERCENT, no alert", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
     for (const total of ["50000", "25000"]) {
