@@ -236,7 +236,8 @@ export class BotService {
       }
     }
     const recorded = this.record(snapshot);
-    await this.watch.afterScheduledRun(snapshot);
+    // Alerts follow a delivered report; while Telegram refuses it they wait in the queue instead of waiting again.
+    await this.watch.afterScheduledRun(snapshot, { deliver: undelivered === null });
     const outcomes = Object.fromEntries(
       snapshot.rows.map((row) => [row.id, row.ok ? (row.usd === null ? "no-usd" : row.coverage) : (row.errorKind ?? "failed")]),
     );

@@ -88,14 +88,17 @@ export class Watch {
           });
   }
 
-  /** After a scheduled run's report (sent or not) and its record: the move and failure alerts, delivered. */
-  async afterScheduledRun(snapshot: Snapshot): Promise<void> {
+  /**
+   * After a scheduled run's report (sent or not) and its record: the move and failure alerts, delivered when `deliver`
+   * (the report was: else they wait in the queue for the next delivery).
+   */
+  async afterScheduledRun(snapshot: Snapshot, options: { readonly deliver: boolean }): Promise<void> {
     try {
       this.keeper.afterReport(snapshot, { scheduled: true });
     } catch (error) {
       this.deps.log.warn(`alerts not checked after the scheduled run: ${describeHistoryError(error, this.deps.dataDir)}`);
     }
-    await this.deliver();
+    if (options.deliver) await this.deliver();
   }
 
   /** Every snapshot: the pinned status shows it, when on. `change` gives the report's change line. */

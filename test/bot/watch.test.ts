@@ -112,6 +112,23 @@ describe("failure alerts", () => {
     expect(firstLines().filter((line) => line?.startsWith("✅"))).toHaveLength(1);
   });
 
+  test("an alert raised by a run whose report Telegram refused waits in the queue, and follows the next report", async () => {
+    await start();
+    fakes.okx.faults.add({ ...OKX_DOWN });
+    await slot("2026-11-24T10:00:00Z");
+    await slot("2026-11-24T11:00:00Z");
+    telegram.faults.add({ path: "sendMessage", code: 403, message: "Forbidden: bot was blocked by the user", times: 1 });
+    await slot("2026-11-24T12:00:00Z");
+    // The third run's report was refused: its alert was not even tried.
+    expect(telegram.requestsTo("sendMessage")).toHaveLength(3);
+    expect(telegram.sent).toHaveLength(2);
+    await slot("2026-11-24T13:00:00Z");
+    expect(firstLines().slice(2)).toEqual([
+      "$89,244 · ₽7.18M ⚠️ partial",
+      "⚠️ OKX is out: it failed 3 scheduled runs in a row, since 24 Nov, 11:00.",
+    ]);
+  });
+
   test("/status does not name a platform out when it answers now; ALERT_FAILURES=0 counts without alerting", async () => {
     await start({ ALERT_FAILURES: "0" });
     fakes.okx.faults.add({ ...OKX_DOWN });
