@@ -226,6 +226,23 @@ describe("--once and the move alerts", () => {
     expect(alerts).toEqual(["📉 Portfolio −6.00% (−$3,000) since the last report"]);
   });
 
+  test("with PIN_STATUS=on, --once pins the status once, and the next --once edits the same message", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    for (const total of ["50000", "51000"]) {
+      fakes.bybit.state.overviewTotalEquity = total;
+      const { ctx } = context({ ...bybitOnly, DATA_DIR: dataDir, PIN_STATUS: "on" });
+      expect(await runSnapshotMode(ctx, { send: true, json: false })).toBe(0);
+      clock.advance(60 * 60_000);
+    }
+    expect(telegram.pins).toHaveLength(1);
+    const [pinned] = telegram.pinned(OWNER);
+    const message = telegram.message(OWNER, pinned!);
+    expect(message && "text" in message ? message.text?.split("\n")[0] : null).toBe("💼 $51,000 · ₽4.1M");
+    // Two reports and the status message; the second --once edited it.
+    expect(telegram.sent).toHaveLength(3);
+    expect(telegram.edits.map((edit) => edit.messageId)).toEqual([pinned!]);
+  });
+
   test("without ALERT_MOVE_PERCENT, no alert", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
     for (const total of ["50000", "25000"]) {
