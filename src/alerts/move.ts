@@ -75,6 +75,13 @@ export interface MoveOutcome {
   readonly alerts: readonly MoveAlert[];
 }
 
+/** A move threshold as ALERT_MOVE_PERCENT writes it: "5", "2.5" or "5%", above 0 and at most 100; else null. */
+export function parsePercent(text: string): number | null {
+  const match = /^(\d{1,3}(?:\.\d{1,2})?)%?$/.exec(text);
+  const value = match ? Number(match[1]) : Number.NaN;
+  return value > 0 && value <= 100 ? value : null;
+}
+
 /** The report's figures when its total leaves nothing out (every platform complete and valued in USD), else null. */
 export function reportPoint(snapshot: Snapshot): ReportPoint | null {
   if (snapshot.totalUsd === null || snapshot.leftOut.length > 0) return null;

@@ -55,6 +55,13 @@ export const KEY_EXPIRY_STATE: Setting<ExpiryState> = {
     }),
 };
 
+/** The local day (TIMEZONE) of the bot's last daily key audit: one audit a day, however often pfbot restarts. */
+export const KEY_AUDIT_DAY: Setting<string> = {
+  key: "alerts.key_audit_day",
+  parse: (text) => (/^\d{4}-\d{2}-\d{2}$/.test(text) ? text : null),
+  format: (day) => day,
+};
+
 /** The last weekly digest slot sent (alerts/digest.ts): a slot at or before it is never sent again. */
 export const DIGEST_LAST_SLOT: Setting<Date> = {
   key: "alerts.digest_last_slot",

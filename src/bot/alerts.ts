@@ -10,16 +10,18 @@ import { type ExpiryReading, expiryRule, NO_EXPIRY_WARNINGS } from "../alerts/ex
 import { currentOutages, failureRule, NO_OUTAGES } from "../alerts/failures.ts";
 import { type MoveThresholds, moveRule, NO_MOVES, reportPoint } from "../alerts/move.ts";
 import { DIGEST_LAST_SLOT, FAILURE_ALERT_STATE, KEY_EXPIRY_STATE, MOVE_ALERT_STATE } from "../alerts/state.ts";
-import type { Config } from "../config/config.ts";
+import { TIMEZONE } from "../config/history-config.ts";
 import { AlertOutbox, type QueuedAlert } from "../history/alert-outbox.ts";
 import { SettingsStore } from "../history/settings.ts";
 import type { DayRecord } from "../history/store.ts";
 import { errorMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
+import type { PlatformId } from "../platforms/types.ts";
 import { type AlertRenderOptions, renderExpiryWarning, renderFailureAlert, renderMoveAlert, renderOutages } from "../render/alerts.ts";
 import type { ChartView } from "../render/chart/history-chart.ts";
 import { renderDigest } from "../render/digest.ts";
 import type { Snapshot } from "../snapshot/snapshot.ts";
+import type { EnvBackedValues } from "./settings.ts";
 
 /** What the alert variables configure (config.ts `alerts`). */
 export interface AlertConfig {
@@ -30,15 +32,23 @@ export interface AlertConfig {
   readonly digest: DigestSchedule | null;
 }
 
-export function alertConfigOf(config: Pick<Config, "alerts">): AlertConfig {
-  const { alerts } = config;
-  return { thresholds: { report: alerts.movePercent, day: alerts.movePercentDay }, failures: alerts.failures, digest: alerts.digest };
+/** The alert settings as the owner chose them (bot/settings.ts: 0 and "off" are off). */
+export function alertConfigOf(values: Pick<EnvBackedValues, "movePercent" | "movePercentDay" | "failures" | "digest">): AlertConfig {
+  return {
+    thresholds: {
+      report: values.movePercent === 0 ? null : values.movePercent,
+      day: values.movePercentDay === 0 ? null : values.movePercentDay,
+    },
+    failures: values.failures,
+    digest: values.digest === "off" ? null : values.digest,
+  };
 }
 
 export interface AlertKeeperDeps {
   /** pfbot.sqlite, migrated (db.ts); its owner closes it. */
   readonly db: Database;
-  readonly config: AlertConfig;
+  /** Read at each report, audit and tick: the owner may change it from /settings. */
+  readonly config: () => AlertConfig;
   readonly timeZone: string;
   /** PRIVACY, read when an alert is rendered: percentages only. */
   readonly privacy: () => boolean;
@@ -79,7 +89,7 @@ export class AlertKeeper {
       const move = moveRule(
         this.settings.get(MOVE_ALERT_STATE) ?? NO_MOVES,
         reportPoint(snapshot),
-        this.deps.config.thresholds,
+        this.deps.config().thresholds,
         this.deps.timeZone,
       );
       this.settings.set(MOVE_ALERT_STATE, move.state);
@@ -90,7 +100,7 @@ export class AlertKeeper {
           this.settings.get(FAILURE_ALERT_STATE) ?? NO_OUTAGES,
           rows,
           snapshot.takenAt,
-          this.deps.config.failures,
+          this.deps.config().failures,
         );
         this.settings.set(FAILURE_ALERT_STATE, failures.state);
         for (const alert of failures.alerts) raised.push({ kind: alert.kind, html: renderFailureAlert(alert, render), silent: false });
@@ -111,7 +121,7 @@ export class AlertKeeper {
 
   /** The digest slot to send now, if DIGEST is set and one is due (never one missed by more than the grace, nor one sent). */
   digestDue(now: Date): Date | null {
-    const schedule = this.deps.config.digest;
+    const schedule = this.deps.config().digest;
     if (schedule === null) return null;
     return digestSlotToSend(now, this.settings.get(DIGEST_LAST_SLOT), schedule, this.deps.timeZone, DIGEST_GRACE_MS);
   }
@@ -129,9 +139,13 @@ export class AlertKeeper {
     return view.chart;
   }
 
-  /** The /status lines of the platforms whose last scheduled run failed, and since when; empty when none. */
-  outageLines(): string[] {
-    return renderOutages(currentOutages(this.settings.get(FAILURE_ALERT_STATE) ?? NO_OUTAGES), this.renderOptions());
+  /**
+   * The /status lines of the platforms whose last scheduled run failed, and since when; empty when none. `only`:
+   * just these platforms (those the report shown failed too).
+   */
+  outageLines(only?: ReadonlySet<PlatformId>): string[] {
+    const outages = currentOutages(this.settings.get(FAILURE_ALERT_STATE) ?? NO_OUTAGES);
+    return renderOutages(only === undefined ? outages : outages.filter(({ platform }) => only.has(platform)), this.renderOptions());
   }
 
   /** Alerts raised and not yet delivered, oldest first. */
@@ -179,7 +193,7 @@ export class AlertKeeper {
   }
 
   private renderOptions(): AlertRenderOptions {
-    return { privacy: this.deps.privacy(), timeZone: this.deps.timeZone };
+    return { privacy: this.deps.privacy(), timeZone: this.deps.timeZone, defaultTimeZone: TIMEZONE.fallback };
   }
 }
 

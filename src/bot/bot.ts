@@ -15,7 +15,7 @@ export const COMMANDS = [
   { command: "history", description: "Last 30 days" },
   { command: "chart", description: "Portfolio value over time, as a chart" },
   { command: "allocation", description: "Allocation donut of the latest complete snapshot" },
-  { command: "settings", description: "Schedule, privacy and notifications, with buttons" },
+  { command: "settings", description: "Schedule, privacy, notifications and alerts, with buttons" },
   { command: "frequency", description: "Show or set minutes between reports" },
   { command: "pause", description: "Pause scheduled reports" },
   { command: "resume", description: "Resume scheduled reports" },

@@ -58,17 +58,16 @@ export class ChartAnswers {
       return { kind: "text", text: `The history cannot be read: ${this.deps.storage.problem() ?? ""}` };
     }
     if (view.kind === "text") return view;
-    const render = this.deps.renderChart ?? ((svg: string, signal?: AbortSignal) => renderChartPng(svg, signal ? { signal } : {}));
     const svg = view.svg;
-    return {
-      kind: "photo",
-      caption: view.caption,
-      render: () => {
-        const job = this.queue.then(() => render(svg, this.deps.shutdown));
-        this.queue = job.catch(() => undefined);
-        return job;
-      },
-    };
+    return { kind: "photo", caption: view.caption, render: () => this.draw(svg) };
+  }
+
+  /** Draws one chart's PNG, after the charts already asked for (the weekly digest's too). */
+  draw(svg: string): Promise<Uint8Array> {
+    const render = this.deps.renderChart ?? ((chart: string, signal?: AbortSignal) => renderChartPng(chart, signal ? { signal } : {}));
+    const job = this.queue.then(() => render(svg, this.deps.shutdown));
+    this.queue = job.catch(() => undefined);
+    return job;
   }
 
   /** Keeps a complete snapshot's allocation (in memory, and in the settings when they can be written). */

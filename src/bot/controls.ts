@@ -1,8 +1,10 @@
 // The owner's controls: /frequency, /pause and /resume, and the /settings screen with its buttons. Each
 // change applies at once (the scheduler takes a new frequency or window for the next slot) and is kept
-// in the settings table (Preferences), or says that it will not outlive a restart (StorageState).
+// in the settings table (Preferences), or says that it will not outlive a restart (StorageState). The
+// alerts' settings have a screen of their own (🚨 Alerts), whose changes the watch reads as they are.
 import { formatZoned } from "../lib/zoned-format.ts";
-import { frequencyWords, renderSettings } from "../render/settings.ts";
+import { digestWords, frequencyWords, moveWords, renderAlertSettings, renderSettings, type SettingsView } from "../render/settings.ts";
+import { alertsKeyboard } from "./alert-keyboard.ts";
 import { type Screen, type SettingChange, settingsKeyboard } from "./keyboards.ts";
 import type { Preferences } from "./preferences.ts";
 import { isWindow, MAX_FREQUENCY_MINUTES, MIN_FREQUENCY_MINUTES, parseFrequency, type Scheduler } from "./schedule.ts";
@@ -16,6 +18,8 @@ export interface ControlsDeps {
   readonly storage: StorageState;
   readonly timeZone: string;
   readonly now: () => number;
+  /** The pinned status was turned on or off from the chat (the watch pins or unpins it). */
+  readonly pinStatusChanged?: (on: boolean) => void;
 }
 
 /** What a settings button does: the screen as it is now, and a line for the button's answer (≤ 200 characters). */
@@ -60,18 +64,8 @@ export class Controls {
 
   /** The /settings screen and its buttons. */
   screen(): Screen {
-    const { preferences, scheduler, storage } = this.deps;
-    const html = renderSettings({
-      frequencyMinutes: preferences.sourced("frequencyMinutes"),
-      window: preferences.sourced("window"),
-      paused: scheduler.isPaused(),
-      nextRun: scheduler.nextRun(),
-      privacy: preferences.sourced("privacy"),
-      breakdown: preferences.sourced("breakdown"),
-      notify: preferences.sourced("notify"),
-      timeZone: this.deps.timeZone,
-      unsaved: storage.problem(),
-    });
+    const { preferences, scheduler } = this.deps;
+    const html = renderSettings(this.view());
     const keyboard = settingsKeyboard({
       frequencyMinutes: preferences.value("frequencyMinutes"),
       window: preferences.value("window"),
@@ -81,6 +75,21 @@ export class Controls {
       notify: preferences.value("notify"),
     });
     return { html, keyboard };
+  }
+
+  /** 🚨 Alerts: the alerts' settings and their buttons. */
+  alertsScreen(): Screen {
+    const { preferences } = this.deps;
+    return {
+      html: renderAlertSettings(this.view()),
+      keyboard: alertsKeyboard({
+        movePercent: preferences.value("movePercent"),
+        movePercentDay: preferences.value("movePercentDay"),
+        failures: preferences.value("failures"),
+        digest: preferences.value("digest"),
+        pinStatus: preferences.value("pinStatus"),
+      }),
+    };
   }
 
   /** A settings button: the change applied at once and kept, then the screen as it is now. */
@@ -121,8 +130,55 @@ export class Controls {
         kept = storage.persist(preferences.set("notify", change.value, at));
         answer = NOTIFY_ANSWERS[change.value];
         break;
+      case "movePercent":
+      case "movePercentDay": {
+        kept = storage.persist(preferences.set(change.name, change.value, at));
+        const basis = change.name === "movePercent" ? "report" : "day";
+        answer =
+          change.value === 0 ? `${basis === "report" ? "Move" : "Day move"} alerts off.` : `An alert at ${moveWords(change.value, basis)}.`;
+        return { screen: this.alertsScreen(), answer: clip(`${answer}${kept}`, 200) };
+      }
+      case "failures":
+        kept = storage.persist(preferences.set("failures", change.value, at));
+        answer =
+          change.value === 0
+            ? "Failure alerts off."
+            : `An alert when a platform fails ${change.value} scheduled run${change.value === 1 ? "" : "s"} in a row.`;
+        return { screen: this.alertsScreen(), answer: clip(`${answer}${kept}`, 200) };
+      case "digest":
+        kept = storage.persist(preferences.set("digest", change.value, at));
+        answer = change.value === "off" ? "Weekly digest off." : `Weekly digest on ${digestWords(change.value)} (${this.deps.timeZone}).`;
+        return { screen: this.alertsScreen(), answer: clip(`${answer}${kept}`, 200) };
+      case "pinStatus":
+        kept = storage.persist(preferences.set("pinStatus", change.value, at));
+        this.deps.pinStatusChanged?.(change.value);
+        answer = change.value ? "Pinned status on: it shows the latest report, updated with each one." : "Pinned status off: unpinned.";
+        return { screen: this.alertsScreen(), answer: clip(`${answer}${kept}`, 200) };
     }
     return { screen: this.screen(), answer: clip(`${answer}${kept}`, 200) };
+  }
+
+  /** Every setting as the screens show it. */
+  private view(): SettingsView {
+    const { preferences, scheduler, storage } = this.deps;
+    return {
+      frequencyMinutes: preferences.sourced("frequencyMinutes"),
+      window: preferences.sourced("window"),
+      paused: scheduler.isPaused(),
+      nextRun: scheduler.nextRun(),
+      privacy: preferences.sourced("privacy"),
+      breakdown: preferences.sourced("breakdown"),
+      notify: preferences.sourced("notify"),
+      timeZone: this.deps.timeZone,
+      unsaved: storage.problem(),
+      alerts: {
+        movePercent: preferences.sourced("movePercent"),
+        movePercentDay: preferences.sourced("movePercentDay"),
+        failures: preferences.sourced("failures"),
+        digest: preferences.sourced("digest"),
+        pinStatus: preferences.sourced("pinStatus"),
+      },
+    };
   }
 
   private setFrequency(value: number): string {

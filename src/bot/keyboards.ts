@@ -8,10 +8,12 @@
 //   hist:usd, hist:rub the history           set             the settings
 //   set:freq:N, set:win:start|end:+1|-1, set:pause:1|0, set:privacy:1|0, set:breakdown:1|0,
 //   set:notify:all|problems|silent
+//   set:alerts         the alerts' settings   set:move:…, set:fail:…, …   their buttons (alert-keyboard.ts)
 //   busy               "⏳ Updating…"         shown           what the message shows already
 //   chart:…, alloc:…                         the charts' (charts.ts)
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import { NOTIFY_MODES, type NotifyMode, parseNotifyMode } from "../config/notify.ts";
+import { type AlertSettingChange, readAlertChange } from "./alert-keyboard.ts";
 import { type ChartRequest, chartCallbackData, chartKeyboard, readChartCallback } from "./charts.ts";
 import { parseFrequency } from "./schedule.ts";
 import type { ReportWindow } from "./settings.ts";
@@ -29,10 +31,11 @@ export type SettingChange =
   | { readonly name: "frequencyMinutes"; readonly value: number }
   | { readonly name: "window"; readonly move: "start" | "end"; readonly hours: 1 | -1 }
   | { readonly name: "paused" | "privacy" | "breakdown"; readonly value: boolean }
-  | { readonly name: "notify"; readonly value: NotifyMode };
+  | { readonly name: "notify"; readonly value: NotifyMode }
+  | AlertSettingChange;
 
 export type Press =
-  | { readonly kind: "status" | "refresh" | "details" | "settings" | "busy" | "shown" }
+  | { readonly kind: "status" | "refresh" | "details" | "settings" | "alerts" | "busy" | "shown" }
   | { readonly kind: "history"; readonly currency: HistoryCurrency }
   | { readonly kind: "set"; readonly change: SettingChange }
   | { readonly kind: "chart"; readonly request: ChartRequest };
@@ -70,11 +73,12 @@ export function readPress(data: string): Press | null {
   return chart === "shown" ? { kind: "shown" } : { kind: "chart", request: chart };
 }
 
-const SIMPLE: Readonly<Record<string, "status" | "refresh" | "details" | "settings" | "busy">> = {
+const SIMPLE: Readonly<Record<string, "status" | "refresh" | "details" | "settings" | "alerts" | "busy">> = {
   st: "status",
   "st:refresh": "refresh",
   "st:details": "details",
   set: "settings",
+  "set:alerts": "alerts",
   busy: "busy",
 };
 
@@ -130,7 +134,7 @@ export function settingsKeyboard(state: SettingsState): InlineKeyboardMarkup {
         flag("Crypto", "breakdown", state.breakdown),
       ],
       NOTIFY_MODES.map((mode) => choice(NOTIFY_LABELS[mode], mode === state.notify, `set:notify:${mode}`)),
-      [BACK],
+      [button("🚨 Alerts", "set:alerts"), BACK],
     ],
   };
 }
@@ -173,6 +177,6 @@ function readChange(text: string): SettingChange | null {
       return mode === null ? null : { name: "notify", value: mode };
     }
     default:
-      return null;
+      return readAlertChange(name, value) ?? null;
   }
 }

@@ -58,6 +58,8 @@ export async function onPress(ctx: Press, deps: NavigationDeps): Promise<unknown
       return showAndAnswer(ctx, deps, service.historyScreen(press.currency), null);
     case "settings":
       return showAndAnswer(ctx, deps, service.controls.screen(), null);
+    case "alerts":
+      return showAndAnswer(ctx, deps, service.controls.alertsScreen(), null);
     case "set": {
       const result = service.controls.change(press.change);
       return showAndAnswer(ctx, deps, result.screen, result.answer);

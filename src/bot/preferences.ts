@@ -7,7 +7,7 @@ import type { SettingSource, SettingsStore } from "../history/settings.ts";
 import type { Logger } from "../lib/log.ts";
 import { formatZoned } from "../lib/zoned-format.ts";
 import type { Sourced } from "../render/settings.ts";
-import { BOT_SETTINGS, ENV_BACKED, type EnvBackedValues } from "./settings.ts";
+import { BOT_SETTINGS, ENV_BACKED, type EnvBackedValues, formatDigest } from "./settings.ts";
 
 export type PreferenceName = keyof EnvBackedValues;
 
@@ -38,6 +38,11 @@ export class Preferences {
       privacy: resolve("privacy"),
       breakdown: resolve("breakdown"),
       notify: resolve("notify"),
+      movePercent: resolve("movePercent"),
+      movePercentDay: resolve("movePercentDay"),
+      failures: resolve("failures"),
+      digest: resolve("digest"),
+      pinStatus: resolve("pinStatus"),
     };
     this.paused = store.get(BOT_SETTINGS.paused) ?? false;
   }
@@ -82,6 +87,11 @@ const WORDS: {
   privacy: { what: "privacy", words: onOff, env: onOff },
   breakdown: { what: "the crypto breakdown", words: onOff, env: String },
   notify: { what: "notifications", words: String, env: String },
+  movePercent: { what: "the move alert", words: percentWords, env: percentEnv },
+  movePercentDay: { what: "the day's move alert", words: percentWords, env: percentEnv },
+  failures: { what: "the failure alert", words: (n) => (n === 0 ? "off" : `after ${n} failed runs`), env: String },
+  digest: { what: "the weekly digest", words: formatDigest, env: formatDigest },
+  pinStatus: { what: "the pinned status", words: onOff, env: onOff },
 };
 
 function supersededLine<K extends PreferenceName>(
@@ -99,4 +109,13 @@ function supersededLine<K extends PreferenceName>(
 
 function onOff(on: boolean): string {
   return on ? "on" : "off";
+}
+
+function percentWords(percent: number): string {
+  return percent === 0 ? "off" : `${percent}%`;
+}
+
+/** As the env file has it: unset is off. */
+function percentEnv(percent: number): string {
+  return percent === 0 ? "unset" : String(percent);
 }

@@ -134,6 +134,11 @@ export interface SchedulerOptions {
   readonly graceMs?: number;
   /** Start paused (the persisted /pause). */
   readonly paused?: boolean;
+  /**
+   * Work of its own checked at every tick while started, paused or not, alongside the runs (the weekly digest, the
+   * daily key audits: bot/watch.ts). It keeps its own slots; a rejection is logged.
+   */
+  readonly chores?: (now: Date) => Promise<void>;
 }
 
 /**
@@ -188,9 +193,17 @@ export class Scheduler {
     await this.running;
   }
 
-  /** One check of the clock; resolves when the run it started (if any) has finished. */
+  /** One check of the clock; resolves when the run it started (if any), and the chores, have finished. */
   tick(): Promise<void> {
-    if (!this.started || this.paused || this.running) return Promise.resolve();
+    if (!this.started) return Promise.resolve();
+    const chores = this.options.chores?.(this.now()).catch((error: unknown) => {
+      this.log.error("the scheduler's chores failed", { error: errorMessage(error) });
+    });
+    return Promise.all([this.tickRun(), chores]).then(() => undefined);
+  }
+
+  private tickRun(): Promise<void> {
+    if (this.paused || this.running) return Promise.resolve();
     const now = this.now();
     const slot = slotToRun(now, this.doneThrough, this.settings, this.graceMs());
     if (!slot) {

@@ -3,10 +3,13 @@
 // scheduled runs (snapshot → message as NOTIFY says → history). bot.ts and navigation.ts map commands and
 // buttons onto it; the owner's settings are controls.ts's, the charts chart-answers.ts's, /healthz
 // health.ts's. createBotService builds the service, the settings and the scheduler together.
+// The alerts, the weekly digest, the key audits and the pinned status are the watch's (watch.ts): after
+// each scheduled run, after each snapshot, and at each tick of the scheduler.
 // The report is delivered before the day is recorded, and a history that cannot be written (read-only
 // DATA_DIR, full disk, damaged database) never stops a report: it is logged, said in every message and
 // in health(), and the bot keeps answering.
 
+import type { AlertSettings } from "../config/config.ts";
 import { TIMEZONE } from "../config/history-config.ts";
 import type { NotifyMode } from "../config/notify.ts";
 import { historyViewHtml } from "../history/io.ts";
@@ -23,11 +26,15 @@ import { type ChartAnswer, ChartAnswers } from "./chart-answers.ts";
 import type { ChartRequest } from "./charts.ts";
 import { Controls } from "./controls.ts";
 import { DEFAULT_RUN_BUDGET_MS, type Health, healthOf } from "./health.ts";
+import type { KeyAudits } from "./key-audits.ts";
 import { detailsKeyboard, type HistoryCurrency, historyKeyboard, type Screen, statusKeyboard } from "./keyboards.ts";
 import { coverageKey, delivery, LAST_COVERAGE } from "./notify.ts";
+import type { OwnerChat } from "./owner-chat.ts";
 import { Preferences } from "./preferences.ts";
 import { type RunOutcome, Scheduler, type SchedulerOptions, type ScheduleSettings } from "./schedule.ts";
+import { configuredAlerts } from "./settings.ts";
 import { StorageState } from "./storage.ts";
+import { Watch } from "./watch.ts";
 
 export interface BotServiceDeps {
   /** Takes a snapshot; `signal` aborts it when pfbot stops. */
@@ -42,8 +49,8 @@ export interface BotServiceDeps {
    * stays reported until a restart finds the history usable again.
    */
   readonly historyProblem?: string | null;
-  /** Sends a report to the owner, with its buttons; `silent` without sound. */
-  readonly send: (html: string, options: { readonly silent: boolean; readonly keyboard: Screen["keyboard"] }) => Promise<void>;
+  /** Sends a report to the owner, with its buttons (an alert, without); `silent` without sound. */
+  readonly send: (html: string, options: { readonly silent: boolean; readonly keyboard?: Screen["keyboard"] }) => Promise<void>;
   readonly timeZone: string;
   /** The configured report window and frequency (one set from the chat wins over it until its variable changes). */
   readonly schedule: Omit<ScheduleSettings, "timeZone">;
@@ -62,7 +69,16 @@ export interface BotServiceDeps {
   readonly shutdown?: AbortSignal;
   /** SVG → PNG off the main thread, ended when `signal` aborts (default: a renderer process per chart, render/chart/client.ts). */
   readonly renderChart?: (svg: string, signal?: AbortSignal) => Promise<Uint8Array>;
+  /** The alert variables as configured (default: every alert off); the chat's choices win until these change. */
+  readonly alerts?: AlertSettings;
+  /** The owner's chat for the pinned status and the digest's chart (default: neither). */
+  readonly chat?: OwnerChat;
+  /** The daily key audits for the expiry warnings (key-audits.ts); null or absent: none. */
+  readonly keyAudits?: KeyAudits | null;
 }
+
+/** The alerts when none is configured. */
+const NO_ALERTS: AlertSettings = { movePercent: null, movePercentDay: null, failures: 0, digest: null, pinStatus: false };
 
 /** The last line of every /status reply while scheduled reports are paused. */
 export const PAUSED_NOTE = "⏸ Scheduled reports are paused: /resume starts them again.";
@@ -81,6 +97,7 @@ export function createBotService(deps: BotServiceDeps): BotService {
       privacy: deps.privacy ?? false,
       breakdown: deps.includeBreakdown,
       notify: deps.notify ?? "all",
+      ...configuredAlerts(deps.alerts ?? NO_ALERTS),
     },
     deps.log,
     deps.timeZone,
@@ -101,6 +118,8 @@ export class BotService {
   private readonly now: () => number;
   private readonly storage: StorageState;
   private readonly charts: ChartAnswers;
+  /** The alerts, the digest, the key audits and the pinned status (watch.ts). */
+  private readonly watch: Watch;
 
   /** Use createBotService, which resolves `preferences` from the settings. */
   constructor(
@@ -120,6 +139,7 @@ export class BotService {
       },
       paused: preferences.isPaused(),
       run: () => this.scheduledRun(),
+      chores: (now) => this.watch.tick(now),
       log: deps.log,
       now: () => new Date(this.now()),
       ...deps.timers,
@@ -134,7 +154,33 @@ export class BotService {
       ...(deps.renderChart ? { renderChart: deps.renderChart } : {}),
       ...(deps.shutdown ? { shutdown: deps.shutdown } : {}),
     });
-    this.controls = new Controls({ preferences, scheduler: this.scheduler, storage: this.storage, timeZone: deps.timeZone, now: this.now });
+    this.watch = new Watch(
+      {
+        history: deps.history,
+        settings: deps.settings,
+        preferences,
+        send: (html, { silent }) => deps.send(html, { silent }),
+        chat: deps.chat ?? null,
+        keyAudits: deps.keyAudits ?? null,
+        drawChart: (svg) => this.charts.draw(svg),
+        dataDir: deps.dataDir,
+        timeZone: deps.timeZone,
+        log: deps.log,
+        ...(deps.shutdown ? { shutdown: deps.shutdown } : {}),
+      },
+      this.now,
+    );
+    this.controls = new Controls({
+      preferences,
+      scheduler: this.scheduler,
+      storage: this.storage,
+      timeZone: deps.timeZone,
+      now: this.now,
+      pinStatusChanged: (on) => {
+        const latest = this.latest;
+        this.watch.pinStatusChanged(on, latest && { snapshot: latest, change: () => this.changeOf(latest) });
+      },
+    });
   }
 
   /** /status and Refresh: a snapshot now (joining one already running), as the report with its buttons; not recorded. */
@@ -190,6 +236,8 @@ export class BotService {
       }
     }
     const recorded = this.record(snapshot);
+    // Alerts follow a delivered report; while Telegram refuses it they wait in the queue instead of waiting again.
+    await this.watch.afterScheduledRun(snapshot, { deliver: undelivered === null });
     const outcomes = Object.fromEntries(
       snapshot.rows.map((row) => [row.id, row.ok ? (row.usd === null ? "no-usd" : row.coverage) : (row.errorKind ?? "failed")]),
     );
@@ -223,6 +271,11 @@ export class BotService {
     return this.controls.resume();
   }
 
+  /** Resolves when the watch's work in progress is done (the pinned status, the digest, the key audits): before the database closes. */
+  idle(): Promise<void> {
+    return this.watch.idle();
+  }
+
   /** GET /healthz (health.ts). */
   health(): Health {
     return healthOf({
@@ -243,6 +296,7 @@ export class BotService {
       .then((snapshot) => {
         this.latest = snapshot;
         this.charts.keep(snapshot);
+        this.watch.snapshotTaken(snapshot, () => this.changeOf(snapshot));
         return snapshot;
       })
       .finally(() => {
@@ -254,8 +308,10 @@ export class BotService {
   /** A snapshot as the report with its buttons: the change line, the settings as they are now, the history's and the pause's notes. */
   private statusOf(snapshot: Snapshot): Screen {
     const view = renderStatus(snapshot, this.statusOptions(this.changeOf(snapshot)));
+    const outages = this.watch.outageLines(snapshot);
+    const out = outages.length > 0 ? `\n\n${outages.join("\n")}` : "";
     const paused = this.scheduler.isPaused() ? `\n\n${PAUSED_NOTE}` : "";
-    return { html: view.html + this.storage.note() + paused, keyboard: statusKeyboard({ details: view.details !== null }) };
+    return { html: view.html + out + this.storage.note() + paused, keyboard: statusKeyboard({ details: view.details !== null }) };
   }
 
   private statusOptions(change: Change | null) {

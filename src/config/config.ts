@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import { type } from "arktype";
 import { type DigestSchedule, parseDigestSchedule } from "../alerts/digest.ts";
+import { parsePercent } from "../alerts/move.ts";
 import type { FxProvider } from "../fx/source.ts";
 import type { LogLevel } from "../lib/log.ts";
 import {
@@ -360,12 +361,6 @@ function leakySettingsIn(env: Record<string, string>): string[] {
 }
 
 /** "5", "2.5", "5%" → 5, 2.5, 5: above 0, at most 100, at most 2 decimals; else null. */
-function parsePercent(text: string): number | null {
-  const match = /^(\d{1,3}(?:\.\d{1,2})?)%?$/.exec(text);
-  const value = match ? Number(match[1]) : Number.NaN;
-  return value > 0 && value <= 100 ? value : null;
-}
-
 function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);

@@ -77,6 +77,11 @@ export interface PlatformDescriptor<Id extends string = string> {
   /** What to check besides the base URL when an answer is larger than that: "keep the Flex query to …". */
   readonly tooLargeAdvice?: string;
   /**
+   * The key audit can say when the key expires (KeyAudit.expiresAt): the bot audits such keys once a day for the
+   * expiry warnings. The others are not audited by the bot at all (--check still says "expiry not reported").
+   */
+  readonly reportsKeyExpiry?: boolean;
+  /**
    * Values computed from the secret settings that are as secret as they are (a credential sent signed, such as a
    * passphrase HMAC-signed with the API secret, which never changes): redacted everywhere like the secrets. Called,
    * with the values as set, only when every secret variable of the platform is set. Synchronous and loading no
@@ -105,6 +110,8 @@ export const PLATFORMS = [
       apiSecret: { env: "BYBIT_API_SECRET", kind: "secret" },
       baseUrl: { env: "BYBIT_BASE_URL", kind: "url", default: "https://api.bybit.com" },
     },
+    // query-api's expiredAt: a key without a bound IP expires 90 days after it was made.
+    reportsKeyExpiry: true,
     createClient: async (settings, context): Promise<PlatformClient> =>
       (await import("./bybit/client.ts")).createBybitClient({ ...context, ...settings }),
   }),

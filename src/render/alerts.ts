@@ -10,14 +10,16 @@ import { isNegative } from "../lib/money.ts";
 import { CLIP_MARK } from "../lib/redact.ts";
 import { formatZoned } from "../lib/zoned-format.ts";
 import { descriptorOf, type PlatformId, platformName, requiredVariables } from "../platforms/registry.ts";
-import { dayAndTime, duration, signedPct, signedUsd, timeSpan, usd } from "./figures.ts";
+import { dayAndTime, duration, signedPct, signedUsd, timeSpan, usd, zoneNote } from "./figures.ts";
 import { escapeHtml } from "./html.ts";
 
 export interface AlertRenderOptions {
   /** Percentages only, never an amount (PRIVACY). */
   readonly privacy: boolean;
-  /** TIMEZONE: every time is shown in it, and it is named once. */
+  /** TIMEZONE: every time is shown in it. */
   readonly timeZone: string;
+  /** The time zone is named only when it is not this one, as in the report (default: always named). */
+  readonly defaultTimeZone?: string;
 }
 
 /**
@@ -27,19 +29,19 @@ export interface AlertRenderOptions {
 export function renderMoveAlert(alert: MoveAlert, options: AlertRenderOptions): string {
   const [first, ...others] = alert.changes;
   if (first === undefined) return "";
-  const zone = escapeHtml(options.timeZone);
+  const span = `${timeSpan(first.from.takenAt, alert.to.takenAt, options.timeZone)}${zone(options)}`;
   const lines = [
     `${isNegative(first.pct) ? "📉" : "📈"} <b>Portfolio ${signedPct(first.pct)}</b>${amountOf(first, options)} since ${basisName(first)}`,
-    options.privacy
-      ? `${timeSpan(first.from.takenAt, alert.to.takenAt, options.timeZone)} (${zone})`
-      : `${usd(first.from.usd)} → ${usd(alert.to.usd)} · ${timeSpan(first.from.takenAt, alert.to.takenAt, options.timeZone)} (${zone})`,
+    ...(options.privacy ? [] : [`${usd(first.from.usd)} → ${usd(alert.to.usd)}`]),
+    span,
     ...others.map(
       (change) =>
         `${signedPct(change.pct)}${amountOf(change, options)} since ${basisName(change)} (${formatZoned(change.from.takenAt, options.timeZone, "HH:mm")})`,
     ),
   ];
+  // One platform a line: three on one line wrap on a phone.
   const movers = alert.movers.flatMap((move) => moverText(move, options));
-  if (movers.length > 0) lines.push(`Moved most: ${movers.join(" · ")}`);
+  if (movers.length > 0) lines.push("Moved most:", ...movers.map((mover) => `  ${mover}`));
   lines.push(`<i>Alert at ±${alert.changes.map(thresholdText).join(", ±")}</i>`);
   return lines.join("\n");
 }
@@ -47,7 +49,7 @@ export function renderMoveAlert(alert: MoveAlert, options: AlertRenderOptions): 
 /** A platform out for `threshold` runs, with its last error (which says what to do); or back, and for how long it was out. */
 export function renderFailureAlert(alert: FailureAlert, options: AlertRenderOptions): string {
   const name = platformName(alert.platform);
-  const since = `${dayAndTime(alert.outage.since, options.timeZone)} (${escapeHtml(options.timeZone)})`;
+  const since = `${dayAndTime(alert.outage.since, options.timeZone)}${zone(options)}`;
   if (alert.kind === "down") {
     return [
       `⚠️ <b>${name} is out</b>: it failed ${alert.outage.failures} scheduled runs in a row, since ${since}.`,
@@ -66,7 +68,7 @@ export function renderFailureAlert(alert: FailureAlert, options: AlertRenderOpti
 export function renderExpiryWarning(warning: ExpiryWarning, options: AlertRenderOptions): string {
   const name = platformName(warning.platform);
   const when = warning.daysLeft <= 0 ? "within a day" : warning.daysLeft === 1 ? "in 1 day" : `in ${warning.daysLeft} days`;
-  const at = `${formatZoned(warning.expiresAt, options.timeZone, "d MMM yyyy, HH:mm")} (${escapeHtml(options.timeZone)})`;
+  const at = `${formatZoned(warning.expiresAt, options.timeZone, "d MMM yyyy, HH:mm")}${zone(options)}`;
   return [
     `🔑 <b>Your ${name} key expires ${when}</b>, on ${at}.`,
     `Create a new read-only key, put it in ${keyVariables(warning.platform)}, and restart pfbot; then revoke the old one.`,
@@ -86,8 +88,12 @@ export function renderOutages(
 ): string[] {
   return outages.map(({ platform, outage }) => {
     const runs = outage.failures === 1 ? "the last scheduled run failed" : `${outage.failures} scheduled runs failed`;
-    return `⚠️ ${platformName(platform)} out since ${dayAndTime(outage.since, options.timeZone)} (${escapeHtml(options.timeZone)}): ${runs}`;
+    return `⚠️ ${platformName(platform)} out since ${dayAndTime(outage.since, options.timeZone)}${zone(options)}: ${runs}`;
   });
+}
+
+function zone(options: AlertRenderOptions): string {
+  return zoneNote(options.timeZone, options.defaultTimeZone ?? "");
 }
 
 function basisName(change: MoveChange): string {

@@ -4,8 +4,9 @@
  */
 import type { DayValue, PlatformChange, ValueChange, WeeklyDigest } from "../alerts/digest.ts";
 import type { DayRecord } from "../history/store.ts";
-import { type Decimal, dec, div, isNegative, isZero, mul, sub } from "../lib/money.ts";
+import { abs, type Decimal, dec, div, isNegative, isZero, mul, sub } from "../lib/money.ts";
 import { platformName } from "../platforms/registry.ts";
+import { roundsToZero, unsignedPercent } from "./amounts.ts";
 import { type ChartView, historyChart } from "./chart/history-chart.ts";
 import { dayWithMonthName } from "./dates.ts";
 import { signedPct, signedUsd, usd } from "./figures.ts";
@@ -22,39 +23,39 @@ export interface DigestView {
 /** `records`: the history around the week (the chart draws the week's 7 days up to its last). */
 export function renderDigest(digest: WeeklyDigest, records: readonly DayRecord[], options: { readonly privacy: boolean }): DigestView {
   const { week, start, end, change } = digest;
+  const { privacy } = options;
   const lines = [`🗓 <b>Your week, ${shortDay(week.first)} – ${shortDay(week.last)}</b>`];
   if (start === null || end === null || change === null) {
     lines.push(
       end === null
         ? "No complete day this week: nothing to compare."
-        : `Only one complete day to compare (${shortDay(end.day)}): ${options.privacy ? "no change yet" : `${usd(end.usd)}, no change yet`}.`,
+        : `Only one complete day to compare (${shortDay(end.day)}): ${privacy ? "no change yet" : `${usd(end.usd)}, no change yet`}.`,
     );
   } else {
-    const span = `${shortDay(start.day)} → ${shortDay(end.day)}`;
+    // The report's change line (▲/▼, the size and the %), then the two values when amounts are shown.
     lines.push(
-      options.privacy
-        ? `Change: <b>${pctOrDash(change)}</b> (${span})`
-        : `Change: <b>${signedUsd(change.usd)}</b>${pctSuffix(change)} · ${usd(start.usd)} → ${usd(end.usd)} (${span})`,
+      `${arrow(change)} <b>${privacy ? pctOrDash(change, false) : usd(abs(change.usd))}</b>${privacy ? "" : pctSuffix(change, false)} since ${shortDay(start.day)}`,
     );
-    for (const platform of digest.platforms) lines.push(`  ${platformName(platform.platform)}: ${platformText(platform, options.privacy)}`);
+    if (!privacy) lines.push(`${usd(start.usd)} → ${usd(end.usd)}${end.day === week.last ? "" : ` on ${shortDay(end.day)}`}`);
+    for (const platform of digest.platforms) lines.push(`  ${platformName(platform.platform)} ${platformText(platform, privacy)}`);
   }
-  const extremes = [
-    digest.high ? `High ${extremeText(digest.high, start?.usd ?? null, options.privacy)}` : null,
-    digest.low ? `Low ${extremeText(digest.low, start?.usd ?? null, options.privacy)}` : null,
-  ].filter((text): text is string => text !== null);
-  if (extremes.length > 0 && digest.high?.day !== digest.low?.day) lines.push(extremes.join(" · "));
-  if (digest.best && digest.worst) {
+  if (digest.high && digest.low && digest.high.day !== digest.low.day) {
     lines.push(
-      `Best: ${platformName(digest.best.platform)} ${platformText(digest.best, options.privacy)} · Worst: ${platformName(digest.worst.platform)} ${platformText(digest.worst, options.privacy)}`,
+      `High ${extremeText(digest.high, start?.usd ?? null, privacy)}`,
+      `Low ${extremeText(digest.low, start?.usd ?? null, privacy)}`,
     );
   }
-  if (digest.partialDays.length > 0)
-    lines.push(`Partial (a platform did not answer, or left money out): ${digest.partialDays.map(shortDay).join(", ")}`);
+  if (digest.best && digest.worst)
+    lines.push(`Best: ${platformName(digest.best.platform)} · Worst: ${platformName(digest.worst.platform)}`);
+  if (digest.partialDays.length > 0) lines.push(`⚠️ Partial: ${digest.partialDays.map(shortDay).join(", ")}`);
   if (digest.missingDays.length > 0) lines.push(`No report: ${digest.missingDays.map(shortDay).join(", ")}`);
   // From the change's start (the day before the week, when that is it), so the chart's change is the digest's.
   const days = start !== null && start.day < week.first ? 8 : 7;
-  const chart = historyChart(records, { days, currency: "USD" }, { today: week.last, privacy: options.privacy });
-  return { html: lines.join("\n"), chart };
+  const chart = historyChart(records, { days, currency: "USD" }, { today: week.last, privacy });
+  // The figures are in the message just above: the photo's caption only says what it shows.
+  const from = start !== null && start.day < week.first ? start.day : week.first;
+  const caption = `🗓 Your week: ${dayWithMonthName(from).replace(/ \d{4}$/, "")} – ${dayWithMonthName(week.last).replace(/ \d{4}$/, "")}`;
+  return { html: lines.join("\n"), chart: chart.kind === "chart" ? { ...chart, caption } : chart };
 }
 
 /** "Mon 24 Nov". */
@@ -66,12 +67,19 @@ function shortDay(day: string): string {
 
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
 
-function pctSuffix(change: ValueChange): string {
-  return change.pct === null ? "" : ` (${signedPct(change.pct)})`;
+/** ▲ up, ▼ down, ± unchanged once rounded to the dollar, as the report's change line. */
+function arrow(change: ValueChange): string {
+  return roundsToZero(change.usd, 0) ? "±" : isNegative(change.usd) ? "▼" : "▲";
 }
 
-function pctOrDash(change: ValueChange): string {
-  return change.pct === null ? "—" : signedPct(change.pct);
+/** " (+6.00%)", signed; unsigned beside an arrow. */
+function pctSuffix(change: ValueChange, signed = true): string {
+  return change.pct === null ? "" : ` (${signed ? signedPct(change.pct) : unsignedPercent(change.pct)})`;
+}
+
+function pctOrDash(change: ValueChange, signed = true): string {
+  if (change.pct === null) return "—";
+  return signed ? signedPct(change.pct) : unsignedPercent(change.pct);
 }
 
 function platformText(change: PlatformChange, privacy: boolean): string {

@@ -1,28 +1,24 @@
 /**
- * @module Amounts, changes and times as the alerts, the digest and the pinned status show them. Pure; the output
+ * @module Amounts, changes and times as the alerts and the digest show them. Pure; the output
  * never depends on the process's time zone. Every string here is plain text that needs no HTML escaping
- * (digits, currency signs, month names), except `zoneName`.
+ * (digits, currency signs, month names); `zoneNote` is escaped.
  */
 import { abs, type Decimal, formatGrouped, isNegative } from "../lib/money.ts";
 import { formatZoned } from "../lib/zoned-format.ts";
 import { zonedDay } from "../lib/zoned-time.ts";
+import { escapeHtml } from "./html.ts";
 
 /** A real minus sign, as the report's change line uses. */
 const MINUS = "−";
 
-/** "$12,345.67". */
+/** "$12,346": whole dollars, as the report shows them. */
 export function usd(amount: Decimal): string {
-  return `${signOf(amount, 2) === MINUS ? MINUS : ""}$${formatGrouped(abs(amount), 2)}`;
+  return `${signOf(amount, 0) === MINUS ? MINUS : ""}$${formatGrouped(abs(amount), 0)}`;
 }
 
-/** "₽ 1,234,567" (no kopecks). */
-export function rub(amount: Decimal): string {
-  return `${signOf(amount, 0) === MINUS ? MINUS : ""}₽ ${formatGrouped(abs(amount), 0)}`;
-}
-
-/** "+$1,234.56", "−$1,234.56", "$0.00". */
+/** "+$1,235", "−$1,235", "$0": whole dollars. */
 export function signedUsd(amount: Decimal): string {
-  return `${signOf(amount, 2)}$${formatGrouped(abs(amount), 2)}`;
+  return `${signOf(amount, 0)}$${formatGrouped(abs(amount), 0)}`;
 }
 
 /** "+6.25%", "−6.25%", "0.00%". */
@@ -33,6 +29,11 @@ export function signedPct(pct: Decimal): string {
 /** "24 Nov, 10:00" in `timeZone`. */
 export function dayAndTime(instant: Date, timeZone: string): string {
   return formatZoned(instant, timeZone, "d MMM, HH:mm");
+}
+
+/** " (Asia/Tokyo)": the time zone named after a time, only when it is not the default one (the report's rule). */
+export function zoneNote(timeZone: string, defaultTimeZone: string): string {
+  return timeZone === defaultTimeZone ? "" : ` (${escapeHtml(timeZone)})`;
 }
 
 /** "24 Nov, 10:00 → 12:00" on one local day, else "23 Nov, 18:00 → 24 Nov, 10:00". */

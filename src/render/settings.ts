@@ -2,6 +2,7 @@
 // the env file, or the chat and when), the schedule's state, and a line when a change will not outlive a
 // restart. The buttons under it are the bot's (bot/keyboards.ts). Lines are kept to ~36 characters, what
 // a phone shows without wrapping, except a source naming two variables.
+import type { DigestSchedule } from "../alerts/digest.ts";
 import type { NotifyMode } from "../config/notify.ts";
 import type { SettingSource } from "../history/settings.ts";
 import { formatZoned } from "../lib/zoned-format.ts";
@@ -27,6 +28,18 @@ export interface SettingsView {
   readonly timeZone: string;
   /** Why a change will not outlive a restart (the settings cannot be written); null when it will. */
   readonly unsaved: string | null;
+  readonly alerts: AlertSettingsView;
+}
+
+/** The alert settings (README, "Alerts"): 0 and "off" are off. */
+interface AlertSettingsView {
+  /** ALERT_MOVE_PERCENT and ALERT_MOVE_PERCENT_DAY, in %. */
+  readonly movePercent: Sourced<number>;
+  readonly movePercentDay: Sourced<number>;
+  /** ALERT_FAILURES: failed scheduled runs in a row. */
+  readonly failures: Sourced<number>;
+  readonly digest: Sourced<DigestSchedule | "off">;
+  readonly pinStatus: Sourced<boolean>;
 }
 
 export function renderSettings(view: SettingsView): string {
@@ -41,8 +54,48 @@ export function renderSettings(view: SettingsView): string {
     ...entry("Crypto breakdown", view.breakdown.value ? "on" : "off", view.breakdown, timeZone),
     ...entry("Notifications", NOTIFY_WORDS[view.notify.value], view.notify, timeZone),
     "",
-    `<i>Times in ${escapeHtml(timeZone)}. A value set here stays until its variable changes in the env file.</i>`,
+    ...alertEntries(view.alerts, timeZone),
   ];
+  return withFooter(lines, view);
+}
+
+/** The alerts' own screen (🚨 Alerts under the settings): their rows alone, above their buttons. */
+export function renderAlertSettings(view: SettingsView): string {
+  return withFooter(["<b>🚨 Alerts</b>", "", ...alertEntries(view.alerts, view.timeZone)], view);
+}
+
+/** "±5% between reports"; 0: "off". */
+export function moveWords(percent: number, basis: "report" | "day"): string {
+  if (percent === 0) return "off";
+  return `±${percent}% ${basis === "report" ? "between reports" : "within a day"}`;
+}
+
+/** "after 3 failed runs" (scheduled runs in a row); 0: "off". */
+export function failureWords(runs: number): string {
+  if (runs === 0) return "off";
+  return `after ${runs} failed run${runs === 1 ? "" : "s"}`;
+}
+
+/** "Sun 19:00", or "off". */
+export function digestWords(digest: DigestSchedule | "off"): string {
+  if (digest === "off") return "off";
+  return `${DAY_NAMES[digest.weekday]} ${String(digest.hour).padStart(2, "0")}:${String(digest.minute).padStart(2, "0")}`;
+}
+
+const DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
+
+function alertEntries(alerts: AlertSettingsView, timeZone: string): string[] {
+  return [
+    ...entry("Move alert", moveWords(alerts.movePercent.value, "report"), alerts.movePercent, timeZone),
+    ...entry("Day move alert", moveWords(alerts.movePercentDay.value, "day"), alerts.movePercentDay, timeZone),
+    ...entry("Failure alert", failureWords(alerts.failures.value), alerts.failures, timeZone),
+    ...entry("Weekly digest", digestWords(alerts.digest.value), alerts.digest, timeZone),
+    ...entry("Pinned status", alerts.pinStatus.value ? "on" : "off", alerts.pinStatus, timeZone),
+  ];
+}
+
+function withFooter(lines: string[], view: SettingsView): string {
+  lines.push("", `<i>Times in ${escapeHtml(view.timeZone)}. A value set here stays until its variable changes in the env file.</i>`);
   if (view.unsaved !== null) lines.push("", `⚠️ Changes are not remembered after a restart: ${escapeHtml(view.unsaved)}`);
   return lines.join("\n");
 }

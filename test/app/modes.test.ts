@@ -157,10 +157,10 @@ describe("--once and the move alerts", () => {
     clock.advance(2 * 60 * 60_000);
     expect(await once("45000")).toBe(0);
     const texts = telegram.sent.map((m) => m.plainText.split("\n")[0]);
-    expect(texts.filter((t) => t?.startsWith("📉"))).toEqual(["📉 Portfolio −10.00% (−$5,000.00) since the last report"]);
+    expect(texts.filter((t) => t?.startsWith("📉"))).toEqual(["📉 Portfolio −10.00% (−$5,000) since the last report"]);
     expect(telegram.sent).toHaveLength(4);
     // Report, report, then the alert right after the report that moved; the third report alone.
-    expect(telegram.sent[2]!.plainText).toContain("$50,000.00 → $45,000.00 · 24 Nov, 10:00 → 12:00 (Europe/Paris)");
+    expect(telegram.sent[2]!.plainText).toContain("$50,000 → $45,000\n24 Nov, 10:00 → 12:00");
     expect(telegram.sent[2]!.disableNotification).toBe(false);
   });
 
@@ -202,7 +202,45 @@ describe("--once and the move alerts", () => {
     clock.advance(60 * 60_000);
     expect((await once("40000")).code).toBe(0);
     const alerts = telegram.sent.filter((m) => m.plainText.startsWith("📉"));
-    expect(alerts.map((m) => m.plainText.split("\n")[0])).toEqual(["📉 Portfolio −20.00% (−$10,000.00) since the last report"]);
+    expect(alerts.map((m) => m.plainText.split("\n")[0])).toEqual(["📉 Portfolio −20.00% (−$10,000) since the last report"]);
+  });
+
+  test("a threshold set in the chat applies to --once too, until ALERT_MOVE_PERCENT changes", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const store = HistoryStore.open(dataDir, "Europe/Paris", clock.now);
+    // 🚨 Alerts → Move 5% while ALERT_MOVE_PERCENT was unset.
+    new SettingsStore(store.db).setFromChat(ENV_BACKED.movePercent, 5, 0, Date.parse("2026-11-20T10:00:00Z"));
+    store.close();
+    const once = async (total: string, vars: Record<string, string> = {}) => {
+      fakes.bybit.state.overviewTotalEquity = total;
+      const { ctx } = context({ ...bybitOnly, DATA_DIR: dataDir, ...vars });
+      return runSnapshotMode(ctx, { send: true, json: false });
+    };
+    expect(await once("50000")).toBe(0);
+    clock.advance(60 * 60_000);
+    expect(await once("47000")).toBe(0);
+    // Set to 10 in the env file since: the env's value wins, and a 6% move is no longer one.
+    clock.advance(60 * 60_000);
+    expect(await once("44180", { ALERT_MOVE_PERCENT: "10" })).toBe(0);
+    const alerts = telegram.sent.filter((m) => m.plainText.startsWith("📉")).map((m) => m.plainText.split("\n")[0]);
+    expect(alerts).toEqual(["📉 Portfolio −6.00% (−$3,000) since the last report"]);
+  });
+
+  test("with PIN_STATUS=on, --once pins the status once, and the next --once edits the same message", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    for (const total of ["50000", "51000"]) {
+      fakes.bybit.state.overviewTotalEquity = total;
+      const { ctx } = context({ ...bybitOnly, DATA_DIR: dataDir, PIN_STATUS: "on" });
+      expect(await runSnapshotMode(ctx, { send: true, json: false })).toBe(0);
+      clock.advance(60 * 60_000);
+    }
+    expect(telegram.pins).toHaveLength(1);
+    const [pinned] = telegram.pinned(OWNER);
+    const message = telegram.message(OWNER, pinned!);
+    expect(message && "text" in message ? message.text?.split("\n")[0] : null).toBe("💼 $51,000 · ₽4.1M");
+    // Two reports and the status message; the second --once edited it.
+    expect(telegram.sent).toHaveLength(3);
+    expect(telegram.edits.map((edit) => edit.messageId)).toEqual([pinned!]);
   });
 
   test("without ALERT_MOVE_PERCENT, no alert", async () => {

@@ -2,6 +2,7 @@
 // Telegram's 64 bytes, and data no pfbot of this version writes is refused (answered "no longer works").
 import { describe, expect, test } from "bun:test";
 import type { InlineKeyboardMarkup } from "grammy/types";
+import { alertsKeyboard } from "../../src/bot/alert-keyboard.ts";
 import {
   chartScreenKeyboard,
   detailsKeyboard,
@@ -13,6 +14,7 @@ import {
   statusKeyboard,
   updatingKeyboard,
 } from "../../src/bot/keyboards.ts";
+import type { AlertValues } from "../../src/bot/settings.ts";
 
 const SETTINGS: SettingsState = {
   frequencyMinutes: 120,
@@ -21,6 +23,15 @@ const SETTINGS: SettingsState = {
   privacy: false,
   breakdown: true,
   notify: "all",
+};
+
+const ALERTS_OFF: AlertValues = { movePercent: 0, movePercentDay: 0, failures: 3, digest: "off", pinStatus: false };
+const ALERTS_ON: AlertValues = {
+  movePercent: 5,
+  movePercentDay: 2.5,
+  failures: 0,
+  digest: { weekday: 6, hour: 23, minute: 30 },
+  pinStatus: true,
 };
 
 const buttons = (markup: InlineKeyboardMarkup) =>
@@ -40,6 +51,8 @@ describe("keyboards", () => {
       chartScreenKeyboard({ kind: "allocation", view: "kind", currency: "USD" }),
       settingsKeyboard(SETTINGS),
       settingsKeyboard({ ...SETTINGS, paused: true, privacy: true, breakdown: false, notify: "silent", frequencyMinutes: 45 }),
+      alertsKeyboard(ALERTS_OFF),
+      alertsKeyboard(ALERTS_ON),
     ];
     for (const { text, data } of all.flatMap(buttons)) {
       expect(new TextEncoder().encode(data).length, text).toBeLessThanOrEqual(64);
@@ -77,8 +90,9 @@ describe("keyboards", () => {
       ["End −1h", "End +1h"],
       ["⏸ Pause", "⬜ Privacy", "✅ Crypto"],
       ["· 🔔 All ·", "⚠️ Problems", "🔕 Silent"],
-      ["⬅️ Status"],
+      ["🚨 Alerts", "⬅️ Status"],
     ]);
+    expect(pressOf(keyboard, "🚨 Alerts")).toEqual({ kind: "alerts" });
     expect(FREQUENCY_PRESETS.map((preset) => preset.minutes)).toEqual([30, 60, 120, 240, 1440]);
     expect(pressOf(keyboard, "Daily")).toEqual({ kind: "set", change: { name: "frequencyMinutes", value: 1440 } });
     expect(pressOf(keyboard, "· 2h ·")).toEqual({ kind: "shown" });
@@ -93,6 +107,43 @@ describe("keyboards", () => {
     expect(pressOf(paused, "✅ Privacy")).toEqual({ kind: "set", change: { name: "privacy", value: false } });
     // A frequency set with /frequency that is no preset: none is marked.
     expect(buttons(settingsKeyboard({ ...SETTINGS, frequencyMinutes: 45 })).filter((b) => b.text.startsWith("·"))).toHaveLength(1);
+  });
+
+  test("the alerts' buttons: presets for the thresholds, the digest's toggle, day and hour, the pinned status", () => {
+    const off = alertsKeyboard(ALERTS_OFF);
+    expect(off.inline_keyboard.map((row) => row.map((b) => b.text))).toEqual([
+      ["· Move off ·", "Move 5%", "Move 10%"],
+      ["· Day off ·", "Day 5%", "Day 10%"],
+      ["Fails off", "· 3 fails ·", "5 fails"],
+      ["⬜ Weekly digest"],
+      ["⬜ Pinned status"],
+      ["⬅️ Settings"],
+    ]);
+    expect(pressOf(off, "Move 5%")).toEqual({ kind: "set", change: { name: "movePercent", value: 5 } });
+    expect(pressOf(off, "Day 10%")).toEqual({ kind: "set", change: { name: "movePercentDay", value: 10 } });
+    expect(pressOf(off, "Fails off")).toEqual({ kind: "set", change: { name: "failures", value: 0 } });
+    expect(pressOf(off, "· 3 fails ·")).toEqual({ kind: "shown" });
+    expect(pressOf(off, "⬜ Weekly digest")).toEqual({
+      kind: "set",
+      change: { name: "digest", value: { weekday: 0, hour: 19, minute: 0 } },
+    });
+    expect(pressOf(off, "⬜ Pinned status")).toEqual({ kind: "set", change: { name: "pinStatus", value: true } });
+    expect(pressOf(off, "⬅️ Settings")).toEqual({ kind: "settings" });
+
+    const on = alertsKeyboard(ALERTS_ON);
+    // 2.5% is no preset: none of the day's is marked; the digest's buttons wrap around the week and the day.
+    expect(on.inline_keyboard.slice(0, 5).map((row) => row.map((b) => b.text))).toEqual([
+      ["Move off", "· Move 5% ·", "Move 10%"],
+      ["Day off", "Day 5%", "Day 10%"],
+      ["· Fails off ·", "3 fails", "5 fails"],
+      ["✅ Weekly digest Sat 23:30"],
+      ["Day: Sun ▸", "◂ 22:30", "00:30 ▸"],
+    ]);
+    expect(pressOf(on, "✅ Weekly digest Sat 23:30")).toEqual({ kind: "set", change: { name: "digest", value: "off" } });
+    expect(pressOf(on, "Day: Sun ▸")).toEqual({ kind: "set", change: { name: "digest", value: { weekday: 0, hour: 23, minute: 30 } } });
+    expect(pressOf(on, "00:30 ▸")).toEqual({ kind: "set", change: { name: "digest", value: { weekday: 6, hour: 0, minute: 30 } } });
+    expect(pressOf(on, "◂ 22:30")).toEqual({ kind: "set", change: { name: "digest", value: { weekday: 6, hour: 22, minute: 30 } } });
+    expect(pressOf(on, "✅ Pinned status")).toEqual({ kind: "set", change: { name: "pinStatus", value: false } });
   });
 
   test("data no pfbot of this version writes is refused", () => {
@@ -111,6 +162,15 @@ describe("keyboards", () => {
       "set:pause",
       "set:notify:never",
       "set:colour:red",
+      "set:move:-5",
+      "set:move:101",
+      "set:moveday:abc",
+      "set:fail:101",
+      "set:digest:7-1900",
+      "set:digest:0-2400",
+      "set:digest:0-19:00",
+      "set:pin:2",
+      "set:alerts:1",
       "chart:7:usd",
     ])
       expect(readPress(data), data).toBeNull();

@@ -388,4 +388,42 @@ describe("Scheduler", () => {
     expect(scheduler.lastRun()).toMatchObject({ outcome: "partial", slot: new Date("2026-06-15T10:00+02:00") });
     await scheduler.stop();
   });
+
+  test("the chores run at every tick while started, paused or during a run, and a failing one is logged", async () => {
+    let now = new Date("2026-06-15T07:59:00+02:00").getTime();
+    const chores: string[] = [];
+    const errors: string[] = [];
+    let release: () => void = () => {};
+    const scheduler = new Scheduler({
+      settings: settings(120, 8, 20),
+      now: () => new Date(now),
+      setInterval: () => 0,
+      clearInterval: () => {},
+      log: { debug() {}, info() {}, warn() {}, error: (message) => void errors.push(message), redact: (text) => text },
+      run: () => new Promise<"ok">((resolve) => (release = () => resolve("ok"))),
+      chores: async (at) => {
+        chores.push(parisClock(at));
+        if (chores.length === 3) throw new Error("the digest failed");
+      },
+    });
+    await scheduler.tick();
+    expect(chores).toEqual([]);
+    scheduler.start();
+    await scheduler.tick();
+    // The 08:00 run is held: a tick during it still does the chores.
+    now = new Date("2026-06-15T08:00:05+02:00").getTime();
+    const running = scheduler.tick();
+    now += 15_000;
+    await scheduler.tick();
+    release();
+    await running;
+    scheduler.pause();
+    now += 15_000;
+    await scheduler.tick();
+    expect(chores).toEqual(["07:59", "08:00", "08:00", "08:00"]);
+    expect(errors).toEqual(["the scheduler's chores failed"]);
+    await scheduler.stop();
+    await scheduler.tick();
+    expect(chores).toHaveLength(4);
+  });
 });

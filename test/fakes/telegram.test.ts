@@ -425,3 +425,70 @@ describe("fake Telegram: photos, buttons and edits like the Bot API", () => {
     expect(() => fake.pushCallback({ chatId: OWNER, messageId: 999, data: "x" })).toThrow("no message 999");
   });
 });
+
+describe("fake Telegram: pinned messages like the Bot API", () => {
+  const GROUP = -1001234;
+
+  test("a private chat's bot pins its message without rights, and Telegram posts that it did; a re-pin moves it first", async () => {
+    const fake = await start();
+    const first = ((await sendHtml(fake, "one")).body.result as { message_id: number }).message_id;
+    const second = ((await sendHtml(fake, "two")).body.result as { message_id: number }).message_id;
+    expect((await call(fake, "pinChatMessage", { chat_id: OWNER, message_id: first, disable_notification: true })).body).toEqual({
+      ok: true,
+      result: true,
+    });
+    await call(fake, "pinChatMessage", { chat_id: OWNER, message_id: second });
+    expect(fake.pinned(OWNER)).toEqual([second, first]);
+    expect(fake.pins.map((pin) => [pin.messageId, pin.disableNotification])).toEqual([
+      [first, true],
+      [second, false],
+    ]);
+    // The service message after the second: "pfbot pinned «one»", a message of the bot's with no text.
+    const service = fake.message(OWNER, second + 1);
+    expect(service && "pinned_message" in service ? service.pinned_message?.message_id : null).toBe(first);
+    await call(fake, "pinChatMessage", { chat_id: OWNER, message_id: first });
+    expect(fake.pinned(OWNER)).toEqual([first, second]);
+  });
+
+  test("refuses what Telegram refuses: a message that is not there, no message id, a group without the right to pin", async () => {
+    const fake = await start();
+    expect((await call(fake, "pinChatMessage", { chat_id: OWNER, message_id: 999 })).body).toMatchObject({
+      error_code: 400,
+      description: "Bad Request: message to pin not found",
+    });
+    expect((await call(fake, "pinChatMessage", { chat_id: OWNER })).body.description).toBe(
+      "Bad Request: message identifier is not specified",
+    );
+    const grouped = await startTelegramFake({ token: TOKEN, chatId: GROUP });
+    fakes.push(grouped);
+    const id = ((await call(grouped, "sendMessage", { chat_id: GROUP, text: "hi" })).body.result as { message_id: number }).message_id;
+    expect((await call(grouped, "pinChatMessage", { chat_id: GROUP, message_id: id })).body.description).toBe(
+      "Bad Request: not enough rights to manage pinned messages in the chat",
+    );
+    const admin = await startTelegramFake({ token: TOKEN, chatId: GROUP, pinRights: [GROUP] });
+    fakes.push(admin);
+    const pinnable = ((await call(admin, "sendMessage", { chat_id: GROUP, text: "hi" })).body.result as { message_id: number }).message_id;
+    expect((await call(admin, "pinChatMessage", { chat_id: GROUP, message_id: pinnable })).body.ok).toBe(true);
+    expect(admin.pinned(GROUP)).toEqual([pinnable]);
+  });
+
+  test("unpins a pinned message (the latest one without an id), not one that is not pinned; a deleted message is unpinned", async () => {
+    const fake = await start();
+    const ids: number[] = [];
+    for (const text of ["a", "b", "c"]) ids.push(((await sendHtml(fake, text)).body.result as { message_id: number }).message_id);
+    const [a, b, c] = ids as [number, number, number];
+    for (const id of [a, b, c]) await call(fake, "pinChatMessage", { chat_id: OWNER, message_id: id });
+    expect((await call(fake, "unpinChatMessage", { chat_id: OWNER })).body.ok).toBe(true);
+    expect(fake.pinned(OWNER)).toEqual([b, a]);
+    expect((await call(fake, "unpinChatMessage", { chat_id: OWNER, message_id: c })).body.description).toBe(
+      "Bad Request: message to unpin not found",
+    );
+    await call(fake, "deleteMessage", { chat_id: OWNER, message_id: b });
+    fake.deleteByUser(OWNER, a);
+    expect(fake.pinned(OWNER)).toEqual([]);
+    expect(fake.message(OWNER, a)).toBeNull();
+    expect((await call(fake, "editMessageText", { chat_id: OWNER, message_id: a, text: "x" })).body.description).toBe(
+      "Bad Request: message to edit not found",
+    );
+  });
+});

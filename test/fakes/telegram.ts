@@ -6,7 +6,9 @@
 // (sendPhoto, editMessageMedia) arrive as multipart uploads and are checked as Telegram checks them
 // (telegram-media.ts); a message can be edited (editMessageText, editMessageReplyMarkup,
 // editMessageMedia) or deleted only while it exists, and only the bot's own; a photo has no text to
-// edit, and an edit that changes nothing is refused as Telegram refuses it. A button press
+// edit, and an edit that changes nothing is refused as Telegram refuses it. A message is pinned
+// (pinChatMessage, which posts the service message Telegram posts) and unpinned (unpinChatMessage) while it
+// exists, freely in a private chat and elsewhere only with the rights to (`pinRights`). A button press
 // (pushCallback, on a message as it stands or on one too old to be shown) must be answered once
 // (answerCallbackQuery). Faults by method name
 // (faults.ts): `code` and `message` are the error_code and description of a Bot API error, `hang`
@@ -40,6 +42,19 @@ export interface TelegramFakeOptions {
   readonly botUsername?: string;
   /** How long a getUpdates is held per second of its `timeout` when nothing is pending: 1000 as Telegram, shorter in tests. */
   readonly pollSecondMs?: number;
+  /**
+   * Group chats (negative ids) where the bot is an administrator allowed to pin ("can_pin_messages"); in a private
+   * chat a bot needs no right to pin.
+   */
+  readonly pinRights?: readonly number[];
+}
+
+/** A successful pinChatMessage or unpinChatMessage, as it reached Telegram. */
+interface PinCall {
+  readonly method: "pinChatMessage" | "unpinChatMessage";
+  readonly chatId: number;
+  readonly messageId: number;
+  readonly disableNotification: boolean;
 }
 
 /** A Bot API error: `code` is its error_code, `message` its description ({{token}} quotes the request's token). */
@@ -126,9 +141,15 @@ export interface TelegramFake {
   /** Every successful editMessageText and editMessageReplyMarkup, in order. */
   readonly edits: EditedMessage[];
   readonly callbackAnswers: CallbackAnswer[];
+  /** Every successful pin and unpin, in order. */
+  readonly pins: PinCall[];
   readonly faults: FaultList<TelegramFault>;
   /** A message of the bot as it stands now (null once deleted, or never sent). */
   message(chatId: number, messageId: number): Message | null;
+  /** The chat's pinned messages, the latest pinned first. */
+  pinned(chatId: number): number[];
+  /** The owner deletes a message of the bot's from the chat (it is unpinned with it). */
+  deleteByUser(chatId: number, messageId: number): void;
   /** The calls of one method (any case), failed ones included. */
   requestsTo(method: string): TelegramCall[];
   /** The command list set for the default scope and no language. */
@@ -161,6 +182,7 @@ export interface TelegramFake {
 }
 
 const MAX_MESSAGE_LENGTH = 4096;
+const NO_PIN_RIGHTS = "Bad Request: not enough rights to manage pinned messages in the chat";
 const NOT_MODIFIED =
   "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 /** Left out of getUpdates unless asked for by allowed_updates ("getUpdates"). */
@@ -206,6 +228,9 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
   const photos: SentPhoto[] = [];
   const edits: EditedMessage[] = [];
   const callbackAnswers: CallbackAnswer[] = [];
+  const pins: PinCall[] = [];
+  /** Pinned message ids by chat, the latest pinned first. */
+  const pinnedByChat = new Map<number, number[]>();
   const faults = createFaultList<TelegramFault>();
   /** The bot's messages that exist, by "chat:id"; the users' messages, which the bot cannot edit, by the same key. */
   const botMessages = new Map<string, Message>();
@@ -298,6 +323,21 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       return fail(400, userMessages.has(key) ? "Bad Request: message can't be edited" : "Bad Request: message to edit not found");
     return { chatId, messageId, key, current };
   };
+
+  /** pinChatMessage's chat and message, or Telegram's answer when the bot may not pin there. */
+  const pinTarget = (params: Params): Response | { chatId: number; messageId: number } => {
+    const chatId = resolveChat(params);
+    if (chatId instanceof Response) return chatId;
+    if (chatId < 0 && !pinRights.has(chatId)) return fail(400, NO_PIN_RIGHTS);
+    const messageId = integerParam(params.message_id);
+    if (messageId === undefined) return fail(400, "Bad Request: message identifier is not specified");
+    return { chatId, messageId };
+  };
+  const unpin = (chatId: number, messageId: number) => {
+    const left = (pinnedByChat.get(chatId) ?? []).filter((id) => id !== messageId);
+    pinnedByChat.set(chatId, left);
+  };
+  const pinRights = new Set(options.pinRights ?? []);
 
   const methods: Record<string, (params: Params) => Response | Promise<Response>> = {
     getme: () => ok(bot),
@@ -460,9 +500,45 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     deletemessage: (params) => {
       const chatId = resolveChat(params);
       if (chatId instanceof Response) return chatId;
-      const key = `${chatId}:${integerParam(params.message_id) ?? ""}`;
+      const messageId = integerParam(params.message_id);
       // In a private chat a bot deletes only its own messages (and the user's, within 48 hours: not needed here).
-      if (!botMessages.delete(key)) return fail(400, "Bad Request: message to delete not found");
+      if (!botMessages.delete(`${chatId}:${messageId ?? ""}`)) return fail(400, "Bad Request: message to delete not found");
+      if (messageId !== undefined) unpin(chatId, messageId);
+      return ok(true);
+    },
+    pinchatmessage: (params) => {
+      const target = pinTarget(params);
+      if (target instanceof Response) return target;
+      const { chatId, messageId } = target;
+      const key = `${chatId}:${messageId}`;
+      const message = botMessages.get(key);
+      if (!message && !userMessages.has(key)) return fail(400, "Bad Request: message to pin not found");
+      const disableNotification = booleanParam(params.disable_notification);
+      pinnedByChat.set(chatId, [messageId, ...(pinnedByChat.get(chatId) ?? []).filter((id) => id !== messageId)]);
+      pins.push({ method: "pinChatMessage", chatId, messageId, disableNotification });
+      // Telegram posts a service message saying what was pinned (without a sound when asked).
+      if (message) {
+        const service: Message.PinnedMessageMessage = {
+          message_id: nextMessageId++,
+          from: bot,
+          chat: chatOf(chatId),
+          date: unixNow(),
+          pinned_message: message as Message.PinnedMessageMessage["pinned_message"],
+        };
+        botMessages.set(`${chatId}:${service.message_id}`, service);
+      }
+      return ok(true);
+    },
+    unpinchatmessage: (params) => {
+      const chatId = resolveChat(params);
+      if (chatId instanceof Response) return chatId;
+      if (chatId < 0 && !pinRights.has(chatId)) return fail(400, NO_PIN_RIGHTS);
+      const current = pinnedByChat.get(chatId) ?? [];
+      // Without message_id, the latest pinned message.
+      const messageId = params.message_id === undefined ? current[0] : integerParam(params.message_id);
+      if (messageId === undefined || !current.includes(messageId)) return fail(400, "Bad Request: message to unpin not found");
+      unpin(chatId, messageId);
+      pins.push({ method: "unpinChatMessage", chatId, messageId, disableNotification: false });
       return ok(true);
     },
     sendchataction: (params) => {
@@ -643,8 +719,15 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     photos,
     edits,
     callbackAnswers,
+    pins,
     faults,
     message: (chatId, messageId) => botMessages.get(`${chatId}:${messageId}`) ?? null,
+    pinned: (chatId) => [...(pinnedByChat.get(chatId) ?? [])],
+    deleteByUser: (chatId, messageId) => {
+      if (!botMessages.delete(`${chatId}:${messageId}`))
+        throw new Error(`fake Telegram: no message ${messageId} of the bot in chat ${chatId}`);
+      unpin(chatId, messageId);
+    },
     requestsTo,
     commands: () => commandSets.get(scopeKey({})) ?? [],
     webhook: () => webhook,

@@ -11,8 +11,8 @@ import { renderPinnedStatus } from "../../src/render/pinned.ts";
 import { changeSince } from "../../src/snapshot/report.ts";
 import { dayRecord, snapshotAt, TZ } from "../alerts/support.ts";
 
-const PLAIN = { privacy: false, timeZone: TZ };
-const PRIVATE = { privacy: true, timeZone: TZ };
+const PLAIN = { privacy: false, timeZone: TZ, defaultTimeZone: TZ };
+const PRIVATE = { privacy: true, timeZone: TZ, defaultTimeZone: TZ };
 
 /** Privacy: no currency sign, and every number is a percentage, a day, a month's day or a time. */
 function expectNoAmount(html: string): void {
@@ -44,18 +44,24 @@ const move = (() => {
 describe("a sharp move", () => {
   test("the move in % and USD, its base, both times, the platforms that moved most and the thresholds", () => {
     expect(renderMoveAlert(move, PLAIN).split("\n")).toEqual([
-      "📉 <b>Portfolio −6.57%</b> (−$6,900.00) since the last report",
-      "$105,000.00 → $98,100.00 · 24 Nov, 08:00 → 10:00 (Europe/Paris)",
-      "−6.57% (−$6,900.00) since the first report of the day (08:00)",
-      "Moved most: Bybit −$6,000.00 (−10.00%) · OKX −$1,000.00 (−2.50%) · T-Bank +$100.00 (+2.00%)",
+      "📉 <b>Portfolio −6.57%</b> (−$6,900) since the last report",
+      "$105,000 → $98,100",
+      "24 Nov, 08:00 → 10:00",
+      "−6.57% (−$6,900) since the first report of the day (08:00)",
+      "Moved most:",
+      "  Bybit −$6,000 (−10.00%)",
+      "  OKX −$1,000 (−2.50%)",
+      "  T-Bank +$100 (+2.00%)",
       "<i>Alert at ±5% between reports, ±5% within a day</i>",
     ]);
+    // A time zone other than the default is named, as in the report.
+    expect(renderMoveAlert(move, { ...PLAIN, defaultTimeZone: "UTC" }).split("\n")[2]).toBe("24 Nov, 08:00 → 10:00 (Europe/Paris)");
   });
 
   test("with privacy: percentages only", () => {
     const html = renderMoveAlert(move, PRIVATE);
     expect(html.split("\n")[0]).toBe("📉 <b>Portfolio −6.57%</b> since the last report");
-    expect(html).toContain("Moved most: Bybit −10.00% · OKX −2.50% · T-Bank +2.00%");
+    expect(html).toContain("Moved most:\n  Bybit −10.00%\n  OKX −2.50%\n  T-Bank +2.00%");
     expectNoAmount(html);
   });
 
@@ -63,9 +69,10 @@ describe("a sharp move", () => {
     const base = moveRule(NO_MOVES, reportPoint(snapshotAt("2026-11-23T19:00:00Z", { bybit: "100" })), { report: 5, day: null }, TZ);
     const rise = moveRule(base.state, reportPoint(snapshotAt("2026-11-24T07:00:00Z", { bybit: "110" })), { report: 5, day: null }, TZ)
       .alerts[0]!;
-    expect(renderMoveAlert(rise, PLAIN).split("\n").slice(0, 2)).toEqual([
-      "📈 <b>Portfolio +10.00%</b> (+$10.00) since the last report",
-      "$100.00 → $110.00 · 23 Nov, 20:00 → 24 Nov, 08:00 (Europe/Paris)",
+    expect(renderMoveAlert(rise, PLAIN).split("\n").slice(0, 3)).toEqual([
+      "📈 <b>Portfolio +10.00%</b> (+$10) since the last report",
+      "$100 → $110",
+      "23 Nov, 20:00 → 24 Nov, 08:00",
     ]);
   });
 });
@@ -86,7 +93,7 @@ describe("a platform out, and back", () => {
 
   test("out: how many runs, since when, and the last error escaped (it says what to do)", () => {
     expect(renderFailureAlert(down[0]!, PLAIN).split("\n")).toEqual([
-      "⚠️ <b>OKX is out</b>: it failed 3 scheduled runs in a row, since 24 Nov, 09:00 (Europe/Paris).",
+      "⚠️ <b>OKX is out</b>: it failed 3 scheduled runs in a row, since 24 Nov, 09:00.",
       "Last error: OKX said &lt;b&gt;&quot;no&quot;&lt;/b&gt;: check OKX_API_KEY",
       "The reports leave it out until it answers again; pfbot says when it is back.",
     ]);
@@ -95,12 +102,15 @@ describe("a platform out, and back", () => {
   test("back: how long it was out, from its first failed run", () => {
     expect(renderFailureAlert(back[0]!, PLAIN).split("\n")).toEqual([
       "✅ <b>OKX is back</b> after 10 h 10 min out.",
-      "It had failed 3 scheduled runs in a row, since 24 Nov, 09:00 (Europe/Paris).",
+      "It had failed 3 scheduled runs in a row, since 24 Nov, 09:00.",
     ]);
   });
 
   test("/status lists the platforms out and since when", () => {
-    expect(renderOutages(currentOutages(state), PLAIN)).toEqual(["⚠️ OKX out since 24 Nov, 09:00 (Europe/Paris): 3 scheduled runs failed"]);
+    expect(renderOutages(currentOutages(state), PLAIN)).toEqual(["⚠️ OKX out since 24 Nov, 09:00: 3 scheduled runs failed"]);
+    expect(renderOutages(currentOutages(state), { ...PLAIN, defaultTimeZone: "UTC" })).toEqual([
+      "⚠️ OKX out since 24 Nov, 09:00 (Europe/Paris): 3 scheduled runs failed",
+    ]);
     expect(renderOutages([], PLAIN)).toEqual([]);
   });
 
@@ -113,11 +123,11 @@ describe("a platform out, and back", () => {
 test("a key about to expire: when, in TIMEZONE, and which variables to replace", () => {
   const warning = { platform: "bybit" as const, expiresAt: new Date("2026-12-08T07:20:25Z"), daysLeft: 13 };
   expect(renderExpiryWarning(warning, PLAIN).split("\n")).toEqual([
-    "🔑 <b>Your Bybit key expires in 13 days</b>, on 8 Dec 2026, 08:20 (Europe/Paris).",
+    "🔑 <b>Your Bybit key expires in 13 days</b>, on 8 Dec 2026, 08:20.",
     "Create a new read-only key, put it in BYBIT_API_KEY and BYBIT_API_SECRET, and restart pfbot; then revoke the old one.",
   ]);
   expect(renderExpiryWarning({ ...warning, platform: "okx", daysLeft: 0 }, PLAIN)).toContain(
-    "expires within a day</b>, on 8 Dec 2026, 08:20 (Europe/Paris).\nCreate a new read-only key, put it in OKX_API_KEY, OKX_API_SECRET and OKX_API_PASSPHRASE",
+    "expires within a day</b>, on 8 Dec 2026, 08:20.\nCreate a new read-only key, put it in OKX_API_KEY, OKX_API_SECRET and OKX_API_PASSPHRASE",
   );
 });
 
@@ -137,21 +147,29 @@ describe("the weekly digest", () => {
     const view = renderDigest(digest, records, { privacy: false });
     expect(view.html.split("\n")).toEqual([
       "🗓 <b>Your week, Mon 19 Oct – Sun 25 Oct</b>",
-      "Change: <b>+$600.00</b> (+6.00%) · $10,000.00 → $10,600.00 (Sun 18 Oct → Sun 25 Oct)",
-      "  Bybit: +$800.00 (+13.33%)",
-      "  OKX: −$200.00 (−5.00%)",
-      "High $10,900.00 on Thu 22 Oct · Low $9,800.00 on Wed 21 Oct",
-      "Best: Bybit +$800.00 (+13.33%) · Worst: OKX −$200.00 (−5.00%)",
-      "Partial (a platform did not answer, or left money out): Tue 20 Oct",
+      "▲ <b>$600</b> (6.00%) since Sun 18 Oct",
+      "$10,000 → $10,600",
+      "  Bybit +$800 (+13.33%)",
+      "  OKX −$200 (−5.00%)",
+      "High $10,900 on Thu 22 Oct",
+      "Low $9,800 on Wed 21 Oct",
+      "Best: Bybit · Worst: OKX",
+      "⚠️ Partial: Tue 20 Oct",
       "No report: Fri 23 Oct",
     ]);
     expect(view.chart.kind).toBe("chart");
-    if (view.chart.kind === "chart") expect(htmlToText(view.chart.caption)).toContain("+$600.00 (+6.0%) from 18 Oct 2026 to 25 Oct 2026");
+    // The figures are in the message: the photo's caption says what it shows; the chart draws from the change's start.
+    if (view.chart.kind === "chart") {
+      expect(view.chart.caption).toBe("🗓 Your week: 18 Oct – 25 Oct");
+      expect(view.chart.svg).toContain("18 Oct");
+    }
   });
 
   test("with privacy: percentages only, in the message and the chart", () => {
     const view = renderDigest(digest, records, { privacy: true });
-    expect(view.html).toContain("High on Thu 22 Oct (+9.00%) · Low on Wed 21 Oct (−2.00%)");
+    expect(view.html).toContain(
+      "\n▲ <b>6.00%</b> since Sun 18 Oct\n  Bybit +13.33%\n  OKX −5.00%\nHigh on Thu 22 Oct (+9.00%)\nLow on Wed 21 Oct (−2.00%)\n",
+    );
     expectNoAmount(view.html);
     // The chart's caption counts days; its privacy is the chart's own (test/render/chart/).
     if (view.chart.kind === "chart") expect(view.chart.caption).not.toMatch(/[$₽]/);
@@ -168,24 +186,33 @@ describe("the weekly digest", () => {
 describe("the pinned status", () => {
   const snapshot = snapshotAt("2026-11-24T09:00:00Z", { bybit: "54000", okx: "100" });
   const change = changeSince(snapshot, dayRecord("2026-11-23", "50000"), false);
+  const options = { change, defaultTimeZone: "Europe/Paris" };
 
-  test("the headline, the change and the time of the last update", () => {
-    expect(renderPinnedStatus(snapshot, { privacy: false, change }).split("\n")).toEqual([
-      "💼 <b>$54,100.00</b> · ₽ 4,328,000",
-      "+$4,100.00 (+8.20%) since 23 Nov 2026",
+  test("the report's headline and change line, then the time of the last update", () => {
+    expect(renderPinnedStatus(snapshot, { ...options, privacy: false }).split("\n")).toEqual([
+      "💼 <b>$54,100 · ₽4.33M</b>",
+      "▲ $4,100 (8.20%) since 23 Nov",
+      "🕒 Updated 24 Nov, 10:00",
+    ]);
+    // Another time zone than the default is named, as in the report; a change from last year says its year.
+    const lastYear = changeSince(snapshot, dayRecord("2025-12-30", "60000"), false);
+    expect(renderPinnedStatus(snapshot, { privacy: false, change: lastYear, defaultTimeZone: "UTC" }).split("\n").slice(1)).toEqual([
+      "▼ $5,900 (9.83%) since 30 Dec 2025",
       "🕒 Updated 24 Nov, 10:00 (Europe/Paris)",
     ]);
   });
 
-  test("with privacy, no amount; a partial total says what it leaves out and is not compared", () => {
-    const html = renderPinnedStatus(snapshot, { privacy: true, change });
-    expect(html.split("\n")[0]).toBe("💼 <b>Portfolio</b>");
+  test("with privacy, no amount; a partial total names what it leaves out and is not compared", () => {
+    const html = renderPinnedStatus(snapshot, { ...options, privacy: true });
+    expect(html.split("\n").slice(0, 2)).toEqual(["💼 <b>Portfolio</b>", "▲ 8.20% since 23 Nov"]);
     expectNoAmount(html);
     const partial = snapshotAt("2026-11-24T09:00:00Z", { bybit: "54000", okx: null });
-    expect(
-      renderPinnedStatus(partial, { privacy: false, change: changeSince(partial, null, false) })
-        .split("\n")
-        .slice(0, 2),
-    ).toEqual(["💼 <b>$54,000.00</b> · ₽ 4,320,000 · ⚠️ partial, without OKX", "Change not compared: the total is partial"]);
+    expect(renderPinnedStatus(partial, { ...options, privacy: false, change: changeSince(partial, null, false) }).split("\n")).toEqual([
+      "💼 <b>$54,000 · ₽4.32M</b> ⚠️ partial",
+      "Change not shown: total is partial",
+      "⚠️ Leaves out OKX",
+      "🕒 Updated 24 Nov, 10:00",
+    ]);
+    expect(renderPinnedStatus(partial, { ...options, privacy: true, change: null }).split("\n")[0]).toBe("💼 <b>Portfolio</b> ⚠️ partial");
   });
 });

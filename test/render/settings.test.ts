@@ -2,7 +2,15 @@
 // an unwritable history; its lines fit a phone; every dynamic text is escaped.
 import { describe, expect, test } from "bun:test";
 import { htmlToText } from "../../src/render/html.ts";
-import { frequencyWords, renderSettings, type SettingsView } from "../../src/render/settings.ts";
+import {
+  digestWords,
+  failureWords,
+  frequencyWords,
+  moveWords,
+  renderAlertSettings,
+  renderSettings,
+  type SettingsView,
+} from "../../src/render/settings.ts";
 
 const SET_AT = Date.parse("2026-11-26T10:00:00Z");
 const env = <T>(value: T, variable: string) => ({ value, source: { kind: "env" } as const, variable });
@@ -18,6 +26,13 @@ const CONFIGURED: SettingsView = {
   notify: env("all", "NOTIFY"),
   timeZone: "Europe/Paris",
   unsaved: null,
+  alerts: {
+    movePercent: env(0, "ALERT_MOVE_PERCENT"),
+    movePercentDay: env(0, "ALERT_MOVE_PERCENT_DAY"),
+    failures: env(3, "ALERT_FAILURES"),
+    digest: env("off" as const, "DIGEST"),
+    pinStatus: env(false, "PIN_STATUS"),
+  },
 };
 
 describe("the settings screen", () => {
@@ -38,6 +53,17 @@ describe("the settings screen", () => {
         "<b>Notifications:</b> all reports",
         "<i>from NOTIFY</i>",
         "",
+        "<b>Move alert:</b> off",
+        "<i>from ALERT_MOVE_PERCENT</i>",
+        "<b>Day move alert:</b> off",
+        "<i>from ALERT_MOVE_PERCENT_DAY</i>",
+        "<b>Failure alert:</b> after 3 failed runs",
+        "<i>from ALERT_FAILURES</i>",
+        "<b>Weekly digest:</b> off",
+        "<i>from DIGEST</i>",
+        "<b>Pinned status:</b> off",
+        "<i>from PIN_STATUS</i>",
+        "",
         "<i>Times in Europe/Paris. A value set here stays until its variable changes in the env file.</i>",
       ].join("\n"),
     );
@@ -53,6 +79,13 @@ describe("the settings screen", () => {
       privacy: chat(true, "PRIVACY"),
       breakdown: chat(false, "INCLUDE_CRYPTO_BREAKDOWN"),
       notify: chat("problems", "NOTIFY"),
+      alerts: {
+        movePercent: chat(5, "ALERT_MOVE_PERCENT"),
+        movePercentDay: env(2.5, "ALERT_MOVE_PERCENT_DAY"),
+        failures: chat(0, "ALERT_FAILURES"),
+        digest: chat({ weekday: 1, hour: 7, minute: 5 }, "DIGEST"),
+        pinStatus: chat(true, "PIN_STATUS"),
+      },
       timeZone: "Asia/Yekaterinburg",
       unsaved: "DATA_DIR /var/lib/pfbot is read-only <or> full",
     });
@@ -72,6 +105,17 @@ describe("the settings screen", () => {
         "<b>Notifications:</b> problems only",
         "<i>set in the chat on 26 Nov</i>",
         "",
+        "<b>Move alert:</b> ±5% between reports",
+        "<i>set in the chat on 26 Nov</i>",
+        "<b>Day move alert:</b> ±2.5% within a day",
+        "<i>from ALERT_MOVE_PERCENT_DAY</i>",
+        "<b>Failure alert:</b> off",
+        "<i>set in the chat on 26 Nov</i>",
+        "<b>Weekly digest:</b> Mon 07:05",
+        "<i>set in the chat on 26 Nov</i>",
+        "<b>Pinned status:</b> on",
+        "<i>set in the chat on 26 Nov</i>",
+        "",
         "<i>Times in Asia/Yekaterinburg. A value set here stays until its variable changes in the env file.</i>",
         "",
         "⚠️ Changes are not remembered after a restart: DATA_DIR /var/lib/pfbot is read-only &lt;or&gt; full",
@@ -88,6 +132,41 @@ describe("the settings screen", () => {
       "from WINDOW_START_HOUR and WINDOW_END_HOUR",
       "Times in Europe/Paris. A value set here stays until its variable changes in the env file.",
     ]);
+  });
+
+  test("the alerts' screen: their rows alone, with the closing sentences", () => {
+    expect(htmlToText(renderAlertSettings({ ...CONFIGURED, unsaved: "DATA_DIR is read-only" })).split("\n")).toEqual([
+      "🚨 Alerts",
+      "",
+      "Move alert: off",
+      "from ALERT_MOVE_PERCENT",
+      "Day move alert: off",
+      "from ALERT_MOVE_PERCENT_DAY",
+      "Failure alert: after 3 failed runs",
+      "from ALERT_FAILURES",
+      "Weekly digest: off",
+      "from DIGEST",
+      "Pinned status: off",
+      "from PIN_STATUS",
+      "",
+      "Times in Europe/Paris. A value set here stays until its variable changes in the env file.",
+      "",
+      "⚠️ Changes are not remembered after a restart: DATA_DIR is read-only",
+    ]);
+  });
+
+  test("the alerts in words", () => {
+    expect([moveWords(0, "report"), moveWords(5, "report"), moveWords(2.5, "day")]).toEqual([
+      "off",
+      "±5% between reports",
+      "±2.5% within a day",
+    ]);
+    expect([failureWords(0), failureWords(1), failureWords(3)]).toEqual(["off", "after 1 failed run", "after 3 failed runs"]);
+    expect([
+      digestWords("off"),
+      digestWords({ weekday: 0, hour: 19, minute: 0 }),
+      digestWords({ weekday: 6, hour: 7, minute: 30 }),
+    ]).toEqual(["off", "Sun 19:00", "Sat 07:30"]);
   });
 
   test("the frequency in words", () => {

@@ -5,6 +5,8 @@
 // stop the bot: it runs on with one in memory, and says so (health, /status, the log).
 import { webhookCallback } from "grammy";
 import { ALLOWED_UPDATES, COMMANDS, createBot } from "../../bot/bot.ts";
+import { keyExpiryAudits } from "../../bot/key-audits.ts";
+import { ownerChat } from "../../bot/owner-chat.ts";
 import type { Scheduler, SchedulerOptions } from "../../bot/schedule.ts";
 import { type RunningServer, startServer } from "../../bot/server.ts";
 import { type BotService, createBotService } from "../../bot/service.ts";
@@ -15,7 +17,7 @@ import { telegramOf } from "../../config/telegram.ts";
 import { openStoresOrMemory } from "../../history/io.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { createShutdown } from "../../lib/shutdown.ts";
-import { platformName } from "../../platforms/registry.ts";
+import { platformDeadlineMs, platformName } from "../../platforms/registry.ts";
 import type { AppContext } from "../run.ts";
 import { createSnapshotTaker, snapshotDeadlineMs } from "../wiring.ts";
 
@@ -107,6 +109,9 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
     now: () => now().getTime(),
     runBudgetMs: runBudgetMs(config),
     shutdown: shutdown.signal,
+    alerts: config.alerts,
+    chat: ownerChat(reports, telegram.chatId),
+    keyAudits: keyExpiryAudits(taker.clients, (id) => platformDeadlineMs(config, id), log),
   });
   const scheduler = service.scheduler;
   const { bot, drain } = createBot({
@@ -177,12 +182,14 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
             : undefined,
         ]);
         await drain();
+        await service.idle();
       })();
       const graceMs = hooks.stopGraceMs ?? STOP_GRACE_MS;
       if (!(await settlesWithin(settled, graceMs)))
         log.warn(`still busy ${graceMs / 1000} s after the stop began: cancelling the report or reply in progress`);
       shutdown.abort();
       await settled;
+      await service.idle();
       await server?.stop();
       history.close();
     },

@@ -3,11 +3,14 @@
 // and (with --once) the message and any alert were delivered and the day recorded; 1 otherwise, with a
 // line saying which. The report is delivered before the history is touched for writing: a read-only
 // DATA_DIR, a full disk or a damaged database costs the record, never the message. The report and the
-// alerts hide amounts as PRIVACY, or the owner's choice in /settings, says.
+// alerts hide amounts as PRIVACY, or the owner's choice in /settings, says. With PIN_STATUS, --once edits
+// the bot's pinned status as a scheduled report would.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AlertKeeper, type AlertSend, alertConfigOf } from "../../bot/alerts.ts";
-import { ENV_BACKED } from "../../bot/settings.ts";
+import { ownerChat } from "../../bot/owner-chat.ts";
+import { PinnedStatus } from "../../bot/pinned-status.ts";
+import { type AlertValues, configuredAlerts, ENV_BACKED } from "../../bot/settings.ts";
 import { CHAT_REFUSED_HINT, createTelegramApi, isChatRefusal, sendHtml } from "../../bot/telegram.ts";
 import type { Config } from "../../config/config.ts";
 import { TIMEZONE } from "../../config/history-config.ts";
@@ -21,6 +24,7 @@ import { errorMessage } from "../../lib/errors.ts";
 import type { Logger } from "../../lib/log.ts";
 import { htmlToText } from "../../render/html.ts";
 import { snapshotJson } from "../../render/json.ts";
+import { renderPinnedStatus } from "../../render/pinned.ts";
 import { renderStatus } from "../../render/status.ts";
 import { allocationOf } from "../../snapshot/allocation.ts";
 import { type Changes, NO_CHANGES, snapshotChanges } from "../../snapshot/changes.ts";
@@ -75,8 +79,20 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
     }
     // Recorded even when not delivered: the figures are real either way.
     const unrecorded = record(snapshot, opened, context);
-    const alertProblem = await moveAlerts(snapshot, opened, context, display.privacy, delivered ? send : null);
+    const alerts = alertChoices(history, config, log);
+    const alertProblem = await moveAlerts(snapshot, opened, context, { alerts, privacy: display.privacy }, delivered ? send : null);
     if (!delivered) return 1;
+    if (alerts.pinStatus && opened.store !== null) {
+      // --once keeps the bot's pinned status too: the same message, its id in the history's settings.
+      const pinned = new PinnedStatus({
+        chat: ownerChat(api, telegram.chatId),
+        settings: new SettingsStore(opened.store.db),
+        dataDir: config.dataDir,
+        log,
+        now: clock.now,
+      });
+      await pinned.show(renderPinnedStatus(snapshot, { privacy: display.privacy, change, defaultTimeZone: TIMEZONE.fallback }));
+    }
     if (unrecorded !== null) {
       log.error(`the report was delivered, but today's totals were not recorded in the history: ${unrecorded}`);
       return 1;
@@ -125,19 +141,21 @@ async function moveAlerts(
   snapshot: Snapshot,
   opened: HistoryOpening,
   context: AppContext,
-  privacy: boolean,
+  choices: { readonly alerts: AlertValues; readonly privacy: boolean },
   send: AlertSend | null,
 ): Promise<string | null> {
   const { config, log } = context;
+  const alerts = alertConfigOf(choices.alerts);
+  const { privacy } = choices;
   // Unset, --once neither writes the rules' state nor touches the queue (the bot's, when one runs on the same DATA_DIR).
-  if (config.alerts.movePercent === null && config.alerts.movePercentDay === null) return null;
+  if (alerts.thresholds.report === null && alerts.thresholds.day === null) return null;
   if (opened.store === null) {
     log.warn("move alerts not checked: they compare with the last report kept in the history, which is unavailable");
     return null;
   }
   const keeper = new AlertKeeper({
     db: opened.store.db,
-    config: alertConfigOf(config),
+    config: () => alerts,
     timeZone: config.timeZone,
     privacy: () => privacy,
     log,
@@ -172,6 +190,29 @@ function displayChoices(history: HistoryStore | null, config: Config, log: Logge
   } catch (error) {
     log.warn(
       `the settings chosen in the chat could not be read, PRIVACY and INCLUDE_CRYPTO_BREAKDOWN apply: ${describeHistoryError(error, config.dataDir)}`,
+    );
+    return configured;
+  }
+}
+
+/**
+ * The move alert thresholds and the pinned status as the bot uses them: the owner's choice in /settings wins until
+ * its variable changes (displayChoices' rule), read without writing; as configured without a database.
+ */
+function alertChoices(history: HistoryStore | null, config: Config, log: Logger): AlertValues {
+  const configured = configuredAlerts(config.alerts);
+  if (history === null) return configured;
+  try {
+    const settings = new SettingsStore(history.db);
+    return {
+      ...configured,
+      movePercent: settings.peek(ENV_BACKED.movePercent, configured.movePercent).value,
+      movePercentDay: settings.peek(ENV_BACKED.movePercentDay, configured.movePercentDay).value,
+      pinStatus: settings.peek(ENV_BACKED.pinStatus, configured.pinStatus).value,
+    };
+  } catch (error) {
+    log.warn(
+      `the alert settings chosen in the chat could not be read, ALERT_MOVE_PERCENT, ALERT_MOVE_PERCENT_DAY and PIN_STATUS apply: ${describeHistoryError(error, config.dataDir)}`,
     );
     return configured;
   }

@@ -1,0 +1,133 @@
+// Issue #19 at the process boundary: the compiled binary against the platform fakes and the fake Bot API, on the
+// real clock. `--once` twice with a 10% move between gives exactly one alert (the rule's state outlives the
+// process), and the live pinned status is pinned once, then edited, by one bot process and by the next.
+// (The failure alerts count scheduled runs, which the in-process bot runs by hand: test/bot/watch.test.ts.)
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type AllFakes, startAllFakes } from "../fakes/all.ts";
+import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
+import { pfbotBinary, runPfbot } from "../support/binary.ts";
+
+const TOKEN = "123456789:AAwatchBINARYtokenabcdefghijklmnop";
+const OWNER = 6160;
+
+let fakes: AllFakes;
+let telegram: TelegramFake;
+
+beforeAll(async () => {
+  [fakes, telegram] = await Promise.all([startAllFakes(), startTelegramFake({ token: TOKEN, chatId: OWNER })]);
+});
+afterAll(async () => {
+  await Promise.all([fakes.stop(), telegram.stop()]);
+});
+
+/** Bybit alone, so that its figure is the whole total; Telegram the fake. */
+function env(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    BYBIT_API_KEY: fakes.env.BYBIT_API_KEY!,
+    BYBIT_API_SECRET: fakes.env.BYBIT_API_SECRET!,
+    BYBIT_BASE_URL: fakes.env.BYBIT_BASE_URL!,
+    CBR_BASE_URL: fakes.env.CBR_BASE_URL!,
+    CBR_MIRROR_BASE_URL: fakes.env.CBR_MIRROR_BASE_URL!,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_CHAT_ID: String(OWNER),
+    TELEGRAM_API_ROOT: telegram.url,
+    DATA_DIR: dataDir,
+    TIMEZONE: "Europe/Paris",
+    ...extra,
+  };
+}
+
+/** Bybit's unified BTC, in USD: 14,250.075 of the account's 28,545.22. */
+const setBtcUsd = (usd: string) => {
+  const [btc, ...others] = fakes.bybit.state.unified.coins;
+  fakes.bybit.state.unified.coins = [{ ...btc!, usdValue: usd }, ...others];
+};
+
+test("--once twice with a 10% move between gives exactly one alert, with sound; a third at the same level none", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "pfbot-watch-bin-"));
+  const start = telegram.sent.length;
+  const once = () => runPfbot(["--once"], env(dataDir, { ALERT_MOVE_PERCENT: "5" }));
+  setBtcUsd("14250.075");
+  expect((await once()).code).toBe(0);
+  setBtcUsd("11395.553"); // 28,545.22 → 25,690.70: −10.00%
+  const moved = await once();
+  expect(moved.code).toBe(0);
+  expect((await once()).code).toBe(0);
+  const sent = telegram.sent.slice(start);
+  const alerts = sent.filter((message) => message.plainText.startsWith("📉"));
+  expect(alerts.map((message) => message.plainText.split("\n")[0])).toEqual(["📉 Portfolio −10.00% (−$2,855) since the last report"]);
+  expect(alerts[0]!.disableNotification).toBe(false);
+  // Report, report and its alert, report.
+  expect(sent).toHaveLength(4);
+  expect(sent[2]).toBe(alerts[0]!);
+  expect(moved.stderr).toContain("alert delivered kind=move");
+});
+
+test("PIN_STATUS=on pins once and then edits the same message; a restart keeps editing it", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "pfbot-watch-bin-"));
+  setBtcUsd("14250.075");
+  const pinnedText = () => {
+    const message = telegram.message(OWNER, telegram.pinned(OWNER)[0] ?? 0);
+    return message && "text" in message ? (message.text ?? "") : "";
+  };
+
+  // First process: /status sends and pins the status; the next /status edits it.
+  const first = await startBot(dataDir);
+  await first.status();
+  await telegram.waitForRequests("pinChatMessage", 1, 15_000);
+  const pinned = telegram.pinned(OWNER)[0]!;
+  expect(pinnedText().split("\n")[0]).toBe("💼 $28,545 · ₽2.3M");
+  setBtcUsd("15250.075");
+  const edits = telegram.edits.length;
+  await first.status();
+  await telegram.waitForEdits(edits + 1, 15_000);
+  expect(telegram.edits.at(-1)!.messageId).toBe(pinned);
+  expect(pinnedText().split("\n")[0]).toBe("💼 $29,545 · ₽2.38M");
+  await first.stop();
+
+  // Second process: it reads the pinned message's id from DATA_DIR and edits it; nothing new is pinned.
+  setBtcUsd("16250.075");
+  const second = await startBot(dataDir);
+  await second.status();
+  await telegram.waitForEdits(edits + 2, 15_000);
+  expect(telegram.edits.at(-1)!.messageId).toBe(pinned);
+  expect(pinnedText().split("\n")[0]).toBe("💼 $30,545 · ₽2.46M");
+  await second.stop();
+  expect(telegram.pins.filter((pin) => pin.method === "pinChatMessage")).toHaveLength(1);
+  expect(telegram.pinned(OWNER)).toEqual([pinned]);
+});
+
+/** The bot binary on `dataDir` with PIN_STATUS=on: `status()` sends /status and waits for the reply. */
+async function startBot(dataDir: string) {
+  const polls = telegram.requestsTo("getUpdates").length;
+  const child = Bun.spawn([await pfbotBinary()], {
+    env: { PATH: process.env.PATH ?? "", ...env(dataDir, { PIN_STATUS: "on" }) },
+    cwd: tmpdir(),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const stderr = new Response(child.stderr).text();
+  await telegram.waitForRequests("getUpdates", polls + 1, 15_000);
+  return {
+    status: async () => {
+      const replies = telegram.sent.filter((message) => message.replyMarkup !== null).length;
+      telegram.pushMessage({ chatId: OWNER, text: "/status" });
+      const waitForReply = async () => {
+        for (;;) {
+          const count = telegram.sent.filter((message) => message.replyMarkup !== null).length;
+          if (count > replies) return;
+          await telegram.waitForSent(telegram.sent.length + 1, 15_000);
+        }
+      };
+      await waitForReply();
+    },
+    stop: async () => {
+      child.kill("SIGTERM");
+      const code = await child.exited;
+      if (code !== 0) throw new Error(`pfbot exited ${code}: ${await stderr}`);
+    },
+  };
+}
