@@ -18,6 +18,7 @@ import { renderHistory } from "../src/render/history-view.ts";
 import { renderStatus, type StatusOptions } from "../src/render/status.ts";
 import type { Snapshot } from "../src/snapshot/snapshot.ts";
 import {
+  changesOf,
   completePortfolio,
   fxDownPortfolio,
   historyWithGaps,
@@ -50,16 +51,16 @@ function status(snapshot: Snapshot, options: Partial<StatusOptions> = {}, extra:
   return { html: view.html, keyboard: keyboard(view.details !== null), ...extra };
 }
 
-const partialView = renderStatus(partialPortfolio(), { ...OPTIONS, change: { kind: "partial" } });
+const partialView = renderStatus(partialPortfolio(), { ...OPTIONS, changes: changesOf(partialPortfolio()) });
 const history = (currency: "USD" | "RUB", privacy: boolean) =>
   renderHistory(historyWithGaps(), { currency, privacy, samples: [], today: TODAY }).html;
 
 const samples: [string, TelegramMessage[], Partial<ScreenshotOptions>][] = [
   ["status", [status(completePortfolio(), {}, { silent: true })], {}],
   ["status-breakdown", [status(completePortfolio(), { includeBreakdown: true }, { silent: true })], {}],
-  ["status-partial", [status(partialPortfolio(), { change: { kind: "partial" } })], {}],
+  ["status-partial", [status(partialPortfolio(), { changes: changesOf(partialPortfolio()) })], {}],
   ["status-details", [{ html: partialView.details ?? "", keyboard: [["⬅️ Back"]], edited: true }], {}],
-  ["status-fx-down", [status(fxDownPortfolio(), { change: { kind: "partial" } })], {}],
+  ["status-fx-down", [status(fxDownPortfolio(), { changes: changesOf(fxDownPortfolio()) })], {}],
   ["status-accounts", [status(multiAccountPortfolio(), {}, { silent: true })], {}],
   ["status-privacy", [status(completePortfolio("Asia/Tokyo"), { privacy: true, includeBreakdown: true }, { silent: true })], {}],
   ["history", [{ html: history("USD", false), keyboard: HISTORY_KEYBOARD }], {}],

@@ -11,13 +11,13 @@ import { TIMEZONE } from "../config/history-config.ts";
 import type { NotifyMode } from "../config/notify.ts";
 import { historyViewHtml } from "../history/io.ts";
 import type { SettingsStore } from "../history/settings.ts";
-import { type HistoryStore, localDay, logRecordResult } from "../history/store.ts";
+import { type HistoryStore, logRecordResult } from "../history/store.ts";
 import { errorMessage, PfbotError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 import { escapeHtml } from "../render/html.ts";
 import { renderStatus } from "../render/status.ts";
-import type { Change } from "../snapshot/report.ts";
-import { changeSince, snapshotRecord } from "../snapshot/report.ts";
+import { type Changes, snapshotChanges } from "../snapshot/changes.ts";
+import { snapshotRecord } from "../snapshot/report.ts";
 import type { Snapshot } from "../snapshot/snapshot.ts";
 import { type ChartAnswer, ChartAnswers } from "./chart-answers.ts";
 import type { ChartRequest } from "./charts.ts";
@@ -251,27 +251,28 @@ export class BotService {
     return this.inflight;
   }
 
-  /** A snapshot as the report with its buttons: the change line, the settings as they are now, the history's and the pause's notes. */
+  /** A snapshot as the report with its buttons: the change lines, the settings as they are now, the history's and the pause's notes. */
   private statusOf(snapshot: Snapshot): Screen {
-    const view = renderStatus(snapshot, this.statusOptions(this.changeOf(snapshot)));
+    const view = renderStatus(snapshot, this.statusOptions(this.changesOf(snapshot)));
     const paused = this.scheduler.isPaused() ? `\n\n${PAUSED_NOTE}` : "";
     return { html: view.html + this.storage.note() + paused, keyboard: statusKeyboard({ details: view.details !== null }) };
   }
 
-  private statusOptions(change: Change | null) {
+  private statusOptions(changes: Changes | null) {
     return {
       includeBreakdown: this.preferences.value("breakdown"),
       privacy: this.preferences.value("privacy"),
-      change,
+      changes,
       // The time zone is said in the report only when it is not TIMEZONE's default.
       defaultTimeZone: TIMEZONE.fallback,
     };
   }
 
-  private changeOf(snapshot: Snapshot): Change | null {
+  /** The change over 1D, 7D, 30D and YTD (snapshot/changes.ts); null without any day in the history. */
+  private changesOf(snapshot: Snapshot): Changes | null {
     const history = this.deps.history;
     try {
-      return changeSince(snapshot, history.previousComparableDay(localDay(snapshot.takenAt, this.deps.timeZone)), history.count() === 0);
+      return history.count() === 0 ? null : snapshotChanges(snapshot, history);
     } catch (error) {
       // The change line is a nicety: a history that cannot be read must not cost the report.
       this.storage.failed(error, "history not readable");

@@ -12,7 +12,7 @@ import { escapeHtml } from "./html.ts";
 
 export interface PinnedStatusOptions {
   readonly privacy: boolean;
-  /** The change line's figures (snapshot/report.ts changeSince); null without any history. */
+  /** The change line's figures (snapshot/report.ts dayChange: the report's 1D); null without any history. */
   readonly change: Change | null;
 }
 

@@ -8,7 +8,8 @@ import { renderExpiryWarning, renderFailureAlert, renderMoveAlert, renderOutages
 import { renderDigest } from "../../src/render/digest.ts";
 import { htmlToText } from "../../src/render/html.ts";
 import { renderPinnedStatus } from "../../src/render/pinned.ts";
-import { changeSince } from "../../src/snapshot/report.ts";
+import { snapshotChanges } from "../../src/snapshot/changes.ts";
+import { dayChange } from "../../src/snapshot/report.ts";
 import { dayRecord, snapshotAt, TZ } from "../alerts/support.ts";
 
 const PLAIN = { privacy: false, timeZone: TZ };
@@ -167,7 +168,7 @@ describe("the weekly digest", () => {
 
 describe("the pinned status", () => {
   const snapshot = snapshotAt("2026-11-24T09:00:00Z", { bybit: "54000", okx: "100" });
-  const change = changeSince(snapshot, dayRecord("2026-11-23", "50000"), false);
+  const change = dayChange(snapshotChanges(snapshot, { since: () => [dayRecord("2026-11-23", "50000")] }));
 
   test("the headline, the change and the time of the last update", () => {
     expect(renderPinnedStatus(snapshot, { privacy: false, change }).split("\n")).toEqual([
@@ -183,7 +184,7 @@ describe("the pinned status", () => {
     expectNoAmount(html);
     const partial = snapshotAt("2026-11-24T09:00:00Z", { bybit: "54000", okx: null });
     expect(
-      renderPinnedStatus(partial, { privacy: false, change: changeSince(partial, null, false) })
+      renderPinnedStatus(partial, { privacy: false, change: dayChange(snapshotChanges(partial, { since: () => [] })) })
         .split("\n")
         .slice(0, 2),
     ).toEqual(["💼 <b>$54,000.00</b> · ₽ 4,320,000 · ⚠️ partial, without OKX", "Change not compared: the total is partial"]);
