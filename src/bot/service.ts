@@ -9,7 +9,7 @@
 
 import { TIMEZONE } from "../config/history-config.ts";
 import type { NotifyMode } from "../config/notify.ts";
-import { historyViewHtml } from "../history/io.ts";
+import { type ExportFormat, historyView, platformView } from "../history/io.ts";
 import type { SettingsStore } from "../history/settings.ts";
 import { type HistoryStore, logRecordResult } from "../history/store.ts";
 import { errorMessage, PfbotError } from "../lib/errors.ts";
@@ -22,8 +22,10 @@ import type { Snapshot } from "../snapshot/snapshot.ts";
 import { type ChartAnswer, ChartAnswers } from "./chart-answers.ts";
 import type { ChartRequest } from "./charts.ts";
 import { Controls } from "./controls.ts";
+import { type ExportFile, exportFiles } from "./export.ts";
 import { DEFAULT_RUN_BUDGET_MS, type Health, healthOf } from "./health.ts";
-import { detailsKeyboard, type HistoryCurrency, historyKeyboard, type Screen, statusKeyboard } from "./keyboards.ts";
+import type { HistoryRequest } from "./history-buttons.ts";
+import { detailsKeyboard, historyKeyboard, type Screen, statusKeyboard } from "./keyboards.ts";
 import { coverageKey, delivery, LAST_COVERAGE } from "./notify.ts";
 import { Preferences } from "./preferences.ts";
 import { type RunOutcome, Scheduler, type SchedulerOptions, type ScheduleSettings } from "./schedule.ts";
@@ -63,6 +65,9 @@ export interface BotServiceDeps {
   /** SVG → PNG off the main thread, ended when `signal` aborts (default: a renderer process per chart, render/chart/client.ts). */
   readonly renderChart?: (svg: string, signal?: AbortSignal) => Promise<Uint8Array>;
 }
+
+const NOTHING_TO_EXPORT =
+  "No history to export yet: pfbot records one line per day after each scheduled run (or pfbot --once); the sample days are not yours to export.";
 
 /** The last line of every /status reply while scheduled reports are paused. */
 export const PAUSED_NOTE = "⏸ Scheduled reports are paused: /resume starts them again.";
@@ -154,16 +159,36 @@ export class BotService {
     return details === null ? null : { html: details, keyboard: detailsKeyboard() };
   }
 
-  /** /history and its buttons: the last days in USD or RUB (amounts hidden with privacy). */
-  historyScreen(currency: HistoryCurrency): Screen {
-    const keyboard = historyKeyboard(currency);
+  /**
+   * /history [N] and its buttons: the days in USD or RUB a page at a time, or each platform's value and 7D change
+   * (amounts hidden with privacy).
+   */
+  historyScreen(request: HistoryRequest): Screen {
+    const privacy = this.preferences.value("privacy");
     try {
+      if (request.view === "platforms") {
+        return { html: platformView(this.deps.history, privacy).html + this.storage.note(), keyboard: historyKeyboard(request, 1) };
+      }
       // pfbot --history's view (history/io.ts), which reads days enough before it for the oldest row's change.
-      const html = historyViewHtml(this.deps.history, { currency, privacy: this.preferences.value("privacy") });
-      return { html: html + this.storage.note(), keyboard };
+      const view = historyView(this.deps.history, { ...request, privacy });
+      return { html: view.html + this.storage.note(), keyboard: historyKeyboard({ ...request, page: view.page }, view.pages) };
     } catch (error) {
       this.storage.failed(error, "history not readable");
-      return { html: `The history cannot be read: ${escapeHtml(this.storage.problem() ?? "")}`, keyboard };
+      return { html: `The history cannot be read: ${escapeHtml(this.storage.problem() ?? "")}`, keyboard: historyKeyboard(request, 1) };
+    }
+  }
+
+  /** /export and its buttons: the whole history as files (export.ts), or the line that says why there are none. */
+  exportAnswer(
+    formats: readonly ExportFormat[],
+  ): { readonly kind: "files"; readonly files: ExportFile[] } | { readonly kind: "text"; readonly text: string } {
+    try {
+      const days = this.deps.history.all();
+      if (days.length === 0) return { kind: "text", text: NOTHING_TO_EXPORT };
+      return { kind: "files", files: exportFiles(days, formats, this.deps.history.today()) };
+    } catch (error) {
+      this.storage.failed(error, "history not readable");
+      return { kind: "text", text: `The history cannot be read: ${this.storage.problem() ?? ""}` };
     }
   }
 
