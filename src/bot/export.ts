@@ -44,7 +44,8 @@ export function readExportCallback(data: string): ExportFormat | null {
 /** Under the last file: one format again. */
 export function exportKeyboard(): InlineKeyboardMarkup {
   const button = (text: string, format: ExportFormat) => ({ text, callback_data: `exp:${format}` });
-  return { inline_keyboard: [[button("📊 CSV", "csv"), button("🗂 JSON", "json"), button("📄 CSV for scripts", "csv-plain")]] };
+  // Two rows: three buttons in one cut "CSV for scripts" short on a phone.
+  return { inline_keyboard: [[button("📊 CSV", "csv"), button("🗂 JSON", "json")], [button("📄 CSV for scripts", "csv-plain")]] };
 }
 
 /**
@@ -61,7 +62,7 @@ export function exportFiles(days: readonly DayRecord[], formats: readonly Export
       format,
       filename: `pfbot-history-${today}${suffix}`,
       bytes: new TextEncoder().encode(text),
-      caption: `${CAPTIONS[format].replace("{span}", span)}\n${IN_THE_CLEAR}`,
+      caption: `${CAPTIONS[format].title}\n${span}: ${CAPTIONS[format].holds}\n${IN_THE_CLEAR}`,
     };
   });
 }
@@ -88,13 +89,16 @@ export async function sendExport(ctx: Context, files: readonly ExportFile[]): Pr
   }
 }
 
-const CAPTIONS: Readonly<Record<ExportFormat, string>> = {
-  csv: "📊 <b>pfbot history</b>, {span}, as CSV for Excel or LibreOffice: each day's totals in USD and RUB, the USD/RUB rate and each platform's value.",
-  "csv-plain":
-    "📄 <b>pfbot history</b>, {span}, as plain CSV for scripts (commas, decimal points): each day's totals in USD and RUB, the USD/RUB rate and each platform's value.",
-  json: "🗂 <b>pfbot history</b>, {span}, as the original bot's portfolio_history.json: each day's totals in USD and RUB.",
+/** A caption's first line, what the file is for, and what each day holds in it. */
+const CAPTIONS: Readonly<Record<ExportFormat, { readonly title: string; readonly holds: string }>> = {
+  csv: { title: "📊 <b>CSV for Excel or LibreOffice</b>", holds: "each day's totals in USD and RUB, the rate and each platform's value" },
+  "csv-plain": {
+    title: "📄 <b>CSV for scripts</b> (commas, decimal points)",
+    holds: "each day's totals in USD and RUB, the rate and each platform's value",
+  },
+  json: { title: "🗂 <b>JSON of the original bot</b>", holds: "each day's totals in USD and RUB, as its portfolio_history.json" },
 };
-const IN_THE_CLEAR = "🔓 The amounts are in the clear, whatever Privacy says. pfbot --import takes the file back.";
+const IN_THE_CLEAR = "🔓 Amounts in the clear, even with Privacy on";
 
 /** "3 Jan 2025": a file outlives the year it was written in. */
 function longDay(day: string): string {

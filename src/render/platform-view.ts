@@ -33,7 +33,8 @@ export interface PlatformViewInput {
 export function renderPlatformView(input: PlatformViewInput): { readonly html: string; readonly text: string } {
   const { day, change, privacy, today } = input;
   if (day === null) return { html: escapeHtml(NONE), text: NONE };
-  const title = `By platform, USD · ${dayMonth(day.day, today)}`;
+  // With privacy the view shows % only: no currency to name.
+  const title = `By platform${privacy ? "" : ", USD"} · ${dayMonth(day.day, today)}`;
   const header = privacy ? ["Platform", "7D", ""] : ["Platform", "USD", "7D", "", ""];
   const removed = change?.removed ?? [];
   const ids = [...day.platforms.keys(), ...removed].sort((a, b) => order(a) - order(b));

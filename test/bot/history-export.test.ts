@@ -254,13 +254,18 @@ describe("/export", () => {
     expect(Object.keys(parsed)).toHaveLength(400);
     expect(parsed["23-11-2026"]).toEqual({ USD: 339900, RUB: 27192000 });
     // Each says what it holds, and that its amounts are in the clear; the buttons go under the last.
-    expect(csv!.plainCaption).toStartWith("📊 pfbot history, 400 days, 20 Oct 2025 – 23 Nov 2026, as CSV for Excel or LibreOffice");
-    expect(json!.plainCaption).toStartWith(
-      "🗂 pfbot history, 400 days, 20 Oct 2025 – 23 Nov 2026, as the original bot's portfolio_history.json",
-    );
-    for (const file of [csv!, json!]) expect(file.plainCaption).toContain("🔓 The amounts are in the clear, whatever Privacy says.");
+    expect(csv!.plainCaption.split("\n")).toEqual([
+      "📊 CSV for Excel or LibreOffice",
+      "400 days, 20 Oct 2025 – 23 Nov 2026: each day's totals in USD and RUB, the rate and each platform's value",
+      "🔓 Amounts in the clear, even with Privacy on",
+    ]);
+    expect(json!.plainCaption.split("\n")).toEqual([
+      "🗂 JSON of the original bot",
+      "400 days, 20 Oct 2025 – 23 Nov 2026: each day's totals in USD and RUB, as its portfolio_history.json",
+      "🔓 Amounts in the clear, even with Privacy on",
+    ]);
     expect(csv!.replyMarkup).toBeNull();
-    expect(labels(json!.replyMarkup)).toEqual([["📊 CSV", "🗂 JSON", "📄 CSV for scripts"]]);
+    expect(labels(json!.replyMarkup)).toEqual([["📊 CSV", "🗂 JSON"], ["📄 CSV for scripts"]]);
     expect(telegram.chatActions).toContainEqual({ chatId: OWNER, action: "upload_document" });
     expect(telegram.sent).toHaveLength(0);
   });
