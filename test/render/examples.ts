@@ -2,7 +2,7 @@
 // and of /history pin what they render, and scripts/render-examples.ts screenshots the very same messages.
 import type { FxResult } from "../../src/fx/source.ts";
 import type { DayRecord } from "../../src/history/store.ts";
-import { dec, mul, sum } from "../../src/lib/money.ts";
+import { dec, mul, sum, toPlainString } from "../../src/lib/money.ts";
 import { type Holding, type PlatformBalance, PlatformError, type PlatformId } from "../../src/platforms/types.ts";
 import type { StatusOptions } from "../../src/render/status.ts";
 import { type Changes, snapshotChanges } from "../../src/snapshot/changes.ts";
@@ -39,6 +39,19 @@ export function reportHistory(): DayRecord[] {
     recorded("2026-11-19", { bybit: "119800", okx: "39100", tbank: "183486.23", ibkr: "45533.77" }),
     recorded("2026-10-27", { bybit: "128900", okx: "37300", tbank: "184660", ibkr: "44900" }),
     recorded("2025-12-31", { bybit: "101000", okx: "30000", tbank: "172000", ibkr: "40000" }),
+  ];
+}
+
+/** The report's days, 25 Nov and 27 Oct imported (totals only), 19 Nov without OKX, 31 Dec 2025 with Binance. */
+export function mixedHistory(): DayRecord[] {
+  const [yesterday, week, month, year] = reportHistory() as [DayRecord, DayRecord, DayRecord, DayRecord];
+  const totalsOnly = (day: DayRecord): DayRecord => ({ ...day, platforms: new Map(), origin: "import", takenAt: null });
+  const { okx: _, ...rest } = Object.fromEntries([...week.platforms].map(([id, value]) => [id, toPlainString(value.usd!)]));
+  return [
+    totalsOnly(yesterday),
+    recorded(week.day, rest),
+    totalsOnly(month),
+    recorded(year.day, { bybit: "100000", okx: "30000", tbank: "172000", ibkr: "40000", binance: "1000" }),
   ];
 }
 

@@ -14,6 +14,7 @@ import {
   changesOf,
   completePortfolio,
   fxDownPortfolio,
+  mixedHistory,
   multiAccountPortfolio,
   OPTIONS,
   partialPortfolio,
@@ -206,19 +207,6 @@ function everyExample() {
       privacy: true,
       changes: snapshotChanges(completePortfolio(), { since: mixedHistory }),
     }),
-  ];
-}
-
-/** The report's days, 25 Nov and 27 Oct imported (totals only), 19 Nov without OKX, 31 Dec 2025 with Binance. */
-function mixedHistory(): DayRecord[] {
-  const [yesterday, week, month, year] = reportHistory() as [DayRecord, DayRecord, DayRecord, DayRecord];
-  const totalsOnly = (day: DayRecord): DayRecord => ({ ...day, platforms: new Map(), origin: "import", takenAt: null });
-  const { okx: _, ...rest } = Object.fromEntries([...week.platforms].map(([id, value]) => [id, toPlainString(value.usd!)]));
-  return [
-    totalsOnly(yesterday),
-    recorded(week.day, rest),
-    totalsOnly(month),
-    recorded(year.day, { bybit: "100000", okx: "30000", tbank: "172000", ibkr: "40000", binance: "1000" }),
   ];
 }
 
