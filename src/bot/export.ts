@@ -98,7 +98,7 @@ const CAPTIONS: Readonly<Record<ExportFormat, { readonly title: string; readonly
   },
   json: { title: "🗂 <b>JSON of the original bot</b>", holds: "each day's totals in USD and RUB, as its portfolio_history.json" },
 };
-const IN_THE_CLEAR = "🔓 Amounts in the clear, even with Privacy on";
+const IN_THE_CLEAR = "🔓 Privacy hides no amount in a file";
 
 /** "3 Jan 2025": a file outlives the year it was written in. */
 function longDay(day: string): string {

@@ -257,12 +257,12 @@ describe("/export", () => {
     expect(csv!.plainCaption.split("\n")).toEqual([
       "📊 CSV for Excel or LibreOffice",
       "400 days, 20 Oct 2025 – 23 Nov 2026: each day's totals in USD and RUB, the rate and each platform's value",
-      "🔓 Amounts in the clear, even with Privacy on",
+      "🔓 Privacy hides no amount in a file",
     ]);
     expect(json!.plainCaption.split("\n")).toEqual([
       "🗂 JSON of the original bot",
       "400 days, 20 Oct 2025 – 23 Nov 2026: each day's totals in USD and RUB, as its portfolio_history.json",
-      "🔓 Amounts in the clear, even with Privacy on",
+      "🔓 Privacy hides no amount in a file",
     ]);
     expect(csv!.replyMarkup).toBeNull();
     expect(labels(json!.replyMarkup)).toEqual([["📊 CSV", "🗂 JSON"], ["📄 CSV for scripts"]]);
