@@ -1,10 +1,12 @@
 /**
  * @module Dev tool: the bot's screens as a 380 dp phone shows them, driven end to end. The real bot runs
- * against the fakes of test/fakes (a healthy portfolio, 30 days of history with gaps) and a fake Bot API;
- * the script sends /status, presses its buttons and /settings, and screenshots each message as it stands
- * with scripts/screenshot.ts: the report with its keyboard, "⏳ Updating…", the history, a partial report
- * and its notes in full (ℹ️ Details), the settings, and the report with privacy on (and its lock-screen
- * notification).
+ * against the fakes of test/fakes (a healthy portfolio; 400 days of history with gaps, the last 45 recorded
+ * by the bot with each platform's value, the older ones imported from the original bot with totals only)
+ * and a fake Bot API; the script sends /status, presses its buttons and /settings, and screenshots each
+ * message as it stands with scripts/screenshot.ts: the report with its keyboard and its change over 1D, 7D,
+ * 30D and YTD, "⏳ Updating…", the history, /history 365 and its second page, the view by platform, a
+ * partial report and its notes in full (ℹ️ Details), the settings, the report with privacy on (and its
+ * lock-screen notification), and /export's two files.
  *
  *   bun scripts/screenshot-bot.ts [--out-dir DIR]
  *
@@ -16,12 +18,14 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { startBot } from "../src/app/modes/bot.ts";
+import { createSnapshotTaker } from "../src/app/wiring.ts";
 import { loadConfig } from "../src/config/config.ts";
 import { HistoryStore } from "../src/history/store.ts";
 import { systemClock } from "../src/lib/clock.ts";
 import { createLogger } from "../src/lib/log.ts";
-import { dec } from "../src/lib/money.ts";
+import { dec, mul, sum, toPlainString } from "../src/lib/money.ts";
 import { addDays, zonedDay } from "../src/lib/zoned-time.ts";
+import type { Snapshot } from "../src/snapshot/snapshot.ts";
 import { startAllFakes } from "../test/fakes/all.ts";
 import { startTelegramFake } from "../test/fakes/telegram.ts";
 import { makeHealthy, SCENARIOS } from "./demo-world.ts";
@@ -32,12 +36,13 @@ const outDir = resolve(values["out-dir"]);
 mkdirSync(outDir, { recursive: true });
 
 const TOKEN = "123456789:AAscreenshotTOKENabcdefghijklmnopq";
+/** The USD/RUB rate of the history's days. */
+const RATE = dec("80.45");
 const OWNER = 4242;
 const fakes = await startAllFakes();
 makeHealthy(fakes, Date.now());
 const telegram = await startTelegramFake({ token: TOKEN });
 const dataDir = mkdtempSync(join(tmpdir(), "pfbot-screens-"));
-writeHistory(dataDir);
 
 const loaded = loadConfig(
   {
@@ -48,6 +53,8 @@ const loaded = loadConfig(
 );
 if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
 const log = createLogger({ level: "warn", secrets: loaded.config.secrets });
+// Today's figures, from which the history runs back: the report's changes are then the history's own.
+writeHistory(dataDir, await (await createSnapshotTaker(loaded.config, log, "screens", systemClock)).take());
 const runtime = await startBot({ config: loaded.config, log, version: "screens", out: () => {}, clock: systemClock });
 
 try {
@@ -64,7 +71,16 @@ try {
   await telegram.waitForEdits(2, 60_000);
   await pressAndShoot(status.messageId, "📅 History", "history");
   await pressAndShoot(status.messageId, "₽ RUB", "history-rub");
+  await pressAndShoot(status.messageId, "🏦 By platform", "history-platforms");
   await pressAndShoot(status.messageId, "⬅️ Status", null);
+  // /history 365: a year, 30 days a page; its second page.
+  telegram.pushMessage({ chatId: OWNER, text: "/history 365" });
+  const year = (await telegram.waitForSent(2, 60_000))[1]!;
+  await shoot("history-365", year.messageId);
+  await pressAndShoot(year.messageId, "◀ Older", "history-365-page-2");
+  // /export: the CSV and the JSON as files.
+  telegram.pushMessage({ chatId: OWNER, text: "/export" });
+  await shootDocuments("export", await telegram.waitForDocuments(2, 60_000));
   // A report with notes: OKX down, a T-Bank account the API cannot read; then ℹ️ Details, and health again.
   for (const name of ["partial", "tbank-restricted"]) SCENARIOS.find((scenario) => scenario.name === name)?.apply(fakes);
   await refresh(status.messageId);
@@ -79,22 +95,35 @@ try {
   await pressAndShoot(status.messageId, "⬅️ Status", "status-privacy");
   await shoot("status-privacy-notification", status.messageId, { notification: true });
   await pressAndShoot(status.messageId, "📅 History", "history-privacy");
+  await pressAndShoot(status.messageId, "🏦 By platform", "history-platforms-privacy");
 } finally {
   await runtime.stop();
   await Promise.all([telegram.stop(), fakes.stop()]);
 }
 
-/** 30 days up to yesterday, about $410k rising to the healthy world's $427k, with three missing days. */
-function writeHistory(dir: string): void {
+/**
+ * 400 days up to yesterday, rising to today's figures with a wave, three days missing: the last 45 as the bot records
+ * them (each platform's value), the older ones as imported from the original bot's file (totals only).
+ */
+function writeHistory(dir: string, today: Snapshot): void {
   const store = HistoryStore.open(dir, "Europe/Paris");
-  const today = zonedDay(new Date(), "Europe/Paris");
-  const days = Array.from({ length: 30 }, (_, i) => addDays(today, i - 30))
-    .filter((_, i) => ![6, 7, 19].includes(i))
-    .map((day, i) => {
-      const usd = 407_000 + i * 712.37 + (i % 4) * 915.5;
-      return { day, usd: dec(usd.toFixed(2)), rub: dec((usd * 80.45).toFixed(2)) };
+  const day0 = zonedDay(new Date(), "Europe/Paris");
+  const rows = today.rows.filter((row) => row.usd !== null);
+  const entries = Array.from({ length: 400 }, (_, k) => k + 1)
+    .filter((back) => ![9, 10, 23].includes(back))
+    .map((back) => {
+      const day = addDays(day0, -back);
+      const factor = (shift: number) => 1 - 0.0006 * back + 0.008 * Math.sin(back * 0.7 + shift);
+      const values = rows.map((row, i) => [row.id, dec((Number(toPlainString(row.usd!)) * factor(i)).toFixed(2))] as const);
+      const usd = sum(values.map(([, value]) => value));
+      const entry = { day, usd, rub: mul(usd, RATE) };
+      if (back > 45) return entry;
+      const platforms = new Map(
+        values.map(([id, value]) => [id, { usd: value, native: id === "tbank" ? { currency: "RUB", amount: mul(value, RATE) } : null }]),
+      );
+      return { ...entry, details: { usdRub: RATE, usdRubDate: day, complete: true, platforms, takenAt: `${day}T09:00:00.000Z` } };
     });
-  store.importDays(days, { overwrite: false });
+  store.importDays(entries, { overwrite: false });
   store.close();
 }
 
@@ -121,6 +150,19 @@ async function refresh(messageId: number): Promise<void> {
   // "⏳ Updating…" in place of the buttons, then the report.
   await telegram.waitForEdits(edits + 2, 60_000);
 }
+
+/** Documents as they stand in the chat: each file's name and size, its caption, and the buttons under the last. */
+async function shootDocuments(name: string, documents: readonly SentDocumentLike[]): Promise<void> {
+  const messages: TelegramMessage[] = documents.map((document) => ({
+    document: { name: document.filename, size: document.bytes?.length ?? 0 },
+    caption: document.caption,
+    ...(document.replyMarkup ? { keyboard: document.replyMarkup } : {}),
+  }));
+  const out = join(outDir, `${name}.png`);
+  console.log(`${out}\n${describeLayout(await screenshotWithLayout(messages, { out }))}\n`);
+}
+
+type SentDocumentLike = Awaited<ReturnType<typeof telegram.waitForDocuments>>[number];
 
 function keyboardOf(messageId: number): InlineKeyboardMarkup | undefined {
   const message = telegram.message(OWNER, messageId);

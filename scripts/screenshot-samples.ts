@@ -2,7 +2,8 @@
  * @module Dev tool: screenshots of pfbot's own messages as a 380 dp phone shows them, built by pfbot's renderers
  * (src/render/status.ts, src/render/history-view.ts) from the hand-made snapshots the golden tests pin
  * (test/render/examples.ts): the report complete, partial, with the rate down, with several accounts, with privacy
- * on, its Details, /history in USD, RUB and with privacy, the lock screen's notifications; plus the probes issue #16
+ * on, with every kind of change line, its Details, /history in USD, RUB and with privacy, the view by platform, the
+ * lock screen's notifications; plus the probes issue #16
  * needed (how many monospace characters fit in a <pre> line) and the formatting the tool supports.
  *
  *   bun scripts/screenshot-samples.ts [--out-dir DIR] [--width 380] [--readme]
@@ -15,15 +16,21 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { renderHistory } from "../src/render/history-view.ts";
+import { renderPlatformView } from "../src/render/platform-view.ts";
 import { renderStatus, type StatusOptions } from "../src/render/status.ts";
+import { changes, snapshotChanges } from "../src/snapshot/changes.ts";
 import type { Snapshot } from "../src/snapshot/snapshot.ts";
 import {
+  changesOf,
   completePortfolio,
   fxDownPortfolio,
   historyWithGaps,
+  mixedHistory,
   multiAccountPortfolio,
   OPTIONS,
   partialPortfolio,
+  recorded,
+  reportHistory,
   sampleDays,
   TODAY,
 } from "../test/render/examples.ts";
@@ -43,28 +50,55 @@ mkdirSync(outDir, { recursive: true });
 
 /** The /status keyboard as issue #16 lays it out (the bot builds the real one). */
 const keyboard = (details: boolean) => [["🔄 Refresh", "📅 History"], details ? ["⚙️ Settings", "ℹ️ Details"] : ["⚙️ Settings"]];
-const HISTORY_KEYBOARD = [["USD ✓", "RUB"], ["⬅️ Back"]];
+const HISTORY_KEYBOARD = [
+  ["· $ USD ·", "₽ RUB"],
+  ["🏦 By platform", "⬅️ Status"],
+];
 
 function status(snapshot: Snapshot, options: Partial<StatusOptions> = {}, extra: Partial<TelegramMessage> = {}): TelegramMessage {
   const view = renderStatus(snapshot, { ...OPTIONS, ...options });
   return { html: view.html, keyboard: keyboard(view.details !== null), ...extra };
 }
 
-const partialView = renderStatus(partialPortfolio(), { ...OPTIONS, change: { kind: "partial" } });
+/** 26 Nov by platform against 19 Nov: OKX gone since, Binance new. */
+function platformView(privacy: boolean): string {
+  const day = recorded("2026-11-26", { bybit: "123456.78", tbank: "183903.05", ibkr: "45533.77", binance: "38120.40" });
+  const change = changes(day, reportHistory()).periods["7d"];
+  return renderPlatformView({ day, change, newer: null, privacy, today: TODAY }).html;
+}
+
+const partialView = renderStatus(partialPortfolio(), { ...OPTIONS, changes: changesOf(partialPortfolio()) });
 const history = (currency: "USD" | "RUB", privacy: boolean) =>
   renderHistory(historyWithGaps(), { currency, privacy, samples: [], today: TODAY }).html;
 
 const samples: [string, TelegramMessage[], Partial<ScreenshotOptions>][] = [
   ["status", [status(completePortfolio(), {}, { silent: true })], {}],
   ["status-breakdown", [status(completePortfolio(), { includeBreakdown: true }, { silent: true })], {}],
-  ["status-partial", [status(partialPortfolio(), { change: { kind: "partial" } })], {}],
+  ["status-partial", [status(partialPortfolio(), { changes: changesOf(partialPortfolio()) })], {}],
+  // Every kind of change line: 1D vs an imported day, 30D too, platforms added and removed since 7D and YTD.
+  ["status-changes", [status(completePortfolio(), { changes: snapshotChanges(completePortfolio(), { since: mixedHistory }) })], {}],
   ["status-details", [{ html: partialView.details ?? "", keyboard: [["⬅️ Back"]], edited: true }], {}],
-  ["status-fx-down", [status(fxDownPortfolio(), { change: { kind: "partial" } })], {}],
+  ["status-fx-down", [status(fxDownPortfolio(), { changes: changesOf(fxDownPortfolio()) })], {}],
   ["status-accounts", [status(multiAccountPortfolio(), {}, { silent: true })], {}],
   ["status-privacy", [status(completePortfolio("Asia/Tokyo"), { privacy: true, includeBreakdown: true }, { silent: true })], {}],
   ["history", [{ html: history("USD", false), keyboard: HISTORY_KEYBOARD }], {}],
-  ["history-rub", [{ html: history("RUB", false), keyboard: [["USD", "RUB ✓"], ["⬅️ Back"]], edited: true }], {}],
+  [
+    "history-rub",
+    [
+      {
+        html: history("RUB", false),
+        keyboard: [
+          ["$ USD", "· ₽ RUB ·"],
+          ["🏦 By platform", "⬅️ Status"],
+        ],
+        edited: true,
+      },
+    ],
+    {},
+  ],
   ["history-privacy", [{ html: history("USD", true), keyboard: HISTORY_KEYBOARD }], {}],
+  ["history-platforms", [{ html: platformView(false), keyboard: [["📅 By day", "⬅️ Status"]], edited: true }], {}],
+  ["history-platforms-privacy", [{ html: platformView(true), keyboard: [["📅 By day", "⬅️ Status"]], edited: true }], {}],
   [
     "history-samples",
     [

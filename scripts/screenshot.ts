@@ -8,7 +8,8 @@
  *   bun scripts/screenshot.ts --out shot.png [--notification] [--width 380] input.json
  *
  * input.json: {"messages": [{"html": "<b>Portfolio</b> …", "keyboard": [["🔄 Refresh", "📅 History"]],
- *   "photo": "chart.png", "caption": "…", "silent": true, "time": "13:05"}]}
+ *   "photo": "chart.png", "caption": "…", "silent": true, "time": "13:05"},
+ *   {"document": {"name": "pfbot-history-2026-11-26.csv", "size": 48213}, "caption": "…"}]}
  * Needs `apt-get install -y chromium fonts-noto-color-emoji fonts-noto-core fonts-noto-mono
  * fonts-roboto-unhinted` (not in CI: nothing in `bun test` uses it). See scripts/README.md.
  */
@@ -30,6 +31,8 @@ export interface TelegramMessage {
   readonly keyboard?: readonly (readonly string[])[] | InlineKeyboardLike;
   /** PNG/JPEG/WebP/SVG path, or the bytes. */
   readonly photo?: string | Uint8Array;
+  /** A file sent with sendDocument: its name and size in bytes, shown above the caption. */
+  readonly document?: { readonly name: string; readonly size: number };
   /** Sent with disable_notification: shown in notification mode. */
   readonly silent?: boolean;
   /** The clock time in the bubble, "HH:MM" (default 13:05). */
@@ -127,7 +130,7 @@ export async function screenshotWithLayout(messages: readonly TelegramMessage[],
       width,
       height,
       messages: measured.messages.map((m, i) => {
-        const isCaption = pageMessages[i]!.photo !== null;
+        const isCaption = pageMessages[i]!.photo !== null || pageMessages[i]!.document !== null;
         return { ...m, textLength: pageMessages[i]!.parsed.text.length, limit: isCaption ? 1024 : 4096 };
       }),
     };
@@ -164,14 +167,16 @@ function clip(text: string, max: number): string {
 
 function toPageMessage(message: TelegramMessage, index: number): PageMessage {
   const photo = message.photo === undefined ? null : dataUri(message.photo);
-  const source = photo !== null ? (message.caption ?? message.html ?? "") : message.html;
-  if (source === undefined) throw new Error(`message ${index + 1} has neither html nor photo`);
+  const document = message.document ?? null;
+  const source = photo !== null || document !== null ? (message.caption ?? message.html ?? "") : message.html;
+  if (source === undefined) throw new Error(`message ${index + 1} has neither html nor a photo or document`);
   const time = message.time ?? "13:05";
   if (!/^\d{1,2}:\d{2}$/.test(time)) throw new Error(`message ${index + 1}: time must be HH:MM, got ${JSON.stringify(time)}`);
   return {
     parsed: parseTelegramHtml(source),
     keyboard: keyboardRows(message.keyboard),
     photo,
+    document,
     time,
     edited: message.edited ?? false,
     silent: message.silent ?? false,
@@ -275,7 +280,7 @@ function readInput(path: string): TelegramMessage[] {
   const data: unknown = JSON.parse(readFileSync(path, "utf8"));
   const list = Array.isArray(data) ? data : isRecord(data) ? data.messages : undefined;
   if (!Array.isArray(list)) throw new Error(`${path}: expected {"messages": [...]}`);
-  const known = new Set(["html", "caption", "keyboard", "photo", "silent", "time", "edited"]);
+  const known = new Set(["html", "caption", "keyboard", "photo", "document", "silent", "time", "edited"]);
   return list.map((item: unknown, i): TelegramMessage => {
     const where = `${path}: messages[${i}]`;
     if (!isRecord(item)) throw new Error(`${where} is not an object`);
@@ -287,10 +292,14 @@ function readInput(path: string): TelegramMessage[] {
     for (const key of ["silent", "edited"] as const) {
       if (item[key] !== undefined && typeof item[key] !== "boolean") throw new Error(`${where}.${key} must be true or false`);
     }
+    const document = item.document;
+    if (document !== undefined && !(isRecord(document) && typeof document.name === "string" && typeof document.size === "number"))
+      throw new Error(`${where}.document must be {"name": string, "size": number}`);
     return {
       html: item.html as string | undefined,
       caption: item.caption as string | undefined,
       photo: typeof item.photo === "string" ? resolve(dirname(path), item.photo) : undefined,
+      ...(document !== undefined ? { document: { name: document.name as string, size: document.size as number } } : {}),
       keyboard: item.keyboard === undefined ? undefined : checkKeyboard(item.keyboard, `${where}.keyboard`),
       silent: item.silent as boolean | undefined,
       time: item.time as string | undefined,

@@ -18,6 +18,8 @@ export interface PageMessage {
   readonly keyboard: readonly (readonly string[])[];
   /** data: URI of the photo, shown above the caption (then `parsed` is the caption). */
   readonly photo: string | null;
+  /** A document's name and size, shown as Telegram shows a file above its caption (then `parsed` is the caption). */
+  readonly document: { readonly name: string; readonly size: number } | null;
   readonly time: string;
   readonly edited: boolean;
   readonly silent: boolean;
@@ -71,11 +73,24 @@ function chatMessage(message: PageMessage, index: number, width: number, lastInG
     blocks.length > 0
       ? `<div class="content"${message.photo ? ` style="max-width:${photoWidth - 16}px"` : ""}>${renderBlocks(blocks, time)}</div>`
       : "";
+  const document = message.document ? documentRow(message.document) : "";
   const tail = shape === "tail" ? TAIL_SVG : "";
   const keyboard = hasKeyboard
     ? `<div class="keyboard">${message.keyboard.map((row) => `<div class="krow">${row.map((text) => `<div class="btn"><span>${escapeHtml(text)}</span></div>`).join("")}</div>`).join("")}</div>`
     : "";
-  return `<div class="row" data-message="${index}"><div class="stack"><div class="${classes}">${tail}${photo}${content}<span class="time${photoOnly ? " on-media" : ""}">${escapeHtml(time)}</span></div>${keyboard}</div></div>`;
+  return `<div class="row" data-message="${index}"><div class="stack"><div class="${classes}">${tail}${photo}${document}${content}<span class="time${photoOnly ? " on-media" : ""}">${escapeHtml(time)}</span></div>${keyboard}</div></div>`;
+}
+
+/** A file as Telegram shows it: a round icon with its extension, its name, and its size. */
+function documentRow(document: { readonly name: string; readonly size: number }): string {
+  const extension = /\.([a-z0-9]{1,4})$/i.exec(document.name)?.[1]?.toUpperCase() ?? "FILE";
+  const size =
+    document.size < 1024
+      ? `${document.size} B`
+      : document.size < 1024 * 1024
+        ? `${(document.size / 1024).toFixed(1)} KB`
+        : `${(document.size / 1024 / 1024).toFixed(1)} MB`;
+  return `<div class="doc"><div class="doc-icon">${escapeHtml(extension)}</div><div class="doc-meta"><div class="doc-name">${escapeHtml(document.name)}</div><div class="doc-size">${escapeHtml(size)}</div></div></div>`;
 }
 
 /** The time sits in the last line when it fits there, as in Telegram: an invisible copy reserves its room. */
@@ -122,7 +137,11 @@ function wrapMarks(html: string, marks: readonly Mark[]): string {
 function notifications(messages: readonly PageMessage[], options: PageOptions): string {
   const clock = messages.at(-1)?.time ?? "";
   const cards = messages.map((message, index) => {
-    const text = message.photo ? `🖼 ${message.parsed.notificationText || "Photo"}` : message.parsed.notificationText;
+    const text = message.photo
+      ? `🖼 ${message.parsed.notificationText || "Photo"}`
+      : message.document
+        ? `📎 ${message.parsed.notificationText || message.document.name}`
+        : message.parsed.notificationText;
     const silent = message.silent ? `<span class="silent" title="sent with disable_notification">🔕 silent</span>` : "";
     return `<div class="card" data-message="${index}"><div class="head">${TELEGRAM_ICON_SVG}<span>Telegram</span><span class="dot">•</span><span>now</span>${silent}</div><div class="main"><div class="avatar">P</div><div class="texts"><div class="title">pfbot</div><div class="body">${escapeHtml(text)}</div></div></div></div>`;
   });
@@ -160,6 +179,10 @@ body{width:${width}px;font-family:Roboto,"Noto Sans",sans-serif,"Noto Color Emoj
 .bubble.photo-only.tail .photo{border-bottom-left-radius:3px}
 .bubble.photo-only.grouped .photo{border-bottom-left-radius:5px}
 .bubble.photo-only.with-keyboard .photo{border-bottom-left-radius:5px;border-bottom-right-radius:5px}
+.doc{display:flex;align-items:center;gap:12px;padding:4px 2px 6px;min-width:${Math.min(textMax, 260)}px}
+.doc-icon{flex:none;width:44px;height:44px;border-radius:50%;background:${ACCENT};color:#fff;font:500 12px/44px Roboto,sans-serif;text-align:center}
+.doc-name{font:500 15px/19px Roboto,sans-serif;color:#000;overflow-wrap:anywhere}
+.doc-size{font-size:13px;line-height:18px;color:#8a8a8a}
 .content{max-width:${textMax}px;font-size:16px;line-height:20px;color:#000;overflow-wrap:anywhere}
 .ln{white-space:pre-wrap;min-height:20px}
 .b{font-weight:500}.i{font-style:italic}.u{text-decoration:underline}.s{text-decoration:line-through}

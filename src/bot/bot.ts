@@ -5,6 +5,8 @@ import type { UserFromGetMe } from "grammy/types";
 import { errorMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 import { ALLOCATION_USAGE, CHART_USAGE, type ChartRequest, parseAllocationCommand, parseChartCommand } from "./charts.ts";
+import { EXPORT_USAGE, parseExportCommand, sendExport } from "./export.ts";
+import { HISTORY_USAGE, parseHistoryCommand } from "./history-buttons.ts";
 import { chartScreenKeyboard, type Screen } from "./keyboards.ts";
 import { onPress } from "./navigation.ts";
 import type { BotService } from "./service.ts";
@@ -12,7 +14,8 @@ import { type CallBounds, CLIENT_OPTIONS, installApiTransformers } from "./teleg
 
 export const COMMANDS = [
   { command: "status", description: "Portfolio snapshot now" },
-  { command: "history", description: "Last 30 days" },
+  { command: "history", description: "Day by day: the last 30 days, or N up to 365, with a view by platform" },
+  { command: "export", description: "The history as files: CSV for spreadsheets and the original bot's JSON" },
   { command: "chart", description: "Portfolio value over time, as a chart" },
   { command: "allocation", description: "Allocation donut of the latest complete snapshot" },
   { command: "settings", description: "Schedule, privacy, notifications and alerts, with buttons" },
@@ -25,7 +28,8 @@ export const COMMANDS = [
 /** How each command is written, arguments included, where /help and /start list them. */
 const SYNTAX: Readonly<Record<(typeof COMMANDS)[number]["command"], string>> = {
   status: "/status",
-  history: "/history",
+  history: "/history [days]",
+  export: "/export [csv|json|csv-plain]",
   chart: "/chart [30|90|365|all] [usd|rub]",
   allocation: "/allocation [platform|kind] [usd|rub]",
   settings: "/settings",
@@ -113,7 +117,10 @@ export function createBot(options: BotOptions): PfBot {
       });
     pending.add(work);
   });
-  safe.command("history", (ctx) => reply(ctx, service.historyScreen("USD")));
+  safe.command("history", (ctx) => {
+    const request = parseHistoryCommand(ctx.match);
+    return request === null ? ctx.reply(HISTORY_USAGE) : reply(ctx, service.historyScreen(request));
+  });
   safe.command("settings", (ctx) => reply(ctx, service.controls.screen()));
 
   // Charts, like /status, are answered in the background: rendering takes up to a second with the JIT
@@ -151,6 +158,14 @@ export function createBot(options: BotOptions): PfBot {
     });
   };
   safe.command("chart", (ctx) => sendChart(ctx, parseChartCommand(ctx.match), CHART_USAGE));
+  // The files are uploaded in the background, like a chart: other updates are answered meanwhile.
+  safe.command("export", (ctx) => {
+    const formats = parseExportCommand(ctx.match);
+    if (formats === null) return ctx.reply(EXPORT_USAGE);
+    const answer = service.exportAnswer(formats);
+    if (answer.kind === "text") return ctx.reply(answer.text);
+    background("/export", ctx, () => sendExport(ctx, answer.files));
+  });
   safe.command("allocation", (ctx) => sendChart(ctx, parseAllocationCommand(ctx.match), ALLOCATION_USAGE));
 
   // Every button: the same message becomes the screen asked for (navigation.ts).

@@ -5,20 +5,22 @@
 // Callback data (Telegram allows 1–64 bytes):
 //   st                 the report (the latest snapshot; a new one when pfbot has none since it started)
 //   st:refresh         a new snapshot        st:details      the notes in full
-//   hist:usd, hist:rub the history           set             the settings
+//   hist:…             the history (history-buttons.ts)      set             the settings
 //   set:freq:N, set:win:start|end:+1|-1, set:pause:1|0, set:privacy:1|0, set:breakdown:1|0,
 //   set:notify:all|problems|silent
 //   set:alerts         the alerts' settings   set:move:…, set:fail:…, …   their buttons (alert-keyboard.ts)
 //   busy               "⏳ Updating…"         shown           what the message shows already
 //   chart:…, alloc:…                         the charts' (charts.ts)
+//   exp:csv|csv-plain|json                   /export's files (export.ts)
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import { NOTIFY_MODES, type NotifyMode, parseNotifyMode } from "../config/notify.ts";
+import type { ExportFormat } from "../history/io.ts";
 import { type AlertSettingChange, readAlertChange } from "./alert-keyboard.ts";
 import { type ChartRequest, chartCallbackData, chartKeyboard, readChartCallback } from "./charts.ts";
+import { readExportCallback } from "./export.ts";
+import { type HistoryRequest, historyButtons, readHistoryCallback } from "./history-buttons.ts";
 import { parseFrequency } from "./schedule.ts";
 import type { ReportWindow } from "./settings.ts";
-
-export type HistoryCurrency = "USD" | "RUB";
 
 /** A message as the bot shows it: its HTML and the buttons under it. */
 export interface Screen {
@@ -36,7 +38,8 @@ export type SettingChange =
 
 export type Press =
   | { readonly kind: "status" | "refresh" | "details" | "settings" | "alerts" | "busy" | "shown" }
-  | { readonly kind: "history"; readonly currency: HistoryCurrency }
+  | { readonly kind: "history"; readonly request: HistoryRequest }
+  | { readonly kind: "export"; readonly format: ExportFormat }
   | { readonly kind: "set"; readonly change: SettingChange }
   | { readonly kind: "chart"; readonly request: ChartRequest };
 
@@ -63,7 +66,14 @@ export const FREQUENCY_PRESETS: readonly { readonly minutes: number; readonly la
 export function readPress(data: string): Press | null {
   const simple = SIMPLE[data];
   if (simple !== undefined) return { kind: simple };
-  if (data === "hist:usd" || data === "hist:rub") return { kind: "history", currency: data === "hist:usd" ? "USD" : "RUB" };
+  if (data.startsWith("hist:")) {
+    const request = readHistoryCallback(data);
+    return request === null ? null : { kind: "history", request };
+  }
+  if (data.startsWith("exp:")) {
+    const format = readExportCallback(data);
+    return format === null ? null : { kind: "export", format };
+  }
   if (data.startsWith("set:")) {
     const change = readChange(data.slice(4));
     return change === null ? null : { kind: "set", change };
@@ -101,11 +111,10 @@ export function updatingKeyboard(): InlineKeyboardMarkup {
   return { inline_keyboard: [[button("⏳ Updating…", "busy")]] };
 }
 
-/** Under the history: the other currency, and back to the report. */
-export function historyKeyboard(shown: HistoryCurrency): InlineKeyboardMarkup {
-  const currency = (label: string, value: HistoryCurrency) =>
-    button(value === shown ? `· ${label} ·` : label, value === shown ? "shown" : `hist:${value.toLowerCase()}`);
-  return { inline_keyboard: [[currency("$ USD", "USD"), currency("₽ RUB", "RUB")], [BACK]] };
+/** Under the history: its own buttons (history-buttons.ts), and back to the report beside the last. */
+export function historyKeyboard(shown: HistoryRequest, pages: number): InlineKeyboardMarkup {
+  const rows = historyButtons(shown, pages);
+  return { inline_keyboard: [...rows.slice(0, -1), [...(rows.at(-1) ?? []), BACK]] };
 }
 
 /** Under the notes: back to the report. */

@@ -6,9 +6,11 @@
 // at once when the work is quick, before the work when it is not (a snapshot, a chart).
 import { type Context, GrammyError, type InputFile, InputMediaBuilder } from "grammy";
 import type { CallbackQuery } from "grammy/types";
+import type { ExportFormat } from "../history/io.ts";
 import { errorMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 import type { ChartRequest } from "./charts.ts";
+import { sendExport } from "./export.ts";
 import { chartScreenKeyboard, readPress, type Screen, statusKeyboard, updatingKeyboard } from "./keyboards.ts";
 import type { BotService } from "./service.ts";
 
@@ -55,7 +57,9 @@ export async function onPress(ctx: Press, deps: NavigationDeps): Promise<unknown
       return ctx.answerCallbackQuery({ text: "The latest report has no notes." });
     }
     case "history":
-      return showAndAnswer(ctx, deps, service.historyScreen(press.currency), null);
+      return showAndAnswer(ctx, deps, service.historyScreen(press.request), null);
+    case "export":
+      return exportAgain(ctx, deps, press.format);
     case "settings":
       return showAndAnswer(ctx, deps, service.controls.screen(), null);
     case "alerts":
@@ -140,6 +144,14 @@ async function chart(ctx: Press, deps: NavigationDeps, request: ChartRequest): P
       await ctx.deleteMessage().catch(() => undefined);
     }
   });
+}
+
+/** A button under /export's files: that format sent anew, the press answered first. */
+async function exportAgain(ctx: Press, deps: NavigationDeps, format: ExportFormat): Promise<unknown> {
+  const answer = deps.service.exportAnswer([format]);
+  if (answer.kind === "text") return ctx.answerCallbackQuery({ text: clip(answer.text, ANSWER_LIMIT), show_alert: true });
+  await ctx.answerCallbackQuery({ text: `📤 Sending ${answer.files.map((file) => file.filename).join(", ")}` });
+  deps.background("an /export button", ctx, () => sendExport(ctx, answer.files));
 }
 
 function isNotModified(error: unknown): boolean {

@@ -12,22 +12,24 @@
 import type { AlertSettings } from "../config/config.ts";
 import { TIMEZONE } from "../config/history-config.ts";
 import type { NotifyMode } from "../config/notify.ts";
-import { historyViewHtml } from "../history/io.ts";
+import { type ExportFormat, historyView, platformView } from "../history/io.ts";
 import type { SettingsStore } from "../history/settings.ts";
-import { type HistoryStore, localDay, logRecordResult } from "../history/store.ts";
+import { type HistoryStore, logRecordResult } from "../history/store.ts";
 import { errorMessage, PfbotError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 import { escapeHtml } from "../render/html.ts";
 import { renderStatus } from "../render/status.ts";
-import type { Change } from "../snapshot/report.ts";
-import { changeSince, snapshotRecord } from "../snapshot/report.ts";
+import { type Changes, snapshotChanges } from "../snapshot/changes.ts";
+import { dayChange, snapshotRecord } from "../snapshot/report.ts";
 import type { Snapshot } from "../snapshot/snapshot.ts";
 import { type ChartAnswer, ChartAnswers } from "./chart-answers.ts";
 import type { ChartRequest } from "./charts.ts";
 import { Controls } from "./controls.ts";
+import { type ExportFile, exportFiles } from "./export.ts";
 import { DEFAULT_RUN_BUDGET_MS, type Health, healthOf } from "./health.ts";
+import type { HistoryRequest } from "./history-buttons.ts";
 import type { KeyAudits } from "./key-audits.ts";
-import { detailsKeyboard, type HistoryCurrency, historyKeyboard, type Screen, statusKeyboard } from "./keyboards.ts";
+import { detailsKeyboard, historyKeyboard, type Screen, statusKeyboard } from "./keyboards.ts";
 import { coverageKey, delivery, LAST_COVERAGE } from "./notify.ts";
 import type { OwnerChat } from "./owner-chat.ts";
 import { Preferences } from "./preferences.ts";
@@ -79,6 +81,9 @@ export interface BotServiceDeps {
 
 /** The alerts when none is configured. */
 const NO_ALERTS: AlertSettings = { movePercent: null, movePercentDay: null, failures: 0, digest: null, pinStatus: false };
+
+const NOTHING_TO_EXPORT =
+  "No history to export yet: pfbot records one line per day after each scheduled run (or pfbot --once); the sample days are not yours to export.";
 
 /** The last line of every /status reply while scheduled reports are paused. */
 export const PAUSED_NOTE = "⏸ Scheduled reports are paused: /resume starts them again.";
@@ -178,7 +183,7 @@ export class BotService {
       now: this.now,
       pinStatusChanged: (on) => {
         const latest = this.latest;
-        this.watch.pinStatusChanged(on, latest && { snapshot: latest, change: () => this.changeOf(latest) });
+        this.watch.pinStatusChanged(on, latest && { snapshot: latest, change: () => dayChange(this.changesOf(latest)) });
       },
     });
   }
@@ -200,16 +205,36 @@ export class BotService {
     return details === null ? null : { html: details, keyboard: detailsKeyboard() };
   }
 
-  /** /history and its buttons: the last days in USD or RUB (amounts hidden with privacy). */
-  historyScreen(currency: HistoryCurrency): Screen {
-    const keyboard = historyKeyboard(currency);
+  /**
+   * /history [N] and its buttons: the days in USD or RUB a page at a time, or each platform's value and 7D change
+   * (amounts hidden with privacy).
+   */
+  historyScreen(request: HistoryRequest): Screen {
+    const privacy = this.preferences.value("privacy");
     try {
+      if (request.view === "platforms") {
+        return { html: platformView(this.deps.history, privacy).html + this.storage.note(), keyboard: historyKeyboard(request, 1) };
+      }
       // pfbot --history's view (history/io.ts), which reads days enough before it for the oldest row's change.
-      const html = historyViewHtml(this.deps.history, { currency, privacy: this.preferences.value("privacy") });
-      return { html: html + this.storage.note(), keyboard };
+      const view = historyView(this.deps.history, { ...request, privacy });
+      return { html: view.html + this.storage.note(), keyboard: historyKeyboard({ ...request, page: view.page }, view.pages) };
     } catch (error) {
       this.storage.failed(error, "history not readable");
-      return { html: `The history cannot be read: ${escapeHtml(this.storage.problem() ?? "")}`, keyboard };
+      return { html: `The history cannot be read: ${escapeHtml(this.storage.problem() ?? "")}`, keyboard: historyKeyboard(request, 1) };
+    }
+  }
+
+  /** /export and its buttons: the whole history as files (export.ts), or the line that says why there are none. */
+  exportAnswer(
+    formats: readonly ExportFormat[],
+  ): { readonly kind: "files"; readonly files: ExportFile[] } | { readonly kind: "text"; readonly text: string } {
+    try {
+      const days = this.deps.history.all();
+      if (days.length === 0) return { kind: "text", text: NOTHING_TO_EXPORT };
+      return { kind: "files", files: exportFiles(days, formats, this.deps.history.today()) };
+    } catch (error) {
+      this.storage.failed(error, "history not readable");
+      return { kind: "text", text: `The history cannot be read: ${this.storage.problem() ?? ""}` };
     }
   }
 
@@ -296,7 +321,7 @@ export class BotService {
       .then((snapshot) => {
         this.latest = snapshot;
         this.charts.keep(snapshot);
-        this.watch.snapshotTaken(snapshot, () => this.changeOf(snapshot));
+        this.watch.snapshotTaken(snapshot, () => dayChange(this.changesOf(snapshot)));
         return snapshot;
       })
       .finally(() => {
@@ -305,29 +330,30 @@ export class BotService {
     return this.inflight;
   }
 
-  /** A snapshot as the report with its buttons: the change line, the settings as they are now, the history's and the pause's notes. */
+  /** A snapshot as the report with its buttons: the change lines, the settings as they are now, the history's and the pause's notes. */
   private statusOf(snapshot: Snapshot): Screen {
-    const view = renderStatus(snapshot, this.statusOptions(this.changeOf(snapshot)));
+    const view = renderStatus(snapshot, this.statusOptions(this.changesOf(snapshot)));
     const outages = this.watch.outageLines(snapshot);
     const out = outages.length > 0 ? `\n\n${outages.join("\n")}` : "";
     const paused = this.scheduler.isPaused() ? `\n\n${PAUSED_NOTE}` : "";
     return { html: view.html + out + this.storage.note() + paused, keyboard: statusKeyboard({ details: view.details !== null }) };
   }
 
-  private statusOptions(change: Change | null) {
+  private statusOptions(changes: Changes | null) {
     return {
       includeBreakdown: this.preferences.value("breakdown"),
       privacy: this.preferences.value("privacy"),
-      change,
+      changes,
       // The time zone is said in the report only when it is not TIMEZONE's default.
       defaultTimeZone: TIMEZONE.fallback,
     };
   }
 
-  private changeOf(snapshot: Snapshot): Change | null {
+  /** The change over 1D, 7D, 30D and YTD (snapshot/changes.ts); null without any day in the history. */
+  private changesOf(snapshot: Snapshot): Changes | null {
     const history = this.deps.history;
     try {
-      return changeSince(snapshot, history.previousComparableDay(localDay(snapshot.takenAt, this.deps.timeZone)), history.count() === 0);
+      return history.count() === 0 ? null : snapshotChanges(snapshot, history);
     } catch (error) {
       // The change line is a nicety: a history that cannot be read must not cost the report.
       this.storage.failed(error, "history not readable");

@@ -5,13 +5,15 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../lib/atomic-file.ts";
 import { errorCode, errorMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
-import { type HistoryView, type HistoryViewOptions, renderHistory } from "../render/history-view.ts";
+import { HISTORY_VIEW_DAYS, type HistoryView, type HistoryViewOptions, renderHistory } from "../render/history-view.ts";
+import { renderPlatformView } from "../render/platform-view.ts";
+import { changes } from "../snapshot/changes.ts";
 import { type CsvDialect, formatHistoryCsv, looksLikeCsv } from "./csv.ts";
 import { parseHistoryCsv } from "./csv-import.ts";
 import { DATABASE_FILE, openDatabase, openDataDirDatabase } from "./db.ts";
 import { formatHistoryJson, parseHistoryJson } from "./json.ts";
 import { LEGACY_JSON_IMPORTED, SettingsStore } from "./settings.ts";
-import { HistoryStore, type ImportCounts } from "./store.ts";
+import { addDays, HistoryStore, type ImportCounts } from "./store.ts";
 
 /** The original bot's file name, looked for in DATA_DIR on first start. */
 export const LEGACY_HISTORY_FILE = "portfolio_history.json";
@@ -76,15 +78,29 @@ export function historyViewHtml(store: HistoryStore, view: HistoryViewChoice = V
   return historyView(store, view).html;
 }
 
-/** Which /history view: the currency, and whether amounts are hidden (PRIVACY). */
-type HistoryViewChoice = Pick<HistoryViewOptions, "currency" | "privacy">;
+/** Which /history view: the currency, whether amounts are hidden (PRIVACY), and for `/history N` the days and the page. */
+type HistoryViewChoice = Pick<HistoryViewOptions, "currency" | "privacy" | "days" | "page">;
 
 const VIEW_DEFAULTS: HistoryViewChoice = { currency: "USD", privacy: false };
 
 /** The owner's days up to today; with none yet, the sample days (samples.ts), shown as samples. */
-function historyView(store: HistoryStore, view: HistoryViewChoice): HistoryView {
-  const days = store.recent(HISTORY_VIEW_FETCH);
+export function historyView(store: HistoryStore, view: HistoryViewChoice): HistoryView {
+  // A few days more than the view shows, so that its oldest row still has the day it is compared with.
+  const days = store.recent((view.days ?? HISTORY_VIEW_DAYS) + HISTORY_VIEW_EXTRA);
   return renderHistory(days, { ...view, samples: days.length > 0 ? [] : store.samples(), today: store.today() });
+}
+
+/**
+ * /history's per-platform view: the latest complete day the bot recorded (with its platforms) among the last
+ * HISTORY_VIEW_DAYS, each platform's value and its change over 7D.
+ */
+export function platformView(store: HistoryStore, privacy: boolean): { readonly html: string; readonly text: string } {
+  const recent = store.recent(HISTORY_VIEW_DAYS);
+  const day = recent.find((record) => record.complete && record.platforms.size > 0) ?? null;
+  const newest = recent[0] ?? null;
+  // The 7D period looks 7 to 10 days back: those days are all changes() needs for it.
+  const change = day === null ? null : changes(day, store.since(addDays(day.day, -10))).periods["7d"];
+  return renderPlatformView({ day, change, newer: newest !== null && newest !== day ? newest : null, privacy, today: store.today() });
 }
 
 /**
@@ -201,10 +217,10 @@ export function importLegacyFileOnce(store: HistoryStore, settings: SettingsStor
 }
 
 /**
- * The days the view may need: its 30 calendar days hold at most 30 records, and one more before them gives the oldest
- * its change; a few more let that change reach past a partial day.
+ * The days the view may need besides its own: its N calendar days hold at most N records, and one more before them
+ * gives the oldest its change; a few more let that change reach past a partial day.
  */
-const HISTORY_VIEW_FETCH = 40;
+const HISTORY_VIEW_EXTRA = 10;
 const MAX_PROBLEMS_SHOWN = 20;
 
 function describeCounts(counts: ImportCounts, overwrite: boolean): string {

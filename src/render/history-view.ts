@@ -1,5 +1,6 @@
 /**
- * @module The /history view (pure): the 30 calendar days up to today, newest first, one row each that fits a phone
+ * @module The /history view (pure): the 30 calendar days up to today (`/history N`: N, up to a year, 30 a page),
+ * newest first, one row each that fits a phone
  * (at most 36 monospace characters in a <pre> block): the day, the total in USD or in RUB, and the change since the
  * previous complete day, with a header row, a trend line in the rows' order and a legend for the marks. A day with
  * no record is a gap row; a partial day is marked and never compared; sample days are marked as such. With
@@ -23,43 +24,63 @@ export interface HistoryViewOptions {
   readonly samples: readonly DayRecord[];
   /** YYYY-MM-DD in TIMEZONE: the view ends today, so the days missing up to today show as gaps. */
   readonly today: string;
+  /** Calendar days the view covers, up to today (`/history N`: 1 to HISTORY_MAX_DAYS); HISTORY_VIEW_DAYS by default. */
+  readonly days?: number;
+  /** The page shown, HISTORY_PAGE_ROWS days each, 0 the newest; one past the last shows the last. */
+  readonly page?: number;
 }
 
 export interface HistoryView {
   readonly html: string;
   readonly text: string;
+  /** The page shown (0 the newest) and how many the view has (1 when it fits on one). */
+  readonly page: number;
+  readonly pages: number;
 }
 
-/** Calendar days in the view: a month fits a phone's screen or two. */
+/** Calendar days in the view by default: a month fits a phone's screen or two. */
 export const HISTORY_VIEW_DAYS = 30;
+/** The most days `/history N` covers: a year. */
+export const HISTORY_MAX_DAYS = 365;
+/** Rows on one page of a longer view (◀ ▶ turn the pages). */
+export const HISTORY_PAGE_ROWS = 30;
 /** The widest row, in monospace characters: what a 380 dp phone fits on one line of a long <pre> block. */
 export const HISTORY_ROW_CHARS = 36;
 
 /**
  * Renders the days (given newest first, as many as the store has up to a day before the view, so the oldest row still
- * has a change) as the view of the 30 days up to `today`. When the newest day is older than that, the view ends on it.
+ * has a change) as the view of the `days` calendar days up to `today`, one page of HISTORY_PAGE_ROWS of them. When
+ * the newest day is older than that, the view ends on it. The trend line, the low and the high are the page's.
  */
 export function renderHistory(newestFirst: readonly DayRecord[], options: HistoryViewOptions): HistoryView {
   const sample = newestFirst.length === 0 && options.samples.length > 0;
   const days = sample ? options.samples : newestFirst;
   const newest = days[0];
   if (newest === undefined) return plain(EMPTY);
-  const end = sample || addDays(newest.day, HISTORY_VIEW_DAYS) <= options.today ? newest.day : options.today;
+  const span = Math.min(Math.max(Math.trunc(options.days ?? HISTORY_VIEW_DAYS), 1), HISTORY_MAX_DAYS);
+  const end = sample || addDays(newest.day, span) <= options.today ? newest.day : options.today;
   const oldest = days.at(-1)?.day ?? end;
   const byDay = new Map(days.map((day) => [day.day, day]));
   const calendar: string[] = [];
-  for (let day = end; day >= oldest && calendar.length < HISTORY_VIEW_DAYS; day = addDays(day, -1)) calendar.push(day);
+  for (let day = end; day >= oldest && calendar.length < span; day = addDays(day, -1)) calendar.push(day);
+  const pages = Math.max(1, Math.ceil(calendar.length / HISTORY_PAGE_ROWS));
+  const page = Math.min(Math.max(Math.trunc(options.page ?? 0), 0), pages - 1);
+  const shown = calendar.slice(page * HISTORY_PAGE_ROWS, (page + 1) * HISTORY_PAGE_ROWS);
 
   const value = (day: DayRecord): Decimal | null => (options.currency === "USD" ? day.usd : day.rub);
-  const rows = calendar.map((date) => rowOf(date, byDay.get(date) ?? null, days, value, options, sample));
+  const rows = shown.map((date) => rowOf(date, byDay.get(date) ?? null, days, value, options, sample));
   const table = alignColumns([headerCells(options), ...rows.map((row) => row.cells)]);
   const trend = trendLines(rows, options);
   const body = [...table, ...trend];
-  const title = `${sample ? "Sample history" : "History"}, ${options.currency} · ${span(calendar)}`;
-  const legend = legendLines(rows, sample, end < options.today && !sample ? end : null);
+  const title = `${sample ? "Sample history" : "History"}, ${options.currency} · ${spanText(shown, options.today)}`;
+  const legend = legendLines(rows, sample, end < options.today && !sample ? end : null, options.today);
+  if (pages > 1)
+    legend.push(`Page ${page + 1} of ${pages}: ${calendar.length} days from ${dayMonth(calendar.at(-1) ?? end, options.today)}`);
   return {
     html: [`<b>${escapeHtml(title)}</b>`, `<pre>${escapeHtml(body.join("\n"))}</pre>`, ...legend.map(escapeHtml)].join("\n"),
     text: [title, ...body, ...(legend.length > 0 ? ["", ...legend] : [])].join("\n"),
+    page,
+    pages,
   };
 }
 
@@ -124,7 +145,7 @@ function shortDate(day: string): string {
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] as const;
 
 /** Whole units; past 11 characters (a nine-figure total in roubles) three significant digits, so a row keeps to 36. */
-function formatAmount(amount: Decimal, currency: string): string {
+export function formatAmount(amount: Decimal, currency: string): string {
   const whole = wholeMoney({ currency, amount });
   return whole.length <= 11 ? whole : compactMoney({ currency, amount });
 }
@@ -139,7 +160,7 @@ function changeCell(amount: Decimal, before: Decimal): string {
 }
 
 /** The date left-aligned, the other columns right-aligned two spaces apart, then the mark (the last cell) after one. */
-function alignColumns(rows: readonly (readonly string[])[]): string[] {
+export function alignColumns(rows: readonly (readonly string[])[]): string[] {
   const columns = (rows[0]?.length ?? 1) - 1;
   const width = (col: number) => Math.max(...rows.map((cells) => [...(cells[col] ?? "")].length));
   const widths = Array.from({ length: columns }, (_, col) => width(col));
@@ -174,24 +195,29 @@ function bar(value: Decimal, low: Decimal, high: Decimal): string {
   return BARS[Math.round(toNumber(mul(div(sub(value, low), range, 6), dec(BARS.length - 1)), 6))] ?? BARS[3];
 }
 
-/** "28 Oct – 26 Nov": the days the view spans, oldest first. */
-function span(calendar: readonly string[]): string {
+/**
+ * "28 Oct – 26 Nov": the days the page spans, oldest first; a year where it is not `today`'s ("28 Dec 2025 – 26 Jan",
+ * "27 Nov – 26 Dec 2025").
+ */
+function spanText(calendar: readonly string[], today: string): string {
   const first = calendar.at(-1) ?? "";
   const last = calendar[0] ?? "";
-  return first === last ? dayMonth(last) : `${dayMonth(first)} – ${dayMonth(last)}`;
+  if (first === last) return dayMonth(last, today);
+  return `${dayMonth(first, last)} – ${dayMonth(last, today)}`;
 }
 
-function dayMonth(day: string): string {
-  const [, month, date] = day.split("-").map(Number) as [number, number, number];
-  return `${date} ${MONTHS[month - 1] ?? ""}`;
+/** "26 Nov", with the year when it is not the year of `reference` (YYYY-MM-DD). */
+export function dayMonth(day: string, reference: string): string {
+  const [year, month, date] = day.split("-").map(Number) as [number, number, number];
+  return `${date} ${MONTHS[month - 1] ?? ""}${day.slice(0, 4) === reference.slice(0, 4) ? "" : ` ${year}`}`;
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] as const;
 
 /** What the marks in the view mean, only those it shows; and when the view ends before today, why. */
-function legendLines(rows: readonly Row[], sample: boolean, endedOn: string | null): string[] {
+function legendLines(rows: readonly Row[], sample: boolean, endedOn: string | null, today: string): string[] {
   const lines: string[] = [];
-  if (endedOn !== null) lines.push(`Nothing recorded since ${dayMonth(endedOn)}.`);
+  if (endedOn !== null) lines.push(`Nothing recorded since ${dayMonth(endedOn, today)}.`);
   if (sample) lines.push(`${SAMPLE_MARK}: a sample day shipped with pfbot,`, "not yours; your first day replaces them");
   if (rows.some((row) => row.kind === "partial")) lines.push(`${PARTIAL}: a platform was missing`);
   if (rows.some((row) => row.kind === "gap")) lines.push(`${GAP} nothing recorded that day`);
@@ -200,5 +226,5 @@ function legendLines(rows: readonly Row[], sample: boolean, endedOn: string | nu
 }
 
 function plain(text: string): HistoryView {
-  return { html: escapeHtml(text), text };
+  return { html: escapeHtml(text), text, page: 0, pages: 1 };
 }

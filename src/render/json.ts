@@ -3,7 +3,7 @@
 import { type Decimal, toNumber } from "../lib/money.ts";
 import type { Coverage, Holding, HoldingRate } from "../platforms/types.ts";
 import { type Changes, NO_CHANGES, PERIODS, type Period } from "../snapshot/changes.ts";
-import type { Change } from "../snapshot/report.ts";
+import { dayChange } from "../snapshot/report.ts";
 import { describeGap, type Snapshot } from "../snapshot/snapshot.ts";
 
 export interface SnapshotJson {
@@ -32,6 +32,10 @@ export interface SnapshotJson {
   totalUsd: number | null;
   totalRub: number | null;
   usdRub: { rate: number; source: string; date: string } | null;
+  /**
+   * The 1D change, the report's line 2: `changes["1d"]` without its RUB figure. Kept for scripts written before
+   * `changes` existed; null when that period is.
+   */
   change: { usd: number; pct: number | null; since: string } | null;
   /**
    * The change over each period (snapshot/changes.ts): USD and RUB in cents, % to 2 decimals; `vsImported` when the
@@ -43,8 +47,12 @@ export interface SnapshotJson {
   platformsChanged: Partial<Record<Period, { since: string; added: string[]; removed: string[] }>>;
 }
 
-/** The --json object. Numbers are rounded only here: cents for amounts, 4 decimals for the rate. */
-export function snapshotJson(snapshot: Snapshot, change: Change | null, changes: Changes = NO_CHANGES): SnapshotJson {
+/**
+ * The --json object, with the history's `changes` (null: no history to compare with). Numbers are rounded only here:
+ * cents for amounts, 4 decimals for the rate.
+ */
+export function snapshotJson(snapshot: Snapshot, changes: Changes | null): SnapshotJson {
+  const change = dayChange(changes);
   return {
     takenAt: snapshot.takenAt.toISOString(),
     timezone: snapshot.timeZone,
@@ -72,7 +80,7 @@ export function snapshotJson(snapshot: Snapshot, change: Change | null, changes:
       change?.kind === "change"
         ? { usd: toNumber(change.usd, 2), pct: change.pct ? toNumber(change.pct, 2) : null, since: change.since }
         : null,
-    ...changesJson(changes),
+    ...changesJson(changes ?? NO_CHANGES),
   };
 }
 

@@ -16,7 +16,7 @@ import { escapeHtml } from "./html.ts";
 
 export interface PinnedStatusOptions {
   readonly privacy: boolean;
-  /** The change line's figures (snapshot/report.ts changeSince); null without any history. */
+  /** The change line's figures (snapshot/report.ts dayChange: the report's 1D); null without any history. */
   readonly change: Change | null;
   /** The time zone is named only when it is not this one, as in the report. */
   readonly defaultTimeZone: string;

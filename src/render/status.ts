@@ -1,11 +1,12 @@
 /**
  * @module The report as a phone shows it (pure: no clock, no I/O): one Telegram HTML message whose first line is
- * the headline a lock screen shows, then the change, the platforms by kind (crypto, brokers) with each broker's
+ * the headline a lock screen shows, then the change over 1D and, on one line, over 7D, 30D and YTD, the platforms by kind (crypto, brokers) with each broker's
  * accounts and each exchange's coins, the rate, the time, and one short line per note. The notes in full are the
  * "Details" view. Lines keep to about 36 characters, what fits on a 380 dp phone, wherever the data allow.
  *
  *   $391,014 · ₽31.5M
  *   ▲ $1,534 (0.39%) since 25 Nov
+ *   7D ▲0.8% · 30D ▼1.2% · YTD ▲14%
  *
  *   Crypto $161,577
  *   Bybit $123,457
@@ -18,8 +19,8 @@ import { abs, cmp, type Decimal, dec, formatGrouped, isNegative, type Money, sub
 import { clip } from "../lib/redact.ts";
 import { formatZoned } from "../lib/zoned-format.ts";
 import { zonedDay } from "../lib/zoned-time.ts";
-import { descriptorOf, type PlatformDescriptor, platformName } from "../platforms/registry.ts";
-import type { Change } from "../snapshot/report.ts";
+import { descriptorOf, PLATFORMS, type PlatformDescriptor, platformName } from "../platforms/registry.ts";
+import { type Changes, PERIODS, type Period, type PeriodChange, type PeriodTotal } from "../snapshot/changes.ts";
 import type { PlatformRow, Snapshot } from "../snapshot/snapshot.ts";
 import { compactMoney, roundsToZero, unsignedPercent, wholeMoney } from "./amounts.ts";
 import { escapeHtml, htmlToText } from "./html.ts";
@@ -30,8 +31,11 @@ export interface StatusOptions {
   readonly includeBreakdown: boolean;
   /** No amount in the headline, every amount in a spoiler (PRIVACY, or the setting). */
   readonly privacy: boolean;
-  /** The change since the last complete day (snapshot/report.ts changeSince); null: no history, no line. */
-  readonly change: Change | null;
+  /**
+   * The change over 1D, 7D, 30D and YTD (snapshot/changes.ts snapshotChanges): 1D on line 2, the others on one
+   * compact line. Null: no day in the history at all, so no change line.
+   */
+  readonly changes: Changes | null;
   /** TIMEZONE's default: the time zone is named only when the snapshot's differs from it. */
   readonly defaultTimeZone: string;
 }
@@ -99,7 +103,7 @@ function compose(snapshot: Snapshot, options: StatusOptions, breakdown: boolean,
     today: zonedDay(snapshot.takenAt, snapshot.timeZone),
     amount: (text) => (options.privacy ? `<tg-spoiler>${escapeHtml(text)}</tg-spoiler>` : escapeHtml(text)),
   };
-  const blocks = [[...headline(context), ...changeLine(context)], ...sections(context, breakdown), [rateLine(context), timeLine(context)]];
+  const blocks = [[...headline(context), ...changeLines(context)], ...sections(context, breakdown), [rateLine(context), timeLine(context)]];
   const shown = notes.flatMap((note) => (note.short === null ? [] : [`${note.icon} ${noteText(note.short, options.privacy)}`]));
   const kept = shown.slice(0, shown.length > MAX_NOTES ? MAX_NOTES - 1 : MAX_NOTES);
   if (kept.length < shown.length) kept.push(`ℹ️ ${shown.length - kept.length} more in Details`);
@@ -118,15 +122,106 @@ function headline({ snapshot, options, amount }: Context): string[] {
   return [`<b>${amount(totals)}</b>${noRate}${mark}`];
 }
 
-/** Line 2: the change since the last complete day, in USD and %, or why there is none. */
-function changeLine({ snapshot, options, amount }: Context): string[] {
-  const change = options.change;
-  if (change === null || snapshot.totalUsd === null) return [];
-  if (change.kind === "none") return ["No complete day to compare with"];
-  if (change.kind === "partial") return ["Change not shown: total is partial"];
-  const arrow = roundsToZero(change.usd, 0) ? "±" : isNegative(change.usd) ? "▼" : "▲";
-  const pct = change.pct !== null ? ` (${unsignedPercent(change.pct)})` : "";
-  return [`${arrow} ${amount(wholeMoney({ currency: "USD", amount: abs(change.usd) }))}${pct} since ${shortDay(change.since, snapshot)}`];
+/**
+ * Line 2 and the compact line: the change over 1D in USD and % since the day compared with, then 7D, 30D and YTD on
+ * one line, then what a period says besides: which were compared with a day imported from the original bot (by
+ * total), and the platforms added or removed since (then its totals are not compared: a new platform's balance is no
+ * gain), one line for the periods with the same platforms changed. A
+ * period with no day to compare with is left out; when none has one, or today's total is partial, one line says so.
+ *
+ *   ▲ $1,534 (0.39%) since 25 Nov
+ *   7D ▲0.8% · 30D ▼1.2%
+ *   30D vs imported day
+ *   YTD: OKX added since
+ */
+function changeLines(context: Context): string[] {
+  const { snapshot, options } = context;
+  const changes = options.changes;
+  if (changes === null || snapshot.totalUsd === null) return [];
+  if (changes.notCompared === "partial") return ["Change not shown: total is partial"];
+  const periods = PERIODS.flatMap((period) => changes.periods[period] ?? []);
+  if (periods.length === 0) return ["No complete day to compare with"];
+  const day = changes.periods["1d"];
+  const lines = day?.total ? [dayLine(context, day, day.total)] : [];
+  const others = periods.filter((period) => period.period !== "1d" && period.total !== null);
+  if (others.length > 0) lines.push(compactLine(context, others));
+  const imported = others.filter((period) => period.vsImported).map((period) => PERIOD_LABELS[period.period]);
+  if (imported.length > 0) lines.push(`${imported.join(", ")} ${VS_IMPORTED}`);
+  // Periods with the same platforms added and removed since share one line.
+  const changed = new Map<string, { labels: string[]; change: PeriodChange }>();
+  for (const change of periods.filter((period) => period.total === null)) {
+    const key = `${change.added.join(",")}/${change.removed.join(",")}`;
+    const group = changed.get(key) ?? { labels: [], change };
+    group.labels.push(PERIOD_LABELS[change.period]);
+    changed.set(key, group);
+  }
+  for (const { labels, change } of changed.values()) lines.push(platformsLine(labels, change));
+  return lines;
+}
+
+const PERIOD_LABELS: Readonly<Record<Period, string>> = { "1d": "1D", "7d": "7D", "30d": "30D", ytd: "YTD" };
+const VS_IMPORTED = "vs imported day";
+
+/** "▲ $1,534 (0.39%) since 25 Nov": "vs imported 25 Nov" when that day came from the original bot's file. */
+function dayLine({ snapshot, amount }: Context, day: PeriodChange, total: PeriodTotal): string {
+  const arrow = roundsToZero(total.usd, 0) ? "±" : isNegative(total.usd) ? "▼" : "▲";
+  const pct = total.pct !== null ? ` (${unsignedPercent(total.pct)})` : "";
+  const figures = `${arrow} ${amount(wholeMoney({ currency: "USD", amount: abs(total.usd) }))}${pct}`;
+  if (!day.vsImported) return `${figures} since ${shortDay(day.since, snapshot)}`;
+  const dated = `${figures} vs imported ${shortDay(day.since, snapshot)}`;
+  return visibleLength(dated) <= PHONE_LINE_CHARS ? dated : `${figures} ${VS_IMPORTED}`;
+}
+
+/**
+ * "7D ▲0.8% · 30D ▼1.2% · YTD ▲14%": each period's % (its USD change after it, "▲0.8% $3.09k", when every one fits
+ * on the line, and never with privacy on); the USD change alone when there is no % (the earlier total was zero).
+ */
+function compactLine({ options, amount }: Context, periods: readonly PeriodChange[]): string {
+  const item = (change: PeriodChange, withAmount: boolean): string => {
+    const total = change.total as PeriodTotal;
+    const usd = amount(compactMoney({ currency: "USD", amount: abs(total.usd) }));
+    if (total.pct === null) return `${PERIOD_LABELS[change.period]} ${arrowOf(total.usd, roundsToZero(total.usd, 0))}${usd}`;
+    const pct = shortPercent(total.pct);
+    const figures = `${arrowOf(total.pct, !/[1-9]/.test(pct))}${pct}`;
+    return `${PERIOD_LABELS[change.period]} ${figures}${withAmount ? ` ${usd}` : ""}`;
+  };
+  const full = periods.map((change) => item(change, true)).join(" · ");
+  if (!options.privacy && visibleLength(full) <= PHONE_LINE_CHARS) return full;
+  return periods.map((change) => item(change, false)).join(" · ");
+}
+
+/** ▲ up, ▼ down, ± when what is shown rounds to zero. */
+function arrowOf(value: Decimal, shownAsZero: boolean): string {
+  return shownAsZero ? "±" : isNegative(value) ? "▼" : "▲";
+}
+
+/** |pct| as the compact line shows it: one decimal below 10% ("0.8%"), whole from there ("14%"). */
+function shortPercent(pct: Decimal): string {
+  return unsignedPercent(pct, cmp(abs(pct), TEN) < 0 ? 1 : 0);
+}
+
+const TEN = dec("10");
+
+/**
+ * "7D, 30D: OKX added since", "1D: OKX added, Bybit removed since": the periods not compared because their platforms
+ * differ from today's. Where the line is too long without "since", and then with more names than it fits, their
+ * counts ("2 platforms added since").
+ */
+function platformsLine(labels: readonly string[], change: PeriodChange): string {
+  const names = (ids: readonly string[]) => ids.map((id) => PLATFORMS.find((platform) => platform.id === id)?.name ?? id).join(", ");
+  const what = (ids: readonly string[], verb: string, text: string) => (ids.length > 0 ? [`${text} ${verb}`] : []);
+  const named = [...what(change.added, "added", names(change.added)), ...what(change.removed, "removed", names(change.removed))];
+  const line = `${labels.join(", ")}: ${escapeHtml(named.join(", "))}`;
+  if (visibleLength(`${line} since`) <= PHONE_LINE_CHARS) return `${line} since`;
+  if (visibleLength(line) <= PHONE_LINE_CHARS) return line;
+  const count = (ids: readonly string[]) => `${ids.length} ${ids.length === 1 ? "platform" : "platforms"}`;
+  const counted =
+    change.added.length > 0 && change.removed.length > 0
+      ? `${change.added.length} added, ${change.removed.length} removed`
+      : change.added.length > 0
+        ? `${count(change.added)} added`
+        : `${count(change.removed)} removed`;
+  return `${labels.join(", ")}: ${counted} since`;
 }
 
 function sections(context: Context, breakdown: boolean): string[][] {

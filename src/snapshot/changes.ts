@@ -32,7 +32,16 @@ interface PlatformChange {
   readonly native: Money | null;
 }
 
-interface PeriodChange {
+/** The totals' change over a period: USD, RUB and %. */
+export interface PeriodTotal {
+  readonly usd: Decimal;
+  /** Null when either day has no RUB total. */
+  readonly rub: Decimal | null;
+  /** Of the baseline's USD total; null when that was zero or negative. */
+  readonly pct: Decimal | null;
+}
+
+export interface PeriodChange {
   readonly period: Period;
   /** The baseline day (YYYY-MM-DD). */
   readonly since: string;
@@ -43,7 +52,7 @@ interface PeriodChange {
    * when that was zero or negative). Null when the platforms differ (added or removed say how): the whole balance of
    * a platform added since is no gain.
    */
-  readonly total: { readonly usd: Decimal; readonly rub: Decimal | null; readonly pct: Decimal | null } | null;
+  readonly total: PeriodTotal | null;
   /** Platform ids (registry.ts) in today's set and not in the baseline's; empty vs a day with totals only. */
   readonly added: readonly string[];
   /** Platform ids in the baseline's set and not in today's. */

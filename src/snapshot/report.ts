@@ -1,13 +1,14 @@
-// What a snapshot becomes besides the message: the day record for the history and the change vs the
-// previous comparable day (the --json object is render/json.ts). Pure functions.
+// What a snapshot becomes besides the message: the day record for the history, and the 1D change as one
+// figure (the --json object is render/json.ts). Pure functions.
 
-import type { DayRecord, SnapshotRecord } from "../history/store.ts";
-import { type Decimal, dec, div, isZero, mul, sub } from "../lib/money.ts";
+import type { SnapshotRecord } from "../history/store.ts";
+import type { Decimal } from "../lib/money.ts";
+import type { Changes } from "./changes.ts";
 import type { Snapshot } from "./snapshot.ts";
 
 /**
- * The change vs the previous comparable day, or why there is none: no comparable day ("none"), or a total that
- * leaves money out ("partial": never compared). Absent when there is no history at all.
+ * The change over 1D, or why there is none: no comparable day ("none"), or a total that leaves money out
+ * ("partial": never compared). Absent when there is no history at all.
  */
 export type Change =
   | { readonly kind: "change"; readonly usd: Decimal; readonly pct: Decimal | null; readonly since: string }
@@ -33,19 +34,16 @@ export function snapshotRecord(snapshot: Snapshot): SnapshotRecord | null {
 }
 
 /**
- * The USD change vs `previous` (the latest complete day within 7 days, from the history). Null when the history is
- * empty (nothing to say); "partial" when this snapshot's total leaves money out (a failed, partial or unconverted
- * platform: the gap would show as a loss), so it is never compared; "none" when there is no comparable day. A
- * missing USD/RUB rate alone leaves the USD total whole, so it is still compared.
+ * The 1D period (snapshot/changes.ts) as one change: what --json's "change" carries and what the report's line 2
+ * says. Null without any history (`changes` null: nothing to say); "partial" when today's total leaves money out (a
+ * failed, partial or unconverted platform: the gap would show as a loss), so it is never compared; "none" when no
+ * day 1 to 3 days back can be compared with, or the platforms changed since that day (a platform's whole balance is
+ * no gain).
  */
-export function changeSince(snapshot: Snapshot, previous: DayRecord | null, historyIsEmpty: boolean): Change | null {
-  if (historyIsEmpty || snapshot.totalUsd === null) return null;
-  if (snapshot.leftOut.length > 0) return { kind: "partial" };
-  // The history hands over complete days only; a partial one here would still not be a baseline.
-  if (!previous?.complete) return { kind: "none" };
-  const usd = sub(snapshot.totalUsd, previous.usd);
-  const pct = isZero(previous.usd) ? null : div(mul(usd, HUNDRED), previous.usd, 6);
-  return { kind: "change", usd, pct, since: previous.day };
+export function dayChange(changes: Changes | null): Change | null {
+  if (changes === null) return null;
+  if (changes.notCompared === "partial") return { kind: "partial" };
+  const day = changes.periods["1d"];
+  if (!day?.total) return { kind: "none" };
+  return { kind: "change", usd: day.total.usd, pct: day.total.pct, since: day.since };
 }
-
-const HUNDRED = dec("100");

@@ -111,7 +111,7 @@ describe("all six platforms and the FX rate", () => {
     expect(json.totalUsd).toBe(427666.94);
     expect(json.totalRub).toBe(34406318.79);
     expect(json.usdRub).toEqual({ rate: 80.4512, source: "CBR", date: "2026-11-24" });
-    const view = renderStatus(snapshot, { includeBreakdown: true, privacy: false, change: null, defaultTimeZone: "Europe/Paris" });
+    const view = renderStatus(snapshot, { includeBreakdown: true, privacy: false, changes: null, defaultTimeZone: "Europe/Paris" });
     const text = htmlToText(view.html);
     expect(text).toStartWith("$427,667 · ₽34.4M\n");
     expect(text).toContain("\nUpdated 24 Nov, 10:00\n");

@@ -3,6 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { alertsKeyboard } from "../../src/bot/alert-keyboard.ts";
+import { exportKeyboard, parseExportCommand } from "../../src/bot/export.ts";
+import { DEFAULT_HISTORY, HISTORY_USAGE, type HistoryRequest, parseHistoryCommand } from "../../src/bot/history-buttons.ts";
 import {
   chartScreenKeyboard,
   detailsKeyboard,
@@ -44,8 +46,10 @@ describe("keyboards", () => {
       statusKeyboard({ details: true }),
       statusKeyboard({ details: false }),
       updatingKeyboard(),
-      historyKeyboard("USD"),
-      historyKeyboard("RUB"),
+      historyKeyboard(DEFAULT_HISTORY, 1),
+      historyKeyboard({ view: "days", currency: "RUB", days: 365, page: 5 }, 13),
+      historyKeyboard({ view: "platforms", currency: "RUB", days: 365, page: 12 }, 1),
+      exportKeyboard(),
       detailsKeyboard(),
       chartScreenKeyboard({ kind: "history", days: 90, currency: "RUB" }),
       chartScreenKeyboard({ kind: "allocation", view: "kind", currency: "USD" }),
@@ -71,7 +75,7 @@ describe("keyboards", () => {
     const withNotes = statusKeyboard({ details: true });
     expect(pressOf(withNotes, "ℹ️ Details")).toEqual({ kind: "details" });
     expect(pressOf(withNotes, "🔄 Refresh")).toEqual({ kind: "refresh" });
-    expect(pressOf(withNotes, "📅 History")).toEqual({ kind: "history", currency: "USD" });
+    expect(pressOf(withNotes, "📅 History")).toEqual({ kind: "history", request: DEFAULT_HISTORY });
     expect(pressOf(withNotes, "⚙️ Settings")).toEqual({ kind: "settings" });
     expect(pressOf(withNotes, "📈 Chart")).toEqual({ kind: "chart", request: { kind: "history", days: 30, currency: "USD" } });
     expect(pressOf(withNotes, "🥧 Allocation")).toEqual({
@@ -146,12 +150,66 @@ describe("keyboards", () => {
     expect(pressOf(on, "✅ Pinned status")).toEqual({ kind: "set", change: { name: "pinStatus", value: false } });
   });
 
+  test("under the history: the currencies, ◀ Older and Newer ▶ where such a page is, 🏦 By platform; each carries the whole view", () => {
+    const texts = (markup: InlineKeyboardMarkup) => markup.inline_keyboard.map((row) => row.map((b) => b.text));
+    const year: HistoryRequest = { view: "days", currency: "RUB", days: 365, page: 0 };
+    expect(texts(historyKeyboard(DEFAULT_HISTORY, 1))).toEqual([
+      ["· $ USD ·", "₽ RUB"],
+      ["🏦 By platform", "⬅️ Status"],
+    ]);
+    expect(texts(historyKeyboard(year, 13))).toEqual([["$ USD", "· ₽ RUB ·"], ["◀ Older"], ["🏦 By platform", "⬅️ Status"]]);
+    const middle = historyKeyboard({ ...year, page: 5 }, 13);
+    expect(texts(middle)[1]).toEqual(["◀ Older", "Newer ▶"]);
+    expect(pressOf(middle, "◀ Older")).toEqual({ kind: "history", request: { ...year, page: 6 } });
+    expect(pressOf(middle, "Newer ▶")).toEqual({ kind: "history", request: { ...year, page: 4 } });
+    // The other currency keeps the page; the per-platform view keeps the day view's choices to go back to.
+    expect(pressOf(middle, "$ USD")).toEqual({ kind: "history", request: { ...year, currency: "USD", page: 5 } });
+    const platforms = { ...year, view: "platforms", page: 5 } as const;
+    expect(pressOf(middle, "🏦 By platform")).toEqual({ kind: "history", request: platforms });
+    const back = historyKeyboard(platforms, 1);
+    expect(texts(back)).toEqual([["📅 By day", "⬅️ Status"]]);
+    expect(pressOf(back, "📅 By day")).toEqual({ kind: "history", request: { ...year, page: 5 } });
+    expect(texts(historyKeyboard({ ...year, page: 12 }, 13))[1]).toEqual(["Newer ▶"]);
+    // An older pfbot's 📅 History and currency buttons still work: the first 30 days.
+    expect(readPress("hist:rub")).toEqual({ kind: "history", request: { ...DEFAULT_HISTORY, currency: "RUB" } });
+    expect(buttons(middle).find((b) => b.text === "◀ Older")?.data).toBe("hist:d:rub:365:6");
+  });
+
+  test("/history N takes 1 to 365 days; anything else gets the usage", () => {
+    expect(parseHistoryCommand("")).toEqual(DEFAULT_HISTORY);
+    expect(parseHistoryCommand(" 90 ")).toEqual({ ...DEFAULT_HISTORY, days: 90 });
+    expect(parseHistoryCommand("365")).toEqual({ ...DEFAULT_HISTORY, days: 365 });
+    expect(parseHistoryCommand("1")).toEqual({ ...DEFAULT_HISTORY, days: 1 });
+    for (const words of ["0", "366", "1000", "-5", "30d", "rub", "90 rub", "1e2", "12.5"])
+      expect(parseHistoryCommand(words), words).toBeNull();
+    expect(HISTORY_USAGE).toContain("/history 90");
+  });
+
+  test("/export sends the CSV and the JSON, or the one format named; its buttons send one format again", () => {
+    expect(parseExportCommand("")).toEqual(["csv", "json"]);
+    expect(parseExportCommand(" JSON ")).toEqual(["json"]);
+    expect(parseExportCommand("csv-plain")).toEqual(["csv-plain"]);
+    expect(parseExportCommand("xlsx")).toBeNull();
+    const keyboard = exportKeyboard();
+    expect(pressOf(keyboard, "📊 CSV")).toEqual({ kind: "export", format: "csv" });
+    expect(pressOf(keyboard, "🗂 JSON")).toEqual({ kind: "export", format: "json" });
+    expect(pressOf(keyboard, "📄 CSV for scripts")).toEqual({ kind: "export", format: "csv-plain" });
+  });
+
   test("data no pfbot of this version writes is refused", () => {
     for (const data of [
       "",
       "st:",
       "st:x",
       "hist:eur",
+      "hist:d:usd:366:0",
+      "hist:d:usd:0:0",
+      "hist:x:usd:30:0",
+      "hist:d:eur:30:0",
+      "hist:d:usd:30",
+      "hist:d:usd:30:0:1",
+      "exp:xlsx",
+      "exp:",
       "set:freq:0",
       "set:freq:1441",
       "set:freq:30:1",

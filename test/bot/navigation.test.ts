@@ -118,7 +118,10 @@ describe("the /status keyboard and one-message navigation", () => {
     press(status.messageId, "📅 History");
     const [history] = await telegram.waitForEdits(1);
     expect(history).toMatchObject({ method: "editMessageText", messageId: status.messageId });
-    expect(labels(history!.replyMarkup)).toEqual([["· $ USD ·", "₽ RUB"], ["⬅️ Status"]]);
+    expect(labels(history!.replyMarkup)).toEqual([
+      ["· $ USD ·", "₽ RUB"],
+      ["🏦 By platform", "⬅️ Status"],
+    ]);
     press(status.messageId, "₽ RUB");
     const [, rub] = await telegram.waitForEdits(2);
     expect(labels(rub!.replyMarkup)[0]).toEqual(["$ USD", "· ₽ RUB ·"]);
@@ -223,7 +226,10 @@ describe("old messages", () => {
     const [answer] = await telegram.waitForCallbackAnswers(1);
     expect(answer!.text).toBe(TOO_OLD);
     const history = await reply(2);
-    expect(labels(history.replyMarkup)).toEqual([["· $ USD ·", "₽ RUB"], ["⬅️ Status"]]);
+    expect(labels(history.replyMarkup)).toEqual([
+      ["· $ USD ·", "₽ RUB"],
+      ["🏦 By platform", "⬅️ Status"],
+    ]);
     expect(telegram.message(OWNER, status.messageId)).toBeNull();
   });
 

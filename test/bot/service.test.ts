@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FREQUENCY_USAGE } from "../../src/bot/controls.ts";
+import { DEFAULT_HISTORY } from "../../src/bot/history-buttons.ts";
 import { coverageKey, delivery } from "../../src/bot/notify.ts";
 import { type BotService, createBotService, PAUSED_NOTE } from "../../src/bot/service.ts";
 import { BOT_SETTINGS } from "../../src/bot/settings.ts";
@@ -537,10 +538,10 @@ describe("screens", () => {
       htmlToText(html)
         .split("\n")
         .find((line) => line.startsWith("26.10 "));
-    expect(oldest(service.historyScreen("USD").html)).toBe("26.10 Mon  $101,100   ▲0.1%");
+    expect(oldest(service.historyScreen(DEFAULT_HISTORY).html)).toBe("26.10 Mon  $101,100   ▲0.1%");
     // In roubles the day before has none: 24 Oct, two days back, is the one compared with.
-    expect(oldest(service.historyScreen("RUB").html)).toBe("26.10 Mon  ₽8,088,000   ▲0.2%");
-    expect(htmlToText(service.historyScreen("USD").html)).toBe(htmlToText(historyViewHtml(history)));
+    expect(oldest(service.historyScreen({ ...DEFAULT_HISTORY, currency: "RUB" }).html)).toBe("26.10 Mon  ₽8,088,000   ▲0.2%");
+    expect(htmlToText(service.historyScreen(DEFAULT_HISTORY).html)).toBe(htmlToText(historyViewHtml(history)));
   });
 
   test("the history with privacy on shows no amount, and says where the history cannot be read", () => {
@@ -552,12 +553,15 @@ describe("screens", () => {
       ],
       { overwrite: false },
     );
-    const screen = service.historyScreen("USD");
+    const screen = service.historyScreen(DEFAULT_HISTORY);
     expect(screen.html).toContain("%");
     expect(screen.html).not.toMatch(/131|313|119|753|105|958/);
-    expect(screen.keyboard.inline_keyboard.map((row) => row.map((b) => b.text))).toEqual([["· $ USD ·", "₽ RUB"], ["⬅️ Status"]]);
+    expect(screen.keyboard.inline_keyboard.map((row) => row.map((b) => b.text))).toEqual([
+      ["· $ USD ·", "₽ RUB"],
+      ["🏦 By platform", "⬅️ Status"],
+    ]);
     history.close();
-    expect(service.historyScreen("RUB").html).toStartWith("The history cannot be read: ");
+    expect(service.historyScreen({ ...DEFAULT_HISTORY, currency: "RUB" }).html).toStartWith("The history cannot be read: ");
   });
 });
 

@@ -1,5 +1,6 @@
-// Photos, captions and inline keyboards for the fake Telegram Bot API, checked as Telegram checks them
-// ("Sending files", sendPhoto, InputMediaPhoto, InlineKeyboardMarkup): a photo is a multipart upload
+// Photos, documents, captions and inline keyboards for the fake Telegram Bot API, checked as Telegram checks them
+// ("Sending files", sendPhoto, sendDocument, InputMediaPhoto, InlineKeyboardMarkup): a photo or a document is a
+// multipart upload
 // (the part itself, or "attach://<name>" naming a part, as grammY sends it), or the file_id of a photo
 // sent before; an upload must be an image Telegram can read (here: PNG), at most 10 MB, with
 // width + height at most 10000 and a side ratio at most 20; a caption is at most 1024 characters after
@@ -23,10 +24,14 @@ const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** The file a parameter names: a part of the request, "attach://<part>", or a file_id; else Telegram's error text. */
-export async function fileInput(params: Params, value: unknown): Promise<FileInput | { error: string }> {
+export async function fileInput(
+  params: Params,
+  value: unknown,
+  kind: "photo" | "document" = "photo",
+): Promise<FileInput | { error: string }> {
   if (value instanceof Blob) return { kind: "upload", bytes: new Uint8Array(await value.arrayBuffer()), filename: fileName(value) };
   const text = stringParam(value);
-  if (text === undefined || text === "") return { error: "there is no photo in the request" };
+  if (text === undefined || text === "") return { error: `there is no ${kind} in the request` };
   if (text.startsWith("attach://")) {
     const part = params[text.slice("attach://".length)];
     if (!(part instanceof Blob)) return { error: "wrong file identifier/HTTP URL specified" };
@@ -46,6 +51,29 @@ export function checkPhoto(bytes: Uint8Array): Image | { error: string } {
   if (width + height > 10_000 || Math.max(width, height) / Math.min(width, height) > 20) return { error: "PHOTO_INVALID_DIMENSIONS" };
   return image;
 }
+
+/**
+ * Telegram's answer to an uploaded document it refuses, or null: an empty file is a Bad Request; a request over the
+ * upload limit (50 MB for a bot, "sendDocument") is cut off by Telegram's front server, an nginx "413 Request Entity
+ * Too Large" HTML page, not a Bot API answer.
+ */
+export function refuseDocument(bytes: Uint8Array, maxBytes: number): Response | { error: string } | null {
+  if (bytes.length === 0) return { error: "file must be non-empty" };
+  if (bytes.length > maxBytes) {
+    const page =
+      "<html>\r\n<head><title>413 Request Entity Too Large</title></head>\r\n<body>\r\n<center><h1>413 Request Entity Too Large</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+    return new Response(page, { status: 413, headers: { "content-type": "text/html" } });
+  }
+  return null;
+}
+
+/** The MIME type Telegram gives a document by its name's extension (the part's own type is not kept). */
+export function mimeTypeOf(filename: string): string {
+  const extension = /\.([a-z0-9]+)$/i.exec(filename)?.[1]?.toLowerCase() ?? "";
+  return MIME_TYPES[extension] ?? "application/octet-stream";
+}
+
+const MIME_TYPES: Readonly<Record<string, string>> = { csv: "text/csv", json: "application/json", txt: "text/plain", png: "image/png" };
 
 export interface Caption {
   readonly text: string;

@@ -313,6 +313,57 @@ describe("fake Telegram: photos, buttons and edits like the Bot API", () => {
     await api.sendPhoto(OWNER, file(png(10, 10)), { caption: `<b>${"x".repeat(1024)}</b>`, parse_mode: "HTML" });
   });
 
+  test("sendDocument takes a multipart upload as grammY sends it: its name, bytes, type and size, a caption and buttons; then its file_id", async () => {
+    const fake = await start();
+    const api = new Bot(TOKEN, { client: { apiRoot: fake.url } }).api;
+    const bytes = new TextEncoder().encode("\uFEFFDate;Total USD\r\n2026-11-26;391014\r\n");
+    const message = await api.sendDocument(OWNER, new InputFile(bytes, "pfbot-history-2026-11-26.csv"), {
+      caption: "📊 <b>pfbot history</b> &amp; more",
+      parse_mode: "HTML",
+      reply_markup: keyboard("exp:csv"),
+    });
+    expect(fake.requestsTo("sendDocument")[0]!.contentType).toStartWith("multipart/form-data");
+    expect(message.document).toMatchObject({ file_name: "pfbot-history-2026-11-26.csv", mime_type: "text/csv", file_size: bytes.length });
+    expect(message).toMatchObject({ caption: "📊 pfbot history & more", reply_markup: keyboard("exp:csv") });
+    expect(fake.documents[0]).toMatchObject({
+      messageId: message.message_id,
+      filename: "pfbot-history-2026-11-26.csv",
+      plainCaption: message.caption,
+    });
+    expect(fake.documents[0]!.bytes).toEqual(bytes);
+    // A document has no text to edit.
+    expect(await refused(api.editMessageText(OWNER, message.message_id, "x"))).toBe("Bad Request: there is no text in the message to edit");
+    const again = await api.sendDocument(OWNER, message.document.file_id);
+    expect(again.document).toEqual(message.document);
+    expect(fake.documents[1]!.bytes).toBeNull();
+  });
+
+  test("sendDocument refuses what Telegram refuses: no file, an empty one, one over the limit (nginx's 413), a long caption, an unknown file", async () => {
+    const fake = await startTelegramFake({ token: TOKEN, chatId: OWNER, maxUploadBytes: 1000 });
+    fakes.push(fake);
+    const api = new Bot(TOKEN, { client: { apiRoot: fake.url } }).api;
+    const file = (size: number) => new InputFile(new Uint8Array(size).fill(65), "history.json");
+    expect(await refused(api.sendDocument(OWNER, file(0)))).toBe("Bad Request: file must be non-empty");
+    expect(await refused(api.sendDocument(OWNER, file(10), { caption: "x".repeat(1025) }))).toBe(
+      "Bad Request: message caption is too long",
+    );
+    expect(await refused(api.sendDocument(OWNER, "BQACAgIAAxkBAAInvented"))).toBe("Bad Request: wrong file identifier/HTTP URL specified");
+    expect((await call(fake, "sendDocument", { chat_id: OWNER })).body.description).toBe(
+      "Bad Request: there is no document in the request",
+    );
+    expect(await refused(api.sendDocument(9999, file(10)))).toBe("Bad Request: chat not found");
+    // Over the limit the front server answers, in HTML: no Bot API error at all.
+    const form = new FormData();
+    form.set("chat_id", String(OWNER));
+    form.set("document", new File([new Uint8Array(1001)], "big.csv"));
+    const big = await fetch(`${fake.url}/bot${TOKEN}/sendDocument`, { method: "POST", body: form });
+    expect([big.status, big.headers.get("content-type")]).toEqual([413, "text/html"]);
+    expect(await big.text()).toContain("<title>413 Request Entity Too Large</title>");
+    expect(fake.documents).toHaveLength(0);
+    const fits = await api.sendDocument(OWNER, file(1000), { caption: `<b>${"x".repeat(1024)}</b>`, parse_mode: "HTML" });
+    expect(fits.document).toMatchObject({ file_name: "history.json", mime_type: "application/json", file_size: 1000 });
+  });
+
   test("editMessageMedia replaces the bot's own message (a photo, or a text) in place; not a user's, not a deleted one", async () => {
     const fake = await start();
     const api = new Bot(TOKEN, { client: { apiRoot: fake.url } }).api;

@@ -3,8 +3,8 @@
 // units after entity parsing) and parse_mode HTML like Telegram (telegram-html.ts), validates
 // setMyCommands and setWebhook, and long-polls getUpdates (held until an update is pushed or the timeout
 // passes; confirmed by offset; 409 while a webhook is set or when a newer poll replaces it). Photos
-// (sendPhoto, editMessageMedia) arrive as multipart uploads and are checked as Telegram checks them
-// (telegram-media.ts); a message can be edited (editMessageText, editMessageReplyMarkup,
+// (sendPhoto, editMessageMedia) and documents (sendDocument) arrive as multipart uploads and are checked
+// as Telegram checks them (telegram-media.ts: an image, a non-empty file, 50 MB, a caption of 1024); a message can be edited (editMessageText, editMessageReplyMarkup,
 // editMessageMedia) or deleted only while it exists, and only the bot's own; a photo has no text to
 // edit, and an edit that changes nothing is refused as Telegram refuses it. A message is pinned
 // (pinChatMessage, which posts the service message Telegram posts) and unpinned (unpinChatMessage) while it
@@ -17,7 +17,7 @@ import type { BotCommand, InlineKeyboardMarkup, Message, MessageEntity, PhotoSiz
 import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer } from "./faults.ts";
 import { type RecordedRequest, startFake } from "./server.ts";
 import { parseTelegramHtml } from "./telegram-html.ts";
-import { checkPhoto, fileInput, type Image, readCaption, readInlineKeyboard } from "./telegram-media.ts";
+import { checkPhoto, fileInput, type Image, mimeTypeOf, readCaption, readInlineKeyboard, refuseDocument } from "./telegram-media.ts";
 import {
   booleanParam,
   botCommandEntities,
@@ -42,6 +42,8 @@ export interface TelegramFakeOptions {
   readonly botUsername?: string;
   /** How long a getUpdates is held per second of its `timeout` when nothing is pending: 1000 as Telegram, shorter in tests. */
   readonly pollSecondMs?: number;
+  /** The largest document upload taken, in bytes: 50 MB as Telegram ("sendDocument"), smaller to test the refusal. */
+  readonly maxUploadBytes?: number;
   /**
    * Group chats (negative ids) where the bot is an administrator allowed to pin ("can_pin_messages"); in a private
    * chat a bot needs no right to pin.
@@ -114,6 +116,22 @@ export interface SentPhoto {
   readonly at: number;
 }
 
+/** A document as it reached Telegram by sendDocument. */
+interface SentDocument {
+  readonly messageId: number;
+  readonly chatId: number;
+  /** The uploaded bytes (null when an earlier document's file_id was sent). */
+  readonly bytes: Uint8Array | null;
+  /** The name the upload gave it (Telegram's file_name), "" when it gave none. */
+  readonly filename: string;
+  readonly mimeType: string;
+  readonly fileId: string;
+  /** The caption as sent (HTML source when parse_mode is HTML), and as shown. */
+  readonly caption: string;
+  readonly plainCaption: string;
+  readonly replyMarkup: InlineKeyboardMarkup | null;
+}
+
 interface CallbackAnswer {
   readonly callbackQueryId: string;
   readonly text: string | null;
@@ -140,6 +158,8 @@ export interface TelegramFake {
   readonly photos: SentPhoto[];
   /** Every successful editMessageText and editMessageReplyMarkup, in order. */
   readonly edits: EditedMessage[];
+  /** Every document sent, in order. */
+  readonly documents: SentDocument[];
   readonly callbackAnswers: CallbackAnswer[];
   /** Every successful pin and unpin, in order. */
   readonly pins: PinCall[];
@@ -168,6 +188,8 @@ export interface TelegramFake {
   pushCallback(press: { chatId: number; messageId: number; data: string; fromId?: number; inaccessible?: boolean }): Update;
   /** Resolves once `count` photos have been sent or edited in, in all. */
   waitForPhotos(count?: number, timeoutMs?: number): Promise<SentPhoto[]>;
+  /** Resolves once `count` documents have been sent, in all. */
+  waitForDocuments(count?: number, timeoutMs?: number): Promise<SentDocument[]>;
   /** Resolves once `count` callback queries have been answered, in all. */
   waitForCallbackAnswers(count?: number, timeoutMs?: number): Promise<CallbackAnswer[]>;
   /** Resolves once `count` edits (editMessageText, editMessageReplyMarkup) have succeeded, in all. */
@@ -182,6 +204,8 @@ export interface TelegramFake {
 }
 
 const MAX_MESSAGE_LENGTH = 4096;
+/** "Bots can currently send files of any type of up to 50 MB in size" (sendDocument). */
+const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 const NO_PIN_RIGHTS = "Bad Request: not enough rights to manage pinned messages in the chat";
 const NOT_MODIFIED =
   "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
@@ -227,6 +251,7 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
   const chatActions: { chatId: number; action: string }[] = [];
   const photos: SentPhoto[] = [];
   const edits: EditedMessage[] = [];
+  const documents: SentDocument[] = [];
   const callbackAnswers: CallbackAnswer[] = [];
   const pins: PinCall[] = [];
   /** Pinned message ids by chat, the latest pinned first. */
@@ -237,6 +262,8 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
   const userMessages = new Set<string>();
   /** file_id → the photo's size, for photos sent again by file_id. */
   const files = new Map<string, Image>();
+  /** file_id → a document's name, type and size, for documents sent again by file_id. */
+  const documentFiles = new Map<string, { filename: string; mimeType: string; size: number }>();
   /** Callback queries pushed and not yet answered. */
   const openCallbacks = new Set<string>();
   let nextFileId = 1;
@@ -450,6 +477,60 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       };
       botMessages.set(`${chatId}:${message.message_id}`, message);
       photos.push({ ...content.photo, method: "sendPhoto", messageId: message.message_id, chatId, at: Date.now() });
+      return ok(message);
+    },
+    senddocument: async (params) => {
+      const chatId = resolveChat(params);
+      if (chatId instanceof Response) return chatId;
+      const input = await fileInput(params, params.document, "document");
+      if ("error" in input) return fail(400, `Bad Request: ${input.error}`);
+      let file: { filename: string; mimeType: string; size: number };
+      let fileId: string;
+      if (input.kind === "upload") {
+        const refused = refuseDocument(input.bytes, options.maxUploadBytes ?? MAX_UPLOAD_BYTES);
+        if (refused instanceof Response) return refused;
+        if (refused !== null) return fail(400, `Bad Request: ${refused.error}`);
+        file = { filename: input.filename, mimeType: mimeTypeOf(input.filename), size: input.bytes.length };
+        fileId = `BQACAgIAAxkBAAI${String(nextFileId++).padStart(6, "0")}`;
+        documentFiles.set(fileId, file);
+      } else {
+        const known = documentFiles.get(input.fileId);
+        if (!known) return fail(400, "Bad Request: wrong file identifier/HTTP URL specified");
+        file = known;
+        fileId = input.fileId;
+      }
+      const read = readCaption(params.caption, params.parse_mode);
+      if ("error" in read) return fail(400, `Bad Request: ${read.error}`);
+      const markup = readInlineKeyboard(params.reply_markup);
+      if (markup !== undefined && "error" in markup) return fail(400, `Bad Request: ${markup.error}`);
+      const message: Message.DocumentMessage = {
+        message_id: nextMessageId++,
+        from: bot,
+        chat: chatOf(chatId),
+        date: unixNow(),
+        document: {
+          file_id: fileId,
+          file_unique_id: fileId.slice(-8),
+          ...(file.filename !== "" ? { file_name: file.filename } : {}),
+          mime_type: file.mimeType,
+          file_size: file.size,
+        },
+        ...(read.plainText !== "" ? { caption: read.plainText } : {}),
+        ...(read.entities.length > 0 ? { caption_entities: read.entities } : {}),
+        ...(markup ? { reply_markup: markup } : {}),
+      };
+      botMessages.set(`${chatId}:${message.message_id}`, message);
+      documents.push({
+        messageId: message.message_id,
+        chatId,
+        bytes: input.kind === "upload" ? input.bytes : null,
+        filename: file.filename,
+        mimeType: file.mimeType,
+        fileId,
+        caption: read.text,
+        plainCaption: read.plainText,
+        replyMarkup: markup ?? null,
+      });
       return ok(message);
     },
     editmessagemedia: async (params) => {
@@ -718,6 +799,7 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     chatActions,
     photos,
     edits,
+    documents,
     callbackAnswers,
     pins,
     faults,
@@ -762,6 +844,8 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
     },
     waitForPhotos: (count = 1, timeoutMs = 5000) =>
       waitFor(() => (photos.length >= count ? [...photos] : null), timeoutMs, `${count} photo(s)`),
+    waitForDocuments: (count = 1, timeoutMs = 5000) =>
+      waitFor(() => (documents.length >= count ? [...documents] : null), timeoutMs, `${count} document(s)`),
     waitForCallbackAnswers: (count = 1, timeoutMs = 5000) =>
       waitFor(() => (callbackAnswers.length >= count ? [...callbackAnswers] : null), timeoutMs, `${count} callback answer(s)`),
     waitForEdits: (count = 1, timeoutMs = 5000) =>

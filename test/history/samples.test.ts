@@ -13,7 +13,8 @@ import { SAMPLE_DAYS } from "../../src/history/samples.ts";
 import { HistoryStore, logRecordResult, type SnapshotRecord } from "../../src/history/store.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { dec, toPlainString } from "../../src/lib/money.ts";
-import { changeSince } from "../../src/snapshot/report.ts";
+import { NO_CHANGES, snapshotChanges } from "../../src/snapshot/changes.ts";
+import { dayChange } from "../../src/snapshot/report.ts";
 import type { Snapshot } from "../../src/snapshot/snapshot.ts";
 
 const SAMPLE_FILE = "data/portfolio_history.json";
@@ -68,7 +69,15 @@ function run(at: string, usd: string): SnapshotRecord {
 
 /** A complete snapshot of `usd` taken at `at`, as the report's change line sees it. */
 function snapshotOf(at: string, usd: string): Snapshot {
-  return { takenAt: new Date(at), totalUsd: dec(usd), complete: true, leftOut: [] } as unknown as Snapshot;
+  return {
+    takenAt: new Date(at),
+    timeZone: "Europe/Paris",
+    totalUsd: dec(usd),
+    totalRub: null,
+    complete: true,
+    leftOut: [],
+    rows: [],
+  } as unknown as Snapshot;
 }
 
 test("SAMPLE_DAYS is data/portfolio_history.json, day for day and to the cent", () => {
@@ -105,7 +114,8 @@ describe("a clone's first start", () => {
     expect(store.previousComparableDay("2026-11-24")).toBeNull();
     // The issue's report: "Change since 23 Nov 2026: +$348,283.01 (+815.06%)". Now: nothing to compare with.
     const snapshot = snapshotOf("2026-11-24T09:00:00Z", "391014.19");
-    expect(changeSince(snapshot, store.previousComparableDay("2026-11-24"), store.count() === 0)).toBeNull();
+    expect(store.count()).toBe(0);
+    expect(snapshotChanges(snapshot, store)).toEqual(NO_CHANGES);
   });
 
   test("the first real day recorded removes them, and the log says so", () => {
@@ -161,7 +171,7 @@ test("a user's own portfolio_history.json is history: compared with, and never a
   expect(log.join("\n")).toContain("imported the original bot's history");
   expect(historyViewText(store)).toStartWith("History, USD · 19 Nov – 24 Nov\n");
   expect(historyViewText(store)).not.toContain("sample");
-  const change = changeSince(snapshotOf("2026-11-24T09:00:00Z", "52831.18"), store.previousComparableDay("2026-11-24"), false);
+  const change = dayChange(snapshotChanges(snapshotOf("2026-11-24T09:00:00Z", "52831.18"), store));
   expect(change).toEqual({ kind: "change", usd: dec("100"), pct: expect.anything(), since: "2026-11-23" });
 });
 

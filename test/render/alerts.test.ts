@@ -4,11 +4,13 @@ import { describe, expect, test } from "bun:test";
 import { weeklyDigest } from "../../src/alerts/digest.ts";
 import { currentOutages, failureRule, NO_OUTAGES } from "../../src/alerts/failures.ts";
 import { moveRule, NO_MOVES, reportPoint } from "../../src/alerts/move.ts";
+import { dec } from "../../src/lib/money.ts";
 import { renderExpiryWarning, renderFailureAlert, renderMoveAlert, renderOutages } from "../../src/render/alerts.ts";
 import { renderDigest } from "../../src/render/digest.ts";
 import { htmlToText } from "../../src/render/html.ts";
 import { renderPinnedStatus } from "../../src/render/pinned.ts";
-import { changeSince } from "../../src/snapshot/report.ts";
+import { snapshotChanges } from "../../src/snapshot/changes.ts";
+import { type Change, dayChange } from "../../src/snapshot/report.ts";
 import { dayRecord, snapshotAt, TZ } from "../alerts/support.ts";
 
 const PLAIN = { privacy: false, timeZone: TZ, defaultTimeZone: TZ };
@@ -185,7 +187,7 @@ describe("the weekly digest", () => {
 
 describe("the pinned status", () => {
   const snapshot = snapshotAt("2026-11-24T09:00:00Z", { bybit: "54000", okx: "100" });
-  const change = changeSince(snapshot, dayRecord("2026-11-23", "50000"), false);
+  const change = dayChange(snapshotChanges(snapshot, { since: () => [dayRecord("2026-11-23", "50000")] }));
   const options = { change, defaultTimeZone: "Europe/Paris" };
 
   test("the report's headline and change line, then the time of the last update", () => {
@@ -195,7 +197,7 @@ describe("the pinned status", () => {
       "🕒 Updated 24 Nov, 10:00",
     ]);
     // Another time zone than the default is named, as in the report; a change from last year says its year.
-    const lastYear = changeSince(snapshot, dayRecord("2025-12-30", "60000"), false);
+    const lastYear: Change = { kind: "change", usd: dec("-5900"), pct: dec("-9.833333"), since: "2025-12-30" };
     expect(renderPinnedStatus(snapshot, { privacy: false, change: lastYear, defaultTimeZone: "UTC" }).split("\n").slice(1)).toEqual([
       "▼ $5,900 (9.83%) since 30 Dec 2025",
       "🕒 Updated 24 Nov, 10:00 (Europe/Paris)",
@@ -207,7 +209,11 @@ describe("the pinned status", () => {
     expect(html.split("\n").slice(0, 2)).toEqual(["💼 <b>Portfolio</b>", "▲ 8.20% since 23 Nov"]);
     expectNoAmount(html);
     const partial = snapshotAt("2026-11-24T09:00:00Z", { bybit: "54000", okx: null });
-    expect(renderPinnedStatus(partial, { ...options, privacy: false, change: changeSince(partial, null, false) }).split("\n")).toEqual([
+    expect(
+      renderPinnedStatus(partial, { ...options, privacy: false, change: dayChange(snapshotChanges(partial, { since: () => [] })) }).split(
+        "\n",
+      ),
+    ).toEqual([
       "💼 <b>$54,000 · ₽4.32M</b> ⚠️ partial",
       "Change not shown: total is partial",
       "⚠️ Leaves out OKX",

@@ -2,10 +2,10 @@
 // and of /history pin what they render, and scripts/render-examples.ts screenshots the very same messages.
 import type { FxResult } from "../../src/fx/source.ts";
 import type { DayRecord } from "../../src/history/store.ts";
-import { dec } from "../../src/lib/money.ts";
+import { dec, mul, sum, toPlainString } from "../../src/lib/money.ts";
 import { type Holding, type PlatformBalance, PlatformError, type PlatformId } from "../../src/platforms/types.ts";
 import type { StatusOptions } from "../../src/render/status.ts";
-import type { Change } from "../../src/snapshot/report.ts";
+import { type Changes, snapshotChanges } from "../../src/snapshot/changes.ts";
 import { combine, failedRow, type PlatformRow, rowOf, type Snapshot } from "../../src/snapshot/snapshot.ts";
 
 /** Thursday 26 Nov 2026, 13:05 in Paris. */
@@ -29,13 +29,61 @@ const FX_DOWN: FxResult = {
     "no USD/RUB rate: CBR: HTTP 503 from www.cbr.ru; CBR mirror: network error: connection refused; no saved rate younger than 4 days, so RUB figures are unavailable",
 };
 
-export const CHANGE: Change = { kind: "change", usd: dec("1534.20"), pct: dec("0.393"), since: "2026-11-25" };
+/**
+ * The days the report's changes compare with, as the bot recorded them (each platform's USD value), newest first: 1D
+ * 25 Nov (up $1,534.20, 0.39%), 7D 19 Nov (up 0.8%), 30D 27 Oct (down 1.2%), YTD 31 Dec 2025 (up 14%).
+ */
+export function reportHistory(): DayRecord[] {
+  return [
+    recorded("2026-11-25", { bybit: "122400", okx: "38000", tbank: "183546.03", ibkr: "45533.77" }),
+    recorded("2026-11-19", { bybit: "119800", okx: "39100", tbank: "183486.23", ibkr: "45533.77" }),
+    recorded("2026-10-27", { bybit: "128900", okx: "37300", tbank: "184660", ibkr: "44900" }),
+    recorded("2025-12-31", { bybit: "101000", okx: "30000", tbank: "172000", ibkr: "40000" }),
+  ];
+}
 
-export const OPTIONS: StatusOptions = { includeBreakdown: false, privacy: false, change: CHANGE, defaultTimeZone: DEFAULT_ZONE };
+/** The report's days, 25 Nov and 27 Oct imported (totals only), 19 Nov without OKX, 31 Dec 2025 with Binance. */
+export function mixedHistory(): DayRecord[] {
+  const [yesterday, week, month, year] = reportHistory() as [DayRecord, DayRecord, DayRecord, DayRecord];
+  const totalsOnly = (day: DayRecord): DayRecord => ({ ...day, platforms: new Map(), origin: "import", takenAt: null });
+  const { okx: _, ...rest } = Object.fromEntries([...week.platforms].map(([id, value]) => [id, toPlainString(value.usd!)]));
+  return [
+    totalsOnly(yesterday),
+    recorded(week.day, rest),
+    totalsOnly(month),
+    recorded(year.day, { bybit: "100000", okx: "30000", tbank: "172000", ibkr: "40000", binance: "1000" }),
+  ];
+}
+
+/** A snapshot's changes against reportHistory() and any `more` days. */
+export function changesOf(snapshot: Snapshot, more: readonly DayRecord[] = []): Changes {
+  return snapshotChanges(snapshot, { since: () => [...more, ...reportHistory()] });
+}
+
+/** A day the bot recorded with these platforms' USD values (T-Bank's in RUB too, at 80.45), complete. */
+export function recorded(day: string, values: Partial<Record<PlatformId, string>>, options: { complete?: boolean } = {}): DayRecord {
+  const usd = sum(Object.values(values).map((value) => dec(value)));
+  return {
+    day,
+    usd,
+    rub: mul(usd, dec("80.45")),
+    usdRub: dec("80.45"),
+    usdRubDate: day,
+    complete: options.complete ?? true,
+    platforms: new Map(
+      Object.entries(values).map(([id, value]) => [
+        id,
+        { usd: dec(value), native: id === "tbank" ? { currency: "RUB", amount: mul(dec(value), dec("80.45")) } : null },
+      ]),
+    ),
+    takenAt: `${day}T12:05:00.000Z`,
+    origin: "bot",
+  };
+}
 
 /** Bybit, OKX, T-Bank's two accounts and one IBKR account in USD: $391,014.00, ₽31.5M. */
-export function completePortfolio(timeZone = DEFAULT_ZONE): Snapshot {
-  return combine([bybit(), okx(), tbank(), ibkr([usAccount])], FX, TAKEN, timeZone);
+export function completePortfolio(timeZone = DEFAULT_ZONE, taken = TAKEN): Snapshot {
+  return combine([bybit(), okx(), tbank(), ibkr([usAccount])], FX, taken, timeZone);
 }
 
 /** Bybit without its funding and Earn, OKX refusing its key, T-Bank unable to read one account. */
@@ -153,7 +201,7 @@ export function historyWithGaps(): DayRecord[] {
     if (["2026-11-21", "2026-11-22", "2026-11-09", "2026-11-10", "2026-11-11"].includes(day)) continue;
     const wave = Math.round(Math.sin(i * 1.7) * 1800 + Math.cos(i * 0.45) * 2600);
     const partial = day === "2026-11-24";
-    // Today and yesterday are the report's: $391,014.00, up $1,534.20 since 25 Nov (CHANGE).
+    // Today and yesterday are the report's: $391,014.00, up $1,534.20 since 25 Nov (CHANGES).
     const value = i === 0 ? "391014.00" : i === 1 ? "389479.80" : (391014 - i * 420 + wave - (partial ? 38120 : 0)).toFixed(2);
     const noRate = day === "2026-11-18";
     days.push({
@@ -187,3 +235,9 @@ export function sampleDays(): DayRecord[] {
     origin: "import" as const,
   }));
 }
+
+// Last: these call the functions above, which need every constant of this file.
+/** The complete portfolio's changes: 1D, 7D, 30D and YTD all compared. */
+const CHANGES: Changes = changesOf(completePortfolio());
+
+export const OPTIONS: StatusOptions = { includeBreakdown: false, privacy: false, changes: CHANGES, defaultTimeZone: DEFAULT_ZONE };

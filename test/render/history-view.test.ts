@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { addDays, type DayRecord } from "../../src/history/store.ts";
 import { dec } from "../../src/lib/money.ts";
-import { HISTORY_ROW_CHARS, HISTORY_VIEW_DAYS, renderHistory, sparkline } from "../../src/render/history-view.ts";
+import { HISTORY_PAGE_ROWS, HISTORY_ROW_CHARS, HISTORY_VIEW_DAYS, renderHistory, sparkline } from "../../src/render/history-view.ts";
 import { escapeHtml } from "../../src/render/html.ts";
 import { historyWithGaps, sampleDays, TODAY } from "./examples.ts";
 
@@ -258,6 +258,57 @@ describe("which days, and what is compared", () => {
       .replace(/&lt;/g, "<")
       .replace(/&gt;/g, ">");
     expect(unescaped.replace(/\n\n/g, "\n")).toBe(text.replace(/\n\n/g, "\n"));
+  });
+});
+
+describe("/history N: up to a year, a page at a time", () => {
+  /** Every day from 400 days before 26 Nov 2026 to the day before it, $1,000 plus $1 a day. */
+  const year = Array.from({ length: 400 }, (_, i) => day(addDays("2026-11-25", -i), `${1399 - i}`, `${(1399 - i) * 80}`));
+  const page = (days: number, index: number, privacy = false) =>
+    renderHistory(year, { currency: "USD", privacy, samples: [], today: "2026-11-26", days, page: index });
+  const dated = (text: string) => text.split("\n").filter((row) => /^\d\d\.\d\d /.test(row));
+
+  test("HISTORY_PAGE_ROWS days a page, newest first; the title spans the page, the last line says which page of how many", () => {
+    const first = page(365, 0);
+    expect([first.page, first.pages]).toEqual([0, 13]);
+    expect(dated(first.text)).toHaveLength(HISTORY_PAGE_ROWS);
+    expect(first.text.split("\n")[0]).toBe("History, USD · 28 Oct – 26 Nov");
+    expect(first.text).toEndWith("\nPage 1 of 13: 365 days from 27 Nov 2025");
+    const second = page(365, 1);
+    expect(second.text.split("\n")[0]).toBe("History, USD · 28 Sep – 27 Oct");
+    expect(dated(second.text)[0]).toBe("27.10 Tue  $1,370   ▲0.1%");
+    // Each page's trend, low and high are its own.
+    expect(second.text).toContain("\nLow $1,341 · high $1,370\n");
+  });
+
+  test("a page in another year carries it; the last page holds what is left; a page past it shows the last", () => {
+    const last = page(365, 12);
+    expect([last.page, dated(last.text).length]).toEqual([12, 5]);
+    expect(last.text.split("\n")[0]).toBe("History, USD · 27 Nov – 1 Dec 2025");
+    const across = page(365, 11);
+    expect(across.text.split("\n")[0]).toBe("History, USD · 2 Dec – 31 Dec 2025");
+    expect(page(365, 11 + 30).text).toBe(last.text);
+    expect(page(365, -1).text).toBe(page(365, 0).text);
+  });
+
+  test("N days cover N calendar days, back to the oldest day the history holds; one page needs no page line", () => {
+    expect(dated(page(45, 1).text)).toHaveLength(15);
+    expect(dated(page(7, 0).text)).toHaveLength(7);
+    expect(page(30, 0).text).not.toContain("Page ");
+    const short = renderHistory(year.slice(0, 40), { currency: "USD", privacy: false, samples: [], today: "2026-11-26", days: 365 });
+    expect(short.pages).toBe(2);
+    expect(short.text).toEndWith("Page 1 of 2: 41 days from 17 Oct");
+  });
+
+  test("every row of every page keeps to 36 characters; with privacy, no amount on any page", () => {
+    for (let index = 0; index < 13; index++) {
+      for (const privacy of [false, true]) {
+        const { html } = page(365, index, privacy);
+        const rows = (/<pre>([\s\S]*)<\/pre>/.exec(html)?.[1] ?? "").split("\n");
+        expect(rows.filter((row) => [...row].length > HISTORY_ROW_CHARS)).toEqual([]);
+        if (privacy) expect(html).not.toMatch(/\$\d/);
+      }
+    }
   });
 });
 

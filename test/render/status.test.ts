@@ -2,21 +2,35 @@
 // test/render/examples.ts, which scripts/screenshot-samples.ts screenshots as a phone shows them. A change
 // to the layout shows up here line by line; look at the screenshots before updating these.
 import { describe, expect, test } from "bun:test";
-import { dec } from "../../src/lib/money.ts";
+import type { DayRecord } from "../../src/history/store.ts";
+import { dec, sub, sum, toPlainString } from "../../src/lib/money.ts";
 import { PlatformError } from "../../src/platforms/types.ts";
 import { htmlToText } from "../../src/render/html.ts";
 import { SHORT_NOTE_MAX } from "../../src/render/notes.ts";
-import { PHONE_LINE_CHARS, renderStatus, TELEGRAM_TEXT_LIMIT, visibleLength } from "../../src/render/status.ts";
-import type { Change } from "../../src/snapshot/report.ts";
+import { PHONE_LINE_CHARS, renderStatus, type StatusOptions, TELEGRAM_TEXT_LIMIT, visibleLength } from "../../src/render/status.ts";
+import { NO_CHANGES, snapshotChanges } from "../../src/snapshot/changes.ts";
 import { combine, failedRow, rowOf } from "../../src/snapshot/snapshot.ts";
-import { CHANGE, completePortfolio, fxDownPortfolio, multiAccountPortfolio, OPTIONS, partialPortfolio, RATES, TAKEN } from "./examples.ts";
+import {
+  changesOf,
+  completePortfolio,
+  fxDownPortfolio,
+  mixedHistory,
+  multiAccountPortfolio,
+  OPTIONS,
+  partialPortfolio,
+  RATES,
+  recorded,
+  reportHistory,
+  TAKEN,
+} from "./examples.ts";
 
 describe("golden messages", () => {
-  test("a complete portfolio: the totals on line 1, the change on line 2, crypto, brokers, rate, time", () => {
+  test("a complete portfolio: the totals on line 1, 1D on line 2, 7D/30D/YTD on one line, crypto, brokers, rate, time", () => {
     const view = renderStatus(completePortfolio(), OPTIONS);
     expect(view.html.split("\n")).toEqual([
       "<b>$391,014 · ₽31.5M</b>",
       "▲ $1,534 (0.39%) since 25 Nov",
+      "7D ▲0.8% · 30D ▼1.2% · YTD ▲14%",
       "",
       "<b>Crypto</b> $161,577",
       "Bybit $123,457",
@@ -38,6 +52,7 @@ describe("golden messages", () => {
     expect(view.html.split("\n")).toEqual([
       "<b>$391,014 · ₽31.5M</b>",
       "▲ $1,534 (0.39%) since 25 Nov",
+      "7D ▲0.8% · 30D ▼1.2% · YTD ▲14%",
       "",
       "<b>Crypto</b> $161,577",
       "Bybit $123,457",
@@ -59,7 +74,7 @@ describe("golden messages", () => {
     expect(view.details === null ? null : view.details.split("\n")).toEqual(null);
   });
   test("a partial portfolio: the mark on line 1, no change, one short note per problem, the full ones in Details", () => {
-    const view = renderStatus(partialPortfolio(), { ...OPTIONS, change: { kind: "partial" } });
+    const view = renderStatus(partialPortfolio(), { ...OPTIONS, changes: changesOf(partialPortfolio()) });
     expect(view.html.split("\n")).toEqual([
       "<b>$330,894 · ₽26.6M</b> ⚠️ partial",
       "Change not shown: total is partial",
@@ -92,7 +107,7 @@ describe("golden messages", () => {
     ]);
   });
   test("FX down: no RUB total, the brokers' accounts in their own currencies, no USD value for them", () => {
-    const view = renderStatus(fxDownPortfolio(), { ...OPTIONS, change: { kind: "partial" } });
+    const view = renderStatus(fxDownPortfolio(), { ...OPTIONS, changes: changesOf(fxDownPortfolio()) });
     expect(view.html.split("\n")).toEqual([
       "<b>$161,577</b> · no ₽ rate ⚠️ partial",
       "Change not shown: total is partial",
@@ -128,6 +143,7 @@ describe("golden messages", () => {
       "<b>Portfolio</b>",
       "<b><tg-spoiler>$391,014 · ₽31.5M</tg-spoiler></b>",
       "▲ <tg-spoiler>$1,534</tg-spoiler> (0.39%) since 25 Nov",
+      "7D ▲0.8% · 30D ▼1.2% · YTD ▲14%",
       "",
       "<b>Crypto</b> <tg-spoiler>$161,577</tg-spoiler>",
       "Bybit <tg-spoiler>$123,457</tg-spoiler>",
@@ -153,6 +169,7 @@ describe("golden messages", () => {
     expect(view.html.split("\n")).toEqual([
       "<b>$404,902 · ₽32.6M</b>",
       "▲ $1,534 (0.39%) since 25 Nov",
+      "7D ▲0.8% · 30D ▼1.2% · YTD ▲14%",
       "",
       "<b>Crypto</b> $161,577",
       "Bybit $123,457",
@@ -179,15 +196,30 @@ function everyExample() {
     renderStatus(completePortfolio(), OPTIONS),
     renderStatus(completePortfolio(), { ...OPTIONS, includeBreakdown: true }),
     renderStatus(completePortfolio("Asia/Tokyo"), { ...OPTIONS, privacy: true, includeBreakdown: true }),
-    renderStatus(partialPortfolio(), { ...OPTIONS, change: { kind: "partial" } }),
-    renderStatus(partialPortfolio(), { ...OPTIONS, privacy: true, change: { kind: "partial" } }),
-    renderStatus(fxDownPortfolio(), { ...OPTIONS, change: { kind: "partial" } }),
-    renderStatus(multiAccountPortfolio(), { ...OPTIONS, includeBreakdown: true, change: { kind: "none" } }),
+    renderStatus(partialPortfolio(), { ...OPTIONS, changes: changesOf(partialPortfolio()) }),
+    renderStatus(partialPortfolio(), { ...OPTIONS, privacy: true, changes: changesOf(partialPortfolio()) }),
+    renderStatus(fxDownPortfolio(), { ...OPTIONS, changes: changesOf(fxDownPortfolio()) }),
+    renderStatus(multiAccountPortfolio(), { ...OPTIONS, includeBreakdown: true, changes: NO_CHANGES }),
+    // Every kind of change line: 1D vs an imported day, platforms added and removed, 30D vs an imported day.
+    renderStatus(completePortfolio(), { ...OPTIONS, changes: snapshotChanges(completePortfolio(), { since: mixedHistory }) }),
+    renderStatus(completePortfolio(), {
+      ...OPTIONS,
+      privacy: true,
+      changes: snapshotChanges(completePortfolio(), { since: mixedHistory }),
+    }),
   ];
 }
 
 describe("line widths", () => {
   test("every line keeps to 36 characters, except the notes, which keep to under three rows", () => {
+    expect(htmlToText(everyExample().at(-2)!.html).split("\n\n")[0]!.split("\n")).toEqual([
+      "$391,014 · ₽31.5M",
+      "▲ $1,534 (0.39%) vs imported 25 Nov",
+      "30D ▼1.2% $4.75k",
+      "30D vs imported day",
+      "7D: OKX added since",
+      "YTD: Binance removed since",
+    ]);
     for (const view of everyExample()) {
       const blocks = view.html.split("\n\n").map((block) => block.split("\n"));
       const last = blocks.at(-1) ?? [];
@@ -207,7 +239,7 @@ describe("line widths", () => {
 
 describe("the headline and the change", () => {
   test("line 1 says partial when the totals leave money out, and names no amount with privacy on", () => {
-    const partial = renderStatus(partialPortfolio(), { ...OPTIONS, privacy: true, change: { kind: "partial" } });
+    const partial = renderStatus(partialPortfolio(), { ...OPTIONS, privacy: true, changes: changesOf(partialPortfolio()) });
     const [first, second] = partial.html.split("\n");
     expect(first).toBe("<b>Portfolio</b> ⚠️ partial");
     expect(second).toBe("<b><tg-spoiler>$330,894 · ₽26.6M</tg-spoiler></b>");
@@ -226,19 +258,6 @@ describe("the headline and the change", () => {
     expect(view.html).toEndWith("\n\n❌ Bybit did not answer within 20 s: try again later");
   });
 
-  test("the change: ▲ up, ▼ down, ± when it rounds to $0; no line without history; why when there is none", () => {
-    const line2 = (change: Change | null) => renderStatus(completePortfolio(), { ...OPTIONS, change }).html.split("\n")[1];
-    expect(line2(CHANGE)).toBe("▲ $1,534 (0.39%) since 25 Nov");
-    expect(line2({ kind: "change", usd: dec("-20512.5"), pct: dec("-4.98"), since: "2025-12-31" })).toBe(
-      "▼ $20,513 (4.98%) since 31 Dec 2025",
-    );
-    expect(line2({ kind: "change", usd: dec("0.4"), pct: dec("0.0001"), since: "2026-11-25" })).toBe("± $0 (0.00%) since 25 Nov");
-    expect(line2({ kind: "change", usd: dec("12"), pct: null, since: "2026-11-25" })).toBe("▲ $12 since 25 Nov");
-    expect(line2({ kind: "none" })).toBe("No complete day to compare with");
-    expect(line2({ kind: "partial" })).toBe("Change not shown: total is partial");
-    expect(line2(null)).toBe("");
-  });
-
   test("the time zone is named once, and only when it is not the default", () => {
     const paris = htmlToText(renderStatus(completePortfolio(), OPTIONS).html);
     expect(paris).not.toContain("Europe/Paris");
@@ -248,7 +267,126 @@ describe("the headline and the change", () => {
   });
 });
 
+describe("the change over 1D, 7D, 30D and YTD", () => {
+  /** The lines between the headline and the first section, for the complete portfolio against `days`. */
+  const changeLines = (days: DayRecord[] | null, options: Partial<StatusOptions> = {}, snapshot = completePortfolio()) => {
+    const changes = days === null ? null : snapshotChanges(snapshot, { since: () => days });
+    const html = renderStatus(snapshot, { ...OPTIONS, ...options, changes }).html;
+    return html
+      .split("\n\n")[0]!
+      .split("\n")
+      .slice(options.privacy ? 2 : 1);
+  };
+  const all = { bybit: "123456.78", okx: "38120.40", tbank: "183903.05", ibkr: "45533.77" };
+  /** A complete day with the report's four platforms worth `usd` in all (Bybit takes the difference). */
+  const worth = (day: string, usd: string, values: Partial<Record<string, string>> = all) => {
+    const others = Object.entries(values).filter(([id]) => id !== "bybit");
+    const bybit = sub(dec(usd), sum(others.map(([, value]) => dec(value ?? "0"))));
+    return recorded(day, { ...Object.fromEntries(others), bybit: toPlainString(bybit) });
+  };
+  const imported = (day: DayRecord): DayRecord => ({ ...day, platforms: new Map(), origin: "import", takenAt: null });
+
+  test("1D on line 2 with its day; 7D, 30D and YTD in % on one compact line", () => {
+    expect(changeLines(reportHistory())).toEqual(["▲ $1,534 (0.39%) since 25 Nov", "7D ▲0.8% · 30D ▼1.2% · YTD ▲14%"]);
+  });
+
+  test("▼ down, ± when it rounds to zero, the % left out when the earlier total was $0, the year when it is not this one", () => {
+    expect(changeLines([worth("2026-11-25", "411526.50")])).toEqual(["▼ $20,512 (4.98%) since 25 Nov"]);
+    expect(changeLines([worth("2026-11-24", "391013.60"), worth("2026-11-19", "391013.80")])).toEqual([
+      "± $0 (0.00%) since 24 Nov",
+      "7D ±0.0% $0",
+    ]);
+    const zero = recorded("2026-11-25", { bybit: "0" });
+    const fromZero = changeLines(
+      [zero],
+      {},
+      combine(completePortfolio().rows.slice(0, 1), { ok: true, stale: false, warnings: [], rates: RATES }, TAKEN, "Europe/Paris"),
+    );
+    expect(fromZero).toEqual(["▲ $123,457 since 25 Nov"]);
+    const newYear = completePortfolio("Europe/Paris", new Date("2027-01-02T12:05:00Z"));
+    expect(changeLines([worth("2026-12-31", "390000")], {}, newYear)).toEqual(["▲ $1,014 (0.26%) since 31 Dec 2026", "YTD ▲0.3% $1.01k"]);
+  });
+
+  test("the USD change goes next to each % only when every period fits on the line, and never with privacy on", () => {
+    const twoPeriods = reportHistory().filter((day) => day.day !== "2026-11-25" && day.day !== "2025-12-31");
+    expect(changeLines(twoPeriods)).toEqual(["7D ▲0.8% $3.09k · 30D ▼1.2% $4.75k"]);
+    expect(changeLines(twoPeriods, { privacy: true })).toEqual(["7D ▲0.8% · 30D ▼1.2%"]);
+    expect(changeLines(reportHistory(), { privacy: true })).toEqual([
+      "▲ <tg-spoiler>$1,534</tg-spoiler> (0.39%) since 25 Nov",
+      "7D ▲0.8% · 30D ▼1.2% · YTD ▲14%",
+    ]);
+  });
+
+  test("a period with no day to compare with is left out; with none at all one line says so", () => {
+    const history = reportHistory();
+    expect(changeLines(history.filter((day) => day.day !== "2026-10-27"))).toEqual([
+      "▲ $1,534 (0.39%) since 25 Nov",
+      "7D ▲0.8% $3.09k · YTD ▲14% $48k",
+    ]);
+    // Four days back is too old for 1D (up to 3), too recent for 7D (from 7).
+    expect(changeLines([worth("2026-11-22", "390000")])).toEqual(["No complete day to compare with"]);
+    // A partial day is never compared with: 1D falls back to the complete day before it.
+    expect(changeLines([{ ...worth("2026-11-25", "350000"), complete: false }, worth("2026-11-24", "390000")])).toEqual([
+      "▲ $1,014 (0.26%) since 24 Nov",
+    ]);
+  });
+
+  test("a platform added or removed since: the period says so and compares nothing; periods with the same change share a line", () => {
+    const { okx: _, ...withoutOkx } = all;
+    const history = [
+      worth("2026-11-25", "389479.80"),
+      worth("2026-11-19", "387920", withoutOkx),
+      worth("2026-10-27", "395760", withoutOkx),
+      worth("2025-12-31", "343000", { ...withoutOkx, binance: "1000" }),
+    ];
+    const lines = changeLines(history);
+    expect(lines).toEqual(["▲ $1,534 (0.39%) since 25 Nov", "7D, 30D: OKX added since", "YTD: OKX added, Binance removed"]);
+    // OKX's balance is never shown as a gain: no figure but 1D's.
+    expect(lines.slice(1).join("\n")).not.toMatch(/[▲▼±$%]/);
+    const yesterday = changeLines([worth("2026-11-25", "389479.80", withoutOkx)]);
+    expect(yesterday).toEqual(["1D: OKX added since"]);
+  });
+
+  test("more platforms than the line holds are counted", () => {
+    const history = [recorded("2026-11-25", { kucoin: "1000" }), recorded("2026-11-19", { kucoin: "1000", binance: "5" })];
+    expect(changeLines(history)).toEqual(["1D: 4 added, 1 removed since", "7D: 4 added, 2 removed since"]);
+  });
+
+  test("a day imported from the original bot is compared by total, and the period says vs imported day", () => {
+    const history = reportHistory().map((day) => (day.day === "2026-11-19" ? day : imported(day)));
+    expect(changeLines(history)).toEqual([
+      "▲ $1,534 (0.39%) vs imported 25 Nov",
+      "7D ▲0.8% · 30D ▼1.2% · YTD ▲14%",
+      "30D, YTD vs imported day",
+    ]);
+    // Too long with its day: just "vs imported day".
+    expect(changeLines([imported(worth("2026-11-25", "511527"))])).toEqual(["▼ $120,513 (23.56%) vs imported day"]);
+  });
+
+  test("today's total partial: one line, nothing compared; no history at all: no line", () => {
+    expect(changeLines(reportHistory(), {}, partialPortfolio())).toEqual(["Change not shown: total is partial"]);
+    expect(changeLines(null)).toEqual([]);
+  });
+});
+
 describe("privacy", () => {
+  test("the change lines hold no amount outside a spoiler: 1D's in one, the others in % only (the $ alone, in one, without a %)", () => {
+    const zero = recorded("2026-11-19", { bybit: "0", okx: "0", tbank: "0", ibkr: "0" });
+    for (const since of [mixedHistory, () => [...reportHistory().filter((day) => day.day !== "2026-11-19"), zero]]) {
+      const changes = snapshotChanges(completePortfolio(), { since });
+      const lines = renderStatus(completePortfolio(), { ...OPTIONS, privacy: true, changes })
+        .html.split("\n\n")[0]!
+        .split("\n");
+      const outside = lines.join("\n").replace(/<tg-spoiler>.*?<\/tg-spoiler>/g, "");
+      expect(outside).not.toMatch(/[$₽]/);
+      expect(lines.length).toBeGreaterThan(3);
+    }
+    const changes = snapshotChanges(completePortfolio(), { since: () => [zero] });
+    expect(renderStatus(completePortfolio(), { ...OPTIONS, privacy: true, changes }).html.split("\n")[2]).toBe(
+      "7D ▲<tg-spoiler>$391k</tg-spoiler>",
+    );
+  });
+
   test("every amount is inside a spoiler; the rate, the dates and the % stay readable", () => {
     for (const snapshot of [completePortfolio(), partialPortfolio(), fxDownPortfolio(), multiAccountPortfolio()]) {
       const { html } = renderStatus(snapshot, { ...OPTIONS, privacy: true, includeBreakdown: true });

@@ -36,7 +36,7 @@ async function report(extraEnv: Record<string, string> = {}) {
   );
   if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
   const snapshot = await (await createSnapshotTaker(loaded.config, silentLogger, "test", clock)).take();
-  const view = renderStatus(snapshot, { includeBreakdown: true, privacy: false, change: null, defaultTimeZone: "Europe/Paris" });
+  const view = renderStatus(snapshot, { includeBreakdown: true, privacy: false, changes: null, defaultTimeZone: "Europe/Paris" });
   return { snapshot, text: htmlToText(view.html) };
 }
 

@@ -5,7 +5,15 @@ import { parseTelegramHtml, TelegramHtmlError } from "../../scripts/telegram-htm
 import { buildPage, codeFontPx, type PageMessage } from "../../scripts/telegram-page.ts";
 
 function page(html: string, keyboard: string[][] = [], mode: "chat" | "notification" = "chat"): string {
-  const message: PageMessage = { parsed: parseTelegramHtml(html), keyboard, photo: null, time: "13:05", edited: false, silent: false };
+  const message: PageMessage = {
+    parsed: parseTelegramHtml(html),
+    keyboard,
+    photo: null,
+    document: null,
+    time: "13:05",
+    edited: false,
+    silent: false,
+  };
   return buildPage([message], { width: 380, mode, notificationLines: 2 });
 }
 

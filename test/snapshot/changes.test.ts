@@ -309,5 +309,5 @@ function usdRow(id: "bybit" | "okx", usd: string, fx: FxResult): PlatformRow {
 /** The --json fields of these changes (the snapshot itself does not matter to them). */
 function snapshotJsonOf(result: Changes) {
   const snapshot = combine([], { ok: false, reason: "none" }, new Date(0), "UTC");
-  return snapshotJson(snapshot, null, result);
+  return snapshotJson(snapshot, result);
 }

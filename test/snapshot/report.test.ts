@@ -4,8 +4,9 @@ import type { DayRecord } from "../../src/history/store.ts";
 import { dec, toPlainString } from "../../src/lib/money.ts";
 import { PlatformError } from "../../src/platforms/types.ts";
 import { snapshotJson } from "../../src/render/json.ts";
-import { changeSince, snapshotRecord } from "../../src/snapshot/report.ts";
-import { combine, describeGap, failedRow, type PlatformRow, rowOf } from "../../src/snapshot/snapshot.ts";
+import { snapshotChanges } from "../../src/snapshot/changes.ts";
+import { dayChange, snapshotRecord } from "../../src/snapshot/report.ts";
+import { combine, describeGap, failedRow, type PlatformRow, rowOf, type Snapshot } from "../../src/snapshot/snapshot.ts";
 
 const FX: FxResult = {
   ok: true,
@@ -29,6 +30,9 @@ const row = (id: "bybit" | "tbank", currency: string, amount: string): PlatformR
     1,
   );
 const failed: PlatformRow = failedRow("tbank", new PlatformError("tbank", "auth", "T-Bank rejected the token"), 1);
+/** The 1D change of `snapshot` against a history of `days` (none: an empty history). */
+const changeVs = (snapshot: Snapshot, ...days: DayRecord[]) =>
+  dayChange(days.length === 0 ? null : snapshotChanges(snapshot, { since: () => days }));
 const day = (d: string, usd: string, complete = true): DayRecord => ({
   day: d,
   usd: dec(usd),
@@ -61,23 +65,33 @@ test("nothing to record when no platform has a value", () => {
   expect(snapshotRecord(combine([failed], FX, TAKEN, "UTC"))).toBeNull();
 });
 
-test("change vs the previous complete day in USD and percent", () => {
+test("the 1D change vs the previous complete day in USD and percent; --json's change says the same", () => {
   const snapshot = combine([row("bybit", "USD", "1100")], FX, TAKEN, "UTC");
-  const change = changeSince(snapshot, day("2026-11-23", "1000"), false);
+  const change = changeVs(snapshot, day("2026-11-23", "1000"));
   expect(change).toMatchObject({ kind: "change", since: "2026-11-23" });
   if (change?.kind !== "change") throw new Error("expected a change");
   expect(toPlainString(change.usd)).toBe("100");
   expect(toPlainString(change.pct!)).toBe("10");
-  expect(snapshotJson(snapshot, change).change).toEqual({ usd: 100, pct: 10, since: "2026-11-23" });
+  const changes = snapshotChanges(snapshot, { since: () => [day("2026-11-23", "1000")] });
+  expect(snapshotJson(snapshot, changes).change).toEqual({ usd: 100, pct: 10, since: "2026-11-23" });
+  expect(snapshotJson(snapshot, changes).changes["1d"]).toEqual({ since: "2026-11-23", usd: 100, rub: null, pct: 10, vsImported: false });
 });
 
 test("no comparable day, or a partial snapshot, says so instead of a misleading change", () => {
   const complete = combine([row("bybit", "USD", "1100")], FX, TAKEN, "UTC");
   const partial = combine([row("bybit", "USD", "1100"), failed], FX, TAKEN, "UTC");
-  expect(changeSince(complete, null, false)).toEqual({ kind: "none" });
-  expect(changeSince(partial, day("2026-11-23", "1000"), false)).toEqual({ kind: "partial" });
-  expect(changeSince(complete, null, true)).toBeNull();
-  expect(snapshotJson(partial, { kind: "none" }).change).toBeNull();
+  // A day 4 days back is no 1D baseline (up to 3: a Monday compares with Friday).
+  expect(changeVs(complete, day("2026-11-20", "1000"))).toEqual({ kind: "none" });
+  expect(changeVs(partial, day("2026-11-23", "1000"))).toEqual({ kind: "partial" });
+  expect(changeVs(complete)).toBeNull();
+  expect(snapshotJson(partial, snapshotChanges(partial, { since: () => [day("2026-11-23", "1000")] })).change).toBeNull();
+});
+
+test("a platform added since the day compared with is no gain: no 1D change, in the report's line or --json's change", () => {
+  const snapshot = combine([row("bybit", "USD", "1100"), row("tbank", "RUB", "8000")], FX, TAKEN, "UTC");
+  const before: DayRecord = { ...day("2026-11-23", "1000"), platforms: new Map([["bybit", { usd: dec("1000"), native: null }]]) };
+  expect(changeVs(snapshot, before)).toEqual({ kind: "none" });
+  expect(snapshotJson(snapshot, snapshotChanges(snapshot, { since: () => [before] })).change).toBeNull();
 });
 
 test("the JSON form follows the documented shape", () => {
@@ -157,7 +171,7 @@ test("a platform that leaves something out is partial, and so is the snapshot, w
     "Bybit funding and Earn not valued: give the key the Wallet read permission",
     "Earn and other OKX accounts not valued",
   ]);
-  const json = snapshotJson(snapshot, changeSince(snapshot, day("2026-11-23", "1000"), false));
+  const json = snapshotJson(snapshot, snapshotChanges(snapshot, { since: () => [day("2026-11-23", "1000")] }));
   expect(json.complete).toBe(false);
   expect(json.leftOut).toEqual(snapshot.leftOut.map(describeGap));
   expect(json.platforms.map((p) => [p.coverage, p.ok, p.usd, p.leftOut])).toEqual([
@@ -170,10 +184,10 @@ test("a platform that leaves something out is partial, and so is the snapshot, w
 test("a partial snapshot is recorded as a partial day and never compared: the gap would show as a loss", () => {
   const partial = combine([partialRow("okx", "4991.54", ["Earn and other OKX accounts not valued"])], FX, TAKEN, "UTC");
   expect(snapshotRecord(partial)!.complete).toBe(false);
-  expect(changeSince(partial, day("2026-11-23", "54991.54"), false)).toEqual({ kind: "partial" });
-  // A partial day handed over as the baseline is not one either.
+  expect(changeVs(partial, day("2026-11-23", "54991.54"))).toEqual({ kind: "partial" });
+  // A partial day in the history is no baseline either.
   const complete = combine([row("bybit", "USD", "1100")], FX, TAKEN, "UTC");
-  expect(changeSince(complete, day("2026-11-23", "1000", false), false)).toEqual({ kind: "none" });
+  expect(changeVs(complete, day("2026-11-23", "1000", false))).toEqual({ kind: "none" });
 });
 
 test("a row without a USD value keeps its coverage, but the totals leave it out whole and the snapshot is not complete", () => {
@@ -196,7 +210,7 @@ test("a row without a USD value keeps its coverage, but the totals leave it out 
   expect(snapshot.complete).toBe(false);
   expect(snapshot.leftOut).toEqual([{ platform: "tbank", part: null }]);
   expect(snapshotJson(snapshot, null).leftOut).toEqual(["T-Bank"]);
-  expect(changeSince(snapshot, day("2026-11-23", "1000"), false)).toEqual({ kind: "partial" });
+  expect(changeVs(snapshot, day("2026-11-23", "1000"))).toEqual({ kind: "partial" });
 });
 
 test("without a rate the snapshot is not complete even when every row is, yet its whole USD total is still compared", () => {
@@ -205,7 +219,7 @@ test("without a rate the snapshot is not complete even when every row is, yet it
   expect(snapshot.leftOut).toEqual([]);
   expect(snapshot.complete).toBe(false);
   expect(snapshotRecord(snapshot)!.complete).toBe(false);
-  expect(changeSince(snapshot, day("2026-11-23", "1000"), false)).toMatchObject({ kind: "change", since: "2026-11-23" });
+  expect(changeVs(snapshot, day("2026-11-23", "1000"))).toMatchObject({ kind: "change", since: "2026-11-23" });
 });
 
 test("a failed platform's row is failed, with no value and nothing listed as left out of it", () => {

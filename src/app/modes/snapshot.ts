@@ -19,7 +19,7 @@ import { saveLatestAllocation } from "../../history/allocation.ts";
 import { DATABASE_FILE } from "../../history/db.ts";
 import { describeHistoryError, type HistoryOpening, tryOpenHistory } from "../../history/io.ts";
 import { SettingsStore } from "../../history/settings.ts";
-import { HistoryStore, localDay, logRecordResult } from "../../history/store.ts";
+import { HistoryStore, logRecordResult } from "../../history/store.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import type { Logger } from "../../lib/log.ts";
 import { htmlToText } from "../../render/html.ts";
@@ -27,8 +27,8 @@ import { snapshotJson } from "../../render/json.ts";
 import { renderPinnedStatus } from "../../render/pinned.ts";
 import { renderStatus } from "../../render/status.ts";
 import { allocationOf } from "../../snapshot/allocation.ts";
-import { type Changes, NO_CHANGES, snapshotChanges } from "../../snapshot/changes.ts";
-import { changeSince, snapshotRecord } from "../../snapshot/report.ts";
+import { type Changes, snapshotChanges } from "../../snapshot/changes.ts";
+import { dayChange, snapshotRecord } from "../../snapshot/report.ts";
 import type { Snapshot } from "../../snapshot/snapshot.ts";
 import type { AppContext } from "../run.ts";
 import { createSnapshotTaker } from "../wiring.ts";
@@ -43,22 +43,20 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
     : openForReading(config.dataDir, config.timeZone, now);
   const history = opened.store;
   try {
-    const today = localDay(snapshot.takenAt, config.timeZone);
-    let change = null;
-    let changes: Changes = NO_CHANGES;
+    // Null without any day in the history: the report then has no change lines at all.
+    let changes: Changes | null = null;
     try {
-      change = history ? changeSince(snapshot, history.previousComparableDay(today), history.count() === 0) : null;
-      if (options.json) changes = snapshotChanges(snapshot, history);
+      changes = history && history.count() > 0 ? snapshotChanges(snapshot, history) : null;
     } catch (error) {
       log.warn(`no change line: the history could not be read: ${describeHistoryError(error, config.dataDir)}`);
     }
     if (opened.problem !== null && !options.send) log.warn(`no change line: ${opened.problem}`);
     if (options.json) {
-      context.out(JSON.stringify(snapshotJson(snapshot, change, changes)));
+      context.out(JSON.stringify(snapshotJson(snapshot, changes)));
       return answered(snapshot) ? 0 : 1;
     }
     const display = displayChoices(history, config, log);
-    const view = renderStatus(snapshot, { ...display, change, defaultTimeZone: TIMEZONE.fallback });
+    const view = renderStatus(snapshot, { ...display, changes, defaultTimeZone: TIMEZONE.fallback });
     const html = view.html;
     if (!options.send) {
       // A terminal has room for the notes in full, which the bot shows under "ℹ️ Details".
@@ -91,7 +89,9 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
         log,
         now: clock.now,
       });
-      await pinned.show(renderPinnedStatus(snapshot, { privacy: display.privacy, change, defaultTimeZone: TIMEZONE.fallback }));
+      await pinned.show(
+        renderPinnedStatus(snapshot, { privacy: display.privacy, change: dayChange(changes), defaultTimeZone: TIMEZONE.fallback }),
+      );
     }
     if (unrecorded !== null) {
       log.error(`the report was delivered, but today's totals were not recorded in the history: ${unrecorded}`);
