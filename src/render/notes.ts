@@ -81,11 +81,20 @@ export function shortNote(full: string, name: string | null): string {
   const clauses = body.split(/[:;]\s+/).filter((clause) => clause !== "");
   const first = clauses[0] ?? body;
   const last = clauses.length > 1 ? (clauses.at(-1) ?? "") : "";
-  const second = ACTION.test(last) ? last : (clauses[1] ?? "");
+  const action = ACTION.test(last) ? last : "";
+  const second = action !== "" ? action : (clauses[1] ?? "");
   const line = second !== "" ? `${first}: ${second}` : first;
   const subject = name !== null && !startsWith(line, name) ? `${name}: ${line}` : line;
-  return clipWords(capitalized(subject), SHORT_NOTE_MAX);
+  if ([...subject].length <= SHORT_NOTE_MAX || action === "") return clipWords(capitalized(subject), SHORT_NOTE_MAX);
+  // Too long, and it says what to do: what to do is the point of a note, so what happened gives up the room.
+  const prefix = subject.slice(0, subject.length - line.length);
+  const room = SHORT_NOTE_MAX - [...prefix].length - [...action].length - 2;
+  if (room < MIN_WHAT_HAPPENED) return clipWords(capitalized(subject), SHORT_NOTE_MAX);
+  return capitalized(`${prefix}${clipWords(first, room)}: ${action}`);
 }
+
+/** The fewest characters of what happened worth keeping in front of what to do. */
+const MIN_WHAT_HAPPENED = 24;
 
 /** "Service/Method" as a gRPC-style API names its methods, with the preposition before it: "on UsersService/GetAccounts". */
 const METHOD_NAME = /(?:\s+(?:on|from|for|of|to|by))?\s+[A-Z][A-Za-z]*Service\/[A-Z][A-Za-z]*/g;
@@ -98,7 +107,7 @@ const URL_PATH = /(?:\s+(?:on|from|for|of|to|at))?\s+\/[\w\-./]+/g;
 
 /** A clause that tells the reader what to do. */
 const ACTION =
-  /^(?:add|allow|ask|bind|change|check|choose|confirm|contact|create|delete|edit|enable|ensure|fix|free|generate|get|give|grant|install|issue|keep|log in|make|move|open|point|put|recreate|regenerate|remove|renew|replace|report|request|reset|restore|revoke|rotate|run|save|select|set|sign in|stop|sync|try|turn|update|upgrade|use|wait)\b/i;
+  /^(?:add|allow|ask|bind|change|check|choose|confirm|contact|create|delete|edit|enable|ensure|fix|free|generate|get|give|grant|install|issue|keep|log in|make|move|open|point|put|recreate|regenerate|remove|renew|replace|report|request|reset|restore|revoke|rotate|run|save|select|set|sign in|stop|sync|tick|try|turn|untick|update|upgrade|use|wait)\b/i;
 
 function named(name: string, text: string): string {
   return startsWith(text, name) ? text : `${name}: ${text}`;

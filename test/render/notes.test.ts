@@ -48,10 +48,23 @@ test("the platform leads the line once: as the sentence's subject, or before it;
   );
 });
 
-test("a long note is cut between words, with the clip mark, within the limit", () => {
+test("a long note is cut between words, with the clip mark, within the limit; what happened gives way to what to do", () => {
   const note = shortNote(`IBKR ${"statement ".repeat(30)}: set the Flex query's period`, "IBKR");
   expect([...note].length).toBeLessThanOrEqual(SHORT_NOTE_MAX);
-  expect(note).toMatch(/statement…$/);
+  expect(note).toMatch(/^IBKR statement( statement)*…: set the Flex query's period$/);
+  // Without a clause saying what to do, the line itself is cut.
+  const told = shortNote(`IBKR ${"statement ".repeat(30)}: the statement is long`, "IBKR");
+  expect([...told].length).toBeLessThanOrEqual(SHORT_NOTE_MAX);
+  expect(told).toMatch(/statement…$/);
+});
+
+test("a note too long for a phone keeps what to do: 'tick the section …' of IBKR's Flex query, for one", () => {
+  const note = shortNote(
+    'The IBKR Flex statement for U3000003 cannot be valued (its base currency CNH has no Bank of Russia rate): tick the section "Conversion Rates" in the Flex query',
+    "IBKR",
+  );
+  expect([...note].length).toBeLessThanOrEqual(SHORT_NOTE_MAX);
+  expect(note).toEndWith(': tick the section "Conversion Rates" in the Flex query');
 });
 
 test("a part left out is a note naming its platform once, where the platform's words name it or first", () => {
