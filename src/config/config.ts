@@ -1,6 +1,7 @@
 // Environment → typed, validated Config (arktype). Values come from the process environment merged
 // over an env file (env-source.ts). Every problem is reported at once, one line each, and a secret's
 // value is never echoed.
+import "./arktype-setup.ts";
 import { existsSync } from "node:fs";
 import { type } from "arktype";
 import { type DigestSchedule, parseDigestSchedule } from "../alerts/digest.ts";
