@@ -48,22 +48,22 @@ export function createFlexPacer(clock: Clock, options: FlexPacerOptions = {}): F
     return wait;
   };
   let shared: SharedLog | null = options.stateDir !== undefined ? sharedLog(options.stateDir) : null;
-  const book = (key: string, now: number): number => {
-    if (shared === null) return bookInMemory(key, now);
+  const book = (key: string): number => {
+    if (shared === null) return bookInMemory(key, clock.now());
     try {
-      return shared.book(key, now);
+      return shared.book(key, () => clock.now());
     } catch (error) {
       shared = null;
       options.onProblem?.(
         `the IBKR request times in ${join(options.stateDir ?? "", IBKR_PACER_FILE)} cannot be used (${errorMessage(error)}): this process paces its own IBKR requests, but another pfbot process asking IBKR at the same time may earn a 10-minute penalty (1018); make DATA_DIR writable`,
       );
-      return bookInMemory(key, now);
+      return bookInMemory(key, clock.now());
     }
   };
   return {
     async turn(key, signal) {
       while (!signal.aborted) {
-        const wait = book(key, clock.now());
+        const wait = book(key);
         if (wait === 0) return;
         await clock.sleep(wait, signal);
       }
@@ -72,15 +72,18 @@ export function createFlexPacer(clock: Clock, options: FlexPacerOptions = {}): F
 }
 
 interface SharedLog {
-  /** Books a request now and returns 0, or returns how long until one fits (booking nothing). */
-  book(key: string, now: number): number;
+  /**
+   * Books a request now and returns 0, or returns how long until one fits (booking nothing). The time is read once
+   * the log is open and locked: the time booked is when this turn was decided, not before a wait for the file.
+   */
+  book(key: string, readNow: () => number): number;
 }
 
 /** The request log in `stateDir`, opened for each booking (a booking is rare, and no handle outlives it). */
 function sharedLog(stateDir: string): SharedLog {
   const path = join(stateDir, IBKR_PACER_FILE);
   return {
-    book(key, now) {
+    book(key, readNow) {
       mkdirSync(stateDir, { recursive: true });
       const db = new Database(path, { create: true, strict: true });
       try {
@@ -93,6 +96,7 @@ function sharedLog(stateDir: string): SharedLog {
         const budget = budgetOf(key);
         return db
           .transaction((): number => {
+            const now = readNow();
             db.query("DELETE FROM requests WHERE at <= ?1").run(now - WINDOW_MS);
             // As recent() reads them, for good: a time left in the future would keep every turn waiting.
             db.query("UPDATE requests SET at = ?1 WHERE at > ?1").run(now);

@@ -4,7 +4,7 @@
 // process alone. Two real processes against the IBKR fake: test/app/ibkr-processes.test.ts.
 import { Database } from "bun:sqlite";
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFlexPacer, IBKR_PACER_FILE, MIN_REQUEST_SPACING_MS } from "../../../src/platforms/ibkr/pacer.ts";
@@ -58,6 +58,43 @@ test("another token has its own budget", async () => {
   await createFlexPacer(clock, { stateDir: dir }).turn(`${KEY}0`, open());
   expect(clock.sleeps).toEqual([]);
 });
+
+test("the time booked is read while the shared log is locked: opening or creating the file is not counted in the spacing", async () => {
+  // IBKR measures the spacing between requests as they arrive. A time read before the file was opened (created,
+  // the first time) would leave that delay between the booking and the request: a request sent late after an
+  // early booking, and the next process's right on time, reach IBKR less than a second apart (1018).
+  const dir = tempDir();
+  const clock = fakeClock();
+  const lockedWhenRead: boolean[] = [];
+  const watching = {
+    now: () => {
+      lockedWhenRead.push(writeLocked(join(dir, IBKR_PACER_FILE)));
+      return clock.now();
+    },
+    sleep: clock.sleep,
+  };
+  const pacer = createFlexPacer(watching, { stateDir: dir });
+  await pacer.turn(KEY, open());
+  await pacer.turn(KEY, open());
+  // The first turn creates the file; the second waits its 1.1 s and reads the time again for its booking.
+  expect(lockedWhenRead).toEqual([true, true, true]);
+  expect(clock.sleeps).toEqual([MIN_REQUEST_SPACING_MS]);
+});
+
+/** Whether another connection (another process) is kept from writing the file now. */
+function writeLocked(path: string): boolean {
+  if (!existsSync(path)) return false;
+  const other = new Database(path);
+  try {
+    other.run("BEGIN IMMEDIATE");
+    other.run("ROLLBACK");
+    return false;
+  } catch {
+    return true;
+  } finally {
+    other.close();
+  }
+}
 
 test("the token is stored only as a hash", async () => {
   const dir = tempDir();
