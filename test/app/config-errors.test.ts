@@ -21,6 +21,8 @@ let runs: Record<"once" | "check" | "everything" | "lookalike", Promise<RunResul
 
 beforeAll(async () => {
   [fakes, telegram] = await Promise.all([startAllFakes(), startTelegramFake({ token: TOKEN, chatId: KNOWN_CHAT })]);
+  // Several processes ask OKX's asset-valuation within the same second here; its per-user limit is tested elsewhere.
+  fakes.okx.state.enforceRateLimit = false;
   const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env;
   const data = () => mkdtempSync(join(tmpdir(), "pfbot-config-errors-"));
   const toUnknownChat = {

@@ -37,6 +37,8 @@ const historyDir = freshDir();
 
 beforeAll(async () => {
   [binFakes, telegram] = await Promise.all([startAllFakes({ fxDate: "2026-11-24" }), startTelegramFake({ token: TOKEN })]);
+  // Several processes ask OKX's asset-valuation within the same second here; its per-user limit is tested elsewhere.
+  binFakes.okx.state.enforceRateLimit = false;
   const cached = freshDir();
   await seedIbkrCache(cached, Date.now() - 60 * 60_000);
   copyFileSync("data/portfolio_history.json", join(historyDir, "portfolio_history.json"));

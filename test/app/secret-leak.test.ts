@@ -55,7 +55,7 @@ let telegram: TelegramFake;
 let botTelegram: TelegramFake;
 let binary: string;
 const binDir = mkdtempSync(join(tmpdir(), "pfbot-leak-cwd-"));
-let oneShot: { dir: string; runs: Promise<[Run, Run, Run, Run]> };
+let oneShot: { dirs: string[]; runs: Promise<[Run, Run, Run, Run]> };
 let bot: { dir: string; child: Bun.Subprocess<"ignore", "pipe", "pipe"> };
 
 beforeAll(async () => {
@@ -80,12 +80,13 @@ beforeAll(async () => {
   fakes.kucoin.state.key.passphrase = SECRETS.KUCOIN_API_PASSPHRASE;
   echoEverywhere();
   telegram.faults.add({ path: "sendChatAction", code: 400, message: "Bad Request: bot {{token}} cannot post here", times: 1 });
-  const [oneShotDir, botDir] = await Promise.all([dataDir(), dataDir()]);
-  // None of the one-shot modes writes what another reads (only --once writes, to the history).
-  const vars = env(oneShotDir, telegram);
+  // A DATA_DIR each: processes sharing one take turns at IBKR's 1 request/s (its pacer lives there, a second's
+  // real wait per process); IBKR's budget across processes is ibkr-processes.test.ts's subject, not this one's.
+  const [botDir, ...oneShotDirs] = await Promise.all([dataDir(), dataDir(), dataDir(), dataDir(), dataDir()]);
+  const modes = [["--check"], ["--dry-run"], ["--json"], ["--once"]];
   oneShot = {
-    dir: oneShotDir,
-    runs: Promise.all([run(["--check"], vars), run(["--dry-run"], vars), run(["--json"], vars), run(["--once"], vars)]),
+    dirs: oneShotDirs,
+    runs: Promise.all(modes.map((args, i) => run(args, env(oneShotDirs[i]!, telegram)))) as Promise<[Run, Run, Run, Run]>,
   };
   bot = { dir: botDir, child: Bun.spawn([binary], { env: env(botDir, botTelegram), cwd: binDir, stdout: "pipe", stderr: "pipe" }) };
 });
@@ -202,7 +203,14 @@ describe("a run where every platform quotes its credentials in errors", () => {
     const calls = telegram.calls;
     expect(calls.some((call) => call.method === "sendMessage")).toBe(true);
 
-    const emitted = [...check.emitted, ...dry.emitted, ...json.emitted, ...once.emitted, ...telegramTexts(calls), ...filesIn(oneShot.dir)];
+    const emitted = [
+      ...check.emitted,
+      ...dry.emitted,
+      ...json.emitted,
+      ...once.emitted,
+      ...telegramTexts(calls),
+      ...oneShot.dirs.flatMap(filesIn),
+    ];
     expect(leaks(emitted)).toEqual([]);
     // Every echo did reach pfbot and came out redacted (the test would prove nothing otherwise).
     expect(check.stdout).toContain("Invalid request for api key ***");
