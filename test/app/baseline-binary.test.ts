@@ -1,18 +1,18 @@
 // The release for x86-64 CPUs without AVX2 (older servers, small VPSs): built by scripts/build.ts with
 // --target bun-linux-x64-baseline, as the deployment guide says, then started as a whole process in
 // bot mode against the fake Bot API and the platform fakes. Bun fetches that target's runtime from the
-// npm registry the first time and keeps it in its install cache (~/.bun/install/cache), so later runs
-// build in about a second. A real process boundary: this test waits in real time.
+// npm registry the first time and keeps it in its install cache (~/.bun/install/cache); the binary itself is
+// built once per state of the sources, like the one the other process tests run (test/support/binary.ts).
+// A real process boundary: this test waits in real time.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildBinary } from "../../scripts/build.ts";
 import { COMMANDS } from "../../src/bot/bot.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake } from "../fakes/telegram.ts";
+import { BASELINE_RUNS_HERE, BASELINE_TARGET, pfbotBinary } from "../support/binary.ts";
 
-const TARGET = "bun-linux-x64-baseline";
 const TOKEN = "123456789:AAbaselineTOKENabcdefghijklmnopqrs";
 const OWNER = 27182;
 
@@ -29,9 +29,9 @@ afterAll(async () => {
 });
 
 // The baseline runtime is an x86-64 Linux executable: elsewhere it can be built but not started.
-describe.skipIf(process.platform !== "linux" || process.arch !== "x64")(`the ${TARGET} binary`, () => {
+describe.skipIf(!BASELINE_RUNS_HERE)(`the ${BASELINE_TARGET} binary`, () => {
   test("starts in bot mode against the fakes, registers its commands, answers /status and stops on SIGTERM", async () => {
-    const binary = await buildBinary({ outfile: join(scratch, "pfbot-baseline"), target: TARGET });
+    const binary = await pfbotBinary(BASELINE_TARGET);
     const telegram = await startTelegramFake({ token: TOKEN });
     // IBKR's Flex flow waits 5 s between its requests; the other platforms and the rate cover the snapshot.
     const { IBKR_FLEX_TOKEN: _token, IBKR_QUERY_ID: _query, ...platforms } = fakes.env;

@@ -1,9 +1,9 @@
-// The compiled binary for tests at a process boundary, built by scripts/build.ts (the one place the compile
-// flags live). One build per state of its inputs: the binary is kept in node_modules/.cache/pfbot-test/ under a
-// hash of everything that goes into it (src/, the build script, the lockfile, Bun's version), so a run whose
-// sources did not change reuses it. test/support/preload.ts starts the build as the suite starts: Bun.build
-// runs off the JavaScript thread, so it overlaps with the in-process tests instead of holding up the first
-// test that needs the binary.
+// The compiled binaries for tests at a process boundary, built by scripts/build.ts (the one place the compile
+// flags live): this machine's, and the baseline release (baseline-binary.test.ts). One build per state of its
+// inputs: a binary is kept in node_modules/.cache/pfbot-test/ under a hash of everything that goes into it (src/,
+// the build script, the lockfile, Bun's version, the compile target), so a run whose sources did not change
+// reuses it. test/support/preload.ts starts the builds as the suite starts: Bun.build runs off the JavaScript
+// thread, so it overlaps with the in-process tests instead of holding up the first test that needs a binary.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -16,22 +16,35 @@ const KEEP_OLDER = 2;
 /** A build directory left this long is from a run that ended before its build did. */
 const STALE_BUILD_MS = 10 * 60_000;
 
-let built: Promise<string> | null = null;
-let scratch: string | null = null;
+/** The release for x86-64 CPUs without AVX2; its runtime starts only on x86-64 Linux (baseline-binary.test.ts). */
+export const BASELINE_TARGET = "bun-linux-x64-baseline";
+export const BASELINE_RUNS_HERE = process.platform === "linux" && process.arch === "x64";
 
-/** The path of the pfbot binary for the current sources (built on the first call of the process, unless cached). */
-export function pfbotBinary(): Promise<string> {
-  built ??= ensureBuilt();
-  return built;
+const built = new Map<string, Promise<string>>();
+/** Directories of builds under way. */
+const scratches = new Set<string>();
+
+/**
+ * The path of the pfbot binary for the current sources (built on the first call of the process, unless cached),
+ * for this machine or for a Bun compile `target` such as "bun-linux-x64-baseline".
+ */
+export function pfbotBinary(target?: string): Promise<string> {
+  const key = target ?? "";
+  let binary = built.get(key);
+  if (binary === undefined) {
+    binary = ensureBuilt(target);
+    built.set(key, binary);
+  }
+  return binary;
 }
 
 /**
- * Removes the directory of a build still under way (bun test fires no "exit" event; the preload calls this
+ * Removes the directories of builds still under way (bun test fires no "exit" event; the preload calls this
  * after the last test): a run too short to need the binary leaves nothing behind.
  */
 export function abandonUnfinishedBuild(): void {
-  if (scratch !== null) rmSync(scratch, { recursive: true, force: true });
-  scratch = null;
+  for (const dir of scratches) rmSync(dir, { recursive: true, force: true });
+  scratches.clear();
 }
 
 export interface RunResult {
@@ -54,8 +67,8 @@ export async function runPfbot(args: readonly string[], env: Record<string, stri
   return { code, stdout, stderr, ms: performance.now() - started };
 }
 
-async function ensureBuilt(): Promise<string> {
-  const hash = inputsHash();
+async function ensureBuilt(target: string | undefined): Promise<string> {
+  const hash = inputsHash(target);
   const home = join(CACHE, hash);
   const binary = join(home, "pfbot");
   if (existsSync(binary)) {
@@ -66,8 +79,8 @@ async function ensureBuilt(): Promise<string> {
   mkdirSync(CACHE, { recursive: true });
   // Built aside, then moved into place in one rename: a binary under `home` is always whole.
   const dir = mkdtempSync(join(CACHE, `${hash}.building-`));
-  scratch = dir;
-  await buildBinary({ outfile: join(dir, "pfbot") });
+  scratches.add(dir);
+  await buildBinary({ outfile: join(dir, "pfbot"), ...(target ? { target } : {}) });
   try {
     renameSync(dir, home);
   } catch (error) {
@@ -75,16 +88,16 @@ async function ensureBuilt(): Promise<string> {
     if (!existsSync(binary)) throw error;
     rmSync(dir, { recursive: true, force: true });
   } finally {
-    scratch = null;
+    scratches.delete(dir);
   }
   pruneOlder(hash);
   return binary;
 }
 
-/** A hash of every input of the build: the sources, the build script and configuration, the dependencies, Bun. */
-function inputsHash(): string {
+/** A hash of every input of the build: the sources, the build script and configuration, the dependencies, Bun, the target. */
+function inputsHash(target: string | undefined): string {
   const hasher = new Bun.CryptoHasher("sha256");
-  hasher.update(`${Bun.version} ${Bun.revision}\n`);
+  hasher.update(`${Bun.version} ${Bun.revision} ${target ?? "native"}\n`);
   const sources = [...new Bun.Glob("src/**/*").scanSync({ cwd: ROOT, onlyFiles: true })].sort();
   for (const path of [...sources, "scripts/build.ts", "package.json", "bun.lock", "tsconfig.json"]) {
     const full = join(ROOT, path);

@@ -1,8 +1,11 @@
-// Loaded before the test files (bunfig.toml): starts building the compiled binary in the background, so the
-// process-boundary tests find it ready (test/support/binary.ts). A failed build is reported by the tests that
-// need the binary, not here; a build still under way when the run ends is dropped.
+// Loaded before the test files (bunfig.toml): starts building the compiled binaries in the background (unless
+// cached), so the process-boundary tests find them ready (test/support/binary.ts): this machine's first, which
+// most of them run, then the baseline release. A failed build is reported by the tests that need the binary,
+// not here; a build still under way when the run ends is dropped.
 import { afterAll } from "bun:test";
-import { abandonUnfinishedBuild, pfbotBinary } from "./binary.ts";
+import { abandonUnfinishedBuild, BASELINE_RUNS_HERE, BASELINE_TARGET, pfbotBinary } from "./binary.ts";
 
-pfbotBinary().catch(() => {});
+pfbotBinary()
+  .then(() => (BASELINE_RUNS_HERE ? pfbotBinary(BASELINE_TARGET) : null))
+  .catch(() => {});
 afterAll(abandonUnfinishedBuild);
