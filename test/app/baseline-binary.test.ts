@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { COMMANDS } from "../../src/bot/bot.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake } from "../fakes/telegram.ts";
-import { BASELINE_RUNS_HERE, BASELINE_TARGET, pfbotBinary } from "../support/binary.ts";
+import { BASELINE_RUNS_HERE, BASELINE_TARGET, spawnPfbot } from "../support/binary.ts";
 
 const TOKEN = "123456789:AAbaselineTOKENabcdefghijklmnopqrs";
 const OWNER = 27182;
@@ -31,19 +31,17 @@ afterAll(async () => {
 // The baseline runtime is an x86-64 Linux executable: elsewhere it can be built but not started.
 describe.skipIf(!BASELINE_RUNS_HERE)(`the ${BASELINE_TARGET} binary`, () => {
   test("starts in bot mode against the fakes, registers its commands, answers /status and stops on SIGTERM", async () => {
-    const binary = await pfbotBinary(BASELINE_TARGET);
     const telegram = await startTelegramFake({ token: TOKEN });
     // IBKR's Flex flow waits 5 s between its requests; the other platforms and the rate cover the snapshot.
     const { IBKR_FLEX_TOKEN: _token, IBKR_QUERY_ID: _query, ...platforms } = fakes.env;
     const env = {
-      PATH: process.env.PATH ?? "",
       ...platforms,
       TELEGRAM_BOT_TOKEN: TOKEN,
       TELEGRAM_CHAT_ID: String(OWNER),
       TELEGRAM_API_ROOT: telegram.url,
       DATA_DIR: join(scratch, "data"),
     };
-    const child = Bun.spawn([binary], { env, cwd: scratch, stdout: "pipe", stderr: "pipe" });
+    const child = await spawnPfbot([], env, { cwd: scratch, target: BASELINE_TARGET });
     const stderr = new Response(child.stderr).text();
     try {
       await Promise.race([

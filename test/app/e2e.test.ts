@@ -19,7 +19,7 @@ import { renderStatus } from "../../src/render/status.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { CBR_PATH, DDOS_GUARD_PAGE, MIRROR_PATH } from "../fakes/fx.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
-import { pfbotBinary, type RunResult, runPfbot } from "../support/binary.ts";
+import { type PfbotProcess, type RunResult, runPfbot, spawnPfbot } from "../support/binary.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
 import { seedIbkrCache } from "../support/ibkr-cache.ts";
 
@@ -27,12 +27,14 @@ const freshDir = () => mkdtempSync(join(tmpdir(), "pfbot-e2e-"));
 
 // The compiled binary runs on the real clock: its fakes do too, and IBKR is read from a cached statement.
 // Every process starts at once, as the file starts (a start is most of a run's cost), and runs while the
-// in-process tests do; each test of "the compiled binary" then reads its own.
+// in-process tests do; each test of "the compiled binary" then reads its own. Started as a user at a shell
+// starts it (the JIT on), where the other process tests start it as portfolio-bot.service does.
+const SHELL = { as: "shell" } as const;
 const TOKEN = "123456789:AAe2eTOKENabcdefghijklmnopqrstuvwx";
 let binFakes: AllFakes;
 let telegram: TelegramFake;
 let runs: { dry: Promise<RunResult>; json: Promise<RunResult>; history: Promise<RunResult>; botWithoutConfig: Promise<RunResult> };
-let bot: { child: Bun.Subprocess<"ignore", "pipe", "pipe">; dataDir: string };
+let bot: { child: PfbotProcess; dataDir: string };
 const historyDir = freshDir();
 
 beforeAll(async () => {
@@ -54,12 +56,12 @@ beforeAll(async () => {
     TELEGRAM_API_ROOT: telegram.url,
     DATA_DIR: botDir,
   };
-  bot = { child: Bun.spawn([await pfbotBinary()], { env: botEnv, cwd: tmpdir(), stdout: "pipe", stderr: "pipe" }), dataDir: botDir };
+  bot = { child: await spawnPfbot([], botEnv, SHELL), dataDir: botDir };
   runs = {
-    dry: runPfbot(["--once", "--dry-run"], env),
-    json: runPfbot(["--json"], env),
-    history: runPfbot(["--history"], { DATA_DIR: historyDir, TIMEZONE: "Europe/Paris" }),
-    botWithoutConfig: runPfbot([], { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: "31337", OKX_API_KEY: "only-the-key" }),
+    dry: runPfbot(["--once", "--dry-run"], env, SHELL),
+    json: runPfbot(["--json"], env, SHELL),
+    history: runPfbot(["--history"], { DATA_DIR: historyDir, TIMEZONE: "Europe/Paris" }, SHELL),
+    botWithoutConfig: runPfbot([], { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: "31337", OKX_API_KEY: "only-the-key" }, SHELL),
   };
 });
 afterAll(async () => {

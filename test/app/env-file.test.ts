@@ -81,10 +81,10 @@ beforeAll(async () => {
   runs = {
     check: runPfbot(["--check", "--env-file", troubled], { ...platforms, ...data() }),
     dryRun: runPfbot(["--dry-run", "--env-file", troubled], { ...platforms, ...data() }),
-    bot: runPfbot([], { ...platforms, ...telegram, ...data() }, botDir),
+    bot: runPfbot([], { ...platforms, ...telegram, ...data() }, { cwd: botDir }),
     history: runPfbot(["--history", "--env-file", troubled], data()),
     clean: runPfbot(["--json", "--env-file", clean], { ...urls, ...data() }),
-    noEnv: runPfbot(["--dry-run"], data(), emptyDir),
+    noEnv: runPfbot(["--dry-run"], data(), { cwd: emptyDir }),
   };
 });
 afterAll(async () => {

@@ -12,7 +12,7 @@ import { dec } from "../../src/lib/money.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { refusingUrl } from "../fakes/server.ts";
 import { type SentMessage, startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
-import { pfbotBinary, type RunResult, runPfbot } from "../support/binary.ts";
+import { type PfbotProcess, pfbotBinary, type RunResult, runPfbot, spawnPfbot } from "../support/binary.ts";
 
 const TOKEN = "246813579:AAfaultsTOKENabcdefghijklmnopqrst";
 const OWNER = 8080;
@@ -21,14 +21,13 @@ const DATA_DIR_FAULTS = [
   ["read-only", "is read-only or not writable by pfbot's user", "make it writable, or set DATA_DIR to a writable directory"],
   ["full", "is full", "free some space there"],
 ] as const;
-type BotProcess = Bun.Subprocess<"ignore", "pipe", "pipe">;
 
 // Every process starts in beforeAll, all at once (a start is most of a run's cost); each test then reads or
 // drives its own.
 let fakes: AllFakes;
 let refusing: { once: Promise<RunResult>; check: Promise<RunResult>; onceDataDir: string };
-let stuck: { telegram: TelegramFake; child: BotProcess };
-let cutOff: { telegram: TelegramFake; relay: Server<undefined>; child: BotProcess };
+let stuck: { telegram: TelegramFake; child: PfbotProcess };
+let cutOff: { telegram: TelegramFake; relay: Server<undefined>; child: PfbotProcess };
 const faultyDirs = DATA_DIR_FAULTS.map(([kind]) => ({ kind, dataDir: faultyDirectory(kind, seedHistory) }));
 const faultyRuns = new Map<string, Promise<{ sent: SentMessage[]; result: RunResult }>>();
 for (const { kind, dataDir } of faultyDirs) if ("skip" in dataDir) console.warn(`skipping the ${kind} DATA_DIR test: ${dataDir.skip}`);
@@ -61,8 +60,8 @@ beforeAll(async () => {
       fetch(second.url + new URL(request.url).pathname, { method: request.method, headers: request.headers, body: request.body }),
   });
   const [stuckChild, cutOffChild] = await Promise.all([
-    startBotProcess(first, { TELEGRAM_TIMEOUT_SECONDS: "120" }),
-    startBotProcess(second, { TELEGRAM_API_ROOT: `http://127.0.0.1:${relay.port}`, TELEGRAM_TIMEOUT_SECONDS: "120" }),
+    startPfbotProcess(first, { TELEGRAM_TIMEOUT_SECONDS: "120" }),
+    startPfbotProcess(second, { TELEGRAM_API_ROOT: `http://127.0.0.1:${relay.port}`, TELEGRAM_TIMEOUT_SECONDS: "120" }),
   ]);
   stuck = { telegram: first, child: stuckChild };
   cutOff = { telegram: second, relay, child: cutOffChild };
@@ -90,17 +89,13 @@ function freshDir(): string {
   return mkdtempSync(join(tmpdir(), "pfbot-faults-"));
 }
 
-async function startBotProcess(telegram: TelegramFake, extra: Record<string, string>): Promise<BotProcess> {
-  const child = Bun.spawn([await pfbotBinary()], {
-    env: { PATH: process.env.PATH ?? "", ...envFor(telegram.url, extra) },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+async function startPfbotProcess(telegram: TelegramFake, extra: Record<string, string>): Promise<PfbotProcess> {
+  const child = await spawnPfbot([], envFor(telegram.url, extra));
   await telegram.waitForRequests("getUpdates", 1);
   return child;
 }
 
-async function stopped(child: BotProcess) {
+async function stopped(child: PfbotProcess) {
   const started = performance.now();
   child.kill("SIGTERM");
   const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);

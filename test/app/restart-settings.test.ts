@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { PAUSED_NOTE } from "../../src/bot/service.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
-import { pfbotBinary } from "../support/binary.ts";
+import { spawnPfbot } from "../support/binary.ts";
 
 const TOKEN = "123456789:AArestartTOKENabcdefghijklmnopqrst";
 const OWNER = 5150;
@@ -34,7 +34,7 @@ async function session(pollInterval: string | null, commands: readonly string[])
     ...(pollInterval === null ? {} : { POLL_INTERVAL_MINUTES: pollInterval }),
   };
   const polls = telegram.calls.filter((call) => call.method === "getUpdates").length;
-  const child = Bun.spawn([await pfbotBinary()], { env, cwd: tmpdir(), stdout: "pipe", stderr: "pipe" });
+  const child = await spawnPfbot([], env);
   const stderr = new Response(child.stderr).text();
   await telegram.waitForRequests("getUpdates", polls + 1, 15_000);
   const replies: string[] = [];

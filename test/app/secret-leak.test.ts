@@ -11,7 +11,7 @@ import { createIbkrState } from "../../src/platforms/ibkr/state.ts";
 import { signKucoinPassphrase } from "../../src/platforms/kucoin/client.ts";
 import { type AllFakes, FAKE_IBKR_QUERY, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
-import { pfbotBinary } from "../support/binary.ts";
+import { type PfbotProcess, spawnPfbot } from "../support/binary.ts";
 
 const TELEGRAM_TOKEN = "7315550142:AAtgTOKq7Zx9w8e7r6t5y4u3i2o1pLk";
 const CHAT_ID = 31337;
@@ -53,14 +53,12 @@ type Run = { code: number; stdout: string; emitted: Emitted[] };
 let fakes: AllFakes;
 let telegram: TelegramFake;
 let botTelegram: TelegramFake;
-let binary: string;
 const binDir = mkdtempSync(join(tmpdir(), "pfbot-leak-cwd-"));
 let oneShot: { dirs: string[]; runs: Promise<[Run, Run, Run, Run]> };
-let bot: { dir: string; child: Bun.Subprocess<"ignore", "pipe", "pipe"> };
+let bot: { dir: string; child: PfbotProcess };
 
 beforeAll(async () => {
-  [binary, fakes, telegram, botTelegram] = await Promise.all([
-    pfbotBinary(),
+  [fakes, telegram, botTelegram] = await Promise.all([
     startAllFakes(),
     startTelegramFake({ token: TELEGRAM_TOKEN, chatId: CHAT_ID }),
     startTelegramFake({ token: TELEGRAM_TOKEN, chatId: CHAT_ID }),
@@ -88,7 +86,7 @@ beforeAll(async () => {
     dirs: oneShotDirs,
     runs: Promise.all(modes.map((args, i) => run(args, env(oneShotDirs[i]!, telegram)))) as Promise<[Run, Run, Run, Run]>,
   };
-  bot = { dir: botDir, child: Bun.spawn([binary], { env: env(botDir, botTelegram), cwd: binDir, stdout: "pipe", stderr: "pipe" }) };
+  bot = { dir: botDir, child: await spawnPfbot([], env(botDir, botTelegram), { cwd: binDir }) };
 });
 
 afterAll(async () => {
@@ -178,7 +176,7 @@ interface Emitted {
 }
 
 async function run(args: string[], vars: Record<string, string>): Promise<Run> {
-  const child = Bun.spawn([binary, ...args], { env: vars, cwd: binDir, stdout: "pipe", stderr: "pipe" });
+  const child = await spawnPfbot(args, vars, { cwd: binDir });
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   const name = args.join(" ") || "bot";
   return {

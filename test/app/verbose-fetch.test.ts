@@ -9,7 +9,7 @@ import { loadConfig } from "../../src/config/config.ts";
 import { readEnvSource } from "../../src/config/env-source.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
-import { pfbotBinary } from "../support/binary.ts";
+import { spawnPfbot } from "../support/binary.ts";
 import { seedIbkrCache } from "../support/ibkr-cache.ts";
 
 const TELEGRAM_TOKEN = "123456789:AAverboseTOKENabcdefghijklmnopqrst";
@@ -83,12 +83,7 @@ describe("the compiled binary with BUN_CONFIG_VERBOSE_FETCH=curl", () => {
   });
 
   async function run(args: string[], env: Record<string, string>): Promise<Run> {
-    const child = Bun.spawn([await pfbotBinary(), ...args], {
-      env: { PATH: process.env.PATH ?? "", ...env },
-      cwd: dir,
-      stdout: "pipe",
-      stderr: "pipe",
-    });
+    const child = await spawnPfbot(args, env, { cwd: dir });
     const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
     return { stdout, stderr, code, all: stdout + stderr };
   }

@@ -47,6 +47,39 @@ export function abandonUnfinishedBuild(): void {
   scratches.clear();
 }
 
+/**
+ * What portfolio-bot.service sets for pfbot besides the env file: its Environment= lines (the JIT off:
+ * BUN_JSC_useJIT=0), without DATA_DIR, which each test chooses. The process tests run the binary as the unit
+ * runs it, unless they ask for a shell's environment.
+ */
+const UNIT_ENVIRONMENT: Readonly<Record<string, string>> = Object.fromEntries(
+  [...readFileSync(join(ROOT, "portfolio-bot.service"), "utf8").matchAll(/^Environment=([A-Za-z_][A-Za-z0-9_]*)=(.*)$/gm)]
+    .map(([, name, value]) => [name!, value!] as const)
+    .filter(([name]) => name !== "DATA_DIR"),
+);
+
+export interface SpawnOptions {
+  /** The working directory (the system's temporary directory by default). */
+  readonly cwd?: string;
+  /** "unit": as portfolio-bot.service runs pfbot (UNIT_ENVIRONMENT, the default); "shell": as a user at a shell does. */
+  readonly as?: "unit" | "shell";
+  /** A Bun compile target other than this machine's (pfbotBinary). */
+  readonly target?: string;
+}
+
+export type PfbotProcess = Bun.Subprocess<"ignore", "pipe", "pipe">;
+
+/** Starts the binary with only `env`, PATH and (as the unit runs it) UNIT_ENVIRONMENT in its environment. */
+export async function spawnPfbot(args: readonly string[], env: Record<string, string>, options: SpawnOptions = {}): Promise<PfbotProcess> {
+  return Bun.spawn([await pfbotBinary(options.target), ...args], {
+    env: { PATH: process.env.PATH ?? "", ...(options.as === "shell" ? {} : UNIT_ENVIRONMENT), ...env },
+    cwd: options.cwd ?? tmpdir(),
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+}
+
 export interface RunResult {
   readonly code: number;
   readonly stdout: string;
@@ -54,15 +87,10 @@ export interface RunResult {
   readonly ms: number;
 }
 
-/** Runs the binary to its end with only `env` (and PATH) in its environment. */
-export async function runPfbot(args: readonly string[], env: Record<string, string>, cwd = tmpdir()): Promise<RunResult> {
+/** Runs the binary to its end (spawnPfbot), with what it printed and how long it took. */
+export async function runPfbot(args: readonly string[], env: Record<string, string>, options: SpawnOptions = {}): Promise<RunResult> {
   const started = performance.now();
-  const child = Bun.spawn([await pfbotBinary(), ...args], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    cwd,
-    stdout: "pipe",
-    stderr: "pipe",
-  });
+  const child = await spawnPfbot(args, env, options);
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
   return { code, stdout, stderr, ms: performance.now() - started };
 }
