@@ -81,20 +81,19 @@ describe("all six platforms and the FX rate", () => {
     await fakes.stop();
   });
 
-  function configWith(overrides: Record<string, string>, dataDir: string): Config {
+  /** `timeoutSeconds`: PLATFORM_TIMEOUT_SECONDS, as set (20 s by default) unless given. */
+  function configWith(overrides: Record<string, string>, dataDir: string, timeoutSeconds?: number): Config {
     const loaded = loadConfig(
       { vars: { ...fakes.env, DATA_DIR: dataDir, ...overrides }, file: null },
       { platforms: true, telegram: false },
     );
     if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
-    // Every fake is local: a short bound keeps the test about a platform that never answers short, with room
-    // for a machine busy with this file's binary runs.
-    return { ...loaded.config, platformTimeoutSeconds: 0.5 };
+    return timeoutSeconds === undefined ? loaded.config : { ...loaded.config, platformTimeoutSeconds: timeoutSeconds };
   }
   /** A snapshot with IBKR read from a statement cached an hour ago. */
-  async function snapshotWith(overrides: Record<string, string> = {}, dataDir = freshDir()) {
+  async function snapshotWith(overrides: Record<string, string> = {}, dataDir = freshDir(), timeoutSeconds?: number) {
     await seedIbkrCache(dataDir, clock.now() - 60 * 60_000);
-    const snapshot = await (await createSnapshotTaker(configWith(overrides, dataDir), silentLogger, "test", clock)).take();
+    const snapshot = await (await createSnapshotTaker(configWith(overrides, dataDir, timeoutSeconds), silentLogger, "test", clock)).take();
     return { snapshot, json: snapshotJson(snapshot, null) };
   }
 
@@ -130,8 +129,10 @@ describe("all six platforms and the FX rate", () => {
     fakes.bybit.faults.add({ path: "/v5/asset/asset-overview", status: 500, body: "internal error" });
     fakes.tbank.faults.add({ hang: true });
     fakes.ibkr.faults.add({ path: "SendRequest", code: 1012 });
-    // IBKR_CACHE_MINUTES=0: IBKR is asked, and its answer is an expired token.
-    const { json } = await snapshotWith({ OKX_API_SECRET: "wrong-secret-0000000000000000000", IBKR_CACHE_MINUTES: "0" });
+    // IBKR_CACHE_MINUTES=0: IBKR is asked, and its answer is an expired token. Every fake is local: a short bound
+    // keeps the wait for the platform that never answers short, with room for a machine busy with this file's
+    // binary runs. (The other tests keep the default bound: nothing of theirs waits for it.)
+    const { json } = await snapshotWith({ OKX_API_SECRET: "wrong-secret-0000000000000000000", IBKR_CACHE_MINUTES: "0" }, freshDir(), 0.5);
     const byId = Object.fromEntries(json.platforms.map((p) => [p.id, p]));
     expect(json.complete).toBe(false);
     expect(byId.bybit!.error).toContain("Bybit is unavailable (HTTP 500");
