@@ -22,6 +22,9 @@ const WINDOW_MS = 60_000;
 
 /** The request times every pfbot process shares, in DATA_DIR. */
 export const IBKR_PACER_FILE = "ibkr-pacer.sqlite";
+/** How soon to try again while another process sets the file up, and how many times before pacing alone (~1 s). */
+const SETUP_RETRY_MS = 20;
+const SETUP_ATTEMPTS = 50;
 
 export interface FlexPacer {
   /**
@@ -82,6 +85,7 @@ interface SharedLog {
 /** The request log in `stateDir`, opened for each booking (a booking is rare, and no handle outlives it). */
 function sharedLog(stateDir: string): SharedLog {
   const path = join(stateDir, IBKR_PACER_FILE);
+  let refused = 0;
   return {
     book(key, readNow) {
       mkdirSync(stateDir, { recursive: true });
@@ -90,7 +94,16 @@ function sharedLog(stateDir: string): SharedLog {
         // Another process holds the lock only for its own booking (microseconds): wait for it.
         db.run("PRAGMA busy_timeout = 5000");
         // WAL, synchronous=NORMAL: a power cut may lose the last booking, never the file; a booking costs no fsync.
-        db.query("PRAGMA journal_mode = WAL").get();
+        // While another process creates the file or switches it to WAL, SQLite refuses the switch at once (waiting
+        // could deadlock, so busy_timeout does not apply): processes started together on a new DATA_DIR saw it in
+        // about one start in six. Their switch takes moments; by the next try the file is in WAL mode.
+        try {
+          db.query("PRAGMA journal_mode = WAL").get();
+        } catch (error) {
+          if (isBusy(error) && ++refused < SETUP_ATTEMPTS) return SETUP_RETRY_MS;
+          throw error;
+        }
+        refused = 0;
         db.run("PRAGMA synchronous = NORMAL");
         db.run("CREATE TABLE IF NOT EXISTS requests (budget TEXT NOT NULL, at INTEGER NOT NULL) STRICT");
         const budget = budgetOf(key);
@@ -115,6 +128,11 @@ function sharedLog(stateDir: string): SharedLog {
       }
     },
   };
+}
+
+/** SQLite's "database is locked" (SQLITE_BUSY and its extended codes). */
+function isBusy(error: unknown): boolean {
+  return error instanceof Error && "code" in error && typeof error.code === "string" && error.code.startsWith("SQLITE_BUSY");
 }
 
 /** The budget's name on disk: a hash, never the token the key holds. */

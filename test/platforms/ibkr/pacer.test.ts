@@ -96,6 +96,36 @@ function writeLocked(path: string): boolean {
   }
 }
 
+test("a file another process is setting up is waited for, not given up: SQLite refuses the switch to WAL at once then", async () => {
+  const dir = tempDir();
+  // Another process creating the file, in its first transaction.
+  const other = new Database(join(dir, IBKR_PACER_FILE), { create: true });
+  other.run("BEGIN IMMEDIATE");
+  const clock = fakeClock();
+  const problems: string[] = [];
+  const finishing = {
+    now: clock.now,
+    // The other process finishes while this one waits to try again.
+    sleep: async (ms: number, signal?: AbortSignal) => {
+      if (other.inTransaction) {
+        other.run("COMMIT");
+        other.close();
+      }
+      await clock.sleep(ms, signal);
+    },
+  };
+  await createFlexPacer(finishing, { stateDir: dir, onProblem: (p) => problems.push(p) }).turn(KEY, open());
+  expect(problems).toEqual([]);
+  expect(clock.sleeps).toHaveLength(1);
+  expect(clock.sleeps[0]).toBeLessThan(100);
+  const db = new Database(join(dir, IBKR_PACER_FILE), { readonly: true });
+  try {
+    expect(db.query("SELECT count(*) AS n FROM requests").get()).toEqual({ n: 1 });
+  } finally {
+    db.close();
+  }
+});
+
 test("the token is stored only as a hash", async () => {
   const dir = tempDir();
   await createFlexPacer(fakeClock(), { stateDir: dir }).turn(KEY, open());
