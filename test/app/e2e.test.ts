@@ -27,8 +27,9 @@ const freshDir = () => mkdtempSync(join(tmpdir(), "pfbot-e2e-"));
 
 // The compiled binary runs on the real clock: its fakes do too, and IBKR is read from a cached statement.
 // Every process starts at once, as the file starts (a start is most of a run's cost), and runs while the
-// in-process tests do; each test of "the compiled binary" then reads its own. Started as a user at a shell
-// starts it (the JIT on), where the other process tests start it as portfolio-bot.service does.
+// in-process tests do; each test of "the compiled binary" then reads its own. The one-shot modes start as a
+// user at a shell starts them (the JIT on); bot mode as portfolio-bot.service starts it (the JIT off), like
+// every other process test.
 const SHELL = { as: "shell" } as const;
 const TOKEN = "123456789:AAe2eTOKENabcdefghijklmnopqrstuvwx";
 let binFakes: AllFakes;
@@ -56,12 +57,12 @@ beforeAll(async () => {
     TELEGRAM_API_ROOT: telegram.url,
     DATA_DIR: botDir,
   };
-  bot = { child: await spawnPfbot([], botEnv, SHELL), dataDir: botDir };
+  bot = { child: await spawnPfbot([], botEnv), dataDir: botDir };
   runs = {
     dry: runPfbot(["--once", "--dry-run"], env, SHELL),
     json: runPfbot(["--json"], env, SHELL),
     history: runPfbot(["--history"], { DATA_DIR: historyDir, TIMEZONE: "Europe/Paris" }, SHELL),
-    botWithoutConfig: runPfbot([], { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: "31337", OKX_API_KEY: "only-the-key" }, SHELL),
+    botWithoutConfig: runPfbot([], { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: "31337", OKX_API_KEY: "only-the-key" }),
   };
 });
 afterAll(async () => {
