@@ -57,8 +57,17 @@ export function createFlexSession(options: FlexSessionOptions): FlexSession {
   const scrub = makeRedactor([token]);
 
   async function ask(step: "SendRequest" | "GetStatement", endpoint: string, q: string, signal: AbortSignal): Promise<FlexAnswer> {
-    await options.pacer.turn(options.paceKey, signal);
-    abortCheck(signal);
+    const ended = await options.pacer.turn(options.paceKey, signal);
+    try {
+      abortCheck(signal);
+      return await askPaced(step, endpoint, q, signal);
+    } finally {
+      // IBKR has answered (or will not): its own time of the request lies before this moment.
+      ended();
+    }
+  }
+
+  async function askPaced(step: "SendRequest" | "GetStatement", endpoint: string, q: string, signal: AbortSignal): Promise<FlexAnswer> {
     const url = new URL(endpoint);
     url.search = new URLSearchParams({ t: token, q, v: "3" }).toString();
     const where = describeUrl(endpoint);

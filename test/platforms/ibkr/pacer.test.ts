@@ -36,6 +36,34 @@ test("two pacers over one DATA_DIR, as two processes, keep IBKR's spacing betwee
   expect(clock.sleeps).toEqual([MIN_REQUEST_SPACING_MS, MIN_REQUEST_SPACING_MS - 200]);
 });
 
+test("the next request is spaced from when IBKR answered the last one, which reached IBKR some time after its booking", async () => {
+  for (const stateDir of [tempDir(), undefined]) {
+    const clock = fakeClock();
+    const first = createFlexPacer(clock, stateDir === undefined ? {} : { stateDir });
+    const second = stateDir === undefined ? first : createFlexPacer(clock, { stateDir });
+    const ended = await first.turn(KEY, open());
+    // A loaded machine: the request left 300 ms after its turn, and IBKR answered 400 ms later.
+    clock.advance(700);
+    ended();
+    ended(); // a second call changes nothing
+    await second.turn(KEY, open());
+    expect(clock.sleeps).toEqual([MIN_REQUEST_SPACING_MS]);
+  }
+});
+
+test("a request that ends later than the next turn is booked keeps that later turn's spacing from its own end", async () => {
+  const dir = tempDir();
+  const clock = fakeClock();
+  const pacer = createFlexPacer(clock, { stateDir: dir });
+  const start = clock.now();
+  const first = await pacer.turn(KEY, open());
+  clock.advance(5_000);
+  first();
+  const second = await createFlexPacer(clock, { stateDir: dir }).turn(KEY, open());
+  expect(clock.now() - start).toBe(5_000 + MIN_REQUEST_SPACING_MS);
+  second();
+});
+
 test("the minute's budget is shared too: the tenth request of a minute waits for the first to leave it", async () => {
   const dir = tempDir();
   const clock = fakeClock();
