@@ -1,4 +1,4 @@
-// /chart and /allocation in the real bot (grammY, history, settings, the chart worker) against the fake
+// /chart and /allocation in the real bot (grammY, history, settings, the in-process chart renderer) against the fake
 // Telegram Bot API and the platform fakes: photos by sendPhoto, their buttons, editMessageMedia on the
 // same message, every press answered.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
@@ -14,6 +14,7 @@ import { HistoryStore } from "../../src/history/store.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { dec } from "../../src/lib/money.ts";
 import { addDays } from "../../src/lib/zoned-time.ts";
+import { renderPng } from "../../src/render/chart/rasterize.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { type SentPhoto, startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
@@ -73,7 +74,7 @@ async function start(dataDir: string): Promise<void> {
   if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
   const log = createLogger({ level: "debug", secrets: loaded.config.secrets, write: (line) => logLines.push(line), colour: false });
   const context: AppContext = { config: loaded.config, log, version: "test", out: () => {}, clock };
-  runtime = await startBot(context);
+  runtime = await startBot(context, { renderChart: renderPng });
 }
 
 const say = (text: string) => telegram.pushMessage({ chatId: OWNER, text });

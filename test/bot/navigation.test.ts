@@ -16,6 +16,7 @@ import { HistoryStore } from "../../src/history/store.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { dec } from "../../src/lib/money.ts";
 import { addDays } from "../../src/lib/zoned-time.ts";
+import { renderPng } from "../../src/render/chart/rasterize.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
@@ -60,7 +61,7 @@ async function start(dataDir = mkdtempSync(join(tmpdir(), "pfbot-nav-")), extra:
   if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
   const log = createLogger({ level: "debug", secrets: loaded.config.secrets, write: (line) => logLines.push(line), colour: false });
   const context: AppContext = { config: loaded.config, log, version: "test", out: () => {}, clock };
-  runtime = await startBot(context, { setInterval: () => 0, clearInterval: () => {} });
+  runtime = await startBot(context, { setInterval: () => 0, clearInterval: () => {}, renderChart: renderPng });
   return dataDir;
 }
 

@@ -13,6 +13,7 @@ import { HistoryStore } from "../../src/history/store.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { dec } from "../../src/lib/money.ts";
 import { addDays } from "../../src/lib/zoned-time.ts";
+import { renderPng } from "../../src/render/chart/rasterize.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
@@ -58,7 +59,7 @@ async function start(extra: Record<string, string> = {}, dataDir = mkdtempSync(j
   if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
   const log = createLogger({ level: "debug", secrets: loaded.config.secrets, write: (line) => logLines.push(line), colour: false });
   const context: AppContext = { config: loaded.config, log, version: "test", out: () => {}, clock };
-  runtime = await startBot(context, { setInterval: () => 0, clearInterval: () => {} });
+  runtime = await startBot(context, { setInterval: () => 0, clearInterval: () => {}, renderChart: renderPng });
   return runtime;
 }
 

@@ -9,7 +9,7 @@ import { keyExpiryAudits } from "../../bot/key-audits.ts";
 import { ownerChat } from "../../bot/owner-chat.ts";
 import type { Scheduler, SchedulerOptions } from "../../bot/schedule.ts";
 import { type RunningServer, startServer } from "../../bot/server.ts";
-import { type BotService, createBotService } from "../../bot/service.ts";
+import { type BotService, type BotServiceDeps, createBotService } from "../../bot/service.ts";
 import { type CallBounds, createTelegramApi, sendHtml, TelegramUnreachableError } from "../../bot/telegram.ts";
 import type { Config } from "../../config/config.ts";
 import { ConfigError } from "../../config/errors.ts";
@@ -37,11 +37,15 @@ export interface BotRuntime {
   stop(): Promise<void>;
 }
 
-/** The scheduler's timer and the stop's grace, injectable so tests run scheduled slots and stops without waiting (the time is the context's clock). */
+/**
+ * The scheduler's timer, the stop's grace and the chart renderer, injectable so tests run scheduled slots
+ * and stops without waiting (the time is the context's clock) and draw charts without a process per chart.
+ */
 export interface BotHooks {
   readonly setInterval?: SchedulerOptions["setInterval"];
   readonly clearInterval?: SchedulerOptions["clearInterval"];
   readonly stopGraceMs?: number;
+  readonly renderChart?: BotServiceDeps["renderChart"];
 }
 
 export async function runBotMode(context: AppContext): Promise<number> {
@@ -112,6 +116,7 @@ export async function startBot(context: AppContext, hooks: BotHooks = {}): Promi
     alerts: config.alerts,
     chat: ownerChat(reports, telegram.chatId),
     keyAudits: keyExpiryAudits(taker.clients, (id) => platformDeadlineMs(config, id), log),
+    ...(hooks.renderChart ? { renderChart: hooks.renderChart } : {}),
   });
   const scheduler = service.scheduler;
   const { bot, drain } = createBot({
