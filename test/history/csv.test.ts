@@ -158,10 +158,20 @@ describe("a round trip of 3653 days", () => {
     return recorded;
   }
 
+  // Built once: both dialects export the same ten years (building them is most of each test's time).
+  let tenYearsStore: HistoryStore | undefined;
+  function tenYearsHistory(): HistoryStore {
+    if (tenYearsStore === undefined) {
+      // Not in `stores`: it outlives each test, and the process's end closes it.
+      tenYearsStore = new HistoryStore(openDatabase(":memory:"), "Europe/Paris", () => Date.parse(`${TODAY}T12:00:00Z`));
+      expect(tenYears(tenYearsStore)).toBe(3653);
+    }
+    return tenYearsStore;
+  }
+
   for (const dialect of ["csv", "csv-plain"] as const) {
     test(`${dialect}: export, import into an empty history: both tables identical, to the character`, () => {
-      const original = memoryStore();
-      expect(tenYears(original)).toBe(3653);
+      const original = tenYearsHistory();
       const before = tables(original.db);
       expect(before.days.length).toBe(3653);
       const file = tempFile(`history.${dialect}`);
@@ -171,12 +181,18 @@ describe("a round trip of 3653 days", () => {
       const result = runImport(copy, file, { overwrite: false });
       expect(result).toMatchObject({ ok: true, counts: { added: 3653, kept: 0, replaced: 0 } });
       expect(tables(copy.db)).toEqual(before);
-      // And back into the history it came from: kept as it is, or replaced by itself.
-      expect(runImport(original, file, { overwrite: false })).toMatchObject({ ok: true, counts: { added: 0, kept: 3653 } });
-      expect(runImport(original, file, { overwrite: true })).toMatchObject({ ok: true, counts: { replaced: 3653 } });
-      expect(tables(original.db)).toEqual(before);
     });
   }
+
+  test("a file imported back into the history it came from is kept as it is, or replaced by itself", () => {
+    const original = tenYearsHistory();
+    const before = tables(original.db);
+    const file = tempFile("history.csv");
+    runExport(original, file, "csv");
+    expect(runImport(original, file, { overwrite: false })).toMatchObject({ ok: true, counts: { added: 0, kept: 3653 } });
+    expect(runImport(original, file, { overwrite: true })).toMatchObject({ ok: true, counts: { replaced: 3653 } });
+    expect(tables(original.db)).toEqual(before);
+  });
 });
 
 describe("the import", () => {
