@@ -264,13 +264,13 @@ const LEFT_OUT: Record<string, LeftOutCase> = {
     platformLine: "IBKR ❌ setup problem",
     usd: { ibkr: null, total: COMPLETE.tbank },
     headline: "$24,046 · ₽1.93M ⚠️ partial",
-    note: "❌ IBKR U3000003 is valued in CNH, for which the Bank of Russia publishes no rate, and the…",
+    note: "❌ IBKR U•••0003 is valued in CNH, for which the Bank of Russia publishes no rate, and the…",
     json: {
       ok: false,
       leftOut: [],
       usd: null,
       error:
-        'IBKR U3000003 is valued in CNH, for which the Bank of Russia publishes no rate, and the statement has no Conversion Rates section: tick the section "Conversion Rates" (ConversionRate) with the fields ReportDate, FromCurrency, ToCurrency and Rate in the Flex query (IBKR_QUERY_ID), so pfbot can use IBKR\'s own rate',
+        'IBKR U•••0003 is valued in CNH, for which the Bank of Russia publishes no rate, and the statement has no Conversion Rates section: tick the section "Conversion Rates" (ConversionRate) with the fields ReportDate, FromCurrency, ToCurrency and Rate in the Flex query (IBKR_QUERY_ID), so pfbot can use IBKR\'s own rate',
     },
     totalsLeaveOut: ["IBKR"],
   },

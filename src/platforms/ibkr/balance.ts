@@ -4,6 +4,7 @@
 import { isListedByCbr } from "../../fx/cbr-currencies.ts";
 import { dec, div, mul } from "../../lib/money.ts";
 import type { Holding, PlatformBalance } from "../types.ts";
+import { maskAccountId } from "./account-id.ts";
 import { businessDaysBetween, calendarDaysBetween, MAX_STATEMENT_BUSINESS_DAYS } from "./age.ts";
 import type { CachedStatement } from "./state.ts";
 import type { AccountNav } from "./xml.ts";
@@ -64,21 +65,12 @@ function outdated(accounts: readonly AccountNav[], today: string): string[] {
   const old = accounts.filter((a) => businessDaysBetween(a.reportDate, today) > MAX_STATEMENT_BUSINESS_DAYS);
   const oldest = oldestDate(old);
   if (oldest === null) return [];
-  const which = old.length === accounts.length ? "IBKR statement" : `IBKR statement of ${old.map((a) => a.accountId).join(", ")}`;
+  const which =
+    old.length === accounts.length ? "IBKR statement" : `IBKR statement of ${old.map((a) => maskAccountId(a.accountId)).join(", ")}`;
   return [`${which} is ${calendarDaysBetween(oldest, today)} days old: set the Flex query's period to Last Business Day`];
 }
 
 const ONE = dec("1");
-
-/**
- * An account id as a message shows it: its letters, then "•••" and its last 4 characters ("U1234567" → "U•••4567",
- * "DU7654321" → "DU•••4321"), enough to tell accounts apart without putting the whole id on a lock screen.
- */
-export function maskAccountId(id: string): string {
-  const prefix = /^[A-Za-z]*/.exec(id)?.[0] ?? "";
-  const rest = id.slice(prefix.length);
-  return rest.length > 4 ? `${prefix}•••${rest.slice(-4)}` : id;
-}
 
 /** The earliest report date among the accounts (the figure's as-of), or null when there is none. */
 export function oldestDate(accounts: readonly AccountNav[]): string | null {

@@ -6,6 +6,7 @@ import { isRecord } from "../../lib/guards.ts";
 import { cmp, type Decimal, parseDecimal, ZERO } from "../../lib/money.ts";
 import { clip } from "../../lib/redact.ts";
 import { PlatformError, UNREADABLE_AMOUNT } from "../types.ts";
+import { maskAccountId } from "./account-id.ts";
 
 /** What one Flex answer is, decided by its root element (never by `<Status>`, whose Warn/Fail varies per code). */
 export type FlexBody =
@@ -150,31 +151,29 @@ export function readStatementNav(
   const accounts: AccountNav[] = [];
   const warnings: string[] = [];
   for (const [accountId, entry] of byAccount) {
+    // Messages reach the chat: the id as the report shows it.
+    const shown = maskAccountId(accountId);
     const fromSummary = latest(entry.summary);
     const pick = fromSummary ?? latest(entry.changes);
     if (pick === null) {
       const what = entry.sawSummary
         ? `its NAV rows lack ${[...missingFields].join(", ") || "a usable ReportDate and Total"}`
         : "it has no NAV section";
-      throw new PlatformError("ibkr", "config", `The IBKR Flex statement for ${accountId} cannot be valued (${what}): ${NAV_SECTION_HINT}`);
+      throw new PlatformError("ibkr", "config", `The IBKR Flex statement for ${shown} cannot be valued (${what}): ${NAV_SECTION_HINT}`);
     }
     const currency = pick.currency ?? entry.currency;
     if (currency === null) {
-      throw new PlatformError(
-        "ibkr",
-        "config",
-        `The IBKR Flex statement does not say the base currency of ${accountId}: ${NAV_SECTION_HINT}`,
-      );
+      throw new PlatformError("ibkr", "config", `The IBKR Flex statement does not say the base currency of ${shown}: ${NAV_SECTION_HINT}`);
     }
     if (!/^[A-Z]{3}$/.test(currency)) {
       throw new PlatformError(
         "ibkr",
         "bad-response",
-        `The IBKR Flex statement gives ${accountId} an unreadable base currency ${JSON.stringify(clip(currency, 12))}`,
+        `The IBKR Flex statement gives ${shown} an unreadable base currency ${JSON.stringify(clip(currency, 12))}`,
       );
     }
     const source = fromSummary ? "EquitySummaryByReportDateInBase" : "ChangeInNAV";
-    if (source === "ChangeInNAV") warnings.push(`IBKR ${accountId}: valued from Change in NAV; ${NAV_SECTION_HINT} for the daily NAV`);
+    if (source === "ChangeInNAV") warnings.push(`IBKR ${shown}: valued from Change in NAV; ${NAV_SECTION_HINT} for the daily NAV`);
     const nav: AccountNav = { accountId, currency, amount: pick.amount, reportDate: pick.date, source };
     accounts.push(currency !== "USD" && needsUsdRate(currency) ? { ...nav, usdRate: usdRateOf(nav, entry) } : nav);
   }
@@ -257,7 +256,7 @@ function usdRateOf(nav: AccountNav, rows: AccountRows): FlexUsdRate {
   throw new PlatformError(
     "ibkr",
     "config",
-    `IBKR ${nav.accountId} is valued in ${nav.currency}, for which the Bank of Russia publishes no rate, and ${why}: ${RATES_SECTION_HINT}, so pfbot can use IBKR's own rate`,
+    `IBKR ${maskAccountId(nav.accountId)} is valued in ${nav.currency}, for which the Bank of Russia publishes no rate, and ${why}: ${RATES_SECTION_HINT}, so pfbot can use IBKR's own rate`,
   );
 }
 

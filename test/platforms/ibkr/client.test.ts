@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { maskAccountId } from "../../../src/platforms/ibkr/balance.ts";
+import { maskAccountId } from "../../../src/platforms/ibkr/account-id.ts";
 import { IBKR_LAST_ANSWER_FILE } from "../../../src/platforms/ibkr/state.ts";
 import {
   ALTERNATE_STATEMENT_PATH,

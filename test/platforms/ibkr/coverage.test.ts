@@ -74,7 +74,7 @@ describe("a base currency the Bank of Russia does not list", () => {
     const error = await h.failure(h.client().fetchBalance(freshSignal()));
     expect(error.kind).toBe("config");
     expect(error.message).toBe(
-      'IBKR U3000003 is valued in MXN, for which the Bank of Russia publishes no rate, and the statement has no Conversion Rates section: tick the section "Conversion Rates" (ConversionRate) with the fields ReportDate, FromCurrency, ToCurrency and Rate in the Flex query (IBKR_QUERY_ID), so pfbot can use IBKR\'s own rate',
+      'IBKR U•••0003 is valued in MXN, for which the Bank of Russia publishes no rate, and the statement has no Conversion Rates section: tick the section "Conversion Rates" (ConversionRate) with the fields ReportDate, FromCurrency, ToCurrency and Rate in the Flex query (IBKR_QUERY_ID), so pfbot can use IBKR\'s own rate',
     );
   });
 
@@ -188,12 +188,12 @@ describe("an old statement", () => {
     ]);
   });
 
-  test("when only one account's statement is old, that account is named", async () => {
+  test("when only one account's statement is old, that account is named, masked as the report shows it", async () => {
     const [usd, eur] = realisticIbkrStatement().accounts as [FakeAccount, FakeAccount];
     const stale = { ...eur, days: eur.days.map((day) => ({ ...day, date: day.date.replace("2026-03-1", "2026-02-1") })) };
     h.fake.state.statement = buildFlexStatement({ accounts: [usd, stale] });
     const balance = await h.client().fetchBalance(freshSignal());
-    expect(balance.leftOut).toEqual(["IBKR statement of U7654322 is 29 days old: set the Flex query's period to Last Business Day"]);
+    expect(balance.leftOut).toEqual(["IBKR statement of U•••4322 is 29 days old: set the Flex query's period to Last Business Day"]);
   });
 
   test("a cached statement is judged on today's date too", async () => {

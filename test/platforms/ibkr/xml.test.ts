@@ -156,7 +156,7 @@ describe("readStatementNav", () => {
     });
     const error = navError(xml);
     expect(error.kind).toBe("config");
-    expect(error.message).toContain("base currency of U1000001");
+    expect(error.message).toContain("base currency of U•••0001");
     expect(error.message).toContain("Net Asset Value (NAV) in Base");
   });
 
