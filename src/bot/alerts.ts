@@ -2,7 +2,7 @@
 // (render/alerts.ts, render/digest.ts) and queues it in the same write transaction (history/alert-outbox.ts), then
 // delivers the queue through a `send` it is given. A restart therefore never repeats an alert (the state moved on
 // with the queueing) and never loses one (the queue outlives it until Telegram takes each message). Used by
-// --once (move alerts after its report) and by the bot: after each scheduled run (move and failure alerts), after
+// --once (after its report, a run of a cron user's schedule) and by the bot: after each scheduled run, after
 // the daily key audits (expiry warnings), at the digest's slot, and for /status (the platforms out).
 import type { Database } from "bun:sqlite";
 import { type DigestSchedule, digestSlotToSend, digestWeek, weeklyDigest } from "../alerts/digest.ts";
@@ -79,10 +79,10 @@ export class AlertKeeper {
   }
 
   /**
-   * A report (a scheduled run, or --once): the move rules; with `scheduled`, the failure rule too (it counts
-   * scheduled runs only). Returns how many alerts it queued. Throws when the database cannot be written.
+   * A scheduled run's report (the bot's, or --once's: on-demand /status runs are not counted): the move rules and the
+   * failure rule. Returns how many alerts it queued. Throws when the database cannot be written.
    */
-  afterReport(snapshot: Snapshot, options: { readonly scheduled: boolean }): number {
+  afterReport(snapshot: Snapshot): number {
     const render = this.renderOptions();
     return this.raise(snapshot.takenAt, () => {
       const raised: Raised[] = [];
@@ -94,17 +94,20 @@ export class AlertKeeper {
       );
       this.settings.set(MOVE_ALERT_STATE, move.state);
       for (const alert of move.alerts) raised.push({ kind: "move", html: renderMoveAlert(alert, render), silent: false });
-      if (options.scheduled) {
-        const rows = snapshot.rows.map((row) => ({ id: row.id, ok: row.ok, error: row.error }));
-        const failures = failureRule(
-          this.settings.get(FAILURE_ALERT_STATE) ?? NO_OUTAGES,
-          rows,
-          snapshot.takenAt,
-          this.deps.config().failures,
-        );
-        this.settings.set(FAILURE_ALERT_STATE, failures.state);
-        for (const alert of failures.alerts) raised.push({ kind: alert.kind, html: renderFailureAlert(alert, render), silent: false });
-      }
+      // The last error is kept in the database, a sink like any other: redacted before it is stored.
+      const rows = snapshot.rows.map((row) => ({
+        id: row.id,
+        ok: row.ok,
+        error: row.error === null ? null : this.deps.log.redact(row.error),
+      }));
+      const failures = failureRule(
+        this.settings.get(FAILURE_ALERT_STATE) ?? NO_OUTAGES,
+        rows,
+        snapshot.takenAt,
+        this.deps.config().failures,
+      );
+      this.settings.set(FAILURE_ALERT_STATE, failures.state);
+      for (const alert of failures.alerts) raised.push({ kind: alert.kind, html: renderFailureAlert(alert, render), silent: false });
       return raised;
     });
   }

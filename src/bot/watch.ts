@@ -94,7 +94,7 @@ export class Watch {
    */
   async afterScheduledRun(snapshot: Snapshot, options: { readonly deliver: boolean }): Promise<void> {
     try {
-      this.keeper.afterReport(snapshot, { scheduled: true });
+      this.keeper.afterReport(snapshot);
     } catch (error) {
       this.deps.log.warn(`alerts not checked after the scheduled run: ${describeHistoryError(error, this.deps.dataDir)}`);
     }

@@ -1,7 +1,7 @@
 // Issue #19 at the process boundary: the compiled binary against the platform fakes and the fake Bot API, on the
 // real clock. `--once` twice with a 10% move between gives exactly one alert (the rule's state outlives the
-// process), and the live pinned status is pinned once, then edited, by one bot process and by the next.
-// (The failure alerts count scheduled runs, which the in-process bot runs by hand: test/bot/watch.test.ts.)
+// process); --once, a cron user's scheduled run, counts for the failure alerts; and the live pinned status is
+// pinned once, then edited, by one bot process and by the next. (The bot's own scheduled runs: test/bot/watch.test.ts.)
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -64,6 +64,38 @@ test("--once twice with a 10% move between gives exactly one alert, with sound; 
   expect(sent).toHaveLength(4);
   expect(sent[2]).toBe(alerts[0]!);
   expect(moved.stderr).toContain("alert delivered kind=move");
+});
+
+test("--once with OKX refusing its key: the third run in a row gives one failure alert, the fourth none; then one 'back'", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "pfbot-watch-bin-"));
+  setBtcUsd("14250.075");
+  const start = telegram.sent.length;
+  const okx = (secret: string) => ({
+    OKX_API_KEY: fakes.env.OKX_API_KEY!,
+    OKX_API_SECRET: secret,
+    OKX_API_PASSPHRASE: fakes.env.OKX_API_PASSPHRASE!,
+    OKX_BASE_URL: fakes.env.OKX_BASE_URL!,
+  });
+  const once = (secret: string) => runPfbot(["--once"], env(dataDir, okx(secret)));
+  const wrongSecret = `${fakes.env.OKX_API_SECRET!.slice(0, -1)}0`;
+  const outcomes: string[] = [];
+  for (let run = 1; run <= 4; run++) {
+    const result = await once(wrongSecret);
+    outcomes.push(`${result.code}${result.stderr.includes("alert delivered kind=down") ? " alert" : ""}`);
+  }
+  const back = await once(fakes.env.OKX_API_SECRET!);
+  expect(outcomes).toEqual(["0", "0", "0 alert", "0"]);
+  expect(back.stderr).toContain("alert delivered kind=back");
+  const sent = telegram.sent.slice(start);
+  const alerts = sent.filter((message) => /^(⚠️|✅) OKX/.test(message.plainText));
+  expect(alerts.map((message) => message.plainText.split("\n")[0])).toEqual([
+    expect.stringMatching(/^⚠️ OKX is out: it failed 3 scheduled runs in a row, since /),
+    expect.stringMatching(/^✅ OKX is back after /),
+  ]);
+  expect(alerts.every((message) => message.disableNotification === false)).toBe(true);
+  // Five reports, the alert after the third and the "back" after the fifth.
+  expect(sent).toHaveLength(7);
+  expect([sent.indexOf(alerts[0]!), sent.indexOf(alerts[1]!)]).toEqual([3, 6]);
 });
 
 test("PIN_STATUS=on pins once and then edits the same message; a restart keeps editing it", async () => {

@@ -44,12 +44,12 @@ describe("move alerts across restarts", () => {
     const path = file();
     const { sent, send } = telegram();
     const first = keeperAt(path);
-    expect(first.afterReport(snapshotAt("2026-11-24T08:00:00Z", { bybit: "100" }), { scheduled: false })).toBe(0);
-    expect(first.afterReport(snapshotAt("2026-11-24T10:00:00Z", { bybit: "90" }), { scheduled: false })).toBe(1);
+    expect(first.afterReport(snapshotAt("2026-11-24T08:00:00Z", { bybit: "100" }))).toBe(0);
+    expect(first.afterReport(snapshotAt("2026-11-24T10:00:00Z", { bybit: "90" }))).toBe(1);
     expect(await first.deliver(send)).toEqual({ delivered: 1, failed: null });
     open.pop()?.close();
     const second = keeperAt(path);
-    expect(second.afterReport(snapshotAt("2026-11-24T12:00:00Z", { bybit: "90" }), { scheduled: false })).toBe(0);
+    expect(second.afterReport(snapshotAt("2026-11-24T12:00:00Z", { bybit: "90" }))).toBe(0);
     expect(await second.deliver(send)).toEqual({ delivered: 0, failed: null });
     expect(sent.map((m) => m.html.split("\n")[0])).toEqual(["📉 <b>Portfolio −10.00%</b> (−$10) since the last report"]);
     expect(sent[0]!.silent).toBe(false);
@@ -59,15 +59,15 @@ describe("move alerts across restarts", () => {
     const path = file();
     const { sent, send, state } = telegram();
     const first = keeperAt(path);
-    first.afterReport(snapshotAt("2026-11-24T08:00:00Z", { bybit: "100" }), { scheduled: false });
-    first.afterReport(snapshotAt("2026-11-24T10:00:00Z", { bybit: "90" }), { scheduled: false });
+    first.afterReport(snapshotAt("2026-11-24T08:00:00Z", { bybit: "100" }));
+    first.afterReport(snapshotAt("2026-11-24T10:00:00Z", { bybit: "90" }));
     state.failing = true;
     expect(await first.deliver(send)).toEqual({ delivered: 0, failed: "Telegram did not answer sendMessage" });
     open.pop()?.close();
     state.failing = false;
     const second = keeperAt(path);
     expect(second.pending()).toHaveLength(1);
-    second.afterReport(snapshotAt("2026-11-24T12:00:00Z", { bybit: "99" }), { scheduled: false });
+    second.afterReport(snapshotAt("2026-11-24T12:00:00Z", { bybit: "99" }));
     expect(await second.deliver(send)).toEqual({ delivered: 2, failed: null });
     expect(await second.deliver(send)).toEqual({ delivered: 0, failed: null });
     expect(sent.map((m) => m.html.split("\n")[0])).toEqual([
@@ -79,8 +79,8 @@ describe("move alerts across restarts", () => {
   test("two deliveries at once send each alert once", async () => {
     const keeper = keeperAt(":memory:");
     const { sent, send } = telegram();
-    keeper.afterReport(snapshotAt("2026-11-24T08:00:00Z", { bybit: "100" }), { scheduled: false });
-    keeper.afterReport(snapshotAt("2026-11-24T10:00:00Z", { bybit: "90" }), { scheduled: false });
+    keeper.afterReport(snapshotAt("2026-11-24T08:00:00Z", { bybit: "100" }));
+    keeper.afterReport(snapshotAt("2026-11-24T10:00:00Z", { bybit: "90" }));
     const results = await Promise.all([keeper.deliver(send), keeper.deliver(send)]);
     expect(results.map((r) => r.delivered).sort()).toEqual([0, 1]);
     expect(sent).toHaveLength(1);
@@ -89,9 +89,7 @@ describe("move alerts across restarts", () => {
   test(`the queue keeps the newest ${MAX_QUEUED} alerts while Telegram is unreachable`, async () => {
     const keeper = keeperAt(":memory:", { ...CONFIG, thresholds: { report: 1, day: null } });
     for (let i = 0; i <= MAX_QUEUED + 4; i++)
-      keeper.afterReport(snapshotAt(new Date(Date.UTC(2026, 10, 24, 0, i)).toISOString(), { bybit: i % 2 === 0 ? "100" : "90" }), {
-        scheduled: false,
-      });
+      keeper.afterReport(snapshotAt(new Date(Date.UTC(2026, 10, 24, 0, i)).toISOString(), { bybit: i % 2 === 0 ? "100" : "90" }));
     const pending = keeper.pending();
     expect(pending).toHaveLength(MAX_QUEUED);
     expect(pending.at(-1)!.raisedAt.toISOString()).toBe("2026-11-24T00:54:00.000Z");
@@ -99,12 +97,12 @@ describe("move alerts across restarts", () => {
 });
 
 describe("failure alerts through the keeper", () => {
-  test("the third consecutive failed scheduled run gives one alert, the fourth none, the recovery one 'back'; --once never counts", async () => {
+  test("the third consecutive failed scheduled run gives one alert, the fourth none, the recovery one 'back'", async () => {
     const keeper = keeperAt(":memory:");
     const { sent, send } = telegram();
-    const run = (hour: number, okx: string | null, scheduled = true) =>
-      keeper.afterReport(snapshotAt(new Date(Date.UTC(2026, 10, 24, hour)).toISOString(), { bybit: "100", okx }), { scheduled });
-    expect([run(8, null), run(9, null, false), run(10, null), run(12, null), run(14, null)]).toEqual([0, 0, 0, 1, 0]);
+    const run = (hour: number, okx: string | null) =>
+      keeper.afterReport(snapshotAt(new Date(Date.UTC(2026, 10, 24, hour)).toISOString(), { bybit: "100", okx }));
+    expect([run(8, null), run(10, null), run(12, null), run(14, null)]).toEqual([0, 0, 1, 0]);
     expect(keeper.outageLines()).toEqual(["⚠️ OKX out since 24 Nov, 09:00: 4 scheduled runs failed"]);
     expect(run(16, "50")).toBe(1);
     expect(keeper.outageLines()).toEqual([]);

@@ -78,7 +78,7 @@ export async function runSnapshotMode(context: AppContext, options: { send: bool
     // Recorded even when not delivered: the figures are real either way.
     const unrecorded = record(snapshot, opened, context);
     const alerts = alertChoices(history, config, log);
-    const alertProblem = await moveAlerts(snapshot, opened, context, { alerts, privacy: display.privacy }, delivered ? send : null);
+    const alertProblem = await reportAlerts(snapshot, opened, context, { alerts, privacy: display.privacy }, delivered ? send : null);
     if (!delivered) return 1;
     if (alerts.pinStatus && opened.store !== null) {
       // --once keeps the bot's pinned status too: the same message, its id in the history's settings.
@@ -132,12 +132,13 @@ function record(snapshot: Snapshot, opened: HistoryOpening, context: AppContext)
 }
 
 /**
- * --once counts as a report for the move alerts (ALERT_MOVE_PERCENT, ALERT_MOVE_PERCENT_DAY), so that a cron user gets
- * them too: the rules run over it and queue what they raise (bot/alerts.ts), then the queue is delivered, alerts a
- * run before could not deliver first. `send` is null when the report itself was not delivered: the alerts then wait
- * in the queue. Returns why an alert was not delivered, or null.
+ * --once is a scheduled run for the alerts, as the bot's are: a cron job or a systemd timer is how a user without the
+ * bot schedules pfbot. So its report counts for the move alerts (ALERT_MOVE_PERCENT, ALERT_MOVE_PERCENT_DAY) and, as a
+ * run, for the failure alerts (ALERT_FAILURES): the rules run over it and queue what they raise (bot/alerts.ts), then
+ * the queue is delivered, alerts a run before could not deliver first. `send` is null when the report itself was not
+ * delivered: the alerts then wait in the queue. Returns why an alert was not delivered, or null.
  */
-async function moveAlerts(
+async function reportAlerts(
   snapshot: Snapshot,
   opened: HistoryOpening,
   context: AppContext,
@@ -147,10 +148,10 @@ async function moveAlerts(
   const { config, log } = context;
   const alerts = alertConfigOf(choices.alerts);
   const { privacy } = choices;
-  // Unset, --once neither writes the rules' state nor touches the queue (the bot's, when one runs on the same DATA_DIR).
-  if (alerts.thresholds.report === null && alerts.thresholds.day === null) return null;
+  // Off (no move threshold, ALERT_FAILURES=0), --once neither writes the rules' state nor touches the queue.
+  if (alerts.thresholds.report === null && alerts.thresholds.day === null && alerts.failures === 0) return null;
   if (opened.store === null) {
-    log.warn("move alerts not checked: they compare with the last report kept in the history, which is unavailable");
+    log.warn("alerts not checked: the last report and the failed runs in a row are kept in the history, which is unavailable");
     return null;
   }
   const keeper = new AlertKeeper({
@@ -161,9 +162,9 @@ async function moveAlerts(
     log,
   });
   try {
-    keeper.afterReport(snapshot, { scheduled: false });
+    keeper.afterReport(snapshot);
   } catch (error) {
-    log.warn(`move alerts not checked: ${describeHistoryError(error, config.dataDir)}`);
+    log.warn(`alerts not checked: ${describeHistoryError(error, config.dataDir)}`);
   }
   if (send === null) return null;
   try {
@@ -208,11 +209,12 @@ function alertChoices(history: HistoryStore | null, config: Config, log: Logger)
       ...configured,
       movePercent: settings.peek(ENV_BACKED.movePercent, configured.movePercent).value,
       movePercentDay: settings.peek(ENV_BACKED.movePercentDay, configured.movePercentDay).value,
+      failures: settings.peek(ENV_BACKED.failures, configured.failures).value,
       pinStatus: settings.peek(ENV_BACKED.pinStatus, configured.pinStatus).value,
     };
   } catch (error) {
     log.warn(
-      `the alert settings chosen in the chat could not be read, ALERT_MOVE_PERCENT, ALERT_MOVE_PERCENT_DAY and PIN_STATUS apply: ${describeHistoryError(error, config.dataDir)}`,
+      `the alert settings chosen in the chat could not be read, ALERT_MOVE_PERCENT, ALERT_MOVE_PERCENT_DAY, ALERT_FAILURES and PIN_STATUS apply: ${describeHistoryError(error, config.dataDir)}`,
     );
     return configured;
   }
