@@ -81,7 +81,8 @@ export function shortNote(full: string, name: string | null): string {
   const clauses = body.split(/[:;]\s+/).filter((clause) => clause !== "");
   const first = clauses[0] ?? body;
   const last = clauses.length > 1 ? (clauses.at(-1) ?? "") : "";
-  const action = ACTION.test(last) ? last : "";
+  // What to do, without the why that may follow it (", so pfbot can …"): the Details view keeps that.
+  const action = ACTION.test(last) ? last.replace(PURPOSE, "") : "";
   const second = action !== "" ? action : (clauses[1] ?? "");
   const line = second !== "" ? `${first}: ${second}` : first;
   const subject = name !== null && !startsWith(line, name) ? `${name}: ${line}` : line;
@@ -89,8 +90,11 @@ export function shortNote(full: string, name: string | null): string {
   // Too long, and it says what to do: what to do is the point of a note, so what happened gives up the room.
   const prefix = subject.slice(0, subject.length - line.length);
   const room = SHORT_NOTE_MAX - [...prefix].length - [...action].length - 2;
-  if (room < MIN_WHAT_HAPPENED) return clipWords(capitalized(subject), SHORT_NOTE_MAX);
-  return capitalized(`${prefix}${clipWords(first, room)}: ${action}`);
+  if (room >= MIN_WHAT_HAPPENED) return capitalized(`${prefix}${clipWords(first, room)}: ${action}`);
+  // What to do is itself too long: it keeps its start (the verb and its object), after what happened in brief.
+  const clippedAction = clipWords(action, SHORT_NOTE_MAX - [...prefix].length - MIN_WHAT_HAPPENED - 2);
+  const rest = SHORT_NOTE_MAX - [...prefix].length - [...clippedAction].length - 2;
+  return capitalized(`${prefix}${clipWords(first, rest)}: ${clippedAction}`);
 }
 
 /** The fewest characters of what happened worth keeping in front of what to do. */
@@ -104,6 +108,9 @@ const LONG_ID = /\s\d{8,}\b/g;
 
 /** An API path, with the preposition before it: "from /api/v1/accounts" (the log has it). */
 const URL_PATH = /(?:\s+(?:on|from|for|of|to|at))?\s+\/[\w\-./]+/g;
+
+/** The reason a clause of what to do may end with: ", so pfbot can use IBKR's own rate". */
+const PURPOSE = /,\s+so\s+(?:that\s+)?\S.*$/i;
 
 /** A clause that tells the reader what to do. */
 const ACTION =

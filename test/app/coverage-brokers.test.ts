@@ -264,7 +264,7 @@ const LEFT_OUT: Record<string, LeftOutCase> = {
     platformLine: "IBKR ❌ setup problem",
     usd: { ibkr: null, total: COMPLETE.tbank },
     headline: "$24,046 · ₽1.93M ⚠️ partial",
-    note: "❌ IBKR U•••0003 is valued in CNH, for which the Bank of Russia publishes no rate, and the…",
+    note: '❌ IBKR U•••0003 is valued in…: tick the section "Conversion Rates" with the fields ReportDate…',
     json: {
       ok: false,
       leftOut: [],

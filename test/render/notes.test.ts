@@ -67,6 +67,19 @@ test("a note too long for a phone keeps what to do: 'tick the section …' of IB
   expect(note).toEndWith(': tick the section "Conversion Rates" in the Flex query');
 });
 
+test("what to do that is itself too long keeps its start, without its why, after what happened in brief", () => {
+  const note = shortNote(
+    'IBKR U•••0003 is valued in CNH, for which the Bank of Russia publishes no rate, and the statement has no Conversion Rates section: tick the section "Conversion Rates" (ConversionRate) with the fields ReportDate, FromCurrency, ToCurrency and Rate in the Flex query (IBKR_QUERY_ID), so pfbot can use IBKR\'s own rate',
+    "IBKR",
+  );
+  expect([...note].length).toBeLessThanOrEqual(SHORT_NOTE_MAX);
+  expect(note).toBe('IBKR U•••0003 is valued in…: tick the section "Conversion Rates" with the fields ReportDate…');
+  // A why after what to do goes even when the note fits: it is in the Details view.
+  expect(shortNote("OKX refused the key: turn on Read in the key's settings, so that pfbot can read the balance", "OKX")).toBe(
+    "OKX refused the key: turn on Read in the key's settings",
+  );
+});
+
 test("a part left out is a note naming its platform once, where the platform's words name it or first", () => {
   const partial = (platform: PlatformId, leftOut: string) =>
     rowOf(
