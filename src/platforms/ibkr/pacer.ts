@@ -8,8 +8,8 @@
 // across processes, and a process killed mid-way leaves nothing half-written. A request reaches IBKR
 // some time after its booking (more on a loaded machine, with the JIT off), and before IBKR answers it:
 // so when the answer comes, its booking moves to that moment, and the next request is spaced from a
-// time IBKR's own lies before. A token is stored only as a hash. When the file cannot be used (a read-only DATA_DIR), this process paces itself in memory and
-// says so once.
+// time IBKR's own lies before. A token is stored only as a hash. When the file cannot be used (a
+// read-only DATA_DIR), this process paces itself in memory and says so once.
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
