@@ -8,11 +8,11 @@ import { type BotHooks, type BotRuntime, startBot } from "../../src/app/modes/bo
 import type { AppContext } from "../../src/app/run.ts";
 import { COMMANDS } from "../../src/bot/bot.ts";
 import { FREQUENCY_USAGE } from "../../src/bot/controls.ts";
-import { type Config, loadConfig } from "../../src/config/config.ts";
+import type { Config } from "../../src/config/config.ts";
 import { ConfigError } from "../../src/config/errors.ts";
-import { createLogger } from "../../src/lib/log.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
+import { botContext } from "../support/bot-context.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
 
 const TOKEN = "123456789:AAtestTOKENabcdefghijklmnopqrstuvw";
@@ -37,24 +37,7 @@ afterEach(async () => {
 });
 
 function contextFor(dataDir: string, extra: Record<string, string> = {}, overrides: Partial<Config> = {}): AppContext {
-  const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env; // IBKR's 5 s polling is covered elsewhere
-  const loaded = loadConfig(
-    {
-      vars: {
-        ...platforms,
-        TELEGRAM_BOT_TOKEN: TOKEN,
-        TELEGRAM_CHAT_ID: String(OWNER),
-        TELEGRAM_API_ROOT: telegram.url,
-        DATA_DIR: dataDir,
-        ...extra,
-      },
-      file: null,
-    },
-    { platforms: true, telegram: true },
-  );
-  if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
-  const log = createLogger({ level: "debug", secrets: loaded.config.secrets, write: (line) => logLines.push(line), colour: false });
-  return { config: { ...loaded.config, ...overrides }, log, version: "test", out: () => {}, clock };
+  return botContext({ fakes, telegram, token: TOKEN, owner: OWNER, dataDir, clock, extra, logLines, overrides });
 }
 
 async function start(

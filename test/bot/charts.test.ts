@@ -6,17 +6,15 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
-import type { AppContext } from "../../src/app/run.ts";
 import { CHART_USAGE } from "../../src/bot/charts.ts";
 import { STALE_BUTTON } from "../../src/bot/navigation.ts";
-import { loadConfig } from "../../src/config/config.ts";
 import { HistoryStore } from "../../src/history/store.ts";
-import { createLogger } from "../../src/lib/log.ts";
 import { dec } from "../../src/lib/money.ts";
 import { addDays } from "../../src/lib/zoned-time.ts";
 import { renderPng } from "../../src/render/chart/rasterize.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { type SentPhoto, startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
+import { botContext } from "../support/bot-context.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
 
 const TOKEN = "123456789:AAchartTOKENabcdefghijklmnopqrstuv";
@@ -57,24 +55,9 @@ function historyDir(days: number): string {
 }
 
 async function start(dataDir: string): Promise<void> {
-  const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env; // IBKR's 5 s polling is covered elsewhere
-  const loaded = loadConfig(
-    {
-      vars: {
-        ...platforms,
-        TELEGRAM_BOT_TOKEN: TOKEN,
-        TELEGRAM_CHAT_ID: String(OWNER),
-        TELEGRAM_API_ROOT: telegram.url,
-        DATA_DIR: dataDir,
-      },
-      file: null,
-    },
-    { platforms: true, telegram: true },
-  );
-  if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
-  const log = createLogger({ level: "debug", secrets: loaded.config.secrets, write: (line) => logLines.push(line), colour: false });
-  const context: AppContext = { config: loaded.config, log, version: "test", out: () => {}, clock };
-  runtime = await startBot(context, { renderChart: renderPng });
+  runtime = await startBot(botContext({ fakes, telegram, token: TOKEN, owner: OWNER, dataDir, clock, logLines }), {
+    renderChart: renderPng,
+  });
 }
 
 const say = (text: string) => telegram.pushMessage({ chatId: OWNER, text });

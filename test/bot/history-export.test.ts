@@ -7,17 +7,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
-import type { AppContext } from "../../src/app/run.ts";
 import { HISTORY_USAGE } from "../../src/bot/history-buttons.ts";
-import { loadConfig } from "../../src/config/config.ts";
 import { formatHistoryCsv } from "../../src/history/csv.ts";
 import { formatHistoryJson } from "../../src/history/json.ts";
 import { HistoryStore, type ImportEntry } from "../../src/history/store.ts";
-import { createLogger } from "../../src/lib/log.ts";
 import { dec, mul } from "../../src/lib/money.ts";
 import { addDays } from "../../src/lib/zoned-time.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
+import { botContext } from "../support/bot-context.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
 
 const TOKEN = "123456789:AAhistTOKENabcdefghijklmnopqrstuvwx";
@@ -66,24 +64,7 @@ function history(): ImportEntry[] {
 }
 
 async function start(dataDir: string, extra: Record<string, string> = {}): Promise<void> {
-  const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env;
-  const loaded = loadConfig(
-    {
-      vars: {
-        ...platforms,
-        TELEGRAM_BOT_TOKEN: TOKEN,
-        TELEGRAM_CHAT_ID: String(OWNER),
-        TELEGRAM_API_ROOT: telegram.url,
-        DATA_DIR: dataDir,
-        ...extra,
-      },
-      file: null,
-    },
-    { platforms: true, telegram: true },
-  );
-  if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
-  const log = createLogger({ level: "warn", secrets: loaded.config.secrets, write: () => {}, colour: false });
-  const context: AppContext = { config: loaded.config, log, version: "test", out: () => {}, clock };
+  const context = botContext({ fakes, telegram, token: TOKEN, owner: OWNER, dataDir, clock, extra, level: "warn" });
   runtime = await startBot(context, { setInterval: () => 0, clearInterval: () => {} });
 }
 

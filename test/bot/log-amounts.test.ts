@@ -7,14 +7,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
-import type { AppContext } from "../../src/app/run.ts";
 import { createSnapshotTaker } from "../../src/app/wiring.ts";
-import { loadConfig } from "../../src/config/config.ts";
-import { createLogger, silentLogger } from "../../src/lib/log.ts";
+import { silentLogger } from "../../src/lib/log.ts";
 import { abs, type Decimal, formatGrouped, toFixed, toPlainString } from "../../src/lib/money.ts";
 import type { Snapshot } from "../../src/snapshot/snapshot.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
+import { botContext } from "../support/bot-context.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
 
 const TOKEN = "123456789:AAlogTOKENabcdefghijklmnopqrstuvwx";
@@ -71,31 +70,18 @@ function amountsOf(snapshot: Snapshot): Decimal[] {
 }
 
 test.each([["off"], ["on"]])("a whole bot session with PRIVACY=%s logs no amount at info level", async (privacy) => {
-  const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env; // IBKR's 5 s polling is covered elsewhere
-  const loaded = loadConfig(
-    {
-      vars: {
-        ...platforms,
-        TELEGRAM_BOT_TOKEN: TOKEN,
-        TELEGRAM_CHAT_ID: String(OWNER),
-        TELEGRAM_API_ROOT: telegram.url,
-        DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-log-")),
-        LOG_LEVEL: "info",
-        PRIVACY: privacy,
-      },
-      file: null,
-    },
-    { platforms: true, telegram: true },
-  );
-  if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
   const lines: string[] = [];
-  const log = createLogger({
-    level: loaded.config.logLevel,
-    secrets: loaded.config.secrets,
-    write: (line) => lines.push(line),
-    colour: false,
+  const context = botContext({
+    fakes,
+    telegram,
+    token: TOKEN,
+    owner: OWNER,
+    dataDir: mkdtempSync(join(tmpdir(), "pfbot-log-")),
+    clock,
+    extra: { LOG_LEVEL: "info", PRIVACY: privacy },
+    logLines: lines,
+    level: "info",
   });
-  const context: AppContext = { config: loaded.config, log, version: "test", out: () => {}, clock };
   // A coin OKX's fallback cannot price: named, with its quantity, among what the partial OKX figure leaves out.
   fakes.okx.state.funding.push({ ccy: "NEWCOIN", bal: "4242.4242" });
   const unavailable = JSON.stringify({ code: "50001", msg: "Service temporarily unavailable", data: [] });
@@ -123,7 +109,7 @@ test.each([["off"], ["on"]])("a whole bot session with PRIVACY=%s logs no amount
   expect(shown).toContain("$15.2k");
   expect(report.plainText).toContain("NEWCOIN 4242.4242");
   // The exact figures behind them, which is what a log line would print: the same snapshot, taken again from the fakes.
-  const snapshot = await (await createSnapshotTaker(loaded.config, silentLogger, "test", clock)).take();
+  const snapshot = await (await createSnapshotTaker(context.config, silentLogger, "test", clock)).take();
   const exact = amountsOf(snapshot);
   expect(exact.map(toPlainString)).toContain("28545.22");
   const forms = [...shown.flatMap(shownForms), ...exact.flatMap(exactForms), "4242.4242"];

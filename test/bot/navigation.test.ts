@@ -9,16 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
-import type { AppContext } from "../../src/app/run.ts";
 import { STALE_BUTTON, TOO_OLD } from "../../src/bot/navigation.ts";
-import { loadConfig } from "../../src/config/config.ts";
 import { HistoryStore } from "../../src/history/store.ts";
-import { createLogger } from "../../src/lib/log.ts";
 import { dec } from "../../src/lib/money.ts";
 import { addDays } from "../../src/lib/zoned-time.ts";
 import { renderPng } from "../../src/render/chart/rasterize.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
+import { botContext } from "../support/bot-context.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
 
 const TOKEN = "123456789:AAnavTOKENabcdefghijklmnopqrstuvwx";
@@ -43,24 +41,7 @@ afterEach(async () => {
 });
 
 async function start(dataDir = mkdtempSync(join(tmpdir(), "pfbot-nav-")), extra: Record<string, string> = {}): Promise<string> {
-  const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env; // IBKR's 5 s polling is covered elsewhere
-  const loaded = loadConfig(
-    {
-      vars: {
-        ...platforms,
-        TELEGRAM_BOT_TOKEN: TOKEN,
-        TELEGRAM_CHAT_ID: String(OWNER),
-        TELEGRAM_API_ROOT: telegram.url,
-        DATA_DIR: dataDir,
-        ...extra,
-      },
-      file: null,
-    },
-    { platforms: true, telegram: true },
-  );
-  if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
-  const log = createLogger({ level: "debug", secrets: loaded.config.secrets, write: (line) => logLines.push(line), colour: false });
-  const context: AppContext = { config: loaded.config, log, version: "test", out: () => {}, clock };
+  const context = botContext({ fakes, telegram, token: TOKEN, owner: OWNER, dataDir, clock, extra, logLines });
   runtime = await startBot(context, { setInterval: () => 0, clearInterval: () => {}, renderChart: renderPng });
   return dataDir;
 }

@@ -7,15 +7,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
-import type { AppContext } from "../../src/app/run.ts";
-import { loadConfig } from "../../src/config/config.ts";
 import { HistoryStore } from "../../src/history/store.ts";
-import { createLogger } from "../../src/lib/log.ts";
 import { dec } from "../../src/lib/money.ts";
 import { addDays } from "../../src/lib/zoned-time.ts";
 import { renderPng } from "../../src/render/chart/rasterize.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
+import { botContext } from "../support/bot-context.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
 
 const TOKEN = "123456789:AAwatchTOKENabcdefghijklmnopqrstuv";
@@ -40,25 +38,16 @@ afterEach(async () => {
 
 /** Starts the bot on `dataDir` with `extra` variables; the scheduler never ticks on its own. */
 async function start(extra: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), "pfbot-watch-"))): Promise<BotRuntime> {
-  const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env;
-  const loaded = loadConfig(
-    {
-      vars: {
-        ...platforms,
-        TELEGRAM_BOT_TOKEN: TOKEN,
-        TELEGRAM_CHAT_ID: String(OWNER),
-        TELEGRAM_API_ROOT: telegram.url,
-        DATA_DIR: dataDir,
-        POLL_INTERVAL_MINUTES: "60",
-        ...extra,
-      },
-      file: null,
-    },
-    { platforms: true, telegram: true },
-  );
-  if (!loaded.ok) throw new Error(loaded.errors.join("\n"));
-  const log = createLogger({ level: "debug", secrets: loaded.config.secrets, write: (line) => logLines.push(line), colour: false });
-  const context: AppContext = { config: loaded.config, log, version: "test", out: () => {}, clock };
+  const context = botContext({
+    fakes,
+    telegram,
+    token: TOKEN,
+    owner: OWNER,
+    dataDir,
+    clock,
+    extra: { POLL_INTERVAL_MINUTES: "60", ...extra },
+    logLines,
+  });
   runtime = await startBot(context, { setInterval: () => 0, clearInterval: () => {}, renderChart: renderPng });
   return runtime;
 }
