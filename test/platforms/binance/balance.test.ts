@@ -3,23 +3,9 @@ import { sub, sum, toFixed } from "../../../src/lib/money.ts";
 import { BINANCE_SOURCE_PARTS, BINANCE_SOURCE_WALLETS } from "../../../src/platforms/binance/client.ts";
 import { UNREADABLE_AMOUNT } from "../../../src/platforms/types.ts";
 import { emptyBinanceAccount, REALISTIC_BINANCE_TOTAL_USD, realisticBinanceAccount } from "../../fakes/binance.ts";
+import { breakdown, labels, total } from "../../support/balance.ts";
 import { expectPlatformError } from "../../support/platform-error.ts";
-import {
-  breakdown,
-  COINM,
-  CROSS,
-  FLEXIBLE,
-  FUNDING,
-  ISOLATED,
-  LOCKED,
-  labels,
-  PRICES,
-  SPOT,
-  setup,
-  total,
-  USDM,
-  WALLET_BALANCE,
-} from "./setup.ts";
+import { COINM, CROSS, FLEXIBLE, FUNDING, ISOLATED, LOCKED, PRICES, SPOT, setup, USDM, WALLET_BALANCE } from "./setup.ts";
 
 // realisticBinanceAccount(), by hand (USDT = 1 USD; BTC 95000, ETH 3300, BNB 640, SOL 180, LDO 1.25, SHIB 0.0000222):
 //   Spot     0.06 BTC 5700 + USDT 1200.5 + 2.3 BNB 1472 + 150 LDO 187.5 + SHIB 0.274059 + ETH 0.001386 = 8560.275445

@@ -8,8 +8,9 @@ import {
   REALISTIC_BINANCE_TOTAL_USD,
   realisticBinanceAccount,
 } from "../../fakes/binance.ts";
+import { total } from "../../support/balance.ts";
 import { expectPlatformError } from "../../support/platform-error.ts";
-import { FLEXIBLE, FUNDING, PRICES, RESTRICTIONS, SPOT, setup, TIME, total, WALLET_BALANCE } from "./setup.ts";
+import { FLEXIBLE, FUNDING, PRICES, RESTRICTIONS, SPOT, setup, TIME, WALLET_BALANCE } from "./setup.ts";
 
 describe("signing", () => {
   test("the documented vector [rest-api.md §SIGNED Endpoint Examples]", () => {

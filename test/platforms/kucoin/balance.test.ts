@@ -11,8 +11,9 @@ import {
   realisticKucoinAccount,
   startKucoinFake,
 } from "../../fakes/kucoin.ts";
+import { breakdown, holding, labels, total } from "../../support/balance.ts";
 import { expectPlatformError } from "../../support/platform-error.ts";
-import { ACCOUNTS, breakdown, CONTRACTS, CROSS, EARN, holding, ISOLATED, labels, MODE, OVERVIEW, setup, TICKERS, total } from "./setup.ts";
+import { ACCOUNTS, CONTRACTS, CROSS, EARN, ISOLATED, MODE, OVERVIEW, setup, TICKERS } from "./setup.ts";
 
 // realisticKucoinAccount(), by hand (USDT = 1; BTC 95000, ETH 3300, KCS 11.2, SOL 180, XRP 2.2, PEPE 0.0000121,
 // AKT 0.00002 BTC):

@@ -1,9 +1,7 @@
 // The KuCoin tests' harness: a fake on 127.0.0.1, a client pointed at it, one injected clock shared by both (so a
 // rate-limit wait moves both, as real time would) whose sleeps are recorded and cost no real time.
-import { afterEach, expect } from "bun:test";
-import { sum, toFixed } from "../../../src/lib/money.ts";
+import { afterEach } from "bun:test";
 import { createKucoinClient, type KucoinClientOptions } from "../../../src/platforms/kucoin/client.ts";
-import type { PlatformBalance } from "../../../src/platforms/types.ts";
 import type { Fault } from "../../fakes/faults.ts";
 import {
   FAKE_KUCOIN_KEY,
@@ -60,19 +58,3 @@ export async function setup(state: KucoinFakeState = realisticKucoinAccount(), o
   });
   return { fake, client, clock, sleeps: clock.sleeps, signal: new AbortController().signal };
 }
-
-/** Σ holdings in USD; every holding is USD and live. */
-export function total(balance: PlatformBalance, places = 2): string {
-  for (const holding of balance.holdings) {
-    expect(holding.money.currency).toBe("USD");
-    expect(holding.asOf).toBeNull();
-  }
-  return toFixed(sum(balance.holdings.map((h) => h.money.amount)), places);
-}
-
-export const labels = (balance: PlatformBalance): string[] => balance.holdings.map((h) => h.label);
-export const holding = (balance: PlatformBalance, label: string): string | undefined => {
-  const found = balance.holdings.find((h) => h.label === label);
-  return found ? toFixed(found.money.amount, 2) : undefined;
-};
-export const breakdown = (balance: PlatformBalance): [string, string][] => balance.assets.map((a) => [a.asset, toFixed(a.usd, 2)]);

@@ -9,8 +9,9 @@ import {
   REALISTIC_KUCOIN_TOTAL_USD,
   realisticKucoinAccount,
 } from "../../fakes/kucoin.ts";
+import { total } from "../../support/balance.ts";
 import { expectPlatformError } from "../../support/platform-error.ts";
-import { ACCOUNTS, API_KEY, CROSS, EARN, setup, TIMESTAMP, total } from "./setup.ts";
+import { ACCOUNTS, API_KEY, CROSS, EARN, setup, TIMESTAMP } from "./setup.ts";
 
 describe("signing", () => {
   test("the documented vector [old docs §Signing a Message]", () => {
