@@ -2,7 +2,7 @@
 // key, a signature or a token to another host; a public GET follows at most 3, all within its host.
 // Two servers on 127.0.0.1: the one pfbot is pointed at, and "elsewhere", on another port, which records what
 // reached it (nothing, for a request with credentials).
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,19 +20,12 @@ import { createTbankClient } from "../../src/platforms/tbank/client.ts";
 import type { ClientDeps, PlatformClient } from "../../src/platforms/types.ts";
 import { cbrDailyXml, encodeWindows1251, presetFxState, startFxFake } from "../fakes/fx.ts";
 import { redirectTo } from "../fakes/hostile.ts";
-import { type FakeServer, startFake } from "../fakes/server.ts";
+import type { FakeServer } from "../fakes/server.ts";
 import { fakeClock } from "../support/clock.ts";
 import { expectPlatformError } from "../support/platform-error.ts";
+import { servePerTest } from "../support/serve.ts";
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-async function serve(routes: Parameters<typeof startFake>[0]): Promise<FakeServer> {
-  const server = await startFake(routes);
-  servers.push(server);
-  return server;
-}
+const serve = servePerTest();
 
 const NOW = Date.parse("2026-11-24T10:00:00Z");
 /** The injected clock: sleeps advance it (IBKR's pacer waits 1.1 s between requests). */

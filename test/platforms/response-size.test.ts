@@ -2,7 +2,7 @@
 // Each platform stops reading at its cap (4 MiB for the JSON APIs, 2 MiB for Binance and KuCoin, which read more answers at
 // once, 16 MiB for a Flex statement, 1 MiB for a rate feed) and fails as a bad response; the bytes past the cap are never
 // read, decoded or kept.
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,19 +18,11 @@ import { createTbankClient } from "../../src/platforms/tbank/client.ts";
 import type { ClientDeps, PlatformClient, PlatformId } from "../../src/platforms/types.ts";
 import { presetFxState, startFxFake } from "../fakes/fx.ts";
 import { gzipBomb, hugeBody, MiB, type SentCounter } from "../fakes/hostile.ts";
-import { type FakeServer, startFake } from "../fakes/server.ts";
 import { fakeClock } from "../support/clock.ts";
 import { expectPlatformError } from "../support/platform-error.ts";
+import { servePerTest } from "../support/serve.ts";
 
-const servers: FakeServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.stop()));
-});
-async function serve(routes: Parameters<typeof startFake>[0]): Promise<FakeServer> {
-  const server = await startFake(routes);
-  servers.push(server);
-  return server;
-}
+const serve = servePerTest();
 
 const NOW = Date.parse("2026-11-24T10:00:00Z");
 function deps(baseUrl: string, clock: Clock = fakeClock(NOW)): ClientDeps {
