@@ -10,23 +10,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCheckMode } from "../../src/app/modes/check.ts";
 import { runSnapshotMode } from "../../src/app/modes/snapshot.ts";
-import { createSnapshotTaker } from "../../src/app/wiring.ts";
-import { createBotService } from "../../src/bot/service.ts";
 import { type Config, loadConfig } from "../../src/config/config.ts";
-import { SettingsStore } from "../../src/history/settings.ts";
-import { HistoryStore } from "../../src/history/store.ts";
 import { createLogger } from "../../src/lib/log.ts";
-import { type Decimal, toFixed } from "../../src/lib/money.ts";
 import type { FetchFn } from "../../src/platforms/types.ts";
 import { htmlToText } from "../../src/render/html.ts";
 import type { SnapshotJson } from "../../src/render/json.ts";
-import type { Snapshot } from "../../src/snapshot/snapshot.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { CBR_PATH } from "../fakes/fx.ts";
 import { RETIRED_STATEMENT_PATH } from "../fakes/ibkr.ts";
 import { buildFlexStatement, type FakeAccount, realisticIbkrStatement } from "../fakes/ibkr-statements.ts";
 import { investBoxAccount } from "../fakes/tbank.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { scheduledBot } from "../support/scheduled-bot.ts";
 
 let clock: FakeClock;
 let fakes: AllFakes;
@@ -82,41 +77,13 @@ async function bot() {
   const config = configFor(dataDir);
   const logged: string[] = [];
   const log = createLogger({ level: "info", secrets: config.secrets, write: (line) => void logged.push(line), colour: false });
-  const taker = await createSnapshotTaker(config, log, "test", clock, fakesOnly);
-  const history = HistoryStore.open(dataDir, "Europe/Paris", clock.now);
-  const sent: { text: string; silent: boolean }[] = [];
-  let taken: Snapshot | null = null;
-  const service = createBotService({
-    takeSnapshot: async (signal) => (taken = await taker.take(signal)),
-    history,
-    settings: new SettingsStore(history.db),
-    dataDir,
-    send: async (html, { silent }) => void sent.push({ text: htmlToText(html), silent }),
-    timeZone: "Europe/Paris",
-    schedule: { windowStartHour: 8, windowEndHour: 20, frequencyMinutes: 120 },
-    timers: { setInterval: () => 0, clearInterval: () => {} },
-    includeBreakdown: false,
-    log,
-    version: "test",
-    now: clock.now,
-  });
+  const scheduled = await scheduledBot(config, clock, { log, fetch: fakesOnly });
   /** One scheduled run at `iso`. */
   const runAt = async (iso: string): Promise<Run> => {
-    clock.set(iso);
     logged.length = 0;
-    const outcome = await service.scheduledRun();
-    const last = sent.at(-1)!;
-    const cents = (amount: Decimal | null | undefined) => (amount == null ? null : toFixed(amount, 2));
-    const usd = Object.fromEntries([["total", cents(taken?.totalUsd)], ...(taken?.rows ?? []).map((row) => [row.id, cents(row.usd)])]);
-    const details = service.detailsScreen();
-    return {
-      outcome,
-      lines: last.text.split("\n"),
-      silent: last.silent,
-      details: details && htmlToText(details.html),
-      usd,
-      log: [...logged],
-    };
+    const run = await scheduled.runAt(iso);
+    const details = scheduled.service.detailsScreen();
+    return { ...run, details: details && htmlToText(details.html), log: [...logged] };
   };
   /** pfbot --json a minute after the run, as a second process would run it: its own clients, the same DATA_DIR. */
   const json = async (): Promise<SnapshotJson> => {
@@ -131,15 +98,11 @@ async function bot() {
     expect(code).toBe(0);
     return JSON.parse(out.join("")) as SnapshotJson;
   };
-  const day = (d: string) => {
-    const record = history.get(d);
-    return record ? { usd: toFixed(record.usd, 2), complete: record.complete } : null;
-  };
   const close = () => {
-    history.close();
+    scheduled.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
-  return { runAt, json, day, close };
+  return { runAt, json, day: scheduled.day, close };
 }
 
 /**

@@ -7,17 +7,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCheckMode } from "../../src/app/modes/check.ts";
-import { createSnapshotTaker } from "../../src/app/wiring.ts";
-import { createBotService } from "../../src/bot/service.ts";
 import { loadConfig } from "../../src/config/config.ts";
-import { SettingsStore } from "../../src/history/settings.ts";
-import { HistoryStore } from "../../src/history/store.ts";
-import { createLogger, silentLogger } from "../../src/lib/log.ts";
-import { type Decimal, toFixed } from "../../src/lib/money.ts";
-import { htmlToText } from "../../src/render/html.ts";
-import type { Snapshot } from "../../src/snapshot/snapshot.ts";
+import { createLogger } from "../../src/lib/log.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { scheduledBot } from "../support/scheduled-bot.ts";
 
 let clock: FakeClock;
 let fakes: AllFakes;
@@ -50,43 +44,8 @@ function configFor(dataDir: string) {
 }
 
 /** The scheduled runs of a bot on the test's clock, with what reached Telegram and the history they wrote. */
-async function bot() {
-  const dataDir = mkdtempSync(join(tmpdir(), "pfbot-coverage-"));
-  const taker = await createSnapshotTaker(configFor(dataDir), silentLogger, "test", clock);
-  const history = HistoryStore.open(dataDir, "Europe/Paris", clock.now);
-  const sent: { text: string; silent: boolean }[] = [];
-  let taken: Snapshot | null = null;
-  const service = createBotService({
-    takeSnapshot: async (signal) => (taken = await taker.take(signal)),
-    history,
-    settings: new SettingsStore(history.db),
-    dataDir,
-    send: async (html, { silent }) => void sent.push({ text: htmlToText(html), silent }),
-    timeZone: "Europe/Paris",
-    schedule: { windowStartHour: 8, windowEndHour: 20, frequencyMinutes: 120 },
-    timers: { setInterval: () => 0, clearInterval: () => {} },
-    includeBreakdown: false,
-    log: silentLogger,
-    version: "test",
-    now: clock.now,
-  });
-  /**
-   * One scheduled run at `iso`: its outcome, the message's lines, whether it was silent, and the exact USD figures
-   * behind the message's whole dollars (the total, each platform's).
-   */
-  const runAt = async (iso: string) => {
-    clock.set(iso);
-    const outcome = await service.scheduledRun();
-    const last = sent.at(-1)!;
-    const cents = (amount: Decimal | null | undefined) => (amount == null ? null : toFixed(amount, 2));
-    const usd = Object.fromEntries([["total", cents(taken?.totalUsd)], ...(taken?.rows ?? []).map((row) => [row.id, cents(row.usd)])]);
-    return { outcome, lines: last.text.split("\n"), silent: last.silent, usd };
-  };
-  const day = (d: string) => {
-    const record = history.get(d);
-    return record ? { usd: toFixed(record.usd, 2), complete: record.complete } : null;
-  };
-  return { runAt, day, close: () => history.close() };
+function bot() {
+  return scheduledBot(configFor(mkdtempSync(join(tmpdir(), "pfbot-coverage-"))), clock);
 }
 
 interface Case {
