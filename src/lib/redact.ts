@@ -24,11 +24,9 @@ export function makeRedactor(secrets: readonly string[]): Redact {
   for (const secret of secrets) {
     if (secret.length < MIN_SECRET_LENGTH) continue;
     // Platform modules collapse runs of whitespace in upstream messages.
-    for (const base of new Set([secret, secret.replace(/\s+/g, " ")])) {
-      for (const upstream of UPSTREAM_ENCODINGS) {
-        for (const quoted of [identity, json]) for (const sink of SINK_ENCODINGS) forms.add(sink(quoted(upstream(base))));
-      }
-    }
+    const bases = new Set([secret, secret.replace(/\s+/g, " ")]);
+    // Layer by layer, each distinct text encoded once: most secrets read the same in most encodings.
+    for (const form of encodeAll(encodeAll(encodeAll(bases, UPSTREAM_ENCODINGS), QUOTINGS), SINK_ENCODINGS)) forms.add(form);
   }
   const ordered = [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
   // Forms by their first MIN_PIECE_LENGTH characters, to find a cut piece without listing every prefix.
@@ -95,6 +93,16 @@ const SINK_ENCODINGS: readonly ((text: string) => string)[] = [
   (text) => html(text).replace(/'/g, "&#39;"),
   (text) => html(text).replace(/'/g, "&#x27;"),
 ];
+
+/** How pfbot may quote an upstream answer: as is, or JSON.stringify'd. */
+const QUOTINGS: readonly ((text: string) => string)[] = [identity, json];
+
+/** Every text of `texts` in every encoding of `encodings`. */
+function encodeAll(texts: ReadonlySet<string>, encodings: readonly ((text: string) => string)[]): Set<string> {
+  const out = new Set<string>();
+  for (const text of texts) for (const encode of encodings) out.add(encode(text));
+  return out;
+}
 
 const BOUNDARIES = new Set([CLIP_MARK, "\n", "\r"]);
 
