@@ -1,7 +1,7 @@
 // The one SQLite database of pfbot: DATA_DIR/pfbot.sqlite, created on first use. Holds the day history
 // (store.ts: days and day_platforms), the small settings table (settings.ts) and the alerts not yet delivered
 // (alert-outbox.ts). The schema version lives in PRAGMA user_version; MIGRATIONS only ever grows at the end,
-// each step run once in its own transaction.
+// the pending steps run once, together in one transaction.
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -133,13 +133,12 @@ function migrate(db: Database): void {
       `${db.filename} has schema version ${current}, newer than this pfbot knows (${MIGRATIONS.length}): upgrade pfbot, or point DATA_DIR elsewhere`,
     );
   }
-  for (const [index, step] of MIGRATIONS.entries()) {
-    if (index < current) continue;
-    // user_version is written in the database header inside the same transaction, so a crash
-    // leaves either the old schema and version or the new ones, never a mix.
-    db.transaction(() => {
-      db.exec(step);
-      db.exec(`PRAGMA user_version = ${index + 1}`);
-    })();
-  }
+  if (current === MIGRATIONS.length) return;
+  // Every pending step, and user_version (written in the database header), in one transaction: a crash or a
+  // failing step leaves the schema and version the database had, never a mix, and a new database costs one
+  // commit (one fsync) instead of one per step.
+  db.transaction(() => {
+    for (const step of MIGRATIONS.slice(current)) db.exec(step);
+    db.exec(`PRAGMA user_version = ${MIGRATIONS.length}`);
+  })();
 }
