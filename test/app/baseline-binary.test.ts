@@ -5,13 +5,13 @@
 // built once per state of the sources, like the one the other process tests run (test/support/binary.ts).
 // A real process boundary: this test waits in real time.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { COMMANDS } from "../../src/bot/bot.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake } from "../fakes/telegram.ts";
 import { BASELINE_RUNS_HERE, BASELINE_TARGET, spawnPfbot } from "../support/binary.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AAbaselineTOKENabcdefghijklmnopqrs";
 const OWNER = 27182;
@@ -20,7 +20,7 @@ let scratch: string;
 let fakes: AllFakes;
 
 beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), "pfbot-baseline-"));
+  scratch = tempDir("baseline");
   fakes = await startAllFakes();
 });
 afterAll(async () => {

@@ -3,13 +3,11 @@
 // --once to a chat Telegram refuses with the hint --check gives. (The env file's own problems, and the .env
 // looked for: env-file.test.ts.)
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { CHAT_REFUSED_HINT } from "../../src/bot/telegram.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { type RunResult, runPfbot } from "../support/binary.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AAconfigTOKENabcdefghijklmnopqrstu";
 const KNOWN_CHAT = 777;
@@ -24,7 +22,7 @@ beforeAll(async () => {
   // Several processes ask OKX's asset-valuation within the same second here; its per-user limit is tested elsewhere.
   fakes.okx.state.enforceRateLimit = false;
   const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env;
-  const data = () => mkdtempSync(join(tmpdir(), "pfbot-config-errors-"));
+  const data = () => tempDir("config-errors");
   const toUnknownChat = {
     ...platforms,
     TELEGRAM_BOT_TOKEN: TOKEN,

@@ -5,9 +5,7 @@
 // (a retired statement URL, a CNH base, a retried internal error, an evening's rates) must be complete: silent,
 // recorded, compared.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { runCheckMode } from "../../src/app/modes/check.ts";
 import { runSnapshotMode } from "../../src/app/modes/snapshot.ts";
 import { type Config, loadConfig } from "../../src/config/config.ts";
@@ -22,6 +20,7 @@ import { buildFlexStatement, type FakeAccount, realisticIbkrStatement } from "..
 import { investBoxAccount } from "../fakes/tbank.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
 import { scheduledBot } from "../support/scheduled-bot.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 let clock: FakeClock;
 let fakes: AllFakes;
@@ -73,7 +72,7 @@ interface Run {
 
 /** The scheduled runs of a bot on the test's clock, pfbot --json in the same DATA_DIR, and the history they wrote. */
 async function bot() {
-  const dataDir = mkdtempSync(join(tmpdir(), "pfbot-coverage-"));
+  const dataDir = tempDir("coverage");
   const config = configFor(dataDir);
   const logged: string[] = [];
   const log = createLogger({ level: "info", secrets: config.secrets, write: (line) => void logged.push(line), colour: false });
@@ -480,7 +479,7 @@ describe("a broker case pfbot now handles: the run is complete", () => {
 
 describe("--check says the same as the report", () => {
   async function check(): Promise<{ code: number; out: string[] }> {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-coverage-"));
+    const dataDir = tempDir("coverage");
     const config = configFor(dataDir);
     const out: string[] = [];
     const log = createLogger({ level: "info", secrets: config.secrets, write: () => {}, colour: false });

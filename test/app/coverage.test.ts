@@ -3,15 +3,13 @@
 // is recorded first; then a partial run must be marked in the headline, ring, leave that day as it was, and not
 // be compared with it.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { runCheckMode } from "../../src/app/modes/check.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
 import { scheduledBot } from "../support/scheduled-bot.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 let clock: FakeClock;
 let fakes: AllFakes;
@@ -45,7 +43,7 @@ function configFor(dataDir: string) {
 
 /** The scheduled runs of a bot on the test's clock, with what reached Telegram and the history they wrote. */
 function bot() {
-  return scheduledBot(configFor(mkdtempSync(join(tmpdir(), "pfbot-coverage-"))), clock);
+  return scheduledBot(configFor(tempDir("coverage")), clock);
 }
 
 interface Case {
@@ -165,7 +163,7 @@ describe("a platform that answers but leaves money out", () => {
 describe("--check says the same as the report", () => {
   test("a Bybit key without the Wallet area: coverage partial, in the report's words, exit 1", async () => {
     fakes.bybit.state.key.permissions.Wallet = [];
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-coverage-"));
+    const dataDir = tempDir("coverage");
     const config = configFor(dataDir);
     const out: string[] = [];
     const log = createLogger({ level: "info", secrets: config.secrets, write: () => {}, colour: false });
@@ -179,7 +177,7 @@ describe("--check says the same as the report", () => {
 
   test("OKX still rate-limited after asking again: partial, naming Earn", async () => {
     fakes.okx.faults.add({ path: "/api/v5/asset/asset-valuation", code: "50011", message: "Too Many Requests", status: 429 });
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-coverage-"));
+    const dataDir = tempDir("coverage");
     const config = configFor(dataDir);
     const out: string[] = [];
     const log = createLogger({ level: "info", secrets: config.secrets, write: () => {}, colour: false });

@@ -3,8 +3,7 @@
 // Each test has fresh fakes and its own DATA_DIR; IBKR's statement comes from a cache seeded in it, except in
 // the tests about the Flex round trip itself.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync } from "node:fs";
 import { join } from "node:path";
 import { createSnapshotTaker } from "../../src/app/wiring.ts";
 import { type Config, loadConfig } from "../../src/config/config.ts";
@@ -22,8 +21,9 @@ import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { type PfbotProcess, type RunResult, runPfbot, spawnPfbot } from "../support/binary.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
 import { seedIbkrCache } from "../support/ibkr-cache.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
-const freshDir = () => mkdtempSync(join(tmpdir(), "pfbot-e2e-"));
+const freshDir = () => tempDir("e2e");
 
 // The compiled binary runs on the real clock: its fakes do too, and IBKR is read from a cached statement.
 // Every process starts at once, as the file starts (a start is most of a run's cost), and runs while the

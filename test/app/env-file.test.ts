@@ -4,11 +4,11 @@
 // The cases: quotes, `#` inside and after values, trailing spaces, CRLF line endings, a BOM, `export`,
 // line continuations, empty values and duplicate keys.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { type RunResult, runPfbot } from "../support/binary.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AAenvfileTOKENabcdefghijklmnopqrst";
 /** Values the file holds that no output may show, whole or in part. */
@@ -40,14 +40,14 @@ const EXPECTED = [
   ":10: a carriage return (CR) that is not part of a Windows line ending",
 ];
 
-const dir = mkdtempSync(join(tmpdir(), "pfbot-envfile-"));
+const dir = tempDir("envfile");
 const troubled = join(dir, "troubled.env");
 writeFileSync(troubled, TROUBLED);
 chmodSync(troubled, 0o600);
 // The bot reads ./.env from its working directory; the last run has none at all.
-const botDir = mkdtempSync(join(tmpdir(), "pfbot-envfile-bot-"));
+const botDir = tempDir("envfile-bot");
 writeFileSync(join(botDir, ".env"), TROUBLED);
-const emptyDir = mkdtempSync(join(tmpdir(), "pfbot-envfile-none-"));
+const emptyDir = tempDir("envfile-none");
 
 let fakes: AllFakes;
 let runs: Record<"check" | "dryRun" | "bot" | "history" | "clean" | "noEnv", Promise<RunResult>>;
@@ -76,7 +76,7 @@ beforeAll(async () => {
   // from it (it wins over the file), so that the file's lines are the only problem.
   const urls = Object.fromEntries(Object.entries(fakes.env).filter(([name]) => name.endsWith("_BASE_URL")));
   const { IBKR_FLEX_TOKEN: _t, IBKR_QUERY_ID: _q, ...platforms } = fakes.env;
-  const data = () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-envfile-data-")) });
+  const data = () => ({ DATA_DIR: tempDir("envfile-data") });
   const telegram = { TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: "4242", TELEGRAM_API_ROOT: "http://127.0.0.1:9" };
   runs = {
     check: runPfbot(["--check", "--env-file", troubled], { ...platforms, ...data() }),

@@ -5,13 +5,13 @@
 // refuses the token (1012) so that each process makes exactly one request and ends: a statement would
 // cost each process Flex's real 5 s generation wait, and the spacing is what is under test.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { IBKR_PACER_FILE } from "../../src/platforms/ibkr/pacer.ts";
 import { type IbkrFake, startIbkrFake } from "../fakes/ibkr.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { type RunResult, runPfbot } from "../support/binary.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const FLEX_TOKEN = "271828182845904523536028";
 const QUERY_ID = "3141592";
@@ -21,7 +21,7 @@ const PROCESSES = 2;
 let ibkr: IbkrFake;
 let telegram: TelegramFake;
 let results: RunResult[];
-const dataDir = mkdtempSync(join(tmpdir(), "pfbot-pacer-processes-"));
+const dataDir = tempDir("pacer-processes");
 
 beforeAll(async () => {
   [ibkr, telegram] = await Promise.all([

@@ -1,8 +1,7 @@
 // --once and --check in-process against the platform fakes and the fake Telegram Bot API, all on the
 // test's clock. Each test gets fresh fakes and a fresh DATA_DIR: nothing carries over from another test.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCheckMode } from "../../src/app/modes/check.ts";
 import { runSnapshotMode } from "../../src/app/modes/snapshot.ts";
@@ -20,6 +19,7 @@ import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
 import { seedIbkrCache } from "../support/ibkr-cache.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "987654321:AAonceTOKENabcdefghijklmnopqrstuvw";
 const OWNER = 777;
@@ -56,7 +56,7 @@ const withoutIbkr = { IBKR_FLEX_TOKEN: "", IBKR_QUERY_ID: "" };
 
 describe("--once", () => {
   test("sends the report to the owner's chat, records the day, exit 0", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const dataDir = tempDir("once");
     await seedIbkrCache(dataDir, clock.now() - 60 * 60_000);
     const { ctx } = context({ DATA_DIR: dataDir });
     expect(await runSnapshotMode(ctx, { send: true, json: false })).toBe(0);
@@ -71,7 +71,7 @@ describe("--once", () => {
   });
 
   test("exit 1 when Telegram does not take the message (the day is still recorded)", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const dataDir = tempDir("once");
     const { ctx, logs } = context({ ...withoutIbkr, DATA_DIR: dataDir, TELEGRAM_CHAT_ID: "-100999" });
     expect(await runSnapshotMode(ctx, { send: true, json: false })).toBe(1);
     expect(logs.join("\n")).toContain("could not be delivered to Telegram");
@@ -91,7 +91,7 @@ describe("PRIVACY and the owner's /settings in --once and --dry-run", () => {
     );
 
   test("--once with PRIVACY=on: no amount on the first line (the notification's), every amount in a spoiler", async () => {
-    const { ctx } = context({ ...withoutIbkr, DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-once-")), PRIVACY: "on" });
+    const { ctx } = context({ ...withoutIbkr, DATA_DIR: tempDir("once"), PRIVACY: "on" });
     expect(await runSnapshotMode(ctx, { send: true, json: false })).toBe(0);
     const message = telegram.sent[0]!;
     expect(message.plainText.split("\n").slice(0, 2)).toEqual(["Portfolio", "$105,689 · ₽8.5M"]);
@@ -100,7 +100,7 @@ describe("PRIVACY and the owner's /settings in --once and --dry-run", () => {
   });
 
   test("--dry-run and --once follow the owner's /settings choices over PRIVACY and INCLUDE_CRYPTO_BREAKDOWN, and leave the bot's settings as they are", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const dataDir = tempDir("once");
     const store = HistoryStore.open(dataDir, "Europe/Paris", clock.now);
     const settings = new SettingsStore(store.db);
     // Set in the chat while PRIVACY was off and the breakdown on (their defaults).
@@ -145,7 +145,7 @@ describe("--once and the move alerts", () => {
   };
 
   test("--once twice with a 10% move between gives exactly one alert, with sound; a third at the same level none", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const dataDir = tempDir("once");
     const once = async (total: string) => {
       fakes.bybit.state.overviewTotalEquity = total;
       const { ctx } = context({ ...bybitOnly, DATA_DIR: dataDir, ALERT_MOVE_PERCENT: "5" });
@@ -165,7 +165,7 @@ describe("--once and the move alerts", () => {
   });
 
   test("with PRIVACY=on the alert gives the move in % only, like the report", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const dataDir = tempDir("once");
     const once = async (total: string) => {
       fakes.bybit.state.overviewTotalEquity = total;
       const { ctx } = context({ ...bybitOnly, DATA_DIR: dataDir, ALERT_MOVE_PERCENT: "5", PRIVACY: "on" });
@@ -181,7 +181,7 @@ describe("--once and the move alerts", () => {
   });
 
   test("an alert Telegram refused is delivered by the next --once (exit 1 meanwhile), and never twice", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const dataDir = tempDir("once");
     const once = async (total: string) => {
       fakes.bybit.state.overviewTotalEquity = total;
       const { ctx, logs } = context({ ...bybitOnly, DATA_DIR: dataDir, ALERT_MOVE_PERCENT: "5" });
@@ -206,7 +206,7 @@ describe("--once and the move alerts", () => {
   });
 
   test("a threshold set in the chat applies to --once too, until ALERT_MOVE_PERCENT changes", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const dataDir = tempDir("once");
     const store = HistoryStore.open(dataDir, "Europe/Paris", clock.now);
     // 🚨 Alerts → Move 5% while ALERT_MOVE_PERCENT was unset.
     new SettingsStore(store.db).setFromChat(ENV_BACKED.movePercent, 5, 0, Date.parse("2026-11-20T10:00:00Z"));
@@ -227,7 +227,7 @@ describe("--once and the move alerts", () => {
   });
 
   test("with PIN_STATUS=on, --once pins the status once, and the next --once edits the same message", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const dataDir = tempDir("once");
     for (const total of ["50000", "51000"]) {
       fakes.bybit.state.overviewTotalEquity = total;
       const { ctx } = context({ ...bybitOnly, DATA_DIR: dataDir, PIN_STATUS: "on" });
@@ -244,7 +244,7 @@ describe("--once and the move alerts", () => {
   });
 
   test("without ALERT_MOVE_PERCENT, no alert", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const dataDir = tempDir("once");
     for (const total of ["50000", "25000"]) {
       fakes.bybit.state.overviewTotalEquity = total;
       const { ctx } = context({ ...bybitOnly, DATA_DIR: dataDir });
@@ -266,7 +266,7 @@ describe("--json", () => {
       BINANCE_API_KEY: "wrong0000000000000000000000000000000000000000000000000000000000",
       KUCOIN_API_KEY: "x-wrong",
     };
-    const { ctx, out } = context({ ...wrong, DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-json-")) });
+    const { ctx, out } = context({ ...wrong, DATA_DIR: tempDir("json") });
     expect(await runSnapshotMode(ctx, { send: false, json: true })).toBe(1);
     const json = JSON.parse(out.join("")) as { platforms: { id: string; ok: boolean }[]; totalUsd: number | null };
     expect(json.platforms.map((p) => [p.id, p.ok])).toEqual([
@@ -284,7 +284,7 @@ describe("--json", () => {
 
 describe("--json changes", () => {
   test("carries each period vs the history: by total vs an imported day, platforms named vs another set", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-json-"));
+    const dataDir = tempDir("json");
     const store = HistoryStore.open(dataDir, "Europe/Paris", () => Date.parse("2026-11-17T12:00:00Z"));
     // A week back the bot saw Bybit alone; yesterday is a day of the original bot's file (totals only).
     store.recordSnapshot({
@@ -322,7 +322,7 @@ describe("--json changes", () => {
 
 describe("a damaged history never costs the report", () => {
   const damaged = () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-once-"));
+    const dataDir = tempDir("once");
     writeFileSync(join(dataDir, "pfbot.sqlite"), "not a database ".repeat(400));
     return dataDir;
   };
@@ -348,7 +348,7 @@ describe("a damaged history never costs the report", () => {
 
 describe("--check", () => {
   test("read-only keys and a working Telegram pass with exit 0", async () => {
-    const { ctx, out } = context({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")) });
+    const { ctx, out } = context({ DATA_DIR: tempDir("check") });
     expect(await runCheckMode(ctx)).toBe(0);
     for (const name of ["Bybit", "OKX", "T-Bank", "IBKR"])
       expect(out.some((l) => l.startsWith(`[ok  ] ${name}: reachable, credentials accepted, read-only`))).toBe(true);
@@ -357,7 +357,7 @@ describe("--check", () => {
   });
 
   test("each platform's coverage follows its audit; IBKR's statement answers its audit, so IBKR gets one SendRequest", async () => {
-    const { ctx, out } = context({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")), IBKR_CACHE_MINUTES: "0" });
+    const { ctx, out } = context({ DATA_DIR: tempDir("check"), IBKR_CACHE_MINUTES: "0" });
     expect(await runCheckMode(ctx)).toBe(0);
     for (const [name, source] of [
       ["Bybit", "asset-overview"],
@@ -375,7 +375,7 @@ describe("--check", () => {
   });
 
   test("each key's expiry as its platform reports it, or that it does not; a key expiring within 14 days is a problem", async () => {
-    const { ctx, out } = context({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")) });
+    const { ctx, out } = context({ DATA_DIR: tempDir("check") });
     expect(await runCheckMode(ctx)).toBe(0);
     const expiry = out.filter((l) => / expir/.test(l) && !l.includes("reachable"));
     // The fake Bybit key has no IP bound: Bybit dates its expiry 83 days ahead (the clock is 24 Nov 2026, 10:00 Paris).
@@ -388,7 +388,7 @@ describe("--check", () => {
       "[ok  ] KuCoin: expiry not reported by KuCoin",
     ]);
     fakes.bybit.state.key.deadlineDay = 3;
-    const soon = context({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")) });
+    const soon = context({ DATA_DIR: tempDir("check") });
     expect(await runCheckMode(soon.ctx)).toBe(1);
     expect(soon.out.filter((l) => l.includes("Bybit: the key"))).toEqual([
       "[WARN] Bybit: the key expires in 3 days, on 27 Nov 2026, 10:00 (Europe/Paris): create a new read-only key, put it in BYBIT_API_KEY and BYBIT_API_SECRET, and restart pfbot",
@@ -397,7 +397,7 @@ describe("--check", () => {
 
   test("an IBKR token refused while reading the balance fails once, without a second request for the audit", async () => {
     fakes.ibkr.faults.add({ path: "SendRequest", code: 1012 });
-    const { ctx, out } = context({ DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")), IBKR_CACHE_MINUTES: "0" });
+    const { ctx, out } = context({ DATA_DIR: tempDir("check"), IBKR_CACHE_MINUTES: "0" });
     expect(await runCheckMode(ctx)).toBe(1);
     const ibkr = out.filter((l) => l.includes("IBKR"));
     expect(ibkr).toHaveLength(1);
@@ -413,7 +413,7 @@ describe("--check", () => {
     fakes.okx.state.perm = "read_only,trade";
     const account = fakes.tbank.state.accounts[0]!;
     fakes.tbank.state.accounts[0] = { ...account, accessLevel: "ACCOUNT_ACCESS_LEVEL_FULL_ACCESS" };
-    const { ctx, out } = context({ ...withoutIbkr, DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")) });
+    const { ctx, out } = context({ ...withoutIbkr, DATA_DIR: tempDir("check") });
     expect(await runCheckMode(ctx)).toBe(1);
     for (const name of ["Bybit", "OKX", "T-Bank"]) {
       const line = out.find((l) => l.startsWith(`[WARN] ${name}:`));
@@ -426,7 +426,7 @@ describe("--check", () => {
   });
 
   test("a rejected key fails its line; a world-readable env file warns", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pfbot-check-"));
+    const dir = tempDir("check");
     const envFile = join(dir, ".env");
     writeFileSync(envFile, `OKX_API_KEY=not-the-okx-key\n`);
     chmodSync(envFile, 0o644);
@@ -443,7 +443,7 @@ describe("--check", () => {
   });
 
   test("during an IBKR penalty the last answer decides: an expired token fails with exit 1, without asking IBKR", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-check-"));
+    const dataDir = tempDir("check");
     const now = clock.now();
     const iso = (ms: number) => new Date(ms).toISOString();
     // What an earlier run left: IBKR answered 1012, then a 1018 put the token in the penalty box.
@@ -473,7 +473,7 @@ describe("--check", () => {
   test("a wrong Telegram token fails the Telegram line", async () => {
     const { ctx, out } = context({
       ...withoutIbkr,
-      DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-check-")),
+      DATA_DIR: tempDir("check"),
       TELEGRAM_BOT_TOKEN: "111111111:AAwrongTOKENabcdefghijklmnopqrstu",
     });
     expect(await runCheckMode(ctx)).toBe(1);

@@ -3,8 +3,7 @@
 // promptly), and a DATA_DIR that refuses writes (the message still arrives; the exit status says the
 // day was not recorded).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Server } from "bun";
 import { HistoryStore } from "../../src/history/store.ts";
@@ -13,6 +12,7 @@ import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { refusingUrl } from "../fakes/server.ts";
 import { type SentMessage, startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { type PfbotProcess, pfbotBinary, type RunResult, runPfbot, spawnPfbot } from "../support/binary.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "246813579:AAfaultsTOKENabcdefghijklmnopqrst";
 const OWNER = 8080;
@@ -86,7 +86,7 @@ function envFor(apiRoot: string, extra: Record<string, string> = {}): Record<str
   };
 }
 function freshDir(): string {
-  return mkdtempSync(join(tmpdir(), "pfbot-faults-"));
+  return tempDir("faults");
 }
 
 async function startPfbotProcess(telegram: TelegramFake, extra: Record<string, string>): Promise<PfbotProcess> {

@@ -3,20 +3,18 @@
 // the log says so; /frequency says where its value comes from; a paused bot says at start that reports are
 // paused, and every /status reply while paused ends with one line saying so.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { PAUSED_NOTE } from "../../src/bot/service.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { spawnPfbot } from "../support/binary.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AArestartTOKENabcdefghijklmnopqrst";
 const OWNER = 5150;
 
 let fakes: AllFakes;
 let telegram: TelegramFake;
-const dataDir = mkdtempSync(join(tmpdir(), "pfbot-restart-"));
+const dataDir = tempDir("restart");
 /** What each start of the bot answered, and what it logged. */
 const starts: { replies: string[]; log: string }[] = [];
 

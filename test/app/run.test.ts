@@ -1,14 +1,14 @@
 // runApp: the exit status and the stderr line of a mode that cannot start, in-process (the binary's own
 // exit statuses are covered at the process boundary in e2e.test.ts and process-faults.test.ts).
 import { expect, spyOn, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runApp } from "../../src/app/run.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 test("a partly configured platform is a configuration error: exit 2, the problem named, the value not shown", async () => {
   // An empty env file of its own, so that no .env in the working directory takes part.
-  const envFile = join(mkdtempSync(join(tmpdir(), "pfbot-run-")), "pfbot.env");
+  const envFile = join(tempDir("run"), "pfbot.env");
   writeFileSync(envFile, "", { mode: 0o600 });
   const written: string[] = [];
   const stderr = spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {

@@ -3,8 +3,7 @@
 // no 6-character piece of any of those (a clipped secret leaves a prefix), on stdout, stderr, in Telegram
 // messages, in --json or in any file of DATA_DIR.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { dec } from "../../src/lib/money.ts";
 import { createIbkrState } from "../../src/platforms/ibkr/state.ts";
@@ -12,6 +11,7 @@ import { signKucoinPassphrase } from "../../src/platforms/kucoin/client.ts";
 import { type AllFakes, FAKE_IBKR_QUERY, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { type PfbotProcess, spawnPfbot } from "../support/binary.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TELEGRAM_TOKEN = "7315550142:AAtgTOKq7Zx9w8e7r6t5y4u3i2o1pLk";
 const CHAT_ID = 31337;
@@ -53,7 +53,7 @@ type Run = { code: number; stdout: string; emitted: Emitted[] };
 let fakes: AllFakes;
 let telegram: TelegramFake;
 let botTelegram: TelegramFake;
-const binDir = mkdtempSync(join(tmpdir(), "pfbot-leak-cwd-"));
+const binDir = tempDir("leak-cwd");
 let oneShot: { dirs: string[]; runs: Promise<[Run, Run, Run, Run]> };
 let bot: { dir: string; child: PfbotProcess };
 
@@ -138,7 +138,7 @@ function echoEverywhere(): void {
 
 /** A DATA_DIR holding yesterday's IBKR statement, so IBKR's error becomes a note under a cached figure. */
 async function dataDir(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "pfbot-leak-data-"));
+  const dir = tempDir("leak-data");
   const yesterday = new Date(Date.now() - 86_400_000);
   await createIbkrState(dir, () => {}).writeCache({
     queryId: FAKE_IBKR_QUERY,

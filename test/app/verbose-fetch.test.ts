@@ -3,7 +3,6 @@
 // compiled binary is run, against the fakes, with the variable in its environment and in its env file.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/config.ts";
 import { readEnvSource } from "../../src/config/env-source.ts";
@@ -11,6 +10,7 @@ import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { spawnPfbot } from "../support/binary.ts";
 import { seedIbkrCache } from "../support/ibkr-cache.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TELEGRAM_TOKEN = "123456789:AAverboseTOKENabcdefghijklmnopqrst";
 const CHAT = 4242;
@@ -26,7 +26,7 @@ const PRINTED_REQUEST = /curl --http1\.1|X-BAPI-API-KEY|X-BAPI-SIGN|OK-ACCESS-|A
 
 describe("BUN_CONFIG_VERBOSE_FETCH in the configuration", () => {
   test("set in the env file or the environment, it is a start-up warning and a leaky setting", () => {
-    const dir = mkdtempSync(join(tmpdir(), "pfbot-verbose-"));
+    const dir = tempDir("verbose");
     writeFileSync(join(dir, ".env"), "BUN_CONFIG_VERBOSE_FETCH=curl\nBYBIT_API_KEY=k\nBYBIT_API_SECRET=s\n", { mode: 0o600 });
     for (const processEnv of [{}, { BUN_CONFIG_VERBOSE_FETCH: "true" }]) {
       const source = readEnvSource(processEnv, dir, null);
@@ -47,7 +47,7 @@ describe("BUN_CONFIG_VERBOSE_FETCH in the configuration", () => {
 
 describe("the compiled binary with BUN_CONFIG_VERBOSE_FETCH=curl", () => {
   // The three runs start in beforeAll, at once (a start is most of a run's cost); each test reads its own.
-  const dir = mkdtempSync(join(tmpdir(), "pfbot-verbose-bin-"));
+  const dir = tempDir("verbose-bin");
   let fakes: AllFakes;
   let telegram: TelegramFake;
   let json: Promise<Run>;

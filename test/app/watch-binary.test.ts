@@ -3,12 +3,11 @@
 // process); --once, a cron user's scheduled run, counts for the failure alerts; and the live pinned status is
 // pinned once, then edited, by one bot process and by the next. (The bot's own scheduled runs: test/bot/watch.test.ts.)
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { pfbotBinary, runPfbot } from "../support/binary.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AAwatchBINARYtokenabcdefghijklmnop";
 const OWNER = 6160;
@@ -47,7 +46,7 @@ const setBtcUsd = (usd: string) => {
 };
 
 test("--once twice with a 10% move between gives exactly one alert, with sound; a third at the same level none", async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "pfbot-watch-bin-"));
+  const dataDir = tempDir("watch-bin");
   const start = telegram.sent.length;
   const once = () => runPfbot(["--once"], env(dataDir, { ALERT_MOVE_PERCENT: "5" }));
   setBtcUsd("14250.075");
@@ -67,7 +66,7 @@ test("--once twice with a 10% move between gives exactly one alert, with sound; 
 });
 
 test("--once with OKX refusing its key: the third run in a row gives one failure alert, the fourth none; then one 'back'", async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "pfbot-watch-bin-"));
+  const dataDir = tempDir("watch-bin");
   setBtcUsd("14250.075");
   const start = telegram.sent.length;
   const okx = (secret: string) => ({
@@ -99,7 +98,7 @@ test("--once with OKX refusing its key: the third run in a row gives one failure
 });
 
 test("PIN_STATUS=on pins once and then edits the same message; a restart keeps editing it", async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "pfbot-watch-bin-"));
+  const dataDir = tempDir("watch-bin");
   setBtcUsd("14250.075");
   const pinnedText = () => {
     const message = telegram.message(OWNER, telegram.pinned(OWNER)[0] ?? 0);

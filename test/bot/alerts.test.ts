@@ -3,8 +3,6 @@
 
 import type { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DIGEST_LAST_SLOT } from "../../src/alerts/state.ts";
 import { type AlertConfig, AlertKeeper, type AlertSend, DIGEST_GRACE_MS } from "../../src/bot/alerts.ts";
@@ -13,6 +11,7 @@ import { openDatabase } from "../../src/history/db.ts";
 import { SettingsStore } from "../../src/history/settings.ts";
 import { silentLogger } from "../../src/lib/log.ts";
 import { dayRecord, snapshotAt, TZ } from "../alerts/support.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const CONFIG: AlertConfig = { thresholds: { report: 5, day: null }, failures: 3, digest: { weekday: 0, hour: 19, minute: 0 } };
 const open: Database[] = [];
@@ -37,7 +36,7 @@ function telegram() {
   return { sent, send, state };
 }
 
-const file = () => join(mkdtempSync(join(tmpdir(), "pfbot-alerts-")), "pfbot.sqlite");
+const file = () => join(tempDir("alerts"), "pfbot.sqlite");
 
 describe("move alerts across restarts", () => {
   test("a move is alerted once: after a restart the same level is no move, and nothing is sent again", async () => {

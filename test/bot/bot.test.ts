@@ -1,8 +1,7 @@
 // The real bot (grammY, scheduler, history, settings) against the fake Telegram Bot API and the
 // platform fakes.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BotHooks, type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
 import type { AppContext } from "../../src/app/run.ts";
@@ -14,6 +13,7 @@ import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { botContext } from "../support/bot-context.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AAtestTOKENabcdefghijklmnopqrstuvw";
 const OWNER = 4242;
@@ -40,12 +40,7 @@ function contextFor(dataDir: string, extra: Record<string, string> = {}, overrid
   return botContext({ fakes, telegram, token: TOKEN, owner: OWNER, dataDir, clock, extra, logLines, overrides });
 }
 
-async function start(
-  dataDir = mkdtempSync(join(tmpdir(), "pfbot-bot-")),
-  extra: Record<string, string> = {},
-  hooks: BotHooks = {},
-  overrides: Partial<Config> = {},
-) {
+async function start(dataDir = tempDir("bot"), extra: Record<string, string> = {}, hooks: BotHooks = {}, overrides: Partial<Config> = {}) {
   telegram = await startTelegramFake({ token: TOKEN });
   runtime = await startBot(contextFor(dataDir, extra, overrides), hooks);
   return dataDir;
@@ -123,7 +118,7 @@ describe("commands from the owner", () => {
   });
 
   test("/history shows the imported sample days, as samples", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pfbot-bot-"));
+    const dir = tempDir("bot");
     await Bun.write(join(dir, "portfolio_history.json"), await Bun.file("data/portfolio_history.json").text());
     await start(dir);
     say("/history");
@@ -281,7 +276,7 @@ describe("when Telegram or the disk fails", () => {
   });
 
   test("a DATA_DIR that cannot hold the history: the bot still starts and answers, and /status and /healthz say the history is not saved", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pfbot-bot-"));
+    const dir = tempDir("bot");
     writeFileSync(join(dir, "not-a-dir"), "");
     const dataDir = join(dir, "not-a-dir", "data");
     await start(dataDir, withHealth);
@@ -344,7 +339,7 @@ describe("webhook", () => {
 describe("start-up", () => {
   test("a token Telegram refuses ends the start with a ConfigError naming TELEGRAM_BOT_TOKEN, keeping Telegram's answer as cause", async () => {
     telegram = await startTelegramFake({ token: "987654321:AAanotherTOKENabcdefghijklmnopqrstu" });
-    const error = await startBot(contextFor(mkdtempSync(join(tmpdir(), "pfbot-bot-")))).catch((reason: unknown) => reason);
+    const error = await startBot(contextFor(tempDir("bot"))).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toStartWith(
       "Telegram did not accept the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT): ",

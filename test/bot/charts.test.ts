@@ -2,9 +2,6 @@
 // Telegram Bot API and the platform fakes: photos by sendPhoto, their buttons, editMessageMedia on the
 // same message, every press answered.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
 import { CHART_USAGE } from "../../src/bot/charts.ts";
 import { STALE_BUTTON } from "../../src/bot/navigation.ts";
@@ -16,6 +13,7 @@ import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { type SentPhoto, startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { botContext } from "../support/bot-context.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AAchartTOKENabcdefghijklmnopqrstuv";
 const OWNER = 4242;
@@ -40,7 +38,7 @@ afterEach(async () => {
 
 /** A DATA_DIR holding `days` days up to today (imported, so complete), $100,000 rising $250 a day. */
 function historyDir(days: number): string {
-  const dir = mkdtempSync(join(tmpdir(), "pfbot-chart-bot-"));
+  const dir = tempDir("chart-bot");
   const store = HistoryStore.open(dir, "Europe/Paris", clock.now);
   store.importDays(
     Array.from({ length: days }, (_, i) => ({

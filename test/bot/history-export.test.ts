@@ -2,9 +2,6 @@
 // and the fake Telegram Bot API: the pages turn with ◀ Older and Newer ▶ on the same message, their buttons
 // work after a restart, and /export uploads the CSV and the original bot's JSON as documents named with the day.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
 import { HISTORY_USAGE } from "../../src/bot/history-buttons.ts";
@@ -17,6 +14,7 @@ import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { botContext } from "../support/bot-context.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AAhistTOKENabcdefghijklmnopqrstuvwx";
 const OWNER = 4242;
@@ -70,7 +68,7 @@ async function start(dataDir: string, extra: Record<string, string> = {}): Promi
 
 /** A data directory holding `entries`. */
 function dataDirWith(entries: readonly ImportEntry[]): string {
-  const dir = mkdtempSync(join(tmpdir(), "pfbot-hist-"));
+  const dir = tempDir("hist");
   const store = HistoryStore.open(dir, "Europe/Paris", clock.now);
   store.importDays(entries, { overwrite: false });
   store.close();
@@ -266,7 +264,7 @@ describe("/export", () => {
   });
 
   test("an empty history: a line says there is nothing yet, and no document goes; a stranger's /export gets nothing", async () => {
-    await start(mkdtempSync(join(tmpdir(), "pfbot-hist-")));
+    await start(tempDir("hist"));
     say("/export", STRANGER);
     say("/export");
     const [reply] = await telegram.waitForSent(1);

@@ -3,9 +3,6 @@
 // coin it cannot price with its quantity) against the fakes, then every amount the messages showed, and the
 // exact figure behind each, is looked for in the log, in every form it could take.
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
 import { createSnapshotTaker } from "../../src/app/wiring.ts";
 import { silentLogger } from "../../src/lib/log.ts";
@@ -15,6 +12,7 @@ import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { botContext } from "../support/bot-context.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AAlogTOKENabcdefghijklmnopqrstuvwx";
 const OWNER = 4242;
@@ -76,7 +74,7 @@ test.each([["off"], ["on"]])("a whole bot session with PRIVACY=%s logs no amount
     telegram,
     token: TOKEN,
     owner: OWNER,
-    dataDir: mkdtempSync(join(tmpdir(), "pfbot-log-")),
+    dataDir: tempDir("log"),
     clock,
     extra: { LOG_LEVEL: "info", PRIVACY: privacy },
     logLines: lines,

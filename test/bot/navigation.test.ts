@@ -4,9 +4,6 @@
 // with nothing, old messages and buttons from before a restart still work or say so, and the settings are
 // remembered across a restart (and give way to the env file edited since).
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
 import { STALE_BUTTON, TOO_OLD } from "../../src/bot/navigation.ts";
@@ -18,6 +15,7 @@ import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { botContext } from "../support/bot-context.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AAnavTOKENabcdefghijklmnopqrstuvwx";
 const OWNER = 4242;
@@ -40,7 +38,7 @@ afterEach(async () => {
   await Promise.all([telegram.stop(), fakes.stop()]);
 });
 
-async function start(dataDir = mkdtempSync(join(tmpdir(), "pfbot-nav-")), extra: Record<string, string> = {}): Promise<string> {
+async function start(dataDir = tempDir("nav"), extra: Record<string, string> = {}): Promise<string> {
   const context = botContext({ fakes, telegram, token: TOKEN, owner: OWNER, dataDir, clock, extra, logLines });
   runtime = await startBot(context, { setInterval: () => 0, clearInterval: () => {}, renderChart: renderPng });
   return dataDir;
@@ -262,7 +260,7 @@ describe("old messages", () => {
 
 describe("charts from the report, and back", () => {
   test("📈 Chart turns the report into the chart (editMessageMedia); ⬅️ Status turns it back, sent anew since a photo has no text", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "pfbot-nav-"));
+    const dir = tempDir("nav");
     const store = HistoryStore.open(dir, "Europe/Paris", clock.now);
     const days = Array.from({ length: 5 }, (_, i) => ({ day: addDays("2026-11-23", i - 4), usd: dec(String(100_000 + i)), rub: null }));
     store.importDays(days, { overwrite: false });

@@ -3,8 +3,6 @@
 // pinned when the old is gone or too old; unpinned when turned off; a group that refuses the pin is said in the log.
 import type { Database } from "bun:sqlite";
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PINNED_STATUS_MESSAGE } from "../../src/alerts/state.ts";
 import { ownerChat } from "../../src/bot/owner-chat.ts";
@@ -15,6 +13,7 @@ import { SettingsStore } from "../../src/history/settings.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { fakeClock } from "../support/clock.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AApinnedTOKENabcdefghijklmnopqrstu";
 const OWNER = 4242;
@@ -44,7 +43,7 @@ function pinnedAt(path: string, telegram: TelegramFake, chatId = OWNER) {
   return { pinned, settings, lines };
 }
 
-const file = () => join(mkdtempSync(join(tmpdir(), "pfbot-pinned-")), "pfbot.sqlite");
+const file = () => join(tempDir("pinned"), "pfbot.sqlite");
 const text = (telegram: TelegramFake, id: number) => {
   const message = telegram.message(OWNER, id);
   return message && "text" in message ? message.text : null;

@@ -1,7 +1,5 @@
 import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FREQUENCY_USAGE } from "../../src/bot/controls.ts";
 import { DEFAULT_HISTORY } from "../../src/bot/history-buttons.ts";
@@ -20,6 +18,7 @@ import { PlatformError } from "../../src/platforms/types.ts";
 import { htmlToText } from "../../src/render/html.ts";
 import { combine, failedRow, type PlatformRow, rowOf, type Snapshot } from "../../src/snapshot/snapshot.ts";
 import { texts } from "../render/chart/support.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const FX: FxResult = {
   ok: true,
@@ -62,7 +61,7 @@ interface SetupOptions {
 }
 
 function setup(snapshots: Snapshot[], options: SetupOptions = {}) {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+  const dataDir = options.dataDir ?? tempDir("svc");
   const history = options.history ?? HistoryStore.open(dataDir, "Europe/Paris", () => Date.parse("2026-11-24T12:00:00Z"));
   const sent: { html: string; silent: boolean }[] = [];
   let calls = 0;
@@ -151,7 +150,7 @@ test("the change line compares with the previous complete day", async () => {
 });
 
 test("the service starts on the schedule stored by /frequency and /pause; a stored frequency outside 1..1440 counts as unset", () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+  const dataDir = tempDir("svc");
   const first = setup([], { dataDir });
   expect(first.service.frequency("45")).toStartWith("Frequency set to 45 minutes.");
   expect(first.service.pause()).toStartWith("Scheduled reports paused.");
@@ -181,7 +180,7 @@ describe("/frequency and POLL_INTERVAL_MINUTES", () => {
   });
 
   test("after a restart with POLL_INTERVAL_MINUTES unchanged, /frequency's value stays", () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+    const dataDir = tempDir("svc");
     const first = setup([], { dataDir });
     first.setClock("2026-11-26T10:00:00Z");
     first.service.frequency("45");
@@ -195,7 +194,7 @@ describe("/frequency and POLL_INTERVAL_MINUTES", () => {
   });
 
   test("after a restart with POLL_INTERVAL_MINUTES changed, the env value wins, the log says so, and /frequency is forgotten", () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+    const dataDir = tempDir("svc");
     const first = setup([], { dataDir });
     first.setClock("2026-11-26T10:00:00Z");
     first.service.frequency("45");
@@ -216,7 +215,7 @@ describe("/frequency and POLL_INTERVAL_MINUTES", () => {
   });
 
   test("a frequency stored by an earlier pfbot (no env value beside it) stays, and the next env change wins", () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+    const dataDir = tempDir("svc");
     const db = new SettingsStore(HistoryStore.open(dataDir, "Europe/Paris").db);
     db.set(BOT_SETTINGS.frequencyMinutes, 30);
     const first = setup([], { dataDir });
@@ -231,7 +230,7 @@ describe("/frequency and POLL_INTERVAL_MINUTES", () => {
 
 describe("a paused bot", () => {
   test("logs at start that reports are paused", () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+    const dataDir = tempDir("svc");
     const first = setup([], { dataDir });
     first.service.pause();
     first.history.close();
@@ -263,7 +262,7 @@ test("/frequency refuses what the schedule refuses, and stores nothing then", ()
 });
 
 test("a history that cannot be written: the report is still delivered, the failure logged with what to do, and /status, /healthz and /pause say so", async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+  const dataDir = tempDir("svc");
   HistoryStore.open(dataDir, "Europe/Paris").close();
   // SQLite's read-only mode refuses every write, even to root (a chmod would not).
   const history = new HistoryStore(new Database(join(dataDir, DATABASE_FILE), { readonly: true }), "Europe/Paris");
@@ -357,7 +356,7 @@ describe("charts", () => {
   const allocation = { kind: "allocation", view: "platform", currency: "USD" } as const;
 
   test("a complete snapshot's allocation is kept for /allocation, across a restart; a partial one never replaces it", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+    const dataDir = tempDir("svc");
     const { service, setClock, history } = setup(
       [at("2026-11-24T09:00:00Z", [okRow("100")]), at("2026-11-24T11:00:00Z", [okRow("200"), failedOkx])],
       {
@@ -482,7 +481,7 @@ describe("NOTIFY: which scheduled reports are sent, and which ring", () => {
   });
 
   test("problems: the last report's coverage outlives a restart, so a restart alone is no change", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-svc-"));
+    const dataDir = tempDir("svc");
     const first = setup([complete(day(9))], { dataDir, notify: "problems" });
     await first.service.scheduledRun();
     first.history.close();

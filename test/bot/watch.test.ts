@@ -3,9 +3,6 @@
 // platforms out, the daily key audit and its expiry warning, the live pinned status, and the alerts' settings
 // changed from their buttons.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
 import { HistoryStore } from "../../src/history/store.ts";
 import { dec } from "../../src/lib/money.ts";
@@ -15,6 +12,7 @@ import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
 import { botContext } from "../support/bot-context.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AAwatchTOKENabcdefghijklmnopqrstuv";
 const OWNER = 4242;
@@ -37,7 +35,7 @@ afterEach(async () => {
 });
 
 /** Starts the bot on `dataDir` with `extra` variables; the scheduler never ticks on its own. */
-async function start(extra: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), "pfbot-watch-"))): Promise<BotRuntime> {
+async function start(extra: Record<string, string> = {}, dataDir = tempDir("watch")): Promise<BotRuntime> {
   const context = botContext({
     fakes,
     telegram,
@@ -135,7 +133,7 @@ describe("key expiry", () => {
   test("once a day from the window's start, Bybit's key only: warned 14 days before, once; the next warning at 3 days", async () => {
     fakes.bybit.state.key.expiredAt = "2026-12-08T10:30:00Z";
     clock.set("2026-11-24T06:30:00Z"); // 07:30 in Paris: before the report window opens at 08:00
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-watch-"));
+    const dataDir = tempDir("watch");
     await start({}, dataDir);
     const audits = () => fakes.bybit.requestsTo("/v5/user/query-api").length;
     await runtime!.scheduler.tick();
@@ -223,7 +221,7 @@ describe("the alerts' settings from their buttons", () => {
   };
 
   test("🚨 Alerts shows their rows; a preset applies at once and is kept across a restart; the pinned status pins and unpins at once", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-watch-"));
+    const dataDir = tempDir("watch");
     await start({}, dataDir);
     telegram.pushMessage({ chatId: OWNER, text: "/settings" });
     const screen = (await telegram.waitForSent(1, 10_000))[0]!;
@@ -261,7 +259,7 @@ describe("the alerts' settings from their buttons", () => {
   });
 
   test("a value set in the chat gives way to its variable once that changes", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-watch-"));
+    const dataDir = tempDir("watch");
     await start({}, dataDir);
     telegram.pushMessage({ chatId: OWNER, text: "/settings" });
     const screen = (await telegram.waitForSent(1, 10_000))[0]!;
@@ -289,7 +287,7 @@ describe("the weekly digest", () => {
   }
 
   test("at its slot: the text, then the week's chart, both silent; once; a slot missed while pfbot was down is skipped", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "pfbot-watch-"));
+    const dataDir = tempDir("watch");
     historyIn(dataDir);
     await start({ DIGEST: "tue 10:30" }, dataDir);
     clock.set("2026-11-24T09:29:00Z");

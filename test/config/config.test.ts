@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Config, type ConfigNeeds, KNOWN_VARIABLES, loadConfig } from "../../src/config/config.ts";
 import { noEnvFileNote, nonEmptyVariables, readEnvSource } from "../../src/config/env-source.ts";
 import { PLATFORMS } from "../../src/platforms/registry.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const BALANCES: ConfigNeeds = { platforms: true, telegram: false };
 const SENDING: ConfigNeeds = { platforms: true, telegram: true };
@@ -356,7 +356,7 @@ describe("variables that look like pfbot's", () => {
 });
 
 describe("env file and process environment", () => {
-  const dir = mkdtempSync(join(tmpdir(), "pfbot-config-"));
+  const dir = tempDir("config");
   writeFileSync(
     join(dir, ".env"),
     [
@@ -380,7 +380,7 @@ describe("env file and process environment", () => {
   });
 
   test("a line a shell or dotenv reads differently is read as systemd reads it, and reported without its value", () => {
-    const shellish = mkdtempSync(join(tmpdir(), "pfbot-config-"));
+    const shellish = tempDir("config");
     writeFileSync(
       join(shellish, ".env"),
       ["export BYBIT_API_KEY=file-key", "BYBIT_API_SECRET=file-secret", "TIMEZONE=Europe/Moscow # comment"].join("\n"),
@@ -425,7 +425,7 @@ describe("env file and process environment", () => {
   });
 
   test("no .env is fine, and the path looked for is kept to be said", () => {
-    const empty = mkdtempSync(join(tmpdir(), "pfbot-noenv-"));
+    const empty = tempDir("noenv");
     const source = readEnvSource({ A: "1" }, empty, null);
     expect(source).toEqual({ vars: { A: "1" }, file: null, lookedFor: join(empty, ".env"), fileProblems: [] });
     if ("error" in source) throw new Error(source.error);

@@ -2,15 +2,14 @@
 // directory, a logger that records lines, and after each test the checks every IBKR test must pass
 // (no token in any error or log line, no protocol breach seen by the fake).
 import { afterEach, beforeEach, expect } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { createLogger } from "../../src/lib/log.ts";
 import { toPlainString } from "../../src/lib/money.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
 import { createFlexPacer, type FlexPacer } from "../../src/platforms/ibkr/pacer.ts";
 import { type FetchFn, type PlatformBalance, type PlatformClient, PlatformError } from "../../src/platforms/types.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { tempDir } from "../support/temp-dir.ts";
 import { type IbkrFake, startIbkrFake } from "./ibkr.ts";
 
 // Flex tokens are long digit strings; this one must never show up in an error or a log line.
@@ -90,7 +89,7 @@ export function useIbkrHarness(): IbkrHarness {
   beforeEach(async () => {
     h.clock = fakeClock(START);
     h.pacer = createFlexPacer(h.clock);
-    h.stateDir = mkdtempSync(join(tmpdir(), "pfbot-ibkr-"));
+    h.stateDir = tempDir("ibkr");
     h.logLines = [];
     h.errors = [];
     h.fake = await startIbkrFake({ token: TOKEN, queryId: QUERY_ID, now: h.now, userAgent: USER_AGENT });

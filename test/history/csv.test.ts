@@ -1,8 +1,7 @@
 // pfbot's CSV: the bytes a spreadsheet gets, the round trip back into the history, and what the import refuses.
 import type { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatHistoryCsv } from "../../src/history/csv.ts";
 import { parseHistoryCsv } from "../../src/history/csv-import.ts";
@@ -11,6 +10,7 @@ import { runExport, runImport } from "../../src/history/io.ts";
 import { SAMPLE_DAYS } from "../../src/history/samples.ts";
 import { addDays, type DayRecord, HistoryStore, type SnapshotRecord } from "../../src/history/store.ts";
 import { type Decimal, dec, mul, sum, toPlainString } from "../../src/lib/money.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const dirs: string[] = [];
 const stores: HistoryStore[] = [];
@@ -20,7 +20,7 @@ afterEach(() => {
 });
 
 function tempFile(name: string, content?: string | Uint8Array): string {
-  const dir = mkdtempSync(join(tmpdir(), "pfbot-csv-"));
+  const dir = tempDir("csv");
   dirs.push(dir);
   const path = join(dir, name);
   if (content !== undefined) writeFileSync(path, content);

@@ -3,12 +3,12 @@
 
 import { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DATABASE_FILE, MIGRATIONS, openDatabase, schemaVersion } from "../../src/history/db.ts";
 import { HistoryStore } from "../../src/history/store.ts";
 import { dec, toPlainString } from "../../src/lib/money.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const FIXTURE = join(import.meta.dir, "../fixtures/history-v1-40e5fa5.sql");
 /** Schema 1's per-platform columns and the platform each held. */
@@ -24,7 +24,7 @@ afterEach(() => {
 
 /** A DATA_DIR holding the release's database, as that release left it. */
 function releaseDataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "pfbot-v1-"));
+  const dir = tempDir("v1");
   dirs.push(dir);
   const db = new Database(join(dir, DATABASE_FILE), { create: true, strict: true });
   db.exec(readFileSync(FIXTURE, "utf8"));

@@ -3,9 +3,6 @@
 // Two servers on 127.0.0.1: the one pfbot is pointed at, and "elsewhere", on another port, which records what
 // reached it (nothing, for a request with credentials).
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createFxSource } from "../../src/fx/source.ts";
 import type { Clock } from "../../src/lib/clock.ts";
 import { createBinanceClient } from "../../src/platforms/binance/client.ts";
@@ -24,6 +21,7 @@ import type { FakeServer } from "../fakes/server.ts";
 import { fakeClock } from "../support/clock.ts";
 import { expectPlatformError } from "../support/platform-error.ts";
 import { servePerTest } from "../support/serve.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const serve = servePerTest();
 
@@ -96,7 +94,7 @@ const clients: Record<string, { variable: string; make: (base: string) => Platfo
         pacer: createFlexPacer(clock),
         token: SECRETS.ibkrToken,
         queryId: "1048576",
-        stateDir: mkdtempSync(join(tmpdir(), "pfbot-redirect-")),
+        stateDir: tempDir("redirect"),
         cacheMinutes: 0,
         userAgent: "pfbot-test/0.1",
       });

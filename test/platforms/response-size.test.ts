@@ -3,9 +3,6 @@
 // once, 16 MiB for a Flex statement, 1 MiB for a rate feed) and fails as a bad response; the bytes past the cap are never
 // read, decoded or kept.
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createFxSource } from "../../src/fx/source.ts";
 import type { Clock } from "../../src/lib/clock.ts";
 import { createBinanceClient } from "../../src/platforms/binance/client.ts";
@@ -21,6 +18,7 @@ import { gzipBomb, hugeBody, MiB, type SentCounter } from "../fakes/hostile.ts";
 import { fakeClock } from "../support/clock.ts";
 import { expectPlatformError } from "../support/platform-error.ts";
 import { servePerTest } from "../support/serve.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const serve = servePerTest();
 
@@ -53,7 +51,7 @@ const clients: Record<PlatformId, { name: string; capMiB: number; make: (base: s
         pacer: createFlexPacer(clock),
         token: "918273645091827364509182",
         queryId: "1048576",
-        stateDir: mkdtempSync(join(tmpdir(), "pfbot-size-")),
+        stateDir: tempDir("size"),
         cacheMinutes: 0,
         userAgent: "pfbot-test/0.1",
       });

@@ -2,9 +2,7 @@
 // portfolio (no failure, no note, IBKR as of the last business day); each --scenario shows its failure, and
 // --help lists every one. --telegram's rendering: bold as bold (ANSI), from Telegram's own entities.
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { ansiMessage } from "../../scripts/ansi-message.ts";
 import { businessDaysBefore, demoUsage, makeHealthy, SCENARIOS } from "../../scripts/demo-world.ts";
 import { createSnapshotTaker } from "../../src/app/wiring.ts";
@@ -14,6 +12,7 @@ import { htmlToText } from "../../src/render/html.ts";
 import { renderStatus } from "../../src/render/status.ts";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const ROOT = resolve(import.meta.dir, "../..");
 let clock: FakeClock;
@@ -31,7 +30,7 @@ afterEach(async () => {
 /** The report pfbot would print in this world, as --dry-run prints it. */
 async function report(extraEnv: Record<string, string> = {}) {
   const loaded = loadConfig(
-    { vars: { ...fakes.env, DATA_DIR: mkdtempSync(join(tmpdir(), "pfbot-demo-test-")), ...extraEnv }, file: null },
+    { vars: { ...fakes.env, DATA_DIR: tempDir("demo-test"), ...extraEnv }, file: null },
     { platforms: true, telegram: false },
   );
   if (!loaded.ok) throw new Error(loaded.errors.join("\n"));

@@ -2,9 +2,7 @@
 // Bank of Russia fakes behind the real clients and FX source, one snapshot each. A figure that leaves money out,
 // or a failed platform, never makes the totals complete; the others keep their value.
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { createFxSource } from "../../src/fx/source.ts";
 import { toPlainString } from "../../src/lib/money.ts";
 import { createIbkrClient } from "../../src/platforms/ibkr/client.ts";
@@ -25,6 +23,7 @@ import {
   type TbankFault,
 } from "../fakes/tbank.ts";
 import { fakeClock } from "../support/clock.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const IBKR_TOKEN = "271828182845904523536028";
 const IBKR_QUERY = "314159";
@@ -48,7 +47,7 @@ interface Setup {
 /** T-Bank and IBKR through their real clients, and the rate through the real FX source, all against fakes. */
 async function snapshotOf(setup: Setup = {}): Promise<Snapshot> {
   const clock = fakeClock(setup.at ?? SATURDAY);
-  const stateDir = mkdtempSync(join(tmpdir(), "pfbot-coverage-"));
+  const stateDir = tempDir("coverage");
   cleanups.push(() => rmSync(stateDir, { recursive: true, force: true }));
   const fxState = setup.fx ?? { ...presetFxState(), date: "2026-03-14" };
   const [tbank, ibkr, fx] = await Promise.all([
