@@ -1,4 +1,4 @@
-// `pfbot --chart` and `pfbot --allocation`: in process on the test's clock, and the compiled binary copied
+// `pfbot --chart` and `pfbot --allocation`: in process on the test's clock, and the compiled binary placed
 // into an empty directory (no node_modules, nothing beside it), with only DATA_DIR and TIMEZONE set.
 import { afterAll, expect, test } from "bun:test";
 import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";

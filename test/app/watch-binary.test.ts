@@ -2,7 +2,7 @@
 // real clock. `--once` twice with a 10% move between gives exactly one alert (the rule's state outlives the
 // process); --once, a cron user's scheduled run, counts for the failure alerts; and the live pinned status is
 // pinned once, then edited, by one bot process and by the next. (The bot's own scheduled runs: test/bot/watch.test.ts.)
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import { tmpdir } from "node:os";
 import { type AllFakes, startAllFakes } from "../fakes/all.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
@@ -12,42 +12,51 @@ import { tempDir } from "../support/temp-dir.ts";
 const TOKEN = "123456789:AAwatchBINARYtokenabcdefghijklmnop";
 const OWNER = 6160;
 
-let fakes: AllFakes;
-let telegram: TelegramFake;
-
-beforeAll(async () => {
-  [fakes, telegram] = await Promise.all([startAllFakes(), startTelegramFake({ token: TOKEN, chatId: OWNER })]);
-});
-afterAll(async () => {
-  await Promise.all([fakes.stop(), telegram.stop()]);
-});
-
-/** Bybit alone, so that its figure is the whole total; Telegram the fake. */
-function env(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    BYBIT_API_KEY: fakes.env.BYBIT_API_KEY!,
-    BYBIT_API_SECRET: fakes.env.BYBIT_API_SECRET!,
-    BYBIT_BASE_URL: fakes.env.BYBIT_BASE_URL!,
-    CBR_BASE_URL: fakes.env.CBR_BASE_URL!,
-    CBR_MIRROR_BASE_URL: fakes.env.CBR_MIRROR_BASE_URL!,
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    TELEGRAM_CHAT_ID: String(OWNER),
-    TELEGRAM_API_ROOT: telegram.url,
-    DATA_DIR: dataDir,
-    TIMEZONE: "Europe/Paris",
-    ...extra,
-  };
+/** One test's fakes: the tests run at once (each is a sequence of processes), so none shares a fake's state. */
+interface World {
+  readonly fakes: AllFakes;
+  readonly telegram: TelegramFake;
+  /** Bybit alone, so that its figure is the whole total; Telegram the fake. */
+  env(dataDir: string, extra?: Record<string, string>): Record<string, string>;
+  /** Bybit's unified BTC, in USD: 14,250.075 of the account's 28,545.22. */
+  setBtcUsd(usd: string): void;
 }
 
-/** Bybit's unified BTC, in USD: 14,250.075 of the account's 28,545.22. */
-const setBtcUsd = (usd: string) => {
-  const [btc, ...others] = fakes.bybit.state.unified.coins;
-  fakes.bybit.state.unified.coins = [{ ...btc!, usdValue: usd }, ...others];
-};
+const worlds: World[] = [];
+afterAll(async () => {
+  await Promise.all(worlds.flatMap((world) => [world.fakes.stop(), world.telegram.stop()]));
+});
 
-test("--once twice with a 10% move between gives exactly one alert, with sound; a third at the same level none", async () => {
+async function world(): Promise<World> {
+  const [fakes, telegram] = await Promise.all([startAllFakes(), startTelegramFake({ token: TOKEN, chatId: OWNER })]);
+  const created: World = {
+    fakes,
+    telegram,
+    env: (dataDir, extra = {}) => ({
+      BYBIT_API_KEY: fakes.env.BYBIT_API_KEY!,
+      BYBIT_API_SECRET: fakes.env.BYBIT_API_SECRET!,
+      BYBIT_BASE_URL: fakes.env.BYBIT_BASE_URL!,
+      CBR_BASE_URL: fakes.env.CBR_BASE_URL!,
+      CBR_MIRROR_BASE_URL: fakes.env.CBR_MIRROR_BASE_URL!,
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_CHAT_ID: String(OWNER),
+      TELEGRAM_API_ROOT: telegram.url,
+      DATA_DIR: dataDir,
+      TIMEZONE: "Europe/Paris",
+      ...extra,
+    }),
+    setBtcUsd: (usd) => {
+      const [btc, ...others] = fakes.bybit.state.unified.coins;
+      fakes.bybit.state.unified.coins = [{ ...btc!, usdValue: usd }, ...others];
+    },
+  };
+  worlds.push(created);
+  return created;
+}
+
+test.concurrent("--once twice with a 10% move between gives exactly one alert, with sound; a third at the same level none", async () => {
+  const { telegram, env, setBtcUsd } = await world();
   const dataDir = tempDir("watch-bin");
-  const start = telegram.sent.length;
   const once = () => runPfbot(["--once"], env(dataDir, { ALERT_MOVE_PERCENT: "5" }));
   setBtcUsd("14250.075");
   expect((await once()).code).toBe(0);
@@ -55,7 +64,7 @@ test("--once twice with a 10% move between gives exactly one alert, with sound; 
   const moved = await once();
   expect(moved.code).toBe(0);
   expect((await once()).code).toBe(0);
-  const sent = telegram.sent.slice(start);
+  const sent = telegram.sent;
   const alerts = sent.filter((message) => message.plainText.startsWith("📉"));
   expect(alerts.map((message) => message.plainText.split("\n")[0])).toEqual(["📉 Portfolio −10.00% (−$2,855) since the last report"]);
   expect(alerts[0]!.disableNotification).toBe(false);
@@ -65,10 +74,9 @@ test("--once twice with a 10% move between gives exactly one alert, with sound; 
   expect(moved.stderr).toContain("alert delivered kind=move");
 });
 
-test("--once with OKX refusing its key: the third run in a row gives one failure alert, the fourth none; then one 'back'", async () => {
+test.concurrent("--once with OKX refusing its key: the third run in a row gives one failure alert, the fourth none; then one 'back'", async () => {
+  const { fakes, telegram, env } = await world();
   const dataDir = tempDir("watch-bin");
-  setBtcUsd("14250.075");
-  const start = telegram.sent.length;
   const okx = (secret: string) => ({
     OKX_API_KEY: fakes.env.OKX_API_KEY!,
     OKX_API_SECRET: secret,
@@ -85,7 +93,7 @@ test("--once with OKX refusing its key: the third run in a row gives one failure
   const back = await once(fakes.env.OKX_API_SECRET!);
   expect(outcomes).toEqual(["0", "0", "0 alert", "0"]);
   expect(back.stderr).toContain("alert delivered kind=back");
-  const sent = telegram.sent.slice(start);
+  const sent = telegram.sent;
   const alerts = sent.filter((message) => /^(⚠️|✅) OKX/.test(message.plainText));
   expect(alerts.map((message) => message.plainText.split("\n")[0])).toEqual([
     expect.stringMatching(/^⚠️ OKX is out: it failed 3 scheduled runs in a row, since /),
@@ -97,16 +105,17 @@ test("--once with OKX refusing its key: the third run in a row gives one failure
   expect([sent.indexOf(alerts[0]!), sent.indexOf(alerts[1]!)]).toEqual([3, 6]);
 });
 
-test("PIN_STATUS=on pins once and then edits the same message; a restart keeps editing it", async () => {
+test.concurrent("PIN_STATUS=on pins once and then edits the same message; a restart keeps editing it", async () => {
+  const current = await world();
+  const { telegram, setBtcUsd } = current;
   const dataDir = tempDir("watch-bin");
-  setBtcUsd("14250.075");
   const pinnedText = () => {
     const message = telegram.message(OWNER, telegram.pinned(OWNER)[0] ?? 0);
     return message && "text" in message ? (message.text ?? "") : "";
   };
 
   // First process: /status sends and pins the status; the next /status edits it.
-  const first = await startBot(dataDir);
+  const first = await startBot(current, dataDir);
   await first.status();
   await telegram.waitForRequests("pinChatMessage", 1, 15_000);
   const pinned = telegram.pinned(OWNER)[0]!;
@@ -121,7 +130,7 @@ test("PIN_STATUS=on pins once and then edits the same message; a restart keeps e
 
   // Second process: it reads the pinned message's id from DATA_DIR and edits it; nothing new is pinned.
   setBtcUsd("16250.075");
-  const second = await startBot(dataDir);
+  const second = await startBot(current, dataDir);
   await second.status();
   await telegram.waitForEdits(edits + 2, 15_000);
   expect(telegram.edits.at(-1)!.messageId).toBe(pinned);
@@ -132,7 +141,7 @@ test("PIN_STATUS=on pins once and then edits the same message; a restart keeps e
 });
 
 /** The bot binary on `dataDir` with PIN_STATUS=on: `status()` sends /status and waits for the reply. */
-async function startBot(dataDir: string) {
+async function startBot({ telegram, env }: World, dataDir: string) {
   const polls = telegram.requestsTo("getUpdates").length;
   const child = Bun.spawn([await pfbotBinary()], {
     env: { PATH: process.env.PATH ?? "", ...env(dataDir, { PIN_STATUS: "on" }) },
