@@ -6,8 +6,8 @@
 //   bun scripts/build.ts --target bun-linux-x64-baseline --outfile dist/pfbot-baseline
 import { resolve } from "node:path";
 
-/** The main entry first; each worker is an entry of its own (lib/worker-url.ts finds it in the binary). */
-export const ENTRY_POINTS = ["src/main.ts", "src/config/worker.ts"] as const;
+/** pfbot's one entry: the chart renderer and the configuration validator are pfbot itself, started with an internal argument. */
+export const ENTRY_POINTS = ["src/main.ts"] as const;
 
 /** The release targets of `--all`, with their output names. */
 export const RELEASE_TARGETS = [

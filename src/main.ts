@@ -2,6 +2,7 @@
 // ~120 ms and ~35 MB at import), then hands over to app.ts.
 import { version } from "../package.json" with { type: "json" };
 import { parseArgs, USAGE } from "./app/cli.ts";
+import { runConfigValidator, VALIDATE_CONFIG_ARG } from "./config/validator.ts";
 import { RENDER_CHART_ARG } from "./render/chart/client.ts";
 
 // The one write to process.env (time zones go through lib/zoned-time.ts, never the process's TZ). Bun
@@ -17,6 +18,9 @@ if (process.argv[2] === RENDER_CHART_ARG && process.argv.length === 3) {
   const { runChartRenderer } = await import("./render/chart/renderer.ts");
   process.exit(await runChartRenderer());
 }
+
+// The bot's configuration validator (config/validator.ts): the environment in, the result out, nothing else.
+if (process.argv[2] === VALIDATE_CONFIG_ARG && process.argv.length === 3) process.exit(await runConfigValidator());
 
 const parsed = parseArgs(process.argv.slice(2));
 if (!parsed.ok) {

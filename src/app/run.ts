@@ -4,13 +4,12 @@
 
 import type { Config, ConfigNeeds, ConfigResult } from "../config/config.ts";
 import { ENV_FILE_ADVICE, type EnvSource, noEnvFileNote, readEnvSource, secretValues } from "../config/env-source.ts";
-import { ConfigError } from "../config/errors.ts";
 import { loadHistoryConfig } from "../config/history-config.ts";
+import { validateInProcessOfItsOwn } from "../config/validator.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
 import { makeRedactor } from "../lib/redact.ts";
-import { workerUrl } from "../lib/worker-url.ts";
 import type { CliArgs, Mode } from "./cli.ts";
 import type { ChartMode } from "./modes/chart.ts";
 import type { HistoryMode } from "./modes/history.ts";
@@ -135,26 +134,10 @@ async function runMode(mode: Exclude<Mode, HistoryMode | ChartMode>, context: Ap
 }
 
 /**
- * Validates in-process, or for the long-running bot in a worker that exits afterwards, so the
+ * Validates in-process, or for the long-running bot in a process of its own that exits afterwards, so the
  * validation library's memory is given back instead of staying resident for the bot's lifetime.
  */
 async function validateConfig(source: EnvSource, needs: ConfigNeeds, isolate: boolean): Promise<ConfigResult> {
   if (!isolate) return (await import("../config/config.ts")).loadConfig(source, needs);
-  const worker = new Worker(workerUrl("config/worker.ts"));
-  try {
-    return await new Promise<ConfigResult>((resolve, reject) => {
-      worker.onmessage = (event: MessageEvent<ConfigResult>) => resolve(event.data);
-      // loadConfig reports a bad configuration as a result, so a worker error means the worker itself could not run.
-      worker.onerror = (event) =>
-        reject(
-          new ConfigError(
-            `the configuration check could not run (${event.message}): the binary may be incomplete; rebuild it with bun run build`,
-            { cause: event },
-          ),
-        );
-      worker.postMessage({ source, needs });
-    });
-  } finally {
-    worker.terminate();
-  }
+  return validateInProcessOfItsOwn(source, needs, makeRedactor(secretValues(source.vars)));
 }

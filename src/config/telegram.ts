@@ -1,5 +1,5 @@
 // The Telegram part of the configuration, apart from config.ts so that the modes that send can ask for it
-// without loading the validator (the bot validates in a worker to keep arktype out of its heap).
+// without loading the validator (the bot validates in a process of its own to keep arktype out of its memory).
 import { ConfigError } from "./errors.ts";
 
 export interface TelegramConfig {

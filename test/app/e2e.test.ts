@@ -261,7 +261,7 @@ describe("the compiled binary", () => {
     expect(result.stderr).toContain("5 sample days (pfbot's data/portfolio_history.json, not your history) kept apart");
   });
 
-  test("bot mode starts (configuration checked in its worker), long-polls, and SIGTERM stops it cleanly: exit 0, the database closed", async () => {
+  test("bot mode starts (configuration checked in a process of its own), long-polls, and SIGTERM stops it cleanly: exit 0, the database closed", async () => {
     await telegram.waitForRequests("getUpdates", 1);
     telegram.pushMessage({ chatId: 31337, text: "/help" });
     expect((await telegram.waitForSent(1))[0]!.plainText).toContain("/status");
@@ -276,7 +276,7 @@ describe("the compiled binary", () => {
     expect(await Bun.file(join(bot.dataDir, "pfbot.sqlite-wal")).exists()).toBe(false);
   });
 
-  test("bot mode with a configuration error exits 2 from its configuration worker, naming the problem", async () => {
+  test("bot mode with a configuration error exits 2 from its configuration check, naming the problem", async () => {
     const bad = await runs.botWithoutConfig;
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("OKX is partly configured");
