@@ -1,19 +1,16 @@
 // /history N, its pages and its per-platform view, and /export, through the real bot (grammY, service, history)
 // and the fake Telegram Bot API: the pages turn with ◀ Older and Newer ▶ on the same message, their buttons
 // work after a restart, and /export uploads the CSV and the original bot's JSON as documents named with the day.
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import { type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
+import { startBot } from "../../src/app/modes/bot.ts";
 import { HISTORY_USAGE } from "../../src/bot/history-buttons.ts";
 import { formatHistoryCsv } from "../../src/history/csv.ts";
 import { formatHistoryJson } from "../../src/history/json.ts";
 import { HistoryStore, type ImportEntry } from "../../src/history/store.ts";
 import { dec, mul } from "../../src/lib/money.ts";
 import { addDays } from "../../src/lib/zoned-time.ts";
-import { type AllFakes, startAllFakes } from "../fakes/all.ts";
-import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
-import { botContext } from "../support/bot-context.ts";
-import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { botContext, botTestWorld } from "../support/bot-context.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AAhistTOKENabcdefghijklmnopqrstuvwx";
@@ -22,20 +19,7 @@ const STRANGER = 9001;
 /** The fake clock's day in Europe/Paris: Tuesday 24 November 2026. */
 const TODAY = "2026-11-24";
 
-let clock: FakeClock;
-let fakes: AllFakes;
-let telegram: TelegramFake;
-let runtime: BotRuntime | null = null;
-
-beforeEach(async () => {
-  clock = fakeClock();
-  [fakes, telegram] = await Promise.all([startAllFakes({ now: clock.now }), startTelegramFake({ token: TOKEN })]);
-});
-afterEach(async () => {
-  await runtime?.stop();
-  runtime = null;
-  await Promise.all([telegram.stop(), fakes.stop()]);
-});
+const world = botTestWorld(TOKEN);
 
 /**
  * 400 days up to yesterday, $300,000 rising by $100 a day. The last 20 the bot recorded with their platforms (Bybit,
@@ -62,24 +46,33 @@ function history(): ImportEntry[] {
 }
 
 async function start(dataDir: string, extra: Record<string, string> = {}): Promise<void> {
-  const context = botContext({ fakes, telegram, token: TOKEN, owner: OWNER, dataDir, clock, extra, level: "warn" });
-  runtime = await startBot(context, { setInterval: () => 0, clearInterval: () => {} });
+  const context = botContext({
+    fakes: world.fakes,
+    telegram: world.telegram,
+    token: TOKEN,
+    owner: OWNER,
+    dataDir,
+    clock: world.clock,
+    extra,
+    level: "warn",
+  });
+  world.runtime = await startBot(context, { setInterval: () => 0, clearInterval: () => {} });
 }
 
 /** A data directory holding `entries`. */
 function dataDirWith(entries: readonly ImportEntry[]): string {
   const dir = tempDir("hist");
-  const store = HistoryStore.open(dir, "Europe/Paris", clock.now);
+  const store = HistoryStore.open(dir, "Europe/Paris", world.clock.now);
   store.importDays(entries, { overwrite: false });
   store.close();
   return dir;
 }
 
-const say = (text: string, chatId = OWNER) => telegram.pushMessage({ chatId, text });
+const say = (text: string, chatId = OWNER) => world.telegram.pushMessage({ chatId, text });
 const labels = (markup: InlineKeyboardMarkup | null | undefined) => markup?.inline_keyboard.map((row) => row.map((b) => b.text)) ?? [];
 
 function keyboardOf(messageId: number): InlineKeyboardMarkup {
-  const message = telegram.message(OWNER, messageId);
+  const message = world.telegram.message(OWNER, messageId);
   if (!message || !("reply_markup" in message) || !message.reply_markup) throw new Error(`message ${messageId} has no buttons`);
   return message.reply_markup;
 }
@@ -89,15 +82,15 @@ function press(messageId: number, label: string) {
     .inline_keyboard.flat()
     .find((b) => b.text.replace(/^· | ·$/g, "") === label);
   if (!button || !("callback_data" in button) || button.callback_data === undefined) throw new Error(`no button ${label} on ${messageId}`);
-  return telegram.pushCallback({ chatId: OWNER, messageId, data: button.callback_data });
+  return world.telegram.pushCallback({ chatId: OWNER, messageId, data: button.callback_data });
 }
 
 /** Presses `label` and returns the message's text once the press is answered (the edit comes first). */
 async function pressAndRead(messageId: number, label: string): Promise<string> {
-  const answered = telegram.callbackAnswers.length;
+  const answered = world.telegram.callbackAnswers.length;
   press(messageId, label);
-  await telegram.waitForCallbackAnswers(answered + 1);
-  const message = telegram.message(OWNER, messageId);
+  await world.telegram.waitForCallbackAnswers(answered + 1);
+  const message = world.telegram.message(OWNER, messageId);
   return message && "text" in message ? (message.text ?? "") : "";
 }
 
@@ -107,7 +100,7 @@ describe("/history N", () => {
   test("a year, 30 days a page: ◀ Older and Newer ▶ turn the pages of the same message, the currency kept", async () => {
     await start(dataDirWith(history()));
     say("/history 365");
-    const first = (await telegram.waitForSent(1))[0]!;
+    const first = (await world.telegram.waitForSent(1))[0]!;
     const lines = first.plainText.split("\n");
     expect(lines[0]).toBe("History, USD · 26 Oct – 24 Nov");
     expect(rows(first.plainText)).toHaveLength(30);
@@ -127,7 +120,7 @@ describe("/history N", () => {
     expect(rows(inRoubles)[0]).toStartWith("25.10 Sun  ₽26,960,000");
 
     for (let page = 3; page <= 13; page++) await pressAndRead(first.messageId, "◀ Older");
-    const last = telegram.message(OWNER, first.messageId);
+    const last = world.telegram.message(OWNER, first.messageId);
     const lastText = last && "text" in last ? (last.text ?? "") : "";
     // The last page holds what is left of the 365 days: 5 of them, from 25 Nov 2025, the year said.
     expect(lastText.split("\n")[0]).toBe("History, RUB · 25 Nov – 29 Nov 2025");
@@ -136,19 +129,19 @@ describe("/history N", () => {
     expect(await pressAndRead(first.messageId, "Newer ▶")).toStartWith("History, RUB · 30 Nov – 29 Dec 2025");
 
     // One message throughout, every press answered.
-    expect(telegram.sent).toHaveLength(1);
-    expect(telegram.callbackAnswers).toHaveLength(14);
-    expect(telegram.edits.every((edit) => edit.messageId === first.messageId)).toBe(true);
+    expect(world.telegram.sent).toHaveLength(1);
+    expect(world.telegram.callbackAnswers).toHaveLength(14);
+    expect(world.telegram.edits.every((edit) => edit.messageId === first.messageId)).toBe(true);
   });
 
   test("the page buttons carry the whole view: they work after a restart", async () => {
     const dir = dataDirWith(history());
     await start(dir);
     say("/history 90");
-    const first = (await telegram.waitForSent(1))[0]!;
+    const first = (await world.telegram.waitForSent(1))[0]!;
     expect(first.plainText).toEndWith("Page 1 of 3: 90 days from 27 Aug");
-    await runtime?.stop();
-    runtime = null;
+    await world.runtime?.stop();
+    world.runtime = null;
     await start(dir);
     const older = await pressAndRead(first.messageId, "◀ Older");
     expect(older.split("\n")[0]).toBe("History, USD · 26 Sep – 25 Oct");
@@ -158,12 +151,12 @@ describe("/history N", () => {
   test("/history without a number is the last 30 days on one page; a number out of 1–365 or a word gets the usage", async () => {
     await start(dataDirWith(history()));
     say("/history");
-    const plain = (await telegram.waitForSent(1))[0]!;
+    const plain = (await world.telegram.waitForSent(1))[0]!;
     expect(rows(plain.plainText)).toHaveLength(30);
     expect(plain.plainText).not.toContain("Page ");
     for (const [i, words] of ["0", "366", "ninety"].entries()) {
       say(`/history ${words}`);
-      expect((await telegram.waitForSent(i + 2)).at(-1)!.plainText).toBe(HISTORY_USAGE);
+      expect((await world.telegram.waitForSent(i + 2)).at(-1)!.plainText).toBe(HISTORY_USAGE);
     }
   });
 });
@@ -172,7 +165,7 @@ describe("/history by platform", () => {
   test("🏦 By platform: each platform's value on the latest day and its 7D change, a platform added since marked new; 📅 By day goes back", async () => {
     await start(dataDirWith(history()));
     say("/history 90");
-    const first = (await telegram.waitForSent(1))[0]!;
+    const first = (await world.telegram.waitForSent(1))[0]!;
     await pressAndRead(first.messageId, "◀ Older");
     const view = await pressAndRead(first.messageId, "🏦 By platform");
     expect(view.split("\n")).toEqual([
@@ -196,7 +189,7 @@ describe("/history by platform", () => {
   test("with privacy on: each platform's 7D change in % only, no amount", async () => {
     await start(dataDirWith(history()), { PRIVACY: "on" });
     say("/history");
-    const first = (await telegram.waitForSent(1))[0]!;
+    const first = (await world.telegram.waitForSent(1))[0]!;
     const view = await pressAndRead(first.messageId, "🏦 By platform");
     expect(view.split("\n").slice(1, 7)).toEqual([
       "Platform     7D",
@@ -215,10 +208,10 @@ describe("/export", () => {
     const dir = dataDirWith(history());
     await start(dir);
     say("/export");
-    const [csv, json] = await telegram.waitForDocuments(2);
+    const [csv, json] = await world.telegram.waitForDocuments(2);
     expect([csv!.filename, json!.filename]).toEqual([`pfbot-history-${TODAY}.csv`, `pfbot-history-${TODAY}.json`]);
     expect([csv!.mimeType, json!.mimeType]).toEqual(["text/csv", "application/json"]);
-    const store = HistoryStore.open(dir, "Europe/Paris", clock.now);
+    const store = HistoryStore.open(dir, "Europe/Paris", world.clock.now);
     const days = store.all();
     store.close();
     // The very files pfbot --export writes.
@@ -245,32 +238,32 @@ describe("/export", () => {
     ]);
     expect(csv!.replyMarkup).toBeNull();
     expect(labels(json!.replyMarkup)).toEqual([["📊 CSV", "🗂 JSON"], ["📄 CSV for scripts"]]);
-    expect(telegram.chatActions).toContainEqual({ chatId: OWNER, action: "upload_document" });
-    expect(telegram.sent).toHaveLength(0);
+    expect(world.telegram.chatActions).toContainEqual({ chatId: OWNER, action: "upload_document" });
+    expect(world.telegram.sent).toHaveLength(0);
   });
 
   test("its buttons send one format again; /export csv-plain sends the CSV for scripts", async () => {
     await start(dataDirWith(history()));
     say("/export json");
-    const [json] = await telegram.waitForDocuments(1);
+    const [json] = await world.telegram.waitForDocuments(1);
     expect(json!.filename).toBe(`pfbot-history-${TODAY}.json`);
     press(json!.messageId, "📄 CSV for scripts");
-    const [, plain] = await telegram.waitForDocuments(2);
+    const [, plain] = await world.telegram.waitForDocuments(2);
     expect(plain!.filename).toBe(`pfbot-history-${TODAY}-plain.csv`);
     expect(new TextDecoder().decode(plain!.bytes!)).toStartWith("Date,Total USD,Total RUB,");
-    expect(telegram.callbackAnswers.at(-1)?.text).toBe(`📤 Sending pfbot-history-${TODAY}-plain.csv`);
+    expect(world.telegram.callbackAnswers.at(-1)?.text).toBe(`📤 Sending pfbot-history-${TODAY}-plain.csv`);
     say("/export xlsx");
-    expect((await telegram.waitForSent(1))[0]!.plainText).toStartWith("Usage: /export [csv|json|csv-plain].");
+    expect((await world.telegram.waitForSent(1))[0]!.plainText).toStartWith("Usage: /export [csv|json|csv-plain].");
   });
 
   test("an empty history: a line says there is nothing yet, and no document goes; a stranger's /export gets nothing", async () => {
     await start(tempDir("hist"));
     say("/export", STRANGER);
     say("/export");
-    const [reply] = await telegram.waitForSent(1);
+    const [reply] = await world.telegram.waitForSent(1);
     expect(reply!.chatId).toBe(OWNER);
     expect(reply!.plainText).toStartWith("No history to export yet");
-    expect(telegram.documents).toHaveLength(0);
-    expect(telegram.requestsTo("sendDocument")).toHaveLength(0);
+    expect(world.telegram.documents).toHaveLength(0);
+    expect(world.telegram.requestsTo("sendDocument")).toHaveLength(0);
   });
 });

@@ -2,35 +2,19 @@
 // LOG_LEVEL=info (a scheduled report, /status, Refresh, the history, the settings; OKX partial, naming a
 // coin it cannot price with its quantity) against the fakes, then every amount the messages showed, and the
 // exact figure behind each, is looked for in the log, in every form it could take.
-import { afterEach, beforeEach, expect, test } from "bun:test";
-import { type BotRuntime, startBot } from "../../src/app/modes/bot.ts";
+import { expect, test } from "bun:test";
+import { startBot } from "../../src/app/modes/bot.ts";
 import { createSnapshotTaker } from "../../src/app/wiring.ts";
 import { silentLogger } from "../../src/lib/log.ts";
 import { abs, type Decimal, formatGrouped, toFixed, toPlainString } from "../../src/lib/money.ts";
 import type { Snapshot } from "../../src/snapshot/snapshot.ts";
-import { type AllFakes, startAllFakes } from "../fakes/all.ts";
-import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
-import { botContext } from "../support/bot-context.ts";
-import { type FakeClock, fakeClock } from "../support/clock.ts";
+import { botContext, botTestWorld } from "../support/bot-context.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AAlogTOKENabcdefghijklmnopqrstuvwx";
 const OWNER = 4242;
 
-let clock: FakeClock;
-let fakes: AllFakes;
-let telegram: TelegramFake;
-let runtime: BotRuntime | null = null;
-
-beforeEach(async () => {
-  clock = fakeClock();
-  [fakes, telegram] = await Promise.all([startAllFakes({ now: clock.now }), startTelegramFake({ token: TOKEN })]);
-});
-afterEach(async () => {
-  await runtime?.stop();
-  runtime = null;
-  await Promise.all([telegram.stop(), fakes.stop()]);
-});
+const world = botTestWorld(TOKEN);
 
 /** An amount as the report shows it: "$28,545" → "28,545" and "28545"; "$15.2k" → "15.2k". */
 function shownForms(amount: string): string[] {
@@ -70,35 +54,35 @@ function amountsOf(snapshot: Snapshot): Decimal[] {
 test.each([["off"], ["on"]])("a whole bot session with PRIVACY=%s logs no amount at info level", async (privacy) => {
   const lines: string[] = [];
   const context = botContext({
-    fakes,
-    telegram,
+    fakes: world.fakes,
+    telegram: world.telegram,
     token: TOKEN,
     owner: OWNER,
     dataDir: tempDir("log"),
-    clock,
+    clock: world.clock,
     extra: { LOG_LEVEL: "info", PRIVACY: privacy },
     logLines: lines,
     level: "info",
   });
   // A coin OKX's fallback cannot price: named, with its quantity, among what the partial OKX figure leaves out.
-  fakes.okx.state.funding.push({ ccy: "NEWCOIN", bal: "4242.4242" });
+  world.fakes.okx.state.funding.push({ ccy: "NEWCOIN", bal: "4242.4242" });
   const unavailable = JSON.stringify({ code: "50001", msg: "Service temporarily unavailable", data: [] });
-  fakes.okx.faults.add({ path: "/api/v5/asset/asset-valuation", status: 503, body: unavailable });
-  runtime = await startBot(context, { setInterval: () => 0, clearInterval: () => {} });
+  world.fakes.okx.faults.add({ path: "/api/v5/asset/asset-valuation", status: 503, body: unavailable });
+  world.runtime = await startBot(context, { setInterval: () => 0, clearInterval: () => {} });
 
-  clock.set("2026-11-24T09:00:01Z");
-  await runtime.scheduler.tick();
-  const report = (await telegram.waitForSent(1, 10_000))[0]!;
-  const press = (data: string) => telegram.pushCallback({ chatId: OWNER, messageId: report.messageId, data });
+  world.clock.set("2026-11-24T09:00:01Z");
+  await world.runtime.scheduler.tick();
+  const report = (await world.telegram.waitForSent(1, 10_000))[0]!;
+  const press = (data: string) => world.telegram.pushCallback({ chatId: OWNER, messageId: report.messageId, data });
   press("st:refresh");
-  await telegram.waitForEdits(2, 10_000);
+  await world.telegram.waitForEdits(2, 10_000);
   press("hist:rub");
   press("set:privacy:1");
   press("set:freq:60");
-  await telegram.waitForCallbackAnswers(4);
-  telegram.pushMessage({ chatId: OWNER, text: "/status" });
-  telegram.pushMessage({ chatId: OWNER, text: "/history" });
-  await telegram.waitForSent(3, 10_000);
+  await world.telegram.waitForCallbackAnswers(4);
+  world.telegram.pushMessage({ chatId: OWNER, text: "/status" });
+  world.telegram.pushMessage({ chatId: OWNER, text: "/history" });
+  await world.telegram.waitForSent(3, 10_000);
 
   // The amounts as the report showed them (with PRIVACY=on, in its spoilers): whole units and the breakdown's short forms.
   const shown = [...report.plainText.matchAll(/[$₽€£¥] ?[\d,]+(?:\.\d+)?[kM]?/g)].map((match) => match[0]);
@@ -107,7 +91,7 @@ test.each([["off"], ["on"]])("a whole bot session with PRIVACY=%s logs no amount
   expect(shown).toContain("$15.2k");
   expect(report.plainText).toContain("NEWCOIN 4242.4242");
   // The exact figures behind them, which is what a log line would print: the same snapshot, taken again from the fakes.
-  const snapshot = await (await createSnapshotTaker(context.config, silentLogger, "test", clock)).take();
+  const snapshot = await (await createSnapshotTaker(context.config, silentLogger, "test", world.clock)).take();
   const exact = amountsOf(snapshot);
   expect(exact.map(toPlainString)).toContain("28545.22");
   const forms = [...shown.flatMap(shownForms), ...exact.flatMap(exactForms), "4242.4242"];

@@ -1,12 +1,14 @@
 // The context a bot test starts the real bot with: pfbot's configuration read from variables pointing at the
 // platform fakes (IBKR left out: its 5 s Flex polling is covered elsewhere) and the fake Bot API, on the test's
-// clock, with a logger that keeps its lines for the test.
+// clock, with a logger that keeps its lines for the test; and the world it runs in, fresh for each test.
+import { afterEach, beforeEach } from "bun:test";
+import type { BotRuntime } from "../../src/app/modes/bot.ts";
 import type { AppContext } from "../../src/app/run.ts";
 import { type Config, loadConfig } from "../../src/config/config.ts";
 import { createLogger, type LogLevel } from "../../src/lib/log.ts";
-import type { AllFakes } from "../fakes/all.ts";
-import type { TelegramFake } from "../fakes/telegram.ts";
-import type { FakeClock } from "./clock.ts";
+import { type AllFakes, startAllFakes } from "../fakes/all.ts";
+import { startTelegramFake, type TelegramFake } from "../fakes/telegram.ts";
+import { type FakeClock, fakeClock } from "./clock.ts";
 
 export interface BotContextOptions {
   readonly fakes: AllFakes;
@@ -49,4 +51,34 @@ export function botContext(options: BotContextOptions): AppContext {
     colour: false,
   });
   return { config: { ...loaded.config, ...options.overrides }, log, version: "test", out: () => {}, clock: options.clock };
+}
+
+/** What a bot test runs against, made anew before each test (botTestWorld). */
+export interface BotTestWorld {
+  clock: FakeClock;
+  fakes: AllFakes;
+  telegram: TelegramFake;
+  /** The bot's log lines, for a context that keeps them. */
+  logLines: string[];
+  /** The bot the test started, stopped after the test. */
+  runtime: BotRuntime | null;
+}
+
+/**
+ * Registers, for the calling test file, a fresh world before each test (a fake clock, every platform fake on it,
+ * the fake Bot API for `token`) and its teardown after: the bot the test started, then the fakes.
+ */
+export function botTestWorld(token: string): BotTestWorld {
+  const world = { logLines: [], runtime: null } as unknown as BotTestWorld;
+  beforeEach(async () => {
+    world.clock = fakeClock();
+    world.logLines = [];
+    [world.fakes, world.telegram] = await Promise.all([startAllFakes({ now: world.clock.now }), startTelegramFake({ token })]);
+  });
+  afterEach(async () => {
+    await world.runtime?.stop();
+    world.runtime = null;
+    await Promise.all([world.telegram.stop(), world.fakes.stop()]);
+  });
+  return world;
 }
