@@ -7,7 +7,7 @@
 // [docs/platforms/binance.md §3, §4, §5, §6, §7, §10]
 import { createHmac } from "node:crypto";
 import { add, type Decimal, dec, div, isZero, mul, parseDecimal, sub, sum, toFixed, toPlainString } from "../../src/lib/money.ts";
-import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
+import { createFaultList, delayOrHold, type ExchangeFake, exchangeFake, type Fault, frontAnswer } from "./faults.ts";
 import { fillEchoes, jsonEscape, type RecordedRequest, startFake } from "./server.ts";
 
 interface BinanceFakeRestrictions {
@@ -108,14 +108,7 @@ export interface BinanceFakeState {
   usedWeight: { api: number; sapi: Record<string, number> };
 }
 
-export interface BinanceFake {
-  readonly url: string;
-  readonly requests: RecordedRequest[];
-  readonly state: BinanceFakeState;
-  readonly faults: FaultList<BinanceFault>;
-  requestsTo(path: string): RecordedRequest[];
-  stop(): Promise<void>;
-}
+export type BinanceFake = ExchangeFake<BinanceFakeState, BinanceFault>;
 
 /** The example key and secret of Binance's own signing docs [rest-api.md §SIGNED Endpoint Examples]. */
 export const FAKE_BINANCE_KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A";
@@ -337,17 +330,7 @@ export async function startBinanceFake(state: BinanceFakeState = realisticBinanc
       return withHeaders(handler(request), headers);
     },
   });
-  return {
-    url: server.url,
-    requests: server.requests,
-    state,
-    faults,
-    requestsTo: (path) => requestsTo(server.requests, path),
-    stop: async () => {
-      faults.clear();
-      await server.stop();
-    },
-  };
+  return exchangeFake(server, state, faults);
 }
 
 const KEY_FORMAT = /^[A-Za-z0-9]{64}$/;

@@ -3,7 +3,7 @@
 // Bybit's wire format: the retCode envelope, amounts as strings, "" for absent values, real error bodies.
 // State is plain data that tests change between calls (balances, prices, key, clock); faults go through `faults`.
 import { add, type Decimal, dec, mul, sum, toFixed } from "../../src/lib/money.ts";
-import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
+import { createFaultList, delayOrHold, type ExchangeFake, exchangeFake, type Fault, frontAnswer } from "./faults.ts";
 import { fillEchoes, jsonEscape, type RecordedRequest, startFake } from "./server.ts";
 
 interface FakeUnifiedCoin {
@@ -68,14 +68,7 @@ export interface BybitFakeState {
   tickers: FakeTicker[];
 }
 
-export interface BybitFake {
-  readonly url: string;
-  readonly requests: RecordedRequest[];
-  readonly state: BybitFakeState;
-  readonly faults: FaultList<BybitFault>;
-  requestsTo(path: string): RecordedRequest[];
-  stop(): Promise<void>;
-}
+export type BybitFake = ExchangeFake<BybitFakeState, BybitFault>;
 
 export const FAKE_BYBIT_KEY = "FAKEbybitKEY123456";
 export const FAKE_BYBIT_SECRET = "FAKEbybitSECRETfakeBYBITsecretFAKE12";
@@ -221,17 +214,7 @@ export async function startBybitFake(state: BybitFakeState = realisticBybitAccou
       return route(request.query);
     },
   });
-  return {
-    url: server.url,
-    requests: server.requests,
-    state,
-    faults,
-    requestsTo: (path) => requestsTo(server.requests, path),
-    stop: async () => {
-      faults.clear();
-      await server.stop();
-    },
-  };
+  return exchangeFake(server, state, faults);
 }
 
 /** Bybit's checks in Bybit's order: headers, key, timestamp window, signature, bound IP [guide.mdx, error.mdx]. */

@@ -3,7 +3,7 @@
 // it. A fault either answers from in front of the service (an HTTP status and body: a gateway, a proxy, a
 // load balancer), or makes the service give one of its own errors where it would give it (`code`, in the
 // service's own format), or delays or holds the answer.
-import type { RecordedRequest } from "./server.ts";
+import type { FakeServer, RecordedRequest } from "./server.ts";
 
 export interface Fault {
   /**
@@ -124,3 +124,28 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   503: "Service Unavailable",
   504: "Gateway Timeout",
 };
+
+/** An exchange's fake as a test holds it: its base URL, what reached it, the account it answers from, its faults. */
+export interface ExchangeFake<State, F extends Fault> {
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  readonly state: State;
+  readonly faults: FaultList<F>;
+  requestsTo(path: string): RecordedRequest[];
+  stop(): Promise<void>;
+}
+
+/** The fake an exchange's start function returns around its server. Stopping lifts the faults first: a held request gets its 502. */
+export function exchangeFake<State, F extends Fault>(server: FakeServer, state: State, faults: FaultList<F>): ExchangeFake<State, F> {
+  return {
+    url: server.url,
+    requests: server.requests,
+    state,
+    faults,
+    requestsTo: (path) => requestsTo(server.requests, path),
+    stop: async () => {
+      faults.clear();
+      await server.stop();
+    },
+  };
+}

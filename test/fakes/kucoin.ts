@@ -7,7 +7,7 @@
 // with their HTTP statuses, and the gw-ratelimit-* headers on every answer. [docs/platforms/kucoin.md §3–§7, §10]
 import { createHmac } from "node:crypto";
 import { add, type Decimal, dec, mul, parseDecimal, sub, toPlainString } from "../../src/lib/money.ts";
-import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
+import { createFaultList, delayOrHold, type ExchangeFake, exchangeFake, type Fault, frontAnswer } from "./faults.ts";
 import { fillEchoes, jsonEscape, type RecordedRequest, startFake } from "./server.ts";
 
 interface KucoinFakeKey {
@@ -90,14 +90,7 @@ export interface KucoinFakeState {
   accountMode: "CLASSIC" | "UNIFIED" | null;
 }
 
-export interface KucoinFake {
-  readonly url: string;
-  readonly requests: RecordedRequest[];
-  readonly state: KucoinFakeState;
-  readonly faults: FaultList<KucoinFault>;
-  requestsTo(path: string): RecordedRequest[];
-  stop(): Promise<void>;
-}
+export type KucoinFake = ExchangeFake<KucoinFakeState, KucoinFault>;
 
 /** The key and secret of KuCoin's documented signing example [old docs §Signing a Message]. */
 export const FAKE_KUCOIN_KEY = "5c2db93503aa674c74a31734";
@@ -269,17 +262,7 @@ export async function startKucoinFake(state: KucoinFakeState = realisticKucoinAc
       return withHeaders(route(request), limits);
     },
   });
-  return {
-    url: server.url,
-    requests: server.requests,
-    state,
-    faults,
-    requestsTo: (path) => requestsTo(server.requests, path),
-    stop: async () => {
-      faults.clear();
-      await server.stop();
-    },
-  };
+  return exchangeFake(server, state, faults);
 }
 
 const REQUIRED_HEADERS = ["KC-API-KEY", "KC-API-SIGN", "KC-API-TIMESTAMP", "KC-API-PASSPHRASE", "KC-API-KEY-VERSION"];

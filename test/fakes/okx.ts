@@ -4,7 +4,7 @@
 // [OKX V5 docs: overview "REST authentication", error-code; reference/exchanges.md §2]
 import { createHmac } from "node:crypto";
 import { add, type Decimal, dec, div, mul, parseDecimal, round, sum, toFixed, toPlainString } from "../../src/lib/money.ts";
-import { createFaultList, delayOrHold, type Fault, type FaultList, frontAnswer, requestsTo } from "./faults.ts";
+import { createFaultList, delayOrHold, type ExchangeFake, exchangeFake, type Fault, frontAnswer } from "./faults.ts";
 import { type FakeServer, fillEchoes, jsonEscape, type RecordedRequest, startFake } from "./server.ts";
 
 interface OkxFakeTradingCoin {
@@ -60,14 +60,7 @@ export interface OkxFakeState {
   enforceRateLimit: boolean;
 }
 
-export interface OkxFake {
-  readonly url: string;
-  readonly requests: RecordedRequest[];
-  readonly state: OkxFakeState;
-  readonly faults: FaultList<OkxFault>;
-  requestsTo(path: string): RecordedRequest[];
-  stop(): Promise<void>;
-}
+export type OkxFake = ExchangeFake<OkxFakeState, OkxFault>;
 
 export const OKX_FAKE_NOW = Date.parse("2026-11-24T10:00:00.000Z");
 
@@ -161,17 +154,7 @@ export async function startOkxFake(state: OkxFakeState = okxFakeState()): Promis
     },
     "GET /api/v5/market/tickers": (request) => tickers(state, request),
   });
-  return {
-    url: server.url,
-    requests: server.requests,
-    state,
-    faults,
-    requestsTo: (path) => requestsTo(server.requests, path),
-    stop: async () => {
-      faults.clear();
-      await server.stop();
-    },
-  };
+  return exchangeFake(server, state, faults);
 }
 
 const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
