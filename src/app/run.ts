@@ -9,7 +9,7 @@ import { validateInProcessOfItsOwn } from "../config/validator.ts";
 import { type Clock, systemClock } from "../lib/clock.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { createLogger, type Logger } from "../lib/log.ts";
-import { makeRedactor } from "../lib/redact.ts";
+import { makeRedactor, type Redact } from "../lib/redact.ts";
 import type { CliArgs, Mode } from "./cli.ts";
 import type { ChartMode } from "./modes/chart.ts";
 import type { HistoryMode } from "./modes/history.ts";
@@ -36,7 +36,8 @@ export async function runApp(
     return 2;
   }
   // Until the logger exists, stderr is redacted with the secrets as set, valid or not.
-  const fail = (text: string) => void process.stderr.write(makeRedactor(secretValues(source.vars))(`pfbot: ${text}\n`));
+  const redact = makeRedactor(secretValues(source.vars));
+  const fail = (text: string) => void process.stderr.write(redact(`pfbot: ${text}\n`));
   // Every problem at once: the env file's lines as systemd reads them, then the settings'.
   const fileProblems = source.fileProblems ?? [];
   const problems = (errors: readonly string[]) => {
@@ -67,7 +68,7 @@ export async function runApp(
   }
   let loaded: ConfigResult;
   try {
-    loaded = await validateConfig(source, needsOf(mode), mode.kind === "bot");
+    loaded = await validateConfig(source, needsOf(mode), mode.kind === "bot" ? redact : null);
   } catch (error) {
     fail(errorMessage(error));
     return 1;
@@ -137,7 +138,7 @@ async function runMode(mode: Exclude<Mode, HistoryMode | ChartMode>, context: Ap
  * Validates in-process, or for the long-running bot in a process of its own that exits afterwards, so the
  * validation library's memory is given back instead of staying resident for the bot's lifetime.
  */
-async function validateConfig(source: EnvSource, needs: ConfigNeeds, isolate: boolean): Promise<ConfigResult> {
-  if (!isolate) return (await import("../config/config.ts")).loadConfig(source, needs);
-  return validateInProcessOfItsOwn(source, needs, makeRedactor(secretValues(source.vars)));
+async function validateConfig(source: EnvSource, needs: ConfigNeeds, isolateRedacting: Redact | null): Promise<ConfigResult> {
+  if (isolateRedacting === null) return (await import("../config/config.ts")).loadConfig(source, needs);
+  return validateInProcessOfItsOwn(source, needs, isolateRedacting);
 }

@@ -6,16 +6,14 @@
  * process takes all of it with it when it exits.
  */
 import { errorMessage } from "../lib/errors.ts";
-import { clip, type Redact } from "../lib/redact.ts";
+import type { Redact } from "../lib/redact.ts";
+import { lastWords, pfbotItself } from "../lib/self-process.ts";
 import type { ConfigNeeds, ConfigResult } from "./config.ts";
 import type { EnvSource } from "./env-source.ts";
 import { ConfigError } from "./errors.ts";
 
 /** The argument that makes pfbot a configuration validator (main.ts). */
 export const VALIDATE_CONFIG_ARG = "--validate-config";
-
-/** The validator's last words kept for the error: its own message, never the whole stderr. */
-const MAX_ERROR_CHARS = 300;
 
 /**
  * The configuration validated by a validator process: the same result as loadConfig gives in process.
@@ -25,7 +23,7 @@ export async function validateInProcessOfItsOwn(
   source: EnvSource,
   needs: ConfigNeeds,
   redact: Redact,
-  command: readonly string[] = validatorCommand(),
+  command: readonly string[] = pfbotItself(VALIDATE_CONFIG_ARG),
 ): Promise<ConfigResult> {
   let child: Bun.Subprocess<Uint8Array, "pipe", "pipe">;
   try {
@@ -43,10 +41,7 @@ export async function validateInProcessOfItsOwn(
       throw cannotRun("its answer was not JSON");
     }
   }
-  const said =
-    clip(stderr.trim().split("\n").at(-1) ?? "", MAX_ERROR_CHARS) ||
-    (child.signalCode ? `killed by ${child.signalCode}` : `exit status ${code}`);
-  throw cannotRun(redact(said));
+  throw cannotRun(redact(lastWords(stderr, child, code)));
 }
 
 /** The validator process (main.ts): {source, needs} as JSON on stdin → loadConfig's result as JSON on stdout. */
@@ -67,12 +62,4 @@ function cannotRun(why: string, cause?: unknown): ConfigError {
   return new ConfigError(`the configuration check could not run (${why}): the binary may be incomplete; rebuild it with bun run build`, {
     cause,
   });
-}
-
-/** pfbot itself: the compiled binary, or from source Bun with src/main.ts. */
-function validatorCommand(): string[] {
-  const fromSource = import.meta.url.endsWith("/config/validator.ts");
-  return fromSource
-    ? [process.execPath, new URL("../main.ts", import.meta.url).pathname, VALIDATE_CONFIG_ARG]
-    : [process.execPath, VALIDATE_CONFIG_ARG];
 }

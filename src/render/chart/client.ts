@@ -7,6 +7,7 @@
  * main thread keeps answering other updates meanwhile.
  */
 import { errorMessage } from "../../lib/errors.ts";
+import { lastWords, pfbotItself } from "../../lib/self-process.ts";
 import { ChartError } from "./errors.ts";
 
 /** The argument that makes pfbot a chart renderer (main.ts). */
@@ -25,8 +26,6 @@ export interface RenderChartOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-/** The renderer's last words kept for the error: its own message, never the whole stderr. */
-const MAX_ERROR_CHARS = 300;
 
 /** SVG → PNG in a renderer process. Rejects with ChartError "render-failed" or "render-timeout". */
 export async function renderChartPng(svg: string, options: RenderChartOptions = {}): Promise<Uint8Array> {
@@ -34,7 +33,7 @@ export async function renderChartPng(svg: string, options: RenderChartOptions = 
   let child: Bun.Subprocess<Uint8Array, "pipe", "pipe">;
   try {
     // The environment is inherited: BUN_JSC_useJIT=0 must reach the renderer as it reached the bot.
-    child = Bun.spawn([...(options.command ?? rendererCommand())], {
+    child = Bun.spawn([...(options.command ?? pfbotItself(RENDER_CHART_ARG))], {
       stdin: new TextEncoder().encode(svg),
       stdout: "pipe",
       stderr: "pipe",
@@ -55,24 +54,11 @@ export async function renderChartPng(svg: string, options: RenderChartOptions = 
     if (timedOut) {
       throw new ChartError("render-timeout", `the chart took longer than ${timeoutMs} ms to render: try again, or send the text report`);
     }
-    if (code !== 0) {
-      const said =
-        stderr.trim().split("\n").at(-1)?.slice(0, MAX_ERROR_CHARS) ||
-        (child.signalCode ? `killed by ${child.signalCode}` : `exit status ${code}`);
-      throw new ChartError("render-failed", `the chart renderer failed: ${said}`);
-    }
+    if (code !== 0) throw new ChartError("render-failed", `the chart renderer failed: ${lastWords(stderr, child, code)}`);
     return png;
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener("abort", stop);
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   }
-}
-
-/** pfbot itself: the compiled binary, or from source Bun with src/main.ts. */
-function rendererCommand(): string[] {
-  const fromSource = import.meta.url.endsWith("/render/chart/client.ts");
-  return fromSource
-    ? [process.execPath, new URL("../../main.ts", import.meta.url).pathname, RENDER_CHART_ARG]
-    : [process.execPath, RENDER_CHART_ARG];
 }
