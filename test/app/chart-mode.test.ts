@@ -1,8 +1,7 @@
 // `pfbot --chart` and `pfbot --allocation`: in process on the test's clock, and the compiled binary placed
 // into an empty directory (no node_modules, nothing beside it), with only DATA_DIR and TIMEZONE set.
-import { afterAll, expect, test } from "bun:test";
-import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { copyFileSync, linkSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeChartSample } from "../../scripts/chart-samples.ts";
 import { runChartMode } from "../../src/app/modes/chart.ts";
@@ -16,18 +15,9 @@ import { type SentPhoto, startTelegramFake } from "../fakes/telegram.ts";
 import { pngSize } from "../render/chart/support.ts";
 import { pfbotBinary } from "../support/binary.ts";
 import { fakeClock } from "../support/clock.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const TOKEN = "123456789:AAchartBINARYtokenabcdefghijklmnopq";
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "pfbot-chart-mode-"));
-  dirs.push(dir);
-  return dir;
-}
-
 function context(dataDir: string) {
   const out: string[] = [];
   const logs: string[] = [];
@@ -42,7 +32,7 @@ function context(dataDir: string) {
 }
 
 test("--chart writes the PNG and prints its caption; --allocation draws the latest complete snapshot", async () => {
-  const dir = tempDir();
+  const dir = tempDir("chart-mode");
   writeChartSample(dir, "2026-11-24");
   const { ctx, out } = context(dir);
   const file = join(dir, "chart.png");
@@ -62,7 +52,7 @@ test("--chart writes the PNG and prints its caption; --allocation draws the late
 });
 
 test("--chart follows the owner's /settings privacy over PRIVACY until PRIVACY changes, and leaves the bot's settings as they are", async () => {
-  const dir = tempDir();
+  const dir = tempDir("chart-mode");
   writeChartSample(dir, "2026-11-24");
   const store = HistoryStore.open(dir, "Europe/Paris");
   // Privacy turned on in the chat while PRIVACY was off.
@@ -87,7 +77,7 @@ test("--chart follows the owner's /settings privacy over PRIVACY until PRIVACY c
 });
 
 test("nothing to draw, or a file that cannot be written: exit 1 with an ERROR line, and no file", async () => {
-  const empty = tempDir();
+  const empty = tempDir("chart-mode");
   const { ctx, out, logs } = context(empty);
   expect(await runChartMode(ctx, { kind: "chart", file: join(empty, "c.png"), days: 30, currency: "USD" }, { privacy: false })).toBe(1);
   expect(
@@ -96,7 +86,7 @@ test("nothing to draw, or a file that cannot be written: exit 1 with an ERROR li
   expect(logs[0]).toContain("ERROR No chart: the last 30 days has no recorded day, and a chart needs 2.");
   expect(logs[1]).toContain("ERROR No allocation yet");
   expect(out).toEqual([]);
-  const full = tempDir();
+  const full = tempDir("chart-mode");
   writeChartSample(full, "2026-11-24");
   const unwritable = context(full);
   const missing = join(full, "no-such-dir", "c.png");
@@ -105,7 +95,7 @@ test("nothing to draw, or a file that cannot be written: exit 1 with an ERROR li
 });
 
 test("the compiled binary draws both charts from an empty directory, as a shell runs it; the bot with the JIT off, as the systemd unit runs it", async () => {
-  const home = tempDir();
+  const home = tempDir("chart-mode");
   const binary = join(home, "pfbot");
   placeBinary(await pfbotBinary(), binary);
   const dataDir = join(home, "data");

@@ -1,23 +1,12 @@
-import { afterEach, expect, test } from "bun:test";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type HistoryMode, runHistoryMode } from "../../src/app/modes/history.ts";
 import type { AppContext } from "../../src/app/run.ts";
 import { loadConfig } from "../../src/config/config.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { fakeClock } from "../support/clock.ts";
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "pfbot-run-history-"));
-  dirs.push(dir);
-  return dir;
-}
+import { tempDir } from "../support/temp-dir.ts";
 
 /** A context built from DATA_DIR and TIMEZONE alone: no platform or Telegram variable is set. */
 function context(dataDir: string) {
@@ -38,7 +27,7 @@ function context(dataDir: string) {
 }
 
 test("--history on a fresh data dir with the old file shows its days (first-start import)", () => {
-  const dataDir = tempDir();
+  const dataDir = tempDir("run-history");
   writeFileSync(
     join(dataDir, "portfolio_history.json"),
     readFileSync("data/portfolio_history.json", "utf8").replace(/"USD": 4/g, '"USD": 5'),
@@ -53,7 +42,7 @@ test("--history on a fresh data dir with the old file shows its days (first-star
 });
 
 test("--history in a clone shows the shipped sample days as samples", () => {
-  const dataDir = tempDir();
+  const dataDir = tempDir("run-history");
   copyFileSync("data/portfolio_history.json", join(dataDir, "portfolio_history.json"));
   const { out, logs, run } = context(dataDir);
   expect(run({ kind: "history" })).toBe(0);
@@ -63,13 +52,13 @@ test("--history in a clone shows the shipped sample days as samples", () => {
 });
 
 test("--history on an empty data dir says there is no history", () => {
-  const { out, run } = context(join(tempDir(), "new"));
+  const { out, run } = context(join(tempDir("run-history"), "new"));
   expect(run({ kind: "history" })).toBe(0);
   expect(out[0]).toStartWith("No history yet.");
 });
 
 test("--import prints the counts; a bad file exits 2 and writes nothing; --export FILE writes the file", () => {
-  const dataDir = tempDir();
+  const dataDir = tempDir("run-history");
   const { out, logs, errs, run } = context(dataDir);
   const bad = join(dataDir, "bad.json");
   writeFileSync(bad, `{"24-11-2026": {"USD": -1, "RUB": 1}, "31-02-2026": {"USD": 1, "RUB": 1}}`);
@@ -94,7 +83,7 @@ test("--import prints the counts; a bad file exits 2 and writes nothing; --expor
 });
 
 test("--export writes CSV in either dialect, to FILE or stdout, and --import takes it back", () => {
-  const dataDir = tempDir();
+  const dataDir = tempDir("run-history");
   const { out, run } = context(dataDir);
   const own = join(dataDir, "own.json");
   writeFileSync(own, readFileSync("data/portfolio_history.json", "utf8").replace(/"USD": 4/g, '"USD": 5'));

@@ -1,7 +1,7 @@
 // pfbot's CSV: the bytes a spreadsheet gets, the round trip back into the history, and what the import refuses.
 import type { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatHistoryCsv } from "../../src/history/csv.ts";
 import { parseHistoryCsv } from "../../src/history/csv-import.ts";
@@ -12,16 +12,13 @@ import { addDays, type DayRecord, HistoryStore, type SnapshotRecord } from "../.
 import { type Decimal, dec, mul, sum, toPlainString } from "../../src/lib/money.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
-const dirs: string[] = [];
 const stores: HistoryStore[] = [];
 afterEach(() => {
   for (const store of stores.splice(0)) store.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 function tempFile(name: string, content?: string | Uint8Array): string {
   const dir = tempDir("csv");
-  dirs.push(dir);
   const path = join(dir, name);
   if (content !== undefined) writeFileSync(path, content);
   return path;

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { importLegacyFileOnce, LEGACY_HISTORY_FILE, openHistory, runExport, runImport } from "../../src/history/io.ts";
 import { dayKey, formatHistoryJson, isoDay, parseHistoryJson } from "../../src/history/json.ts";
@@ -8,25 +7,18 @@ import { LEGACY_JSON_IMPORTED, SettingsStore } from "../../src/history/settings.
 import { addDays, HistoryStore } from "../../src/history/store.ts";
 import { createLogger, silentLogger } from "../../src/lib/log.ts";
 import { dec, toPlainString } from "../../src/lib/money.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
-const dirs: string[] = [];
 const stores: HistoryStore[] = [];
 afterEach(() => {
   for (const store of stores.splice(0)) store.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "pfbot-json-"));
-  dirs.push(dir);
-  return dir;
-}
 
 /** "Today" for every store and parse here: 2026-11-24 in Europe/Paris, whatever the machine's clock says. */
 const TODAY = "2026-11-24";
 const NOW = () => Date.parse(`${TODAY}T12:00:00Z`);
 
-function openStore(dataDir = tempDir()): HistoryStore {
+function openStore(dataDir = tempDir("json")): HistoryStore {
   const store = HistoryStore.open(dataDir, "Europe/Paris", NOW);
   stores.push(store);
   return store;
@@ -49,7 +41,7 @@ const NEWEST_FIRST_TWO_DECIMALS = pythonStyle([
 describe("round trip", () => {
   test("import then export gives back the file byte for byte (newest first, two decimals)", () => {
     const store = openStore();
-    const dir = tempDir();
+    const dir = tempDir("json");
     const input = join(dir, "in.json");
     const output = join(dir, "out.json");
     writeFileSync(input, NEWEST_FIRST_TWO_DECIMALS);
@@ -80,7 +72,7 @@ describe("round trip", () => {
       ["22-02-2026", "592536.8", "45728079.77"],
     ]);
     const store = openStore();
-    const path = join(tempDir(), "portfolio_history.json");
+    const path = join(tempDir("json"), "portfolio_history.json");
     writeFileSync(path, original);
     expect(runImport(store, path, { overwrite: false }).ok).toBe(true);
     expect(runExport(store, null)).toBe(
@@ -104,7 +96,7 @@ describe("round trip", () => {
 
   test("export writes atomically: no temp file is left and an existing file is replaced whole", () => {
     const store = openStore();
-    const dir = tempDir();
+    const dir = tempDir("json");
     const output = join(dir, "history.json");
     writeFileSync(output, "old content that is longer than the new one".repeat(10));
     store.importDays([{ day: "2026-11-23", usd: dec("1"), rub: dec("2") }], { overwrite: false });
@@ -163,7 +155,7 @@ describe("bad input leaves the database unchanged", () => {
       const store = openStore();
       store.importDays([{ day: "2026-02-20", usd: dec("5"), rub: dec("6") }], { overwrite: false });
       const before = runExport(store, null);
-      const path = join(tempDir(), "bad.json");
+      const path = join(tempDir("json"), "bad.json");
       // One valid day before the bad one: a partial import would show up in the export.
       writeFileSync(path, text.replace(/^\{/, `{"24-02-2026": {"USD": 7, "RUB": 8}, `));
       const result = runImport(store, path, { overwrite: true });
@@ -214,7 +206,7 @@ describe("bad input leaves the database unchanged", () => {
       ]);
     }
     const store = openStore();
-    const path = join(tempDir(), "twice.json");
+    const path = join(tempDir("json"), "twice.json");
     writeFileSync(path, `{"23-11-2026": {"USD": 1, "RUB": 2}, "23-11-2026": {"USD": 3, "RUB": 4}}`);
     const result = runImport(store, path, { overwrite: false });
     expect(result.ok).toBe(false);
@@ -240,7 +232,7 @@ describe("import counts", () => {
       platforms: new Map(),
       rateDate: "2026-02-23",
     });
-    const path = join(tempDir(), "in.json");
+    const path = join(tempDir("json"), "in.json");
     writeFileSync(path, NEWEST_FIRST_TWO_DECIMALS);
     const first = runImport(store, path, { overwrite: false });
     expect(first.ok && first.summary).toBe(`${path}: 4 days added, 1 kept (already in the history; --overwrite replaces them), 0 replaced`);
@@ -258,7 +250,7 @@ describe("import counts", () => {
       return [dayKey(day), `${30000 + i}.${String(i % 100).padStart(2, "0")}`, `${2700000 + i * 3}.50`] as const;
     });
     const text = pythonStyle(days);
-    const path = join(tempDir(), "ten-years.json");
+    const path = join(tempDir("json"), "ten-years.json");
     writeFileSync(path, text);
     const store = openStore();
     const result = runImport(store, path, { overwrite: false });
@@ -274,7 +266,7 @@ function ownHistoryFile(path: string): void {
 
 describe("first start", () => {
   test("imports DATA_DIR/portfolio_history.json into an empty history once, and logs it", () => {
-    const dataDir = tempDir();
+    const dataDir = tempDir("json");
     ownHistoryFile(join(dataDir, LEGACY_HISTORY_FILE));
     const lines: string[] = [];
     const log = createLogger({ level: "info", secrets: [], write: (line) => lines.push(line), colour: false });
@@ -296,7 +288,7 @@ describe("first start", () => {
   });
 
   test("does nothing when the history already has days or there is no file", () => {
-    const dataDir = tempDir();
+    const dataDir = tempDir("json");
     const store = openStore(dataDir);
     expect(importLegacyFileOnce(store, new SettingsStore(store.db), dataDir, silentLogger)).toBeNull();
     store.importDays([{ day: "2026-01-01", usd: dec("1"), rub: null }], { overwrite: false });
@@ -306,7 +298,7 @@ describe("first start", () => {
   });
 
   test("a broken legacy file is logged with the fix and the bot still starts with an empty history", () => {
-    const dataDir = tempDir();
+    const dataDir = tempDir("json");
     writeFileSync(join(dataDir, LEGACY_HISTORY_FILE), `{"31-02-2026": {"USD": 1, "RUB": 2}}`);
     const lines: string[] = [];
     const store = openHistory(

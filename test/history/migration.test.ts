@@ -2,8 +2,8 @@
 // current code, and migration 2 keeps every day, every per-platform value and every setting exactly.
 
 import { Database } from "bun:sqlite";
-import { afterEach, describe, expect, test } from "bun:test";
-import { readFileSync, rmSync } from "node:fs";
+import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATABASE_FILE, MIGRATIONS, openDatabase, schemaVersion } from "../../src/history/db.ts";
 import { HistoryStore } from "../../src/history/store.ts";
@@ -17,15 +17,9 @@ const V1_COLUMNS = { bybit_usd: "bybit", okx_usd: "okx", tbank_usd: "tbank", ibk
 type V1Day = Record<"day" | "usd" | "origin", string> &
   Record<"rub" | "usd_rub" | "taken_at" | keyof typeof V1_COLUMNS, string | null> & { complete: number };
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
 /** A DATA_DIR holding the release's database, as that release left it. */
 function releaseDataDir(): string {
   const dir = tempDir("v1");
-  dirs.push(dir);
   const db = new Database(join(dir, DATABASE_FILE), { create: true, strict: true });
   db.exec(readFileSync(FIXTURE, "utf8"));
   // `sqlite3 .dump` does not carry the header's user_version; the release's file had 1.

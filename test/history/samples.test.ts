@@ -3,8 +3,7 @@
 // earlier pfbot that imported them as history has them moved out by migration 3. A user's own file is history.
 import { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATABASE_FILE, MIGRATIONS, schemaVersion } from "../../src/history/db.ts";
 import { historyViewText, LEGACY_HISTORY_FILE, openHistory, runImport } from "../../src/history/io.ts";
@@ -16,26 +15,19 @@ import { dec, toPlainString } from "../../src/lib/money.ts";
 import { NO_CHANGES, snapshotChanges } from "../../src/snapshot/changes.ts";
 import { dayChange } from "../../src/snapshot/report.ts";
 import type { Snapshot } from "../../src/snapshot/snapshot.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 const SAMPLE_FILE = "data/portfolio_history.json";
 const NOW = () => Date.parse("2026-11-24T12:00:00Z");
 
-const dirs: string[] = [];
 const stores: HistoryStore[] = [];
 afterEach(() => {
   for (const store of stores.splice(0)) store.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "pfbot-samples-"));
-  dirs.push(dir);
-  return dir;
-}
 
 /** A clone's first start: DATA_DIR holds the shipped file; `log` collects the log lines. */
 function firstStart(file: string = SAMPLE_FILE, now = NOW): { store: HistoryStore; log: string[]; dataDir: string } {
-  const dataDir = tempDir();
+  const dataDir = tempDir("samples");
   copyFileSync(file, join(dataDir, LEGACY_HISTORY_FILE));
   const log: string[] = [];
   const store = openHistory(
@@ -50,7 +42,7 @@ function firstStart(file: string = SAMPLE_FILE, now = NOW): { store: HistoryStor
 
 /** The original bot's file of someone who used it: the same days, their own figures. */
 function ownFile(): string {
-  const path = join(tempDir(), "own.json");
+  const path = join(tempDir("samples"), "own.json");
   writeFileSync(path, readFileSync(SAMPLE_FILE, "utf8").replace(/"USD": 4/g, '"USD": 5'));
   return path;
 }
@@ -178,7 +170,7 @@ test("a user's own portfolio_history.json is history: compared with, and never a
 describe("migration 3: a history where an earlier pfbot imported the samples as days", () => {
   /** A schema-2 database as the previous release left it: the samples imported as days, then a real day recorded. */
   function schema2DataDir(extraImported: [string, string, string][] = []): string {
-    const dir = tempDir();
+    const dir = tempDir("samples");
     const db = new Database(join(dir, DATABASE_FILE), { create: true, strict: true });
     db.transaction(() => {
       db.exec(MIGRATIONS[0]!);
@@ -221,7 +213,7 @@ describe("migration 3: a history where an earlier pfbot imported the samples as 
   });
 
   test("a history without them is left alone", () => {
-    const dir = tempDir();
+    const dir = tempDir("samples");
     const store = HistoryStore.open(dir, "Europe/Paris", NOW);
     stores.push(store);
     expect(store.samples()).toEqual([]);

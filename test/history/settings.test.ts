@@ -1,7 +1,4 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { describe, expect, test } from "bun:test";
 import { BOT_SETTINGS } from "../../src/bot/settings.ts";
 import { openDataDirDatabase } from "../../src/history/db.ts";
 import {
@@ -12,17 +9,7 @@ import {
   SettingsStore,
   textSetting,
 } from "../../src/history/settings.ts";
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "pfbot-settings-"));
-  dirs.push(dir);
-  return dir;
-}
+import { tempDir } from "../support/temp-dir.ts";
 
 const note = textSetting("test.note");
 const enabled = flagSetting("test.enabled");
@@ -34,7 +21,7 @@ const hours: Setting<number> = {
 };
 
 test("an unset setting reads as null; set, replace and delete work", () => {
-  const db = openDataDirDatabase(tempDir());
+  const db = openDataDirDatabase(tempDir("settings"));
   const settings = new SettingsStore(db);
   expect(settings.get(hours)).toBeNull();
   settings.set(hours, 8);
@@ -48,7 +35,7 @@ test("an unset setting reads as null; set, replace and delete work", () => {
 });
 
 test("settings survive closing and reopening the database, in the text the original keys used", () => {
-  const dataDir = tempDir();
+  const dataDir = tempDir("settings");
   const firstDb = openDataDirDatabase(dataDir);
   const first = new SettingsStore(firstDb);
   first.set(BOT_SETTINGS.paused, true);
@@ -72,7 +59,7 @@ test("settings survive closing and reopening the database, in the text the origi
 });
 
 test("a stored text that is not a valid value reads as unset; a value the setting refuses is never written", () => {
-  const db = openDataDirDatabase(tempDir());
+  const db = openDataDirDatabase(tempDir("settings"));
   const settings = new SettingsStore(db);
   const insert = db.query("INSERT INTO settings (key, value) VALUES (?1, ?2)");
   insert.run("test.hours", "25");
@@ -93,7 +80,7 @@ describe("a setting a variable also configures (the rule /frequency follows, and
   const at = Date.parse("2026-11-26T10:00:00Z");
 
   test("the configured value until the chat sets one; then the chat's, with when", () => {
-    const db = openDataDirDatabase(tempDir());
+    const db = openDataDirDatabase(tempDir("settings"));
     const settings = new SettingsStore(db);
     expect(settings.resolve(windowStart, 8)).toEqual({ value: 8, source: { kind: "env" }, superseded: null });
     settings.setFromChat(windowStart, 6, 8, at);
@@ -102,7 +89,7 @@ describe("a setting a variable also configures (the rule /frequency follows, and
   });
 
   test("the configured value wins once it changed since the chat's was set, and the chat's is forgotten", () => {
-    const db = openDataDirDatabase(tempDir());
+    const db = openDataDirDatabase(tempDir("settings"));
     const settings = new SettingsStore(db);
     settings.setFromChat(windowStart, 6, 8, at);
     expect(settings.resolve(windowStart, 9)).toEqual({
@@ -117,7 +104,7 @@ describe("a setting a variable also configures (the rule /frequency follows, and
   });
 
   test("a chat value stored without its companions (an earlier pfbot) is kept, and today's configured value becomes its reference", () => {
-    const db = openDataDirDatabase(tempDir());
+    const db = openDataDirDatabase(tempDir("settings"));
     const settings = new SettingsStore(db);
     settings.set(hours, 6);
     expect(settings.resolve(windowStart, 8)).toEqual({ value: 6, source: { kind: "chat", at: null }, superseded: null });
@@ -126,7 +113,7 @@ describe("a setting a variable also configures (the rule /frequency follows, and
   });
 
   test("peek answers as resolve does and writes nothing: the chat's value stays for the bot to decide", () => {
-    const db = openDataDirDatabase(tempDir());
+    const db = openDataDirDatabase(tempDir("settings"));
     const settings = new SettingsStore(db);
     settings.setFromChat(windowStart, 6, 8, at);
     const rows = () => db.query("SELECT key, value FROM settings ORDER BY key").all();
@@ -144,7 +131,7 @@ describe("a setting a variable also configures (the rule /frequency follows, and
   });
 
   test("a value the setting refuses writes nothing, companions included", () => {
-    const db = openDataDirDatabase(tempDir());
+    const db = openDataDirDatabase(tempDir("settings"));
     const settings = new SettingsStore(db);
     expect(() => settings.setFromChat(windowStart, 25, 8, at)).toThrow(RangeError);
     expect(() => settings.setFromChat(windowStart, 6, 99, at)).toThrow(RangeError);

@@ -1,7 +1,6 @@
 import { Database } from "bun:sqlite";
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DATABASE_FILE, MIGRATIONS, openDatabase, schemaVersion } from "../../src/history/db.ts";
 import { HistoryError } from "../../src/history/errors.ts";
@@ -17,24 +16,17 @@ import {
 } from "../../src/history/store.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { dec, toFixed, toPlainString } from "../../src/lib/money.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
-const dirs: string[] = [];
 const stores: HistoryStore[] = [];
 afterEach(() => {
   for (const store of stores.splice(0)) store.close();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "pfbot-history-"));
-  dirs.push(dir);
-  return dir;
-}
 
 /** The store's clock in tests: "today" is 2026-11-24 in Europe/Paris unless a test moves it. */
 const NOW = Date.parse("2026-11-24T12:00:00Z");
 
-function openStore(dataDir = tempDir(), timeZone = "Europe/Paris", now: () => number = () => NOW): HistoryStore {
+function openStore(dataDir = tempDir("history"), timeZone = "Europe/Paris", now: () => number = () => NOW): HistoryStore {
   const store = HistoryStore.open(dataDir, timeZone, now);
   stores.push(store);
   return store;
@@ -112,7 +104,7 @@ describe("recording rules", () => {
   });
 
   test("two runs a second apart around Paris midnight land on two days (same UTC day)", () => {
-    const store = openStore(tempDir(), "Europe/Paris");
+    const store = openStore(tempDir("history"), "Europe/Paris");
     store.recordSnapshot(snapshot("2026-11-23T22:59:59Z", "1"));
     store.recordSnapshot(snapshot("2026-11-23T23:00:00Z", "2"));
     expect(store.all().map((d) => [d.day, toPlainString(d.usd)])).toEqual([
@@ -122,7 +114,7 @@ describe("recording rules", () => {
   });
 
   test("in a zone west of UTC, runs on two UTC days before local midnight share one day", () => {
-    const store = openStore(tempDir(), "America/New_York");
+    const store = openStore(tempDir("history"), "America/New_York");
     store.recordSnapshot(snapshot("2026-11-23T23:30:00Z", "1"));
     store.recordSnapshot(snapshot("2026-11-24T04:59:00Z", "2"));
     expect(store.all().map((d) => [d.day, toPlainString(d.usd)])).toEqual([["2026-11-23", "2"]]);
@@ -179,7 +171,7 @@ describe("clock checks", () => {
   const clockAt = (iso: string) => () => Date.parse(iso);
 
   test("with the clock five years ahead nothing is recorded, and real days go on being recorded after it is fixed", () => {
-    const dataDir = tempDir();
+    const dataDir = tempDir("history");
     const ahead = openStore(dataDir, "Europe/Paris", clockAt("2031-11-24T12:00:00Z"));
     // The CBR still answers with today's real set.
     const result = ahead.recordSnapshot(snapshot("2031-11-24T12:00:00Z", "100", true, { rateDate: "2026-11-24" }));
@@ -196,7 +188,7 @@ describe("clock checks", () => {
   });
 
   test("Saturday's rate on Monday (rate date + 2) is recorded; rate date + 3 is not", () => {
-    const store = openStore(tempDir(), "Europe/Paris", clockAt("2026-11-24T12:00:00Z"));
+    const store = openStore(tempDir("history"), "Europe/Paris", clockAt("2026-11-24T12:00:00Z"));
     expect(store.recordSnapshot(snapshot("2026-11-23T12:00:00Z", "1", true, { rateDate: "2026-11-21" })).outcome).toBe("added");
     expect(store.recordSnapshot(snapshot("2026-11-24T12:00:00Z", "1", true, { rateDate: "2026-11-21" })).outcome).toBe("refused");
     // The evening publication dates the set tomorrow: the day before the rate date is today.
@@ -208,14 +200,14 @@ describe("clock checks", () => {
     expect(latestDayForRate("2026-01-10")).toBe("2026-01-14");
     expect(latestDayForRate("2026-01-13")).toBe("2026-01-15");
     expect(latestDayForRate("2026-12-24")).toBe("2026-12-26");
-    const store = openStore(tempDir(), "Europe/Moscow", clockAt("2026-01-09T09:00:00Z"));
+    const store = openStore(tempDir("history"), "Europe/Moscow", clockAt("2026-01-09T09:00:00Z"));
     expect(store.recordSnapshot(snapshot("2026-01-09T09:00:00Z", "1", true, { rateDate: "2025-12-31" })).outcome).toBe("added");
-    const ahead = openStore(tempDir(), "Europe/Moscow", clockAt("2027-01-09T09:00:00Z"));
+    const ahead = openStore(tempDir("history"), "Europe/Moscow", clockAt("2027-01-09T09:00:00Z"));
     expect(ahead.recordSnapshot(snapshot("2027-01-09T09:00:00Z", "1", true, { rateDate: "2025-12-31" })).outcome).toBe("refused");
   });
 
   test("with the clock a year back, a run does not replace the imported day it lands on", () => {
-    const dataDir = tempDir();
+    const dataDir = tempDir("history");
     const store = openStore(dataDir, "Europe/Paris", clockAt("2025-11-24T12:00:00Z"));
     store.importDays(
       [
@@ -244,7 +236,7 @@ describe("clock checks", () => {
 
   test("an imported day is replaced by a run only when it is today", () => {
     // The run started at 23:59 on the 23rd (Paris) and is recorded after midnight: the 23rd is no longer today.
-    const store = openStore(tempDir(), "Europe/Paris", clockAt("2026-11-23T23:05:00Z"));
+    const store = openStore(tempDir("history"), "Europe/Paris", clockAt("2026-11-23T23:05:00Z"));
     store.importDays([{ day: "2026-11-23", usd: dec("10"), rub: null }], { overwrite: false });
     const late = store.recordSnapshot(snapshot("2026-11-23T22:59:00Z", "11"));
     expect(late).toEqual({
@@ -254,7 +246,7 @@ describe("clock checks", () => {
     });
     expect(store.get("2026-11-23")?.origin).toBe("import");
 
-    const sameDay = openStore(tempDir(), "Europe/Paris", clockAt("2026-11-23T12:00:00Z"));
+    const sameDay = openStore(tempDir("history"), "Europe/Paris", clockAt("2026-11-23T12:00:00Z"));
     sameDay.importDays([{ day: "2026-11-23", usd: dec("10"), rub: null }], { overwrite: false });
     expect(sameDay.recordSnapshot(snapshot("2026-11-23T11:00:00Z", "11")).outcome).toBe("replaced");
     expect(sameDay.get("2026-11-23")).toMatchObject({ origin: "bot", usd: dec("11") });
@@ -307,7 +299,7 @@ describe("only what the import would take back", () => {
   });
 
   test("a day before 2000-01-01 (a clock reset to 1999) is refused", () => {
-    const store = openStore(tempDir(), "UTC", () => Date.parse("1999-12-31T12:00:00Z"));
+    const store = openStore(tempDir("history"), "UTC", () => Date.parse("1999-12-31T12:00:00Z"));
     const result = store.recordSnapshot(snapshot("1999-12-31T12:00:00Z", "1"));
     expect(result).toMatchObject({
       outcome: "refused",
@@ -430,7 +422,7 @@ describe("importDays", () => {
 
 describe("database file", () => {
   test("is created in DATA_DIR on first use, in WAL mode, at the latest schema version", () => {
-    const dataDir = join(tempDir(), "nested", "data");
+    const dataDir = join(tempDir("history"), "nested", "data");
     const store = openStore(dataDir);
     expect(existsSync(join(dataDir, DATABASE_FILE))).toBe(true);
     expect(store.db.query<{ journal_mode: string }, []>("PRAGMA journal_mode").get()?.journal_mode).toBe("wal");
@@ -448,7 +440,7 @@ describe("database file", () => {
   });
 
   test("reopening keeps the rows and runs no migration twice", () => {
-    const dataDir = tempDir();
+    const dataDir = tempDir("history");
     const first = HistoryStore.open(dataDir, "Europe/Paris");
     first.recordSnapshot(snapshot("2026-11-23T12:00:00Z", "42500.10"));
     first.close();
@@ -458,7 +450,7 @@ describe("database file", () => {
   });
 
   test("a database from a newer pfbot is refused with a clear message", () => {
-    const path = join(tempDir(), DATABASE_FILE);
+    const path = join(tempDir("history"), DATABASE_FILE);
     const db = new Database(path, { create: true });
     db.run(`PRAGMA user_version = ${MIGRATIONS.length + 1}`);
     db.close();
@@ -467,7 +459,7 @@ describe("database file", () => {
   });
 
   test("a value edited by hand into something that is not a number is a HistoryError saying what to do", () => {
-    const dir = tempDir();
+    const dir = tempDir("history");
     const store = openStore(dir);
     store.importDays([{ day: "2026-11-23", usd: dec("42500.10"), rub: null }], { overwrite: false });
     store.db.run("UPDATE days SET usd = 'lots' WHERE day = '2026-11-23'");
@@ -480,8 +472,8 @@ describe("database file", () => {
 
 describe("crash safety", () => {
   test("a process killed mid-run loses no committed day, and its open transaction leaves nothing", async () => {
-    const dataDir = tempDir();
-    const script = join(tempDir(), "writer.ts");
+    const dataDir = tempDir("history");
+    const script = join(tempDir("history"), "writer.ts");
     // The child records one day per transaction and reports each commit with a synchronous write,
     // then starts a big import and is killed inside it.
     writeFileSync(

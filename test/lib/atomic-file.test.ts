@@ -1,19 +1,8 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import * as fs from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type AtomicFileSystem, writeFileAtomic } from "../../src/lib/atomic-file.ts";
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(join(tmpdir(), "pfbot-atomic-"));
-  dirs.push(dir);
-  return dir;
-}
+import { tempDir } from "../support/temp-dir.ts";
 
 type Step = keyof AtomicFileSystem;
 
@@ -74,7 +63,7 @@ const entries = (dir: string) => fs.readdirSync(dir).sort();
 
 describe("writeFileAtomic", () => {
   test("writes the text, replacing what was there, owner-only, and leaves no temporary file", () => {
-    const dir = tempDir();
+    const dir = tempDir("atomic");
     const path = join(dir, "export.json");
     fs.writeFileSync(path, "old content that is longer than the new one");
     writeFileAtomic(path, "new — ünïcode");
@@ -84,7 +73,7 @@ describe("writeFileAtomic", () => {
   });
 
   test("writes bytes as they are, with the mode asked for", () => {
-    const dir = tempDir();
+    const dir = tempDir("atomic");
     const path = join(dir, "blob.bin");
     writeFileAtomic(path, new Uint8Array([0, 255, 10, 13]), { mode: 0o640 });
     expect([...fs.readFileSync(path)]).toEqual([0, 255, 10, 13]);
@@ -92,7 +81,7 @@ describe("writeFileAtomic", () => {
   });
 
   test("fsyncs the whole temporary file before the rename, and the directory after it", () => {
-    const dir = tempDir();
+    const dir = tempDir("atomic");
     const path = join(dir, "cache.json");
     const { fs: recording, calls } = recordingFs();
     writeFileAtomic(path, "0123456789", { fs: recording });
@@ -117,7 +106,7 @@ describe("writeFileAtomic", () => {
 
   for (const step of ["writeSync", "fsyncSync", "renameSync"] as const) {
     test(`a failure at ${step} removes the temporary file, keeps the old content and is thrown as it was`, () => {
-      const dir = tempDir();
+      const dir = tempDir("atomic");
       const path = join(dir, "state.json");
       fs.writeFileSync(path, "old");
       const { fs: recording, calls } = recordingFs({ step, code: "ENOSPC" });
@@ -131,7 +120,7 @@ describe("writeFileAtomic", () => {
   }
 
   test("a missing directory is an error (ENOENT), unless it is to be created", () => {
-    const dir = tempDir();
+    const dir = tempDir("atomic");
     const path = join(dir, "a", "b", "ibkr-cache.json");
     expect(() => writeFileAtomic(path, "{}")).toThrow(expect.objectContaining({ code: "ENOENT" }));
     expect(entries(dir)).toEqual([]);
@@ -140,7 +129,7 @@ describe("writeFileAtomic", () => {
   });
 
   test("a file system that cannot fsync a directory (EINVAL) still gets the file", () => {
-    const dir = tempDir();
+    const dir = tempDir("atomic");
     const path = join(dir, "fx-cache.json");
     const { fs: recording } = recordingFs({ step: "fsyncSync", code: "EINVAL", onDirectory: true });
     writeFileAtomic(path, "rates", { fs: recording });
@@ -148,14 +137,14 @@ describe("writeFileAtomic", () => {
   });
 
   test("a directory fsync that fails for real (EIO) is reported", () => {
-    const dir = tempDir();
+    const dir = tempDir("atomic");
     const { fs: recording, calls } = recordingFs({ step: "fsyncSync", code: "EIO", onDirectory: true });
     expect(() => writeFileAtomic(join(dir, "x.json"), "x", { fs: recording })).toThrow(/EIO: injected/);
     expect(calls.at(-1)).toBe(`close ${dir}`);
   });
 
   test("each write uses a temporary file of its own, so two writers never share one", () => {
-    const dir = tempDir();
+    const dir = tempDir("atomic");
     const path = join(dir, "same.json");
     const first = recordingFs();
     const second = recordingFs();

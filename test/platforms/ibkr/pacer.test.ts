@@ -3,27 +3,18 @@
 // the disk; a wait ends at the caller's deadline; a DATA_DIR that cannot be written falls back to this
 // process alone. Two real processes against the IBKR fake: test/app/ibkr-processes.test.ts.
 import { Database } from "bun:sqlite";
-import { afterEach, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createFlexPacer, IBKR_PACER_FILE, MIN_REQUEST_SPACING_MS } from "../../../src/platforms/ibkr/pacer.ts";
 import { fakeClock } from "../../support/clock.ts";
+import { tempDir } from "../../support/temp-dir.ts";
 
 const KEY = "https://ndcdyn.interactivebrokers.com/AccountManagement/FlexWebService\n493817265509182736450918";
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "pfbot-pacer-"));
-  dirs.push(dir);
-  return dir;
-}
 const open = () => new AbortController().signal;
 
 test("two pacers over one DATA_DIR, as two processes, keep IBKR's spacing between them", async () => {
-  const dir = tempDir();
+  const dir = tempDir("pacer");
   const clock = fakeClock();
   const first = createFlexPacer(clock, { stateDir: dir });
   const second = createFlexPacer(clock, { stateDir: dir });
@@ -37,7 +28,7 @@ test("two pacers over one DATA_DIR, as two processes, keep IBKR's spacing betwee
 });
 
 test("the next request is spaced from when IBKR answered the last one, which reached IBKR some time after its booking", async () => {
-  for (const stateDir of [tempDir(), undefined]) {
+  for (const stateDir of [tempDir("pacer"), undefined]) {
     const clock = fakeClock();
     const first = createFlexPacer(clock, stateDir === undefined ? {} : { stateDir });
     const second = stateDir === undefined ? first : createFlexPacer(clock, { stateDir });
@@ -52,7 +43,7 @@ test("the next request is spaced from when IBKR answered the last one, which rea
 });
 
 test("a request that ends later than the next turn is booked keeps that later turn's spacing from its own end", async () => {
-  const dir = tempDir();
+  const dir = tempDir("pacer");
   const clock = fakeClock();
   const pacer = createFlexPacer(clock, { stateDir: dir });
   const start = clock.now();
@@ -65,7 +56,7 @@ test("a request that ends later than the next turn is booked keeps that later tu
 });
 
 test("the minute's budget is shared too: the tenth request of a minute waits for the first to leave it", async () => {
-  const dir = tempDir();
+  const dir = tempDir("pacer");
   const clock = fakeClock();
   const start = clock.now();
   const pacers = [createFlexPacer(clock, { stateDir: dir }), createFlexPacer(clock, { stateDir: dir })];
@@ -80,7 +71,7 @@ test("the minute's budget is shared too: the tenth request of a minute waits for
 });
 
 test("another token has its own budget", async () => {
-  const dir = tempDir();
+  const dir = tempDir("pacer");
   const clock = fakeClock();
   await createFlexPacer(clock, { stateDir: dir }).turn(KEY, open());
   await createFlexPacer(clock, { stateDir: dir }).turn(`${KEY}0`, open());
@@ -91,7 +82,7 @@ test("the time booked is read while the shared log is locked: opening or creatin
   // IBKR measures the spacing between requests as they arrive. A time read before the file was opened (created,
   // the first time) would leave that delay between the booking and the request: a request sent late after an
   // early booking, and the next process's right on time, reach IBKR less than a second apart (1018).
-  const dir = tempDir();
+  const dir = tempDir("pacer");
   const clock = fakeClock();
   const lockedWhenRead: boolean[] = [];
   const watching = {
@@ -125,7 +116,7 @@ function writeLocked(path: string): boolean {
 }
 
 test("a file another process is setting up is waited for, not given up: SQLite refuses the switch to WAL at once then", async () => {
-  const dir = tempDir();
+  const dir = tempDir("pacer");
   // Another process creating the file, in its first transaction.
   const other = new Database(join(dir, IBKR_PACER_FILE), { create: true });
   other.run("BEGIN IMMEDIATE");
@@ -155,7 +146,7 @@ test("a file another process is setting up is waited for, not given up: SQLite r
 });
 
 test("the token is stored only as a hash", async () => {
-  const dir = tempDir();
+  const dir = tempDir("pacer");
   await createFlexPacer(fakeClock(), { stateDir: dir }).turn(KEY, open());
   const token = KEY.split("\n")[1]!;
   for (const file of readdirSync(dir)) expect(readFileSync(join(dir, file)).toString("latin1")).not.toContain(token);
@@ -168,7 +159,7 @@ test("the token is stored only as a hash", async () => {
 });
 
 test("a wait for the turn ends when the caller's deadline aborts it, without counting a request", async () => {
-  const dir = tempDir();
+  const dir = tempDir("pacer");
   const clock = fakeClock();
   const other = createFlexPacer(clock, { stateDir: dir });
   for (let i = 0; i < 9; i++) await other.turn(KEY, open());
@@ -185,7 +176,7 @@ test("a wait for the turn ends when the caller's deadline aborts it, without cou
 });
 
 test("a clock set back does not keep every turn waiting", async () => {
-  const dir = tempDir();
+  const dir = tempDir("pacer");
   const clock = fakeClock();
   await createFlexPacer(clock, { stateDir: dir }).turn(KEY, open());
   clock.advance(-3_600_000);
@@ -198,7 +189,7 @@ test("a clock set back does not keep every turn waiting", async () => {
 
 test("a DATA_DIR that cannot be written: this process paces itself, and says so once", async () => {
   // A DATA_DIR under a file: no one can create it, root included.
-  const file = join(tempDir(), "a-file");
+  const file = join(tempDir("pacer"), "a-file");
   writeFileSync(file, "");
   const dir = join(file, "data");
   const problems: string[] = [];
