@@ -6,7 +6,7 @@
 import { add, cmp, type Decimal, dec, isNegative, isZero, mul, ZERO } from "../../lib/money.ts";
 import { ChartError } from "./errors.ts";
 import { type ChartCurrency, compactMoney, groupedMoney, toChartNumber } from "./labels.ts";
-import { type ChartSize, DEFAULT_SIZE, fitText, num, svgDocument, THEME, text, textWidth } from "./svg.ts";
+import { type ChartSize, chartHeading, DEFAULT_SIZE, fitText, num, svgDocument, THEME, text, textWidth } from "./svg.ts";
 
 export interface DonutSlice {
   readonly label: string;
@@ -97,22 +97,7 @@ export function donutChartSvg(input: DonutChartInput): DonutChart {
   };
 
   const padX = 48;
-  const body: string[] = [];
-  body.push(
-    text(padX, 58, fitText(input.title, THEME.titleSize, size.width - 2 * padX, 600), {
-      size: THEME.titleSize,
-      weight: 600,
-      role: "title",
-    }),
-  );
-  if (input.subtitle)
-    body.push(
-      text(padX, 92, fitText(input.subtitle, THEME.subtitleSize, size.width - 2 * padX), {
-        size: THEME.subtitleSize,
-        fill: THEME.muted,
-        role: "subtitle",
-      }),
-    );
+  const body: string[] = chartHeading(input.title, input.subtitle, size, padX);
 
   // The ring.
   const outer = Math.min(230, (size.height - 190) / 2);

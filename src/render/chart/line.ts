@@ -8,7 +8,7 @@ import type { Decimal } from "../../lib/money.ts";
 import { ChartError } from "./errors.ts";
 import { type ChartCurrency, compactMoney, percent, percentDecimals, tickMoney, toChartNumber } from "./labels.ts";
 import { linePaths, type Pt, polyline, thinToColumns } from "./line-path.ts";
-import { type ChartSize, DEFAULT_SIZE, fitText, num, svgDocument, THEME, text, textWidth } from "./svg.ts";
+import { type ChartSize, chartHeading, DEFAULT_SIZE, num, svgDocument, THEME, text, textWidth } from "./svg.ts";
 import { type DateTick, dateTicks, dayKey, dayLabel, dayNumber, valueScale } from "./ticks.ts";
 
 export interface LinePoint {
@@ -123,22 +123,7 @@ export function lineChartSvg(input: LineChartInput): LineChart {
   const y = (v: number) => plot.bottom - ((v - scale.min) / (scale.max - scale.min)) * (plot.bottom - plot.top);
   const pts = valued.map((p, i) => ({ x: x(p.n), y: y(ys[i] ?? 0), n: p.n, partial: p.partial }));
 
-  const body: string[] = [];
-  body.push(
-    text(padX, 58, fitText(input.title, THEME.titleSize, size.width - 2 * padX - 260, 600), {
-      size: THEME.titleSize,
-      weight: 600,
-      role: "title",
-    }),
-  );
-  if (input.subtitle)
-    body.push(
-      text(padX, 92, fitText(input.subtitle, THEME.subtitleSize, size.width - 2 * padX), {
-        size: THEME.subtitleSize,
-        fill: THEME.muted,
-        role: "subtitle",
-      }),
-    );
+  const body: string[] = chartHeading(input.title, input.subtitle, size, padX, 260);
   if (valueAxis !== "money") {
     const note = valueAxis === "percent" && base ? `% change since ${dayLabel(base.day)}` : "amounts hidden";
     body.push(text(size.width - padX, 58, note, { fill: THEME.muted, anchor: "end", role: "axis-note" }));

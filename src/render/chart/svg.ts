@@ -71,6 +71,29 @@ export function text(x: number, y: number, content: string, options: TextOptions
   return `<text ${attrs.join(" ")}>${escapeXml(stripEmoji(content))}</text>`;
 }
 
+/**
+ * A chart's title (line 1, cut to fit beside `titleReserve` px of the right margin: the line chart's legend)
+ * and its optional subtitle (line 2), from `padX` on.
+ */
+export function chartHeading(title: string, subtitle: string | undefined, size: ChartSize, padX: number, titleReserve = 0): string[] {
+  const heading = [
+    text(padX, 58, fitText(title, THEME.titleSize, size.width - 2 * padX - titleReserve, 600), {
+      size: THEME.titleSize,
+      weight: 600,
+      role: "title",
+    }),
+  ];
+  if (subtitle)
+    heading.push(
+      text(padX, 92, fitText(subtitle, THEME.subtitleSize, size.width - 2 * padX), {
+        size: THEME.subtitleSize,
+        fill: THEME.muted,
+        role: "subtitle",
+      }),
+    );
+  return heading;
+}
+
 /** The document: a light background and the one font family for every text element. */
 export function svgDocument(size: ChartSize, body: readonly string[]): string {
   const { width, height } = size;
