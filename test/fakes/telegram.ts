@@ -534,15 +534,9 @@ export async function startTelegramFake(options: TelegramFakeOptions): Promise<T
       return ok(message);
     },
     editmessagemedia: async (params) => {
-      if (params.inline_message_id !== undefined) return fail(400, "Bad Request: this fake Telegram API edits chat messages only");
-      const chatId = resolveChat(params);
-      if (chatId instanceof Response) return chatId;
-      const messageId = integerParam(params.message_id);
-      if (messageId === undefined) return fail(400, "Bad Request: message identifier is not specified");
-      const key = `${chatId}:${messageId}`;
-      const current = botMessages.get(key);
-      if (!current)
-        return fail(400, userMessages.has(key) ? "Bad Request: message can't be edited" : "Bad Request: message to edit not found");
+      const target = editTarget(params);
+      if (target instanceof Response) return target;
+      const { chatId, messageId, key, current } = target;
       const media = structuredParam(params.media);
       if (typeof media !== "object" || media === null || Array.isArray(media))
         return fail(400, "Bad Request: can't parse InputMedia JSON object");
