@@ -28,7 +28,7 @@ import { dayKey, dayNumber } from "../src/render/chart/ticks.ts";
 import { startAllFakes } from "../test/fakes/all.ts";
 import { startTelegramFake } from "../test/fakes/telegram.ts";
 import { stringEnv } from "./binary.ts";
-import { GNU_TIME, MiB, machine, procStatus, round, runProcess } from "./measure.ts";
+import { GNU_TIME, MiB, machine, procStatus, quietBotEnv, round, runProcess, untilPolling } from "./measure.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const PROCESS_CHARTS = 10;
@@ -220,29 +220,18 @@ async function measureBot(binary: string, prefix: readonly string[]): Promise<Bo
   const scratch = mkdtempSync(join(os.tmpdir(), "pfbot-bench-chart-"));
   const today = new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(new Date());
   writeChartSample(join(scratch, "data"), today);
-  // A one-hour report window three hours from now: no scheduled report during the measure.
-  const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: TIME_ZONE, hour: "numeric", hourCycle: "h23" }).format(new Date()));
-  const start = (hour + 3) % 24;
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    ...fakes.env,
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    TELEGRAM_CHAT_ID: String(CHAT_ID),
-    TELEGRAM_API_ROOT: telegram.url,
-    DATA_DIR: join(scratch, "data"),
-    TIMEZONE: TIME_ZONE,
-    WINDOW_START_HOUR: String(start),
-    WINDOW_END_HOUR: String(start + 1),
-  };
+  const env = quietBotEnv({
+    fakesEnv: fakes.env,
+    telegram,
+    token: TOKEN,
+    chatId: CHAT_ID,
+    dataDir: join(scratch, "data"),
+    timeZone: TIME_ZONE,
+  });
   const bot = Bun.spawn([...prefix, binary], { cwd: scratch, env, stdout: "ignore", stderr: "pipe", stdin: "ignore" });
   const stderr = new Response(bot.stderr).text();
   try {
-    await Promise.race([
-      telegram.waitForRequests("getUpdates", 1, 30_000),
-      bot.exited.then(async (code) => {
-        throw new Error(`the bot exited (${code}) before polling: ${(await stderr).trim()}`);
-      }),
-    ]);
+    await untilPolling(bot, telegram, stderr);
     await Bun.sleep(5_000);
     const idle = procRss(bot.pid);
     const timeTo = async (command: string) => {

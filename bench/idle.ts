@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startAllFakes } from "../test/fakes/all.ts";
 import { startTelegramFake } from "../test/fakes/telegram.ts";
-import { cpuSeconds, procStatus, round } from "./measure.ts";
+import { cpuSeconds, procStatus, quietBotEnv, round, untilPolling } from "./measure.ts";
 
 export interface IdleOptions {
   readonly binary: string;
@@ -47,31 +47,21 @@ export async function measureIdle(options: IdleOptions): Promise<IdleResult> {
   const fakes = await startAllFakes();
   const telegram = await startTelegramFake({ token: TOKEN, chatId: CHAT_ID });
   const scratch = mkdtempSync(join(tmpdir(), "pfbot-bench-idle-"));
-  // A one-hour window starting three hours from now (UTC): no scheduled report during the measure.
-  const start = (new Date().getUTCHours() + 3) % 24;
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    ...fakes.env,
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    TELEGRAM_CHAT_ID: String(CHAT_ID),
-    TELEGRAM_API_ROOT: telegram.url,
-    DATA_DIR: join(scratch, "data"),
-    TIMEZONE: "UTC",
-    WINDOW_START_HOUR: String(start),
-    WINDOW_END_HOUR: String(start + 1),
-    ...options.env,
-  };
+  const quiet = quietBotEnv({
+    fakesEnv: fakes.env,
+    telegram,
+    token: TOKEN,
+    chatId: CHAT_ID,
+    dataDir: join(scratch, "data"),
+    timeZone: "UTC",
+  });
+  const env = { ...quiet, ...options.env };
   const t0 = performance.now();
   const child = Bun.spawn([options.binary], { cwd: scratch, env, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
   const stderr = new Response(child.stderr).text();
   const stdout = new Response(child.stdout).text();
   try {
-    await Promise.race([
-      telegram.waitForRequests("getUpdates", 1, 30_000),
-      child.exited.then(async (code) => {
-        throw new Error(`the bot exited (${code}) before polling: ${(await stderr).trim()}`);
-      }),
-    ]);
+    await untilPolling(child, telegram, stderr);
     const readyMs = performance.now() - t0;
     const cpuAtReady = cpuSeconds(child.pid);
     const samples: { atSeconds: number; rssMiB: number }[] = [];
@@ -107,7 +97,7 @@ export async function measureIdle(options: IdleOptions): Promise<IdleResult> {
       messagesSent: telegram.sent.length,
       stopMs: round(stopMs, 0),
       exitCode,
-      window: `${start}:00-${start + 1}:00 UTC`,
+      window: `${quiet.WINDOW_START_HOUR}:00-${quiet.WINDOW_END_HOUR}:00 UTC`,
     };
   } finally {
     if (child.exitCode === null) child.kill("SIGKILL");

@@ -3,6 +3,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
+import type { TelegramFake } from "../test/fakes/telegram.ts";
 
 /** A repeated measurement: the median is the figure; min, max and the count say how noisy it was. */
 export interface Summary {
@@ -123,3 +124,43 @@ export function machine(): Machine {
 }
 
 export const MiB = 2 ** 20;
+
+export interface QuietBot {
+  /** The platform fakes' variables (AllFakes.env). */
+  readonly fakesEnv: Record<string, string>;
+  readonly telegram: TelegramFake;
+  readonly token: string;
+  readonly chatId: number;
+  readonly dataDir: string;
+  readonly timeZone: string;
+}
+
+/**
+ * The environment of pfbot's bot mode against the fakes, with a one-hour report window opening three hours from
+ * now in `timeZone`: no scheduled report runs while the bot is measured.
+ */
+export function quietBotEnv(bot: QuietBot): Record<string, string> {
+  const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: bot.timeZone, hour: "numeric", hourCycle: "h23" }).format(new Date()));
+  const start = (hour + 3) % 24;
+  return {
+    PATH: process.env.PATH ?? "",
+    ...bot.fakesEnv,
+    TELEGRAM_BOT_TOKEN: bot.token,
+    TELEGRAM_CHAT_ID: String(bot.chatId),
+    TELEGRAM_API_ROOT: bot.telegram.url,
+    DATA_DIR: bot.dataDir,
+    TIMEZONE: bot.timeZone,
+    WINDOW_START_HOUR: String(start),
+    WINDOW_END_HOUR: String(start + 1),
+  };
+}
+
+/** Resolves at the bot's first getUpdates; fails with what it printed on stderr if it exits before. */
+export async function untilPolling(bot: Bun.Subprocess, telegram: TelegramFake, stderr: Promise<string>): Promise<void> {
+  await Promise.race([
+    telegram.waitForRequests("getUpdates", 1, 30_000),
+    bot.exited.then(async (code) => {
+      throw new Error(`the bot exited (${code}) before polling: ${(await stderr).trim()}`);
+    }),
+  ]);
+}
