@@ -5,6 +5,7 @@
  * retries once. A second refusal is reported, never retried again, so a broken clock cannot loop: the retry-once
  * rule stays with each transport, which knows its code.
  */
+import { type PlatformId, platformName } from "./registry.ts";
 import { PlatformError } from "./types.ts";
 
 export interface ClockSyncOptions {
@@ -61,4 +62,20 @@ export function createClockSync({ now, readServerTime, onFailure }: ClockSyncOpt
       }
     },
   };
+}
+
+/**
+ * onFailure for an exchange that refuses a request's time with `code`: a clock-skew error that says to enable NTP,
+ * with what the clock read threw as its cause.
+ */
+export function clockUnreadable(platform: PlatformId, code: string | number): ClockSyncOptions["onFailure"] {
+  return (error, why) =>
+    new PlatformError(
+      platform,
+      "clock-skew",
+      `${platformName(platform)} rejected the request time (code ${code}) and its clock could not be read (${why}): enable NTP on this server`,
+      code,
+      undefined,
+      { cause: error },
+    );
 }

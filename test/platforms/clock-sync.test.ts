@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { createClockSync } from "../../src/platforms/clock-sync.ts";
+import { clockUnreadable, createClockSync } from "../../src/platforms/clock-sync.ts";
 import { PlatformError } from "../../src/platforms/types.ts";
 import { fakeClock } from "../support/clock.ts";
 
@@ -72,4 +72,15 @@ test("a clock that cannot be read throws the caller's error with the reason, lea
   failWith(null);
   await sync.resyncOnce(before, signal);
   expect([reads.length, sync.resyncs(), sync.offsetMs()]).toEqual([3, 1, 30_000]);
+});
+
+test("clockUnreadable: a clock-skew error naming the exchange and its code, saying to enable NTP, the read's failure as its cause", () => {
+  const cause = new PlatformError("kucoin", "unavailable", "KuCoin answered HTTP 503 for /api/v1/timestamp; try again later", "HTTP 503");
+  const error = clockUnreadable("kucoin", "400002")(cause, cause.message) as PlatformError;
+  expect(error).toBeInstanceOf(PlatformError);
+  expect([error.platform, error.kind, error.code, error.cause]).toEqual(["kucoin", "clock-skew", "400002", cause]);
+  expect(error.message).toBe(
+    `KuCoin rejected the request time (code 400002) and its clock could not be read (${cause.message}): enable NTP on this server`,
+  );
+  expect((clockUnreadable("binance", -1021)(cause, "x") as PlatformError).code).toBe(-1021);
 });

@@ -4,7 +4,7 @@
 
 import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
-import { createClockSync } from "../clock-sync.ts";
+import { clockUnreadable, createClockSync } from "../clock-sync.ts";
 import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
 import { type ClientDeps, PlatformError, type PlatformErrorKind, unexpectedResponse } from "../types.ts";
 import type { BinanceHosts } from "./hosts.ts";
@@ -61,13 +61,7 @@ export function createBinanceTransport(deps: ClientDeps, hosts: BinanceHosts, cr
       if (!answer.ok) throw failureError(answer.failure, TIME_PATH);
       return parseServerTime(answer.body);
     },
-    onFailure: (_error, why) =>
-      new PlatformError(
-        "binance",
-        "clock-skew",
-        `Binance rejected the request time (code -1021) and its clock could not be read (${why}): enable NTP on this server`,
-        CLOCK_SKEW_CODE,
-      ),
+    onFailure: clockUnreadable("binance", CLOCK_SKEW_CODE),
   });
   /** After a 418, nothing is sent to Binance before this moment. */
   let bannedUntil = 0;

@@ -4,7 +4,7 @@
 
 import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
-import { createClockSync } from "../clock-sync.ts";
+import { clockUnreadable, createClockSync } from "../clock-sync.ts";
 import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
 import { type ClientDeps, PlatformError, type PlatformErrorKind, unexpectedResponse } from "../types.ts";
 import type { KucoinHosts } from "./hosts.ts";
@@ -71,13 +71,7 @@ export function createKucoinTransport(deps: ClientDeps, hosts: KucoinHosts, cred
       if (!answer.ok) throw failureError(answer.failure, TIMESTAMP_PATH);
       return parseServerTime(answer.data);
     },
-    onFailure: (_error, why) =>
-      new PlatformError(
-        "kucoin",
-        "clock-skew",
-        `KuCoin rejected the request time (code 400002) and its clock could not be read (${why}): enable NTP on this server`,
-        CLOCK_SKEW_CODE,
-      ),
+    onFailure: clockUnreadable("kucoin", CLOCK_SKEW_CODE),
   });
 
   const once = async (host: KucoinHost, path: string, query: string, signal: AbortSignal, signed: boolean): Promise<Answer> => {

@@ -3,7 +3,7 @@
 // [OKX V5 docs: overview "REST authentication", error-code; reference/exchanges.md §2.1–§2.3, §2.7]
 import { isRecord } from "../../lib/guards.ts";
 import { clip, makeRedactor, type Redact } from "../../lib/redact.ts";
-import { createClockSync } from "../clock-sync.ts";
+import { clockUnreadable, createClockSync } from "../clock-sync.ts";
 import { type HttpResponse, httpRequest, looksLikeJson, PUBLIC_MAX_REDIRECTS, parseJson, retryAfterMs } from "../http.ts";
 import { type ClientDeps, PlatformError, type PlatformErrorKind, unexpectedResponse } from "../types.ts";
 
@@ -58,15 +58,7 @@ export function createOkxTransport(deps: ClientDeps, credentials: OkxCredentials
   const clock = createClockSync({
     now: () => deps.now(),
     readServerTime: async (signal) => parseServerTimeMs(await get(OKX_TIME_PATH, "", signal, null)),
-    onFailure: (error, why) =>
-      new PlatformError(
-        "okx",
-        "clock-skew",
-        `OKX rejected the request time (code 50102) and its clock could not be read (${why}): enable NTP on this server`,
-        CLOCK_SKEW_CODE,
-        undefined,
-        { cause: error },
-      ),
+    onFailure: clockUnreadable("okx", CLOCK_SKEW_CODE),
   });
 
   /** `headers` null: a public request, which may follow a few same-host redirects; signed ones follow none. */
