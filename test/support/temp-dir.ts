@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 /**
  * Linux's shared-memory tmpfs where there is one: the history's SQLite commits and the atomic file writes fsync,
- * and on a disk those waits were ~1.5 s of the suite's wall time. No test is about durability across a power
+ * and on a disk those waits were ~2 s of the suite's wall time. No test is about durability across a power
  * loss; the tests of a full or read-only disk mount a file system of their own (process-faults.test.ts).
  */
 const RAM_DISK = "/dev/shm";
